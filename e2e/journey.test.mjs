@@ -1,0 +1,160 @@
+// End-to-end journeys: the release viewer against the real server, in Debian's
+// Chromium driven by playwright-core. Run by scripts/e2e.sh, which starts the
+// server with a fresh database (so the demo show starts at stream time 0) and
+// passes its URL in LAPAK_URL. Screenshots and timings go to E2E_OUT.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
+const OUT = process.env.E2E_OUT ?? 'target/e2e';
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+let browser;
+const metrics = { tap_to_render_ms: [] };
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  writeFileSync(`${OUT}/metrics.json`, JSON.stringify(metrics, null, 2));
+});
+
+/** A page that fails the test on any uncaught error in the viewer. */
+async function open(context) {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  await page.goto(URL);
+  return page;
+}
+
+const count = (page) => page.getByTestId('cart-count').textContent();
+
+/** Clicks `selector` in the page and returns the ms until the cart count reads `expected`. */
+async function timedClick(page, selector, expected) {
+  const ms = await page.evaluate(([sel, want]) => new Promise((resolve, reject) => {
+    const badge = document.querySelector('[data-testid="cart-count"]');
+    const t0 = performance.now();
+    document.querySelector(sel).click();
+    const done = () => resolve(performance.now() - t0);
+    if (badge.textContent === want) return done();
+    const watch = new MutationObserver(() => {
+      if (badge.textContent === want) { watch.disconnect(); done(); }
+    });
+    watch.observe(badge, { childList: true, characterData: true, subtree: true });
+    setTimeout(() => reject(new Error(`cart count stayed ${badge.textContent}`)), 5000);
+  }), [selector, String(expected)]);
+  metrics.tap_to_render_ms.push(ms);
+  return ms;
+}
+
+/** Waits until no cart line is waiting for the server (the drawer must be open). */
+async function settled(page) {
+  await page.waitForFunction(() => document.querySelector('.lapak-cart-line') && !document.querySelector('.lapak-cart-line.is-pending'));
+}
+
+test('the stream plays muted with the host, LIVE badge and viewer count', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await open(context);
+  const video = page.getByTestId('player');
+  await page.waitForFunction(() => document.querySelector('[data-testid="player"]').currentTime > 0.3, null, { timeout: 20000 });
+  assert.deepEqual(await video.evaluate((v) => [v.muted, v.playsInline, v.loop, v.autoplay]), [true, true, true, true]);
+  assert.equal(await page.getByTestId('host-name').textContent(), 'Ayu Lestari');
+  assert.match(await page.getByTestId('viewer-count').textContent(), /^\d+ watching$/);
+
+  await page.getByTestId('mute-button').click();
+  assert.equal(await video.evaluate((v) => v.muted), false, 'the sound toggle unmutes');
+  await context.close();
+});
+
+test('tap a tag, pick a size, the cart counts it at once; reload and a second tab keep it; a refusal rolls back', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await open(context);
+
+  const tag = page.getByTestId('tag-batik-shirt');
+  await tag.waitFor({ state: 'visible', timeout: 20000 });
+  await page.getByTestId('connection-status').and(page.locator('[data-state="live"]')).waitFor({ state: 'attached' });
+  await page.screenshot({ path: `${OUT}/phone-1-live.png` });
+  assert.match(await tag.textContent(), /Batik Parang Shirt.*IDR\s189,000/);
+
+  await tag.click();
+  await page.getByTestId('variant-option-xl').click();
+  await page.screenshot({ path: `${OUT}/phone-2-picker.png` });
+  const ms = await timedClick(page, '[data-testid="add-to-cart"]', 1);
+  assert.ok(ms < 1000, `tap → count took ${ms} ms`);
+  assert.equal(await count(page), '1');
+
+  await page.getByTestId('cart-button').click();
+  const line = page.getByTestId('cart-line-batik-shirt-xl');
+  await line.waitFor();
+  await settled(page);
+  assert.match(await line.textContent(), /XL/);
+  await page.screenshot({ path: `${OUT}/phone-3-cart.png` });
+
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
+
+  const second = await open(context);
+  await second.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
+
+  // XL has 3 in stock: 2 and 3 are accepted, 4 is refused by the server and rolls back.
+  await page.getByTestId('cart-button').click();
+  const increase = '[data-testid="cart-line-batik-shirt-xl"] [aria-label="Increase quantity"]';
+  await timedClick(page, increase, 2);
+  await settled(page);
+  await timedClick(page, increase, 3);
+  await settled(page);
+  await second.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '3');
+  await page.click(increase);
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  assert.equal(await notice.textContent(), 'Sorry, not enough Batik Parang Shirt left in stock.');
+  await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]').textContent === '3');
+  await page.screenshot({ path: `${OUT}/phone-4-refused.png` });
+  await context.close();
+});
+
+test('the shelf lists every product featured so far', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await open(context);
+  await page.getByTestId('tag-batik-shirt').waitFor({ timeout: 20000 });
+  await page.getByTestId('shelf-button').click();
+  const item = page.getByTestId('shelf-item-batik-shirt');
+  await item.waitFor();
+  assert.match(await item.textContent(), /Showing now/);
+  await page.screenshot({ path: `${OUT}/phone-5-shelf.png` });
+  await context.close();
+});
+
+test('Indonesian shoppers get Indonesian text and rupiah', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'id-ID' });
+  const page = await open(context);
+  const tag = page.getByTestId('tag-batik-shirt');
+  await tag.waitFor({ timeout: 20000 });
+  assert.match(await tag.textContent(), /Rp\s189\.000/);
+  assert.match(await page.getByTestId('viewer-count').textContent(), /menonton$/);
+  await page.screenshot({ path: `${OUT}/phone-6-indonesian.png` });
+  await context.close();
+});
+
+test('desktop: the player centred in 9:16 with the shelf beside it', async () => {
+  const context = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
+  const page = await open(context);
+  await page.getByTestId('tag-batik-shirt').waitFor({ timeout: 20000 });
+  const stage = await page.locator('.lapak-stage').boundingBox();
+  const shelf = await page.locator('.lapak-shelf').boundingBox();
+  assert.ok(Math.abs(stage.width / stage.height - 9 / 16) < 0.01, `stage is ${stage.width}×${stage.height}`);
+  assert.ok(shelf.x >= stage.x + stage.width, 'the shelf sits beside the player');
+  await page.screenshot({ path: `${OUT}/desktop-1-live.png` });
+  await context.close();
+});

@@ -1,0 +1,264 @@
+//! Round-trips of every message and the exact wire form of a few, so a change
+//! to the JSON shape is a visible test failure rather than a silent break.
+use super::*;
+use serde_json::json;
+
+fn idr(minor: i64) -> Money {
+    Money {
+        minor,
+        currency: "IDR".into(),
+    }
+}
+
+fn sample_cart() -> Cart {
+    Cart {
+        lines: vec![CartLine {
+            product_id: "batik-shirt".into(),
+            variant_id: "m-indigo".into(),
+            quantity: 2,
+            unit_price: idr(189_000),
+        }],
+    }
+}
+
+fn sample_welcome() -> Welcome {
+    Welcome {
+        protocol: PROTOCOL_VERSION,
+        epoch: 7,
+        seq: 42,
+        server_time_ms: 1_790_000_000_000,
+        session: Session {
+            token: "0123456789abcdef0123456789abcdef".into(),
+        },
+        show: Show {
+            id: "demo".into(),
+            title: "Batik Friday".into(),
+            stream_url: "/media/stream.mp4".into(),
+            poster_url: "/media/poster.jpg".into(),
+            currency: "IDR".into(),
+            host: Host {
+                name: "Ayu".into(),
+                avatar_url: "/media/host.svg".into(),
+            },
+            products: vec![Product {
+                id: "batik-shirt".into(),
+                name: "Batik shirt".into(),
+                image_url: "/media/products/batik-shirt.svg".into(),
+                price: idr(189_000),
+                max_per_order: 5,
+                variants: vec![Variant {
+                    id: "m-indigo".into(),
+                    label: "M · Indigo".into(),
+                    stock: 12,
+                }],
+            }],
+            featured: vec!["batik-shirt".into()],
+            pins: vec![Pin {
+                product_id: "batik-shirt".into(),
+                x: 0.7,
+                y: 0.55,
+                stream_ms: 4_000,
+            }],
+            viewers: 3,
+        },
+        cart: sample_cart(),
+    }
+}
+
+fn every_server_msg() -> Vec<ServerMsg> {
+    vec![
+        ServerMsg::Welcome(Box::new(sample_welcome())),
+        ServerMsg::Ack {
+            id: "a".into(),
+            cart: Some(sample_cart()),
+        },
+        ServerMsg::Ack {
+            id: "b".into(),
+            cart: None,
+        },
+        ServerMsg::Reject {
+            id: "c".into(),
+            code: RejectCode::OutOfStock,
+            message: "only 2 left".into(),
+        },
+        ServerMsg::CartChanged {
+            cart: sample_cart(),
+        },
+        ServerMsg::Pinned {
+            seq: 1,
+            pin: Pin {
+                product_id: "p".into(),
+                x: 0.25,
+                y: 0.5,
+                stream_ms: 1_000,
+            },
+        },
+        ServerMsg::Unpinned {
+            seq: 2,
+            product_id: "p".into(),
+        },
+        ServerMsg::StockChanged {
+            seq: 3,
+            product_id: "p".into(),
+            variant_id: "v".into(),
+            stock: 0,
+        },
+        ServerMsg::ViewerCount { seq: 4, count: 12 },
+    ]
+}
+
+fn every_client_msg() -> Vec<ClientMsg> {
+    vec![
+        ClientMsg::Hello {
+            protocol: 1,
+            token: None,
+            show: None,
+        },
+        ClientMsg::Hello {
+            protocol: 1,
+            token: Some("t".into()),
+            show: Some("demo".into()),
+        },
+        ClientMsg::AddToCart {
+            id: "i".into(),
+            product_id: "p".into(),
+            variant_id: "v".into(),
+            quantity: 1,
+        },
+        ClientMsg::SetQuantity {
+            id: "j".into(),
+            product_id: "p".into(),
+            variant_id: "v".into(),
+            quantity: 0,
+        },
+    ]
+}
+
+#[test]
+fn every_server_message_round_trips() {
+    for msg in every_server_msg() {
+        let text = serde_json::to_string(&msg).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ServerMsg>(&text).unwrap(),
+            msg,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn every_client_message_round_trips() {
+    for msg in every_client_msg() {
+        let text = serde_json::to_string(&msg).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ClientMsg>(&text).unwrap(),
+            msg,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn add_to_cart_wire_form_is_stable() {
+    let msg = ClientMsg::AddToCart {
+        id: "9b2c".into(),
+        product_id: "tote".into(),
+        variant_id: "default".into(),
+        quantity: 1,
+    };
+    assert_eq!(
+        serde_json::to_value(&msg).unwrap(),
+        json!({"type": "AddToCart", "id": "9b2c", "product_id": "tote", "variant_id": "default", "quantity": 1})
+    );
+}
+
+#[test]
+fn reject_code_is_snake_case_on_the_wire() {
+    let msg = ServerMsg::Reject {
+        id: "x".into(),
+        code: RejectCode::QuantityLimit,
+        message: String::new(),
+    };
+    assert_eq!(
+        serde_json::to_value(&msg).unwrap()["code"],
+        "quantity_limit"
+    );
+    for code in [
+        RejectCode::BadRequest,
+        RejectCode::OutOfStock,
+        RejectCode::UnknownVariant,
+        RejectCode::Internal,
+    ] {
+        assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+    }
+}
+
+#[test]
+fn unknown_event_type_decodes_as_unknown() {
+    let msg: ServerMsg =
+        serde_json::from_str(r#"{"type":"GiftSent","seq":9,"gift":"rose"}"#).unwrap();
+    assert_eq!(msg, ServerMsg::Unknown);
+    assert_eq!(msg.seq(), None);
+}
+
+#[test]
+fn unknown_reject_code_decodes_as_unknown() {
+    let msg: ServerMsg =
+        serde_json::from_str(r#"{"type":"Reject","id":"x","code":"wallet_frozen","message":""}"#)
+            .unwrap();
+    assert!(matches!(
+        msg,
+        ServerMsg::Reject {
+            code: RejectCode::Unknown,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn malformed_frames_are_errors_not_panics() {
+    for text in [
+        "",
+        "{",
+        "[]",
+        r#"{"type":"AddToCart"}"#,
+        r#"{"type":"AddToCart","id":"i","product_id":"p","variant_id":"v","quantity":-1}"#,
+    ] {
+        assert!(serde_json::from_str::<ClientMsg>(text).is_err(), "{text}");
+    }
+}
+
+#[test]
+fn show_events_expose_their_seq_and_commands_their_id() {
+    assert_eq!(ServerMsg::ViewerCount { seq: 5, count: 1 }.seq(), Some(5));
+    assert_eq!(
+        ServerMsg::CartChanged {
+            cart: Cart::default()
+        }
+        .seq(),
+        None
+    );
+    assert_eq!(every_client_msg()[2].id(), Some("i"));
+    assert_eq!(every_client_msg()[0].id(), None);
+}
+
+#[test]
+fn money_multiplies_without_overflow() {
+    assert_eq!(idr(189_000).times(3), Some(idr(567_000)));
+    assert_eq!(idr(i64::MAX).times(2), None);
+}
+
+#[test]
+fn minor_digits_follow_iso_4217() {
+    let digits = |c: &str| {
+        Money {
+            minor: 0,
+            currency: c.into(),
+        }
+        .minor_digits()
+    };
+    assert_eq!(
+        (digits("IDR"), digits("USD"), digits("JPY"), digits("KWD")),
+        (2, 2, 0, 3)
+    );
+}

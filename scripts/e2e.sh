@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the release viewer and server, starts the server on a free port with a
+# fresh database, and runs the end-to-end journeys in Debian's Chromium.
+# Screenshots and measurements go to target/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+trunk build --release
+cargo build -p lapak-server
+
+out=target/e2e
+rm -rf "$out" && mkdir -p "$out"
+db="$(mktemp -d)/e2e.db"
+log="$out/server.log"
+target/debug/lapak-server --port 0 --db "$db" >"$log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+
+url=""
+for _ in $(seq 1 100); do
+  url="$(sed -n 's/^Lapak is live at \(http[^ ]*\).*/\1/p' "$log" | head -1)"
+  [ -n "$url" ] && break
+  kill -0 "$server" 2>/dev/null || { cat "$log"; echo "server exited" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$log"; echo "server did not start" >&2; exit 1; }
+
+LAPAK_URL="$url" LAPAK_DB="$db" E2E_OUT="$out" node --test --test-concurrency=1 e2e/

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the pinned build and test toolchain, skipping whatever is already
+# present at the right version. Only registries are used: Debian, crates.io, npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130
+TRUNK_VERSION=0.21.14
+WASM_PACK_VERSION=0.15.1
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+if ((${#need_apt[@]})); then
+  log "apt-get install ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+
+# npm packages (binaryen's wasm-opt 132, playwright-core for end-to-end tests) from package-lock.json.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+has_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q "$2"; }
+
+has_version wasm-bindgen "$WASM_BINDGEN_VERSION" || {
+  log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (~5 min)"
+  # Not --locked: its lock file pins a webpki-roots release the registry lacks.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
+}
+has_version wasm-pack "$WASM_PACK_VERSION" || {
+  log "cargo install wasm-pack $WASM_PACK_VERSION (~4 min)"
+  cargo install wasm-pack --version "=$WASM_PACK_VERSION" --locked --force
+}
+has_version trunk "$TRUNK_VERSION" || {
+  log "cargo install trunk $TRUNK_VERSION (~8 min)"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install trunk --version "=$TRUNK_VERSION" --locked --force
+}
+log "toolchain ready"

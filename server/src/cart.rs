@@ -1,0 +1,212 @@
+//! Cart commands. Each runs in one SQLite transaction that first looks up the
+//! command id: an id already answered gets the stored answer and writes
+//! nothing, so a retried command is applied exactly once.
+
+use lapak_protocol::{Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::error::AppError;
+use crate::show::ShowFile;
+
+/// Longest command id accepted (a UUID is 36 characters).
+pub const MAX_ID_LEN: usize = 64;
+
+/// The answer to a command, and whether the cart changed.
+pub struct Outcome {
+    /// `Ack` or `Reject`.
+    pub reply: ServerMsg,
+    /// Whether other connections of the session must hear of a new cart.
+    pub changed: bool,
+}
+
+/// The session's cart, lines in the order first added.
+pub async fn load(pool: &SqlitePool, session: i64) -> Result<Cart, AppError> {
+    let mut conn = pool.acquire().await?;
+    lines(&mut conn, session).await
+}
+
+async fn lines(conn: &mut sqlx::SqliteConnection, session: i64) -> Result<Cart, AppError> {
+    let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT product_id, variant_id, quantity, unit_price_minor, currency
+         FROM cart_lines WHERE session_id = ? ORDER BY id",
+    )
+    .bind(session)
+    .fetch_all(conn)
+    .await?;
+    let lines = rows
+        .into_iter()
+        .map(
+            |(product_id, variant_id, quantity, minor, currency)| CartLine {
+                product_id,
+                variant_id,
+                quantity: u32::try_from(quantity).unwrap_or(0),
+                unit_price: Money { minor, currency },
+            },
+        )
+        .collect();
+    Ok(Cart { lines })
+}
+
+/// Runs one cart command for `session`.
+pub async fn execute(
+    pool: &SqlitePool,
+    show: &ShowFile,
+    session: i64,
+    cmd: &ClientMsg,
+) -> Result<Outcome, AppError> {
+    let (id, product_id, variant_id, add, quantity) = match cmd {
+        ClientMsg::AddToCart {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        } => (id, product_id, variant_id, true, *quantity),
+        ClientMsg::SetQuantity {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        } => (id, product_id, variant_id, false, *quantity),
+        ClientMsg::Hello { .. } => unreachable!("Hello is handled by the connection"),
+    };
+    if id.is_empty() || id.len() > MAX_ID_LEN {
+        let message = format!("command id must be 1..={MAX_ID_LEN} characters");
+        return Ok(Outcome {
+            reply: reject(id, RejectCode::BadRequest, message),
+            changed: false,
+        });
+    }
+
+    let mut tx = pool.begin().await?;
+    let stored: Option<String> = sqlx::query_scalar(
+        "SELECT response FROM processed_commands WHERE session_id = ? AND command_id = ?",
+    )
+    .bind(session)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(stored) = stored {
+        return Ok(Outcome {
+            reply: serde_json::from_str(&stored)?,
+            changed: false,
+        });
+    }
+
+    let current: Option<i64> = sqlx::query_scalar(
+        "SELECT quantity FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?",
+    )
+    .bind(session)
+    .bind(product_id)
+    .bind(variant_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let current = current.map_or(0, |q| u32::try_from(q).unwrap_or(0));
+    let wanted = if add {
+        current.saturating_add(quantity)
+    } else {
+        quantity
+    };
+
+    let outcome = match check(&mut tx, show, product_id, variant_id, add, quantity, wanted).await? {
+        Err((code, message)) => Outcome {
+            reply: reject(id, code, message),
+            changed: false,
+        },
+        Ok(price) => {
+            if wanted == 0 {
+                sqlx::query("DELETE FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?")
+                    .bind(session)
+                    .bind(product_id)
+                    .bind(variant_id)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                sqlx::query(
+                    "INSERT INTO cart_lines (session_id, product_id, variant_id, quantity, unit_price_minor, currency)
+                     VALUES (?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (session_id, product_id, variant_id)
+                     DO UPDATE SET quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor",
+                )
+                .bind(session)
+                .bind(product_id)
+                .bind(variant_id)
+                .bind(i64::from(wanted))
+                .bind(price.minor)
+                .bind(&price.currency)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let cart = lines(&mut tx, session).await?;
+            Outcome {
+                reply: ServerMsg::Ack {
+                    id: id.clone(),
+                    cart: Some(cart),
+                },
+                changed: true,
+            }
+        }
+    };
+
+    sqlx::query(
+        "INSERT INTO processed_commands (session_id, command_id, response) VALUES (?, ?, ?)",
+    )
+    .bind(session)
+    .bind(id)
+    .bind(serde_json::to_string(&outcome.reply)?)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Checks a change against the catalogue, the limits and the stock; the unit price when allowed.
+async fn check(
+    tx: &mut Transaction<'_, Sqlite>,
+    show: &ShowFile,
+    product_id: &str,
+    variant_id: &str,
+    add: bool,
+    quantity: u32,
+    wanted: u32,
+) -> Result<Result<Money, (RejectCode, String)>, AppError> {
+    let Some(product) = show.product(product_id) else {
+        return Ok(Err((
+            RejectCode::UnknownProduct,
+            format!("no product {product_id} in this show"),
+        )));
+    };
+    if !product.variants.iter().any(|v| v.id == variant_id) {
+        return Ok(Err((
+            RejectCode::UnknownVariant,
+            format!("{product_id} has no variant {variant_id}"),
+        )));
+    }
+    let limit = product.max_per_order.min(MAX_LINE_QUANTITY);
+    if (add && quantity == 0) || wanted > limit {
+        return Ok(Err((
+            RejectCode::QuantityLimit,
+            format!("at most {limit} of {product_id} per order"),
+        )));
+    }
+    let stock: i64 = sqlx::query_scalar(
+        "SELECT quantity FROM stock WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+    )
+    .bind(&show.id)
+    .bind(product_id)
+    .bind(variant_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .unwrap_or(0);
+    if i64::from(wanted) > stock {
+        return Ok(Err((RejectCode::OutOfStock, format!("only {stock} left"))));
+    }
+    Ok(Ok(show.price(product)))
+}
+
+fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
+    ServerMsg::Reject {
+        id: id.to_owned(),
+        code,
+        message,
+    }
+}

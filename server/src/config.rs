@@ -1,0 +1,30 @@
+//! Command-line flags, each with an environment variable fallback.
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// How to run the server.
+#[derive(Clone, Debug, clap::Parser)]
+#[command(
+    name = "lapak-server",
+    about = "Lapak's reference server: the demo show, carts, WebSockets"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "LAPAK_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, env = "LAPAK_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// SQLite database file (created, with its folder, if missing).
+    #[arg(long, env = "LAPAK_DB", default_value = "data/lapak.db")]
+    pub db: PathBuf,
+    /// The show file to play.
+    #[arg(long, env = "LAPAK_SHOW", default_value = "server/shows/demo.toml")]
+    pub show: PathBuf,
+    /// The built viewer (`trunk build` output).
+    #[arg(long, env = "LAPAK_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Folder whose `media/` holds the stream and images.
+    #[arg(long, env = "LAPAK_PUBLIC", default_value = "public")]
+    pub public: PathBuf,
+}

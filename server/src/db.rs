@@ -1,0 +1,114 @@
+//! The SQLite pool, built once at start, and the show's persistent setup.
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::error::AppError;
+use crate::show::ShowFile;
+
+/// Opens (creating if needed) the database and runs the migrations.
+///
+/// WAL with `synchronous = NORMAL`: a committed transaction survives the
+/// process being killed (the WAL is in the OS's hands once written); only an
+/// OS crash or power loss can lose the last commits. Money-moving writes that
+/// must survive power loss can raise this per connection later.
+pub async fn open(path: &Path) -> Result<SqlitePool, AppError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Records the show's start (first run only) and seeds its stock; returns when it started.
+pub async fn prepare_show(
+    pool: &SqlitePool,
+    show: &ShowFile,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT OR IGNORE INTO shows (id, started_at_ms) VALUES (?, ?)")
+        .bind(&show.id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    for product in &show.products {
+        for variant in &product.variants {
+            sqlx::query("INSERT OR IGNORE INTO stock (show_id, product_id, variant_id, quantity) VALUES (?, ?, ?, ?)")
+                .bind(&show.id)
+                .bind(&product.id)
+                .bind(&variant.id)
+                .bind(i64::from(variant.stock))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let started: i64 = sqlx::query_scalar("SELECT started_at_ms FROM shows WHERE id = ?")
+        .bind(&show.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
+/// Units available for every variant of the show, as `(product, variant, units)`.
+pub async fn stock(
+    pool: &SqlitePool,
+    show_id: &str,
+) -> Result<Vec<(String, String, u32)>, AppError> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT product_id, variant_id, quantity FROM stock WHERE show_id = ?")
+            .bind(show_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, v, q)| (p, v, u32::try_from(q).unwrap_or(0)))
+        .collect())
+}
+
+/// The session for `token`, or a new one (with a fresh token) when it is unknown.
+pub async fn session(
+    pool: &SqlitePool,
+    token: Option<&str>,
+    now_ms: i64,
+) -> Result<(i64, String), AppError> {
+    if let Some(token) = token {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sessions WHERE token = ?")
+            .bind(token)
+            .fetch_optional(pool)
+            .await?;
+        if let Some(id) = found {
+            return Ok((id, token.to_owned()));
+        }
+    }
+    let token = new_token();
+    let id = sqlx::query_scalar(
+        "INSERT INTO sessions (token, created_at_ms) VALUES (?, ?) RETURNING id",
+    )
+    .bind(&token)
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await?;
+    Ok((id, token))
+}
+
+/// 128 random bits from the OS-seeded CSPRNG, as 32 lowercase hex digits.
+fn new_token() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,159 @@
+//! Fan-out: one broadcast channel per show for show events (serialized once,
+//! shared as `Arc<str>`), and one per session for its private cart updates.
+//! Show events get their `seq` under the same lock that hands out snapshots,
+//! so a viewer's snapshot and its subscription never miss or repeat an event.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use lapak_protocol::{ServerMsg, MAX_FRAME_BYTES};
+use tokio::sync::broadcast;
+
+use crate::show::{Action, Cue, Scene};
+
+/// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
+const SHOW_BUFFER: usize = 1024;
+/// Cart updates a session's slow tab may fall behind by (it then gets a snapshot too).
+const SESSION_BUFFER: usize = 16;
+
+/// What the show looks like now.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// The last event's sequence number.
+    pub seq: u64,
+    /// Tags up and products featured.
+    pub scene: Scene,
+    /// Open connections.
+    pub viewers: u32,
+}
+
+/// A show's fan-out.
+pub struct Hub {
+    live: Mutex<Live>,
+    events: broadcast::Sender<Arc<str>>,
+}
+
+/// A snapshot of the show taken together with a subscription to what follows it.
+pub struct Joined {
+    /// Seq of the last event reflected.
+    pub seq: u64,
+    /// Scene at that seq.
+    pub scene: Scene,
+    /// Viewers at that seq.
+    pub viewers: u32,
+    /// Every event after `seq`.
+    pub events: broadcast::Receiver<Arc<str>>,
+}
+
+impl Hub {
+    /// A hub starting from `scene`.
+    pub fn new(scene: Scene) -> Hub {
+        Hub {
+            live: Mutex::new(Live {
+                scene,
+                ..Live::default()
+            }),
+            events: broadcast::channel(SHOW_BUFFER).0,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Live> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Snapshot + subscription, atomically.
+    pub fn join(&self) -> Joined {
+        let live = self.lock();
+        Joined {
+            seq: live.seq,
+            scene: live.scene.clone(),
+            viewers: live.viewers,
+            events: self.events.subscribe(),
+        }
+    }
+
+    /// Applies timeline cues and broadcasts them.
+    pub fn play(&self, cues: &[(u64, &Cue)]) {
+        if cues.is_empty() {
+            return;
+        }
+        let mut live = self.lock();
+        for (at, cue) in cues {
+            live.scene.apply(cue, *at);
+            match &cue.action {
+                Action::Pin { product, .. } => {
+                    if let Some(pin) = live
+                        .scene
+                        .pins
+                        .iter()
+                        .find(|p| &p.product_id == product)
+                        .cloned()
+                    {
+                        self.publish(&mut live, |seq| ServerMsg::Pinned { seq, pin });
+                    }
+                }
+                Action::Unpin { product } => {
+                    let product_id = product.clone();
+                    self.publish(&mut live, |seq| ServerMsg::Unpinned { seq, product_id });
+                }
+            }
+        }
+    }
+
+    /// Counts a viewer in (`+1`) or out (`-1`) and broadcasts the new count.
+    pub fn viewers(&self, delta: i32) {
+        let mut live = self.lock();
+        live.viewers = live.viewers.saturating_add_signed(delta);
+        let count = live.viewers;
+        self.publish(&mut live, |seq| ServerMsg::ViewerCount { seq, count });
+    }
+
+    fn publish(&self, live: &mut Live, event: impl FnOnce(u64) -> ServerMsg) {
+        live.seq += 1;
+        let text =
+            serde_json::to_string(&event(live.seq)).expect("protocol types always serialize");
+        debug_assert!(text.len() < MAX_FRAME_BYTES);
+        // No receivers is fine: nobody is watching.
+        let _ = self.events.send(text.into());
+    }
+}
+
+/// Per-session channels carrying `(connection id, frame)` so a tab can skip its own updates.
+#[derive(Default)]
+pub struct Sessions {
+    channels: Mutex<HashMap<i64, broadcast::Sender<(u64, Arc<str>)>>>,
+}
+
+impl Sessions {
+    /// Subscribes to a session's updates.
+    pub fn subscribe(&self, session: i64) -> broadcast::Receiver<(u64, Arc<str>)> {
+        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        channels
+            .entry(session)
+            .or_insert_with(|| broadcast::channel(SESSION_BUFFER).0)
+            .subscribe()
+    }
+
+    /// Sends a frame to the session's other connections.
+    pub fn send(&self, session: i64, from_connection: u64, msg: &ServerMsg) {
+        let channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(channel) = channels.get(&session) {
+            let text = serde_json::to_string(msg).expect("protocol types always serialize");
+            let _ = channel.send((from_connection, text.into()));
+        }
+    }
+
+    /// Forgets sessions with no open connection.
+    pub fn prune(&self, session: i64) {
+        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        if channels
+            .get(&session)
+            .is_some_and(|c| c.receiver_count() == 0)
+        {
+            channels.remove(&session);
+        }
+    }
+}

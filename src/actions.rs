@@ -1,0 +1,79 @@
+//! The dispatcher: folds a [`Msg`] into the store and carries out the effects
+//! the reducer returns. Views call it; they never reach the socket or storage.
+
+use std::rc::Rc;
+
+use futures::channel::mpsc::UnboundedSender;
+use lapak_protocol::{ProductId, VariantId};
+use leptos::prelude::*;
+use reactive_stores::{Patch, Store};
+
+use crate::browser;
+use crate::store::{apply, Effect, Msg, State};
+
+/// Cheap to copy; put in context for every view.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    store: Store<State>,
+    run: StoredValue<Rc<dyn Fn(Effect)>, LocalStorage>,
+}
+
+impl Actions {
+    /// Dispatches into `store`, handing effects to `run`.
+    pub fn new(store: Store<State>, run: impl Fn(Effect) + 'static) -> Self {
+        Actions {
+            store,
+            run: StoredValue::new_local(Rc::new(run)),
+        }
+    }
+
+    /// The effect runner of the live app: frames go to the socket task, tokens to storage.
+    pub fn connected(
+        store: Store<State>,
+        outbox: UnboundedSender<lapak_protocol::ClientMsg>,
+    ) -> Self {
+        Actions::new(store, move |effect| match effect {
+            // The socket task only ends with the page, so a closed outbox is harmless.
+            Effect::Send(msg) => drop(outbox.unbounded_send(msg)),
+            Effect::SaveToken(token) => browser::storage::save_token(&token),
+        })
+    }
+
+    /// Folds `msg` into the state; only the fields that changed notify their views.
+    pub fn dispatch(&self, msg: Msg) {
+        let mut next = self.store.get_untracked();
+        let effects = apply(&mut next, msg);
+        self.store.patch(next);
+        let run = self.run.get_value();
+        for effect in effects {
+            run(effect);
+        }
+    }
+
+    /// Adds one unit of a variant to the cart.
+    pub fn add_to_cart(&self, product_id: ProductId, variant_id: VariantId) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::AddToCart {
+            id,
+            product_id,
+            variant_id,
+            quantity: 1,
+        });
+    }
+
+    /// Sets a cart line's quantity (0 removes it).
+    pub fn set_quantity(&self, product_id: ProductId, variant_id: VariantId, quantity: u32) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::SetQuantity {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        });
+    }
+
+    /// Clears the notice.
+    pub fn dismiss_notice(&self) {
+        self.dispatch(Msg::DismissNotice);
+    }
+}

@@ -1,0 +1,100 @@
+//! Number and price formatting through the browser's `Intl.NumberFormat`, so
+//! every currency and locale is formatted the way the shopper expects.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use lapak_protocol::Money;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl, js_name = NumberFormat)]
+    type NumberFormat;
+
+    // `catch`: an unknown locale tag or currency code throws a RangeError.
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
+    fn new(locale: &str, options: &Object) -> Result<NumberFormat, JsValue>;
+
+    #[wasm_bindgen(method, js_class = "NumberFormat")]
+    fn format(this: &NumberFormat, value: f64) -> String;
+}
+
+/// A currency formatter and the divisor from minor units to the amount it formats.
+struct CurrencyFormat {
+    format: NumberFormat,
+    scale: f64,
+}
+
+thread_local! {
+    // Building a formatter is far slower than using one: keep one per locale and currency.
+    static CURRENCY: RefCell<HashMap<(String, String), Rc<CurrencyFormat>>> = RefCell::default();
+    static PLAIN: RefCell<HashMap<String, Rc<NumberFormat>>> = RefCell::default();
+}
+
+fn options(pairs: &[(&str, &str)]) -> Object {
+    let object = Object::new();
+    for (key, value) in pairs {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    object
+}
+
+fn number_format(locale: &str, options: &Object) -> Option<NumberFormat> {
+    NumberFormat::new(locale, options)
+        .or_else(|_| NumberFormat::new("en-US", options))
+        .ok()
+}
+
+fn currency_format(locale: &str, money: &Money) -> Option<Rc<CurrencyFormat>> {
+    let key = (locale.to_owned(), money.currency.clone());
+    if let Some(found) = CURRENCY.with(|c| c.borrow().get(&key).cloned()) {
+        return Some(found);
+    }
+    // Show the ISO minor unit when there is one (Rp 129.000,50) and whole
+    // amounts without it (Rp 129.000), whatever the browser's currency data says.
+    let digits = money.minor_digits().to_string();
+    let opts = options(&[
+        ("style", "currency"),
+        ("currency", &money.currency),
+        ("minimumFractionDigits", &digits),
+        ("maximumFractionDigits", &digits),
+        ("trailingZeroDisplay", "stripIfInteger"),
+    ]);
+    let format = number_format(locale, &opts)?;
+    let entry = Rc::new(CurrencyFormat {
+        format,
+        scale: 10f64.powi(money.minor_digits() as i32),
+    });
+    CURRENCY.with(|c| c.borrow_mut().insert(key, entry.clone()));
+    Some(entry)
+}
+
+/// `money` for `locale`, e.g. `Rp 189.000` (id-ID) or `IDR 189,000` (en-US).
+pub fn format_money(money: &Money, locale: &str) -> String {
+    match currency_format(locale, money) {
+        // Display only: exact for any amount below 2^53 minor units.
+        Some(f) => f.format.format(money.minor as f64 / f.scale),
+        None => format!("{} {}", money.currency, money.minor),
+    }
+}
+
+/// A count for `locale`, e.g. `1,204` (en) or `1.204` (id).
+pub fn format_count(count: u32, locale: &str) -> String {
+    let cached = PLAIN.with(|p| p.borrow().get(locale).cloned());
+    let format = match cached {
+        Some(f) => f,
+        None => match number_format(locale, &Object::new()) {
+            Some(f) => {
+                let f = Rc::new(f);
+                PLAIN.with(|p| p.borrow_mut().insert(locale.to_owned(), f.clone()));
+                f
+            }
+            None => return count.to_string(),
+        },
+    };
+    format.format(f64::from(count))
+}

@@ -1,0 +1,8 @@
+//! Adapters for the browser APIs other than the socket, one per file, so views
+//! and the store never touch `web_sys` directly.
+
+pub mod ids;
+pub mod intl;
+pub mod locale;
+pub mod location;
+pub mod storage;

@@ -1,0 +1,104 @@
+//! The cart: a button with the live count and a drawer with the lines.
+mod line;
+
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::features::icons::{CartIcon, CloseIcon};
+use crate::features::price::Price;
+use crate::features::Panel;
+use crate::i18n;
+use crate::store::{CartView, State, StateStoreFields};
+use line::CartLineRow;
+
+/// The displayed cart, recomputed only when the confirmed cart, the pending
+/// commands or the catalogue change.
+fn cart_view(state: Store<State>) -> Memo<CartView> {
+    Memo::new(move |_| {
+        // Track exactly the fields the view is derived from.
+        state.cart().track();
+        state.pending().track();
+        state.products().track();
+        state.read_untracked().cart_view()
+    })
+}
+
+/// Opens the cart; its badge is the number of units in it.
+#[component]
+pub fn CartButton(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let cart = cart_view(state);
+    let count = move || cart.read().count();
+    view! {
+        <button
+            class="lapak-round lapak-cart-button"
+            data-testid="cart-button"
+            aria-label=move || format!("{}, {}", text.cart, (text.items)(count()))
+            aria-expanded=move || (panel.get() == Panel::Cart).to_string()
+            on:click=move |_| panel.update(|p| *p = if *p == Panel::Cart { Panel::Closed } else { Panel::Cart })
+        >
+            <CartIcon/>
+            <span class="lapak-round-label">{text.cart}</span>
+            <span class="lapak-badge" class:is-empty=move || count() == 0 data-testid="cart-count" aria-hidden="true">
+                {count}
+            </span>
+        </button>
+    }
+}
+
+/// The cart drawer: lines, quantities, subtotal.
+#[component]
+pub fn CartDrawer(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let cart = cart_view(state);
+    let lines = move || {
+        cart.read()
+            .lines
+            .iter()
+            .map(|l| (l.product_id.clone(), l.variant_id.clone()))
+            .collect::<Vec<_>>()
+    };
+    let subtotal = Signal::derive(move || cart.read().subtotal());
+    view! {
+        <Show when=move || panel.get() == Panel::Cart>
+            <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer">
+                <div class="lapak-sheet-head">
+                    <h2 id="lapak-cart-title">
+                        {text.cart_title}
+                        <span class="lapak-muted">" · " {move || (text.items)(cart.read().count())}</span>
+                    </h2>
+                    <button class="lapak-icon-button" aria-label=text.close autofocus=true on:click=move |_| panel.set(Panel::Closed)>
+                        <CloseIcon/>
+                    </button>
+                </div>
+                <Show when=move || cart.read().lines.is_empty()>
+                    <p class="lapak-empty">{text.cart_empty}</p>
+                </Show>
+                <ul class="lapak-cart-lines">
+                    <For
+                        each=lines
+                        key=|key| key.clone()
+                        children=move |(product_id, variant_id)| view! { <CartLineRow state cart product_id variant_id/> }
+                    />
+                </ul>
+                <Show when=move || subtotal.read().is_some()>
+                    <div class="lapak-subtotal">
+                        <span>{text.subtotal}</span>
+                        <Price state money=subtotal class="lapak-price-lg" />
+                    </div>
+                    <p class="lapak-hint">{text.subtotal_hint}</p>
+                </Show>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,73 @@
+//! Inline SVG icons: no requests, styled by `currentColor`, hidden from screen
+//! readers (the button around each carries the label).
+use leptos::prelude::*;
+
+/// Shopping bag.
+#[component]
+pub fn BagIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M6 7h12l1 13H5L6 7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+            <path d="M9 9V6a3 3 0 0 1 6 0v3" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+        </svg>
+    }
+}
+
+/// Cart.
+#[component]
+pub fn CartIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M3 4h2.5l2.2 10.5h10.6L20.5 7H7" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+            <circle cx="9.5" cy="19" r="1.6" fill="currentColor"/>
+            <circle cx="17" cy="19" r="1.6" fill="currentColor"/>
+        </svg>
+    }
+}
+
+/// Speaker, crossed out when `muted`.
+#[component]
+pub fn SoundIcon(#[prop(into)] muted: Signal<bool>) -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor"/>
+            <Show
+                when=move || muted.get()
+                fallback=|| view! { <path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/> }
+            >
+                <path d="M16 9l5 6M21 9l-5 6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+            </Show>
+        </svg>
+    }
+}
+
+/// Eye (viewer count).
+#[component]
+pub fn EyeIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon lapak-icon-sm" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M2 12s3.6-6.5 10-6.5S22 12 22 12s-3.6 6.5-10 6.5S2 12 2 12z" fill="none" stroke="currentColor" stroke-width="2"/>
+            <circle cx="12" cy="12" r="3" fill="currentColor"/>
+        </svg>
+    }
+}
+
+/// Close (×).
+#[component]
+pub fn CloseIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/>
+        </svg>
+    }
+}
+
+/// Trash can (remove a line).
+#[component]
+pub fn TrashIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon lapak-icon-sm" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+        </svg>
+    }
+}

@@ -1,0 +1,83 @@
+//! The live video and the show header over it: host, LIVE badge, viewer count.
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::browser::intl::format_count;
+use crate::features::icons::{EyeIcon, SoundIcon};
+use crate::i18n;
+use crate::store::{State, StateStoreFields};
+
+/// The stream: a portrait video that starts muted (browsers only autoplay
+/// muted video) and loops, with a sound toggle.
+#[component]
+pub fn Player(
+    /// The whole state.
+    state: Store<State>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let muted = RwSignal::new(true);
+    let show = state.show();
+    let stream = move || show.read().as_ref().map(|s| s.stream_url.clone());
+    let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
+    let label = move || {
+        show.read()
+            .as_ref()
+            .map(|s| (text.video_label)(&s.host_name))
+    };
+    view! {
+        <video
+            class="lapak-video"
+            data-testid="player"
+            src=stream
+            poster=poster
+            aria-label=label
+            autoplay=true
+            muted=true
+            playsinline=true
+            loop=true
+            prop:muted=muted
+        ></video>
+        <button
+            class="lapak-round lapak-mute"
+            data-testid="mute-button"
+            aria-pressed=move || (!muted.get()).to_string()
+            aria-label=move || if muted.get() { text.unmute } else { text.mute }
+            on:click=move |_| muted.update(|m| *m = !*m)
+        >
+            <SoundIcon muted=muted/>
+        </button>
+    }
+}
+
+/// Host avatar and name, the show title, the LIVE badge and how many are watching.
+#[component]
+pub fn ShowHeader(
+    /// The whole state.
+    state: Store<State>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let show = state.show();
+    let field = move |pick: fn(&crate::store::ShowInfo) -> &String| {
+        move || show.read().as_ref().map(pick).cloned().unwrap_or_default()
+    };
+    let watching = move || {
+        let locale = state.locale().read();
+        (text.watching)(&format_count(state.viewers().get(), &locale.tag))
+    };
+    view! {
+        <header class="lapak-header">
+            <img class="lapak-avatar" src=field(|s| &s.host_avatar) alt="" width="40" height="40"/>
+            <div class="lapak-host">
+                <span class="lapak-host-name" data-testid="host-name">{field(|s| &s.host_name)}</span>
+                <span class="lapak-show-title">{field(|s| &s.title)}</span>
+            </div>
+            <div class="lapak-badges">
+                <span class="lapak-live">{text.live}</span>
+                <span class="lapak-viewers" data-testid="viewer-count">
+                    <EyeIcon/>
+                    {watching}
+                </span>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,125 @@
+//! The shelf: every product featured in the show so far, newest first.
+use lapak_protocol::ProductId;
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::features::icons::{BagIcon, CloseIcon};
+use crate::features::price::Price;
+use crate::features::Panel;
+use crate::i18n;
+use crate::store::{State, StateStoreFields};
+
+/// Opens the shelf; shows how many products have been featured.
+#[component]
+pub fn ShelfButton(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let count = move || state.featured().read().len();
+    view! {
+        <button
+            class="lapak-round lapak-shelf-button"
+            data-testid="shelf-button"
+            aria-label=text.shelf
+            aria-expanded=move || (panel.get() == Panel::Shelf).to_string()
+            on:click=move |_| panel.update(|p| *p = if *p == Panel::Shelf { Panel::Closed } else { Panel::Shelf })
+        >
+            <BagIcon/>
+            <span class="lapak-round-label">{text.shelf}</span>
+            <span class="lapak-badge lapak-badge-muted" aria-hidden="true">{count}</span>
+        </button>
+    }
+}
+
+/// The list. A sheet on narrow widgets; a column beside the stream on wide ones.
+#[component]
+pub fn Shelf(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let newest_first = move || {
+        state
+            .featured()
+            .read()
+            .iter()
+            .rev()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <aside class="lapak-shelf" class:is-open=move || panel.get() == Panel::Shelf aria-labelledby="lapak-shelf-title">
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-shelf-title">{text.shelf_title}</h2>
+                <button class="lapak-icon-button lapak-shelf-close" aria-label=text.close on:click=move |_| panel.set(Panel::Closed)>
+                    <CloseIcon/>
+                </button>
+            </div>
+            <Show when=move || state.featured().read().is_empty()>
+                <p class="lapak-empty">{text.shelf_empty}</p>
+            </Show>
+            <ul class="lapak-shelf-list">
+                <For each=newest_first key=|id| id.clone() children=move |id| view! { <ShelfItem state panel product_id=id/> }/>
+            </ul>
+        </aside>
+    }
+}
+
+#[component]
+fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let id = product_id.clone();
+    let product = Memo::new(move |_| state.products().read().iter().find(|p| p.id == id).cloned());
+    let id = product_id.clone();
+    let pinned = move || state.pins().read().iter().any(|p| p.product_id == id);
+    let stock = move || {
+        product
+            .read()
+            .as_ref()
+            .map(|p| p.variants.iter().map(|v| v.stock).sum::<u32>())
+            .unwrap_or(0)
+    };
+    let name = move || {
+        product
+            .read()
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let add = move |_| {
+        let Some(p) = product.get_untracked() else {
+            return;
+        };
+        match p.variants.as_slice() {
+            [only] => actions.add_to_cart(p.id.clone(), only.id.clone()),
+            _ => panel.set(Panel::Picker(p.id.clone())),
+        }
+    };
+    view! {
+        <li class="lapak-shelf-item" data-testid=format!("shelf-item-{product_id}")>
+            <img class="lapak-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="64" height="64"/>
+            <div class="lapak-shelf-info">
+                <Show when=pinned.clone()>
+                    <span class="lapak-now">{text.showing_now}</span>
+                </Show>
+                <span class="lapak-item-name">{name}</span>
+                <Price state money=Signal::derive(move || product.read().as_ref().map(|p| p.price.clone())) class="lapak-item-price"/>
+                <Show when=move || stock() <= 3>
+                    <span class="lapak-stock">
+                        {move || if stock() == 0 { text.sold_out.to_owned() } else { (text.only_left)(stock()) }}
+                    </span>
+                </Show>
+            </div>
+            <button class="lapak-add" aria-label=move || (text.add_named)(&name()) disabled=move || stock() == 0 on:click=add>
+                "+"
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,69 @@
+//! What the shopper must know beyond the stream: the connection state and
+//! why a command was refused.
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::features::icons::CloseIcon;
+use crate::i18n;
+use crate::store::{Link, State, StateStoreFields};
+
+/// Connection status; announced to screen readers, shown unless all is well.
+#[component]
+pub fn ConnectionStatus(
+    /// The whole state.
+    state: Store<State>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let link = state.link();
+    let label = move || match link.get() {
+        Link::Connecting => text.connecting.to_owned(),
+        Link::Live => text.connected.to_owned(),
+        Link::Reconnecting { retry_in_ms } => (text.reconnecting)(retry_in_ms.div_ceil(1000)),
+    };
+    let kind = move || match link.get() {
+        Link::Connecting => "connecting",
+        Link::Live => "live",
+        Link::Reconnecting { .. } => "reconnecting",
+    };
+    view! {
+        <div class="lapak-status" class:is-live=move || link.get() == Link::Live data-state=kind
+            data-testid="connection-status" role="status">
+            <span class="lapak-status-dot" aria-hidden="true"></span>
+            {label}
+        </div>
+    }
+}
+
+/// The latest refusal, in the shopper's language, until dismissed.
+#[component]
+pub fn NoticeToast(
+    /// The whole state.
+    state: Store<State>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let message = move || {
+        let notice = state.notice().get()?;
+        let products = state.products().read();
+        let name = notice
+            .product_id
+            .as_ref()
+            .and_then(|id| products.iter().find(|p| &p.id == id))
+            .map(|p| p.name.as_str())
+            .unwrap_or_default();
+        Some(text.reject_reason(notice.code, name))
+    };
+    view! {
+        <div class="lapak-toast-region" aria-live="assertive">
+            {move || message().map(|message| view! {
+                <div class="lapak-toast" data-testid="notice">
+                    <span>{message}</span>
+                    <button class="lapak-icon-button" aria-label=text.close on:click=move |_| actions.dismiss_notice()>
+                        <CloseIcon/>
+                    </button>
+                </div>
+            })}
+        </div>
+    }
+}

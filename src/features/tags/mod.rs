@@ -1,0 +1,116 @@
+//! Product tags over the video, where the host pinned them. A tap adds a
+//! single-variant product at once and opens the picker for the others.
+use lapak_protocol::ProductId;
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::features::price::Price;
+use crate::features::Panel;
+use crate::i18n;
+use crate::store::{State, StateStoreFields};
+
+/// Every pinned product's tag.
+#[component]
+pub fn TagLayer(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet (a tap on a product with variants opens its picker).
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    view! {
+        <div class="lapak-tags">
+            <For
+                each={move || state.pins().read().iter().map(|p| p.product_id.clone()).collect::<Vec<_>>()}
+                key=|id| id.clone()
+                children=move |id| view! { <Tag state panel product_id=id/> }
+            />
+        </div>
+    }
+}
+
+/// One tag: thumbnail, name, price; positioned at the pin's (x, y).
+#[component]
+fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let id = product_id.clone();
+    let product = Memo::new(move |_| state.products().read().iter().find(|p| p.id == id).cloned());
+    let id = product_id.clone();
+    let position = Memo::new(move |_| {
+        state
+            .pins()
+            .read()
+            .iter()
+            .find(|p| p.product_id == id)
+            .map(|p| (p.x.clamp(0.0, 1.0), p.y.clamp(0.0, 1.0)))
+    });
+    // Basis points and integer formatting: float formatting would add kilobytes to the download.
+    let percent = move |axis: fn((f32, f32)) -> f32| {
+        move || {
+            position.get().map(|p| {
+                let bp = (axis(p) * 10_000.0) as u32;
+                format!("{}.{:02}%", bp / 100, bp % 100)
+            })
+        }
+    };
+    let sold_out = move || {
+        product
+            .read()
+            .as_ref()
+            .is_some_and(|p| p.variants.iter().all(|v| v.stock == 0))
+    };
+    let has_options = move || {
+        product
+            .read()
+            .as_ref()
+            .is_some_and(|p| p.variants.len() > 1)
+    };
+    let tap = move |_| {
+        let Some(p) = product.get_untracked() else {
+            return;
+        };
+        match p.variants.as_slice() {
+            [only] => actions.add_to_cart(p.id.clone(), only.id.clone()),
+            _ => panel.set(Panel::Picker(p.id.clone())),
+        }
+    };
+    let name = move || {
+        product
+            .read()
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let label = move || {
+        let action = if has_options() {
+            text.choose_option
+        } else {
+            text.add_to_cart
+        };
+        format!("{} — {action}", name())
+    };
+    view! {
+        <button
+            class="lapak-tag"
+            class:is-sold-out=sold_out
+            data-testid=format!("tag-{product_id}")
+            style:left=percent(|p| p.0)
+            style:top=percent(|p| p.1)
+            aria-haspopup=move || has_options().then_some("dialog")
+            title=label
+            on:click=tap
+        >
+            <img class="lapak-tag-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="44" height="44"/>
+            <span class="lapak-tag-text">
+                <span class="lapak-tag-name">{name}</span>
+                <Show when=sold_out fallback=move || view! {
+                    <Price state money=Signal::derive(move || product.read().as_ref().map(|p| p.price.clone())) class="lapak-tag-price"/>
+                }>
+                    <span class="lapak-tag-price">{text.sold_out}</span>
+                </Show>
+            </span>
+            <span class="lapak-tag-add" aria-hidden="true">"+"</span>
+        </button>
+    }
+}

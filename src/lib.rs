@@ -1,0 +1,20 @@
+//! Lapak's viewer: a live-shopping player, client-side rendered to WebAssembly.
+//!
+//! Data flows one way: socket → [`net`] decodes a frame → [`store::apply`] →
+//! Leptos re-renders what changed. Shopper actions go through
+//! [`actions::Actions`] into the same reducer, which returns the frames to send.
+
+pub mod actions;
+pub mod app;
+pub mod browser;
+pub mod features;
+pub mod i18n;
+pub mod net;
+pub mod store;
+
+/// Boots the app into the page body.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let _ = console_log::init_with_level(log::Level::Info);
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,418 @@
+//! The viewer's state and its one reducer.
+//!
+//! Everything the server owns arrives as [`ServerMsg`]s and everything the
+//! shopper does arrives as intents; both are [`Msg`]s folded into [`State`] by
+//! [`apply`], which is pure (no web APIs) and returns the side effects to carry
+//! out as data ([`Effect`]). `net/` and `browser/` carry them out.
+
+mod cart;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+pub use cart::{CartView, LineView};
+
+use lapak_protocol::{
+    Cart, ClientMsg, CommandId, Pin, Product, ProductId, RejectCode, ServerMsg, VariantId, Welcome,
+    MAX_LINE_QUANTITY, PROTOCOL_VERSION,
+};
+use reactive_stores::{Patch, Store};
+
+/// The viewer's whole state. Fields are patched one by one, so a view that
+/// reads `pins` re-renders only when the pins change.
+#[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
+pub struct State {
+    /// Interface language and the locale prices are formatted for.
+    #[patch(|this, new| *this = new)]
+    pub locale: Locale,
+    /// Where the connection to the server stands.
+    #[patch(|this, new| *this = new)]
+    pub link: Link,
+    /// The session token to present in `Hello`; kept by the browser between visits.
+    pub token: Option<String>,
+    /// Show identity: title, host, stream; `None` until the first `Welcome`.
+    #[patch(|this, new| *this = new)]
+    pub show: Option<ShowInfo>,
+    /// The show's catalogue, with live stock.
+    #[patch(|this, new| *this = new)]
+    pub products: Vec<Product>,
+    /// Tags on screen now.
+    #[patch(|this, new| *this = new)]
+    pub pins: Vec<Pin>,
+    /// Products featured so far, oldest first: the shelf.
+    #[patch(|this, new| *this = new)]
+    pub featured: Vec<ProductId>,
+    /// People watching.
+    pub viewers: u32,
+    /// The cart as the server last confirmed it.
+    #[patch(|this, new| *this = new)]
+    pub cart: Cart,
+    /// Cart commands sent (or waiting to be sent) but not yet answered, in order.
+    #[patch(|this, new| *this = new)]
+    pub pending: Vec<PendingOp>,
+    /// The latest thing the shopper must be told (a refused command).
+    #[patch(|this, new| *this = new)]
+    pub notice: Option<Notice>,
+    /// Identifies the server's event history the `seq`s below belong to.
+    pub epoch: u64,
+    /// The last show event applied.
+    pub seq: u64,
+}
+
+/// Interface language and formatting locale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Locale {
+    /// Which message catalogue to use.
+    pub lang: Lang,
+    /// BCP 47 tag for `Intl` (e.g. `id-ID`), as the browser reports it.
+    pub tag: String,
+}
+
+impl Default for Locale {
+    fn default() -> Self {
+        Locale {
+            lang: Lang::En,
+            tag: "en-US".into(),
+        }
+    }
+}
+
+/// Languages with a message catalogue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Bahasa Indonesia.
+    Id,
+}
+
+impl Lang {
+    /// The catalogue for a BCP 47 tag: Indonesian for `id…`, else English.
+    pub fn for_tag(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("id") || primary.eq_ignore_ascii_case("in") {
+            Lang::Id
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// Connection state, as the shopper sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Link {
+    /// Opening the socket or waiting for `Welcome`.
+    #[default]
+    Connecting,
+    /// Welcome received; commands flow.
+    Live,
+    /// The socket closed; the next attempt starts in `retry_in_ms`.
+    Reconnecting {
+        /// Delay before the next attempt.
+        retry_in_ms: u32,
+    },
+}
+
+/// Show identity and presentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShowInfo {
+    /// Title.
+    pub title: String,
+    /// Host's display name.
+    pub host_name: String,
+    /// Host's avatar URL.
+    pub host_avatar: String,
+    /// Video URL.
+    pub stream_url: String,
+    /// Poster image URL.
+    pub poster_url: String,
+    /// ISO 4217 currency of every price.
+    pub currency: String,
+}
+
+/// A cart command awaiting the server's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingOp {
+    /// Command id (idempotency key), reused on every resend.
+    pub id: CommandId,
+    /// Line it touches.
+    pub product_id: ProductId,
+    /// Variant it touches.
+    pub variant_id: VariantId,
+    /// What it does to the line.
+    pub change: LineChange,
+}
+
+/// What a cart command does to its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineChange {
+    /// Add this many.
+    Add(u32),
+    /// Set to this many (0 removes).
+    Set(u32),
+}
+
+/// Something to tell the shopper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// The command it answers; distinct notices for equal codes re-announce.
+    pub id: CommandId,
+    /// Why the command was refused.
+    pub code: RejectCode,
+    /// The product concerned, when known.
+    pub product_id: Option<ProductId>,
+}
+
+/// Everything that can change the state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// The socket opened: say hello.
+    Opened,
+    /// The socket closed; `net` retries after `retry_in_ms`.
+    Closed {
+        /// Delay before the next attempt.
+        retry_in_ms: u32,
+    },
+    /// A frame from the server.
+    Server(ServerMsg),
+    /// The shopper adds `quantity` of a variant; `id` is a fresh command id.
+    AddToCart {
+        /// Fresh command id.
+        id: CommandId,
+        /// Product.
+        product_id: ProductId,
+        /// Variant.
+        variant_id: VariantId,
+        /// Units to add.
+        quantity: u32,
+    },
+    /// The shopper sets a line's quantity (0 removes it); `id` is a fresh command id.
+    SetQuantity {
+        /// Fresh command id.
+        id: CommandId,
+        /// Product.
+        product_id: ProductId,
+        /// Variant.
+        variant_id: VariantId,
+        /// New quantity.
+        quantity: u32,
+    },
+    /// The shopper dismissed the notice.
+    DismissNotice,
+}
+
+/// Side effects the reducer asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Send this frame to the server.
+    Send(ClientMsg),
+    /// Keep this session token for the next visit.
+    SaveToken(String),
+}
+
+/// Folds one message into the state and returns the effects to carry out.
+pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Opened => {
+            state.link = Link::Connecting;
+            vec![Effect::Send(ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                token: state.token.clone(),
+                show: None,
+            })]
+        }
+        Msg::Closed { retry_in_ms } => {
+            state.link = Link::Reconnecting { retry_in_ms };
+            Vec::new()
+        }
+        Msg::Server(event) => apply_server(state, event),
+        Msg::AddToCart {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        } => queue(
+            state,
+            PendingOp {
+                id,
+                product_id,
+                variant_id,
+                change: LineChange::Add(quantity),
+            },
+        ),
+        Msg::SetQuantity {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        } => queue(
+            state,
+            PendingOp {
+                id,
+                product_id,
+                variant_id,
+                change: LineChange::Set(quantity),
+            },
+        ),
+        Msg::DismissNotice => {
+            state.notice = None;
+            Vec::new()
+        }
+    }
+}
+
+fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
+    // Show events at or below the last applied seq are duplicates (or already
+    // in the snapshot): applying them twice would be wrong, so drop them.
+    if let Some(seq) = event.seq() {
+        if seq <= state.seq {
+            return Vec::new();
+        }
+        state.seq = seq;
+    }
+    match event {
+        ServerMsg::Welcome(welcome) => welcome_snapshot(state, *welcome),
+        ServerMsg::Ack { id, cart } => {
+            state.pending.retain(|op| op.id != id);
+            if let Some(cart) = cart {
+                state.cart = cart;
+            }
+            Vec::new()
+        }
+        ServerMsg::Reject { id, code, .. } => {
+            let product_id = state
+                .pending
+                .iter()
+                .find(|op| op.id == id)
+                .map(|op| op.product_id.clone());
+            state.pending.retain(|op| op.id != id);
+            state.notice = Some(Notice {
+                id,
+                code,
+                product_id,
+            });
+            Vec::new()
+        }
+        ServerMsg::CartChanged { cart } => {
+            state.cart = cart;
+            Vec::new()
+        }
+        ServerMsg::Pinned { pin, .. } => {
+            if !state.featured.contains(&pin.product_id) {
+                state.featured.push(pin.product_id.clone());
+            }
+            match state
+                .pins
+                .iter_mut()
+                .find(|p| p.product_id == pin.product_id)
+            {
+                Some(existing) => *existing = pin,
+                None => state.pins.push(pin),
+            }
+            Vec::new()
+        }
+        ServerMsg::Unpinned { product_id, .. } => {
+            state.pins.retain(|p| p.product_id != product_id);
+            Vec::new()
+        }
+        ServerMsg::StockChanged {
+            product_id,
+            variant_id,
+            stock,
+            ..
+        } => {
+            let variant = state
+                .products
+                .iter_mut()
+                .filter(|p| p.id == product_id)
+                .flat_map(|p| p.variants.iter_mut())
+                .find(|v| v.id == variant_id);
+            if let Some(variant) = variant {
+                variant.stock = stock;
+            }
+            Vec::new()
+        }
+        ServerMsg::ViewerCount { count, .. } => {
+            state.viewers = count;
+            Vec::new()
+        }
+        ServerMsg::Unknown => Vec::new(),
+    }
+}
+
+/// A `Welcome` replaces everything the server owns; commands still pending
+/// are sent again with their original ids (the server applies each id once).
+fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
+    let show = welcome.show;
+    state.show = Some(ShowInfo {
+        title: show.title,
+        host_name: show.host.name,
+        host_avatar: show.host.avatar_url,
+        stream_url: show.stream_url,
+        poster_url: show.poster_url,
+        currency: show.currency,
+    });
+    state.products = show.products;
+    state.pins = show.pins;
+    state.featured = show.featured;
+    state.viewers = show.viewers;
+    state.cart = welcome.cart;
+    state.epoch = welcome.epoch;
+    state.seq = welcome.seq;
+    state.link = Link::Live;
+
+    let mut effects = Vec::new();
+    if state.token.as_deref() != Some(welcome.session.token.as_str()) {
+        state.token = Some(welcome.session.token.clone());
+        effects.push(Effect::SaveToken(welcome.session.token));
+    }
+    effects.extend(state.pending.iter().map(|op| Effect::Send(command(op))));
+    effects
+}
+
+/// Records an optimistic cart change; it is sent now when live, else on the next `Welcome`.
+fn queue(state: &mut State, op: PendingOp) -> Vec<Effect> {
+    let quantity = match op.change {
+        LineChange::Add(n) | LineChange::Set(n) => n,
+    };
+    if quantity > MAX_LINE_QUANTITY || matches!(op.change, LineChange::Add(0)) {
+        state.notice = Some(Notice {
+            id: op.id,
+            code: RejectCode::QuantityLimit,
+            product_id: Some(op.product_id),
+        });
+        return Vec::new();
+    }
+    let effects = match state.link {
+        Link::Live => vec![Effect::Send(command(&op))],
+        _ => Vec::new(),
+    };
+    state.pending.push(op);
+    effects
+}
+
+fn command(op: &PendingOp) -> ClientMsg {
+    let (id, product_id, variant_id) =
+        (op.id.clone(), op.product_id.clone(), op.variant_id.clone());
+    match op.change {
+        LineChange::Add(quantity) => ClientMsg::AddToCart {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        },
+        LineChange::Set(quantity) => ClientMsg::SetQuantity {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        },
+    }
+}
+
+impl State {
+    /// A product of the catalogue by id.
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+}

@@ -1,0 +1,408 @@
+//! Reducer tests: plain `cargo test`, no browser.
+use super::*;
+use lapak_protocol::{CartLine, Host, Money, Session, Show, Variant};
+
+fn idr(minor: i64) -> Money {
+    Money {
+        minor,
+        currency: "IDR".into(),
+    }
+}
+
+fn product(id: &str, variants: &[&str]) -> Product {
+    Product {
+        id: id.into(),
+        name: format!("{id} name"),
+        image_url: format!("/media/products/{id}.svg"),
+        price: idr(4_500_000),
+        max_per_order: 5,
+        variants: variants
+            .iter()
+            .map(|v| Variant {
+                id: (*v).into(),
+                label: v.to_uppercase(),
+                stock: 10,
+            })
+            .collect(),
+    }
+}
+
+fn pin(product_id: &str) -> Pin {
+    Pin {
+        product_id: product_id.into(),
+        x: 0.5,
+        y: 0.5,
+        stream_ms: 1_000,
+    }
+}
+
+fn welcome(seq: u64, cart: Cart) -> ServerMsg {
+    ServerMsg::Welcome(Box::new(Welcome {
+        protocol: PROTOCOL_VERSION,
+        epoch: 1,
+        seq,
+        server_time_ms: 0,
+        session: Session {
+            token: "t0ken".into(),
+        },
+        show: Show {
+            id: "demo".into(),
+            title: "Friday".into(),
+            stream_url: "/media/stream.mp4".into(),
+            poster_url: "/media/poster.jpg".into(),
+            currency: "IDR".into(),
+            host: Host {
+                name: "Ayu".into(),
+                avatar_url: "/media/host.svg".into(),
+            },
+            products: vec![product("tote", &["default"]), product("shirt", &["s", "m"])],
+            featured: vec!["tote".into()],
+            pins: vec![pin("tote")],
+            viewers: 4,
+        },
+        cart,
+    }))
+}
+
+fn line(product_id: &str, variant_id: &str, quantity: u32) -> CartLine {
+    CartLine {
+        product_id: product_id.into(),
+        variant_id: variant_id.into(),
+        quantity,
+        unit_price: idr(4_500_000),
+    }
+}
+
+fn live() -> State {
+    let mut state = State::default();
+    apply(&mut state, Msg::Opened);
+    apply(&mut state, Msg::Server(welcome(10, Cart::default())));
+    state
+}
+
+fn add(id: &str, product_id: &str, variant_id: &str) -> Msg {
+    Msg::AddToCart {
+        id: id.into(),
+        product_id: product_id.into(),
+        variant_id: variant_id.into(),
+        quantity: 1,
+    }
+}
+
+#[test]
+fn opening_the_socket_says_hello_with_the_kept_token() {
+    let mut state = State {
+        token: Some("kept".into()),
+        ..State::default()
+    };
+    let effects = apply(&mut state, Msg::Opened);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            token: Some("kept".into()),
+            show: None
+        })]
+    );
+}
+
+#[test]
+fn welcome_snapshot_replaces_state_and_saves_a_new_token() {
+    let mut state = State {
+        pins: vec![pin("stale")],
+        featured: vec!["stale".into()],
+        cart: Cart {
+            lines: vec![line("stale", "default", 3)],
+        },
+        seq: 99,
+        ..State::default()
+    };
+    let effects = apply(
+        &mut state,
+        Msg::Server(welcome(
+            10,
+            Cart {
+                lines: vec![line("tote", "default", 1)],
+            },
+        )),
+    );
+    assert_eq!(effects, vec![Effect::SaveToken("t0ken".into())]);
+    assert_eq!(state.link, Link::Live);
+    assert_eq!(state.pins, vec![pin("tote")]);
+    assert_eq!(state.featured, vec!["tote".to_string()]);
+    assert_eq!(state.cart.lines, vec![line("tote", "default", 1)]);
+    assert_eq!((state.seq, state.epoch, state.viewers), (10, 1, 4));
+    assert_eq!(
+        state.show.as_ref().map(|s| s.currency.as_str()),
+        Some("IDR")
+    );
+}
+
+#[test]
+fn pin_adds_a_tag_and_features_the_product_once() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Pinned {
+            seq: 11,
+            pin: pin("shirt"),
+        }),
+    );
+    assert_eq!(state.pins.len(), 2);
+    assert_eq!(
+        state.featured,
+        vec!["tote".to_string(), "shirt".to_string()]
+    );
+
+    let moved = Pin {
+        x: 0.2,
+        ..pin("shirt")
+    };
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Pinned {
+            seq: 12,
+            pin: moved.clone(),
+        }),
+    );
+    assert_eq!(
+        state.pins,
+        vec![pin("tote"), moved],
+        "a re-pin moves the tag"
+    );
+    assert_eq!(state.featured.len(), 2);
+}
+
+#[test]
+fn unpin_removes_the_tag_but_keeps_the_product_on_the_shelf() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Unpinned {
+            seq: 11,
+            product_id: "tote".into(),
+        }),
+    );
+    assert!(state.pins.is_empty());
+    assert_eq!(state.featured, vec!["tote".to_string()]);
+}
+
+#[test]
+fn events_already_applied_are_dropped() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Unpinned {
+            seq: 10,
+            product_id: "tote".into(),
+        }),
+    );
+    assert_eq!(state.pins.len(), 1, "seq 10 is already in the snapshot");
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::ViewerCount { seq: 11, count: 9 }),
+    );
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::ViewerCount { seq: 11, count: 1 }),
+    );
+    assert_eq!(state.viewers, 9, "a duplicate seq is applied once");
+}
+
+#[test]
+fn optimistic_add_counts_at_once_and_ack_confirms() {
+    let mut state = live();
+    let effects = apply(&mut state, add("c1", "tote", "default"));
+    assert_eq!(state.cart_view().count(), 1);
+    assert!(state.cart_view().lines[0].pending);
+    assert_eq!(
+        effects,
+        vec![Effect::Send(ClientMsg::AddToCart {
+            id: "c1".into(),
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: 1
+        })]
+    );
+
+    let cart = Cart {
+        lines: vec![line("tote", "default", 1)],
+    };
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Ack {
+            id: "c1".into(),
+            cart: Some(cart.clone()),
+        }),
+    );
+    assert!(state.pending.is_empty());
+    assert_eq!(state.cart, cart);
+    let view = state.cart_view();
+    assert_eq!((view.count(), view.lines[0].pending), (1, false));
+}
+
+#[test]
+fn reject_rolls_back_and_tells_why() {
+    let mut state = live();
+    apply(&mut state, add("c1", "tote", "default"));
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Reject {
+            id: "c1".into(),
+            code: RejectCode::OutOfStock,
+            message: "none left".into(),
+        }),
+    );
+    assert_eq!(state.cart_view().count(), 0);
+    assert_eq!(
+        state.notice,
+        Some(Notice {
+            id: "c1".into(),
+            code: RejectCode::OutOfStock,
+            product_id: Some("tote".into())
+        })
+    );
+    apply(&mut state, Msg::DismissNotice);
+    assert_eq!(state.notice, None);
+}
+
+#[test]
+fn reject_of_one_command_keeps_the_others() {
+    let mut state = live();
+    apply(&mut state, add("c1", "tote", "default"));
+    apply(&mut state, add("c2", "shirt", "m"));
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Reject {
+            id: "c1".into(),
+            code: RejectCode::OutOfStock,
+            message: String::new(),
+        }),
+    );
+    let view = state.cart_view();
+    assert_eq!(view.lines.len(), 1);
+    assert_eq!(view.lines[0].variant_id, "m");
+}
+
+#[test]
+fn set_quantity_changes_and_zero_removes_the_line() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::CartChanged {
+            cart: Cart {
+                lines: vec![line("shirt", "s", 2)],
+            },
+        }),
+    );
+    apply(
+        &mut state,
+        Msg::SetQuantity {
+            id: "q".into(),
+            product_id: "shirt".into(),
+            variant_id: "s".into(),
+            quantity: 3,
+        },
+    );
+    assert_eq!(state.cart_view().count(), 3);
+    apply(
+        &mut state,
+        Msg::SetQuantity {
+            id: "r".into(),
+            product_id: "shirt".into(),
+            variant_id: "s".into(),
+            quantity: 0,
+        },
+    );
+    assert!(state.cart_view().lines.is_empty());
+}
+
+#[test]
+fn subtotal_sums_line_totals_in_minor_units() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::CartChanged {
+            cart: Cart {
+                lines: vec![line("shirt", "s", 2), line("tote", "default", 1)],
+            },
+        }),
+    );
+    assert_eq!(state.cart_view().subtotal(), Some(idr(13_500_000)));
+    assert_eq!(CartView::default().subtotal(), None);
+}
+
+#[test]
+fn adds_while_offline_wait_and_are_resent_with_their_ids_on_welcome() {
+    let mut state = live();
+    apply(&mut state, Msg::Closed { retry_in_ms: 500 });
+    let effects = apply(&mut state, add("c9", "tote", "default"));
+    assert!(effects.is_empty(), "nothing is sent on a closed socket");
+    assert_eq!(state.cart_view().count(), 1, "but the shopper sees it");
+
+    apply(&mut state, Msg::Opened);
+    let effects = apply(&mut state, Msg::Server(welcome(12, Cart::default())));
+    assert_eq!(
+        effects,
+        vec![Effect::Send(ClientMsg::AddToCart {
+            id: "c9".into(),
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: 1
+        })],
+        "same id, so the server applies it once; token unchanged so not saved again"
+    );
+}
+
+#[test]
+fn out_of_bounds_quantities_are_refused_locally() {
+    let mut state = live();
+    let effects = apply(
+        &mut state,
+        Msg::SetQuantity {
+            id: "x".into(),
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: MAX_LINE_QUANTITY + 1,
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(state.pending.is_empty());
+    assert_eq!(
+        state.notice.map(|n| n.code),
+        Some(RejectCode::QuantityLimit)
+    );
+}
+
+#[test]
+fn unknown_events_change_nothing() {
+    let mut state = live();
+    let before = state.clone();
+    assert!(apply(&mut state, Msg::Server(ServerMsg::Unknown)).is_empty());
+    assert_eq!(state, before);
+}
+
+#[test]
+fn stock_changes_reach_the_variant() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::StockChanged {
+            seq: 11,
+            product_id: "shirt".into(),
+            variant_id: "m".into(),
+            stock: 0,
+        }),
+    );
+    assert_eq!(state.product("shirt").unwrap().variants[1].stock, 0);
+    assert_eq!(state.product("shirt").unwrap().variants[0].stock, 10);
+}
+
+#[test]
+fn language_follows_the_locale_tag() {
+    assert_eq!(Lang::for_tag("id-ID"), Lang::Id);
+    assert_eq!(Lang::for_tag("in"), Lang::Id);
+    assert_eq!(Lang::for_tag("en-GB"), Lang::En);
+    assert_eq!(Lang::for_tag("idk"), Lang::En);
+    assert_eq!(Lang::for_tag(""), Lang::En);
+}

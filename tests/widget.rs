@@ -1,0 +1,318 @@
+//! The widget in a real browser (headless Chromium): mounted over a store with
+//! a show in it, driven by clicks, checked in the DOM. No server: the frames
+//! the widget would send are recorded instead.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lapak::actions::Actions;
+use lapak::app::Widget;
+use lapak::store::{Effect, Lang, Locale, Msg, State};
+use lapak_protocol::{
+    Cart, ClientMsg, Host, Money, Pin, Product, RejectCode, ServerMsg, Session, Show, Variant,
+    Welcome,
+};
+use leptos::prelude::*;
+use reactive_stores::Store;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn idr(minor: i64) -> Money {
+    Money {
+        minor,
+        currency: "IDR".into(),
+    }
+}
+
+fn product(id: &str, name: &str, minor: i64, variants: &[(&str, u32)]) -> Product {
+    Product {
+        id: id.into(),
+        name: name.into(),
+        image_url: format!("/media/products/{id}.svg"),
+        price: idr(minor),
+        max_per_order: 5,
+        variants: variants
+            .iter()
+            .map(|(v, stock)| Variant {
+                id: (*v).into(),
+                label: v.to_uppercase(),
+                stock: *stock,
+            })
+            .collect(),
+    }
+}
+
+fn welcome(products: Vec<Product>, pins: &[&str]) -> Msg {
+    Msg::Server(ServerMsg::Welcome(Box::new(Welcome {
+        protocol: 1,
+        epoch: 1,
+        seq: 1,
+        server_time_ms: 0,
+        session: Session { token: "t".into() },
+        show: Show {
+            id: "demo".into(),
+            title: "Friday Batik Drop".into(),
+            stream_url: String::new(),
+            poster_url: String::new(),
+            currency: "IDR".into(),
+            host: Host {
+                name: "Ayu".into(),
+                avatar_url: String::new(),
+            },
+            featured: pins.iter().map(|p| (*p).to_string()).collect(),
+            pins: pins
+                .iter()
+                .map(|p| Pin {
+                    product_id: (*p).into(),
+                    x: 0.5,
+                    y: 0.5,
+                    stream_ms: 0,
+                })
+                .collect(),
+            products,
+            viewers: 1204,
+        },
+        cart: Cart::default(),
+    })))
+}
+
+fn catalogue() -> Vec<Product> {
+    vec![
+        product("tote", "Woven Pandan Tote", 12_900_000, &[("default", 25)]),
+        product(
+            "shirt",
+            "Batik Parang Shirt",
+            18_900_000,
+            &[("s", 8), ("m", 0)],
+        ),
+    ]
+}
+
+/// A mounted widget and what it asked to send.
+struct Mounted {
+    actions: Actions,
+    sent: Rc<RefCell<Vec<ClientMsg>>>,
+    root: web_sys::HtmlElement,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+fn mount(tag: &str, setup: Vec<Msg>) -> Mounted {
+    let state = Store::new(State {
+        locale: Locale {
+            lang: Lang::for_tag(tag),
+            tag: tag.into(),
+        },
+        ..State::default()
+    });
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let recorder = sent.clone();
+    let actions = Actions::new(state, move |effect| {
+        if let Effect::Send(msg) = effect {
+            recorder.borrow_mut().push(msg);
+        }
+    });
+    actions.dispatch(Msg::Opened);
+    for msg in setup {
+        actions.dispatch(msg);
+    }
+    sent.borrow_mut().clear();
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(actions);
+        view! { <Widget state/> }
+    });
+    handle.forget();
+    Mounted {
+        actions,
+        sent,
+        root,
+    }
+}
+
+impl Mounted {
+    fn find(&self, testid: &str) -> Option<web_sys::HtmlElement> {
+        self.root
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .unwrap()
+            .map(|e| e.unchecked_into())
+    }
+
+    fn get(&self, testid: &str) -> web_sys::HtmlElement {
+        self.find(testid)
+            .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
+    }
+
+    fn text(&self, testid: &str) -> String {
+        // Intl separates currency and amount with a no-break space.
+        self.get(testid)
+            .text_content()
+            .unwrap_or_default()
+            .replace('\u{a0}', " ")
+    }
+}
+
+#[wasm_bindgen_test]
+async fn pinned_product_shows_a_tag_with_its_formatted_price_and_one_tap_adds_it() {
+    let widget = mount("en-US", vec![welcome(catalogue(), &["tote"])]);
+    leptos::task::tick().await;
+
+    let tag = widget.text("tag-tote");
+    assert!(tag.contains("Woven Pandan Tote"), "{tag}");
+    assert!(
+        tag.contains("IDR 129,000"),
+        "price formatted by Intl for en-US: {tag}"
+    );
+    assert_eq!(widget.text("cart-count"), "0");
+
+    widget.get("tag-tote").click();
+    leptos::task::tick().await;
+    assert_eq!(
+        widget.text("cart-count"),
+        "1",
+        "optimistic: counted before any answer"
+    );
+    let sent = widget.sent.borrow();
+    assert!(
+        matches!(&sent[..], [ClientMsg::AddToCart { product_id, variant_id, quantity: 1, .. }] if product_id == "tote" && variant_id == "default"),
+        "{sent:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn indonesian_locale_formats_rupiah_and_translates() {
+    let widget = mount("id-ID", vec![welcome(catalogue(), &["tote"])]);
+    leptos::task::tick().await;
+    let tag = widget.text("tag-tote");
+    assert!(tag.contains("Rp 129.000"), "{tag}");
+    assert_eq!(widget.text("viewer-count"), "1.204 menonton");
+    assert_eq!(
+        widget
+            .root
+            .query_selector(".lapak")
+            .unwrap()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("id")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn product_with_variants_opens_the_picker_and_sold_out_options_are_disabled() {
+    let widget = mount("en-US", vec![welcome(catalogue(), &["shirt"])]);
+    leptos::task::tick().await;
+    widget.get("tag-shirt").click();
+    leptos::task::tick().await;
+    assert_eq!(
+        widget.text("cart-count"),
+        "0",
+        "a product with options is not added blind"
+    );
+
+    let add = widget.get("add-to-cart");
+    assert!(add.has_attribute("disabled"), "nothing chosen yet");
+    assert!(
+        widget.get("variant-option-m").has_attribute("disabled"),
+        "sold out"
+    );
+
+    widget.get("variant-option-s").click();
+    leptos::task::tick().await;
+    widget.get("add-to-cart").click();
+    leptos::task::tick().await;
+    assert_eq!(widget.text("cart-count"), "1");
+    assert!(
+        widget.find("add-to-cart").is_none(),
+        "the picker closes after adding"
+    );
+    assert!(
+        matches!(&widget.sent.borrow()[..], [ClientMsg::AddToCart { variant_id, .. }] if variant_id == "s")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn reject_rolls_back_the_count_with_a_translated_reason() {
+    let widget = mount("id-ID", vec![welcome(catalogue(), &["tote"])]);
+    leptos::task::tick().await;
+    widget.get("tag-tote").click();
+    leptos::task::tick().await;
+    assert_eq!(widget.text("cart-count"), "1");
+
+    let id = widget.sent.borrow()[0].id().unwrap().to_owned();
+    widget.actions.dispatch(Msg::Server(ServerMsg::Reject {
+        id,
+        code: RejectCode::OutOfStock,
+        message: String::new(),
+    }));
+    leptos::task::tick().await;
+    assert_eq!(widget.text("cart-count"), "0");
+    assert_eq!(
+        widget.text("notice"),
+        "Maaf, stok Woven Pandan Tote tidak mencukupi."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cart_drawer_lists_lines_with_subtotal_and_steps_quantity() {
+    let widget = mount("en-US", vec![welcome(catalogue(), &["tote"])]);
+    let cart = Cart {
+        lines: vec![lapak_protocol::CartLine {
+            product_id: "shirt".into(),
+            variant_id: "s".into(),
+            quantity: 2,
+            unit_price: idr(18_900_000),
+        }],
+    };
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::CartChanged { cart }));
+    widget.get("cart-button").click();
+    leptos::task::tick().await;
+
+    let line = widget.text("cart-line-shirt-s");
+    assert!(
+        line.contains("Batik Parang Shirt") && line.contains("IDR 378,000"),
+        "{line}"
+    );
+    assert!(widget.text("cart-drawer").contains("Subtotal"));
+
+    let increase = widget
+        .get("cart-line-shirt-s")
+        .query_selector("[aria-label=\"Increase quantity\"]")
+        .unwrap()
+        .unwrap();
+    increase.unchecked_into::<web_sys::HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(widget.text("cart-count"), "3");
+    assert!(matches!(
+        &widget.sent.borrow()[..],
+        [ClientMsg::SetQuantity { quantity: 3, .. }]
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn hostile_product_names_render_as_text() {
+    let hostile = "<img src=x onerror=\"window.pwned=1\">";
+    let widget = mount(
+        "en-US",
+        vec![welcome(
+            vec![product("evil", hostile, 100, &[("default", 1)])],
+            &["evil"],
+        )],
+    );
+    leptos::task::tick().await;
+    assert!(widget.text("tag-evil").contains(hostile));
+    assert!(
+        widget.root.query_selector("img[src=x]").unwrap().is_none(),
+        "no element was injected"
+    );
+}
