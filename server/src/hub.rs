@@ -121,15 +121,18 @@ impl Hub {
     }
 }
 
+/// A frame for a session's connections, tagged with the connection it came from.
+pub type SessionFrame = (u64, Arc<str>);
+
 /// Per-session channels carrying `(connection id, frame)` so a tab can skip its own updates.
 #[derive(Default)]
 pub struct Sessions {
-    channels: Mutex<HashMap<i64, broadcast::Sender<(u64, Arc<str>)>>>,
+    channels: Mutex<HashMap<i64, broadcast::Sender<SessionFrame>>>,
 }
 
 impl Sessions {
     /// Subscribes to a session's updates.
-    pub fn subscribe(&self, session: i64) -> broadcast::Receiver<(u64, Arc<str>)> {
+    pub fn subscribe(&self, session: i64) -> broadcast::Receiver<SessionFrame> {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         channels
             .entry(session)

@@ -14,7 +14,7 @@ use lapak_protocol::{
 };
 use tokio::sync::{broadcast, mpsc};
 
-use crate::hub::Joined;
+use crate::hub::{Joined, SessionFrame};
 use crate::{cart, db, now_ms, AppState};
 
 /// Frames waiting for a slow socket before the connection stops reading more.
@@ -33,7 +33,7 @@ struct Joiner {
     session: i64,
     connection: u64,
     show_events: broadcast::Receiver<Arc<str>>,
-    session_events: broadcast::Receiver<(u64, Arc<str>)>,
+    session_events: broadcast::Receiver<SessionFrame>,
 }
 
 /// Serves one upgraded socket until either side closes.
