@@ -24,6 +24,7 @@ use axum::Router;
 use sqlx::SqlitePool;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -63,7 +64,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     let files = Router::new()
         .nest_service("/media", ServeDir::new(state.public.join("media")))
         .fallback_service(viewer)
-        .layer(CompressionLayer::new());
+        // Video is already compressed, and compressing it would break range requests (seeking).
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::new("video/"))));
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(|| async { "ok" }))
