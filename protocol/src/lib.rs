@@ -73,7 +73,14 @@ pub enum ClientMsg {
         /// The show to join; the server's default show when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         show: Option<String>,
+        /// Where a reconnecting viewer left off: the server replays what it missed
+        /// (`Resumed` + the events), or sends a fresh `Welcome` when it cannot.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<Resume>,
     },
+    /// Heartbeat; answered by `Pong`. Keeps an idle connection open and lets the
+    /// viewer notice a dead socket the browser has not reported.
+    Ping,
     /// Add `quantity` of a variant to the cart (added to what the line already holds).
     AddToCart {
         /// Idempotency key.
@@ -102,10 +109,19 @@ impl ClientMsg {
     /// The command id, for every message except `Hello`.
     pub fn id(&self) -> Option<&str> {
         match self {
-            ClientMsg::Hello { .. } => None,
+            ClientMsg::Hello { .. } | ClientMsg::Ping => None,
             ClientMsg::AddToCart { id, .. } | ClientMsg::SetQuantity { id, .. } => Some(id),
         }
     }
+}
+
+/// The last show event a viewer applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    /// The epoch of that event's history.
+    pub epoch: u64,
+    /// The event's seq.
+    pub seq: u64,
 }
 
 /// Server → viewer.
@@ -114,6 +130,22 @@ impl ClientMsg {
 pub enum ServerMsg {
     /// Answer to `Hello`: everything the viewer needs, as one snapshot.
     Welcome(Box<Welcome>),
+    /// Answer to a `Hello` that resumed: the events after `seq` follow, in order.
+    Resumed {
+        /// The history the replay belongs to (equal to the viewer's).
+        epoch: u64,
+        /// The viewer's last seq; replayed events start after it.
+        seq: u64,
+        /// The viewer's session.
+        session: Session,
+        /// The viewer's cart now (it may have changed in another tab meanwhile).
+        cart: Cart,
+    },
+    /// Answer to `Ping`.
+    Pong {
+        /// Server clock, Unix milliseconds.
+        server_time_ms: i64,
+    },
     /// A command was applied (or had been already: same id, same answer).
     Ack {
         /// The command's id.
@@ -325,6 +357,8 @@ pub enum RejectCode {
     OutOfStock,
     /// The quantity is out of bounds or above the product's per-order limit.
     QuantityLimit,
+    /// Too many commands in a short time; retry a little later.
+    RateLimited,
     /// The server failed; the command may be retried with the same id.
     Internal,
     /// A code this viewer does not know yet.
@@ -343,6 +377,7 @@ impl RejectCode {
             RejectCode::UnknownVariant => "unknown_variant",
             RejectCode::OutOfStock => "out_of_stock",
             RejectCode::QuantityLimit => "quantity_limit",
+            RejectCode::RateLimited => "rate_limited",
             RejectCode::Internal => "internal",
             RejectCode::Unknown => "unknown",
         }

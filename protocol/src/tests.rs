@@ -104,6 +104,13 @@ fn every_server_msg() -> Vec<ServerMsg> {
             stock: 0,
         },
         ServerMsg::ViewerCount { seq: 4, count: 12 },
+        ServerMsg::Resumed {
+            epoch: 7,
+            seq: 40,
+            session: Session { token: "t".into() },
+            cart: sample_cart(),
+        },
+        ServerMsg::Pong { server_time_ms: 5 },
     ]
 }
 
@@ -113,12 +120,15 @@ fn every_client_msg() -> Vec<ClientMsg> {
             protocol: 1,
             token: None,
             show: None,
+            resume: None,
         },
         ClientMsg::Hello {
             protocol: 1,
             token: Some("t".into()),
             show: Some("demo".into()),
+            resume: Some(Resume { epoch: 7, seq: 40 }),
         },
+        ClientMsg::Ping,
         ClientMsg::AddToCart {
             id: "i".into(),
             product_id: "p".into(),
@@ -187,6 +197,7 @@ fn reject_code_is_snake_case_on_the_wire() {
         RejectCode::BadRequest,
         RejectCode::OutOfStock,
         RejectCode::UnknownVariant,
+        RejectCode::RateLimited,
         RejectCode::Internal,
     ] {
         assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
@@ -238,7 +249,8 @@ fn show_events_expose_their_seq_and_commands_their_id() {
         .seq(),
         None
     );
-    assert_eq!(every_client_msg()[2].id(), Some("i"));
+    assert_eq!(every_client_msg()[3].id(), Some("i"));
+    assert_eq!(ClientMsg::Ping.id(), None);
     assert_eq!(every_client_msg()[0].id(), None);
 }
 
@@ -261,4 +273,25 @@ fn minor_digits_follow_iso_4217() {
         (digits("IDR"), digits("USD"), digits("JPY"), digits("KWD")),
         (2, 2, 0, 3)
     );
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn decoding_arbitrary_text_never_panics(text in any::<String>()) {
+            let _ = serde_json::from_str::<ClientMsg>(&text);
+            let _ = serde_json::from_str::<ServerMsg>(&text);
+        }
+
+        #[test]
+        fn decoding_mangled_events_never_panics(kind in "[A-Za-z]{0,12}", seq in any::<i64>(), x in any::<f64>()) {
+            let text = format!(r#"{{"type":"{kind}","seq":{seq},"pin":{{"product_id":"p","x":{x},"y":0,"stream_ms":{seq}}}}}"#);
+            let _ = serde_json::from_str::<ServerMsg>(&text);
+        }
+    }
 }

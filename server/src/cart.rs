@@ -67,7 +67,9 @@ pub async fn execute(
             variant_id,
             quantity,
         } => (id, product_id, variant_id, false, *quantity),
-        ClientMsg::Hello { .. } => unreachable!("Hello is handled by the connection"),
+        ClientMsg::Hello { .. } | ClientMsg::Ping => {
+            unreachable!("the connection answers Hello and Ping itself")
+        }
     };
     if id.is_empty() || id.len() > MAX_ID_LEN {
         let message = format!("command id must be 1..={MAX_ID_LEN} characters");

@@ -27,4 +27,13 @@ pub struct Config {
     /// Folder whose `media/` holds the stream and images.
     #[arg(long, env = "LAPAK_PUBLIC", default_value = "public")]
     pub public: PathBuf,
+    /// Seconds of silence after which a connection is closed.
+    #[arg(long, env = "LAPAK_IDLE_TIMEOUT_SECS", default_value_t = 45)]
+    pub idle_timeout_secs: u64,
+    /// Frames a connection may send in a burst before it is rate limited.
+    #[arg(long, env = "LAPAK_RATE_BURST", default_value_t = 40)]
+    pub rate_burst: u32,
+    /// Frames per second a connection may keep sending.
+    #[arg(long, env = "LAPAK_RATE_PER_SECOND", default_value_t = 10)]
+    pub rate_per_second: u32,
 }

@@ -3,7 +3,7 @@
 //! Show events get their `seq` under the same lock that hands out snapshots,
 //! so a viewer's snapshot and its subscription never miss or repeat an event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use lapak_protocol::{ServerMsg, MAX_FRAME_BYTES};
@@ -13,6 +13,8 @@ use crate::show::{Action, Cue, Scene};
 
 /// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
 const SHOW_BUFFER: usize = 1024;
+/// Show events kept for viewers that reconnect: a gap up to this many is replayed.
+pub const HISTORY: usize = 512;
 /// Cart updates a session's slow tab may fall behind by (it then gets a snapshot too).
 const SESSION_BUFFER: usize = 16;
 
@@ -25,6 +27,8 @@ pub struct Live {
     pub scene: Scene,
     /// Open connections.
     pub viewers: u32,
+    /// The last [`HISTORY`] events, oldest first, for resuming viewers.
+    history: VecDeque<(u64, Arc<str>)>,
 }
 
 /// A show's fan-out.
@@ -75,6 +79,26 @@ impl Hub {
         }
     }
 
+    /// The events after `seq` with a subscription to what follows them, atomically;
+    /// `None` when the history no longer reaches back that far (or `seq` is from the future).
+    pub fn resume(&self, seq: u64) -> Option<(Vec<Arc<str>>, broadcast::Receiver<Arc<str>>)> {
+        let live = self.lock();
+        let oldest_kept = live
+            .history
+            .front()
+            .map_or(live.seq + 1, |(first, _)| *first);
+        if seq > live.seq || seq + 1 < oldest_kept {
+            return None;
+        }
+        let missed = live
+            .history
+            .iter()
+            .filter(|(s, _)| *s > seq)
+            .map(|(_, text)| text.clone())
+            .collect();
+        Some((missed, self.events.subscribe()))
+    }
+
     /// Applies timeline cues and broadcasts them.
     pub fn play(&self, cues: &[(u64, &Cue)]) {
         if cues.is_empty() {
@@ -116,8 +140,13 @@ impl Hub {
         let text =
             serde_json::to_string(&event(live.seq)).expect("protocol types always serialize");
         debug_assert!(text.len() < MAX_FRAME_BYTES);
+        let text: Arc<str> = text.into();
+        if live.history.len() == HISTORY {
+            live.history.pop_front();
+        }
+        live.history.push_back((live.seq, text.clone()));
         // No receivers is fine: nobody is watching.
-        let _ = self.events.send(text.into());
+        let _ = self.events.send(text);
     }
 }
 

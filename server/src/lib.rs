@@ -7,11 +7,13 @@ mod config;
 mod db;
 mod error;
 mod hub;
+mod limit;
 mod show;
 mod ws;
 
 pub use config::Config;
 pub use error::AppError;
+use limit::Limits;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -42,6 +44,8 @@ pub struct AppState {
     show: ShowFile,
     hub: Hub,
     sessions: Sessions,
+    /// Per-connection limits.
+    limits: Limits,
     /// Serializes cart writes so that concurrent commands never race inside SQLite.
     writer: tokio::sync::Mutex<()>,
     /// Identifies this process's event history (its start time).
@@ -65,7 +69,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .nest_service("/media", ServeDir::new(state.public.join("media")))
         .fallback_service(viewer)
         // Video is already compressed, and compressing it would break range requests (seeking).
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::new("video/"))));
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::new("video/"))),
+        );
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(|| async { "ok" }))
@@ -121,6 +128,11 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         show,
         sessions: Sessions::default(),
         writer: tokio::sync::Mutex::new(()),
+        limits: Limits {
+            burst: config.rate_burst,
+            per_second: config.rate_per_second,
+            idle: std::time::Duration::from_secs(config.idle_timeout_secs),
+        },
         epoch: now as u64,
         started_at_ms,
         dist: config.dist,

@@ -1,20 +1,27 @@
 //! One viewer connection: handshake, then commands in and events out.
 //!
-//! The socket is split: a send task drains one channel; the receive loop reads
-//! the viewer's frames and forwards show and session broadcasts into that
-//! channel. Whichever ends first ends the connection.
+//! The socket is split: a send task drains one bounded channel; the receive
+//! loop waits for whichever comes first of the viewer's next frame, a show
+//! event, a session update or the idle deadline, and answers into that channel.
+//! Whichever side ends first ends the connection.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures::stream::SplitStream;
 use futures::{SinkExt, StreamExt};
 use lapak_protocol::{
-    ClientMsg, RejectCode, ServerMsg, Session, Show, Welcome, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    ClientMsg, RejectCode, Resume, ServerMsg, Session, Show, Welcome, MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
 };
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
 
 use crate::hub::{Joined, SessionFrame};
+use crate::limit::TokenBucket;
 use crate::{cart, db, now_ms, AppState};
 
 /// Frames waiting for a slow socket before the connection stops reading more.
@@ -23,8 +30,10 @@ const OUTBOX: usize = 64;
 const TOO_BIG: u16 = 1009;
 /// Close code for a protocol the server does not speak.
 const PROTOCOL_ERROR: u16 = 1002;
+/// Close code for a connection that went quiet ("going away").
+const GOING_AWAY: u16 = 1001;
 /// How long the last frames may take to leave when a connection ends.
-const FLUSH: std::time::Duration = std::time::Duration::from_secs(5);
+const FLUSH: Duration = Duration::from_secs(5);
 
 static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 
@@ -34,6 +43,14 @@ struct Joiner {
     connection: u64,
     show_events: broadcast::Receiver<Arc<str>>,
     session_events: broadcast::Receiver<SessionFrame>,
+}
+
+/// What woke the receive loop.
+enum Input {
+    Frame(Option<Result<Message, axum::Error>>),
+    Show(Result<Arc<str>, RecvError>),
+    Session(Result<SessionFrame, RecvError>),
+    Idle,
 }
 
 /// Serves one upgraded socket until either side closes.
@@ -57,116 +74,153 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>) {
     state.hub.viewers(-1);
 }
 
+async fn next_input(
+    stream: &mut SplitStream<WebSocket>,
+    joined: Option<&mut Joiner>,
+    idle: Instant,
+) -> Input {
+    let idle = tokio::time::sleep_until(idle);
+    match joined {
+        None => tokio::select! {
+            frame = stream.next() => Input::Frame(frame),
+            _ = idle => Input::Idle,
+        },
+        Some(j) => tokio::select! {
+            frame = stream.next() => Input::Frame(frame),
+            event = j.show_events.recv() => Input::Show(event),
+            update = j.session_events.recv() => Input::Session(update),
+            _ = idle => Input::Idle,
+        },
+    }
+}
+
 async fn receive(
-    mut stream: futures::stream::SplitStream<WebSocket>,
+    mut stream: SplitStream<WebSocket>,
     outbox: mpsc::Sender<Message>,
     state: &AppState,
 ) {
     let mut joined: Option<Joiner> = None;
+    let mut limit = TokenBucket::new(state.limits.burst, state.limits.per_second);
+    let mut idle = Instant::now() + state.limits.idle;
     loop {
-        let frame = match joined.as_mut() {
-            None => stream.next().await,
-            Some(j) => tokio::select! {
-                frame = stream.next() => frame,
-                event = j.show_events.recv() => {
-                    let text = match event {
-                        Ok(text) => text,
-                        // Too slow to keep up: a fresh snapshot instead of an unbounded buffer.
-                        Err(broadcast::error::RecvError::Lagged(_)) => match welcome_again(state, j).await {
-                            Some(text) => text,
-                            None => return,
-                        },
-                        Err(broadcast::error::RecvError::Closed) => return,
-                    };
-                    if outbox.send(Message::Text(Utf8Bytes::from(&*text))).await.is_err() { return; }
-                    continue;
-                }
-                update = j.session_events.recv() => {
-                    match update {
-                        Ok((from, text)) if from != j.connection => {
-                            if outbox.send(Message::Text(Utf8Bytes::from(&*text))).await.is_err() { return; }
-                        }
-                        Ok(_) => {}
-                        Err(broadcast::error::RecvError::Lagged(_)) => {
-                            let Some(text) = welcome_again(state, j).await else { return };
-                            if outbox.send(Message::Text(Utf8Bytes::from(&*text))).await.is_err() { return; }
-                        }
-                        Err(broadcast::error::RecvError::Closed) => return,
-                    }
-                    continue;
-                }
-            },
-        };
-        let text = match frame {
-            Some(Ok(Message::Text(text))) => text,
-            Some(Ok(Message::Binary(_))) => {
-                let reply = reject("", RejectCode::BadRequest, "frames are JSON text".into());
-                if send(&outbox, &reply).await.is_err() {
-                    return;
-                }
-                continue;
-            }
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-            Some(Ok(_)) => continue, // ping/pong are answered by the library
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            let close = CloseFrame {
-                code: TOO_BIG,
-                reason: "frame exceeds 64 KiB".into(),
-            };
-            let _ = outbox.send(Message::Close(Some(close))).await;
-            break;
+        let input = next_input(&mut stream, joined.as_mut(), idle).await;
+        if let Input::Frame(Some(Ok(_))) = input {
+            idle = Instant::now() + state.limits.idle;
         }
-        let reply = match (serde_json::from_str::<ClientMsg>(&text), joined.as_ref()) {
-            (Err(error), _) => reject(&id_of(&text), RejectCode::BadRequest, error.to_string()),
-            (Ok(ClientMsg::Hello { protocol, .. }), None) if protocol != PROTOCOL_VERSION => {
-                let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
-                let _ = send(
-                    &outbox,
-                    &reject("", RejectCode::UnsupportedProtocol, message),
-                )
-                .await;
-                let close = CloseFrame {
-                    code: PROTOCOL_ERROR,
-                    reason: "unsupported protocol".into(),
-                };
-                let _ = outbox.send(Message::Close(Some(close))).await;
+        let out: Vec<Message> = match input {
+            Input::Idle => {
+                let _ = outbox.send(close(GOING_AWAY, "idle")).await;
                 break;
             }
-            (Ok(ClientMsg::Hello { token, .. }), None) => {
-                match hello(state, token.as_deref()).await {
-                    Ok((joiner, welcome)) => {
-                        joined = Some(joiner);
-                        welcome
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "hello failed");
-                        reject(
-                            "",
-                            RejectCode::Internal,
-                            "the server could not open a session".into(),
-                        )
+            Input::Show(Ok(text)) => vec![text_frame(&text)],
+            Input::Session(Ok((from, text))) => match &joined {
+                Some(j) if from != j.connection => vec![text_frame(&text)],
+                _ => Vec::new(),
+            },
+            // Too slow to keep up: a fresh snapshot instead of an unbounded buffer.
+            Input::Show(Err(RecvError::Lagged(_))) | Input::Session(Err(RecvError::Lagged(_))) => {
+                let Some(j) = joined.as_mut() else { break };
+                match welcome_again(state, j).await {
+                    Some(text) => vec![text_frame(&text)],
+                    None => break,
+                }
+            }
+            Input::Show(Err(RecvError::Closed)) | Input::Session(Err(RecvError::Closed)) => break,
+            Input::Frame(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => break,
+            Input::Frame(Some(Ok(Message::Binary(_)))) => {
+                vec![json(&reject(
+                    "",
+                    RejectCode::BadRequest,
+                    "frames are JSON text".into(),
+                ))]
+            }
+            Input::Frame(Some(Ok(Message::Text(text)))) => {
+                if text.len() > MAX_FRAME_BYTES {
+                    let _ = outbox.send(close(TOO_BIG, "frame exceeds 64 KiB")).await;
+                    break;
+                }
+                if !limit.take(Instant::now()) {
+                    vec![json(&reject(
+                        &id_of(&text),
+                        RejectCode::RateLimited,
+                        "slow down".into(),
+                    ))]
+                } else {
+                    match frame_reply(state, &mut joined, &text).await {
+                        Reply::Frames(frames) => frames,
+                        Reply::Close(frames) => {
+                            for frame in frames {
+                                let _ = outbox.send(frame).await;
+                            }
+                            break;
+                        }
                     }
                 }
             }
-            (Ok(ClientMsg::Hello { .. }), Some(_)) => {
-                reject("", RejectCode::BadSequence, "already joined".into())
-            }
-            (Ok(cmd), None) => reject(
-                cmd.id().unwrap_or_default(),
-                RejectCode::BadSequence,
-                "send Hello first".into(),
-            ),
-            (Ok(cmd), Some(j)) => command(state, j, &cmd).await,
+            Input::Frame(Some(Ok(_))) => continue, // ping/pong frames: the library answers
         };
-        if send(&outbox, &reply).await.is_err() {
-            break;
+        for frame in out {
+            if outbox.send(frame).await.is_err() {
+                return;
+            }
         }
     }
     if let Some(j) = joined {
         drop(j.session_events);
         state.sessions.prune(j.session);
     }
+}
+
+/// Frames to send in answer to one frame, and whether the connection ends after them.
+enum Reply {
+    Frames(Vec<Message>),
+    Close(Vec<Message>),
+}
+
+async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) -> Reply {
+    let msg = match serde_json::from_str::<ClientMsg>(text) {
+        Ok(msg) => msg,
+        Err(error) => {
+            let refusal = reject(&id_of(text), RejectCode::BadRequest, error.to_string());
+            return Reply::Frames(vec![json(&refusal)]);
+        }
+    };
+    let reply = match (msg, joined.as_ref()) {
+        (ClientMsg::Ping, _) => ServerMsg::Pong {
+            server_time_ms: now_ms(),
+        },
+        (ClientMsg::Hello { protocol, .. }, None) if protocol != PROTOCOL_VERSION => {
+            let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
+            let refusal = json(&reject("", RejectCode::UnsupportedProtocol, message));
+            return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "unsupported protocol")]);
+        }
+        (ClientMsg::Hello { token, resume, .. }, None) => {
+            match hello(state, token.as_deref(), resume).await {
+                Ok((joiner, frames)) => {
+                    *joined = Some(joiner);
+                    return Reply::Frames(frames);
+                }
+                Err(error) => {
+                    tracing::error!(%error, "hello failed");
+                    reject(
+                        "",
+                        RejectCode::Internal,
+                        "the server could not open a session".into(),
+                    )
+                }
+            }
+        }
+        (ClientMsg::Hello { .. }, Some(_)) => {
+            reject("", RejectCode::BadSequence, "already joined".into())
+        }
+        (cmd, None) => reject(
+            cmd.id().unwrap_or_default(),
+            RejectCode::BadSequence,
+            "send Hello first".into(),
+        ),
+        (cmd, Some(j)) => command(state, j, &cmd).await,
+    };
+    Reply::Frames(vec![json(&reply)])
 }
 
 async fn command(state: &AppState, joiner: &Joiner, cmd: &ClientMsg) -> ServerMsg {
@@ -190,24 +244,46 @@ async fn command(state: &AppState, joiner: &Joiner, cmd: &ClientMsg) -> ServerMs
         }
         Err(error) => {
             tracing::error!(%error, "command failed");
-            reject(
-                cmd.id().unwrap_or_default(),
-                RejectCode::Internal,
-                "the server failed; retry with the same id".into(),
-            )
+            let message = "the server failed; retry with the same id".into();
+            reject(cmd.id().unwrap_or_default(), RejectCode::Internal, message)
         }
     }
 }
 
+/// Opens or resumes the session: `Resumed` and the missed events when the
+/// history still has them, else a `Welcome` snapshot.
 async fn hello(
     state: &AppState,
     token: Option<&str>,
-) -> Result<(Joiner, ServerMsg), crate::AppError> {
+    resume: Option<Resume>,
+) -> Result<(Joiner, Vec<Message>), crate::AppError> {
     let (session, token) = db::session(&state.pool, token, now_ms()).await?;
     let session_events = state.sessions.subscribe(session);
-    let joined = state.hub.join();
     let connection = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
-    let (welcome, show_events) = snapshot(state, session, token, joined).await?;
+    let replay = resume.filter(|r| r.epoch == state.epoch).and_then(|r| {
+        state
+            .hub
+            .resume(r.seq)
+            .map(|(missed, events)| (r.seq, missed, events))
+    });
+    let (frames, show_events) = match replay {
+        Some((seq, missed, events)) => {
+            let cart = cart::load(&state.pool, session).await?;
+            let resumed = ServerMsg::Resumed {
+                epoch: state.epoch,
+                seq,
+                session: Session { token },
+                cart,
+            };
+            let mut frames = vec![json(&resumed)];
+            frames.extend(missed.iter().map(|text| text_frame(text)));
+            (frames, events)
+        }
+        None => {
+            let (welcome, events) = snapshot(state, session, token, state.hub.join()).await?;
+            (vec![json(&welcome)], events)
+        }
+    };
     Ok((
         Joiner {
             session,
@@ -215,7 +291,7 @@ async fn hello(
             show_events,
             session_events,
         },
-        welcome,
+        frames,
     ))
 }
 
@@ -304,10 +380,21 @@ fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
     }
 }
 
-async fn send(outbox: &mpsc::Sender<Message>, msg: &ServerMsg) -> Result<(), ()> {
-    let text = serde_json::to_string(msg).expect("protocol types always serialize");
-    outbox
-        .send(Message::Text(text.into()))
-        .await
-        .map_err(|_| ())
+fn json(msg: &ServerMsg) -> Message {
+    Message::Text(
+        serde_json::to_string(msg)
+            .expect("protocol types always serialize")
+            .into(),
+    )
+}
+
+fn text_frame(text: &str) -> Message {
+    Message::Text(Utf8Bytes::from(text))
+}
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: Utf8Bytes::from_static(reason),
+    }))
 }

@@ -194,6 +194,7 @@ async fn another_protocol_version_is_refused_and_closed() {
             protocol: 99,
             token: None,
             show: None,
+            resume: None,
         },
     )
     .await;

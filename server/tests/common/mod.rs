@@ -39,6 +39,9 @@ pub fn config(db: PathBuf) -> Config {
         show: root.join("tests/fixtures/test-show.toml"),
         dist: root.join("tests/fixtures/no-dist"),
         public: root.join("../public"),
+        idle_timeout_secs: 45,
+        rate_burst: 40,
+        rate_per_second: 10,
     }
 }
 
@@ -98,6 +101,7 @@ pub async fn hello(socket: &mut Socket, token: Option<&str>) -> Welcome {
             protocol: PROTOCOL_VERSION,
             token: token.map(Into::into),
             show: None,
+            resume: None,
         },
     )
     .await;
@@ -140,4 +144,33 @@ pub fn quantities(cart: &Cart) -> Vec<(String, String, u32)> {
         .iter()
         .map(|l| (l.product_id.clone(), l.variant_id.clone(), l.quantity))
         .collect()
+}
+
+/// A server started with a tweaked configuration.
+pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path().join("lapak.db"));
+    tweak(&mut config);
+    let running = lapak_server::start(config).await.unwrap();
+    TestServer { running, dir }
+}
+
+/// The next decoded message, viewer counts included.
+pub async fn recv_any(socket: &mut Socket) -> ServerMsg {
+    loop {
+        match next_frame(socket).await {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("expected a text frame, got {other:?}"),
+        }
+    }
+}
+
+/// Every message that arrives until the socket is quiet for `quiet`.
+pub async fn drain(socket: &mut Socket, quiet: Duration) -> Vec<ServerMsg> {
+    let mut seen = Vec::new();
+    while let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(quiet, socket.next()).await {
+        seen.push(serde_json::from_str(&text).unwrap());
+    }
+    seen
 }

@@ -1,0 +1,228 @@
+//! Reconnecting viewers: replay from the bounded history, or a fresh snapshot;
+//! heartbeats, rate limits and idle connections.
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use lapak_protocol::{ClientMsg, RejectCode, Resume, ServerMsg, PROTOCOL_VERSION};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
+
+const QUIET: Duration = Duration::from_millis(400);
+
+fn resume_hello(token: &str, epoch: u64, seq: u64) -> ClientMsg {
+    ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: Some(token.into()),
+        show: None,
+        resume: Some(Resume { epoch, seq }),
+    }
+}
+
+/// Makes `n` connect/disconnect pairs of other viewers: 2n show events.
+async fn churn(server: &TestServer, n: usize) {
+    for _ in 0..n {
+        let (mut other, _) = viewer(server, None).await;
+        other.close(None).await.unwrap();
+        while other.next_frame_or_end().await {}
+    }
+}
+
+trait Drain {
+    async fn next_frame_or_end(&mut self) -> bool;
+}
+
+impl Drain for Socket {
+    async fn next_frame_or_end(&mut self) -> bool {
+        use futures::StreamExt;
+        matches!(
+            tokio::time::timeout(Duration::from_secs(5), self.next()).await,
+            Ok(Some(Ok(_)))
+        )
+    }
+}
+
+fn seqs(msgs: &[ServerMsg]) -> Vec<u64> {
+    msgs.iter().filter_map(ServerMsg::seq).collect()
+}
+
+#[tokio::test]
+async fn a_short_gap_is_replayed_exactly_once_in_order() {
+    let server = server().await;
+    let (mut socket, welcome) = viewer(&server, None).await;
+    let (epoch, last) = (welcome.epoch, welcome.seq);
+    socket.close(None).await.unwrap();
+    while socket.next_frame_or_end().await {}
+    churn(&server, 3).await;
+
+    let mut socket = connect(&server.url()).await;
+    send(
+        &mut socket,
+        &resume_hello(&welcome.session.token, epoch, last),
+    )
+    .await;
+    let mut msgs = drain(&mut socket, QUIET).await;
+    // The connection's own ViewerCount may be broadcast just before its Hello is answered.
+    let resumed_at = msgs
+        .iter()
+        .position(|m| matches!(m, ServerMsg::Resumed { .. }))
+        .expect("Resumed");
+    match &msgs[resumed_at] {
+        ServerMsg::Resumed {
+            epoch: e,
+            seq,
+            cart,
+            ..
+        } => {
+            assert_eq!((*e, *seq), (epoch, last));
+            assert!(cart.lines.is_empty());
+        }
+        _ => unreachable!(),
+    }
+    let replayed = seqs(&msgs.split_off(resumed_at + 1));
+    let expected: Vec<u64> = (last + 1..=last + replayed.len() as u64).collect();
+    assert_eq!(replayed, expected, "every missed event once, in order");
+    // Its own disconnect (1), three visitors (6), its reconnect (1); the last
+    // few may still be in flight when Hello is answered, then they follow live.
+    assert!(replayed.len() >= 6, "{replayed:?}");
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn a_gap_beyond_the_history_gets_a_fresh_snapshot() {
+    let server = server().await;
+    let (socket, welcome) = viewer(&server, None).await;
+    drop(socket);
+    churn(&server, 300).await; // 600 events > the 512 kept
+
+    let mut socket = connect(&server.url()).await;
+    send(
+        &mut socket,
+        &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq),
+    )
+    .await;
+    match recv(&mut socket).await {
+        ServerMsg::Welcome(fresh) => {
+            assert!(fresh.seq > welcome.seq + 512);
+            assert_eq!(fresh.session.token, welcome.session.token, "same session");
+        }
+        other => panic!("expected a Welcome, got {other:?}"),
+    }
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn another_epoch_gets_a_fresh_snapshot() {
+    let server = server().await;
+    let (mut socket, welcome) = viewer(&server, None).await;
+    acked(&mut socket, &add("e1", "shirt", "m", 1)).await;
+    drop(socket);
+    let dir = server.dir;
+    server.running.stop().await;
+
+    // A restart loses the in-memory history: the new process has a new epoch.
+    let running = lapak_server::start(config(dir.path().join("lapak.db")))
+        .await
+        .unwrap();
+    let mut socket = connect(&format!("ws://{}/ws", running.addr)).await;
+    send(
+        &mut socket,
+        &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq),
+    )
+    .await;
+    match recv(&mut socket).await {
+        ServerMsg::Welcome(fresh) => {
+            assert_ne!(fresh.epoch, welcome.epoch);
+            assert_eq!(quantities(&fresh.cart), [("shirt".into(), "m".into(), 1)]);
+        }
+        other => panic!("expected a Welcome, got {other:?}"),
+    }
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_seq_from_the_future_is_not_trusted() {
+    let server = server().await;
+    let (socket, welcome) = viewer(&server, None).await;
+    drop(socket);
+    let mut socket = connect(&server.url()).await;
+    send(
+        &mut socket,
+        &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq + 1_000),
+    )
+    .await;
+    assert!(matches!(recv(&mut socket).await, ServerMsg::Welcome(_)));
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn ping_gets_pong() {
+    let server = server().await;
+    let mut socket = connect(&server.url()).await;
+    send(&mut socket, &ClientMsg::Ping).await;
+    assert!(
+        matches!(recv(&mut socket).await, ServerMsg::Pong { server_time_ms } if server_time_ms > 0)
+    );
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn a_command_flood_is_rate_limited_and_refused_commands_write_nothing() {
+    let server = server().await;
+    let (mut socket, _) = viewer(&server, None).await;
+    for i in 0..80 {
+        send(&mut socket, &add(&format!("flood-{i}"), "shirt", "m", 1)).await;
+    }
+    let mut acked = 0;
+    let mut limited = 0;
+    while acked + limited < 80 {
+        match recv(&mut socket).await {
+            ServerMsg::Ack { .. } => acked += 1,
+            ServerMsg::Reject {
+                code: RejectCode::RateLimited,
+                ..
+            } => limited += 1,
+            // Past the per-order limit of 5: refused, but not by the rate limit.
+            ServerMsg::Reject {
+                code: RejectCode::QuantityLimit,
+                ..
+            } => acked += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(limited > 0, "a flood of 80 frames exceeds the burst of 40");
+    assert!(limited < 80);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let cart = acked_cart(&mut socket).await;
+    assert_eq!(quantities(&cart), [("shirt".into(), "m".into(), 5)]);
+    server.running.stop().await;
+}
+
+/// The cart, read with a no-op command once the rate limit has recovered.
+async fn acked_cart(socket: &mut Socket) -> lapak_protocol::Cart {
+    let set = ClientMsg::SetQuantity {
+        id: "read".into(),
+        product_id: "shirt".into(),
+        variant_id: "m".into(),
+        quantity: 5,
+    };
+    acked(socket, &set).await
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed() {
+    let server = server_with(|c| c.idle_timeout_secs = 1).await;
+    let (mut socket, _) = viewer(&server, None).await;
+    loop {
+        match next_frame(&mut socket).await {
+            Message::Close(Some(frame)) => {
+                assert_eq!(frame.code, CloseCode::Away);
+                break;
+            }
+            Message::Text(_) => continue,
+            other => panic!("{other:?}"),
+        }
+    }
+    server.running.stop().await;
+}
