@@ -8,8 +8,8 @@ use lapak_protocol::{ProductId, VariantId};
 use leptos::prelude::*;
 use reactive_stores::{Patch, Store};
 
-use crate::browser;
 use crate::store::{apply, Effect, Msg, State};
+use crate::{browser, net};
 
 /// Cheap to copy; put in context for every view.
 #[derive(Clone, Copy)]
@@ -27,14 +27,13 @@ impl Actions {
         }
     }
 
-    /// The effect runner of the live app: frames go to the socket task, tokens to storage.
-    pub fn connected(
-        store: Store<State>,
-        outbox: UnboundedSender<lapak_protocol::ClientMsg>,
-    ) -> Self {
+    /// The effect runner of the live app: frames and reconnects go to the socket
+    /// task, tokens to storage.
+    pub fn connected(store: Store<State>, socket: UnboundedSender<net::Control>) -> Self {
         Actions::new(store, move |effect| match effect {
-            // The socket task only ends with the page, so a closed outbox is harmless.
-            Effect::Send(msg) => drop(outbox.unbounded_send(msg)),
+            // The socket task only ends with the page, so a closed channel is harmless.
+            Effect::Send(msg) => drop(socket.unbounded_send(net::Control::Send(msg))),
+            Effect::Reconnect => drop(socket.unbounded_send(net::Control::Reconnect)),
             Effect::SaveToken(token) => browser::storage::save_token(&token),
         })
     }
@@ -70,6 +69,11 @@ impl Actions {
             variant_id,
             quantity,
         });
+    }
+
+    /// Reconnects now instead of waiting for the next attempt.
+    pub fn retry_now(&self) {
+        self.dispatch(Msg::RetryNow);
     }
 
     /// Clears the notice.

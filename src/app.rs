@@ -24,10 +24,10 @@ pub fn App() -> impl IntoView {
         token: browser::storage::load_token(),
         ..State::default()
     });
-    let (outbox, outgoing) = mpsc::unbounded();
-    let actions = Actions::connected(state, outbox);
+    let (socket, requests) = mpsc::unbounded();
+    let actions = Actions::connected(state, socket);
     provide_context(actions);
-    leptos::task::spawn_local(net::run(browser::location::socket_url(), actions, outgoing));
+    leptos::task::spawn_local(net::run(browser::location::socket_url(), actions, requests));
     view! { <Widget state/> }
 }
 

@@ -31,6 +31,14 @@ pub struct Live {
     history: VecDeque<(u64, Arc<str>)>,
 }
 
+/// The events a resuming viewer missed, and a subscription to what follows them.
+pub struct Replay {
+    /// Serialized events after the viewer's seq, in order.
+    pub missed: Vec<Arc<str>>,
+    /// Every event after those.
+    pub events: broadcast::Receiver<Arc<str>>,
+}
+
 /// A show's fan-out.
 pub struct Hub {
     live: Mutex<Live>,
@@ -81,7 +89,7 @@ impl Hub {
 
     /// The events after `seq` with a subscription to what follows them, atomically;
     /// `None` when the history no longer reaches back that far (or `seq` is from the future).
-    pub fn resume(&self, seq: u64) -> Option<(Vec<Arc<str>>, broadcast::Receiver<Arc<str>>)> {
+    pub fn resume(&self, seq: u64) -> Option<Replay> {
         let live = self.lock();
         let oldest_kept = live
             .history
@@ -96,7 +104,10 @@ impl Hub {
             .filter(|(s, _)| *s > seq)
             .map(|(_, text)| text.clone())
             .collect();
-        Some((missed, self.events.subscribe()))
+        Some(Replay {
+            missed,
+            events: self.events.subscribe(),
+        })
     }
 
     /// Applies timeline cues and broadcasts them.

@@ -20,7 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
-use crate::hub::{Joined, SessionFrame};
+use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
 use crate::{cart, db, now_ms, AppState};
 
@@ -260,14 +260,11 @@ async fn hello(
     let (session, token) = db::session(&state.pool, token, now_ms()).await?;
     let session_events = state.sessions.subscribe(session);
     let connection = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
-    let replay = resume.filter(|r| r.epoch == state.epoch).and_then(|r| {
-        state
-            .hub
-            .resume(r.seq)
-            .map(|(missed, events)| (r.seq, missed, events))
-    });
+    let replay = resume
+        .filter(|r| r.epoch == state.epoch)
+        .and_then(|r| Some((r.seq, state.hub.resume(r.seq)?)));
     let (frames, show_events) = match replay {
-        Some((seq, missed, events)) => {
+        Some((seq, Replay { missed, events })) => {
             let cart = cart::load(&state.pool, session).await?;
             let resumed = ServerMsg::Resumed {
                 epoch: state.epoch,

@@ -41,5 +41,10 @@ pub static EN: Catalogue = Catalogue {
     quantity_limit: |p| format!("You've reached the limit for {p}."),
     unknown_product: "This product is no longer available.",
     unknown_variant: "That option is no longer available.",
+    rate_limited: "You're going a little fast. Please try again in a moment.",
     failed: "Something went wrong. Please try again.",
+    outbox_full:
+        "Too many changes are waiting for the connection. Try again once you're back online.",
+    back_live: "Back live",
+    retry_now: "Retry now",
 };

@@ -35,5 +35,9 @@ pub static ID: Catalogue = Catalogue {
     quantity_limit: |p| format!("Kamu sudah mencapai batas pembelian {p}."),
     unknown_product: "Produk ini sudah tidak tersedia.",
     unknown_variant: "Varian itu sudah tidak tersedia.",
+    rate_limited: "Terlalu cepat. Silakan coba lagi sebentar lagi.",
     failed: "Terjadi kesalahan. Silakan coba lagi.",
+    outbox_full: "Terlalu banyak perubahan menunggu koneksi. Coba lagi setelah kembali online.",
+    back_live: "Kembali live",
+    retry_now: "Coba sekarang",
 };

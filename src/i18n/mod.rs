@@ -4,7 +4,7 @@
 mod en;
 mod id;
 
-use crate::store::Lang;
+use crate::store::{Lang, NoticeKind};
 use lapak_protocol::RejectCode;
 
 /// Every visible string. Functions take values already formatted for the locale.
@@ -75,8 +75,16 @@ pub struct Catalogue {
     pub unknown_product: &'static str,
     /// Refusal: variant gone.
     pub unknown_variant: &'static str,
+    /// Refusal: too many commands too fast.
+    pub rate_limited: &'static str,
     /// Refusal: anything else.
     pub failed: &'static str,
+    /// Too many changes waiting for the connection.
+    pub outbox_full: &'static str,
+    /// Connection status: connected again after an outage.
+    pub back_live: &'static str,
+    /// Button: reconnect now instead of waiting.
+    pub retry_now: &'static str,
 }
 
 impl Catalogue {
@@ -88,13 +96,22 @@ impl Catalogue {
         }
     }
 
-    /// Why a command was refused, for the shopper (`product` names the product concerned).
-    pub fn reject_reason(&self, code: RejectCode, product: &str) -> String {
+    /// A notice for the shopper (`product` names the product concerned).
+    pub fn notice(&self, kind: NoticeKind, product: &str) -> String {
+        match kind {
+            NoticeKind::Refused(code) => self.reject_reason(code, product),
+            NoticeKind::OutboxFull => self.outbox_full.to_owned(),
+        }
+    }
+
+    /// Why a command was refused.
+    fn reject_reason(&self, code: RejectCode, product: &str) -> String {
         match code {
             RejectCode::OutOfStock => (self.out_of_stock)(product),
             RejectCode::QuantityLimit => (self.quantity_limit)(product),
             RejectCode::UnknownProduct => self.unknown_product.to_owned(),
             RejectCode::UnknownVariant => self.unknown_variant.to_owned(),
+            RejectCode::RateLimited => self.rate_limited.to_owned(),
             _ => self.failed.to_owned(),
         }
     }

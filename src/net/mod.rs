@@ -2,34 +2,52 @@
 //!
 //! One task owns the socket. Every frame from the server is decoded and folded
 //! into the store in arrival order; frames the reducer asks to send arrive on
-//! the outbox channel. When the socket closes the task waits (exponential
-//! backoff with jitter) and reconnects; commands still pending in the store are
-//! sent again after the next `Welcome`, with their original ids.
+//! the control channel. A heartbeat notices a dead socket the browser has not
+//! reported. When the socket closes the task waits (exponential backoff with
+//! jitter, cut short by "Retry now") and reconnects, resuming after the last
+//! event applied; commands still pending in the store are sent again after the
+//! handshake, with their original ids.
 
 mod backoff;
 
 pub use backoff::Backoff;
 
 use futures::channel::mpsc::UnboundedReceiver;
-use futures::future::{select, Either};
-use futures::{SinkExt, StreamExt};
+use futures::{select, FutureExt, SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message};
-use gloo_timers::future::TimeoutFuture;
+use gloo_timers::future::{IntervalStream, TimeoutFuture};
 use lapak_protocol::{ClientMsg, ServerMsg};
+use std::ops::ControlFlow::{self, Break, Continue};
 
 use crate::actions::Actions;
 use crate::store::Msg;
 
+/// A heartbeat goes out this often while connected.
+const PING_EVERY_MS: f64 = 10_000.0;
+/// Silence from the server this long means the socket is dead, even if the browser has not said so.
+const DEAD_AFTER_MS: f64 = 25_000.0;
+/// How often the heartbeat clock is checked.
+const TICK_MS: u32 = 1_000;
+
+/// What the rest of the app asks of the socket task.
+#[derive(Debug)]
+pub enum Control {
+    /// Send this frame (the reducer only asks while the session is live).
+    Send(ClientMsg),
+    /// Drop the connection, if any, and connect again now.
+    Reconnect,
+}
+
 /// Keeps a session with the server at `url` until the page goes away.
-pub async fn run(url: String, actions: Actions, mut outbox: UnboundedReceiver<ClientMsg>) {
+pub async fn run(url: String, actions: Actions, mut control: UnboundedReceiver<Control>) {
     let mut backoff = Backoff::default();
     loop {
         match WebSocket::open(&url) {
             Ok(socket) => {
                 // Frames queued for a socket that is gone are stale: the store still
-                // holds their commands as pending and resends them after `Welcome`.
-                while outbox.try_recv().is_ok() {}
-                if session(socket, &actions, &mut outbox, &mut backoff)
+                // holds their commands as pending and resends them after the handshake.
+                while control.try_recv().is_ok() {}
+                if session(socket, &actions, &mut control, &mut backoff)
                     .await
                     .is_break()
                 {
@@ -40,45 +58,79 @@ pub async fn run(url: String, actions: Actions, mut outbox: UnboundedReceiver<Cl
         }
         let delay = backoff.next_delay_ms(js_sys::Math::random());
         actions.dispatch(Msg::Closed { retry_in_ms: delay });
-        TimeoutFuture::new(delay).await;
+        let mut wait = TimeoutFuture::new(delay).fuse();
+        loop {
+            select! {
+                _ = wait => break,
+                request = control.next() => match request {
+                    Some(Control::Reconnect) => break,
+                    Some(Control::Send(_)) => continue,
+                    None => return,
+                },
+            }
+        }
     }
 }
 
-/// One connection, until it closes. `Break` means the page is shutting down.
+/// One connection, until it closes or goes silent. `Break` means the page is shutting down.
 async fn session(
     socket: WebSocket,
     actions: &Actions,
-    outbox: &mut UnboundedReceiver<ClientMsg>,
+    control: &mut UnboundedReceiver<Control>,
     backoff: &mut Backoff,
-) -> std::ops::ControlFlow<()> {
-    use std::ops::ControlFlow::{Break, Continue};
-    let (mut sink, mut stream) = socket.split();
+) -> ControlFlow<()> {
+    let (mut sink, stream) = socket.split();
+    let mut stream = stream.fuse();
+    let mut ticks = IntervalStream::new(TICK_MS).fuse();
+    let (mut last_heard, mut last_ping) = (js_sys::Date::now(), js_sys::Date::now());
     actions.dispatch(Msg::Opened);
     loop {
-        match select(stream.next(), outbox.next()).await {
-            Either::Left((Some(Ok(Message::Text(text))), _)) => match decode(&text) {
-                Some(msg) => {
-                    if matches!(msg, ServerMsg::Welcome(_)) {
-                        backoff.reset();
+        let outgoing = select! {
+            frame = stream.next() => {
+                last_heard = js_sys::Date::now();
+                match frame {
+                    Some(Ok(Message::Text(text))) => {
+                        if let Some(msg) = decode(&text) {
+                            if matches!(msg, ServerMsg::Welcome(_) | ServerMsg::Resumed { .. }) {
+                                backoff.reset();
+                            }
+                            actions.dispatch(Msg::Server(msg));
+                        }
+                        continue;
                     }
-                    actions.dispatch(Msg::Server(msg));
+                    Some(Ok(Message::Bytes(_))) => {
+                        log::warn!("dropped a binary frame");
+                        continue;
+                    }
+                    Some(Err(error)) => {
+                        log::info!("connection closed: {error}");
+                        return Continue(());
+                    }
+                    None => return Continue(()),
                 }
-                None => continue,
             },
-            Either::Left((Some(Ok(Message::Bytes(_))), _)) => log::warn!("dropped a binary frame"),
-            Either::Left((Some(Err(error)), _)) => {
-                log::info!("connection closed: {error}");
-                return Continue(());
-            }
-            Either::Left((None, _)) => return Continue(()),
-            Either::Right((Some(msg), _)) => {
-                let text = serde_json::to_string(&msg).expect("protocol types always serialize");
-                if let Err(error) = sink.send(Message::Text(text)).await {
-                    log::info!("send failed, reconnecting: {error}");
+            request = control.next() => match request {
+                Some(Control::Send(msg)) => msg,
+                Some(Control::Reconnect) => return Continue(()),
+                None => return Break(()),
+            },
+            _ = ticks.next() => {
+                let now = js_sys::Date::now();
+                if now - last_heard > DEAD_AFTER_MS {
+                    log::info!("no word from the server for {DEAD_AFTER_MS} ms, reconnecting");
                     return Continue(());
                 }
-            }
-            Either::Right((None, _)) => return Break(()),
+                if now - last_ping < PING_EVERY_MS {
+                    continue;
+                }
+                last_ping = now;
+                ClientMsg::Ping
+            },
+        };
+        let text = serde_json::to_string(&outgoing).expect("protocol types always serialize");
+        if let Err(error) = sink.send(Message::Text(text)).await {
+            log::info!("send failed, reconnecting: {error}");
+            return Continue(());
         }
     }
 }

@@ -12,8 +12,8 @@ mod tests;
 pub use cart::{CartView, LineView};
 
 use lapak_protocol::{
-    Cart, ClientMsg, CommandId, Pin, Product, ProductId, RejectCode, ServerMsg, VariantId, Welcome,
-    MAX_LINE_QUANTITY, PROTOCOL_VERSION,
+    Cart, ClientMsg, CommandId, Pin, Product, ProductId, RejectCode, Resume, ServerMsg, VariantId,
+    Welcome, MAX_LINE_QUANTITY, PROTOCOL_VERSION,
 };
 use reactive_stores::{Patch, Store};
 
@@ -27,6 +27,8 @@ pub struct State {
     /// Where the connection to the server stands.
     #[patch(|this, new| *this = new)]
     pub link: Link,
+    /// Whether the connection has been lost at least once (so "Back live" can be said).
+    pub reconnected: bool,
     /// The session token to present in `Hello`; kept by the browser between visits.
     pub token: Option<String>,
     /// Show identity: title, host, stream; `None` until the first `Welcome`.
@@ -157,11 +159,24 @@ pub enum LineChange {
 pub struct Notice {
     /// The command it answers; distinct notices for equal codes re-announce.
     pub id: CommandId,
-    /// Why the command was refused.
-    pub code: RejectCode,
+    /// What happened.
+    pub kind: NoticeKind,
     /// The product concerned, when known.
     pub product_id: Option<ProductId>,
 }
+
+/// What a notice is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// The server refused a command.
+    Refused(RejectCode),
+    /// Too many changes are waiting for the connection; this one was not made.
+    OutboxFull,
+}
+
+/// Cart changes that may wait for the server at once; more would be lost on a
+/// long outage, so the shopper is told instead.
+pub const MAX_PENDING: usize = 20;
 
 /// Everything that can change the state.
 #[derive(Clone, Debug, PartialEq)]
@@ -199,6 +214,8 @@ pub enum Msg {
     },
     /// The shopper dismissed the notice.
     DismissNotice,
+    /// The shopper asked to reconnect now rather than wait.
+    RetryNow,
 }
 
 /// Side effects the reducer asks for.
@@ -208,6 +225,9 @@ pub enum Effect {
     Send(ClientMsg),
     /// Keep this session token for the next visit.
     SaveToken(String),
+    /// Drop the connection (if any) and connect again now: after a gap in the
+    /// event sequence, or when the shopper asks.
+    Reconnect,
 }
 
 /// Folds one message into the state and returns the effects to carry out.
@@ -215,14 +235,21 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Opened => {
             state.link = Link::Connecting;
+            // A viewer that has applied events asks to resume after the last one.
+            let resume = (state.epoch != 0).then_some(Resume {
+                epoch: state.epoch,
+                seq: state.seq,
+            });
             vec![Effect::Send(ClientMsg::Hello {
                 protocol: PROTOCOL_VERSION,
                 token: state.token.clone(),
                 show: None,
+                resume,
             })]
         }
         Msg::Closed { retry_in_ms } => {
             state.link = Link::Reconnecting { retry_in_ms };
+            state.reconnected = true;
             Vec::new()
         }
         Msg::Server(event) => apply_server(state, event),
@@ -258,6 +285,7 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.notice = None;
             Vec::new()
         }
+        Msg::RetryNow => vec![Effect::Reconnect],
     }
 }
 
@@ -268,10 +296,20 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         if seq <= state.seq {
             return Vec::new();
         }
+        // A missing event means this view of the show can no longer be trusted:
+        // reconnect and resume from the last one applied (or get a snapshot).
+        if seq > state.seq + 1 {
+            return vec![Effect::Reconnect];
+        }
         state.seq = seq;
     }
     match event {
         ServerMsg::Welcome(welcome) => welcome_snapshot(state, *welcome),
+        ServerMsg::Resumed { session, cart, .. } => {
+            state.cart = cart;
+            went_live(state, session.token)
+        }
+        ServerMsg::Pong { .. } => Vec::new(),
         ServerMsg::Ack { id, cart } => {
             state.pending.retain(|op| op.id != id);
             if let Some(cart) = cart {
@@ -288,7 +326,7 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             state.pending.retain(|op| op.id != id);
             state.notice = Some(Notice {
                 id,
-                code,
+                kind: NoticeKind::Refused(code),
                 product_id,
             });
             Vec::new()
@@ -359,12 +397,17 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.cart = welcome.cart;
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
-    state.link = Link::Live;
+    went_live(state, welcome.session.token)
+}
 
+/// The server answered `Hello`: commands flow again, and those still pending
+/// are sent again with their original ids (the server applies each id once).
+fn went_live(state: &mut State, token: String) -> Vec<Effect> {
+    state.link = Link::Live;
     let mut effects = Vec::new();
-    if state.token.as_deref() != Some(welcome.session.token.as_str()) {
-        state.token = Some(welcome.session.token.clone());
-        effects.push(Effect::SaveToken(welcome.session.token));
+    if state.token.as_deref() != Some(token.as_str()) {
+        state.token = Some(token.clone());
+        effects.push(Effect::SaveToken(token));
     }
     effects.extend(state.pending.iter().map(|op| Effect::Send(command(op))));
     effects
@@ -375,10 +418,17 @@ fn queue(state: &mut State, op: PendingOp) -> Vec<Effect> {
     let quantity = match op.change {
         LineChange::Add(n) | LineChange::Set(n) => n,
     };
-    if quantity > MAX_LINE_QUANTITY || matches!(op.change, LineChange::Add(0)) {
+    let refusal = if quantity > MAX_LINE_QUANTITY || matches!(op.change, LineChange::Add(0)) {
+        Some(NoticeKind::Refused(RejectCode::QuantityLimit))
+    } else if state.pending.len() >= MAX_PENDING {
+        Some(NoticeKind::OutboxFull)
+    } else {
+        None
+    };
+    if let Some(kind) = refusal {
         state.notice = Some(Notice {
             id: op.id,
-            code: RejectCode::QuantityLimit,
+            kind,
             product_id: Some(op.product_id),
         });
         return Vec::new();

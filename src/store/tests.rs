@@ -1,6 +1,6 @@
 //! Reducer tests: plain `cargo test`, no browser.
 use super::*;
-use lapak_protocol::{CartLine, Host, Money, Session, Show, Variant};
+use lapak_protocol::{CartLine, Host, Money, Resume, Session, Show, Variant};
 
 fn idr(minor: i64) -> Money {
     Money {
@@ -101,7 +101,8 @@ fn opening_the_socket_says_hello_with_the_kept_token() {
         vec![Effect::Send(ClientMsg::Hello {
             protocol: PROTOCOL_VERSION,
             token: Some("kept".into()),
-            show: None
+            show: None,
+            resume: None,
         })]
     );
 }
@@ -258,7 +259,7 @@ fn reject_rolls_back_and_tells_why() {
         state.notice,
         Some(Notice {
             id: "c1".into(),
-            code: RejectCode::OutOfStock,
+            kind: NoticeKind::Refused(RejectCode::OutOfStock),
             product_id: Some("tote".into())
         })
     );
@@ -369,8 +370,8 @@ fn out_of_bounds_quantities_are_refused_locally() {
     assert!(effects.is_empty());
     assert!(state.pending.is_empty());
     assert_eq!(
-        state.notice.map(|n| n.code),
-        Some(RejectCode::QuantityLimit)
+        state.notice.map(|n| n.kind),
+        Some(NoticeKind::Refused(RejectCode::QuantityLimit))
     );
 }
 
@@ -405,4 +406,100 @@ fn language_follows_the_locale_tag() {
     assert_eq!(Lang::for_tag("en-GB"), Lang::En);
     assert_eq!(Lang::for_tag("idk"), Lang::En);
     assert_eq!(Lang::for_tag(""), Lang::En);
+}
+
+#[test]
+fn a_viewer_that_applied_events_asks_to_resume_after_the_last() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::ViewerCount { seq: 11, count: 2 }),
+    );
+    apply(&mut state, Msg::Closed { retry_in_ms: 500 });
+    let effects = apply(&mut state, Msg::Opened);
+    assert!(matches!(
+        &effects[..],
+        [Effect::Send(ClientMsg::Hello { resume: Some(Resume { epoch: 1, seq: 11 }), token: Some(t), .. })] if t == "t0ken"
+    ));
+}
+
+#[test]
+fn resumed_restores_the_cart_resends_pending_and_replayed_events_apply_in_order() {
+    let mut state = live();
+    apply(&mut state, Msg::Closed { retry_in_ms: 500 });
+    apply(&mut state, add("c7", "tote", "default"));
+    apply(&mut state, Msg::Opened);
+    let cart = Cart {
+        lines: vec![line("shirt", "s", 1)],
+    };
+    let effects = apply(
+        &mut state,
+        Msg::Server(ServerMsg::Resumed {
+            epoch: 1,
+            seq: 10,
+            session: Session {
+                token: "t0ken".into(),
+            },
+            cart: cart.clone(),
+        }),
+    );
+    assert_eq!(state.link, Link::Live);
+    assert!(state.reconnected);
+    assert_eq!(state.cart, cart, "another tab's change while away is there");
+    assert!(matches!(&effects[..], [Effect::Send(ClientMsg::AddToCart { id, .. })] if id == "c7"));
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Unpinned {
+            seq: 11,
+            product_id: "tote".into(),
+        }),
+    );
+    assert!(state.pins.is_empty());
+    assert_eq!(state.seq, 11);
+}
+
+#[test]
+fn a_gap_in_the_sequence_asks_for_a_reconnect_and_applies_nothing() {
+    let mut state = live();
+    let effects = apply(
+        &mut state,
+        Msg::Server(ServerMsg::Unpinned {
+            seq: 12,
+            product_id: "tote".into(),
+        }),
+    );
+    assert_eq!(effects, vec![Effect::Reconnect]);
+    assert_eq!(
+        state.pins.len(),
+        1,
+        "seq 11 is missing, so 12 is not applied"
+    );
+    assert_eq!(state.seq, 10);
+}
+
+#[test]
+fn the_outbox_is_bounded_and_says_so() {
+    let mut state = live();
+    apply(&mut state, Msg::Closed { retry_in_ms: 500 });
+    for i in 0..MAX_PENDING {
+        apply(&mut state, add(&format!("c{i}"), "tote", "default"));
+    }
+    assert_eq!(state.notice, None);
+    apply(&mut state, add("one-too-many", "tote", "default"));
+    assert_eq!(state.pending.len(), MAX_PENDING);
+    assert_eq!(
+        state.notice.as_ref().map(|n| n.kind),
+        Some(NoticeKind::OutboxFull)
+    );
+    assert_eq!(
+        state.cart_view().count(),
+        MAX_PENDING as u32,
+        "the refused change is not shown"
+    );
+}
+
+#[test]
+fn retry_now_asks_for_a_reconnect() {
+    let mut state = live();
+    assert_eq!(apply(&mut state, Msg::RetryNow), vec![Effect::Reconnect]);
 }

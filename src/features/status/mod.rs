@@ -8,16 +8,20 @@ use crate::features::icons::CloseIcon;
 use crate::i18n;
 use crate::store::{Link, State, StateStoreFields};
 
-/// Connection status; announced to screen readers, shown unless all is well.
+/// Connection status: hidden while all is well (but announced), a countdown
+/// with "Retry now" while reconnecting, and "Back live" once recovered.
 #[component]
 pub fn ConnectionStatus(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
     let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
     let link = state.link();
+    let back = move || link.get() == Link::Live && state.reconnected().get();
     let label = move || match link.get() {
         Link::Connecting => text.connecting.to_owned(),
+        Link::Live if back() => text.back_live.to_owned(),
         Link::Live => text.connected.to_owned(),
         Link::Reconnecting { retry_in_ms } => (text.reconnecting)(retry_in_ms.div_ceil(1000)),
     };
@@ -27,10 +31,21 @@ pub fn ConnectionStatus(
         Link::Reconnecting { .. } => "reconnecting",
     };
     view! {
-        <div class="lapak-status" class:is-live=move || link.get() == Link::Live data-state=kind
-            data-testid="connection-status" role="status">
+        <div
+            class="lapak-status"
+            class:is-live=move || link.get() == Link::Live && !back()
+            class:is-back=back
+            data-state=kind
+            data-testid="connection-status"
+            role="status"
+        >
             <span class="lapak-status-dot" aria-hidden="true"></span>
             {label}
+            <Show when=move || matches!(link.get(), Link::Reconnecting { .. })>
+                <button class="lapak-retry" data-testid="retry-now" on:click=move |_| actions.retry_now()>
+                    {text.retry_now}
+                </button>
+            </Show>
         </div>
     }
 }
@@ -52,7 +67,7 @@ pub fn NoticeToast(
             .and_then(|id| products.iter().find(|p| &p.id == id))
             .map(|p| p.name.as_str())
             .unwrap_or_default();
-        Some(text.reject_reason(notice.code, name))
+        Some(text.notice(notice.kind, name))
     };
     view! {
         <div class="lapak-toast-region" aria-live="assertive">
