@@ -24,4 +24,4 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { cat "$log"; echo "server did not start" >&2; exit 1; }
 
-LAPAK_URL="$url" LAPAK_DB="$db" E2E_OUT="$out" node --test --test-concurrency=1 e2e/
+LAPAK_URL="$url" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 e2e/

@@ -1,0 +1,154 @@
+// Chaos and garbage: the real viewer against a server this file starts, kills
+// with SIGKILL mid-command and restarts on the same port and database; and a
+// proxy in the browser that slips malformed frames into the socket.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { record } from './metrics.mjs';
+
+const OUT = process.env.E2E_OUT ?? 'target/e2e';
+const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
+const RESTARTS = 10;
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the server and resolves once it prints its URL. */
+function startServer(port, db) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ['--port', String(port), '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk) => {
+      if (String(chunk).includes('Lapak is live at')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+function kill9(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}
+
+const state = (page) => page.getByTestId('connection-status').getAttribute('data-state');
+const countIs = (page, n) => page.waitForFunction((want) => document.querySelector('[data-testid="cart-count"]')?.textContent === want, String(n), { timeout: 30000 });
+
+test('kill -9 with an add in flight: the viewer comes back by itself and the cart is exact', async () => {
+  const port = await freePort();
+  const db = join(mkdtempSync(join(tmpdir(), 'lapak-chaos-')), 'chaos.db');
+  let server = await startServer(port, db);
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 }); // a fresh show: pinned at 0.5 s
+    await page.getByTestId('variant-option-m').click();
+    await page.getByTestId('add-to-cart').click();
+    await page.getByTestId('cart-button').click();
+    await page.waitForFunction(() => document.querySelector('.lapak-cart-line') && !document.querySelector('.lapak-cart-line.is-pending'));
+
+    // An add goes out and the server dies at once, before or after applying it.
+    const increase = page.locator('[data-testid="cart-line-batik-shirt-m"] [aria-label="Increase quantity"]');
+    await increase.click();
+    await kill9(server);
+    await countIs(page, 2);
+    await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]').dataset.state === 'reconnecting');
+    await page.screenshot({ path: `${OUT}/chaos-1-reconnecting.png` });
+
+    const times = [];
+    for (let i = 0; i < RESTARTS; i++) {
+      const started = Date.now();
+      server = await startServer(port, db);
+      await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]').dataset.state === 'live', null, { timeout: 30000 });
+      times.push(Date.now() - started);
+      if (i === 0) {
+        await page.waitForFunction(() => !document.querySelector('.lapak-cart-line.is-pending'));
+        assert.equal(await page.getByTestId('cart-count').textContent(), '2', 'the in-flight add applied exactly once');
+        assert.equal(await page.getByTestId('line-quantity').textContent(), '2');
+        await page.screenshot({ path: `${OUT}/chaos-2-back-live.png` });
+      }
+      if (i < RESTARTS - 1) {
+        await kill9(server);
+        await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]').dataset.state === 'reconnecting');
+      }
+    }
+    // The server's own record agrees, and the show goes on.
+    await page.reload();
+    await countIs(page, 2);
+    assert.ok(await page.locator('[data-testid^="tag-"]').count() >= 1, 'pins are current after the restarts');
+    record('reconnect_to_live_ms', times);
+  } finally {
+    await context.close();
+    server.kill('SIGKILL');
+  }
+});
+
+test('malformed, unknown and absurd frames from the server leave the viewer usable', async () => {
+  const url = process.env.LAPAK_URL;
+  assert.ok(url, 'LAPAK_URL names the running server');
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  let toPage;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => ws.send(message));
+    toPage = (message) => ws.send(message);
+  });
+  await page.goto(url);
+  const tag = page.locator('[data-testid^="tag-"]').first();
+  await tag.waitFor({ timeout: 20000 });
+  for (const frame of [
+    '{', 'null', '[]', '"text"', '{"type":"Pinned"}', '{"type":"Pinned","seq":"x","pin":{}}',
+    '{"type":"FlashDeal","seq":1,"deal":{"price":"free"}}', '{"type":"ViewerCount","seq":1,"count":-5}',
+    '{"type":"StockChanged","seq":1,"product_id":"nope","variant_id":"nope","stock":1e308}',
+    `{"type":"ViewerCount","seq":${Number.MAX_SAFE_INTEGER},"count":4294967295}`,
+    'x'.repeat(70000),
+  ]) {
+    toPage(frame);
+  }
+  toPage(Buffer.from([0, 159, 146, 150]));
+  // The absurd seq is a gap: the viewer resyncs by itself and is live again.
+  await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]')?.dataset.state === 'live', null, { timeout: 30000 });
+  const before = Number(await page.getByTestId('cart-count').textContent());
+  const testid = await page.locator('[data-testid^="tag-"]').first().getAttribute('data-testid');
+  await page.getByTestId(testid).click();
+  if (await page.getByTestId('add-to-cart').isVisible()) {
+    await page.locator('[data-testid^="variant-option-"]:not([disabled])').first().click();
+    await page.getByTestId('add-to-cart').click();
+  }
+  await countIs(page, before + 1);
+  assert.match(await page.getByTestId('viewer-count').textContent(), /^\d[\d,]* watching$/, 'no absurd count shown');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
