@@ -14,7 +14,7 @@ import { record } from './metrics.mjs';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
-const RESTARTS = 10;
+const RESTARTS = 20;
 
 let browser;
 

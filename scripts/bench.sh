@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Writes BENCHMARKS.md: release transfer sizes of the viewer, and tap → cart
-# count rendered as measured by the end-to-end run in Chromium.
+# Writes BENCHMARKS.md: release transfer sizes of the viewer, and what the
+# end-to-end run in Chromium measured (tap → render, reconnect → live, soak),
+# plus the fuzz run's count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/e2e.sh   # builds dist/ (release) and records target/e2e/metrics.json
+cargo test -q -p lapak-server --test fuzz -- --nocapture 2>&1 | grep '^fuzz:' > target/e2e/fuzz.txt
 python3 scripts/bench_report.py > BENCHMARKS.md
 cat BENCHMARKS.md

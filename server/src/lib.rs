@@ -51,6 +51,8 @@ pub struct AppState {
     /// Identifies this process's event history (its start time).
     epoch: u64,
     started_at_ms: i64,
+    /// Timeline playback speed (1 = real time).
+    speed: u32,
     dist: std::path::PathBuf,
     public: std::path::PathBuf,
 }
@@ -121,7 +123,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let pool = db::open(&config.db).await?;
     let now = now_ms();
     let started_at_ms = db::prepare_show(&pool, &show, now).await?;
-    let scene = show.scene_at(elapsed(started_at_ms, now));
+    let scene = show.scene_at(elapsed(started_at_ms, now, config.speed));
     let state = Arc::new(AppState {
         pool: pool.clone(),
         hub: Hub::new(scene),
@@ -135,6 +137,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         },
         epoch: now as u64,
         started_at_ms,
+        speed: config.speed,
         dist: config.dist,
         public: config.public,
     });
@@ -155,18 +158,21 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     })
 }
 
-fn elapsed(started_at_ms: i64, now_ms: i64) -> u64 {
-    u64::try_from(now_ms - started_at_ms).unwrap_or(0)
+/// Stream time: wall-clock time since the show started, times the playback speed.
+fn elapsed(started_at_ms: i64, now_ms: i64, speed: u32) -> u64 {
+    u64::try_from(now_ms - started_at_ms)
+        .unwrap_or(0)
+        .saturating_mul(u64::from(speed))
 }
 
 /// Plays the timeline: every tick, the cues that came due since the last one.
 async fn play(state: Arc<AppState>, from_ms: i64) {
-    let mut last = elapsed(state.started_at_ms, from_ms);
+    let mut last = elapsed(state.started_at_ms, from_ms, state.speed);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     loop {
         tick.tick().await;
-        let now = elapsed(state.started_at_ms, now_ms());
+        let now = elapsed(state.started_at_ms, now_ms(), state.speed);
         state.hub.play(&state.show.cues_between(last, now));
         last = now.max(last);
     }

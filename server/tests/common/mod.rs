@@ -42,6 +42,7 @@ pub fn config(db: PathBuf) -> Config {
         idle_timeout_secs: 45,
         rate_burst: 40,
         rate_per_second: 10,
+        speed: 1,
     }
 }
 
