@@ -91,10 +91,11 @@ fn catalogue() -> Vec<Product> {
     ]
 }
 
-/// A mounted widget and what it asked to send.
+/// A mounted widget, what it asked to send, and whether it asked to reconnect.
 struct Mounted {
     actions: Actions,
     sent: Rc<RefCell<Vec<ClientMsg>>>,
+    reconnects: Rc<RefCell<u32>>,
     root: web_sys::HtmlElement,
 }
 
@@ -113,11 +114,12 @@ fn mount(tag: &str, setup: Vec<Msg>) -> Mounted {
         ..State::default()
     });
     let sent = Rc::new(RefCell::new(Vec::new()));
-    let recorder = sent.clone();
-    let actions = Actions::new(state, move |effect| {
-        if let Effect::Send(msg) = effect {
-            recorder.borrow_mut().push(msg);
-        }
+    let reconnects = Rc::new(RefCell::new(0));
+    let (recorder, reconnect_counter) = (sent.clone(), reconnects.clone());
+    let actions = Actions::new(state, move |effect| match effect {
+        Effect::Send(msg) => recorder.borrow_mut().push(msg),
+        Effect::Reconnect => *reconnect_counter.borrow_mut() += 1,
+        Effect::SaveToken(_) => {}
     });
     actions.dispatch(Msg::Opened);
     for msg in setup {
@@ -134,6 +136,7 @@ fn mount(tag: &str, setup: Vec<Msg>) -> Mounted {
     Mounted {
         actions,
         sent,
+        reconnects,
         root,
     }
 }
@@ -315,4 +318,33 @@ async fn hostile_product_names_render_as_text() {
         widget.root.query_selector("img[src=x]").unwrap().is_none(),
         "no element was injected"
     );
+}
+
+#[wasm_bindgen_test]
+async fn reconnecting_shows_a_countdown_with_retry_now_then_back_live() {
+    let widget = mount("en-US", vec![welcome(catalogue(), &["tote"])]);
+    widget.actions.dispatch(Msg::Closed { retry_in_ms: 2_400 });
+    leptos::task::tick().await;
+    let status = widget.get("connection-status");
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("reconnecting")
+    );
+    assert!(widget
+        .text("connection-status")
+        .starts_with("Reconnecting in 3 s…"));
+
+    widget.get("retry-now").click();
+    leptos::task::tick().await;
+    assert_eq!(
+        *widget.reconnects.borrow(),
+        1,
+        "Retry now asks the socket task to reconnect"
+    );
+
+    widget.actions.dispatch(Msg::Opened);
+    widget.actions.dispatch(welcome(catalogue(), &["tote"]));
+    leptos::task::tick().await;
+    assert_eq!(widget.text("connection-status"), "Back live");
+    assert!(widget.find("retry-now").is_none());
 }
