@@ -152,3 +152,25 @@ test('malformed, unknown and absurd frames from the server leave the viewer usab
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a connection that goes silent without closing is noticed by the heartbeat', async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  let connections = 0;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    connections += 1;
+    const server = ws.connectToServer();
+    let silent = false;
+    ws.onMessage((message) => { if (!silent) server.send(message); });
+    server.onMessage((message) => { if (!silent) ws.send(message); });
+    // The first connection turns into a black hole: no close, no error, nothing.
+    if (connections === 1) setTimeout(() => { silent = true; }, 2000);
+  });
+  await page.goto(process.env.LAPAK_URL);
+  await page.locator('[data-testid^="tag-"]').first().waitFor({ timeout: 20000 });
+  const started = Date.now();
+  while (connections < 2 && Date.now() - started < 45000) await page.waitForTimeout(250);
+  assert.equal(connections, 2, 'the viewer opened a new connection by itself');
+  await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]').dataset.state === 'live', null, { timeout: 15000 });
+  await context.close();
+});

@@ -8,7 +8,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The products on the host's table: the illustrations without their backdrop.
 for p in pandan-tote gayo-coffee sambal-jar; do
-  sed 's#<rect width="240" height="240" fill="[^"]*"/>##; s#<ellipse cx="120" cy="2[01][0-9]"[^/]*/>##' \
+  sed -E 's#<rect width="240" height="240"( rx="[0-9]+")? fill="[^"]*"/>##; s#<ellipse cx="120" cy="2[01][0-9]"[^/]*/>##' \
     "public/media/products/$p.svg" > "$work/$p.svg"
   rsvg-convert -w 170 "$work/$p.svg" > "$work/$p.png"
 done
