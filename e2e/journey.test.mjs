@@ -5,8 +5,7 @@
 // opening pin (the batik shirt, up 0.5–24 s into each 90 s loop). Screenshots and timings go to E2E_OUT.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { record } from './metrics.mjs';
+import { launchChromium, record } from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -17,13 +16,7 @@ let browser;
 const taps = [];
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
 
 after(async () => {

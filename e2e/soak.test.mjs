@@ -5,36 +5,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { record } from './metrics.mjs';
+import { freePort, launchChromium, record } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const SPEED = 20;
 const SOAK_MS = 90_000;
 const SAMPLE_MS = 10_000;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 test('a 30-minute show compressed to 90 s keeps heap and DOM bounded', async () => {
   const port = await freePort();
   const db = join(mkdtempSync(join(tmpdir(), 'lapak-soak-')), 'soak.db');
   const server = spawn(BIN, ['--port', String(port), '--db', db, '--speed', String(SPEED)], { stdio: 'ignore' });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
-  });
+  const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     for (let i = 0; i < 50; i++) {

@@ -8,7 +8,7 @@ use lapak_protocol::{ProductId, VariantId};
 use leptos::prelude::*;
 use reactive_stores::{Patch, Store};
 
-use crate::store::{apply, Effect, Msg, State};
+use crate::store::{apply, Effect, LineChange, Msg, PendingOp, State};
 use crate::{browser, net};
 
 /// Cheap to copy; put in context for every view.
@@ -51,24 +51,22 @@ impl Actions {
 
     /// Adds one unit of a variant to the cart.
     pub fn add_to_cart(&self, product_id: ProductId, variant_id: VariantId) {
-        let id = browser::ids::command_id();
-        self.dispatch(Msg::AddToCart {
-            id,
-            product_id,
-            variant_id,
-            quantity: 1,
-        });
+        self.change_cart(product_id, variant_id, LineChange::Add(1));
     }
 
     /// Sets a cart line's quantity (0 removes it).
     pub fn set_quantity(&self, product_id: ProductId, variant_id: VariantId, quantity: u32) {
+        self.change_cart(product_id, variant_id, LineChange::Set(quantity));
+    }
+
+    fn change_cart(&self, product_id: ProductId, variant_id: VariantId, change: LineChange) {
         let id = browser::ids::command_id();
-        self.dispatch(Msg::SetQuantity {
+        self.dispatch(Msg::ChangeCart(PendingOp {
             id,
             product_id,
             variant_id,
-            quantity,
-        });
+            change,
+        }));
     }
 
     /// Reconnects now instead of waiting for the next attempt.

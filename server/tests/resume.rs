@@ -118,14 +118,9 @@ async fn another_epoch_gets_a_fresh_snapshot() {
     let (mut socket, welcome) = viewer(&server, None).await;
     acked(&mut socket, &add("e1", "shirt", "m", 1)).await;
     drop(socket);
-    let dir = server.dir;
-    server.running.stop().await;
-
     // A restart loses the in-memory history: the new process has a new epoch.
-    let running = lapak_server::start(config(dir.path().join("lapak.db")))
-        .await
-        .unwrap();
-    let mut socket = connect(&format!("ws://{}/ws", running.addr)).await;
+    let server = restart(server).await;
+    let mut socket = connect(&server.url()).await;
     send(
         &mut socket,
         &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq),
@@ -138,7 +133,7 @@ async fn another_epoch_gets_a_fresh_snapshot() {
         }
         other => panic!("expected a Welcome, got {other:?}"),
     }
-    running.stop().await;
+    server.running.stop().await;
 }
 
 #[tokio::test]

@@ -279,13 +279,8 @@ async fn carts_and_the_show_clock_survive_a_restart() {
     acked(&mut socket, &add("r", "shirt", "m", 3)).await;
     let pinned_at = welcome.show.pins[0].stream_ms;
     drop(socket);
-    let dir = server.dir;
-    server.running.stop().await;
-
-    let running = lapak_server::start(config(dir.path().join("lapak.db")))
-        .await
-        .unwrap();
-    let mut socket = connect(&format!("ws://{}/ws", running.addr)).await;
+    let server = restart(server).await;
+    let mut socket = connect(&server.url()).await;
     let again = hello(&mut socket, Some(&welcome.session.token)).await;
     assert_eq!(quantities(&again.cart), [("shirt".into(), "m".into(), 3)]);
     assert_ne!(
@@ -296,7 +291,7 @@ async fn carts_and_the_show_clock_survive_a_restart() {
         again.show.pins[0].stream_ms, pinned_at,
         "the show did not start over"
     );
-    running.stop().await;
+    server.running.stop().await;
 }
 
 #[tokio::test]

@@ -10,7 +10,12 @@ pub mod shelf;
 pub mod status;
 pub mod tags;
 
-use lapak_protocol::ProductId;
+use lapak_protocol::{Product, ProductId};
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::store::{State, StateStoreFields};
 
 /// Which sheet is open over the stream; purely visual, so it lives in the widget, not the store.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,4 +29,19 @@ pub enum Panel {
     Cart,
     /// The variant picker for a product.
     Picker(ProductId),
+}
+
+/// A catalogue product, re-derived only when the catalogue changes.
+pub fn product_memo(state: Store<State>, id: ProductId) -> Memo<Option<Product>> {
+    Memo::new(move |_| state.products().read().iter().find(|p| p.id == id).cloned())
+}
+
+/// What tapping a product does (on a tag or on the shelf): a product with one
+/// variant goes straight into the cart; one with options opens the picker.
+pub fn tap_product(product: Option<Product>, actions: Actions, panel: RwSignal<Panel>) {
+    let Some(product) = product else { return };
+    match product.variants.as_slice() {
+        [only] => actions.add_to_cart(product.id.clone(), only.id.clone()),
+        _ => panel.set(Panel::Picker(product.id)),
+    }
 }

@@ -190,28 +190,8 @@ pub enum Msg {
     },
     /// A frame from the server.
     Server(ServerMsg),
-    /// The shopper adds `quantity` of a variant; `id` is a fresh command id.
-    AddToCart {
-        /// Fresh command id.
-        id: CommandId,
-        /// Product.
-        product_id: ProductId,
-        /// Variant.
-        variant_id: VariantId,
-        /// Units to add.
-        quantity: u32,
-    },
-    /// The shopper sets a line's quantity (0 removes it); `id` is a fresh command id.
-    SetQuantity {
-        /// Fresh command id.
-        id: CommandId,
-        /// Product.
-        product_id: ProductId,
-        /// Variant.
-        variant_id: VariantId,
-        /// New quantity.
-        quantity: u32,
-    },
+    /// The shopper changes a cart line; `op.id` is a fresh command id.
+    ChangeCart(PendingOp),
     /// The shopper dismissed the notice.
     DismissNotice,
     /// The shopper asked to reconnect now rather than wait.
@@ -253,34 +233,7 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Server(event) => apply_server(state, event),
-        Msg::AddToCart {
-            id,
-            product_id,
-            variant_id,
-            quantity,
-        } => queue(
-            state,
-            PendingOp {
-                id,
-                product_id,
-                variant_id,
-                change: LineChange::Add(quantity),
-            },
-        ),
-        Msg::SetQuantity {
-            id,
-            product_id,
-            variant_id,
-            quantity,
-        } => queue(
-            state,
-            PendingOp {
-                id,
-                product_id,
-                variant_id,
-                change: LineChange::Set(quantity),
-            },
-        ),
+        Msg::ChangeCart(op) => queue(state, op),
         Msg::DismissNotice => {
             state.notice = None;
             Vec::new()

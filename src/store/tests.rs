@@ -80,13 +80,17 @@ fn live() -> State {
     state
 }
 
-fn add(id: &str, product_id: &str, variant_id: &str) -> Msg {
-    Msg::AddToCart {
+fn change(id: &str, product_id: &str, variant_id: &str, change: LineChange) -> Msg {
+    Msg::ChangeCart(PendingOp {
         id: id.into(),
         product_id: product_id.into(),
         variant_id: variant_id.into(),
-        quantity: 1,
-    }
+        change,
+    })
+}
+
+fn add(id: &str, product_id: &str, variant_id: &str) -> Msg {
+    change(id, product_id, variant_id, LineChange::Add(1))
 }
 
 #[test]
@@ -296,25 +300,9 @@ fn set_quantity_changes_and_zero_removes_the_line() {
             },
         }),
     );
-    apply(
-        &mut state,
-        Msg::SetQuantity {
-            id: "q".into(),
-            product_id: "shirt".into(),
-            variant_id: "s".into(),
-            quantity: 3,
-        },
-    );
+    apply(&mut state, change("q", "shirt", "s", LineChange::Set(3)));
     assert_eq!(state.cart_view().count(), 3);
-    apply(
-        &mut state,
-        Msg::SetQuantity {
-            id: "r".into(),
-            product_id: "shirt".into(),
-            variant_id: "s".into(),
-            quantity: 0,
-        },
-    );
+    apply(&mut state, change("r", "shirt", "s", LineChange::Set(0)));
     assert!(state.cart_view().lines.is_empty());
 }
 
@@ -360,12 +348,12 @@ fn out_of_bounds_quantities_are_refused_locally() {
     let mut state = live();
     let effects = apply(
         &mut state,
-        Msg::SetQuantity {
-            id: "x".into(),
-            product_id: "tote".into(),
-            variant_id: "default".into(),
-            quantity: MAX_LINE_QUANTITY + 1,
-        },
+        change(
+            "x",
+            "tote",
+            "default",
+            LineChange::Set(MAX_LINE_QUANTITY + 1),
+        ),
     );
     assert!(effects.is_empty());
     assert!(state.pending.is_empty());

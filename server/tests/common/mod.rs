@@ -54,6 +54,16 @@ pub async fn server() -> TestServer {
     TestServer { running, dir }
 }
 
+/// Stops the server and starts it again on the same database file.
+pub async fn restart(server: TestServer) -> TestServer {
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    let running = lapak_server::start(config(dir.path().join("lapak.db")))
+        .await
+        .unwrap();
+    TestServer { running, dir }
+}
+
 pub async fn connect(url: &str) -> Socket {
     tokio_tungstenite::connect_async(url).await.unwrap().0
 }

@@ -6,8 +6,9 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::features::icons::TrashIcon;
 use crate::features::price::Price;
+use crate::features::product_memo;
 use crate::i18n;
-use crate::store::{CartView, State, StateStoreFields};
+use crate::store::{CartView, State};
 
 /// A line of the displayed cart, keyed by product and variant.
 #[component]
@@ -31,15 +32,7 @@ pub fn CartLineRow(
             .find(|l| l.product_id == pid && l.variant_id == vid)
             .cloned()
     });
-    let pid = product_id.clone();
-    let product = Memo::new(move |_| {
-        state
-            .products()
-            .read()
-            .iter()
-            .find(|p| p.id == pid)
-            .cloned()
-    });
+    let product = product_memo(state, product_id.clone());
     let vid = variant_id.clone();
     let variant_label = move || {
         product

@@ -6,7 +6,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::features::icons::{BagIcon, CloseIcon};
 use crate::features::price::Price;
-use crate::features::Panel;
+use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
 
@@ -75,8 +75,7 @@ pub fn Shelf(
 fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
-    let id = product_id.clone();
-    let product = Memo::new(move |_| state.products().read().iter().find(|p| p.id == id).cloned());
+    let product = product_memo(state, product_id.clone());
     let id = product_id.clone();
     let pinned = move || state.pins().read().iter().any(|p| p.product_id == id);
     let stock = move || {
@@ -93,15 +92,7 @@ fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId)
             .map(|p| p.name.clone())
             .unwrap_or_default()
     };
-    let add = move |_| {
-        let Some(p) = product.get_untracked() else {
-            return;
-        };
-        match p.variants.as_slice() {
-            [only] => actions.add_to_cart(p.id.clone(), only.id.clone()),
-            _ => panel.set(Panel::Picker(p.id.clone())),
-        }
-    };
+    let add = move |_| tap_product(product.get_untracked(), actions, panel);
     view! {
         <li class="lapak-shelf-item" data-testid=format!("shelf-item-{product_id}")>
             <img class="lapak-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="64" height="64"/>

@@ -6,7 +6,7 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::features::price::Price;
-use crate::features::Panel;
+use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
 
@@ -34,8 +34,7 @@ pub fn TagLayer(
 fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
-    let id = product_id.clone();
-    let product = Memo::new(move |_| state.products().read().iter().find(|p| p.id == id).cloned());
+    let product = product_memo(state, product_id.clone());
     let id = product_id.clone();
     let position = Memo::new(move |_| {
         state
@@ -66,15 +65,7 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
             .as_ref()
             .is_some_and(|p| p.variants.len() > 1)
     };
-    let tap = move |_| {
-        let Some(p) = product.get_untracked() else {
-            return;
-        };
-        match p.variants.as_slice() {
-            [only] => actions.add_to_cart(p.id.clone(), only.id.clone()),
-            _ => panel.set(Panel::Picker(p.id.clone())),
-        }
-    };
+    let tap = move |_| tap_product(product.get_untracked(), actions, panel);
     let name = move || {
         product
             .read()
