@@ -200,3 +200,27 @@ impl Sessions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receiver_that_falls_too_far_behind_is_told_so_and_history_is_bounded() {
+        let hub = Hub::new(Scene::default());
+        let mut joined = hub.join();
+        for _ in 0..SHOW_BUFFER + 10 {
+            hub.viewers(1);
+        }
+        // The connection turns this into a fresh Welcome instead of buffering without end.
+        assert!(matches!(
+            joined.events.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(_))
+        ));
+        assert!(hub.resume(0).is_none(), "seq 1 has left the history");
+        let last = hub.join().seq;
+        let replay = hub.resume(last - 3).expect("a short gap is replayable");
+        assert_eq!(replay.missed.len(), 3);
+        assert_eq!(hub.live.lock().unwrap().history.len(), HISTORY);
+    }
+}
