@@ -348,3 +348,23 @@ async fn reconnecting_shows_a_countdown_with_retry_now_then_back_live() {
     assert_eq!(widget.text("connection-status"), "Back live");
     assert!(widget.find("retry-now").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn an_opened_sheet_takes_focus_and_gives_it_back_when_closed() {
+    let widget = mount("en-US", vec![welcome(catalogue(), &["tote"])]);
+    leptos::task::tick().await;
+    let cart_button = widget.get("cart-button");
+    cart_button.focus().unwrap();
+    cart_button.click();
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+    let focused = document().active_element().expect("something has focus");
+    assert_eq!(focused.get_attribute("aria-label").as_deref(), Some("Close"));
+    assert!(widget.get("cart-drawer").contains(Some(&focused)), "focus is inside the drawer");
+
+    focused.unchecked_into::<web_sys::HtmlElement>().click();
+    leptos::task::tick().await;
+    assert!(widget.find("cart-drawer").is_none());
+    let back = document().active_element().unwrap();
+    assert_eq!(back.get_attribute("data-testid").as_deref(), Some("cart-button"), "focus returned to the opener");
+}

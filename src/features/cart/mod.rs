@@ -4,6 +4,7 @@ mod line;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+use crate::browser::focus::use_focus_on_open;
 use crate::features::icons::{CartIcon, CloseIcon};
 use crate::features::price::Price;
 use crate::features::Panel;
@@ -51,7 +52,7 @@ pub fn CartButton(
     }
 }
 
-/// The cart drawer: lines, quantities, subtotal.
+/// The cart drawer, while `Panel::Cart` is open.
 #[component]
 pub fn CartDrawer(
     /// The whole state.
@@ -59,7 +60,19 @@ pub fn CartDrawer(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    view! {
+        <Show when=move || panel.get() == Panel::Cart>
+            <CartSheet state panel/>
+        </Show>
+    }
+}
+
+/// Lines, quantities, subtotal.
+#[component]
+fn CartSheet(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text(state);
+    let close = NodeRef::new();
+    use_focus_on_open(close);
     let cart = cart_view(state);
     let lines = move || {
         cart.read()
@@ -70,35 +83,33 @@ pub fn CartDrawer(
     };
     let subtotal = Signal::derive(move || cart.read().subtotal());
     view! {
-        <Show when=move || panel.get() == Panel::Cart>
-            <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer">
-                <div class="lapak-sheet-head">
-                    <h2 id="lapak-cart-title">
-                        {text.cart_title}
-                        <span class="lapak-muted">" · " {move || (text.items)(cart.read().count())}</span>
-                    </h2>
-                    <button class="lapak-icon-button" aria-label=text.close autofocus=true on:click=move |_| panel.set(Panel::Closed)>
-                        <CloseIcon/>
-                    </button>
-                </div>
-                <Show when=move || cart.read().lines.is_empty()>
-                    <p class="lapak-empty">{text.cart_empty}</p>
-                </Show>
-                <ul class="lapak-cart-lines">
-                    <For
-                        each=lines
-                        key=|key| key.clone()
-                        children=move |(product_id, variant_id)| view! { <CartLineRow state cart product_id variant_id/> }
-                    />
-                </ul>
-                <Show when=move || subtotal.read().is_some()>
-                    <div class="lapak-subtotal">
-                        <span>{text.subtotal}</span>
-                        <Price state money=subtotal class="lapak-price-lg" />
-                    </div>
-                    <p class="lapak-hint">{text.subtotal_hint}</p>
-                </Show>
+        <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer">
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-cart-title">
+                    {text.cart_title}
+                    <span class="lapak-muted">" · " {move || (text.items)(cart.read().count())}</span>
+                </h2>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
+                    <CloseIcon/>
+                </button>
             </div>
-        </Show>
+            <Show when=move || cart.read().lines.is_empty()>
+                <p class="lapak-empty">{text.cart_empty}</p>
+            </Show>
+            <ul class="lapak-cart-lines">
+                <For
+                    each=lines
+                    key=|key| key.clone()
+                    children=move |(product_id, variant_id)| view! { <CartLineRow state cart product_id variant_id/> }
+                />
+            </ul>
+            <Show when=move || subtotal.read().is_some()>
+                <div class="lapak-subtotal">
+                    <span>{text.subtotal}</span>
+                    <Price state money=subtotal class="lapak-price-lg" />
+                </div>
+                <p class="lapak-hint">{text.subtotal_hint}</p>
+            </Show>
+        </div>
     }
 }

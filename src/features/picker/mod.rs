@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::browser::focus::use_focus_on_open;
 use crate::features::icons::CloseIcon;
 use crate::features::price::Price;
 use crate::features::Panel;
@@ -42,6 +43,8 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let chosen = RwSignal::new(None::<VariantId>);
+    let close = NodeRef::new();
+    use_focus_on_open(close);
     let product_id = product.id.clone();
     let add = move |_| {
         if let Some(variant_id) = chosen.get_untracked() {
@@ -87,7 +90,7 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
                     <h2 class="lapak-picker-title" id="lapak-picker-title">{product.name}</h2>
                     <Price state money=Signal::stored(Some(price)) class="lapak-price-lg"/>
                 </div>
-                <button class="lapak-icon-button" aria-label=text.close autofocus=true on:click=move |_| panel.set(Panel::Closed)>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
                     <CloseIcon/>
                 </button>
             </div>
