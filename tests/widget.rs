@@ -359,12 +359,22 @@ async fn an_opened_sheet_takes_focus_and_gives_it_back_when_closed() {
     leptos::task::tick().await;
     leptos::task::tick().await;
     let focused = document().active_element().expect("something has focus");
-    assert_eq!(focused.get_attribute("aria-label").as_deref(), Some("Close"));
-    assert!(widget.get("cart-drawer").contains(Some(&focused)), "focus is inside the drawer");
+    assert_eq!(
+        focused.get_attribute("aria-label").as_deref(),
+        Some("Close")
+    );
+    assert!(
+        widget.get("cart-drawer").contains(Some(&focused)),
+        "focus is inside the drawer"
+    );
 
     focused.unchecked_into::<web_sys::HtmlElement>().click();
     leptos::task::tick().await;
     assert!(widget.find("cart-drawer").is_none());
     let back = document().active_element().unwrap();
-    assert_eq!(back.get_attribute("data-testid").as_deref(), Some("cart-button"), "focus returned to the opener");
+    assert_eq!(
+        back.get_attribute("data-testid").as_deref(),
+        Some("cart-button"),
+        "focus returned to the opener"
+    );
 }
