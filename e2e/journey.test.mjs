@@ -122,13 +122,21 @@ test('the stream plays muted with the host, LIVE badge and viewer count', async 
 test('the shelf lists every product featured so far', async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
   const page = await open(context);
-  const tag = page.locator('[data-testid^="tag-"]').first();
-  await tag.waitFor({ timeout: 20000 });
-  const pinned = (await tag.getAttribute('data-testid')).slice('tag-'.length);
+  await page.locator('[data-testid^="tag-"]').first().waitFor({ timeout: 20000 });
   await page.getByTestId('shelf-button').click();
-  const item = page.getByTestId(`shelf-item-${pinned}`);
-  await item.waitFor();
-  assert.match(await item.textContent(), /Showing now/, 'the pinned product is marked on the shelf');
+  await page.locator('[data-testid^="shelf-item-"]').first().waitFor();
+  // Read tags and shelf in one go: the timeline may pin or unpin at any moment.
+  const { pinned, showingNow, featured } = await page.evaluate(() => {
+    const ids = (selector, prefix) => [...document.querySelectorAll(selector)].map((e) => e.dataset.testid.slice(prefix.length)).sort();
+    return {
+      pinned: ids('[data-testid^="tag-"]', 'tag-'),
+      featured: ids('[data-testid^="shelf-item-"]', 'shelf-item-'),
+      showingNow: [...document.querySelectorAll('[data-testid^="shelf-item-"]')]
+        .filter((e) => e.querySelector('.lapak-now')).map((e) => e.dataset.testid.slice('shelf-item-'.length)).sort(),
+    };
+  });
+  assert.deepEqual(showingNow, pinned, 'exactly the pinned products are marked "Showing now"');
+  assert.ok(pinned.every((id) => featured.includes(id)), 'every pinned product is on the shelf');
   await page.screenshot({ path: `${OUT}/phone-5-shelf.png` });
   await context.close();
 });

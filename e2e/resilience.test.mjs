@@ -125,8 +125,9 @@ test('malformed, unknown and absurd frames from the server leave the viewer usab
   // The absurd seq is a gap: the viewer resyncs by itself and is live again.
   await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]')?.dataset.state === 'live', null, { timeout: 30000 });
   const before = Number(await page.getByTestId('cart-count').textContent());
-  const testid = await page.locator('[data-testid^="tag-"]').first().getAttribute('data-testid');
-  await page.getByTestId(testid).click();
+  // Shop from the shelf: unlike tags, its items never leave while the test runs.
+  await page.getByTestId('shelf-button').click();
+  await page.locator('.lapak-shelf-item .lapak-add:not([disabled])').first().click();
   if (await page.getByTestId('add-to-cart').isVisible()) {
     await page.locator('[data-testid^="variant-option-"]:not([disabled])').first().click();
     await page.getByTestId('add-to-cart').click();
