@@ -6,7 +6,7 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser;
-use crate::features::cart::{CartButton, CartDrawer};
+use crate::features::cart::{cart_memo, CartButton, CartDrawer};
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
 use crate::features::shelf::{Shelf, ShelfButton};
@@ -39,6 +39,7 @@ pub fn Widget(
     state: Store<State>,
 ) -> impl IntoView {
     let panel = RwSignal::new(Panel::Closed);
+    let cart = cart_memo(state);
     let lang = match state.locale().read_untracked().lang {
         Lang::En => "en",
         Lang::Id => "id",
@@ -59,11 +60,11 @@ pub fn Widget(
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
                         <ShelfButton state panel/>
-                        <CartButton state panel/>
+                        <CartButton state cart panel/>
                     </div>
                     <NoticeToast state/>
                     <Picker state panel/>
-                    <CartDrawer state panel/>
+                    <CartDrawer state cart panel/>
                 </div>
             </section>
             <Shelf state panel/>

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use lapak_protocol::{ClientMsg, RejectCode, Resume, ServerMsg, PROTOCOL_VERSION};
+use lapak_protocol::{ClientMsg, RejectCode, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -18,6 +18,18 @@ fn resume_hello(token: &str, epoch: u64, seq: u64) -> ClientMsg {
         show: None,
         resume: Some(Resume { epoch, seq }),
     }
+}
+
+/// A new connection that resumes `welcome`'s session after `seq`; returns the first answer.
+async fn resume_after(server: &TestServer, welcome: &Welcome, seq: u64) -> (Socket, ServerMsg) {
+    let mut socket = connect(&server.url()).await;
+    send(
+        &mut socket,
+        &resume_hello(&welcome.session.token, welcome.epoch, seq),
+    )
+    .await;
+    let answer = recv(&mut socket).await;
+    (socket, answer)
 }
 
 /// Makes `n` connect/disconnect pairs of other viewers: 2n show events.
@@ -96,13 +108,8 @@ async fn a_gap_beyond_the_history_gets_a_fresh_snapshot() {
     drop(socket);
     churn(&server, 300).await; // 600 events > the 512 kept
 
-    let mut socket = connect(&server.url()).await;
-    send(
-        &mut socket,
-        &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq),
-    )
-    .await;
-    match recv(&mut socket).await {
+    let (_socket, answer) = resume_after(&server, &welcome, welcome.seq).await;
+    match answer {
         ServerMsg::Welcome(fresh) => {
             assert!(fresh.seq > welcome.seq + 512);
             assert_eq!(fresh.session.token, welcome.session.token, "same session");
@@ -120,13 +127,8 @@ async fn another_epoch_gets_a_fresh_snapshot() {
     drop(socket);
     // A restart loses the in-memory history: the new process has a new epoch.
     let server = restart(server).await;
-    let mut socket = connect(&server.url()).await;
-    send(
-        &mut socket,
-        &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq),
-    )
-    .await;
-    match recv(&mut socket).await {
+    let (_socket, answer) = resume_after(&server, &welcome, welcome.seq).await;
+    match answer {
         ServerMsg::Welcome(fresh) => {
             assert_ne!(fresh.epoch, welcome.epoch);
             assert_eq!(quantities(&fresh.cart), [("shirt".into(), "m".into(), 1)]);
@@ -141,13 +143,8 @@ async fn a_seq_from_the_future_is_not_trusted() {
     let server = server().await;
     let (socket, welcome) = viewer(&server, None).await;
     drop(socket);
-    let mut socket = connect(&server.url()).await;
-    send(
-        &mut socket,
-        &resume_hello(&welcome.session.token, welcome.epoch, welcome.seq + 1_000),
-    )
-    .await;
-    assert!(matches!(recv(&mut socket).await, ServerMsg::Welcome(_)));
+    let (_socket, answer) = resume_after(&server, &welcome, welcome.seq + 1_000).await;
+    assert!(matches!(answer, ServerMsg::Welcome(_)));
     server.running.stop().await;
 }
 

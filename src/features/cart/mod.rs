@@ -13,8 +13,8 @@ use crate::store::{CartView, State, StateStoreFields};
 use line::CartLineRow;
 
 /// The displayed cart, recomputed only when the confirmed cart, the pending
-/// commands or the catalogue change.
-fn cart_view(state: Store<State>) -> Memo<CartView> {
+/// commands or the catalogue change. Built once per widget and shared.
+pub fn cart_memo(state: Store<State>) -> Memo<CartView> {
     Memo::new(move |_| {
         // Track exactly the fields the view is derived from.
         state.cart().track();
@@ -29,11 +29,12 @@ fn cart_view(state: Store<State>) -> Memo<CartView> {
 pub fn CartButton(
     /// The whole state.
     state: Store<State>,
+    /// The displayed cart (see [`cart_memo`]).
+    cart: Memo<CartView>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text(state);
-    let cart = cart_view(state);
     let count = move || cart.read().count();
     view! {
         <button
@@ -57,23 +58,24 @@ pub fn CartButton(
 pub fn CartDrawer(
     /// The whole state.
     state: Store<State>,
+    /// The displayed cart (see [`cart_memo`]).
+    cart: Memo<CartView>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     view! {
         <Show when=move || panel.get() == Panel::Cart>
-            <CartSheet state panel/>
+            <CartSheet state cart panel/>
         </Show>
     }
 }
 
 /// Lines, quantities, subtotal.
 #[component]
-fn CartSheet(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text(state);
     let close = NodeRef::new();
     use_focus_on_open(close);
-    let cart = cart_view(state);
     let lines = move || {
         cart.read()
             .lines
