@@ -103,3 +103,20 @@ if fuzz:
     print("`cargo test -p lapak-server --test fuzz` sends generated frames (arbitrary text and command-shaped JSON with every field "
           "possibly wrong) to the real server over one WebSocket; `protocol/src/tests.rs` decodes 2 × 2,000 arbitrary inputs with proptest.\n")
     print(f"Result: `{fuzz}`.")
+
+checkout_runs = []
+try:
+    with open("target/e2e/checkout.jsonl") as f:
+        checkout_runs = [json.loads(line) for line in f if line.strip()]
+except OSError:
+    pass
+if checkout_runs:
+    print("\n## Checkout under load\n")
+    print("`cargo run -q --release -p lapak-server --example checkout_load`: the real server in-process on a temporary SQLite file "
+          "(`server/tests/fixtures/bench-show.toml`: stock that never runs out, no flash deal), N shoppers on their own WebSockets, "
+          f"each looping add → quote → checkout (test card 4242…) for {checkout_runs[0]['seconds']:.0f} s. Round trip is from sending "
+          "`Checkout` to receiving its `Ack`: two transactions synced to disk (`synchronous = FULL`) around the test provider's charge, "
+          "with every order's stock change broadcast to all N shoppers.\n")
+    print("| shoppers | orders | orders/s | round trip p50 | p99 |\n|---:|---:|---:|---:|---:|")
+    for run in checkout_runs:
+        print(f"| {run['shoppers']} | {run['orders']} | {run['orders_per_s']:.0f} | {run['p50_ms']:.1f} ms | {run['p99_ms']:.1f} ms |")

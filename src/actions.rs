@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use futures::channel::mpsc::UnboundedSender;
-use lapak_protocol::{ProductId, VariantId};
+use lapak_protocol::{CheckoutRequest, ProductId, VariantId};
 use leptos::prelude::*;
 use reactive_stores::{Patch, Store};
 
@@ -35,6 +35,7 @@ impl Actions {
             Effect::Send(msg) => drop(socket.unbounded_send(net::Control::Send(msg))),
             Effect::Reconnect => drop(socket.unbounded_send(net::Control::Reconnect)),
             Effect::SaveToken(token) => browser::storage::save_token(&token),
+            Effect::Host(event) => browser::host::emit(&event),
         })
     }
 
@@ -67,6 +68,26 @@ impl Actions {
             variant_id,
             change,
         }));
+    }
+
+    /// Opens checkout: the server re-prices the cart.
+    pub fn start_checkout(&self) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::StartCheckout { id });
+    }
+
+    /// Pays for the quoted cart.
+    pub fn place_order(&self, request: CheckoutRequest) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::PlaceOrder {
+            id,
+            request: Box::new(request),
+        });
+    }
+
+    /// Leaves checkout.
+    pub fn close_checkout(&self) {
+        self.dispatch(Msg::CloseCheckout);
     }
 
     /// Reconnects now instead of waiting for the next attempt.

@@ -7,6 +7,9 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser;
 use crate::features::cart::{cart_memo, CartButton, CartDrawer};
+use crate::features::checkout::CheckoutSheet;
+use crate::features::deal::ServerClock;
+use crate::features::orders::{OrdersButton, OrdersSheet};
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
 use crate::features::shelf::{Shelf, ShelfButton};
@@ -22,6 +25,7 @@ pub fn App() -> impl IntoView {
     let state = Store::new(State {
         locale: browser::locale::detect(),
         token: browser::storage::load_token(),
+        cart_mode: browser::location::cart_mode(),
         ..State::default()
     });
     let (socket, requests) = mpsc::unbounded();
@@ -40,6 +44,7 @@ pub fn Widget(
 ) -> impl IntoView {
     let panel = RwSignal::new(Panel::Closed);
     let cart = cart_memo(state);
+    provide_context(ServerClock::new(state));
     let lang = match state.locale().read_untracked().lang {
         Lang::En => "en",
         Lang::Id => "id",
@@ -52,7 +57,7 @@ pub fn Widget(
     view! {
         <div class="lapak" lang=lang on:keydown=close_on_escape>
             <section class="lapak-stage">
-                <div class="lapak-screen">
+                <div class="lapak-screen" class:is-minimized=move || panel.read().minimizes_video()>
                     <Player state/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
                     <ShowHeader state/>
@@ -61,10 +66,13 @@ pub fn Widget(
                     <div class="lapak-rail">
                         <ShelfButton state panel/>
                         <CartButton state cart panel/>
+                        <OrdersButton state panel/>
                     </div>
                     <NoticeToast state/>
                     <Picker state panel/>
                     <CartDrawer state cart panel/>
+                    <CheckoutSheet state panel/>
+                    <OrdersSheet state panel/>
                 </div>
             </section>
             <Shelf state panel/>

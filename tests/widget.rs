@@ -10,8 +10,8 @@ use lapak::actions::Actions;
 use lapak::app::Widget;
 use lapak::store::{Effect, Lang, Locale, Msg, State};
 use lapak_protocol::{
-    Cart, ClientMsg, Host, Money, Pin, Product, RejectCode, ServerMsg, Session, Show, Variant,
-    Welcome,
+    Cart, CartLine, ClientMsg, Deal, Host, LineNote, Money, Pin, Product, Quote, QuoteLine,
+    RejectCode, ServerMsg, Session, ShippingOption, Show, Variant, Welcome,
 };
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -46,6 +46,10 @@ fn product(id: &str, name: &str, minor: i64, variants: &[(&str, u32)]) -> Produc
 }
 
 fn welcome(products: Vec<Product>, pins: &[&str]) -> Msg {
+    welcome_with(products, pins, Vec::new(), Cart::default())
+}
+
+fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, cart: Cart) -> Msg {
     Msg::Server(ServerMsg::Welcome(Box::new(Welcome {
         protocol: 1,
         epoch: 1,
@@ -73,9 +77,11 @@ fn welcome(products: Vec<Product>, pins: &[&str]) -> Msg {
                 })
                 .collect(),
             products,
+            deals,
             viewers: 1204,
         },
-        cart: Cart::default(),
+        cart,
+        orders: Vec::new(),
     })))
 }
 
@@ -119,7 +125,7 @@ fn mount(tag: &str, setup: Vec<Msg>) -> Mounted {
     let actions = Actions::new(state, move |effect| match effect {
         Effect::Send(msg) => recorder.borrow_mut().push(msg),
         Effect::Reconnect => *reconnect_counter.borrow_mut() += 1,
-        Effect::SaveToken(_) => {}
+        Effect::SaveToken(_) | Effect::Host(_) => {}
     });
     actions.dispatch(Msg::Opened);
     for msg in setup {
@@ -377,4 +383,327 @@ async fn an_opened_sheet_takes_focus_and_gives_it_back_when_closed() {
         Some("cart-button"),
         "focus returned to the opener"
     );
+}
+
+fn tote_deal(ends_in_ms: f64) -> Deal {
+    let now = js_sys::Date::now() as i64;
+    Deal {
+        id: "tote@14000".into(),
+        product_id: "tote".into(),
+        price: idr(9_900_000),
+        starts_at_ms: now - 5_000,
+        ends_at_ms: now + ends_in_ms as i64,
+        quantity: 8,
+        remaining: 5,
+        per_buyer: 2,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_flash_deal_shows_its_price_the_struck_regular_price_a_countdown_and_units_left() {
+    let widget = mount(
+        "en-US",
+        vec![welcome_with(
+            catalogue(),
+            &["tote"],
+            vec![tote_deal(90_000.0)],
+            Cart::default(),
+        )],
+    );
+    leptos::task::tick().await;
+    let tag = widget.text("tag-tote");
+    for expected in [
+        "IDR 99,000",
+        "IDR 129,000",
+        "Flash deal",
+        "Ends in 1:30",
+        "5 left",
+    ] {
+        assert!(tag.contains(expected), "{expected:?} in {tag}");
+    }
+    let struck = widget
+        .root
+        .query_selector("[data-testid=tag-tote] s")
+        .unwrap()
+        .unwrap();
+    assert!(
+        struck.text_content().unwrap().contains("129,000"),
+        "the regular price is struck through"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_deal_past_its_end_on_the_server_clock_is_not_shown() {
+    // The device clock is 10 s behind the server: by the server's clock this deal ended 5 s ago.
+    let widget = mount(
+        "en-US",
+        vec![
+            welcome_with(
+                catalogue(),
+                &["tote"],
+                vec![tote_deal(5_000.0)],
+                Cart::default(),
+            ),
+            Msg::Clock { offset_ms: 10_000 },
+        ],
+    );
+    leptos::task::tick().await;
+    let tag = widget.text("tag-tote");
+    assert!(
+        tag.contains("IDR 129,000") && !tag.contains("99,000"),
+        "{tag}"
+    );
+    assert!(widget.find("deal").is_none());
+}
+
+/// A widget with one tote in the cart, in checkout, answered with `quote`.
+async fn in_checkout(tag: &str, quote: Quote) -> Mounted {
+    let cart = Cart {
+        lines: vec![CartLine {
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: 1,
+            unit_price: idr(12_900_000),
+        }],
+    };
+    let widget = mount(
+        tag,
+        vec![welcome_with(catalogue(), &["tote"], Vec::new(), cart)],
+    );
+    leptos::task::tick().await;
+    widget.get("cart-button").click();
+    leptos::task::tick().await;
+    widget.get("checkout-button").click();
+    leptos::task::tick().await;
+    let id = match &widget.sent.borrow()[..] {
+        [ClientMsg::Quote { id }] => id.clone(),
+        other => panic!("expected one Quote, sent {other:?}"),
+    };
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::Quoted { id, quote }));
+    leptos::task::tick().await;
+    widget
+}
+
+fn quote(note: Option<LineNote>, added: i64) -> Quote {
+    Quote {
+        lines: vec![QuoteLine {
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: 1,
+            unit_price: idr(12_900_000),
+            regular_price: idr(12_900_000),
+            added_price: idr(added),
+            deal_id: None,
+            available: 25,
+            note,
+        }],
+        shipping: vec![ShippingOption {
+            id: "jne-reg".into(),
+            name: "JNE Regular".into(),
+            days_min: 2,
+            days_max: 4,
+            price: idr(1_800_000),
+        }],
+        currency: "IDR".into(),
+    }
+}
+
+/// An order request as the reducer carries it (its fields do not matter to the view).
+fn blank_request() -> Box<lapak_protocol::CheckoutRequest> {
+    Box::new(lapak_protocol::CheckoutRequest {
+        lines: Vec::new(),
+        shipping: "jne-reg".into(),
+        total: idr(14_700_000),
+        contact: Default::default(),
+        address: Default::default(),
+        card: Default::default(),
+    })
+}
+
+fn type_into(widget: &Mounted, testid: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = widget.get(testid).unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
+}
+
+fn errors(widget: &Mounted) -> Vec<String> {
+    let found = widget
+        .root
+        .query_selector_all("[data-testid=field-error]")
+        .unwrap();
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.text_content())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_checkout_form_names_each_problem_in_the_shoppers_language_and_sends_nothing() {
+    let widget = in_checkout("id-ID", quote(None, 12_900_000)).await;
+    assert_eq!(
+        widget.text("total"),
+        "Rp 147.000",
+        "129.000 + 18.000 shipping"
+    );
+    assert!(
+        errors(&widget).is_empty(),
+        "no message before the shopper does anything"
+    );
+
+    type_into(&widget, "field-email", "dewi@contoh");
+    leptos::task::tick().await;
+    assert_eq!(errors(&widget), ["Masukkan email seperti nama@contoh.com"]);
+
+    widget.get("pay").click();
+    leptos::task::tick().await;
+    let shown = errors(&widget);
+    assert_eq!(
+        shown.iter().filter(|e| *e == "Wajib diisi").count(),
+        8,
+        "{shown:?}"
+    );
+    assert_eq!(
+        widget.text("checkout-alert"),
+        "Periksa kembali isian yang ditandai."
+    );
+    let email: web_sys::HtmlInputElement = widget.get("field-email").unchecked_into();
+    assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(
+        !widget
+            .sent
+            .borrow()
+            .iter()
+            .any(|m| matches!(m, ClientMsg::Checkout { .. })),
+        "an incomplete form sends no order"
+    );
+
+    for (field, value) in [
+        ("field-name", "Dewi Sartika"),
+        ("field-email", "dewi@contoh.id"),
+        ("field-phone", "0812 3456 7890"),
+        ("field-street", "Jl. Braga No. 12"),
+        ("field-city", "Bandung"),
+        ("field-postalcode", "40111"),
+        ("field-cardnumber", "4242 4242 4242 4242"),
+        ("field-expiry", "12/30"),
+        ("field-cvc", "123"),
+    ] {
+        type_into(&widget, field, value);
+    }
+    leptos::task::tick().await;
+    assert!(errors(&widget).is_empty(), "{:?}", errors(&widget));
+    widget.get("pay").click();
+    leptos::task::tick().await;
+    let sent = widget.sent.borrow();
+    let Some(ClientMsg::Checkout { order, .. }) = sent.last() else {
+        panic!("expected a Checkout, sent {sent:?}");
+    };
+    assert_eq!(order.total, idr(14_700_000), "the total the shopper saw");
+    assert_eq!(order.lines[0].unit_price, idr(12_900_000));
+    assert_eq!(order.card.last4(), "4242");
+}
+
+#[wasm_bindgen_test]
+async fn the_repricing_notice_says_what_changed_before_the_shopper_pays() {
+    let widget = in_checkout("en-US", quote(Some(LineNote::DealEnded), 9_900_000)).await;
+    assert_eq!(
+        widget.text("repriced"),
+        "Some items changed since you added them. Please review before paying."
+    );
+    assert_eq!(
+        widget.text("line-note"),
+        "Flash deal ended (was IDR 99,000)"
+    );
+    assert_eq!(
+        widget.text("total"),
+        "IDR 147,000",
+        "the new price is what is charged"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_order_explains_itself_in_place() {
+    let widget = in_checkout("en-US", quote(None, 12_900_000)).await;
+    widget.actions.dispatch(Msg::PlaceOrder {
+        id: "k1".into(),
+        request: blank_request(),
+    });
+    widget.actions.dispatch(Msg::Server(ServerMsg::Reject {
+        id: "k1".into(),
+        code: RejectCode::PaymentDeclined,
+        message: String::new(),
+    }));
+    leptos::task::tick().await;
+    assert_eq!(
+        widget.text("checkout-alert"),
+        "Your card was declined. Nothing was charged — try another card."
+    );
+    assert!(widget.find("notice").is_none(), "no toast over the form");
+}
+
+fn order(status: lapak_protocol::OrderStatus) -> lapak_protocol::Order {
+    lapak_protocol::Order {
+        number: "LPK-000042".into(),
+        command_id: "k1".into(),
+        status,
+        placed_at_ms: 1_795_400_000_000,
+        lines: vec![lapak_protocol::OrderLine {
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            name: "Woven Pandan Tote".into(),
+            variant_label: String::new(),
+            quantity: 1,
+            unit_price: idr(12_900_000),
+        }],
+        totals: lapak_protocol::Totals {
+            subtotal: idr(12_900_000),
+            discount: idr(0),
+            shipping: idr(1_800_000),
+            total: idr(14_700_000),
+        },
+        shipping: "JNE Regular".into(),
+        card_last4: "0119".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_payment_is_confirmed_in_place_when_it_settles() {
+    let widget = in_checkout("en-US", quote(None, 12_900_000)).await;
+    widget.actions.dispatch(Msg::PlaceOrder {
+        id: "k1".into(),
+        request: blank_request(),
+    });
+    widget.actions.dispatch(Msg::Server(ServerMsg::Ack {
+        id: "k1".into(),
+        cart: Some(Cart::default()),
+        order: Some(Box::new(order(lapak_protocol::OrderStatus::PaymentPending))),
+    }));
+    leptos::task::tick().await;
+    let shown = widget.text("confirmation");
+    assert!(shown.contains("Confirming your payment…"), "{shown}");
+    assert_eq!(widget.text("order-status"), "Confirming payment");
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::OrderUpdated {
+            order: Box::new(order(lapak_protocol::OrderStatus::Paid)),
+        }));
+    leptos::task::tick().await;
+    let shown = widget.text("confirmation");
+    assert!(
+        shown.contains("Order confirmed") && shown.contains("Order LPK-000042"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("1 × Woven Pandan Tote") && shown.contains("IDR 147,000"),
+        "{shown}"
+    );
+    assert_eq!(widget.text("order-status"), "Paid");
+    assert_eq!(widget.text("cart-count"), "0");
 }

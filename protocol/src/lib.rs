@@ -11,6 +11,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod checkout;
+
+pub use checkout::{
+    Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
+    PricedLine, Problem, Quote, QuoteLine, ShippingOption, Totals, MAX_FIELD_CHARS,
+};
+
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -103,6 +110,18 @@ pub enum ClientMsg {
         /// New quantity, 0..=[`MAX_LINE_QUANTITY`].
         quantity: u32,
     },
+    /// Re-price the cart for checkout; answered by `Quoted`.
+    Quote {
+        /// Idempotency key.
+        id: CommandId,
+    },
+    /// Place an order for the cart, as quoted; answered by `Ack` with the order.
+    Checkout {
+        /// Idempotency key: a retry returns the same order, never a second one.
+        id: CommandId,
+        /// What the shopper confirmed, and their details.
+        order: Box<CheckoutRequest>,
+    },
 }
 
 impl ClientMsg {
@@ -110,7 +129,10 @@ impl ClientMsg {
     pub fn id(&self) -> Option<&str> {
         match self {
             ClientMsg::Hello { .. } | ClientMsg::Ping => None,
-            ClientMsg::AddToCart { id, .. } | ClientMsg::SetQuantity { id, .. } => Some(id),
+            ClientMsg::AddToCart { id, .. }
+            | ClientMsg::SetQuantity { id, .. }
+            | ClientMsg::Quote { id }
+            | ClientMsg::Checkout { id, .. } => Some(id),
         }
     }
 }
@@ -140,6 +162,8 @@ pub enum ServerMsg {
         session: Session,
         /// The viewer's cart now (it may have changed in another tab meanwhile).
         cart: Cart,
+        /// The viewer's orders now, newest first.
+        orders: Vec<Order>,
     },
     /// Answer to `Ping`.
     Pong {
@@ -153,6 +177,16 @@ pub enum ServerMsg {
         /// The cart after the command, when the command touched it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cart: Option<Cart>,
+        /// The order a `Checkout` placed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<Box<Order>>,
+    },
+    /// Answer to `Quote`: the cart re-priced now.
+    Quoted {
+        /// The command's id.
+        id: CommandId,
+        /// The re-priced cart.
+        quote: Quote,
     },
     /// A command was refused; nothing was changed.
     Reject {
@@ -167,6 +201,11 @@ pub enum ServerMsg {
     CartChanged {
         /// The cart as it now is.
         cart: Cart,
+    },
+    /// One of the session's orders was placed or changed (a pending payment resolved).
+    OrderUpdated {
+        /// The order as it now is.
+        order: Box<Order>,
     },
     /// The host pinned a product: show its tag.
     Pinned {
@@ -193,6 +232,29 @@ pub enum ServerMsg {
         /// Units now available.
         stock: u32,
     },
+    /// A flash deal started.
+    DealStarted {
+        /// Show event sequence number.
+        seq: u64,
+        /// The deal.
+        deal: Deal,
+    },
+    /// Units were sold at a deal's price.
+    DealChanged {
+        /// Show event sequence number.
+        seq: u64,
+        /// Deal.
+        deal_id: String,
+        /// Units left at the deal price.
+        remaining: u32,
+    },
+    /// A flash deal ended: its price is gone.
+    DealEnded {
+        /// Show event sequence number.
+        seq: u64,
+        /// Deal.
+        deal_id: String,
+    },
     /// The number of people watching changed.
     ViewerCount {
         /// Show event sequence number.
@@ -212,6 +274,9 @@ impl ServerMsg {
             ServerMsg::Pinned { seq, .. }
             | ServerMsg::Unpinned { seq, .. }
             | ServerMsg::StockChanged { seq, .. }
+            | ServerMsg::DealStarted { seq, .. }
+            | ServerMsg::DealChanged { seq, .. }
+            | ServerMsg::DealEnded { seq, .. }
             | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
             _ => None,
         }
@@ -235,6 +300,8 @@ pub struct Welcome {
     pub show: Show,
     /// The viewer's cart.
     pub cart: Cart,
+    /// The viewer's orders, newest first.
+    pub orders: Vec<Order>,
 }
 
 /// A viewer's session: the token to keep and present in later `Hello`s.
@@ -265,6 +332,8 @@ pub struct Show {
     pub featured: Vec<ProductId>,
     /// Tags on screen now.
     pub pins: Vec<Pin>,
+    /// Flash deals running now.
+    pub deals: Vec<Deal>,
     /// People watching now.
     pub viewers: u32,
 }
@@ -319,6 +388,34 @@ pub struct Pin {
     pub stream_ms: u64,
 }
 
+/// A flash deal: a lower price for a product, for a limited time and number of units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    /// Deal id, unique within the show.
+    pub id: String,
+    /// The product on deal (every variant).
+    pub product_id: ProductId,
+    /// Price per unit during the deal.
+    pub price: Money,
+    /// Server clock when it started, Unix milliseconds.
+    pub starts_at_ms: i64,
+    /// Server clock when it ends, Unix milliseconds: the price is gone from then on.
+    pub ends_at_ms: i64,
+    /// Units offered at the deal price.
+    pub quantity: u32,
+    /// Units left at the deal price.
+    pub remaining: u32,
+    /// Units one shopper may buy at the deal price.
+    pub per_buyer: u32,
+}
+
+impl Deal {
+    /// Whether the deal price holds at server time `now_ms`.
+    pub fn live_at(&self, now_ms: i64) -> bool {
+        self.remaining > 0 && (self.starts_at_ms..self.ends_at_ms).contains(&now_ms)
+    }
+}
+
 /// A viewer's cart, as the server holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
@@ -359,6 +456,18 @@ pub enum RejectCode {
     QuantityLimit,
     /// Too many commands in a short time; retry a little later.
     RateLimited,
+    /// Checkout of an empty cart.
+    EmptyCart,
+    /// The checkout's lines are not the session's cart (changed meanwhile, or not this viewer's).
+    CartChanged,
+    /// A price or total in the checkout is not what the server charges now: quote again.
+    PriceChanged,
+    /// No such shipping option.
+    UnknownShipping,
+    /// A contact, address or card field is missing or malformed; the message names them.
+    InvalidDetails,
+    /// The card was declined; nothing was charged and no order was placed.
+    PaymentDeclined,
     /// The server failed; the command may be retried with the same id.
     Internal,
     /// A code this viewer does not know yet.
@@ -378,6 +487,12 @@ impl RejectCode {
             RejectCode::OutOfStock => "out_of_stock",
             RejectCode::QuantityLimit => "quantity_limit",
             RejectCode::RateLimited => "rate_limited",
+            RejectCode::EmptyCart => "empty_cart",
+            RejectCode::CartChanged => "cart_changed",
+            RejectCode::PriceChanged => "price_changed",
+            RejectCode::UnknownShipping => "unknown_shipping",
+            RejectCode::InvalidDetails => "invalid_details",
+            RejectCode::PaymentDeclined => "payment_declined",
             RejectCode::Internal => "internal",
             RejectCode::Unknown => "unknown",
         }

@@ -59,9 +59,96 @@ fn sample_welcome() -> Welcome {
                 y: 0.55,
                 stream_ms: 4_000,
             }],
+            deals: vec![sample_deal()],
             viewers: 3,
         },
         cart: sample_cart(),
+        orders: vec![sample_order()],
+    }
+}
+
+fn sample_deal() -> Deal {
+    Deal {
+        id: "batik-shirt@14000".into(),
+        product_id: "batik-shirt".into(),
+        price: idr(99_000),
+        starts_at_ms: 1_000,
+        ends_at_ms: 31_000,
+        quantity: 8,
+        remaining: 5,
+        per_buyer: 2,
+    }
+}
+
+fn sample_order() -> Order {
+    Order {
+        number: "LPK-000042".into(),
+        command_id: "c".into(),
+        status: OrderStatus::Paid,
+        placed_at_ms: 1_790_000_000_000,
+        lines: vec![OrderLine {
+            product_id: "batik-shirt".into(),
+            variant_id: "m-indigo".into(),
+            name: "Batik shirt".into(),
+            variant_label: "M · Indigo".into(),
+            quantity: 2,
+            unit_price: idr(99_000),
+        }],
+        totals: Totals {
+            subtotal: idr(378_000),
+            discount: idr(180_000),
+            shipping: idr(18_000),
+            total: idr(216_000),
+        },
+        shipping: "JNE Regular".into(),
+        card_last4: "4242".into(),
+    }
+}
+
+fn sample_quote() -> Quote {
+    Quote {
+        lines: vec![QuoteLine {
+            product_id: "batik-shirt".into(),
+            variant_id: "m-indigo".into(),
+            quantity: 2,
+            unit_price: idr(189_000),
+            regular_price: idr(189_000),
+            added_price: idr(99_000),
+            deal_id: None,
+            available: 12,
+            note: Some(LineNote::DealEnded),
+        }],
+        shipping: vec![ShippingOption {
+            id: "jne-reg".into(),
+            name: "JNE Regular".into(),
+            days_min: 2,
+            days_max: 4,
+            price: idr(18_000),
+        }],
+        currency: "IDR".into(),
+    }
+}
+
+fn sample_request() -> CheckoutRequest {
+    CheckoutRequest {
+        lines: sample_quote().order_lines(),
+        shipping: "jne-reg".into(),
+        total: idr(396_000),
+        contact: Contact {
+            name: "Dewi Sartika".into(),
+            email: "dewi@example.id".into(),
+            phone: "+62 812-3456-7890".into(),
+        },
+        address: Address {
+            street: "Jl. Braga No. 12".into(),
+            city: "Bandung".into(),
+            postal_code: "40111".into(),
+        },
+        card: Card {
+            number: "4242 4242 4242 4242".into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        },
     }
 }
 
@@ -71,10 +158,32 @@ fn every_server_msg() -> Vec<ServerMsg> {
         ServerMsg::Ack {
             id: "a".into(),
             cart: Some(sample_cart()),
+            order: None,
         },
         ServerMsg::Ack {
             id: "b".into(),
             cart: None,
+            order: Some(Box::new(sample_order())),
+        },
+        ServerMsg::Quoted {
+            id: "q".into(),
+            quote: sample_quote(),
+        },
+        ServerMsg::OrderUpdated {
+            order: Box::new(sample_order()),
+        },
+        ServerMsg::DealStarted {
+            seq: 5,
+            deal: sample_deal(),
+        },
+        ServerMsg::DealChanged {
+            seq: 6,
+            deal_id: "d".into(),
+            remaining: 3,
+        },
+        ServerMsg::DealEnded {
+            seq: 7,
+            deal_id: "d".into(),
         },
         ServerMsg::Reject {
             id: "c".into(),
@@ -109,6 +218,7 @@ fn every_server_msg() -> Vec<ServerMsg> {
             seq: 40,
             session: Session { token: "t".into() },
             cart: sample_cart(),
+            orders: Vec::new(),
         },
         ServerMsg::Pong { server_time_ms: 5 },
     ]
@@ -116,6 +226,11 @@ fn every_server_msg() -> Vec<ServerMsg> {
 
 fn every_client_msg() -> Vec<ClientMsg> {
     vec![
+        ClientMsg::Quote { id: "q".into() },
+        ClientMsg::Checkout {
+            id: "k".into(),
+            order: Box::new(sample_request()),
+        },
         ClientMsg::Hello {
             protocol: 1,
             token: None,
@@ -249,9 +364,85 @@ fn show_events_expose_their_seq_and_commands_their_id() {
         .seq(),
         None
     );
-    assert_eq!(every_client_msg()[3].id(), Some("i"));
-    assert_eq!(ClientMsg::Ping.id(), None);
-    assert_eq!(every_client_msg()[0].id(), None);
+    let msgs = every_client_msg();
+    let ids: Vec<Option<&str>> = msgs.iter().map(ClientMsg::id).collect();
+    assert_eq!(
+        ids,
+        [Some("q"), Some("k"), None, None, None, Some("i"), Some("j")]
+    );
+}
+
+#[test]
+fn quote_totals_are_regular_prices_minus_deals_plus_shipping() {
+    let mut quote = sample_quote();
+    quote.lines[0].unit_price = idr(99_000);
+    let totals = quote.totals("jne-reg").unwrap();
+    assert_eq!(totals.subtotal, idr(378_000));
+    assert_eq!(totals.discount, idr(180_000));
+    assert_eq!(totals.total, idr(216_000));
+    assert!(quote.totals("pigeon").is_none());
+    quote.lines[0].quantity = 13;
+    assert!(!quote.buyable(), "12 in stock");
+}
+
+#[test]
+fn a_complete_request_has_no_problems() {
+    assert_eq!(sample_request().problems(2026, 11), []);
+}
+
+#[test]
+fn each_bad_field_is_named_with_its_problem() {
+    let mut r = sample_request();
+    r.contact.name = "  ".into();
+    r.contact.email = "dewi@example".into();
+    r.contact.phone = "12ab".into();
+    r.address.street = "x".repeat(MAX_FIELD_CHARS + 1);
+    r.address.postal_code = "4".into();
+    r.card.number = "4242 4242 4242 4241".into();
+    r.card.expiry = "10/26".into();
+    r.card.cvc = "12".into();
+    assert_eq!(
+        r.problems(2026, 11),
+        [
+            (Field::Name, Problem::Required),
+            (Field::Email, Problem::Invalid),
+            (Field::Phone, Problem::Invalid),
+            (Field::Street, Problem::TooLong),
+            (Field::PostalCode, Problem::Invalid),
+            (Field::CardNumber, Problem::Invalid),
+            (Field::Expiry, Problem::Expired),
+            (Field::Cvc, Problem::Invalid),
+        ]
+    );
+    r.card.expiry = "13/30".into();
+    assert!(r
+        .problems(2026, 11)
+        .contains(&(Field::Expiry, Problem::Invalid)));
+    r.card.expiry = "11/26".into();
+    assert!(
+        !r.problems(2026, 11)
+            .iter()
+            .any(|(f, _)| *f == Field::Expiry),
+        "valid through its month"
+    );
+}
+
+#[test]
+fn a_card_never_shows_more_than_its_last_four_digits() {
+    let card = sample_request().card;
+    assert_eq!(card.last4(), "4242");
+    assert_eq!(format!("{card:?}"), "Card(…4242)");
+    assert!(!format!("{:?}", sample_request()).contains("4242 4242"));
+}
+
+#[test]
+fn a_deal_is_live_inside_its_window_while_units_remain() {
+    let mut deal = sample_deal();
+    assert!(!deal.live_at(999));
+    assert!(deal.live_at(1_000));
+    assert!(!deal.live_at(31_000), "the end is exclusive");
+    deal.remaining = 0;
+    assert!(!deal.live_at(2_000));
 }
 
 #[test]

@@ -19,13 +19,9 @@ pub struct Outcome {
     pub changed: bool,
 }
 
-/// The session's cart, lines in the order first added.
-pub async fn load(pool: &SqlitePool, session: i64) -> Result<Cart, AppError> {
-    let mut conn = pool.acquire().await?;
-    lines(&mut conn, session).await
-}
-
-async fn lines(conn: &mut sqlx::SqliteConnection, session: i64) -> Result<Cart, AppError> {
+/// The session's cart, lines in the order first added, read on `conn`
+/// (inside a transaction, if it is one).
+pub async fn lines(conn: &mut sqlx::SqliteConnection, session: i64) -> Result<Cart, AppError> {
     let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
         "SELECT product_id, variant_id, quantity, unit_price_minor, currency
          FROM cart_lines WHERE session_id = ? ORDER BY id",
@@ -47,12 +43,14 @@ async fn lines(conn: &mut sqlx::SqliteConnection, session: i64) -> Result<Cart, 
     Ok(Cart { lines })
 }
 
-/// Runs one cart command for `session`.
+/// Runs one cart command for `session` at stream time `stream_ms` (a line
+/// added during a flash deal is added at the deal price).
 pub async fn execute(
     pool: &SqlitePool,
     show: &ShowFile,
     session: i64,
     cmd: &ClientMsg,
+    stream_ms: u64,
 ) -> Result<Outcome, AppError> {
     let (id, product_id, variant_id, add, quantity) = match cmd {
         ClientMsg::AddToCart {
@@ -67,8 +65,11 @@ pub async fn execute(
             variant_id,
             quantity,
         } => (id, product_id, variant_id, false, *quantity),
-        ClientMsg::Hello { .. } | ClientMsg::Ping => {
-            unreachable!("the connection answers Hello and Ping itself")
+        ClientMsg::Hello { .. }
+        | ClientMsg::Ping
+        | ClientMsg::Quote { .. }
+        | ClientMsg::Checkout { .. } => {
+            unreachable!("only cart commands come here")
         }
     };
     if id.is_empty() || id.len() > MAX_ID_LEN {
@@ -79,17 +80,10 @@ pub async fn execute(
         });
     }
 
-    let mut tx = pool.begin().await?;
-    let stored: Option<String> = sqlx::query_scalar(
-        "SELECT response FROM processed_commands WHERE session_id = ? AND command_id = ?",
-    )
-    .bind(session)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(stored) = stored {
+    let mut tx = pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    if let Some(reply) = stored_answer(&mut tx, session, id).await? {
         return Ok(Outcome {
-            reply: serde_json::from_str(&stored)?,
+            reply,
             changed: false,
         });
     }
@@ -109,7 +103,14 @@ pub async fn execute(
         quantity
     };
 
-    let outcome = match check(&mut tx, show, product_id, variant_id, add, quantity, wanted).await? {
+    let change = Change {
+        product_id,
+        variant_id,
+        add,
+        quantity,
+        wanted,
+    };
+    let outcome = match check(&mut tx, show, &change, stream_ms).await? {
         Err((code, message)) => Outcome {
             reply: reject(id, code, message),
             changed: false,
@@ -143,34 +144,132 @@ pub async fn execute(
                 reply: ServerMsg::Ack {
                     id: id.clone(),
                     cart: Some(cart),
+                    order: None,
                 },
                 changed: true,
             }
         }
     };
 
+    store_answer(&mut tx, session, id, &outcome.reply).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The answer already given to command `id`, if any.
+pub async fn stored_answer(
+    conn: &mut sqlx::SqliteConnection,
+    session: i64,
+    id: &str,
+) -> Result<Option<ServerMsg>, AppError> {
+    let stored: Option<String> = sqlx::query_scalar(
+        "SELECT response FROM processed_commands WHERE session_id = ? AND command_id = ?",
+    )
+    .bind(session)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(stored.map(|s| serde_json::from_str(&s)).transpose()?)
+}
+
+/// Records the answer to command `id`, so a retry gets it again and changes nothing.
+pub async fn store_answer(
+    conn: &mut sqlx::SqliteConnection,
+    session: i64,
+    id: &str,
+    reply: &ServerMsg,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO processed_commands (session_id, command_id, response) VALUES (?, ?, ?)",
     )
     .bind(session)
     .bind(id)
-    .bind(serde_json::to_string(&outcome.reply)?)
-    .execute(&mut *tx)
+    .bind(serde_json::to_string(reply)?)
+    .execute(conn)
     .await?;
-    tx.commit().await?;
-    Ok(outcome)
+    Ok(())
+}
+
+/// Takes `quantity` ordered units of a variant out of the session's cart.
+pub async fn take_ordered(
+    conn: &mut sqlx::SqliteConnection,
+    session: i64,
+    product_id: &str,
+    variant_id: &str,
+    quantity: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "DELETE FROM cart_lines WHERE session_id = ?1 AND product_id = ?2 AND variant_id = ?3 AND quantity <= ?4",
+    )
+    .bind(session)
+    .bind(product_id)
+    .bind(variant_id)
+    .bind(quantity)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE cart_lines SET quantity = quantity - ?4
+         WHERE session_id = ?1 AND product_id = ?2 AND variant_id = ?3 AND quantity > ?4",
+    )
+    .bind(session)
+    .bind(product_id)
+    .bind(variant_id)
+    .bind(quantity)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts `quantity` units back in the session's cart (an order that was not paid).
+pub async fn put_back(
+    conn: &mut sqlx::SqliteConnection,
+    session: i64,
+    product_id: &str,
+    variant_id: &str,
+    quantity: i64,
+    unit_price: &Money,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO cart_lines (session_id, product_id, variant_id, quantity, unit_price_minor, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (session_id, product_id, variant_id)
+         DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?7)",
+    )
+    .bind(session)
+    .bind(product_id)
+    .bind(variant_id)
+    .bind(quantity)
+    .bind(unit_price.minor)
+    .bind(&unit_price.currency)
+    .bind(i64::from(MAX_LINE_QUANTITY))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A requested change to one cart line.
+struct Change<'a> {
+    product_id: &'a str,
+    variant_id: &'a str,
+    add: bool,
+    quantity: u32,
+    wanted: u32,
 }
 
 /// Checks a change against the catalogue, the limits and the stock; the unit price when allowed.
 async fn check(
     tx: &mut Transaction<'_, Sqlite>,
     show: &ShowFile,
-    product_id: &str,
-    variant_id: &str,
-    add: bool,
-    quantity: u32,
-    wanted: u32,
+    change: &Change<'_>,
+    stream_ms: u64,
 ) -> Result<Result<Money, (RejectCode, String)>, AppError> {
+    let Change {
+        product_id,
+        variant_id,
+        add,
+        quantity,
+        wanted,
+    } = *change;
     let Some(product) = show.product(product_id) else {
         return Ok(Err((
             RejectCode::UnknownProduct,
@@ -202,7 +301,7 @@ async fn check(
     if i64::from(wanted) > stock {
         return Ok(Err((RejectCode::OutOfStock, format!("only {stock} left"))));
     }
-    Ok(Ok(show.price(product)))
+    Ok(Ok(show.price_at(product, stream_ms)))
 }
 
 fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {

@@ -9,29 +9,50 @@ use sqlx::SqlitePool;
 use crate::error::AppError;
 use crate::show::ShowFile;
 
+/// How a transaction that writes begins. A plain (deferred) `BEGIN` reads
+/// first and takes the write lock at its first write; if another connection
+/// committed in between (a new session, the payment provider's record), SQLite
+/// cannot upgrade the stale snapshot and fails at once with `SQLITE_BUSY_SNAPSHOT`
+/// instead of waiting. `IMMEDIATE` takes the write lock up front, waiting up to
+/// the busy timeout, so the transaction reads the latest data and never fails that way.
+pub const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// Opens (creating if needed) the database and runs the migrations.
 ///
 /// WAL with `synchronous = NORMAL`: a committed transaction survives the
 /// process being killed (the WAL is in the OS's hands once written); only an
-/// OS crash or power loss can lose the last commits. Money-moving writes that
-/// must survive power loss can raise this per connection later.
+/// OS crash or power loss can lose the last commits, which is acceptable for
+/// sessions and carts. Orders use [`open_durable`].
 pub async fn open(path: &Path) -> Result<SqlitePool, AppError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let options = SqliteConnectOptions::from_str("sqlite:")?
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
-        .connect_with(options)
+        .connect_with(options(path, SqliteSynchronous::Normal)?)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// A second pool on the same (already opened) database for order transactions,
+/// with `synchronous = FULL`: the WAL is synced at every commit, so an order the
+/// server has acknowledged survives power loss too, not only a killed process.
+pub async fn open_durable(path: &Path) -> Result<SqlitePool, AppError> {
+    Ok(SqlitePoolOptions::new()
+        .max_connections(2)
+        .connect_with(options(path, SqliteSynchronous::Full)?)
+        .await?)
+}
+
+fn options(path: &Path, synchronous: SqliteSynchronous) -> Result<SqliteConnectOptions, AppError> {
+    Ok(SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5)))
 }
 
 /// Records the show's start (first run only) and seeds its stock; returns when it started.
@@ -65,15 +86,16 @@ pub async fn prepare_show(
     Ok(started)
 }
 
-/// Units available for every variant of the show, as `(product, variant, units)`.
+/// Units available for every variant of the show, as `(product, variant, units)`,
+/// read on `conn` (inside a transaction, if it is one).
 pub async fn stock(
-    pool: &SqlitePool,
+    conn: &mut sqlx::SqliteConnection,
     show_id: &str,
 ) -> Result<Vec<(String, String, u32)>, AppError> {
     let rows: Vec<(String, String, i64)> =
         sqlx::query_as("SELECT product_id, variant_id, quantity FROM stock WHERE show_id = ?")
             .bind(show_id)
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await?;
     Ok(rows
         .into_iter()

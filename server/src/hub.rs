@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use lapak_protocol::{ServerMsg, MAX_FRAME_BYTES};
+use lapak_protocol::{Deal, ServerMsg, MAX_FRAME_BYTES};
 use tokio::sync::broadcast;
 
 use crate::show::{Action, Cue, Scene};
@@ -25,6 +25,8 @@ pub struct Live {
     pub seq: u64,
     /// Tags up and products featured.
     pub scene: Scene,
+    /// Flash deals running.
+    pub deals: Vec<Deal>,
     /// Open connections.
     pub viewers: u32,
     /// The last [`HISTORY`] events, oldest first, for resuming viewers.
@@ -51,6 +53,8 @@ pub struct Joined {
     pub seq: u64,
     /// Scene at that seq.
     pub scene: Scene,
+    /// Deals running at that seq.
+    pub deals: Vec<Deal>,
     /// Viewers at that seq.
     pub viewers: u32,
     /// Every event after `seq`.
@@ -58,11 +62,12 @@ pub struct Joined {
 }
 
 impl Hub {
-    /// A hub starting from `scene`.
-    pub fn new(scene: Scene) -> Hub {
+    /// A hub starting from `scene`, with `deals` running.
+    pub fn new(scene: Scene, deals: Vec<Deal>) -> Hub {
         Hub {
             live: Mutex::new(Live {
                 scene,
+                deals,
                 ..Live::default()
             }),
             events: broadcast::channel(SHOW_BUFFER).0,
@@ -82,6 +87,7 @@ impl Hub {
         Joined {
             seq: live.seq,
             scene: live.scene.clone(),
+            deals: live.deals.clone(),
             viewers: live.viewers,
             events: self.events.subscribe(),
         }
@@ -134,8 +140,69 @@ impl Hub {
                     let product_id = product.clone();
                     self.publish(&mut live, |seq| ServerMsg::Unpinned { seq, product_id });
                 }
+                // Deals need the database (units left); the timeline starts them with `start_deal`.
+                Action::Deal { .. } => {}
             }
         }
+    }
+
+    /// A deal starts.
+    pub fn start_deal(&self, deal: Deal) {
+        let mut live = self.lock();
+        live.deals.retain(|d| d.id != deal.id);
+        live.deals.push(deal.clone());
+        self.publish(&mut live, |seq| ServerMsg::DealStarted { seq, deal });
+    }
+
+    /// Ends the deals whose end has come by server time `now_ms`.
+    pub fn end_deals(&self, now_ms: i64) {
+        let mut live = self.lock();
+        let (ended, running) = std::mem::take(&mut live.deals)
+            .into_iter()
+            .partition::<Vec<_>, _>(|d| d.ends_at_ms <= now_ms);
+        live.deals = running;
+        for deal in ended {
+            self.publish(&mut live, |seq| ServerMsg::DealEnded {
+                seq,
+                deal_id: deal.id,
+            });
+        }
+    }
+
+    /// Units a running deal offers in all.
+    pub fn deal_quantity(&self, deal_id: &str) -> Option<u32> {
+        self.lock()
+            .deals
+            .iter()
+            .find(|d| d.id == deal_id)
+            .map(|d| d.quantity)
+    }
+
+    /// Units left at a deal's price changed.
+    pub fn deal_changed(&self, deal_id: &str, remaining: u32) {
+        let mut live = self.lock();
+        let Some(deal) = live.deals.iter_mut().find(|d| d.id == deal_id) else {
+            return;
+        };
+        deal.remaining = remaining;
+        let deal_id = deal_id.to_owned();
+        self.publish(&mut live, |seq| ServerMsg::DealChanged {
+            seq,
+            deal_id,
+            remaining,
+        });
+    }
+
+    /// A variant's stock changed.
+    pub fn stock_changed(&self, product_id: &str, variant_id: &str, stock: u32) {
+        let mut live = self.lock();
+        let (product_id, variant_id) = (product_id.to_owned(), variant_id.to_owned());
+        self.publish(&mut live, |seq| ServerMsg::StockChanged {
+            seq,
+            product_id,
+            variant_id,
+            stock,
+        });
     }
 
     /// Counts a viewer in (`+1`) or out (`-1`) and broadcasts the new count.
@@ -180,7 +247,8 @@ impl Sessions {
             .subscribe()
     }
 
-    /// Sends a frame to the session's other connections.
+    /// Sends a frame to the session's connections other than `from_connection`
+    /// (0 reaches them all).
     pub fn send(&self, session: i64, from_connection: u64, msg: &ServerMsg) {
         let channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(channel) = channels.get(&session) {
@@ -207,7 +275,7 @@ mod tests {
 
     #[test]
     fn a_receiver_that_falls_too_far_behind_is_told_so_and_history_is_bounded() {
-        let hub = Hub::new(Scene::default());
+        let hub = Hub::new(Scene::default(), Vec::new());
         let mut joined = hub.join();
         for _ in 0..SHOW_BUFFER + 10 {
             hub.viewers(1);

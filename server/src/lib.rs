@@ -1,13 +1,16 @@
 //! Lapak's reference server: serves the viewer and its media, plays the show's
-//! timeline, and keeps sessions, carts and stock in SQLite, all over one
-//! WebSocket per viewer (`/ws`, protocol in `lapak-protocol`).
+//! timeline (tags and flash deals), and keeps sessions, carts, stock and orders
+//! in SQLite, all over one WebSocket per viewer (`/ws`, protocol in `lapak-protocol`).
 
 mod cart;
+mod checkout;
 mod config;
 mod db;
 mod error;
 mod hub;
 mod limit;
+pub mod payment;
+mod pricing;
 mod show;
 mod ws;
 
@@ -22,6 +25,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use sqlx::SqlitePool;
 use tokio::task::JoinHandle;
@@ -31,7 +35,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use hub::{Hub, Sessions};
-use show::ShowFile;
+use lapak_protocol::Deal;
+use payment::{PaymentProvider, TestProvider};
+use show::{DealSpec, ShowFile};
 
 /// How often the timeline checks for due cues.
 const TICK: Duration = Duration::from_millis(200);
@@ -41,13 +47,21 @@ const HARD_MESSAGE_LIMIT: usize = 1024 * 1024;
 /// Everything a request handler needs; built once at start.
 pub struct AppState {
     pool: SqlitePool,
+    /// The same database with `synchronous = FULL`, for order transactions.
+    orders_pool: SqlitePool,
     show: ShowFile,
     hub: Hub,
     sessions: Sessions,
     /// Per-connection limits.
     limits: Limits,
-    /// Serializes cart writes so that concurrent commands never race inside SQLite.
+    /// Serializes writes so that concurrent commands never race inside SQLite.
     writer: tokio::sync::Mutex<()>,
+    /// Takes the money.
+    provider: Box<dyn PaymentProvider>,
+    /// How long a charge may take before its order waits for a lookup instead.
+    payment_timeout: Duration,
+    /// Orders whose charge is under way.
+    in_flight: checkout::InFlight,
     /// Identifies this process's event history (its start time).
     epoch: u64,
     started_at_ms: i64,
@@ -55,6 +69,36 @@ pub struct AppState {
     speed: u32,
     dist: std::path::PathBuf,
     public: std::path::PathBuf,
+}
+
+impl AppState {
+    /// Stream time at server time `now_ms`.
+    fn stream_ms(&self, now_ms: i64) -> u64 {
+        elapsed(self.started_at_ms, now_ms, self.speed)
+    }
+
+    /// Server time at stream time `stream_ms`.
+    fn wall_ms(&self, stream_ms: u64) -> i64 {
+        let real = stream_ms / u64::from(self.speed);
+        self.started_at_ms
+            .saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
+    }
+
+    /// A deal as viewers see it, with what is left of it in the database.
+    async fn deal(&self, spec: DealSpec) -> Result<Deal, AppError> {
+        let mut conn = self.pool.acquire().await?;
+        let (sold, _) = checkout::deal_units(&mut conn, &spec.id, 0).await?;
+        Ok(Deal {
+            product_id: spec.product_id,
+            price: self.show.money(spec.price),
+            starts_at_ms: self.wall_ms(spec.start_ms),
+            ends_at_ms: self.wall_ms(spec.end_ms),
+            quantity: spec.quantity,
+            remaining: spec.quantity.saturating_sub(sold),
+            per_buyer: spec.per_buyer,
+            id: spec.id,
+        })
+    }
 }
 
 /// Unix time in milliseconds.
@@ -98,7 +142,9 @@ pub struct Running {
     pub addr: SocketAddr,
     server: JoinHandle<()>,
     timeline: JoinHandle<()>,
+    payments: JoinHandle<()>,
     pool: SqlitePool,
+    orders_pool: SqlitePool,
 }
 
 impl Running {
@@ -106,9 +152,12 @@ impl Running {
     pub async fn stop(self) {
         self.server.abort();
         self.timeline.abort();
+        self.payments.abort();
         let _ = self.server.await;
         let _ = self.timeline.await;
+        let _ = self.payments.await;
         self.pool.close().await;
+        self.orders_pool.close().await;
     }
 
     /// Waits until the server stops (it runs until the process ends).
@@ -121,15 +170,21 @@ impl Running {
 pub async fn start(config: Config) -> Result<Running, AppError> {
     let show = ShowFile::load(&config.show)?;
     let pool = db::open(&config.db).await?;
+    let orders_pool = db::open_durable(&config.db).await?;
     let now = now_ms();
     let started_at_ms = db::prepare_show(&pool, &show, now).await?;
     let scene = show.scene_at(elapsed(started_at_ms, now, config.speed));
-    let state = Arc::new(AppState {
+    let mut state = AppState {
         pool: pool.clone(),
-        hub: Hub::new(scene),
+        orders_pool: orders_pool.clone(),
+        // Replaced below, once the running deals are read from the database.
+        hub: Hub::new(show::Scene::default(), Vec::new()),
         show,
         sessions: Sessions::default(),
         writer: tokio::sync::Mutex::new(()),
+        provider: Box::new(TestProvider::new(pool.clone())),
+        payment_timeout: Duration::from_secs(10),
+        in_flight: checkout::InFlight::default(),
         limits: Limits {
             burst: config.rate_burst,
             per_second: config.rate_per_second,
@@ -140,10 +195,25 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         speed: config.speed,
         dist: config.dist,
         public: config.public,
-    });
+    };
+    let mut running = Vec::new();
+    for spec in state.show.deals_at(state.stream_ms(now)) {
+        running.push(state.deal(spec).await?);
+    }
+    state.hub = Hub::new(scene, running);
+    let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
+    // Frames are small and often go out back to back (an answer, then the show event
+    // it caused). With Nagle's algorithm on, the next answer would wait for the
+    // viewer's delayed ACK of the last frame: 40 ms on Linux, up to 200 ms elsewhere.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     let timeline = tokio::spawn(play(state.clone(), now));
+    let payments = tokio::spawn(checkout::resolve_pending(state.clone()));
     let router = app(state);
     let server = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {
@@ -154,7 +224,9 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         addr,
         server,
         timeline,
+        payments,
         pool,
+        orders_pool,
     })
 }
 
@@ -165,15 +237,26 @@ fn elapsed(started_at_ms: i64, now_ms: i64, speed: u32) -> u64 {
         .saturating_mul(u64::from(speed))
 }
 
-/// Plays the timeline: every tick, the cues that came due since the last one.
+/// Plays the timeline: every tick, the cues that came due since the last one,
+/// and the end of deals whose time is up.
 async fn play(state: Arc<AppState>, from_ms: i64) {
-    let mut last = elapsed(state.started_at_ms, from_ms, state.speed);
+    let mut last = state.stream_ms(from_ms);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     loop {
         tick.tick().await;
-        let now = elapsed(state.started_at_ms, now_ms(), state.speed);
-        state.hub.play(&state.show.cues_between(last, now));
+        let wall = now_ms();
+        let now = state.stream_ms(wall);
+        for (at, cue) in state.show.cues_between(last, now) {
+            match cue.deal(at) {
+                Some(spec) => match state.deal(spec).await {
+                    Ok(deal) => state.hub.start_deal(deal),
+                    Err(error) => tracing::error!(%error, "cannot start a deal"),
+                },
+                None => state.hub.play(&[(at, cue)]),
+            }
+        }
+        state.hub.end_deals(wall);
         last = now.max(last);
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use lapak_protocol::{Host, Money, Pin, Product, ProductId, Variant};
+use lapak_protocol::{Host, Money, Pin, Product, ProductId, ShippingOption, Variant};
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -29,6 +29,8 @@ pub struct ShowFile {
     pub host: Host,
     /// The catalogue; `stock` seeds the database on first start.
     pub products: Vec<ProductEntry>,
+    /// Ways to ship an order.
+    pub shipping: Vec<ShippingEntry>,
     /// Cues, at times into the loop.
     pub timeline: Vec<Cue>,
 }
@@ -49,6 +51,44 @@ pub struct ProductEntry {
     pub max_per_order: u32,
     /// Variants with their initial stock.
     pub variants: Vec<Variant>,
+}
+
+/// A shipping option in the show file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShippingEntry {
+    /// Option id.
+    pub id: String,
+    /// Carrier and service.
+    pub name: String,
+    /// Fewest days to delivery.
+    pub days_min: u32,
+    /// Most days to delivery.
+    pub days_max: u32,
+    /// Price in minor units.
+    pub price: i64,
+    /// Free when the goods cost at least this much (minor units).
+    #[serde(default)]
+    pub free_over: Option<i64>,
+}
+
+/// A flash deal as the timeline defines it, placed at an absolute stream time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DealSpec {
+    /// Unique within the show: the product and the stream time it starts.
+    pub id: String,
+    /// Product on deal.
+    pub product_id: ProductId,
+    /// Deal price per unit, minor units.
+    pub price: i64,
+    /// Stream time it starts.
+    pub start_ms: u64,
+    /// Stream time it ends (exclusive).
+    pub end_ms: u64,
+    /// Units at the deal price.
+    pub quantity: u32,
+    /// Units per shopper at the deal price.
+    pub per_buyer: u32,
 }
 
 /// Something the host does at a time into the loop.
@@ -79,12 +119,51 @@ pub enum Action {
         /// Product.
         product: ProductId,
     },
+    /// Start a flash deal on a product.
+    Deal {
+        /// Product.
+        product: ProductId,
+        /// Deal price per unit, minor units.
+        price: i64,
+        /// How long it lasts.
+        duration_ms: u64,
+        /// Units at the deal price.
+        quantity: u32,
+        /// Units per shopper at the deal price.
+        per_buyer: u32,
+    },
 }
 
 impl Action {
     fn product(&self) -> &ProductId {
         match self {
-            Action::Pin { product, .. } | Action::Unpin { product } => product,
+            Action::Pin { product, .. }
+            | Action::Unpin { product }
+            | Action::Deal { product, .. } => product,
+        }
+    }
+}
+
+impl Cue {
+    /// The deal this cue starts when it happens at stream time `at`.
+    pub fn deal(&self, at: u64) -> Option<DealSpec> {
+        match &self.action {
+            Action::Deal {
+                product,
+                price,
+                duration_ms,
+                quantity,
+                per_buyer,
+            } => Some(DealSpec {
+                id: format!("{product}@{at}"),
+                product_id: product.clone(),
+                price: *price,
+                start_ms: at,
+                end_ms: at + duration_ms,
+                quantity: *quantity,
+                per_buyer: *per_buyer,
+            }),
+            _ => None,
         }
     }
 }
@@ -118,6 +197,7 @@ impl Scene {
                 }
             }
             Action::Unpin { product } => self.pins.retain(|p| &p.product_id != product),
+            Action::Deal { .. } => {}
         }
     }
 }
@@ -168,11 +248,41 @@ impl ShowFile {
             if cue.at_ms >= self.loop_ms {
                 return Err(format!("cue at {} ms is beyond loop_ms", cue.at_ms));
             }
-            if let Action::Pin { x, y, .. } = cue.action {
-                if !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&y) {
+            match cue.action {
+                Action::Pin { x, y, .. }
+                    if !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&y) =>
+                {
                     return Err(format!("cue at {} ms pins outside 0..=1", cue.at_ms));
                 }
+                Action::Deal {
+                    price,
+                    duration_ms,
+                    quantity,
+                    per_buyer,
+                    ..
+                } if price < 0
+                    || duration_ms == 0
+                    || duration_ms >= self.loop_ms
+                    || quantity == 0
+                    || per_buyer == 0 =>
+                {
+                    return Err(format!(
+                        "deal at {} ms needs a price ≥ 0, 0 < duration_ms < loop_ms, quantity and per_buyer ≥ 1",
+                        cue.at_ms
+                    ));
+                }
+                _ => {}
             }
+        }
+        if self.shipping.is_empty() {
+            return Err("at least one shipping option is needed".into());
+        }
+        if self
+            .shipping
+            .iter()
+            .any(|s| s.price < 0 || s.days_min > s.days_max)
+        {
+            return Err("shipping prices must be ≥ 0 and days_min ≤ days_max".into());
         }
         Ok(())
     }
@@ -182,12 +292,60 @@ impl ShowFile {
         self.products.iter().find(|p| p.id == id)
     }
 
-    /// The price of one unit of a product.
-    pub fn price(&self, product: &ProductEntry) -> Money {
+    /// The deals running at stream time `now_ms`, oldest first. A deal lasts
+    /// less than a loop, so only this loop's and the previous loop's cues can be running.
+    pub fn deals_at(&self, now_ms: u64) -> Vec<DealSpec> {
+        let round_start = now_ms / self.loop_ms * self.loop_ms;
+        let previous = round_start.checked_sub(self.loop_ms);
+        previous
+            .into_iter()
+            .chain([round_start])
+            .flat_map(|start| {
+                self.timeline
+                    .iter()
+                    .filter_map(move |c| c.deal(start + c.at_ms))
+            })
+            .filter(|d| (d.start_ms..d.end_ms).contains(&now_ms))
+            .collect()
+    }
+
+    /// Shipping options with their prices for goods costing `goods_minor`.
+    pub fn shipping_for(&self, goods_minor: i64) -> Vec<ShippingOption> {
+        self.shipping
+            .iter()
+            .map(|s| ShippingOption {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                days_min: s.days_min,
+                days_max: s.days_max,
+                price: self.money(match s.free_over {
+                    Some(threshold) if goods_minor >= threshold => 0,
+                    _ => s.price,
+                }),
+            })
+            .collect()
+    }
+
+    /// An amount in the show's currency.
+    pub fn money(&self, minor: i64) -> Money {
         Money {
-            minor: product.price,
+            minor,
             currency: self.currency.clone(),
         }
+    }
+
+    /// What one unit costs at stream time `now_ms`: the deal price while a deal runs.
+    pub fn price_at(&self, product: &ProductEntry, now_ms: u64) -> Money {
+        let deal = self
+            .deals_at(now_ms)
+            .into_iter()
+            .find(|d| d.product_id == product.id);
+        self.money(deal.map_or(product.price, |d| d.price))
+    }
+
+    /// The price of one unit of a product.
+    pub fn price(&self, product: &ProductEntry) -> Money {
+        self.money(product.price)
     }
 
     /// The catalogue as the protocol carries it; `stock` gives each variant's units.
@@ -280,6 +438,13 @@ mod tests {
             price = 200
             max_per_order = 2
             variants = [{ id = "default", label = "", stock = 3 }]
+            [[shipping]]
+            id = "std"
+            name = "Standard"
+            days_min = 2
+            days_max = 4
+            price = 10
+            free_over = 300
             [[timeline]]
             at_ms = 0
             do = "pin"
@@ -296,6 +461,14 @@ mod tests {
             at_ms = 600
             do = "unpin"
             product = "a"
+            [[timeline]]
+            at_ms = 900
+            do = "deal"
+            product = "b"
+            price = 150
+            duration_ms = 300
+            quantity = 2
+            per_buyer = 1
             "#,
         )
         .unwrap()
@@ -340,13 +513,36 @@ mod tests {
             .iter()
             .map(|(at, _)| *at)
             .collect();
-        assert_eq!(due, [1_000, 1_400]);
+        assert_eq!(due, [900, 1_000, 1_400]);
         assert!(show.cues_between(500, 500).is_empty());
         assert_eq!(
             show.cues_between(0, 400).len(),
             1,
             "the cue at the start time itself is past"
         );
+    }
+
+    #[test]
+    fn deals_run_from_their_cue_for_their_duration_across_the_wrap() {
+        let show = show();
+        let ids = |t| {
+            show.deals_at(t)
+                .into_iter()
+                .map(|d| d.id)
+                .collect::<Vec<_>>()
+        };
+        assert!(ids(899).is_empty());
+        assert_eq!(ids(900), ["b@900"]);
+        assert_eq!(ids(1_100), ["b@900"], "a deal outlives the loop wrap");
+        assert!(ids(1_200).is_empty(), "the end is exclusive");
+        assert_eq!(ids(1_950), ["b@1900"], "each loop runs a new deal");
+    }
+
+    #[test]
+    fn shipping_is_free_over_the_threshold() {
+        let show = show();
+        assert_eq!(show.shipping_for(299)[0].price.minor, 10);
+        assert_eq!(show.shipping_for(300)[0].price.minor, 0);
     }
 
     #[test]
@@ -368,6 +564,18 @@ mod tests {
         let mut bad = show();
         bad.currency = "rupiah".into();
         assert!(bad.validate().is_err());
+        let mut bad = show();
+        bad.timeline[3].action = Action::Deal {
+            product: "b".into(),
+            price: 1,
+            duration_ms: 1_000,
+            quantity: 1,
+            per_buyer: 1,
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .contains("duration_ms < loop_ms"));
     }
 
     #[test]

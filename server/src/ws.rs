@@ -22,7 +22,7 @@ use tokio::time::Instant;
 
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, db, now_ms, AppState};
+use crate::{cart, checkout, db, now_ms, AppState};
 
 /// Frames waiting for a slow socket before the connection stops reading more.
 const OUTBOX: usize = 64;
@@ -224,30 +224,49 @@ async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) 
 }
 
 async fn command(state: &AppState, joiner: &Joiner, cmd: &ClientMsg) -> ServerMsg {
+    let outcome = match cmd {
+        ClientMsg::Quote { id } => {
+            checkout::quote(state, joiner.session, now_ms())
+                .await
+                .map(|quote| ServerMsg::Quoted {
+                    id: id.clone(),
+                    quote,
+                })
+        }
+        ClientMsg::Checkout { id, order } => {
+            checkout::place(state, joiner.session, joiner.connection, id, order).await
+        }
+        _ => cart_command(state, joiner, cmd).await,
+    };
+    outcome.unwrap_or_else(|error| {
+        tracing::error!(%error, "command failed");
+        let message = "the server failed; retry with the same id".into();
+        reject(cmd.id().unwrap_or_default(), RejectCode::Internal, message)
+    })
+}
+
+async fn cart_command(
+    state: &AppState,
+    joiner: &Joiner,
+    cmd: &ClientMsg,
+) -> Result<ServerMsg, crate::AppError> {
     // One writer at a time: commands of one session from two tabs are serialized.
     let _write = state.writer.lock().await;
-    match cart::execute(&state.pool, &state.show, joiner.session, cmd).await {
-        Ok(outcome) => {
-            if let (
-                true,
-                ServerMsg::Ack {
-                    cart: Some(cart), ..
-                },
-            ) = (outcome.changed, &outcome.reply)
-            {
-                let changed = ServerMsg::CartChanged { cart: cart.clone() };
-                state
-                    .sessions
-                    .send(joiner.session, joiner.connection, &changed);
-            }
-            outcome.reply
-        }
-        Err(error) => {
-            tracing::error!(%error, "command failed");
-            let message = "the server failed; retry with the same id".into();
-            reject(cmd.id().unwrap_or_default(), RejectCode::Internal, message)
-        }
+    let stream_ms = state.stream_ms(now_ms());
+    let outcome = cart::execute(&state.pool, &state.show, joiner.session, cmd, stream_ms).await?;
+    if let (
+        true,
+        ServerMsg::Ack {
+            cart: Some(cart), ..
+        },
+    ) = (outcome.changed, &outcome.reply)
+    {
+        let changed = ServerMsg::CartChanged { cart: cart.clone() };
+        state
+            .sessions
+            .send(joiner.session, joiner.connection, &changed);
     }
+    Ok(outcome.reply)
 }
 
 /// Opens or resumes the session: `Resumed` and the missed events when the
@@ -265,12 +284,13 @@ async fn hello(
         .and_then(|r| Some((r.seq, state.hub.resume(r.seq)?)));
     let (frames, show_events) = match replay {
         Some((seq, Replay { missed, events })) => {
-            let cart = cart::load(&state.pool, session).await?;
+            let mut conn = state.pool.acquire().await?;
             let resumed = ServerMsg::Resumed {
                 epoch: state.epoch,
                 seq,
                 session: Session { token },
-                cart,
+                cart: cart::lines(&mut conn, session).await?,
+                orders: checkout::recent_orders(&mut conn, session).await?,
             };
             let mut frames = vec![json(&resumed)];
             frames.extend(missed.iter().map(|text| text_frame(text)));
@@ -325,8 +345,10 @@ async fn snapshot(
     token: String,
     joined: Joined,
 ) -> Result<(ServerMsg, broadcast::Receiver<Arc<str>>), crate::AppError> {
-    let stock = db::stock(&state.pool, &state.show.id).await?;
-    let cart = cart::load(&state.pool, session).await?;
+    let mut conn = state.pool.acquire().await?;
+    let stock = db::stock(&mut conn, &state.show.id).await?;
+    let cart = cart::lines(&mut conn, session).await?;
+    let orders = checkout::recent_orders(&mut conn, session).await?;
     let show = &state.show;
     let units = |p: &str, v: &str| {
         stock
@@ -350,9 +372,11 @@ async fn snapshot(
             products: show.catalogue(units),
             featured: joined.scene.featured,
             pins: joined.scene.pins,
+            deals: joined.deals,
             viewers: joined.viewers,
         },
         cart,
+        orders,
     };
     Ok((ServerMsg::Welcome(Box::new(welcome)), joined.events))
 }

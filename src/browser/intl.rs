@@ -98,3 +98,11 @@ pub fn format_count(count: u32, locale: &str) -> String {
     };
     format.format(f64::from(count))
 }
+
+/// A moment for `locale`, e.g. `23 Nov 2026, 14:05`.
+pub fn format_date_time(unix_ms: i64, locale: &str) -> String {
+    let options = options(&[("dateStyle", "medium"), ("timeStyle", "short")]);
+    js_sys::Date::new(&JsValue::from_f64(unix_ms as f64))
+        .to_locale_string(locale, &options)
+        .into()
+}

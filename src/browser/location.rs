@@ -1,4 +1,7 @@
-//! Where the server is: the WebSocket endpoint of the page's own origin.
+//! What the page's address says: where the server is (the WebSocket endpoint
+//! of the page's own origin) and whose cart to fill (`?cart=host`).
+
+use crate::store::CartMode;
 
 /// `ws://host/ws` (or `wss://` on https pages) for the page's origin.
 pub fn socket_url() -> String {
@@ -11,4 +14,18 @@ pub fn socket_url() -> String {
         .and_then(|l| l.protocol().ok())
         .is_some_and(|p| p == "https:");
     format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
+}
+
+/// Host-cart mode when the page asks for it with `?cart=host`.
+pub fn cart_mode() -> CartMode {
+    let host = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("cart"))
+        .is_some_and(|mode| mode == "host");
+    if host {
+        CartMode::Host
+    } else {
+        CartMode::Lapak
+    }
 }

@@ -1,7 +1,9 @@
 //! Adapters for the browser APIs other than the socket, one per file, so views
 //! and the store never touch `web_sys` directly.
 
+pub mod clock;
 pub mod focus;
+pub mod host;
 pub mod ids;
 pub mod intl;
 pub mod locale;

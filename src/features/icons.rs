@@ -71,3 +71,36 @@ pub fn TrashIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Receipt (orders).
+#[component]
+pub fn ReceiptIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M6 3h12v18l-3-2-3 2-3-2-3 2V3z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+            <path d="M9 8h6M9 12h6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+        </svg>
+    }
+}
+
+/// Check mark in a circle (confirmed).
+#[component]
+pub fn CheckIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon lapak-icon-xl" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="10" fill="currentColor"/>
+            <path d="M7.5 12.5l3 3 6-6.5" fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
+/// Padlock (payment).
+#[component]
+pub fn LockIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon lapak-icon-sm" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <rect x="5" y="10" width="14" height="11" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>
+            <path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2"/>
+        </svg>
+    }
+}

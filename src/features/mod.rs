@@ -2,7 +2,10 @@
 //! [`Actions`](crate::actions::Actions); they never touch the socket, storage or timers.
 
 pub mod cart;
+pub mod checkout;
+pub mod deal;
 pub mod icons;
+pub mod orders;
 pub mod picker;
 pub mod player;
 pub mod price;
@@ -29,6 +32,17 @@ pub enum Panel {
     Cart,
     /// The variant picker for a product.
     Picker(ProductId),
+    /// Checkout (the video shrinks to a mini-player).
+    Checkout,
+    /// The shopper's orders (the video shrinks to a mini-player).
+    Orders,
+}
+
+impl Panel {
+    /// Whether this sheet takes the screen, leaving the video as a mini-player.
+    pub fn minimizes_video(&self) -> bool {
+        matches!(self, Panel::Checkout | Panel::Orders)
+    }
 }
 
 /// A catalogue product, re-derived only when the catalogue changes.

@@ -5,7 +5,7 @@ mod en;
 mod id;
 
 use crate::store::{Lang, NoticeKind};
-use lapak_protocol::RejectCode;
+use lapak_protocol::{Field, LineNote, OrderStatus, Problem, RejectCode};
 
 /// Every visible string. Functions take values already formatted for the locale.
 pub struct Catalogue {
@@ -85,6 +85,108 @@ pub struct Catalogue {
     pub back_live: &'static str,
     /// Button: reconnect now instead of waiting.
     pub retry_now: &'static str,
+
+    /// Flash deal flag.
+    pub flash_deal: &'static str,
+    /// Deal countdown, e.g. "Ends in 1:30".
+    pub deal_ends_in: fn(&str) -> String,
+    /// Units left at the deal price.
+    pub deal_left: fn(u32) -> String,
+    /// Accessible name of a struck-through regular price.
+    pub regular_price: &'static str,
+
+    /// Cart button to checkout; checkout heading.
+    pub checkout: &'static str,
+    /// While the server re-prices the cart.
+    pub quoting: &'static str,
+    /// Heading over the lines.
+    pub review_title: &'static str,
+    /// Over the lines when some changed.
+    pub changed_title: &'static str,
+    /// A line's price went up (old price).
+    pub price_up: fn(&str) -> String,
+    /// A line's price went down (old price).
+    pub price_down: fn(&str) -> String,
+    /// The line's flash deal ended (old price).
+    pub deal_ended: fn(&str) -> String,
+    /// The deal price applies to this many units per shopper.
+    pub deal_limit: fn(u32) -> String,
+    /// The deal's units are gone.
+    pub deal_sold_out: &'static str,
+    /// Fewer units in stock than in the line.
+    pub short_stock: fn(u32) -> String,
+    /// Button: set the line to what is in stock.
+    pub use_available: fn(u32) -> String,
+    /// Contact section.
+    pub contact_title: &'static str,
+    /// Address section.
+    pub address_title: &'static str,
+    /// Delivery section.
+    pub delivery_title: &'static str,
+    /// Delivery time, e.g. "2–4 days".
+    pub days: fn(u32, u32) -> String,
+    /// A zero price.
+    pub free: &'static str,
+    /// Payment section.
+    pub payment_title: &'static str,
+    /// How to pay in test mode.
+    pub test_mode_hint: &'static str,
+    /// What happens to the card.
+    pub card_note: &'static str,
+    /// Summary: deal savings.
+    pub discount: &'static str,
+    /// Summary: shipping.
+    pub shipping: &'static str,
+    /// Summary: total.
+    pub total: &'static str,
+    /// Pay button with the total.
+    pub pay: fn(&str) -> String,
+    /// While paying.
+    pub paying: &'static str,
+    /// Form labels: name, email, phone, street, city, postal code, card number, expiry, CVC.
+    pub field_labels: [&'static str; 9],
+    /// Field problems: required, too long, expired.
+    pub problem_required: &'static str,
+    /// Too long.
+    pub problem_too_long: &'static str,
+    /// Expired card.
+    pub problem_expired: &'static str,
+    /// Invalid, per field in `field_labels` order.
+    pub problem_invalid: [&'static str; 9],
+    /// Checkout refusals.
+    pub check_fields: &'static str,
+    /// Prices changed under the shopper.
+    pub prices_changed: &'static str,
+    /// The cart changed under the shopper.
+    pub cart_changed: &'static str,
+    /// Some items sold out meanwhile.
+    pub sold_out_meanwhile: &'static str,
+    /// The card was declined.
+    pub payment_declined: &'static str,
+    /// Confirmation heading.
+    pub order_confirmed: &'static str,
+    /// Confirmation heading while the payment is being confirmed.
+    pub confirming_payment: &'static str,
+    /// Under it.
+    pub confirming_hint: &'static str,
+    /// An order's number, e.g. "Order LPK-000042".
+    pub order_number: fn(&str) -> String,
+    /// How it was paid (last four digits).
+    pub paid_with: fn(&str) -> String,
+    /// Back to the stream.
+    pub keep_watching: &'static str,
+    /// Orders button.
+    pub orders: &'static str,
+    /// Orders heading.
+    pub orders_title: &'static str,
+    /// No orders yet.
+    pub orders_empty: &'static str,
+    /// Order status: paid, pending, failed.
+    pub status_paid: &'static str,
+    /// Pending.
+    pub status_pending: &'static str,
+    /// Failed.
+    pub status_failed: &'static str,
 }
 
 impl Catalogue {
@@ -114,6 +216,71 @@ impl Catalogue {
             RejectCode::RateLimited => self.rate_limited.to_owned(),
             _ => self.failed.to_owned(),
         }
+    }
+}
+
+impl Catalogue {
+    /// A form field's label.
+    pub fn label(&self, field: Field) -> &'static str {
+        self.field_labels[field_index(field)]
+    }
+
+    /// What the shopper must fix in a field.
+    pub fn problem(&self, field: Field, problem: Problem) -> &'static str {
+        match problem {
+            Problem::Required => self.problem_required,
+            Problem::TooLong => self.problem_too_long,
+            Problem::Expired => self.problem_expired,
+            Problem::Invalid => self.problem_invalid[field_index(field)],
+        }
+    }
+
+    /// What changed about a cart line (`was` is its old price, formatted).
+    pub fn line_note(&self, note: LineNote, was: &str, available: u32) -> String {
+        match note {
+            LineNote::PriceUp => (self.price_up)(was),
+            LineNote::PriceDown => (self.price_down)(was),
+            LineNote::DealEnded => (self.deal_ended)(was),
+            LineNote::DealLimit { per_buyer } => (self.deal_limit)(per_buyer),
+            LineNote::DealSoldOut => self.deal_sold_out.to_owned(),
+            LineNote::ShortStock => (self.short_stock)(available),
+        }
+    }
+
+    /// Why checkout could not go ahead.
+    pub fn checkout_refusal(&self, code: RejectCode) -> &'static str {
+        match code {
+            RejectCode::PriceChanged => self.prices_changed,
+            RejectCode::CartChanged | RejectCode::EmptyCart => self.cart_changed,
+            RejectCode::OutOfStock => self.sold_out_meanwhile,
+            RejectCode::PaymentDeclined => self.payment_declined,
+            RejectCode::InvalidDetails | RejectCode::UnknownShipping => self.check_fields,
+            RejectCode::RateLimited => self.rate_limited,
+            _ => self.failed,
+        }
+    }
+
+    /// An order's status.
+    pub fn status(&self, status: OrderStatus) -> &'static str {
+        match status {
+            OrderStatus::Paid => self.status_paid,
+            OrderStatus::PaymentPending => self.status_pending,
+            OrderStatus::Failed => self.status_failed,
+        }
+    }
+}
+
+fn field_index(field: Field) -> usize {
+    match field {
+        Field::Name => 0,
+        Field::Email => 1,
+        Field::Phone => 2,
+        Field::Street => 3,
+        Field::City => 4,
+        Field::PostalCode => 5,
+        Field::CardNumber => 6,
+        Field::Expiry => 7,
+        Field::Cvc => 8,
     }
 }
 

@@ -94,6 +94,9 @@ async fn session(
                             if matches!(msg, ServerMsg::Welcome(_) | ServerMsg::Resumed { .. }) {
                                 backoff.reset();
                             }
+                            if let Some(offset_ms) = clock_offset(&msg, last_ping, last_heard) {
+                                actions.dispatch(Msg::Clock { offset_ms });
+                            }
                             actions.dispatch(Msg::Server(msg));
                         }
                         continue;
@@ -133,6 +136,17 @@ async fn session(
             return Continue(());
         }
     }
+}
+
+/// The server's clock minus ours, from a frame that carries the server's time:
+/// a `Pong` was stamped about half a round trip before it arrived.
+fn clock_offset(msg: &ServerMsg, pinged_at: f64, received_at: f64) -> Option<i64> {
+    let (server_ms, in_flight) = match msg {
+        ServerMsg::Welcome(welcome) => (welcome.server_time_ms, 0.0),
+        ServerMsg::Pong { server_time_ms } => (*server_time_ms, (received_at - pinged_at) / 2.0),
+        _ => return None,
+    };
+    Some(server_ms - (received_at - in_flight) as i64)
 }
 
 /// A server frame, or `None` (logged) when it is not valid protocol JSON.

@@ -64,7 +64,7 @@ impl State {
                         product_id: op.product_id.clone(),
                         variant_id: op.variant_id.clone(),
                         quantity: 0,
-                        unit_price: product.price.clone(),
+                        unit_price: self.unit_price(product),
                         pending: true,
                     });
                     lines.last_mut().expect("a line was just pushed")

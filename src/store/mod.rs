@@ -6,14 +6,16 @@
 //! out as data ([`Effect`]). `net/` and `browser/` carry them out.
 
 mod cart;
+mod checkout;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use cart::{CartView, LineView};
+pub use checkout::{Checkout, HostEvent};
 
 use lapak_protocol::{
-    Cart, ClientMsg, CommandId, Pin, Product, ProductId, RejectCode, Resume, ServerMsg, VariantId,
-    Welcome, MAX_LINE_QUANTITY, PROTOCOL_VERSION,
+    Cart, ClientMsg, CommandId, Deal, Money, Order, Pin, Product, ProductId, RejectCode, Resume,
+    ServerMsg, VariantId, Welcome, MAX_LINE_QUANTITY, PROTOCOL_VERSION,
 };
 use reactive_stores::{Patch, Store};
 
@@ -45,9 +47,23 @@ pub struct State {
     pub featured: Vec<ProductId>,
     /// People watching.
     pub viewers: u32,
-    /// The cart as the server last confirmed it.
+    /// Flash deals running.
+    #[patch(|this, new| *this = new)]
+    pub deals: Vec<Deal>,
+    /// The server's clock minus this device's, in ms: deal countdowns follow the server.
+    pub clock_offset_ms: i64,
+    /// Whose cart the widget fills (fixed for the page's life).
+    #[patch(|this, new| *this = new)]
+    pub cart_mode: CartMode,
+    /// The cart as the server last confirmed it (in host-cart mode: as the host page last synced it).
     #[patch(|this, new| *this = new)]
     pub cart: Cart,
+    /// The shopper's orders, newest first.
+    #[patch(|this, new| *this = new)]
+    pub orders: Vec<Order>,
+    /// Where checkout stands.
+    #[patch(|this, new| *this = new)]
+    pub checkout: Checkout,
     /// Cart commands sent (or waiting to be sent) but not yet answered, in order.
     #[patch(|this, new| *this = new)]
     pub pending: Vec<PendingOp>,
@@ -113,6 +129,16 @@ pub enum Link {
         /// Delay before the next attempt.
         retry_in_ms: u32,
     },
+}
+
+/// Whose cart "add to cart" and "checkout" go to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CartMode {
+    /// Lapak's own cart and checkout, kept by the server.
+    #[default]
+    Lapak,
+    /// The host page's cart: the widget asks the page (`Effect::Host`) and shows what it syncs back.
+    Host,
 }
 
 /// Show identity and presentation.
@@ -196,6 +222,27 @@ pub enum Msg {
     DismissNotice,
     /// The shopper asked to reconnect now rather than wait.
     RetryNow,
+    /// A new estimate of the server's clock minus this device's.
+    Clock {
+        /// Milliseconds to add to the device clock.
+        offset_ms: i64,
+    },
+    /// The shopper opened checkout; `id` is a fresh command id for the quote.
+    StartCheckout {
+        /// Quote command id.
+        id: CommandId,
+    },
+    /// The shopper pays for the quoted cart; `id` is a fresh command id.
+    PlaceOrder {
+        /// Checkout command id (the idempotency key).
+        id: CommandId,
+        /// What the shopper confirmed and their details.
+        request: Box<lapak_protocol::CheckoutRequest>,
+    },
+    /// The shopper left checkout.
+    CloseCheckout,
+    /// The host page's cart, in host-cart mode.
+    SyncHostCart(Cart),
 }
 
 /// Side effects the reducer asks for.
@@ -208,6 +255,8 @@ pub enum Effect {
     /// Drop the connection (if any) and connect again now: after a gap in the
     /// event sequence, or when the shopper asks.
     Reconnect,
+    /// Tell the host page (host-cart mode).
+    Host(HostEvent),
 }
 
 /// Folds one message into the state and returns the effects to carry out.
@@ -239,6 +288,17 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::RetryNow => vec![Effect::Reconnect],
+        Msg::Clock { offset_ms } => {
+            state.clock_offset_ms = offset_ms;
+            Vec::new()
+        }
+        Msg::StartCheckout { id } => checkout::start(state, id),
+        Msg::PlaceOrder { id, request } => checkout::place(state, id, request),
+        Msg::CloseCheckout => checkout::close(state),
+        Msg::SyncHostCart(cart) => {
+            state.cart = cart;
+            Vec::new()
+        }
     }
 }
 
@@ -258,17 +318,31 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
     }
     match event {
         ServerMsg::Welcome(welcome) => welcome_snapshot(state, *welcome),
-        ServerMsg::Resumed { session, cart, .. } => {
+        ServerMsg::Resumed {
+            session,
+            cart,
+            orders,
+            ..
+        } => {
             state.cart = cart;
+            state.orders = orders;
             went_live(state, session.token)
         }
         ServerMsg::Pong { .. } => Vec::new(),
-        ServerMsg::Ack { id, cart } => {
+        ServerMsg::Ack { id, cart, order } => {
             state.pending.retain(|op| op.id != id);
             if let Some(cart) = cart {
                 state.cart = cart;
             }
+            checkout::acked(state, &id, order.map(|o| *o))
+        }
+        ServerMsg::Quoted { id, quote } => checkout::quoted(state, &id, quote),
+        ServerMsg::OrderUpdated { order } => {
+            checkout::record(state, *order);
             Vec::new()
+        }
+        ServerMsg::Reject { id, code, .. } if checkout::answers(state, &id) => {
+            checkout::refused(state, &id, code)
         }
         ServerMsg::Reject { id, code, .. } => {
             let product_id = state
@@ -286,6 +360,23 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         }
         ServerMsg::CartChanged { cart } => {
             state.cart = cart;
+            checkout::requote(state, "cart")
+        }
+        ServerMsg::DealStarted { deal, .. } => {
+            state.deals.retain(|d| d.id != deal.id);
+            state.deals.push(deal);
+            Vec::new()
+        }
+        ServerMsg::DealChanged {
+            deal_id, remaining, ..
+        } => {
+            if let Some(deal) = state.deals.iter_mut().find(|d| d.id == deal_id) {
+                deal.remaining = remaining;
+            }
+            Vec::new()
+        }
+        ServerMsg::DealEnded { deal_id, .. } => {
+            state.deals.retain(|d| d.id != deal_id);
             Vec::new()
         }
         ServerMsg::Pinned { pin, .. } => {
@@ -346,8 +437,10 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.products = show.products;
     state.pins = show.pins;
     state.featured = show.featured;
+    state.deals = show.deals;
     state.viewers = show.viewers;
     state.cart = welcome.cart;
+    state.orders = welcome.orders;
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
     went_live(state, welcome.session.token)
@@ -363,6 +456,7 @@ fn went_live(state: &mut State, token: String) -> Vec<Effect> {
         effects.push(Effect::SaveToken(token));
     }
     effects.extend(state.pending.iter().map(|op| Effect::Send(command(op))));
+    effects.extend(checkout::resend(state));
     effects
 }
 
@@ -385,6 +479,9 @@ fn queue(state: &mut State, op: PendingOp) -> Vec<Effect> {
             product_id: Some(op.product_id),
         });
         return Vec::new();
+    }
+    if state.cart_mode == CartMode::Host {
+        return vec![Effect::Host(checkout::host_change(state, &op))];
     }
     let effects = match state.link {
         Link::Live => vec![Effect::Send(command(&op))],
@@ -417,5 +514,18 @@ impl State {
     /// A product of the catalogue by id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id == id)
+    }
+
+    /// The deal on a product with units left, if one is running.
+    pub fn deal(&self, product_id: &str) -> Option<&Deal> {
+        self.deals
+            .iter()
+            .find(|d| d.product_id == product_id && d.remaining > 0)
+    }
+
+    /// What one unit of a product costs now: the deal price while a deal runs.
+    pub fn unit_price(&self, product: &Product) -> Money {
+        self.deal(&product.id)
+            .map_or_else(|| product.price.clone(), |d| d.price.clone())
     }
 }

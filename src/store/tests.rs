@@ -1,6 +1,6 @@
 //! Reducer tests: plain `cargo test`, no browser.
 use super::*;
-use lapak_protocol::{CartLine, Host, Money, Resume, Session, Show, Variant};
+use lapak_protocol::{CartLine, Host, Money, Quote, Resume, Session, Show, Variant};
 
 fn idr(minor: i64) -> Money {
     Money {
@@ -58,9 +58,11 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             products: vec![product("tote", &["default"]), product("shirt", &["s", "m"])],
             featured: vec!["tote".into()],
             pins: vec![pin("tote")],
+            deals: Vec::new(),
             viewers: 4,
         },
         cart,
+        orders: Vec::new(),
     }))
 }
 
@@ -238,6 +240,7 @@ fn optimistic_add_counts_at_once_and_ack_confirms() {
         Msg::Server(ServerMsg::Ack {
             id: "c1".into(),
             cart: Some(cart.clone()),
+            order: None,
         }),
     );
     assert!(state.pending.is_empty());
@@ -276,14 +279,7 @@ fn reject_of_one_command_keeps_the_others() {
     let mut state = live();
     apply(&mut state, add("c1", "tote", "default"));
     apply(&mut state, add("c2", "shirt", "m"));
-    apply(
-        &mut state,
-        Msg::Server(ServerMsg::Reject {
-            id: "c1".into(),
-            code: RejectCode::OutOfStock,
-            message: String::new(),
-        }),
-    );
+    apply(&mut state, reject("c1", RejectCode::OutOfStock));
     let view = state.cart_view();
     assert_eq!(view.lines.len(), 1);
     assert_eq!(view.lines[0].variant_id, "m");
@@ -429,6 +425,7 @@ fn resumed_restores_the_cart_resends_pending_and_replayed_events_apply_in_order(
                 token: "t0ken".into(),
             },
             cart: cart.clone(),
+            orders: Vec::new(),
         }),
     );
     assert_eq!(state.link, Link::Live);
@@ -490,4 +487,319 @@ fn the_outbox_is_bounded_and_says_so() {
 fn retry_now_asks_for_a_reconnect() {
     let mut state = live();
     assert_eq!(apply(&mut state, Msg::RetryNow), vec![Effect::Reconnect]);
+}
+
+fn deal(remaining: u32) -> Deal {
+    Deal {
+        id: "tote@14000".into(),
+        product_id: "tote".into(),
+        price: idr(2_000_000),
+        starts_at_ms: 0,
+        ends_at_ms: 30_000,
+        quantity: 8,
+        remaining,
+        per_buyer: 2,
+    }
+}
+
+fn quote_for(state: &State) -> Quote {
+    Quote {
+        lines: state
+            .cart
+            .lines
+            .iter()
+            .map(|l| lapak_protocol::QuoteLine {
+                product_id: l.product_id.clone(),
+                variant_id: l.variant_id.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price.clone(),
+                regular_price: l.unit_price.clone(),
+                added_price: l.unit_price.clone(),
+                deal_id: None,
+                available: 10,
+                note: None,
+            })
+            .collect(),
+        shipping: Vec::new(),
+        currency: "IDR".into(),
+    }
+}
+
+fn order(number: &str, status: lapak_protocol::OrderStatus) -> Order {
+    Order {
+        number: number.into(),
+        command_id: "k1".into(),
+        status,
+        placed_at_ms: 0,
+        lines: Vec::new(),
+        totals: lapak_protocol::Totals {
+            subtotal: idr(0),
+            discount: idr(0),
+            shipping: idr(0),
+            total: idr(0),
+        },
+        shipping: "JNE".into(),
+        card_last4: "4242".into(),
+    }
+}
+
+fn place(id: &str) -> Msg {
+    Msg::PlaceOrder {
+        id: id.into(),
+        request: request(),
+    }
+}
+
+fn reject(id: &str, code: RejectCode) -> Msg {
+    Msg::Server(ServerMsg::Reject {
+        id: id.into(),
+        code,
+        message: String::new(),
+    })
+}
+
+fn request() -> Box<lapak_protocol::CheckoutRequest> {
+    Box::new(lapak_protocol::CheckoutRequest {
+        lines: Vec::new(),
+        shipping: "jne-reg".into(),
+        total: idr(4_500_000),
+        contact: Default::default(),
+        address: Default::default(),
+        card: Default::default(),
+    })
+}
+
+/// A live viewer with one tote in the cart, in checkout with a quote in hand.
+fn in_checkout() -> State {
+    let mut state = State::default();
+    apply(&mut state, Msg::Opened);
+    apply(
+        &mut state,
+        Msg::Server(welcome(
+            10,
+            Cart {
+                lines: vec![line("tote", "default", 1)],
+            },
+        )),
+    );
+    apply(&mut state, Msg::StartCheckout { id: "q1".into() });
+    let quote = quote_for(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Quoted {
+            id: "q1".into(),
+            quote,
+        }),
+    );
+    state
+}
+
+#[test]
+fn deals_start_change_and_end_and_price_new_lines() {
+    let mut state = live();
+    let event = |seq, msg: fn(u64) -> ServerMsg| Msg::Server(msg(seq));
+    apply(
+        &mut state,
+        event(11, |seq| ServerMsg::DealStarted { seq, deal: deal(8) }),
+    );
+    assert_eq!(state.deal("tote").map(|d| d.remaining), Some(8));
+    apply(&mut state, add("c1", "tote", "default"));
+    assert_eq!(
+        state.cart_view().lines[0].unit_price,
+        idr(2_000_000),
+        "an optimistic line shows the deal price"
+    );
+    apply(
+        &mut state,
+        event(12, |seq| ServerMsg::DealChanged {
+            seq,
+            deal_id: "tote@14000".into(),
+            remaining: 0,
+        }),
+    );
+    assert!(state.deal("tote").is_none(), "no units left: no deal");
+    apply(
+        &mut state,
+        event(13, |seq| ServerMsg::DealEnded {
+            seq,
+            deal_id: "tote@14000".into(),
+        }),
+    );
+    assert!(state.deals.is_empty());
+}
+
+#[test]
+fn checkout_asks_for_a_quote_and_keeps_it() {
+    let mut state = live();
+    let effects = apply(&mut state, Msg::StartCheckout { id: "q1".into() });
+    assert_eq!(
+        effects,
+        vec![Effect::Send(ClientMsg::Quote { id: "q1".into() })]
+    );
+    assert!(state.checkout.active);
+    let quote = quote_for(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Quoted {
+            id: "stale".into(),
+            quote: quote.clone(),
+        }),
+    );
+    assert_eq!(
+        state.checkout.quote, None,
+        "an answer to another quote is ignored"
+    );
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Quoted {
+            id: "q1".into(),
+            quote: quote.clone(),
+        }),
+    );
+    assert_eq!(state.checkout.quote, Some(quote));
+}
+
+#[test]
+fn an_order_is_sent_once_and_its_ack_confirms_it() {
+    let mut state = in_checkout();
+    let effects = apply(&mut state, place("k1"));
+    assert!(matches!(&effects[..], [Effect::Send(ClientMsg::Checkout { id, .. })] if id == "k1"));
+    let again = apply(&mut state, place("k2"));
+    assert!(again.is_empty(), "a second tap while paying places nothing");
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Ack {
+            id: "k1".into(),
+            cart: Some(Cart::default()),
+            order: Some(Box::new(order(
+                "LPK-000001",
+                lapak_protocol::OrderStatus::Paid,
+            ))),
+        }),
+    );
+    assert_eq!(state.checkout.placed.as_deref(), Some("LPK-000001"));
+    assert_eq!(
+        state.checkout.paying, None,
+        "the card leaves memory with the answer"
+    );
+    assert_eq!(state.orders.len(), 1);
+    assert_eq!(state.cart_view().count(), 0);
+}
+
+#[test]
+fn an_order_in_flight_during_an_outage_is_resent_with_its_id() {
+    let mut state = in_checkout();
+    apply(&mut state, Msg::Closed { retry_in_ms: 500 });
+    let effects = apply(&mut state, place("k1"));
+    assert!(effects.is_empty(), "nothing is sent without a session");
+    apply(&mut state, Msg::Opened);
+    let cart = state.cart.clone();
+    let effects = apply(&mut state, Msg::Server(welcome(10, cart)));
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::Send(ClientMsg::Checkout { id, .. }) if id == "k1")));
+}
+
+#[test]
+fn a_price_change_refusal_requotes_and_a_decline_does_not() {
+    let mut state = in_checkout();
+    apply(&mut state, place("k1"));
+    let effects = apply(&mut state, reject("k1", RejectCode::PriceChanged));
+    assert_eq!(state.checkout.refused, Some(RejectCode::PriceChanged));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Send(ClientMsg::Quote { .. })]
+    ));
+    assert_eq!(
+        state.notice, None,
+        "checkout explains it in place, not in a toast"
+    );
+    apply(&mut state, place("k2"));
+    let effects = apply(&mut state, reject("k2", RejectCode::PaymentDeclined));
+    assert!(effects.is_empty());
+    assert_eq!(state.checkout.refused, Some(RejectCode::PaymentDeclined));
+    assert_eq!(state.checkout.paying, None);
+}
+
+#[test]
+fn a_cart_change_during_checkout_requotes() {
+    let mut state = in_checkout();
+    let effects = apply(
+        &mut state,
+        Msg::Server(ServerMsg::CartChanged {
+            cart: Cart::default(),
+        }),
+    );
+    assert!(matches!(
+        &effects[..],
+        [Effect::Send(ClientMsg::Quote { .. })]
+    ));
+    apply(&mut state, Msg::CloseCheckout);
+    let effects = apply(
+        &mut state,
+        Msg::Server(ServerMsg::CartChanged {
+            cart: Cart::default(),
+        }),
+    );
+    assert!(effects.is_empty(), "a closed checkout is not re-priced");
+}
+
+#[test]
+fn a_settled_payment_updates_the_order_in_place() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::OrderUpdated {
+            order: Box::new(order(
+                "LPK-000007",
+                lapak_protocol::OrderStatus::PaymentPending,
+            )),
+        }),
+    );
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::OrderUpdated {
+            order: Box::new(order("LPK-000007", lapak_protocol::OrderStatus::Paid)),
+        }),
+    );
+    assert_eq!(state.orders.len(), 1);
+    assert_eq!(state.orders[0].status, lapak_protocol::OrderStatus::Paid);
+}
+
+#[test]
+fn host_cart_mode_hands_cart_and_checkout_to_the_page() {
+    let mut state = live();
+    state.cart_mode = CartMode::Host;
+    let effects = apply(&mut state, add("c1", "tote", "default"));
+    assert_eq!(
+        effects,
+        vec![Effect::Host(HostEvent::AddToCart {
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: 1,
+            unit_price: idr(4_500_000),
+        })]
+    );
+    assert!(state.pending.is_empty(), "nothing goes to Lapak's server");
+    let effects = apply(&mut state, Msg::StartCheckout { id: "q1".into() });
+    assert_eq!(effects, vec![Effect::Host(HostEvent::Checkout)]);
+    assert!(!state.checkout.active);
+    apply(
+        &mut state,
+        Msg::SyncHostCart(Cart {
+            lines: vec![line("tote", "default", 3)],
+        }),
+    );
+    assert_eq!(
+        state.cart_view().count(),
+        3,
+        "the page's cart is what the badge shows"
+    );
+}
+
+#[test]
+fn the_clock_offset_is_kept_for_countdowns() {
+    let mut state = live();
+    apply(&mut state, Msg::Clock { offset_ms: -1_500 });
+    assert_eq!(state.clock_offset_ms, -1_500);
 }

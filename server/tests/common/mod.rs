@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use lapak_protocol::{Cart, ClientMsg, ServerMsg, Welcome, PROTOCOL_VERSION};
+use lapak_protocol::{
+    Address, Card, Cart, CheckoutRequest, ClientMsg, Contact, Money, Order, Quote, RejectCode,
+    ServerMsg, Welcome, PROTOCOL_VERSION,
+};
 use lapak_server::{Config, Running};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -145,6 +148,7 @@ pub async fn acked(socket: &mut Socket, cmd: &ClientMsg) -> Cart {
         ServerMsg::Ack {
             id,
             cart: Some(cart),
+            ..
         } if Some(id.as_str()) == cmd.id() => cart,
         other => panic!("expected Ack for {cmd:?}, got {other:?}"),
     }
@@ -184,4 +188,176 @@ pub async fn drain(socket: &mut Socket, quiet: Duration) -> Vec<ServerMsg> {
         seen.push(serde_json::from_str(&text).unwrap());
     }
     seen
+}
+
+// ---- Checkout ---------------------------------------------------------------
+
+/// Longest a test waits for one answer or event.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The next message that answers command `id` (`Ack`, `Reject` or `Quoted`),
+/// skipping show events and session updates that arrive meanwhile. An answer
+/// to another command is a test failure: commands are answered in order.
+pub async fn answer(socket: &mut Socket, id: &str) -> ServerMsg {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("no answer to {id} within {PATIENCE:?}"))
+            .expect("the socket is open")
+            .expect("a valid frame");
+        let Message::Text(text) = frame else { continue };
+        let msg: ServerMsg = serde_json::from_str(&text).unwrap();
+        match &msg {
+            ServerMsg::Ack { id: got, .. }
+            | ServerMsg::Reject { id: got, .. }
+            | ServerMsg::Quoted { id: got, .. } => {
+                assert_eq!(got, id, "answer to another command: {msg:?}");
+                return msg;
+            }
+            _ => continue,
+        }
+    }
+}
+
+/// Waits until a message for which `pick` returns `Some` arrives, skipping the others.
+pub async fn wait_for<T>(socket: &mut Socket, mut pick: impl FnMut(&ServerMsg) -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("the awaited message did not come within {PATIENCE:?}"))
+            .expect("the socket is open")
+            .expect("a valid frame");
+        let Message::Text(text) = frame else { continue };
+        let msg: ServerMsg = serde_json::from_str(&text).unwrap();
+        if let Some(found) = pick(&msg) {
+            return found;
+        }
+    }
+}
+
+/// Sends a command and returns its answer (see [`answer`]).
+pub async fn command(socket: &mut Socket, cmd: &ClientMsg) -> ServerMsg {
+    send(socket, cmd).await;
+    answer(socket, cmd.id().expect("a command")).await
+}
+
+/// Asks for a quote of the session's cart.
+pub async fn quote(socket: &mut Socket, id: &str) -> Quote {
+    match command(socket, &ClientMsg::Quote { id: id.into() }).await {
+        ServerMsg::Quoted { quote, .. } => quote,
+        other => panic!("expected Quoted for {id}, got {other:?}"),
+    }
+}
+
+/// Sends a checkout and returns its answer.
+pub async fn checkout(socket: &mut Socket, id: &str, request: &CheckoutRequest) -> ServerMsg {
+    command(socket, &checkout_msg(id, request)).await
+}
+
+pub fn checkout_msg(id: &str, request: &CheckoutRequest) -> ClientMsg {
+    ClientMsg::Checkout {
+        id: id.into(),
+        order: Box::new(request.clone()),
+    }
+}
+
+/// The order of an `Ack`, panicking on anything else.
+pub fn placed(reply: &ServerMsg) -> &Order {
+    match reply {
+        ServerMsg::Ack {
+            order: Some(order), ..
+        } => order,
+        other => panic!("expected an Ack with an order, got {other:?}"),
+    }
+}
+
+/// The code of a `Reject`, panicking on anything else.
+pub fn refused(reply: &ServerMsg) -> RejectCode {
+    match reply {
+        ServerMsg::Reject { code, .. } => *code,
+        other => panic!("expected a Reject, got {other:?}"),
+    }
+}
+
+/// A valid checkout of `quote` with `shipping`, paid with card `card`.
+pub fn request_from(quote: &Quote, shipping: &str, card: &str) -> CheckoutRequest {
+    let total = quote.totals(shipping).map_or_else(
+        || Money {
+            minor: 0,
+            currency: quote.currency.clone(),
+        },
+        |t| t.total,
+    );
+    CheckoutRequest {
+        lines: quote.order_lines(),
+        shipping: shipping.into(),
+        total,
+        contact: Contact {
+            name: "Dewi Sartika".into(),
+            email: "dewi@example.id".into(),
+            phone: "+62 812 3456 7890".into(),
+        },
+        address: Address {
+            street: "Jl. Braga No. 12".into(),
+            city: "Bandung".into(),
+            postal_code: "40111".into(),
+        },
+        card: Card {
+            number: card.into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        },
+    }
+}
+
+pub fn set_quantity(id: &str, product: &str, variant: &str, quantity: u32) -> ClientMsg {
+    ClientMsg::SetQuantity {
+        id: id.into(),
+        product_id: product.into(),
+        variant_id: variant.into(),
+        quantity,
+    }
+}
+
+/// A read-only connection to a server's SQLite file.
+pub async fn open_db(path: &std::path::Path) -> sqlx::SqliteConnection {
+    use sqlx::ConnectOptions;
+    sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap()
+}
+
+/// Units of a variant in stock, read from the database.
+pub async fn db_stock(db: &mut sqlx::SqliteConnection, product: &str, variant: &str) -> i64 {
+    sqlx::query_scalar("SELECT quantity FROM stock WHERE product_id = ? AND variant_id = ?")
+        .bind(product)
+        .bind(variant)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// Rows of a table.
+pub async fn db_count(db: &mut sqlx::SqliteConnection, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// Units of a variant in stock as a fresh viewer's `Welcome` shows them.
+pub fn welcome_stock(welcome: &Welcome, product: &str, variant: &str) -> u32 {
+    welcome
+        .show
+        .products
+        .iter()
+        .find(|p| p.id == product)
+        .and_then(|p| p.variants.iter().find(|v| v.id == variant))
+        .map(|v| v.stock)
+        .unwrap_or_else(|| panic!("no {product}/{variant} in the catalogue"))
 }

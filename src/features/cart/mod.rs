@@ -4,7 +4,9 @@ mod line;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+use crate::actions::Actions;
 use crate::browser::focus::use_focus_on_open;
+use crate::features::checkout::open_checkout;
 use crate::features::icons::{CartIcon, CloseIcon};
 use crate::features::price::Price;
 use crate::features::Panel;
@@ -74,8 +76,10 @@ pub fn CartDrawer(
 #[component]
 fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
     let close = NodeRef::new();
     use_focus_on_open(close);
+    let pending = move || cart.read().lines.iter().any(|l| l.pending);
     let lines = move || {
         cart.read()
             .lines
@@ -111,6 +115,10 @@ fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
                     <Price state money=subtotal class="lapak-price-lg" />
                 </div>
                 <p class="lapak-hint">{text.subtotal_hint}</p>
+                <button class="lapak-primary" data-testid="checkout-button" disabled=pending
+                    on:click=move |_| open_checkout(state, actions, panel)>
+                    {text.checkout}
+                </button>
             </Show>
         </div>
     }

@@ -5,9 +5,9 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::focus::use_focus_on_open;
+use crate::features::deal::ProductPrice;
 use crate::features::icons::CloseIcon;
-use crate::features::price::Price;
-use crate::features::Panel;
+use crate::features::{product_memo, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
 
@@ -52,7 +52,7 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
             panel.set(Panel::Closed);
         }
     };
-    let price = product.price.clone();
+    let shown = product_memo(state, product.id.clone());
     let options = product
         .variants
         .into_iter()
@@ -88,7 +88,7 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
                 <img class="lapak-picker-image" src=product.image_url alt="" width="88" height="88"/>
                 <div class="lapak-picker-info">
                     <h2 class="lapak-picker-title" id="lapak-picker-title">{product.name}</h2>
-                    <Price state money=Signal::stored(Some(price)) class="lapak-price-lg"/>
+                    <ProductPrice state product=shown class="lapak-price-lg"/>
                 </div>
                 <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
                     <CloseIcon/>

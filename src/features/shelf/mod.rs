@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::features::deal::ProductPrice;
 use crate::features::icons::{BagIcon, CloseIcon};
-use crate::features::price::Price;
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -101,7 +101,7 @@ fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId)
                     <span class="lapak-now">{text.showing_now}</span>
                 </Show>
                 <span class="lapak-item-name">{name}</span>
-                <Price state money=Signal::derive(move || product.read().as_ref().map(|p| p.price.clone())) class="lapak-item-price"/>
+                <ProductPrice state product class="lapak-item-price"/>
                 <Show when=move || stock() <= 3>
                     <span class="lapak-stock">
                         {move || if stock() == 0 { text.sold_out.to_owned() } else { (text.only_left)(stock()) }}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::features::price::Price;
+use crate::features::deal::ProductPrice;
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -95,9 +95,7 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
             <img class="lapak-tag-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="44" height="44"/>
             <span class="lapak-tag-text">
                 <span class="lapak-tag-name">{name}</span>
-                <Show when=sold_out fallback=move || view! {
-                    <Price state money=Signal::derive(move || product.read().as_ref().map(|p| p.price.clone())) class="lapak-tag-price"/>
-                }>
+                <Show when=sold_out fallback=move || view! { <ProductPrice state product class="lapak-tag-price"/> }>
                     <span class="lapak-tag-price">{text.sold_out}</span>
                 </Show>
             </span>

@@ -1,0 +1,128 @@
+//! Checkout under load: the real server in this process on a temporary SQLite
+//! file (`tests/fixtures/bench-show.toml`: stock that never runs out, no flash
+//! deal), and 1, 10 then 50 shoppers on their own WebSockets, each looping
+//! add → quote → checkout (test card 4242…) for a fixed time. Measures the
+//! checkout's round trip, from sending `Checkout` to receiving its `Ack`.
+//!
+//! Prints one JSON line per shopper count on stdout, nothing else:
+//! `{"shoppers":10,"orders":1234,"seconds":5.0,"orders_per_s":246.8,"p50_ms":…,"p99_ms":…}`.
+//!
+//! `cargo run -q --release -p lapak-server --example checkout_load`
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::Socket;
+use lapak_protocol::{ClientMsg, OrderStatus, ServerMsg};
+use lapak_server::payment::APPROVE;
+use lapak_server::Config;
+
+/// Concurrent shoppers per run.
+const SHOPPERS: [usize; 3] = [1, 10, 50];
+/// How long each run keeps checking out.
+const RUN: Duration = Duration::from_secs(5);
+/// What the shoppers buy, in turn.
+const ITEMS: [(&str, &str); 3] = [("shirt", "m"), ("jar", "default"), ("shirt", "xl")];
+
+#[tokio::main]
+async fn main() {
+    for shoppers in SHOPPERS {
+        let report = run(shoppers).await;
+        println!("{report}");
+    }
+}
+
+/// One run with `shoppers` concurrent shoppers on a fresh server; its JSON line.
+async fn run(shoppers: usize) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let config = Config {
+        host: [127, 0, 0, 1].into(),
+        port: 0,
+        db: dir.path().join("lapak.db"),
+        show: root.join("tests/fixtures/bench-show.toml"),
+        dist: root.join("tests/fixtures/no-dist"),
+        public: root.join("../public"),
+        idle_timeout_secs: 60,
+        // Each shopper sends three frames per order, far above what a person does.
+        rate_burst: 1_000_000,
+        rate_per_second: 1_000_000,
+        speed: 1,
+    };
+    let running = lapak_server::start(config)
+        .await
+        .expect("the server starts");
+    let url = format!("ws://{}/ws", running.addr);
+
+    let mut sockets = Vec::with_capacity(shoppers);
+    for _ in 0..shoppers {
+        let mut socket = common::connect(&url).await;
+        common::hello(&mut socket, None).await;
+        sockets.push(socket);
+    }
+
+    let started = Instant::now();
+    let deadline = started + RUN;
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(n, socket)| tokio::spawn(shop(n, socket, deadline)))
+        .collect();
+    let mut round_trips_us = Vec::new();
+    for task in tasks {
+        round_trips_us.extend(task.await.expect("a shopper finishes"));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    running.stop().await;
+
+    round_trips_us.sort_unstable();
+    let orders = round_trips_us.len();
+    let ms = |p: f64| {
+        let i = ((orders.saturating_sub(1)) as f64 * p).round() as usize;
+        round_trips_us.get(i).map_or(0.0, |&us| us as f64 / 1000.0)
+    };
+    eprintln!("checkout_load: {shoppers} shoppers, {orders} orders in {seconds:.2} s");
+    format!(
+        r#"{{"shoppers":{shoppers},"orders":{orders},"seconds":{seconds:.2},"orders_per_s":{:.1},"p50_ms":{:.3},"p99_ms":{:.3}}}"#,
+        orders as f64 / seconds,
+        ms(0.50),
+        ms(0.99),
+    )
+}
+
+/// One shopper: add → quote → checkout until `deadline`; the checkouts' round trips in µs.
+async fn shop(n: usize, mut socket: Socket, deadline: Instant) -> Vec<u64> {
+    let mut round_trips = Vec::new();
+    let mut i = 0usize;
+    while Instant::now() < deadline {
+        i += 1;
+        let (product, variant) = ITEMS[(n + i) % ITEMS.len()];
+        match common::command(
+            &mut socket,
+            &common::add(&format!("add-{i}"), product, variant, 1),
+        )
+        .await
+        {
+            ServerMsg::Ack { .. } => {}
+            other => panic!("shopper {n}: add → {other:?}"),
+        }
+        let quote = common::quote(&mut socket, &format!("quote-{i}")).await;
+        let request = common::request_from(&quote, "std", APPROVE);
+        let checkout = ClientMsg::Checkout {
+            id: format!("buy-{i}"),
+            order: Box::new(request),
+        };
+        let sent = Instant::now();
+        match common::command(&mut socket, &checkout).await {
+            ServerMsg::Ack {
+                order: Some(order), ..
+            } if order.status == OrderStatus::Paid => {
+                round_trips.push(sent.elapsed().as_micros() as u64);
+            }
+            other => panic!("shopper {n}: checkout → {other:?}"),
+        }
+    }
+    round_trips
+}

@@ -1,0 +1,387 @@
+//! Quotes and checkout: from a cart to an order that is never lost, doubled or oversold.
+//!
+//! Placing an order is two transactions around the payment provider's call:
+//! the first re-prices the cart, checks it against what the shopper was shown,
+//! takes the stock and writes the order as `payment_pending`; the charge runs
+//! outside any lock; the second settles the order (`settle`). The checkout
+//! command's id is unique per session in `orders`, so a retry finds the order
+//! instead of placing another. Order transactions run with `synchronous = FULL`:
+//! once acknowledged, an order is on disk even if the machine loses power.
+
+mod orders;
+mod settle;
+
+pub use orders::{deal_units, recent as recent_orders};
+pub use settle::resolve_pending;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use lapak_protocol::{CheckoutRequest, Quote, RejectCode, ServerMsg};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use crate::error::AppError;
+use crate::pricing::{self, CartRow, LiveDeal};
+use crate::{cart, AppState};
+use settle::{announce, settle, Settlement};
+
+/// Orders whose charge is under way, which the sweeper must leave alone.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashSet<i64>>);
+
+impl InFlight {
+    fn set(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the order's charge as under way until the guard drops — also when
+    /// the checkout's future is dropped halfway (its connection went away): the
+    /// sweeper then settles the order by asking the provider.
+    fn hold(&self, order_id: i64) -> Held<'_> {
+        self.set().insert(order_id);
+        Held {
+            in_flight: self,
+            order_id,
+        }
+    }
+
+    fn has(&self, order_id: i64) -> bool {
+        self.set().contains(&order_id)
+    }
+}
+
+/// An order whose charge is under way; released on drop.
+struct Held<'a> {
+    in_flight: &'a InFlight,
+    order_id: i64,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.in_flight.set().remove(&self.order_id);
+    }
+}
+
+/// A fresh quote for the session's cart at server time `now_ms`.
+pub async fn quote(state: &AppState, session: i64, now_ms: i64) -> Result<Quote, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    priced(&mut conn, state, session, now_ms).await
+}
+
+async fn priced(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    session: i64,
+    now_ms: i64,
+) -> Result<Quote, AppError> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, variant_id, quantity, unit_price_minor
+         FROM cart_lines WHERE session_id = ? ORDER BY id",
+    )
+    .bind(session)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rows: Vec<CartRow> = rows
+        .into_iter()
+        .map(|(product_id, variant_id, quantity, added_price)| CartRow {
+            product_id,
+            variant_id,
+            quantity: u32::try_from(quantity).unwrap_or(0),
+            added_price,
+        })
+        .collect();
+    let mut deals = Vec::new();
+    for spec in state.show.deals_at(state.stream_ms(now_ms)) {
+        let (sold, bought) = orders::deal_units(conn, &spec.id, session).await?;
+        deals.push(LiveDeal {
+            remaining: spec.quantity.saturating_sub(sold),
+            bought,
+            spec,
+        });
+    }
+    let stock = crate::db::stock(conn, &state.show.id).await?;
+    let units = |p: &str, v: &str| {
+        stock
+            .iter()
+            .find(|(sp, sv, _)| sp == p && sv == v)
+            .map_or(0, |s| s.2)
+    };
+    Ok(pricing::quote(&state.show, &rows, &deals, units))
+}
+
+/// Runs a checkout command to its answer: `Ack` with the order (paid, or
+/// pending while the provider has not answered) or `Reject` with nothing kept.
+pub async fn place(
+    state: &AppState,
+    session: i64,
+    connection: u64,
+    id: &str,
+    request: &CheckoutRequest,
+) -> Result<ServerMsg, AppError> {
+    if id.is_empty() || id.len() > cart::MAX_ID_LEN {
+        let message = format!("command id must be 1..={} characters", cart::MAX_ID_LEN);
+        return Ok(reject(id, RejectCode::BadRequest, message));
+    }
+    let (order_id, number, _held) = {
+        let _write = state.writer.lock().await;
+        let (order_id, number) = match reserve(state, session, id, request, crate::now_ms()).await?
+        {
+            Reserved::Answer(reply) => return Ok(reply),
+            Reserved::Order { order_id, number } => (order_id, number),
+        };
+        let held = state.in_flight.hold(order_id);
+        // Still under the writer lock, so stock events leave in commit order.
+        let mut conn = state.pool.acquire().await?;
+        announce(state, &settle::items(&mut conn, order_id).await?).await?;
+        // The cart moved into the order: the session's other tabs hear it.
+        let cart = cart::lines(&mut conn, session).await?;
+        state
+            .sessions
+            .send(session, connection, &ServerMsg::CartChanged { cart });
+        (order_id, number, held)
+    };
+    let charge = tokio::time::timeout(
+        state.payment_timeout,
+        state
+            .provider
+            .charge(&number, &request.total, &request.card),
+    )
+    .await
+    .unwrap_or(crate::payment::Charge::Timeout);
+    settle(
+        state,
+        order_id,
+        Settlement::Charged(charge),
+        Some((id, connection)),
+    )
+    .await
+}
+
+/// The outcome of the first transaction.
+enum Reserved {
+    /// Answered without placing anything new (a retry, or a refusal).
+    Answer(ServerMsg),
+    /// The order is written, pending its payment.
+    Order { order_id: i64, number: String },
+}
+
+async fn reserve(
+    state: &AppState,
+    session: i64,
+    id: &str,
+    request: &CheckoutRequest,
+    now_ms: i64,
+) -> Result<Reserved, AppError> {
+    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = ? AND command_id = ?")
+            .bind(session)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(order_id) = existing {
+        let order = orders::load(&mut tx, order_id).await?;
+        return Ok(Reserved::Answer(ServerMsg::Ack {
+            id: id.to_owned(),
+            cart: Some(cart::lines(&mut tx, session).await?),
+            order: Some(Box::new(order)),
+        }));
+    }
+    if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
+        return Ok(Reserved::Answer(stored));
+    }
+
+    let (year, month) = civil_month(now_ms);
+    let problems = request.problems(year, month);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|(field, problem)| format!("{field:?}: {problem:?}"))
+            .collect();
+        return Ok(refuse(id, RejectCode::InvalidDetails, list.join(", ")));
+    }
+
+    let quote = priced(&mut tx, state, session, now_ms).await?;
+    if let Some((code, message)) = mismatch(&quote, request) {
+        return Ok(refuse(id, code, message));
+    }
+    let totals = quote
+        .totals(&request.shipping)
+        .expect("mismatch() checked the shipping option");
+
+    for line in &quote.lines {
+        let taken = sqlx::query(
+            "UPDATE stock SET quantity = quantity - ?
+             WHERE show_id = ? AND product_id = ? AND variant_id = ? AND quantity >= ?",
+        )
+        .bind(i64::from(line.quantity))
+        .bind(&state.show.id)
+        .bind(&line.product_id)
+        .bind(&line.variant_id)
+        .bind(i64::from(line.quantity))
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() != 1 {
+            // Rolled back with the transaction: no stock taken, no order.
+            return Ok(refuse(
+                id,
+                RejectCode::OutOfStock,
+                "sold out meanwhile".into(),
+            ));
+        }
+    }
+    let shipping_name = quote
+        .shipping
+        .iter()
+        .find(|o| o.id == request.shipping)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    let order_id: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
+                             subtotal_minor, discount_minor, shipping_minor, total_minor,
+                             shipping_name, card_last4)
+         VALUES (?, ?, ?, 'payment_pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(session)
+    .bind(id)
+    .bind(&state.show.id)
+    .bind(now_ms)
+    .bind(&quote.currency)
+    .bind(totals.subtotal.minor)
+    .bind(totals.discount.minor)
+    .bind(totals.shipping.minor)
+    .bind(totals.total.minor)
+    .bind(shipping_name)
+    .bind(request.card.last4())
+    .fetch_one(&mut *tx)
+    .await?;
+    for line in &quote.lines {
+        insert_line(&mut tx, state, order_id, line).await?;
+        // The cart moves into the order: no second checkout can buy it while this one is paid for.
+        let quantity = i64::from(line.quantity);
+        cart::take_ordered(
+            &mut tx,
+            session,
+            &line.product_id,
+            &line.variant_id,
+            quantity,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Reserved::Order {
+        order_id,
+        number: orders::number(order_id),
+    })
+}
+
+async fn insert_line(
+    tx: &mut Transaction<'_, Sqlite>,
+    state: &AppState,
+    order_id: i64,
+    line: &lapak_protocol::QuoteLine,
+) -> Result<(), AppError> {
+    let product = state.show.product(&line.product_id);
+    let name = product.map(|p| p.name.clone()).unwrap_or_default();
+    let label = product
+        .and_then(|p| p.variants.iter().find(|v| v.id == line.variant_id))
+        .map(|v| v.label.clone())
+        .unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_label,
+                                  quantity, unit_price_minor, deal_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(order_id)
+    .bind(&line.product_id)
+    .bind(&line.variant_id)
+    .bind(name)
+    .bind(label)
+    .bind(i64::from(line.quantity))
+    .bind(line.unit_price.minor)
+    .bind(&line.deal_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Why the request is not what the server would charge now, if it is not.
+fn mismatch(quote: &Quote, request: &CheckoutRequest) -> Option<(RejectCode, String)> {
+    if quote.lines.is_empty() {
+        return Some((RejectCode::EmptyCart, "the cart is empty".into()));
+    }
+    let same_lines = quote.lines.len() == request.lines.len()
+        && quote.lines.iter().zip(&request.lines).all(|(q, r)| {
+            (&q.product_id, &q.variant_id, q.quantity) == (&r.product_id, &r.variant_id, r.quantity)
+        });
+    if !same_lines {
+        return Some((
+            RejectCode::CartChanged,
+            "the lines are not this session's cart".into(),
+        ));
+    }
+    if let Some((q, _)) = quote
+        .lines
+        .iter()
+        .zip(&request.lines)
+        .find(|(q, r)| q.unit_price != r.unit_price)
+    {
+        let message = format!("{} costs {} now", q.product_id, q.unit_price.minor);
+        return Some((RejectCode::PriceChanged, message));
+    }
+    let Some(totals) = quote.totals(&request.shipping) else {
+        return Some((
+            RejectCode::UnknownShipping,
+            format!("no shipping option {}", request.shipping),
+        ));
+    };
+    if totals.total != request.total {
+        let message = format!("the total is {} now", totals.total.minor);
+        return Some((RejectCode::PriceChanged, message));
+    }
+    if let Some(short) = quote.lines.iter().find(|l| !l.buyable()) {
+        let message = format!("only {} of {} left", short.available, short.product_id);
+        return Some((RejectCode::OutOfStock, message));
+    }
+    None
+}
+
+fn refuse(id: &str, code: RejectCode, message: String) -> Reserved {
+    Reserved::Answer(reject(id, code, message))
+}
+
+fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
+    ServerMsg::Reject {
+        id: id.to_owned(),
+        code,
+        message,
+    }
+}
+
+/// The UTC (year, month) of a Unix time in milliseconds, for card expiry dates.
+fn civil_month(unix_ms: i64) -> (u32, u32) {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = unix_ms.div_euclid(86_400_000) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        u32::try_from(year).unwrap_or(0),
+        u32::try_from(month).unwrap_or(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_month_reads_unix_time() {
+        assert_eq!(super::civil_month(0), (1970, 1));
+        assert_eq!(super::civil_month(1_795_392_000_000), (2026, 11)); // 2026-11-23
+        assert_eq!(super::civil_month(951_782_400_000), (2000, 2)); // 2000-02-29
+    }
+}

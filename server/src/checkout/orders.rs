@@ -1,0 +1,138 @@
+//! Reading orders back, and the deal and stock figures derived from them.
+use lapak_protocol::{Money, Order, OrderLine, OrderStatus, Totals};
+use sqlx::SqliteConnection;
+
+use crate::error::AppError;
+
+/// How many of a session's orders a `Welcome` carries.
+const RECENT: i64 = 20;
+
+/// The order number shoppers quote: short, stable, derived from the row id.
+pub fn number(id: i64) -> String {
+    format!("LPK-{id:06}")
+}
+
+type OrderRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+);
+
+/// One order by row id.
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
+    let row: OrderRow = sqlx::query_as(
+        "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
+                shipping_minor, total_minor, shipping_name, card_last4
+         FROM orders WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    assemble(conn, row).await
+}
+
+/// The session's latest orders, newest first.
+pub async fn recent(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Order>, AppError> {
+    let rows: Vec<OrderRow> = sqlx::query_as(
+        "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
+                shipping_minor, total_minor, shipping_name, card_last4
+         FROM orders WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+    )
+    .bind(session)
+    .bind(RECENT)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in rows {
+        orders.push(assemble(conn, row).await?);
+    }
+    Ok(orders)
+}
+
+async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, AppError> {
+    let (
+        id,
+        command_id,
+        status,
+        placed_at_ms,
+        currency,
+        subtotal,
+        discount,
+        shipping,
+        total,
+        shipping_name,
+        card_last4,
+    ) = row;
+    let money = |minor| Money {
+        minor,
+        currency: currency.clone(),
+    };
+    let lines: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, variant_id, name, variant_label, quantity, unit_price_minor
+         FROM order_lines WHERE order_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Order {
+        number: number(id),
+        command_id,
+        status: match status.as_str() {
+            "paid" => OrderStatus::Paid,
+            "failed" => OrderStatus::Failed,
+            _ => OrderStatus::PaymentPending,
+        },
+        placed_at_ms,
+        lines: lines
+            .into_iter()
+            .map(
+                |(product_id, variant_id, name, variant_label, quantity, unit)| OrderLine {
+                    product_id,
+                    variant_id,
+                    name,
+                    variant_label,
+                    quantity: u32::try_from(quantity).unwrap_or(0),
+                    unit_price: money(unit),
+                },
+            )
+            .collect(),
+        totals: Totals {
+            subtotal: money(subtotal),
+            discount: money(discount),
+            shipping: money(shipping),
+            total: money(total),
+        },
+        shipping: shipping_name,
+        card_last4,
+    })
+}
+
+/// Units sold (or held by a pending payment) at a deal's price: by everyone, and by `session`.
+pub async fn deal_units(
+    conn: &mut SqliteConnection,
+    deal_id: &str,
+    session: i64,
+) -> Result<(u32, u32), AppError> {
+    let (all, mine): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(l.quantity), 0),
+                COALESCE(SUM(CASE WHEN o.session_id = ? THEN l.quantity ELSE 0 END), 0)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.deal_id = ? AND o.status != 'failed'",
+    )
+    .bind(session)
+    .bind(deal_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((
+        u32::try_from(all).unwrap_or(u32::MAX),
+        u32::try_from(mine).unwrap_or(u32::MAX),
+    ))
+}

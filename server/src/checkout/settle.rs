@@ -1,0 +1,212 @@
+//! Settling a pending order once the payment's fate is known: paid, declined
+//! (the order and its stock hold are undone as if never written) or failed
+//! after a lookup. Every transition is conditional on `payment_pending`, under
+//! the writer lock, so each order is settled exactly once whoever gets there
+//! first: the checkout itself, or the sweeper after a timeout or a crash.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lapak_protocol::{RejectCode, ServerMsg};
+use sqlx::SqliteConnection;
+
+use super::orders;
+use crate::error::AppError;
+use crate::payment::{Charge, Lookup};
+use crate::{cart, AppState};
+
+/// How often pending payments are looked up.
+const SWEEP: Duration = Duration::from_secs(1);
+
+/// What the provider said.
+pub enum Settlement {
+    /// The answer to the charge itself.
+    Charged(Charge),
+    /// The answer to a later lookup.
+    Looked(Lookup),
+}
+
+/// An order line as settling needs it: product, variant, units, deal, unit price.
+type Item = (String, String, i64, Option<String>, i64);
+
+/// Settles `order_id`. `reply_to` is the checkout's command id and connection
+/// when a connection waits for the answer. Returns that answer: `Ack` with the
+/// order (paid or still pending), or `Reject` for a declined card.
+pub async fn settle(
+    state: &AppState,
+    order_id: i64,
+    settlement: Settlement,
+    reply_to: Option<(&str, u64)>,
+) -> Result<ServerMsg, AppError> {
+    let paid = matches!(
+        settlement,
+        Settlement::Charged(Charge::Approved { .. }) | Settlement::Looked(Lookup::Approved { .. })
+    );
+    let write = state.writer.lock().await;
+    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let session: i64 = sqlx::query_scalar("SELECT session_id FROM orders WHERE id = ?")
+        .bind(order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let items = items(&mut tx, order_id).await?;
+    let moved = match &settlement {
+        Settlement::Charged(Charge::Timeout) => false,
+        Settlement::Charged(Charge::Approved { reference })
+        | Settlement::Looked(Lookup::Approved { reference }) => {
+            let sql = "UPDATE orders SET status = 'paid', payment_ref = ?2 WHERE id = ?1 AND status = 'payment_pending'";
+            transition(&mut tx, order_id, sql, Some(reference)).await?
+        }
+        Settlement::Charged(Charge::Declined { .. }) | Settlement::Looked(Lookup::NotCharged) => {
+            // A declined card leaves no order behind; a charge found missing later leaves a failed one.
+            let sql = if matches!(settlement, Settlement::Charged(_)) {
+                "DELETE FROM orders WHERE id = ?1 AND status = 'payment_pending'"
+            } else {
+                "UPDATE orders SET status = 'failed' WHERE id = ?1 AND status = 'payment_pending'"
+            };
+            let moved = transition(&mut tx, order_id, sql, None).await?;
+            if moved {
+                // The stock and the cart lines go back where they came from.
+                for (product, variant, quantity, _, unit_price) in &items {
+                    sqlx::query(
+                        "UPDATE stock SET quantity = quantity + ? WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+                    )
+                    .bind(quantity)
+                    .bind(&state.show.id)
+                    .bind(product)
+                    .bind(variant)
+                    .execute(&mut *tx)
+                    .await?;
+                    let price = state.show.money(*unit_price);
+                    cart::put_back(&mut tx, session, product, variant, *quantity, &price).await?;
+                }
+            }
+            moved
+        }
+    };
+    let refusal = match (&settlement, reply_to) {
+        (Settlement::Charged(Charge::Declined { reason }), Some((id, _))) => {
+            let refusal = ServerMsg::Reject {
+                id: id.to_owned(),
+                code: RejectCode::PaymentDeclined,
+                message: format!("the card was declined ({reason})"),
+            };
+            // Same id, same answer: a retry does not charge the card again.
+            cart::store_answer(&mut tx, session, id, &refusal).await?;
+            Some(refusal)
+        }
+        _ => None,
+    };
+    tx.commit().await?;
+    if moved && !paid {
+        // Under the writer lock, so stock events leave in commit order.
+        announce(state, &items).await?;
+    }
+    drop(write);
+
+    let mut conn = state.pool.acquire().await?;
+    let cart = cart::lines(&mut conn, session).await?;
+    if moved && !paid {
+        // The cart came back: every tab hears it, the paying one too.
+        let changed = ServerMsg::CartChanged { cart: cart.clone() };
+        state.sessions.send(session, 0, &changed);
+    }
+    if let Some(refusal) = refusal {
+        return Ok(refusal);
+    }
+    let order = orders::load(&mut conn, order_id).await?;
+    drop(conn);
+    if moved {
+        // The waiting connection gets the Ack; the session's other tabs (all of them, after a sweep) hear here.
+        let from = reply_to.map_or(0, |(_, connection)| connection);
+        let update = ServerMsg::OrderUpdated {
+            order: Box::new(order.clone()),
+        };
+        state.sessions.send(session, from, &update);
+    }
+    Ok(ServerMsg::Ack {
+        id: reply_to.map_or_else(|| order.command_id.clone(), |(id, _)| id.to_owned()),
+        cart: Some(cart),
+        order: Some(Box::new(order)),
+    })
+}
+
+async fn transition(
+    conn: &mut SqliteConnection,
+    order_id: i64,
+    sql: &'static str,
+    reference: Option<&String>,
+) -> Result<bool, AppError> {
+    let mut query = sqlx::query(sql).bind(order_id);
+    if let Some(reference) = reference {
+        query = query.bind(reference);
+    }
+    let done = query.execute(conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The order's lines.
+pub async fn items(conn: &mut SqliteConnection, order_id: i64) -> Result<Vec<Item>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT product_id, variant_id, quantity, deal_id, unit_price_minor FROM order_lines WHERE order_id = ?",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Tells everyone watching the stock and deal units these lines touch, as they now are.
+pub async fn announce(state: &AppState, items: &[Item]) -> Result<(), AppError> {
+    let mut conn = state.pool.acquire().await?;
+    for (product, variant, _, deal, _) in items {
+        let stock: i64 = sqlx::query_scalar(
+            "SELECT quantity FROM stock WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+        )
+        .bind(&state.show.id)
+        .bind(product)
+        .bind(variant)
+        .fetch_one(&mut *conn)
+        .await?;
+        state
+            .hub
+            .stock_changed(product, variant, u32::try_from(stock).unwrap_or(0));
+        if let Some(deal) = deal {
+            let (sold, _) = orders::deal_units(&mut conn, deal, 0).await?;
+            if let Some(quantity) = state.hub.deal_quantity(deal) {
+                state.hub.deal_changed(deal, quantity.saturating_sub(sold));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Settles orders whose payment answer never came (a timeout, or a crash
+/// between charge and settlement) by asking the provider, every [`SWEEP`].
+pub async fn resolve_pending(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(SWEEP);
+    loop {
+        tick.tick().await;
+        if let Err(error) = sweep(&state).await {
+            tracing::error!(%error, "resolving pending payments failed");
+        }
+    }
+}
+
+async fn sweep(state: &AppState) -> Result<(), AppError> {
+    let pending: Vec<i64> = {
+        // Under the writer lock: a checkout writes its order and marks its charge
+        // as under way in one step of that lock, so no charge about to start is listed.
+        let _write = state.writer.lock().await;
+        sqlx::query_scalar("SELECT id FROM orders WHERE status = 'payment_pending'")
+            .fetch_all(&state.pool)
+            .await?
+    };
+    for order_id in pending {
+        if state.in_flight.has(order_id) {
+            continue;
+        }
+        if let Some(lookup) = state.provider.lookup(&orders::number(order_id)).await {
+            settle(state, order_id, Settlement::Looked(lookup), None).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! Checkout without leaving the stream: the server re-prices the cart (and says
+//! what changed), the shopper gives contact, address, delivery and card on one
+//! sheet, pays, and sees the confirmation. The video keeps playing, minimized.
+mod form;
+mod review;
+
+use lapak_protocol::{CheckoutRequest, Quote, RejectCode};
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::browser::clock::year_month;
+use crate::browser::focus::use_focus_on_open;
+use crate::browser::intl::format_money;
+use crate::features::icons::{CheckIcon, CloseIcon, LockIcon};
+use crate::features::orders::OrderCard;
+use crate::features::price::Price;
+use crate::features::Panel;
+use crate::i18n::{self, Catalogue};
+use crate::store::{CartMode, State, StateStoreFields};
+use form::{Form, TextField};
+use lapak_protocol::{Field, OrderStatus};
+use review::QuoteLines;
+
+/// Starts checkout: Lapak's own sheet, or the host page's checkout in host-cart mode.
+pub fn open_checkout(state: Store<State>, actions: Actions, panel: RwSignal<Panel>) {
+    actions.start_checkout();
+    if state.cart_mode().get_untracked() == CartMode::Lapak {
+        panel.set(Panel::Checkout);
+    }
+}
+
+/// The checkout sheet, while `Panel::Checkout` is open.
+#[component]
+pub fn CheckoutSheet(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || panel.get() == Panel::Checkout>
+            <Checkout state panel/>
+        </Show>
+    }
+}
+
+#[component]
+fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let close_button = NodeRef::new();
+    use_focus_on_open(close_button);
+    let close = move |_| {
+        actions.close_checkout();
+        panel.set(Panel::Closed);
+    };
+    let placed = Memo::new(move |_| state.checkout().read().placed.clone());
+    view! {
+        <div class="lapak-sheet lapak-sheet-tall lapak-checkout" role="dialog" aria-modal="true"
+            aria-labelledby="lapak-checkout-title" data-testid="checkout">
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-checkout-title">{text.checkout}</h2>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close_button on:click=close>
+                    <CloseIcon/>
+                </button>
+            </div>
+            {move || match placed.get() {
+                Some(number) => view! { <Confirmation state number on_done=close/> }.into_any(),
+                None => view! { <OrderForm state/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn OrderForm(state: Store<State>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let checkout = state.checkout();
+    let quote = Memo::new(move |_| checkout.read().quote.clone());
+    let form = Form::new();
+    let choice = RwSignal::new(None::<String>);
+    let shipping = Memo::new(move |_| {
+        let quote = quote.read();
+        let options = &quote.as_ref()?.shipping;
+        choice
+            .get()
+            .filter(|id| options.iter().any(|o| &o.id == id))
+            .or_else(|| options.first().map(|o| o.id.clone()))
+    });
+    let totals = Memo::new(move |_| quote.read().as_ref()?.totals(&shipping.get()?));
+    let request = move || {
+        let quote = quote.get()?;
+        Some(CheckoutRequest {
+            lines: quote.order_lines(),
+            shipping: shipping.get()?,
+            total: totals.get()?.total,
+            contact: form.contact(),
+            address: form.address(),
+            card: form.card(),
+        })
+    };
+    let problems = Signal::derive(move || {
+        let (year, month) = year_month();
+        request()
+            .map(|r| r.problems(year, month))
+            .unwrap_or_default()
+    });
+    let paying = Memo::new(move |_| checkout.read().paying.is_some());
+    let refused = Memo::new(move |_| checkout.read().refused);
+    Effect::new(move |_| {
+        if refused.get() == Some(RejectCode::PaymentDeclined) {
+            form.clear_card();
+        }
+    });
+    let buyable = move || quote.read().as_ref().is_some_and(Quote::buyable);
+    let pay = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        if !problems.read().is_empty() || !buyable() || paying.get_untracked() {
+            return;
+        }
+        if let Some(request) = request() {
+            actions.place_order(request);
+        }
+    };
+    let alert = move || {
+        let refused = refused.get().map(|code| text.checkout_refusal(code));
+        let invalid =
+            (form.submitted.get() && !problems.read().is_empty()).then_some(text.check_fields);
+        refused.or(invalid)
+    };
+    let pay_label = move || match (paying.get(), totals.get()) {
+        (true, _) => text.paying.to_owned(),
+        (false, Some(t)) => (text.pay)(&format_money(&t.total, &state.locale().read().tag)),
+        (false, None) => text.quoting.to_owned(),
+    };
+    let field = move |field: Field| view! { <TextField form field text problems/> };
+    view! {
+        <form class="lapak-form" novalidate on:submit=pay>
+            <Show when=move || quote.read().is_none()>
+                <p class="lapak-empty" role="status">{text.quoting}</p>
+            </Show>
+            <section aria-labelledby="lapak-review-title">
+                <h3 id="lapak-review-title">{text.review_title}</h3>
+                <QuoteLines state quote/>
+            </section>
+            <section aria-labelledby="lapak-contact-title">
+                <h3 id="lapak-contact-title">{text.contact_title}</h3>
+                {field(Field::Name)}
+                <div class="lapak-row">{field(Field::Email)}{field(Field::Phone)}</div>
+            </section>
+            <section aria-labelledby="lapak-address-title">
+                <h3 id="lapak-address-title">{text.address_title}</h3>
+                {field(Field::Street)}
+                <div class="lapak-row">{field(Field::City)}{field(Field::PostalCode)}</div>
+            </section>
+            <Delivery state quote shipping choice/>
+            <section aria-labelledby="lapak-payment-title">
+                <h3 id="lapak-payment-title"><LockIcon/> {text.payment_title}</h3>
+                <p class="lapak-hint lapak-test-mode">{text.test_mode_hint}</p>
+                {field(Field::CardNumber)}
+                <div class="lapak-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
+                <p class="lapak-hint">{text.card_note}</p>
+            </section>
+            <Summary state text totals/>
+            <p class="lapak-alert" role="alert" data-testid="checkout-alert" class:is-empty=move || alert().is_none()>
+                {alert}
+            </p>
+            <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || paying.get() || !buyable()>
+                {pay_label}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn Delivery(
+    state: Store<State>,
+    quote: Memo<Option<Quote>>,
+    shipping: Memo<Option<String>>,
+    choice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let options = move || {
+        quote
+            .read()
+            .as_ref()
+            .map(|q| q.shipping.clone())
+            .unwrap_or_default()
+    };
+    view! {
+        <fieldset class="lapak-delivery">
+            <legend>{text.delivery_title}</legend>
+            <For each=options key=|o| (o.id.clone(), o.price.minor) children=move |option| {
+                let id = option.id.clone();
+                let checked = {
+                    let id = id.clone();
+                    move || shipping.get().as_deref() == Some(id.as_str())
+                };
+                let is_chosen = checked.clone();
+                let free = option.price.minor == 0;
+                view! {
+                    <label class="lapak-option" class:is-chosen=is_chosen>
+                        <input type="radio" name="lapak-shipping" value=id.clone() prop:checked=checked
+                            data-testid=format!("shipping-{id}") on:change=move |_| choice.set(Some(id.clone()))/>
+                        <span class="lapak-option-text">
+                            <strong>{option.name}</strong>
+                            <span class="lapak-muted">{(text.days)(option.days_min, option.days_max)}</span>
+                        </span>
+                        {if free {
+                            view! { <span class="lapak-free">{text.free}</span> }.into_any()
+                        } else {
+                            view! { <Price state money=Signal::stored(Some(option.price))/> }.into_any()
+                        }}
+                    </label>
+                }
+            }/>
+        </fieldset>
+    }
+}
+
+#[component]
+fn Summary(
+    state: Store<State>,
+    text: &'static Catalogue,
+    totals: Memo<Option<lapak_protocol::Totals>>,
+) -> impl IntoView {
+    let amount = move |pick: fn(&lapak_protocol::Totals) -> lapak_protocol::Money| {
+        Signal::derive(move || totals.read().as_ref().map(pick))
+    };
+    let has_discount = move || totals.read().as_ref().is_some_and(|t| t.discount.minor > 0);
+    view! {
+        <dl class="lapak-sums" data-testid="summary">
+            <div><dt>{text.subtotal}</dt><dd><Price state money=amount(|t| t.subtotal.clone())/></dd></div>
+            <Show when=has_discount>
+                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price state money=amount(|t| t.discount.clone())/></dd></div>
+            </Show>
+            <div><dt>{text.shipping}</dt><dd><Price state money=amount(|t| t.shipping.clone())/></dd></div>
+            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price state money=amount(|t| t.total.clone())/></dd></div>
+        </dl>
+    }
+}
+
+#[component]
+fn Confirmation(
+    state: Store<State>,
+    number: String,
+    on_done: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let wanted = number.clone();
+    let status = Memo::new(move |_| {
+        state
+            .orders()
+            .read()
+            .iter()
+            .find(|o| o.number == wanted)
+            .map(|o| o.status)
+    });
+    let heading = move || match status.get() {
+        Some(OrderStatus::PaymentPending) => text.confirming_payment,
+        Some(OrderStatus::Failed) => text.status_failed,
+        _ => text.order_confirmed,
+    };
+    view! {
+        <div class="lapak-confirmation" data-testid="confirmation">
+            <div class="lapak-confirmed" class:is-pending=move || status.get() == Some(OrderStatus::PaymentPending) role="status">
+                <CheckIcon/>
+                <h3>{heading}</h3>
+                <Show when=move || status.get() == Some(OrderStatus::PaymentPending)>
+                    <p class="lapak-muted">{text.confirming_hint}</p>
+                </Show>
+            </div>
+            <OrderCard state number/>
+            <button class="lapak-primary" on:click=on_done>{text.keep_watching}</button>
+        </div>
+    }
+}

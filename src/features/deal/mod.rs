@@ -1,0 +1,96 @@
+//! Flash deals on tags and the shelf: the deal price, the regular price struck
+//! through, a countdown on the server's clock and the units left. Every screen
+//! drops the deal price at the same server instant, whatever its own clock says.
+use lapak_protocol::{Deal, Product};
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::features::price::Price;
+use crate::i18n;
+use crate::store::{State, StateStoreFields};
+
+/// The server's clock, ticking: provided once per widget.
+#[derive(Clone, Copy)]
+pub struct ServerClock(pub Signal<i64>);
+
+impl ServerClock {
+    /// A clock that follows the server: the device's ticking clock plus the offset the connection measured.
+    pub fn new(state: Store<State>) -> ServerClock {
+        let device = crate::browser::clock::ticking();
+        ServerClock(Signal::derive(move || {
+            device.get() + state.clock_offset_ms().get()
+        }))
+    }
+}
+
+/// The deal on `product` that holds now, on the server's clock.
+pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<Deal>> {
+    let clock = expect_context::<ServerClock>();
+    Memo::new(move |_| {
+        let id = product.read().as_ref()?.id.clone();
+        let now = clock.0.get();
+        state
+            .deals()
+            .read()
+            .iter()
+            .find(|d| d.product_id == id && d.live_at(now))
+            .cloned()
+    })
+}
+
+/// `m:ss` (or `h:mm:ss`) until `ends_at_ms`.
+fn countdown(ends_at_ms: i64, now_ms: i64) -> String {
+    let secs = ((ends_at_ms - now_ms).max(0) + 999) / 1000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// A product's price now: the deal price, struck regular price and countdown
+/// while a deal holds; the regular price otherwise.
+#[component]
+pub fn ProductPrice(
+    /// The whole state.
+    state: Store<State>,
+    /// The product.
+    product: Memo<Option<Product>>,
+    /// Class for the price itself.
+    class: &'static str,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let clock = expect_context::<ServerClock>();
+    let deal = live_deal(state, product);
+    let regular = Signal::derive(move || product.read().as_ref().map(|p| p.price.clone()));
+    let deal_price = Signal::derive(move || deal.read().as_ref().map(|d| d.price.clone()));
+    view! {
+        <Show when=move || deal.read().is_some() fallback=move || view! { <Price state money=regular class/> }>
+            <span class="lapak-deal" data-testid="deal">
+                <span class="lapak-deal-prices">
+                    <Price state money=deal_price class=class/>
+                    <s class="lapak-was" aria-label=text.regular_price><Price state money=regular/></s>
+                </span>
+                <span class="lapak-deal-meta">
+                    <span class="lapak-deal-flag">{text.flash_deal}</span>
+                    <span data-testid="deal-countdown" role="timer">
+                        {move || deal.read().as_ref().map(|d| (text.deal_ends_in)(&countdown(d.ends_at_ms, clock.0.get())))}
+                    </span>
+                    <span class="lapak-deal-left">{move || deal.read().as_ref().map(|d| (text.deal_left)(d.remaining))}</span>
+                </span>
+            </span>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn countdown_rounds_up_to_the_second_and_stops_at_zero() {
+        assert_eq!(super::countdown(61_001, 0), "1:02");
+        assert_eq!(super::countdown(60_000, 0), "1:00");
+        assert_eq!(super::countdown(3_600_000, 0), "1:00:00");
+        assert_eq!(super::countdown(0, 5_000), "0:00");
+    }
+}

@@ -1,0 +1,158 @@
+//! The shopper's orders: a button on the rail, a sheet with every order of this
+//! session (kept by the server, so it survives a reload), and the order card the
+//! checkout confirmation shows too.
+use lapak_protocol::{Order, OrderStatus};
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::browser::focus::use_focus_on_open;
+use crate::browser::intl::format_date_time;
+use crate::features::icons::{CloseIcon, ReceiptIcon};
+use crate::features::price::Price;
+use crate::features::Panel;
+use crate::i18n;
+use crate::store::{State, StateStoreFields};
+
+/// Opens the orders sheet; only there once the shopper has ordered.
+#[component]
+pub fn OrdersButton(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    view! {
+        <Show when=move || !state.orders().read().is_empty()>
+            <button
+                class="lapak-round lapak-orders-button"
+                data-testid="orders-button"
+                aria-label=text.orders
+                aria-expanded=move || (panel.get() == Panel::Orders).to_string()
+                on:click=move |_| panel.update(|p| *p = if *p == Panel::Orders { Panel::Closed } else { Panel::Orders })
+            >
+                <ReceiptIcon/>
+                <span class="lapak-round-label">{text.orders}</span>
+            </button>
+        </Show>
+    }
+}
+
+/// The orders sheet, while `Panel::Orders` is open.
+#[component]
+pub fn OrdersSheet(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || panel.get() == Panel::Orders>
+            <OrdersList state panel/>
+        </Show>
+    }
+}
+
+#[component]
+fn OrdersList(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+    let text = i18n::text(state);
+    let close = NodeRef::new();
+    use_focus_on_open(close);
+    let numbers = move || {
+        state
+            .orders()
+            .read()
+            .iter()
+            .map(|o| o.number.clone())
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="lapak-sheet lapak-sheet-tall" role="dialog" aria-modal="true" aria-labelledby="lapak-orders-title" data-testid="orders-sheet">
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-orders-title">{text.orders_title}</h2>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
+                    <CloseIcon/>
+                </button>
+            </div>
+            <Show when=move || state.orders().read().is_empty()>
+                <p class="lapak-empty">{text.orders_empty}</p>
+            </Show>
+            <ul class="lapak-orders">
+                <For each=numbers key=|n| n.clone() children=move |number| view! { <li><OrderCard state number/></li> }/>
+            </ul>
+        </div>
+    }
+}
+
+/// One order: number, status, when, lines, amounts, card.
+#[component]
+pub fn OrderCard(
+    /// The whole state.
+    state: Store<State>,
+    /// The order's number.
+    number: String,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let wanted = number.clone();
+    let order = Memo::new(move |_| {
+        state
+            .orders()
+            .read()
+            .iter()
+            .find(|o| o.number == wanted)
+            .cloned()
+    });
+    move || {
+        order.get().map(|order| {
+            let Order {
+                number,
+                status,
+                placed_at_ms,
+                lines,
+                totals,
+                shipping,
+                card_last4,
+                ..
+            } = order;
+            let locale = state.locale().read_untracked().tag.clone();
+            let status_class = match status {
+                OrderStatus::Paid => "is-paid",
+                OrderStatus::PaymentPending => "is-pending",
+                OrderStatus::Failed => "is-failed",
+            };
+            let lines = lines
+                .into_iter()
+                .map(|line| {
+                    let total = line.unit_price.times(line.quantity);
+                    let variant = (!line.variant_label.is_empty()).then(|| format!(" · {}", line.variant_label));
+                    view! {
+                        <li class="lapak-order-line">
+                            <span>{line.quantity} " × " {line.name} <span class="lapak-muted">{variant}</span></span>
+                            <Price state money=Signal::stored(total)/>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let discount = (totals.discount.minor > 0).then_some(totals.discount.clone());
+            view! {
+                <article class="lapak-order" data-testid=format!("order-{number}")>
+                    <header class="lapak-order-head">
+                        <strong data-testid="order-number">{(text.order_number)(&number)}</strong>
+                        <span class=format!("lapak-pill {status_class}") data-testid="order-status">{text.status(status)}</span>
+                    </header>
+                    <p class="lapak-muted lapak-order-meta">
+                        {format_date_time(placed_at_ms, &locale)} " · " {shipping} " · " {(text.paid_with)(&card_last4)}
+                    </p>
+                    <ul class="lapak-order-lines">{lines}</ul>
+                    <dl class="lapak-sums">
+                        {discount.map(|d| view! {
+                            <div><dt>{text.discount}</dt><dd>"−" <Price state money=Signal::stored(Some(d))/></dd></div>
+                        })}
+                        <div><dt>{text.shipping}</dt><dd><Price state money=Signal::stored(Some(totals.shipping))/></dd></div>
+                        <div class="lapak-sum-total"><dt>{text.total}</dt><dd><Price state money=Signal::stored(Some(totals.total))/></dd></div>
+                    </dl>
+                </article>
+            }
+        })
+    }
+}

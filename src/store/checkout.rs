@@ -1,0 +1,206 @@
+//! Checkout in the store: a quote, then one order request, each answered by
+//! the server; and the host-cart path, where the host page's cart replaces ours.
+//!
+//! The order request (card included) lives only in memory, only until it is
+//! answered, so that it can be sent again with the same id after a reconnect:
+//! the server places at most one order per id. It is never written to storage.
+
+use lapak_protocol::{
+    CheckoutRequest, ClientMsg, CommandId, Money, Order, ProductId, Quote, RejectCode, VariantId,
+};
+use serde::Serialize;
+
+use super::{CartMode, Effect, LineChange, Link, PendingOp, State};
+
+/// Where checkout stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checkout {
+    /// The checkout sheet is open: cart changes re-price it.
+    pub active: bool,
+    /// The quote request waiting for its answer.
+    pub quoting: Option<CommandId>,
+    /// The cart as the server priced it last.
+    pub quote: Option<Quote>,
+    /// The order request waiting for its answer.
+    pub paying: Option<(CommandId, Box<CheckoutRequest>)>,
+    /// Why the last attempt was refused.
+    pub refused: Option<RejectCode>,
+    /// The number of the order this checkout placed: the confirmation shows it.
+    pub placed: Option<String>,
+}
+
+/// What the widget tells the host page in host-cart mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum HostEvent {
+    /// Add units of a variant to the page's cart.
+    AddToCart {
+        /// Product (the page's SKU).
+        product_id: ProductId,
+        /// Variant.
+        variant_id: VariantId,
+        /// Units to add.
+        quantity: u32,
+        /// Price per unit the shopper saw.
+        unit_price: Money,
+    },
+    /// Set a line of the page's cart (0 removes it).
+    UpdateCart {
+        /// Product.
+        product_id: ProductId,
+        /// Variant.
+        variant_id: VariantId,
+        /// New units.
+        quantity: u32,
+    },
+    /// The shopper wants to check out in the page's own checkout.
+    Checkout,
+}
+
+/// The shopper opened checkout: ask for a quote (or hand over to the host page).
+pub fn start(state: &mut State, id: CommandId) -> Vec<Effect> {
+    if state.cart_mode == CartMode::Host {
+        return vec![Effect::Host(HostEvent::Checkout)];
+    }
+    state.checkout = Checkout {
+        active: true,
+        paying: state.checkout.paying.take(),
+        ..Checkout::default()
+    };
+    ask_quote(state, id)
+}
+
+fn ask_quote(state: &mut State, id: CommandId) -> Vec<Effect> {
+    state.checkout.quoting = Some(id.clone());
+    send_if_live(state, ClientMsg::Quote { id })
+}
+
+fn send_if_live(state: &State, msg: ClientMsg) -> Vec<Effect> {
+    match state.link {
+        Link::Live => vec![Effect::Send(msg)],
+        // Sent by `resend` once the session is live again.
+        _ => Vec::new(),
+    }
+}
+
+/// The shopper pays.
+pub fn place(state: &mut State, id: CommandId, request: Box<CheckoutRequest>) -> Vec<Effect> {
+    if state.checkout.paying.is_some() {
+        return Vec::new(); // one order at a time: a double tap places nothing twice
+    }
+    state.checkout.refused = None;
+    state.checkout.paying = Some((id.clone(), request.clone()));
+    send_if_live(state, ClientMsg::Checkout { id, order: request })
+}
+
+/// The shopper left checkout; an order request still in flight keeps its answer coming.
+pub fn close(state: &mut State) -> Vec<Effect> {
+    state.checkout = Checkout {
+        paying: state.checkout.paying.take(),
+        ..Checkout::default()
+    };
+    Vec::new()
+}
+
+/// Whether `id` is one of checkout's requests.
+pub fn answers(state: &State, id: &str) -> bool {
+    state.checkout.quoting.as_deref() == Some(id)
+        || state.checkout.paying.as_ref().is_some_and(|(p, _)| p == id)
+}
+
+/// The quote arrived.
+pub fn quoted(state: &mut State, id: &str, quote: Quote) -> Vec<Effect> {
+    if state.checkout.quoting.as_deref() == Some(id) {
+        state.checkout.quoting = None;
+        state.checkout.quote = Some(quote);
+    }
+    Vec::new()
+}
+
+/// An `Ack`: the order placed (or found again), or a cart change to re-price.
+pub fn acked(state: &mut State, id: &str, order: Option<Order>) -> Vec<Effect> {
+    let paid_for = state.checkout.paying.as_ref().is_some_and(|(p, _)| p == id);
+    if paid_for {
+        state.checkout.paying = None;
+        if let Some(order) = order {
+            state.checkout.placed = Some(order.number.clone());
+            state.checkout.quote = None;
+            record(state, order);
+        }
+        return Vec::new();
+    }
+    if let Some(order) = order {
+        record(state, order);
+    }
+    requote(state, id)
+}
+
+/// A refusal of checkout's quote or order.
+pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
+    state.checkout.refused = Some(code);
+    if state.checkout.quoting.as_deref() == Some(id) {
+        state.checkout.quoting = None;
+        return Vec::new();
+    }
+    state.checkout.paying = None;
+    match code {
+        // The cart or its prices moved under the shopper: show them what it costs now.
+        RejectCode::PriceChanged | RejectCode::CartChanged | RejectCode::OutOfStock => {
+            requote(state, id)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Re-prices the open checkout after its cart changed; the new quote's id derives from `cause`.
+pub fn requote(state: &mut State, cause: &str) -> Vec<Effect> {
+    let checkout = &state.checkout;
+    if !checkout.active || checkout.paying.is_some() || checkout.placed.is_some() {
+        return Vec::new();
+    }
+    // A quote is a read: its id only pairs it with its answer.
+    ask_quote(state, format!("{cause}:quote"))
+}
+
+/// Adds or replaces an order in the list, newest first.
+pub fn record(state: &mut State, order: Order) {
+    match state.orders.iter_mut().find(|o| o.number == order.number) {
+        Some(known) => *known = order,
+        None => state.orders.insert(0, order),
+    }
+}
+
+/// What to send again once the session is live: the quote and order still unanswered.
+pub fn resend(state: &State) -> Vec<Effect> {
+    let checkout = &state.checkout;
+    let quote = checkout.quoting.clone().map(|id| ClientMsg::Quote { id });
+    let order = checkout
+        .paying
+        .clone()
+        .map(|(id, order)| ClientMsg::Checkout { id, order });
+    quote.into_iter().chain(order).map(Effect::Send).collect()
+}
+
+/// A cart change, for the host page's cart.
+pub fn host_change(state: &State, op: &PendingOp) -> HostEvent {
+    let (product_id, variant_id) = (op.product_id.clone(), op.variant_id.clone());
+    match op.change {
+        LineChange::Add(quantity) => HostEvent::AddToCart {
+            unit_price: state.product(&product_id).map_or_else(
+                || Money {
+                    minor: 0,
+                    currency: String::new(),
+                },
+                |p| state.unit_price(p),
+            ),
+            product_id,
+            variant_id,
+            quantity,
+        },
+        LineChange::Set(quantity) => HostEvent::UpdateCart {
+            product_id,
+            variant_id,
+            quantity,
+        },
+    }
+}
