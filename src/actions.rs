@@ -28,14 +28,23 @@ impl Actions {
     }
 
     /// The effect runner of the live app: frames and reconnects go to the socket
-    /// task, tokens to storage.
-    pub fn connected(store: Store<State>, socket: UnboundedSender<net::Control>) -> Self {
+    /// task, tokens to storage under `token_key` (if any), host events to `events`.
+    pub fn connected(
+        store: Store<State>,
+        socket: UnboundedSender<net::Control>,
+        token_key: Option<String>,
+        events: web_sys::EventTarget,
+    ) -> Self {
         Actions::new(store, move |effect| match effect {
-            // The socket task only ends with the page, so a closed channel is harmless.
+            // The socket task ends with the widget, so a closed channel is harmless.
             Effect::Send(msg) => drop(socket.unbounded_send(net::Control::Send(msg))),
             Effect::Reconnect => drop(socket.unbounded_send(net::Control::Reconnect)),
-            Effect::SaveToken(token) => browser::storage::save_token(&token),
-            Effect::Host(event) => browser::host::emit(&event),
+            Effect::SaveToken(token) => {
+                if let Some(key) = &token_key {
+                    browser::storage::save_token(key, &token);
+                }
+            }
+            Effect::Host(event) => browser::host::emit(&events, &event),
         })
     }
 
@@ -68,6 +77,11 @@ impl Actions {
             variant_id,
             change,
         }));
+    }
+
+    /// Tells the host page a product was tapped.
+    pub fn product_clicked(&self, product_id: ProductId) {
+        self.dispatch(Msg::ProductClicked(product_id));
     }
 
     /// Opens checkout: the server re-prices the cart.

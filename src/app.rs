@@ -17,22 +17,70 @@ use crate::features::status::{ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
 use crate::features::Panel;
 use crate::net;
-use crate::store::{Lang, State, StateStoreFields};
+use crate::store::{CartMode, Lang, Locale, State, StateStoreFields};
 
-/// The app on Lapak's own page: state from the browser, a live server session.
+/// How a widget starts: where, for whom, and what it may touch.
+#[derive(Clone)]
+pub struct Boot {
+    /// The server's WebSocket URL.
+    pub socket_url: String,
+    /// Origin of the server's media (see `State::asset_base`).
+    pub asset_base: String,
+    /// Interface language and formatting locale.
+    pub locale: Locale,
+    /// Whose cart the widget fills.
+    pub cart_mode: CartMode,
+    /// Where the session token is kept (`None`: nowhere, the session lasts as long as the page).
+    pub token_key: Option<String>,
+    /// Where `lapak:*` events go: the host element when embedded, else the window.
+    pub events: web_sys::EventTarget,
+    /// Whether the video's sound is off; the host page may set it.
+    pub muted: RwSignal<bool>,
+}
+
+impl Boot {
+    /// Lapak's own page: everything from the page's address and the browser.
+    pub fn page() -> Boot {
+        Boot {
+            socket_url: browser::location::socket_url(),
+            asset_base: String::new(),
+            locale: browser::locale::detect(),
+            cart_mode: browser::location::cart_mode(),
+            token_key: Some(browser::storage::PAGE_KEY.to_owned()),
+            events: window().into(),
+            muted: RwSignal::new(true),
+        }
+    }
+}
+
+/// The app: state from `boot`, a live server session.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// How to start.
+    boot: Boot,
+) -> impl IntoView {
+    let state = connect(&boot);
+    view! { <Widget state muted=boot.muted/> }
+}
+
+/// The store and its session with the server, with [`Actions`] put in context;
+/// both end with the reactive owner this runs under.
+pub fn connect(boot: &Boot) -> Store<State> {
     let state = Store::new(State {
-        locale: browser::locale::detect(),
-        token: browser::storage::load_token(),
-        cart_mode: browser::location::cart_mode(),
+        locale: boot.locale.clone(),
+        asset_base: boot.asset_base.clone(),
+        token: boot
+            .token_key
+            .as_deref()
+            .and_then(browser::storage::load_token),
+        cart_mode: boot.cart_mode,
         ..State::default()
     });
     let (socket, requests) = mpsc::unbounded();
-    let actions = Actions::connected(state, socket);
+    let actions = Actions::connected(state, socket, boot.token_key.clone(), boot.events.clone());
     provide_context(actions);
-    leptos::task::spawn_local(net::run(browser::location::socket_url(), actions, requests));
-    view! { <Widget state/> }
+    leptos::task::spawn_local(net::run(boot.socket_url.clone(), actions, requests));
+    state
 }
 
 /// Everything the shopper sees, over any store (tests mount it without a server).
@@ -41,7 +89,11 @@ pub fn App() -> impl IntoView {
 pub fn Widget(
     /// The whole state.
     state: Store<State>,
+    /// Whether the video's sound is off.
+    #[prop(optional)]
+    muted: Option<RwSignal<bool>>,
 ) -> impl IntoView {
+    let muted = muted.unwrap_or_else(|| RwSignal::new(true));
     let panel = RwSignal::new(Panel::Closed);
     let cart = cart_memo(state);
     provide_context(ServerClock::new(state));
@@ -58,7 +110,7 @@ pub fn Widget(
         <div class="lapak" lang=lang on:keydown=close_on_escape>
             <section class="lapak-stage">
                 <div class="lapak-screen" class:is-minimized=move || panel.read().minimizes_video()>
-                    <Player state/>
+                    <Player state muted/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
                     <ShowHeader state/>
                     <TagLayer state panel/>

@@ -7,14 +7,22 @@
 pub mod actions;
 pub mod app;
 pub mod browser;
+pub mod embed;
 pub mod features;
 pub mod i18n;
 pub mod net;
 pub mod store;
 
-/// Boots the app into the page body.
+/// Boots the app into the page body — unless a host page loaded the viewer
+/// to embed it, in which case its loader mounts each widget ([`embed`]).
 pub fn start() {
     console_error_panic_hook::set_once();
     let _ = console_log::init_with_level(log::Level::Info);
-    leptos::mount::mount_to_body(app::App);
+    if embed::requested() {
+        return;
+    }
+    leptos::mount::mount_to_body(|| {
+        use leptos::prelude::*;
+        view! { <app::App boot=app::Boot::page()/> }
+    });
 }

@@ -23,7 +23,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{State, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
@@ -108,22 +109,54 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// The routes: the socket, health, media and the viewer.
+/// The Content-Security-Policy of the embed demo pages: what a strict brand
+/// site sends, and all the widget needs (docs/embedding.md).
+pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The routes: the socket, health, media, the embed demo pages and the viewer.
 pub fn app(state: Arc<AppState>) -> Router {
     let viewer = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
+    let pages = state.public.join("embed");
     let files = Router::new()
         .nest_service("/media", ServeDir::new(state.public.join("media")))
+        .nest_service("/embed", ServeDir::new(&pages))
         .fallback_service(viewer)
         // Video is already compressed, and compressing it would break range requests (seeking).
         .layer(
             CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(NotForContentType::new("video/"))),
         );
+    let page = |name: &str| {
+        let path = pages.join(name);
+        get(move || embed_page(path.clone()))
+    };
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/embed-demo", page("demo.html"))
+        .route("/embed-hostile", page("hostile.html"))
         .with_state(state)
         .merge(files)
+}
+
+/// A demo host page, sent with the strict [`EMBED_CSP`].
+async fn embed_page(path: std::path::PathBuf) -> Response {
+    match tokio::fs::read_to_string(&path).await {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, EMBED_CSP),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, path = %path.display(), "embed page missing");
+            StatusCode::NOT_FOUND.into_response()
+        }
+    }
 }
 
 async fn upgrade(upgrade: WebSocketUpgrade, State(state): State<Arc<AppState>>) -> Response {

@@ -1,9 +1,11 @@
-//! The host page, in host-cart mode: cart intents leave the widget as DOM
-//! `CustomEvent`s named `lapak:<event>`, with the event's fields as `detail`.
+//! The host page: what the widget tells it leaves as DOM `CustomEvent`s named
+//! `lapak:<event>`, with the event's fields as `detail`, dispatched on the
+//! host element (or the window on Lapak's own page). They bubble and cross the
+//! shadow boundary.
 use crate::store::HostEvent;
 
-/// Dispatches `event` on the window for the host page to handle.
-pub fn emit(event: &HostEvent) {
+/// Dispatches `event` on `target` for the host page to handle.
+pub fn emit(target: &web_sys::EventTarget, event: &HostEvent) {
     let json = serde_json::to_string(event).expect("host events always serialize");
     let Ok(detail) = js_sys::JSON::parse(&json) else {
         return;
@@ -15,8 +17,9 @@ pub fn emit(event: &HostEvent) {
     let init = web_sys::CustomEventInit::new();
     init.set_detail(&detail);
     init.set_bubbles(true);
+    init.set_composed(true);
     let event = web_sys::CustomEvent::new_with_event_init_dict(&format!("lapak:{name}"), &init);
-    if let (Some(window), Ok(event)) = (web_sys::window(), event) {
-        let _ = window.dispatch_event(&event);
+    if let Ok(event) = event {
+        let _ = target.dispatch_event(&event);
     }
 }

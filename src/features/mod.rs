@@ -54,6 +54,7 @@ pub fn product_memo(state: Store<State>, id: ProductId) -> Memo<Option<Product>>
 /// variant goes straight into the cart; one with options opens the picker.
 pub fn tap_product(product: Option<Product>, actions: Actions, panel: RwSignal<Panel>) {
     let Some(product) = product else { return };
+    actions.product_clicked(product.id.clone());
     match product.variants.as_slice() {
         [only] => actions.add_to_cart(product.id.clone(), only.id.clone()),
         _ => panel.set(Panel::Picker(product.id)),

@@ -1,16 +1,13 @@
 //! Checkout in the store: a quote, then one order request, each answered by
-//! the server; and the host-cart path, where the host page's cart replaces ours.
+//! the server (or, in host-cart mode, a hand-over to the host page).
 //!
 //! The order request (card included) lives only in memory, only until it is
 //! answered, so that it can be sent again with the same id after a reconnect:
 //! the server places at most one order per id. It is never written to storage.
 
-use lapak_protocol::{
-    CheckoutRequest, ClientMsg, CommandId, Money, Order, ProductId, Quote, RejectCode, VariantId,
-};
-use serde::Serialize;
+use lapak_protocol::{CheckoutRequest, ClientMsg, CommandId, Order, Quote, RejectCode};
 
-use super::{CartMode, Effect, LineChange, Link, PendingOp, State};
+use super::{CartMode, Effect, HostEvent, Link, State};
 
 /// Where checkout stands.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,34 +24,6 @@ pub struct Checkout {
     pub refused: Option<RejectCode>,
     /// The number of the order this checkout placed: the confirmation shows it.
     pub placed: Option<String>,
-}
-
-/// What the widget tells the host page in host-cart mode.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "event", rename_all = "kebab-case")]
-pub enum HostEvent {
-    /// Add units of a variant to the page's cart.
-    AddToCart {
-        /// Product (the page's SKU).
-        product_id: ProductId,
-        /// Variant.
-        variant_id: VariantId,
-        /// Units to add.
-        quantity: u32,
-        /// Price per unit the shopper saw.
-        unit_price: Money,
-    },
-    /// Set a line of the page's cart (0 removes it).
-    UpdateCart {
-        /// Product.
-        product_id: ProductId,
-        /// Variant.
-        variant_id: VariantId,
-        /// New units.
-        quantity: u32,
-    },
-    /// The shopper wants to check out in the page's own checkout.
-    Checkout,
 }
 
 /// The shopper opened checkout: ask for a quote (or hand over to the host page).
@@ -179,28 +148,4 @@ pub fn resend(state: &State) -> Vec<Effect> {
         .clone()
         .map(|(id, order)| ClientMsg::Checkout { id, order });
     quote.into_iter().chain(order).map(Effect::Send).collect()
-}
-
-/// A cart change, for the host page's cart.
-pub fn host_change(state: &State, op: &PendingOp) -> HostEvent {
-    let (product_id, variant_id) = (op.product_id.clone(), op.variant_id.clone());
-    match op.change {
-        LineChange::Add(quantity) => HostEvent::AddToCart {
-            unit_price: state.product(&product_id).map_or_else(
-                || Money {
-                    minor: 0,
-                    currency: String::new(),
-                },
-                |p| state.unit_price(p),
-            ),
-            product_id,
-            variant_id,
-            quantity,
-        },
-        LineChange::Set(quantity) => HostEvent::UpdateCart {
-            product_id,
-            variant_id,
-            quantity,
-        },
-    }
 }

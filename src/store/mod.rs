@@ -7,11 +7,13 @@
 
 mod cart;
 mod checkout;
+mod host;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use cart::{CartView, LineView};
-pub use checkout::{Checkout, HostEvent};
+pub use checkout::Checkout;
+pub use host::HostEvent;
 
 use lapak_protocol::{
     Cart, ClientMsg, CommandId, Deal, Money, Order, Pin, Product, ProductId, RejectCode, Resume,
@@ -33,6 +35,9 @@ pub struct State {
     pub reconnected: bool,
     /// The session token to present in `Hello`; kept by the browser between visits.
     pub token: Option<String>,
+    /// Origin that the server's root-relative media URLs are relative to:
+    /// empty on Lapak's own page, the server's origin when embedded elsewhere.
+    pub asset_base: String,
     /// Show identity: title, host, stream; `None` until the first `Welcome`.
     #[patch(|this, new| *this = new)]
     pub show: Option<ShowInfo>,
@@ -243,6 +248,8 @@ pub enum Msg {
     CloseCheckout,
     /// The host page's cart, in host-cart mode.
     SyncHostCart(Cart),
+    /// The shopper tapped a product (the host page hears of it).
+    ProductClicked(ProductId),
 }
 
 /// Side effects the reducer asks for.
@@ -277,9 +284,14 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             })]
         }
         Msg::Closed { retry_in_ms } => {
+            let was_live = state.link == Link::Live;
             state.link = Link::Reconnecting { retry_in_ms };
             state.reconnected = true;
-            Vec::new()
+            let message = format!("connection lost, reconnecting in {retry_in_ms} ms");
+            was_live
+                .then_some(Effect::Host(HostEvent::Error { message }))
+                .into_iter()
+                .collect()
         }
         Msg::Server(event) => apply_server(state, event),
         Msg::ChangeCart(op) => queue(state, op),
@@ -298,6 +310,9 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::SyncHostCart(cart) => {
             state.cart = cart;
             Vec::new()
+        }
+        Msg::ProductClicked(product_id) => {
+            vec![Effect::Host(HostEvent::ProductClick { product_id })]
         }
     }
 }
@@ -425,7 +440,29 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
 /// A `Welcome` replaces everything the server owns; commands still pending
 /// are sent again with their original ids (the server applies each id once).
 fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
-    let show = welcome.show;
+    let first = state.show.is_none();
+    let mut show = welcome.show;
+    let base = state.asset_base.as_str();
+    let asset = |url: &mut String| {
+        if url.starts_with('/') && !url.starts_with("//") {
+            url.insert_str(0, base);
+        }
+    };
+    for url in [
+        &mut show.stream_url,
+        &mut show.poster_url,
+        &mut show.host.avatar_url,
+    ] {
+        asset(url);
+    }
+    for product in &mut show.products {
+        asset(&mut product.image_url);
+    }
+    let ready = first.then(|| {
+        Effect::Host(HostEvent::Ready {
+            show: show.id.clone(),
+        })
+    });
     state.show = Some(ShowInfo {
         title: show.title,
         host_name: show.host.name,
@@ -443,7 +480,9 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.orders = welcome.orders;
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
-    went_live(state, welcome.session.token)
+    let mut effects = went_live(state, welcome.session.token);
+    effects.extend(ready);
+    effects
 }
 
 /// The server answered `Hello`: commands flow again, and those still pending
@@ -481,7 +520,7 @@ fn queue(state: &mut State, op: PendingOp) -> Vec<Effect> {
         return Vec::new();
     }
     if state.cart_mode == CartMode::Host {
-        return vec![Effect::Host(checkout::host_change(state, &op))];
+        return vec![Effect::Host(host::cart_change(state, &op))];
     }
     let effects = match state.link {
         Link::Live => vec![Effect::Send(command(&op))],

@@ -133,7 +133,15 @@ fn welcome_snapshot_replaces_state_and_saves_a_new_token() {
             },
         )),
     );
-    assert_eq!(effects, vec![Effect::SaveToken("t0ken".into())]);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SaveToken("t0ken".into()),
+            Effect::Host(HostEvent::Ready {
+                show: "demo".into()
+            })
+        ]
+    );
     assert_eq!(state.link, Link::Live);
     assert_eq!(state.pins, vec![pin("tote")]);
     assert_eq!(state.featured, vec!["tote".to_string()]);
@@ -802,4 +810,54 @@ fn the_clock_offset_is_kept_for_countdowns() {
     let mut state = live();
     apply(&mut state, Msg::Clock { offset_ms: -1_500 });
     assert_eq!(state.clock_offset_ms, -1_500);
+}
+
+#[test]
+fn the_host_page_hears_ready_once_product_clicks_and_a_lost_connection() {
+    let mut state = State::default();
+    apply(&mut state, Msg::Opened);
+    let effects = apply(&mut state, Msg::Server(welcome(10, Cart::default())));
+    assert!(effects.contains(&Effect::Host(HostEvent::Ready {
+        show: "demo".into()
+    })));
+    let effects = apply(&mut state, Msg::ProductClicked("tote".into()));
+    assert_eq!(
+        effects,
+        vec![Effect::Host(HostEvent::ProductClick {
+            product_id: "tote".into()
+        })]
+    );
+    let effects = apply(&mut state, Msg::Closed { retry_in_ms: 400 });
+    assert!(
+        matches!(&effects[..], [Effect::Host(HostEvent::Error { message })] if message.contains("400 ms"))
+    );
+    assert!(
+        apply(&mut state, Msg::Closed { retry_in_ms: 800 }).is_empty(),
+        "said once per outage"
+    );
+    apply(&mut state, Msg::Opened);
+    let effects = apply(&mut state, Msg::Server(welcome(10, Cart::default())));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Host(HostEvent::Ready { .. }))),
+        "ready only the first time"
+    );
+}
+
+#[test]
+fn an_embedded_widget_resolves_media_against_the_server() {
+    let mut state = State {
+        asset_base: "https://live.example.com".into(),
+        ..State::default()
+    };
+    apply(&mut state, Msg::Opened);
+    apply(&mut state, Msg::Server(welcome(10, Cart::default())));
+    let show = state.show.as_ref().unwrap();
+    assert_eq!(show.stream_url, "https://live.example.com/media/stream.mp4");
+    assert_eq!(show.host_avatar, "https://live.example.com/media/host.svg");
+    assert_eq!(
+        state.products[0].image_url,
+        "https://live.example.com/media/products/tote.svg"
+    );
 }

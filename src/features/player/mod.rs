@@ -13,9 +13,10 @@ use crate::store::{State, StateStoreFields};
 pub fn Player(
     /// The whole state.
     state: Store<State>,
+    /// Whether the sound is off (the shopper's toggle, or the host page's `mute()`).
+    muted: RwSignal<bool>,
 ) -> impl IntoView {
     let text = i18n::text(state);
-    let muted = RwSignal::new(true);
     let show = state.show();
     let stream = move || show.read().as_ref().map(|s| s.stream_url.clone());
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());

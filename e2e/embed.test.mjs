@@ -1,0 +1,158 @@
+// The widget embedded in other people's pages, in Debian's Chromium against the
+// real server. /embed-demo: a shop with the widget in launcher and host-cart
+// mode — nothing but the loader downloads before the shopper taps the bubble,
+// a tag's "add" reaches the shop's own cart badge through lapak:add-to-cart,
+// and the shop's cart comes back into the widget through syncCart.
+// /embed-hostile: a deliberately hostile stylesheet and a strict CSP — the two
+// widgets there are laid out as designed, raise no CSP violation and do not
+// interfere with each other. Screenshots at phone and desktop sizes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, record } from './support.mjs';
+
+const ORIGIN = new URL(process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/').origin;
+const OUT = process.env.E2E_OUT ?? 'target/e2e';
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+let browser;
+const timings = { bubble_to_first_frame_ms: [], bubble_to_tags_ms: [], bytes_before_interaction: [] };
+before(async () => {
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+});
+after(async () => {
+  await browser?.close();
+  record('embed', timings);
+});
+
+async function open(context, path) {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await page.goto(ORIGIN + path);
+  return { page, requests };
+}
+
+/** Adds the first product on screen in `widget` to the cart (choosing its first option if it has some). */
+async function addFirstTag(page, widget) {
+  const tag = page.locator(`[data-testid="${widget}"] [data-testid^="tag-"]`).first();
+  await tag.waitFor({ timeout: 30000 });
+  await tag.click();
+  const options = page.locator(`[data-testid="${widget}"] .lapak-chip:not([disabled])`);
+  if (await options.count()) {
+    await options.first().click();
+    await page.locator(`[data-testid="${widget}"] [data-testid="add-to-cart"]`).click();
+  }
+}
+
+for (const [size, device] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+  test(`embed demo (${size}): loader only until the bubble; add to the shop's cart through events`, async () => {
+    const context = await browser.newContext({ ...device, locale: 'id-ID' });
+    const { page, requests } = await open(context, '/embed-demo');
+    await page.locator('[data-testid="widget"] .bubble').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.ok(!requests.some((p) => p.endsWith('.wasm') || p.endsWith('lapak.js')), `before a tap: ${requests}`);
+    timings.bytes_before_interaction.push(await page.evaluate(() => performance.getEntriesByType('resource')
+      .reduce((sum, r) => sum + r.transferSize, performance.getEntriesByType('navigation')[0].transferSize)));
+    await page.screenshot({ path: `${OUT}/embed-demo-${size}-1-page.png` });
+
+    const tapped = await page.evaluate(() => performance.now());
+    await page.locator('[data-testid="widget"] .bubble').click();
+    const firstFrame = await page.waitForFunction(() => {
+      const video = document.querySelector('lapak-live').shadowRoot.querySelector('video');
+      return video && video.readyState >= 2 && video.currentTime > 0 && performance.now();
+    }, null, { timeout: 30000 });
+    timings.bubble_to_first_frame_ms.push(Math.round((await firstFrame.jsonValue()) - tapped));
+    const tags = await page.waitForFunction(() =>
+      document.querySelector('lapak-live').shadowRoot.querySelector('[data-testid^="tag-"]') && performance.now(), null, { timeout: 30000 });
+    timings.bubble_to_tags_ms.push(Math.round((await tags.jsonValue()) - tapped));
+    assert.ok(requests.some((p) => p.endsWith('.wasm')), 'the player loads on the tap');
+
+    await addFirstTag(page, 'widget');
+    await page.getByTestId('shop-cart-count').filter({ hasText: '1' }).waitFor();
+    assert.match(await page.getByTestId('event-log').textContent(), /lapak:add-to-cart/);
+    // The shop's cart comes back into the widget.
+    await page.locator('[data-testid="widget"] [data-testid="cart-count"]').filter({ hasText: '1' }).waitFor();
+    await page.screenshot({ path: `${OUT}/embed-demo-${size}-2-overlay.png` });
+
+    await page.locator('[data-testid="widget"] .minimize').click();
+    await page.waitForTimeout(300);
+    const playing = await page.evaluate(() => {
+      const video = document.querySelector('lapak-live').shadowRoot.querySelector('video');
+      return !video.paused && video.getBoundingClientRect().width < 200;
+    });
+    assert.ok(playing, 'minimized: a small player that keeps playing');
+    await page.screenshot({ path: `${OUT}/embed-demo-${size}-3-mini.png` });
+
+    await page.locator('[data-testid="widget"] .expand').click();
+    await page.locator('[data-testid="widget"] [data-testid="cart-button"]').click();
+    await page.locator('[data-testid="widget"] [data-testid="checkout-button"]').click();
+    await page.getByTestId('shop-checkout').waitFor();
+    assert.match(await page.getByTestId('event-log').textContent(), /lapak:checkout/);
+    assert.equal(await page.locator('[data-testid="widget"] [data-testid="checkout"]').count(), 0,
+      "host-cart mode: Lapak's own checkout stays closed");
+    await context.close();
+  });
+}
+
+test('hostile page: strict CSP, hostile styles, two independent widgets laid out as designed', async () => {
+  for (const [size, device] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    const context = await browser.newContext(device);
+    const { page } = await open(context, '/embed-hostile');
+    for (const widget of ['widget-a', 'widget-b']) {
+      await page.locator(`[data-testid="${widget}"] [data-testid="connection-status"][data-state="live"]`).waitFor({ state: 'attached', timeout: 30000 });
+    }
+    const layout = (widget) => page.evaluate((id) => {
+      const host = document.querySelector(`[data-testid="${id}"]`);
+      const root = host.shadowRoot;
+      const box = (sel) => {
+        const r = root.querySelector(sel).getBoundingClientRect();
+        const h = host.parentElement.getBoundingClientRect();
+        return { x: Math.round(r.x - h.x), y: Math.round(r.y - h.y), w: Math.round(r.width), h: Math.round(r.height) };
+      };
+      const style = getComputedStyle(root.querySelector('.lapak'));
+      return {
+        slot: { w: Math.round(host.parentElement.getBoundingClientRect().width), h: Math.round(host.parentElement.getBoundingClientRect().height) },
+        screen: box('.lapak-screen'), header: box('.lapak-header'), cart: box('[data-testid="cart-button"]'), mute: box('[data-testid="mute-button"]'),
+        font: style.fontSize, spacing: style.letterSpacing, color: style.color,
+        filter: getComputedStyle(root.querySelector('video')).filter,
+        lang: root.querySelector('.lapak').getAttribute('lang'),
+      };
+    }, widget);
+    const a = await layout('widget-a');
+    const b = await layout('widget-b');
+    for (const w of [a, b]) {
+      assert.equal(w.font, '15px', 'the page\'s 40px root font does not reach in');
+      assert.equal(w.spacing, 'normal');
+      assert.equal(w.filter, 'none', 'the page\'s video blur does not reach in');
+      assert.deepEqual([w.screen.x, w.screen.y, w.screen.w, w.screen.h], [0, 0, w.slot.w, w.slot.h], 'the player fills its slot');
+      assert.ok(w.header.y === 0 && w.header.h > 40 && w.header.h < 90, JSON.stringify(w.header));
+      assert.ok(w.cart.w >= 44 && w.cart.w <= 80 && w.cart.x + w.cart.w <= w.slot.w, JSON.stringify(w.cart));
+      assert.ok(w.mute.w >= 40 && w.mute.w <= 80 && w.mute.y > w.header.y, JSON.stringify(w.mute));
+    }
+    // Alike, except where the words differ (the cart button's label is wider in Indonesian).
+    const alike = ({ lang, cart, ...rest }) => ({ ...rest, cart: { y: cart.y, h: cart.h } });
+    assert.deepEqual(alike(a), alike(b), 'both widgets are laid out alike');
+    assert.deepEqual([a.lang, b.lang], ['en', 'id'], 'each widget speaks its own locale');
+    await page.screenshot({ path: `${OUT}/embed-hostile-${size}.png`, fullPage: true });
+
+    if (size === 'phone') {
+      // Independent: A's cart, sound and events are A's alone.
+      await page.evaluate(() => {
+        window.heard = { a: 0, b: 0 };
+        for (const id of ['a', 'b']) document.querySelector(`[data-testid="widget-${id}"]`).addEventListener('lapak:product-click', () => window.heard[id]++);
+      });
+      await addFirstTag(page, 'widget-a');
+      await page.locator('[data-testid="widget-a"] [data-testid="cart-count"]').filter({ hasText: '1' }).waitFor();
+      assert.equal(await page.locator('[data-testid="widget-b"] [data-testid="cart-count"]').textContent(), '0');
+      assert.deepEqual(await page.evaluate(() => window.heard), { a: 1, b: 0 });
+      await page.locator('[data-testid="widget-a"] [data-testid="mute-button"]').click();
+      const muted = await page.evaluate(() => ['a', 'b'].map((id) =>
+        document.querySelector(`[data-testid="widget-${id}"]`).shadowRoot.querySelector('video').muted));
+      assert.deepEqual(muted, [false, true]);
+    }
+    assert.deepEqual(await page.evaluate(() => window.cspViolations), [], 'no CSP violation');
+    await context.close();
+  }
+});

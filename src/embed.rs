@@ -1,0 +1,146 @@
+//! Embedding on a brand's page: the loader (`embed/embed.js`) defines the
+//! `<lapak-live>` element and, when a widget is wanted, loads the viewer and
+//! calls `embed()` (exported by the binary) for each element, with a root
+//! inside the element's shadow root. Each widget has its own store, session,
+//! socket and storage key; `lapak:*` events are dispatched on the element.
+use std::any::Any;
+
+use lapak_protocol::{Cart, CartLine, Money, ProductId, VariantId};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::actions::Actions;
+use crate::app::{connect, Boot, Widget};
+use crate::browser;
+use crate::store::{CartMode, Lang, Locale, Msg, State};
+
+/// Whether the page asked to embed rather than to run Lapak's own page (the loader sets `LAPAK_EMBED`).
+pub fn requested() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"LAPAK_EMBED".into()).is_ok_and(|v| v.is_truthy())
+}
+
+/// The element's attributes, as the loader passes them.
+#[derive(Debug, Deserialize)]
+pub struct Options {
+    /// The server's WebSocket URL (`wss://…/ws`).
+    pub server: String,
+    /// Show id (also part of the storage key).
+    pub show: String,
+    /// BCP 47 locale; the browser's when absent.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// `host` for host-cart mode.
+    #[serde(default)]
+    pub cart: Option<String>,
+    /// Whether the widget may keep its session token in `localStorage` (a consent tool may say no).
+    #[serde(default = "yes")]
+    pub storage: bool,
+    /// The element's `id`: widgets with different ids keep separate sessions;
+    /// widgets of one show without an id share the shopper's session, like tabs.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A line of the host page's cart, as `syncCart` takes it.
+#[derive(Debug, Deserialize)]
+struct HostLine {
+    product_id: ProductId,
+    variant_id: VariantId,
+    quantity: u32,
+    /// The page's price; the show's catalogue price when absent.
+    #[serde(default)]
+    unit_price: Option<Money>,
+}
+
+/// A mounted widget; dropping it unmounts the widget and closes its socket.
+pub struct Embedded {
+    _mounted: Box<dyn Any>,
+    actions: Actions,
+    state: reactive_stores::Store<State>,
+    muted: RwSignal<bool>,
+}
+
+/// Mounts a widget into `root`; its events go to `host`.
+pub fn mount(host: web_sys::HtmlElement, root: web_sys::HtmlElement, options: Options) -> Embedded {
+    let locale = options
+        .locale
+        .map_or_else(browser::locale::detect, |tag| Locale {
+            lang: Lang::for_tag(&tag),
+            tag,
+        });
+    // Media URLs from the server are root-relative: relative to the server, not to the host page.
+    let asset_base = options
+        .server
+        .replacen("wss://", "https://", 1)
+        .replacen("ws://", "http://", 1)
+        .split('/')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("/");
+    let boot = Boot {
+        asset_base,
+        socket_url: options.server,
+        locale,
+        cart_mode: if options.cart.as_deref() == Some("host") {
+            CartMode::Host
+        } else {
+            CartMode::Lapak
+        },
+        token_key: options.storage.then(|| match options.id.as_deref() {
+            Some(id) if !id.is_empty() => format!("lapak.session.{}#{id}", options.show),
+            _ => format!("lapak.session.{}", options.show),
+        }),
+        events: host.into(),
+        muted: RwSignal::new(true),
+    };
+    let muted = boot.muted;
+    let slot = StoredValue::new_local(None::<(Actions, reactive_stores::Store<State>)>);
+    let mounted = leptos::mount::mount_to(root, move || {
+        let state = connect(&boot);
+        slot.set_value(Some((expect_context::<Actions>(), state)));
+        view! { <Widget state muted/> }
+    });
+    let (actions, state) = slot.get_value().expect("mounting runs the view at once");
+    Embedded {
+        _mounted: Box::new(mounted),
+        actions,
+        state,
+        muted,
+    }
+}
+
+impl Embedded {
+    /// Turns the sound off or on.
+    pub fn mute(&self, muted: bool) {
+        self.muted.set(muted);
+    }
+
+    /// Shows the host page's cart (host-cart mode). `lines` is JSON:
+    /// `[{"product_id", "variant_id", "quantity", "unit_price"?: {"minor", "currency"}}]`.
+    pub fn sync_cart(&self, lines: &str) -> Result<(), serde_json::Error> {
+        let lines: Vec<HostLine> = serde_json::from_str(lines)?;
+        let state = self.state.read_untracked();
+        let lines = lines
+            .into_iter()
+            .filter(|l| l.quantity > 0)
+            .filter_map(|l| {
+                let unit_price = l
+                    .unit_price
+                    .or_else(|| state.product(&l.product_id).map(|p| state.unit_price(p)))?;
+                Some(CartLine {
+                    product_id: l.product_id,
+                    variant_id: l.variant_id,
+                    quantity: l.quantity,
+                    unit_price,
+                })
+            })
+            .collect();
+        drop(state);
+        self.actions.dispatch(Msg::SyncHostCart(Cart { lines }));
+        Ok(())
+    }
+}
