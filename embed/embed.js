@@ -5,7 +5,7 @@
 // locale, cart ("lapak" | "host"), mode ("inline" | "launcher"), storage ("off").
 // Events on the element: lapak:ready, lapak:product-click, lapak:add-to-cart,
 // lapak:update-cart, lapak:checkout, lapak:close, lapak:error. Methods: open(),
-// close(), minimize(), mute(on), syncCart(lines). See docs/embedding.md.
+// close(), minimize(), mute(on), setLocale(tag), syncCart(lines). See docs/embedding.md.
 const base = new URL('./', import.meta.url);
 const asset = (name) => new URL(name, base).href;
 
@@ -148,6 +148,11 @@ class LapakLive extends HTMLElement {
   /** Sound off (true) or on (false). */
   mute(on = true) {
     this.#widget?.mute(Boolean(on));
+  }
+
+  /** Another language, e.g. 'en-US' (the widget remounts; its session and cart are kept). */
+  setLocale(tag) {
+    this.setAttribute('locale', tag);
   }
 
   /** Host-cart mode: the page's cart, [{product_id, variant_id, quantity, unit_price?}]. */
