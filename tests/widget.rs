@@ -707,3 +707,27 @@ async fn a_pending_payment_is_confirmed_in_place_when_it_settles() {
     assert_eq!(widget.text("order-status"), "Paid");
     assert_eq!(widget.text("cart-count"), "0");
 }
+
+#[wasm_bindgen_test]
+async fn leaving_checkout_by_escape_ends_it() {
+    let widget = in_checkout("en-US", quote(None, 12_900_000)).await;
+    let escape = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Escape");
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    widget.get("checkout").dispatch_event(&escape).unwrap();
+    leptos::task::tick().await;
+    assert!(widget.find("checkout").is_none(), "the sheet closed");
+    widget.sent.borrow_mut().clear();
+    widget.actions.dispatch(Msg::Server(ServerMsg::CartChanged {
+        cart: Cart::default(),
+    }));
+    assert!(
+        widget.sent.borrow().is_empty(),
+        "a closed checkout is not re-priced: {:?}",
+        widget.sent.borrow()
+    );
+}

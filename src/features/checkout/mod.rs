@@ -51,10 +51,9 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let actions = expect_context::<Actions>();
     let close_button = NodeRef::new();
     use_focus_on_open(close_button);
-    let close = move |_| {
-        actions.close_checkout();
-        panel.set(Panel::Closed);
-    };
+    // However the sheet goes (close button, Escape, another sheet), checkout ends with it.
+    on_cleanup(move || actions.close_checkout());
+    let close = move |_| panel.set(Panel::Closed);
     let placed = Memo::new(move |_| state.checkout().read().placed.clone());
     view! {
         <div class="lapak-sheet lapak-sheet-tall lapak-checkout" role="dialog" aria-modal="true"
