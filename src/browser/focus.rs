@@ -1,5 +1,6 @@
 //! Focus for sheets: when one opens, focus moves to it (so keyboard and
-//! screen-reader users land in it); when it closes, focus returns to where it was.
+//! screen-reader users land in it); when it closes, focus returns to where it
+//! was. And in forms: to the first field to fix.
 use leptos::html::Button;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -19,6 +20,20 @@ pub fn use_focus_on_open(target: NodeRef<Button>) {
     on_cleanup(move || {
         if let Some(element) = previous.take() {
             let _ = element.focus();
+        }
+    });
+}
+
+/// After the form shows its problems, focuses the first field marked invalid,
+/// so keyboard and screen-reader users land on what to fix.
+pub fn first_invalid(form: NodeRef<leptos::html::Form>) {
+    request_animation_frame(move || {
+        let field = form
+            .get_untracked()
+            .and_then(|f| f.query_selector("[aria-invalid='true']").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
         }
     });
 }

@@ -10,7 +10,7 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::clock::year_month;
-use crate::browser::focus::use_focus_on_open;
+use crate::browser::focus::{first_invalid, use_focus_on_open};
 use crate::browser::intl::format_money;
 use crate::features::icons::{CheckIcon, CloseIcon, LockIcon};
 use crate::features::orders::OrderCard;
@@ -114,10 +114,15 @@ fn OrderForm(state: Store<State>) -> impl IntoView {
         }
     });
     let buyable = move || quote.read().as_ref().is_some_and(Quote::buyable);
+    let form_ref = NodeRef::new();
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.submitted.set(true);
-        if !problems.read().is_empty() || !buyable() || paying.get_untracked() {
+        if !problems.read().is_empty() {
+            first_invalid(form_ref);
+            return;
+        }
+        if !buyable() || paying.get_untracked() {
             return;
         }
         if let Some(request) = request() {
@@ -137,7 +142,7 @@ fn OrderForm(state: Store<State>) -> impl IntoView {
     };
     let field = move |field: Field| view! { <TextField form field text problems/> };
     view! {
-        <form class="lapak-form" novalidate on:submit=pay>
+        <form class="lapak-form" novalidate node_ref=form_ref on:submit=pay>
             <Show when=move || quote.read().is_none()>
                 <p class="lapak-empty" role="status">{text.quoting}</p>
             </Show>
