@@ -120,7 +120,8 @@ async fn session(
             _ = ticks.next() => {
                 let now = js_sys::Date::now();
                 if now - last_heard > DEAD_AFTER_MS {
-                    log::info!("no word from the server for {DEAD_AFTER_MS} ms, reconnecting");
+                    // Integer formatting: formatting a float would add kilobytes to the download.
+                    log::info!("no word from the server for {} ms, reconnecting", DEAD_AFTER_MS as u32);
                     return Continue(());
                 }
                 if now - last_ping < PING_EVERY_MS {
