@@ -101,6 +101,8 @@ test('hostile page: strict CSP, hostile styles, two independent widgets laid out
     const context = await browser.newContext(device);
     const { page } = await open(context, '/embed-hostile');
     for (const widget of ['widget-a', 'widget-b']) {
+      // An inline widget loads when it comes near the viewport: bring each one there.
+      await page.locator(`[data-testid="${widget}"]`).scrollIntoViewIfNeeded();
       await page.locator(`[data-testid="${widget}"] [data-testid="connection-status"][data-state="live"]`).waitFor({ state: 'attached', timeout: 30000 });
     }
     const layout = (widget) => page.evaluate((id) => {

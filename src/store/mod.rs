@@ -339,7 +339,7 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             orders,
             ..
         } => {
-            state.cart = cart;
+            keep_server_cart(state, cart);
             state.orders = orders;
             went_live(state, session.token)
         }
@@ -476,13 +476,21 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.featured = show.featured;
     state.deals = show.deals;
     state.viewers = show.viewers;
-    state.cart = welcome.cart;
+    keep_server_cart(state, welcome.cart);
     state.orders = welcome.orders;
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
     let mut effects = went_live(state, welcome.session.token);
     effects.extend(ready);
     effects
+}
+
+/// Takes the server's cart, unless the host page's cart is the one shown
+/// (host-cart mode: what `SyncHostCart` set stays, even if it came before `Welcome`).
+fn keep_server_cart(state: &mut State, cart: Cart) {
+    if state.cart_mode == CartMode::Lapak {
+        state.cart = cart;
+    }
 }
 
 /// The server answered `Hello`: commands flow again, and those still pending

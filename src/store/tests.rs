@@ -861,3 +861,20 @@ fn an_embedded_widget_resolves_media_against_the_server() {
         "https://live.example.com/media/products/tote.svg"
     );
 }
+
+#[test]
+fn the_host_pages_cart_survives_the_welcome_in_host_cart_mode() {
+    let mut state = State {
+        cart_mode: CartMode::Host,
+        ..State::default()
+    };
+    let synced = Cart {
+        lines: vec![line("tote", "default", 2)],
+    };
+    // The page may sync its cart before the widget has joined the show.
+    apply(&mut state, Msg::SyncHostCart(synced.clone()));
+    apply(&mut state, Msg::Opened);
+    apply(&mut state, Msg::Server(welcome(10, Cart::default())));
+    assert_eq!(state.cart, synced);
+    assert_eq!(state.cart_view().count(), 2);
+}
