@@ -125,6 +125,28 @@ if checkout_runs:
     for run in checkout_runs:
         print(f"| {run['shoppers']} | {run['orders']} | {run['orders_per_s']:.0f} | {run['p50_ms']:.1f} ms | {run['p99_ms']:.1f} ms |")
 
+gift_runs = []
+try:
+    with open("target/e2e/gifts.jsonl") as f:
+        gift_runs = [json.loads(line) for line in f if line.strip()]
+except OSError:
+    pass
+if gift_runs:
+    print("\n## Gifts under load\n")
+    print("`cargo run -q --release -p lapak-server --example gift_load`: the real server in-process on a temporary SQLite file "
+          f"(`server/tests/fixtures/bench-show.toml`), {gift_runs[0]['viewers']:,} viewers on their own WebSockets, of whom "
+          f"{gift_runs[0]['senders']} top up once and then send roses as fast as their acks come back, for "
+          f"{gift_runs[0]['seconds']:.0f} s. Round trip is from sending `SendGift` to receiving its `Ack`: one transaction synced "
+          "to disk (`synchronous = FULL`) debiting the wallet and writing the ledger. Taps are gathered into streaks and "
+          "published at the timeline's 200 ms tick, so one watching viewer receives about one `Gifted` per sender per tick, "
+          "not one frame per gift; every frame goes to all viewers.\n")
+    print("| viewers | senders | gifts | gifts/s | round trip p50 | p99 | `Gifted` frames/s to a viewer | all frames/s to a viewer "
+          "| fresh snapshots (viewer fell behind) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for run in gift_runs:
+        print(f"| {run['viewers']:,} | {run['senders']} | {run['gifts']} | {run['gifts_per_s']:.0f} | {run['p50_ms']:.1f} ms | "
+              f"{run['p99_ms']:.1f} ms | {run['watcher_gifted_per_s']:.0f} | {run['watcher_frames_per_s']:.0f} | "
+              f"{run['watcher_snapshots']} |")
+
 embed = metrics.get("embed")
 if embed:
     print("\n## Embedding\n")

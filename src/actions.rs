@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use futures::channel::mpsc::UnboundedSender;
-use lapak_protocol::{CheckoutRequest, ProductId, VariantId};
+use lapak_protocol::{Card, CheckoutRequest, ProductId, VariantId};
 use leptos::prelude::*;
 use reactive_stores::{Patch, Store};
 
@@ -102,6 +102,33 @@ impl Actions {
     /// Leaves checkout.
     pub fn close_checkout(&self) {
         self.dispatch(Msg::CloseCheckout);
+    }
+
+    /// Sends the host one of a gift (a tap; taps in a row make a combo).
+    pub fn send_gift(&self, gift_id: String) {
+        let id = browser::ids::command_id();
+        let now_ms = js_sys::Date::now() as i64;
+        self.dispatch(Msg::SendGift {
+            id,
+            gift_id,
+            now_ms,
+        });
+    }
+
+    /// Buys a coin pack at the price shown.
+    pub fn top_up(&self, pack_id: String, card: Card) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::TopUp { id, pack_id, card });
+    }
+
+    /// Clears the gift refusal and the top-up outcome.
+    pub fn dismiss_gift_notice(&self) {
+        self.dispatch(Msg::DismissGiftNotice);
+    }
+
+    /// Lets timed things on screen (gift lane, combo) leave once their time is up.
+    pub fn tick(&self, now_ms: i64) {
+        self.dispatch(Msg::Tick { now_ms });
     }
 
     /// Reconnects now instead of waiting for the next attempt.

@@ -9,6 +9,9 @@ use crate::browser;
 use crate::features::cart::{cart_memo, CartButton, CartDrawer};
 use crate::features::checkout::CheckoutSheet;
 use crate::features::deal::ServerClock;
+use crate::features::gifts::{
+    keep_time, GiftButton, GiftLane, GiftSheet, Spotlight, TopUpSheet, WalletChip,
+};
 use crate::features::orders::{OrdersButton, OrdersSheet};
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
@@ -96,7 +99,9 @@ pub fn Widget(
     let muted = muted.unwrap_or_else(|| RwSignal::new(true));
     let panel = RwSignal::new(Panel::Closed);
     let cart = cart_memo(state);
-    provide_context(ServerClock::new(state));
+    let device = browser::clock::ticking();
+    provide_context(ServerClock::new(state, device));
+    keep_time(state, device);
     let lang = match state.locale().read_untracked().lang {
         Lang::En => "en",
         Lang::Id => "id",
@@ -113,18 +118,24 @@ pub fn Widget(
                     <Player state muted/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
                     <ShowHeader state/>
+                    <WalletChip state panel/>
+                    <GiftLane state/>
                     <TagLayer state panel/>
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
                         <ShelfButton state panel/>
                         <CartButton state cart panel/>
                         <OrdersButton state panel/>
+                        <GiftButton state panel/>
                     </div>
+                    <Spotlight state/>
                     <NoticeToast state/>
                     <Picker state panel/>
                     <CartDrawer state cart panel/>
                     <CheckoutSheet state panel/>
                     <OrdersSheet state panel/>
+                    <GiftSheet state panel/>
+                    <TopUpSheet state panel/>
                 </div>
             </section>
             <Shelf state panel/>

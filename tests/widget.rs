@@ -3,171 +3,19 @@
 //! the widget would send are recorded instead.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
+mod support;
 
-use lapak::actions::Actions;
-use lapak::app::Widget;
-use lapak::store::{Effect, Lang, Locale, Msg, State};
+use lapak::store::Msg;
 use lapak_protocol::{
-    Cart, CartLine, ClientMsg, Deal, Host, LineNote, Money, Pin, Product, Quote, QuoteLine,
-    RejectCode, ServerMsg, Session, ShippingOption, Show, Variant, Welcome,
+    Cart, CartLine, ClientMsg, Deal, LineNote, Quote, QuoteLine, RejectCode, ServerMsg,
+    ShippingOption,
 };
 use leptos::prelude::*;
-use reactive_stores::Store;
+use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn idr(minor: i64) -> Money {
-    Money {
-        minor,
-        currency: "IDR".into(),
-    }
-}
-
-fn product(id: &str, name: &str, minor: i64, variants: &[(&str, u32)]) -> Product {
-    Product {
-        id: id.into(),
-        name: name.into(),
-        image_url: format!("/media/products/{id}.svg"),
-        price: idr(minor),
-        max_per_order: 5,
-        variants: variants
-            .iter()
-            .map(|(v, stock)| Variant {
-                id: (*v).into(),
-                label: v.to_uppercase(),
-                stock: *stock,
-            })
-            .collect(),
-    }
-}
-
-fn welcome(products: Vec<Product>, pins: &[&str]) -> Msg {
-    welcome_with(products, pins, Vec::new(), Cart::default())
-}
-
-fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, cart: Cart) -> Msg {
-    Msg::Server(ServerMsg::Welcome(Box::new(Welcome {
-        protocol: 1,
-        epoch: 1,
-        seq: 1,
-        server_time_ms: 0,
-        session: Session { token: "t".into() },
-        show: Show {
-            id: "demo".into(),
-            title: "Friday Batik Drop".into(),
-            stream_url: String::new(),
-            poster_url: String::new(),
-            currency: "IDR".into(),
-            host: Host {
-                name: "Ayu".into(),
-                avatar_url: String::new(),
-            },
-            featured: pins.iter().map(|p| (*p).to_string()).collect(),
-            pins: pins
-                .iter()
-                .map(|p| Pin {
-                    product_id: (*p).into(),
-                    x: 0.5,
-                    y: 0.5,
-                    stream_ms: 0,
-                })
-                .collect(),
-            products,
-            deals,
-            viewers: 1204,
-        },
-        cart,
-        orders: Vec::new(),
-    })))
-}
-
-fn catalogue() -> Vec<Product> {
-    vec![
-        product("tote", "Woven Pandan Tote", 12_900_000, &[("default", 25)]),
-        product(
-            "shirt",
-            "Batik Parang Shirt",
-            18_900_000,
-            &[("s", 8), ("m", 0)],
-        ),
-    ]
-}
-
-/// A mounted widget, what it asked to send, and whether it asked to reconnect.
-struct Mounted {
-    actions: Actions,
-    sent: Rc<RefCell<Vec<ClientMsg>>>,
-    reconnects: Rc<RefCell<u32>>,
-    root: web_sys::HtmlElement,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
-fn mount(tag: &str, setup: Vec<Msg>) -> Mounted {
-    let state = Store::new(State {
-        locale: Locale {
-            lang: Lang::for_tag(tag),
-            tag: tag.into(),
-        },
-        ..State::default()
-    });
-    let sent = Rc::new(RefCell::new(Vec::new()));
-    let reconnects = Rc::new(RefCell::new(0));
-    let (recorder, reconnect_counter) = (sent.clone(), reconnects.clone());
-    let actions = Actions::new(state, move |effect| match effect {
-        Effect::Send(msg) => recorder.borrow_mut().push(msg),
-        Effect::Reconnect => *reconnect_counter.borrow_mut() += 1,
-        Effect::SaveToken(_) | Effect::Host(_) => {}
-    });
-    actions.dispatch(Msg::Opened);
-    for msg in setup {
-        actions.dispatch(msg);
-    }
-    sent.borrow_mut().clear();
-    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(actions);
-        view! { <Widget state/> }
-    });
-    handle.forget();
-    Mounted {
-        actions,
-        sent,
-        reconnects,
-        root,
-    }
-}
-
-impl Mounted {
-    fn find(&self, testid: &str) -> Option<web_sys::HtmlElement> {
-        self.root
-            .query_selector(&format!("[data-testid=\"{testid}\"]"))
-            .unwrap()
-            .map(|e| e.unchecked_into())
-    }
-
-    fn get(&self, testid: &str) -> web_sys::HtmlElement {
-        self.find(testid)
-            .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
-    }
-
-    fn text(&self, testid: &str) -> String {
-        // Intl separates currency and amount with a no-break space.
-        self.get(testid)
-            .text_content()
-            .unwrap_or_default()
-            .replace('\u{a0}', " ")
-    }
-}
 
 #[wasm_bindgen_test]
 async fn pinned_product_shows_a_tag_with_its_formatted_price_and_one_tap_adds_it() {
@@ -522,17 +370,6 @@ fn blank_request() -> Box<lapak_protocol::CheckoutRequest> {
     })
 }
 
-fn type_into(widget: &Mounted, testid: &str, value: &str) {
-    let input: web_sys::HtmlInputElement = widget.get(testid).unchecked_into();
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-    input
-        .dispatch_event(&web_sys::Event::new("blur").unwrap())
-        .unwrap();
-}
-
 fn errors(widget: &Mounted) -> Vec<String> {
     let found = widget
         .root
@@ -684,6 +521,7 @@ async fn a_pending_payment_is_confirmed_in_place_when_it_settles() {
         id: "k1".into(),
         cart: Some(Cart::default()),
         order: Some(Box::new(order(lapak_protocol::OrderStatus::PaymentPending))),
+        wallet: None,
     }));
     leptos::task::tick().await;
     let shown = widget.text("confirmation");

@@ -269,23 +269,37 @@ impl CheckoutRequest {
     /// Every problem with the shopper's details, in form order; empty when all is well.
     /// `year` and `month` are today's, for the card's expiry.
     pub fn problems(&self, year: u32, month: u32) -> Vec<(Field, Problem)> {
-        let (c, a, card) = (&self.contact, &self.address, &self.card);
-        let checks = [
+        let (c, a) = (&self.contact, &self.address);
+        let details = [
             (Field::Name, text(&c.name, |_| true)),
             (Field::Email, text(&c.email, valid_email)),
             (Field::Phone, text(&c.phone, valid_phone)),
             (Field::Street, text(&a.street, |s| s.chars().count() >= 5)),
             (Field::City, text(&a.city, |_| true)),
             (Field::PostalCode, text(&a.postal_code, valid_postal_code)),
-            (Field::CardNumber, text(&card.number, valid_card_number)),
-            (Field::Expiry, expiry(&card.expiry, year, month)),
-            (Field::Cvc, text(&card.cvc, valid_cvc)),
         ];
-        checks
-            .into_iter()
-            .filter_map(|(field, problem)| Some((field, problem?)))
-            .collect()
+        let mut problems = found(details);
+        problems.extend(self.card.problems(year, month));
+        problems
     }
+}
+
+impl Card {
+    /// Every problem with the card, in form order; `year` and `month` are today's.
+    pub fn problems(&self, year: u32, month: u32) -> Vec<(Field, Problem)> {
+        found([
+            (Field::CardNumber, text(&self.number, valid_card_number)),
+            (Field::Expiry, expiry(&self.expiry, year, month)),
+            (Field::Cvc, text(&self.cvc, valid_cvc)),
+        ])
+    }
+}
+
+fn found<const N: usize>(checks: [(Field, Option<Problem>); N]) -> Vec<(Field, Problem)> {
+    checks
+        .into_iter()
+        .filter_map(|(field, problem)| Some((field, problem?)))
+        .collect()
 }
 
 fn text(value: &str, valid: fn(&str) -> bool) -> Option<Problem> {

@@ -12,10 +12,15 @@
 use serde::{Deserialize, Serialize};
 
 mod checkout;
+mod gifts;
 
 pub use checkout::{
     Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
     PricedLine, Problem, Quote, QuoteLine, ShippingOption, Totals, MAX_FIELD_CHARS,
+};
+pub use gifts::{
+    CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
+    LEADERBOARD_SIZE, MAX_GIFT_COUNT,
 };
 
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
@@ -122,6 +127,29 @@ pub enum ClientMsg {
         /// What the shopper confirmed, and their details.
         order: Box<CheckoutRequest>,
     },
+    /// Buy a coin pack by card; answered by `Ack` with the wallet.
+    TopUp {
+        /// Idempotency key: a retry never charges twice.
+        id: CommandId,
+        /// The pack.
+        pack_id: String,
+        /// The price the shopper was shown (a different price is refused).
+        price: Money,
+        /// How to pay. Sent to the payment provider and never stored.
+        card: Card,
+    },
+    /// Send the host `count` of a gift; answered by `Ack` with the wallet.
+    /// Each tap of a combo is its own command; the server builds the streak.
+    SendGift {
+        /// Idempotency key: a retry never debits twice.
+        id: CommandId,
+        /// The gift.
+        gift_id: String,
+        /// How many, 1..=[`MAX_GIFT_COUNT`].
+        count: u32,
+        /// The price of one the viewer was shown, in coins (a different price is refused).
+        coins: u32,
+    },
 }
 
 impl ClientMsg {
@@ -132,7 +160,9 @@ impl ClientMsg {
             ClientMsg::AddToCart { id, .. }
             | ClientMsg::SetQuantity { id, .. }
             | ClientMsg::Quote { id }
-            | ClientMsg::Checkout { id, .. } => Some(id),
+            | ClientMsg::Checkout { id, .. }
+            | ClientMsg::TopUp { id, .. }
+            | ClientMsg::SendGift { id, .. } => Some(id),
         }
     }
 }
@@ -164,6 +194,8 @@ pub enum ServerMsg {
         cart: Cart,
         /// The viewer's orders now, newest first.
         orders: Vec<Order>,
+        /// The viewer's coins now.
+        wallet: Wallet,
     },
     /// Answer to `Ping`.
     Pong {
@@ -180,6 +212,9 @@ pub enum ServerMsg {
         /// The order a `Checkout` placed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         order: Option<Box<Order>>,
+        /// The wallet after a `TopUp` or `SendGift`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wallet: Option<Wallet>,
     },
     /// Answer to `Quote`: the cart re-priced now.
     Quoted {
@@ -206,6 +241,26 @@ pub enum ServerMsg {
     OrderUpdated {
         /// The order as it now is.
         order: Box<Order>,
+    },
+    /// The session's coins changed on another connection, or a pending top-up settled.
+    WalletChanged {
+        /// The wallet as it now is.
+        wallet: Wallet,
+    },
+    /// A gift streak began or grew. Taps are gathered: one event per streak per
+    /// moment, carrying the streak's count so far, never one per tap.
+    Gifted {
+        /// Show event sequence number.
+        seq: u64,
+        /// The streak.
+        streak: GiftStreak,
+    },
+    /// The show's top gifters changed.
+    Leaderboard {
+        /// Show event sequence number.
+        seq: u64,
+        /// Up to [`LEADERBOARD_SIZE`] gifters, most coins first.
+        top: Vec<Gifter>,
     },
     /// The host pinned a product: show its tag.
     Pinned {
@@ -277,6 +332,8 @@ impl ServerMsg {
             | ServerMsg::DealStarted { seq, .. }
             | ServerMsg::DealChanged { seq, .. }
             | ServerMsg::DealEnded { seq, .. }
+            | ServerMsg::Gifted { seq, .. }
+            | ServerMsg::Leaderboard { seq, .. }
             | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
             _ => None,
         }
@@ -296,6 +353,10 @@ pub struct Welcome {
     pub server_time_ms: i64,
     /// The viewer's session.
     pub session: Session,
+    /// How other viewers see this one.
+    pub you: Viewer,
+    /// The viewer's coins.
+    pub wallet: Wallet,
     /// The show as it is now.
     pub show: Show,
     /// The viewer's cart.
@@ -336,6 +397,12 @@ pub struct Show {
     pub deals: Vec<Deal>,
     /// People watching now.
     pub viewers: u32,
+    /// Gifts viewers can send, cheapest first.
+    pub gifts: Vec<Gift>,
+    /// Coin packs for sale, smallest first.
+    pub coin_packs: Vec<CoinPack>,
+    /// Top gifters so far, most coins first.
+    pub leaderboard: Vec<Gifter>,
 }
 
 /// The seller on camera.
@@ -468,6 +535,14 @@ pub enum RejectCode {
     InvalidDetails,
     /// The card was declined; nothing was charged and no order was placed.
     PaymentDeclined,
+    /// The payment provider has not answered yet; the coins arrive (`WalletChanged`) once it does.
+    PaymentPending,
+    /// No such gift in this show.
+    UnknownGift,
+    /// No such coin pack.
+    UnknownPack,
+    /// Not enough coins for the gift; nothing was debited.
+    InsufficientCoins,
     /// The server failed; the command may be retried with the same id.
     Internal,
     /// A code this viewer does not know yet.
@@ -493,6 +568,10 @@ impl RejectCode {
             RejectCode::UnknownShipping => "unknown_shipping",
             RejectCode::InvalidDetails => "invalid_details",
             RejectCode::PaymentDeclined => "payment_declined",
+            RejectCode::PaymentPending => "payment_pending",
+            RejectCode::UnknownGift => "unknown_gift",
+            RejectCode::UnknownPack => "unknown_pack",
+            RejectCode::InsufficientCoins => "insufficient_coins",
             RejectCode::Internal => "internal",
             RejectCode::Unknown => "unknown",
         }

@@ -30,6 +30,8 @@ fn sample_welcome() -> Welcome {
         session: Session {
             token: "0123456789abcdef0123456789abcdef".into(),
         },
+        you: sample_viewer(),
+        wallet: Wallet { coins: 120 },
         show: Show {
             id: "demo".into(),
             title: "Batik Friday".into(),
@@ -61,9 +63,49 @@ fn sample_welcome() -> Welcome {
             }],
             deals: vec![sample_deal()],
             viewers: 3,
+            gifts: vec![sample_gift()],
+            coin_packs: vec![sample_pack()],
+            leaderboard: vec![Gifter {
+                viewer: sample_viewer(),
+                coins: 500,
+            }],
         },
         cart: sample_cart(),
         orders: vec![sample_order()],
+    }
+}
+
+fn sample_viewer() -> Viewer {
+    Viewer {
+        id: 17,
+        name: "user042917".into(),
+    }
+}
+
+fn sample_gift() -> Gift {
+    Gift {
+        id: "rose".into(),
+        name: "Rose".into(),
+        image_url: "/media/gifts/rose.svg".into(),
+        coins: 1,
+        tier: GiftTier::Small,
+    }
+}
+
+fn sample_pack() -> CoinPack {
+    CoinPack {
+        id: "coins-100".into(),
+        coins: 100,
+        price: idr(1_600_000),
+    }
+}
+
+fn sample_streak() -> GiftStreak {
+    GiftStreak {
+        id: 31,
+        from: sample_viewer(),
+        gift_id: "rose".into(),
+        count: 12,
     }
 }
 
@@ -159,11 +201,33 @@ fn every_server_msg() -> Vec<ServerMsg> {
             id: "a".into(),
             cart: Some(sample_cart()),
             order: None,
+            wallet: None,
         },
         ServerMsg::Ack {
             id: "b".into(),
             cart: None,
             order: Some(Box::new(sample_order())),
+            wallet: None,
+        },
+        ServerMsg::Ack {
+            id: "g".into(),
+            cart: None,
+            order: None,
+            wallet: Some(Wallet { coins: 99 }),
+        },
+        ServerMsg::WalletChanged {
+            wallet: Wallet { coins: 0 },
+        },
+        ServerMsg::Gifted {
+            seq: 8,
+            streak: sample_streak(),
+        },
+        ServerMsg::Leaderboard {
+            seq: 9,
+            top: vec![Gifter {
+                viewer: sample_viewer(),
+                coins: 1_298,
+            }],
         },
         ServerMsg::Quoted {
             id: "q".into(),
@@ -219,6 +283,7 @@ fn every_server_msg() -> Vec<ServerMsg> {
             session: Session { token: "t".into() },
             cart: sample_cart(),
             orders: Vec::new(),
+            wallet: Wallet { coins: 7 },
         },
         ServerMsg::Pong { server_time_ms: 5 },
     ]
@@ -255,6 +320,18 @@ fn every_client_msg() -> Vec<ClientMsg> {
             product_id: "p".into(),
             variant_id: "v".into(),
             quantity: 0,
+        },
+        ClientMsg::TopUp {
+            id: "t".into(),
+            pack_id: "coins-100".into(),
+            price: idr(1_600_000),
+            card: sample_request().card,
+        },
+        ClientMsg::SendGift {
+            id: "s".into(),
+            gift_id: "rose".into(),
+            count: 3,
+            coins: 1,
         },
     ]
 }
@@ -320,6 +397,91 @@ fn reject_code_is_snake_case_on_the_wire() {
 }
 
 #[test]
+fn gift_messages_wire_form_is_stable() {
+    let send = ClientMsg::SendGift {
+        id: "9b2c".into(),
+        gift_id: "rose".into(),
+        count: 1,
+        coins: 1,
+    };
+    assert_eq!(
+        serde_json::to_value(&send).unwrap(),
+        json!({"type": "SendGift", "id": "9b2c", "gift_id": "rose", "count": 1, "coins": 1})
+    );
+    let gifted = ServerMsg::Gifted {
+        seq: 3,
+        streak: sample_streak(),
+    };
+    assert_eq!(
+        serde_json::to_value(&gifted).unwrap(),
+        json!({"type": "Gifted", "seq": 3, "streak": {"id": 31, "from": {"id": 17, "name": "user042917"},
+               "gift_id": "rose", "count": 12}})
+    );
+    assert_eq!(
+        serde_json::to_value(sample_gift()).unwrap()["tier"],
+        "small"
+    );
+    let ack = ServerMsg::Ack {
+        id: "9b2c".into(),
+        cart: None,
+        order: None,
+        wallet: Some(Wallet { coins: 41 }),
+    };
+    assert_eq!(
+        serde_json::to_value(&ack).unwrap(),
+        json!({"type": "Ack", "id": "9b2c", "wallet": {"coins": 41}}),
+        "absent parts are left out"
+    );
+}
+
+#[test]
+fn gifting_reject_codes_are_snake_case_on_the_wire() {
+    for (code, wire) in [
+        (RejectCode::PaymentPending, "payment_pending"),
+        (RejectCode::UnknownGift, "unknown_gift"),
+        (RejectCode::UnknownPack, "unknown_pack"),
+        (RejectCode::InsufficientCoins, "insufficient_coins"),
+    ] {
+        assert_eq!(serde_json::to_value(code).unwrap(), wire);
+        assert_eq!(code.as_str(), wire);
+        assert_eq!(
+            serde_json::from_value::<RejectCode>(json!(wire)).unwrap(),
+            code
+        );
+    }
+}
+
+#[test]
+fn a_gift_event_with_fields_from_a_newer_server_still_decodes() {
+    let text = r#"{"type":"Gifted","seq":4,"combo_level":3,
+        "streak":{"id":1,"from":{"id":2,"name":"user000002","badge":"vip"},"gift_id":"rose","count":5}}"#;
+    match serde_json::from_str::<ServerMsg>(text).unwrap() {
+        ServerMsg::Gifted { seq: 4, streak } => assert_eq!(streak.count, 5),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn gifting_events_and_codes_a_viewer_does_not_know_decode_as_unknown() {
+    // What a viewer from before gifting makes of it, and this viewer of whatever comes next.
+    let event: ServerMsg =
+        serde_json::from_str(r#"{"type":"GiftRain","seq":10,"gift_id":"rose","count":500}"#)
+            .unwrap();
+    assert_eq!(event, ServerMsg::Unknown);
+    let refusal: ServerMsg = serde_json::from_str(
+        r#"{"type":"Reject","id":"s","code":"gift_cooldown","message":"wait 2 s"}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        refusal,
+        ServerMsg::Reject {
+            code: RejectCode::Unknown,
+            ..
+        }
+    ));
+}
+
+#[test]
 fn unknown_event_type_decodes_as_unknown() {
     let msg: ServerMsg =
         serde_json::from_str(r#"{"type":"GiftSent","seq":9,"gift":"rose"}"#).unwrap();
@@ -368,7 +530,34 @@ fn show_events_expose_their_seq_and_commands_their_id() {
     let ids: Vec<Option<&str>> = msgs.iter().map(ClientMsg::id).collect();
     assert_eq!(
         ids,
-        [Some("q"), Some("k"), None, None, None, Some("i"), Some("j")]
+        [
+            Some("q"),
+            Some("k"),
+            None,
+            None,
+            None,
+            Some("i"),
+            Some("j"),
+            Some("t"),
+            Some("s")
+        ]
+    );
+    let gifted = ServerMsg::Gifted {
+        seq: 6,
+        streak: sample_streak(),
+    };
+    let board = ServerMsg::Leaderboard {
+        seq: 7,
+        top: Vec::new(),
+    };
+    assert_eq!((gifted.seq(), board.seq()), (Some(6), Some(7)));
+    let wallet = ServerMsg::WalletChanged {
+        wallet: Wallet::default(),
+    };
+    assert_eq!(
+        wallet.seq(),
+        None,
+        "a session's own update, not a show event"
     );
 }
 

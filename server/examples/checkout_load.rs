@@ -11,13 +11,11 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::Socket;
 use lapak_protocol::{ClientMsg, OrderStatus, ServerMsg};
 use lapak_server::payment::APPROVE;
-use lapak_server::Config;
 
 /// Concurrent shoppers per run.
 const SHOPPERS: [usize; 3] = [1, 10, 50];
@@ -36,21 +34,8 @@ async fn main() {
 
 /// One run with `shoppers` concurrent shoppers on a fresh server; its JSON line.
 async fn run(shoppers: usize) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = Config {
-        host: [127, 0, 0, 1].into(),
-        port: 0,
-        db: dir.path().join("lapak.db"),
-        show: root.join("tests/fixtures/bench-show.toml"),
-        dist: root.join("tests/fixtures/no-dist"),
-        public: root.join("../public"),
-        idle_timeout_secs: 60,
-        // Each shopper sends three frames per order, far above what a person does.
-        rate_burst: 1_000_000,
-        rate_per_second: 1_000_000,
-        speed: 1,
-    };
+    let config = common::load_config(dir.path().join("lapak.db"));
     let running = lapak_server::start(config)
         .await
         .expect("the server starts");

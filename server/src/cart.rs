@@ -6,10 +6,8 @@ use lapak_protocol::{Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MA
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::AppError;
+use crate::reject;
 use crate::show::ShowFile;
-
-/// Longest command id accepted (a UUID is 36 characters).
-pub const MAX_ID_LEN: usize = 64;
 
 /// The answer to a command, and whether the cart changed.
 pub struct Outcome {
@@ -68,17 +66,12 @@ pub async fn execute(
         ClientMsg::Hello { .. }
         | ClientMsg::Ping
         | ClientMsg::Quote { .. }
-        | ClientMsg::Checkout { .. } => {
+        | ClientMsg::Checkout { .. }
+        | ClientMsg::TopUp { .. }
+        | ClientMsg::SendGift { .. } => {
             unreachable!("only cart commands come here")
         }
     };
-    if id.is_empty() || id.len() > MAX_ID_LEN {
-        let message = format!("command id must be 1..={MAX_ID_LEN} characters");
-        return Ok(Outcome {
-            reply: reject(id, RejectCode::BadRequest, message),
-            changed: false,
-        });
-    }
 
     let mut tx = pool.begin_with(crate::db::BEGIN_WRITE).await?;
     if let Some(reply) = stored_answer(&mut tx, session, id).await? {
@@ -145,6 +138,7 @@ pub async fn execute(
                     id: id.clone(),
                     cart: Some(cart),
                     order: None,
+                    wallet: None,
                 },
                 changed: true,
             }
@@ -185,6 +179,24 @@ pub async fn store_answer(
     .bind(session)
     .bind(id)
     .bind(serde_json::to_string(reply)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the answer to command `id`: a payment's `payment_pending`, once it is settled.
+pub async fn replace_answer(
+    conn: &mut sqlx::SqliteConnection,
+    session: i64,
+    id: &str,
+    reply: &ServerMsg,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE processed_commands SET response = ? WHERE session_id = ? AND command_id = ?",
+    )
+    .bind(serde_json::to_string(reply)?)
+    .bind(session)
+    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
@@ -302,12 +314,4 @@ async fn check(
         return Ok(Err((RejectCode::OutOfStock, format!("only {stock} left"))));
     }
     Ok(Ok(show.price_at(product, stream_ms)))
-}
-
-fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
-    ServerMsg::Reject {
-        id: id.to_owned(),
-        code,
-        message,
-    }
 }

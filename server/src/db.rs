@@ -3,6 +3,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use lapak_protocol::Viewer;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
@@ -103,30 +104,54 @@ pub async fn stock(
         .collect())
 }
 
-/// The session for `token`, or a new one (with a fresh token) when it is unknown.
+/// A viewer's session as stored.
+pub struct SessionRow {
+    /// Row id: the session's handle inside the server, and its public viewer id.
+    pub id: i64,
+    /// Secret token the viewer keeps.
+    pub token: String,
+    /// Public display name.
+    pub name: String,
+}
+
+impl SessionRow {
+    /// How other viewers see this one.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            id: self.id.unsigned_abs(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// The session for `token`, or a new one (with a fresh token and name) when it is unknown.
 pub async fn session(
     pool: &SqlitePool,
     token: Option<&str>,
     now_ms: i64,
-) -> Result<(i64, String), AppError> {
+) -> Result<SessionRow, AppError> {
     if let Some(token) = token {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sessions WHERE token = ?")
-            .bind(token)
-            .fetch_optional(pool)
-            .await?;
-        if let Some(id) = found {
-            return Ok((id, token.to_owned()));
+        let found: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM sessions WHERE token = ?")
+                .bind(token)
+                .fetch_optional(pool)
+                .await?;
+        if let Some((id, name)) = found {
+            let token = token.to_owned();
+            return Ok(SessionRow { id, token, name });
         }
     }
     let token = new_token();
+    let name = format!("user{:06}", rand::random_range(0..1_000_000u32));
     let id = sqlx::query_scalar(
-        "INSERT INTO sessions (token, created_at_ms) VALUES (?, ?) RETURNING id",
+        "INSERT INTO sessions (token, name, created_at_ms) VALUES (?, ?, ?) RETURNING id",
     )
     .bind(&token)
+    .bind(&name)
     .bind(now_ms)
     .fetch_one(pool)
     .await?;
-    Ok((id, token))
+    Ok(SessionRow { id, token, name })
 }
 
 /// 128 random bits from the OS-seeded CSPRNG, as 32 lowercase hex digits.

@@ -20,6 +20,9 @@ pub enum AppError {
     /// A stored answer could not be read back.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+    /// A coin movement would break the ledger's rules (unbalanced, or an overflow).
+    #[error("ledger: {0}")]
+    Ledger(String),
 }
 
 impl IntoResponse for AppError {

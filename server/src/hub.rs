@@ -1,14 +1,17 @@
 //! Fan-out: one broadcast channel per show for show events (serialized once,
-//! shared as `Arc<str>`), and one per session for its private cart updates.
+//! shared as `Arc<str>`), and one per session for its private updates.
 //! Show events get their `seq` under the same lock that hands out snapshots,
 //! so a viewer's snapshot and its subscription never miss or repeat an event.
+//! What happens often — viewers coming and going, gift taps — is gathered and
+//! published by the timeline's tick instead of one event per occurrence.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use lapak_protocol::{Deal, ServerMsg, MAX_FRAME_BYTES};
+use lapak_protocol::{Deal, Gifter, ServerMsg, MAX_FRAME_BYTES};
 use tokio::sync::broadcast;
 
+use crate::gifting::{Streaks, Tap};
 use crate::show::{Action, Cue, Scene};
 
 /// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
@@ -17,9 +20,11 @@ const SHOW_BUFFER: usize = 1024;
 pub const HISTORY: usize = 512;
 /// Cart updates a session's slow tab may fall behind by (it then gets a snapshot too).
 const SESSION_BUFFER: usize = 16;
+/// Least time between two `ViewerCount` events, in milliseconds.
+const VIEWER_COUNT_EVERY_MS: i64 = 1_000;
 
 /// What the show looks like now.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Live {
     /// The last event's sequence number.
     pub seq: u64,
@@ -29,6 +34,12 @@ pub struct Live {
     pub deals: Vec<Deal>,
     /// Open connections.
     pub viewers: u32,
+    /// The viewer count last published, and when (server time).
+    counted: (u32, i64),
+    /// Gift taps gathered since the last tick, and every gifter's total.
+    streaks: Streaks,
+    /// The top gifters as last published.
+    leaderboard: Vec<Gifter>,
     /// The last [`HISTORY`] events, oldest first, for resuming viewers.
     history: VecDeque<(u64, Arc<str>)>,
 }
@@ -55,19 +66,25 @@ pub struct Joined {
     pub scene: Scene,
     /// Deals running at that seq.
     pub deals: Vec<Deal>,
-    /// Viewers at that seq.
+    /// Viewers now.
     pub viewers: u32,
+    /// Top gifters at that seq.
+    pub leaderboard: Vec<Gifter>,
     /// Every event after `seq`.
     pub events: broadcast::Receiver<Arc<str>>,
 }
 
 impl Hub {
-    /// A hub starting from `scene`, with `deals` running.
-    pub fn new(scene: Scene, deals: Vec<Deal>) -> Hub {
+    /// A hub starting from `scene`, with `deals` running and `gifters` having
+    /// sent what they sent so far.
+    pub fn new(scene: Scene, deals: Vec<Deal>, gifters: Vec<Gifter>) -> Hub {
+        let streaks = Streaks::new(gifters);
         Hub {
             live: Mutex::new(Live {
                 scene,
                 deals,
+                leaderboard: streaks.top().to_vec(),
+                streaks,
                 ..Live::default()
             }),
             events: broadcast::channel(SHOW_BUFFER).0,
@@ -89,6 +106,7 @@ impl Hub {
             scene: live.scene.clone(),
             deals: live.deals.clone(),
             viewers: live.viewers,
+            leaderboard: live.leaderboard.clone(),
             events: self.events.subscribe(),
         }
     }
@@ -205,12 +223,37 @@ impl Hub {
         });
     }
 
-    /// Counts a viewer in (`+1`) or out (`-1`) and broadcasts the new count.
+    /// Counts a viewer in (`+1`) or out (`-1`); [`tick`](Hub::tick) publishes the count.
     pub fn viewers(&self, delta: i32) {
         let mut live = self.lock();
         live.viewers = live.viewers.saturating_add_signed(delta);
-        let count = live.viewers;
-        self.publish(&mut live, |seq| ServerMsg::ViewerCount { seq, count });
+    }
+
+    /// An acknowledged gift; [`tick`](Hub::tick) publishes its streak.
+    pub fn gifted(&self, tap: Tap) {
+        self.lock().streaks.tap(tap);
+    }
+
+    /// Publishes what gathered since the last tick at server time `now_ms`: one
+    /// `Gifted` per streak that grew, `Leaderboard` if the top gifters changed,
+    /// and `ViewerCount` if the count changed, at most once a second. A thousand
+    /// viewers joining at once thus cost one event, not a thousand broadcasts.
+    pub fn tick(&self, now_ms: i64) {
+        let mut live = self.lock();
+        for streak in live.streaks.flush(now_ms) {
+            self.publish(&mut live, |seq| ServerMsg::Gifted { seq, streak });
+        }
+        if live.streaks.top() != live.leaderboard {
+            let top = live.streaks.top().to_vec();
+            live.leaderboard.clone_from(&top);
+            self.publish(&mut live, |seq| ServerMsg::Leaderboard { seq, top });
+        }
+        let (counted, counted_at_ms) = live.counted;
+        if live.viewers != counted && now_ms - counted_at_ms >= VIEWER_COUNT_EVERY_MS {
+            let count = live.viewers;
+            live.counted = (count, now_ms);
+            self.publish(&mut live, |seq| ServerMsg::ViewerCount { seq, count });
+        }
     }
 
     fn publish(&self, live: &mut Live, event: impl FnOnce(u64) -> ServerMsg) {
@@ -272,13 +315,20 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lapak_protocol::{GiftStreak, Viewer};
+
+    fn events(joined: &mut Joined) -> Vec<ServerMsg> {
+        std::iter::from_fn(|| joined.events.try_recv().ok())
+            .map(|text| serde_json::from_str(&text).unwrap())
+            .collect()
+    }
 
     #[test]
     fn a_receiver_that_falls_too_far_behind_is_told_so_and_history_is_bounded() {
-        let hub = Hub::new(Scene::default(), Vec::new());
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new());
         let mut joined = hub.join();
-        for _ in 0..SHOW_BUFFER + 10 {
-            hub.viewers(1);
+        for stock in 0..SHOW_BUFFER + 10 {
+            hub.stock_changed("p", "v", stock as u32);
         }
         // The connection turns this into a fresh Welcome instead of buffering without end.
         assert!(matches!(
@@ -290,5 +340,103 @@ mod tests {
         let replay = hub.resume(last - 3).expect("a short gap is replayable");
         assert_eq!(replay.missed.len(), 3);
         assert_eq!(hub.live.lock().unwrap().history.len(), HISTORY);
+    }
+
+    #[test]
+    fn viewers_coming_and_going_are_counted_at_most_once_a_second() {
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new());
+        let mut joined = hub.join();
+        for _ in 0..1_000 {
+            hub.viewers(1);
+        }
+        assert_eq!(
+            hub.join().viewers,
+            1_000,
+            "a snapshot has the count at once"
+        );
+        assert!(
+            events(&mut joined).is_empty(),
+            "nothing is broadcast per viewer"
+        );
+        hub.tick(10_000);
+        assert_eq!(
+            events(&mut joined),
+            [ServerMsg::ViewerCount {
+                seq: 1,
+                count: 1_000
+            }]
+        );
+        hub.viewers(-1);
+        hub.tick(10_200);
+        hub.tick(10_999);
+        assert!(events(&mut joined).is_empty(), "within the second");
+        hub.tick(11_000);
+        hub.tick(12_000);
+        assert_eq!(
+            events(&mut joined),
+            [ServerMsg::ViewerCount { seq: 2, count: 999 }],
+            "then once, and not again while it stays the same"
+        );
+    }
+
+    #[test]
+    fn gift_taps_are_published_per_streak_at_the_tick_with_the_leaderboard() {
+        let earlier = Gifter {
+            viewer: Viewer {
+                id: 9,
+                name: "user000009".into(),
+            },
+            coins: 50,
+        };
+        let hub = Hub::new(Scene::default(), Vec::new(), vec![earlier.clone()]);
+        let mut joined = hub.join();
+        assert_eq!(
+            joined.leaderboard,
+            std::slice::from_ref(&earlier),
+            "loaded at start"
+        );
+        let ayu = Viewer {
+            id: 1,
+            name: "user000001".into(),
+        };
+        for (i, at_ms) in [0, 50, 100].into_iter().enumerate() {
+            hub.gifted(Tap {
+                from: ayu.clone(),
+                gift_id: "fan".into(),
+                count: 1,
+                coins: 50,
+                id: 100 + i as u64,
+                at_ms,
+            });
+        }
+        assert!(events(&mut joined).is_empty(), "taps wait for the tick");
+        hub.tick(200);
+        let streak = GiftStreak {
+            id: 100,
+            from: ayu.clone(),
+            gift_id: "fan".into(),
+            count: 3,
+        };
+        let top = vec![
+            Gifter {
+                viewer: ayu,
+                coins: 150,
+            },
+            earlier,
+        ];
+        assert_eq!(
+            events(&mut joined),
+            [
+                ServerMsg::Gifted { seq: 1, streak },
+                ServerMsg::Leaderboard {
+                    seq: 2,
+                    top: top.clone()
+                }
+            ]
+        );
+        assert_eq!(hub.join().leaderboard, top);
+        assert_eq!(hub.resume(0).unwrap().missed.len(), 2, "kept for replay");
+        hub.tick(400);
+        assert!(events(&mut joined).is_empty());
     }
 }

@@ -1,21 +1,25 @@
 //! Lapak's reference server: serves the viewer and its media, plays the show's
-//! timeline (tags and flash deals), and keeps sessions, carts, stock and orders
-//! in SQLite, all over one WebSocket per viewer (`/ws`, protocol in `lapak-protocol`).
+//! timeline (tags and flash deals), and keeps sessions, carts, stock, orders
+//! and coins in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
+//! `lapak-protocol`).
 
 mod cart;
 mod checkout;
 mod config;
 mod db;
 mod error;
+mod gifting;
 mod hub;
 mod limit;
 pub mod payment;
+mod pending;
 mod pricing;
 mod show;
 mod ws;
 
 pub use config::Config;
 pub use error::AppError;
+pub use gifting::HostCredit;
 use limit::Limits;
 
 use std::net::SocketAddr;
@@ -36,8 +40,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use hub::{Hub, Sessions};
-use lapak_protocol::Deal;
-use payment::{PaymentProvider, TestProvider};
+use lapak_protocol::{Card, Deal, Money, RejectCode, ServerMsg};
+use payment::{Charge, PaymentProvider, TestProvider};
 use show::{DealSpec, ShowFile};
 
 /// How often the timeline checks for due cues.
@@ -48,7 +52,7 @@ const HARD_MESSAGE_LIMIT: usize = 1024 * 1024;
 /// Everything a request handler needs; built once at start.
 pub struct AppState {
     pool: SqlitePool,
-    /// The same database with `synchronous = FULL`, for order transactions.
+    /// The same database with `synchronous = FULL`, for order and coin transactions.
     orders_pool: SqlitePool,
     show: ShowFile,
     hub: Hub,
@@ -59,10 +63,10 @@ pub struct AppState {
     writer: tokio::sync::Mutex<()>,
     /// Takes the money.
     provider: Box<dyn PaymentProvider>,
-    /// How long a charge may take before its order waits for a lookup instead.
+    /// How long a charge may take before its payment waits for a lookup instead.
     payment_timeout: Duration,
-    /// Orders whose charge is under way.
-    in_flight: checkout::InFlight,
+    /// Payments whose charge is under way.
+    in_flight: pending::InFlight,
     /// Identifies this process's event history (its start time).
     epoch: u64,
     started_at_ms: i64,
@@ -83,6 +87,15 @@ impl AppState {
         let real = stream_ms / u64::from(self.speed);
         self.started_at_ms
             .saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
+    }
+
+    /// Charges `amount` to `card` under `key`: the provider's answer, or
+    /// `Timeout` when it takes longer than [`AppState::payment_timeout`].
+    async fn charge(&self, key: &str, amount: &Money, card: &Card) -> Charge {
+        let charge = self.provider.charge(key, amount, card);
+        tokio::time::timeout(self.payment_timeout, charge)
+            .await
+            .unwrap_or(Charge::Timeout)
     }
 
     /// A deal as viewers see it, with what is left of it in the database.
@@ -107,6 +120,15 @@ pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A `Reject` answer to command `id`.
+fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
+    ServerMsg::Reject {
+        id: id.to_owned(),
+        code,
+        message,
+    }
 }
 
 /// The Content-Security-Policy of the embed demo pages: what a strict brand
@@ -176,8 +198,7 @@ pub struct Running {
     server: JoinHandle<()>,
     timeline: JoinHandle<()>,
     payments: JoinHandle<()>,
-    pool: SqlitePool,
-    orders_pool: SqlitePool,
+    state: Arc<AppState>,
 }
 
 impl Running {
@@ -189,8 +210,16 @@ impl Running {
         let _ = self.server.await;
         let _ = self.timeline.await;
         let _ = self.payments.await;
-        self.pool.close().await;
-        self.orders_pool.close().await;
+        self.state.pool.close().await;
+        self.state.orders_pool.close().await;
+    }
+
+    /// The host's payout step: converts all of the show's gift earnings not yet
+    /// converted into host credits at the show's `host_credit_per_coin`. `None`
+    /// when there is nothing to convert. A library call, not a route: the server
+    /// has no host authentication.
+    pub async fn convert_earnings(&self) -> Result<Option<HostCredit>, AppError> {
+        gifting::convert_earnings(&self.state).await
     }
 
     /// Waits until the server stops (it runs until the process ends).
@@ -207,17 +236,18 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let now = now_ms();
     let started_at_ms = db::prepare_show(&pool, &show, now).await?;
     let scene = show.scene_at(elapsed(started_at_ms, now, config.speed));
+    let gifters = gifting::gifters(&mut *pool.acquire().await?, &show.id).await?;
     let mut state = AppState {
         pool: pool.clone(),
-        orders_pool: orders_pool.clone(),
+        orders_pool,
         // Replaced below, once the running deals are read from the database.
-        hub: Hub::new(show::Scene::default(), Vec::new()),
+        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new()),
         show,
         sessions: Sessions::default(),
         writer: tokio::sync::Mutex::new(()),
-        provider: Box::new(TestProvider::new(pool.clone())),
+        provider: Box::new(TestProvider::new(pool)),
         payment_timeout: Duration::from_secs(10),
-        in_flight: checkout::InFlight::default(),
+        in_flight: pending::InFlight::default(),
         limits: Limits {
             burst: config.rate_burst,
             per_second: config.rate_per_second,
@@ -233,7 +263,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     for spec in state.show.deals_at(state.stream_ms(now)) {
         running.push(state.deal(spec).await?);
     }
-    state.hub = Hub::new(scene, running);
+    state.hub = Hub::new(scene, running, gifters);
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
@@ -246,8 +276,8 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         }
     });
     let timeline = tokio::spawn(play(state.clone(), now));
-    let payments = tokio::spawn(checkout::resolve_pending(state.clone()));
-    let router = app(state);
+    let payments = tokio::spawn(pending::resolve_pending(state.clone()));
+    let router = app(state.clone());
     let server = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {
             tracing::error!(%error, "server stopped");
@@ -258,8 +288,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         server,
         timeline,
         payments,
-        pool,
-        orders_pool,
+        state,
     })
 }
 
@@ -271,7 +300,8 @@ fn elapsed(started_at_ms: i64, now_ms: i64, speed: u32) -> u64 {
 }
 
 /// Plays the timeline: every tick, the cues that came due since the last one,
-/// and the end of deals whose time is up.
+/// the end of deals whose time is up, and what the hub gathered meanwhile
+/// (gift streaks, the leaderboard, the viewer count).
 async fn play(state: Arc<AppState>, from_ms: i64) {
     let mut last = state.stream_ms(from_ms);
     let mut tick = tokio::time::interval(TICK);
@@ -290,6 +320,7 @@ async fn play(state: Arc<AppState>, from_ms: i64) {
             }
         }
         state.hub.end_deals(wall);
+        state.hub.tick(wall);
         last = now.max(last);
     }
 }

@@ -1,10 +1,12 @@
-//! The show file (host, catalogue, timeline) and the timeline's arithmetic:
+//! The show file (host, catalogue, gifting, timeline) and the timeline's arithmetic:
 //! which tags are up and which products have been featured at a stream time.
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use lapak_protocol::{Host, Money, Pin, Product, ProductId, ShippingOption, Variant};
+use lapak_protocol::{
+    CoinPack, Gift, GiftTier, Host, Money, Pin, Product, ProductId, ShippingOption, Variant,
+};
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -33,6 +35,35 @@ pub struct ShowFile {
     pub shipping: Vec<ShippingEntry>,
     /// Cues, at times into the loop.
     pub timeline: Vec<Cue>,
+    /// Coin packs and gifts; a show without the table has neither.
+    #[serde(default)]
+    pub gifting: Gifting,
+}
+
+/// The show file's `[gifting]` table.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gifting {
+    /// What the host earns per coin of gifts, in minor units of the show currency.
+    pub host_credit_per_coin: i64,
+    /// Coin packs for sale.
+    #[serde(default)]
+    pub packs: Vec<PackEntry>,
+    /// Gifts viewers can send.
+    #[serde(default)]
+    pub gifts: Vec<Gift>,
+}
+
+/// A coin pack in the show file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackEntry {
+    /// Pack id.
+    pub id: String,
+    /// Coins credited.
+    pub coins: u32,
+    /// Price in minor units of the show currency.
+    pub price: i64,
 }
 
 /// A product in the show file.
@@ -210,6 +241,9 @@ impl ShowFile {
         let mut show: ShowFile = toml::from_str(&text)
             .map_err(|e| AppError::Show(format!("{}: {e}", path.display())))?;
         show.timeline.sort_by_key(|cue| cue.at_ms);
+        // The protocol promises both lists cheapest first.
+        show.gifting.gifts.sort_by_key(|gift| gift.coins);
+        show.gifting.packs.sort_by_key(|pack| pack.coins);
         show.validate()
             .map_err(|e| AppError::Show(format!("{}: {e}", path.display())))?;
         Ok(show)
@@ -284,7 +318,30 @@ impl ShowFile {
         {
             return Err("shipping prices must be ≥ 0 and days_min ≤ days_max".into());
         }
-        Ok(())
+        self.gifting.validate()
+    }
+
+    /// A gift of the show.
+    pub fn gift(&self, id: &str) -> Option<&Gift> {
+        self.gifting.gifts.iter().find(|g| g.id == id)
+    }
+
+    /// A coin pack of the show.
+    pub fn pack(&self, id: &str) -> Option<&PackEntry> {
+        self.gifting.packs.iter().find(|p| p.id == id)
+    }
+
+    /// The coin packs as the protocol carries them.
+    pub fn coin_packs(&self) -> Vec<CoinPack> {
+        self.gifting
+            .packs
+            .iter()
+            .map(|p| CoinPack {
+                id: p.id.clone(),
+                coins: p.coins,
+                price: self.money(p.price),
+            })
+            .collect()
     }
 
     /// A catalogue product with the given stock per variant.
@@ -407,6 +464,43 @@ impl ShowFile {
             scene.apply(cue, round_start + cue.at_ms);
         }
         scene
+    }
+}
+
+impl Gifting {
+    fn validate(&self) -> Result<(), String> {
+        if self.host_credit_per_coin < 0 {
+            return Err("gifting.host_credit_per_coin must be ≥ 0".into());
+        }
+        let mut ids = HashSet::new();
+        for pack in &self.packs {
+            if !ids.insert(&pack.id) {
+                return Err(format!("coin pack {} appears twice", pack.id));
+            }
+            if pack.coins == 0 || pack.price < 0 {
+                return Err(format!(
+                    "coin pack {} needs coins ≥ 1 and a price ≥ 0",
+                    pack.id
+                ));
+            }
+        }
+        let mut ids = HashSet::new();
+        for gift in &self.gifts {
+            if !ids.insert(&gift.id) {
+                return Err(format!("gift {} appears twice", gift.id));
+            }
+            if gift.coins == 0 {
+                return Err(format!("gift {} needs coins ≥ 1", gift.id));
+            }
+            // Viewers read unknown tiers leniently; a show file must name a real one.
+            if gift.tier == GiftTier::Unknown {
+                return Err(format!(
+                    "gift {} needs tier small, medium or large",
+                    gift.id
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -587,5 +681,80 @@ mod tests {
             !demo.scene_at(1_000).pins.is_empty(),
             "a tag is up within the first second"
         );
+        let gifts: Vec<(&str, u32)> = demo
+            .gifting
+            .gifts
+            .iter()
+            .map(|g| (g.id.as_str(), g.coins))
+            .collect();
+        assert_eq!(
+            gifts,
+            [
+                ("rose", 1),
+                ("coffee", 10),
+                ("fan", 50),
+                ("balloon", 99),
+                ("crown", 299),
+                ("rocket", 999)
+            ]
+        );
+        let packs: Vec<(u32, i64)> = demo
+            .coin_packs()
+            .iter()
+            .map(|p| (p.coins, p.price.minor))
+            .collect();
+        assert_eq!(
+            packs,
+            [
+                (100, 1_600_000),
+                (500, 7_900_000),
+                (1_200, 17_900_000),
+                (6_000, 87_900_000)
+            ]
+        );
+        assert_eq!(demo.gifting.host_credit_per_coin, 8_000);
+    }
+
+    fn with_gifting(table: &str) -> Result<ShowFile, String> {
+        let mut show = show();
+        show.gifting = toml::from_str(table).map_err(|e| e.to_string())?;
+        show.validate().map(|()| show)
+    }
+
+    #[test]
+    fn gifting_is_optional_and_checked_when_present() {
+        let plain = show();
+        assert!(plain.gifting.gifts.is_empty() && plain.gifting.packs.is_empty());
+        assert!(plain.gift("rose").is_none() && plain.pack("coins-100").is_none());
+
+        let good = with_gifting(
+            r#"
+            host_credit_per_coin = 80
+            packs = [{ id = "p", coins = 10, price = 0 }]
+            gifts = [{ id = "rose", name = "Rose", image_url = "/r.svg", coins = 1, tier = "small" }]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(
+            good.gift("rose").unwrap().tier,
+            lapak_protocol::GiftTier::Small
+        );
+        assert_eq!(good.coin_packs()[0].price, good.money(0));
+
+        let rose =
+            r#"{ id = "rose", name = "Rose", image_url = "/r.svg", coins = 1, tier = "small" }"#;
+        for (table, reason) in [
+            (format!("host_credit_per_coin = 1\ngifts = [{rose}, {rose}]"), "gift rose appears twice"),
+            ("host_credit_per_coin = 1\ngifts = [{ id = \"g\", name = \"G\", image_url = \"/g.svg\", coins = 0, tier = \"large\" }]".into(), "coins ≥ 1"),
+            ("host_credit_per_coin = 1\npacks = [{ id = \"p\", coins = 1, price = -1 }]".into(), "price ≥ 0"),
+            ("host_credit_per_coin = 1\npacks = [{ id = \"p\", coins = 0, price = 1 }]".into(), "coins ≥ 1"),
+            ("host_credit_per_coin = 1\npacks = [{ id = \"p\", coins = 1, price = 1 }, { id = \"p\", coins = 2, price = 2 }]".into(), "appears twice"),
+            ("host_credit_per_coin = -1".into(), "host_credit_per_coin"),
+            ("packs = []".into(), "host_credit_per_coin"),
+            ("host_credit_per_coin = 1\ngifts = [{ id = \"g\", name = \"G\", image_url = \"/g.svg\", coins = 1, tier = \"huge\" }]".into(), "tier small, medium or large"),
+        ] {
+            let error = with_gifting(&table).unwrap_err();
+            assert!(error.contains(reason), "{table}: {error}");
+        }
     }
 }

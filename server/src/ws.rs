@@ -22,8 +22,10 @@ use tokio::time::Instant;
 
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, checkout, db, now_ms, AppState};
+use crate::{cart, checkout, db, gifting, now_ms, reject, AppState};
 
+/// Longest command id accepted (a UUID is 36 characters).
+const MAX_ID_LEN: usize = 64;
 /// Frames waiting for a slow socket before the connection stops reading more.
 const OUTBOX: usize = 64;
 /// Close code for a frame over the size limit (RFC 6455 "message too big").
@@ -39,7 +41,7 @@ static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 
 /// What a connection knows once `Hello` is answered.
 struct Joiner {
-    session: i64,
+    session: db::SessionRow,
     connection: u64,
     show_events: broadcast::Receiver<Arc<str>>,
     session_events: broadcast::Receiver<SessionFrame>,
@@ -167,7 +169,7 @@ async fn receive(
     }
     if let Some(j) = joined {
         drop(j.session_events);
-        state.sessions.prune(j.session);
+        state.sessions.prune(j.session.id);
     }
 }
 
@@ -224,24 +226,33 @@ async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) 
 }
 
 async fn command(state: &AppState, joiner: &Joiner, cmd: &ClientMsg) -> ServerMsg {
+    let id = cmd.id().unwrap_or_default();
+    if id.is_empty() || id.len() > MAX_ID_LEN {
+        let message = format!("command id must be 1..={MAX_ID_LEN} characters");
+        return reject(id, RejectCode::BadRequest, message);
+    }
+    let (session, connection) = (joiner.session.id, joiner.connection);
     let outcome = match cmd {
-        ClientMsg::Quote { id } => {
-            checkout::quote(state, joiner.session, now_ms())
-                .await
-                .map(|quote| ServerMsg::Quoted {
-                    id: id.clone(),
-                    quote,
-                })
-        }
+        ClientMsg::Quote { id } => checkout::quote(state, session, now_ms())
+            .await
+            .map(|quote| ServerMsg::Quoted {
+                id: id.clone(),
+                quote,
+            }),
         ClientMsg::Checkout { id, order } => {
-            checkout::place(state, joiner.session, joiner.connection, id, order).await
+            checkout::place(state, session, connection, id, order).await
+        }
+        ClientMsg::TopUp { .. } => gifting::top_up(state, session, connection, cmd).await,
+        ClientMsg::SendGift { .. } => {
+            let from = joiner.session.viewer();
+            gifting::send_gift(state, session, connection, &from, cmd).await
         }
         _ => cart_command(state, joiner, cmd).await,
     };
     outcome.unwrap_or_else(|error| {
         tracing::error!(%error, "command failed");
         let message = "the server failed; retry with the same id".into();
-        reject(cmd.id().unwrap_or_default(), RejectCode::Internal, message)
+        reject(id, RejectCode::Internal, message)
     })
 }
 
@@ -253,7 +264,8 @@ async fn cart_command(
     // One writer at a time: commands of one session from two tabs are serialized.
     let _write = state.writer.lock().await;
     let stream_ms = state.stream_ms(now_ms());
-    let outcome = cart::execute(&state.pool, &state.show, joiner.session, cmd, stream_ms).await?;
+    let session = joiner.session.id;
+    let outcome = cart::execute(&state.pool, &state.show, session, cmd, stream_ms).await?;
     if let (
         true,
         ServerMsg::Ack {
@@ -262,9 +274,7 @@ async fn cart_command(
     ) = (outcome.changed, &outcome.reply)
     {
         let changed = ServerMsg::CartChanged { cart: cart.clone() };
-        state
-            .sessions
-            .send(joiner.session, joiner.connection, &changed);
+        state.sessions.send(session, joiner.connection, &changed);
     }
     Ok(outcome.reply)
 }
@@ -276,7 +286,8 @@ async fn hello(
     token: Option<&str>,
     resume: Option<Resume>,
 ) -> Result<(Joiner, Vec<Message>), crate::AppError> {
-    let (session, token) = db::session(&state.pool, token, now_ms()).await?;
+    let row = db::session(&state.pool, token, now_ms()).await?;
+    let session = row.id;
     let session_events = state.sessions.subscribe(session);
     let connection = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
     let replay = resume
@@ -288,22 +299,25 @@ async fn hello(
             let resumed = ServerMsg::Resumed {
                 epoch: state.epoch,
                 seq,
-                session: Session { token },
+                session: Session {
+                    token: row.token.clone(),
+                },
                 cart: cart::lines(&mut conn, session).await?,
                 orders: checkout::recent_orders(&mut conn, session).await?,
+                wallet: gifting::wallet(&mut conn, session).await?,
             };
             let mut frames = vec![json(&resumed)];
             frames.extend(missed.iter().map(|text| text_frame(text)));
             (frames, events)
         }
         None => {
-            let (welcome, events) = snapshot(state, session, token, state.hub.join()).await?;
+            let (welcome, events) = snapshot(state, &row, state.hub.join()).await?;
             (vec![json(&welcome)], events)
         }
     };
     Ok((
         Joiner {
-            session,
+            session: row,
             connection,
             show_events,
             session_events,
@@ -314,15 +328,7 @@ async fn hello(
 
 /// A `Welcome` for an existing connection that fell behind; `None` if the server failed.
 async fn welcome_again(state: &AppState, joiner: &mut Joiner) -> Option<Arc<str>> {
-    let token: Result<String, _> = sqlx::query_scalar("SELECT token FROM sessions WHERE id = ?")
-        .bind(joiner.session)
-        .fetch_one(&state.pool)
-        .await;
-    let result = match token {
-        Ok(token) => snapshot(state, joiner.session, token, state.hub.join()).await,
-        Err(error) => Err(error.into()),
-    };
-    match result {
+    match snapshot(state, &joiner.session, state.hub.join()).await {
         Ok((welcome, events)) => {
             joiner.show_events = events;
             joiner.session_events = joiner.session_events.resubscribe();
@@ -341,14 +347,14 @@ async fn welcome_again(state: &AppState, joiner: &mut Joiner) -> Option<Arc<str>
 
 async fn snapshot(
     state: &AppState,
-    session: i64,
-    token: String,
+    session: &db::SessionRow,
     joined: Joined,
 ) -> Result<(ServerMsg, broadcast::Receiver<Arc<str>>), crate::AppError> {
     let mut conn = state.pool.acquire().await?;
     let stock = db::stock(&mut conn, &state.show.id).await?;
-    let cart = cart::lines(&mut conn, session).await?;
-    let orders = checkout::recent_orders(&mut conn, session).await?;
+    let cart = cart::lines(&mut conn, session.id).await?;
+    let orders = checkout::recent_orders(&mut conn, session.id).await?;
+    let wallet = gifting::wallet(&mut conn, session.id).await?;
     let show = &state.show;
     let units = |p: &str, v: &str| {
         stock
@@ -361,7 +367,11 @@ async fn snapshot(
         epoch: state.epoch,
         seq: joined.seq,
         server_time_ms: now_ms(),
-        session: Session { token },
+        session: Session {
+            token: session.token.clone(),
+        },
+        you: session.viewer(),
+        wallet,
         show: Show {
             id: show.id.clone(),
             title: show.title.clone(),
@@ -374,6 +384,9 @@ async fn snapshot(
             pins: joined.scene.pins,
             deals: joined.deals,
             viewers: joined.viewers,
+            gifts: show.gifting.gifts.clone(),
+            coin_packs: show.coin_packs(),
+            leaderboard: joined.leaderboard,
         },
         cart,
         orders,
@@ -388,17 +401,9 @@ fn id_of(text: &str) -> String {
         .and_then(|v| {
             v.get("id")?
                 .as_str()
-                .map(|s| s.chars().take(cart::MAX_ID_LEN).collect())
+                .map(|s| s.chars().take(MAX_ID_LEN).collect())
         })
         .unwrap_or_default()
-}
-
-fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
-    ServerMsg::Reject {
-        id: id.to_owned(),
-        code,
-        message,
-    }
 }
 
 fn json(msg: &ServerMsg) -> Message {

@@ -12,7 +12,7 @@ use common::*;
 use lapak_protocol::{CheckoutRequest, Quote, RejectCode, ServerMsg};
 use lapak_server::payment::{APPROVE, DECLINE, TIMEOUT};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use sqlx::SqliteConnection;
 
 /// Runs; each starts its own server. Together they stay well under a minute.
@@ -122,14 +122,6 @@ struct Told {
     orders: HashMap<(String, String), String>,
     /// Answers by kind, for the summary.
     answers: BTreeMap<String, usize>,
-}
-
-fn check(condition: bool, message: impl FnOnce() -> String) -> Result<(), TestCaseError> {
-    if condition {
-        Ok(())
-    } else {
-        Err(TestCaseError::fail(message()))
-    }
 }
 
 /// Checks one checkout answer against the request that was sent.
@@ -409,28 +401,11 @@ async fn invariants(db: &mut SqliteConnection, told: &Told) -> Result<(), TestCa
 
 #[test]
 fn random_shopping_keeps_stock_deals_and_orders_consistent() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let config = ProptestConfig {
-        cases: CASES,
-        max_shrink_iters: 32,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    let started = std::time::Instant::now();
-    let mut runner = TestRunner::new(config);
-    let result = runner.run(&case(), |(shoppers, ops)| {
-        runtime.block_on(run(shoppers, &ops))
+    let took = run_property(CASES, case(), |(shoppers, ops)| async move {
+        run(shoppers, &ops).await
     });
-    if let Err(error) = result {
-        panic!("{error}");
-    }
     println!(
-        "checkout props: {CASES} runs in {:.1?}; checkout answers: {:?}",
-        started.elapsed(),
+        "checkout props: {CASES} runs in {took:.1?}; checkout answers: {:?}",
         TOTALS.lock().unwrap()
     );
 }

@@ -32,13 +32,23 @@ async fn resume_after(server: &TestServer, welcome: &Welcome, seq: u64) -> (Sock
     (socket, answer)
 }
 
-/// Makes `n` connect/disconnect pairs of other viewers: 2n show events.
-async fn churn(server: &TestServer, n: usize) {
-    for _ in 0..n {
-        let (mut other, _) = viewer(server, None).await;
-        other.close(None).await.unwrap();
-        while other.next_frame_or_end().await {}
+/// Another viewer sends three different gifts; returns once the show has
+/// published them: three `Gifted` and a `Leaderboard`, at least four show events.
+async fn gifts(server: &TestServer) {
+    let (mut other, welcome) = viewer(server, None).await;
+    top_up(&mut other, "coins", &pack(&welcome, "coins-100")).await;
+    for (gift, coins) in [("rose", 1), ("coffee", 10), ("fan", 50)] {
+        command(&mut other, &gift_msg(gift, gift, 1, coins)).await;
     }
+    wait_for(&mut other, |msg| match msg {
+        ServerMsg::Leaderboard { top, .. } if top.first().is_some_and(|g| g.coins == 61) => {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+    other.close(None).await.unwrap();
+    while other.next_frame_or_end().await {}
 }
 
 trait Drain {
@@ -66,7 +76,7 @@ async fn a_short_gap_is_replayed_exactly_once_in_order() {
     let (epoch, last) = (welcome.epoch, welcome.seq);
     socket.close(None).await.unwrap();
     while socket.next_frame_or_end().await {}
-    churn(&server, 3).await;
+    gifts(&server).await;
 
     let mut socket = connect(&server.url()).await;
     send(
@@ -75,7 +85,7 @@ async fn a_short_gap_is_replayed_exactly_once_in_order() {
     )
     .await;
     let mut msgs = drain(&mut socket, QUIET).await;
-    // The connection's own ViewerCount may be broadcast just before its Hello is answered.
+    // A ViewerCount may be published just before its Hello is answered.
     let resumed_at = msgs
         .iter()
         .position(|m| matches!(m, ServerMsg::Resumed { .. }))
@@ -92,21 +102,32 @@ async fn a_short_gap_is_replayed_exactly_once_in_order() {
         }
         _ => unreachable!(),
     }
-    let replayed = seqs(&msgs.split_off(resumed_at + 1));
+    let missed = msgs.split_off(resumed_at + 1);
+    let replayed = seqs(&missed);
     let expected: Vec<u64> = (last + 1..=last + replayed.len() as u64).collect();
     assert_eq!(replayed, expected, "every missed event once, in order");
-    // Its own disconnect (1), three visitors (6), its reconnect (1); the last
-    // few may still be in flight when Hello is answered, then they follow live.
-    assert!(replayed.len() >= 6, "{replayed:?}");
+    // Three Gifted and a Leaderboard at least, and viewer counts in between.
+    assert!(replayed.len() >= 4, "{replayed:?}");
+    let gifted = missed
+        .iter()
+        .filter(|m| matches!(m, ServerMsg::Gifted { .. }))
+        .count();
+    assert_eq!(gifted, 3, "{missed:?}");
     server.running.stop().await;
 }
 
 #[tokio::test]
 async fn a_gap_beyond_the_history_gets_a_fresh_snapshot() {
-    let server = server().await;
+    // The props show's 600 ms loop at 100× speed: about 130 show events per tick.
+    let server = server_with(|c| {
+        c.show = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/props-show.toml");
+        c.speed = 100;
+    })
+    .await;
     let (socket, welcome) = viewer(&server, None).await;
     drop(socket);
-    churn(&server, 300).await; // 600 events > the 512 kept
+    tokio::time::sleep(Duration::from_millis(1_500)).await; // far more than the 512 kept
 
     let (_socket, answer) = resume_after(&server, &welcome, welcome.seq).await;
     match answer {

@@ -83,7 +83,8 @@ pub fn format_money(money: &Money, locale: &str) -> String {
 }
 
 /// A count for `locale`, e.g. `1,204` (en) or `1.204` (id).
-pub fn format_count(count: u32, locale: &str) -> String {
+pub fn format_count(count: impl Into<u64>, locale: &str) -> String {
+    let count = count.into();
     let cached = PLAIN.with(|p| p.borrow().get(locale).cloned());
     let format = match cached {
         Some(f) => f,
@@ -96,7 +97,8 @@ pub fn format_count(count: u32, locale: &str) -> String {
             None => return count.to_string(),
         },
     };
-    format.format(f64::from(count))
+    // Display only: exact for any count below 2^53.
+    format.format(count as f64)
 }
 
 /// A moment for `locale`, e.g. `23 Nov 2026, 14:05`.

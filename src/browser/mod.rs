@@ -8,4 +8,5 @@ pub mod ids;
 pub mod intl;
 pub mod locale;
 pub mod location;
+pub mod motion;
 pub mod storage;

@@ -104,3 +104,37 @@ pub fn LockIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Gift box.
+#[component]
+pub fn GiftIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <rect x="3.5" y="9" width="17" height="4" rx="1" fill="none" stroke="currentColor" stroke-width="2"/>
+            <path d="M5 13v7h14v-7M12 9v11" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+            <path d="M12 9c-1-3.5-5.5-4.5-5.5-1.8C6.5 8.6 9 9 12 9zm0 0c1-3.5 5.5-4.5 5.5-1.8 0 1.4-2.5 1.8-5.5 1.8z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
+/// A gold coin (the gift currency).
+#[component]
+pub fn CoinIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-coin" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+            <circle cx="10" cy="10" r="9" fill="#f7b500"/>
+            <circle cx="10" cy="10" r="6.4" fill="none" stroke="#fff3c4" stroke-width="1.4"/>
+            <path d="M10 6.2l1.1 2.4 2.6.3-1.9 1.8.5 2.6L10 12l-2.3 1.3.5-2.6-1.9-1.8 2.6-.3z" fill="#fff8dc"/>
+        </svg>
+    }
+}
+
+/// Back arrow.
+#[component]
+pub fn BackIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}

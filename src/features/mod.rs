@@ -4,6 +4,7 @@
 pub mod cart;
 pub mod checkout;
 pub mod deal;
+pub mod gifts;
 pub mod icons;
 pub mod orders;
 pub mod picker;
@@ -36,6 +37,10 @@ pub enum Panel {
     Checkout,
     /// The shopper's orders (the video shrinks to a mini-player).
     Orders,
+    /// Gifts to send, the wallet and the top gifters.
+    Gifts,
+    /// Buying coins.
+    TopUp,
 }
 
 impl Panel {

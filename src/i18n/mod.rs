@@ -187,6 +187,39 @@ pub struct Catalogue {
     pub status_pending: &'static str,
     /// Failed.
     pub status_failed: &'static str,
+
+    /// Gifts button; gift panel heading.
+    pub gifts: &'static str,
+    /// An amount of coins, already formatted, e.g. "1,200 coins".
+    pub coins: fn(&str) -> String,
+    /// Accessible name of the wallet chip (coins, formatted).
+    pub wallet_label: fn(&str) -> String,
+    /// Button to buy coins; top-up heading.
+    pub get_coins: &'static str,
+    /// Accessible name of a gift button: gift name, coins formatted.
+    pub send_gift: fn(&str, &str) -> String,
+    /// Combo counter, announced: "Combo x3".
+    pub combo: fn(u32) -> String,
+    /// Lane: what someone sent (gift name).
+    pub sent: fn(&str) -> String,
+    /// Lane: the shopper's own name.
+    pub you: &'static str,
+    /// Lane summary when it is full: "+38 gifts".
+    pub more_gifts: fn(&str) -> String,
+    /// Leaderboard heading.
+    pub top_gifters: &'static str,
+    /// Empty leaderboard.
+    pub no_gifters: &'static str,
+    /// Gift refused: not enough coins (gift name optional).
+    pub not_enough_coins: &'static str,
+    /// How to pay for coins.
+    pub top_up_hint: &'static str,
+    /// Coins credited (formatted count).
+    pub coins_added: fn(&str) -> String,
+    /// The provider has not answered the top-up yet.
+    pub top_up_pending: &'static str,
+    /// Back from the top-up to the gifts.
+    pub back_to_gifts: &'static str,
 }
 
 impl Catalogue {
@@ -257,6 +290,17 @@ impl Catalogue {
             RejectCode::InvalidDetails | RejectCode::UnknownShipping => self.check_fields,
             RejectCode::RateLimited => self.rate_limited,
             _ => self.failed,
+        }
+    }
+
+    /// Why a gift or top-up was refused.
+    pub fn gift_refusal(&self, code: RejectCode) -> &'static str {
+        match code {
+            RejectCode::InsufficientCoins => self.not_enough_coins,
+            RejectCode::PriceChanged | RejectCode::UnknownGift | RejectCode::UnknownPack => {
+                self.prices_changed
+            }
+            code => self.checkout_refusal(code),
         }
     }
 

@@ -7,12 +7,16 @@
 
 mod cart;
 mod checkout;
+mod gifting;
 mod host;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use cart::{CartView, LineView};
 pub use checkout::Checkout;
+pub use gifting::{
+    Combo, GiftSend, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
+};
 pub use host::HostEvent;
 
 use lapak_protocol::{
@@ -69,6 +73,8 @@ pub struct State {
     /// Where checkout stands.
     #[patch(|this, new| *this = new)]
     pub checkout: Checkout,
+    /// Coins, gifts and the gift lane.
+    pub gifting: Gifting,
     /// Cart commands sent (or waiting to be sent) but not yet answered, in order.
     #[patch(|this, new| *this = new)]
     pub pending: Vec<PendingOp>,
@@ -250,6 +256,31 @@ pub enum Msg {
     SyncHostCart(Cart),
     /// The shopper tapped a product (the host page hears of it).
     ProductClicked(ProductId),
+    /// The shopper sends one of a gift at device time `now_ms`; `id` is a fresh command id.
+    SendGift {
+        /// Command id.
+        id: CommandId,
+        /// The gift.
+        gift_id: String,
+        /// Device clock, for the combo window.
+        now_ms: i64,
+    },
+    /// The shopper buys a coin pack at the price shown; `id` is a fresh command id.
+    TopUp {
+        /// Command id (the payment's idempotency key).
+        id: CommandId,
+        /// The pack.
+        pack_id: String,
+        /// How to pay.
+        card: lapak_protocol::Card,
+    },
+    /// The shopper read the gift refusal or the top-up outcome.
+    DismissGiftNotice,
+    /// The device clock moved on: timed things on screen may leave.
+    Tick {
+        /// Device clock, Unix milliseconds.
+        now_ms: i64,
+    },
 }
 
 /// Side effects the reducer asks for.
@@ -314,6 +345,21 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ProductClicked(product_id) => {
             vec![Effect::Host(HostEvent::ProductClick { product_id })]
         }
+        Msg::SendGift {
+            id,
+            gift_id,
+            now_ms,
+        } => gifting::send(state, id, gift_id, now_ms),
+        Msg::TopUp { id, pack_id, card } => gifting::top_up(state, id, pack_id, card),
+        Msg::DismissGiftNotice => {
+            state.gifting.refused = None;
+            state.gifting.top_up.outcome = None;
+            Vec::new()
+        }
+        Msg::Tick { now_ms } => {
+            gifting::tick(state, now_ms);
+            Vec::new()
+        }
     }
 }
 
@@ -337,18 +383,26 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             session,
             cart,
             orders,
+            wallet,
             ..
         } => {
             keep_server_cart(state, cart);
             state.orders = orders;
+            state.gifting.wallet = wallet;
             went_live(state, session.token)
         }
         ServerMsg::Pong { .. } => Vec::new(),
-        ServerMsg::Ack { id, cart, order } => {
+        ServerMsg::Ack {
+            id,
+            cart,
+            order,
+            wallet,
+        } => {
             state.pending.retain(|op| op.id != id);
             if let Some(cart) = cart {
                 state.cart = cart;
             }
+            gifting::acked(state, &id, wallet);
             checkout::acked(state, &id, order.map(|o| *o))
         }
         ServerMsg::Quoted { id, quote } => checkout::quoted(state, &id, quote),
@@ -358,6 +412,10 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         }
         ServerMsg::Reject { id, code, .. } if checkout::answers(state, &id) => {
             checkout::refused(state, &id, code)
+        }
+        ServerMsg::Reject { id, code, .. } if state.gifting.answers(&id) => {
+            gifting::refused(state, &id, code);
+            Vec::new()
         }
         ServerMsg::Reject { id, code, .. } => {
             let product_id = state
@@ -429,6 +487,18 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        ServerMsg::WalletChanged { wallet } => {
+            gifting::wallet_changed(state, wallet);
+            Vec::new()
+        }
+        ServerMsg::Gifted { streak, .. } => {
+            gifting::gifted(state, streak);
+            Vec::new()
+        }
+        ServerMsg::Leaderboard { top, .. } => {
+            state.gifting.leaderboard = top;
+            Vec::new()
+        }
         ServerMsg::ViewerCount { count, .. } => {
             state.viewers = count;
             Vec::new()
@@ -458,6 +528,9 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     for product in &mut show.products {
         asset(&mut product.image_url);
     }
+    for gift in &mut show.gifts {
+        asset(&mut gift.image_url);
+    }
     let ready = first.then(|| {
         Effect::Host(HostEvent::Ready {
             show: show.id.clone(),
@@ -476,6 +549,12 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.featured = show.featured;
     state.deals = show.deals;
     state.viewers = show.viewers;
+    let gifting = &mut state.gifting;
+    gifting.you = Some(welcome.you);
+    gifting.wallet = welcome.wallet;
+    gifting.catalogue = show.gifts;
+    gifting.packs = show.coin_packs;
+    gifting.leaderboard = show.leaderboard;
     keep_server_cart(state, welcome.cart);
     state.orders = welcome.orders;
     state.epoch = welcome.epoch;
@@ -504,6 +583,7 @@ fn went_live(state: &mut State, token: String) -> Vec<Effect> {
     }
     effects.extend(state.pending.iter().map(|op| Effect::Send(command(op))));
     effects.extend(checkout::resend(state));
+    effects.extend(gifting::resend(state));
     effects
 }
 

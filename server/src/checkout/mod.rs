@@ -11,56 +11,19 @@
 mod orders;
 mod settle;
 
-pub use orders::{deal_units, recent as recent_orders};
-pub use settle::resolve_pending;
+pub use orders::{
+    deal_units, number as order_number, pending as pending_orders, recent as recent_orders,
+};
+pub use settle::settle;
 
-use std::collections::HashSet;
-use std::sync::Mutex;
-
-use lapak_protocol::{CheckoutRequest, Quote, RejectCode, ServerMsg};
+use lapak_protocol::{CheckoutRequest, Field, Problem, Quote, RejectCode, ServerMsg};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::error::AppError;
+use crate::pending::Settlement;
 use crate::pricing::{self, CartRow, LiveDeal};
-use crate::{cart, AppState};
-use settle::{announce, settle, Settlement};
-
-/// Orders whose charge is under way, which the sweeper must leave alone.
-#[derive(Default)]
-pub struct InFlight(Mutex<HashSet<i64>>);
-
-impl InFlight {
-    fn set(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Marks the order's charge as under way until the guard drops — also when
-    /// the checkout's future is dropped halfway (its connection went away): the
-    /// sweeper then settles the order by asking the provider.
-    fn hold(&self, order_id: i64) -> Held<'_> {
-        self.set().insert(order_id);
-        Held {
-            in_flight: self,
-            order_id,
-        }
-    }
-
-    fn has(&self, order_id: i64) -> bool {
-        self.set().contains(&order_id)
-    }
-}
-
-/// An order whose charge is under way; released on drop.
-struct Held<'a> {
-    in_flight: &'a InFlight,
-    order_id: i64,
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        self.in_flight.set().remove(&self.order_id);
-    }
-}
+use crate::{cart, reject, AppState};
+use settle::announce;
 
 /// A fresh quote for the session's cart at server time `now_ms`.
 pub async fn quote(state: &AppState, session: i64, now_ms: i64) -> Result<Quote, AppError> {
@@ -118,10 +81,6 @@ pub async fn place(
     id: &str,
     request: &CheckoutRequest,
 ) -> Result<ServerMsg, AppError> {
-    if id.is_empty() || id.len() > cart::MAX_ID_LEN {
-        let message = format!("command id must be 1..={} characters", cart::MAX_ID_LEN);
-        return Ok(reject(id, RejectCode::BadRequest, message));
-    }
     let (order_id, number, _held) = {
         let _write = state.writer.lock().await;
         let (order_id, number) = match reserve(state, session, id, request, crate::now_ms()).await?
@@ -129,7 +88,7 @@ pub async fn place(
             Reserved::Answer(reply) => return Ok(reply),
             Reserved::Order { order_id, number } => (order_id, number),
         };
-        let held = state.in_flight.hold(order_id);
+        let held = state.in_flight.hold(orders::number(order_id));
         // Still under the writer lock, so stock events leave in commit order.
         let mut conn = state.pool.acquire().await?;
         announce(state, &settle::items(&mut conn, order_id).await?).await?;
@@ -140,14 +99,7 @@ pub async fn place(
             .send(session, connection, &ServerMsg::CartChanged { cart });
         (order_id, number, held)
     };
-    let charge = tokio::time::timeout(
-        state.payment_timeout,
-        state
-            .provider
-            .charge(&number, &request.total, &request.card),
-    )
-    .await
-    .unwrap_or(crate::payment::Charge::Timeout);
+    let charge = state.charge(&number, &request.total, &request.card).await;
     settle(
         state,
         order_id,
@@ -186,6 +138,7 @@ async fn reserve(
             id: id.to_owned(),
             cart: Some(cart::lines(&mut tx, session).await?),
             order: Some(Box::new(order)),
+            wallet: None,
         }));
     }
     if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
@@ -193,13 +146,8 @@ async fn reserve(
     }
 
     let (year, month) = civil_month(now_ms);
-    let problems = request.problems(year, month);
-    if !problems.is_empty() {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|(field, problem)| format!("{field:?}: {problem:?}"))
-            .collect();
-        return Ok(refuse(id, RejectCode::InvalidDetails, list.join(", ")));
+    if let Some(refusal) = invalid_details(id, &request.problems(year, month)) {
+        return Ok(Reserved::Answer(refusal));
     }
 
     let quote = priced(&mut tx, state, session, now_ms).await?;
@@ -351,16 +299,20 @@ fn refuse(id: &str, code: RejectCode, message: String) -> Reserved {
     Reserved::Answer(reject(id, code, message))
 }
 
-fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
-    ServerMsg::Reject {
-        id: id.to_owned(),
-        code,
-        message,
+/// `invalid_details` naming every problem with the shopper's details, if there is one.
+pub fn invalid_details(id: &str, problems: &[(Field, Problem)]) -> Option<ServerMsg> {
+    if problems.is_empty() {
+        return None;
     }
+    let list: Vec<String> = problems
+        .iter()
+        .map(|(field, problem)| format!("{field:?}: {problem:?}"))
+        .collect();
+    Some(reject(id, RejectCode::InvalidDetails, list.join(", ")))
 }
 
 /// The UTC (year, month) of a Unix time in milliseconds, for card expiry dates.
-fn civil_month(unix_ms: i64) -> (u32, u32) {
+pub fn civil_month(unix_ms: i64) -> (u32, u32) {
     // Howard Hinnant's days-to-civil algorithm.
     let z = unix_ms.div_euclid(86_400_000) + 719_468;
     let era = z.div_euclid(146_097);

@@ -26,6 +26,15 @@ type OrderRow = (
     String,
 );
 
+/// Orders whose payment has not been settled, by row id.
+pub async fn pending(conn: &mut SqliteConnection) -> Result<Vec<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM orders WHERE status = 'payment_pending'")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 /// One order by row id.
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
     let row: OrderRow = sqlx::query_as(

@@ -4,27 +4,14 @@
 //! the writer lock, so each order is settled exactly once whoever gets there
 //! first: the checkout itself, or the sweeper after a timeout or a crash.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use lapak_protocol::{RejectCode, ServerMsg};
 use sqlx::SqliteConnection;
 
 use super::orders;
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
+use crate::pending::Settlement;
 use crate::{cart, AppState};
-
-/// How often pending payments are looked up.
-const SWEEP: Duration = Duration::from_secs(1);
-
-/// What the provider said.
-pub enum Settlement {
-    /// The answer to the charge itself.
-    Charged(Charge),
-    /// The answer to a later lookup.
-    Looked(Lookup),
-}
 
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
@@ -127,6 +114,7 @@ pub async fn settle(
         id: reply_to.map_or_else(|| order.command_id.clone(), |(id, _)| id.to_owned()),
         cart: Some(cart),
         order: Some(Box::new(order)),
+        wallet: None,
     })
 }
 
@@ -174,38 +162,6 @@ pub async fn announce(state: &AppState, items: &[Item]) -> Result<(), AppError> 
             if let Some(quantity) = state.hub.deal_quantity(deal) {
                 state.hub.deal_changed(deal, quantity.saturating_sub(sold));
             }
-        }
-    }
-    Ok(())
-}
-
-/// Settles orders whose payment answer never came (a timeout, or a crash
-/// between charge and settlement) by asking the provider, every [`SWEEP`].
-pub async fn resolve_pending(state: Arc<AppState>) {
-    let mut tick = tokio::time::interval(SWEEP);
-    loop {
-        tick.tick().await;
-        if let Err(error) = sweep(&state).await {
-            tracing::error!(%error, "resolving pending payments failed");
-        }
-    }
-}
-
-async fn sweep(state: &AppState) -> Result<(), AppError> {
-    let pending: Vec<i64> = {
-        // Under the writer lock: a checkout writes its order and marks its charge
-        // as under way in one step of that lock, so no charge about to start is listed.
-        let _write = state.writer.lock().await;
-        sqlx::query_scalar("SELECT id FROM orders WHERE status = 'payment_pending'")
-            .fetch_all(&state.pool)
-            .await?
-    };
-    for order_id in pending {
-        if state.in_flight.has(order_id) {
-            continue;
-        }
-        if let Some(lookup) = state.provider.lookup(&orders::number(order_id)).await {
-            settle(state, order_id, Settlement::Looked(lookup), None).await?;
         }
     }
     Ok(())

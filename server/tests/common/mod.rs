@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use lapak_protocol::{
-    Address, Card, Cart, CheckoutRequest, ClientMsg, Contact, Money, Order, Quote, RejectCode,
-    ServerMsg, Welcome, PROTOCOL_VERSION,
+    Address, Card, Cart, CheckoutRequest, ClientMsg, CoinPack, Contact, Money, Order, Quote,
+    RejectCode, ServerMsg, Welcome, PROTOCOL_VERSION,
 };
 use lapak_server::{Config, Running};
 use tokio::net::TcpStream;
@@ -47,6 +47,59 @@ pub fn config(db: PathBuf) -> Config {
         rate_per_second: 10,
         speed: 1,
     }
+}
+
+/// A config for load runs: the bench show (stock that never runs out) and rate
+/// limits far above what a person does.
+pub fn load_config(db: PathBuf) -> Config {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Config {
+        show: root.join("tests/fixtures/bench-show.toml"),
+        idle_timeout_secs: 60,
+        rate_burst: 1_000_000,
+        rate_per_second: 1_000_000,
+        ..config(db)
+    }
+}
+
+/// Fails a property-test case with `message` unless `condition` holds.
+pub fn check(
+    condition: bool,
+    message: impl FnOnce() -> String,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    if condition {
+        Ok(())
+    } else {
+        Err(proptest::test_runner::TestCaseError::fail(message()))
+    }
+}
+
+/// Runs `test` (which starts its own server in this process) on `cases` inputs
+/// from `strategy`, on a small multi-threaded runtime; panics with the shrunk
+/// failing input. Returns how long it took.
+pub fn run_property<S, F, Fut>(cases: u32, strategy: S, test: F) -> Duration
+where
+    S: proptest::strategy::Strategy,
+    F: Fn(S::Value) -> Fut,
+    Fut: std::future::Future<Output = Result<(), proptest::test_runner::TestCaseError>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = proptest::test_runner::Config {
+        cases,
+        max_shrink_iters: 32,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    };
+    let started = std::time::Instant::now();
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    if let Err(error) = runner.run(&strategy, |value| runtime.block_on(test(value))) {
+        panic!("{error}");
+    }
+    started.elapsed()
 }
 
 pub async fn server() -> TestServer {
@@ -360,4 +413,121 @@ pub fn welcome_stock(welcome: &Welcome, product: &str, variant: &str) -> u32 {
         .and_then(|p| p.variants.iter().find(|v| v.id == variant))
         .map(|v| v.stock)
         .unwrap_or_else(|| panic!("no {product}/{variant} in the catalogue"))
+}
+
+// ---- Gifting ------------------------------------------------------------------
+
+/// A test card with a valid expiry and CVC.
+pub fn card(number: &str) -> Card {
+    Card {
+        number: number.into(),
+        expiry: "12/30".into(),
+        cvc: "123".into(),
+    }
+}
+
+/// A coin pack as a `Welcome` offers it.
+pub fn pack(welcome: &Welcome, id: &str) -> CoinPack {
+    welcome
+        .show
+        .coin_packs
+        .iter()
+        .find(|p| p.id == id)
+        .unwrap_or_else(|| panic!("no coin pack {id}"))
+        .clone()
+}
+
+/// A `TopUp` of `pack` at its shown price.
+pub fn top_up_msg(id: &str, pack: &CoinPack, card_number: &str) -> ClientMsg {
+    ClientMsg::TopUp {
+        id: id.into(),
+        pack_id: pack.id.clone(),
+        price: pack.price.clone(),
+        card: card(card_number),
+    }
+}
+
+/// A `SendGift` of `count` of a gift shown at `coins` each.
+pub fn gift_msg(id: &str, gift_id: &str, count: u32, coins: u32) -> ClientMsg {
+    ClientMsg::SendGift {
+        id: id.into(),
+        gift_id: gift_id.into(),
+        count,
+        coins,
+    }
+}
+
+/// Buys `pack` with the approving card and returns the wallet's coins after it.
+pub async fn top_up(socket: &mut Socket, id: &str, pack: &CoinPack) -> u64 {
+    let reply = command(
+        socket,
+        &top_up_msg(id, pack, lapak_server::payment::APPROVE),
+    )
+    .await;
+    wallet_of(&reply)
+}
+
+/// The wallet's coins in an `Ack`, panicking on anything else.
+pub fn wallet_of(reply: &ServerMsg) -> u64 {
+    match reply {
+        ServerMsg::Ack {
+            wallet: Some(wallet),
+            ..
+        } => wallet.coins,
+        other => panic!("expected an Ack with a wallet, got {other:?}"),
+    }
+}
+
+/// A ledger account's balance, read from the database (0 when it has none).
+pub async fn db_balance(db: &mut sqlx::SqliteConnection, account: &str) -> i64 {
+    sqlx::query_scalar("SELECT coins FROM balances WHERE account = ?")
+        .bind(account)
+        .fetch_optional(db)
+        .await
+        .unwrap()
+        .unwrap_or(0)
+}
+
+/// Everything wrong with the ledger, as sentences; empty when it is sound: the
+/// entries of each transaction and of the whole ledger sum to zero, every
+/// balance equals the sum of its entries, and only `coins_issued` is negative.
+pub async fn ledger_problems(db: &mut sqlx::SqliteConnection) -> Vec<String> {
+    let checks = [
+        (
+            "transactions whose entries do not sum to zero",
+            "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries
+             GROUP BY transaction_id HAVING SUM(coins) != 0)",
+        ),
+        (
+            "transactions without entries",
+            "SELECT COUNT(*) FROM ledger_transactions t
+             WHERE NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)",
+        ),
+        (
+            "coins in the whole ledger (must be 0)",
+            "SELECT COALESCE(SUM(coins), 0) FROM ledger_entries",
+        ),
+        (
+            "balances that are not the sum of their entries",
+            "SELECT COUNT(*) FROM balances b WHERE b.coins !=
+             (SELECT COALESCE(SUM(e.coins), 0) FROM ledger_entries e WHERE e.account = b.account)",
+        ),
+        (
+            "accounts with entries but no balance",
+            "SELECT COUNT(DISTINCT account) FROM ledger_entries
+             WHERE account NOT IN (SELECT account FROM balances)",
+        ),
+        (
+            "negative balances other than coins_issued",
+            "SELECT COUNT(*) FROM balances WHERE coins < 0 AND account != 'coins_issued'",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (what, sql) in checks {
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut *db).await.unwrap();
+        if n != 0 {
+            problems.push(format!("{what}: {n}"));
+        }
+    }
+    problems
 }

@@ -1,7 +1,7 @@
 //! Checkout without leaving the stream: the server re-prices the cart (and says
 //! what changed), the shopper gives contact, address, delivery and card on one
 //! sheet, pays, and sees the confirmation. The video keeps playing, minimized.
-mod form;
+pub(crate) mod form;
 mod review;
 
 use lapak_protocol::{CheckoutRequest, Quote, RejectCode};

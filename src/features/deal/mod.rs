@@ -15,8 +15,7 @@ pub struct ServerClock(pub Signal<i64>);
 
 impl ServerClock {
     /// A clock that follows the server: the device's ticking clock plus the offset the connection measured.
-    pub fn new(state: Store<State>) -> ServerClock {
-        let device = crate::browser::clock::ticking();
+    pub fn new(state: Store<State>, device: ReadSignal<i64>) -> ServerClock {
         ServerClock(Signal::derive(move || {
             device.get() + state.clock_offset_ms().get()
         }))

@@ -1,6 +1,11 @@
 //! Reducer tests: plain `cargo test`, no browser.
 use super::*;
-use lapak_protocol::{CartLine, Host, Money, Quote, Resume, Session, Show, Variant};
+use lapak_protocol::{
+    CartLine, CoinPack, Gift, GiftTier, Host, Money, Quote, Resume, Session, Show, Variant, Viewer,
+    Wallet,
+};
+
+mod gifting;
 
 fn idr(minor: i64) -> Money {
     Money {
@@ -60,10 +65,35 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             pins: vec![pin("tote")],
             deals: Vec::new(),
             viewers: 4,
+            gifts: vec![
+                gift("rose", 1, GiftTier::Small),
+                gift("crown", 299, GiftTier::Large),
+            ],
+            coin_packs: vec![CoinPack {
+                id: "coins-100".into(),
+                coins: 100,
+                price: idr(1_600_000),
+            }],
+            leaderboard: Vec::new(),
         },
+        you: Viewer {
+            id: 7,
+            name: "user123456".into(),
+        },
+        wallet: Wallet { coins: 5 },
         cart,
         orders: Vec::new(),
     }))
+}
+
+fn gift(id: &str, coins: u32, tier: GiftTier) -> Gift {
+    Gift {
+        id: id.into(),
+        name: format!("{id} name"),
+        image_url: format!("/media/gifts/{id}.svg"),
+        coins,
+        tier,
+    }
 }
 
 fn line(product_id: &str, variant_id: &str, quantity: u32) -> CartLine {
@@ -249,6 +279,7 @@ fn optimistic_add_counts_at_once_and_ack_confirms() {
             id: "c1".into(),
             cart: Some(cart.clone()),
             order: None,
+            wallet: None,
         }),
     );
     assert!(state.pending.is_empty());
@@ -434,6 +465,7 @@ fn resumed_restores_the_cart_resends_pending_and_replayed_events_apply_in_order(
             },
             cart: cart.clone(),
             orders: Vec::new(),
+            wallet: Wallet { coins: 5 },
         }),
     );
     assert_eq!(state.link, Link::Live);
@@ -683,6 +715,7 @@ fn an_order_is_sent_once_and_its_ack_confirms_it() {
                 "LPK-000001",
                 lapak_protocol::OrderStatus::Paid,
             ))),
+            wallet: None,
         }),
     );
     assert_eq!(state.checkout.placed.as_deref(), Some("LPK-000001"));

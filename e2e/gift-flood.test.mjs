@@ -1,0 +1,152 @@
+// A gift flood: 25 senders (plain WebSockets from a second page) send 200
+// gifts/s in all for 20 s to a server of its own, while one viewer watches.
+// The viewer's frames (requestAnimationFrame deltas), long tasks, JS heap and
+// DOM are recorded for BENCHMARKS.md; the test itself asserts what must hold
+// under any load: every gift is answered once, the lane stays bounded (three
+// rows and a summary) and empties afterwards, and the viewer is still live.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, launchChromium, record } from './support.mjs';
+
+const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
+const SENDERS = 25;
+const PER_SENDER_PER_SECOND = 8; // under the server's per-connection rate limit (10/s)
+const FLOOD_MS = 20_000;
+
+/** Runs in the sender page: each sender buys 500 coins, then sends roses and iced coffees. */
+async function flood({ senders, perSecond, ms }) {
+  const url = `ws://${location.host}/ws`;
+  const id = () => crypto.randomUUID();
+  const card = { number: '4242424242424242', expiry: '12/39', cvc: '123' };
+  const gifts = [['rose', 1], ['coffee', 10]];
+  const one = () => new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    let sent = 0, acked = 0, refused = 0, twice = 0, timer;
+    const waiting = new Set();
+    const answered = (msg) => (waiting.delete(msg.id) ? 1 : ((twice += 1), 0));
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'Hello', protocol: 1 }));
+    socket.onerror = reject;
+    socket.onmessage = ({ data }) => {
+      const msg = JSON.parse(data);
+      if (msg.type === 'Welcome') {
+        const pack = msg.show.coin_packs.find((p) => p.id === 'coins-6000');
+        socket.send(JSON.stringify({ type: 'TopUp', id: id(), pack_id: pack.id, price: pack.price, card }));
+      } else if (msg.type === 'Ack' && msg.wallet && sent === 0 && !timer) {
+        const started = performance.now();
+        timer = setInterval(() => {
+          if (performance.now() - started >= ms) {
+            clearInterval(timer);
+            setTimeout(() => { socket.close(); resolve({ sent, acked, refused, twice }); }, 2000);
+            return;
+          }
+          const [gift_id, coins] = gifts[Math.random() < 0.8 ? 0 : 1];
+          const gift = { type: 'SendGift', id: id(), gift_id, count: 1, coins };
+          waiting.add(gift.id);
+          socket.send(JSON.stringify(gift));
+          sent += 1;
+        }, 1000 / perSecond);
+      } else if (msg.type === 'Ack' && timer) {
+        acked += answered(msg);
+      } else if (msg.type === 'Reject') {
+        refused += answered(msg);
+      }
+    };
+  });
+  return Promise.all(Array.from({ length: senders }, one));
+}
+
+/** Runs in the viewer page: frame deltas, long tasks and the lane's size while the flood lasts. */
+function watch(ms) {
+  return new Promise((resolve) => {
+    const deltas = [];
+    const longTasks = [];
+    let maxRows = 0, sawSummary = false, last = performance.now();
+    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask' });
+    const started = last;
+    const frame = (now) => {
+      deltas.push(now - last);
+      last = now;
+      maxRows = Math.max(maxRows, document.querySelectorAll('[data-testid="gift-lane-row"]').length);
+      sawSummary ||= !!document.querySelector('[data-testid="gift-lane-more"]');
+      if (now - started < ms) requestAnimationFrame(frame);
+      else resolve({ deltas, longTasks, maxRows, sawSummary });
+    };
+    requestAnimationFrame(frame);
+  });
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+const sample = (page) => page.evaluate(() => {
+  window.gc();
+  return {
+    heap: performance.memory.usedJSHeapSize,
+    nodes: document.getElementsByTagName('*').length,
+    laneNodes: document.querySelectorAll('[data-testid="gift-lane"], [data-testid="gift-lane"] *').length,
+  };
+});
+
+test('200 gifts/s for 20 s: every gift answered once, the lane bounded, then empty', async () => {
+  const port = await freePort();
+  const db = join(mkdtempSync(join(tmpdir(), 'lapak-flood-')), 'flood.db');
+  const server = spawn(BIN, ['--port', String(port), '--db', db], { stdio: 'ignore' });
+  const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
+  try {
+    const viewer = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    for (let i = 0; i < 50; i++) {
+      try { await viewer.goto(`http://127.0.0.1:${port}/`); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    await viewer.getByTestId('wallet').waitFor({ timeout: 20000 });
+    await viewer.waitForTimeout(1000);
+    const before = await sample(viewer);
+    const senders = await browser.newPage();
+    await senders.goto(`http://127.0.0.1:${port}/healthz`);
+    const [watched, results] = await Promise.all([
+      viewer.evaluate(watch, FLOOD_MS),
+      senders.evaluate(flood, { senders: SENDERS, perSecond: PER_SENDER_PER_SECOND, ms: FLOOD_MS }),
+    ]);
+    await viewer.waitForTimeout(5000); // the lane empties
+    const after = await sample(viewer);
+    const sent = results.reduce((n, r) => n + r.sent, 0);
+    const acked = results.reduce((n, r) => n + r.acked, 0);
+    const refused = results.reduce((n, r) => n + r.refused, 0);
+    const twice = results.reduce((n, r) => n + r.twice, 0);
+    const { deltas, longTasks } = watched;
+    record('gift_flood', {
+      senders: SENDERS,
+      seconds: FLOOD_MS / 1000,
+      gifts_sent: sent,
+      gifts_acked: acked,
+      gifts_refused: refused,
+      gifts_per_second: sent / (FLOOD_MS / 1000),
+      frames: deltas.length,
+      frame_ms_p50: percentile(deltas, 50),
+      frame_ms_p95: percentile(deltas, 95),
+      frame_ms_p99: percentile(deltas, 99),
+      long_tasks: longTasks.length,
+      long_task_ms_max: Math.max(0, ...longTasks),
+      heap_bytes: [before.heap, after.heap],
+      dom_nodes: [before.nodes, after.nodes],
+      lane_rows_max: watched.maxRows,
+    });
+    assert.ok(sent >= SENDERS * PER_SENDER_PER_SECOND * (FLOOD_MS / 1000) * 0.8, `only ${sent} gifts sent`);
+    assert.equal(twice, 0, 'no gift is answered twice');
+    assert.equal(acked + refused, sent, 'every gift is answered');
+    assert.equal(refused, 0, 'every sender had the coins');
+    assert.ok(watched.maxRows <= 3, `the lane grew to ${watched.maxRows} rows`);
+    assert.ok(watched.sawSummary, 'gifts that do not fit are summed up');
+    assert.equal(after.laneNodes, 1, 'the lane empties once the gifts stop');
+    assert.equal(await viewer.getByTestId('connection-status').getAttribute('data-state'), 'live');
+  } finally {
+    await browser.close();
+    server.kill('SIGKILL');
+  }
+});

@@ -1,0 +1,226 @@
+//! The coin ledger, double-entry: every movement of coins is one transaction
+//! whose entries sum to zero, and each account's balance is kept in `balances`,
+//! updated in the same SQLite transaction, so it always equals the sum of its
+//! entries. Accounts other than [`ISSUED`] never go below zero: a debit is a
+//! conditional update, and the table's CHECK backs it up.
+
+use lapak_protocol::{Gifter, Money, Viewer, Wallet};
+use sqlx::{Connection, SqliteConnection};
+
+use crate::error::AppError;
+use crate::{now_ms, AppState};
+
+/// The system account top-ups draw coins from; the only one below zero.
+pub const ISSUED: &str = "coins_issued";
+
+/// A session's coins.
+pub fn wallet_account(session: i64) -> String {
+    format!("wallet:{session}")
+}
+
+/// Coins a show's host was sent and has not converted yet.
+pub fn earnings_account(show: &str) -> String {
+    format!("host_earnings:{show}")
+}
+
+/// Coins a show's host has converted into credits.
+fn converted_account(show: &str) -> String {
+    format!("host_converted:{show}")
+}
+
+/// Why coins moved.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// A coin pack was paid for.
+    TopUp,
+    /// A viewer sent the host gifts.
+    Gift,
+    /// The host converted earnings into credits.
+    Convert,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::TopUp => "top_up",
+            Kind::Gift => "gift",
+            Kind::Convert => "convert",
+        }
+    }
+}
+
+/// One ledger transaction to write.
+pub struct Posting<'a> {
+    /// Why.
+    pub kind: Kind,
+    /// The session and command that caused it, if a viewer did.
+    pub cause: Option<(i64, &'a str)>,
+    /// What a gift transaction sent, and how many.
+    pub gift: Option<(&'a str, u32)>,
+    /// Coins per account; they must sum to zero.
+    pub entries: Vec<(String, i64)>,
+}
+
+/// Writes a transaction, its entries and the balances they change; its id, or
+/// `None` (and nothing written) when an account would go below zero.
+pub async fn post(
+    conn: &mut SqliteConnection,
+    posting: &Posting<'_>,
+) -> Result<Option<i64>, AppError> {
+    let sum = posting
+        .entries
+        .iter()
+        .try_fold(0i64, |sum, (_, coins)| sum.checked_add(*coins));
+    if sum != Some(0) || posting.entries.iter().any(|(_, coins)| *coins == 0) {
+        return Err(AppError::Ledger(format!(
+            "unbalanced {:?} transaction",
+            posting.kind
+        )));
+    }
+    // A savepoint, so a refused debit undoes the ones before it and nothing else.
+    let mut tx = conn.begin().await?;
+    for (account, coins) in &posting.entries {
+        let moved = if *coins < 0 && account != ISSUED {
+            sqlx::query(
+                "UPDATE balances SET coins = coins + ?2 WHERE account = ?1 AND coins + ?2 >= 0",
+            )
+            .bind(account)
+            .bind(coins)
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query(
+                "INSERT INTO balances (account, coins) VALUES (?, ?)
+                 ON CONFLICT (account) DO UPDATE SET coins = coins + excluded.coins",
+            )
+            .bind(account)
+            .bind(coins)
+            .execute(&mut *tx)
+            .await?
+        };
+        if moved.rows_affected() != 1 {
+            return Ok(None);
+        }
+    }
+    let (session, command_id) = posting.cause.unzip();
+    let (gift_id, gift_count) = posting.gift.unzip();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO ledger_transactions (kind, session_id, command_id, gift_id, gift_count, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(posting.kind.as_str())
+    .bind(session)
+    .bind(command_id)
+    .bind(gift_id)
+    .bind(gift_count.map(i64::from))
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    for (account, coins) in &posting.entries {
+        sqlx::query("INSERT INTO ledger_entries (transaction_id, account, coins) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(account)
+            .bind(coins)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+async fn balance(conn: &mut SqliteConnection, account: &str) -> Result<i64, AppError> {
+    let coins: Option<i64> = sqlx::query_scalar("SELECT coins FROM balances WHERE account = ?")
+        .bind(account)
+        .fetch_optional(conn)
+        .await?;
+    Ok(coins.unwrap_or(0))
+}
+
+/// The session's coins, read on `conn` (inside a transaction, if it is one).
+pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Wallet, AppError> {
+    let coins = balance(conn, &wallet_account(session)).await?;
+    Ok(Wallet {
+        coins: u64::try_from(coins).unwrap_or(0),
+    })
+}
+
+/// Coins each viewer has sent the show's host, from the ledger's gift transactions.
+pub async fn gifters(conn: &mut SqliteConnection, show: &str) -> Result<Vec<Gifter>, AppError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT t.session_id, s.name, SUM(e.coins)
+         FROM ledger_entries e
+         JOIN ledger_transactions t ON t.id = e.transaction_id
+         JOIN sessions s ON s.id = t.session_id
+         WHERE e.account = ? AND t.kind = 'gift'
+         GROUP BY t.session_id, s.name",
+    )
+    .bind(earnings_account(show))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, coins)| Gifter {
+            viewer: Viewer {
+                id: id.unsigned_abs(),
+                name,
+            },
+            coins: u64::try_from(coins).unwrap_or(0),
+        })
+        .collect())
+}
+
+/// What converting a show's gift earnings credited its host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostCredit {
+    /// Coins converted.
+    pub coins: u64,
+    /// Their value in the show's currency: coins × `host_credit_per_coin`.
+    pub credit: Money,
+}
+
+/// The host's payout step: moves all of the show's unconverted earnings to
+/// `host_converted:<show>` in one transaction and records their value in money
+/// in `host_credits`. `None` when there was nothing to convert.
+pub async fn convert_earnings(state: &AppState) -> Result<Option<HostCredit>, AppError> {
+    let show = &state.show;
+    let _write = state.writer.lock().await;
+    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let earnings = earnings_account(&show.id);
+    let coins = balance(&mut tx, &earnings).await?;
+    if coins == 0 {
+        return Ok(None);
+    }
+    let rate = show.gifting.host_credit_per_coin;
+    let amount = coins
+        .checked_mul(rate)
+        .ok_or_else(|| AppError::Ledger(format!("{coins} coins at {rate} overflow the credit")))?;
+    let posting = Posting {
+        kind: Kind::Convert,
+        cause: None,
+        gift: None,
+        entries: vec![(earnings, -coins), (converted_account(&show.id), coins)],
+    };
+    // Under the write lock nothing else moves the earnings, so the debit cannot fall short.
+    let transaction = post(&mut tx, &posting)
+        .await?
+        .ok_or_else(|| AppError::Ledger("earnings fell short while converting".into()))?;
+    let credit = show.money(amount);
+    sqlx::query(
+        "INSERT INTO host_credits (show_id, transaction_id, coins, rate_minor, amount_minor, currency, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&show.id)
+    .bind(transaction)
+    .bind(coins)
+    .bind(rate)
+    .bind(credit.minor)
+    .bind(&credit.currency)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(HostCredit {
+        coins: coins.unsigned_abs(),
+        credit,
+    }))
+}

@@ -1,0 +1,16 @@
+//! Coins and gifts. Viewers buy coins by card (`top_up`) and spend them on
+//! gifts for the host (`gift`); every movement of coins is a double-entry
+//! ledger transaction in SQLite (`ledger`) on the fully synced connection, like
+//! orders. Acknowledged gifts gather in memory into streaks and a leaderboard
+//! (`streaks`) that the timeline's tick publishes to everyone watching. The
+//! host's earnings become money with [`convert_earnings`], the payout step.
+
+mod gift;
+mod ledger;
+mod streaks;
+mod top_up;
+
+pub use gift::send_gift;
+pub use ledger::{convert_earnings, gifters, wallet, HostCredit};
+pub use streaks::{Streaks, Tap};
+pub use top_up::{key as top_up_key, pending as pending_top_ups, settle as settle_top_up, top_up};

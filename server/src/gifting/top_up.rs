@@ -1,0 +1,226 @@
+//! `TopUp`: a coin pack bought by card, exactly once per command id. Like an
+//! order, the top-up is first written as `payment_pending` (unique per session
+//! and command id, with `payment_pending` as the id's stored answer), then
+//! charged outside any lock under its own key (`topup-<id>`), then settled once
+//! — by the command itself or, after a timeout or a crash, by the sweeper.
+//! Settling credits the coins and replaces the stored answer in one
+//! transaction, so a retry gets the outcome and is never charged again. The
+//! card goes to the provider only; the last four digits are kept.
+
+use lapak_protocol::{Card, ClientMsg, Money, RejectCode, ServerMsg};
+use sqlx::SqliteConnection;
+
+use super::ledger::{self, Kind, Posting};
+use crate::checkout::{civil_month, invalid_details};
+use crate::error::AppError;
+use crate::payment::{Charge, Lookup};
+use crate::pending::Settlement;
+use crate::{cart, now_ms, reject, AppState};
+
+/// The payment's idempotency key, apart from every order number.
+pub fn key(top_up_id: i64) -> String {
+    format!("topup-{top_up_id}")
+}
+
+/// Top-ups whose payment has not been settled, by row id.
+pub async fn pending(conn: &mut SqliteConnection) -> Result<Vec<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM top_ups WHERE status = 'payment_pending'")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Runs a `TopUp` of session `session` (on `connection`) to its answer.
+pub async fn top_up(
+    state: &AppState,
+    session: i64,
+    connection: u64,
+    cmd: &ClientMsg,
+) -> Result<ServerMsg, AppError> {
+    let ClientMsg::TopUp {
+        id,
+        pack_id,
+        price,
+        card,
+    } = cmd
+    else {
+        unreachable!("only TopUp comes here")
+    };
+    let (top_up_id, _held) = {
+        let _write = state.writer.lock().await;
+        let top_up_id = match open(state, session, id, pack_id, price, card).await? {
+            Opened::Answer(reply) => return Ok(reply),
+            Opened::TopUp(top_up_id) => top_up_id,
+        };
+        (top_up_id, state.in_flight.hold(key(top_up_id)))
+    };
+    let charge = state.charge(&key(top_up_id), price, card).await;
+    settle(
+        state,
+        top_up_id,
+        Settlement::Charged(charge),
+        Some(connection),
+    )
+    .await
+}
+
+/// The outcome of the first transaction.
+enum Opened {
+    /// Answered without writing anything new (a retry, or a refusal).
+    Answer(ServerMsg),
+    /// The top-up is written, pending its payment.
+    TopUp(i64),
+}
+
+async fn open(
+    state: &AppState,
+    session: i64,
+    id: &str,
+    pack_id: &str,
+    price: &Money,
+    card: &Card,
+) -> Result<Opened, AppError> {
+    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    // A top-up written before has an answer: `payment_pending` until it is settled.
+    if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
+        return Ok(Opened::Answer(stored));
+    }
+    let Some(pack) = state.show.pack(pack_id) else {
+        let message = format!("no coin pack {pack_id}");
+        return Ok(Opened::Answer(reject(id, RejectCode::UnknownPack, message)));
+    };
+    let cost = state.show.money(pack.price);
+    if *price != cost {
+        let message = format!("{pack_id} costs {} {} now", cost.minor, cost.currency);
+        return Ok(Opened::Answer(reject(
+            id,
+            RejectCode::PriceChanged,
+            message,
+        )));
+    }
+    let now = now_ms();
+    let (year, month) = civil_month(now);
+    if let Some(refusal) = invalid_details(id, &card.problems(year, month)) {
+        return Ok(Opened::Answer(refusal));
+    }
+    let top_up_id = sqlx::query_scalar(
+        "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
+                              status, created_at_ms, card_last4)
+         VALUES (?, ?, ?, ?, ?, ?, 'payment_pending', ?, ?) RETURNING id",
+    )
+    .bind(session)
+    .bind(id)
+    .bind(pack_id)
+    .bind(i64::from(pack.coins))
+    .bind(cost.minor)
+    .bind(&cost.currency)
+    .bind(now)
+    .bind(card.last4())
+    .fetch_one(&mut *tx)
+    .await?;
+    // Until it is settled, the id answers `payment_pending`, to a retry and to any other command.
+    cart::store_answer(&mut tx, session, id, &still_pending(id)).await?;
+    tx.commit().await?;
+    Ok(Opened::TopUp(top_up_id))
+}
+
+fn still_pending(id: &str) -> ServerMsg {
+    let message = "the payment provider has not answered yet; the coins follow as WalletChanged";
+    reject(id, RejectCode::PaymentPending, message.into())
+}
+
+/// Settles top-up `top_up_id` if the provider's answer is final and nobody has
+/// yet. `reply_to` is the connection waiting for the answer, if one is. Returns
+/// the answer to the top-up's command: `Ack` with the wallet once paid, `Reject`
+/// when declined or failed, `payment_pending` while the answer is not known.
+pub async fn settle(
+    state: &AppState,
+    top_up_id: i64,
+    settlement: Settlement,
+    reply_to: Option<u64>,
+) -> Result<ServerMsg, AppError> {
+    // The final status, the provider's reference and why it was refused; `None` while unknown.
+    let outcome = match &settlement {
+        Settlement::Charged(Charge::Timeout) => None,
+        Settlement::Charged(Charge::Approved { reference })
+        | Settlement::Looked(Lookup::Approved { reference }) => {
+            Some(("paid", Some(reference), None))
+        }
+        Settlement::Charged(Charge::Declined { reason }) => Some((
+            "declined",
+            None,
+            Some(format!("the card was declined ({reason})")),
+        )),
+        Settlement::Looked(Lookup::NotCharged) => Some((
+            "failed",
+            None,
+            Some("the payment did not go through".to_owned()),
+        )),
+    };
+    let _write = state.writer.lock().await;
+    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let (session, id, coins): (i64, String, i64) =
+        sqlx::query_as("SELECT session_id, command_id, coins FROM top_ups WHERE id = ?")
+            .bind(top_up_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    // Whether this call settled it, with the reason when refused.
+    let settled = match outcome {
+        Some((status, reference, refusal)) => {
+            let moved = sqlx::query(
+                "UPDATE top_ups SET status = ?2, payment_ref = ?3
+                 WHERE id = ?1 AND status = 'payment_pending'",
+            )
+            .bind(top_up_id)
+            .bind(status)
+            .bind(reference)
+            .execute(&mut *tx)
+            .await?;
+            (moved.rows_affected() == 1).then_some(refusal)
+        }
+        None => None,
+    };
+    let Some(refusal) = settled else {
+        // Not final yet (`payment_pending`), or settled already (the sweeper and the command raced).
+        let stored = cart::stored_answer(&mut tx, session, &id).await?;
+        return Ok(stored.unwrap_or_else(|| still_pending(&id)));
+    };
+    let reply = match refusal {
+        Some(message) => reject(&id, RejectCode::PaymentDeclined, message),
+        None => {
+            let posting = Posting {
+                kind: Kind::TopUp,
+                cause: Some((session, &id)),
+                gift: None,
+                entries: vec![
+                    (ledger::ISSUED.to_owned(), -coins),
+                    (ledger::wallet_account(session), coins),
+                ],
+            };
+            ledger::post(&mut tx, &posting)
+                .await?
+                .ok_or_else(|| AppError::Ledger("a top-up credit was refused".into()))?;
+            ServerMsg::Ack {
+                id: id.clone(),
+                cart: None,
+                order: None,
+                wallet: Some(ledger::wallet(&mut tx, session).await?),
+            }
+        }
+    };
+    cart::replace_answer(&mut tx, session, &id, &reply).await?;
+    tx.commit().await?;
+    if let ServerMsg::Ack {
+        wallet: Some(wallet),
+        ..
+    } = &reply
+    {
+        // The paying connection has the Ack; the others (all of them, after a sweep) hear here.
+        let changed = ServerMsg::WalletChanged { wallet: *wallet };
+        state
+            .sessions
+            .send(session, reply_to.unwrap_or(0), &changed);
+    }
+    Ok(reply)
+}

@@ -1,0 +1,121 @@
+//! Payments whose answer never came: a provider timeout, or a crash between a
+//! charge and its settlement. Orders and coin top-ups alike are written as
+//! `payment_pending` before their charge; every second, a sweeper asks the
+//! provider about the ones whose charge is not under way and settles them.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::error::AppError;
+use crate::payment::{Charge, Lookup};
+use crate::{checkout, gifting, AppState};
+
+/// How often pending payments are looked up.
+const SWEEP: Duration = Duration::from_secs(1);
+
+/// What the provider said about a payment.
+pub enum Settlement {
+    /// The answer to the charge itself.
+    Charged(Charge),
+    /// The answer to a later lookup.
+    Looked(Lookup),
+}
+
+/// Payment keys whose charge is under way, which the sweeper must leave alone.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashSet<String>>);
+
+impl InFlight {
+    fn set(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the charge with `key` as under way until the guard drops — also when
+    /// the command's future is dropped halfway (its connection went away): the
+    /// sweeper then settles the payment by asking the provider.
+    pub fn hold(&self, key: String) -> Held<'_> {
+        self.set().insert(key.clone());
+        Held {
+            in_flight: self,
+            key,
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.set().contains(key)
+    }
+}
+
+/// A charge under way; released on drop.
+pub struct Held<'a> {
+    in_flight: &'a InFlight,
+    key: String,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.in_flight.set().remove(&self.key);
+    }
+}
+
+/// A payment written as `payment_pending`, by row id.
+enum Pending {
+    Order(i64),
+    TopUp(i64),
+}
+
+impl Pending {
+    /// The idempotency key its charge was made under.
+    fn key(&self) -> String {
+        match *self {
+            Pending::Order(id) => checkout::order_number(id),
+            Pending::TopUp(id) => gifting::top_up_key(id),
+        }
+    }
+
+    async fn settle(&self, state: &AppState, lookup: Lookup) -> Result<(), AppError> {
+        let settlement = Settlement::Looked(lookup);
+        match *self {
+            Pending::Order(id) => checkout::settle(state, id, settlement, None).await?,
+            Pending::TopUp(id) => gifting::settle_top_up(state, id, settlement, None).await?,
+        };
+        Ok(())
+    }
+}
+
+/// Settles pending payments by asking the provider, every [`SWEEP`].
+pub async fn resolve_pending(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(SWEEP);
+    loop {
+        tick.tick().await;
+        if let Err(error) = sweep(&state).await {
+            tracing::error!(%error, "resolving pending payments failed");
+        }
+    }
+}
+
+async fn sweep(state: &AppState) -> Result<(), AppError> {
+    let pending = {
+        // Under the writer lock: a command writes its pending payment and marks its
+        // charge as under way in one step of that lock, so no charge about to start is listed.
+        let _write = state.writer.lock().await;
+        let mut conn = state.pool.acquire().await?;
+        let orders = checkout::pending_orders(&mut conn).await?;
+        let top_ups = gifting::pending_top_ups(&mut conn).await?;
+        let orders = orders.into_iter().map(Pending::Order);
+        orders
+            .chain(top_ups.into_iter().map(Pending::TopUp))
+            .collect::<Vec<_>>()
+    };
+    for payment in pending {
+        let key = payment.key();
+        if state.in_flight.has(&key) {
+            continue;
+        }
+        if let Some(lookup) = state.provider.lookup(&key).await {
+            payment.settle(state, lookup).await?;
+        }
+    }
+    Ok(())
+}

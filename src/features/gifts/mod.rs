@@ -1,0 +1,227 @@
+//! Gifts: the wallet chip, the gift panel (catalogue, combo, top gifters), the
+//! top-up sheet, and the lane and spotlight where everyone sees gifts arrive.
+mod lane;
+mod top_up;
+
+pub use lane::{GiftLane, Spotlight};
+pub use top_up::TopUpSheet;
+
+use lapak_protocol::{Gift, GiftTier, Gifter, RejectCode};
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::browser::focus::use_focus_on_open;
+use crate::browser::intl::format_count;
+use crate::features::icons::{CloseIcon, CoinIcon, GiftIcon};
+use crate::features::Panel;
+use crate::i18n;
+use crate::store::{GiftingStoreFields, State, StateStoreFields};
+
+/// Keeps the lane, the spotlight and the combo in time: each tick of `device`
+/// (the device clock) lets what has had its time leave; an idle widget is not woken.
+pub fn keep_time(state: Store<State>, device: ReadSignal<i64>) {
+    let actions = expect_context::<Actions>();
+    Effect::new(move |_| {
+        let now = device.get();
+        if state.gifting().read_untracked().expiring() {
+            actions.tick(now);
+        }
+    });
+}
+
+/// A count of coins in the shopper's locale.
+fn coins_text(state: Store<State>, coins: u64) -> String {
+    format_count(coins, &state.locale().read_untracked().tag)
+}
+
+/// The shopper's coins, always on screen; tapping it buys more.
+#[component]
+pub fn WalletChip(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let balance = Memo::new(move |_| state.gifting().read().balance());
+    let shown = move || coins_text(state, balance.get());
+    view! {
+        <Show when=move || !state.gifting().catalogue().read().is_empty()>
+            <button
+                class="lapak-wallet"
+                data-testid="wallet"
+                aria-label=move || (text.wallet_label)(&shown())
+                on:click=move |_| panel.set(Panel::TopUp)
+            >
+                <CoinIcon/>
+                <span data-testid="wallet-coins">{shown}</span>
+                <span class="lapak-wallet-plus" aria-hidden="true">"+"</span>
+            </button>
+        </Show>
+    }
+}
+
+/// Opens the gift panel.
+#[component]
+pub fn GiftButton(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    view! {
+        <Show when=move || !state.gifting().catalogue().read().is_empty()>
+            <button
+                class="lapak-round lapak-gift-button"
+                data-testid="gift-button"
+                aria-label=text.gifts
+                aria-expanded=move || (panel.get() == Panel::Gifts).to_string()
+                on:click=move |_| panel.update(|p| *p = if *p == Panel::Gifts { Panel::Closed } else { Panel::Gifts })
+            >
+                <GiftIcon/>
+                <span class="lapak-round-label">{text.gifts}</span>
+            </button>
+        </Show>
+    }
+}
+
+/// The gift panel, while `Panel::Gifts` is open.
+#[component]
+pub fn GiftSheet(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || panel.get() == Panel::Gifts>
+            <Gifts state panel/>
+        </Show>
+    }
+}
+
+#[component]
+fn Gifts(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let close = NodeRef::new();
+    use_focus_on_open(close);
+    on_cleanup(move || actions.dismiss_gift_notice());
+    let gifting = state.gifting();
+    let balance = Memo::new(move |_| gifting.read().balance());
+    let refused = gifting.refused();
+    let get_coins = move |_| panel.set(Panel::TopUp);
+    view! {
+        <div class="lapak-sheet lapak-gifts" role="dialog" aria-modal="true" aria-labelledby="lapak-gifts-title" data-testid="gift-sheet">
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-gifts-title">{text.gifts}</h2>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
+                    <CloseIcon/>
+                </button>
+            </div>
+            <div class="lapak-wallet-row">
+                <CoinIcon/>
+                <strong data-testid="gift-balance">{move || coins_text(state, balance.get())}</strong>
+                <button class="lapak-chip-button" data-testid="get-coins" on:click=get_coins>{text.get_coins}</button>
+            </div>
+            <p class="lapak-alert" role="alert" data-testid="gift-alert" class:is-empty=move || refused.read().is_none()>
+                {move || refused.get().map(|code| text.gift_refusal(code))}
+                <Show when=move || refused.get() == Some(RejectCode::InsufficientCoins)>
+                    " "<button class="lapak-link" on:click=get_coins>{text.get_coins}</button>
+                </Show>
+            </p>
+            <ul class="lapak-gift-grid">
+                <For each=move || gifting.catalogue().get() key=|g| g.id.clone() children=move |gift| view! {
+                    <li><GiftTile state gift balance/></li>
+                }/>
+            </ul>
+            <Leaderboard state/>
+        </div>
+    }
+}
+
+/// One gift: tap to send, tap again for a combo.
+#[component]
+fn GiftTile(state: Store<State>, gift: Gift, balance: Memo<u64>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let id = gift.id.clone();
+    let combo = Memo::new(move |_| {
+        state
+            .gifting()
+            .combo()
+            .read()
+            .as_ref()
+            .filter(|c| c.gift_id == id && c.count > 1)
+            .map(|c| c.count)
+    });
+    let price = coins_text(state, u64::from(gift.coins));
+    let label = (text.send_gift)(&gift.name, &price);
+    let affordable = {
+        let coins = u64::from(gift.coins);
+        move || balance.get() >= coins
+    };
+    let send = {
+        let id = gift.id.clone();
+        move |_| actions.send_gift(id.clone())
+    };
+    view! {
+        <button
+            class="lapak-gift"
+            class:is-large=gift.tier == GiftTier::Large
+            class:is-short=move || !affordable()
+            data-testid=format!("gift-{}", gift.id)
+            aria-label=label
+            on:click=send
+        >
+            <img src=gift.image_url alt="" width="56" height="56"/>
+            <span class="lapak-gift-name">{gift.name}</span>
+            <span class="lapak-gift-price"><CoinIcon/>{price}</span>
+            {move || combo.get().map(|n| view! {
+                <span class="lapak-combo" data-testid="combo" role="status" aria-label=(text.combo)(n)>
+                    "x"{n}
+                </span>
+            })}
+        </button>
+    }
+}
+
+/// The show's top gifters, live.
+#[component]
+fn Leaderboard(state: Store<State>) -> impl IntoView {
+    let text = i18n::text(state);
+    let top = state.gifting().leaderboard();
+    let you = move || state.gifting().you().read().as_ref().map(|v| v.id);
+    let rows = move || top.get().into_iter().enumerate().collect::<Vec<_>>();
+    view! {
+        <section class="lapak-leaderboard" aria-labelledby="lapak-top-title" data-testid="leaderboard">
+            <h3 id="lapak-top-title">{text.top_gifters}</h3>
+            <Show when=move || top.read().is_empty()>
+                <p class="lapak-hint">{text.no_gifters}</p>
+            </Show>
+            <ol>
+                <For each=rows key=|(rank, g): &(usize, Gifter)| (*rank, g.viewer.id, g.coins) children=move |(rank, gifter)| {
+                    let mine = you() == Some(gifter.viewer.id);
+                    view! {
+                        <li class="lapak-gifter" class:is-mine=mine>
+                            <span class="lapak-rank" class:is-podium=rank < 3>{rank + 1}</span>
+                            <span class="lapak-initial" aria-hidden="true">{initial(&gifter.viewer.name)}</span>
+                            <span class="lapak-gifter-name">{gifter.viewer.name}</span>
+                            <span class="lapak-gifter-coins"><CoinIcon/>{coins_text(state, gifter.coins)}</span>
+                        </li>
+                    }
+                }/>
+            </ol>
+        </section>
+    }
+}
+
+/// The first letter of a name, for a round placeholder avatar.
+fn initial(name: &str) -> String {
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
+}
