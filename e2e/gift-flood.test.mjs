@@ -14,7 +14,7 @@ import { freePort, launchChromium, record } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const SENDERS = 25;
-const PER_SENDER_PER_SECOND = 8; // under the server's per-connection rate limit (10/s)
+const PER_SENDER_PER_SECOND = 8;
 const FLOOD_MS = 20_000;
 
 /** Runs in the sender page: each sender buys 500 coins, then sends roses and iced coffees. */
@@ -25,14 +25,17 @@ async function flood({ senders, perSecond, ms }) {
   const gifts = [['rose', 1], ['coffee', 10]];
   const one = () => new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
-    let sent = 0, acked = 0, refused = 0, twice = 0, timer;
+    let sent = 0, acked = 0, refused = 0, twice = 0, welcomed = false, timer;
+    const codes = {};
     const waiting = new Set();
     const answered = (msg) => (waiting.delete(msg.id) ? 1 : ((twice += 1), 0));
     socket.onopen = () => socket.send(JSON.stringify({ type: 'Hello', protocol: 1 }));
     socket.onerror = reject;
     socket.onmessage = ({ data }) => {
       const msg = JSON.parse(data);
-      if (msg.type === 'Welcome') {
+      // A sender that falls behind gets a fresh Welcome; it tops up on the first only.
+      if (msg.type === 'Welcome' && !welcomed) {
+        welcomed = true;
         const pack = msg.show.coin_packs.find((p) => p.id === 'coins-6000');
         socket.send(JSON.stringify({ type: 'TopUp', id: id(), pack_id: pack.id, price: pack.price, card }));
       } else if (msg.type === 'Ack' && msg.wallet && sent === 0 && !timer) {
@@ -40,7 +43,7 @@ async function flood({ senders, perSecond, ms }) {
         timer = setInterval(() => {
           if (performance.now() - started >= ms) {
             clearInterval(timer);
-            setTimeout(() => { socket.close(); resolve({ sent, acked, refused, twice }); }, 2000);
+            setTimeout(() => { socket.close(); resolve({ sent, acked, refused, twice, codes }); }, 2000);
             return;
           }
           const [gift_id, coins] = gifts[Math.random() < 0.8 ? 0 : 1];
@@ -53,6 +56,7 @@ async function flood({ senders, perSecond, ms }) {
         acked += answered(msg);
       } else if (msg.type === 'Reject') {
         refused += answered(msg);
+        codes[msg.code] = (codes[msg.code] ?? 0) + 1;
       }
     };
   });
@@ -97,7 +101,10 @@ const sample = (page) => page.evaluate(() => {
 test('200 gifts/s for 20 s: every gift answered once, the lane bounded, then empty', async () => {
   const port = await freePort();
   const db = join(mkdtempSync(join(tmpdir(), 'lapak-flood-')), 'flood.db');
-  const server = spawn(BIN, ['--port', String(port), '--db', db], { stdio: 'ignore' });
+  // A busy machine delays the senders' timers and then lets them catch up in bursts;
+  // the rate limiter is not under test here, so it is set well above the senders' pace.
+  const limits = ['--rate-burst', '1000', '--rate-per-second', '1000'];
+  const server = spawn(BIN, ['--port', String(port), '--db', db, ...limits], { stdio: 'ignore' });
   const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const viewer = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -140,7 +147,8 @@ test('200 gifts/s for 20 s: every gift answered once, the lane bounded, then emp
     assert.ok(sent >= SENDERS * PER_SENDER_PER_SECOND * (FLOOD_MS / 1000) * 0.8, `only ${sent} gifts sent`);
     assert.equal(twice, 0, 'no gift is answered twice');
     assert.equal(acked + refused, sent, 'every gift is answered');
-    assert.equal(refused, 0, 'every sender had the coins');
+    const codes = results.map((r) => JSON.stringify(r.codes)).filter((c) => c !== '{}');
+    assert.equal(refused, 0, `every sender had the coins; refusals: ${codes.join(' ')}`);
     assert.ok(watched.maxRows <= 3, `the lane grew to ${watched.maxRows} rows`);
     assert.ok(watched.sawSummary, 'gifts that do not fit are summed up');
     assert.equal(after.laneNodes, 1, 'the lane empties once the gifts stop');

@@ -50,8 +50,17 @@ impl Actions {
 
     /// Folds `msg` into the state; only the fields that changed notify their views.
     pub fn dispatch(&self, msg: Msg) {
+        self.dispatch_all([msg]);
+    }
+
+    /// Folds `msgs` into the state in order, as one update: the state is copied
+    /// and patched once, and views re-render once, however many there are.
+    pub fn dispatch_all(&self, msgs: impl IntoIterator<Item = Msg>) {
         let mut next = self.store.get_untracked();
-        let effects = apply(&mut next, msg);
+        let effects: Vec<Effect> = msgs
+            .into_iter()
+            .flat_map(|msg| apply(&mut next, msg))
+            .collect();
         self.store.patch(next);
         let run = self.run.get_value();
         for effect in effects {

@@ -9,8 +9,10 @@
 //! handshake, with their original ids.
 
 mod backoff;
+mod inbox;
 
 pub use backoff::Backoff;
+use inbox::Inbox;
 
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::{select, FutureExt, SinkExt, StreamExt};
@@ -41,16 +43,17 @@ pub enum Control {
 /// Keeps a session with the server at `url` until the page goes away.
 pub async fn run(url: String, actions: Actions, mut control: UnboundedReceiver<Control>) {
     let mut backoff = Backoff::default();
+    let inbox = Inbox::new(actions);
     loop {
         match WebSocket::open(&url) {
             Ok(socket) => {
                 // Frames queued for a socket that is gone are stale: the store still
                 // holds their commands as pending and resends them after the handshake.
                 while control.try_recv().is_ok() {}
-                if session(socket, &actions, &mut control, &mut backoff)
-                    .await
-                    .is_break()
-                {
+                let ended = session(socket, &actions, &inbox, &mut control, &mut backoff).await;
+                // What the socket delivered is applied before the store hears it closed.
+                inbox.flush();
+                if ended.is_break() {
                     return;
                 }
             }
@@ -76,6 +79,7 @@ pub async fn run(url: String, actions: Actions, mut control: UnboundedReceiver<C
 async fn session(
     socket: WebSocket,
     actions: &Actions,
+    inbox: &Inbox,
     control: &mut UnboundedReceiver<Control>,
     backoff: &mut Backoff,
 ) -> ControlFlow<()> {
@@ -95,9 +99,9 @@ async fn session(
                                 backoff.reset();
                             }
                             if let Some(offset_ms) = clock_offset(&msg, last_ping, last_heard) {
-                                actions.dispatch(Msg::Clock { offset_ms });
+                                inbox.push(Msg::Clock { offset_ms });
                             }
-                            actions.dispatch(Msg::Server(msg));
+                            inbox.push(Msg::Server(msg));
                         }
                         continue;
                     }
