@@ -5,9 +5,8 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -650,71 +649,17 @@ async fn a_quote_reads_and_writes_nothing() {
 
 // ---- kill -9 ----------------------------------------------------------------
 
-/// The real server binary, running as a child process.
-struct Process {
-    child: Child,
-    url: String,
-    _stdout: BufReader<ChildStdout>,
-}
-
-impl Process {
-    /// Starts `lapak-server` on `db` and waits until it listens.
-    fn start(db: &Path) -> Process {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_lapak-server"));
-        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("LAPAK_")) {
-            command.env_remove(key);
-        }
-        let mut child = command
-            .args(["--host", "127.0.0.1", "--port", "0", "--db"])
-            .arg(db)
-            .arg("--show")
-            .arg(root.join("tests/fixtures/test-show.toml"))
-            .arg("--dist")
-            .arg(root.join("tests/fixtures/no-dist"))
-            .arg("--public")
-            .arg(root.join("../public"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        // Port 0 picks a free port; the server prints where it listens once it does.
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("Lapak is live at http://")
-            .and_then(|rest| rest.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Process {
-            child,
-            url: format!("ws://{addr}/ws"),
-            _stdout: stdout,
-        }
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The server binary on `db`, as the kill -9 tests run it.
+fn start_binary(db: &Path) -> Process {
+    let binary = Path::new(env!("CARGO_BIN_EXE_lapak-server"));
+    Process::start(binary, &config(db.to_owned()), Stdio::null())
 }
 
 #[tokio::test]
 async fn an_acknowledged_order_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lapak.db");
-    let server = Process::start(&db);
+    let server = start_binary(&db);
     let mut socket = connect(&server.url).await;
     let welcome = hello(&mut socket, None).await;
     command(&mut socket, &add("a", "shirt", "m", 2)).await;
@@ -724,7 +669,7 @@ async fn an_acknowledged_order_survives_kill_9() {
     let order = placed(&reply).clone();
     assert_eq!(order.status, OrderStatus::Paid);
 
-    let server = Process::start(&db);
+    let server = start_binary(&db);
     let mut socket = connect(&server.url).await;
     let again = hello(&mut socket, Some(&welcome.session.token)).await;
     assert_eq!(again.orders, [order]);
@@ -740,7 +685,7 @@ async fn an_acknowledged_order_survives_kill_9() {
 async fn a_checkout_cut_off_by_kill_9_is_placed_at_most_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lapak.db");
-    let mut server = Process::start(&db);
+    let mut server = start_binary(&db);
     let mut socket = connect(&server.url).await;
     let token = hello(&mut socket, None).await.session.token;
     // Kill at different points of the checkout: before it arrives, while it is written, while it is paid.
@@ -754,7 +699,7 @@ async fn a_checkout_cut_off_by_kill_9_is_placed_at_most_once() {
         std::thread::sleep(Duration::from_micros(delay));
         server.kill();
 
-        server = Process::start(&db);
+        server = start_binary(&db);
         socket = connect(&server.url).await;
         let again = hello(&mut socket, Some(&token)).await;
         assert!(again.orders.len() <= round + 1, "{:?}", again.orders);

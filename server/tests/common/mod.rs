@@ -1,8 +1,11 @@
 //! Helpers for the server tests: a real server on 127.0.0.1:0 with a
-//! temporary database, and a real WebSocket client.
+//! temporary database (in this process or the binary as a child), and a real
+//! WebSocket client.
 #![allow(dead_code)] // each test file uses a different subset
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -59,6 +62,87 @@ pub fn load_config(db: PathBuf) -> Config {
         rate_burst: 1_000_000,
         rate_per_second: 1_000_000,
         ..config(db)
+    }
+}
+
+/// The real server binary, running as a child process.
+pub struct Process {
+    pub child: Child,
+    pub url: String,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Process {
+    /// Starts `binary` with every flag of `config` and waits until it listens;
+    /// its log (`RUST_LOG=warn`) goes to `stderr`.
+    pub fn start(binary: &Path, config: &Config, stderr: Stdio) -> Process {
+        // Destructured so that a new flag cannot be forgotten here.
+        let Config {
+            host,
+            port,
+            db,
+            show,
+            dist,
+            public,
+            idle_timeout_secs,
+            rate_burst,
+            rate_per_second,
+            speed,
+        } = config;
+        let mut child = Command::new(binary)
+            .arg("--host")
+            .arg(host.to_string())
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--db")
+            .arg(db)
+            .arg("--show")
+            .arg(show)
+            .arg("--dist")
+            .arg(dist)
+            .arg("--public")
+            .arg(public)
+            .arg("--idle-timeout-secs")
+            .arg(idle_timeout_secs.to_string())
+            .arg("--rate-burst")
+            .arg(rate_burst.to_string())
+            .arg("--rate-per-second")
+            .arg(rate_per_second.to_string())
+            .arg("--speed")
+            .arg(speed.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        // Port 0 picks a free port; the server prints where it listens once it does.
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("Lapak is live at http://")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Process {
+            child,
+            url: format!("ws://{addr}/ws"),
+            _stdout: stdout,
+        }
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
