@@ -1,6 +1,6 @@
 //! Buying coins: pick a pack, pay by card (the checkout's card fields and
 //! rules), and see the coins arrive — or why not.
-use lapak_protocol::{Field, RejectCode};
+use lapak_protocol::{CoinPack, Field, RejectCode};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -100,25 +100,7 @@ fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
             <Outcome state text outcome panel/>
             <Show when=move || !credited()>
                 <form class="lapak-form" novalidate node_ref=form_ref on:submit=pay>
-                    <fieldset class="lapak-packs">
-                        <legend class="lapak-visually-hidden">{text.get_coins}</legend>
-                        <For each=move || packs.get() key=|p| p.id.clone() children=move |p| {
-                            let id = p.id.clone();
-                            let checked = {
-                                let id = id.clone();
-                                Memo::new(move |_| pack.read().as_ref().is_some_and(|chosen| chosen.id == id))
-                            };
-                            let coins = coins_text(state, u64::from(p.coins));
-                            view! {
-                                <label class="lapak-pack" class:is-chosen=checked data-testid=format!("pack-{}", p.id)>
-                                    <input type="radio" name="lapak-pack" prop:checked=checked
-                                        on:change=move |_| choice.set(Some(id.clone()))/>
-                                    <span class="lapak-pack-coins"><CoinIcon/>{coins}</span>
-                                    <span class="lapak-pack-price">{format_money(&p.price, &state.locale().read_untracked().tag)}</span>
-                                </label>
-                            }
-                        }/>
-                    </fieldset>
+                    <Packs state text pack choice/>
                     <h3><LockIcon/> {text.payment_title}</h3>
                     <p class="lapak-hint lapak-test-mode">{text.top_up_hint}</p>
                     {field(Field::CardNumber)}
@@ -130,6 +112,38 @@ fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
                 </form>
             </Show>
         </div>
+    }
+}
+
+/// The packs for sale as radio cards; `pack` is the one chosen (the first until the shopper picks).
+#[component]
+fn Packs(
+    state: Store<State>,
+    text: &'static Catalogue,
+    pack: Memo<Option<CoinPack>>,
+    choice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let tag = state.locale().read_untracked().tag.clone();
+    let card = move |p: CoinPack| {
+        let id = p.id.clone();
+        let checked = {
+            let id = id.clone();
+            Memo::new(move |_| pack.read().as_ref().is_some_and(|chosen| chosen.id == id))
+        };
+        view! {
+            <label class="lapak-pack" class:is-chosen=checked data-testid=format!("pack-{}", p.id)>
+                <input type="radio" name="lapak-pack" prop:checked=checked
+                    on:change=move |_| choice.set(Some(id.clone()))/>
+                <span class="lapak-pack-coins"><CoinIcon/>{coins_text(state, u64::from(p.coins))}</span>
+                <span class="lapak-pack-price">{format_money(&p.price, &tag)}</span>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="lapak-packs">
+            <legend class="lapak-visually-hidden">{text.get_coins}</legend>
+            <For each=move || state.gifting().packs().get() key=|p| p.id.clone() children=card/>
+        </fieldset>
     }
 }
 
