@@ -6,21 +6,14 @@
 // 90 s loop, on flash deal 14–39 s): the test waits for the deal with at least
 // 15 s to run, so the order is placed at the deal price. Screenshots of every
 // step at phone size.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from './support.mjs';
+import { PHONE, suiteBrowser } from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-let browser;
-before(async () => {
-  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser();
 
 async function open(context, path = '') {
   const page = await context.newPage();

@@ -6,11 +6,7 @@
 // rows and a summary) and empties afterwards, and the viewer is still live.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, launchChromium, record } from './support.mjs';
+import { frameStats, launchChromium, record, sampleMemory, startServer, watchFrames } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const SENDERS = 25;
@@ -63,70 +59,35 @@ async function flood({ senders, perSecond, ms }) {
   return Promise.all(Array.from({ length: senders }, one));
 }
 
-/** Runs in the viewer page: frame deltas, long tasks and the lane's size while the flood lasts. */
-function watch(ms) {
-  return new Promise((resolve) => {
-    const deltas = [];
-    const longTasks = [];
-    let maxRows = 0, sawSummary = false, last = performance.now();
-    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)))
-      .observe({ type: 'longtask' });
-    const started = last;
-    const frame = (now) => {
-      deltas.push(now - last);
-      last = now;
-      maxRows = Math.max(maxRows, document.querySelectorAll('[data-testid="gift-lane-row"]').length);
-      sawSummary ||= !!document.querySelector('[data-testid="gift-lane-more"]');
-      if (now - started < ms) requestAnimationFrame(frame);
-      else resolve({ deltas, longTasks, maxRows, sawSummary });
-    };
-    requestAnimationFrame(frame);
-  });
-}
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-
-const sample = (page) => page.evaluate(() => {
-  window.gc();
-  return {
-    heap: performance.memory.usedJSHeapSize,
-    nodes: document.getElementsByTagName('*').length,
-    laneNodes: document.querySelectorAll('[data-testid="gift-lane"], [data-testid="gift-lane"] *').length,
-  };
-});
+const laneNodes = (page) => page.evaluate(
+  () => document.querySelectorAll('[data-testid="gift-lane"], [data-testid="gift-lane"] *').length,
+);
 
 test('200 gifts/s for 20 s: every gift answered once, the lane bounded, then empty', async () => {
-  const port = await freePort();
-  const db = join(mkdtempSync(join(tmpdir(), 'lapak-flood-')), 'flood.db');
   // A busy machine delays the senders' timers and then lets them catch up in bursts;
   // the rate limiter is not under test here, so it is set well above the senders' pace.
   const limits = ['--rate-burst', '1000', '--rate-per-second', '1000'];
-  const server = spawn(BIN, ['--port', String(port), '--db', db, ...limits], { stdio: 'ignore' });
+  const server = await startServer(BIN, limits);
   const browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
   try {
     const viewer = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    for (let i = 0; i < 50; i++) {
-      try { await viewer.goto(`http://127.0.0.1:${port}/`); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
-    }
+    await viewer.goto(server.url);
     await viewer.getByTestId('wallet').waitFor({ timeout: 20000 });
     await viewer.waitForTimeout(1000);
-    const before = await sample(viewer);
+    const before = await sampleMemory(viewer);
     const senders = await browser.newPage();
-    await senders.goto(`http://127.0.0.1:${port}/healthz`);
+    await senders.goto(`${server.url}healthz`);
+    const probes = { rows: '[data-testid="gift-lane-row"]', summary: '[data-testid="gift-lane-more"]' };
     const [watched, results] = await Promise.all([
-      viewer.evaluate(watch, FLOOD_MS),
+      viewer.evaluate(watchFrames, { ms: FLOOD_MS, probes }),
       senders.evaluate(flood, { senders: SENDERS, perSecond: PER_SENDER_PER_SECOND, ms: FLOOD_MS }),
     ]);
     await viewer.waitForTimeout(5000); // the lane empties
-    const after = await sample(viewer);
+    const after = await sampleMemory(viewer);
     const sent = results.reduce((n, r) => n + r.sent, 0);
     const acked = results.reduce((n, r) => n + r.acked, 0);
     const refused = results.reduce((n, r) => n + r.refused, 0);
     const twice = results.reduce((n, r) => n + r.twice, 0);
-    const { deltas, longTasks } = watched;
     record('gift_flood', {
       senders: SENDERS,
       seconds: FLOOD_MS / 1000,
@@ -134,27 +95,22 @@ test('200 gifts/s for 20 s: every gift answered once, the lane bounded, then emp
       gifts_acked: acked,
       gifts_refused: refused,
       gifts_per_second: sent / (FLOOD_MS / 1000),
-      frames: deltas.length,
-      frame_ms_p50: percentile(deltas, 50),
-      frame_ms_p95: percentile(deltas, 95),
-      frame_ms_p99: percentile(deltas, 99),
-      long_tasks: longTasks.length,
-      long_task_ms_max: Math.max(0, ...longTasks),
+      ...frameStats(watched),
       heap_bytes: [before.heap, after.heap],
       dom_nodes: [before.nodes, after.nodes],
-      lane_rows_max: watched.maxRows,
+      lane_rows_max: watched.most.rows,
     });
     assert.ok(sent >= SENDERS * PER_SENDER_PER_SECOND * (FLOOD_MS / 1000) * 0.8, `only ${sent} gifts sent`);
     assert.equal(twice, 0, 'no gift is answered twice');
     assert.equal(acked + refused, sent, 'every gift is answered');
     const codes = results.map((r) => JSON.stringify(r.codes)).filter((c) => c !== '{}');
     assert.equal(refused, 0, `every sender had the coins; refusals: ${codes.join(' ')}`);
-    assert.ok(watched.maxRows <= 3, `the lane grew to ${watched.maxRows} rows`);
-    assert.ok(watched.sawSummary, 'gifts that do not fit are summed up');
-    assert.equal(after.laneNodes, 1, 'the lane empties once the gifts stop');
+    assert.ok(watched.most.rows <= 3, `the lane grew to ${watched.most.rows} rows`);
+    assert.ok(watched.most.summary > 0, 'gifts that do not fit are summed up');
+    assert.equal(await laneNodes(viewer), 1, 'the lane empties once the gifts stop');
     assert.equal(await viewer.getByTestId('connection-status').getAttribute('data-state'), 'live');
   } finally {
     await browser.close();
-    server.kill('SIGKILL');
+    server.stop();
   }
 });

@@ -4,21 +4,14 @@
 // and a Gold Crown leave the wallet at once, a second viewer sees them in the
 // lane (the crown over the whole widget) and the shopper on the leaderboard,
 // and a reload still shows the wallet the server kept. Screenshots at phone size.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from './support.mjs';
+import { PHONE, suiteBrowser } from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-let browser;
-before(async () => {
-  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = suiteBrowser();
 
 async function open(context) {
   const page = await context.newPage();

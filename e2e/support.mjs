@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: Debian's Chromium, free ports, measurements.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -13,6 +14,21 @@ export function launchChromium(extraArgs = []) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
+}
+
+/** A phone-sized touch screen, for `browser.newContext`. */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** One Chromium for a test file (video may autoplay): launched before its tests, closed after them. */
+export function suiteBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return { newContext: (options) => browser.newContext(options) };
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -31,4 +47,73 @@ export function record(name, values) {
   const metrics = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   metrics[name] = values;
   writeFileSync(file, JSON.stringify(metrics, null, 2));
+}
+
+/**
+ * Runs in a page: every requestAnimationFrame delta and every long task for `ms`,
+ * and for each of `probes` (name → CSS selector) the most matching elements seen in a frame.
+ */
+export function watchFrames({ ms, probes = {} }) {
+  return new Promise((resolve) => {
+    const deltas = [];
+    const longTasks = [];
+    const most = Object.fromEntries(Object.keys(probes).map((name) => [name, 0]));
+    let last = performance.now();
+    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask' });
+    const started = last;
+    const frame = (now) => {
+      deltas.push(now - last);
+      last = now;
+      for (const [name, selector] of Object.entries(probes)) {
+        most[name] = Math.max(most[name], document.querySelectorAll(selector).length);
+      }
+      if (now - started < ms) requestAnimationFrame(frame);
+      else resolve({ deltas, longTasks, most });
+    };
+    requestAnimationFrame(frame);
+  });
+}
+
+/** The page's JS heap after a full GC and its element count (Chromium with --expose-gc). */
+export function sampleMemory(page) {
+  return page.evaluate(() => {
+    window.gc();
+    return { heap: performance.memory.usedJSHeapSize, nodes: document.getElementsByTagName('*').length };
+  });
+}
+
+/** The p-th percentile of `values` (nearest rank). */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Frame statistics for BENCHMARKS.md from what `watchFrames` saw. */
+export function frameStats({ deltas, longTasks }) {
+  return {
+    frames: deltas.length,
+    frame_ms_p50: percentile(deltas, 50),
+    frame_ms_p95: percentile(deltas, 95),
+    frame_ms_p99: percentile(deltas, 99),
+    long_tasks: longTasks.length,
+    long_task_ms_max: Math.max(0, ...longTasks),
+  };
+}
+
+/** Starts `bin` on a free port with a fresh database and `args`; resolves once it serves. */
+export async function startServer(bin, args = []) {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const port = await freePort();
+  const db = join(mkdtempSync(join(tmpdir(), 'lapak-')), 'lapak.db');
+  const child = spawn(bin, ['--port', String(port), '--db', db, ...args], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${url}healthz`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => child.kill('SIGKILL') };
 }

@@ -2,14 +2,40 @@
 # Writes BENCHMARKS.md: release transfer sizes of the viewer, and what the
 # end-to-end run in Chromium measured (tap → render, reconnect → live, soak),
 # plus the fuzz run's count, checkout and gift throughput under load, and the
-# server's fan-out to thousands of viewers.
+# server's fan-out to thousands of viewers, and the viewer under event floods
+# beside a hand-written vanilla-JS page (e2e/flood.bench.mjs). Beside the viewer's size: the floor
+# (bench/counter, a one-button Leptos counter built the same way), hls.js from
+# npm, and the largest items of the viewer's wasm by twiggy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+TWIGGY_VERSION=0.8.0
+twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION" || {
+  echo "[bench] cargo install twiggy $TWIGGY_VERSION (~2 min)"
+  cargo install twiggy --version "=$TWIGGY_VERSION" --locked --force
+}
+
 scripts/e2e.sh   # builds dist/ (release) and records target/e2e/metrics.json
+
+# Sizes beside the viewer's, for scripts/bench_report.py (target/bench/).
+cargo_target="$(cargo metadata -q --format-version 1 --no-deps \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+out="$PWD/target/bench"
+mkdir -p "$out"
+# The floor: the counter with the viewer's Trunk settings and profile, sharing its target directory.
+(cd bench/counter && CARGO_TARGET_DIR="$cargo_target" trunk build --release --dist "$out/counter")
+# Twiggy needs names, which wasm-opt drops: the viewer's wasm-release build (left by trunk above)
+# through wasm-bindgen and wasm-opt -Oz as Trunk runs them, with -g to keep the name section.
+wasm-bindgen --target web --no-typescript --out-dir "$out/named" "$cargo_target/wasm32-unknown-unknown/wasm-release/lapak.wasm"
+wasm-opt -Oz -g --output="$out/named/lapak_bg.wasm" "$out/named/lapak_bg.wasm"
+twiggy top -n 1000000 --format json "$out/named/lapak_bg.wasm" > "$out/twiggy.json"
+
 cargo test -q -p lapak-server --test fuzz -- --nocapture 2>&1 | grep '^fuzz:' > target/e2e/fuzz.txt
 cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout.jsonl
 cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts.jsonl
 cargo build -q --release -p lapak-server   # fanout_load runs this binary as a child process
 cargo run -q --release -p lapak-server --example fanout_load > target/e2e/fanout.jsonl
+# Event floods (~6 min): the release server's --flood beside the vanilla page; into metrics.json.
+LAPAK_SERVER_BIN=target/release/lapak-server E2E_OUT=target/e2e node --test e2e/flood.bench.mjs
 python3 scripts/bench_report.py > BENCHMARKS.md
 cat BENCHMARKS.md

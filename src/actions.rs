@@ -45,6 +45,7 @@ impl Actions {
                 }
             }
             Effect::Host(event) => browser::host::emit(&events, &event),
+            Effect::CopyLink => browser::share::copy_link(),
         })
     }
 
@@ -138,6 +139,48 @@ impl Actions {
     /// Lets timed things on screen (gift lane, combo) leave once their time is up.
     pub fn tick(&self, now_ms: i64) {
         self.dispatch(Msg::Tick { now_ms });
+    }
+
+    /// Says something in the chat.
+    pub fn chat(&self, text: String) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::Chat { id, text });
+    }
+
+    /// Taps the heart.
+    pub fn like(&self) {
+        let id = browser::ids::command_id();
+        let now_ms = js_sys::Date::now() as i64;
+        self.dispatch(Msg::Like { id, now_ms });
+    }
+
+    /// Tells the store whether the video is playing (watch time counts only then).
+    pub fn playing(&self, playing: bool) {
+        self.dispatch(Msg::Playing(playing));
+    }
+
+    /// Shares the show: its link to the clipboard.
+    pub fn share(&self) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::Share { id });
+    }
+
+    /// Joins the host's Fan Club.
+    pub fn join_club(&self) {
+        let id = browser::ids::command_id();
+        let now_ms = js_sys::Date::now() as i64;
+        self.dispatch(Msg::JoinClub { id, now_ms });
+    }
+
+    /// Chooses the name others see.
+    pub fn set_name(&self, name: String) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::SetName { id, name });
+    }
+
+    /// Clears the community refusal.
+    pub fn dismiss_community_notice(&self) {
+        self.dispatch(Msg::DismissCommunityNotice);
     }
 
     /// Reconnects now instead of waiting for the next attempt.

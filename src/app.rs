@@ -7,18 +7,19 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser;
 use crate::features::cart::{cart_memo, CartButton, CartDrawer};
+use crate::features::chat::Chat;
 use crate::features::checkout::CheckoutSheet;
 use crate::features::deal::ServerClock;
-use crate::features::gifts::{
-    keep_time, GiftButton, GiftLane, GiftSheet, Spotlight, TopUpSheet, WalletChip,
-};
+use crate::features::gifts::{GiftButton, GiftLane, GiftSheet, Spotlight, TopUpSheet, WalletChip};
+use crate::features::likes::{LikeArea, LikeButton};
+use crate::features::missions::{MissionsButton, MissionsSheet, Toasts};
 use crate::features::orders::{OrdersButton, OrdersSheet};
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
 use crate::features::shelf::{Shelf, ShelfButton};
 use crate::features::status::{ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
-use crate::features::Panel;
+use crate::features::{keep_time, Panel};
 use crate::net;
 use crate::store::{CartMode, Lang, Locale, State, StateStoreFields};
 
@@ -82,6 +83,7 @@ pub fn connect(boot: &Boot) -> Store<State> {
     let (socket, requests) = mpsc::unbounded();
     let actions = Actions::connected(state, socket, boot.token_key.clone(), boot.events.clone());
     provide_context(actions);
+    browser::watch::report(actions);
     leptos::task::spawn_local(net::run(boot.socket_url.clone(), actions, requests));
     state
 }
@@ -117,25 +119,31 @@ pub fn Widget(
                 <div class="lapak-screen" class:is-minimized=move || panel.read().minimizes_video()>
                     <Player state muted/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
+                    <LikeArea/>
                     <ShowHeader state/>
                     <WalletChip state panel/>
                     <GiftLane state/>
+                    <Chat state/>
                     <TagLayer state panel/>
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
+                        <LikeButton state/>
                         <ShelfButton state panel/>
                         <CartButton state cart panel/>
                         <OrdersButton state panel/>
                         <GiftButton state panel/>
+                        <MissionsButton state panel/>
                     </div>
                     <Spotlight state/>
                     <NoticeToast state/>
+                    <Toasts state/>
                     <Picker state panel/>
                     <CartDrawer state cart panel/>
                     <CheckoutSheet state panel/>
                     <OrdersSheet state panel/>
                     <GiftSheet state panel/>
                     <TopUpSheet state panel/>
+                    <MissionsSheet state panel/>
                 </div>
             </section>
             <Shelf state panel/>

@@ -29,6 +29,7 @@ fn gifted(seq: u64, id: u64, from: u64, gift_id: &str, count: u32) -> Msg {
             from: Viewer {
                 id: from,
                 name: format!("user{from}"),
+                ..Viewer::default()
             },
             gift_id: gift_id.into(),
             count,
@@ -226,6 +227,7 @@ async fn the_leaderboard_lists_top_gifters_and_marks_the_shopper() {
         viewer: Viewer {
             id,
             name: format!("user{id}"),
+            ..Viewer::default()
         },
         coins,
     };

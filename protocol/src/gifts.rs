@@ -67,8 +67,14 @@ pub struct Wallet {
 pub struct Viewer {
     /// Public viewer id, stable for the session.
     pub id: u64,
-    /// Display name.
+    /// Display name (plain text).
     pub name: String,
+    /// Fan Club level, for members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub club: Option<u32>,
+    /// The badge they show: the latest earned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
 }
 
 /// A place on the show's leaderboard.

@@ -12,11 +12,17 @@
 use serde::{Deserialize, Serialize};
 
 mod checkout;
+mod community;
 mod gifts;
 
 pub use checkout::{
     Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
     PricedLine, Problem, Quote, QuoteLine, ShippingOption, Totals, MAX_FIELD_CHARS,
+};
+pub use community::{
+    Activity, Badge, ChatEvent, ChatMessage, Community, FanClub, Membership, Mission,
+    MissionProgress, Period, Progress, Reward, CHAT_HISTORY, HEARTBEAT_MS, LIKE_BATCH_MS,
+    MAX_CHAT_CHARS, MAX_LIKES_PER_BATCH, NAME_CHARS,
 };
 pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
@@ -150,6 +156,45 @@ pub enum ClientMsg {
         /// The price of one the viewer was shown, in coins (a different price is refused).
         coins: u32,
     },
+    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters; answered by `Ack`.
+    /// The line reaches everyone (the sender too) in the next `Chat` event.
+    Chat {
+        /// Idempotency key: a retry never posts twice.
+        id: CommandId,
+        /// Plain text.
+        text: String,
+    },
+    /// Likes tapped since the last `Like` (sent at most every [`LIKE_BATCH_MS`]).
+    Like {
+        /// Idempotency key.
+        id: CommandId,
+        /// How many, 1..=[`MAX_LIKES_PER_BATCH`] (more are clamped).
+        count: u32,
+    },
+    /// The video has been playing in a visible tab since the last heartbeat
+    /// (sent every [`HEARTBEAT_MS`]). The server credits at most the time since
+    /// the last credited heartbeat, so extra heartbeats earn nothing.
+    Heartbeat {
+        /// Idempotency key.
+        id: CommandId,
+    },
+    /// The viewer shared the show (copied its link).
+    Share {
+        /// Idempotency key.
+        id: CommandId,
+    },
+    /// Join the host's Fan Club (a free club; a gift club is joined by sending its gift).
+    JoinClub {
+        /// Idempotency key.
+        id: CommandId,
+    },
+    /// Choose the name others see, [`NAME_CHARS`] characters.
+    SetName {
+        /// Idempotency key.
+        id: CommandId,
+        /// The new name (plain text).
+        name: String,
+    },
 }
 
 impl ClientMsg {
@@ -162,7 +207,13 @@ impl ClientMsg {
             | ClientMsg::Quote { id }
             | ClientMsg::Checkout { id, .. }
             | ClientMsg::TopUp { id, .. }
-            | ClientMsg::SendGift { id, .. } => Some(id),
+            | ClientMsg::SendGift { id, .. }
+            | ClientMsg::Chat { id, .. }
+            | ClientMsg::Like { id, .. }
+            | ClientMsg::Heartbeat { id }
+            | ClientMsg::Share { id }
+            | ClientMsg::JoinClub { id }
+            | ClientMsg::SetName { id, .. } => Some(id),
         }
     }
 }
@@ -196,6 +247,8 @@ pub enum ServerMsg {
         orders: Vec<Order>,
         /// The viewer's coins now.
         wallet: Wallet,
+        /// The viewer's missions, badges and club now.
+        progress: Box<Progress>,
     },
     /// Answer to `Ping`.
     Pong {
@@ -254,6 +307,29 @@ pub enum ServerMsg {
         seq: u64,
         /// The streak.
         streak: GiftStreak,
+    },
+    /// Chat lines written since the last `Chat` event, oldest first. Lines are
+    /// gathered and sent a few times a second, never one event per line.
+    Chat {
+        /// Show event sequence number.
+        seq: u64,
+        /// The new lines (at most [`CHAT_HISTORY`]; under a flood the oldest are dropped).
+        messages: Vec<ChatMessage>,
+    },
+    /// The show's like count grew (gathered, a few times a second at most).
+    Likes {
+        /// Show event sequence number.
+        seq: u64,
+        /// Likes the show has received.
+        total: u64,
+    },
+    /// The viewer's progress changed (to every tab of the session).
+    Progress {
+        /// Where the viewer stands now.
+        progress: Box<Progress>,
+        /// Missions completed by the change that caused this, rewards granted.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        completed: Vec<String>,
     },
     /// The show's top gifters changed.
     Leaderboard {
@@ -334,6 +410,8 @@ impl ServerMsg {
             | ServerMsg::DealEnded { seq, .. }
             | ServerMsg::Gifted { seq, .. }
             | ServerMsg::Leaderboard { seq, .. }
+            | ServerMsg::Chat { seq, .. }
+            | ServerMsg::Likes { seq, .. }
             | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
             _ => None,
         }
@@ -357,6 +435,8 @@ pub struct Welcome {
     pub you: Viewer,
     /// The viewer's coins.
     pub wallet: Wallet,
+    /// The viewer's missions, badges and club.
+    pub progress: Progress,
     /// The show as it is now.
     pub show: Show,
     /// The viewer's cart.
@@ -403,6 +483,8 @@ pub struct Show {
     pub coin_packs: Vec<CoinPack>,
     /// Top gifters so far, most coins first.
     pub leaderboard: Vec<Gifter>,
+    /// Chat, likes, the Fan Club, missions and badges.
+    pub community: Community,
 }
 
 /// The seller on camera.

@@ -32,6 +32,7 @@ fn sample_welcome() -> Welcome {
         },
         you: sample_viewer(),
         wallet: Wallet { coins: 120 },
+        progress: sample_progress(),
         show: Show {
             id: "demo".into(),
             title: "Batik Friday".into(),
@@ -69,6 +70,7 @@ fn sample_welcome() -> Welcome {
                 viewer: sample_viewer(),
                 coins: 500,
             }],
+            community: sample_community(),
         },
         cart: sample_cart(),
         orders: vec![sample_order()],
@@ -79,6 +81,71 @@ fn sample_viewer() -> Viewer {
     Viewer {
         id: 17,
         name: "user042917".into(),
+        club: Some(2),
+        badge: Some("first-like".into()),
+    }
+}
+
+fn sample_chat() -> ChatMessage {
+    ChatMessage {
+        id: 3,
+        from: sample_viewer(),
+        text: "Is the M size true to fit?".into(),
+        event: None,
+    }
+}
+
+fn sample_community() -> Community {
+    Community {
+        pinned: Some("Free shipping over Rp300.000 today".into()),
+        chat: vec![
+            sample_chat(),
+            ChatMessage {
+                id: 4,
+                from: sample_viewer(),
+                text: String::new(),
+                event: Some(ChatEvent::LevelUp { level: 2 }),
+            },
+        ],
+        likes: 1_204,
+        club: Some(FanClub {
+            name: "Ayu's Circle".into(),
+            join_gift: Some("rose".into()),
+            levels: vec![0, 50, 200],
+        }),
+        missions: vec![Mission {
+            id: "like-30".into(),
+            counts: Activity::Like,
+            target: 30,
+            period: Period::Daily,
+            reward: Reward {
+                badge: Some("first-like".into()),
+                points: 10,
+                coins: 5,
+            },
+        }],
+        badges: vec![Badge {
+            id: "first-like".into(),
+            name: "Heart Giver".into(),
+            image_url: "/media/badges/heart.svg".into(),
+        }],
+    }
+}
+
+fn sample_progress() -> Progress {
+    Progress {
+        you: sample_viewer(),
+        member: Some(Membership {
+            level: 2,
+            points: 60,
+        }),
+        missions: vec![MissionProgress {
+            id: "like-30".into(),
+            count: 30,
+            done: true,
+        }],
+        badges: vec!["first-like".into()],
+        journey: vec![Activity::Like, Activity::JoinClub],
     }
 }
 
@@ -284,8 +351,18 @@ fn every_server_msg() -> Vec<ServerMsg> {
             cart: sample_cart(),
             orders: Vec::new(),
             wallet: Wallet { coins: 7 },
+            progress: Box::new(sample_progress()),
         },
         ServerMsg::Pong { server_time_ms: 5 },
+        ServerMsg::Chat {
+            seq: 5,
+            messages: vec![sample_chat()],
+        },
+        ServerMsg::Likes { seq: 6, total: 31 },
+        ServerMsg::Progress {
+            progress: Box::new(sample_progress()),
+            completed: vec!["like-30".into()],
+        },
     ]
 }
 
@@ -333,7 +410,100 @@ fn every_client_msg() -> Vec<ClientMsg> {
             count: 3,
             coins: 1,
         },
+        ClientMsg::Chat {
+            id: "c".into(),
+            text: "<b>hi</b>".into(),
+        },
+        ClientMsg::Like {
+            id: "l".into(),
+            count: 12,
+        },
+        ClientMsg::Heartbeat { id: "h".into() },
+        ClientMsg::Share { id: "sh".into() },
+        ClientMsg::JoinClub { id: "jc".into() },
+        ClientMsg::SetName {
+            id: "n".into(),
+            name: "Rina".into(),
+        },
     ]
+}
+
+#[test]
+fn community_messages_wire_form_is_stable() {
+    let like = ClientMsg::Like {
+        id: "l".into(),
+        count: 12,
+    };
+    assert_eq!(
+        serde_json::to_value(&like).unwrap(),
+        json!({"type": "Like", "id": "l", "count": 12})
+    );
+    let chat = ServerMsg::Chat {
+        seq: 5,
+        messages: vec![ChatMessage {
+            id: 9,
+            from: Viewer {
+                id: 1,
+                name: "Rina".into(),
+                club: Some(3),
+                badge: None,
+            },
+            text: String::new(),
+            event: Some(ChatEvent::LevelUp { level: 3 }),
+        }],
+    };
+    assert_eq!(
+        serde_json::to_value(&chat).unwrap(),
+        json!({"type": "Chat", "seq": 5, "messages": [{
+            "id": 9,
+            "from": {"id": 1, "name": "Rina", "club": 3},
+            "event": {"kind": "level_up", "level": 3}
+        }]})
+    );
+    let mission: Mission = serde_json::from_value(json!({
+        "id": "watch-5", "counts": "watch_seconds", "target": 300,
+        "period": "daily", "reward": {"coins": 5}
+    }))
+    .unwrap();
+    assert_eq!(mission.reward.coins, 5);
+    assert_eq!(mission.reward.badge, None);
+}
+
+#[test]
+fn community_values_a_viewer_does_not_know_decode_as_unknown() {
+    let mission: Mission = serde_json::from_value(json!({
+        "id": "m", "counts": "dance", "target": 1, "period": "weekly", "reward": {}
+    }))
+    .unwrap();
+    assert_eq!(mission.counts, Activity::Unknown);
+    assert_eq!(mission.period, Period::Unknown);
+    let line: ChatMessage = serde_json::from_value(json!({
+        "id": 1, "from": {"id": 2, "name": "x"}, "event": {"kind": "confetti"}
+    }))
+    .unwrap();
+    assert_eq!(line.event, Some(ChatEvent::Unknown));
+}
+
+#[test]
+fn a_club_level_is_the_number_of_thresholds_reached() {
+    let club = FanClub {
+        name: "c".into(),
+        join_gift: None,
+        levels: vec![0, 50, 200],
+    };
+    assert_eq!(club.level(0), 1);
+    assert_eq!(club.level(49), 1);
+    assert_eq!(club.level(50), 2);
+    assert_eq!(club.level(10_000), 3);
+    let odd = FanClub {
+        levels: Vec::new(),
+        ..club
+    };
+    assert_eq!(
+        odd.level(5),
+        1,
+        "a club without thresholds still has level 1"
+    );
 }
 
 #[test]
@@ -414,7 +584,8 @@ fn gift_messages_wire_form_is_stable() {
     };
     assert_eq!(
         serde_json::to_value(&gifted).unwrap(),
-        json!({"type": "Gifted", "seq": 3, "streak": {"id": 31, "from": {"id": 17, "name": "user042917"},
+        json!({"type": "Gifted", "seq": 3, "streak": {"id": 31,
+               "from": {"id": 17, "name": "user042917", "club": 2, "badge": "first-like"},
                "gift_id": "rose", "count": 12}})
     );
     assert_eq!(
@@ -539,7 +710,13 @@ fn show_events_expose_their_seq_and_commands_their_id() {
             Some("i"),
             Some("j"),
             Some("t"),
-            Some("s")
+            Some("s"),
+            Some("c"),
+            Some("l"),
+            Some("h"),
+            Some("sh"),
+            Some("jc"),
+            Some("n")
         ]
     );
     let gifted = ServerMsg::Gifted {

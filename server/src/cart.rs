@@ -1,13 +1,17 @@
 //! Cart commands. Each runs in one SQLite transaction that first looks up the
 //! command id: an id already answered gets the stored answer and writes
-//! nothing, so a retried command is applied exactly once.
+//! nothing, so a retried command is applied exactly once. An `AddToCart` also
+//! counts `add_to_cart` for missions, in the same transaction.
 
-use lapak_protocol::{Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY};
+use lapak_protocol::{
+    Activity, Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
+};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::community::{self, Changes};
 use crate::error::AppError;
-use crate::reject;
 use crate::show::ShowFile;
+use crate::{now_ms, reject};
 
 /// The answer to a command, and whether the cart changed.
 pub struct Outcome {
@@ -15,6 +19,8 @@ pub struct Outcome {
     pub reply: ServerMsg,
     /// Whether other connections of the session must hear of a new cart.
     pub changed: bool,
+    /// What the command changed in the viewer's progress, to announce.
+    pub changes: Changes,
 }
 
 /// The session's cart, lines in the order first added, read on `conn`
@@ -68,7 +74,13 @@ pub async fn execute(
         | ClientMsg::Quote { .. }
         | ClientMsg::Checkout { .. }
         | ClientMsg::TopUp { .. }
-        | ClientMsg::SendGift { .. } => {
+        | ClientMsg::SendGift { .. }
+        | ClientMsg::Chat { .. }
+        | ClientMsg::Like { .. }
+        | ClientMsg::Heartbeat { .. }
+        | ClientMsg::Share { .. }
+        | ClientMsg::JoinClub { .. }
+        | ClientMsg::SetName { .. } => {
             unreachable!("only cart commands come here")
         }
     };
@@ -78,6 +90,7 @@ pub async fn execute(
         return Ok(Outcome {
             reply,
             changed: false,
+            changes: Changes::default(),
         });
     }
 
@@ -107,6 +120,7 @@ pub async fn execute(
         Err((code, message)) => Outcome {
             reply: reject(id, code, message),
             changed: false,
+            changes: Changes::default(),
         },
         Ok(price) => {
             if wanted == 0 {
@@ -133,6 +147,11 @@ pub async fn execute(
                 .await?;
             }
             let cart = lines(&mut tx, session).await?;
+            let changes = if add {
+                community::count(&mut tx, show, session, Activity::AddToCart, 1, now_ms()).await?
+            } else {
+                Changes::default()
+            };
             Outcome {
                 reply: ServerMsg::Ack {
                     id: id.clone(),
@@ -141,6 +160,7 @@ pub async fn execute(
                     wallet: None,
                 },
                 changed: true,
+                changes,
             }
         }
     };

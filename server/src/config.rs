@@ -39,4 +39,9 @@ pub struct Config {
     /// Timeline playback speed: 20 plays a 30-minute show in 90 s (soak tests).
     #[arg(long, env = "LAPAK_SPEED", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub speed: u32,
+    /// Benchmarks only: stream a synthetic mix of show events, per second of each
+    /// kind, e.g. `chat=400,likes=400,gifts=100,stock=50,pins=50` (the stock it
+    /// announces is made up).
+    #[arg(long, env = "LAPAK_FLOOD")]
+    pub flood: Option<crate::flood::Flood>,
 }

@@ -3,7 +3,6 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use lapak_protocol::Viewer;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
@@ -110,35 +109,23 @@ pub struct SessionRow {
     pub id: i64,
     /// Secret token the viewer keeps.
     pub token: String,
-    /// Public display name.
-    pub name: String,
 }
 
-impl SessionRow {
-    /// How other viewers see this one.
-    pub fn viewer(&self) -> Viewer {
-        Viewer {
-            id: self.id.unsigned_abs(),
-            name: self.name.clone(),
-        }
-    }
-}
-
-/// The session for `token`, or a new one (with a fresh token and name) when it is unknown.
+/// The session for `token`, or a new one (with a fresh token and name) when it is
+/// unknown. How others see it (name, club, badge) is the community's: `community::viewer`.
 pub async fn session(
     pool: &SqlitePool,
     token: Option<&str>,
     now_ms: i64,
 ) -> Result<SessionRow, AppError> {
     if let Some(token) = token {
-        let found: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM sessions WHERE token = ?")
-                .bind(token)
-                .fetch_optional(pool)
-                .await?;
-        if let Some((id, name)) = found {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sessions WHERE token = ?")
+            .bind(token)
+            .fetch_optional(pool)
+            .await?;
+        if let Some(id) = found {
             let token = token.to_owned();
-            return Ok(SessionRow { id, token, name });
+            return Ok(SessionRow { id, token });
         }
     }
     let token = new_token();
@@ -151,7 +138,7 @@ pub async fn session(
     .bind(now_ms)
     .fetch_one(pool)
     .await?;
-    Ok(SessionRow { id, token, name })
+    Ok(SessionRow { id, token })
 }
 
 /// 128 random bits from the OS-seeded CSPRNG, as 32 lowercase hex digits.

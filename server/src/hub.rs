@@ -2,15 +2,17 @@
 //! shared as `Arc<str>`), and one per session for its private updates.
 //! Show events get their `seq` under the same lock that hands out snapshots,
 //! so a viewer's snapshot and its subscription never miss or repeat an event.
-//! What happens often — viewers coming and going, gift taps — is gathered and
-//! published by the timeline's tick instead of one event per occurrence.
+//! What happens often — viewers coming and going, gift taps, chat lines, likes —
+//! is gathered and published by the timeline's tick instead of one event per
+//! occurrence.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use lapak_protocol::{Deal, Gifter, ServerMsg, MAX_FRAME_BYTES};
+use lapak_protocol::{ChatEvent, ChatMessage, Deal, Gifter, ServerMsg, Viewer, MAX_FRAME_BYTES};
 use tokio::sync::broadcast;
 
+use crate::community::Feed;
 use crate::gifting::{Streaks, Tap};
 use crate::show::{Action, Cue, Scene};
 
@@ -40,6 +42,8 @@ pub struct Live {
     streaks: Streaks,
     /// The top gifters as last published.
     leaderboard: Vec<Gifter>,
+    /// Chat lines and likes gathered since the last tick, and the recent lines.
+    feed: Feed,
     /// The last [`HISTORY`] events, oldest first, for resuming viewers.
     history: VecDeque<(u64, Arc<str>)>,
 }
@@ -70,14 +74,18 @@ pub struct Joined {
     pub viewers: u32,
     /// Top gifters at that seq.
     pub leaderboard: Vec<Gifter>,
+    /// The last chat lines published by that seq, oldest first.
+    pub chat: Vec<ChatMessage>,
+    /// Likes as published by that seq.
+    pub likes: u64,
     /// Every event after `seq`.
     pub events: broadcast::Receiver<Arc<str>>,
 }
 
 impl Hub {
-    /// A hub starting from `scene`, with `deals` running and `gifters` having
-    /// sent what they sent so far.
-    pub fn new(scene: Scene, deals: Vec<Deal>, gifters: Vec<Gifter>) -> Hub {
+    /// A hub starting from `scene`, with `deals` running, `gifters` having
+    /// sent what they sent so far and `likes` received.
+    pub fn new(scene: Scene, deals: Vec<Deal>, gifters: Vec<Gifter>, likes: u64) -> Hub {
         let streaks = Streaks::new(gifters);
         Hub {
             live: Mutex::new(Live {
@@ -85,6 +93,7 @@ impl Hub {
                 deals,
                 leaderboard: streaks.top().to_vec(),
                 streaks,
+                feed: Feed::new(likes),
                 ..Live::default()
             }),
             events: broadcast::channel(SHOW_BUFFER).0,
@@ -101,8 +110,11 @@ impl Hub {
     /// Snapshot + subscription, atomically.
     pub fn join(&self) -> Joined {
         let live = self.lock();
+        let (chat, likes) = live.feed.snapshot();
         Joined {
             seq: live.seq,
+            chat,
+            likes,
             scene: live.scene.clone(),
             deals: live.deals.clone(),
             viewers: live.viewers,
@@ -234,10 +246,26 @@ impl Hub {
         self.lock().streaks.tap(tap);
     }
 
+    /// A chat line from a viewer (checked and masked); [`tick`](Hub::tick) publishes it.
+    pub fn say(&self, from: Viewer, text: String) {
+        self.lock().feed.say(from, text);
+    }
+
+    /// A line the server writes about a viewer; [`tick`](Hub::tick) publishes it.
+    pub fn announce(&self, from: Viewer, event: ChatEvent) {
+        self.lock().feed.announce(from, event);
+    }
+
+    /// Likes tapped; [`tick`](Hub::tick) publishes the new total.
+    pub fn like(&self, count: u32) {
+        self.lock().feed.like(count);
+    }
+
     /// Publishes what gathered since the last tick at server time `now_ms`: one
     /// `Gifted` per streak that grew, `Leaderboard` if the top gifters changed,
-    /// and `ViewerCount` if the count changed, at most once a second. A thousand
-    /// viewers joining at once thus cost one event, not a thousand broadcasts.
+    /// one `Chat` with the new lines, `Likes` if the total grew, and
+    /// `ViewerCount` if the count changed, at most once a second. A thousand
+    /// viewers joining (or liking) at once thus cost one event, not a thousand broadcasts.
     pub fn tick(&self, now_ms: i64) {
         let mut live = self.lock();
         for streak in live.streaks.flush(now_ms) {
@@ -247,6 +275,13 @@ impl Hub {
             let top = live.streaks.top().to_vec();
             live.leaderboard.clone_from(&top);
             self.publish(&mut live, |seq| ServerMsg::Leaderboard { seq, top });
+        }
+        let flushed = live.feed.flush();
+        if let Some(messages) = flushed.chat {
+            self.publish(&mut live, |seq| ServerMsg::Chat { seq, messages });
+        }
+        if let Some(total) = flushed.likes {
+            self.publish(&mut live, |seq| ServerMsg::Likes { seq, total });
         }
         let (counted, counted_at_ms) = live.counted;
         if live.viewers != counted && now_ms - counted_at_ms >= VIEWER_COUNT_EVERY_MS {
@@ -300,15 +335,16 @@ impl Sessions {
         }
     }
 
-    /// Forgets sessions with no open connection.
-    pub fn prune(&self, session: i64) {
+    /// Forgets the session if it has no open connection; whether it did.
+    pub fn prune(&self, session: i64) -> bool {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        if channels
+        let idle = channels
             .get(&session)
-            .is_some_and(|c| c.receiver_count() == 0)
-        {
+            .is_some_and(|c| c.receiver_count() == 0);
+        if idle {
             channels.remove(&session);
         }
+        idle
     }
 }
 
@@ -325,7 +361,7 @@ mod tests {
 
     #[test]
     fn a_receiver_that_falls_too_far_behind_is_told_so_and_history_is_bounded() {
-        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new());
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0);
         let mut joined = hub.join();
         for stock in 0..SHOW_BUFFER + 10 {
             hub.stock_changed("p", "v", stock as u32);
@@ -344,7 +380,7 @@ mod tests {
 
     #[test]
     fn viewers_coming_and_going_are_counted_at_most_once_a_second() {
-        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new());
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0);
         let mut joined = hub.join();
         for _ in 0..1_000 {
             hub.viewers(1);
@@ -385,10 +421,11 @@ mod tests {
             viewer: Viewer {
                 id: 9,
                 name: "user000009".into(),
+                ..Viewer::default()
             },
             coins: 50,
         };
-        let hub = Hub::new(Scene::default(), Vec::new(), vec![earlier.clone()]);
+        let hub = Hub::new(Scene::default(), Vec::new(), vec![earlier.clone()], 0);
         let mut joined = hub.join();
         assert_eq!(
             joined.leaderboard,
@@ -398,6 +435,7 @@ mod tests {
         let ayu = Viewer {
             id: 1,
             name: "user000001".into(),
+            ..Viewer::default()
         };
         for (i, at_ms) in [0, 50, 100].into_iter().enumerate() {
             hub.gifted(Tap {

@@ -1,13 +1,16 @@
 //! Lapak's reference server: serves the viewer and its media, plays the show's
-//! timeline (tags and flash deals), and keeps sessions, carts, stock, orders
-//! and coins in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
+//! timeline (tags and flash deals), runs the show's community (chat, likes,
+//! Fan Club, missions), and keeps sessions, carts, stock, orders, coins and
+//! progress in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
 //! `lapak-protocol`).
 
 mod cart;
 mod checkout;
+mod community;
 mod config;
 mod db;
 mod error;
+mod flood;
 mod gifting;
 mod hub;
 mod limit;
@@ -57,6 +60,8 @@ pub struct AppState {
     show: ShowFile,
     hub: Hub,
     sessions: Sessions,
+    /// Chat limits, watch clocks and how connected viewers look to others.
+    community: community::Community,
     /// Per-connection limits.
     limits: Limits,
     /// Serializes writes so that concurrent commands never race inside SQLite.
@@ -201,6 +206,7 @@ pub struct Running {
     server: JoinHandle<()>,
     timeline: JoinHandle<()>,
     payments: JoinHandle<()>,
+    flood: Option<JoinHandle<()>>,
     state: Arc<AppState>,
 }
 
@@ -210,6 +216,9 @@ impl Running {
         self.server.abort();
         self.timeline.abort();
         self.payments.abort();
+        if let Some(flood) = self.flood {
+            flood.abort();
+        }
         let _ = self.server.await;
         let _ = self.timeline.await;
         let _ = self.payments.await;
@@ -239,14 +248,18 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let now = now_ms();
     let started_at_ms = db::prepare_show(&pool, &show, now).await?;
     let scene = show.scene_at(elapsed(started_at_ms, now, config.speed));
-    let gifters = gifting::gifters(&mut *pool.acquire().await?, &show.id).await?;
+    let mut conn = pool.acquire().await?;
+    let gifters = gifting::gifters(&mut conn, &show.id).await?;
+    let likes = community::total(&mut conn, &show.id, lapak_protocol::Activity::Like).await?;
+    drop(conn);
     let mut state = AppState {
         pool: pool.clone(),
         orders_pool,
         // Replaced below, once the running deals are read from the database.
-        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new()),
+        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new(), 0),
         show,
         sessions: Sessions::default(),
+        community: community::Community::default(),
         writer: tokio::sync::Mutex::new(()),
         provider: Box::new(TestProvider::new(pool)),
         payment_timeout: Duration::from_secs(10),
@@ -266,7 +279,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     for spec in state.show.deals_at(state.stream_ms(now)) {
         running.push(state.deal(spec).await?);
     }
-    state.hub = Hub::new(scene, running, gifters);
+    state.hub = Hub::new(scene, running, gifters, likes);
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
@@ -280,6 +293,9 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     });
     let timeline = tokio::spawn(play(state.clone(), now));
     let payments = tokio::spawn(pending::resolve_pending(state.clone()));
+    let flood = config
+        .flood
+        .map(|flood| tokio::spawn(flood::run(state.clone(), flood)));
     let router = app(state.clone());
     let server = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {
@@ -291,6 +307,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         server,
         timeline,
         payments,
+        flood,
         state,
     })
 }
@@ -304,7 +321,7 @@ fn elapsed(started_at_ms: i64, now_ms: i64, speed: u32) -> u64 {
 
 /// Plays the timeline: every tick, the cues that came due since the last one,
 /// the end of deals whose time is up, and what the hub gathered meanwhile
-/// (gift streaks, the leaderboard, the viewer count).
+/// (gift streaks, the leaderboard, chat lines, likes, the viewer count).
 async fn play(state: Arc<AppState>, from_ms: i64) {
     let mut last = state.stream_ms(from_ms);
     let mut tick = tokio::time::interval(TICK);

@@ -1,4 +1,7 @@
-//! Per-connection limits: a token bucket for frames and an idle timeout.
+//! Per-connection limits (a token bucket for frames and an idle timeout) and
+//! per-session ones ([`Throttle`]), which a viewer cannot escape by opening tabs.
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -35,12 +38,25 @@ impl TokenBucket {
         }
     }
 
+    /// A full bucket of `capacity` tokens that gets one back every `every`.
+    pub fn every(capacity: u32, every: Duration) -> Self {
+        TokenBucket {
+            per_second: 1.0 / every.as_secs_f64(),
+            ..TokenBucket::new(capacity, 0)
+        }
+    }
+
+    /// Tokens at `now`.
+    fn tokens(&self, now: Instant) -> f64 {
+        let refill = self.last.map_or(0.0, |last| {
+            now.duration_since(last).as_secs_f64() * self.per_second
+        });
+        (self.tokens + refill).min(self.capacity)
+    }
+
     /// Takes a token at `now`; false when the bucket is empty.
     pub fn take(&mut self, now: Instant) -> bool {
-        if let Some(last) = self.last {
-            let refill = now.duration_since(last).as_secs_f64() * self.per_second;
-            self.tokens = (self.tokens + refill).min(self.capacity);
-        }
+        self.tokens = self.tokens(now);
         self.last = Some(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -48,6 +64,41 @@ impl TokenBucket {
         } else {
             false
         }
+    }
+}
+
+/// Sessions kept before full (idle) buckets are dropped.
+const THROTTLE_PRUNE_AT: usize = 4_096;
+
+/// A token bucket per session: a burst of `capacity`, then one every `every`.
+/// Buckets that have refilled are forgotten once many sessions have one, so
+/// memory follows the sessions active lately, not all sessions ever seen.
+pub struct Throttle {
+    capacity: u32,
+    every: Duration,
+    buckets: Mutex<HashMap<i64, TokenBucket>>,
+}
+
+impl Throttle {
+    /// A throttle allowing `capacity` at once, then one every `every`.
+    pub fn new(capacity: u32, every: Duration) -> Throttle {
+        Throttle {
+            capacity,
+            every,
+            buckets: Mutex::default(),
+        }
+    }
+
+    /// Takes one of the session's tokens at `now`; false when it has none left.
+    pub fn take(&self, session: i64, now: Instant) -> bool {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() >= THROTTLE_PRUNE_AT {
+            buckets.retain(|_, bucket| bucket.tokens(now) < bucket.capacity);
+        }
+        buckets
+            .entry(session)
+            .or_insert_with(|| TokenBucket::every(self.capacity, self.every))
+            .take(now)
     }
 }
 
@@ -71,5 +122,16 @@ mod tests {
             "refills only to capacity"
         );
         assert!(!bucket.take(start + Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn a_throttle_limits_each_session_on_its_own() {
+        let start = Instant::now();
+        let throttle = Throttle::new(2, Duration::from_secs(2));
+        assert!(throttle.take(1, start) && throttle.take(1, start));
+        assert!(!throttle.take(1, start), "session 1 spent its burst");
+        assert!(throttle.take(2, start), "session 2 has its own");
+        assert!(!throttle.take(1, start + Duration::from_millis(1_900)));
+        assert!(throttle.take(1, start + Duration::from_millis(4_000)));
     }
 }

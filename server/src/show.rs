@@ -1,4 +1,4 @@
-//! The show file (host, catalogue, gifting, timeline) and the timeline's arithmetic:
+//! The show file (host, catalogue, gifting, community, timeline) and the timeline's arithmetic:
 //! which tags are up and which products have been featured at a stream time.
 
 use std::collections::HashSet;
@@ -38,6 +38,10 @@ pub struct ShowFile {
     /// Coin packs and gifts; a show without the table has neither.
     #[serde(default)]
     pub gifting: Gifting,
+    /// Pinned message, blocklist, Fan Club, badges and missions; a show without
+    /// the table has chat and likes only.
+    #[serde(default)]
+    pub community: crate::community::Settings,
 }
 
 /// The show file's `[gifting]` table.
@@ -318,7 +322,8 @@ impl ShowFile {
         {
             return Err("shipping prices must be ≥ 0 and days_min ≤ days_max".into());
         }
-        self.gifting.validate()
+        self.gifting.validate()?;
+        self.community.validate(&self.gifting)
     }
 
     /// A gift of the show.
@@ -713,6 +718,27 @@ mod tests {
             ]
         );
         assert_eq!(demo.gifting.host_credit_per_coin, 8_000);
+        let community = &demo.community;
+        assert_eq!(community.club().unwrap().join_gift, None, "free to join");
+        let missions: Vec<String> = community.missions().into_iter().map(|m| m.id).collect();
+        assert_eq!(
+            missions,
+            [
+                "watch-5-min",
+                "like-30",
+                "comment-3",
+                "add-to-cart",
+                "send-gift",
+                "share",
+                "first-buy",
+                "daily-like-100"
+            ]
+        );
+        let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+        for badge in &community.badges {
+            let file = media.join(badge.image_url.trim_start_matches('/'));
+            assert!(file.is_file(), "{} has no image", badge.id);
+        }
     }
 
     fn with_gifting(table: &str) -> Result<ShowFile, String> {

@@ -22,7 +22,7 @@ use tokio::time::Instant;
 
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, checkout, db, gifting, now_ms, reject, AppState};
+use crate::{cart, checkout, community, db, gifting, now_ms, reject, AppState};
 
 /// Longest command id accepted (a UUID is 36 characters).
 const MAX_ID_LEN: usize = 64;
@@ -45,6 +45,8 @@ struct Joiner {
     connection: u64,
     show_events: broadcast::Receiver<Arc<str>>,
     session_events: broadcast::Receiver<SessionFrame>,
+    /// Whether this connection has sent a `Heartbeat` (its first only starts the clock).
+    watching: bool,
 }
 
 /// What woke the receive loop.
@@ -169,7 +171,9 @@ async fn receive(
     }
     if let Some(j) = joined {
         drop(j.session_events);
-        state.sessions.prune(j.session.id);
+        if state.sessions.prune(j.session.id) {
+            state.community.forget(j.session.id);
+        }
     }
 }
 
@@ -187,7 +191,7 @@ async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) 
             return Reply::Frames(vec![json(&refusal)]);
         }
     };
-    let reply = match (msg, joined.as_ref()) {
+    let reply = match (msg, joined.as_mut()) {
         (ClientMsg::Ping, _) => ServerMsg::Pong {
             server_time_ms: now_ms(),
         },
@@ -225,7 +229,7 @@ async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) 
     Reply::Frames(vec![json(&reply)])
 }
 
-async fn command(state: &AppState, joiner: &Joiner, cmd: &ClientMsg) -> ServerMsg {
+async fn command(state: &AppState, joiner: &mut Joiner, cmd: &ClientMsg) -> ServerMsg {
     let id = cmd.id().unwrap_or_default();
     if id.is_empty() || id.len() > MAX_ID_LEN {
         let message = format!("command id must be 1..={MAX_ID_LEN} characters");
@@ -243,9 +247,14 @@ async fn command(state: &AppState, joiner: &Joiner, cmd: &ClientMsg) -> ServerMs
             checkout::place(state, session, connection, id, order).await
         }
         ClientMsg::TopUp { .. } => gifting::top_up(state, session, connection, cmd).await,
-        ClientMsg::SendGift { .. } => {
-            let from = joiner.session.viewer();
-            gifting::send_gift(state, session, connection, &from, cmd).await
+        ClientMsg::SendGift { .. } => gifting::send_gift(state, session, connection, cmd).await,
+        ClientMsg::Chat { .. }
+        | ClientMsg::Like { .. }
+        | ClientMsg::Heartbeat { .. }
+        | ClientMsg::Share { .. }
+        | ClientMsg::JoinClub { .. }
+        | ClientMsg::SetName { .. } => {
+            community::command(state, session, &mut joiner.watching, cmd).await
         }
         _ => cart_command(state, joiner, cmd).await,
     };
@@ -266,6 +275,7 @@ async fn cart_command(
     let stream_ms = state.stream_ms(now_ms());
     let session = joiner.session.id;
     let outcome = cart::execute(&state.pool, &state.show, session, cmd, stream_ms).await?;
+    community::announce(state, session, outcome.changes).await?;
     if let (
         true,
         ServerMsg::Ack {
@@ -288,6 +298,7 @@ async fn hello(
 ) -> Result<(Joiner, Vec<Message>), crate::AppError> {
     let row = db::session(&state.pool, token, now_ms()).await?;
     let session = row.id;
+    community::remember(state, session).await?;
     let session_events = state.sessions.subscribe(session);
     let connection = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
     let replay = resume
@@ -305,6 +316,7 @@ async fn hello(
                 cart: cart::lines(&mut conn, session).await?,
                 orders: checkout::recent_orders(&mut conn, session).await?,
                 wallet: gifting::wallet(&mut conn, session).await?,
+                progress: Box::new(community::progress(state, &mut conn, session).await?),
             };
             let mut frames = vec![json(&resumed)];
             frames.extend(missed.iter().map(|text| text_frame(text)));
@@ -321,6 +333,7 @@ async fn hello(
             connection,
             show_events,
             session_events,
+            watching: false,
         },
         frames,
     ))
@@ -351,6 +364,7 @@ async fn snapshot(
     joined: Joined,
 ) -> Result<(ServerMsg, broadcast::Receiver<Arc<str>>), crate::AppError> {
     let mut conn = state.pool.acquire().await?;
+    let progress = community::progress(state, &mut conn, session.id).await?;
     let stock = db::stock(&mut conn, &state.show.id).await?;
     let cart = cart::lines(&mut conn, session.id).await?;
     let orders = checkout::recent_orders(&mut conn, session.id).await?;
@@ -370,8 +384,9 @@ async fn snapshot(
         session: Session {
             token: session.token.clone(),
         },
-        you: session.viewer(),
+        you: progress.you.clone(),
         wallet,
+        progress,
         show: Show {
             id: show.id.clone(),
             title: show.title.clone(),
@@ -386,6 +401,7 @@ async fn snapshot(
             viewers: joined.viewers,
             gifts: show.gifting.gifts.clone(),
             coin_packs: show.coin_packs(),
+            community: community::snapshot(state, joined.chat, joined.likes),
             leaderboard: joined.leaderboard,
         },
         cart,

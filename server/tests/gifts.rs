@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use lapak_protocol::{
-    ClientMsg, GiftStreak, Gifter, Money, RejectCode, ServerMsg, Wallet, MAX_GIFT_COUNT,
+    ClientMsg, GiftStreak, Gifter, Money, RejectCode, ServerMsg, Viewer, Wallet, MAX_GIFT_COUNT,
 };
 use lapak_server::payment::{APPROVE, DECLINE, INSUFFICIENT_FUNDS, TIMEOUT};
 use lapak_server::HostCredit;
@@ -326,9 +326,19 @@ async fn a_gift_reaches_every_viewer_with_the_senders_name_and_tops_the_leaderbo
 
     let sent = command(&mut sender, &gift_msg("g-1", "coffee", 2, 10)).await;
     assert_eq!(wallet_of(&sent), 80);
+    // Coffee joins the test show's Fan Club: 20 points for the coins and 10 for
+    // the first-gift mission reach level 2, and the mission's badge shows.
+    let sender_now = Viewer {
+        club: Some(2),
+        badge: Some("patron".into()),
+        ..welcome.you.clone()
+    };
     for socket in [&mut sender, &mut alice, &mut bob] {
         let streak = wait_for(socket, gifted).await;
-        assert_eq!(streak.from, welcome.you, "who sent it, by name");
+        assert_eq!(
+            streak.from, sender_now,
+            "who sent it, by name, club and badge"
+        );
         assert_eq!((streak.gift_id.as_str(), streak.count), ("coffee", 2));
         let top = wait_for(socket, |msg| match msg {
             ServerMsg::Leaderboard { top, .. } => Some(top.clone()),
@@ -336,14 +346,14 @@ async fn a_gift_reaches_every_viewer_with_the_senders_name_and_tops_the_leaderbo
         })
         .await;
         let expected = Gifter {
-            viewer: welcome.you.clone(),
+            viewer: sender_now.clone(),
             coins: 20,
         };
         assert_eq!(top, [expected]);
     }
     let (_late, late) = viewer(&server, None).await;
     assert_eq!(late.show.leaderboard.len(), 1);
-    assert_eq!(late.show.leaderboard[0].viewer, welcome.you);
+    assert_eq!(late.show.leaderboard[0].viewer, sender_now);
     assert_eq!(late.show.leaderboard[0].coins, 20);
 
     let mut db = open_db(&server.db()).await;
@@ -380,7 +390,7 @@ async fn quick_taps_are_gathered_into_one_streak() {
     let counts: Vec<u32> = seen.iter().map(|s| s.count).collect();
     assert!(
         seen.iter()
-            .all(|s| s.id == seen[0].id && s.from == welcome.you),
+            .all(|s| s.id == seen[0].id && s.from.id == welcome.you.id),
         "one streak: {seen:?}"
     );
     assert!(counts.windows(2).all(|w| w[0] < w[1]), "{counts:?}");
@@ -516,13 +526,22 @@ async fn the_leaderboard_and_wallets_survive_a_restart() {
     command(&mut ayu, &gift_msg("g1", "fan", 1, 50)).await;
     command(&mut budi, &gift_msg("g1", "coffee", 3, 10)).await;
     command(&mut ayu, &gift_msg("g2", "rose", 5, 1)).await;
+    // Both earned the first-gift badge; Budi's coffee joined the Fan Club (30 + 10 points: level 2).
+    let patron = Some("patron".to_owned());
     let expected = vec![
         Gifter {
-            viewer: a.you.clone(),
+            viewer: Viewer {
+                badge: patron.clone(),
+                ..a.you.clone()
+            },
             coins: 55,
         },
         Gifter {
-            viewer: b.you.clone(),
+            viewer: Viewer {
+                club: Some(2),
+                badge: patron,
+                ..b.you.clone()
+            },
             coins: 30,
         },
     ];
@@ -538,7 +557,10 @@ async fn the_leaderboard_and_wallets_survive_a_restart() {
 
     let server = restart(server).await;
     let (_ayu, again) = viewer(&server, Some(&a.session.token)).await;
-    assert_eq!(again.you, a.you, "the same name after a restart");
+    assert_eq!(
+        again.you, expected[0].viewer,
+        "the same name after a restart"
+    );
     assert_eq!(again.wallet.coins, 45);
     assert_eq!(again.show.leaderboard, expected);
     let (_budi, again) = viewer(&server, Some(&b.session.token)).await;

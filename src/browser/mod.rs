@@ -9,4 +9,6 @@ pub mod intl;
 pub mod locale;
 pub mod location;
 pub mod motion;
+pub mod share;
 pub mod storage;
+pub mod watch;

@@ -138,3 +138,55 @@ pub fn BackIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Heart (likes, the Fan Club).
+#[component]
+pub fn HeartIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M12 20.5S3 15 3 8.8A4.8 4.8 0 0 1 12 6.3a4.8 4.8 0 0 1 9 2.5C21 15 12 20.5 12 20.5z" fill="currentColor"/>
+        </svg>
+    }
+}
+
+/// Target (missions).
+#[component]
+pub fn TargetIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="8.5" fill="none" stroke="currentColor" stroke-width="2"/>
+            <circle cx="12" cy="12" r="4.5" fill="none" stroke="currentColor" stroke-width="2"/>
+            <circle cx="12" cy="12" r="1.6" fill="currentColor"/>
+        </svg>
+    }
+}
+
+/// Push pin (the host's pinned message).
+#[component]
+pub fn PinIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon lapak-icon-sm" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M14.5 3l6.5 6.5-2.3.8-3.5 3.5.3 4.2-1.6 1.6-4-4L5 20.5 3.5 19l4.9-4.9-4-4L6 8.5l4.2.3 3.5-3.5z" fill="currentColor"/>
+        </svg>
+    }
+}
+
+/// Paper plane (send).
+#[component]
+pub fn SendIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M4 12l16-8-6 16-2.5-6.5L4 12z" fill="currentColor"/>
+        </svg>
+    }
+}
+
+/// Arrow down (jump to the newest).
+#[component]
+pub fn DownIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon lapak-icon-sm" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M12 5v14M6 13l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}

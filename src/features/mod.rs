@@ -2,10 +2,13 @@
 //! [`Actions`](crate::actions::Actions); they never touch the socket, storage or timers.
 
 pub mod cart;
+pub mod chat;
 pub mod checkout;
 pub mod deal;
 pub mod gifts;
 pub mod icons;
+pub mod likes;
+pub mod missions;
 pub mod orders;
 pub mod picker;
 pub mod player;
@@ -13,6 +16,7 @@ pub mod price;
 pub mod shelf;
 pub mod status;
 pub mod tags;
+pub mod viewer_name;
 
 use lapak_protocol::{Product, ProductId};
 use leptos::prelude::*;
@@ -41,6 +45,8 @@ pub enum Panel {
     Gifts,
     /// Buying coins.
     TopUp,
+    /// Missions, badges, the Fan Club and the LIVE Journey.
+    Missions,
 }
 
 impl Panel {
@@ -48,6 +54,19 @@ impl Panel {
     pub fn minimizes_video(&self) -> bool {
         matches!(self, Panel::Checkout | Panel::Orders)
     }
+}
+
+/// Lets timed things on screen (gift lane, hearts, toasts, the like batch)
+/// move on as the device clock `device` ticks, waking the store only when
+/// something has a time limit.
+pub fn keep_time(state: Store<State>, device: ReadSignal<i64>) {
+    let actions = expect_context::<Actions>();
+    Effect::new(move |_| {
+        let now = device.get();
+        if state.with_untracked(State::expiring) {
+            actions.tick(now);
+        }
+    });
 }
 
 /// A catalogue product, re-derived only when the catalogue changes.

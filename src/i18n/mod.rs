@@ -5,12 +5,69 @@ mod en;
 mod id;
 
 use crate::store::{Lang, NoticeKind};
-use lapak_protocol::{Field, LineNote, OrderStatus, Problem, RejectCode};
+use lapak_protocol::{Activity, Field, LineNote, OrderStatus, Problem, RejectCode};
 
 /// Every visible string. Functions take values already formatted for the locale.
 pub struct Catalogue {
     /// Badge over a live stream.
     pub live: &'static str,
+    // Missions, badges, the Fan Club and the LIVE Journey.
+    /// Missions button and list heading.
+    pub missions: &'static str,
+    /// Missions button's accessible name: missions done of all.
+    pub missions_button: fn(usize, usize) -> String,
+    /// Missions sheet heading.
+    pub missions_title: &'static str,
+    /// What a mission asks: the activity and its target (seconds for watching).
+    pub mission: fn(Activity, u32) -> String,
+    /// Progress, "3/30".
+    pub of: fn(u32, u32) -> String,
+    /// A completed mission.
+    pub mission_done: &'static str,
+    /// Toast: a mission completed (its title).
+    pub mission_complete: fn(&str) -> String,
+    /// Reward: Fan Club points.
+    pub points: fn(u32) -> String,
+    /// Reward: a badge (its name).
+    pub badge_reward: fn(&str) -> String,
+    /// Share button.
+    pub share: &'static str,
+    /// Toast: the link is on the clipboard.
+    pub link_copied: &'static str,
+    /// Join a free club.
+    pub join_club: &'static str,
+    /// Join a gift club: gift name and its coins.
+    pub join_with_gift: fn(&str, u32) -> String,
+    /// Why join.
+    pub club_pitch: &'static str,
+    /// A member's level and points.
+    pub club_level: fn(u32, u32) -> String,
+    /// Points missing to the next level.
+    pub points_to_next: fn(u32, u32) -> String,
+    /// Accessible name of the level meter.
+    pub club_progress: &'static str,
+    /// LIVE Journey heading.
+    pub journey: &'static str,
+    /// The journey's steps: joined, liked, commented, joined the club, gifted, bought.
+    pub journey_steps: [&'static str; 6],
+    /// A step done, for screen readers.
+    pub step_done: &'static str,
+    /// A step not done yet.
+    pub step_todo: &'static str,
+    /// Badge collection heading.
+    pub badges: &'static str,
+    /// Under an earned badge.
+    pub earned: &'static str,
+    /// Before the viewer's name.
+    pub you_appear_as: &'static str,
+    /// Change the name.
+    pub change_name: &'static str,
+    /// The name field's label.
+    pub your_name: &'static str,
+    /// Save button.
+    pub save: &'static str,
+    /// The name was refused (not allowed or malformed).
+    pub name_invalid: &'static str,
     /// Viewer count, e.g. "1,204 watching".
     pub watching: fn(&str) -> String,
     /// Accessible name of the video.
@@ -220,6 +277,36 @@ pub struct Catalogue {
     pub top_up_pending: &'static str,
     /// Back from the top-up to the gifts.
     pub back_to_gifts: &'static str,
+
+    // Chat and likes.
+    /// Accessible name of the chat.
+    pub chat: &'static str,
+    /// Marks the host's pinned message, for screen readers.
+    pub pinned: &'static str,
+    /// The chat field's label.
+    pub chat_label: &'static str,
+    /// The chat field's placeholder.
+    pub say_something: &'static str,
+    /// Send a chat line.
+    pub send: &'static str,
+    /// Jumps to the newest lines: how many arrived since the viewer scrolled up.
+    pub new_messages: fn(usize) -> String,
+    /// Chat event: someone joined the Fan Club (its name).
+    pub joined_club: fn(&str) -> String,
+    /// Chat event: someone reached a Fan Club level.
+    pub level_up: fn(u32) -> String,
+    /// The Fan Club, when the show names none.
+    pub fan_club: &'static str,
+    /// Accessible name of a member's pill: club name and level.
+    pub club_member: fn(&str, u32) -> String,
+    /// A chat line refused for coming too fast.
+    pub chat_too_fast: &'static str,
+    /// A chat line refused as malformed.
+    pub chat_invalid: &'static str,
+    /// Like button.
+    pub like: &'static str,
+    /// Like button's accessible name with the show's likes (formatted).
+    pub like_label: fn(&str) -> String,
 }
 
 impl Catalogue {
@@ -289,6 +376,24 @@ impl Catalogue {
             RejectCode::PaymentDeclined => self.payment_declined,
             RejectCode::InvalidDetails | RejectCode::UnknownShipping => self.check_fields,
             RejectCode::RateLimited => self.rate_limited,
+            _ => self.failed,
+        }
+    }
+
+    /// Why a new name was refused.
+    pub fn name_refusal(&self, code: RejectCode) -> &'static str {
+        match code {
+            RejectCode::InvalidDetails => self.name_invalid,
+            RejectCode::RateLimited => self.rate_limited,
+            _ => self.failed,
+        }
+    }
+
+    /// Why a chat line was refused.
+    pub fn chat_refusal(&self, code: RejectCode) -> &'static str {
+        match code {
+            RejectCode::RateLimited => self.chat_too_fast,
+            RejectCode::InvalidDetails => self.chat_invalid,
             _ => self.failed,
         }
     }

@@ -7,6 +7,7 @@
 
 mod cart;
 mod checkout;
+mod community;
 mod gifting;
 mod host;
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -14,6 +15,7 @@ mod tests;
 
 pub use cart::{CartView, LineView};
 pub use checkout::Checkout;
+pub use community::{Community, CommunityStoreFields, Heart, LikeBatch, Toast, ToastKind};
 pub use gifting::{
     Combo, GiftSend, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
 };
@@ -75,6 +77,8 @@ pub struct State {
     pub checkout: Checkout,
     /// Coins, gifts and the gift lane.
     pub gifting: Gifting,
+    /// Chat, likes, the Fan Club, missions and badges.
+    pub community: Community,
     /// Cart commands sent (or waiting to be sent) but not yet answered, in order.
     #[patch(|this, new| *this = new)]
     pub pending: Vec<PendingOp>,
@@ -281,6 +285,50 @@ pub enum Msg {
         /// Device clock, Unix milliseconds.
         now_ms: i64,
     },
+    /// The viewer says something in the chat; `id` is a fresh command id.
+    Chat {
+        /// Command id.
+        id: CommandId,
+        /// What they typed.
+        text: String,
+    },
+    /// The viewer taps the heart at device time `now_ms`.
+    Like {
+        /// A fresh command id (the batch's, if this tap starts one).
+        id: CommandId,
+        /// Device clock.
+        now_ms: i64,
+    },
+    /// The heartbeat timer fired (every `HEARTBEAT_MS`).
+    Heartbeat {
+        /// A fresh command id.
+        id: CommandId,
+    },
+    /// The video started (`true`) or stopped playing.
+    Playing(bool),
+    /// The tab became visible (`true`) or hidden.
+    Visible(bool),
+    /// The viewer shares the show (copies its link).
+    Share {
+        /// A fresh command id.
+        id: CommandId,
+    },
+    /// The viewer joins the Fan Club at device time `now_ms`.
+    JoinClub {
+        /// A fresh command id.
+        id: CommandId,
+        /// Device clock (a gift club is joined with a gift, which may combo).
+        now_ms: i64,
+    },
+    /// The viewer chooses the name others see.
+    SetName {
+        /// A fresh command id.
+        id: CommandId,
+        /// The name.
+        name: String,
+    },
+    /// The viewer read the community refusal.
+    DismissCommunityNotice,
 }
 
 /// Side effects the reducer asks for.
@@ -295,6 +343,8 @@ pub enum Effect {
     Reconnect,
     /// Tell the host page (host-cart mode).
     Host(HostEvent),
+    /// Put the show's link on the clipboard.
+    CopyLink,
 }
 
 /// Folds one message into the state and returns the effects to carry out.
@@ -358,6 +408,24 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick { now_ms } => {
             gifting::tick(state, now_ms);
+            community::tick(state, now_ms)
+        }
+        Msg::Chat { id, text } => community::chat(state, id, text),
+        Msg::Like { id, now_ms } => community::like(state, id, now_ms),
+        Msg::Heartbeat { id } => community::heartbeat(state, id),
+        Msg::Playing(playing) => {
+            state.community.playing = playing;
+            Vec::new()
+        }
+        Msg::Visible(visible) => {
+            state.community.visible = visible;
+            Vec::new()
+        }
+        Msg::Share { id } => community::share(state, id),
+        Msg::JoinClub { id, now_ms } => community::join_club(state, id, now_ms),
+        Msg::SetName { id, name } => community::set_name(state, id, name),
+        Msg::DismissCommunityNotice => {
+            state.community.refused = None;
             Vec::new()
         }
     }
@@ -384,11 +452,13 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             cart,
             orders,
             wallet,
+            progress,
             ..
         } => {
             keep_server_cart(state, cart);
             state.orders = orders;
             state.gifting.wallet = wallet;
+            community::progressed(state, *progress, Vec::new());
             went_live(state, session.token)
         }
         ServerMsg::Pong { .. } => Vec::new(),
@@ -403,6 +473,7 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
                 state.cart = cart;
             }
             gifting::acked(state, &id, wallet);
+            community::acked(state, &id);
             checkout::acked(state, &id, order.map(|o| *o))
         }
         ServerMsg::Quoted { id, quote } => checkout::quoted(state, &id, quote),
@@ -415,6 +486,10 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         }
         ServerMsg::Reject { id, code, .. } if state.gifting.answers(&id) => {
             gifting::refused(state, &id, code);
+            Vec::new()
+        }
+        ServerMsg::Reject { id, code, .. } if state.community.answers(&id) => {
+            community::refused(state, &id, code);
             Vec::new()
         }
         ServerMsg::Reject { id, code, .. } => {
@@ -503,6 +578,21 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             state.viewers = count;
             Vec::new()
         }
+        ServerMsg::Chat { messages, .. } => {
+            community::chatted(state, messages);
+            Vec::new()
+        }
+        ServerMsg::Likes { total, .. } => {
+            community::liked(state, total);
+            Vec::new()
+        }
+        ServerMsg::Progress {
+            progress,
+            completed,
+        } => {
+            community::progressed(state, *progress, completed);
+            Vec::new()
+        }
         ServerMsg::Unknown => Vec::new(),
     }
 }
@@ -531,6 +621,9 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     for gift in &mut show.gifts {
         asset(&mut gift.image_url);
     }
+    for badge in &mut show.community.badges {
+        asset(&mut badge.image_url);
+    }
     let ready = first.then(|| {
         Effect::Host(HostEvent::Ready {
             show: show.id.clone(),
@@ -555,6 +648,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     gifting.catalogue = show.gifts;
     gifting.packs = show.coin_packs;
     gifting.leaderboard = show.leaderboard;
+    community::welcome(state, show.community, welcome.progress);
     keep_server_cart(state, welcome.cart);
     state.orders = welcome.orders;
     state.epoch = welcome.epoch;
@@ -584,6 +678,7 @@ fn went_live(state: &mut State, token: String) -> Vec<Effect> {
     effects.extend(state.pending.iter().map(|op| Effect::Send(command(op))));
     effects.extend(checkout::resend(state));
     effects.extend(gifting::resend(state));
+    effects.extend(community::resend(state));
     effects
 }
 
@@ -638,6 +733,12 @@ fn command(op: &PendingOp) -> ClientMsg {
 }
 
 impl State {
+    /// Whether a tick would change anything: something on screen has a time
+    /// limit (so an idle widget is not woken for nothing).
+    pub fn expiring(&self) -> bool {
+        self.gifting.expiring() || self.community.expiring()
+    }
+
     /// A product of the catalogue by id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id == id)

@@ -10,7 +10,8 @@ use lapak::app::Widget;
 use lapak::browser::motion::ReducedMotion;
 use lapak::store::{Effect, Lang, Locale, Msg, State};
 use lapak_protocol::{
-    Cart, ClientMsg, CoinPack, Deal, Gift, GiftTier, Host, Money, Pin, Product, ServerMsg, Session,
+    Activity, Badge, Cart, ClientMsg, CoinPack, Community, Deal, FanClub, Gift, GiftTier, Host,
+    Mission, MissionProgress, Money, Period, Pin, Product, Progress, Reward, ServerMsg, Session,
     Show, Variant, Viewer, Wallet, Welcome,
 };
 use leptos::prelude::*;
@@ -83,15 +84,70 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
                 price: idr(1_600_000),
             }],
             leaderboard: Vec::new(),
+            community: community(),
         },
-        you: Viewer {
-            id: 7,
-            name: "user123456".into(),
+        you: you(),
+        progress: Progress {
+            you: you(),
+            missions: vec![MissionProgress {
+                id: "like-30".into(),
+                count: 12,
+                done: false,
+            }],
+            ..Progress::default()
         },
         wallet: Wallet { coins: 5 },
         cart,
         orders: Vec::new(),
     })))
+}
+
+/// The shopper, as others see them.
+pub fn you() -> Viewer {
+    Viewer {
+        id: 7,
+        name: "user123456".into(),
+        ..Viewer::default()
+    }
+}
+
+/// The show's community side: a pinned message, a free Fan Club, three
+/// missions (one granting a badge) and two badges.
+pub fn community() -> Community {
+    let mission = |id: &str, counts, target, badge: Option<&str>| Mission {
+        id: id.into(),
+        counts,
+        target,
+        period: Period::Show,
+        reward: Reward {
+            badge: badge.map(Into::into),
+            points: 10,
+            coins: 5,
+        },
+    };
+    Community {
+        pinned: Some("Free shipping over Rp300.000 today".into()),
+        chat: Vec::new(),
+        likes: 1_200,
+        club: Some(FanClub {
+            name: "Ayu's Circle".into(),
+            join_gift: None,
+            levels: vec![0, 30, 100],
+        }),
+        missions: vec![
+            mission("like-30", Activity::Like, 30, Some("heart-giver")),
+            mission("watch-5", Activity::WatchSeconds, 300, None),
+            mission("share", Activity::Share, 1, Some("ambassador")),
+        ],
+        badges: ["heart-giver", "ambassador"]
+            .into_iter()
+            .map(|id| Badge {
+                id: id.into(),
+                name: format!("{id} badge"),
+                image_url: format!("/media/badges/{id}.svg"),
+            })
+            .collect(),
+    }
 }
 
 pub fn catalogue() -> Vec<Product> {
@@ -157,7 +213,7 @@ pub fn mount_with(tag: &str, setup: Vec<Msg>, motion: ReducedMotion) -> Mounted 
     let actions = Actions::new(state, move |effect| match effect {
         Effect::Send(msg) => recorder.borrow_mut().push(msg),
         Effect::Reconnect => *reconnect_counter.borrow_mut() += 1,
-        Effect::SaveToken(_) | Effect::Host(_) => {}
+        Effect::SaveToken(_) | Effect::Host(_) | Effect::CopyLink => {}
     });
     actions.dispatch(Msg::Opened);
     for msg in setup {

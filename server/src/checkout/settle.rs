@@ -3,15 +3,17 @@
 //! after a lookup. Every transition is conditional on `payment_pending`, under
 //! the writer lock, so each order is settled exactly once whoever gets there
 //! first: the checkout itself, or the sweeper after a timeout or a crash.
+//! An order settled as paid counts `buy` for missions in the same transaction.
 
-use lapak_protocol::{RejectCode, ServerMsg};
+use lapak_protocol::{Activity, RejectCode, ServerMsg};
 use sqlx::SqliteConnection;
 
 use super::orders;
+use crate::community::{self, Changes};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
-use crate::{cart, AppState};
+use crate::{cart, now_ms, AppState};
 
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
@@ -70,6 +72,11 @@ pub async fn settle(
             moved
         }
     };
+    let changes = if moved && paid {
+        community::count(&mut tx, &state.show, session, Activity::Buy, 1, now_ms()).await?
+    } else {
+        Changes::default()
+    };
     let refusal = match (&settlement, reply_to) {
         (Settlement::Charged(Charge::Declined { reason }), Some((id, _))) => {
             let refusal = ServerMsg::Reject {
@@ -88,6 +95,7 @@ pub async fn settle(
         // Under the writer lock, so stock events leave in commit order.
         announce(state, &items).await?;
     }
+    community::announce(state, session, changes).await?;
     drop(write);
 
     let mut conn = state.pool.acquire().await?;

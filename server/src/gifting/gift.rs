@@ -1,22 +1,23 @@
 //! `SendGift`: coins from the sender's wallet to the host's earnings. One
 //! transaction looks up the command id, debits the wallet only if it holds
-//! enough, writes the ledger and stores the answer: a retry gets that answer
-//! and debits nothing, and two tabs of one viewer can never overspend.
+//! enough, writes the ledger, counts the gift for the Fan Club and missions
+//! and stores the answer: a retry gets that answer and debits nothing, and two
+//! tabs of one viewer can never overspend.
 
-use lapak_protocol::{ClientMsg, Gift, RejectCode, ServerMsg, Viewer, MAX_GIFT_COUNT};
+use lapak_protocol::{Activity, ClientMsg, Gift, RejectCode, ServerMsg, MAX_GIFT_COUNT};
 
 use super::ledger::{self, Kind, Posting};
 use super::streaks::Tap;
+use crate::community::{self, Changes};
 use crate::error::AppError;
 use crate::show::ShowFile;
 use crate::{cart, now_ms, reject, AppState};
 
-/// Runs a `SendGift` from `from` (session `session`, on `connection`) to its answer.
+/// Runs a `SendGift` of session `session` (on `connection`) to its answer.
 pub async fn send_gift(
     state: &AppState,
     session: i64,
     connection: u64,
-    from: &Viewer,
     cmd: &ClientMsg,
 ) -> Result<ServerMsg, AppError> {
     let ClientMsg::SendGift {
@@ -47,12 +48,21 @@ pub async fn send_gift(
         kind: Kind::Gift,
         cause: Some((session, id)),
         gift: Some((gift_id, *count)),
+        completion: None,
         entries: vec![
             (ledger::wallet_account(session), -debit),
             (ledger::earnings_account(&state.show.id), debit),
         ],
     };
     let posted = ledger::post(&mut tx, &posting).await?;
+    let mut changes = Changes::default();
+    if posted.is_some() {
+        let show = &state.show;
+        changes = community::gifted(&mut tx, show, session, gift_id, total).await?;
+        let counted = community::count(&mut tx, show, session, Activity::Gift, *count, now_ms());
+        changes.merge(counted.await?);
+    }
+    // After any reward the gift completed.
     let wallet = ledger::wallet(&mut tx, session).await?;
     let reply = match posted {
         Some(_) => ServerMsg::Ack {
@@ -72,8 +82,10 @@ pub async fn send_gift(
     tx.commit().await?;
     if let Some(transaction) = posted {
         // Still under the writer lock, so taps and wallet updates leave in commit order.
+        community::announce(state, session, changes).await?;
         state.hub.gifted(Tap {
-            from: from.clone(),
+            // As others see the sender now: a club the gift joined shows on the streak.
+            from: community::viewer(state, session).await?,
             gift_id: gift_id.clone(),
             count: *count,
             coins: total,

@@ -4,9 +4,10 @@
 //! entries. Accounts other than [`ISSUED`] never go below zero: a debit is a
 //! conditional update, and the table's CHECK backs it up.
 
-use lapak_protocol::{Gifter, Money, Viewer, Wallet};
+use lapak_protocol::{Gifter, Money, Wallet};
 use sqlx::{Connection, SqliteConnection};
 
+use crate::community;
 use crate::error::AppError;
 use crate::{now_ms, AppState};
 
@@ -37,6 +38,8 @@ pub enum Kind {
     Gift,
     /// The host converted earnings into credits.
     Convert,
+    /// A mission's reward: coins from `coins_issued` into a wallet.
+    Reward,
 }
 
 impl Kind {
@@ -45,6 +48,7 @@ impl Kind {
             Kind::TopUp => "top_up",
             Kind::Gift => "gift",
             Kind::Convert => "convert",
+            Kind::Reward => "reward",
         }
     }
 }
@@ -57,6 +61,8 @@ pub struct Posting<'a> {
     pub cause: Option<(i64, &'a str)>,
     /// What a gift transaction sent, and how many.
     pub gift: Option<(&'a str, u32)>,
+    /// The mission completion a reward pays (its row names the session).
+    pub completion: Option<i64>,
     /// Coins per account; they must sum to zero.
     pub entries: Vec<(String, i64)>,
 }
@@ -105,14 +111,15 @@ pub async fn post(
     let (session, command_id) = posting.cause.unzip();
     let (gift_id, gift_count) = posting.gift.unzip();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO ledger_transactions (kind, session_id, command_id, gift_id, gift_count, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO ledger_transactions (kind, session_id, command_id, gift_id, gift_count, completion_id, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(posting.kind.as_str())
     .bind(session)
     .bind(command_id)
     .bind(gift_id)
     .bind(gift_count.map(i64::from))
+    .bind(posting.completion)
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
@@ -144,29 +151,27 @@ pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Wallet,
     })
 }
 
-/// Coins each viewer has sent the show's host, from the ledger's gift transactions.
+/// Coins each viewer has sent the show's host, from the ledger's gift
+/// transactions, with how they look now (name, club level, latest badge).
 pub async fn gifters(conn: &mut SqliteConnection, show: &str) -> Result<Vec<Gifter>, AppError> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT t.session_id, s.name, SUM(e.coins)
+    let totals: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT t.session_id, SUM(e.coins)
          FROM ledger_entries e
          JOIN ledger_transactions t ON t.id = e.transaction_id
-         JOIN sessions s ON s.id = t.session_id
          WHERE e.account = ? AND t.kind = 'gift'
-         GROUP BY t.session_id, s.name",
+         GROUP BY t.session_id",
     )
     .bind(earnings_account(show))
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, coins)| Gifter {
-            viewer: Viewer {
-                id: id.unsigned_abs(),
-                name,
-            },
+    let mut gifters = Vec::with_capacity(totals.len());
+    for (session, coins) in totals {
+        gifters.push(Gifter {
+            viewer: community::identity(conn, show, session).await?,
             coins: u64::try_from(coins).unwrap_or(0),
-        })
-        .collect())
+        });
+    }
+    Ok(gifters)
 }
 
 /// What converting a show's gift earnings credited its host.
@@ -198,6 +203,7 @@ pub async fn convert_earnings(state: &AppState) -> Result<Option<HostCredit>, Ap
         kind: Kind::Convert,
         cause: None,
         gift: None,
+        completion: None,
         entries: vec![(earnings, -coins), (converted_account(&show.id), coins)],
     };
     // Under the write lock nothing else moves the earnings, so the debit cannot fall short.

@@ -6,7 +6,7 @@
 //! host's earnings become money with [`convert_earnings`], the payout step.
 
 mod gift;
-mod ledger;
+pub mod ledger;
 mod streaks;
 mod top_up;
 

@@ -131,6 +131,7 @@ mod tests {
         Viewer {
             id,
             name: format!("user{id:06}"),
+            ..Viewer::default()
         }
     }
 

@@ -193,6 +193,7 @@ pub async fn settle(
                 kind: Kind::TopUp,
                 cause: Some((session, &id)),
                 gift: None,
+                completion: None,
                 entries: vec![
                     (ledger::ISSUED.to_owned(), -coins),
                     (ledger::wallet_account(session), coins),

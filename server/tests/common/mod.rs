@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use lapak_protocol::{
-    Address, Card, Cart, CheckoutRequest, ClientMsg, CoinPack, Contact, Money, Order, Quote,
-    RejectCode, ServerMsg, Welcome, PROTOCOL_VERSION,
+    Address, Card, Cart, ChatMessage, CheckoutRequest, ClientMsg, CoinPack, Contact, Money, Order,
+    Progress, Quote, RejectCode, ServerMsg, Welcome, PROTOCOL_VERSION,
 };
 use lapak_server::{Config, Running};
 use tokio::net::TcpStream;
@@ -49,6 +49,7 @@ pub fn config(db: PathBuf) -> Config {
         rate_burst: 40,
         rate_per_second: 10,
         speed: 1,
+        flood: None,
     }
 }
 
@@ -88,8 +89,13 @@ impl Process {
             rate_burst,
             rate_per_second,
             speed,
+            flood,
         } = config;
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        if let Some(flood) = flood {
+            command.arg("--flood").arg(flood.to_string());
+        }
+        let mut child = command
             .arg("--host")
             .arg(host.to_string())
             .arg("--port")
@@ -231,12 +237,13 @@ pub async fn next_frame(socket: &mut Socket) -> Message {
         .expect("a valid frame")
 }
 
-/// The next message that is not a viewer count.
+/// The next message that is not a viewer count or a progress update (both
+/// arrive on their own; tests of them use [`recv_any`] or [`wait_for`]).
 pub async fn recv(socket: &mut Socket) -> ServerMsg {
     loop {
         match next_frame(socket).await {
             Message::Text(text) => match serde_json::from_str(&text).unwrap() {
-                ServerMsg::ViewerCount { .. } => continue,
+                ServerMsg::ViewerCount { .. } | ServerMsg::Progress { .. } => continue,
                 msg => return msg,
             },
             Message::Ping(_) | Message::Pong(_) => continue,
@@ -614,4 +621,84 @@ pub async fn ledger_problems(db: &mut sqlx::SqliteConnection) -> Vec<String> {
         }
     }
     problems
+}
+
+// ---- Community -----------------------------------------------------------------
+
+/// A server playing another show of `tests/fixtures`.
+pub async fn server_for(fixture: &str) -> TestServer {
+    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
+    server_with(|c| c.show = show).await
+}
+
+pub fn chat_msg(id: &str, text: &str) -> ClientMsg {
+    ClientMsg::Chat {
+        id: id.into(),
+        text: text.into(),
+    }
+}
+
+pub fn like_msg(id: &str, count: u32) -> ClientMsg {
+    ClientMsg::Like {
+        id: id.into(),
+        count,
+    }
+}
+
+/// Sends a command and checks that it is answered with a plain `Ack`.
+pub async fn ack(socket: &mut Socket, cmd: &ClientMsg) {
+    match command(socket, cmd).await {
+        ServerMsg::Ack {
+            cart: None,
+            order: None,
+            wallet: None,
+            ..
+        } => {}
+        other => panic!("expected a plain Ack for {cmd:?}, got {other:?}"),
+    }
+}
+
+/// The next `Progress`, with the missions it says were completed.
+pub async fn next_progress(socket: &mut Socket) -> (Progress, Vec<String>) {
+    wait_for(socket, |msg| match msg {
+        ServerMsg::Progress {
+            progress,
+            completed,
+        } => Some(((**progress).clone(), completed.clone())),
+        _ => None,
+    })
+    .await
+}
+
+/// Chat lines as they arrive until `n` have come, and how many `Chat` events brought them.
+pub async fn chat_lines(socket: &mut Socket, n: usize) -> (Vec<ChatMessage>, usize) {
+    let mut lines = Vec::new();
+    let mut events = 0;
+    while lines.len() < n {
+        let messages = wait_for(socket, |msg| match msg {
+            ServerMsg::Chat { messages, .. } => Some(messages.clone()),
+            _ => None,
+        })
+        .await;
+        events += 1;
+        lines.extend(messages);
+    }
+    (lines, events)
+}
+
+/// A mission's `(count, done)` in a progress.
+pub fn mission(progress: &Progress, id: &str) -> (u32, bool) {
+    progress
+        .missions
+        .iter()
+        .find(|m| m.id == id)
+        .map(|m| (m.count, m.done))
+        .unwrap_or_else(|| panic!("no mission {id} in {progress:?}"))
+}
+
+/// A single number read from the database.
+pub async fn db_number(db: &mut sqlx::SqliteConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }

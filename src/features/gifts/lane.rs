@@ -7,6 +7,7 @@ use reactive_stores::Store;
 
 use crate::browser::intl::format_count;
 use crate::browser::motion::reduced_motion;
+use crate::features::viewer_name::ViewerName;
 use crate::i18n::{self, Catalogue};
 use crate::store::{GiftingStoreFields, LaneEntry, State, StateStoreFields};
 
@@ -73,7 +74,7 @@ fn LaneRow(state: Store<State>, entry: LaneEntry, text: &'static Catalogue) -> i
         >
             <span class="lapak-initial" aria-hidden="true">{super::initial(&who)}</span>
             <span class="lapak-lane-text">
-                <strong>{who}</strong>
+                <strong><ViewerName state viewer=entry.streak.from.clone() you=entry.mine/></strong>
                 <span>{(text.sent)(&gift.name)}</span>
             </span>
             <img src=gift.image_url alt="" width="36" height="36"/>

@@ -14,21 +14,10 @@ use crate::actions::Actions;
 use crate::browser::focus::use_focus_on_open;
 use crate::browser::intl::format_count;
 use crate::features::icons::{CloseIcon, CoinIcon, GiftIcon};
+use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::{GiftingStoreFields, State, StateStoreFields};
-
-/// Keeps the lane, the spotlight and the combo in time: each tick of `device`
-/// (the device clock) lets what has had its time leave; an idle widget is not woken.
-pub fn keep_time(state: Store<State>, device: ReadSignal<i64>) {
-    let actions = expect_context::<Actions>();
-    Effect::new(move |_| {
-        let now = device.get();
-        if state.gifting().read_untracked().expiring() {
-            actions.tick(now);
-        }
-    });
-}
 
 /// A count of coins in the shopper's locale.
 fn coins_text(state: Store<State>, coins: u64) -> String {
@@ -208,7 +197,7 @@ fn Leaderboard(state: Store<State>) -> impl IntoView {
                         <li class="lapak-gifter" class:is-mine=mine>
                             <span class="lapak-rank" class:is-podium=rank < 3>{rank + 1}</span>
                             <span class="lapak-initial" aria-hidden="true">{initial(&gifter.viewer.name)}</span>
-                            <span class="lapak-gifter-name">{gifter.viewer.name}</span>
+                            <span class="lapak-gifter-name"><ViewerName state viewer=gifter.viewer/></span>
                             <span class="lapak-gifter-coins"><CoinIcon/>{coins_text(state, gifter.coins)}</span>
                         </li>
                     }

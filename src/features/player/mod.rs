@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+use crate::actions::Actions;
 use crate::browser::intl::format_count;
 use crate::features::icons::{EyeIcon, SoundIcon};
 use crate::i18n;
@@ -17,6 +18,7 @@ pub fn Player(
     muted: RwSignal<bool>,
 ) -> impl IntoView {
     let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
     let show = state.show();
     let stream = move || show.read().as_ref().map(|s| s.stream_url.clone());
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
@@ -37,6 +39,10 @@ pub fn Player(
             playsinline=true
             loop=true
             prop:muted=muted
+            on:playing=move |_| actions.playing(true)
+            on:pause=move |_| actions.playing(false)
+            on:waiting=move |_| actions.playing(false)
+            on:ended=move |_| actions.playing(false)
         ></video>
         <button
             class="lapak-round lapak-mute"

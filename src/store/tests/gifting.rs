@@ -33,6 +33,7 @@ fn streak(id: u64, from: u64, gift_id: &str, count: u32) -> GiftStreak {
         from: Viewer {
             id: from,
             name: format!("user{from}"),
+            ..Viewer::default()
         },
         gift_id: gift_id.into(),
         count,
@@ -249,6 +250,7 @@ fn the_leaderboard_follows_the_server() {
         viewer: Viewer {
             id: 7,
             name: "user123456".into(),
+            ..Viewer::default()
         },
         coins: 42,
     }];

@@ -1,10 +1,11 @@
 //! Reducer tests: plain `cargo test`, no browser.
 use super::*;
 use lapak_protocol::{
-    CartLine, CoinPack, Gift, GiftTier, Host, Money, Quote, Resume, Session, Show, Variant, Viewer,
-    Wallet,
+    CartLine, CoinPack, Gift, GiftTier, Host, Money, Progress, Quote, Resume, Session, Show,
+    Variant, Viewer, Wallet,
 };
 
+mod community;
 mod gifting;
 
 fn idr(minor: i64) -> Money {
@@ -75,15 +76,26 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
                 price: idr(1_600_000),
             }],
             leaderboard: Vec::new(),
+            community: community::show_side(),
         },
-        you: Viewer {
-            id: 7,
-            name: "user123456".into(),
+        you: you(),
+        progress: Progress {
+            you: you(),
+            missions: community::progress_of(&[("like-30", 0), ("comment-3", 0)]),
+            ..Progress::default()
         },
         wallet: Wallet { coins: 5 },
         cart,
         orders: Vec::new(),
     }))
+}
+
+fn you() -> Viewer {
+    Viewer {
+        id: 7,
+        name: "user123456".into(),
+        ..Viewer::default()
+    }
 }
 
 fn gift(id: &str, coins: u32, tier: GiftTier) -> Gift {
@@ -466,6 +478,7 @@ fn resumed_restores_the_cart_resends_pending_and_replayed_events_apply_in_order(
             cart: cart.clone(),
             orders: Vec::new(),
             wallet: Wallet { coins: 5 },
+            progress: Box::default(),
         }),
     );
     assert_eq!(state.link, Link::Live);

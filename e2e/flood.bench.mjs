@@ -1,0 +1,81 @@
+// Event floods (run by `./x bench`, not by the tests): the release server
+// streams a synthetic mix of show events (`--flood`) while headless Chromium
+// renders it twice, one page after the other on the same flood: the widget, and
+// e2e/flood/vanilla.html, a hand-written page with the same DOM budget (the
+// floor). Frame times (requestAnimationFrame deltas), long tasks, JS heap and
+// DOM size go to metrics.json for BENCHMARKS.md.
+//
+// The mix per second at a rate R: 40 % chat lines, 40 % likes, 10 % gift taps,
+// 5 % stock changes, 5 % pin moves. The server gathers chat, likes and gift
+// streaks into one event each per 200 ms tick (as it always does), so the
+// pages receive fewer, larger frames than R; stock and pins arrive one by one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { frameStats, launchChromium, record, sampleMemory, startServer, watchFrames } from './support.mjs';
+
+const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
+const RATES = (process.env.FLOOD_RATES ?? '100,500,1000,2000').split(',').map(Number);
+const SECONDS = Number(process.env.FLOOD_SECONDS ?? 30);
+const VANILLA = readFileSync(new URL('./flood/vanilla.html', import.meta.url), 'utf8');
+const PHONE = { viewport: { width: 390, height: 844 } };
+
+const mix = (rate) => [
+  `chat=${rate * 0.4}`, `likes=${rate * 0.4}`, `gifts=${rate * 0.1}`,
+  `stock=${rate * 0.05}`, `pins=${rate * 0.05}`,
+].join(',');
+
+let browser;
+before(async () => {
+  browser = await launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
+});
+after(async () => browser?.close());
+
+/** Opens `url` (or the vanilla page, served from the server's origin) and measures it for `seconds`. */
+async function measure(server, which, seconds) {
+  const page = await browser.newPage(PHONE);
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the ${which} page: ${error.message}`));
+  if (which === 'lapak') {
+    await page.goto(server.url);
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20000 });
+  } else {
+    await page.goto(`${server.url}healthz`);
+    await page.setContent(VANILLA);
+    await page.locator('body[data-state="live"]').waitFor({ timeout: 20000 });
+  }
+  await page.waitForTimeout(1000);
+  const before = await sampleMemory(page);
+  const watched = await page.evaluate(watchFrames, { ms: seconds * 1000 });
+  const after = await sampleMemory(page);
+  const live = which === 'lapak'
+    ? await page.getByTestId('connection-status').getAttribute('data-state') === 'live'
+    : true;
+  await page.close();
+  return { ...frameStats(watched), heap_bytes: [before.heap, after.heap], dom_nodes: [before.nodes, after.nodes], live };
+}
+
+/** Runs `spec` on a fresh server and measures the widget, then the vanilla page. */
+async function flood(name, spec, seconds, pages = ['lapak', 'vanilla']) {
+  const server = await startServer(BIN, ['--flood', spec]);
+  try {
+    const result = { spec, seconds };
+    for (const which of pages) result[which] = await measure(server, which, seconds);
+    record(name, result);
+    return result;
+  } finally {
+    server.stop();
+  }
+}
+
+for (const rate of RATES) {
+  test(`${rate} events/s for ${SECONDS} s: the widget beside the vanilla floor`, async () => {
+    const { lapak } = await flood(`flood_${rate}`, mix(rate), SECONDS);
+    assert.ok(lapak.live, 'the widget is still live');
+    assert.ok(lapak.dom_nodes[1] < lapak.dom_nodes[0] * 2 + 200, `the DOM stays bounded: ${lapak.dom_nodes}`);
+  });
+}
+
+test('chat flood: 500 lines/s and 1,000 likes/s for 60 s', async () => {
+  const { lapak } = await flood('chat_flood', 'chat=500,likes=1000', Number(process.env.CHAT_FLOOD_SECONDS ?? 60), ['lapak']);
+  assert.ok(lapak.live, 'the widget is still live');
+});

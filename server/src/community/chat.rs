@@ -1,0 +1,50 @@
+//! `Chat`: a line for everyone watching. Checked (1..=`MAX_CHAT_CHARS`
+//! characters after trimming), limited per session (a burst of [`BURST`], then
+//! one every [`EVERY`], whichever tab sends them), masked by the blocklist and
+//! handed to the hub, whose tick publishes the lines gathered. The text stays
+//! as written otherwise: it is plain text, and viewers never read it as markup.
+
+use std::time::Duration;
+
+use lapak_protocol::{Activity, RejectCode, ServerMsg, MAX_CHAT_CHARS};
+use tokio::time::Instant;
+
+use super::{ack, viewer, Command};
+use crate::error::AppError;
+use crate::{reject, AppState};
+
+/// Lines a session may send at once.
+pub const BURST: u32 = 5;
+/// Then one line per this long.
+pub const EVERY: Duration = Duration::from_secs(2);
+
+/// Runs a `Chat` of `session` to its answer.
+pub async fn chat(
+    state: &AppState,
+    session: i64,
+    id: &str,
+    text: &str,
+) -> Result<ServerMsg, AppError> {
+    let mut command = match Command::begin(state, session, id).await? {
+        Ok(command) => command,
+        Err(stored) => return Ok(stored),
+    };
+    let text = text.trim();
+    if !(1..=MAX_CHAT_CHARS).contains(&text.chars().count()) {
+        let message = format!("a chat line has 1..={MAX_CHAT_CHARS} characters");
+        return command
+            .finish(reject(id, RejectCode::InvalidDetails, message))
+            .await;
+    }
+    if !state.community.chat.take(session, Instant::now()) {
+        // Not stored: the same id may be sent again once the session may speak.
+        let message = format!("{BURST} lines at once, then one every {EVERY:?}");
+        return Ok(reject(id, RejectCode::RateLimited, message));
+    }
+    let line = state.show.community.blocklist.mask(text);
+    command.count(Activity::Comment, 1).await?;
+    let reply = command.finish(ack(id)).await?;
+    // After the announcements, so a badge this line earned shows beside it.
+    state.hub.say(viewer(state, session).await?, line);
+    Ok(reply)
+}

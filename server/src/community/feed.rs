@@ -1,0 +1,137 @@
+//! Chat lines and likes gathered in memory between two ticks of the timeline,
+//! and what a snapshot shows of them. Lines wait in `pending` until the tick
+//! publishes them as one `Chat` event; only published lines join `recent`, the
+//! last [`CHAT_HISTORY`] a `Welcome` carries, so a snapshot and the events after
+//! it never miss or repeat a line. Likes are a running total, published when it grew.
+
+use std::collections::VecDeque;
+
+use lapak_protocol::{ChatEvent, ChatMessage, Viewer, CHAT_HISTORY};
+
+/// One show's chat and likes.
+#[derive(Default)]
+pub struct Feed {
+    /// Id of the last line written.
+    last_id: u64,
+    /// Lines since the last flush, at most [`CHAT_HISTORY`] (the oldest go first).
+    pending: VecDeque<ChatMessage>,
+    /// The last [`CHAT_HISTORY`] published lines, oldest first.
+    recent: VecDeque<ChatMessage>,
+    /// Likes so far, and as last published.
+    likes: u64,
+    published_likes: u64,
+}
+
+/// What a flush hands the hub to publish.
+pub struct Flushed {
+    /// New lines, if any.
+    pub chat: Option<Vec<ChatMessage>>,
+    /// The like total, if it grew.
+    pub likes: Option<u64>,
+}
+
+impl Feed {
+    /// Starts from the likes the show received before (they are counted in the database).
+    pub fn new(likes: u64) -> Feed {
+        Feed {
+            likes,
+            published_likes: likes,
+            ..Feed::default()
+        }
+    }
+
+    /// A viewer's line (already checked and masked).
+    pub fn say(&mut self, from: Viewer, text: String) {
+        self.write(from, text, None);
+    }
+
+    /// A line the server writes about a viewer.
+    pub fn announce(&mut self, from: Viewer, event: ChatEvent) {
+        self.write(from, String::new(), Some(event));
+    }
+
+    fn write(&mut self, from: Viewer, text: String, event: Option<ChatEvent>) {
+        self.last_id += 1;
+        if self.pending.len() == CHAT_HISTORY {
+            self.pending.pop_front();
+        }
+        self.pending.push_back(ChatMessage {
+            id: self.last_id,
+            from,
+            text,
+            event,
+        });
+    }
+
+    /// Likes tapped.
+    pub fn like(&mut self, count: u32) {
+        self.likes = self.likes.saturating_add(u64::from(count));
+    }
+
+    /// The published lines and like total, for a snapshot.
+    pub fn snapshot(&self) -> (Vec<ChatMessage>, u64) {
+        (self.recent.iter().cloned().collect(), self.published_likes)
+    }
+
+    /// What gathered since the last flush; it counts as published from now on.
+    pub fn flush(&mut self) -> Flushed {
+        let chat = (!self.pending.is_empty()).then(|| {
+            let lines: Vec<ChatMessage> = self.pending.drain(..).collect();
+            self.recent.extend(lines.iter().cloned());
+            let excess = self.recent.len().saturating_sub(CHAT_HISTORY);
+            self.recent.drain(..excess);
+            lines
+        });
+        let likes = (self.likes != self.published_likes).then_some(self.likes);
+        self.published_likes = self.likes;
+        Flushed { chat, likes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(id: u64) -> Viewer {
+        Viewer {
+            id,
+            name: format!("user{id:06}"),
+            ..Viewer::default()
+        }
+    }
+
+    #[test]
+    fn lines_wait_for_the_flush_and_a_flood_keeps_the_newest() {
+        let mut feed = Feed::new(7);
+        feed.say(viewer(1), "hi".into());
+        assert!(feed.snapshot().0.is_empty(), "not published yet");
+        let flushed = feed.flush();
+        assert_eq!(flushed.chat.unwrap()[0].text, "hi");
+        assert!(flushed.likes.is_none(), "likes did not grow");
+        assert_eq!(feed.snapshot(), (feed.recent.iter().cloned().collect(), 7));
+        for n in 0..CHAT_HISTORY + 10 {
+            feed.say(viewer(2), format!("{n}"));
+        }
+        feed.announce(viewer(3), ChatEvent::JoinedClub);
+        let lines = feed.flush().chat.unwrap();
+        assert_eq!(lines.len(), CHAT_HISTORY);
+        assert_eq!(lines[0].text, "11", "the oldest were dropped");
+        assert_eq!(lines.last().unwrap().event, Some(ChatEvent::JoinedClub));
+        assert!(lines.windows(2).all(|w| w[0].id < w[1].id));
+        let (recent, _) = feed.snapshot();
+        assert_eq!(recent.len(), CHAT_HISTORY);
+        assert_eq!(recent.last(), lines.last());
+        assert!(feed.flush().chat.is_none(), "each line is published once");
+    }
+
+    #[test]
+    fn likes_are_published_as_a_total_when_it_grew() {
+        let mut feed = Feed::new(0);
+        feed.like(3);
+        feed.like(4);
+        assert_eq!(feed.snapshot().1, 0);
+        assert_eq!(feed.flush().likes, Some(7));
+        assert_eq!(feed.flush().likes, None);
+        assert_eq!(feed.snapshot().1, 7);
+    }
+}

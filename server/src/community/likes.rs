@@ -1,0 +1,59 @@
+//! `Like` and `Share`. A viewer batches its taps into one `Like` a second at
+//! most; the server clamps each batch to `MAX_LIKES_PER_BATCH` and lets a
+//! session send a burst of [`BURST`] batches, then one every [`EVERY`] (twice
+//! what one tab sends, so two tabs are fine), refusing more with `rate_limited`
+//! and counting nothing for them: likes cannot be inflated by sending commands
+//! faster. The hub adds accepted likes to the show's total, published at the tick.
+
+use std::time::Duration;
+
+use lapak_protocol::{Activity, RejectCode, ServerMsg, MAX_LIKES_PER_BATCH};
+use tokio::time::Instant;
+
+use super::{ack, Command};
+use crate::error::AppError;
+use crate::{reject, AppState};
+
+/// `Like` commands a session may send at once.
+pub const BURST: u32 = 4;
+/// Then one per this long.
+pub const EVERY: Duration = Duration::from_millis(500);
+
+/// Runs a `Like` of `count` taps to its answer.
+pub async fn like(
+    state: &AppState,
+    session: i64,
+    id: &str,
+    count: u32,
+) -> Result<ServerMsg, AppError> {
+    let mut command = match Command::begin(state, session, id).await? {
+        Ok(command) => command,
+        Err(stored) => return Ok(stored),
+    };
+    if count == 0 {
+        let message = "a Like carries at least one tap".to_owned();
+        return command
+            .finish(reject(id, RejectCode::QuantityLimit, message))
+            .await;
+    }
+    if !state.community.likes.take(session, Instant::now()) {
+        // Not stored: the same id may be sent again a little later.
+        let message = format!("{BURST} Likes at once, then one every {EVERY:?}");
+        return Ok(reject(id, RejectCode::RateLimited, message));
+    }
+    let count = count.min(MAX_LIKES_PER_BATCH);
+    command.count(Activity::Like, count).await?;
+    let reply = command.finish(ack(id)).await?;
+    state.hub.like(count);
+    Ok(reply)
+}
+
+/// Runs a `Share` to its answer: it counts `share`.
+pub async fn share(state: &AppState, session: i64, id: &str) -> Result<ServerMsg, AppError> {
+    let mut command = match Command::begin(state, session, id).await? {
+        Ok(command) => command,
+        Err(stored) => return Ok(stored),
+    };
+    command.count(Activity::Share, 1).await?;
+    command.finish(ack(id)).await
+}

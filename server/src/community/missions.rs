@@ -1,0 +1,222 @@
+//! Counting what viewers do, and the missions those counts complete. Counts
+//! are kept per session, show, UTC day and activity; a show-long mission sums
+//! the days, a daily one reads today's. Counting runs inside the transaction of
+//! the command that did the activity, so the count, the completion and its
+//! reward commit together or not at all, and a retried command (answered from
+//! its stored answer) never counts again. A completion is a row unique per
+//! session, show, mission and period: the reward is granted only by the
+//! statement that inserts it, so it is granted exactly once.
+
+use lapak_protocol::{Activity, Period};
+use sqlx::SqliteConnection;
+
+use super::club;
+use super::settings::MissionEntry;
+use super::Changes;
+use crate::checkout::civil_date;
+use crate::error::AppError;
+use crate::gifting::ledger::{self, Kind, Posting};
+use crate::show::ShowFile;
+
+/// Every activity with its name in the database (as on the wire).
+const ACTIVITIES: [(Activity, &str); 8] = [
+    (Activity::WatchSeconds, "watch_seconds"),
+    (Activity::Like, "like"),
+    (Activity::Comment, "comment"),
+    (Activity::AddToCart, "add_to_cart"),
+    (Activity::Gift, "gift"),
+    (Activity::Share, "share"),
+    (Activity::Buy, "buy"),
+    (Activity::JoinClub, "join_club"),
+];
+
+/// An activity's name in the database.
+fn key(activity: Activity) -> &'static str {
+    ACTIVITIES
+        .iter()
+        .find(|(a, _)| *a == activity)
+        .map_or("unknown", |(_, key)| key)
+}
+
+/// The activity a database name stands for.
+pub fn activity(key: &str) -> Activity {
+    ACTIVITIES
+        .iter()
+        .find(|(_, k)| *k == key)
+        .map_or(Activity::Unknown, |(a, _)| *a)
+}
+
+/// The UTC day of `now_ms`, as `2026-11-23`: a daily mission's period.
+pub fn day(now_ms: i64) -> String {
+    let (year, month, day) = civil_date(now_ms);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The key of a mission's current period: `show`, or the day for a daily one.
+pub fn period_key(mission: &MissionEntry, day: &str) -> String {
+    match mission.period {
+        Period::Daily => day.to_owned(),
+        Period::Show | Period::Unknown => "show".to_owned(),
+    }
+}
+
+/// Counts `n` of `activity` for the session at server time `now_ms`, then
+/// completes (and rewards) the missions that reach their target. What changed
+/// for the viewer comes back, to be announced once the transaction commits.
+pub async fn count(
+    conn: &mut SqliteConnection,
+    show: &ShowFile,
+    session: i64,
+    activity: Activity,
+    n: u32,
+    now_ms: i64,
+) -> Result<Changes, AppError> {
+    let mut changes = Changes::default();
+    if n == 0 {
+        return Ok(changes);
+    }
+    let day = day(now_ms);
+    // The LIVE Journey grows on the first of each activity in the show.
+    let first: bool = sqlx::query_scalar(
+        "SELECT NOT EXISTS (SELECT 1 FROM activity_counts
+                            WHERE session_id = ? AND show_id = ? AND activity = ?)",
+    )
+    .bind(session)
+    .bind(&show.id)
+    .bind(key(activity))
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO activity_counts (session_id, show_id, activity, day, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, show_id, activity, day) DO UPDATE SET count = count + excluded.count",
+    )
+    .bind(session)
+    .bind(&show.id)
+    .bind(key(activity))
+    .bind(&day)
+    .bind(i64::from(n))
+    .execute(&mut *conn)
+    .await?;
+    changes.progress = first;
+    let missions = show.community.missions.iter();
+    for mission in missions.filter(|m| m.counts == activity) {
+        let counted = period_count(conn, &show.id, session, mission, &day).await?;
+        let target = i64::from(mission.target);
+        // The viewer sees counts capped at the target: beyond it nothing changes.
+        if (counted - i64::from(n)).min(target) != counted.min(target) {
+            changes.progress = true;
+        }
+        if counted >= target {
+            let completed = complete(conn, show, session, mission, &day, now_ms).await?;
+            changes.merge(completed);
+        }
+    }
+    Ok(changes)
+}
+
+/// What the session counted for `mission` in its current period.
+pub async fn period_count(
+    conn: &mut SqliteConnection,
+    show_id: &str,
+    session: i64,
+    mission: &MissionEntry,
+    day: &str,
+) -> Result<i64, AppError> {
+    let daily = mission.period == Period::Daily;
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(SUM(count), 0) FROM activity_counts
+         WHERE session_id = ? AND show_id = ? AND activity = ? AND (NOT ? OR day = ?)",
+    )
+    .bind(session)
+    .bind(show_id)
+    .bind(key(mission.counts))
+    .bind(daily)
+    .bind(day)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Records the mission complete for this period and grants its reward, unless
+/// it was already: then nothing changes.
+async fn complete(
+    conn: &mut SqliteConnection,
+    show: &ShowFile,
+    session: i64,
+    mission: &MissionEntry,
+    day: &str,
+    now_ms: i64,
+) -> Result<Changes, AppError> {
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO mission_completions (session_id, show_id, mission_id, period_key, completed_at_ms)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, show_id, mission_id, period_key) DO NOTHING RETURNING id",
+    )
+    .bind(session)
+    .bind(&show.id)
+    .bind(&mission.id)
+    .bind(period_key(mission, day))
+    .bind(now_ms)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(completion) = inserted else {
+        return Ok(Changes::default());
+    };
+    tracing::debug!(session, mission = %mission.id, "mission completed");
+    let mut changes = Changes {
+        progress: true,
+        completed: vec![mission.id.clone()],
+        ..Changes::default()
+    };
+    let reward = &mission.reward;
+    if reward.coins > 0 {
+        let coins = i64::from(reward.coins);
+        let posting = Posting {
+            kind: Kind::Reward,
+            cause: None,
+            gift: None,
+            completion: Some(completion),
+            entries: vec![
+                (ledger::ISSUED.to_owned(), -coins),
+                (ledger::wallet_account(session), coins),
+            ],
+        };
+        ledger::post(conn, &posting)
+            .await?
+            .ok_or_else(|| AppError::Ledger("a reward credit was refused".into()))?;
+        changes.coins = true;
+    }
+    if reward.points > 0 {
+        changes.merge(club::add_points(conn, show, session, reward.points).await?);
+    }
+    if let Some(badge) = &reward.badge {
+        sqlx::query(
+            "INSERT INTO badges_earned (session_id, show_id, badge_id, earned_at_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT (session_id, show_id, badge_id) DO NOTHING",
+        )
+        .bind(session)
+        .bind(&show.id)
+        .bind(badge)
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await?;
+        // The badge viewers show is the latest earned.
+        changes.identity = true;
+    }
+    Ok(changes)
+}
+
+/// How many of `activity` all viewers of the show did: its likes, at start.
+pub async fn total(
+    conn: &mut SqliteConnection,
+    show_id: &str,
+    activity: Activity,
+) -> Result<u64, AppError> {
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(count), 0) FROM activity_counts WHERE show_id = ? AND activity = ?",
+    )
+    .bind(show_id)
+    .bind(key(activity))
+    .fetch_one(conn)
+    .await?;
+    Ok(total.unsigned_abs())
+}

@@ -1,0 +1,132 @@
+//! The chat lines. The list follows the newest line while the viewer is at the
+//! bottom; once they scroll up it stays put and offers to jump back down.
+//! Where the viewer has scrolled is this view's business, not the store's.
+use lapak_protocol::{ChatEvent, ChatMessage, Viewer};
+use leptos::html::Div;
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::features::icons::DownIcon;
+use crate::features::viewer_name::ViewerName;
+use crate::i18n::{self, Catalogue};
+use crate::store::{CommunityStoreFields, GiftingStoreFields, State, StateStoreFields};
+
+/// How close to the end (in px) still counts as "at the bottom".
+const BOTTOM_SLACK: i32 = 8;
+
+/// One line as shown: what a viewer said, or what the server says about them.
+#[derive(Clone)]
+struct Line {
+    id: u64,
+    from: Viewer,
+    said: String,
+    event: bool,
+}
+
+impl Line {
+    /// `None` for an event this viewer does not know (not shown).
+    fn new(text: &Catalogue, club: &str, message: ChatMessage) -> Option<Line> {
+        let (said, event) = match message.event {
+            None => (message.text, false),
+            Some(ChatEvent::JoinedClub) => ((text.joined_club)(club), true),
+            Some(ChatEvent::LevelUp { level }) => ((text.level_up)(level), true),
+            Some(ChatEvent::Unknown) => return None,
+        };
+        Some(Line {
+            id: message.id,
+            from: message.from,
+            said,
+            event,
+        })
+    }
+}
+
+/// The lines, oldest on top, and the "new messages" button.
+#[component]
+pub fn ChatLog(state: Store<State>) -> impl IntoView {
+    let text = i18n::text(state);
+    let community = state.community();
+    let chat = community.chat();
+    let lines = move || {
+        let club = community.club().read();
+        let club = club.as_ref().map_or(text.fan_club, |c| c.name.as_str());
+        let chat = chat.get();
+        chat.into_iter()
+            .filter_map(|m| Line::new(text, club, m))
+            .collect::<Vec<_>>()
+    };
+    let list = NodeRef::<Div>::new();
+    let following = RwSignal::new(true);
+    let unseen = RwSignal::new(0usize);
+    let newest = StoredValue::new(0u64);
+    let to_bottom = move || {
+        if let Some(el) = list.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    };
+    Effect::new(move |_| {
+        let arrived = chat.with(|c| c.iter().filter(|m| m.id > newest.get_value()).count());
+        if let Some(last) = chat.with(|c| c.last().map(|m| m.id)) {
+            newest.set_value(last.max(newest.get_value()));
+        }
+        // Decided now, scrolled once the new lines are laid out.
+        if following.get_untracked() {
+            request_animation_frame(to_bottom);
+        } else {
+            unseen.update(|n| *n += arrived);
+        }
+    });
+    let scrolled = move |_| {
+        let Some(el) = list.get_untracked() else {
+            return;
+        };
+        let at_bottom = el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK;
+        following.set(at_bottom);
+        if at_bottom {
+            unseen.set(0);
+        }
+    };
+    let jump = move |_| {
+        following.set(true);
+        unseen.set(0);
+        to_bottom();
+    };
+    let you = move || {
+        state
+            .gifting()
+            .you()
+            .read_untracked()
+            .as_ref()
+            .map(|v| v.id)
+    };
+    // role=log without live announcements: a busy chat would drown a screen reader.
+    view! {
+        <div
+            class="lapak-chat-log"
+            role="log"
+            aria-live="off"
+            aria-label=text.chat
+            tabindex="0"
+            data-testid="chat-log"
+            node_ref=list
+            on:scroll=scrolled
+        >
+            <For each=lines key=|line| line.id children=move |line| {
+                let mine = you() == Some(line.from.id);
+                view! {
+                    <p class="lapak-chat-line" class:is-event=line.event class:is-mine=mine data-testid="chat-line">
+                        <ViewerName state viewer=line.from/>
+                        " "
+                        <span class="lapak-chat-text">{line.said}</span>
+                    </p>
+                }
+            }/>
+        </div>
+        <Show when=move || !following.get() && unseen.get() != 0>
+            <button class="lapak-chat-more" data-testid="chat-new-messages" on:click=jump>
+                <DownIcon/>
+                {move || (text.new_messages)(unseen.get())}
+            </button>
+        </Show>
+    }
+}

@@ -1,0 +1,196 @@
+//! Missions and what they lead to: the Fan Club card, the LIVE Journey, the
+//! missions with their progress, the badge collection, the viewer's name and
+//! sharing the show — one sheet — and the toasts that announce completions.
+mod badges;
+mod club;
+mod journey;
+mod name;
+mod toasts;
+
+pub use toasts::Toasts;
+
+use lapak_protocol::{Activity, Mission, MissionProgress};
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::actions::Actions;
+use crate::browser::focus::use_focus_on_open;
+use crate::features::icons::{CheckIcon, CloseIcon, CoinIcon, TargetIcon};
+use crate::features::Panel;
+use crate::i18n::{self, Catalogue};
+use crate::store::{CommunityStoreFields, State, StateStoreFields};
+
+/// Opens the missions sheet; shows how many missions are done.
+#[component]
+pub fn MissionsButton(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let community = state.community();
+    let done = Memo::new(move |_| {
+        let progress = community.progress().read();
+        progress.missions.iter().filter(|m| m.done).count()
+    });
+    let toggle = move |_| {
+        panel.update(|p| {
+            *p = if *p == Panel::Missions {
+                Panel::Closed
+            } else {
+                Panel::Missions
+            }
+        })
+    };
+    view! {
+        <Show when=move || !community.missions().read().is_empty()>
+            <button
+                class="lapak-round lapak-missions-button"
+                data-testid="missions-button"
+                aria-label=move || (text.missions_button)(done.get(), community.missions().read().len())
+                aria-expanded=move || (panel.get() == Panel::Missions).to_string()
+                on:click=toggle
+            >
+                <TargetIcon/>
+                <span class="lapak-round-label">{text.missions}</span>
+            </button>
+        </Show>
+    }
+}
+
+/// The missions sheet, while `Panel::Missions` is open.
+#[component]
+pub fn MissionsSheet(
+    /// The whole state.
+    state: Store<State>,
+    /// The open sheet.
+    panel: RwSignal<Panel>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || panel.get() == Panel::Missions>
+            <Missions state panel/>
+        </Show>
+    }
+}
+
+#[component]
+fn Missions(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let close = NodeRef::new();
+    use_focus_on_open(close);
+    on_cleanup(move || actions.dismiss_community_notice());
+    let community = state.community();
+    // Missions this viewer cannot read (a newer kind) are not listed.
+    let rows = move || {
+        let progress = community.progress().read();
+        community
+            .missions()
+            .get()
+            .into_iter()
+            .filter(|m| m.counts != Activity::Unknown)
+            .map(|m| {
+                let at = progress.missions.iter().find(|p| p.id == m.id).cloned();
+                (m, at)
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="lapak-sheet lapak-missions" role="dialog" aria-modal="true" aria-labelledby="lapak-missions-title" data-testid="missions-sheet">
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-missions-title">{text.missions_title}</h2>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
+                    <CloseIcon/>
+                </button>
+            </div>
+            <name::NameRow state/>
+            <club::ClubCard state/>
+            <journey::Journey state/>
+            <section aria-labelledby="lapak-mission-list-title">
+                <h3 id="lapak-mission-list-title" class="lapak-section-title">{text.missions}</h3>
+                <ul class="lapak-mission-list">
+                    <For each=rows key=|(m, p)| (m.id.clone(), p.as_ref().map(|p| (p.count, p.done))) children=move |(mission, at)| view! {
+                        <MissionRow state mission at/>
+                    }/>
+                </ul>
+            </section>
+            <badges::Badges state/>
+        </div>
+    }
+}
+
+/// One mission: what to do, what it gives, how far along.
+#[component]
+fn MissionRow(state: Store<State>, mission: Mission, at: Option<MissionProgress>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let title = mission_title(text, &mission);
+    let (count, done) = at.map_or((0, false), |p| (p.count.min(mission.target), p.done));
+    let shown = |n: u32| match mission.counts {
+        Activity::WatchSeconds => n / 60,
+        _ => n,
+    };
+    let reward = reward_text(state, &mission);
+    let percent = count * 100 / mission.target.max(1);
+    let share = (mission.counts == Activity::Share && !done).then(|| {
+        view! {
+            <button class="lapak-chip-button" data-testid="share" on:click=move |_| actions.share()>
+                {text.share}
+            </button>
+        }
+    });
+    view! {
+        <li class="lapak-mission" class:is-done=done data-testid=format!("mission-{}", mission.id)>
+            <div class="lapak-mission-text">
+                <span class="lapak-mission-title">{title.clone()}</span>
+                <span class="lapak-mission-reward">{reward}</span>
+            </div>
+            {share}
+            {if done {
+                view! { <span class="lapak-mission-done" aria-label=text.mission_done><CheckIcon/></span> }.into_any()
+            } else {
+                view! {
+                    <span class="lapak-mission-count">{(text.of)(shown(count), shown(mission.target))}</span>
+                }.into_any()
+            }}
+            <div
+                class="lapak-meter"
+                role="progressbar"
+                aria-label=title
+                aria-valuemin="0"
+                aria-valuemax=mission.target.to_string()
+                aria-valuenow=count.to_string()
+            >
+                <span style=format!("width: {percent}%")></span>
+            </div>
+        </li>
+    }
+}
+
+/// "Like 30 times", from the mission's activity and target.
+pub fn mission_title(text: &Catalogue, mission: &Mission) -> String {
+    (text.mission)(mission.counts, mission.target)
+}
+
+/// What a mission gives: coins, points, a badge, joined by " · ".
+fn reward_text(state: Store<State>, mission: &Mission) -> impl IntoView {
+    let text = i18n::text(state);
+    let reward = &mission.reward;
+    let badge = reward.badge.as_ref().and_then(|id| {
+        let badges = state.community().badges();
+        let name = badges
+            .read_untracked()
+            .iter()
+            .find(|b| &b.id == id)?
+            .name
+            .clone();
+        Some((text.badge_reward)(&name))
+    });
+    let points = (reward.points > 0).then(|| (text.points)(reward.points));
+    let parts: Vec<String> = points.into_iter().chain(badge).collect();
+    view! {
+        {(reward.coins > 0).then(|| view! { <span class="lapak-reward-coins"><CoinIcon/>"+"{reward.coins}</span> })}
+        {(!parts.is_empty()).then(|| parts.join(" · "))}
+    }
+}

@@ -1,0 +1,37 @@
+//! Toasts over the widget: a completed mission and its reward, a copied link.
+//! Announced politely to screen readers.
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::features::icons::CheckIcon;
+use crate::i18n;
+use crate::store::{CommunityStoreFields, State, StateStoreFields, Toast, ToastKind};
+
+/// The toasts showing now (bounded by the store), newest last.
+#[component]
+pub fn Toasts(
+    /// The whole state.
+    state: Store<State>,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let community = state.community();
+    let say = move |toast: &Toast| match &toast.kind {
+        ToastKind::LinkCopied => text.link_copied.to_owned(),
+        ToastKind::Completed(id) => {
+            let missions = community.missions().read_untracked();
+            let title = missions
+                .iter()
+                .find(|m| &m.id == id)
+                .map(|m| super::mission_title(text, m))
+                .unwrap_or_default();
+            (text.mission_complete)(&title)
+        }
+    };
+    view! {
+        <div class="lapak-toasts" role="status" aria-live="polite" data-testid="toasts">
+            <For each=move || community.toasts().get() key=|t| t.id children=move |toast| view! {
+                <p class="lapak-toast"><CheckIcon/>{say(&toast)}</p>
+            }/>
+        </div>
+    }
+}

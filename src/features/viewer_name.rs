@@ -1,0 +1,61 @@
+//! A viewer as others see them wherever they appear (chat, gift lane, top
+//! gifters): the name, their Fan Club pill and the latest badge they earned.
+use lapak_protocol::Viewer;
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::features::icons::HeartIcon;
+use crate::i18n;
+use crate::store::{CommunityStoreFields, State, StateStoreFields};
+
+/// The name (plain text, "You" for the shopper where `you`), the club pill
+/// for members and the badge image; a long name is cut with an ellipsis.
+#[component]
+pub fn ViewerName(
+    /// The whole state (the club's name and the badges come from it).
+    state: Store<State>,
+    /// Who.
+    viewer: Viewer,
+    /// Say "You" instead of the name.
+    #[prop(optional)]
+    you: bool,
+) -> impl IntoView {
+    let text = i18n::text(state);
+    let community = state.community();
+    let name = if you {
+        text.you.to_owned()
+    } else {
+        viewer.name
+    };
+    let pill = viewer.club.map(|level| {
+        let club = move || {
+            community
+                .club()
+                .read()
+                .as_ref()
+                .map_or(text.fan_club.to_owned(), |c| c.name.clone())
+        };
+        view! {
+            <span class="lapak-member" data-testid="club-badge" role="img" aria-label=move || (text.club_member)(&club(), level)>
+                <HeartIcon/>
+                <span class="lapak-member-club">{club}</span>
+                <span class="lapak-member-level">{level}</span>
+            </span>
+        }
+    });
+    let badge = move || {
+        let id = viewer.badge.as_deref()?;
+        let badges = community.badges().read();
+        let badge = badges.iter().find(|b| b.id == id)?;
+        Some(view! {
+            <img class="lapak-viewer-badge" data-testid="viewer-badge" src=badge.image_url.clone() alt=badge.name.clone() width="16" height="16"/>
+        })
+    };
+    view! {
+        <span class="lapak-viewer" data-testid="viewer-name">
+            <span class="lapak-viewer-label">{name}</span>
+            {pill}
+            {badge}
+        </span>
+    }
+}

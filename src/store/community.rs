@@ -1,0 +1,375 @@
+//! Chat, likes, the Fan Club, missions and badges in the store.
+//!
+//! Everything is bounded: the chat keeps the last [`CHAT_HISTORY`] lines, at
+//! most [`MAX_HEARTS`] hearts float at once and [`MAX_TOASTS`] toasts show, so
+//! a flood of chat and likes never grows memory or the DOM. Likes are gathered
+//! into one `Like` per [`LIKE_BATCH_MS`]; watch time is reported only while the
+//! video plays in a visible tab.
+
+use lapak_protocol::{
+    Activity, Badge, ChatMessage, ClientMsg, CommandId, FanClub, Mission, Progress, RejectCode,
+    CHAT_HISTORY, LIKE_BATCH_MS, MAX_CHAT_CHARS, MAX_LIKES_PER_BATCH, NAME_CHARS,
+};
+use reactive_stores::{Patch, Store};
+
+use super::{Effect, Link, State};
+
+/// Hearts floating over the video at once; more taps add to the count, not the DOM.
+pub const MAX_HEARTS: usize = 12;
+/// How long a heart floats.
+pub const HEART_MS: i64 = 1_600;
+/// Toasts shown at once (the oldest leaves first).
+pub const MAX_TOASTS: usize = 3;
+/// How long a toast stays.
+pub const TOAST_MS: i64 = 4_000;
+/// Community commands that may wait for the server at once; more are refused here.
+pub const MAX_PENDING: usize = 20;
+
+/// Community state. Fields are patched one by one: the chat can change many
+/// times a second without re-rendering the missions or the hearts.
+#[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
+pub struct Community {
+    /// The host's pinned message.
+    #[patch(|this, new| *this = new)]
+    pub pinned: Option<String>,
+    /// The last chat lines, oldest first, at most [`CHAT_HISTORY`].
+    #[patch(|this, new| *this = new)]
+    pub chat: Vec<ChatMessage>,
+    /// Likes the show has received, as last heard (plus this viewer's unsent taps).
+    pub likes: u64,
+    /// Hearts floating now.
+    #[patch(|this, new| *this = new)]
+    pub hearts: Vec<Heart>,
+    /// Taps not yet sent, gathered into the next `Like`.
+    #[patch(|this, new| *this = new)]
+    pub batch: Option<LikeBatch>,
+    /// The show's Fan Club, if any.
+    #[patch(|this, new| *this = new)]
+    pub club: Option<FanClub>,
+    /// Missions on offer.
+    #[patch(|this, new| *this = new)]
+    pub missions: Vec<Mission>,
+    /// Badges to collect.
+    #[patch(|this, new| *this = new)]
+    pub badges: Vec<Badge>,
+    /// Where this viewer stands.
+    #[patch(|this, new| *this = new)]
+    pub progress: Progress,
+    /// Commands sent (or waiting to be sent) but not yet answered.
+    #[patch(|this, new| *this = new)]
+    pub pending: Vec<(CommandId, ClientMsg)>,
+    /// The last command refused, and why (a refused chat line goes back to its input).
+    #[patch(|this, new| *this = new)]
+    pub refused: Option<(RejectCode, ClientMsg)>,
+    /// Toasts showing.
+    #[patch(|this, new| *this = new)]
+    pub toasts: Vec<Toast>,
+    /// Whether the video is playing.
+    pub playing: bool,
+    /// Whether the tab is visible.
+    pub visible: bool,
+    /// Counter for heart and toast ids.
+    next_id: u64,
+    /// The show's like total as the server last said.
+    heard_likes: u64,
+    /// Likes this viewer sent that no `Likes` total has included yet.
+    sent_likes: u64,
+}
+
+/// A heart floating up the video.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heart {
+    /// Key for the view.
+    pub id: u64,
+    /// Tapped by this viewer (others' hearts float fainter).
+    pub mine: bool,
+    /// Device time it leaves; `None` until the next tick times it.
+    pub until_ms: Option<i64>,
+}
+
+/// Likes tapped since the last `Like`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LikeBatch {
+    /// The id of the `Like` that will carry them (the first tap's).
+    pub id: CommandId,
+    /// Taps so far.
+    pub count: u32,
+    /// Device time it is sent.
+    pub send_at_ms: i64,
+}
+
+/// A short message over the widget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toast {
+    /// Key for the view.
+    pub id: u64,
+    /// What it says.
+    pub kind: ToastKind,
+    /// Device time it leaves; `None` until the next tick times it.
+    pub until_ms: Option<i64>,
+}
+
+/// What a toast says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    /// A mission was completed and its reward granted.
+    Completed(String),
+    /// The show's link is on the clipboard.
+    LinkCopied,
+}
+
+impl Community {
+    /// Whether a tick would change anything.
+    pub fn expiring(&self) -> bool {
+        !self.hearts.is_empty() || !self.toasts.is_empty() || self.batch.is_some()
+    }
+
+    /// Whether `id` is one of the community's commands.
+    pub fn answers(&self, id: &str) -> bool {
+        self.pending.iter().any(|(p, _)| p == id)
+    }
+
+    /// A mission by id.
+    pub fn mission(&self, id: &str) -> Option<&Mission> {
+        self.missions.iter().find(|m| m.id == id)
+    }
+
+    /// Whether this viewer has done `activity` in this show (the LIVE Journey).
+    pub fn done(&self, activity: Activity) -> bool {
+        self.progress.journey.contains(&activity)
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn float(&mut self, mine: bool) {
+        if self.hearts.len() == MAX_HEARTS {
+            self.hearts.remove(0);
+        }
+        let id = self.next_id();
+        self.hearts.push(Heart {
+            id,
+            mine,
+            until_ms: None,
+        });
+    }
+
+    fn toast(&mut self, kind: ToastKind) {
+        if self.toasts.len() == MAX_TOASTS {
+            self.toasts.remove(0);
+        }
+        let id = self.next_id();
+        self.toasts.push(Toast {
+            id,
+            kind,
+            until_ms: None,
+        });
+    }
+}
+
+/// The show's community side and this viewer's progress, from a snapshot.
+pub fn welcome(state: &mut State, show: lapak_protocol::Community, progress: Progress) {
+    let community = &mut state.community;
+    community.pinned = show.pinned;
+    community.chat = show.chat;
+    community.likes = show.likes;
+    community.heard_likes = show.likes;
+    community.club = show.club;
+    community.missions = show.missions;
+    community.badges = show.badges;
+    community.sent_likes = 0;
+    progressed(state, progress, Vec::new());
+}
+
+/// The viewer's progress changed: what others see of them, missions, badges.
+pub fn progressed(state: &mut State, progress: Progress, completed: Vec<String>) {
+    state.gifting.you = Some(progress.you.clone());
+    let community = &mut state.community;
+    community.progress = progress;
+    for mission in completed {
+        community.toast(ToastKind::Completed(mission));
+    }
+}
+
+/// New chat lines: the oldest beyond [`CHAT_HISTORY`] leave.
+pub fn chatted(state: &mut State, messages: Vec<ChatMessage>) {
+    let chat = &mut state.community.chat;
+    chat.extend(messages);
+    let excess = chat.len().saturating_sub(CHAT_HISTORY);
+    chat.drain(..excess);
+}
+
+/// The show's like total grew: hearts float for the likes of others (this
+/// viewer's own floated when tapped).
+pub fn liked(state: &mut State, total: u64) {
+    let community = &mut state.community;
+    let new = total.saturating_sub(community.heard_likes);
+    let mine = new.min(community.sent_likes);
+    community.sent_likes -= mine;
+    community.heard_likes = total;
+    let unsent = community.batch.as_ref().map_or(0, |b| u64::from(b.count));
+    community.likes = total + community.sent_likes + unsent;
+    for _ in 0..(new - mine).min(MAX_HEARTS as u64 / 2) {
+        community.float(false);
+    }
+}
+
+/// The viewer says something; nothing is sent for an empty or too long line.
+pub fn chat(state: &mut State, id: CommandId, text: String) -> Vec<Effect> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_CHAT_CHARS {
+        return Vec::new();
+    }
+    let msg = ClientMsg::Chat {
+        id: id.clone(),
+        text: text.to_owned(),
+    };
+    command(state, id, msg)
+}
+
+/// The viewer taps the heart at device time `now_ms`: a heart floats at once;
+/// the tap joins the batch sent [`LIKE_BATCH_MS`] after its first tap.
+pub fn like(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
+    let community = &mut state.community;
+    community.likes += 1;
+    community.float(true);
+    match &mut community.batch {
+        Some(batch) => batch.count += 1,
+        None => {
+            community.batch = Some(LikeBatch {
+                id,
+                count: 1,
+                send_at_ms: now_ms + LIKE_BATCH_MS,
+            })
+        }
+    }
+    // A full batch goes at once: the server would clamp anything beyond it.
+    match &community.batch {
+        Some(b) if b.count >= MAX_LIKES_PER_BATCH => send_likes(state),
+        _ => Vec::new(),
+    }
+}
+
+fn send_likes(state: &mut State) -> Vec<Effect> {
+    let Some(batch) = state.community.batch.take() else {
+        return Vec::new();
+    };
+    state.community.sent_likes += u64::from(batch.count);
+    let msg = ClientMsg::Like {
+        id: batch.id.clone(),
+        count: batch.count,
+    };
+    command(state, batch.id, msg)
+}
+
+/// The heartbeat timer fired: watch time is reported only while the video
+/// plays in a visible tab, and only live (a missed heartbeat is simply not earned).
+pub fn heartbeat(state: &State, id: CommandId) -> Vec<Effect> {
+    let c = &state.community;
+    if state.link == Link::Live && c.playing && c.visible {
+        vec![Effect::Send(ClientMsg::Heartbeat { id })]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The viewer shares the show: the link goes to the clipboard and the server counts it.
+pub fn share(state: &mut State, id: CommandId) -> Vec<Effect> {
+    state.community.toast(ToastKind::LinkCopied);
+    let mut effects = vec![Effect::CopyLink];
+    effects.extend(command(state, id.clone(), ClientMsg::Share { id }));
+    effects
+}
+
+/// The viewer joins the Fan Club: free clubs by command, gift clubs by their gift.
+pub fn join_club(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
+    let Some(club) = &state.community.club else {
+        return Vec::new();
+    };
+    if state.community.progress.member.is_some() {
+        return Vec::new();
+    }
+    match club.join_gift.clone() {
+        Some(gift_id) => super::gifting::send(state, id, gift_id, now_ms),
+        None => command(state, id.clone(), ClientMsg::JoinClub { id }),
+    }
+}
+
+/// The viewer chooses a name; nothing is sent for one out of bounds.
+pub fn set_name(state: &mut State, id: CommandId, name: String) -> Vec<Effect> {
+    let name = name.trim();
+    if !NAME_CHARS.contains(&name.chars().count()) {
+        return Vec::new();
+    }
+    let msg = ClientMsg::SetName {
+        id: id.clone(),
+        name: name.to_owned(),
+    };
+    command(state, id, msg)
+}
+
+/// Records a command; sent now when live, else by [`resend`] on the next handshake.
+fn command(state: &mut State, id: CommandId, msg: ClientMsg) -> Vec<Effect> {
+    let community = &mut state.community;
+    if community.pending.len() >= MAX_PENDING {
+        community.refused = Some((RejectCode::RateLimited, msg));
+        return Vec::new();
+    }
+    community.refused = None;
+    community.pending.push((id, msg.clone()));
+    match state.link {
+        Link::Live => vec![Effect::Send(msg)],
+        _ => Vec::new(),
+    }
+}
+
+/// Commands to send again, with their ids, once the session is live again.
+pub fn resend(state: &State) -> Vec<Effect> {
+    let pending = state.community.pending.iter();
+    pending.map(|(_, msg)| Effect::Send(msg.clone())).collect()
+}
+
+/// A community command was applied.
+pub fn acked(state: &mut State, id: &str) {
+    state.community.pending.retain(|(p, _)| p != id);
+}
+
+/// A community command was refused; a chat line's text goes back to its input.
+/// Likes refused for coming too fast join the next batch instead (the server
+/// counted none of them, and the same id may be sent again).
+pub fn refused(state: &mut State, id: &str, code: RejectCode) {
+    let community = &mut state.community;
+    let Some(at) = community.pending.iter().position(|(p, _)| p == id) else {
+        return;
+    };
+    let (id, msg) = community.pending.remove(at);
+    match msg {
+        ClientMsg::Like { count, .. } if code == RejectCode::RateLimited => {
+            community.sent_likes = community.sent_likes.saturating_sub(u64::from(count));
+            let batch = community.batch.get_or_insert(LikeBatch {
+                id,
+                count: 0,
+                send_at_ms: 0,
+            });
+            batch.count = (batch.count + count).min(MAX_LIKES_PER_BATCH);
+        }
+        msg => community.refused = Some((code, msg)),
+    }
+}
+
+/// Time passes: the like batch goes when due; hearts and toasts leave.
+pub fn tick(state: &mut State, now_ms: i64) -> Vec<Effect> {
+    let community = &mut state.community;
+    community
+        .hearts
+        .retain_mut(|h| *h.until_ms.get_or_insert(now_ms + HEART_MS) > now_ms);
+    community
+        .toasts
+        .retain_mut(|t| *t.until_ms.get_or_insert(now_ms + TOAST_MS) > now_ms);
+    match &community.batch {
+        Some(b) if b.send_at_ms <= now_ms => send_likes(state),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,526 @@
+//! Chat, likes, watch time, missions and the Fan Club in the reducer.
+use super::*;
+use lapak_protocol::{
+    Activity, Badge, ChatEvent, ChatMessage, FanClub, Membership, Mission, MissionProgress, Period,
+    Reward, CHAT_HISTORY, LIKE_BATCH_MS, MAX_LIKES_PER_BATCH,
+};
+
+use crate::store::community::{HEART_MS, MAX_HEARTS, MAX_TOASTS};
+
+/// The community side of the test show: a free club, two missions, two badges.
+pub fn show_side() -> lapak_protocol::Community {
+    let mission = |id: &str, counts, target, badge: &str| Mission {
+        id: id.into(),
+        counts,
+        target,
+        period: Period::Show,
+        reward: Reward {
+            badge: Some(badge.into()),
+            points: 10,
+            coins: 5,
+        },
+    };
+    let badge = |id: &str| Badge {
+        id: id.into(),
+        name: format!("{id} name"),
+        image_url: format!("/media/badges/{id}.svg"),
+    };
+    lapak_protocol::Community {
+        pinned: Some("Free shipping today".into()),
+        chat: vec![line(1, "hello")],
+        likes: 100,
+        club: Some(FanClub {
+            name: "Ayu's Circle".into(),
+            join_gift: None,
+            levels: vec![0, 30, 100],
+        }),
+        missions: vec![
+            mission("like-30", Activity::Like, 30, "heart-giver"),
+            mission("comment-3", Activity::Comment, 3, "chatterbox"),
+        ],
+        badges: vec![badge("heart-giver"), badge("chatterbox")],
+    }
+}
+
+/// Mission progress as the server reports it.
+pub fn progress_of(counts: &[(&str, u32)]) -> Vec<MissionProgress> {
+    counts
+        .iter()
+        .map(|(id, count)| MissionProgress {
+            id: (*id).into(),
+            count: *count,
+            done: false,
+        })
+        .collect()
+}
+
+fn line(id: u64, text: &str) -> ChatMessage {
+    ChatMessage {
+        id,
+        from: Viewer {
+            id: 40 + id,
+            name: format!("user{id}"),
+            ..Viewer::default()
+        },
+        text: text.into(),
+        event: None,
+    }
+}
+
+fn sent(effects: &[Effect]) -> Vec<ClientMsg> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send(msg) => Some(msg.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Three taps at time 0, sent as one `Like{id: "l0", count: 3}` when the batch is due.
+fn send_three_likes(state: &mut State) -> Vec<Effect> {
+    for i in 0..3 {
+        let id = format!("l{i}");
+        apply(state, Msg::Like { id, now_ms: 0 });
+    }
+    let now_ms = LIKE_BATCH_MS;
+    apply(state, Msg::Tick { now_ms })
+}
+
+fn next_seq(state: &State) -> u64 {
+    state.seq + 1
+}
+
+#[test]
+fn the_snapshot_brings_the_pinned_message_chat_likes_club_missions_and_badges() {
+    let state = live();
+    let c = &state.community;
+    assert_eq!(c.pinned.as_deref(), Some("Free shipping today"));
+    assert_eq!(c.chat, [line(1, "hello")]);
+    assert_eq!(c.likes, 100);
+    assert_eq!(
+        c.club.as_ref().map(|c| c.name.as_str()),
+        Some("Ayu's Circle")
+    );
+    assert_eq!(c.missions.len(), 2);
+    assert_eq!(c.badges[0].image_url, "/media/badges/heart-giver.svg");
+    assert!(!c.done(Activity::Like));
+}
+
+#[test]
+fn chat_lines_arrive_in_order_and_only_the_last_ones_are_kept() {
+    let mut state = live();
+    for batch in 0..3u64 {
+        let messages = (0..30).map(|i| line(100 + batch * 30 + i, "hi")).collect();
+        let seq = next_seq(&state);
+        apply(&mut state, Msg::Server(ServerMsg::Chat { seq, messages }));
+    }
+    let chat = &state.community.chat;
+    assert_eq!(chat.len(), CHAT_HISTORY, "bounded");
+    assert_eq!(chat.last().unwrap().id, 189, "the newest kept");
+    assert_eq!(
+        chat[0].id,
+        189 + 1 - CHAT_HISTORY as u64,
+        "the oldest dropped"
+    );
+}
+
+#[test]
+fn a_chat_line_is_sent_trimmed_once_and_resent_with_its_id_after_an_outage() {
+    let mut state = live();
+    assert!(apply(
+        &mut state,
+        Msg::Chat {
+            id: "c0".into(),
+            text: "   ".into()
+        }
+    )
+    .is_empty());
+    let long = "a".repeat(lapak_protocol::MAX_CHAT_CHARS + 1);
+    assert!(apply(
+        &mut state,
+        Msg::Chat {
+            id: "c1".into(),
+            text: long
+        }
+    )
+    .is_empty());
+    apply(&mut state, Msg::Closed { retry_in_ms: 100 });
+    let offline = apply(
+        &mut state,
+        Msg::Chat {
+            id: "c2".into(),
+            text: "  ready? ".into(),
+        },
+    );
+    assert!(
+        sent(&offline).is_empty(),
+        "nothing to send to while offline"
+    );
+    apply(&mut state, Msg::Opened);
+    let seq = state.seq;
+    let effects = apply(&mut state, Msg::Server(welcome(seq, Cart::default())));
+    assert_eq!(
+        sent(&effects),
+        [ClientMsg::Chat {
+            id: "c2".into(),
+            text: "ready?".into()
+        }]
+    );
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Ack {
+            id: "c2".into(),
+            cart: None,
+            order: None,
+            wallet: None,
+        }),
+    );
+    assert!(state.community.pending.is_empty());
+}
+
+#[test]
+fn a_refused_chat_line_is_kept_for_its_input() {
+    let mut state = live();
+    apply(
+        &mut state,
+        Msg::Chat {
+            id: "c".into(),
+            text: "hello".into(),
+        },
+    );
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Reject {
+            id: "c".into(),
+            code: RejectCode::RateLimited,
+            message: String::new(),
+        }),
+    );
+    assert_eq!(
+        state.community.refused,
+        Some((
+            RejectCode::RateLimited,
+            ClientMsg::Chat {
+                id: "c".into(),
+                text: "hello".into()
+            }
+        ))
+    );
+    assert!(state.community.pending.is_empty());
+    assert!(state.notice.is_none(), "not a cart notice");
+}
+
+#[test]
+fn taps_are_batched_into_one_like_per_interval_and_hearts_stay_bounded() {
+    let mut state = live();
+    let mut effects = Vec::new();
+    for i in 0..20 {
+        effects.extend(apply(
+            &mut state,
+            Msg::Like {
+                id: format!("l{i}"),
+                now_ms: 1_000 + i * 10,
+            },
+        ));
+    }
+    assert!(sent(&effects).is_empty(), "nothing before the interval");
+    assert_eq!(
+        state.community.likes, 120,
+        "the count shows the taps at once"
+    );
+    assert_eq!(state.community.hearts.len(), MAX_HEARTS, "hearts bounded");
+    assert!(sent(&apply(
+        &mut state,
+        Msg::Tick {
+            now_ms: 1_000 + LIKE_BATCH_MS - 1
+        }
+    ))
+    .is_empty());
+    let effects = apply(
+        &mut state,
+        Msg::Tick {
+            now_ms: 1_000 + LIKE_BATCH_MS,
+        },
+    );
+    assert_eq!(
+        sent(&effects),
+        [ClientMsg::Like {
+            id: "l0".into(),
+            count: 20
+        }]
+    );
+    assert!(state.community.batch.is_none());
+    let later = 1_000 + LIKE_BATCH_MS + HEART_MS + 1;
+    apply(&mut state, Msg::Tick { now_ms: later });
+    assert!(
+        state.community.hearts.is_empty(),
+        "hearts leave when their time is up"
+    );
+}
+
+#[test]
+fn a_full_batch_goes_at_once() {
+    let mut state = live();
+    let mut effects = Vec::new();
+    for i in 0..MAX_LIKES_PER_BATCH {
+        effects.extend(apply(
+            &mut state,
+            Msg::Like {
+                id: format!("l{i}"),
+                now_ms: 5,
+            },
+        ));
+    }
+    assert_eq!(
+        sent(&effects),
+        [ClientMsg::Like {
+            id: "l0".into(),
+            count: MAX_LIKES_PER_BATCH
+        }]
+    );
+}
+
+#[test]
+fn others_likes_float_hearts_but_the_viewers_own_are_not_floated_twice() {
+    let mut state = live();
+    send_three_likes(&mut state);
+    apply(
+        &mut state,
+        Msg::Tick {
+            now_ms: LIKE_BATCH_MS + HEART_MS,
+        },
+    );
+    assert!(state.community.hearts.is_empty());
+    // The total now includes this viewer's 3 and 2 from someone else.
+    let seq = next_seq(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Likes { seq, total: 105 }),
+    );
+    assert_eq!(state.community.likes, 105);
+    let theirs: Vec<_> = state.community.hearts.iter().filter(|h| !h.mine).collect();
+    assert_eq!(theirs.len(), 2);
+    assert_eq!(state.community.hearts.len(), 2);
+}
+
+#[test]
+fn heartbeats_are_sent_only_while_the_video_plays_in_a_visible_tab() {
+    let mut state = live();
+    let beat = |state: &mut State| sent(&apply(state, Msg::Heartbeat { id: "h".into() }));
+    assert!(beat(&mut state).is_empty(), "not playing");
+    apply(&mut state, Msg::Playing(true));
+    assert!(beat(&mut state).is_empty(), "not visible");
+    apply(&mut state, Msg::Visible(true));
+    assert_eq!(beat(&mut state), [ClientMsg::Heartbeat { id: "h".into() }]);
+    apply(&mut state, Msg::Visible(false));
+    assert!(beat(&mut state).is_empty(), "hidden tab");
+    apply(&mut state, Msg::Visible(true));
+    apply(&mut state, Msg::Closed { retry_in_ms: 10 });
+    assert!(
+        beat(&mut state).is_empty(),
+        "offline heartbeats are not earned later"
+    );
+}
+
+#[test]
+fn a_completed_mission_updates_progress_toasts_once_and_shows_the_badge_beside_the_name() {
+    let mut state = live();
+    let you = Viewer {
+        badge: Some("heart-giver".into()),
+        ..state.gifting.you.clone().unwrap()
+    };
+    let progress = Progress {
+        you: you.clone(),
+        missions: vec![MissionProgress {
+            id: "like-30".into(),
+            count: 30,
+            done: true,
+        }],
+        badges: vec!["heart-giver".into()],
+        journey: vec![Activity::Like],
+        ..Progress::default()
+    };
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Progress {
+            progress: Box::new(progress.clone()),
+            completed: vec!["like-30".into()],
+        }),
+    );
+    assert_eq!(state.community.progress, progress);
+    assert_eq!(
+        state.gifting.you.as_ref(),
+        Some(&you),
+        "the lane and chat see the badge"
+    );
+    assert!(state.community.done(Activity::Like));
+    assert_eq!(
+        state
+            .community
+            .toasts
+            .iter()
+            .map(|t| &t.kind)
+            .collect::<Vec<_>>(),
+        [&ToastKind::Completed("like-30".into())]
+    );
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Progress {
+            progress: Box::new(progress),
+            completed: Vec::new(),
+        }),
+    );
+    assert_eq!(
+        state.community.toasts.len(),
+        1,
+        "no second toast without a completion"
+    );
+    for _ in 0..5 {
+        apply(&mut state, Msg::Share { id: "s".into() });
+    }
+    assert_eq!(state.community.toasts.len(), MAX_TOASTS, "toasts bounded");
+}
+
+#[test]
+fn sharing_copies_the_link_and_tells_the_server() {
+    let mut state = live();
+    let effects = apply(&mut state, Msg::Share { id: "s".into() });
+    assert!(effects.contains(&Effect::CopyLink));
+    assert_eq!(sent(&effects), [ClientMsg::Share { id: "s".into() }]);
+    assert_eq!(state.community.toasts[0].kind, ToastKind::LinkCopied);
+}
+
+#[test]
+fn a_free_club_is_joined_by_command_and_a_gift_club_by_its_gift() {
+    let mut state = live();
+    let effects = apply(
+        &mut state,
+        Msg::JoinClub {
+            id: "j".into(),
+            now_ms: 0,
+        },
+    );
+    assert_eq!(sent(&effects), [ClientMsg::JoinClub { id: "j".into() }]);
+
+    let mut state = live();
+    state.community.club.as_mut().unwrap().join_gift = Some("rose".into());
+    let effects = apply(
+        &mut state,
+        Msg::JoinClub {
+            id: "g".into(),
+            now_ms: 0,
+        },
+    );
+    assert_eq!(
+        sent(&effects),
+        [ClientMsg::SendGift {
+            id: "g".into(),
+            gift_id: "rose".into(),
+            count: 1,
+            coins: 1
+        }]
+    );
+
+    state.community.progress.member = Some(Membership {
+        level: 1,
+        points: 0,
+    });
+    assert!(
+        apply(
+            &mut state,
+            Msg::JoinClub {
+                id: "k".into(),
+                now_ms: 0
+            }
+        )
+        .is_empty(),
+        "already a member"
+    );
+}
+
+#[test]
+fn a_name_out_of_bounds_is_not_sent_and_a_good_one_is_trimmed() {
+    let mut state = live();
+    assert!(apply(
+        &mut state,
+        Msg::SetName {
+            id: "n".into(),
+            name: " a ".into()
+        }
+    )
+    .is_empty());
+    assert!(apply(
+        &mut state,
+        Msg::SetName {
+            id: "n".into(),
+            name: "x".repeat(25)
+        }
+    )
+    .is_empty());
+    let effects = apply(
+        &mut state,
+        Msg::SetName {
+            id: "n".into(),
+            name: " Rina ".into(),
+        },
+    );
+    assert_eq!(
+        sent(&effects),
+        [ClientMsg::SetName {
+            id: "n".into(),
+            name: "Rina".into()
+        }]
+    );
+}
+
+#[test]
+fn server_written_lines_keep_their_event() {
+    let mut state = live();
+    let mut up = line(9, "");
+    up.event = Some(ChatEvent::LevelUp { level: 2 });
+    let seq = next_seq(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Chat {
+            seq,
+            messages: vec![up.clone()],
+        }),
+    );
+    assert_eq!(state.community.chat.last(), Some(&up));
+}
+
+#[test]
+fn likes_refused_for_coming_too_fast_go_again_with_the_next_batch() {
+    let mut state = live();
+    send_three_likes(&mut state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::Reject {
+            id: "l0".into(),
+            code: RejectCode::RateLimited,
+            message: String::new(),
+        }),
+    );
+    assert_eq!(state.community.refused, None, "nothing to tell the viewer");
+    apply(
+        &mut state,
+        Msg::Like {
+            id: "l9".into(),
+            now_ms: LIKE_BATCH_MS + 10,
+        },
+    );
+    let effects = apply(
+        &mut state,
+        Msg::Tick {
+            now_ms: LIKE_BATCH_MS + 20,
+        },
+    );
+    assert_eq!(
+        sent(&effects),
+        [ClientMsg::Like {
+            id: "l0".into(),
+            count: 4
+        }]
+    );
+}
