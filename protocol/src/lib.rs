@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 mod checkout;
 mod community;
+mod decode;
 mod gifts;
 
 pub use checkout::{

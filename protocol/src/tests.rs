@@ -852,3 +852,50 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn from_json_decodes_every_server_message_as_the_derived_decoder_does() {
+    for msg in every_server_msg() {
+        let text = serde_json::to_string(&msg).unwrap();
+        assert_eq!(ServerMsg::from_json(&text).unwrap(), msg, "{text}");
+    }
+}
+
+#[test]
+fn from_json_reads_type_anywhere_ignores_unknown_fields_and_keeps_unknown_types() {
+    for text in [
+        r#"{"type":"Likes","seq":6,"total":31}"#,
+        r#"{"seq":6,"total":31,"type":"Likes"}"#,
+        r#" {"total":31,"new":{"a":[1]},"type":"Likes","seq":6} "#,
+        r#"{"type":"GiftRain","seq":10,"gift_id":"rose","count":500}"#,
+        r#"{"type":"Reject","id":"x","code":"wallet_frozen","message":""}"#,
+        r#"{"type":"Ack","id":"c1"}"#,
+    ] {
+        let derived = serde_json::from_str::<ServerMsg>(text).unwrap();
+        assert_eq!(ServerMsg::from_json(text).unwrap(), derived, "{text}");
+    }
+    assert_eq!(
+        ServerMsg::from_json(r#"{"type":"GiftSent","seq":9,"gift":"rose"}"#).unwrap(),
+        ServerMsg::Unknown
+    );
+}
+
+#[test]
+fn from_json_rejects_malformed_frames() {
+    for text in [
+        "",
+        "{",
+        "[]",
+        r#"["Likes",6,31]"#,
+        "null",
+        r#"{"seq":6,"total":31}"#,
+        r#"{"type":7,"seq":6,"total":31}"#,
+        r#"{"type":"Likes","seq":6}"#,
+        r#"{"type":"Likes","seq":-6,"total":31}"#,
+        r#"{"type":"Likes","type":"Likes","seq":6,"total":31}"#,
+        r#"{"type":"Likes","seq":6,"total":31} x"#,
+        r#"{"type":"Welcome"}"#,
+    ] {
+        assert!(ServerMsg::from_json(text).is_err(), "{text}");
+    }
+}

@@ -156,7 +156,7 @@ fn clock_offset(msg: &ServerMsg, pinged_at: f64, received_at: f64) -> Option<i64
 
 /// A server frame, or `None` (logged) when it is not valid protocol JSON.
 pub fn decode(text: &str) -> Option<ServerMsg> {
-    match serde_json::from_str(text) {
+    match ServerMsg::from_json(text) {
         Ok(msg) => Some(msg),
         Err(error) => {
             let head: String = text.chars().take(80).collect();
