@@ -31,6 +31,17 @@ before(async () => {
 });
 after(async () => browser?.close());
 
+/** The renderer main thread's cumulative task and script time, in seconds (Chrome DevTools Protocol). */
+async function mainThread(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
+}
+
+const subtract = (later, earlier) => ({
+  TaskDuration: later.TaskDuration - earlier.TaskDuration,
+  ScriptDuration: later.ScriptDuration - earlier.ScriptDuration,
+});
+
 /** Opens `url` (or the vanilla page, served from the server's origin) and measures it for `seconds`. */
 async function measure(server, which, seconds) {
   const page = await browser.newPage(PHONE);
@@ -44,14 +55,23 @@ async function measure(server, which, seconds) {
     await page.locator('body[data-state="live"]').waitFor({ timeout: 20000 });
   }
   await page.waitForTimeout(1000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
   const before = await sampleMemory(page);
+  const busyBefore = await mainThread(cdp);
   const watched = await page.evaluate(watchFrames, { ms: seconds * 1000 });
+  const busy = subtract(await mainThread(cdp), busyBefore);
   const after = await sampleMemory(page);
   const live = which === 'lapak'
     ? await page.getByTestId('connection-status').getAttribute('data-state') === 'live'
     : true;
   await page.close();
-  return { ...frameStats(watched), heap_bytes: [before.heap, after.heap], dom_nodes: [before.nodes, after.nodes], live };
+  return {
+    ...frameStats(watched),
+    // Share of the window the renderer's main thread was busy (all tasks), and on script alone.
+    busy: busy.TaskDuration / seconds,
+    script: busy.ScriptDuration / seconds,
+    heap_bytes: [before.heap, after.heap], dom_nodes: [before.nodes, after.nodes], live };
 }
 
 /** Runs `spec` on a fresh server and measures the widget, then the vanilla page. */
