@@ -13,6 +13,7 @@ pub mod orders;
 pub mod picker;
 pub mod player;
 pub mod price;
+pub mod sheet;
 pub mod shelf;
 pub mod status;
 pub mod tags;

@@ -10,11 +10,12 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::clock::year_month;
-use crate::browser::focus::{first_invalid, use_focus_on_open};
+use crate::browser::focus::first_invalid;
 use crate::browser::intl::format_money;
-use crate::features::icons::{CheckIcon, CloseIcon, LockIcon};
+use crate::features::icons::{CheckIcon, LockIcon};
 use crate::features::orders::OrderCard;
 use crate::features::price::Price;
+use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
 use crate::store::{CartMode, State, StateStoreFields};
@@ -38,37 +39,26 @@ pub fn CheckoutSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    let text = i18n::text(state);
     view! {
-        <Show when=move || panel.get() == Panel::Checkout>
+        <Sheet state panel open=Panel::Checkout class="lapak-sheet-tall lapak-checkout" title=text.checkout testid="checkout">
             <Checkout state panel/>
-        </Show>
+        </Sheet>
     }
 }
 
 #[component]
 fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
-    let text = i18n::text(state);
     let actions = expect_context::<Actions>();
-    let close_button = NodeRef::new();
-    use_focus_on_open(close_button);
     // However the sheet goes (close button, Escape, another sheet), checkout ends with it.
     on_cleanup(move || actions.close_checkout());
     let close = move |_| panel.set(Panel::Closed);
     let placed = Memo::new(move |_| state.checkout().read().placed.clone());
     view! {
-        <div class="lapak-sheet lapak-sheet-tall lapak-checkout" role="dialog" aria-modal="true"
-            aria-labelledby="lapak-checkout-title" data-testid="checkout">
-            <div class="lapak-sheet-head">
-                <h2 id="lapak-checkout-title">{text.checkout}</h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close_button on:click=close>
-                    <CloseIcon/>
-                </button>
-            </div>
-            {move || match placed.get() {
-                Some(number) => view! { <Confirmation state number on_done=close/> }.into_any(),
-                None => view! { <OrderForm state/> }.into_any(),
-            }}
-        </div>
+        {move || match placed.get() {
+            Some(number) => view! { <Confirmation state number on_done=close/> }.into_any(),
+            None => view! { <OrderForm state/> }.into_any(),
+        }}
     }
 }
 

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::focus::use_focus_on_open;
 use crate::browser::intl::format_count;
-use crate::features::icons::{CloseIcon, CoinIcon, GiftIcon};
+use crate::features::icons::{CoinIcon, GiftIcon};
+use crate::features::sheet::Sheet;
 use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
 use crate::i18n;
@@ -84,10 +84,11 @@ pub fn GiftSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    let text = i18n::text(state);
     view! {
-        <Show when=move || panel.get() == Panel::Gifts>
+        <Sheet state panel open=Panel::Gifts class="lapak-gifts" title=text.gifts testid="gift-sheet">
             <Gifts state panel/>
-        </Show>
+        </Sheet>
     }
 }
 
@@ -95,39 +96,29 @@ pub fn GiftSheet(
 fn Gifts(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
-    let close = NodeRef::new();
-    use_focus_on_open(close);
     on_cleanup(move || actions.dismiss_gift_notice());
     let gifting = state.gifting();
     let balance = Memo::new(move |_| gifting.read().balance());
     let refused = gifting.refused();
     let get_coins = move |_| panel.set(Panel::TopUp);
     view! {
-        <div class="lapak-sheet lapak-gifts" role="dialog" aria-modal="true" aria-labelledby="lapak-gifts-title" data-testid="gift-sheet">
-            <div class="lapak-sheet-head">
-                <h2 id="lapak-gifts-title">{text.gifts}</h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
-            </div>
-            <div class="lapak-wallet-row">
-                <CoinIcon/>
-                <strong data-testid="gift-balance">{move || coins_text(state, balance.get())}</strong>
-                <button class="lapak-chip-button" data-testid="get-coins" on:click=get_coins>{text.get_coins}</button>
-            </div>
-            <p class="lapak-alert" role="alert" data-testid="gift-alert" class:is-empty=move || refused.read().is_none()>
-                {move || refused.get().map(|code| text.gift_refusal(code))}
-                <Show when=move || refused.get() == Some(RejectCode::InsufficientCoins)>
-                    " "<button class="lapak-link" on:click=get_coins>{text.get_coins}</button>
-                </Show>
-            </p>
-            <ul class="lapak-gift-grid">
-                <For each=move || gifting.catalogue().get() key=|g| g.id.clone() children=move |gift| view! {
-                    <li><GiftTile state gift balance/></li>
-                }/>
-            </ul>
-            <Leaderboard state/>
+        <div class="lapak-wallet-row">
+            <CoinIcon/>
+            <strong data-testid="gift-balance">{move || coins_text(state, balance.get())}</strong>
+            <button class="lapak-chip-button" data-testid="get-coins" on:click=get_coins>{text.get_coins}</button>
         </div>
+        <p class="lapak-alert" role="alert" data-testid="gift-alert" class:is-empty=move || refused.read().is_none()>
+            {move || refused.get().map(|code| text.gift_refusal(code))}
+            <Show when=move || refused.get() == Some(RejectCode::InsufficientCoins)>
+                " "<button class="lapak-link" on:click=get_coins>{text.get_coins}</button>
+            </Show>
+        </p>
+        <ul class="lapak-gift-grid">
+            <For each=move || gifting.catalogue().get() key=|g| g.id.clone() children=move |gift| view! {
+                <li><GiftTile state gift balance/></li>
+            }/>
+        </ul>
+        <Leaderboard state/>
     }
 }
 

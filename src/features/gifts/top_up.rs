@@ -7,10 +7,11 @@ use reactive_stores::Store;
 use super::coins_text;
 use crate::actions::Actions;
 use crate::browser::clock::year_month;
-use crate::browser::focus::{first_invalid, use_focus_on_open};
+use crate::browser::focus::first_invalid;
 use crate::browser::intl::format_money;
 use crate::features::checkout::form::{Form, TextField};
-use crate::features::icons::{BackIcon, CheckIcon, CloseIcon, CoinIcon, LockIcon};
+use crate::features::icons::{CheckIcon, CoinIcon, LockIcon};
+use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
 use crate::store::{GiftingStoreFields, State, StateStoreFields, TopUpOutcome};
@@ -23,10 +24,11 @@ pub fn TopUpSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    let text = i18n::text(state);
     view! {
-        <Show when=move || panel.get() == Panel::TopUp>
+        <Sheet state panel open=Panel::TopUp class="lapak-top-up" title=text.get_coins testid="top-up" back=(Panel::Gifts, text.back_to_gifts)>
             <TopUp state panel/>
-        </Show>
+        </Sheet>
     }
 }
 
@@ -34,8 +36,6 @@ pub fn TopUpSheet(
 fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
-    let close = NodeRef::new();
-    use_focus_on_open(close);
     on_cleanup(move || actions.dismiss_gift_notice());
     let gifting = state.gifting();
     let packs = gifting.packs();
@@ -82,36 +82,24 @@ fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let balance = Memo::new(move |_| gifting.read().balance());
     let credited = move || matches!(outcome.get(), Some(TopUpOutcome::Credited(_)));
     view! {
-        <div class="lapak-sheet lapak-top-up" role="dialog" aria-modal="true"
-            aria-labelledby="lapak-top-up-title" data-testid="top-up">
-            <div class="lapak-sheet-head">
-                <button class="lapak-icon-button" aria-label=text.back_to_gifts on:click=move |_| panel.set(Panel::Gifts)>
-                    <BackIcon/>
-                </button>
-                <h2 id="lapak-top-up-title">{text.get_coins}</h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
-            </div>
-            <div class="lapak-wallet-row">
-                <CoinIcon/>
-                <strong data-testid="top-up-balance">{move || coins_text(state, balance.get())}</strong>
-            </div>
-            <Outcome state text outcome panel/>
-            <Show when=move || !credited()>
-                <form class="lapak-form" novalidate node_ref=form_ref on:submit=pay>
-                    <Packs state text pack choice/>
-                    <h3><LockIcon/> {text.payment_title}</h3>
-                    <p class="lapak-hint lapak-test-mode">{text.top_up_hint}</p>
-                    {field(Field::CardNumber)}
-                    <div class="lapak-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
-                    <p class="lapak-hint">{text.card_note}</p>
-                    <button type="submit" class="lapak-primary" data-testid="top-up-pay" disabled=move || paying.get()>
-                        {pay_label}
-                    </button>
-                </form>
-            </Show>
+        <div class="lapak-wallet-row">
+            <CoinIcon/>
+            <strong data-testid="top-up-balance">{move || coins_text(state, balance.get())}</strong>
         </div>
+        <Outcome state text outcome panel/>
+        <Show when=move || !credited()>
+            <form class="lapak-form" novalidate node_ref=form_ref on:submit=pay>
+                <Packs state text pack choice/>
+                <h3><LockIcon/> {text.payment_title}</h3>
+                <p class="lapak-hint lapak-test-mode">{text.top_up_hint}</p>
+                {field(Field::CardNumber)}
+                <div class="lapak-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
+                <p class="lapak-hint">{text.card_note}</p>
+                <button type="submit" class="lapak-primary" data-testid="top-up-pay" disabled=move || paying.get()>
+                    {pay_label}
+                </button>
+            </form>
+        </Show>
     }
 }
 

@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::focus::use_focus_on_open;
-use crate::features::icons::{CheckIcon, CloseIcon, CoinIcon, TargetIcon};
+use crate::features::icons::{CheckIcon, CoinIcon, TargetIcon};
+use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
@@ -67,19 +67,18 @@ pub fn MissionsSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    let text = i18n::text(state);
     view! {
-        <Show when=move || panel.get() == Panel::Missions>
-            <Missions state panel/>
-        </Show>
+        <Sheet state panel open=Panel::Missions class="lapak-missions" title=text.missions_title testid="missions-sheet">
+            <Missions state/>
+        </Sheet>
     }
 }
 
 #[component]
-fn Missions(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+fn Missions(state: Store<State>) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
-    let close = NodeRef::new();
-    use_focus_on_open(close);
     on_cleanup(move || actions.dismiss_community_notice());
     let community = state.community();
     // Missions this viewer cannot read (a newer kind) are not listed.
@@ -97,26 +96,18 @@ fn Missions(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <div class="lapak-sheet lapak-missions" role="dialog" aria-modal="true" aria-labelledby="lapak-missions-title" data-testid="missions-sheet">
-            <div class="lapak-sheet-head">
-                <h2 id="lapak-missions-title">{text.missions_title}</h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
-            </div>
-            <name::NameRow state/>
-            <club::ClubCard state/>
-            <journey::Journey state/>
-            <section aria-labelledby="lapak-mission-list-title">
-                <h3 id="lapak-mission-list-title" class="lapak-section-title">{text.missions}</h3>
-                <ul class="lapak-mission-list">
-                    <For each=rows key=|(m, p)| (m.id.clone(), p.as_ref().map(|p| (p.count, p.done))) children=move |(mission, at)| view! {
-                        <MissionRow state mission at/>
-                    }/>
-                </ul>
-            </section>
-            <badges::Badges state/>
-        </div>
+        <name::NameRow state/>
+        <club::ClubCard state/>
+        <journey::Journey state/>
+        <section aria-labelledby="lapak-mission-list-title">
+            <h3 id="lapak-mission-list-title" class="lapak-section-title">{text.missions}</h3>
+            <ul class="lapak-mission-list">
+                <For each=rows key=|(m, p)| (m.id.clone(), p.as_ref().map(|p| (p.count, p.done))) children=move |(mission, at)| view! {
+                    <MissionRow state mission at/>
+                }/>
+            </ul>
+        </section>
+        <badges::Badges state/>
     }
 }
 

@@ -5,10 +5,10 @@ use lapak_protocol::{Order, OrderStatus};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
-use crate::browser::focus::use_focus_on_open;
 use crate::browser::intl::format_date_time;
-use crate::features::icons::{CloseIcon, ReceiptIcon};
+use crate::features::icons::ReceiptIcon;
 use crate::features::price::Price;
+use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -46,18 +46,17 @@ pub fn OrdersSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    let text = i18n::text(state);
     view! {
-        <Show when=move || panel.get() == Panel::Orders>
-            <OrdersList state panel/>
-        </Show>
+        <Sheet state panel open=Panel::Orders class="lapak-sheet-tall" title=text.orders_title testid="orders-sheet">
+            <OrdersList state/>
+        </Sheet>
     }
 }
 
 #[component]
-fn OrdersList(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+fn OrdersList(state: Store<State>) -> impl IntoView {
     let text = i18n::text(state);
-    let close = NodeRef::new();
-    use_focus_on_open(close);
     let numbers = move || {
         state
             .orders()
@@ -67,20 +66,12 @@ fn OrdersList(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <div class="lapak-sheet lapak-sheet-tall" role="dialog" aria-modal="true" aria-labelledby="lapak-orders-title" data-testid="orders-sheet">
-            <div class="lapak-sheet-head">
-                <h2 id="lapak-orders-title">{text.orders_title}</h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
-            </div>
-            <Show when=move || state.orders().read().is_empty()>
-                <p class="lapak-empty">{text.orders_empty}</p>
-            </Show>
-            <ul class="lapak-orders">
-                <For each=numbers key=|n| n.clone() children=move |number| view! { <li><OrderCard state number/></li> }/>
-            </ul>
-        </div>
+        <Show when=move || state.orders().read().is_empty()>
+            <p class="lapak-empty">{text.orders_empty}</p>
+        </Show>
+        <ul class="lapak-orders">
+            <For each=numbers key=|n| n.clone() children=move |number| view! { <li><OrderCard state number/></li> }/>
+        </ul>
     }
 }
 
