@@ -27,7 +27,8 @@
 //! time over the window, 100 = one core, of the server and of this process,
 //! which shares the machine.
 //!
-//! `cargo build --release -p lapak-server && cargo run -q --release -p lapak-server --example fanout_load`
+//! `cargo build --release -p lapak-server && cargo run -q --release -p lapak-server --example fanout_load [N…]`
+//! (audiences given as arguments replace the default 1,000, 5,000 and 10,000)
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -116,8 +117,17 @@ struct Arrivals {
 }
 
 fn main() {
+    let asked: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|n| n.parse().expect("audiences are viewer counts"))
+        .collect();
+    let audiences = if asked.is_empty() {
+        AUDIENCES.to_vec()
+    } else {
+        asked
+    };
     let (open_files, hard) = raise_open_files();
-    let most = AUDIENCES.iter().max().copied().unwrap_or_default();
+    let most = audiences.iter().max().copied().unwrap_or_default();
     if open_files < (most + 100) as libc::rlim_t {
         eprintln!(
             "fanout_load: open files limited to {open_files} (hard limit {hard}); \
@@ -132,7 +142,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    for viewers in AUDIENCES {
+    for viewers in audiences {
         println!("{}", runtime.block_on(run(&binary, &show, speed, viewers)));
     }
 }

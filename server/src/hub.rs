@@ -1,5 +1,6 @@
 //! Fan-out: one broadcast channel per show for show events (serialized once,
-//! shared as `Arc<str>`), and one per session for its private updates.
+//! shared as reference-counted frames that every connection writes without
+//! copying), and one per session for its private updates.
 //! Show events get their `seq` under the same lock that hands out snapshots,
 //! so a viewer's snapshot and its subscription never miss or repeat an event.
 //! What happens often — viewers coming and going, gift taps, chat lines, likes —
@@ -7,7 +8,9 @@
 //! occurrence.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
+
+use axum::extract::ws::Utf8Bytes;
 
 use lapak_protocol::{ChatEvent, ChatMessage, Deal, Gifter, ServerMsg, Viewer, MAX_FRAME_BYTES};
 use tokio::sync::broadcast;
@@ -45,21 +48,21 @@ pub struct Live {
     /// Chat lines and likes gathered since the last tick, and the recent lines.
     feed: Feed,
     /// The last [`HISTORY`] events, oldest first, for resuming viewers.
-    history: VecDeque<(u64, Arc<str>)>,
+    history: VecDeque<(u64, Utf8Bytes)>,
 }
 
 /// The events a resuming viewer missed, and a subscription to what follows them.
 pub struct Replay {
     /// Serialized events after the viewer's seq, in order.
-    pub missed: Vec<Arc<str>>,
+    pub missed: Vec<Utf8Bytes>,
     /// Every event after those.
-    pub events: broadcast::Receiver<Arc<str>>,
+    pub events: broadcast::Receiver<Utf8Bytes>,
 }
 
 /// A show's fan-out.
 pub struct Hub {
     live: Mutex<Live>,
-    events: broadcast::Sender<Arc<str>>,
+    events: broadcast::Sender<Utf8Bytes>,
 }
 
 /// A snapshot of the show taken together with a subscription to what follows it.
@@ -79,7 +82,7 @@ pub struct Joined {
     /// Likes as published by that seq.
     pub likes: u64,
     /// Every event after `seq`.
-    pub events: broadcast::Receiver<Arc<str>>,
+    pub events: broadcast::Receiver<Utf8Bytes>,
 }
 
 impl Hub {
@@ -296,7 +299,7 @@ impl Hub {
         let text =
             serde_json::to_string(&event(live.seq)).expect("protocol types always serialize");
         debug_assert!(text.len() < MAX_FRAME_BYTES);
-        let text: Arc<str> = text.into();
+        let text = Utf8Bytes::from(text);
         if live.history.len() == HISTORY {
             live.history.pop_front();
         }
@@ -307,7 +310,7 @@ impl Hub {
 }
 
 /// A frame for a session's connections, tagged with the connection it came from.
-pub type SessionFrame = (u64, Arc<str>);
+pub type SessionFrame = (u64, Utf8Bytes);
 
 /// Per-session channels carrying `(connection id, frame)` so a tab can skip its own updates.
 #[derive(Default)]

@@ -43,7 +43,7 @@ static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 struct Joiner {
     session: db::SessionRow,
     connection: u64,
-    show_events: broadcast::Receiver<Arc<str>>,
+    show_events: broadcast::Receiver<Utf8Bytes>,
     session_events: broadcast::Receiver<SessionFrame>,
     /// Whether this connection has sent a `Heartbeat` (its first only starts the clock).
     watching: bool,
@@ -52,7 +52,7 @@ struct Joiner {
 /// What woke the receive loop.
 enum Input {
     Frame(Option<Result<Message, axum::Error>>),
-    Show(Result<Arc<str>, RecvError>),
+    Show(Result<Utf8Bytes, RecvError>),
     Session(Result<SessionFrame, RecvError>),
     Idle,
 }
@@ -62,9 +62,22 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>) {
     let (mut sink, stream) = socket.split();
     let (outbox, mut outgoing) = mpsc::channel::<Message>(OUTBOX);
     let mut send = std::pin::pin!(async move {
-        while let Some(frame) = outgoing.recv().await {
-            let closing = matches!(frame, Message::Close(_));
-            if sink.send(frame).await.is_err() || closing {
+        // Frames already queued leave in one write: a burst of show events
+        // costs a viewer one system call, not one per event.
+        while let Some(first) = outgoing.recv().await {
+            let (mut frame, mut closing) = (Some(first), false);
+            while let Some(next) = frame {
+                closing = matches!(next, Message::Close(_));
+                if sink.feed(next).await.is_err() {
+                    return;
+                }
+                frame = if closing {
+                    None
+                } else {
+                    outgoing.try_recv().ok()
+                };
+            }
+            if sink.flush().await.is_err() || closing {
                 break;
             }
         }
@@ -116,16 +129,16 @@ async fn receive(
                 let _ = outbox.send(close(GOING_AWAY, "idle")).await;
                 break;
             }
-            Input::Show(Ok(text)) => vec![text_frame(&text)],
+            Input::Show(Ok(text)) => vec![Message::Text(text)],
             Input::Session(Ok((from, text))) => match &joined {
-                Some(j) if from != j.connection => vec![text_frame(&text)],
+                Some(j) if from != j.connection => vec![Message::Text(text)],
                 _ => Vec::new(),
             },
             // Too slow to keep up: a fresh snapshot instead of an unbounded buffer.
             Input::Show(Err(RecvError::Lagged(_))) | Input::Session(Err(RecvError::Lagged(_))) => {
                 let Some(j) = joined.as_mut() else { break };
                 match welcome_again(state, j).await {
-                    Some(text) => vec![text_frame(&text)],
+                    Some(text) => vec![Message::Text(text)],
                     None => break,
                 }
             }
@@ -319,7 +332,7 @@ async fn hello(
                 progress: Box::new(community::progress(state, &mut conn, session).await?),
             };
             let mut frames = vec![json(&resumed)];
-            frames.extend(missed.iter().map(|text| text_frame(text)));
+            frames.extend(missed.into_iter().map(Message::Text));
             (frames, events)
         }
         None => {
@@ -340,7 +353,7 @@ async fn hello(
 }
 
 /// A `Welcome` for an existing connection that fell behind; `None` if the server failed.
-async fn welcome_again(state: &AppState, joiner: &mut Joiner) -> Option<Arc<str>> {
+async fn welcome_again(state: &AppState, joiner: &mut Joiner) -> Option<Utf8Bytes> {
     match snapshot(state, &joiner.session, state.hub.join()).await {
         Ok((welcome, events)) => {
             joiner.show_events = events;
@@ -362,7 +375,7 @@ async fn snapshot(
     state: &AppState,
     session: &db::SessionRow,
     joined: Joined,
-) -> Result<(ServerMsg, broadcast::Receiver<Arc<str>>), crate::AppError> {
+) -> Result<(ServerMsg, broadcast::Receiver<Utf8Bytes>), crate::AppError> {
     let mut conn = state.pool.acquire().await?;
     let progress = community::progress(state, &mut conn, session.id).await?;
     let stock = db::stock(&mut conn, &state.show.id).await?;
@@ -428,10 +441,6 @@ fn json(msg: &ServerMsg) -> Message {
             .expect("protocol types always serialize")
             .into(),
     )
-}
-
-fn text_frame(text: &str) -> Message {
-    Message::Text(Utf8Bytes::from(text))
 }
 
 fn close(code: u16, reason: &'static str) -> Message {
