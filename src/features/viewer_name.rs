@@ -27,30 +27,30 @@ pub fn ViewerName(
     } else {
         viewer.name
     };
+    // Read once: the club and the badges are the show's, fixed while it plays, and
+    // a busy chat builds hundreds of names a second, each cheaper without effects.
     let pill = viewer.club.map(|level| {
-        let club = move || {
-            community
-                .club()
-                .read()
-                .as_ref()
-                .map_or(text.fan_club.to_owned(), |c| c.name.clone())
-        };
+        let club = community
+            .club()
+            .read_untracked()
+            .as_ref()
+            .map_or(text.fan_club.to_owned(), |c| c.name.clone());
+        let label = (text.club_member)(&club, level);
         view! {
-            <span class="lapak-member" data-testid="club-badge" role="img" aria-label=move || (text.club_member)(&club(), level)>
+            <span class="lapak-member" data-testid="club-badge" role="img" aria-label=label>
                 <HeartIcon/>
                 <span class="lapak-member-club">{club}</span>
                 <span class="lapak-member-level">{level}</span>
             </span>
         }
     });
-    let badge = move || {
-        let id = viewer.badge.as_deref()?;
-        let badges = community.badges().read();
+    let badge = viewer.badge.as_deref().and_then(|id| {
+        let badges = community.badges().read_untracked();
         let badge = badges.iter().find(|b| b.id == id)?;
         Some(view! {
             <img class="lapak-viewer-badge" data-testid="viewer-badge" src=badge.image_url.clone() alt=badge.name.clone() width="16" height="16"/>
         })
-    };
+    });
     view! {
         <span class="lapak-viewer" data-testid="viewer-name">
             <span class="lapak-viewer-label">{name}</span>
