@@ -9,6 +9,7 @@
 // 5 % stock changes, 5 % pin moves. The server gathers chat, likes and gift
 // streaks into one event each per 200 ms tick (as it always does), so the
 // pages receive fewer, larger frames than R; stock and pins arrive one by one.
+// Then each kind alone, to see which one costs the widget most beside the floor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { frameStats, launchChromium, record, sampleMemory, startServer, watchFra
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
 const RATES = (process.env.FLOOD_RATES ?? '100,500,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 30);
+const KIND_SECONDS = Number(process.env.FLOOD_KIND_SECONDS ?? 15);
 const VANILLA = readFileSync(new URL('./flood/vanilla.html', import.meta.url), 'utf8');
 const PHONE = { viewport: { width: 390, height: 844 } };
 
@@ -92,6 +94,14 @@ for (const rate of RATES) {
     const { lapak } = await flood(`flood_${rate}`, mix(rate), SECONDS);
     assert.ok(lapak.live, 'the widget is still live');
     assert.ok(lapak.dom_nodes[1] < lapak.dom_nodes[0] * 2 + 200, `the DOM stays bounded: ${lapak.dom_nodes}`);
+  });
+}
+
+// Each kind alone at its share of 1,000 events/s: what the widget pays for each beside the floor.
+for (const [kind, rate] of mix(1000).split(',').map((part) => part.split('='))) {
+  test(`${kind} alone, ${rate}/s for ${KIND_SECONDS} s: the widget beside the vanilla floor`, async () => {
+    const { lapak } = await flood(`kind_${kind}`, `${kind}=${rate}`, KIND_SECONDS);
+    assert.ok(lapak.live, 'the widget is still live');
   });
 }
 

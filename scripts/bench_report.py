@@ -369,6 +369,19 @@ if floods:
         print(flood_row("Lapak", lapak))
         print(flood_row("vanilla JS", vanilla))
 
+kinds = [(k.split("_", 1)[1], v) for k, v in metrics.items() if k.startswith("kind_")]
+if kinds:
+    print("\n### Kind by kind\n")
+    print("The same pages, each kind of event alone at its share of the 1,000 events/s mix (`--flood <kind>=<rate>`, "
+          f"{kinds[0][1]['seconds']} s each): where the widget's extra main-thread time comes from.\n")
+    print("| kind | `--flood` | Lapak busy | of it script | vanilla busy | of it script | Lapak/vanilla busy |\n"
+          "|---|---|---:|---:|---:|---:|---:|")
+    for kind, run in kinds:
+        lapak, vanilla = run["lapak"], run["vanilla"]
+        ratio = lapak["busy"] / vanilla["busy"] if vanilla["busy"] else float("inf")
+        print(f"| {kind} | `{run['spec']}` | {lapak['busy'] * 100:.1f} % | {lapak['script'] * 100:.1f} % | "
+              f"{vanilla['busy'] * 100:.1f} % | {vanilla['script'] * 100:.1f} % | {ratio:.2f}× |")
+
 chat = metrics.get("chat_flood")
 if chat:
     print("\n## The viewer under a chat flood\n")
@@ -412,6 +425,9 @@ print("""
 | Server frames decoded by `ServerMsg::from_json` (the `type` first, then the variant's fields) instead of serde's buffering internally tagged decoder; wire format unchanged | same | 380,816 B | 357,817 B |
 | Per-connection WebSocket read buffer 16 KiB → 4 KiB | `fanout_load`, server memory per viewer | 12 KiB more per viewer | 18–22 KiB |
 | `ViewerCount` published at most once a second from the tick instead of on every join and leave (O(N²) frames while an audience gathers) | `fanout_load`, time for the audience to join | not recorded (each join and leave was one frame to every viewer) | 5,000 in 4.6 s, 10,000 in 28.7 s (Xeon, before the community landed; the table above is this run's) |
+| Frames already queued for a connection leave in one write (`feed` each, one `flush`), and show events are shared as reference-counted frames instead of copied per viewer (`server/src/ws.rs`, `hub.rs`) | `fanout_load 5000`, this machine, the release server before and after | joined in 8.9 s; spread p99 641 ms; server CPU 148 % | joined in 3.9 s; spread p99 100 ms; server CPU 62 % |
+| same | `fanout_load 10000` | joined in 59.2 s; 36.9 of 50 events/s; ~28 s behind the show (the previous `./x bench` on this machine) | joined in 12.0 s; 49.9 events/s; spread p99 217 ms (and this run's table above) |
+| Floating hearts: one `@keyframes` per path with the drift written out (keyframes that read a custom property do not run on the compositor); product tags on their own layer (`will-change: transform`: a moved tag is recomposited, not repainted); the chat log contains its layout and paint; a viewer's club pill and badge built once instead of by effects per line | `e2e/flood.bench.mjs`, kind by kind (15 s each), the widget before (`LAPAK_DIST` = the previous build) and after, beside vanilla in the same runs | main thread busy, Lapak/vanilla: likes 13.6 % / 9.3 % (1.47×), tag moves 21.3 % / 9.4 % (2.27×), chat 13.9 % / 6.0 % (2.32×) | likes 11.1 % / 7.8 % (1.43×), tag moves 15.9 % / 8.5 % (1.86×), chat 12.2 % / 5.7 % (2.15×) |
 | Gift taps gathered into streaks, published per 200 ms tick | `gift_load`, `Gifted` frames a watching viewer receives | ~700 a second (one per gift) | ~100 a second (one per sender per tick) |
 | Server frames applied to the store once per animation frame (`net/inbox.rs`) | `e2e/gift-flood.test.mjs`, frame p95 | 16.8 ms | 16.8 ms (within noise: after aggregation the flood is rarely more than one event per frame) |
 | Chat lines and likes gathered per 200 ms tick (one `Chat`, one `Likes` event) | `e2e/flood.bench.mjs` at 2,000 events/s: frames reaching the page | — (designed so from the start) | ≤ 5 `Chat` + 5 `Likes` + 5 gift-tick events a second, plus stock and tags one by one |
