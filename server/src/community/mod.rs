@@ -221,6 +221,8 @@ struct Command<'a> {
     id: &'a str,
     tx: Transaction<'static, Sqlite>,
     changes: Changes,
+    /// Whether the answer is stored, for a retry to get again.
+    stored: bool,
     _write: tokio::sync::MutexGuard<'a, ()>,
 }
 
@@ -231,19 +233,33 @@ impl<'a> Command<'a> {
         session: i64,
         id: &'a str,
     ) -> Result<Result<Command<'a>, ServerMsg>, AppError> {
-        let write = state.writer.lock().await;
-        let mut tx = state.pool.begin_with(crate::db::BEGIN_WRITE).await?;
-        if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
+        let mut command = Command::unstored(state, session, id).await?;
+        if let Some(stored) = cart::stored_answer(&mut command.tx, session, id).await? {
             return Ok(Err(stored));
         }
-        Ok(Ok(Command {
+        command.stored = true;
+        Ok(Ok(command))
+    }
+
+    /// Begins command `id` without storing its answer: for heartbeats, whose
+    /// credit the watch clock bounds whether retried or not, and which would
+    /// otherwise leave a row per watching viewer every 15 s.
+    async fn unstored(
+        state: &'a AppState,
+        session: i64,
+        id: &'a str,
+    ) -> Result<Command<'a>, AppError> {
+        let write = state.writer.lock().await;
+        let tx = state.pool.begin_with(crate::db::BEGIN_WRITE).await?;
+        Ok(Command {
             state,
             session,
             id,
             tx,
             changes: Changes::default(),
+            stored: false,
             _write: write,
-        }))
+        })
     }
 
     /// Counts `n` of `activity` for the session.
@@ -254,9 +270,12 @@ impl<'a> Command<'a> {
         Ok(())
     }
 
-    /// Stores `reply` as the command's answer, commits and announces the changes.
+    /// Stores `reply` as the command's answer (unless [`unstored`](Command::unstored)),
+    /// commits and announces the changes.
     async fn finish(mut self, reply: ServerMsg) -> Result<ServerMsg, AppError> {
-        cart::store_answer(&mut self.tx, self.session, self.id, &reply).await?;
+        if self.stored {
+            cart::store_answer(&mut self.tx, self.session, self.id, &reply).await?;
+        }
         self.tx.commit().await?;
         announce(self.state, self.session, self.changes).await?;
         Ok(reply)

@@ -5,6 +5,8 @@
 //! heartbeats or tabs, a session never earns more than the wall-clock time
 //! since its clock started. A connection's first heartbeat credits nothing: it
 //! starts the clock, unless another tab of the session keeps it running.
+//! For the same reason a retried heartbeat needs no stored answer: it is
+//! credited like any other, from the clock.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -65,10 +67,7 @@ pub async fn heartbeat(
     watching: &mut bool,
     id: &str,
 ) -> Result<ServerMsg, AppError> {
-    let mut command = match Command::begin(state, session, id).await? {
-        Ok(command) => command,
-        Err(stored) => return Ok(stored),
-    };
+    let mut command = Command::unstored(state, session, id).await?;
     let seconds = state
         .community
         .watch
