@@ -119,6 +119,37 @@ test('the stream plays muted with the host, LIVE badge and viewer count', async 
   await context.close();
 });
 
+test('each tag sits where the host pinned it, on a phone and on a desktop', async () => {
+  for (const device of [PHONE, DESKTOP]) {
+    const context = await browser.newContext({ ...device, locale: 'en-US' });
+    const page = await open(context);
+    await page.locator('[data-testid^="tag-"]').first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(500); // past the tag's pop-in
+    // The show's pins as the server has them, from a socket of the page's own.
+    const off = await page.evaluate(() => new Promise((resolve, reject) => {
+      const socket = new WebSocket(`ws://${location.host}/ws`);
+      socket.onerror = reject;
+      socket.onopen = () => socket.send(JSON.stringify({ type: 'Hello', protocol: 1 }));
+      socket.onmessage = ({ data }) => {
+        const msg = JSON.parse(data);
+        if (msg.type !== 'Welcome') return;
+        socket.close();
+        const layer = document.querySelector('.lapak-tags').getBoundingClientRect();
+        resolve(msg.show.pins.map((pin) => {
+          const tag = document.querySelector(`[data-testid="tag-${pin.product_id}"]`).getBoundingClientRect();
+          const [x, y] = [tag.left + tag.width / 2, tag.top + tag.height / 2];
+          return [pin.product_id, Math.abs(x - (layer.left + pin.x * layer.width)), Math.abs(y - (layer.top + pin.y * layer.height))];
+        }));
+      };
+    }));
+    assert.ok(off.length > 0, 'a pin is up');
+    for (const [product, dx, dy] of off) {
+      assert.ok(dx <= 2 && dy <= 2, `${product} is centred on its pin (off by ${dx.toFixed(1)}, ${dy.toFixed(1)} px)`);
+    }
+    await context.close();
+  }
+});
+
 test('the shelf lists every product featured so far', async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
   const page = await open(context);

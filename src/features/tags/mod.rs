@@ -29,7 +29,7 @@ pub fn TagLayer(
     }
 }
 
-/// One tag: thumbnail, name, price; positioned at the pin's (x, y).
+/// One tag: thumbnail, name, price; centred on the pin's (x, y).
 #[component]
 fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
     let text = i18n::text(state);
@@ -44,14 +44,19 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
             .find(|p| p.product_id == id)
             .map(|p| (p.x.clamp(0.0, 1.0), p.y.clamp(0.0, 1.0)))
     });
-    // Basis points and integer formatting: float formatting would add kilobytes to the download.
-    let percent = move |axis: fn((f32, f32)) -> f32| {
-        move || {
-            position.get().map(|p| {
-                let bp = (axis(p) * 10_000.0) as u32;
-                format!("{}.{:02}%", bp / 100, bp % 100)
-            })
-        }
+    // Container units of the tag layer, from basis points with integer
+    // formatting: float formatting would add kilobytes to the download.
+    let place = move || {
+        position.get().map(|(x, y)| {
+            let (x, y) = ((x * 10_000.0) as u32, (y * 10_000.0) as u32);
+            format!(
+                "translate({}.{:02}cqw, {}.{:02}cqh)",
+                x / 100,
+                x % 100,
+                y / 100,
+                y % 100
+            )
+        })
     };
     let sold_out = move || {
         product
@@ -82,24 +87,24 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
         format!("{} — {action}", name())
     };
     view! {
-        <button
-            class="lapak-tag"
-            class:is-sold-out=sold_out
-            data-testid=format!("tag-{product_id}")
-            style:left=percent(|p| p.0)
-            style:top=percent(|p| p.1)
-            aria-haspopup=move || has_options().then_some("dialog")
-            title=label
-            on:click=tap
-        >
-            <img class="lapak-tag-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="44" height="44"/>
-            <span class="lapak-tag-text">
-                <span class="lapak-tag-name">{name}</span>
-                <Show when=sold_out fallback=move || view! { <ProductPrice state product class="lapak-tag-price"/> }>
-                    <span class="lapak-tag-price">{text.sold_out}</span>
-                </Show>
-            </span>
-            <span class="lapak-tag-add" aria-hidden="true">"+"</span>
-        </button>
+        <div class="lapak-tag-spot" style:transform=place>
+            <button
+                class="lapak-tag"
+                class:is-sold-out=sold_out
+                data-testid=format!("tag-{product_id}")
+                aria-haspopup=move || has_options().then_some("dialog")
+                title=label
+                on:click=tap
+            >
+                <img class="lapak-tag-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="44" height="44"/>
+                <span class="lapak-tag-text">
+                    <span class="lapak-tag-name">{name}</span>
+                    <Show when=sold_out fallback=move || view! { <ProductPrice state product class="lapak-tag-price"/> }>
+                        <span class="lapak-tag-price">{text.sold_out}</span>
+                    </Show>
+                </span>
+                <span class="lapak-tag-add" aria-hidden="true">"+"</span>
+            </button>
+        </div>
     }
 }
