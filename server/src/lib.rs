@@ -20,6 +20,10 @@ mod pricing;
 mod show;
 mod ws;
 
+/// What the unit tests of several modules share.
+#[cfg(test)]
+mod testing;
+
 pub use config::Config;
 pub use error::AppError;
 pub use gifting::HostCredit;

@@ -91,14 +91,7 @@ impl Feed {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn viewer(id: u64) -> Viewer {
-        Viewer {
-            id,
-            name: format!("user{id:06}"),
-            ..Viewer::default()
-        }
-    }
+    use crate::testing::viewer;
 
     #[test]
     fn lines_wait_for_the_flush_and_a_flood_keeps_the_newest() {

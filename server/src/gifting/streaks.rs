@@ -126,14 +126,7 @@ impl Streaks {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn viewer(id: u64) -> Viewer {
-        Viewer {
-            id,
-            name: format!("user{id:06}"),
-            ..Viewer::default()
-        }
-    }
+    use crate::testing::viewer;
 
     fn tap(from: u64, gift: &str, id: u64, at_ms: i64) -> Tap {
         Tap {
