@@ -174,7 +174,8 @@ async fn names_carry_the_club_pill_and_badge_in_the_chat_and_the_gift_lane() {
     for place in ["chat-line", "gift-lane-row"] {
         let row = widget.get(place);
         let pill = child(&row, "club-badge");
-        assert_eq!(pill.text_content().unwrap(), "Ayu's Circle3", "{place}");
+        assert_eq!(pill.text_content().unwrap(), "Ayu's Circle", "{place}");
+        assert_eq!(pill.get_attribute("data-level").unwrap(), "3", "{place}");
         assert_eq!(
             pill.get_attribute("aria-label").unwrap(),
             "Ayu's Circle, level 3"

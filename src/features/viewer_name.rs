@@ -4,7 +4,6 @@ use lapak_protocol::Viewer;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
-use crate::features::icons::HeartIcon;
 use crate::i18n;
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
 
@@ -36,11 +35,11 @@ pub fn ViewerName(
             .as_ref()
             .map_or(text.fan_club.to_owned(), |c| c.name.clone());
         let label = (text.club_member)(&club, level);
+        // The heart and the level are drawn by CSS (`data-level`): fewer
+        // elements per line, and the label says it all to a screen reader.
         view! {
-            <span class="lapak-member" data-testid="club-badge" role="img" aria-label=label>
-                <HeartIcon/>
+            <span class="lapak-member" data-testid="club-badge" role="img" aria-label=label data-level=level>
                 <span class="lapak-member-club">{club}</span>
-                <span class="lapak-member-level">{level}</span>
             </span>
         }
     });
@@ -48,7 +47,7 @@ pub fn ViewerName(
         let badges = community.badges().read_untracked();
         let badge = badges.iter().find(|b| b.id == id)?;
         Some(view! {
-            <img class="lapak-viewer-badge" data-testid="viewer-badge" src=badge.image_url.clone() alt=badge.name.clone() width="16" height="16"/>
+            <img class="lapak-viewer-badge" data-testid="viewer-badge" src=badge.image_url.clone() alt=badge.name.clone()/>
         })
     });
     view! {
