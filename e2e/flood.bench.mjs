@@ -12,15 +12,12 @@
 // Then each kind alone, to see which one costs the widget most beside the floor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { frameStats, launchChromium, record, sampleMemory, startServer, watchFrames } from './support.mjs';
+import { frameStats, launchChromium, openFloodPage, record, sampleMemory, startServer, watchFrames } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
 const RATES = (process.env.FLOOD_RATES ?? '100,500,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 30);
 const KIND_SECONDS = Number(process.env.FLOOD_KIND_SECONDS ?? 15);
-const VANILLA = readFileSync(new URL('./flood/vanilla.html', import.meta.url), 'utf8');
-const PHONE = { viewport: { width: 390, height: 844 } };
 
 const mix = (rate) => [
   `chat=${rate * 0.4}`, `likes=${rate * 0.4}`, `gifts=${rate * 0.1}`,
@@ -46,16 +43,7 @@ const subtract = (later, earlier) => ({
 
 /** Opens `url` (or the vanilla page, served from the server's origin) and measures it for `seconds`. */
 async function measure(server, which, seconds) {
-  const page = await browser.newPage(PHONE);
-  page.on('pageerror', (error) => assert.fail(`uncaught error in the ${which} page: ${error.message}`));
-  if (which === 'lapak') {
-    await page.goto(server.url);
-    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20000 });
-  } else {
-    await page.goto(`${server.url}healthz`);
-    await page.setContent(VANILLA);
-    await page.locator('body[data-state="live"]').waitFor({ timeout: 20000 });
-  }
+  const page = await openFloodPage(browser, server, which);
   await page.waitForTimeout(1000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');

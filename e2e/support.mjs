@@ -117,3 +117,21 @@ export async function startServer(bin, args = []) {
   }
   return { url, stop: () => child.kill('SIGKILL') };
 }
+
+/**
+ * Opens, at phone size, the widget (`which` = 'lapak') or e2e/flood/vanilla.html served from
+ * `server`'s origin, and resolves once it is live; an uncaught page error fails the run.
+ */
+export async function openFloodPage(browser, server, which) {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  page.on('pageerror', (error) => { throw new Error(`uncaught error in the ${which} page: ${error.message}`); });
+  if (which === 'lapak') {
+    await page.goto(server.url);
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20000 });
+  } else {
+    await page.goto(`${server.url}healthz`);
+    await page.setContent(readFileSync(new URL('./flood/vanilla.html', import.meta.url), 'utf8'));
+    await page.locator('body[data-state="live"]').waitFor({ timeout: 20000 });
+  }
+  return page;
+}
