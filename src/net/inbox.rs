@@ -1,7 +1,9 @@
 //! Server frames are folded into the store once per animation frame, not one
 //! by one: under a flood of events the state is copied, patched and rendered
 //! once per frame instead of once per event. Hidden tabs get no animation
-//! frames, so a timer flushes too; the session flushes before it says it closed.
+//! frames, so a timer flushes too: one at a time, not one per frame, since
+//! under a flood a timer per frame cost as much as the frames' decoding.
+//! The session flushes before it says it closed.
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
@@ -19,7 +21,10 @@ const HIDDEN_FLUSH: Duration = Duration::from_millis(100);
 pub struct Inbox {
     actions: Actions,
     waiting: Rc<RefCell<Vec<Msg>>>,
+    /// An animation frame will flush.
     scheduled: Rc<Cell<bool>>,
+    /// A timer will flush, in case no animation frame comes.
+    timer_set: Rc<Cell<bool>>,
 }
 
 impl Inbox {
@@ -29,18 +34,27 @@ impl Inbox {
             actions,
             waiting: Rc::default(),
             scheduled: Rc::default(),
+            timer_set: Rc::default(),
         }
     }
 
     /// Queues `msg` for the next flush, scheduling one if none is.
     pub fn push(&self, msg: Msg) {
         self.waiting.borrow_mut().push(msg);
-        if self.scheduled.replace(true) {
-            return;
+        if !self.scheduled.replace(true) {
+            let on_frame = self.clone();
+            request_animation_frame(move || on_frame.flush());
         }
-        let (on_frame, on_timer) = (self.clone(), self.clone());
-        request_animation_frame(move || on_frame.flush());
-        set_timeout(move || on_timer.flush(), HIDDEN_FLUSH);
+        if !self.timer_set.replace(true) {
+            let on_timer = self.clone();
+            set_timeout(
+                move || {
+                    on_timer.timer_set.set(false);
+                    on_timer.flush();
+                },
+                HIDDEN_FLUSH,
+            );
+        }
     }
 
     /// Applies everything waiting, in arrival order, as one update.
