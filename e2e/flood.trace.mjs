@@ -40,6 +40,9 @@ async function trace(page) {
   return events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur);
 }
 
+const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
+const descending = (map) => [...map].sort((a, b) => b[1] - a[1]);
+
 /** Self time (µs) per event name: each event's duration less that of the events nested in it. */
 function selfTimes(events) {
   events.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
@@ -48,11 +51,11 @@ function selfTimes(events) {
   for (const event of events) {
     while (open.length && open.at(-1).ts + open.at(-1).dur <= event.ts) open.pop();
     const parent = open.at(-1);
-    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - event.dur);
-    self.set(event.name, (self.get(event.name) ?? 0) + event.dur);
+    if (parent) add(self, parent.name, -event.dur);
+    add(self, event.name, event.dur);
     open.push(event);
   }
-  return [...self].sort((a, b) => b[1] - a[1]);
+  return descending(self);
 }
 
 /**
@@ -69,7 +72,6 @@ async function profile(page) {
   const name = new Map(nodes.map((node) => [node.id, node.callFrame.functionName || '(anonymous)']));
   const caller = new Map(nodes.flatMap((node) => (node.children ?? []).map((child) => [child, node.id])));
   const [self, within] = [new Map(), new Map()];
-  const add = (map, fn, us) => map.set(fn, (map.get(fn) ?? 0) + us);
   samples.forEach((id, i) => {
     const fn = name.get(id);
     if (['(idle)', '(program)', '(garbage collector)'].includes(fn)) return;
@@ -81,34 +83,38 @@ async function profile(page) {
     }
     for (const fn of own) add(within, fn, us);
   });
-  const sorted = (map) => [...map].sort((a, b) => b[1] - a[1]);
-  return { self: sorted(self), within: sorted(within) };
+  return { self: descending(self), within: descending(within) };
 }
 
 const share = (us) => `${(us / 1e4 / SECONDS).toFixed(2).padStart(6)} %`;
+const list = (rows) => rows.slice(0, TOP).forEach(([name, us]) => console.log(`  ${share(us)}  ${name.slice(0, 140)}`));
+
+async function printProfile(which, page) {
+  const { self, within } = await profile(page);
+  const script = self.reduce((sum, [, us]) => sum + us, 0);
+  console.log(`${which}, --flood ${SPEC}, ${SECONDS} s: script ${share(script)}; self time:`);
+  list(self);
+  if (within.length) console.log('  time in and under the viewer\'s own functions:');
+  list(within);
+}
+
+async function printTrace(which, page) {
+  const events = await trace(page);
+  const tasks = events.filter((e) => e.name === 'RunTask');
+  const busy = tasks.reduce((sum, e) => sum + e.dur, 0);
+  const cpu = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0);
+  console.log(`${which}, --flood ${SPEC}, ${SECONDS} s: main thread busy ${share(busy)}, on CPU ${share(cpu)}`);
+  list(selfTimes(events));
+}
+
 const server = await startServer(BIN, ['--flood', SPEC]);
 const browser = await launchChromium();
 try {
   for (const which of PAGES) {
     const page = await openFloodPage(browser, server, which);
     await page.waitForTimeout(1000);
-    if (PROFILE) {
-      const { self, within } = await profile(page);
-      await page.close();
-      const script = self.reduce((sum, [, us]) => sum + us, 0);
-      console.log(`${which}, --flood ${SPEC}, ${SECONDS} s: script ${share(script)}; self time:`);
-      for (const [fn, us] of self.slice(0, TOP)) console.log(`  ${share(us)}  ${fn.slice(0, 140)}`);
-      if (within.length) console.log('  time in and under the viewer\'s own functions:');
-      for (const [fn, us] of within.slice(0, TOP)) console.log(`  ${share(us)}  ${fn.slice(0, 140)}`);
-      continue;
-    }
-    const events = await trace(page);
+    await (PROFILE ? printProfile : printTrace)(which, page);
     await page.close();
-    const tasks = events.filter((e) => e.name === 'RunTask');
-    const busy = tasks.reduce((sum, e) => sum + e.dur, 0);
-    const cpu = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0);
-    console.log(`${which}, --flood ${SPEC}, ${SECONDS} s: main thread busy ${share(busy)}, on CPU ${share(cpu)}`);
-    for (const [name, us] of selfTimes(events).slice(0, TOP)) console.log(`  ${share(us)}  ${name}`);
   }
 } finally {
   await browser.close();
