@@ -14,7 +14,7 @@ use reactive_stores::{Patch, Store};
 
 use super::{Effect, Link, State};
 
-/// Hearts floating over the video at once; more taps add to the count, not the DOM.
+/// Hearts floating over the video at once; more likes add to the count, not the DOM.
 pub const MAX_HEARTS: usize = 12;
 /// How long a heart floats.
 pub const HEART_MS: i64 = 1_600;
@@ -144,9 +144,15 @@ impl Community {
         self.next_id
     }
 
+    /// A heart starts to float, if there is room: hearts in flight are never cut
+    /// short for others' likes (a flood would pop them mid-air and churn the DOM);
+    /// the viewer's own tap takes the place of the oldest heart of others.
     fn float(&mut self, mine: bool) {
         if self.hearts.len() == MAX_HEARTS {
-            self.hearts.remove(0);
+            match self.hearts.iter().position(|h| !h.mine) {
+                Some(oldest) if mine => self.hearts.remove(oldest),
+                _ => return,
+            };
         }
         let id = self.next_id();
         self.hearts.push(Heart {
@@ -211,6 +217,7 @@ pub fn liked(state: &mut State, total: u64) {
     community.heard_likes = total;
     let unsent = community.batch.as_ref().map_or(0, |b| u64::from(b.count));
     community.likes = total + community.sent_likes + unsent;
+    // At most half the hearts start in one go, so a burst spreads out over the ticks.
     for _ in 0..(new - mine).min(MAX_HEARTS as u64 / 2) {
         community.float(false);
     }

@@ -305,6 +305,55 @@ fn others_likes_float_hearts_but_the_viewers_own_are_not_floated_twice() {
 }
 
 #[test]
+fn a_flood_of_likes_never_cuts_hearts_short_but_a_tap_always_floats_one() {
+    let mut state = live();
+    let mut total = 100;
+    let mut flood = |state: &mut State| {
+        total += 500;
+        let seq = next_seq(state);
+        apply(state, Msg::Server(ServerMsg::Likes { seq, total }));
+    };
+    flood(&mut state);
+    assert_eq!(
+        state.community.hearts.len(),
+        MAX_HEARTS / 2,
+        "half the hearts start in one go"
+    );
+    flood(&mut state);
+    let floating: Vec<u64> = state.community.hearts.iter().map(|h| h.id).collect();
+    assert_eq!(floating.len(), MAX_HEARTS);
+    flood(&mut state);
+    assert_eq!(
+        state
+            .community
+            .hearts
+            .iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>(),
+        floating,
+        "the hearts in flight stay; the count still rises"
+    );
+    assert_eq!(state.community.likes, total);
+    apply(
+        &mut state,
+        Msg::Like {
+            id: "mine".into(),
+            now_ms: 0,
+        },
+    );
+    let hearts = &state.community.hearts;
+    assert_eq!(hearts.len(), MAX_HEARTS);
+    assert!(
+        hearts.last().is_some_and(|h| h.mine),
+        "the tap floats at once"
+    );
+    assert_eq!(
+        hearts[0].id, floating[1],
+        "in place of the oldest of others'"
+    );
+}
+
+#[test]
 fn heartbeats_are_sent_only_while_the_video_plays_in_a_visible_tab() {
     let mut state = live();
     let beat = |state: &mut State| sent(&apply(state, Msg::Heartbeat { id: "h".into() }));
