@@ -107,7 +107,7 @@ async fn hostile_names_and_text_in_the_chat_stay_text() {
             el.text_content().unwrap()
         };
         assert_eq!(shown(".lapak-viewer-label"), name);
-        assert_eq!(shown(".lapak-chat-text"), said);
+        assert_eq!(row.text_content().unwrap(), format!("{name} {said}"));
     }
 }
 

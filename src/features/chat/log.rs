@@ -123,7 +123,7 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
                     <p class=class data-testid="chat-line">
                         <ViewerName state viewer=line.from/>
                         " "
-                        <span class="lapak-chat-text">{line.said}</span>
+                        {line.said}
                     </p>
                 }
             }/>
