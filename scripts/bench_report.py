@@ -205,11 +205,15 @@ print(f"| **total** | | **{total_raw / 1024:.1f} KiB** | **{total_gz / 1024:.1f}
 print(f"Budget: whole widget ≤ {BUDGET_KIB} KiB gzip — {verdict} budget.\n")
 comparison_section((total_raw, total_gz, total_br))
 contributors_section()
+in_frame = metrics["tap_to_render_same_frame"]
 print("## Tap → cart count rendered\n")
-print("Measured in the end-to-end run (`scripts/e2e.sh`, headless Debian Chromium, 390×844 phone viewport): "
+print("Measured in the end-to-end run (`scripts/e2e.sh`, `e2e/journey.test.mjs`, headless Debian Chromium, 390×844 phone viewport): "
+      "taps on add to cart and on a cart line's − and + (the count going 1, 2, 3, then 2 and 3 in turn); "
       "`performance.now()` before the click, and again when a MutationObserver sees the cart badge show the new count "
-      "(optimistic update, before the server's Ack).\n")
-print(f"| samples | p50 | max |\n|---:|---:|---:|\n| {len(taps)} | {statistics.median(taps):.1f} ms | {max(taps):.1f} ms |")
+      "(optimistic update, before the server's Ack). *Next frame*: the badge already showed it in the first "
+      "`requestAnimationFrame` callback after the click, so the frame that follows the tap paints it.\n")
+print("| samples | p50 | max | shown by the next frame |\n|---:|---:|---:|---:|")
+print(f"| {len(taps)} | {statistics.median(taps):.1f} ms | {max(taps):.1f} ms | {sum(in_frame)} of {len(in_frame)} |")
 
 acks = metrics.get("ack_round_trip_ms", [])
 if acks:
