@@ -146,7 +146,8 @@ impl Community {
 
     /// A heart starts to float, if there is room: hearts in flight are never cut
     /// short for others' likes (a flood would pop them mid-air and churn the DOM);
-    /// the viewer's own tap takes the place of the oldest heart of others.
+    /// the viewer's own tap takes the place of the oldest heart of others (when
+    /// all twelve are the viewer's own, the tap only counts).
     fn float(&mut self, mine: bool) {
         if self.hearts.len() == MAX_HEARTS {
             match self.hearts.iter().position(|h| !h.mine) {

@@ -305,7 +305,7 @@ fn others_likes_float_hearts_but_the_viewers_own_are_not_floated_twice() {
 }
 
 #[test]
-fn a_flood_of_likes_never_cuts_hearts_short_but_a_tap_always_floats_one() {
+fn a_flood_of_likes_never_cuts_hearts_short_and_a_tap_takes_the_oldest_of_others_place() {
     let mut state = live();
     let mut total = 100;
     let mut flood = |state: &mut State| {
