@@ -9,7 +9,8 @@
 // 5 % stock changes, 5 % pin moves. The server gathers chat, likes and gift
 // streaks into one event each per 200 ms tick (as it always does), so the
 // pages receive fewer, larger frames than R; stock and pins arrive one by one.
-// Then each kind alone, to see which one costs the widget most beside the floor.
+// Then the top rate on a main thread slowed as on a low-end phone, and each kind
+// alone, to see which one costs the widget most beside the floor.
 //
 // A shared machine's speed drifts within minutes, so each run alternates the two
 // pages over FLOOD_ROUNDS windows (widget, vanilla, widget, vanilla, …) and
@@ -25,6 +26,8 @@ const RATES = (process.env.FLOOD_RATES ?? '100,500,1000,2000').split(',').map(Nu
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 30);
 const KIND_SECONDS = Number(process.env.FLOOD_KIND_SECONDS ?? 15);
 const ROUNDS = Number(process.env.FLOOD_ROUNDS ?? 3);
+// A low-end phone: the main thread slowed this many times (Lighthouse's mobile factor).
+const SLOW_PHONE = Number(process.env.FLOOD_SLOW_PHONE ?? 4);
 
 const mix = (rate) => [
   `chat=${rate * 0.4}`, `likes=${rate * 0.4}`, `gifts=${rate * 0.1}`,
@@ -53,12 +56,16 @@ const subtract = (later, earlier) => ({
   ThreadTime: later.ThreadTime - earlier.ThreadTime,
 });
 
-/** Opens `url` (or the vanilla page, served from the server's origin) and measures it for `seconds`. */
-async function measure(server, which, seconds) {
+/**
+ * Opens the widget or the vanilla page (served from the server's origin) and measures it
+ * for `seconds`, its main thread slowed `slowdown` times.
+ */
+async function measure(server, which, seconds, slowdown) {
   const page = await openFloodPage(browser, server, which);
   await page.waitForTimeout(1000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   const before = await sampleMemory(page);
   const busyBefore = await mainThread(cdp);
   const watched = await page.evaluate(watchFrames, { ms: seconds * 1000 });
@@ -102,15 +109,18 @@ function combine(windows) {
   };
 }
 
-/** Runs `spec` on a fresh server for `seconds` per page, the pages taking turns over `rounds` windows. */
-async function flood(name, spec, seconds, pages = ['lapak', 'vanilla'], rounds = ROUNDS) {
+/**
+ * Runs `spec` on a fresh server for `seconds` per page, the pages taking turns over `rounds`
+ * windows, their main thread slowed `slowdown` times.
+ */
+async function flood(name, spec, seconds, { pages = ['lapak', 'vanilla'], rounds = ROUNDS, slowdown = 1 } = {}) {
   const server = await startServer(BIN, ['--flood', spec]);
   try {
     const windows = Object.fromEntries(pages.map((which) => [which, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const which of pages) windows[which].push(await measure(server, which, seconds / rounds));
+      for (const which of pages) windows[which].push(await measure(server, which, seconds / rounds, slowdown));
     }
-    const result = { spec, seconds, rounds };
+    const result = { spec, seconds, rounds, slowdown };
     for (const which of pages) result[which] = combine(windows[which]);
     record(name, result);
     return result;
@@ -127,6 +137,11 @@ for (const rate of RATES) {
   });
 }
 
+test(`2000 events/s on a main thread slowed ${SLOW_PHONE}× (a low-end phone): the widget beside the vanilla floor`, async () => {
+  const { lapak } = await flood('slow_phone', mix(2000), SECONDS, { slowdown: SLOW_PHONE });
+  assert.ok(lapak.live, 'the widget is still live');
+});
+
 // Each kind alone at its share of 1,000 events/s: what the widget pays for each beside the floor.
 for (const [kind, rate] of mix(1000).split(',').map((part) => part.split('='))) {
   test(`${kind} alone, ${rate}/s for ${KIND_SECONDS} s: the widget beside the vanilla floor`, async () => {
@@ -136,6 +151,6 @@ for (const [kind, rate] of mix(1000).split(',').map((part) => part.split('='))) 
 }
 
 test('chat flood: 500 lines/s and 1,000 likes/s for 60 s', async () => {
-  const { lapak } = await flood('chat_flood', 'chat=500,likes=1000', Number(process.env.CHAT_FLOOD_SECONDS ?? 60), ['lapak'], 1);
+  const { lapak } = await flood('chat_flood', 'chat=500,likes=1000', Number(process.env.CHAT_FLOOD_SECONDS ?? 60), { pages: ['lapak'], rounds: 1 });
   assert.ok(lapak.live, 'the widget is still live');
 });
