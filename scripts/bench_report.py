@@ -355,6 +355,18 @@ def flood_row(label, run):
 FLOOD_HEAD = ("| page | frame p50 | p95 | p99 | long tasks | longest | heap before → after | DOM elements before → after "
               "| main thread busy | of it script | on CPU |\n"
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+def ratios(lapak, vanilla):
+    """Lapak/vanilla for frame p95 and main-thread busy time."""
+    return (f"frame p95 {lapak['frame_ms_p95'] / vanilla['frame_ms_p95']:.2f}×, "
+            f"main thread busy {times(lapak, vanilla, 'busy')}")
+
+
+def print_pages(lapak, vanilla):
+    print(FLOOD_HEAD)
+    print(flood_row("Lapak", lapak))
+    print(flood_row("vanilla JS", vanilla))
+
+
 floods = sorted((int(k.split("_")[1]), v) for k, v in metrics.items() if k.startswith("flood_"))
 if floods:
     print("\n## The viewer under event floods, beside a vanilla-JS page\n")
@@ -378,13 +390,9 @@ if floods:
           "Goal: 2,000 events/s with p95 ≤ 16.7 ms, no long tasks, within 1.25× of vanilla.\n")
     for rate, run in floods:
         lapak, vanilla = run["lapak"], run["vanilla"]
-        ratio = lapak["frame_ms_p95"] / vanilla["frame_ms_p95"]
         print(f"\n**{rate:,} events/s, {run['seconds']} s per page** (`--flood {run['spec']}`) — "
-              f"Lapak/vanilla: frame p95 {ratio:.2f}×, main thread busy {times(lapak, vanilla, 'busy')}, "
-              f"on CPU {times(lapak, vanilla, 'cpu')}\n")
-        print(FLOOD_HEAD)
-        print(flood_row("Lapak", lapak))
-        print(flood_row("vanilla JS", vanilla))
+              f"Lapak/vanilla: {ratios(lapak, vanilla)}, on CPU {times(lapak, vanilla, 'cpu')}\n")
+        print_pages(lapak, vanilla)
 
 slow = metrics.get("slow_phone")
 if slow:
@@ -395,11 +403,8 @@ if slow:
           f"page's main thread {slow['slowdown']}× (`Emulation.setCPUThrottlingRate`, the factor Lighthouse uses for a mobile "
           "device). The emulation keeps the thread's core busy while it holds the page back, so the on-CPU share reads "
           "about the same for both pages: the frames, the long tasks and the busy share are the figures to read.\n")
-    ratio = lapak["frame_ms_p95"] / vanilla["frame_ms_p95"]
-    print(f"Lapak/vanilla: frame p95 {ratio:.2f}×, main thread busy {times(lapak, vanilla, 'busy')}\n")
-    print(FLOOD_HEAD)
-    print(flood_row("Lapak", lapak))
-    print(flood_row("vanilla JS", vanilla))
+    print(f"Lapak/vanilla: {ratios(lapak, vanilla)}\n")
+    print_pages(lapak, vanilla)
     print("\nWhat the long tasks are (a DevTools trace of 8 s of the widget under the same mix and slowdown, "
           "2026-11-23): each is the animation frame that applies a chat tick of up to 50 lines — about 16–33 ms of "
           "script, 16–29 ms of layout and 3–27 ms of paint at this slowdown. Traced the same way, the vanilla page's "
