@@ -140,6 +140,7 @@ async fn buying_coins_sends_the_pack_price_shown_and_says_when_they_arrive() {
         cart: None,
         order: None,
         wallet: Some(lapak_protocol::Wallet { coins: 105 }),
+        chat: None,
     }));
     leptos::task::tick().await;
     assert!(widget.text("top-up-done").contains("100 coins added"));

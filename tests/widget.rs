@@ -522,6 +522,7 @@ async fn a_pending_payment_is_confirmed_in_place_when_it_settles() {
         cart: Some(Cart::default()),
         order: Some(Box::new(order(lapak_protocol::OrderStatus::PaymentPending))),
         wallet: None,
+        chat: None,
     }));
     leptos::task::tick().await;
     let shown = widget.text("confirmation");

@@ -15,6 +15,10 @@ pub const MAX_CHAT_CHARS: usize = 150;
 pub const NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=24;
 /// Chat messages a snapshot carries, and the most a viewer keeps.
 pub const CHAT_HISTORY: usize = 50;
+/// Most lines one `Chat` event carries: under a flood the oldest of a tick are
+/// left out. Five events a second of this many lines is more than anyone reads,
+/// and a slow phone lays out each event's lines in one frame.
+pub const CHAT_LINES_PER_TICK: usize = 20;
 /// A viewer sends its likes at most this often, as one `Like` with their count.
 pub const LIKE_BATCH_MS: i64 = 1_000;
 /// Most likes one `Like` may carry (more are clamped: nobody taps faster).

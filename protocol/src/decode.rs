@@ -147,6 +147,8 @@ enum Fields {
         order: Option<Box<Order>>,
         #[serde(default)]
         wallet: Option<Wallet>,
+        #[serde(default)]
+        chat: Option<ChatMessage>,
     },
     Quoted {
         id: CommandId,

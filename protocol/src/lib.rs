@@ -22,8 +22,8 @@ pub use checkout::{
 };
 pub use community::{
     Activity, Badge, ChatEvent, ChatMessage, Community, FanClub, Membership, Mission,
-    MissionProgress, Period, Progress, Reward, CHAT_HISTORY, HEARTBEAT_MS, LIKE_BATCH_MS,
-    MAX_CHAT_CHARS, MAX_LIKES_PER_BATCH, NAME_CHARS,
+    MissionProgress, Period, Progress, Reward, CHAT_HISTORY, CHAT_LINES_PER_TICK, HEARTBEAT_MS,
+    LIKE_BATCH_MS, MAX_CHAT_CHARS, MAX_LIKES_PER_BATCH, NAME_CHARS,
 };
 pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
@@ -157,8 +157,8 @@ pub enum ClientMsg {
         /// The price of one the viewer was shown, in coins (a different price is refused).
         coins: u32,
     },
-    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters; answered by `Ack`.
-    /// The line reaches everyone (the sender too) in the next `Chat` event.
+    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters; answered by
+    /// `Ack` with the line, which reaches everyone in the next `Chat` event.
     Chat {
         /// Idempotency key: a retry never posts twice.
         id: CommandId,
@@ -269,6 +269,11 @@ pub enum ServerMsg {
         /// The wallet after a `TopUp` or `SendGift`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wallet: Option<Wallet>,
+        /// A `Chat`'s line as everyone sees it (masked, with its id and the
+        /// sender's badges), so the sender sees it at once, even when a flood
+        /// leaves it out of the `Chat` event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chat: Option<ChatMessage>,
     },
     /// Answer to `Quote`: the cart re-priced now.
     Quoted {
@@ -314,7 +319,7 @@ pub enum ServerMsg {
     Chat {
         /// Show event sequence number.
         seq: u64,
-        /// The new lines (at most [`CHAT_HISTORY`]; under a flood the oldest are dropped).
+        /// The new lines (at most [`CHAT_LINES_PER_TICK`]; under a flood the oldest are left out).
         messages: Vec<ChatMessage>,
     },
     /// The show's like count grew (gathered, a few times a second at most).

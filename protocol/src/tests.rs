@@ -269,18 +269,28 @@ fn every_server_msg() -> Vec<ServerMsg> {
             cart: Some(sample_cart()),
             order: None,
             wallet: None,
+            chat: None,
         },
         ServerMsg::Ack {
             id: "b".into(),
             cart: None,
             order: Some(Box::new(sample_order())),
             wallet: None,
+            chat: None,
         },
         ServerMsg::Ack {
             id: "g".into(),
             cart: None,
             order: None,
             wallet: Some(Wallet { coins: 99 }),
+            chat: None,
+        },
+        ServerMsg::Ack {
+            id: "c".into(),
+            cart: None,
+            order: None,
+            wallet: None,
+            chat: Some(sample_chat()),
         },
         ServerMsg::WalletChanged {
             wallet: Wallet { coins: 0 },
@@ -597,6 +607,7 @@ fn gift_messages_wire_form_is_stable() {
         cart: None,
         order: None,
         wallet: Some(Wallet { coins: 41 }),
+        chat: None,
     };
     assert_eq!(
         serde_json::to_value(&ack).unwrap(),

@@ -158,6 +158,7 @@ pub async fn execute(
                     cart: Some(cart),
                     order: None,
                     wallet: None,
+                    chat: None,
                 },
                 changed: true,
                 changes,

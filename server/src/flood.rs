@@ -113,7 +113,8 @@ pub async fn run(state: Arc<AppState>, flood: Flood) {
         let hub = &state.hub;
         for _ in 0..chat {
             n += 1;
-            hub.say(fan(n), LINES[(n % LINES.len() as u64) as usize].to_owned());
+            let text = LINES[(n % LINES.len() as u64) as usize].to_owned();
+            hub.post(hub.chat_line(fan(n), text));
         }
         if likes > 0 {
             hub.like(u32::try_from(likes).unwrap_or(u32::MAX));

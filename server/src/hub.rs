@@ -249,9 +249,15 @@ impl Hub {
         self.lock().streaks.tap(tap);
     }
 
-    /// A chat line from a viewer (checked and masked); [`tick`](Hub::tick) publishes it.
-    pub fn say(&self, from: Viewer, text: String) {
-        self.lock().feed.say(from, text);
+    /// A chat line from a viewer (checked and masked), with its id; not
+    /// published before [`post`](Hub::post).
+    pub fn chat_line(&self, from: Viewer, text: String) -> ChatMessage {
+        self.lock().feed.line(from, text)
+    }
+
+    /// A line for [`tick`](Hub::tick) to publish.
+    pub fn post(&self, line: ChatMessage) {
+        self.lock().feed.post(line);
     }
 
     /// A line the server writes about a viewer; [`tick`](Hub::tick) publishes it.

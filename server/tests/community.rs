@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use common::*;
 use lapak_protocol::{
-    Activity, ChatEvent, ClientMsg, Membership, RejectCode, Resume, ServerMsg, PROTOCOL_VERSION,
+    Activity, ChatEvent, ChatMessage, ClientMsg, Membership, RejectCode, Resume, ServerMsg,
+    PROTOCOL_VERSION,
 };
 use tokio::time::Instant;
 
@@ -113,6 +114,20 @@ async fn chat_reaches_every_viewer_in_gathered_events_masked_and_as_written() {
     }
     let texts: Vec<String> = lines_in(&seen).into_iter().map(|l| l.text).collect();
     assert_eq!(texts, expected, "the sender sees its own lines");
+    let acked: Vec<ChatMessage> = seen
+        .iter()
+        .filter_map(|m| match m {
+            ServerMsg::Ack {
+                chat: Some(line), ..
+            } => Some(line.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        acked,
+        lines_in(&seen),
+        "each Ack carries its line as everyone sees it"
+    );
     for socket in [&mut budi, &mut citra] {
         let (lines, events) = chat_lines(socket, 3).await;
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
@@ -185,8 +200,15 @@ async fn chat_is_limited_per_session_and_a_retry_is_not_counted_twice() {
     // The sixth line, even from another tab, is over the session's limit.
     let sixth = command(&mut tab2, &chat_msg("r-5", "line 5")).await;
     assert_eq!(refused(&sixth), RejectCode::RateLimited);
-    // A retry of a posted line is answered again and posts nothing.
-    ack(&mut tab, &chat_msg("r-0", "line 0")).await;
+    // A retry of a posted line is answered again, with the same line, and posts nothing.
+    let line_of = |reply| match reply {
+        ServerMsg::Ack {
+            chat: Some(line), ..
+        } => line,
+        other => panic!("expected an Ack with the line, got {other:?}"),
+    };
+    let first = line_of(command(&mut tab2, &chat_msg("r-0", "line 0")).await);
+    assert_eq!(first.text, "line 0");
     // Other viewers have their own allowance.
     ack(&mut other, &chat_msg("o-0", "me too")).await;
     let (lines, _) = chat_lines(&mut observer, 6).await;
@@ -195,6 +217,7 @@ async fn chat_is_limited_per_session_and_a_retry_is_not_counted_twice() {
         texts,
         ["line 0", "line 1", "line 2", "line 3", "line 4", "me too"]
     );
+    assert_eq!(lines[0], first, "the retry's line is the one posted");
     assert_eq!(quiet_count(&mut observer, is_chat).await, 0);
     // Refused lines were not stored: once the session may speak again, the same id goes through.
     tokio::time::sleep(Duration::from_millis(2_100)).await;

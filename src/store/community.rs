@@ -163,6 +163,19 @@ impl Community {
         });
     }
 
+    /// Shows `lines` after those shown, each id once (the viewer's own line
+    /// shows on its `Ack` and comes again in a `Chat`); the oldest beyond
+    /// [`CHAT_HISTORY`] leave.
+    fn show(&mut self, lines: Vec<ChatMessage>) {
+        for line in lines {
+            if !self.chat.iter().rev().any(|shown| shown.id == line.id) {
+                self.chat.push(line);
+            }
+        }
+        let excess = self.chat.len().saturating_sub(CHAT_HISTORY);
+        self.chat.drain(..excess);
+    }
+
     fn toast(&mut self, kind: ToastKind) {
         if self.toasts.len() == MAX_TOASTS {
             self.toasts.remove(0);
@@ -200,12 +213,9 @@ pub fn progressed(state: &mut State, progress: Progress, completed: Vec<String>)
     }
 }
 
-/// New chat lines: the oldest beyond [`CHAT_HISTORY`] leave.
+/// New chat lines (the viewer's own may be there already, shown on its `Ack`).
 pub fn chatted(state: &mut State, messages: Vec<ChatMessage>) {
-    let chat = &mut state.community.chat;
-    chat.extend(messages);
-    let excess = chat.len().saturating_sub(CHAT_HISTORY);
-    chat.drain(..excess);
+    state.community.show(messages);
 }
 
 /// The show's like total grew: hearts float for the likes of others (this
@@ -339,9 +349,12 @@ pub fn resend(state: &State) -> Vec<Effect> {
     pending.map(|(_, msg)| Effect::Send(msg.clone())).collect()
 }
 
-/// A community command was applied.
-pub fn acked(state: &mut State, id: &str) {
-    state.community.pending.retain(|(p, _)| p != id);
+/// A community command was applied; the viewer's own chat line shows at once,
+/// whether or not a flood leaves it out of the show's next `Chat`.
+pub fn acked(state: &mut State, id: &str, line: Option<ChatMessage>) {
+    let community = &mut state.community;
+    community.pending.retain(|(p, _)| p != id);
+    community.show(line.into_iter().collect());
 }
 
 /// A community command was refused; a chat line's text goes back to its input.

@@ -467,13 +467,14 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             cart,
             order,
             wallet,
+            chat,
         } => {
             state.pending.retain(|op| op.id != id);
             if let Some(cart) = cart {
                 state.cart = cart;
             }
             gifting::acked(state, &id, wallet);
-            community::acked(state, &id);
+            community::acked(state, &id, chat);
             checkout::acked(state, &id, order.map(|o| *o))
         }
         ServerMsg::Quoted { id, quote } => checkout::quoted(state, &id, quote),

@@ -139,6 +139,7 @@ async fn reserve(
             cart: Some(cart::lines(&mut tx, session).await?),
             order: Some(Box::new(order)),
             wallet: None,
+            chat: None,
         }));
     }
     if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {

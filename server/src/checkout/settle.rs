@@ -123,6 +123,7 @@ pub async fn settle(
         cart: Some(cart),
         order: Some(Box::new(order)),
         wallet: None,
+        chat: None,
     })
 }
 

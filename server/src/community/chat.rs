@@ -1,15 +1,17 @@
 //! `Chat`: a line for everyone watching. Checked (1..=`MAX_CHAT_CHARS`
 //! characters after trimming), limited per session (a burst of [`BURST`], then
 //! one every [`EVERY`], whichever tab sends them), masked by the blocklist and
-//! handed to the hub, whose tick publishes the lines gathered. The text stays
-//! as written otherwise: it is plain text, and viewers never read it as markup.
+//! handed to the hub, whose tick publishes the lines gathered. The `Ack`
+//! carries the line, so its sender sees it at once even when a flood leaves it
+//! out of the tick's `Chat`. The text stays as written otherwise: it is plain
+//! text, and viewers never read it as markup.
 
 use std::time::Duration;
 
 use lapak_protocol::{Activity, RejectCode, ServerMsg, MAX_CHAT_CHARS};
 use tokio::time::Instant;
 
-use super::{ack, viewer, Command};
+use super::Command;
 use crate::error::AppError;
 use crate::{reject, AppState};
 
@@ -41,10 +43,21 @@ pub async fn chat(
         let message = format!("{BURST} lines at once, then one every {EVERY:?}");
         return Ok(reject(id, RejectCode::RateLimited, message));
     }
-    let line = state.show.community.blocklist.mask(text);
+    let text = state.show.community.blocklist.mask(text);
     command.count(Activity::Comment, 1).await?;
-    let reply = command.finish(ack(id)).await?;
-    // After the announcements, so a badge this line earned shows beside it.
-    state.hub.say(viewer(state, session).await?, line);
+    // Read after counting, so a badge this line earned shows beside it.
+    let from = command.identity().await?;
+    let line = state.hub.chat_line(from, text);
+    let reply = ServerMsg::Ack {
+        id: id.to_owned(),
+        cart: None,
+        order: None,
+        wallet: None,
+        chat: Some(line.clone()),
+    };
+    let reply = command.finish(reply).await?;
+    // Published after the commit (and its announcements): a line is never
+    // seen for a command that did not happen.
+    state.hub.post(line);
     Ok(reply)
 }

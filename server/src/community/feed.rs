@@ -6,14 +6,14 @@
 
 use std::collections::VecDeque;
 
-use lapak_protocol::{ChatEvent, ChatMessage, Viewer, CHAT_HISTORY};
+use lapak_protocol::{ChatEvent, ChatMessage, Viewer, CHAT_HISTORY, CHAT_LINES_PER_TICK};
 
 /// One show's chat and likes.
 #[derive(Default)]
 pub struct Feed {
     /// Id of the last line written.
     last_id: u64,
-    /// Lines since the last flush, at most [`CHAT_HISTORY`] (the oldest go first).
+    /// Lines since the last flush, at most [`CHAT_LINES_PER_TICK`] (the oldest go first).
     pending: VecDeque<ChatMessage>,
     /// The last [`CHAT_HISTORY`] published lines, oldest first.
     recent: VecDeque<ChatMessage>,
@@ -40,27 +40,35 @@ impl Feed {
         }
     }
 
-    /// A viewer's line (already checked and masked).
-    pub fn say(&mut self, from: Viewer, text: String) {
-        self.write(from, text, None);
+    /// A viewer's line (already checked and masked), with the next id; it
+    /// waits for [`post`](Feed::post), so its sender's answer can carry it first.
+    pub fn line(&mut self, from: Viewer, text: String) -> ChatMessage {
+        self.next(from, text, None)
     }
 
     /// A line the server writes about a viewer.
     pub fn announce(&mut self, from: Viewer, event: ChatEvent) {
-        self.write(from, String::new(), Some(event));
+        let line = self.next(from, String::new(), Some(event));
+        self.post(line);
     }
 
-    fn write(&mut self, from: Viewer, text: String, event: Option<ChatEvent>) {
-        self.last_id += 1;
-        if self.pending.len() == CHAT_HISTORY {
+    /// A line for the next flush, which carries at most [`CHAT_LINES_PER_TICK`]
+    /// (the oldest go first).
+    pub fn post(&mut self, line: ChatMessage) {
+        if self.pending.len() == CHAT_LINES_PER_TICK {
             self.pending.pop_front();
         }
-        self.pending.push_back(ChatMessage {
+        self.pending.push_back(line);
+    }
+
+    fn next(&mut self, from: Viewer, text: String, event: Option<ChatEvent>) -> ChatMessage {
+        self.last_id += 1;
+        ChatMessage {
             id: self.last_id,
             from,
             text,
             event,
-        });
+        }
     }
 
     /// Likes tapped.
@@ -76,8 +84,12 @@ impl Feed {
     /// What gathered since the last flush; it counts as published from now on.
     pub fn flush(&mut self) -> Flushed {
         let chat = (!self.pending.is_empty()).then(|| {
-            let lines: Vec<ChatMessage> = self.pending.drain(..).collect();
+            let mut lines: Vec<ChatMessage> = self.pending.drain(..).collect();
+            // A viewer's line is posted after its command commits, so a line
+            // announced meanwhile may be ahead of it: everyone sees them by id.
+            lines.sort_by_key(|line| line.id);
             self.recent.extend(lines.iter().cloned());
+            self.recent.make_contiguous().sort_by_key(|line| line.id);
             let excess = self.recent.len().saturating_sub(CHAT_HISTORY);
             self.recent.drain(..excess);
             lines
@@ -93,28 +105,65 @@ mod tests {
     use super::*;
     use crate::testing::viewer;
 
+    fn say(feed: &mut Feed, from: u64, text: String) {
+        let line = feed.line(viewer(from), text);
+        feed.post(line);
+    }
+
     #[test]
     fn lines_wait_for_the_flush_and_a_flood_keeps_the_newest() {
         let mut feed = Feed::new(7);
-        feed.say(viewer(1), "hi".into());
+        say(&mut feed, 1, "hi".into());
         assert!(feed.snapshot().0.is_empty(), "not published yet");
         let flushed = feed.flush();
         assert_eq!(flushed.chat.unwrap()[0].text, "hi");
         assert!(flushed.likes.is_none(), "likes did not grow");
         assert_eq!(feed.snapshot(), (feed.recent.iter().cloned().collect(), 7));
         for n in 0..CHAT_HISTORY + 10 {
-            feed.say(viewer(2), format!("{n}"));
+            say(&mut feed, 2, format!("{n}"));
         }
         feed.announce(viewer(3), ChatEvent::JoinedClub);
         let lines = feed.flush().chat.unwrap();
-        assert_eq!(lines.len(), CHAT_HISTORY);
-        assert_eq!(lines[0].text, "11", "the oldest were dropped");
+        assert_eq!(lines.len(), CHAT_LINES_PER_TICK);
+        let first_kept = CHAT_HISTORY + 10 - (CHAT_LINES_PER_TICK - 1);
+        assert_eq!(
+            lines[0].text,
+            first_kept.to_string(),
+            "the oldest were left out"
+        );
         assert_eq!(lines.last().unwrap().event, Some(ChatEvent::JoinedClub));
         assert!(lines.windows(2).all(|w| w[0].id < w[1].id));
-        let (recent, _) = feed.snapshot();
-        assert_eq!(recent.len(), CHAT_HISTORY);
-        assert_eq!(recent.last(), lines.last());
         assert!(feed.flush().chat.is_none(), "each line is published once");
+        for tick in 0..3 {
+            for n in 0..CHAT_LINES_PER_TICK {
+                say(&mut feed, 4, format!("{tick}.{n}"));
+            }
+            feed.flush();
+        }
+        let (recent, _) = feed.snapshot();
+        assert_eq!(
+            recent.len(),
+            CHAT_HISTORY,
+            "a snapshot keeps the last lines only"
+        );
+        assert_eq!(
+            recent.last().unwrap().text,
+            format!("2.{}", CHAT_LINES_PER_TICK - 1)
+        );
+    }
+
+    #[test]
+    fn a_line_posted_after_a_later_announcement_is_published_in_order() {
+        let mut feed = Feed::new(0);
+        let line = feed.line(viewer(1), "first".into());
+        feed.announce(viewer(2), ChatEvent::LevelUp { level: 2 });
+        feed.flush();
+        feed.post(line);
+        let published = feed.flush().chat.unwrap();
+        assert_eq!(published[0].text, "first");
+        let (recent, _) = feed.snapshot();
+        let ids: Vec<u64> = recent.iter().map(|line| line.id).collect();
+        assert_eq!(ids, [1, 2], "a snapshot lists the lines by id");
     }
 
     #[test]

@@ -210,6 +210,7 @@ fn ack(id: &str) -> ServerMsg {
         cart: None,
         order: None,
         wallet: None,
+        chat: None,
     }
 }
 
@@ -268,6 +269,11 @@ impl<'a> Command<'a> {
         let counted = count(&mut self.tx, show, session, activity, n, now_ms()).await?;
         self.changes.merge(counted);
         Ok(())
+    }
+
+    /// How others see the session, with what this command changed so far.
+    async fn identity(&mut self) -> Result<Viewer, AppError> {
+        progress::identity(&mut self.tx, &self.state.show.id, self.session).await
     }
 
     /// Stores `reply` as the command's answer (unless [`unstored`](Command::unstored)),

@@ -70,6 +70,7 @@ pub async fn send_gift(
             cart: None,
             order: None,
             wallet: Some(wallet),
+            chat: None,
         },
         None => reject(
             id,

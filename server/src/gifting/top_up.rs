@@ -207,6 +207,7 @@ pub async fn settle(
                 cart: None,
                 order: None,
                 wallet: Some(ledger::wallet(&mut tx, session).await?),
+                chat: None,
             }
         }
     };

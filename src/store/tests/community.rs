@@ -107,6 +107,10 @@ fn the_snapshot_brings_the_pinned_message_chat_likes_club_missions_and_badges() 
     assert!(!c.done(Activity::Like));
 }
 
+fn shown_ids(state: &State) -> Vec<u64> {
+    state.community.chat.iter().map(|l| l.id).collect()
+}
+
 #[test]
 fn chat_lines_arrive_in_order_and_only_the_last_ones_are_kept() {
     let mut state = live();
@@ -174,9 +178,55 @@ fn a_chat_line_is_sent_trimmed_once_and_resent_with_its_id_after_an_outage() {
             cart: None,
             order: None,
             wallet: None,
+            chat: None,
         }),
     );
     assert!(state.community.pending.is_empty());
+}
+
+#[test]
+fn the_viewers_own_line_shows_when_acknowledged_and_once_when_the_tick_brings_it() {
+    let mut state = live();
+    let chat = |id: &str| Msg::Chat {
+        id: id.into(),
+        text: "mine".into(),
+    };
+    let acked = |id: &str, line| {
+        Msg::Server(ServerMsg::Ack {
+            id: id.into(),
+            cart: None,
+            order: None,
+            wallet: None,
+            chat: Some(line),
+        })
+    };
+    apply(&mut state, chat("c"));
+    apply(&mut state, acked("c", line(5, "mine")));
+    assert_eq!(
+        shown_ids(&state),
+        [1, 5],
+        "shown before the show's next Chat"
+    );
+    let messages = vec![
+        line(3, "hi"),
+        line(4, "yo"),
+        line(5, "mine"),
+        line(6, "hey"),
+    ];
+    let seq = next_seq(&state);
+    apply(&mut state, Msg::Server(ServerMsg::Chat { seq, messages }));
+    assert_eq!(
+        shown_ids(&state),
+        [1, 5, 3, 4, 6],
+        "once; a shown line stays put"
+    );
+    // Under a flood the tick may leave it out: the sender still sees it.
+    apply(&mut state, chat("d"));
+    apply(&mut state, acked("d", line(9, "mine")));
+    let seq = next_seq(&state);
+    let messages = vec![line(10, "later")];
+    apply(&mut state, Msg::Server(ServerMsg::Chat { seq, messages }));
+    assert_eq!(shown_ids(&state), [1, 5, 3, 4, 6, 9, 10]);
 }
 
 #[test]

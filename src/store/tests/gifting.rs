@@ -16,6 +16,7 @@ fn ack(id: &str, coins: u64) -> Msg {
         cart: None,
         order: None,
         wallet: Some(Wallet { coins }),
+        chat: None,
     })
 }
 

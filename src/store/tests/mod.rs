@@ -292,6 +292,7 @@ fn optimistic_add_counts_at_once_and_ack_confirms() {
             cart: Some(cart.clone()),
             order: None,
             wallet: None,
+            chat: None,
         }),
     );
     assert!(state.pending.is_empty());
@@ -729,6 +730,7 @@ fn an_order_is_sent_once_and_its_ack_confirms_it() {
                 lapak_protocol::OrderStatus::Paid,
             ))),
             wallet: None,
+            chat: None,
         }),
     );
     assert_eq!(state.checkout.placed.as_deref(), Some("LPK-000001"));
