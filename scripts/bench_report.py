@@ -405,17 +405,20 @@ if slow:
           "about the same for both pages: the frames, the long tasks and the busy share are the figures to read.\n")
     print(f"Lapak/vanilla: {ratios(lapak, vanilla)}\n")
     print_pages(lapak, vanilla)
-    print("\nWhat the long tasks are (a DevTools trace of 8 s of the widget under the same mix and slowdown, "
-          "2026-11-23): each is the animation frame that applies a chat tick of up to 50 lines — about 16–33 ms of "
-          "script, 16–29 ms of layout and 3–27 ms of paint at this slowdown. Traced the same way, the vanilla page's "
-          "longest task was 17 ms.")
+    print("\nWhat the missed frames are (a DevTools trace of 8 s of each page under the same mix and slowdown, "
+          "2026-11-23): the frames that apply a chat tick. With up to 50 lines a tick each was a long task (16–33 ms "
+          "of script, 16–29 ms of layout, 3–27 ms of paint); the server now sends at most 20 (see What changed), and "
+          "with the trace's own overhead the 10 longest took 44–64 ms: 7–22 ms of script, 10–15 ms of layout, 4–13 ms "
+          "of paint and 3–9 ms of image paint. About one such frame per tick was over 16 ms (43 in 8 s). Traced the "
+          "same way, one of the vanilla page's tasks was over 16 ms (16.8 ms).")
 
 kinds = [(k.split("_", 1)[1], v) for k, v in metrics.items() if k.startswith("kind_")]
 if kinds:
     print("\n### Kind by kind\n")
     print("The same pages, each kind of event alone at its share of the 1,000 events/s mix (`--flood <kind>=<rate>`, "
           f"{kinds[0][1]['seconds']} s per page in {kinds[0][1]['rounds']} windows each, taking turns as above): "
-          "where the widget's extra main-thread time comes from.\n")
+          "where the widget's extra main-thread time comes from. Both pages get at most 20 chat lines a tick, whatever "
+          "the rate (the rows before the change in What changed had up to 50).\n")
     print("| kind | `--flood` | Lapak busy | of it script | on CPU | vanilla busy | of it script | on CPU "
           "| Lapak/vanilla busy | on CPU |\n"
           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -429,8 +432,8 @@ if chat:
     print("\n## The viewer under a chat flood\n")
     print(f"`e2e/flood.bench.mjs`, last test: `--flood {chat['spec']}` (500 chat lines and 1,000 likes a second) for "
           f"{chat['seconds']} s against the release server; the widget at 390×844 in headless Chromium, measured as above. "
-          "The server publishes at most 50 lines per 200 ms tick (250 a second; under this flood the oldest of a tick's "
-          "lines are dropped, as documented) and one like total per tick; the chat keeps 50 lines and 12 hearts float at most.\n")
+          "The server publishes at most 20 lines per 200 ms tick (100 a second; under this flood the oldest of a tick's "
+          "lines are left out, as documented) and one like total per tick; the chat keeps 50 lines and 12 hearts float at most.\n")
     print(FLOOD_HEAD)
     print(flood_row("Lapak", chat["lapak"]))
 
@@ -479,6 +482,7 @@ print("""
 | A chat line's text is a text node of the line instead of a `<span>` of its own (an event line colours the whole line), and lines wrap long words with `overflow-wrap: break-word` instead of `anywhere` (the same breaks; a line's shrink-to-fit width no longer weighs a break after every character) | `--flood chat=400`, `e2e/flood.trace.mjs` (`PAGES=lapak`, 6 s), ten alternating runs of each build; medians | busy 7.85 %, on CPU 6.75 % | busy 7.13 %, on CPU 6.19 % |
 | The Fan Club pill's level centred by its line height instead of a one-cell grid (one grid per member's chat line) | `--flood chat=400`: the widget's layout time in a 5 s DevTools trace, three alternating runs of each build | 43.7–46.4 ms | 38.2–43.0 ms |
 | The inbox's fallback timer (for tabs that get no animation frames) set once per 100 ms instead of once per frame (`net/inbox.rs`) | the 1,000 events/s mix for 5 s, `setTimeout` calls counted in the page; main thread by `e2e/flood.trace.mjs`, five alternating runs each | 307 timers; on CPU 18.0 % (median) | 44 timers; on CPU 19.5 % (median; unchanged within this machine's noise) |
+| At most 20 chat lines per 200 ms tick instead of 50 (`CHAT_LINES_PER_TICK`); a `Chat`'s `Ack` now carries the line, so its sender sees it at once even when a flood leaves it out of the tick | the low-end phone test above (2,000 events/s, main thread slowed 4×, 24 s per page), the release server before and after with the same widget, in turn; per run | long tasks 5, 6, 3 (longest 58–72 ms); frame p99 50 ms; 1,302–1,316 frames where vanilla drew 1,442 | long tasks 0, 4, 1, 0 (longest 52–59 ms); frame p99 33.4 ms; 1,357–1,368 frames where vanilla drew 1,429–1,444 |
 
 ## Looked at and not kept
 
@@ -497,6 +501,7 @@ about 5 % are not told apart from noise.
 | Tags placed in percentages of a spot as large as the layer instead of container units, in case `cqw`/`cqh` kept the glide off the compositor | `--flood pins=50`, invalidation tracking | 1,769 animation restyles in 5 s | 1,769: the same |
 | No `text-shadow` on chat lines (a shadow under every line's text) | `--flood chat=400`, five runs each | 6.60 % | 6.67 % |
 | No fading mask over the top of the chat log | `--flood chat=400`, five runs each | 6.60 % | 7.11 % |
+| Chat lines shown four per animation frame, a tick's lines rolling in over five frames instead of all in the frame their event arrives (the reducer asking for frames, the inbox folding them in) | the low-end phone test above, two alternating runs each | 1,368 and 1,357 frames; busy 1.24× and 1.25× vanilla | 1,370 and 1,288 frames; busy 1.86× and 1.56× vanilla: every frame that shows lines folds a message into the store and diffs the list again, which cost more than the layout it spread out |
 
 Where the chat's cost over vanilla is (the worst kind above), taking pieces of a chat line out one at a time
 (`--flood chat=400`, the widget's on-CPU share before → after):
