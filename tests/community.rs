@@ -263,6 +263,45 @@ async fn a_line_is_sent_trimmed_and_cleared_and_a_refused_one_comes_back_with_wh
     leptos::task::tick().await;
     assert_eq!(widget.sent.borrow().len(), 2, "sent again, with a new id");
     assert_eq!(input_value(&widget), "");
+
+    // Its Ack brings the line as everyone sees it: shown at once as the
+    // viewer's own, and once only when the show's next Chat brings it too.
+    let id = match &widget.sent.borrow()[1] {
+        ClientMsg::Chat { id, .. } => id.clone(),
+        other => panic!("{other:?}"),
+    };
+    let mine = line(9, you(), "hello Ayu!");
+    widget.actions.dispatch(Msg::Server(ServerMsg::Ack {
+        id,
+        cart: None,
+        order: None,
+        wallet: None,
+        chat: Some(mine.clone()),
+    }));
+    settle().await;
+    let shown = |widget: &Mounted| {
+        let rows = widget
+            .get("chat-log")
+            .query_selector_all(".lapak-chat-line.is-mine")
+            .unwrap();
+        (0..rows.length())
+            .map(|i| rows.item(i).unwrap().text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown(&widget), ["user123456 hello Ayu!"]);
+    widget
+        .actions
+        .dispatch(chat(2, vec![line(8, viewer(8, "Rina"), "hi"), mine]));
+    settle().await;
+    assert_eq!(shown(&widget), ["user123456 hello Ayu!"], "once");
+    assert_eq!(
+        widget
+            .get("chat-log")
+            .query_selector_all("[data-testid=chat-line]")
+            .unwrap()
+            .length(),
+        2
+    );
 }
 
 #[wasm_bindgen_test]
