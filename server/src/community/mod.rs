@@ -271,9 +271,16 @@ impl<'a> Command<'a> {
         Ok(())
     }
 
-    /// How others see the session, with what this command changed so far.
+    /// How others see the session, with what this command changed so far: the
+    /// cached identity unless the command changed it (then read in its transaction).
     async fn identity(&mut self) -> Result<Viewer, AppError> {
-        progress::identity(&mut self.tx, &self.state.show.id, self.session).await
+        let cached = (!self.changes.identity)
+            .then(|| cached(self.state, self.session))
+            .flatten();
+        match cached {
+            Some(viewer) => Ok(viewer),
+            None => progress::identity(&mut self.tx, &self.state.show.id, self.session).await,
+        }
     }
 
     /// Stores `reply` as the command's answer (unless [`unstored`](Command::unstored)),
