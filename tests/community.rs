@@ -139,12 +139,19 @@ async fn the_chat_follows_the_newest_line_until_the_viewer_scrolls_up() {
         "reading older lines: the list stays put"
     );
     assert_eq!(widget.text("chat-new-messages"), "3 new messages");
+    // The viewer's own line shows on its Ack, before lines the server numbered
+    // earlier: those count as new too.
+    widget.actions.dispatch(chat(5, lines(40..41)));
+    settle().await;
+    widget.actions.dispatch(chat(6, lines(27..30)));
+    settle().await;
+    assert_eq!(widget.text("chat-new-messages"), "7 new messages");
 
     widget.get("chat-new-messages").click();
     settle().await;
     assert!(at_bottom(&log));
     assert!(widget.find("chat-new-messages").is_none());
-    widget.actions.dispatch(chat(5, lines(27..30)));
+    widget.actions.dispatch(chat(7, lines(41..44)));
     settle().await;
     assert!(at_bottom(&log), "following again");
 }

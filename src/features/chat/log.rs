@@ -58,17 +58,23 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
     let list = NodeRef::<Div>::new();
     let following = RwSignal::new(true);
     let unseen = RwSignal::new(0usize);
-    let newest = StoredValue::new(0u64);
+    // The last line seen: lines arrive in order after it. Not the highest id, since
+    // the viewer's own line shows on its Ack, before lines the server numbered earlier.
+    let tail = StoredValue::new(None::<u64>);
     let to_bottom = move || {
         if let Some(el) = list.get_untracked() {
             el.set_scroll_top(el.scroll_height());
         }
     };
     Effect::new(move |_| {
-        let arrived = chat.with(|c| c.iter().filter(|m| m.id > newest.get_value()).count());
-        if let Some(last) = chat.with(|c| c.last().map(|m| m.id)) {
-            newest.set_value(last.max(newest.get_value()));
-        }
+        let arrived = chat.with(|c| {
+            let seen = tail
+                .get_value()
+                .and_then(|id| c.iter().rposition(|m| m.id == id))
+                .map_or(0, |at| at + 1);
+            tail.set_value(c.last().map(|m| m.id));
+            c.len() - seen
+        });
         // Decided now, scrolled once the new lines are laid out.
         if following.get_untracked() {
             request_animation_frame(to_bottom);
