@@ -49,25 +49,12 @@ async fn run(shoppers: usize) -> String {
     }
 
     let started = Instant::now();
-    let deadline = started + RUN;
-    let tasks: Vec<_> = sockets
-        .into_iter()
-        .enumerate()
-        .map(|(n, socket)| tokio::spawn(shop(n, socket, deadline)))
-        .collect();
-    let mut round_trips_us = Vec::new();
-    for task in tasks {
-        round_trips_us.extend(task.await.expect("a shopper finishes"));
-    }
+    let round_trips_us = common::round_trips(sockets, started + RUN, shop).await;
     let seconds = started.elapsed().as_secs_f64();
     running.stop().await;
 
-    round_trips_us.sort_unstable();
     let orders = round_trips_us.len();
-    let ms = |p: f64| {
-        let i = ((orders.saturating_sub(1)) as f64 * p).round() as usize;
-        round_trips_us.get(i).map_or(0.0, |&us| us as f64 / 1000.0)
-    };
+    let ms = |p: f64| common::percentile(&round_trips_us, p) as f64 / 1000.0;
     eprintln!("checkout_load: {shoppers} shoppers, {orders} orders in {seconds:.2} s");
     format!(
         r#"{{"shoppers":{shoppers},"orders":{orders},"seconds":{seconds:.2},"orders_per_s":{:.1},"p50_ms":{:.3},"p99_ms":{:.3}}}"#,

@@ -285,8 +285,8 @@ async fn run(binary: &Path, show: &Path, speed: u32, viewers: usize) -> String {
         .copied()
         .collect();
     behind_cue.sort_unstable();
-    let ms = |p: f64| percentile(&latencies, p) as f64 / 1000.0;
-    let cue_ms = |p: f64| percentile(&behind_cue, p) as f64 / 1000.0;
+    let ms = |p: f64| common::percentile(&latencies, p) as f64 / 1000.0;
+    let cue_ms = |p: f64| common::percentile(&behind_cue, p) as f64 / 1000.0;
     let seconds = MEASURE.as_secs_f64();
     let cpu_pct = |ticks: u64| {
         // SAFETY: sysconf only reads a configuration value.
@@ -436,12 +436,6 @@ fn spread(arrivals: &[Arrivals], from: u32, to: u32) -> (Vec<u32>, usize, usize)
     latencies.sort_unstable();
     let missed = first.len() * arrivals.len() - latencies.len();
     (latencies, first.len(), missed)
-}
-
-/// The `p`-quantile (0..=1) of sorted `values`; 0 when there are none.
-fn percentile<T: Copy + Default>(sorted: &[T], p: f64) -> T {
-    let i = (sorted.len().saturating_sub(1) as f64 * p).round() as usize;
-    sorted.get(i).copied().unwrap_or_default()
 }
 
 /// Resident memory of process `pid`, in KiB.

@@ -70,15 +70,7 @@ async fn main() {
         .map(|socket| tokio::spawn(read_until(socket, deadline + Duration::from_secs(1))))
         .collect();
     let watching = tokio::spawn(watch(watcher, deadline));
-    let sending: Vec<_> = senders
-        .into_iter()
-        .enumerate()
-        .map(|(n, socket)| tokio::spawn(send_gifts(n, socket, deadline)))
-        .collect();
-    let mut round_trips_us = Vec::new();
-    for task in sending {
-        round_trips_us.extend(task.await.expect("a sender finishes"));
-    }
+    let round_trips_us = common::round_trips(senders, deadline, send_gifts).await;
     let seconds = started.elapsed().as_secs_f64();
     let watched = watching.await.expect("the watcher finishes");
     for reader in readers {
@@ -86,12 +78,8 @@ async fn main() {
     }
     running.stop().await;
 
-    round_trips_us.sort_unstable();
     let gifts = round_trips_us.len();
-    let ms = |p: f64| {
-        let i = ((gifts.saturating_sub(1)) as f64 * p).round() as usize;
-        round_trips_us.get(i).map_or(0.0, |&us| us as f64 / 1000.0)
-    };
+    let ms = |p: f64| common::percentile(&round_trips_us, p) as f64 / 1000.0;
     let run = RUN.as_secs_f64();
     eprintln!(
         "gift_load: {VIEWERS} viewers, {SENDERS} senders, {gifts} gifts in {seconds:.2} s; \

@@ -3,10 +3,11 @@
 //! WebSocket client.
 #![allow(dead_code)] // each test file uses a different subset
 
+use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::{SinkExt, StreamExt};
 use lapak_protocol::{
@@ -701,4 +702,30 @@ pub fn mission(progress: &Progress, id: &str) -> (u32, bool) {
 /// A single number read from the database.
 pub async fn db_number(db: &mut sqlx::SqliteConnection, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// The `p`-quantile (0..=1) of sorted `values`; 0 when there are none.
+pub fn percentile<T: Copy + Default>(sorted: &[T], p: f64) -> T {
+    let i = (sorted.len().saturating_sub(1) as f64 * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+/// Load runs: `client(n, socket, deadline)` for every socket at once, each in a
+/// task of its own; the round trips (µs) they return, together and sorted.
+pub async fn round_trips<F, Fut>(sockets: Vec<Socket>, deadline: Instant, client: F) -> Vec<u64>
+where
+    F: Fn(usize, Socket, Instant) -> Fut,
+    Fut: Future<Output = Vec<u64>> + Send + 'static,
+{
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(n, socket)| tokio::spawn(client(n, socket, deadline)))
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("a client finishes"));
+    }
+    all.sort_unstable();
+    all
 }

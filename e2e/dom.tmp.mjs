@@ -1,0 +1,22 @@
+import { launchChromium, openFloodPage, startServer } from './support.mjs';
+const server = await startServer('target/release/lapak-server', ['--flood', process.env.SPEC ?? 'chat=400']);
+const browser = await launchChromium();
+const page = await openFloodPage(browser, server, 'lapak');
+await page.waitForTimeout(1500);
+const html = await page.evaluate(() => [...document.querySelectorAll('[data-testid=chat-line]')].slice(-4).map((p) => p.outerHTML));
+console.log(html.join('\n'));
+const counts = await page.evaluate(async () => {
+  const c = {};
+  const wrap = (proto, name) => { const f = proto[name]; proto[name] = function (...a) { c[name] = (c[name] ?? 0) + 1; return f.apply(this, a); }; };
+  wrap(Node.prototype, 'insertBefore'); wrap(Node.prototype, 'appendChild'); wrap(Node.prototype, 'cloneNode');
+  wrap(Element.prototype, 'setAttribute'); wrap(Document.prototype, 'createElement'); wrap(Document.prototype, 'createTextNode');
+  wrap(Element.prototype, 'remove'); wrap(CharacterData.prototype, 'remove'); wrap(Node.prototype, 'removeChild');
+  let lines = 0;
+  const log = document.querySelector('[data-testid=chat-log]');
+  const mo = new MutationObserver((ms) => { for (const m of ms) for (const n of m.addedNodes) if (n.dataset?.testid === 'chat-line') lines++; });
+  mo.observe(log, { childList: true });
+  await new Promise((r) => setTimeout(r, 5000));
+  return { lines, ...c };
+});
+console.log(counts);
+await browser.close(); server.stop();
