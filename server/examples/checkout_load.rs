@@ -34,12 +34,8 @@ async fn main() {
 
 /// One run with `shoppers` concurrent shoppers on a fresh server; its JSON line.
 async fn run(shoppers: usize) -> String {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = common::load_config(dir.path().join("lapak.db"));
-    let running = lapak_server::start(config)
-        .await
-        .expect("the server starts");
-    let url = format!("ws://{}/ws", running.addr);
+    let server = common::load_server().await;
+    let url = server.url();
 
     let mut sockets = Vec::with_capacity(shoppers);
     for _ in 0..shoppers {
@@ -51,7 +47,7 @@ async fn run(shoppers: usize) -> String {
     let started = Instant::now();
     let round_trips_us = common::round_trips(sockets, started + RUN, shop).await;
     let seconds = started.elapsed().as_secs_f64();
-    running.stop().await;
+    server.running.stop().await;
 
     let orders = round_trips_us.len();
     let ms = |p: f64| common::percentile(&round_trips_us, p) as f64 / 1000.0;

@@ -34,12 +34,8 @@ const JOINING: usize = 50;
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = common::load_config(dir.path().join("lapak.db"));
-    let running = lapak_server::start(config)
-        .await
-        .expect("the server starts");
-    let url = format!("ws://{}/ws", running.addr);
+    let server = common::load_server().await;
+    let url = server.url();
 
     let mut audience = Vec::with_capacity(VIEWERS);
     let mut pack = None;
@@ -76,7 +72,7 @@ async fn main() {
     for reader in readers {
         reader.await.expect("a viewer reads to the end");
     }
-    running.stop().await;
+    server.running.stop().await;
 
     let gifts = round_trips_us.len();
     let ms = |p: f64| common::percentile(&round_trips_us, p) as f64 / 1000.0;

@@ -315,6 +315,11 @@ pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
     TestServer { running, dir }
 }
 
+/// A server in this process for load runs, with the load configuration.
+pub async fn load_server() -> TestServer {
+    server_with(|c| *c = load_config(c.db.clone())).await
+}
+
 /// The next decoded message, viewer counts included.
 pub async fn recv_any(socket: &mut Socket) -> ServerMsg {
     loop {
