@@ -489,7 +489,7 @@ print("""
 ## Looked at and not kept
 
 Measured with `e2e/flood.trace.mjs` (its on-CPU share, `PAGES=lapak`, 6 s traces, four or five alternating runs of
-each build on the same machine; medians), on 2026-11-23. Single runs of one build spread by ±10 %, so changes below
+each build on the same machine; medians), on 2026-11-23 and 24. Single runs of one build spread by ±10 %, so changes below
 about 5 % are not told apart from noise.
 
 | what | measured with | before | after |
@@ -503,6 +503,10 @@ about 5 % are not told apart from noise.
 | Tags placed in percentages of a spot as large as the layer instead of container units, in case `cqw`/`cqh` kept the glide off the compositor | `--flood pins=50`, invalidation tracking | 1,769 animation restyles in 5 s | 1,769: the same |
 | No `text-shadow` on chat lines (a shadow under every line's text) | `--flood chat=400`, five runs each | 6.60 % | 6.67 % |
 | No fading mask over the top of the chat log | `--flood chat=400`, five runs each | 6.60 % | 7.11 % |
+| The chat log in block layout, each line as wide as its text (`width: fit-content`), instead of a flex column of shrink-to-fit lines | `--flood chat=400`, five runs each | 3.76 % | 3.80 % |
+| Without Leptos' `erase_components`, the chat alone (a line then clones 1.4 comment placeholders on average instead of 7, and makes 9 `insertBefore` calls instead of 14) | `--flood chat=400`, five runs each | 3.94 % | 3.86 %, and 9.1 % more wasm (gzip) |
+| `opt-level = "s"` instead of `"z"` for the viewer's wasm | `lapak_bg.wasm` gzip -9 | 357,387 B | 401,686 B |
+| wasm-opt `-Oz --converge`, `-Oz --gufa -Oz` or `-Os` instead of `-Oz` | `lapak_bg.wasm` gzip -9 | 357,380 B | 358,056 B, 358,242 B, 357,031 B (and 4.6 % more raw) |
 | Chat lines shown four per animation frame, a tick's lines rolling in over five frames instead of all in the frame their event arrives (the reducer asking for frames, the inbox folding them in) | the low-end phone test above, two alternating runs each | 1,368 and 1,357 frames; busy 1.24× and 1.25× vanilla | 1,370 and 1,288 frames; busy 1.86× and 1.56× vanilla: every frame that shows lines folds a message into the store and diffs the list again, which cost more than the layout it spread out |
 
 Where the chat's cost over vanilla is (the worst kind above), taking pieces of a chat line out one at a time
@@ -515,10 +519,17 @@ Where the chat's cost over vanilla is (the worst kind above), taking pieces of a
 | the name's label `<span>` | 6.04 % | 5.79 % |
 | badge images | 5.12 % | 4.94 % |
 
-No single piece carries it. Counted by wrapping the DOM methods in the page (`--flood chat=400`, 5 s, 1,250 lines), a
-line costs 16 `insertBefore`, 8 cloned comment placeholders, 9 `setAttribute` and 8 created elements and text nodes;
-the vanilla page appends a paragraph of 4 nodes. The placeholders are Leptos' type-erased views: an element with
-several children keeps an end marker, an absent optional child leaves one. A CPU profile of the mix
+No single piece carries it. Counted by wrapping the DOM methods in the page (`--flood chat=400`, 5 s, 500 lines), a
+line costs 14 `insertBefore`, 7 cloned comment placeholders, 8 `setAttribute`, 7 created elements and text nodes and
+one `remove` (of the line it pushes out); the vanilla page appends a paragraph of 4 nodes. The placeholders are Leptos'
+type-erased views: every element keeps its children as a list with an end marker, an absent optional child leaves
+one. They are not where the time goes: built without `erase_components` (row above), the chat costs the same. In a CPU
+profile of the chat alone, the widget's script is spread thin: the most self time is the browser's `remove` (0.18 % of
+the main thread, three times the vanilla page's, for the same one removal per line: a line has more nodes to detach),
+then `setAttribute` (0.13 %) and decoding frames (0.09 %). In one 6 s trace of each page, the widget's layout took 1.6
+times vanilla's time, paint 2.4 times, pre-paint 1.9 times and commit 3.1 times, and image paint (badges and the pill's
+heart; the vanilla line has no images) 0.22 % of the main thread: a line that draws a name, a pill with a heart and a
+level, and a badge costs more to lay out and paint than a name and a number. A CPU profile of the mix
 (`PROFILE=1 e2e/flood.trace.mjs`, the release wasm with its name section) puts 11 % of the widget's
 script in folding each frame's events into the store: copying the state, comparing it field by field and notifying
 (about 5 % of script could be saved by not copying the parts that did not change).
