@@ -139,6 +139,12 @@ async fn the_chat_follows_the_newest_line_until_the_viewer_scrolls_up() {
         "reading older lines: the list stays put"
     );
     assert_eq!(widget.text("chat-new-messages"), "3 new messages");
+    let held = on_screen(&log);
+    assert_eq!(
+        (held.first().unwrap().as_str(), held.len()),
+        ("user8 line 1", 23),
+        "and holds still"
+    );
     // The viewer's own line shows on its Ack, before lines the server numbered
     // earlier: those count as new too.
     widget.actions.dispatch(chat(5, lines(40..41)));
@@ -146,14 +152,44 @@ async fn the_chat_follows_the_newest_line_until_the_viewer_scrolls_up() {
     widget.actions.dispatch(chat(6, lines(27..30)));
     settle().await;
     assert_eq!(widget.text("chat-new-messages"), "7 new messages");
+    // Past the 50 lines kept, nothing is cut from above the reader.
+    widget.actions.dispatch(chat(7, lines(44..74)));
+    settle().await;
+    assert_eq!(widget.text("chat-new-messages"), "37 new messages");
+    assert_eq!(on_screen(&log), held);
+    assert_eq!(log.scroll_top(), 0);
 
     widget.get("chat-new-messages").click();
     settle().await;
     assert!(at_bottom(&log));
     assert!(widget.find("chat-new-messages").is_none());
-    widget.actions.dispatch(chat(7, lines(41..44)));
+    let newest = on_screen(&log);
+    assert_eq!(
+        (newest.last().unwrap().as_str(), newest.len()),
+        ("user8 line 73", 50)
+    );
+    widget.actions.dispatch(chat(8, lines(74..77)));
     settle().await;
     assert!(at_bottom(&log), "following again");
+
+    // Their own line brings a reader back to the newest.
+    log.set_scroll_top(0);
+    settle().await;
+    widget
+        .actions
+        .dispatch(chat(9, vec![line(77, you(), "back to you")]));
+    settle().await;
+    assert!(at_bottom(&log));
+    assert!(widget.find("chat-new-messages").is_none());
+    assert_eq!(on_screen(&log).last().unwrap(), "user123456 back to you");
+}
+
+/// The chat lines in the DOM, as text.
+fn on_screen(log: &web_sys::HtmlElement) -> Vec<String> {
+    let rows = log.query_selector_all("[data-testid=chat-line]").unwrap();
+    (0..rows.length())
+        .map(|i| rows.item(i).unwrap().text_content().unwrap())
+        .collect()
 }
 
 #[wasm_bindgen_test]

@@ -1,6 +1,7 @@
 //! The chat lines. The list follows the newest line while the viewer is at the
-//! bottom; once they scroll up it stays put and offers to jump back down.
-//! Where the viewer has scrolled is this view's business, not the store's.
+//! bottom; once they scroll up it holds still, counts what arrives and offers to
+//! jump back down (their own line jumps by itself). Where the viewer has
+//! scrolled is this view's business, not the store's.
 use lapak_protocol::{ChatEvent, ChatMessage, Viewer};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -47,13 +48,25 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
     let text = i18n::text(state);
     let community = state.community();
     let chat = community.chat();
+    // While the viewer reads older lines, the list on screen is held still: new
+    // lines are counted instead, and old ones are not cut from above their eyes.
+    let held = RwSignal::new(None::<Vec<ChatMessage>>);
     let lines = move || {
         let club = community.club().read();
         let club = club.as_ref().map_or(text.fan_club, |c| c.name.as_str());
-        let chat = chat.get();
-        chat.into_iter()
+        let messages = held.get().unwrap_or_else(|| chat.get());
+        messages
+            .into_iter()
             .filter_map(|m| Line::new(text, club, m))
             .collect::<Vec<_>>()
+    };
+    let you = move || {
+        state
+            .gifting()
+            .you()
+            .read_untracked()
+            .as_ref()
+            .map(|v| v.id)
     };
     let list = NodeRef::<Div>::new();
     let following = RwSignal::new(true);
@@ -66,45 +79,46 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
             el.set_scroll_top(el.scroll_height());
         }
     };
+    let follow = move |on: bool| {
+        if following.get_untracked() == on {
+            return;
+        }
+        following.set(on);
+        if on {
+            held.set(None);
+            unseen.set(0);
+            request_animation_frame(to_bottom);
+        } else {
+            held.set(Some(chat.get_untracked()));
+        }
+    };
     Effect::new(move |_| {
-        let arrived = chat.with(|c| {
+        let (arrived, mine) = chat.with(|c| {
             let seen = tail
                 .get_value()
                 .and_then(|id| c.iter().rposition(|m| m.id == id))
                 .map_or(0, |at| at + 1);
             tail.set_value(c.last().map(|m| m.id));
-            c.len() - seen
+            let new = &c[seen..];
+            let you = you();
+            (new.len(), new.iter().any(|m| Some(m.from.id) == you))
         });
-        // Decided now, scrolled once the new lines are laid out.
         if following.get_untracked() {
+            // Scrolled once the new lines are laid out.
             request_animation_frame(to_bottom);
+        } else if mine {
+            // Their own line brings the viewer back to the newest.
+            follow(true);
         } else {
             unseen.update(|n| *n += arrived);
         }
     });
     let scrolled = move |_| {
-        let Some(el) = list.get_untracked() else {
-            return;
-        };
-        let at_bottom = el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK;
-        following.set(at_bottom);
-        if at_bottom {
-            unseen.set(0);
+        if let Some(el) = list.get_untracked() {
+            follow(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK);
         }
     };
-    let jump = move |_| {
-        following.set(true);
-        unseen.set(0);
-        to_bottom();
-    };
-    let you = move || {
-        state
-            .gifting()
-            .you()
-            .read_untracked()
-            .as_ref()
-            .map(|v| v.id)
-    };
+    let jump = move |_| follow(true);
     // role=log without live announcements: a busy chat would drown a screen reader.
     view! {
         <div
