@@ -68,8 +68,10 @@ async function measure(server, which, seconds, slowdown) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   const before = await sampleMemory(page);
   const busyBefore = await mainThread(cdp);
+  const framesBefore = await page.evaluate(() => window.framesIn);
   const watched = await page.evaluate(watchFrames, { ms: seconds * 1000 });
   const busy = subtract(await mainThread(cdp), busyBefore);
+  const framesIn = await page.evaluate(() => window.framesIn) - framesBefore;
   const after = await sampleMemory(page);
   const live = which === 'lapak'
     ? await page.getByTestId('connection-status').getAttribute('data-state') === 'live'
@@ -82,6 +84,8 @@ async function measure(server, which, seconds, slowdown) {
     busy: busy.TaskDuration / seconds,
     script: busy.ScriptDuration / seconds,
     cpu: busy.ThreadTime / seconds,
+    // Server frames the page received a second: both pages should get about as many.
+    received: framesIn / seconds,
     heap_bytes: [before.heap, after.heap], dom_nodes: [before.nodes, after.nodes], live };
 }
 
@@ -94,7 +98,7 @@ const median = (values) => percentile(values, 50);
  */
 function combine(windows) {
   const last = windows.at(-1);
-  const shares = Object.fromEntries(['busy', 'script', 'cpu'].flatMap((key) => {
+  const shares = Object.fromEntries(['busy', 'script', 'cpu', 'received'].flatMap((key) => {
     const each = windows.map((w) => w[key]);
     return [[key, median(each)], [`${key}_rounds`, each]];
   }));

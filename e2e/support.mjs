@@ -118,13 +118,27 @@ export async function startServer(bin, args = []) {
   return { url, stop: () => child.kill('SIGKILL') };
 }
 
+/** Runs in a page before its scripts: counts the messages its WebSockets receive in `window.framesIn`. */
+function countFramesIn() {
+  window.framesIn = 0;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { window.framesIn += 1; });
+    }
+  };
+}
+
 /**
  * Opens, at phone size, the widget (`which` = 'lapak') or e2e/flood/vanilla.html served from
  * `server`'s origin, and resolves once it is live; an uncaught page error fails the run.
+ * Either page counts the frames it receives in `window.framesIn`.
  */
 export async function openFloodPage(browser, server, which) {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   page.on('pageerror', (error) => { throw new Error(`uncaught error in the ${which} page: ${error.message}`); });
+  await page.addInitScript(countFramesIn);
   if (which === 'lapak') {
     await page.goto(server.url);
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 20000 });

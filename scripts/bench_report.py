@@ -347,15 +347,15 @@ def times(lapak, vanilla, key):
 
 def flood_row(label, run):
     heap, nodes = run["heap_bytes"], run["dom_nodes"]
-    return (f"| {label} | {run['frames']:,} | {run['frame_ms_p50']:.1f} ms | {run['frame_ms_p95']:.1f} ms | {run['frame_ms_p99']:.1f} ms | "
+    return (f"| {label} | {run['received']:,.0f} | {run['frames']:,} | {run['frame_ms_p50']:.1f} ms | {run['frame_ms_p95']:.1f} ms | {run['frame_ms_p99']:.1f} ms | "
             f"{run['long_tasks']} | {run['long_task_ms_max']:.0f} ms | {heap[0] / 1e6:.2f} → {heap[1] / 1e6:.2f} MB | "
             f"{nodes[0]} → {nodes[1]} | {run['busy'] * 100:.1f} % | {run['script'] * 100:.1f} % | {run['cpu'] * 100:.1f} % |")
 
 
 # Frames drawn: headless Chromium aims at 60 a second, so a page that keeps up draws about 60 per second measured.
-FLOOD_HEAD = ("| page | frames drawn | frame p50 | p95 | p99 | long tasks | longest | heap before → after "
+FLOOD_HEAD = ("| page | frames received a second | frames drawn | frame p50 | p95 | p99 | long tasks | longest | heap before → after "
               "| DOM elements before → after | main thread busy | of it script | on CPU |\n"
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 def ratios(lapak, vanilla):
     """Lapak/vanilla for frame p95 and main-thread busy time."""
     return (f"frame p95 {lapak['frame_ms_p95'] / vanilla['frame_ms_p95']:.2f}×, "
@@ -379,6 +379,8 @@ if floods:
           "50 chat lines, a like counter with 12 hearts at most, 3 gift rows and a summary, stock and tags), applying each frame as it arrives: "
           "the practical floor. The two pages take turns on the same flood, three windows each (widget, vanilla, widget, …; "
           "a fresh page per window), because a shared machine's speed drifts within minutes. Measured per window: "
+          "the server's frames the page received (its WebSocket messages a second, median window: the same flood should bring "
+          "both pages about as many, and a window in which the shared machine held the server back shows here), "
           "`requestAnimationFrame` deltas, long tasks "
           "(> 50 ms), JS heap after a forced GC and element count before → after, and the share of the time the page's main "
           "thread was busy (all tasks, and script alone: the DevTools Protocol's `TaskDuration` and `ScriptDuration`) "
