@@ -163,6 +163,12 @@ async fn the_chat_follows_the_newest_line_until_the_viewer_scrolls_up() {
     settle().await;
     assert!(at_bottom(&log));
     assert!(widget.find("chat-new-messages").is_none());
+    let focused = leptos::prelude::document().active_element();
+    assert_eq!(
+        focused,
+        Some(log.clone().into()),
+        "focus moves to the lines"
+    );
     let newest = on_screen(&log);
     assert_eq!(
         (newest.last().unwrap().as_str(), newest.len()),

@@ -118,7 +118,13 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
             follow(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK);
         }
     };
-    let jump = move |_| follow(true);
+    let jump = move |_| {
+        follow(true);
+        // The button goes away: keyboard focus lands on the lines it showed, not the page.
+        if let Some(el) = list.get_untracked() {
+            let _ = el.focus();
+        }
+    };
     // role=log without live announcements: a busy chat would drown a screen reader.
     view! {
         <div
