@@ -140,7 +140,10 @@ impl Embedded {
             })
             .collect();
         drop(state);
-        self.actions.dispatch(Msg::SyncHostCart(Cart { lines }));
+        self.actions.dispatch(Msg::SyncHostCart(Cart {
+            lines,
+            bought: Vec::new(),
+        }));
         Ok(())
     }
 }

@@ -29,13 +29,17 @@ pub struct QuoteLine {
     pub variant_id: VariantId,
     /// Units in the cart.
     pub quantity: u32,
-    /// Price per unit that would be charged now (the deal price while a deal applies).
+    /// Price per unit of the first `deal_units` units: the deal price while a
+    /// deal gives any, else the regular price.
     pub unit_price: Money,
+    /// Units at `unit_price` under `deal_id`; the rest are at `regular_price`.
+    #[serde(default)]
+    pub deal_units: u32,
     /// The product's regular price per unit.
     pub regular_price: Money,
     /// Price per unit when the line was added to the cart.
     pub added_price: Money,
-    /// The flash deal giving `unit_price`, if any.
+    /// The flash deal giving `unit_price` to `deal_units` units, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_id: Option<String>,
     /// Units in stock now.
@@ -50,6 +54,21 @@ impl QuoteLine {
     pub fn buyable(&self) -> bool {
         self.quantity <= self.available
     }
+
+    /// What the line costs: `deal_units` at `unit_price`, the rest at
+    /// `regular_price`; `None` on an overflow no real cart reaches.
+    pub fn amount(&self) -> Option<Money> {
+        let regular_units = self.quantity.checked_sub(self.deal_units)?;
+        let minor = self
+            .unit_price
+            .times(self.deal_units)?
+            .minor
+            .checked_add(self.regular_price.times(regular_units)?.minor)?;
+        Some(Money {
+            minor,
+            currency: self.regular_price.currency.clone(),
+        })
+    }
 }
 
 /// What changed about a cart line since the shopper added it.
@@ -62,12 +81,13 @@ pub enum LineNote {
     PriceDown,
     /// The flash deal the line was added under has ended.
     DealEnded,
-    /// A flash deal applies only up to this many units per shopper; the line is at the regular price.
+    /// A flash deal applies only up to this many units per shopper; the units
+    /// beyond are at the regular price.
     DealLimit {
         /// Deal units one shopper may buy.
         per_buyer: u32,
     },
-    /// The deal's units are gone; the line is at the regular price.
+    /// The deal's units are gone; the units beyond them are at the regular price.
     DealSoldOut,
     /// Fewer units are in stock than the line holds.
     ShortStock,
@@ -109,7 +129,7 @@ impl Quote {
         let (mut subtotal, mut charged) = (0i64, 0i64);
         for line in &self.lines {
             subtotal = subtotal.checked_add(line.regular_price.times(line.quantity)?.minor)?;
-            charged = charged.checked_add(line.unit_price.times(line.quantity)?.minor)?;
+            charged = charged.checked_add(line.amount()?.minor)?;
         }
         let money = |minor| Money {
             minor,
@@ -137,6 +157,7 @@ impl Quote {
                 variant_id: l.variant_id.clone(),
                 quantity: l.quantity,
                 unit_price: l.unit_price.clone(),
+                deal_units: l.deal_units,
             })
             .collect()
     }
@@ -151,8 +172,11 @@ pub struct PricedLine {
     pub variant_id: VariantId,
     /// Units.
     pub quantity: u32,
-    /// Price per unit shown.
+    /// Price per unit shown for the first `deal_units` units.
     pub unit_price: Money,
+    /// Units shown at `unit_price`; the rest at the regular price.
+    #[serde(default)]
+    pub deal_units: u32,
 }
 
 /// Everything a checkout command carries.

@@ -15,6 +15,7 @@ mod checkout;
 mod community;
 mod decode;
 mod gifts;
+pub mod pricing;
 
 pub use checkout::{
     Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
@@ -576,6 +577,11 @@ impl Deal {
 pub struct Cart {
     /// Lines in the order they were first added.
     pub lines: Vec<CartLine>,
+    /// Units of the deals running now that the shopper already holds in orders:
+    /// with the deals, what [`pricing::price_cart`] needs to price the cart as
+    /// checkout will.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bought: Vec<pricing::DealBought>,
 }
 
 /// One variant in the cart.
@@ -587,7 +593,8 @@ pub struct CartLine {
     pub variant_id: VariantId,
     /// Units, 1..=[`MAX_LINE_QUANTITY`].
     pub quantity: u32,
-    /// Price of one unit, as the server decided it.
+    /// Price of one unit when the line was last changed (the deal price if a
+    /// deal ran then). What it costs now is [`pricing::price_cart`]'s.
     pub unit_price: Money,
 }
 

@@ -18,6 +18,10 @@ fn sample_cart() -> Cart {
             quantity: 2,
             unit_price: idr(189_000),
         }],
+        bought: vec![crate::pricing::DealBought {
+            deal_id: "tote@14000".into(),
+            units: 1,
+        }],
     }
 }
 
@@ -221,6 +225,7 @@ fn sample_quote() -> Quote {
             variant_id: "m-indigo".into(),
             quantity: 2,
             unit_price: idr(189_000),
+            deal_units: 0,
             regular_price: idr(189_000),
             added_price: idr(99_000),
             deal_id: None,

@@ -4,14 +4,15 @@
 //! counts `add_to_cart` for missions, in the same transaction.
 
 use lapak_protocol::{
-    Activity, Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
+    pricing, Activity, Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
 };
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::community::{self, Changes};
 use crate::error::AppError;
-use crate::show::ShowFile;
-use crate::{now_ms, reject};
+use crate::pricing::LiveDeal;
+use crate::show::{DealSpec, ShowFile};
+use crate::{deals, now_ms, reject};
 
 /// The answer to a command, and whether the cart changed.
 pub struct Outcome {
@@ -23,15 +24,19 @@ pub struct Outcome {
     pub changes: Changes,
 }
 
-/// The session's cart, lines in the order first added, read on `conn`
-/// (inside a transaction, if it is one).
-pub async fn lines(conn: &mut sqlx::SqliteConnection, session: i64) -> Result<Cart, AppError> {
+/// The session's cart, lines in the order first added, with what the session
+/// holds of the `running` deals, read on `conn` (inside a transaction, if it is one).
+pub async fn lines(
+    conn: &mut sqlx::SqliteConnection,
+    session: i64,
+    running: &[DealSpec],
+) -> Result<Cart, AppError> {
     let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
         "SELECT product_id, variant_id, quantity, unit_price_minor, currency
          FROM cart_lines WHERE session_id = ? ORDER BY id",
     )
     .bind(session)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let lines = rows
         .into_iter()
@@ -44,7 +49,8 @@ pub async fn lines(conn: &mut sqlx::SqliteConnection, session: i64) -> Result<Ca
             },
         )
         .collect();
-    Ok(Cart { lines })
+    let bought = deals::bought(conn, running, session).await?;
+    Ok(Cart { lines, bought })
 }
 
 /// Runs one cart command for `session` at stream time `stream_ms` (a line
@@ -116,7 +122,7 @@ pub async fn execute(
         quantity,
         wanted,
     };
-    let outcome = match check(&mut tx, show, &change, stream_ms).await? {
+    let outcome = match check(&mut tx, show, session, &change, stream_ms).await? {
         Err((code, message)) => Outcome {
             reply: reject(id, code, message),
             changed: false,
@@ -146,7 +152,7 @@ pub async fn execute(
                 .execute(&mut *tx)
                 .await?;
             }
-            let cart = lines(&mut tx, session).await?;
+            let cart = lines(&mut tx, session, &show.deals_at(stream_ms)).await?;
             let changes = if add {
                 community::count(&mut tx, show, session, Activity::AddToCart, 1, now_ms()).await?
             } else {
@@ -293,6 +299,7 @@ struct Change<'a> {
 async fn check(
     tx: &mut Transaction<'_, Sqlite>,
     show: &ShowFile,
+    session: i64,
     change: &Change<'_>,
     stream_ms: u64,
 ) -> Result<Result<Money, (RejectCode, String)>, AppError> {
@@ -334,5 +341,8 @@ async fn check(
     if i64::from(wanted) > stock {
         return Ok(Err((RejectCode::OutOfStock, format!("only {stock} left"))));
     }
-    Ok(Ok(show.price_at(product, stream_ms)))
+    let deals = deals::live(tx, show, stream_ms, session).await?;
+    let offers: Vec<_> = deals.iter().map(LiveDeal::offer).collect();
+    let unit = pricing::unit_price(product_id, product.price, &offers);
+    Ok(Ok(show.money(unit)))
 }

@@ -9,6 +9,7 @@ mod checkout;
 mod community;
 mod config;
 mod db;
+mod deals;
 mod error;
 mod flood;
 mod gifting;
@@ -91,6 +92,11 @@ impl AppState {
         elapsed(self.started_at_ms, now_ms, self.speed)
     }
 
+    /// The deals running now.
+    fn running_deals(&self) -> Vec<DealSpec> {
+        self.show.deals_at(self.stream_ms(now_ms()))
+    }
+
     /// Server time at stream time `stream_ms`.
     fn wall_ms(&self, stream_ms: u64) -> i64 {
         let real = stream_ms / u64::from(self.speed);
@@ -110,7 +116,7 @@ impl AppState {
     /// A deal as viewers see it, with what is left of it in the database.
     async fn deal(&self, spec: DealSpec) -> Result<Deal, AppError> {
         let mut conn = self.pool.acquire().await?;
-        let (sold, _) = checkout::deal_units(&mut conn, &spec.id, 0).await?;
+        let (sold, _) = deals::units(&mut conn, &spec.id, 0).await?;
         Ok(Deal {
             product_id: spec.product_id,
             price: self.show.money(spec.price),

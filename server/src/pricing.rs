@@ -1,11 +1,9 @@
-//! What a cart costs right now: the one pricing rule, used for quotes and for
-//! the checkout that charges them. Pure, so it is tested exhaustively.
-//!
-//! A flash deal prices a whole line or none of it: a line gets the deal price
-//! only if all its units fit in what the deal has left and in what this shopper
-//! may still buy at that price; otherwise it is at the regular price and the
-//! quote says why. Lines are served in cart order.
+//! A quote: the session's cart priced by the one pricing rule
+//! ([`lapak_protocol::pricing`], which the viewer's cart also calls), with the
+//! stock and what changed since each line was added. Pure, so it is tested
+//! exhaustively.
 
+use lapak_protocol::pricing::{self, Beyond, Item, Offer};
 use lapak_protocol::{LineNote, Quote, QuoteLine};
 
 use crate::show::{DealSpec, ShowFile};
@@ -34,6 +32,20 @@ pub struct LiveDeal {
     pub bought: u32,
 }
 
+impl LiveDeal {
+    /// The deal as the pricing rule takes it.
+    pub fn offer(&self) -> Offer<'_> {
+        Offer {
+            deal_id: &self.spec.id,
+            product_id: &self.spec.product_id,
+            price: self.spec.price,
+            remaining: self.remaining,
+            per_buyer: self.spec.per_buyer,
+            bought: self.bought,
+        }
+    }
+}
+
 /// Prices `rows` with the deals running now and the stock in the database.
 /// Lines whose product left the catalogue are skipped.
 pub fn quote(
@@ -42,64 +54,59 @@ pub fn quote(
     deals: &[LiveDeal],
     stock: impl Fn(&str, &str) -> u32,
 ) -> Quote {
-    // Deal units handed out to earlier lines of this cart: (left for all, left for this shopper).
-    let mut left: Vec<(u32, u32)> = deals
+    let rows: Vec<(&CartRow, i64)> = rows
         .iter()
-        .map(|d| (d.remaining, d.spec.per_buyer.saturating_sub(d.bought)))
+        .filter_map(|row| Some((row, show.product(&row.product_id)?.price)))
         .collect();
-    let mut lines = Vec::with_capacity(rows.len());
-    for row in rows {
-        let Some(product) = show.product(&row.product_id) else {
-            continue;
-        };
-        let available = stock(&row.product_id, &row.variant_id);
-        let deal = deals
-            .iter()
-            .position(|d| d.spec.product_id == row.product_id);
-        let (mut unit, mut deal_id, mut deal_note) = (product.price, None, None);
-        if let Some(i) = deal {
-            let (for_all, for_me) = &mut left[i];
-            if row.quantity > *for_all {
-                deal_note = Some(LineNote::DealSoldOut);
-            } else if row.quantity > *for_me {
-                deal_note = Some(LineNote::DealLimit {
-                    per_buyer: deals[i].spec.per_buyer,
-                });
-            } else {
-                *for_all -= row.quantity;
-                *for_me -= row.quantity;
-                unit = deals[i].spec.price;
-                deal_id = Some(deals[i].spec.id.clone());
-            }
-        }
-        let note = if row.quantity > available {
-            Some(LineNote::ShortStock)
-        } else if deal_note.is_some() {
-            deal_note
-        } else if unit > row.added_price && row.added_price < product.price {
-            Some(LineNote::DealEnded)
-        } else if unit > row.added_price {
-            Some(LineNote::PriceUp)
-        } else if unit < row.added_price {
-            Some(LineNote::PriceDown)
-        } else {
-            None
-        };
-        lines.push(QuoteLine {
-            product_id: row.product_id.clone(),
-            variant_id: row.variant_id.clone(),
+    let items: Vec<Item<'_>> = rows
+        .iter()
+        .map(|(row, regular)| Item {
+            product_id: &row.product_id,
             quantity: row.quantity,
-            unit_price: show.money(unit),
-            regular_price: show.money(product.price),
-            added_price: show.money(row.added_price),
-            deal_id,
-            available,
-            note,
-        });
-    }
+            regular: *regular,
+        })
+        .collect();
+    let offers: Vec<Offer<'_>> = deals.iter().map(LiveDeal::offer).collect();
+    let priced = pricing::price_lines(&items, &offers);
+    let lines: Vec<QuoteLine> = rows
+        .iter()
+        .zip(priced)
+        .map(|((row, regular), price)| {
+            let available = stock(&row.product_id, &row.variant_id);
+            let unit = price.deal_price;
+            let note = if row.quantity > available {
+                Some(LineNote::ShortStock)
+            } else if let Some(beyond) = price.beyond {
+                Some(match beyond {
+                    Beyond::Limit { per_buyer } => LineNote::DealLimit { per_buyer },
+                    Beyond::SoldOut => LineNote::DealSoldOut,
+                })
+            } else if unit > row.added_price && row.added_price < *regular {
+                Some(LineNote::DealEnded)
+            } else if unit > row.added_price {
+                Some(LineNote::PriceUp)
+            } else if unit < row.added_price {
+                Some(LineNote::PriceDown)
+            } else {
+                None
+            };
+            QuoteLine {
+                product_id: row.product_id.clone(),
+                variant_id: row.variant_id.clone(),
+                quantity: row.quantity,
+                unit_price: show.money(unit),
+                deal_units: price.deal_units,
+                regular_price: show.money(*regular),
+                added_price: show.money(row.added_price),
+                deal_id: price.deal_id,
+                available,
+                note,
+            }
+        })
+        .collect();
     let goods = lines
         .iter()
-        .map(|l| l.unit_price.minor.saturating_mul(i64::from(l.quantity)))
+        .filter_map(|l| Some(l.amount()?.minor))
         .fold(0i64, i64::saturating_add);
     Quote {
         lines,
@@ -161,26 +168,26 @@ mod tests {
         }
     }
 
-    fn summary(quote: &Quote) -> Vec<(i64, Option<LineNote>)> {
+    /// Each line as (units at the deal price, its amount, its note).
+    fn summary(quote: &Quote) -> Vec<(u32, i64, Option<LineNote>)> {
         quote
             .lines
             .iter()
-            .map(|l| (l.unit_price.minor, l.note))
+            .map(|l| (l.deal_units, l.amount().unwrap().minor, l.note))
             .collect()
     }
 
     #[test]
-    fn a_deal_prices_whole_lines_within_its_limits() {
+    fn a_deal_prices_units_within_its_limits_and_the_rest_at_the_regular_price() {
         let show = show();
         let q = quote(&show, &[row("x", 2, 60)], &[deal(5, 0)], |_, _| 9);
-        assert_eq!(summary(&q), [(60, None)]);
+        assert_eq!(summary(&q), [(2, 120, None)]);
         assert_eq!(q.lines[0].deal_id.as_deref(), Some("a@0"));
-        // Over the per-buyer limit: the whole line is at the regular price, and it says why.
+        // Over the per-buyer limit: two units keep the deal price, the third is
+        // at the regular price, and the line says why.
         let q = quote(&show, &[row("x", 3, 60)], &[deal(5, 0)], |_, _| 9);
-        assert_eq!(
-            summary(&q),
-            [(100, Some(LineNote::DealLimit { per_buyer: 2 }))]
-        );
+        let limit = Some(LineNote::DealLimit { per_buyer: 2 });
+        assert_eq!(summary(&q), [(2, 220, limit)]);
         // The limit counts what this shopper bought before and earlier lines of the cart.
         let q = quote(
             &show,
@@ -188,26 +195,21 @@ mod tests {
             &[deal(5, 1)],
             |_, _| 9,
         );
-        assert_eq!(
-            summary(&q),
-            [
-                (60, None),
-                (100, Some(LineNote::DealLimit { per_buyer: 2 }))
-            ]
-        );
+        assert_eq!(summary(&q), [(1, 60, None), (0, 100, limit)]);
+        assert_eq!(q.lines[1].deal_id, None);
         let q = quote(&show, &[row("x", 2, 60)], &[deal(1, 0)], |_, _| 9);
-        assert_eq!(summary(&q), [(100, Some(LineNote::DealSoldOut))]);
+        assert_eq!(summary(&q), [(1, 160, Some(LineNote::DealSoldOut))]);
     }
 
     #[test]
     fn notes_say_what_changed_since_the_line_was_added() {
         let show = show();
         let q = quote(&show, &[row("x", 1, 60)], &[], |_, _| 9);
-        assert_eq!(summary(&q), [(100, Some(LineNote::DealEnded))]);
+        assert_eq!(summary(&q), [(0, 100, Some(LineNote::DealEnded))]);
         let q = quote(&show, &[row("x", 1, 120)], &[], |_, _| 9);
-        assert_eq!(summary(&q), [(100, Some(LineNote::PriceDown))]);
+        assert_eq!(summary(&q), [(0, 100, Some(LineNote::PriceDown))]);
         let q = quote(&show, &[row("x", 3, 100)], &[], |_, _| 2);
-        assert_eq!(summary(&q), [(100, Some(LineNote::ShortStock))]);
+        assert_eq!(summary(&q), [(0, 300, Some(LineNote::ShortStock))]);
         assert!(!q.buyable());
     }
 

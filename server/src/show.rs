@@ -396,15 +396,6 @@ impl ShowFile {
         }
     }
 
-    /// What one unit costs at stream time `now_ms`: the deal price while a deal runs.
-    pub fn price_at(&self, product: &ProductEntry, now_ms: u64) -> Money {
-        let deal = self
-            .deals_at(now_ms)
-            .into_iter()
-            .find(|d| d.product_id == product.id);
-        self.money(deal.map_or(product.price, |d| d.price))
-    }
-
     /// The price of one unit of a product.
     pub fn price(&self, product: &ProductEntry) -> Money {
         self.money(product.price)

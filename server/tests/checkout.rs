@@ -270,6 +270,7 @@ async fn tampered_or_invalid_checkouts_are_refused_and_write_nothing() {
             minor: 10_000_000,
             currency: "IDR".into(),
         },
+        deal_units: 0,
     };
 
     type Tamper = Box<dyn Fn(&mut lapak_protocol::CheckoutRequest)>;
@@ -435,14 +436,24 @@ async fn a_flash_deal_prices_within_its_window_and_limits_then_ends() {
     );
     let deal_request = request_from(&at_deal, "std", APPROVE);
     command(&mut alice, &set_quantity("a2", "lamp", "default", 3)).await;
+    // Over the limit: two keep the deal price, the third is at the regular price.
     let over = quote(&mut alice, "q2").await;
+    let line = &over.lines[0];
     assert_eq!(
         (
-            over.lines[0].unit_price.minor,
-            over.lines[0].deal_id.as_deref(),
-            over.lines[0].note
+            line.deal_units,
+            line.unit_price.minor,
+            line.deal_id.as_deref(),
+            line.note,
+            line.amount().unwrap().minor
         ),
-        (30_000_000, None, Some(LineNote::DealLimit { per_buyer: 2 }))
+        (
+            2,
+            20_000_000,
+            Some(deal.id.as_str()),
+            Some(LineNote::DealLimit { per_buyer: 2 }),
+            70_000_000
+        )
     );
     command(&mut alice, &set_quantity("a3", "lamp", "default", 2)).await;
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::*;
-use lapak_protocol::{CheckoutRequest, Quote, RejectCode, ServerMsg};
+use lapak_protocol::{CheckoutRequest, Money, Quote, RejectCode, ServerMsg};
 use lapak_server::payment::{APPROVE, DECLINE, TIMEOUT};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -152,10 +152,26 @@ fn check_answer(
                 .iter()
                 .map(|l| (&l.product_id, &l.variant_id, l.quantity, &l.unit_price))
                 .collect();
+            // A line split by the deal's limit is ordered as two: the deal units, then the
+            // rest at the regular price (only the lamp is ever on deal here).
+            let regular = Money {
+                minor: LAMP_PRICE,
+                currency: "IDR".into(),
+            };
             let asked: Vec<_> = request
                 .lines
                 .iter()
-                .map(|l| (&l.product_id, &l.variant_id, l.quantity, &l.unit_price))
+                .flat_map(|l| {
+                    let split = l.deal_units > 0 && l.deal_units < l.quantity;
+                    let first = if split { l.deal_units } else { l.quantity };
+                    let rest =
+                        split.then(|| (&l.product_id, &l.variant_id, l.quantity - first, &regular));
+                    [
+                        Some((&l.product_id, &l.variant_id, first, &l.unit_price)),
+                        rest,
+                    ]
+                })
+                .flatten()
                 .collect();
             check(lines == asked, || {
                 format!("{id}: ordered {lines:?}, asked {asked:?}")

@@ -104,6 +104,9 @@ pub static EN: Catalogue = Catalogue {
     deal_ended: |was| format!("Flash deal ended (was {was})"),
     deal_limit: |n| format!("Deal price is limited to {n} per shopper"),
     deal_sold_out: "Deal units are sold out — regular price",
+    price_split: |deal, deal_price, regular, regular_price| {
+        format!("{deal} × {deal_price} deal price + {regular} × {regular_price} regular")
+    },
     short_stock: |n| {
         if n == 0 {
             "Sold out — please remove it".into()

@@ -97,6 +97,9 @@ pub static ID: Catalogue = Catalogue {
     deal_ended: |was| format!("Flash Sale berakhir (sebelumnya {was})"),
     deal_limit: |n| format!("Harga Flash Sale maksimal {n} per pembeli"),
     deal_sold_out: "Kuota Flash Sale habis — harga normal",
+    price_split: |deal, deal_price, regular, regular_price| {
+        format!("{deal} × {deal_price} harga Flash Sale + {regular} × {regular_price} harga normal")
+    },
     short_stock: |n| {
         if n == 0 {
             "Stok habis — hapus barang ini".into()

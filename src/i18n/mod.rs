@@ -5,6 +5,7 @@ mod en;
 mod id;
 
 use crate::store::{Lang, NoticeKind};
+use lapak_protocol::pricing::Beyond;
 use lapak_protocol::{Activity, Field, LineNote, OrderStatus, Problem, RejectCode};
 
 /// Every visible string. Functions take values already formatted for the locale.
@@ -170,6 +171,8 @@ pub struct Catalogue {
     pub deal_limit: fn(u32) -> String,
     /// The deal's units are gone.
     pub deal_sold_out: &'static str,
+    /// A line split by a deal: units at the deal price, units at the regular price (prices formatted).
+    pub price_split: fn(u32, &str, u32, &str) -> String,
     /// Fewer units in stock than in the line.
     pub short_stock: fn(u32) -> String,
     /// Button: set the line to what is in stock.
@@ -352,6 +355,14 @@ impl Catalogue {
             Problem::TooLong => self.problem_too_long,
             Problem::Expired => self.problem_expired,
             Problem::Invalid => self.problem_invalid[field_index(field)],
+        }
+    }
+
+    /// Why units of a line on deal are at the regular price.
+    pub fn beyond(&self, beyond: Beyond) -> String {
+        match beyond {
+            Beyond::Limit { per_buyer } => (self.deal_limit)(per_buyer),
+            Beyond::SoldOut => self.deal_sold_out.to_owned(),
         }
     }
 

@@ -22,8 +22,8 @@ pub use gifting::{
 pub use host::HostEvent;
 
 use lapak_protocol::{
-    Cart, ClientMsg, CommandId, Deal, Money, Order, Pin, Product, ProductId, RejectCode, Resume,
-    ServerMsg, VariantId, Welcome, MAX_LINE_QUANTITY, PROTOCOL_VERSION,
+    pricing, Cart, ClientMsg, CommandId, Deal, Money, Order, Pin, Product, ProductId, RejectCode,
+    Resume, ServerMsg, VariantId, Welcome, MAX_LINE_QUANTITY, PROTOCOL_VERSION,
 };
 use reactive_stores::{Patch, Store};
 
@@ -752,9 +752,13 @@ impl State {
             .find(|d| d.product_id == product_id && d.remaining > 0)
     }
 
-    /// What one unit of a product costs now: the deal price while a deal runs.
+    /// What one more unit of a product costs this shopper now: the deal price
+    /// while a deal has a unit left for them (the rule checkout applies).
     pub fn unit_price(&self, product: &Product) -> Money {
-        self.deal(&product.id)
-            .map_or_else(|| product.price.clone(), |d| d.price.clone())
+        let offers = pricing::offers(&self.deals, &self.cart.bought);
+        Money {
+            minor: pricing::unit_price(&product.id, product.price.minor, &offers),
+            currency: product.price.currency.clone(),
+        }
     }
 }

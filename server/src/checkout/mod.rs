@@ -11,9 +11,7 @@
 mod orders;
 mod settle;
 
-pub use orders::{
-    deal_units, number as order_number, pending as pending_orders, recent as recent_orders,
-};
+pub use orders::{number as order_number, pending as pending_orders, recent as recent_orders};
 pub use settle::settle;
 
 use lapak_protocol::{CheckoutRequest, Field, Problem, Quote, RejectCode, ServerMsg};
@@ -21,8 +19,8 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::error::AppError;
 use crate::pending::Settlement;
-use crate::pricing::{self, CartRow, LiveDeal};
-use crate::{cart, reject, AppState};
+use crate::pricing::{self, CartRow};
+use crate::{cart, deals, reject, AppState};
 use settle::announce;
 
 /// A fresh quote for the session's cart at server time `now_ms`.
@@ -53,15 +51,7 @@ async fn priced(
             added_price,
         })
         .collect();
-    let mut deals = Vec::new();
-    for spec in state.show.deals_at(state.stream_ms(now_ms)) {
-        let (sold, bought) = orders::deal_units(conn, &spec.id, session).await?;
-        deals.push(LiveDeal {
-            remaining: spec.quantity.saturating_sub(sold),
-            bought,
-            spec,
-        });
-    }
+    let deals = deals::live(conn, &state.show, state.stream_ms(now_ms), session).await?;
     let stock = crate::db::stock(conn, &state.show.id).await?;
     let units = |p: &str, v: &str| {
         stock
@@ -93,7 +83,7 @@ pub async fn place(
         let mut conn = state.pool.acquire().await?;
         announce(state, &settle::items(&mut conn, order_id).await?).await?;
         // The cart moved into the order: the session's other tabs hear it.
-        let cart = cart::lines(&mut conn, session).await?;
+        let cart = cart::lines(&mut conn, session, &state.running_deals()).await?;
         state
             .sessions
             .send(session, connection, &ServerMsg::CartChanged { cart });
@@ -136,7 +126,7 @@ async fn reserve(
         let order = orders::load(&mut tx, order_id).await?;
         return Ok(Reserved::Answer(ServerMsg::Ack {
             id: id.to_owned(),
-            cart: Some(cart::lines(&mut tx, session).await?),
+            cart: Some(cart::lines(&mut tx, session, &state.running_deals()).await?),
             order: Some(Box::new(order)),
             wallet: None,
             chat: None,
@@ -237,21 +227,29 @@ async fn insert_line(
         .and_then(|p| p.variants.iter().find(|v| v.id == line.variant_id))
         .map(|v| v.label.clone())
         .unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_label,
-                                  quantity, unit_price_minor, deal_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(order_id)
-    .bind(&line.product_id)
-    .bind(&line.variant_id)
-    .bind(name)
-    .bind(label)
-    .bind(i64::from(line.quantity))
-    .bind(line.unit_price.minor)
-    .bind(&line.deal_id)
-    .execute(&mut **tx)
-    .await?;
+    // A line split by a deal's limit is two order lines: the deal units at the
+    // deal price (counted against the deal), the rest at the regular price.
+    let parts = [
+        (line.deal_units, &line.unit_price, line.deal_id.as_ref()),
+        (line.quantity - line.deal_units, &line.regular_price, None),
+    ];
+    for (quantity, price, deal_id) in parts.into_iter().filter(|(q, _, _)| *q > 0) {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_label,
+                                      quantity, unit_price_minor, deal_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(order_id)
+        .bind(&line.product_id)
+        .bind(&line.variant_id)
+        .bind(&name)
+        .bind(&label)
+        .bind(i64::from(quantity))
+        .bind(price.minor)
+        .bind(deal_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -274,7 +272,7 @@ fn mismatch(quote: &Quote, request: &CheckoutRequest) -> Option<(RejectCode, Str
         .lines
         .iter()
         .zip(&request.lines)
-        .find(|(q, r)| q.unit_price != r.unit_price)
+        .find(|(q, r)| (&q.unit_price, q.deal_units) != (&r.unit_price, r.deal_units))
     {
         let message = format!("{} costs {} now", q.product_id, q.unit_price.minor);
         return Some((RejectCode::PriceChanged, message));

@@ -123,25 +123,3 @@ async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, A
         card_last4,
     })
 }
-
-/// Units sold (or held by a pending payment) at a deal's price: by everyone, and by `session`.
-pub async fn deal_units(
-    conn: &mut SqliteConnection,
-    deal_id: &str,
-    session: i64,
-) -> Result<(u32, u32), AppError> {
-    let (all, mine): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(l.quantity), 0),
-                COALESCE(SUM(CASE WHEN o.session_id = ? THEN l.quantity ELSE 0 END), 0)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE l.deal_id = ? AND o.status != 'failed'",
-    )
-    .bind(session)
-    .bind(deal_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((
-        u32::try_from(all).unwrap_or(u32::MAX),
-        u32::try_from(mine).unwrap_or(u32::MAX),
-    ))
-}

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::browser::intl::format_money;
 use crate::features::icons::TrashIcon;
 use crate::features::price::Price;
 use crate::features::product_memo;
 use crate::i18n;
-use crate::store::{CartView, State};
+use crate::store::{CartView, LineView, State, StateStoreFields};
 
 /// A line of the displayed cart, keyed by product and variant.
 #[component]
@@ -59,11 +60,30 @@ pub fn CartLineRow(
         move |quantity: u32| actions.set_quantity(pid.clone(), vid.clone(), quantity)
     };
     let (dec, inc, remove) = (set.clone(), set.clone(), set);
-    let total = Signal::derive(move || {
-        line.read()
-            .as_ref()
-            .and_then(|l| l.unit_price.times(l.quantity))
-    });
+    let total = Signal::derive(move || line.read().as_ref().and_then(LineView::amount));
+    // Deal units and regular units as separate amounts, and why, when a deal's limit splits the line.
+    let split = move || {
+        let line = line.read();
+        let line = line.as_ref()?;
+        let price = &line.price;
+        let beyond = price.beyond?;
+        let locale = state.locale().read();
+        let format = |minor| format_money(&line.money(minor), &locale.tag);
+        let amounts = (price.deal_units > 0).then(|| {
+            (text.price_split)(
+                price.deal_units,
+                &format(price.deal_price),
+                price.regular_units(),
+                &format(price.regular),
+            )
+        });
+        Some(view! {
+            <span class="lapak-line-note" data-testid="line-split">
+                {amounts.map(|a| view! { <span>{a}</span> " · " })}
+                {text.beyond(beyond)}
+            </span>
+        })
+    };
     view! {
         <li class="lapak-cart-line" class:is-pending=move || line.read().as_ref().is_some_and(|l| l.pending)
             data-testid=format!("cart-line-{product_id}-{variant_id}")>
@@ -71,6 +91,7 @@ pub fn CartLineRow(
             <div class="lapak-line-info">
                 <span class="lapak-item-name">{move || product.read().as_ref().map(|p| p.name.clone())}</span>
                 <span class="lapak-muted">{variant_label}</span>
+                {split}
                 <div class="lapak-stepper" role="group" aria-label=text.quantity>
                     <button aria-label=text.decrease disabled={move || quantity() <= 1} on:click=move |_| dec(quantity().saturating_sub(1))>"−"</button>
                     <output data-testid="line-quantity" aria-live="polite">{quantity}</output>

@@ -76,8 +76,23 @@ fn QuoteLineRow(state: Store<State>, line: QuoteLine) -> impl IntoView {
     );
     let fix = move |_| actions.set_quantity(pid.clone(), vid.clone(), available);
     let on_deal = line.deal_id.is_some();
-    let total = line.unit_price.times(line.quantity);
-    let unit = format_money(&line.unit_price, &locale);
+    let total = line.amount();
+    let regular_units = line.quantity - line.deal_units;
+    // A line split by a deal's limit shows both amounts.
+    let units = if on_deal && regular_units > 0 {
+        (text.price_split)(
+            line.deal_units,
+            &format_money(&line.unit_price, &locale),
+            regular_units,
+            &format_money(&line.regular_price, &locale),
+        )
+    } else {
+        format!(
+            "{} × {}",
+            line.quantity,
+            format_money(&line.unit_price, &locale)
+        )
+    };
     view! {
         <li class="lapak-quote-line" class:has-note=has_note data-testid=format!("quote-line-{}-{}", line.product_id, line.variant_id)>
             <img class="lapak-thumb lapak-thumb-sm" src=image alt="" width="48" height="48"/>
@@ -85,7 +100,7 @@ fn QuoteLineRow(state: Store<State>, line: QuoteLine) -> impl IntoView {
                 <span class="lapak-item-name">{name}</span>
                 <span class="lapak-muted">
                     {(!variant.is_empty()).then(|| format!("{variant} · "))}
-                    {line.quantity} " × " {unit}
+                    {units}
                     {on_deal.then(|| view! { " " <span class="lapak-deal-flag">{text.flash_deal}</span> })}
                 </span>
                 {note.map(|note| view! { <span class="lapak-line-note" data-testid="line-note">{note}</span> })}

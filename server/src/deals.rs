@@ -1,0 +1,71 @@
+//! Flash deals as they stand: the deals running at a stream time, with the
+//! units sold at the deal price — to everyone, and to one shopper — counted
+//! from the orders that are not failed.
+
+use lapak_protocol::pricing::DealBought;
+use sqlx::SqliteConnection;
+
+use crate::error::AppError;
+use crate::pricing::LiveDeal;
+use crate::show::{DealSpec, ShowFile};
+
+/// Units sold (or held by a pending payment) at a deal's price: by everyone, and by `session`.
+pub async fn units(
+    conn: &mut SqliteConnection,
+    deal_id: &str,
+    session: i64,
+) -> Result<(u32, u32), AppError> {
+    let (all, mine): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(l.quantity), 0),
+                COALESCE(SUM(CASE WHEN o.session_id = ? THEN l.quantity ELSE 0 END), 0)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.deal_id = ? AND o.status != 'failed'",
+    )
+    .bind(session)
+    .bind(deal_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((
+        u32::try_from(all).unwrap_or(u32::MAX),
+        u32::try_from(mine).unwrap_or(u32::MAX),
+    ))
+}
+
+/// The deals running at stream time `stream_ms`, with what is left of each
+/// and what `session` holds of each.
+pub async fn live(
+    conn: &mut SqliteConnection,
+    show: &ShowFile,
+    stream_ms: u64,
+    session: i64,
+) -> Result<Vec<LiveDeal>, AppError> {
+    let mut deals = Vec::new();
+    for spec in show.deals_at(stream_ms) {
+        let (sold, bought) = units(conn, &spec.id, session).await?;
+        deals.push(LiveDeal {
+            remaining: spec.quantity.saturating_sub(sold),
+            bought,
+            spec,
+        });
+    }
+    Ok(deals)
+}
+
+/// What `session` holds of each deal in `running`, for its cart.
+pub async fn bought(
+    conn: &mut SqliteConnection,
+    running: &[DealSpec],
+    session: i64,
+) -> Result<Vec<DealBought>, AppError> {
+    let mut bought = Vec::new();
+    for spec in running {
+        let (_, units) = units(conn, &spec.id, session).await?;
+        if units > 0 {
+            bought.push(DealBought {
+                deal_id: spec.id.clone(),
+                units,
+            });
+        }
+    }
+    Ok(bought)
+}
