@@ -15,6 +15,7 @@ mod checkout;
 mod community;
 mod decode;
 mod gifts;
+mod text;
 
 pub use checkout::{
     Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
@@ -29,6 +30,7 @@ pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
     LEADERBOARD_SIZE, MAX_GIFT_COUNT,
 };
+pub use text::{chat_line, display_name, is_bidi_control, ChatError, NameError};
 
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -157,7 +159,7 @@ pub enum ClientMsg {
         /// The price of one the viewer was shown, in coins (a different price is refused).
         coins: u32,
     },
-    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters; answered by
+    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters (see [`chat_line`]); answered by
     /// `Ack` with the line, which reaches everyone in the next `Chat` event.
     Chat {
         /// Idempotency key: a retry never posts twice.
@@ -189,7 +191,7 @@ pub enum ClientMsg {
         /// Idempotency key.
         id: CommandId,
     },
-    /// Choose the name others see, [`NAME_CHARS`] characters.
+    /// Choose the name others see, [`NAME_CHARS`] characters (see [`display_name`]).
     SetName {
         /// Idempotency key.
         id: CommandId,
