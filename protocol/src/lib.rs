@@ -16,6 +16,7 @@ mod community;
 mod decode;
 mod gifts;
 pub mod pricing;
+mod text;
 
 pub use checkout::{
     Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
@@ -30,6 +31,7 @@ pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
     LEADERBOARD_SIZE, MAX_GIFT_COUNT,
 };
+pub use text::{chat_line, display_name, is_bidi_control, ChatError, NameError};
 
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -158,7 +160,7 @@ pub enum ClientMsg {
         /// The price of one the viewer was shown, in coins (a different price is refused).
         coins: u32,
     },
-    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters; answered by
+    /// Say something in the chat, 1..=[`MAX_CHAT_CHARS`] characters (see [`chat_line`]); answered by
     /// `Ack` with the line, which reaches everyone in the next `Chat` event.
     Chat {
         /// Idempotency key: a retry never posts twice.
@@ -190,7 +192,7 @@ pub enum ClientMsg {
         /// Idempotency key.
         id: CommandId,
     },
-    /// Choose the name others see, [`NAME_CHARS`] characters.
+    /// Choose the name others see, [`NAME_CHARS`] characters (see [`display_name`]).
     SetName {
         /// Idempotency key.
         id: CommandId,

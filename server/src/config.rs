@@ -39,6 +39,11 @@ pub struct Config {
     /// Timeline playback speed: 20 plays a 30-minute show in 90 s (soak tests).
     #[arg(long, env = "LAPAK_SPEED", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub speed: u32,
+    /// Origins whose pages may open the socket (`https://shop.example`), instead
+    /// of the show file's `allowed_origins`: repeat the flag, or separate them
+    /// with commas in the variable. Without it, the show file decides.
+    #[arg(long = "allowed-origin", env = "LAPAK_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = crate::origins::parse)]
+    pub allowed_origins: Vec<String>,
     /// Benchmarks only: stream a synthetic mix of show events, per second of each
     /// kind, e.g. `chat=400,likes=400,gifts=100,stock=50,pins=50` (the stock it
     /// announces is made up).

@@ -2,7 +2,7 @@
 //! timeline (tags and flash deals), runs the show's community (chat, likes,
 //! Fan Club, missions), and keeps sessions, carts, stock, orders, coins and
 //! progress in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
-//! `lapak-protocol`).
+//! `lapak-protocol`, opened for the pages the show allows: `origins`).
 
 mod cart;
 mod checkout;
@@ -15,6 +15,7 @@ mod flood;
 mod gifting;
 mod hub;
 mod limit;
+mod origins;
 pub mod payment;
 mod pending;
 mod pricing;
@@ -35,7 +36,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
@@ -69,6 +70,8 @@ pub struct AppState {
     community: community::Community,
     /// Per-connection limits.
     limits: Limits,
+    /// The pages that may open the socket.
+    origins: origins::Origins,
     /// Serializes writes so that concurrent commands never race inside SQLite.
     writer: tokio::sync::Mutex<()>,
     /// Takes the money.
@@ -196,7 +199,16 @@ async fn embed_page(path: std::path::PathBuf) -> Response {
     }
 }
 
-async fn upgrade(upgrade: WebSocketUpgrade, State(state): State<Arc<AppState>>) -> Response {
+/// Opens a viewer's socket, for the pages the show allows (403 for others).
+async fn upgrade(
+    upgrade: WebSocketUpgrade,
+    headers: HeaderMap,
+    State(state): State<Arc<AppState>>,
+) -> Response {
+    if let Err(refused) = state.origins.admit(&headers) {
+        tracing::warn!(%refused, "socket refused");
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
     upgrade
         .max_message_size(HARD_MESSAGE_LIMIT)
         .max_frame_size(HARD_MESSAGE_LIMIT)
@@ -262,6 +274,12 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let gifters = gifting::gifters(&mut conn, &show.id).await?;
     let likes = community::total(&mut conn, &show.id, lapak_protocol::Activity::Like).await?;
     drop(conn);
+    // The flag is for the server's operator, so it wins over the show file.
+    let origins = origins::Origins::new(if config.allowed_origins.is_empty() {
+        show.allowed_origins.clone()
+    } else {
+        config.allowed_origins
+    });
     let mut state = AppState {
         pool: pool.clone(),
         orders_pool,
@@ -274,6 +292,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         provider: Box::new(TestProvider::new(pool)),
         payment_timeout: Duration::from_secs(10),
         in_flight: pending::InFlight::default(),
+        origins,
         limits: Limits {
             burst: config.rate_burst,
             per_second: config.rate_per_second,

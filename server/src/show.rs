@@ -42,6 +42,9 @@ pub struct ShowFile {
     /// the table has chat and likes only.
     #[serde(default)]
     pub community: crate::community::Settings,
+    /// Origins whose pages may open the socket (see `origins`); empty for anyone.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
 }
 
 /// The show file's `[gifting]` table.
@@ -248,6 +251,13 @@ impl ShowFile {
         // The protocol promises both lists cheapest first.
         show.gifting.gifts.sort_by_key(|gift| gift.coins);
         show.gifting.packs.sort_by_key(|pack| pack.coins);
+        // In the form browsers send, so each request's `Origin` is compared as it comes.
+        show.allowed_origins = show
+            .allowed_origins
+            .iter()
+            .map(|origin| crate::origins::parse(origin))
+            .collect::<Result<_, _>>()
+            .map_err(|e| AppError::Show(format!("{}: allowed_origins: {e}", path.display())))?;
         show.validate()
             .map_err(|e| AppError::Show(format!("{}: {e}", path.display())))?;
         Ok(show)

@@ -2,8 +2,9 @@
 //! into few events, masked and kept as written; per-session limits; likes
 //! totalled exactly with few events; missions completed and rewarded exactly
 //! once whatever the retries and reconnects; watch time that never outruns
-//! the clock; the Fan Club joined free or by gift; names; and a ledger that
-//! still adds up.
+//! the clock; the Fan Club joined free or by gift; names, which may hide
+//! nothing and pass for no one; chat lines without control or hidden
+//! characters; and a ledger that still adds up.
 mod common;
 
 use std::time::Duration;
@@ -636,6 +637,143 @@ async fn names_are_checked_masked_and_shown_in_the_chat() {
     let (_tab, again) = viewer(&server, Some(&w.session.token)).await;
     assert_eq!(again.you.name, "Dewi ****");
     assert_eq!(again.progress.you, again.you);
+    server.running.stop().await;
+}
+
+fn set_name(id: &str, name: &str) -> ClientMsg {
+    ClientMsg::SetName {
+        id: id.into(),
+        name: name.into(),
+    }
+}
+
+/// The `Reject` message for a refused command, after checking its code.
+fn invalid_details(reply: &ServerMsg, what: &str) -> String {
+    match reply {
+        ServerMsg::Reject {
+            code: RejectCode::InvalidDetails,
+            message,
+            ..
+        } => message.clone(),
+        other => panic!("expected InvalidDetails for {what}, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn names_that_hide_or_reorder_characters_are_refused_without_echoing_them() {
+    let server = server().await;
+    let (mut tab, _) = viewer(&server, None).await;
+    let names = [
+        "Budi\u{202E}ecnalab",
+        "\u{2066}Budi\u{2069}",
+        "\u{202B}Budi\u{202C}",
+        "Bu\u{200F}di",
+        "ad\u{200B}min",
+        "Ti\u{200D}na",
+        "Bu\u{00AD}di",
+        "Budi\u{FE0F}",
+        "\u{3164}\u{3164}",
+        "Budi\u{E000}",
+    ];
+    for (n, name) in names.iter().enumerate() {
+        let reply = command(&mut tab, &set_name(&format!("h-{n}"), name)).await;
+        let message = invalid_details(&reply, name);
+        assert!(
+            !message.contains("Budi") && message.len() < 120,
+            "{message}"
+        );
+    }
+    assert_eq!(
+        quiet_count(&mut tab, is_progress).await,
+        0,
+        "no name changed"
+    );
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn names_that_pass_for_the_host_or_the_staff_are_refused() {
+    let server = server().await;
+    let (mut tab, welcome) = viewer(&server, None).await;
+    assert_eq!(welcome.show.host.name, "Tester");
+    // Cyrillic е and і; a zero; a capital I for an l; case; words run together.
+    let names = [
+        "Tеster",
+        "TESTER",
+        "tester official",
+        "H0st",
+        "Admіn",
+        "ADMIN",
+        "Lapak Official",
+        "Tuan Rumah",
+        "Mod",
+    ];
+    for (n, name) in names.iter().enumerate() {
+        let reply = command(&mut tab, &set_name(&format!("l-{n}"), name)).await;
+        invalid_details(&reply, name);
+    }
+    assert_eq!(
+        quiet_count(&mut tab, is_progress).await,
+        0,
+        "no name changed"
+    );
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn ordinary_names_of_many_scripts_are_accepted_in_nfc() {
+    let server = server().await;
+    let (mut tab, _) = viewer(&server, None).await;
+    let names = [
+        ("Budi", "Budi"),
+        ("Siti  Nur", "Siti Nur"),
+        ("김민지", "김민지"),
+        ("Jose\u{301}", "José"),
+        ("Дмитрий", "Дмитрий"),
+        ("محمد", "محمد"),
+        ("Ghost Rider", "Ghost Rider"),
+    ];
+    for (n, (sent, kept)) in names.into_iter().enumerate() {
+        ack(&mut tab, &set_name(&format!("o-{n}"), sent)).await;
+        let (progress, _) = next_progress(&mut tab).await;
+        assert_eq!(progress.you.name, kept);
+    }
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn chat_lines_with_nul_are_refused_and_hidden_characters_dropped() {
+    let server = server().await;
+    let (mut tab, _) = viewer(&server, None).await;
+    let (mut observer, _) = viewer(&server, None).await;
+    for (id, text) in [
+        ("z-1", "nul\0byte"),
+        ("z-2", "esc\u{1b}[2J"),
+        ("z-3", "\u{200B}\u{2060}"),
+    ] {
+        let reply = command(&mut tab, &chat_msg(id, text)).await;
+        invalid_details(&reply, text);
+    }
+    let sent = [
+        ("c-1", "da\u{200B}rn it"),
+        ("c-2", "\u{202E}olleh\u{202C} says Budi"),
+        ("c-3", "two\nlines"),
+        ("c-4", "👩\u{200D}💻 ❤\u{FE0F}"),
+    ];
+    for (id, text) in sent {
+        ack(&mut tab, &chat_msg(id, text)).await;
+    }
+    let (lines, _) = chat_lines(&mut observer, sent.len()).await;
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "**** it",
+            "olleh says Budi",
+            "two lines",
+            "👩\u{200D}💻 ❤\u{FE0F}"
+        ]
+    );
     server.running.stop().await;
 }
 

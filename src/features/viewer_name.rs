@@ -50,9 +50,11 @@ pub fn ViewerName(
             <img class="lapak-viewer-badge" data-testid="viewer-badge" src=badge.image_url.clone() alt=badge.name.clone()/>
         })
     });
+    // `dir="auto"` isolates the name (as `<bdi>` would, without another element):
+    // right-to-left letters in it cannot reorder the line beside it, nor the line it.
     view! {
         <span class="lapak-viewer" data-testid="viewer-name">
-            <span class="lapak-viewer-label">{name}</span>
+            <span class="lapak-viewer-label" dir="auto">{name}</span>
             {pill}
             {badge}
         </span>

@@ -7,8 +7,8 @@
 //! video plays in a visible tab.
 
 use lapak_protocol::{
-    Activity, Badge, ChatMessage, ClientMsg, CommandId, FanClub, Mission, Progress, RejectCode,
-    CHAT_HISTORY, LIKE_BATCH_MS, MAX_CHAT_CHARS, MAX_LIKES_PER_BATCH, NAME_CHARS,
+    chat_line, display_name, Activity, Badge, ChatMessage, ClientMsg, CommandId, FanClub, Mission,
+    Progress, RejectCode, CHAT_HISTORY, LIKE_BATCH_MS, MAX_LIKES_PER_BATCH,
 };
 use reactive_stores::{Patch, Store};
 
@@ -234,15 +234,15 @@ pub fn liked(state: &mut State, total: u64) {
     }
 }
 
-/// The viewer says something; nothing is sent for an empty or too long line.
+/// The viewer says something; the line goes as [`chat_line`] makes it one,
+/// and nothing is sent for a line it refuses (empty, too long, a control character).
 pub fn chat(state: &mut State, id: CommandId, text: String) -> Vec<Effect> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_CHAT_CHARS {
+    let Ok(text) = chat_line(&text) else {
         return Vec::new();
-    }
+    };
     let msg = ClientMsg::Chat {
         id: id.clone(),
-        text: text.to_owned(),
+        text,
     };
     command(state, id, msg)
 }
@@ -315,15 +315,16 @@ pub fn join_club(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
     }
 }
 
-/// The viewer chooses a name; nothing is sent for one out of bounds.
+/// The viewer chooses a name; it goes as [`display_name`] makes it, and
+/// nothing is sent for one it refuses (out of bounds, control or direction
+/// characters). The server checks the rest.
 pub fn set_name(state: &mut State, id: CommandId, name: String) -> Vec<Effect> {
-    let name = name.trim();
-    if !NAME_CHARS.contains(&name.chars().count()) {
+    let Ok(name) = display_name(&name) else {
         return Vec::new();
-    }
+    };
     let msg = ClientMsg::SetName {
         id: id.clone(),
-        name: name.to_owned(),
+        name,
     };
     command(state, id, msg)
 }

@@ -1,5 +1,6 @@
-//! `Chat`: a line for everyone watching. Checked (1..=`MAX_CHAT_CHARS`
-//! characters after trimming), limited per session (a burst of [`BURST`], then
+//! `Chat`: a line for everyone watching. Cleaned and checked by [`text::chat`]
+//! (one line, no control or hidden characters, 1..=`MAX_CHAT_CHARS` characters
+//! after trimming), limited per session (a burst of [`BURST`], then
 //! one every [`EVERY`], whichever tab sends them), masked by the blocklist and
 //! handed to the hub, whose tick publishes the lines gathered. The `Ack`
 //! carries the line, so its sender sees it at once even when a flood leaves it
@@ -8,10 +9,10 @@
 
 use std::time::Duration;
 
-use lapak_protocol::{Activity, RejectCode, ServerMsg, MAX_CHAT_CHARS};
+use lapak_protocol::{Activity, RejectCode, ServerMsg};
 use tokio::time::Instant;
 
-use super::Command;
+use super::{text, Command};
 use crate::error::AppError;
 use crate::{reject, AppState};
 
@@ -25,25 +26,25 @@ pub async fn chat(
     state: &AppState,
     session: i64,
     id: &str,
-    text: &str,
+    raw: &str,
 ) -> Result<ServerMsg, AppError> {
     let mut command = match Command::begin(state, session, id).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };
-    let text = text.trim();
-    if !(1..=MAX_CHAT_CHARS).contains(&text.chars().count()) {
-        let message = format!("a chat line has 1..={MAX_CHAT_CHARS} characters");
-        return command
-            .finish(reject(id, RejectCode::InvalidDetails, message))
-            .await;
-    }
+    let text = match text::chat(raw) {
+        Ok(text) => text,
+        Err(refused) => {
+            let reply = reject(id, RejectCode::InvalidDetails, refused.to_string());
+            return command.finish(reply).await;
+        }
+    };
     if !state.community.chat.take(session, Instant::now()) {
         // Not stored: the same id may be sent again once the session may speak.
         let message = format!("{BURST} lines at once, then one every {EVERY:?}");
         return Ok(reject(id, RejectCode::RateLimited, message));
     }
-    let text = state.show.community.blocklist.mask(text);
+    let text = state.show.community.blocklist.mask(&text);
     command.count(Activity::Comment, 1).await?;
     // Read after counting, so a badge this line earned shows beside it.
     let from = command.identity().await?;

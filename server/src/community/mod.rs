@@ -21,10 +21,12 @@ mod chat;
 mod club;
 mod feed;
 mod likes;
+mod lookalike;
 mod missions;
 mod names;
 mod progress;
 mod settings;
+mod text;
 mod watch;
 
 pub use club::gifted;

@@ -1,9 +1,10 @@
-//! `SetName`: the name others see. 2..=24 characters after trimming
-//! (`NAME_CHARS`), no control characters, masked by the blocklist like chat.
+//! `SetName`: the name others see, checked by [`text::name`] (visible
+//! characters of one alphabet, nothing that passes for the host or the staff)
+//! and masked by the blocklist like chat.
 
-use lapak_protocol::{RejectCode, ServerMsg, NAME_CHARS};
+use lapak_protocol::{RejectCode, ServerMsg};
 
-use super::{ack, Command};
+use super::{ack, text, Command};
 use crate::error::AppError;
 use crate::{reject, AppState};
 
@@ -18,19 +19,15 @@ pub async fn set_name(
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };
-    let name = name.trim();
-    if !NAME_CHARS.contains(&name.chars().count()) || name.chars().any(char::is_control) {
-        let message = format!(
-            "a name has {}..={} characters and no control characters",
-            NAME_CHARS.start(),
-            NAME_CHARS.end()
-        );
-        return command
-            .finish(reject(id, RejectCode::InvalidDetails, message))
-            .await;
-    }
+    let name = match text::name(name, &state.show.host.name) {
+        Ok(name) => name,
+        Err(refused) => {
+            let reply = reject(id, RejectCode::InvalidDetails, refused.to_string());
+            return command.finish(reply).await;
+        }
+    };
     sqlx::query("UPDATE sessions SET name = ? WHERE id = ?")
-        .bind(state.show.community.blocklist.mask(name))
+        .bind(state.show.community.blocklist.mask(&name))
         .bind(session)
         .execute(&mut *command.tx)
         .await?;

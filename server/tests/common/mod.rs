@@ -51,6 +51,7 @@ pub fn config(db: PathBuf) -> Config {
         rate_per_second: 10,
         speed: 1,
         flood: None,
+        allowed_origins: Vec::new(),
     }
 }
 
@@ -91,8 +92,12 @@ impl Process {
             rate_per_second,
             speed,
             flood,
+            allowed_origins,
         } = config;
         let mut command = Command::new(binary);
+        for origin in allowed_origins {
+            command.arg("--allowed-origin").arg(origin);
+        }
         if let Some(flood) = flood {
             command.arg("--flood").arg(flood.to_string());
         }

@@ -574,6 +574,47 @@ fn a_name_out_of_bounds_is_not_sent_and_a_good_one_is_trimmed() {
 }
 
 #[test]
+fn a_name_with_a_direction_control_is_not_sent_and_its_spaces_are_made_one() {
+    let mut state = live();
+    let mut set = |name: &str| {
+        let msg = Msg::SetName {
+            id: "n".into(),
+            name: name.into(),
+        };
+        sent(&apply(&mut state, msg))
+    };
+    assert!(set("Budi\u{202E}ecnalab").is_empty());
+    assert!(set("bad\0name").is_empty());
+    assert_eq!(
+        set(" Siti \u{3000} Nur "),
+        [ClientMsg::SetName {
+            id: "n".into(),
+            name: "Siti Nur".into()
+        }]
+    );
+}
+
+#[test]
+fn a_chat_line_with_nul_is_not_sent_and_a_line_break_goes_as_a_space() {
+    let mut state = live();
+    let mut say = |id: &str, text: &str| {
+        let msg = Msg::Chat {
+            id: id.into(),
+            text: text.into(),
+        };
+        sent(&apply(&mut state, msg))
+    };
+    assert!(say("c1", "nul\0byte").is_empty());
+    assert_eq!(
+        say("c2", "two\nlines\u{202E}"),
+        [ClientMsg::Chat {
+            id: "c2".into(),
+            text: "two lines".into()
+        }]
+    );
+}
+
+#[test]
 fn server_written_lines_keep_their_event() {
     let mut state = live();
     let mut up = line(9, "");
