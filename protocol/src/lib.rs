@@ -39,6 +39,11 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Largest text frame the server accepts, in bytes; larger frames close the socket.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
+/// Longest key a frame may name, in bytes: a command id, a product, variant,
+/// gift, pack or shipping option id, a currency code, a session token, a show.
+/// Checked before any work, so nothing longer is stored or echoed.
+pub const MAX_KEY_LEN: usize = 64;
+
 /// Largest quantity of one variant a single cart line may hold.
 pub const MAX_LINE_QUANTITY: u32 = 99;
 
@@ -219,6 +224,51 @@ impl ClientMsg {
             | ClientMsg::JoinClub { id }
             | ClientMsg::SetName { id, .. } => Some(id),
         }
+    }
+
+    /// Whether every key the frame names (see [`MAX_KEY_LEN`]) is short enough.
+    /// Free text (chat, names, contact details) has limits of its own.
+    pub fn keys_fit(&self) -> bool {
+        let mut keys: Vec<&str> = self.id().into_iter().collect();
+        match self {
+            ClientMsg::Hello { token, show, .. } => {
+                keys.extend(token.as_deref());
+                keys.extend(show.as_deref());
+            }
+            ClientMsg::AddToCart {
+                product_id,
+                variant_id,
+                ..
+            }
+            | ClientMsg::SetQuantity {
+                product_id,
+                variant_id,
+                ..
+            } => keys.extend([product_id.as_str(), variant_id]),
+            ClientMsg::Checkout { order, .. } => {
+                keys.extend([order.shipping.as_str(), &order.total.currency]);
+                for line in &order.lines {
+                    keys.extend([
+                        line.product_id.as_str(),
+                        &line.variant_id,
+                        &line.unit_price.currency,
+                    ]);
+                }
+            }
+            ClientMsg::TopUp { pack_id, price, .. } => {
+                keys.extend([pack_id.as_str(), &price.currency]);
+            }
+            ClientMsg::SendGift { gift_id, .. } => keys.push(gift_id),
+            ClientMsg::Ping
+            | ClientMsg::Quote { .. }
+            | ClientMsg::Chat { .. }
+            | ClientMsg::Like { .. }
+            | ClientMsg::Heartbeat { .. }
+            | ClientMsg::Share { .. }
+            | ClientMsg::JoinClub { .. }
+            | ClientMsg::SetName { .. } => {}
+        }
+        keys.iter().all(|key| key.len() <= MAX_KEY_LEN)
     }
 }
 

@@ -1,28 +1,19 @@
-//! Cart commands. Each runs in one SQLite transaction that first looks up the
-//! command id: an id already answered gets the stored answer and writes
-//! nothing, so a retried command is applied exactly once. An `AddToCart` also
-//! counts `add_to_cart` for missions, in the same transaction.
+//! Cart commands. Each is one [`Unit`] of work: an id already answered gets
+//! the stored answer and writes nothing, so a retried command is applied
+//! exactly once. An `AddToCart` also counts `add_to_cart` for missions, in the
+//! same transaction. Also the cart's reads and the moves between the cart and
+//! an order that checkout makes.
 
 use lapak_protocol::{
-    pricing, Activity, Cart, CartLine, ClientMsg, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
+    pricing, Activity, Cart, CartLine, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
 };
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, Transaction};
 
-use crate::community::{self, Changes};
 use crate::error::AppError;
 use crate::pricing::LiveDeal;
 use crate::show::{DealSpec, ShowFile};
-use crate::{deals, now_ms, reject};
-
-/// The answer to a command, and whether the cart changed.
-pub struct Outcome {
-    /// `Ack` or `Reject`.
-    pub reply: ServerMsg,
-    /// Whether other connections of the session must hear of a new cart.
-    pub changed: bool,
-    /// What the command changed in the viewer's progress, to announce.
-    pub changes: Changes,
-}
+use crate::unit::{Sync, Unit};
+use crate::{deals, now_ms, reject, AppState};
 
 /// The session's cart, lines in the order first added, with what the session
 /// holds of the `running` deals, read on `conn` (inside a transaction, if it is one).
@@ -53,180 +44,111 @@ pub async fn lines(
     Ok(Cart { lines, bought })
 }
 
-/// Runs one cart command for `session` at stream time `stream_ms` (a line
-/// added during a flash deal is added at the deal price).
+/// A cart command, as the socket routes it here.
+pub struct Command<'a> {
+    /// Command id.
+    pub id: &'a str,
+    /// The line's product.
+    pub product_id: &'a str,
+    /// The line's variant.
+    pub variant_id: &'a str,
+    /// What it does to the line.
+    pub change: LineChange,
+}
+
+/// What a cart command does to its line.
+#[derive(Clone, Copy, Debug)]
+pub enum LineChange {
+    /// `AddToCart`: adds this many.
+    Add(u32),
+    /// `SetQuantity`: sets the line to this many (0 removes it).
+    Set(u32),
+}
+
+/// Runs cart command `cmd` of `session` (on `connection`) to its answer. A
+/// line added during a flash deal is added at the deal price.
 pub async fn execute(
-    pool: &SqlitePool,
-    show: &ShowFile,
+    state: &AppState,
     session: i64,
-    cmd: &ClientMsg,
-    stream_ms: u64,
-) -> Result<Outcome, AppError> {
-    let (id, product_id, variant_id, add, quantity) = match cmd {
-        ClientMsg::AddToCart {
-            id,
-            product_id,
-            variant_id,
-            quantity,
-        } => (id, product_id, variant_id, true, *quantity),
-        ClientMsg::SetQuantity {
-            id,
-            product_id,
-            variant_id,
-            quantity,
-        } => (id, product_id, variant_id, false, *quantity),
-        ClientMsg::Hello { .. }
-        | ClientMsg::Ping
-        | ClientMsg::Quote { .. }
-        | ClientMsg::Checkout { .. }
-        | ClientMsg::TopUp { .. }
-        | ClientMsg::SendGift { .. }
-        | ClientMsg::Chat { .. }
-        | ClientMsg::Like { .. }
-        | ClientMsg::Heartbeat { .. }
-        | ClientMsg::Share { .. }
-        | ClientMsg::JoinClub { .. }
-        | ClientMsg::SetName { .. } => {
-            unreachable!("only cart commands come here")
-        }
+    connection: u64,
+    cmd: Command<'_>,
+) -> Result<ServerMsg, AppError> {
+    let Command {
+        id,
+        product_id,
+        variant_id,
+        change,
+    } = cmd;
+    let mut unit = match Unit::begin(state, session, id, Sync::Normal).await? {
+        Ok(unit) => unit,
+        Err(answered) => return Ok(answered),
     };
-
-    let mut tx = pool.begin_with(crate::db::BEGIN_WRITE).await?;
-    if let Some(reply) = stored_answer(&mut tx, session, id).await? {
-        return Ok(Outcome {
-            reply,
-            changed: false,
-            changes: Changes::default(),
-        });
-    }
-
     let current: Option<i64> = sqlx::query_scalar(
         "SELECT quantity FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?",
     )
     .bind(session)
     .bind(product_id)
     .bind(variant_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *unit.tx)
     .await?;
     let current = current.map_or(0, |q| u32::try_from(q).unwrap_or(0));
-    let wanted = if add {
-        current.saturating_add(quantity)
-    } else {
-        quantity
+    let wanted = match change {
+        LineChange::Add(quantity) => current.saturating_add(quantity),
+        LineChange::Set(quantity) => quantity,
     };
-
-    let change = Change {
+    let stream_ms = state.stream_ms(now_ms());
+    let line = Line {
+        session,
         product_id,
         variant_id,
-        add,
-        quantity,
+        change,
         wanted,
     };
-    let outcome = match check(&mut tx, show, session, &change, stream_ms).await? {
-        Err((code, message)) => Outcome {
-            reply: reject(id, code, message),
-            changed: false,
-            changes: Changes::default(),
-        },
-        Ok(price) => {
-            if wanted == 0 {
-                sqlx::query("DELETE FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?")
-                    .bind(session)
-                    .bind(product_id)
-                    .bind(variant_id)
-                    .execute(&mut *tx)
-                    .await?;
-            } else {
-                sqlx::query(
-                    "INSERT INTO cart_lines (session_id, product_id, variant_id, quantity, unit_price_minor, currency)
-                     VALUES (?, ?, ?, ?, ?, ?)
-                     ON CONFLICT (session_id, product_id, variant_id)
-                     DO UPDATE SET quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor",
-                )
-                .bind(session)
-                .bind(product_id)
-                .bind(variant_id)
-                .bind(i64::from(wanted))
-                .bind(price.minor)
-                .bind(&price.currency)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let cart = lines(&mut tx, session, &show.deals_at(stream_ms)).await?;
-            let changes = if add {
-                community::count(&mut tx, show, session, Activity::AddToCart, 1, now_ms()).await?
-            } else {
-                Changes::default()
-            };
-            Outcome {
-                reply: ServerMsg::Ack {
-                    id: id.clone(),
-                    cart: Some(cart),
-                    order: None,
-                    wallet: None,
-                    chat: None,
-                },
-                changed: true,
-                changes,
-            }
-        }
+    let price = match check(&mut unit.tx, &state.show, &line, stream_ms).await? {
+        Ok(price) => price,
+        Err((code, message)) => return unit.finish(reject(id, code, message)).await,
     };
-
-    store_answer(&mut tx, session, id, &outcome.reply).await?;
-    tx.commit().await?;
-    Ok(outcome)
-}
-
-/// The answer already given to command `id`, if any.
-pub async fn stored_answer(
-    conn: &mut sqlx::SqliteConnection,
-    session: i64,
-    id: &str,
-) -> Result<Option<ServerMsg>, AppError> {
-    let stored: Option<String> = sqlx::query_scalar(
-        "SELECT response FROM processed_commands WHERE session_id = ? AND command_id = ?",
-    )
-    .bind(session)
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(stored.map(|s| serde_json::from_str(&s)).transpose()?)
-}
-
-/// Records the answer to command `id`, so a retry gets it again and changes nothing.
-pub async fn store_answer(
-    conn: &mut sqlx::SqliteConnection,
-    session: i64,
-    id: &str,
-    reply: &ServerMsg,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO processed_commands (session_id, command_id, response) VALUES (?, ?, ?)",
-    )
-    .bind(session)
-    .bind(id)
-    .bind(serde_json::to_string(reply)?)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Replaces the answer to command `id`: a payment's `payment_pending`, once it is settled.
-pub async fn replace_answer(
-    conn: &mut sqlx::SqliteConnection,
-    session: i64,
-    id: &str,
-    reply: &ServerMsg,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE processed_commands SET response = ? WHERE session_id = ? AND command_id = ?",
-    )
-    .bind(serde_json::to_string(reply)?)
-    .bind(session)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
+    if wanted == 0 {
+        sqlx::query(
+            "DELETE FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?",
+        )
+        .bind(session)
+        .bind(product_id)
+        .bind(variant_id)
+        .execute(&mut *unit.tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO cart_lines (session_id, product_id, variant_id, quantity, unit_price_minor, currency)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (session_id, product_id, variant_id)
+             DO UPDATE SET quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor",
+        )
+        .bind(session)
+        .bind(product_id)
+        .bind(variant_id)
+        .bind(i64::from(wanted))
+        .bind(price.minor)
+        .bind(&price.currency)
+        .execute(&mut *unit.tx)
+        .await?;
+    }
+    let cart = lines(&mut unit.tx, session, &state.show.deals_at(stream_ms)).await?;
+    if let LineChange::Add(_) = change {
+        unit.count(Activity::AddToCart, 1).await?;
+    }
+    let reply = ServerMsg::Ack {
+        id: id.to_owned(),
+        cart: Some(cart.clone()),
+        order: None,
+        wallet: None,
+        chat: None,
+    };
+    let committed = unit.commit(reply).await?;
+    // Under the writer lock, so the session's other tabs hear carts in commit order.
+    let changed = ServerMsg::CartChanged { cart };
+    state.sessions.send(session, connection, &changed);
+    Ok(committed.reply)
 }
 
 /// Takes `quantity` ordered units of a variant out of the session's cart.
@@ -287,11 +209,11 @@ pub async fn put_back(
 }
 
 /// A requested change to one cart line.
-struct Change<'a> {
+struct Line<'a> {
+    session: i64,
     product_id: &'a str,
     variant_id: &'a str,
-    add: bool,
-    quantity: u32,
+    change: LineChange,
     wanted: u32,
 }
 
@@ -299,17 +221,16 @@ struct Change<'a> {
 async fn check(
     tx: &mut Transaction<'_, Sqlite>,
     show: &ShowFile,
-    session: i64,
-    change: &Change<'_>,
+    line: &Line<'_>,
     stream_ms: u64,
 ) -> Result<Result<Money, (RejectCode, String)>, AppError> {
-    let Change {
+    let Line {
+        session,
         product_id,
         variant_id,
-        add,
-        quantity,
+        change,
         wanted,
-    } = *change;
+    } = *line;
     let Some(product) = show.product(product_id) else {
         return Ok(Err((
             RejectCode::UnknownProduct,
@@ -323,7 +244,7 @@ async fn check(
         )));
     }
     let limit = product.max_per_order.min(MAX_LINE_QUANTITY);
-    if (add && quantity == 0) || wanted > limit {
+    if matches!(change, LineChange::Add(0)) || wanted > limit {
         return Ok(Err((
             RejectCode::QuantityLimit,
             format!("at most {limit} of {product_id} per order"),

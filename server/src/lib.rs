@@ -4,12 +4,14 @@
 //! progress in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
 //! `lapak-protocol`, opened for the pages the show allows: `origins`).
 
+mod answers;
 mod cart;
 mod checkout;
 mod community;
 mod config;
 mod db;
 mod deals;
+mod details;
 mod error;
 mod flood;
 mod gifting;
@@ -20,6 +22,8 @@ pub mod payment;
 mod pending;
 mod pricing;
 mod show;
+mod timeline;
+mod unit;
 mod ws;
 
 /// What the unit tests of several modules share.
@@ -43,7 +47,6 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use sqlx::SqlitePool;
 use tokio::task::JoinHandle;
-use tokio::time::MissedTickBehavior;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -53,8 +56,6 @@ use lapak_protocol::{Card, Deal, Money, RejectCode, ServerMsg};
 use payment::{Charge, PaymentProvider, TestProvider};
 use show::{DealSpec, ShowFile};
 
-/// How often the timeline checks for due cues.
-const TICK: Duration = Duration::from_millis(200);
 /// Hard cap on a WebSocket message; frames above `MAX_FRAME_BYTES` are refused more politely.
 const HARD_MESSAGE_LIMIT: usize = 1024 * 1024;
 
@@ -228,6 +229,7 @@ pub struct Running {
     server: JoinHandle<()>,
     timeline: JoinHandle<()>,
     payments: JoinHandle<()>,
+    answers: JoinHandle<()>,
     flood: Option<JoinHandle<()>>,
     state: Arc<AppState>,
 }
@@ -238,6 +240,7 @@ impl Running {
         self.server.abort();
         self.timeline.abort();
         self.payments.abort();
+        self.answers.abort();
         if let Some(flood) = self.flood {
             flood.abort();
         }
@@ -320,8 +323,9 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
             tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
     });
-    let timeline = tokio::spawn(play(state.clone(), now));
+    let timeline = tokio::spawn(timeline::play(state.clone(), now));
     let payments = tokio::spawn(pending::resolve_pending(state.clone()));
+    let answers = tokio::spawn(answers::keep_bounded(state.clone()));
     let flood = config
         .flood
         .map(|flood| tokio::spawn(flood::run(state.clone(), flood)));
@@ -336,6 +340,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         server,
         timeline,
         payments,
+        answers,
         flood,
         state,
     })
@@ -346,30 +351,4 @@ fn elapsed(started_at_ms: i64, now_ms: i64, speed: u32) -> u64 {
     u64::try_from(now_ms - started_at_ms)
         .unwrap_or(0)
         .saturating_mul(u64::from(speed))
-}
-
-/// Plays the timeline: every tick, the cues that came due since the last one,
-/// the end of deals whose time is up, and what the hub gathered meanwhile
-/// (gift streaks, the leaderboard, chat lines, likes, the viewer count).
-async fn play(state: Arc<AppState>, from_ms: i64) {
-    let mut last = state.stream_ms(from_ms);
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    loop {
-        tick.tick().await;
-        let wall = now_ms();
-        let now = state.stream_ms(wall);
-        for (at, cue) in state.show.cues_between(last, now) {
-            match cue.deal(at) {
-                Some(spec) => match state.deal(spec).await {
-                    Ok(deal) => state.hub.start_deal(deal),
-                    Err(error) => tracing::error!(%error, "cannot start a deal"),
-                },
-                None => state.hub.play(&[(at, cue)]),
-            }
-        }
-        state.hub.end_deals(wall);
-        state.hub.tick(wall);
-        last = now.max(last);
-    }
 }

@@ -13,23 +13,27 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures::stream::SplitStream;
 use futures::{SinkExt, StreamExt};
 use lapak_protocol::{
-    ClientMsg, RejectCode, Resume, ServerMsg, Session, Show, Welcome, MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
+    CheckoutRequest, ClientMsg, RejectCode, Resume, ServerMsg, Session, Show, Welcome,
+    MAX_FRAME_BYTES, MAX_KEY_LEN, PROTOCOL_VERSION,
 };
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
+use crate::cart::LineChange;
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
 use crate::{cart, checkout, community, db, gifting, now_ms, reject, AppState};
 
-/// Longest command id accepted (a UUID is 36 characters).
-const MAX_ID_LEN: usize = 64;
+/// Longest detail of a parse error sent back: serde's messages quote the
+/// input (an unknown variant, say), which must not come back at length.
+const MAX_ERROR_CHARS: usize = 160;
 /// Frames waiting for a slow socket before the connection stops reading more.
 const OUTBOX: usize = 64;
 /// Close code for a frame over the size limit (RFC 6455 "message too big").
 const TOO_BIG: u16 = 1009;
+/// Close code for a frame of a kind the server does not take (binary).
+const UNSUPPORTED: u16 = 1003;
 /// Close code for a protocol the server does not speak.
 const PROTOCOL_ERROR: u16 = 1002;
 /// Close code for a connection that went quiet ("going away").
@@ -81,6 +85,9 @@ pub async fn serve(socket: WebSocket, state: Arc<AppState>) {
                 break;
             }
         }
+        // Finishes the close handshake either way: ours, or the viewer's, whose
+        // echo the library queued when it read their close frame.
+        let _ = sink.close().await;
     });
     state.hub.viewers(1);
     tokio::select! {
@@ -121,9 +128,14 @@ async fn receive(
     let mut idle = Instant::now() + state.limits.idle;
     loop {
         let input = next_input(&mut stream, joined.as_mut(), idle).await;
-        if let Input::Frame(Some(Ok(_))) = input {
-            idle = Instant::now() + state.limits.idle;
-        }
+        // Every frame the viewer sends counts against its limit, whatever its kind.
+        let within_limit = match &input {
+            Input::Frame(Some(Ok(_))) => {
+                idle = Instant::now() + state.limits.idle;
+                limit.take(Instant::now())
+            }
+            _ => true,
+        };
         let out: Vec<Message> = match input {
             Input::Idle => {
                 let _ = outbox.send(close(GOING_AWAY, "idle")).await;
@@ -143,20 +155,34 @@ async fn receive(
                 }
             }
             Input::Show(Err(RecvError::Closed)) | Input::Session(Err(RecvError::Closed)) => break,
-            Input::Frame(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => break,
+            Input::Frame(None) => break,
+            Input::Frame(Some(Err(error))) => {
+                // The library refuses a frame over the hard size limit before we see it.
+                let too_big = error.to_string().contains("too long");
+                tracing::debug!(%error, "a viewer's frame could not be read");
+                let (code, reason) = if too_big {
+                    (TOO_BIG, "frame exceeds 64 KiB")
+                } else {
+                    (PROTOCOL_ERROR, "unreadable frame")
+                };
+                let _ = outbox.send(close(code, reason)).await;
+                break;
+            }
+            // The library queued the echo of the viewer's close frame; the send
+            // task sends it when it closes the socket.
+            Input::Frame(Some(Ok(Message::Close(_)))) => break,
             Input::Frame(Some(Ok(Message::Binary(_)))) => {
-                vec![json(&reject(
-                    "",
-                    RejectCode::BadRequest,
-                    "frames are JSON text".into(),
-                ))]
+                let _ = outbox
+                    .send(close(UNSUPPORTED, "frames are JSON text"))
+                    .await;
+                break;
             }
             Input::Frame(Some(Ok(Message::Text(text)))) => {
                 if text.len() > MAX_FRAME_BYTES {
                     let _ = outbox.send(close(TOO_BIG, "frame exceeds 64 KiB")).await;
                     break;
                 }
-                if !limit.take(Instant::now()) {
+                if !within_limit {
                     vec![json(&reject(
                         &id_of(&text),
                         RejectCode::RateLimited,
@@ -174,7 +200,8 @@ async fn receive(
                     }
                 }
             }
-            Input::Frame(Some(Ok(_))) => continue, // ping/pong frames: the library answers
+            // Ping and pong frames: the library answers pings; they still count above.
+            Input::Frame(Some(Ok(_))) => continue,
         };
         for frame in out {
             if outbox.send(frame).await.is_err() {
@@ -200,106 +227,179 @@ async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) 
     let msg = match serde_json::from_str::<ClientMsg>(text) {
         Ok(msg) => msg,
         Err(error) => {
-            let refusal = reject(&id_of(text), RejectCode::BadRequest, error.to_string());
+            let message = error.to_string().chars().take(MAX_ERROR_CHARS).collect();
+            let refusal = reject(&id_of(text), RejectCode::BadRequest, message);
             return Reply::Frames(vec![json(&refusal)]);
         }
     };
-    let reply = match (msg, joined.as_mut()) {
-        (ClientMsg::Ping, _) => ServerMsg::Pong {
+    if !msg.keys_fit() {
+        let message = format!("ids and keys are at most {MAX_KEY_LEN} bytes");
+        let refusal = reject(&id_of(text), RejectCode::BadRequest, message);
+        return Reply::Frames(vec![json(&refusal)]);
+    }
+    let reply = match (classify(&msg), joined.as_mut()) {
+        (Frame::Ping, _) => ServerMsg::Pong {
             server_time_ms: now_ms(),
         },
-        (ClientMsg::Hello { protocol, .. }, None) if protocol != PROTOCOL_VERSION => {
+        (Frame::Hello { protocol, .. }, None) if protocol != PROTOCOL_VERSION => {
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
             let refusal = json(&reject("", RejectCode::UnsupportedProtocol, message));
             return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "unsupported protocol")]);
         }
-        (ClientMsg::Hello { token, resume, .. }, None) => {
-            match hello(state, token.as_deref(), resume).await {
-                Ok((joiner, frames)) => {
-                    *joined = Some(joiner);
-                    return Reply::Frames(frames);
-                }
-                Err(error) => {
-                    tracing::error!(%error, "hello failed");
-                    reject(
-                        "",
-                        RejectCode::Internal,
-                        "the server could not open a session".into(),
-                    )
-                }
+        (Frame::Hello { token, resume, .. }, None) => match hello(state, token, resume).await {
+            Ok((joiner, frames)) => {
+                *joined = Some(joiner);
+                return Reply::Frames(frames);
             }
-        }
-        (ClientMsg::Hello { .. }, Some(_)) => {
+            Err(error) => {
+                tracing::error!(%error, "hello failed");
+                let message = "the server could not open a session".into();
+                reject("", RejectCode::Internal, message)
+            }
+        },
+        (Frame::Hello { .. }, Some(_)) => {
             reject("", RejectCode::BadSequence, "already joined".into())
         }
-        (cmd, None) => reject(
-            cmd.id().unwrap_or_default(),
-            RejectCode::BadSequence,
-            "send Hello first".into(),
-        ),
-        (cmd, Some(j)) => command(state, j, &cmd).await,
+        (Frame::Command(id, _), None) => {
+            reject(id, RejectCode::BadSequence, "send Hello first".into())
+        }
+        (Frame::Command(id, route), Some(j)) => command(state, j, id, route).await,
     };
     Reply::Frames(vec![json(&reply)])
 }
 
-async fn command(state: &AppState, joiner: &mut Joiner, cmd: &ClientMsg) -> ServerMsg {
-    let id = cmd.id().unwrap_or_default();
-    if id.is_empty() || id.len() > MAX_ID_LEN {
-        let message = format!("command id must be 1..={MAX_ID_LEN} characters");
+/// A command, turned from its frame into its domain's own type.
+enum Route<'a> {
+    Cart(cart::Command<'a>),
+    Quote,
+    Checkout(&'a CheckoutRequest),
+    TopUp(gifting::TopUp<'a>),
+    SendGift(gifting::SendGift<'a>),
+    Community(community::Command<'a>),
+}
+
+/// What a frame asks for.
+enum Frame<'a> {
+    Ping,
+    Hello {
+        protocol: u32,
+        token: Option<&'a str>,
+        resume: Option<Resume>,
+    },
+    /// A command, with its id, in its domain's own type.
+    Command(&'a str, Route<'a>),
+}
+
+/// A frame, turned into what it asks for: commands into their domains' types.
+fn classify(msg: &ClientMsg) -> Frame<'_> {
+    use community::Command as Community;
+    fn cart<'a>(
+        id: &'a str,
+        product_id: &'a str,
+        variant_id: &'a str,
+        change: LineChange,
+    ) -> (&'a str, Route<'a>) {
+        let command = cart::Command {
+            id,
+            product_id,
+            variant_id,
+            change,
+        };
+        (id, Route::Cart(command))
+    }
+    let (id, route): (&str, Route<'_>) = match msg {
+        ClientMsg::Ping => return Frame::Ping,
+        ClientMsg::Hello {
+            protocol,
+            token,
+            resume,
+            ..
+        } => {
+            return Frame::Hello {
+                protocol: *protocol,
+                token: token.as_deref(),
+                resume: *resume,
+            }
+        }
+        ClientMsg::AddToCart {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        } => cart(id, product_id, variant_id, LineChange::Add(*quantity)),
+        ClientMsg::SetQuantity {
+            id,
+            product_id,
+            variant_id,
+            quantity,
+        } => cart(id, product_id, variant_id, LineChange::Set(*quantity)),
+        ClientMsg::Quote { id } => (id, Route::Quote),
+        ClientMsg::Checkout { id, order } => (id, Route::Checkout(order)),
+        ClientMsg::TopUp {
+            id,
+            pack_id,
+            price,
+            card,
+        } => {
+            let top_up = gifting::TopUp {
+                id,
+                pack_id,
+                price,
+                card,
+            };
+            (id, Route::TopUp(top_up))
+        }
+        ClientMsg::SendGift {
+            id,
+            gift_id,
+            count,
+            coins,
+        } => {
+            let gift = gifting::SendGift {
+                id,
+                gift_id,
+                count: *count,
+                coins: *coins,
+            };
+            (id, Route::SendGift(gift))
+        }
+        ClientMsg::Chat { id, text } => (id, Route::Community(Community::Chat { text })),
+        ClientMsg::Like { id, count } => (id, Route::Community(Community::Like { count: *count })),
+        ClientMsg::Heartbeat { id } => (id, Route::Community(Community::Heartbeat)),
+        ClientMsg::Share { id } => (id, Route::Community(Community::Share)),
+        ClientMsg::JoinClub { id } => (id, Route::Community(Community::JoinClub)),
+        ClientMsg::SetName { id, name } => (id, Route::Community(Community::SetName { name })),
+    };
+    Frame::Command(id, route)
+}
+
+/// Runs a joined viewer's command to its answer.
+async fn command(state: &AppState, joiner: &mut Joiner, id: &str, route: Route<'_>) -> ServerMsg {
+    if id.is_empty() {
+        let message = format!("command id must be 1..={MAX_KEY_LEN} bytes");
         return reject(id, RejectCode::BadRequest, message);
     }
     let (session, connection) = (joiner.session.id, joiner.connection);
-    let outcome = match cmd {
-        ClientMsg::Quote { id } => checkout::quote(state, session, now_ms())
+    let outcome = match route {
+        Route::Cart(cmd) => cart::execute(state, session, connection, cmd).await,
+        Route::Quote => checkout::quote(state, session, now_ms())
             .await
             .map(|quote| ServerMsg::Quoted {
-                id: id.clone(),
+                id: id.to_owned(),
                 quote,
             }),
-        ClientMsg::Checkout { id, order } => {
-            checkout::place(state, session, connection, id, order).await
+        Route::Checkout(order) => checkout::place(state, session, connection, id, order).await,
+        Route::TopUp(cmd) => gifting::top_up(state, session, connection, cmd).await,
+        Route::SendGift(cmd) => gifting::send_gift(state, session, connection, cmd).await,
+        Route::Community(cmd) => {
+            community::run(state, session, id, &mut joiner.watching, cmd).await
         }
-        ClientMsg::TopUp { .. } => gifting::top_up(state, session, connection, cmd).await,
-        ClientMsg::SendGift { .. } => gifting::send_gift(state, session, connection, cmd).await,
-        ClientMsg::Chat { .. }
-        | ClientMsg::Like { .. }
-        | ClientMsg::Heartbeat { .. }
-        | ClientMsg::Share { .. }
-        | ClientMsg::JoinClub { .. }
-        | ClientMsg::SetName { .. } => {
-            community::command(state, session, &mut joiner.watching, cmd).await
-        }
-        _ => cart_command(state, joiner, cmd).await,
     };
     outcome.unwrap_or_else(|error| {
         tracing::error!(%error, "command failed");
         let message = "the server failed; retry with the same id".into();
         reject(id, RejectCode::Internal, message)
     })
-}
-
-async fn cart_command(
-    state: &AppState,
-    joiner: &Joiner,
-    cmd: &ClientMsg,
-) -> Result<ServerMsg, crate::AppError> {
-    // One writer at a time: commands of one session from two tabs are serialized.
-    let _write = state.writer.lock().await;
-    let stream_ms = state.stream_ms(now_ms());
-    let session = joiner.session.id;
-    let outcome = cart::execute(&state.pool, &state.show, session, cmd, stream_ms).await?;
-    community::announce(state, session, outcome.changes).await?;
-    if let (
-        true,
-        ServerMsg::Ack {
-            cart: Some(cart), ..
-        },
-    ) = (outcome.changed, &outcome.reply)
-    {
-        let changed = ServerMsg::CartChanged { cart: cart.clone() };
-        state.sessions.send(session, joiner.connection, &changed);
-    }
-    Ok(outcome.reply)
 }
 
 /// Opens or resumes the session: `Resumed` and the missed events when the
@@ -430,7 +530,7 @@ fn id_of(text: &str) -> String {
         .and_then(|v| {
             v.get("id")?
                 .as_str()
-                .map(|s| s.chars().take(MAX_ID_LEN).collect())
+                .map(|s| s.chars().take(MAX_KEY_LEN).collect())
         })
         .unwrap_or_default()
 }

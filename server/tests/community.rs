@@ -169,11 +169,22 @@ async fn empty_or_long_lines_are_refused_and_nothing_is_posted() {
         let reply = command(&mut tab, &chat_msg(id, text)).await;
         assert_eq!(refused(&reply), RejectCode::InvalidDetails, "{id}");
     }
-    // 150 characters (after trimming) are fine; so is a retry of a refusal: same answer.
+    // 150 characters (after trimming) are fine; a retry of a refusal is checked
+    // again and refused again, and no refusal is stored.
     let longest = format!("  {}  ", "é".repeat(150));
     ack(&mut tab, &chat_msg("ok", &longest)).await;
-    let again = command(&mut tab, &chat_msg("e-1", "now with text")).await;
+    let again = command(&mut tab, &chat_msg("e-1", "")).await;
     assert_eq!(refused(&again), RejectCode::InvalidDetails);
+    let mut db = open_db(&server.db()).await;
+    let stored: Vec<String> = sqlx::query_scalar("SELECT command_id FROM processed_commands")
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        ["ok"],
+        "only the answer that changed something is kept"
+    );
     let (lines, _) = chat_lines(&mut observer, 1).await;
     assert_eq!(lines[0].text, "é".repeat(150));
     assert_eq!(quiet_count(&mut observer, is_chat).await, 0, "nothing else");

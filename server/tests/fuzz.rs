@@ -76,21 +76,36 @@ async fn arbitrary_frames_each_get_one_answer_and_break_nothing() {
     })
     .await;
     let (mut socket, _) = viewer(&server, None).await;
+    let db_bytes = || {
+        let db = server.db();
+        let wal = db.with_extension("db-wal");
+        std::fs::metadata(&db).map_or(0, |m| m.len())
+            + std::fs::metadata(wal).map_or(0, |m| m.len())
+    };
+    let before = db_bytes();
     let mut runner = TestRunner::new(ProptestConfig::default());
     let strategy = frame();
-    let mut answers = 0;
+    let (mut answers, mut acks) = (0, 0);
     for _ in 0..CASES {
         let text = strategy.new_tree(&mut runner).unwrap().current();
         send_text(&mut socket, &text).await;
         match recv(&mut socket).await {
-            ServerMsg::Ack { .. } | ServerMsg::Reject { .. } | ServerMsg::Pong { .. } => {
-                answers += 1
-            }
+            ServerMsg::Ack { .. } => (answers, acks) = (answers + 1, acks + 1),
+            ServerMsg::Reject { .. } | ServerMsg::Pong { .. } => answers += 1,
             other => panic!("{text:?} → {other:?}"),
         }
     }
     assert_eq!(answers, CASES);
-    println!("fuzz: {CASES} arbitrary frames, {CASES} answers, 0 panics");
+    // Only answers of commands that changed something are kept.
+    let mut db = open_db(&server.db()).await;
+    let stored = db_count(&mut db, "processed_commands").await;
+    assert!(stored <= acks, "{stored} answers stored for {acks} Acks");
+    let grown = db_bytes().saturating_sub(before);
+    println!(
+        "fuzz: {CASES} arbitrary frames, {CASES} answers, 0 panics; {acks} Acks, \
+         {stored} answers stored, database grew {} KiB",
+        grown / 1024
+    );
 
     // Still usable, and the cart holds only what the rules allow.
     let cart = acked(&mut socket, &add("after-fuzz", "jar", "default", 1)).await;

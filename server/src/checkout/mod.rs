@@ -14,13 +14,14 @@ mod settle;
 pub use orders::{number as order_number, pending as pending_orders, recent as recent_orders};
 pub use settle::settle;
 
-use lapak_protocol::{CheckoutRequest, Field, Problem, Quote, RejectCode, ServerMsg};
+use lapak_protocol::{CheckoutRequest, Quote, RejectCode, ServerMsg};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
+use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::pending::Settlement;
 use crate::pricing::{self, CartRow};
-use crate::{cart, deals, reject, AppState};
+use crate::{answers, cart, deals, reject, AppState};
 use settle::announce;
 
 /// A fresh quote for the session's cart at server time `now_ms`.
@@ -132,7 +133,7 @@ async fn reserve(
             chat: None,
         }));
     }
-    if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
+    if let Some(stored) = answers::stored(&mut tx, session, id).await? {
         return Ok(Reserved::Answer(stored));
     }
 
@@ -296,53 +297,4 @@ fn mismatch(quote: &Quote, request: &CheckoutRequest) -> Option<(RejectCode, Str
 
 fn refuse(id: &str, code: RejectCode, message: String) -> Reserved {
     Reserved::Answer(reject(id, code, message))
-}
-
-/// `invalid_details` naming every problem with the shopper's details, if there is one.
-pub fn invalid_details(id: &str, problems: &[(Field, Problem)]) -> Option<ServerMsg> {
-    if problems.is_empty() {
-        return None;
-    }
-    let list: Vec<String> = problems
-        .iter()
-        .map(|(field, problem)| format!("{field:?}: {problem:?}"))
-        .collect();
-    Some(reject(id, RejectCode::InvalidDetails, list.join(", ")))
-}
-
-/// The UTC (year, month) of a Unix time in milliseconds, for card expiry dates.
-pub fn civil_month(unix_ms: i64) -> (u32, u32) {
-    let (year, month, _) = civil_date(unix_ms);
-    (u32::try_from(year).unwrap_or(0), month)
-}
-
-/// The UTC calendar date (year, month, day) at Unix time `unix_ms`.
-pub fn civil_date(unix_ms: i64) -> (i64, u32, u32) {
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = unix_ms.div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn civil_month_reads_unix_time() {
-        assert_eq!(super::civil_month(0), (1970, 1));
-        assert_eq!(super::civil_month(1_795_392_000_000), (2026, 11)); // 2026-11-23
-        assert_eq!(super::civil_month(951_782_400_000), (2000, 2)); // 2000-02-29
-        assert_eq!(super::civil_date(951_782_400_000), (2000, 2, 29));
-        assert_eq!(super::civil_date(1_795_478_399_999), (2026, 11, 23));
-    }
 }

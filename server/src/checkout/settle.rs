@@ -13,7 +13,7 @@ use crate::community::{self, Changes};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
-use crate::{cart, deals, now_ms, AppState};
+use crate::{answers, cart, deals, now_ms, AppState};
 
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
@@ -85,7 +85,7 @@ pub async fn settle(
                 message: format!("the card was declined ({reason})"),
             };
             // Same id, same answer: a retry does not charge the card again.
-            cart::store_answer(&mut tx, session, id, &refusal).await?;
+            answers::store(&mut tx, session, id, &refusal).await?;
             Some(refusal)
         }
         _ => None,

@@ -12,8 +12,9 @@ use std::time::Duration;
 use lapak_protocol::{Activity, RejectCode, ServerMsg};
 use tokio::time::Instant;
 
-use super::{text, Command};
+use super::text;
 use crate::error::AppError;
+use crate::unit::{Sync, Unit};
 use crate::{reject, AppState};
 
 /// Lines a session may send at once.
@@ -28,7 +29,7 @@ pub async fn chat(
     id: &str,
     raw: &str,
 ) -> Result<ServerMsg, AppError> {
-    let mut command = match Command::begin(state, session, id).await? {
+    let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };
@@ -47,7 +48,7 @@ pub async fn chat(
     let text = state.show.community.blocklist.mask(&text);
     command.count(Activity::Comment, 1).await?;
     // Read after counting, so a badge this line earned shows beside it.
-    let from = command.identity().await?;
+    let from = super::identity_in(&mut command).await?;
     let line = state.hub.chat_line(from, text);
     let reply = ServerMsg::Ack {
         id: id.to_owned(),

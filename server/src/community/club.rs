@@ -8,9 +8,10 @@
 use lapak_protocol::{Activity, ChatEvent, Membership, RejectCode, ServerMsg};
 use sqlx::SqliteConnection;
 
-use super::{missions, Changes, Command};
+use super::{missions, Changes};
 use crate::error::AppError;
 use crate::show::ShowFile;
+use crate::unit::{Sync, Unit};
 use crate::{now_ms, reject, AppState};
 
 /// The session's membership of the show's club, if it joined.
@@ -34,7 +35,7 @@ pub async fn membership(
 
 /// `JoinClub`: joins a free club; already a member, it is simply acknowledged.
 pub async fn join_club(state: &AppState, session: i64, id: &str) -> Result<ServerMsg, AppError> {
-    let mut command = match Command::begin(state, session, id).await? {
+    let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };

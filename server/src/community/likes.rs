@@ -10,8 +10,9 @@ use std::time::Duration;
 use lapak_protocol::{Activity, RejectCode, ServerMsg, MAX_LIKES_PER_BATCH};
 use tokio::time::Instant;
 
-use super::{ack, Command};
+use super::ack;
 use crate::error::AppError;
+use crate::unit::{Sync, Unit};
 use crate::{reject, AppState};
 
 /// `Like` commands a session may send at once.
@@ -26,7 +27,7 @@ pub async fn like(
     id: &str,
     count: u32,
 ) -> Result<ServerMsg, AppError> {
-    let mut command = match Command::begin(state, session, id).await? {
+    let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };
@@ -50,7 +51,7 @@ pub async fn like(
 
 /// Runs a `Share` to its answer: it counts `share`.
 pub async fn share(state: &AppState, session: i64, id: &str) -> Result<ServerMsg, AppError> {
-    let mut command = match Command::begin(state, session, id).await? {
+    let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };

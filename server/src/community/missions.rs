@@ -13,7 +13,7 @@ use sqlx::SqliteConnection;
 use super::club;
 use super::settings::MissionEntry;
 use super::Changes;
-use crate::checkout::civil_date;
+use crate::details::civil_date;
 use crate::error::AppError;
 use crate::gifting::ledger::{self, Kind, Posting};
 use crate::show::ShowFile;

@@ -2,10 +2,10 @@
 //! watch time (`watch`), names (`names`), the host's Fan Club (`club`), and
 //! missions that count all of it and grant rewards exactly once (`missions`).
 //!
-//! Every community command runs like a cart command: one transaction under the
-//! writer lock that first looks up the command id (a retry gets the stored
-//! answer and counts nothing), counts the activity, completes missions, grants
-//! rewards and stores the answer. What changed for the viewer ([`Changes`]) is
+//! Every community command is one [`Unit`] of work, like every command: one
+//! transaction under the writer lock that first looks up the command id (a
+//! retry gets the stored answer and counts nothing), counts the activity,
+//! completes missions, grants rewards and stores the answer. What changed for the viewer ([`Changes`]) is
 //! announced once the transaction commits ([`announce`]): `Progress` and, for
 //! coins, `WalletChanged` to every tab of the session, chat lines about the
 //! viewer to everyone. Activities done elsewhere (cart, gifts, checkout) call
@@ -38,14 +38,13 @@ pub use settings::Settings;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use lapak_protocol::{
-    Activity, ChatEvent, ChatMessage, ClientMsg, Community as Snapshot, Progress, ServerMsg, Viewer,
-};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use lapak_protocol::{ChatEvent, ChatMessage, Community as Snapshot, Progress, ServerMsg, Viewer};
+use sqlx::SqliteConnection;
 
 use crate::error::AppError;
 use crate::limit::Throttle;
-use crate::{cart, gifting, now_ms, AppState};
+use crate::unit::Unit;
+use crate::{gifting, now_ms, AppState};
 
 /// What an activity changed for the viewer, to announce after the commit.
 #[derive(Debug, Default)]
@@ -216,102 +215,58 @@ fn ack(id: &str) -> ServerMsg {
     }
 }
 
-/// A community command under way: the writer lock, its transaction and what
-/// it changed so far.
-struct Command<'a> {
-    state: &'a AppState,
-    session: i64,
-    id: &'a str,
-    tx: Transaction<'static, Sqlite>,
-    changes: Changes,
-    /// Whether the answer is stored, for a retry to get again.
-    stored: bool,
-    _write: tokio::sync::MutexGuard<'a, ()>,
-}
-
-impl<'a> Command<'a> {
-    /// Begins command `id`, or `Err` with its stored answer when it was answered before.
-    async fn begin(
-        state: &'a AppState,
-        session: i64,
-        id: &'a str,
-    ) -> Result<Result<Command<'a>, ServerMsg>, AppError> {
-        let mut command = Command::unstored(state, session, id).await?;
-        if let Some(stored) = cart::stored_answer(&mut command.tx, session, id).await? {
-            return Ok(Err(stored));
-        }
-        command.stored = true;
-        Ok(Ok(command))
-    }
-
-    /// Begins command `id` without storing its answer: for heartbeats, whose
-    /// credit the watch clock bounds whether retried or not, and which would
-    /// otherwise leave a row per watching viewer every 15 s.
-    async fn unstored(
-        state: &'a AppState,
-        session: i64,
-        id: &'a str,
-    ) -> Result<Command<'a>, AppError> {
-        let write = state.writer.lock().await;
-        let tx = state.pool.begin_with(crate::db::BEGIN_WRITE).await?;
-        Ok(Command {
-            state,
-            session,
-            id,
-            tx,
-            changes: Changes::default(),
-            stored: false,
-            _write: write,
-        })
-    }
-
-    /// Counts `n` of `activity` for the session.
-    async fn count(&mut self, activity: Activity, n: u32) -> Result<(), AppError> {
-        let (show, session) = (&self.state.show, self.session);
-        let counted = count(&mut self.tx, show, session, activity, n, now_ms()).await?;
-        self.changes.merge(counted);
-        Ok(())
-    }
-
-    /// How others see the session, with what this command changed so far: the
-    /// cached identity unless the command changed it (then read in its transaction).
-    async fn identity(&mut self) -> Result<Viewer, AppError> {
-        let cached = (!self.changes.identity)
-            .then(|| cached(self.state, self.session))
-            .flatten();
-        match cached {
-            Some(viewer) => Ok(viewer),
-            None => progress::identity(&mut self.tx, &self.state.show.id, self.session).await,
-        }
-    }
-
-    /// Stores `reply` as the command's answer (unless [`unstored`](Command::unstored)),
-    /// commits and announces the changes.
-    async fn finish(mut self, reply: ServerMsg) -> Result<ServerMsg, AppError> {
-        if self.stored {
-            cart::store_answer(&mut self.tx, self.session, self.id, &reply).await?;
-        }
-        self.tx.commit().await?;
-        announce(self.state, self.session, self.changes).await?;
-        Ok(reply)
+/// How others see the session, with what `unit` changed so far: the cached
+/// identity unless the command changed it (then read in its transaction).
+async fn identity_in(unit: &mut Unit<'_>) -> Result<Viewer, AppError> {
+    let cached = (!unit.changes.identity)
+        .then(|| cached(unit.state, unit.session))
+        .flatten();
+    match cached {
+        Some(viewer) => Ok(viewer),
+        None => progress::identity(&mut unit.tx, &unit.state.show.id, unit.session).await,
     }
 }
 
-/// Runs a community command of `session` to its answer. `watching` is whether
-/// the connection has sent a heartbeat before.
-pub async fn command(
+/// A community command, as the socket routes it here.
+pub enum Command<'a> {
+    /// A chat line.
+    Chat {
+        /// What the viewer typed.
+        text: &'a str,
+    },
+    /// A batch of likes.
+    Like {
+        /// Taps.
+        count: u32,
+    },
+    /// The show was shared.
+    Share,
+    /// The video played since the last heartbeat.
+    Heartbeat,
+    /// Join the Fan Club.
+    JoinClub,
+    /// A new name.
+    SetName {
+        /// The name.
+        name: &'a str,
+    },
+}
+
+/// Runs community command `id` of `session` to its answer. `watching` is
+/// whether the connection has sent a heartbeat before.
+pub async fn run(
     state: &AppState,
     session: i64,
+    id: &str,
     watching: &mut bool,
-    cmd: &ClientMsg,
+    command: Command<'_>,
 ) -> Result<ServerMsg, AppError> {
-    match cmd {
-        ClientMsg::Chat { id, text } => chat::chat(state, session, id, text).await,
-        ClientMsg::Like { id, count } => likes::like(state, session, id, *count).await,
-        ClientMsg::Share { id } => likes::share(state, session, id).await,
-        ClientMsg::Heartbeat { id } => watch::heartbeat(state, session, watching, id).await,
-        ClientMsg::JoinClub { id } => club::join_club(state, session, id).await,
-        ClientMsg::SetName { id, name } => names::set_name(state, session, id, name).await,
-        _ => unreachable!("only community commands come here"),
+    match command {
+        Command::Chat { text } => chat::chat(state, session, id, text).await,
+        Command::Like { count } => likes::like(state, session, id, count).await,
+        Command::Share => likes::share(state, session, id).await,
+        Command::Heartbeat => watch::heartbeat(state, session, watching, id).await,
+        Command::JoinClub => club::join_club(state, session, id).await,
+        Command::SetName { name } => names::set_name(state, session, id, name).await,
     }
 }

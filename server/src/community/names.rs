@@ -4,8 +4,9 @@
 
 use lapak_protocol::{RejectCode, ServerMsg};
 
-use super::{ack, text, Command};
+use super::{ack, text};
 use crate::error::AppError;
+use crate::unit::{Sync, Unit};
 use crate::{reject, AppState};
 
 /// Runs a `SetName` of `session` to its answer.
@@ -15,7 +16,7 @@ pub async fn set_name(
     id: &str,
     name: &str,
 ) -> Result<ServerMsg, AppError> {
-    let mut command = match Command::begin(state, session, id).await? {
+    let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };

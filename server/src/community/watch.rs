@@ -15,8 +15,9 @@ use std::time::Duration;
 use lapak_protocol::{Activity, ServerMsg};
 use tokio::time::Instant;
 
-use super::{ack, Command};
+use super::ack;
 use crate::error::AppError;
+use crate::unit::{Sync, Unit};
 use crate::AppState;
 
 /// The most one heartbeat credits.
@@ -67,7 +68,7 @@ pub async fn heartbeat(
     watching: &mut bool,
     id: &str,
 ) -> Result<ServerMsg, AppError> {
-    let mut command = Command::unstored(state, session, id).await?;
+    let mut command = Unit::unstored(state, session, id, Sync::Normal).await?;
     let seconds = state
         .community
         .watch

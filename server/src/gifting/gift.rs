@@ -1,45 +1,54 @@
 //! `SendGift`: coins from the sender's wallet to the host's earnings. One
-//! transaction looks up the command id, debits the wallet only if it holds
-//! enough, writes the ledger, counts the gift for the Fan Club and missions
-//! and stores the answer: a retry gets that answer and debits nothing, and two
-//! tabs of one viewer can never overspend.
+//! [`Unit`] of work looks up the command id, debits the wallet only if it
+//! holds enough, writes the ledger, counts the gift for the Fan Club and
+//! missions and stores the answer: a retry gets that answer and debits
+//! nothing, and two tabs of one viewer can never overspend. A refusal (too few
+//! coins) writes nothing, so a retry after a top-up is checked again.
 
-use lapak_protocol::{Activity, ClientMsg, Gift, RejectCode, ServerMsg, MAX_GIFT_COUNT};
+use lapak_protocol::{Activity, Gift, RejectCode, ServerMsg, MAX_GIFT_COUNT};
 
 use super::ledger::{self, Kind, Posting};
 use super::streaks::Tap;
-use crate::community::{self, Changes};
+use crate::community;
 use crate::error::AppError;
 use crate::show::ShowFile;
-use crate::{cart, now_ms, reject, AppState};
+use crate::unit::{Sync, Unit};
+use crate::{now_ms, reject, AppState};
+
+/// A `SendGift` command, as the socket routes it here.
+pub struct SendGift<'a> {
+    /// Command id.
+    pub id: &'a str,
+    /// The gift.
+    pub gift_id: &'a str,
+    /// How many.
+    pub count: u32,
+    /// The price of one the viewer was shown, in coins.
+    pub coins: u32,
+}
 
 /// Runs a `SendGift` of session `session` (on `connection`) to its answer.
 pub async fn send_gift(
     state: &AppState,
     session: i64,
     connection: u64,
-    cmd: &ClientMsg,
+    cmd: SendGift<'_>,
 ) -> Result<ServerMsg, AppError> {
-    let ClientMsg::SendGift {
+    let SendGift {
         id,
         gift_id,
         count,
         coins,
-    } = cmd
-    else {
-        unreachable!("only SendGift comes here")
+    } = cmd;
+    let mut unit = match Unit::begin(state, session, id, Sync::Full).await? {
+        Ok(unit) => unit,
+        Err(answered) => return Ok(answered),
     };
-    let _write = state.writer.lock().await;
-    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
-    if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
-        return Ok(stored);
-    }
-    // A refusal here writes nothing: the transaction rolls back when dropped.
-    let gift = match check(&state.show, gift_id, *count, *coins) {
+    let gift = match check(&state.show, gift_id, count, coins) {
         Ok(gift) => gift,
-        Err((code, message)) => return Ok(reject(id, code, message)),
+        Err((code, message)) => return unit.finish(reject(id, code, message)).await,
     };
-    let debit = u64::from(*count)
+    let debit = u64::from(count)
         .checked_mul(u64::from(gift.coins))
         .and_then(|total| i64::try_from(total).ok())
         .ok_or_else(|| AppError::Ledger(format!("{count} × {gift_id} overflows")))?;
@@ -47,56 +56,46 @@ pub async fn send_gift(
     let posting = Posting {
         kind: Kind::Gift,
         cause: Some((session, id)),
-        gift: Some((gift_id, *count)),
+        gift: Some((gift_id, count)),
         completion: None,
         entries: vec![
             (ledger::wallet_account(session), -debit),
             (ledger::earnings_account(&state.show.id), debit),
         ],
     };
-    let posted = ledger::post(&mut tx, &posting).await?;
-    let mut changes = Changes::default();
-    if posted.is_some() {
-        let show = &state.show;
-        changes = community::gifted(&mut tx, show, session, gift_id, total).await?;
-        let counted = community::count(&mut tx, show, session, Activity::Gift, *count, now_ms());
-        changes.merge(counted.await?);
-    }
-    // After any reward the gift completed.
-    let wallet = ledger::wallet(&mut tx, session).await?;
-    let reply = match posted {
-        Some(_) => ServerMsg::Ack {
-            id: id.clone(),
-            cart: None,
-            order: None,
-            wallet: Some(wallet),
-            chat: None,
-        },
-        None => reject(
-            id,
-            RejectCode::InsufficientCoins,
-            format!("{total} coins needed, {} in the wallet", wallet.coins),
-        ),
+    let Some(transaction) = ledger::post(&mut unit.tx, &posting).await? else {
+        let wallet = ledger::wallet(&mut unit.tx, session).await?;
+        let message = format!("{total} coins needed, {} in the wallet", wallet.coins);
+        return unit
+            .finish(reject(id, RejectCode::InsufficientCoins, message))
+            .await;
     };
-    // Stored also when refused for want of coins: the same id keeps the same answer.
-    cart::store_answer(&mut tx, session, id, &reply).await?;
-    tx.commit().await?;
-    if let Some(transaction) = posted {
-        // Still under the writer lock, so taps and wallet updates leave in commit order.
-        community::announce(state, session, changes).await?;
-        state.hub.gifted(Tap {
-            // As others see the sender now: a club the gift joined shows on the streak.
-            from: community::viewer(state, session).await?,
-            gift_id: gift_id.clone(),
-            count: *count,
-            coins: total,
-            id: transaction.unsigned_abs(),
-            at_ms: now_ms(),
-        });
-        let changed = ServerMsg::WalletChanged { wallet };
-        state.sessions.send(session, connection, &changed);
-    }
-    Ok(reply)
+    let gifted = community::gifted(&mut unit.tx, &state.show, session, gift_id, total).await?;
+    unit.changes.merge(gifted);
+    unit.count(Activity::Gift, count).await?;
+    // After any reward the gift completed.
+    let wallet = ledger::wallet(&mut unit.tx, session).await?;
+    let reply = ServerMsg::Ack {
+        id: id.to_owned(),
+        cart: None,
+        order: None,
+        wallet: Some(wallet),
+        chat: None,
+    };
+    let committed = unit.commit(reply).await?;
+    // Still under the writer lock, so taps and wallet updates leave in commit order.
+    state.hub.gifted(Tap {
+        // As others see the sender now: a club the gift joined shows on the streak.
+        from: community::viewer(state, session).await?,
+        gift_id: gift_id.to_owned(),
+        count,
+        coins: total,
+        id: transaction.unsigned_abs(),
+        at_ms: now_ms(),
+    });
+    let changed = ServerMsg::WalletChanged { wallet };
+    state.sessions.send(session, connection, &changed);
+    Ok(committed.reply)
 }
 
 /// The gift, if the command may send it as asked.

@@ -10,7 +10,9 @@ pub mod ledger;
 mod streaks;
 mod top_up;
 
-pub use gift::send_gift;
+pub use gift::{send_gift, SendGift};
 pub use ledger::{convert_earnings, gifters, wallet, HostCredit};
 pub use streaks::{Streaks, Tap};
-pub use top_up::{key as top_up_key, pending as pending_top_ups, settle as settle_top_up, top_up};
+pub use top_up::{
+    key as top_up_key, pending as pending_top_ups, settle as settle_top_up, top_up, TopUp,
+};

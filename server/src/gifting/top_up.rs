@@ -1,21 +1,22 @@
 //! `TopUp`: a coin pack bought by card, exactly once per command id. Like an
 //! order, the top-up is first written as `payment_pending` (unique per session
-//! and command id, with `payment_pending` as the id's stored answer), then
-//! charged outside any lock under its own key (`topup-<id>`), then settled once
-//! — by the command itself or, after a timeout or a crash, by the sweeper.
-//! Settling credits the coins and replaces the stored answer in one
-//! transaction, so a retry gets the outcome and is never charged again. The
+//! and command id), then charged outside any lock under its own key
+//! (`topup-<id>`), then settled once — by the command itself or, after a
+//! timeout or a crash, by the sweeper. Its id answers `payment_pending` until
+//! then; settling credits the coins, sets the row's status and replaces that
+//! answer in one transaction, so a retry gets the outcome and is never charged
+//! again — from the row itself once the stored answer is dropped. The
 //! card goes to the provider only; the last four digits are kept.
 
-use lapak_protocol::{Card, ClientMsg, Money, RejectCode, ServerMsg};
+use lapak_protocol::{Card, Money, RejectCode, ServerMsg};
 use sqlx::SqliteConnection;
 
 use super::ledger::{self, Kind, Posting};
-use crate::checkout::{civil_month, invalid_details};
+use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
-use crate::{cart, now_ms, reject, AppState};
+use crate::{answers, now_ms, reject, AppState};
 
 /// The payment's idempotency key, apart from every order number.
 pub fn key(top_up_id: i64) -> String {
@@ -31,22 +32,31 @@ pub async fn pending(conn: &mut SqliteConnection) -> Result<Vec<i64>, AppError> 
     )
 }
 
+/// A `TopUp` command, as the socket routes it here.
+pub struct TopUp<'a> {
+    /// Command id: the top-up's idempotency key.
+    pub id: &'a str,
+    /// The pack.
+    pub pack_id: &'a str,
+    /// The price the shopper was shown.
+    pub price: &'a Money,
+    /// How to pay.
+    pub card: &'a Card,
+}
+
 /// Runs a `TopUp` of session `session` (on `connection`) to its answer.
 pub async fn top_up(
     state: &AppState,
     session: i64,
     connection: u64,
-    cmd: &ClientMsg,
+    cmd: TopUp<'_>,
 ) -> Result<ServerMsg, AppError> {
-    let ClientMsg::TopUp {
+    let TopUp {
         id,
         pack_id,
         price,
         card,
-    } = cmd
-    else {
-        unreachable!("only TopUp comes here")
-    };
+    } = cmd;
     let (top_up_id, _held) = {
         let _write = state.writer.lock().await;
         let top_up_id = match open(state, session, id, pack_id, price, card).await? {
@@ -83,8 +93,18 @@ async fn open(
 ) -> Result<Opened, AppError> {
     let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
     // A top-up written before has an answer: `payment_pending` until it is settled.
-    if let Some(stored) = cart::stored_answer(&mut tx, session, id).await? {
+    if let Some(stored) = answers::stored(&mut tx, session, id).await? {
         return Ok(Opened::Answer(stored));
+    }
+    // Once that answer is dropped, its own row answers: pending, paid or refused.
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM top_ups WHERE session_id = ? AND command_id = ?")
+            .bind(session)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(top_up_id) = existing {
+        return Ok(Opened::Answer(answer(&mut tx, top_up_id).await?));
     }
     let Some(pack) = state.show.pack(pack_id) else {
         let message = format!("no coin pack {pack_id}");
@@ -120,9 +140,38 @@ async fn open(
     .fetch_one(&mut *tx)
     .await?;
     // Until it is settled, the id answers `payment_pending`, to a retry and to any other command.
-    cart::store_answer(&mut tx, session, id, &still_pending(id)).await?;
+    answers::store(&mut tx, session, id, &still_pending(id)).await?;
     tx.commit().await?;
     Ok(Opened::TopUp(top_up_id))
+}
+
+/// The answer to the command of top-up `top_up_id` as it stands: the wallet
+/// once paid, `payment_pending` until settled, a refusal when not charged.
+async fn answer(conn: &mut SqliteConnection, top_up_id: i64) -> Result<ServerMsg, AppError> {
+    let (session, id, status): (i64, String, String) =
+        sqlx::query_as("SELECT session_id, command_id, status FROM top_ups WHERE id = ?")
+            .bind(top_up_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(match status.as_str() {
+        "paid" => ServerMsg::Ack {
+            cart: None,
+            order: None,
+            wallet: Some(ledger::wallet(conn, session).await?),
+            chat: None,
+            id,
+        },
+        "declined" => reject(
+            &id,
+            RejectCode::PaymentDeclined,
+            "the card was declined".into(),
+        ),
+        "failed" => {
+            let message = "the payment did not go through; nothing was charged";
+            reject(&id, RejectCode::PaymentDeclined, message.into())
+        }
+        _ => still_pending(&id),
+    })
 }
 
 fn still_pending(id: &str) -> ServerMsg {
@@ -183,8 +232,10 @@ pub async fn settle(
     };
     let Some(refusal) = settled else {
         // Not final yet (`payment_pending`), or settled already (the sweeper and the command raced).
-        let stored = cart::stored_answer(&mut tx, session, &id).await?;
-        return Ok(stored.unwrap_or_else(|| still_pending(&id)));
+        return match answers::stored(&mut tx, session, &id).await? {
+            Some(stored) => Ok(stored),
+            None => answer(&mut tx, top_up_id).await,
+        };
     };
     let reply = match refusal {
         Some(message) => reject(&id, RejectCode::PaymentDeclined, message),
@@ -211,7 +262,7 @@ pub async fn settle(
             }
         }
     };
-    cart::replace_answer(&mut tx, session, &id, &reply).await?;
+    answers::replace(&mut tx, session, &id, &reply).await?;
     tx.commit().await?;
     if let ServerMsg::Ack {
         wallet: Some(wallet),

@@ -1,0 +1,39 @@
+//! The show's clock at work: every tick, the timeline's cues that came due
+//! (pins, unpins, flash deals), the end of deals whose time is up, and what the
+//! hub gathered meanwhile.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::MissedTickBehavior;
+
+use crate::{now_ms, AppState};
+
+/// How often the timeline checks for due cues.
+const TICK: Duration = Duration::from_millis(200);
+
+/// Plays the timeline: every tick, the cues that came due since the last one,
+/// the end of deals whose time is up, and what the hub gathered meanwhile
+/// (gift streaks, the leaderboard, chat lines, likes, the viewer count).
+pub async fn play(state: Arc<AppState>, from_ms: i64) {
+    let mut last = state.stream_ms(from_ms);
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        let wall = now_ms();
+        let now = state.stream_ms(wall);
+        for (at, cue) in state.show.cues_between(last, now) {
+            match cue.deal(at) {
+                Some(spec) => match state.deal(spec).await {
+                    Ok(deal) => state.hub.start_deal(deal),
+                    Err(error) => tracing::error!(%error, "cannot start a deal"),
+                },
+                None => state.hub.play(&[(at, cue)]),
+            }
+        }
+        state.hub.end_deals(wall);
+        state.hub.tick(wall);
+        last = now.max(last);
+    }
+}
