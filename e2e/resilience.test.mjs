@@ -3,11 +3,10 @@
 // proxy in the browser that slips malformed frames into the socket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, launchChromium, record } from './support.mjs';
+import { freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
@@ -22,24 +21,7 @@ before(async () => {
 
 after(async () => { await browser?.close(); });
 
-/** Starts the server and resolves once it prints its URL. */
-function startServer(port, db) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ['--port', String(port), '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('Lapak is live at')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-function kill9(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', resolve);
-    child.kill('SIGKILL');
-  });
-}
+const startServer = (port, db) => spawnServer(BIN, port, db);
 
 const state = (page) => page.getByTestId('connection-status').getAttribute('data-state');
 const countIs = (page, n) => page.waitForFunction((want) => document.querySelector('[data-testid="cart-count"]')?.textContent === want, String(n), { timeout: 30000 });

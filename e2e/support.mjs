@@ -118,6 +118,31 @@ export async function startServer(bin, args = []) {
   return { url, stop: () => child.kill('SIGKILL') };
 }
 
+/**
+ * Starts `bin` on `port` with database `db` (stderr passed through) and resolves with the
+ * child once it prints its URL: for tests that kill a server and start it again on the same
+ * port and database.
+ */
+export async function spawnServer(bin, port, db) {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['--port', String(port), '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk) => {
+      if (String(chunk).includes('Lapak is live at')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+/** Kills a server started by `spawnServer` with SIGKILL (no clean-up runs); resolves once it is gone. */
+export function kill9(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}
+
 /** Runs in a page before its scripts: counts the messages its WebSockets receive in `window.framesIn`. */
 function countFramesIn() {
   window.framesIn = 0;

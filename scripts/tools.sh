@@ -14,6 +14,8 @@ log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+# The end-to-end tests read the server's database with the sqlite3 shell.
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

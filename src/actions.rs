@@ -109,6 +109,15 @@ impl Actions {
         });
     }
 
+    /// Pays again after a failed payment: a new quote, then a new order id.
+    pub fn pay_again(&self, request: CheckoutRequest) {
+        self.dispatch(Msg::PayAgain {
+            quote: browser::ids::command_id(),
+            id: browser::ids::command_id(),
+            request: Box::new(request),
+        });
+    }
+
     /// Leaves checkout.
     pub fn close_checkout(&self) {
         self.dispatch(Msg::CloseCheckout);

@@ -59,6 +59,10 @@ pub const DECLINE: &str = "4000000000000002";
 pub const INSUFFICIENT_FUNDS: &str = "4000000000009995";
 /// Test card whose charge goes through but whose answer never arrives (a provider timeout).
 pub const TIMEOUT: &str = "4000000000000119";
+/// Test card whose charge never reaches the provider: no answer, and nothing is
+/// taken. The server's own timeout ends the wait; killing the server meanwhile
+/// is a crash between writing the order and charging the card.
+pub const NO_ANSWER: &str = "4000000000000408";
 
 /// Behaves like processors' test modes: the card number decides the outcome,
 /// and any other number is declined. It keeps its own record of charges (a
@@ -110,6 +114,8 @@ impl PaymentProvider for TestProvider {
                     let _ = self.record(key, amount).await;
                     Charge::Timeout
                 }
+                // The request is lost on the way: nothing is recorded, nothing answers.
+                NO_ANSWER => std::future::pending().await,
                 INSUFFICIENT_FUNDS => declined("insufficient_funds"),
                 DECLINE => declined("card_declined"),
                 _ => declined("test mode accepts test cards only"),
@@ -130,5 +136,40 @@ impl PaymentProvider for TestProvider {
                 Err(_) => None,
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn the_no_answer_card_never_answers_and_takes_nothing() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let pool = crate::db::open(&dir.path().join("lapak.db"))
+            .await
+            .expect("the database opens");
+        let provider = TestProvider::new(pool);
+        let card = Card {
+            number: "4000 0000 0000 0408".into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        };
+        let amount = Money {
+            minor: 100,
+            currency: "IDR".into(),
+        };
+        let charge = provider.charge("LPK-000001", &amount, &card);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), charge)
+                .await
+                .is_err(),
+            "no answer comes"
+        );
+        assert_eq!(
+            provider.lookup("LPK-000001").await,
+            Some(Lookup::NotCharged)
+        );
     }
 }

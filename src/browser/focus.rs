@@ -1,6 +1,6 @@
 //! Focus for sheets: when one opens, focus moves to it (so keyboard and
 //! screen-reader users land in it); when it closes, focus returns to where it
-//! was. And in forms: to the first field to fix.
+//! was. And in forms: to the first field to fix, or to the one way on.
 use leptos::html::Button;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -34,6 +34,16 @@ pub fn first_invalid(form: NodeRef<leptos::html::Form>) {
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(field) = field {
             let _ = field.focus();
+        }
+    });
+}
+
+/// Focuses `target` once it is mounted: for a control that appears as the one
+/// way on (e.g. "Pay again"), so keyboard and screen-reader users land on it.
+pub fn use_focus_on_mount(target: NodeRef<Button>) {
+    Effect::new(move |_| {
+        if let Some(button) = target.get() {
+            let _ = button.focus();
         }
     });
 }

@@ -223,6 +223,12 @@ pub struct Catalogue {
     pub sold_out_meanwhile: &'static str,
     /// The card was declined.
     pub payment_declined: &'static str,
+    /// The payment did not go through (the order failed): nothing was charged.
+    pub payment_failed: &'static str,
+    /// Under it: the cart and the details are kept.
+    pub payment_failed_hint: &'static str,
+    /// Pays again, under a new order.
+    pub pay_again: &'static str,
     /// Confirmation heading.
     pub order_confirmed: &'static str,
     /// Confirmation heading while the payment is being confirmed.

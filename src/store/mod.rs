@@ -14,7 +14,7 @@ mod host;
 mod tests;
 
 pub use cart::{CartView, LineView};
-pub use checkout::Checkout;
+pub use checkout::{payment_failed, Checkout};
 pub use community::{Community, CommunityStoreFields, Heart, LikeBatch, Toast, ToastKind};
 pub use gifting::{
     Combo, GiftSend, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
@@ -254,6 +254,16 @@ pub enum Msg {
         /// What the shopper confirmed and their details.
         request: Box<lapak_protocol::CheckoutRequest>,
     },
+    /// The shopper pays again after a failed payment (nothing was charged):
+    /// re-price the cart, then place the order under a new id.
+    PayAgain {
+        /// A fresh command id for the quote.
+        quote: CommandId,
+        /// A fresh checkout command id (never the failed order's).
+        id: CommandId,
+        /// What the shopper confirmed and their details, as on the form now.
+        request: Box<lapak_protocol::CheckoutRequest>,
+    },
     /// The shopper left checkout.
     CloseCheckout,
     /// The host page's cart, in host-cart mode.
@@ -387,6 +397,7 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::StartCheckout { id } => checkout::start(state, id),
         Msg::PlaceOrder { id, request } => checkout::place(state, id, request),
+        Msg::PayAgain { quote, id, request } => checkout::pay_again(state, quote, id, request),
         Msg::CloseCheckout => checkout::close(state),
         Msg::SyncHostCart(cart) => {
             state.cart = cart;
@@ -743,6 +754,12 @@ impl State {
     /// A product of the catalogue by id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id == id)
+    }
+
+    /// Whether the order checkout placed came back `failed`: nothing was charged
+    /// and the shopper can pay again.
+    pub fn payment_failed(&self) -> bool {
+        checkout::payment_failed(&self.checkout, &self.orders)
     }
 
     /// The deal on a product with units left, if one is running.

@@ -1,6 +1,9 @@
 //! Checkout without leaving the stream: the server re-prices the cart (and says
 //! what changed), the shopper gives contact, address, delivery and card on one
-//! sheet, pays, and sees the confirmation. The video keeps playing, minimized.
+//! sheet, pays, and sees the confirmation — or, when the payment did not go
+//! through, the same form still filled in, to pay again. The video keeps
+//! playing, minimized.
+mod failed;
 pub(crate) mod form;
 mod review;
 
@@ -18,7 +21,8 @@ use crate::features::price::Price;
 use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
-use crate::store::{CartMode, State, StateStoreFields};
+use crate::store::{payment_failed, CartMode, State, StateStoreFields};
+use failed::PaymentFailed;
 use form::{Form, TextField};
 use lapak_protocol::{Field, OrderStatus};
 use review::QuoteLines;
@@ -53,23 +57,36 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     // However the sheet goes (close button, Escape, another sheet), checkout ends with it.
     on_cleanup(move || actions.close_checkout());
     let close = move |_| panel.set(Panel::Closed);
-    let placed = Memo::new(move |_| state.checkout().read().placed.clone());
+    // Kept while the sheet is open, so that paying again finds the details filled in.
+    let form = Form::new();
+    let choice = RwSignal::new(None::<String>);
+    let checkout = state.checkout();
+    // A failed payment goes back to the form: there is nothing to confirm.
+    let confirmed = Memo::new(move |_| {
+        let checkout = checkout.read();
+        let failed = payment_failed(&checkout, &state.orders().read());
+        checkout.placed.clone().filter(|_| !failed)
+    });
     view! {
-        {move || match placed.get() {
+        {move || match confirmed.get() {
             Some(number) => view! { <Confirmation state number on_done=close/> }.into_any(),
-            None => view! { <OrderForm state/> }.into_any(),
+            None => view! { <OrderForm state form choice/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn OrderForm(state: Store<State>) -> impl IntoView {
+fn OrderForm(
+    state: Store<State>,
+    /// The shopper's details.
+    form: Form,
+    /// The delivery option the shopper picked, if any.
+    choice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let checkout = state.checkout();
     let quote = Memo::new(move |_| checkout.read().quote.clone());
-    let form = Form::new();
-    let choice = RwSignal::new(None::<String>);
     let shipping = Memo::new(move |_| {
         let quote = quote.read();
         let options = &quote.as_ref()?.shipping;
@@ -96,7 +113,11 @@ fn OrderForm(state: Store<State>) -> impl IntoView {
             .map(|r| r.problems(year, month))
             .unwrap_or_default()
     });
-    let paying = Memo::new(move |_| checkout.read().paying.is_some());
+    let paying = Memo::new(move |_| {
+        let checkout = checkout.read();
+        checkout.paying.is_some() || checkout.again.is_some()
+    });
+    let failed = Memo::new(move |_| payment_failed(&checkout.read(), &state.orders().read()));
     let refused = Memo::new(move |_| checkout.read().refused);
     Effect::new(move |_| {
         if refused.get() == Some(RejectCode::PaymentDeclined) {
@@ -115,8 +136,11 @@ fn OrderForm(state: Store<State>) -> impl IntoView {
         if !buyable() || paying.get_untracked() {
             return;
         }
-        if let Some(request) = request() {
-            actions.place_order(request);
+        match request() {
+            // Under a new id: the failed order's id would only find it again.
+            Some(request) if failed.get_untracked() => actions.pay_again(request),
+            Some(request) => actions.place_order(request),
+            None => {}
         }
     };
     let alert = move || {
@@ -162,9 +186,13 @@ fn OrderForm(state: Store<State>) -> impl IntoView {
             <p class="lapak-alert" role="alert" data-testid="checkout-alert" class:is-empty=move || alert().is_none()>
                 {alert}
             </p>
-            <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || paying.get() || !buyable()>
-                {pay_label}
-            </button>
+            <Show when=move || failed.get() fallback=move || view! {
+                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || paying.get() || !buyable()>
+                    {pay_label}
+                </button>
+            }>
+                <PaymentFailed text paying/>
+            </Show>
         </form>
     }
 }
@@ -255,7 +283,6 @@ fn Confirmation(
     });
     let heading = move || match status.get() {
         Some(OrderStatus::PaymentPending) => text.confirming_payment,
-        Some(OrderStatus::Failed) => text.status_failed,
         _ => text.order_confirmed,
     };
     view! {

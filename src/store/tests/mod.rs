@@ -5,6 +5,7 @@ use lapak_protocol::{
     Variant, Viewer, Wallet,
 };
 
+mod checkout;
 mod community;
 mod gifting;
 
