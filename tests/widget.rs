@@ -122,6 +122,7 @@ async fn reject_rolls_back_the_count_with_a_translated_reason() {
 async fn cart_drawer_lists_lines_with_subtotal_and_steps_quantity() {
     let widget = mount("en-US", vec![welcome(catalogue(), &["tote"])]);
     let cart = Cart {
+        bought: Vec::new(),
         lines: vec![lapak_protocol::CartLine {
             product_id: "shirt".into(),
             variant_id: "s".into(),
@@ -307,6 +308,7 @@ async fn a_deal_past_its_end_on_the_server_clock_is_not_shown() {
 /// A widget with one tote in the cart, in checkout, answered with `quote`.
 async fn in_checkout(tag: &str, quote: Quote) -> Mounted {
     let cart = Cart {
+        bought: Vec::new(),
         lines: vec![CartLine {
             product_id: "tote".into(),
             variant_id: "default".into(),
@@ -341,6 +343,7 @@ fn quote(note: Option<LineNote>, added: i64) -> Quote {
             variant_id: "default".into(),
             quantity: 1,
             unit_price: idr(12_900_000),
+            deal_units: 0,
             regular_price: idr(12_900_000),
             added_price: idr(added),
             deal_id: None,

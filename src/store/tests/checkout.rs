@@ -7,6 +7,7 @@ use lapak_protocol::{CheckoutRequest, OrderStatus, ShippingOption};
 
 fn tote_cart() -> Cart {
     Cart {
+        bought: Vec::new(),
         lines: vec![line("tote", "default", 1)],
     }
 }
