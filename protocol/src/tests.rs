@@ -758,10 +758,17 @@ fn show_events_expose_their_seq_and_commands_their_id() {
 fn quote_totals_are_regular_prices_minus_deals_plus_shipping() {
     let mut quote = sample_quote();
     quote.lines[0].unit_price = idr(99_000);
+    quote.lines[0].deal_units = 2;
+    quote.lines[0].deal_id = Some("shirt@0".into());
     let totals = quote.totals("jne-reg").unwrap();
     assert_eq!(totals.subtotal, idr(378_000));
     assert_eq!(totals.discount, idr(180_000));
     assert_eq!(totals.total, idr(216_000));
+    // One unit within a deal's limit, one beyond it at the regular price.
+    quote.lines[0].deal_units = 1;
+    let totals = quote.totals("jne-reg").unwrap();
+    assert_eq!(totals.discount, idr(90_000));
+    assert_eq!(totals.total, idr(306_000));
     assert!(quote.totals("pigeon").is_none());
     quote.lines[0].quantity = 13;
     assert!(!quote.buyable(), "12 in stock");
