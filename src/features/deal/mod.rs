@@ -1,7 +1,7 @@
 //! Flash deals on tags and the shelf: the deal price, the regular price struck
 //! through, a countdown on the server's clock and the units left. Every screen
 //! drops the deal price at the same server instant, whatever its own clock says.
-use lapak_protocol::{Deal, Product};
+use lapak_protocol::{pricing, Deal, Product};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -22,18 +22,23 @@ impl ServerClock {
     }
 }
 
-/// The deal on `product` that holds now, on the server's clock.
+/// The deal on `product` that holds now, on the server's clock, for this
+/// shopper: none once they hold all the units they may buy at its price, as
+/// the pricing rule checkout applies says.
 pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<Deal>> {
     let clock = expect_context::<ServerClock>();
     Memo::new(move |_| {
-        let id = product.read().as_ref()?.id.clone();
+        let product = product.read();
+        let product = product.as_ref()?;
         let now = clock.0.get();
-        state
-            .deals()
-            .read()
+        let deals = state.deals().read();
+        let deal = deals
             .iter()
-            .find(|d| d.product_id == id && d.live_at(now))
-            .cloned()
+            .find(|d| d.product_id == product.id && d.live_at(now))?;
+        let bought = &state.cart().read().bought;
+        let offers = pricing::offers(std::slice::from_ref(deal), bought);
+        let unit = pricing::unit_price(&product.id, product.price.minor, &offers);
+        (unit == deal.price.minor).then(|| deal.clone())
     })
 }
 
