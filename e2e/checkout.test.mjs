@@ -105,3 +105,48 @@ test('tag → cart → checkout → confirmation → orders after a reload', asy
   await page.screenshot({ path: `${OUT}/checkout-6-orders.png` });
   await context.close();
 });
+
+test('a third tote over the deal limit of 2: the cart and checkout show and charge 2 × deal + 1 × regular', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await open(context);
+  const tag = page.getByTestId('tag-pandan-tote');
+  // A deal with 20 s or more to go and at least two units left for everyone.
+  await page.waitForFunction(() => {
+    const tag = document.querySelector('[data-testid="tag-pandan-tote"]');
+    const countdown = tag?.querySelector('[data-testid="deal-countdown"]')?.textContent.match(/(\d+):(\d\d)/);
+    const left = tag?.textContent.match(/(\d+) left/);
+    return countdown && Number(countdown[1]) * 60 + Number(countdown[2]) >= 20 && left && Number(left[1]) >= 2;
+  }, null, { timeout: 100000 });
+  for (const count of ['1', '2', '3']) {
+    await tag.click();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="cart-count"]')?.textContent === n, count);
+  }
+  await page.getByTestId('cart-button').click();
+  const line = page.getByTestId('cart-line-pandan-tote-default');
+  // Once the server has answered, the line is priced as checkout will charge it.
+  await page.waitForFunction(() => !document.querySelector('[data-testid="cart-line-pandan-tote-default"].is-pending'));
+  const split = line.getByTestId('line-split');
+  assert.match(await split.textContent(), /2 × IDR\s99,000 deal price \+ 1 × IDR\s129,000 regular/);
+  assert.match(await split.textContent(), /Deal price is limited to 2 per shopper/);
+  assert.match(await line.textContent(), /IDR\s327,000/);
+  await settle(page);
+  await page.screenshot({ path: `${OUT}/checkout-7-deal-limit-cart.png` });
+
+  await page.getByTestId('checkout-button').click();
+  const review = page.getByTestId('checkout').getByTestId('quote-line-pandan-tote-default');
+  await review.waitFor();
+  assert.match(await review.textContent(), /2 × IDR\s99,000 deal price \+ 1 × IDR\s129,000 regular/);
+  // Rp327.000 of goods ships free (over Rp300.000): the total is what the cart showed.
+  assert.match(await page.getByTestId('total').textContent(), /IDR\s327,000/);
+  await fill(page, { ...details, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
+  await page.getByTestId('pay').click();
+  const confirmation = page.getByTestId('confirmation');
+  await confirmation.getByText('Order confirmed').waitFor();
+  const text = await confirmation.textContent();
+  // Two order lines: the deal units at the deal price, the third at the regular price.
+  assert.match(text, /2 × Woven Pandan Tote\s*IDR\s198,000/);
+  assert.match(text, /1 × Woven Pandan Tote\s*IDR\s129,000/);
+  assert.match(text, /Total\s*IDR\s327,000/);
+  await page.screenshot({ path: `${OUT}/checkout-8-deal-limit-paid.png` });
+  await context.close();
+});

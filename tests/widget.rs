@@ -305,6 +305,40 @@ async fn a_deal_past_its_end_on_the_server_clock_is_not_shown() {
     assert!(widget.find("deal").is_none());
 }
 
+#[wasm_bindgen_test]
+async fn the_tag_shows_the_regular_price_once_orders_and_cart_hold_the_deal_limit() {
+    // One tote bought at the deal price before, one in the cart: a third would be
+    // at the regular price, so the tag says so.
+    let cart = Cart {
+        lines: vec![CartLine {
+            product_id: "tote".into(),
+            variant_id: "default".into(),
+            quantity: 1,
+            unit_price: idr(9_900_000),
+        }],
+        bought: vec![lapak_protocol::pricing::DealBought {
+            deal_id: "tote@14000".into(),
+            units: 1,
+        }],
+    };
+    let widget = mount(
+        "en-US",
+        vec![welcome_with(
+            catalogue(),
+            &["tote"],
+            vec![tote_deal(90_000.0)],
+            cart,
+        )],
+    );
+    leptos::task::tick().await;
+    let tag = widget.text("tag-tote");
+    assert!(
+        tag.contains("IDR 129,000") && !tag.contains("99,000"),
+        "{tag}"
+    );
+    assert!(widget.find("deal").is_none());
+}
+
 /// A widget with one tote in the cart, in checkout, answered with `quote`.
 async fn in_checkout(tag: &str, quote: Quote) -> Mounted {
     let cart = Cart {

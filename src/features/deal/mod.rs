@@ -22,9 +22,9 @@ impl ServerClock {
     }
 }
 
-/// The deal on `product` that holds now, on the server's clock, for this
-/// shopper: none once they hold all the units they may buy at its price, as
-/// the pricing rule checkout applies says.
+/// The deal on `product` that holds now, on the server's clock, for one more
+/// unit: none once this shopper's orders and cart hold all the units they may
+/// buy at its price, as the pricing rule checkout applies says.
 pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<Deal>> {
     let clock = expect_context::<ServerClock>();
     Memo::new(move |_| {
@@ -35,8 +35,16 @@ pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Op
         let deal = deals
             .iter()
             .find(|d| d.product_id == product.id && d.live_at(now))?;
-        let bought = &state.cart().read().bought;
-        let offers = pricing::offers(std::slice::from_ref(deal), bought);
+        let cart = state.cart().read();
+        let mut offers = pricing::offers(std::slice::from_ref(deal), &cart.bought);
+        // Units already in the cart take their share of the limit first.
+        let in_cart: u32 = cart
+            .lines
+            .iter()
+            .filter(|l| l.product_id == product.id)
+            .map(|l| l.quantity)
+            .sum();
+        offers[0].bought = offers[0].bought.saturating_add(in_cart);
         let unit = pricing::unit_price(&product.id, product.price.minor, &offers);
         (unit == deal.price.minor).then(|| deal.clone())
     })
