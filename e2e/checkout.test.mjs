@@ -8,7 +8,7 @@
 // step at phone size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, suiteBrowser } from './support.mjs';
+import { PHONE, fill, suiteBrowser } from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -24,12 +24,6 @@ async function open(context, path = '') {
 
 /** Lets sheets and the mini-player finish moving before a screenshot. */
 const settle = (page) => page.waitForTimeout(400);
-
-async function fill(page, values) {
-  for (const [field, value] of Object.entries(values)) {
-    await page.getByTestId(`field-${field}`).fill(value);
-  }
-}
 
 const details = {
   name: 'Dewi Sartika',

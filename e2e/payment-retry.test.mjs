@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PHONE, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
+import { PHONE, fill, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
@@ -44,11 +44,17 @@ async function waitForRows(db, query, want, ms = 8000) {
   assert.deepEqual(rows, want, query);
 }
 
-async function fill(page, values) {
-  for (const [field, value] of Object.entries(values)) {
-    await page.getByTestId(`field-${field}`).fill(value);
-  }
+/** A server of its own on a fresh database, and a phone-sized page in `locale` (not yet opened). */
+async function shop(locale) {
+  const port = await freePort();
+  const db = join(mkdtempSync(join(tmpdir(), 'lapak-retry-')), 'retry.db');
+  const server = await spawnServer(BIN, port, db);
+  const context = await browser.newContext({ ...PHONE, locale });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  return { port, db, server, context, page };
 }
+
 
 const details = {
   name: 'Dewi Sartika',
@@ -64,12 +70,7 @@ const CHARGES = 'SELECT key FROM test_provider_charges ORDER BY key';
 const link = (page) => page.getByTestId('connection-status').getAttribute('data-state');
 
 test('a crash before the charge: the retry finds the order failed, nothing charged, and "Pay again" pays once under a new id', async () => {
-  const port = await freePort();
-  const db = join(mkdtempSync(join(tmpdir(), 'lapak-retry-')), 'retry.db');
-  let server = await spawnServer(BIN, port, db);
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  let { port, db, server, context, page } = await shop('en-US');
   // Every Checkout the viewer sends, in order, across every socket it opens.
   const checkouts = [];
   page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
@@ -162,12 +163,7 @@ test('a crash before the charge: the retry finds the order failed, nothing charg
 });
 
 test('a charge that never answers: confirmed as pending, then failed, in Indonesian, with the details kept', async () => {
-  const port = await freePort();
-  const db = join(mkdtempSync(join(tmpdir(), 'lapak-retry-')), 'retry.db');
-  const server = await spawnServer(BIN, port, db);
-  const context = await browser.newContext({ ...PHONE, locale: 'id-ID' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  const { port, server, context, page } = await shop('id-ID');
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 });

@@ -174,3 +174,10 @@ export async function openFloodPage(browser, server, which) {
   }
   return page;
 }
+
+/** Types each `{field: value}` into the checkout form's `field-<name>` inputs. */
+export async function fill(page, values) {
+  for (const [field, value] of Object.entries(values)) {
+    await page.getByTestId(`field-${field}`).fill(value);
+  }
+}
