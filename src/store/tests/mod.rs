@@ -8,6 +8,7 @@ use lapak_protocol::{
 mod checkout;
 mod community;
 mod gifting;
+mod outbox;
 
 fn idr(minor: i64) -> Money {
     Money {
