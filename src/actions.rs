@@ -8,7 +8,7 @@ use lapak_protocol::{Card, CheckoutRequest, ProductId, VariantId};
 use leptos::prelude::*;
 use reactive_stores::{Patch, Store};
 
-use crate::store::{apply, Effect, LineChange, Msg, PendingOp, State};
+use crate::store::{apply, CartEdit, Effect, LineChange, Msg, State};
 use crate::{browser, net};
 
 /// Cheap to copy; put in context for every view.
@@ -81,12 +81,12 @@ impl Actions {
 
     fn change_cart(&self, product_id: ProductId, variant_id: VariantId, change: LineChange) {
         let id = browser::ids::command_id();
-        self.dispatch(Msg::ChangeCart(PendingOp {
-            id,
+        let edit = CartEdit {
             product_id,
             variant_id,
             change,
-        }));
+        };
+        self.dispatch(Msg::ChangeCart { id, edit });
     }
 
     /// Tells the host page a product was tapped.

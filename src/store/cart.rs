@@ -1,13 +1,109 @@
-//! The cart the shopper sees: the server's confirmed cart with every pending
-//! command applied on top, so a tap shows in the same frame and a refusal
-//! rolls back by simply dropping the pending command. It is priced by the same
-//! rule as the server's quote ([`pricing::price_cart`]), so the cart shows what
-//! checkout will charge: deal units at the deal price, the rest at the regular
-//! price, as separate amounts.
+//! Cart changes and the cart the shopper sees: the server's confirmed cart with
+//! every change still in the outbox applied on top, so a tap shows in the same
+//! frame and a refusal rolls back by simply dropping the command. It is priced
+//! by the same rule as the server's quote ([`pricing::price_cart`]), so the
+//! cart shows what checkout will charge: deal units at the deal price, the rest
+//! at the regular price, as separate amounts.
 
-use super::{CartMode, LineChange, State};
+use super::outbox::{self, Full, Purpose};
+use super::{checkout, host, CartMode, Effect, Notice, NoticeKind, State};
 use lapak_protocol::pricing::{self, Item, LinePrice};
-use lapak_protocol::{Cart, CartLine, Money, ProductId, VariantId};
+use lapak_protocol::{
+    Cart, CartLine, ClientMsg, CommandId, Money, ProductId, RejectCode, VariantId,
+    MAX_LINE_QUANTITY,
+};
+
+/// A change the shopper makes to one cart line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CartEdit {
+    /// Line it touches.
+    pub product_id: ProductId,
+    /// Variant it touches.
+    pub variant_id: VariantId,
+    /// What it does to the line.
+    pub change: LineChange,
+}
+
+/// What a cart change does to its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineChange {
+    /// Add this many.
+    Add(u32),
+    /// Set to this many (0 removes).
+    Set(u32),
+}
+
+impl CartEdit {
+    fn command(&self, id: CommandId) -> ClientMsg {
+        let (product_id, variant_id) = (self.product_id.clone(), self.variant_id.clone());
+        match self.change {
+            LineChange::Add(quantity) => ClientMsg::AddToCart {
+                id,
+                product_id,
+                variant_id,
+                quantity,
+            },
+            LineChange::Set(quantity) => ClientMsg::SetQuantity {
+                id,
+                product_id,
+                variant_id,
+                quantity,
+            },
+        }
+    }
+}
+
+/// The shopper changes a line: shown at once, and sent now when live, else
+/// after the next handshake. In host-cart mode the page's cart takes it and
+/// nothing goes to Lapak's server (nor into the outbox).
+pub fn change(state: &mut State, id: CommandId, edit: CartEdit) -> Vec<Effect> {
+    let quantity = match edit.change {
+        LineChange::Add(n) | LineChange::Set(n) => n,
+    };
+    if quantity > MAX_LINE_QUANTITY || matches!(edit.change, LineChange::Add(0)) {
+        tell(
+            state,
+            id,
+            NoticeKind::Refused(RejectCode::QuantityLimit),
+            edit,
+        );
+        return Vec::new();
+    }
+    if state.cart_mode == CartMode::Host {
+        return vec![Effect::Host(host::cart_change(state, &edit))];
+    }
+    let msg = edit.command(id.clone());
+    match outbox::send(state, msg, Purpose::Cart(edit.clone())) {
+        Ok(effects) => effects,
+        Err(Full) => {
+            tell(state, id, NoticeKind::OutboxFull, edit);
+            Vec::new()
+        }
+    }
+}
+
+fn tell(state: &mut State, id: CommandId, kind: NoticeKind, edit: CartEdit) {
+    state.notice = Some(Notice {
+        id,
+        kind,
+        product_id: Some(edit.product_id),
+    });
+}
+
+/// A cart change was applied: the server's cart is the truth, and an open
+/// checkout is re-priced (the new quote's id derives from `id`).
+pub fn acked(state: &mut State, id: &str, cart: Option<Cart>) -> Vec<Effect> {
+    if let Some(cart) = cart {
+        state.cart = cart;
+    }
+    checkout::requote(state, id)
+}
+
+/// A cart change was refused: it leaves the view (it was only ever drawn on
+/// top of the confirmed cart) and the shopper is told why.
+pub fn refused(state: &mut State, id: &str, edit: CartEdit, code: RejectCode) {
+    tell(state, id.into(), NoticeKind::Refused(code), edit);
+}
 
 /// One line as displayed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,9 +166,9 @@ impl State {
     pub fn cart_view(&self) -> CartView {
         let cart = self.cart_with_pending();
         let pending = |line: &CartLine| {
-            self.pending
-                .iter()
-                .any(|op| op.product_id == line.product_id && op.variant_id == line.variant_id)
+            self.outbox
+                .cart_edits()
+                .any(|e| e.product_id == line.product_id && e.variant_id == line.variant_id)
         };
         let priced: Vec<(&CartLine, LinePrice)> = match self.cart_mode {
             CartMode::Lapak => pricing::price_cart(&cart, &self.products, &self.deals),
@@ -105,30 +201,30 @@ impl State {
         CartView { lines }
     }
 
-    /// The confirmed cart with every pending change applied, empty lines dropped.
+    /// The confirmed cart with every change in the outbox applied, empty lines dropped.
     fn cart_with_pending(&self) -> Cart {
         let mut cart = self.cart.clone();
-        for op in &self.pending {
+        for edit in self.outbox.cart_edits() {
             let index = cart
                 .lines
                 .iter()
-                .position(|l| l.product_id == op.product_id && l.variant_id == op.variant_id);
+                .position(|l| l.product_id == edit.product_id && l.variant_id == edit.variant_id);
             let line = match index {
                 Some(i) => &mut cart.lines[i],
                 None => {
-                    let Some(product) = self.product(&op.product_id) else {
+                    let Some(product) = self.product(&edit.product_id) else {
                         continue;
                     };
                     cart.lines.push(CartLine {
-                        product_id: op.product_id.clone(),
-                        variant_id: op.variant_id.clone(),
+                        product_id: edit.product_id.clone(),
+                        variant_id: edit.variant_id.clone(),
                         quantity: 0,
                         unit_price: self.unit_price(product),
                     });
                     cart.lines.last_mut().expect("a line was just pushed")
                 }
             };
-            line.quantity = match op.change {
+            line.quantity = match edit.change {
                 LineChange::Add(n) => line.quantity.saturating_add(n),
                 LineChange::Set(n) => n,
             };

@@ -1,9 +1,11 @@
 //! Checkout in the store: a quote, then one order request, each answered by
 //! the server (or, in host-cart mode, a hand-over to the host page).
 //!
-//! The order request (card included) lives only in memory, only until it is
-//! answered, so that it can be sent again with the same id after a reconnect:
-//! the server places at most one order per id. It is never written to storage.
+//! What waits for an answer — the quote, the order request (card included) —
+//! is in the outbox, in memory only, only until it is answered, so that it can
+//! be sent again with the same id after a reconnect: the server places at most
+//! one order per id. It is never written to storage. [`Checkout`] keeps what
+//! the sheet shows.
 //!
 //! An order can come back `failed`: the server was interrupted before the card
 //! was charged (a crash, or a provider that never answered), so nothing was
@@ -12,30 +14,25 @@
 //! cart and places it under a new id.
 
 use lapak_protocol::{
-    CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, Quote, RejectCode,
+    Cart, CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, Quote, RejectCode,
 };
 
-use super::{CartMode, Effect, HostEvent, Link, State};
+use super::outbox::{self, Full, Purpose};
+use super::{CartMode, Effect, HostEvent, State};
 
-/// Where checkout stands.
+/// Where checkout stands, as the sheet shows it (what waits for an answer is
+/// in the outbox: see [`Outbox::paying`](super::Outbox::paying)).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Checkout {
     /// The checkout sheet is open: cart changes re-price it.
     pub active: bool,
-    /// The quote request waiting for its answer.
-    pub quoting: Option<CommandId>,
     /// The cart as the server priced it last.
     pub quote: Option<Quote>,
-    /// The order request waiting for its answer.
-    pub paying: Option<(CommandId, Box<CheckoutRequest>)>,
     /// Why the last attempt was refused.
     pub refused: Option<RejectCode>,
     /// The number of the order this checkout placed: the confirmation shows it
     /// (or, when its payment failed, the offer to pay again: see [`payment_failed`]).
     pub placed: Option<String>,
-    /// Paying again after a failed payment: the order to place, under its new
-    /// id, once the re-quote shows the same lines and total.
-    pub again: Option<(CommandId, Box<CheckoutRequest>)>,
 }
 
 /// Whether the order this checkout placed came back `failed` (nothing was charged).
@@ -52,35 +49,41 @@ pub fn start(state: &mut State, id: CommandId) -> Vec<Effect> {
     if state.cart_mode == CartMode::Host {
         return vec![Effect::Host(HostEvent::Checkout)];
     }
+    // An order request still in flight keeps its answer coming (it is in the outbox).
     state.checkout = Checkout {
         active: true,
-        paying: state.checkout.paying.take(),
         ..Checkout::default()
     };
-    ask_quote(state, id)
+    ask_quote(state, id, None)
 }
 
-fn ask_quote(state: &mut State, id: CommandId) -> Vec<Effect> {
-    state.checkout.quoting = Some(id.clone());
-    send_if_live(state, ClientMsg::Quote { id })
+/// Asks for a quote, in place of any still unanswered; `then` is the order
+/// to place once it is answered (paying again).
+fn ask_quote(
+    state: &mut State,
+    id: CommandId,
+    then: Option<(CommandId, Box<CheckoutRequest>)>,
+) -> Vec<Effect> {
+    state.outbox.drop_quotes();
+    let sent = outbox::send(state, ClientMsg::Quote { id }, Purpose::Quote { then });
+    sent.unwrap_or_else(|Full| too_busy(state))
 }
 
-fn send_if_live(state: &State, msg: ClientMsg) -> Vec<Effect> {
-    match state.link {
-        Link::Live => vec![Effect::Send(msg)],
-        // Sent by `resend` once the session is live again.
-        _ => Vec::new(),
-    }
+/// The outbox is full: the sheet says to try again in a moment.
+fn too_busy(state: &mut State) -> Vec<Effect> {
+    state.checkout.refused = Some(RejectCode::RateLimited);
+    Vec::new()
 }
 
 /// The shopper pays.
 pub fn place(state: &mut State, id: CommandId, request: Box<CheckoutRequest>) -> Vec<Effect> {
-    if state.checkout.paying.is_some() {
+    if state.outbox.paying() {
         return Vec::new(); // one order at a time: a double tap places nothing twice
     }
     state.checkout.refused = None;
-    state.checkout.paying = Some((id.clone(), request.clone()));
-    send_if_live(state, ClientMsg::Checkout { id, order: request })
+    let msg = ClientMsg::Checkout { id, order: request };
+    let sent = outbox::send(state, msg, Purpose::Checkout);
+    sent.unwrap_or_else(|Full| too_busy(state))
 }
 
 /// The shopper pays again after a failed payment: re-price the cart (under
@@ -97,32 +100,23 @@ pub fn pay_again(
     }
     state.checkout.placed = None;
     state.checkout.refused = None;
-    state.checkout.again = Some((id, request));
-    ask_quote(state, quote)
+    ask_quote(state, quote, Some((id, request)))
 }
 
-/// The shopper left checkout; an order request still in flight keeps its answer coming.
+/// The shopper left checkout: its quote's answer is no longer wanted (nor is
+/// paying again); an order request still in flight keeps its answer coming.
 pub fn close(state: &mut State) -> Vec<Effect> {
-    state.checkout = Checkout {
-        paying: state.checkout.paying.take(),
-        ..Checkout::default()
-    };
+    state.checkout = Checkout::default();
+    state.outbox.drop_quotes();
     Vec::new()
 }
 
-/// Whether `id` is one of checkout's requests.
-pub fn answers(state: &State, id: &str) -> bool {
-    state.checkout.quoting.as_deref() == Some(id)
-        || state.checkout.paying.as_ref().is_some_and(|(p, _)| p == id)
-}
-
-/// The quote arrived; paying again goes ahead if it still matches.
-pub fn quoted(state: &mut State, id: &str, quote: Quote) -> Vec<Effect> {
-    if state.checkout.quoting.as_deref() != Some(id) {
-        return Vec::new();
-    }
-    state.checkout.quoting = None;
-    let again = state.checkout.again.take();
+/// The quote arrived; paying again (`again`) goes ahead if it still matches.
+pub fn quoted(
+    state: &mut State,
+    quote: Quote,
+    again: Option<(CommandId, Box<CheckoutRequest>)>,
+) -> Vec<Effect> {
     let changed = again.as_ref().map(|(_, request)| changed(&quote, request));
     state.checkout.quote = Some(quote);
     match (again, changed) {
@@ -155,36 +149,31 @@ fn changed(quote: &Quote, request: &CheckoutRequest) -> Option<RejectCode> {
     }
 }
 
-/// An `Ack`: the order placed (or found again), or a cart change to re-price.
-pub fn acked(state: &mut State, id: &str, order: Option<Order>) -> Vec<Effect> {
-    let paid_for = state.checkout.paying.as_ref().is_some_and(|(p, _)| p == id);
-    if paid_for {
-        // Answered: the id is never sent again, whatever the answer.
-        state.checkout.paying = None;
-        if let Some(order) = order {
-            state.checkout.placed = Some(order.number.clone());
-            if order.status == OrderStatus::Paid {
-                state.checkout.quote = None;
-            }
-            record(state, order);
-        }
-        return Vec::new();
+/// The order request was answered with the order placed (or found again,
+/// perhaps `failed`). Its entry has left the outbox, so its id, card and all,
+/// is never sent again, whatever the answer.
+pub fn acked(state: &mut State, cart: Option<Cart>, order: Option<Order>) -> Vec<Effect> {
+    if let Some(cart) = cart {
+        state.cart = cart;
     }
     if let Some(order) = order {
+        state.checkout.placed = Some(order.number.clone());
+        if order.status == OrderStatus::Paid {
+            state.checkout.quote = None;
+        }
         record(state, order);
     }
-    requote(state, id)
+    Vec::new()
 }
 
-/// A refusal of checkout's quote or order.
+/// The quote was refused (paying again, if it waited for it, ends here).
+pub fn quote_refused(state: &mut State, code: RejectCode) {
+    state.checkout.refused = Some(code);
+}
+
+/// The order request was refused: nothing was placed or charged.
 pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
     state.checkout.refused = Some(code);
-    if state.checkout.quoting.as_deref() == Some(id) {
-        state.checkout.quoting = None;
-        state.checkout.again = None;
-        return Vec::new();
-    }
-    state.checkout.paying = None;
     match code {
         // The cart or its prices moved under the shopper: show them what it costs now.
         RejectCode::PriceChanged | RejectCode::CartChanged | RejectCode::OutOfStock => {
@@ -197,12 +186,11 @@ pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
 /// Re-prices the open checkout after its cart changed; the new quote's id derives from `cause`.
 pub fn requote(state: &mut State, cause: &str) -> Vec<Effect> {
     let checkout = &state.checkout;
-    let busy = checkout.paying.is_some() || checkout.again.is_some();
-    if !checkout.active || busy || checkout.placed.is_some() {
+    if !checkout.active || state.outbox.paying() || checkout.placed.is_some() {
         return Vec::new();
     }
     // A quote is a read: its id only pairs it with its answer.
-    ask_quote(state, format!("{cause}:quote"))
+    ask_quote(state, format!("{cause}:quote"), None)
 }
 
 /// Adds or replaces an order in the list, newest first.
@@ -211,15 +199,4 @@ pub fn record(state: &mut State, order: Order) {
         Some(known) => *known = order,
         None => state.orders.insert(0, order),
     }
-}
-
-/// What to send again once the session is live: the quote and order still unanswered.
-pub fn resend(state: &State) -> Vec<Effect> {
-    let checkout = &state.checkout;
-    let quote = checkout.quoting.clone().map(|id| ClientMsg::Quote { id });
-    let order = checkout
-        .paying
-        .clone()
-        .map(|(id, order)| ClientMsg::Checkout { id, order });
-    quote.into_iter().chain(order).map(Effect::Send).collect()
 }

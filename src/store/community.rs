@@ -12,6 +12,7 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
+use super::outbox::{self, Full, Purpose};
 use super::{Effect, Link, State};
 
 /// Hearts floating over the video at once; more likes add to the count, not the DOM.
@@ -22,8 +23,6 @@ pub const HEART_MS: i64 = 1_600;
 pub const MAX_TOASTS: usize = 3;
 /// How long a toast stays.
 pub const TOAST_MS: i64 = 4_000;
-/// Community commands that may wait for the server at once; more are refused here.
-pub const MAX_PENDING: usize = 20;
 
 /// Community state. Fields are patched one by one: the chat can change many
 /// times a second without re-rendering the missions or the hearts.
@@ -55,9 +54,6 @@ pub struct Community {
     /// Where this viewer stands.
     #[patch(|this, new| *this = new)]
     pub progress: Progress,
-    /// Commands sent (or waiting to be sent) but not yet answered.
-    #[patch(|this, new| *this = new)]
-    pub pending: Vec<(CommandId, ClientMsg)>,
     /// The last command refused, and why (a refused chat line goes back to its input).
     #[patch(|this, new| *this = new)]
     pub refused: Option<(RejectCode, ClientMsg)>,
@@ -122,11 +118,6 @@ impl Community {
     /// Whether a tick would change anything.
     pub fn expiring(&self) -> bool {
         !self.hearts.is_empty() || !self.toasts.is_empty() || self.batch.is_some()
-    }
-
-    /// Whether `id` is one of the community's commands.
-    pub fn answers(&self, id: &str) -> bool {
-        self.pending.iter().any(|(p, _)| p == id)
     }
 
     /// A mission by id.
@@ -240,11 +231,7 @@ pub fn chat(state: &mut State, id: CommandId, text: String) -> Vec<Effect> {
     let Ok(text) = chat_line(&text) else {
         return Vec::new();
     };
-    let msg = ClientMsg::Chat {
-        id: id.clone(),
-        text,
-    };
-    command(state, id, msg)
+    command(state, ClientMsg::Chat { id, text })
 }
 
 /// The viewer taps the heart at device time `now_ms`: a heart floats at once;
@@ -254,7 +241,8 @@ pub fn like(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
     community.likes += 1;
     community.float(true);
     match &mut community.batch {
-        Some(batch) => batch.count += 1,
+        // A batch held back by a full outbox stops growing: the server would clamp it.
+        Some(batch) => batch.count = (batch.count + 1).min(MAX_LIKES_PER_BATCH),
         None => {
             community.batch = Some(LikeBatch {
                 id,
@@ -270,24 +258,37 @@ pub fn like(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
     }
 }
 
+/// The batch goes into the outbox; when that is full it stays, taps and all,
+/// and is tried again on the next tick.
 fn send_likes(state: &mut State) -> Vec<Effect> {
     let Some(batch) = state.community.batch.take() else {
         return Vec::new();
     };
-    state.community.sent_likes += u64::from(batch.count);
+    let count = batch.count;
     let msg = ClientMsg::Like {
         id: batch.id.clone(),
-        count: batch.count,
+        count,
     };
-    command(state, batch.id, msg)
+    match outbox::send(state, msg, Purpose::Likes { count }) {
+        Ok(effects) => {
+            state.community.sent_likes += u64::from(count);
+            effects
+        }
+        Err(Full) => {
+            state.community.batch = Some(batch);
+            Vec::new()
+        }
+    }
 }
 
 /// The heartbeat timer fired: watch time is reported only while the video
-/// plays in a visible tab, and only live (a missed heartbeat is simply not earned).
-pub fn heartbeat(state: &State, id: CommandId) -> Vec<Effect> {
+/// plays in a visible tab, and only live (a missed heartbeat, or one the full
+/// outbox has no room for, is simply not earned).
+pub fn heartbeat(state: &mut State, id: CommandId) -> Vec<Effect> {
     let c = &state.community;
     if state.link == Link::Live && c.playing && c.visible {
-        vec![Effect::Send(ClientMsg::Heartbeat { id })]
+        let msg = ClientMsg::Heartbeat { id };
+        outbox::send(state, msg, Purpose::Heartbeat).unwrap_or_default()
     } else {
         Vec::new()
     }
@@ -297,7 +298,7 @@ pub fn heartbeat(state: &State, id: CommandId) -> Vec<Effect> {
 pub fn share(state: &mut State, id: CommandId) -> Vec<Effect> {
     state.community.toast(ToastKind::LinkCopied);
     let mut effects = vec![Effect::CopyLink];
-    effects.extend(command(state, id.clone(), ClientMsg::Share { id }));
+    effects.extend(command(state, ClientMsg::Share { id }));
     effects
 }
 
@@ -311,7 +312,7 @@ pub fn join_club(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
     }
     match club.join_gift.clone() {
         Some(gift_id) => super::gifting::send(state, id, gift_id, now_ms),
-        None => command(state, id.clone(), ClientMsg::JoinClub { id }),
+        None => command(state, ClientMsg::JoinClub { id }),
     }
 }
 
@@ -322,63 +323,47 @@ pub fn set_name(state: &mut State, id: CommandId, name: String) -> Vec<Effect> {
     let Ok(name) = display_name(&name) else {
         return Vec::new();
     };
-    let msg = ClientMsg::SetName {
-        id: id.clone(),
-        name,
-    };
-    command(state, id, msg)
+    command(state, ClientMsg::SetName { id, name })
 }
 
-/// Records a command; sent now when live, else by [`resend`] on the next handshake.
-fn command(state: &mut State, id: CommandId, msg: ClientMsg) -> Vec<Effect> {
-    let community = &mut state.community;
-    if community.pending.len() >= MAX_PENDING {
-        community.refused = Some((RejectCode::RateLimited, msg));
-        return Vec::new();
+/// Records a command and sends it now when live; when the outbox is full it
+/// is refused here, as the server would refuse it for coming too fast.
+fn command(state: &mut State, msg: ClientMsg) -> Vec<Effect> {
+    match outbox::send(state, msg.clone(), Purpose::Community) {
+        Ok(effects) => {
+            state.community.refused = None;
+            effects
+        }
+        Err(Full) => {
+            state.community.refused = Some((RejectCode::RateLimited, msg));
+            Vec::new()
+        }
     }
-    community.refused = None;
-    community.pending.push((id, msg.clone()));
-    match state.link {
-        Link::Live => vec![Effect::Send(msg)],
-        _ => Vec::new(),
-    }
-}
-
-/// Commands to send again, with their ids, once the session is live again.
-pub fn resend(state: &State) -> Vec<Effect> {
-    let pending = state.community.pending.iter();
-    pending.map(|(_, msg)| Effect::Send(msg.clone())).collect()
 }
 
 /// A community command was applied; the viewer's own chat line shows at once,
 /// whether or not a flood leaves it out of the show's next `Chat`.
-pub fn acked(state: &mut State, id: &str, line: Option<ChatMessage>) {
-    let community = &mut state.community;
-    community.pending.retain(|(p, _)| p != id);
-    community.show(line.into_iter().collect());
+pub fn acked(state: &mut State, line: Option<ChatMessage>) {
+    state.community.show(line.into_iter().collect());
 }
 
 /// A community command was refused; a chat line's text goes back to its input.
-/// Likes refused for coming too fast join the next batch instead (the server
-/// counted none of them, and the same id may be sent again).
-pub fn refused(state: &mut State, id: &str, code: RejectCode) {
+pub fn refused(state: &mut State, msg: ClientMsg, code: RejectCode) {
+    state.community.refused = Some((code, msg));
+}
+
+/// A batch of `count` likes was refused for coming too fast: they join the
+/// next batch instead (the server counted none of them, and the same id may
+/// be sent again).
+pub fn likes_too_fast(state: &mut State, id: &str, count: u32) {
     let community = &mut state.community;
-    let Some(at) = community.pending.iter().position(|(p, _)| p == id) else {
-        return;
-    };
-    let (id, msg) = community.pending.remove(at);
-    match msg {
-        ClientMsg::Like { count, .. } if code == RejectCode::RateLimited => {
-            community.sent_likes = community.sent_likes.saturating_sub(u64::from(count));
-            let batch = community.batch.get_or_insert(LikeBatch {
-                id,
-                count: 0,
-                send_at_ms: 0,
-            });
-            batch.count = (batch.count + count).min(MAX_LIKES_PER_BATCH);
-        }
-        msg => community.refused = Some((code, msg)),
-    }
+    community.sent_likes = community.sent_likes.saturating_sub(u64::from(count));
+    let batch = community.batch.get_or_insert(LikeBatch {
+        id: id.into(),
+        count: 0,
+        send_at_ms: 0,
+    });
+    batch.count = (batch.count + count).min(MAX_LIKES_PER_BATCH);
 }
 
 /// Time passes: the like batch goes when due; hearts and toasts leave.

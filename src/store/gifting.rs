@@ -1,6 +1,7 @@
 //! Coins and gifts in the store: the wallet (confirmed by the server, minus
-//! the gifts still in flight), the shopper's own combo, the gift lane and
-//! spotlight everyone sees, the leaderboard and buying coins.
+//! the gifts still in the outbox), the shopper's own combo, the gift lane and
+//! spotlight everyone sees, the leaderboard and buying coins (the card of a
+//! purchase in flight is in the outbox, in memory only).
 //!
 //! Everything here is bounded: the lane holds [`LANE_SLOTS`] streaks and
 //! counts the rest into one summary, so a flood of gifts never grows a queue.
@@ -11,7 +12,8 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
-use super::{Effect, Link, State};
+use super::outbox::{self, Full, Outbox, Purpose};
+use super::{Effect, State};
 
 /// Streaks the gift lane shows at once.
 pub const LANE_SLOTS: usize = 3;
@@ -19,8 +21,6 @@ pub const LANE_SLOTS: usize = 3;
 pub const LANE_HOLD_MS: i64 = 4_000;
 /// How long a large gift holds the whole widget.
 pub const SPOTLIGHT_MS: i64 = 3_000;
-/// Gifts that may wait for the server at once; more taps are refused until they are answered.
-pub const MAX_PENDING_GIFTS: usize = 20;
 /// Overflowing streaks remembered so a growing one is not counted twice.
 const OVERFLOW_MEMORY: usize = 32;
 
@@ -40,9 +40,6 @@ pub struct Gifting {
     /// Coins as the server last confirmed them.
     #[patch(|this, new| *this = new)]
     pub wallet: Wallet,
-    /// Gifts sent (or waiting to be sent) but not yet answered.
-    #[patch(|this, new| *this = new)]
-    pub pending: Vec<GiftSend>,
     /// The shopper's own streak, for the "x3" on the gift they keep tapping.
     #[patch(|this, new| *this = new)]
     pub combo: Option<Combo>,
@@ -61,28 +58,6 @@ pub struct Gifting {
     /// Buying coins.
     #[patch(|this, new| *this = new)]
     pub top_up: TopUp,
-}
-
-/// A gift command awaiting its answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GiftSend {
-    /// Command id, reused on every resend.
-    pub id: CommandId,
-    /// The gift.
-    pub gift_id: String,
-    /// Coins it costs (price of one, as shown).
-    pub coins: u32,
-}
-
-impl GiftSend {
-    fn command(&self) -> ClientMsg {
-        ClientMsg::SendGift {
-            id: self.id.clone(),
-            gift_id: self.gift_id.clone(),
-            count: 1,
-            coins: self.coins,
-        }
-    }
 }
 
 /// The shopper tapping one gift again and again.
@@ -121,11 +96,10 @@ pub struct LaneEntry {
     pub until_ms: Option<i64>,
 }
 
-/// Buying coins: one payment at a time, and how the last one went.
+/// Buying coins: how the last payment went (the one in flight, if any, is in
+/// the outbox: see [`Outbox::topping_up`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopUp {
-    /// The payment waiting for its answer (card in memory only, to resend it after a reconnect).
-    pub paying: Option<(CommandId, ClientMsg)>,
     /// How the last payment ended.
     pub outcome: Option<TopUpOutcome>,
 }
@@ -141,13 +115,12 @@ pub enum TopUpOutcome {
     Refused(RejectCode),
 }
 
-impl Gifting {
-    /// Coins the shopper can spend now: the confirmed balance less the gifts in flight.
-    pub fn balance(&self) -> u64 {
-        let in_flight: u64 = self.pending.iter().map(|g| u64::from(g.coins)).sum();
-        self.wallet.coins.saturating_sub(in_flight)
-    }
+/// Coins the shopper can spend now: the confirmed balance less the gifts in flight.
+pub fn balance(wallet: &Wallet, outbox: &Outbox) -> u64 {
+    wallet.coins.saturating_sub(outbox.gift_coins())
+}
 
+impl Gifting {
     /// A gift of the catalogue by id.
     pub fn gift(&self, id: &str) -> Option<&Gift> {
         self.catalogue.iter().find(|g| g.id == id)
@@ -161,113 +134,97 @@ impl Gifting {
             || self.spotlight.is_some()
             || self.combo.is_some()
     }
-
-    /// Whether `id` is one of gifting's commands.
-    pub fn answers(&self, id: &str) -> bool {
-        self.pending.iter().any(|g| g.id == id)
-            || self.top_up.paying.as_ref().is_some_and(|(p, _)| p == id)
-    }
 }
 
 /// The shopper taps a gift at device time `now_ms`: the wallet drops at once
 /// and the combo grows; a gift they cannot afford is refused here, nothing sent.
 pub fn send(state: &mut State, id: CommandId, gift_id: String, now_ms: i64) -> Vec<Effect> {
-    let gifting = &mut state.gifting;
-    let Some(coins) = gifting.gift(&gift_id).map(|g| g.coins) else {
+    let Some(coins) = state.gifting.gift(&gift_id).map(|g| g.coins) else {
         return Vec::new();
     };
-    if gifting.balance() < u64::from(coins) {
-        gifting.refused = Some(RejectCode::InsufficientCoins);
-        gifting.combo = None;
+    if state.balance() < u64::from(coins) {
+        state.gifting.refused = Some(RejectCode::InsufficientCoins);
+        state.gifting.combo = None;
         return Vec::new();
     }
-    if gifting.pending.len() >= MAX_PENDING_GIFTS {
-        gifting.refused = Some(RejectCode::RateLimited);
+    let msg = ClientMsg::SendGift {
+        id,
+        gift_id: gift_id.clone(),
+        count: 1,
+        coins,
+    };
+    let Ok(effects) = outbox::send(state, msg, Purpose::Gift { coins }) else {
+        // The outbox is full: no tap is taken until earlier commands are answered.
+        state.gifting.refused = Some(RejectCode::RateLimited);
         return Vec::new();
-    }
+    };
+    let gifting = &mut state.gifting;
     gifting.refused = None;
     let count = match &gifting.combo {
         Some(c) if c.gift_id == gift_id && now_ms < c.until_ms => c.count + 1,
         _ => 1,
     };
     gifting.combo = Some(Combo {
-        gift_id: gift_id.clone(),
+        gift_id,
         count,
         until_ms: now_ms + COMBO_WINDOW_MS,
     });
-    let gift = GiftSend { id, gift_id, coins };
-    let effects = send_if_live(state.link, gift.command());
-    state.gifting.pending.push(gift);
     effects
 }
 
 /// The shopper buys `pack_id` at the price shown.
 pub fn top_up(state: &mut State, id: CommandId, pack_id: String, card: Card) -> Vec<Effect> {
-    let top_up = &state.gifting.top_up;
-    if top_up.paying.is_some() {
+    if state.outbox.topping_up() {
         return Vec::new(); // one payment at a time: a double tap charges nothing twice
     }
     let Some(pack) = state.gifting.packs.iter().find(|p| p.id == pack_id) else {
         return Vec::new();
     };
+    let coins = pack.coins;
     let msg = ClientMsg::TopUp {
-        id: id.clone(),
+        id,
         pack_id,
         price: pack.price.clone(),
         card,
     };
-    let effects = send_if_live(state.link, msg.clone());
-    state.gifting.top_up = TopUp {
-        paying: Some((id, msg)),
-        outcome: None,
+    let (outcome, effects) = match outbox::send(state, msg, Purpose::TopUp { coins }) {
+        Ok(effects) => (None, effects),
+        // Nothing is charged: the sheet says to try again in a moment.
+        Err(Full) => (
+            Some(TopUpOutcome::Refused(RejectCode::RateLimited)),
+            Vec::new(),
+        ),
     };
+    state.gifting.top_up.outcome = outcome;
     effects
 }
 
-fn send_if_live(link: Link, msg: ClientMsg) -> Vec<Effect> {
-    match link {
-        Link::Live => vec![Effect::Send(msg)],
-        // Sent by `resend` once the session is live again.
-        _ => Vec::new(),
-    }
-}
-
-/// Commands to send again, with their ids, once the session is live again.
-pub fn resend(state: &State) -> Vec<Effect> {
-    let gifting = &state.gifting;
-    let gifts = gifting.pending.iter().map(GiftSend::command);
-    let top_up = gifting.top_up.paying.iter().map(|(_, msg)| msg.clone());
-    gifts.chain(top_up).map(Effect::Send).collect()
-}
-
-/// A gift or top-up was applied: the server's wallet is the truth.
-pub fn acked(state: &mut State, id: &str, wallet: Option<Wallet>) {
-    let gifting = &mut state.gifting;
+/// A gift was applied: the server's wallet is the truth.
+pub fn acked(state: &mut State, wallet: Option<Wallet>) {
     if let Some(wallet) = wallet {
-        gifting.wallet = wallet;
-    }
-    gifting.pending.retain(|g| g.id != id);
-    if let Some((_, ClientMsg::TopUp { pack_id, .. })) =
-        gifting.top_up.paying.take_if(|(paying, _)| paying == id)
-    {
-        let coins = gifting.packs.iter().find(|p| p.id == pack_id);
-        gifting.top_up.outcome = Some(TopUpOutcome::Credited(coins.map_or(0, |p| p.coins)));
+        state.gifting.wallet = wallet;
     }
 }
 
-/// A gift or top-up was refused: the wallet shows what it had.
-pub fn refused(state: &mut State, id: &str, code: RejectCode) {
+/// A coin purchase was applied: `coins` credited, the server's wallet shows them.
+pub fn topped_up(state: &mut State, coins: u32, wallet: Option<Wallet>) {
+    acked(state, wallet);
+    state.gifting.top_up.outcome = Some(TopUpOutcome::Credited(coins));
+}
+
+/// A gift was refused: its coins are no longer in flight, and the combo ends.
+pub fn refused(state: &mut State, code: RejectCode) {
     let gifting = &mut state.gifting;
-    if gifting.top_up.paying.take_if(|(p, _)| p == id).is_some() {
-        gifting.top_up.outcome = Some(match code {
-            RejectCode::PaymentPending => TopUpOutcome::Pending,
-            code => TopUpOutcome::Refused(code),
-        });
-        return;
-    }
-    gifting.pending.retain(|g| g.id != id);
     gifting.refused = Some(code);
     gifting.combo = None;
+}
+
+/// A coin purchase was refused, or its provider has not answered yet.
+pub fn top_up_refused(state: &mut State, code: RejectCode) {
+    state.gifting.top_up.outcome = Some(match code {
+        RejectCode::PaymentPending => TopUpOutcome::Pending,
+        code => TopUpOutcome::Refused(code),
+    });
 }
 
 /// The wallet changed elsewhere (another tab, a top-up that settled late).

@@ -3,7 +3,7 @@
 use lapak_protocol::{Money, ProductId, VariantId};
 use serde::Serialize;
 
-use super::{LineChange, PendingOp, State};
+use super::{CartEdit, LineChange, State};
 
 /// What the widget tells the host page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -49,9 +49,9 @@ pub enum HostEvent {
 }
 
 /// A cart change, for the host page's cart.
-pub fn cart_change(state: &State, op: &PendingOp) -> HostEvent {
-    let (product_id, variant_id) = (op.product_id.clone(), op.variant_id.clone());
-    match op.change {
+pub fn cart_change(state: &State, edit: &CartEdit) -> HostEvent {
+    let (product_id, variant_id) = (edit.product_id.clone(), edit.variant_id.clone());
+    match edit.change {
         LineChange::Add(quantity) => HostEvent::AddToCart {
             unit_price: state.product(&product_id).map_or_else(
                 || Money {

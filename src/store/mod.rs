@@ -10,20 +10,22 @@ mod checkout;
 mod community;
 mod gifting;
 mod host;
+mod outbox;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-pub use cart::{CartView, LineView};
+pub use cart::{CartEdit, CartView, LineChange, LineView};
 pub use checkout::{payment_failed, Checkout};
 pub use community::{Community, CommunityStoreFields, Heart, LikeBatch, Toast, ToastKind};
 pub use gifting::{
-    Combo, GiftSend, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
+    balance, Combo, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
 };
 pub use host::HostEvent;
+pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
 
 use lapak_protocol::{
     pricing, Cart, ClientMsg, CommandId, Deal, Money, Order, Pin, Product, ProductId, RejectCode,
-    Resume, ServerMsg, VariantId, Welcome, MAX_LINE_QUANTITY, PROTOCOL_VERSION,
+    Resume, ServerMsg, Welcome, PROTOCOL_VERSION,
 };
 use reactive_stores::{Patch, Store};
 
@@ -79,9 +81,9 @@ pub struct State {
     pub gifting: Gifting,
     /// Chat, likes, the Fan Club, missions and badges.
     pub community: Community,
-    /// Cart commands sent (or waiting to be sent) but not yet answered, in order.
+    /// Every command sent (or waiting to be sent) but not yet answered, in the order made.
     #[patch(|this, new| *this = new)]
-    pub pending: Vec<PendingOp>,
+    pub outbox: Outbox,
     /// The latest thing the shopper must be told (a refused command).
     #[patch(|this, new| *this = new)]
     pub notice: Option<Notice>,
@@ -173,28 +175,6 @@ pub struct ShowInfo {
     pub currency: String,
 }
 
-/// A cart command awaiting the server's answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingOp {
-    /// Command id (idempotency key), reused on every resend.
-    pub id: CommandId,
-    /// Line it touches.
-    pub product_id: ProductId,
-    /// Variant it touches.
-    pub variant_id: VariantId,
-    /// What it does to the line.
-    pub change: LineChange,
-}
-
-/// What a cart command does to its line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineChange {
-    /// Add this many.
-    Add(u32),
-    /// Set to this many (0 removes).
-    Set(u32),
-}
-
 /// Something to tell the shopper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
@@ -211,13 +191,9 @@ pub struct Notice {
 pub enum NoticeKind {
     /// The server refused a command.
     Refused(RejectCode),
-    /// Too many changes are waiting for the connection; this one was not made.
+    /// Too many commands are waiting for the connection ([`MAX_OUTBOX`]); this one was not made.
     OutboxFull,
 }
-
-/// Cart changes that may wait for the server at once; more would be lost on a
-/// long outage, so the shopper is told instead.
-pub const MAX_PENDING: usize = 20;
 
 /// Everything that can change the state.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,8 +207,13 @@ pub enum Msg {
     },
     /// A frame from the server.
     Server(ServerMsg),
-    /// The shopper changes a cart line; `op.id` is a fresh command id.
-    ChangeCart(PendingOp),
+    /// The shopper changes a cart line.
+    ChangeCart {
+        /// A fresh command id.
+        id: CommandId,
+        /// The change.
+        edit: CartEdit,
+    },
     /// The shopper dismissed the notice.
     DismissNotice,
     /// The shopper asked to reconnect now rather than wait.
@@ -385,7 +366,7 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
                 .collect()
         }
         Msg::Server(event) => apply_server(state, event),
-        Msg::ChangeCart(op) => queue(state, op),
+        Msg::ChangeCart { id, edit } => cart::change(state, id, edit),
         Msg::DismissNotice => {
             state.notice = None;
             Vec::new()
@@ -480,44 +461,20 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             wallet,
             chat,
         } => {
-            state.pending.retain(|op| op.id != id);
-            if let Some(cart) = cart {
-                state.cart = cart;
-            }
-            gifting::acked(state, &id, wallet);
-            community::acked(state, &id, chat);
-            checkout::acked(state, &id, order.map(|o| *o))
+            let ack = outbox::Ack {
+                cart,
+                order: order.map(|o| *o),
+                wallet,
+                chat,
+            };
+            outbox::acked(state, &id, ack)
         }
-        ServerMsg::Quoted { id, quote } => checkout::quoted(state, &id, quote),
+        ServerMsg::Quoted { id, quote } => outbox::quoted(state, &id, quote),
         ServerMsg::OrderUpdated { order } => {
             checkout::record(state, *order);
             Vec::new()
         }
-        ServerMsg::Reject { id, code, .. } if checkout::answers(state, &id) => {
-            checkout::refused(state, &id, code)
-        }
-        ServerMsg::Reject { id, code, .. } if state.gifting.answers(&id) => {
-            gifting::refused(state, &id, code);
-            Vec::new()
-        }
-        ServerMsg::Reject { id, code, .. } if state.community.answers(&id) => {
-            community::refused(state, &id, code);
-            Vec::new()
-        }
-        ServerMsg::Reject { id, code, .. } => {
-            let product_id = state
-                .pending
-                .iter()
-                .find(|op| op.id == id)
-                .map(|op| op.product_id.clone());
-            state.pending.retain(|op| op.id != id);
-            state.notice = Some(Notice {
-                id,
-                kind: NoticeKind::Refused(code),
-                product_id,
-            });
-            Vec::new()
-        }
+        ServerMsg::Reject { id, code, .. } => outbox::refused(state, &id, code),
         ServerMsg::CartChanged { cart } => {
             state.cart = cart;
             checkout::requote(state, "cart")
@@ -678,8 +635,9 @@ fn keep_server_cart(state: &mut State, cart: Cart) {
     }
 }
 
-/// The server answered `Hello`: commands flow again, and those still pending
-/// are sent again with their original ids (the server applies each id once).
+/// The server answered `Hello`: commands flow again, and every one still in
+/// the outbox is sent again, in the order made, with its original id (the
+/// server applies each id once).
 fn went_live(state: &mut State, token: String) -> Vec<Effect> {
     state.link = Link::Live;
     let mut effects = Vec::new();
@@ -687,61 +645,8 @@ fn went_live(state: &mut State, token: String) -> Vec<Effect> {
         state.token = Some(token.clone());
         effects.push(Effect::SaveToken(token));
     }
-    effects.extend(state.pending.iter().map(|op| Effect::Send(command(op))));
-    effects.extend(checkout::resend(state));
-    effects.extend(gifting::resend(state));
-    effects.extend(community::resend(state));
+    effects.extend(state.outbox.resend());
     effects
-}
-
-/// Records an optimistic cart change; it is sent now when live, else on the next `Welcome`.
-fn queue(state: &mut State, op: PendingOp) -> Vec<Effect> {
-    let quantity = match op.change {
-        LineChange::Add(n) | LineChange::Set(n) => n,
-    };
-    let refusal = if quantity > MAX_LINE_QUANTITY || matches!(op.change, LineChange::Add(0)) {
-        Some(NoticeKind::Refused(RejectCode::QuantityLimit))
-    } else if state.pending.len() >= MAX_PENDING {
-        Some(NoticeKind::OutboxFull)
-    } else {
-        None
-    };
-    if let Some(kind) = refusal {
-        state.notice = Some(Notice {
-            id: op.id,
-            kind,
-            product_id: Some(op.product_id),
-        });
-        return Vec::new();
-    }
-    if state.cart_mode == CartMode::Host {
-        return vec![Effect::Host(host::cart_change(state, &op))];
-    }
-    let effects = match state.link {
-        Link::Live => vec![Effect::Send(command(&op))],
-        _ => Vec::new(),
-    };
-    state.pending.push(op);
-    effects
-}
-
-fn command(op: &PendingOp) -> ClientMsg {
-    let (id, product_id, variant_id) =
-        (op.id.clone(), op.product_id.clone(), op.variant_id.clone());
-    match op.change {
-        LineChange::Add(quantity) => ClientMsg::AddToCart {
-            id,
-            product_id,
-            variant_id,
-            quantity,
-        },
-        LineChange::Set(quantity) => ClientMsg::SetQuantity {
-            id,
-            product_id,
-            variant_id,
-            quantity,
-        },
-    }
 }
 
 impl State {
@@ -754,6 +659,11 @@ impl State {
     /// A product of the catalogue by id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id == id)
+    }
+
+    /// Coins the shopper can spend now (see [`balance`]).
+    pub fn balance(&self) -> u64 {
+        balance(&self.gifting.wallet, &self.outbox)
     }
 
     /// Whether the order checkout placed came back `failed`: nothing was charged

@@ -14,13 +14,13 @@ use crate::i18n;
 use crate::store::{CartView, State, StateStoreFields};
 use line::CartLineRow;
 
-/// The displayed cart, recomputed only when the confirmed cart, the pending
-/// commands or the catalogue change. Built once per widget and shared.
+/// The displayed cart, recomputed only when the confirmed cart, the commands
+/// in the outbox or the catalogue change. Built once per widget and shared.
 pub fn cart_memo(state: Store<State>) -> Memo<CartView> {
     Memo::new(move |_| {
         // Track exactly the fields the view is derived from.
         state.cart().track();
-        state.pending().track();
+        state.outbox().track();
         state.products().track();
         state.read_untracked().cart_view()
     })

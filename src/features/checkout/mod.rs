@@ -113,10 +113,7 @@ fn OrderForm(
             .map(|r| r.problems(year, month))
             .unwrap_or_default()
     });
-    let paying = Memo::new(move |_| {
-        let checkout = checkout.read();
-        checkout.paying.is_some() || checkout.again.is_some()
-    });
+    let paying = Memo::new(move |_| state.outbox().read().paying());
     let failed = Memo::new(move |_| payment_failed(&checkout.read(), &state.orders().read()));
     let refused = Memo::new(move |_| checkout.read().refused);
     Effect::new(move |_| {

@@ -17,7 +17,12 @@ use crate::features::sheet::Sheet;
 use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
 use crate::i18n;
-use crate::store::{GiftingStoreFields, State, StateStoreFields};
+use crate::store::{self, GiftingStoreFields, State, StateStoreFields};
+
+/// The coins the shopper can spend: the wallet less the gifts in the outbox.
+fn balance_memo(state: Store<State>) -> Memo<u64> {
+    Memo::new(move |_| store::balance(&state.gifting().wallet().read(), &state.outbox().read()))
+}
 
 /// A count of coins in the shopper's locale.
 fn coins_text(state: Store<State>, coins: u64) -> String {
@@ -33,7 +38,7 @@ pub fn WalletChip(
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text(state);
-    let balance = Memo::new(move |_| state.gifting().read().balance());
+    let balance = balance_memo(state);
     let shown = move || coins_text(state, balance.get());
     view! {
         <Show when=move || !state.gifting().catalogue().read().is_empty()>
@@ -98,7 +103,7 @@ fn Gifts(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let actions = expect_context::<Actions>();
     on_cleanup(move || actions.dismiss_gift_notice());
     let gifting = state.gifting();
-    let balance = Memo::new(move |_| gifting.read().balance());
+    let balance = balance_memo(state);
     let refused = gifting.refused();
     let get_coins = move |_| panel.set(Panel::TopUp);
     view! {

@@ -54,7 +54,7 @@ fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
         let (year, month) = year_month();
         form.card().problems(year, month)
     });
-    let paying = Memo::new(move |_| gifting.top_up().read().paying.is_some());
+    let paying = Memo::new(move |_| state.outbox().read().topping_up());
     let outcome = Memo::new(move |_| gifting.top_up().read().outcome);
     Effect::new(move |_| {
         if let Some(TopUpOutcome::Refused(RejectCode::PaymentDeclined)) = outcome.get() {
@@ -79,7 +79,7 @@ fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
         (false, None) => text.get_coins.to_owned(),
     };
     let field = move |field: Field| view! { <TextField form field text problems/> };
-    let balance = Memo::new(move |_| gifting.read().balance());
+    let balance = super::balance_memo(state);
     let credited = move || matches!(outcome.get(), Some(TopUpOutcome::Credited(_)));
     view! {
         <div class="lapak-wallet-row">

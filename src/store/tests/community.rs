@@ -181,7 +181,7 @@ fn a_chat_line_is_sent_trimmed_once_and_resent_with_its_id_after_an_outage() {
             chat: None,
         }),
     );
-    assert!(state.community.pending.is_empty());
+    assert!(state.outbox.is_empty());
 }
 
 #[test]
@@ -257,7 +257,7 @@ fn a_refused_chat_line_is_kept_for_its_input() {
             }
         ))
     );
-    assert!(state.community.pending.is_empty());
+    assert!(state.outbox.is_empty());
     assert!(state.notice.is_none(), "not a cart notice");
 }
 

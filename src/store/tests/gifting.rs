@@ -57,7 +57,7 @@ fn card() -> Card {
 #[test]
 fn a_tap_spends_at_once_and_the_server_wallet_confirms_it() {
     let mut state = live();
-    assert_eq!(state.gifting.balance(), 5);
+    assert_eq!(state.balance(), 5);
     let effects = apply(&mut state, tap("g1", "rose", 1_000));
     assert_eq!(
         effects,
@@ -68,14 +68,14 @@ fn a_tap_spends_at_once_and_the_server_wallet_confirms_it() {
             coins: 1,
         })]
     );
-    assert_eq!(state.gifting.balance(), 4, "optimistic");
+    assert_eq!(state.balance(), 4, "optimistic");
     apply(&mut state, tap("g2", "rose", 1_200));
-    assert_eq!(state.gifting.balance(), 3);
+    assert_eq!(state.balance(), 3);
     apply(&mut state, ack("g1", 4));
-    assert_eq!(state.gifting.balance(), 3, "g2 is still in flight");
+    assert_eq!(state.balance(), 3, "g2 is still in flight");
     apply(&mut state, ack("g2", 3));
-    assert!(state.gifting.pending.is_empty());
-    assert_eq!(state.gifting.balance(), 3);
+    assert!(state.outbox.is_empty());
+    assert_eq!(state.balance(), 3);
 }
 
 #[test]
@@ -100,8 +100,8 @@ fn a_gift_the_wallet_cannot_pay_is_refused_here_and_nothing_is_sent() {
     let effects = apply(&mut state, tap("g1", "crown", 1_000));
     assert!(effects.is_empty());
     assert_eq!(state.gifting.refused, Some(RejectCode::InsufficientCoins));
-    assert_eq!(state.gifting.balance(), 5, "nothing debited");
-    assert!(state.gifting.pending.is_empty());
+    assert_eq!(state.balance(), 5, "nothing debited");
+    assert!(state.outbox.is_empty());
     apply(&mut state, Msg::DismissGiftNotice);
     assert_eq!(state.gifting.refused, None);
 }
@@ -111,7 +111,7 @@ fn a_refused_gift_gives_its_coins_back_and_ends_the_combo() {
     let mut state = live();
     apply(&mut state, tap("g1", "rose", 1_000));
     apply(&mut state, reject("g1", RejectCode::InsufficientCoins));
-    assert_eq!(state.gifting.balance(), 5);
+    assert_eq!(state.balance(), 5);
     assert_eq!(state.gifting.refused, Some(RejectCode::InsufficientCoins));
     assert_eq!(state.gifting.combo, None);
     assert!(
@@ -162,7 +162,7 @@ fn a_top_up_sends_the_price_shown_once_and_reports_how_it_ended() {
         "a double tap pays once"
     );
     apply(&mut state, ack("t1", 105));
-    assert_eq!(state.gifting.balance(), 105);
+    assert_eq!(state.balance(), 105);
     assert_eq!(
         state.gifting.top_up.outcome,
         Some(TopUpOutcome::Credited(100))
@@ -174,7 +174,7 @@ fn a_top_up_sends_the_price_shown_once_and_reports_how_it_ended() {
         state.gifting.top_up.outcome,
         Some(TopUpOutcome::Refused(RejectCode::PaymentDeclined))
     );
-    assert_eq!(state.gifting.balance(), 105);
+    assert_eq!(state.balance(), 105);
 
     apply(&mut state, buy("t4"));
     apply(&mut state, reject("t4", RejectCode::PaymentPending));
@@ -183,7 +183,7 @@ fn a_top_up_sends_the_price_shown_once_and_reports_how_it_ended() {
         wallet: Wallet { coins: 205 },
     };
     apply(&mut state, Msg::Server(settled));
-    assert_eq!(state.gifting.balance(), 205);
+    assert_eq!(state.balance(), 205);
     assert_eq!(state.gifting.top_up.outcome, None);
 }
 

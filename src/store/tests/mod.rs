@@ -2,12 +2,13 @@
 use super::*;
 use lapak_protocol::{
     CartLine, CoinPack, Gift, GiftTier, Host, Money, Progress, Quote, Resume, Session, Show,
-    Variant, Viewer, Wallet,
+    Variant, Viewer, Wallet, MAX_LINE_QUANTITY,
 };
 
 mod checkout;
 mod community;
 mod gifting;
+mod outbox;
 
 fn idr(minor: i64) -> Money {
     Money {
@@ -126,12 +127,14 @@ fn live() -> State {
 }
 
 fn change(id: &str, product_id: &str, variant_id: &str, change: LineChange) -> Msg {
-    Msg::ChangeCart(PendingOp {
+    Msg::ChangeCart {
         id: id.into(),
-        product_id: product_id.into(),
-        variant_id: variant_id.into(),
-        change,
-    })
+        edit: CartEdit {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            change,
+        },
+    }
 }
 
 fn add(id: &str, product_id: &str, variant_id: &str) -> Msg {
@@ -299,7 +302,7 @@ fn optimistic_add_counts_at_once_and_ack_confirms() {
             chat: None,
         }),
     );
-    assert!(state.pending.is_empty());
+    assert!(state.outbox.is_empty());
     assert_eq!(state.cart, cart);
     let view = state.cart_view();
     assert_eq!((view.count(), view.lines[0].pending), (1, false));
@@ -410,7 +413,7 @@ fn out_of_bounds_quantities_are_refused_locally() {
         ),
     );
     assert!(effects.is_empty());
-    assert!(state.pending.is_empty());
+    assert!(state.outbox.is_empty());
     assert_eq!(
         state.notice.map(|n| n.kind),
         Some(NoticeKind::Refused(RejectCode::QuantityLimit))
@@ -527,19 +530,19 @@ fn a_gap_in_the_sequence_asks_for_a_reconnect_and_applies_nothing() {
 fn the_outbox_is_bounded_and_says_so() {
     let mut state = live();
     apply(&mut state, Msg::Closed { retry_in_ms: 500 });
-    for i in 0..MAX_PENDING {
+    for i in 0..MAX_OUTBOX {
         apply(&mut state, add(&format!("c{i}"), "tote", "default"));
     }
     assert_eq!(state.notice, None);
     apply(&mut state, add("one-too-many", "tote", "default"));
-    assert_eq!(state.pending.len(), MAX_PENDING);
+    assert_eq!(state.outbox.len(), MAX_OUTBOX);
     assert_eq!(
         state.notice.as_ref().map(|n| n.kind),
         Some(NoticeKind::OutboxFull)
     );
     assert_eq!(
         state.cart_view().count(),
-        MAX_PENDING as u32,
+        MAX_OUTBOX as u32,
         "the refused change is not shown"
     );
 }
@@ -743,8 +746,8 @@ fn an_order_is_sent_once_and_its_ack_confirms_it() {
         }),
     );
     assert_eq!(state.checkout.placed.as_deref(), Some("LPK-000001"));
-    assert_eq!(
-        state.checkout.paying, None,
+    assert!(
+        state.outbox.is_empty(),
         "the card leaves memory with the answer"
     );
     assert_eq!(state.orders.len(), 1);
@@ -783,7 +786,7 @@ fn a_price_change_refusal_requotes_and_a_decline_does_not() {
     let effects = apply(&mut state, reject("k2", RejectCode::PaymentDeclined));
     assert!(effects.is_empty());
     assert_eq!(state.checkout.refused, Some(RejectCode::PaymentDeclined));
-    assert_eq!(state.checkout.paying, None);
+    assert!(!state.outbox.paying());
 }
 
 #[test]
@@ -845,7 +848,7 @@ fn host_cart_mode_hands_cart_and_checkout_to_the_page() {
             unit_price: idr(4_500_000),
         })]
     );
-    assert!(state.pending.is_empty(), "nothing goes to Lapak's server");
+    assert!(state.outbox.is_empty(), "nothing goes to Lapak's server");
     let effects = apply(&mut state, Msg::StartCheckout { id: "q1".into() });
     assert_eq!(effects, vec![Effect::Host(HostEvent::Checkout)]);
     assert!(!state.checkout.active);
