@@ -163,7 +163,7 @@ test('a crash before the charge: the retry finds the order failed, nothing charg
 });
 
 test('a charge that never answers: confirmed as pending, then failed, in Indonesian, with the details kept', async () => {
-  const { port, server, context, page } = await shop('id-ID');
+  const { port, db, server, context, page } = await shop('id-ID');
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 });
