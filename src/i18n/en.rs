@@ -87,8 +87,7 @@ pub static EN: Catalogue = Catalogue {
     unknown_variant: "That option is no longer available.",
     rate_limited: "You're going a little fast. Please try again in a moment.",
     failed: "Something went wrong. Please try again.",
-    outbox_full:
-        "Too many changes are waiting for the connection. Try again once you're back online.",
+    outbox_full: "Too many changes are still waiting for the server. Try again in a moment.",
     back_live: "Back live",
     retry_now: "Retry now",
     flash_deal: "Flash deal",

@@ -81,7 +81,7 @@ pub static ID: Catalogue = Catalogue {
     unknown_variant: "Varian itu sudah tidak tersedia.",
     rate_limited: "Terlalu cepat. Silakan coba lagi sebentar lagi.",
     failed: "Terjadi kesalahan. Silakan coba lagi.",
-    outbox_full: "Terlalu banyak perubahan menunggu koneksi. Coba lagi setelah kembali online.",
+    outbox_full: "Terlalu banyak perubahan masih menunggu server. Coba lagi sebentar lagi.",
     back_live: "Kembali live",
     retry_now: "Coba sekarang",
     flash_deal: "Flash Sale",

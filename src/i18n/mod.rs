@@ -137,7 +137,7 @@ pub struct Catalogue {
     pub rate_limited: &'static str,
     /// Refusal: anything else.
     pub failed: &'static str,
-    /// Too many changes waiting for the connection.
+    /// Too many commands waiting for the server's answer (offline, or a slow connection).
     pub outbox_full: &'static str,
     /// Connection status: connected again after an outage.
     pub back_live: &'static str,
