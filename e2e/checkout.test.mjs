@@ -8,7 +8,7 @@
 // step at phone size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, fill, suiteBrowser } from './support.mjs';
+import { PHONE, SHOPPER as details, fill, suiteBrowser } from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -24,15 +24,6 @@ async function open(context, path = '') {
 
 /** Lets sheets and the mini-player finish moving before a screenshot. */
 const settle = (page) => page.waitForTimeout(400);
-
-const details = {
-  name: 'Dewi Sartika',
-  email: 'dewi@example.id',
-  phone: '+62 812 3456 7890',
-  street: 'Jl. Braga No. 12',
-  city: 'Bandung',
-  postalcode: '40111',
-};
 
 test('tag → cart → checkout → confirmation → orders after a reload', async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'en-US' });

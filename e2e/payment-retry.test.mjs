@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PHONE, fill, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
+import { PHONE, SHOPPER as details, fill, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
@@ -54,16 +54,6 @@ async function shop(locale) {
   page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
   return { port, db, server, context, page };
 }
-
-
-const details = {
-  name: 'Dewi Sartika',
-  email: 'dewi@example.id',
-  phone: '+62 812 3456 7890',
-  street: 'Jl. Braga No. 12',
-  city: 'Bandung',
-  postalcode: '40111',
-};
 
 const ORDERS = 'SELECT command_id, status FROM orders ORDER BY id';
 const CHARGES = 'SELECT key FROM test_provider_charges ORDER BY key';

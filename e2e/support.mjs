@@ -181,3 +181,13 @@ export async function fill(page, values) {
     await page.getByTestId(`field-${field}`).fill(value);
   }
 }
+
+/** A shopper's contact and address, as the checkout form's fields take them. */
+export const SHOPPER = {
+  name: 'Dewi Sartika',
+  email: 'dewi@example.id',
+  phone: '+62 812 3456 7890',
+  street: 'Jl. Braga No. 12',
+  city: 'Bandung',
+  postalcode: '40111',
+};
