@@ -16,6 +16,9 @@ command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 # The end-to-end tests read the server's database with the sqlite3 shell.
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+# The media engine: the server runs it to package live HLS, and the demo and the
+# tests publish with it as a host's encoder would.
+command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
