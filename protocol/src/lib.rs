@@ -15,6 +15,7 @@ mod checkout;
 mod community;
 mod decode;
 mod gifts;
+pub mod hls;
 pub mod pricing;
 mod text;
 

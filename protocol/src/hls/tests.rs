@@ -1,0 +1,328 @@
+//! The parser against real playlists kept as fixtures in `protocol/tests/playlists/`:
+//! ffmpeg's own output, the specification's low-latency example, Apple-style master
+//! playlists and provider-style MPEG-TS and byte-range playlists.
+use super::*;
+
+fn fixture(name: &str) -> &'static str {
+    match name {
+        "ffmpeg-fmp4-media" => include_str!("../../tests/playlists/ffmpeg-fmp4-media.m3u8"),
+        "ffmpeg-fmp4-vod" => include_str!("../../tests/playlists/ffmpeg-fmp4-vod.m3u8"),
+        "ffmpeg-master" => include_str!("../../tests/playlists/ffmpeg-master.m3u8"),
+        "ffmpeg-master-two" => {
+            include_str!("../../tests/playlists/ffmpeg-master-two-renditions.m3u8")
+        }
+        "apple-ll-hls" => include_str!("../../tests/playlists/apple-ll-hls-media.m3u8"),
+        "apple-master" => include_str!("../../tests/playlists/apple-master-with-media-groups.m3u8"),
+        "provider-ts" => include_str!("../../tests/playlists/provider-ts-discontinuity.m3u8"),
+        "provider-byterange" => include_str!("../../tests/playlists/provider-byterange.m3u8"),
+        other => panic!("no fixture {other}"),
+    }
+}
+
+fn media(name: &str) -> MediaPlaylist {
+    match parse(fixture(name)).unwrap() {
+        Playlist::Media(m) => m,
+        Playlist::Master(_) => panic!("{name} is a master playlist"),
+    }
+}
+
+fn master(name: &str) -> MasterPlaylist {
+    match parse(fixture(name)).unwrap() {
+        Playlist::Master(m) => m,
+        Playlist::Media(_) => panic!("{name} is a media playlist"),
+    }
+}
+
+#[test]
+fn ffmpeg_live_fmp4_playlist_with_date_time_after_extinf() {
+    let p = media("ffmpeg-fmp4-media");
+    assert_eq!((p.version, p.target_duration, p.media_sequence), (7, 1, 1));
+    assert!(p.independent_segments && p.ended);
+    assert_eq!(p.segments.len(), 5);
+    let first = &p.segments[0];
+    assert_eq!(first.uri, "live1.m4s");
+    assert_eq!(first.duration, 1.0);
+    assert_eq!(first.map.as_ref().unwrap().uri, "init.mp4");
+    // ffmpeg writes the zone as +0000 and the tag after EXTINF.
+    assert_eq!(
+        first.program_date_time,
+        date_time("2026-12-03T06:28:40.290Z")
+    );
+    assert_eq!(
+        p.segments[4].program_date_time.unwrap() - first.program_date_time.unwrap(),
+        4_000
+    );
+    assert_eq!(p.sequence_of(4), 5);
+}
+
+#[test]
+fn ffmpeg_vod_rendition() {
+    let p = media("ffmpeg-fmp4-vod");
+    assert_eq!(p.kind, Some(PlaylistKind::Vod));
+    assert!(p.ended);
+    assert_eq!(p.segments.len(), 3);
+    assert!(p.segments.iter().all(|s| s.program_date_time.is_none()));
+    assert_eq!(p.duration(), 3.0);
+}
+
+#[test]
+fn ffmpeg_master_playlists() {
+    let one = master("ffmpeg-master");
+    assert_eq!(one.variants.len(), 1);
+    assert_eq!(
+        one.variants[0].codecs.as_deref(),
+        Some("avc1.42c00d,mp4a.40.2")
+    );
+    assert_eq!(one.variants[0].resolution, Some((320, 240)));
+    let two = master("ffmpeg-master-two");
+    let uris: Vec<_> = two.variants.iter().map(|v| v.uri.as_str()).collect();
+    assert_eq!(uris, ["v0/index.m3u8", "v1/index.m3u8"]);
+    assert_eq!(two.variants[1].resolution, Some((320, 180)));
+}
+
+#[test]
+fn low_latency_parts_are_skipped_and_full_segments_kept() {
+    let p = media("apple-ll-hls");
+    assert_eq!(p.media_sequence, 266);
+    let uris: Vec<_> = p.segments.iter().map(|s| s.uri.as_str()).collect();
+    assert_eq!(uris.len(), 6, "{uris:?}");
+    assert_eq!(uris[5], "fileSequence271.mp4");
+    assert!((p.segments[0].duration - 4.00008).abs() < 1e-9);
+    // The clock runs on from the one date-time by durations (rounded per segment).
+    assert_eq!(
+        p.segments[0].program_date_time,
+        date_time("2019-02-14T02:13:36.106Z")
+    );
+    assert_eq!(
+        p.segments[5].program_date_time.unwrap() - p.segments[0].program_date_time.unwrap(),
+        20_000
+    );
+    assert!(!p.ended);
+}
+
+#[test]
+fn master_with_media_groups_and_iframe_playlists() {
+    let m = master("apple-master");
+    assert_eq!(
+        m.variants.len(),
+        3,
+        "I-frame playlists are not renditions to play"
+    );
+    let v = &m.variants[1];
+    assert_eq!(v.uri, "v9/prog_index.m3u8");
+    assert_eq!(v.bandwidth, 8_001_098);
+    assert_eq!(v.average_bandwidth, Some(7_968_416));
+    assert_eq!(v.resolution, Some((1920, 1080)));
+    assert_eq!(v.codecs.as_deref(), Some("avc1.64002a,mp4a.40.2"));
+    assert_eq!(v.frame_rate, Some(60.0));
+    assert_eq!(
+        m.variants[2].uri,
+        "https://cdn.example.com/v4/prog_index.m3u8"
+    );
+}
+
+#[test]
+fn provider_ts_with_discontinuities_gap_and_zone_offsets() {
+    let p = media("provider-ts");
+    assert_eq!((p.media_sequence, p.discontinuity_sequence), (4012, 7));
+    let flags: Vec<_> = p
+        .segments
+        .iter()
+        .map(|s| (s.discontinuity, s.gap))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            (false, false),
+            (false, false),
+            (true, false),
+            (false, true),
+            (true, false)
+        ]
+    );
+    assert_eq!(p.segments[0].title, "live");
+    assert_eq!(
+        p.segments[0].uri,
+        "https://video.example.net/stream/abc/4012.ts?token=x%20y"
+    );
+    // +07:00 is seven hours ahead of UTC.
+    assert_eq!(
+        p.segments[0].program_date_time,
+        date_time("2026-11-30T05:00:00Z")
+    );
+    assert_eq!(
+        p.segments[2].program_date_time.unwrap() - p.segments[0].program_date_time.unwrap(),
+        12_012
+    );
+    // A date-time after the break resets the clock.
+    assert_eq!(
+        p.segments[4].program_date_time,
+        date_time("2026-11-30T05:00:25Z")
+    );
+    assert!(p.segments.iter().all(|s| s.map.is_none()));
+}
+
+#[test]
+fn byte_ranges_follow_each_other_and_the_map_has_its_own() {
+    let p = media("provider-byterange");
+    assert_eq!(p.kind, Some(PlaylistKind::Event));
+    let ranges: Vec<_> = p
+        .segments
+        .iter()
+        .map(|s| s.byte_range.map(|r| (r.offset, r.length)).unwrap())
+        .collect();
+    assert_eq!(
+        ranges,
+        [(720, 100_000), (100_720, 95_000), (195_720, 70_000)]
+    );
+    let map = p.segments[0].map.as_ref().unwrap();
+    assert_eq!(
+        map.byte_range,
+        Some(ByteRange {
+            offset: 0,
+            length: 720
+        })
+    );
+    assert_eq!(
+        p.segments[0].byte_range.unwrap().header(),
+        "bytes=720-100719"
+    );
+}
+
+#[test]
+fn render_then_parse_is_the_same_playlist() {
+    for name in [
+        "ffmpeg-fmp4-media",
+        "provider-ts",
+        "provider-byterange",
+        "apple-ll-hls",
+    ] {
+        let p = media(name);
+        let again = match parse(&p.render()).unwrap() {
+            Playlist::Media(m) => m,
+            Playlist::Master(_) => unreachable!(),
+        };
+        assert_eq!(again.segments, p.segments, "{name}");
+        assert_eq!(
+            (
+                again.media_sequence,
+                again.discontinuity_sequence,
+                again.ended,
+                again.kind
+            ),
+            (p.media_sequence, p.discontinuity_sequence, p.ended, p.kind),
+            "{name}"
+        );
+    }
+    let m = master("apple-master");
+    match parse(&m.render()).unwrap() {
+        Playlist::Master(again) => assert_eq!(again, m),
+        Playlist::Media(_) => unreachable!(),
+    }
+}
+
+#[test]
+fn a_discontinuity_with_a_new_map_is_written_once_per_run() {
+    let map = |uri: &str| {
+        Some(Map {
+            uri: uri.into(),
+            byte_range: None,
+        })
+    };
+    let seg = |uri: &str, m: &str, discontinuity, at| Segment {
+        uri: uri.into(),
+        duration: 1.0,
+        map: map(m),
+        discontinuity,
+        program_date_time: Some(at),
+        ..Segment::default()
+    };
+    let p = MediaPlaylist {
+        target_duration: 1,
+        segments: vec![
+            seg("run-1/a.m4s", "run-1/init.mp4", false, 1_000),
+            seg("run-1/b.m4s", "run-1/init.mp4", false, 2_000),
+            seg("run-2/a.m4s", "run-2/init.mp4", true, 9_000),
+        ],
+        ..MediaPlaylist::default()
+    };
+    let text = p.render();
+    assert_eq!(text.matches("#EXT-X-MAP").count(), 2, "{text}");
+    let discontinuity = text.find("#EXT-X-DISCONTINUITY\n").unwrap();
+    assert!(discontinuity < text.find("run-2/init.mp4").unwrap());
+    assert!(text.contains("#EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:09.000Z"));
+}
+
+#[test]
+fn bad_input_is_refused_with_the_line() {
+    assert_eq!(parse("hello"), Err(HlsError::NotAPlaylist));
+    assert_eq!(parse(""), Err(HlsError::NotAPlaylist));
+    assert!(matches!(
+        parse("#EXTM3U\n#EXTINF:abc,\nx.ts"),
+        Err(HlsError::Bad { line: 2, .. })
+    ));
+    assert!(matches!(
+        parse("#EXTM3U\n#EXT-X-TARGETDURATION:2\nx.ts"),
+        Err(HlsError::Bad { line: 3, .. })
+    ));
+    assert!(matches!(
+        parse("#EXTM3U\n#EXT-X-PROGRAM-DATE-TIME:yesterday\n"),
+        Err(HlsError::Bad { line: 2, .. })
+    ));
+}
+
+#[test]
+fn date_times_round_trip_and_zones_apply() {
+    for at in [
+        0,
+        1_764_748_800_123,
+        951_782_400_000, /* 2000-02-29 */
+        -86_400_000,
+    ] {
+        assert_eq!(date_time(&format_date_time(at)), Some(at), "{at}");
+    }
+    assert_eq!(
+        format_date_time(951_782_400_000),
+        "2000-02-29T00:00:00.000Z"
+    );
+    assert_eq!(
+        date_time("2026-12-03T13:28:40.29+07:00"),
+        date_time("2026-12-03T06:28:40.290Z")
+    );
+    assert_eq!(date_time("2026-12-03T06:28:40Z"), Some(1_796_279_320_000));
+    assert_eq!(date_time("2026-13-03T06:28:40Z"), None);
+    assert_eq!(date_time("2026-12-03 06:28:40"), None);
+}
+
+#[test]
+fn uris_resolve_against_the_playlist() {
+    let base = "https://cdn.example.com/hls/show/master.m3u8?token=1";
+    assert_eq!(
+        resolve(base, "src/live.m3u8"),
+        "https://cdn.example.com/hls/show/src/live.m3u8"
+    );
+    assert_eq!(
+        resolve(base, "../other/x.ts"),
+        "https://cdn.example.com/hls/other/x.ts"
+    );
+    assert_eq!(
+        resolve(base, "/abs/x.ts"),
+        "https://cdn.example.com/abs/x.ts"
+    );
+    assert_eq!(
+        resolve(base, "//edge.example.net/x.ts"),
+        "https://edge.example.net/x.ts"
+    );
+    assert_eq!(
+        resolve(base, "https://o.example/x.ts"),
+        "https://o.example/x.ts"
+    );
+    assert_eq!(
+        resolve("/hls/demo/master.m3u8", "src/live.m3u8"),
+        "/hls/demo/src/live.m3u8"
+    );
+    assert_eq!(
+        resolve("http://127.0.0.1:8080/a.m3u8", "b.m4s"),
+        "http://127.0.0.1:8080/b.m4s"
+    );
+}
