@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::{Cart, Deal, Order, Pin, Progress, Quote, RejectCode, ServerMsg, Session, Welcome};
 use crate::{ChatMessage, GiftStreak, Gifter, Wallet};
-use crate::{CommandId, ProductId, VariantId};
+use crate::{CommandId, OnAir, ProductId, VariantId};
 
 impl ServerMsg {
     /// Decodes one server frame: the same result as `serde_json::from_str::<ServerMsg>`
@@ -196,6 +196,11 @@ enum Fields {
     Unpinned {
         seq: u64,
         product_id: ProductId,
+        at: i64,
+    },
+    OnAir {
+        seq: u64,
+        state: OnAir,
     },
     StockChanged {
         seq: u64,

@@ -17,6 +17,7 @@ mod decode;
 mod gifts;
 pub mod hls;
 pub mod pricing;
+mod tags;
 mod text;
 
 pub use checkout::{
@@ -32,6 +33,7 @@ pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
     LEADERBOARD_SIZE, MAX_GIFT_COUNT,
 };
+pub use tags::{forget_before, tags_at, TagChange};
 pub use text::{chat_line, display_name, is_bidi_control, ChatError, NameError};
 
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
@@ -47,6 +49,11 @@ pub const MAX_KEY_LEN: usize = 64;
 
 /// Largest quantity of one variant a single cart line may hold.
 pub const MAX_LINE_QUANTITY: u32 = 99;
+
+/// How far back `Welcome` carries the tags' changes: more than any viewer's
+/// delay behind live and the live playlist's window, so a late joiner or a
+/// seek back within the window shows the tags of its moment.
+pub const TAG_LOG_MS: i64 = 90_000;
 
 /// A product's id within a show (a slug such as `batik-shirt`).
 pub type ProductId = String;
@@ -411,6 +418,15 @@ pub enum ServerMsg {
         seq: u64,
         /// Product whose tag leaves.
         product_id: ProductId,
+        /// Programme date-time of the frame it leaves on, Unix ms.
+        at: i64,
+    },
+    /// The host's encoder connected or dropped, or the show ended.
+    OnAir {
+        /// Show event sequence number.
+        seq: u64,
+        /// Where the show stands now.
+        state: OnAir,
     },
     /// A variant's stock changed.
     StockChanged {
@@ -464,6 +480,7 @@ impl ServerMsg {
         match self {
             ServerMsg::Pinned { seq, .. }
             | ServerMsg::Unpinned { seq, .. }
+            | ServerMsg::OnAir { seq, .. }
             | ServerMsg::StockChanged { seq, .. }
             | ServerMsg::DealStarted { seq, .. }
             | ServerMsg::DealChanged { seq, .. }
@@ -531,8 +548,15 @@ pub struct Show {
     pub products: Vec<Product>,
     /// Products featured so far, oldest first (the shelf).
     pub featured: Vec<ProductId>,
-    /// Tags on screen now.
+    /// Tags up at the first of `tag_log`'s changes: tags up now when it is empty.
     pub pins: Vec<Pin>,
+    /// The tags' changes of the last [`TAG_LOG_MS`], oldest first: a viewer whose
+    /// picture is behind live shows the tags of its own moment.
+    #[serde(default)]
+    pub tag_log: Vec<TagChange>,
+    /// Whether the host is on air.
+    #[serde(default)]
+    pub on_air: OnAir,
     /// Flash deals running now.
     pub deals: Vec<Deal>,
     /// People watching now.
@@ -545,6 +569,13 @@ pub struct Show {
     pub leaderboard: Vec<Gifter>,
     /// Chat, likes, the Fan Club, missions and badges.
     pub community: Community,
+}
+
+impl Show {
+    /// The tags up now: the base with every change of the log.
+    pub fn tags_now(&self) -> Vec<Pin> {
+        tags_at(&self.pins, &self.tag_log, i64::MAX)
+    }
 }
 
 /// The seller on camera.
@@ -593,8 +624,24 @@ pub struct Pin {
     pub x: f32,
     /// Vertical position of the tag's anchor, 0 (top) ..= 1 (bottom).
     pub y: f32,
-    /// Stream time of the pin, milliseconds since the show started.
-    pub stream_ms: u64,
+    /// Programme date-time of the frame the host pinned it on, Unix ms: a
+    /// viewer shows the tag when its picture reaches that frame.
+    pub at: i64,
+}
+
+/// Whether the host is on air: what the player says over the picture.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnAir {
+    /// The show has not gone live yet.
+    Waiting,
+    /// The picture is live (and always, for a show that plays a file).
+    #[default]
+    Live,
+    /// The host's encoder dropped: "the host will be right back".
+    Paused,
+    /// The show has ended.
+    Ended,
 }
 
 /// A flash deal: a lower price for a product, for a limited time and number of units.

@@ -151,7 +151,7 @@ pub async fn run(state: Arc<AppState>, flood: Flood) {
                     y: 0.3 + (n % 4) as f32 * 0.1,
                 },
             };
-            hub.play(&[(state.stream_ms(now_ms()), &cue)]);
+            hub.play(&[(now_ms(), &cue)]);
         }
     }
 }

@@ -12,12 +12,14 @@ use std::sync::{Mutex, MutexGuard};
 
 use axum::extract::ws::Utf8Bytes;
 
-use lapak_protocol::{ChatEvent, ChatMessage, Deal, Gifter, ServerMsg, Viewer, MAX_FRAME_BYTES};
+use lapak_protocol::{
+    ChatEvent, ChatMessage, Deal, Gifter, OnAir, ServerMsg, Viewer, MAX_FRAME_BYTES,
+};
 use tokio::sync::broadcast;
 
 use crate::community::Feed;
 use crate::gifting::{Streaks, Tap};
-use crate::show::{Action, Cue, Scene};
+use crate::show::{Cue, Scene};
 
 /// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
 const SHOW_BUFFER: usize = 1024;
@@ -37,6 +39,8 @@ pub struct Live {
     pub scene: Scene,
     /// Flash deals running.
     pub deals: Vec<Deal>,
+    /// Whether the host is on air.
+    pub on_air: OnAir,
     /// Open connections.
     pub viewers: u32,
     /// The viewer count last published, and when (server time).
@@ -73,6 +77,8 @@ pub struct Joined {
     pub scene: Scene,
     /// Deals running at that seq.
     pub deals: Vec<Deal>,
+    /// Whether the host was on air at that seq.
+    pub on_air: OnAir,
     /// Viewers now.
     pub viewers: u32,
     /// Top gifters at that seq.
@@ -120,6 +126,7 @@ impl Hub {
             likes,
             scene: live.scene.clone(),
             deals: live.deals.clone(),
+            on_air: live.on_air,
             viewers: live.viewers,
             leaderboard: live.leaderboard.clone(),
             events: self.events.subscribe(),
@@ -149,33 +156,39 @@ impl Hub {
         })
     }
 
-    /// Applies timeline cues and broadcasts them.
-    pub fn play(&self, cues: &[(u64, &Cue)]) {
+    /// Applies timeline cues, each at its programme time (Unix ms), and broadcasts
+    /// their tag changes. Deals need the database (units left): the timeline
+    /// starts them with `start_deal`.
+    pub fn play(&self, cues: &[(i64, &Cue)]) {
         if cues.is_empty() {
             return;
         }
         let mut live = self.lock();
         for (at, cue) in cues {
-            live.scene.apply(cue, *at);
-            match &cue.action {
-                Action::Pin { product, .. } => {
-                    if let Some(pin) = live
-                        .scene
-                        .pins
-                        .iter()
-                        .find(|p| &p.product_id == product)
-                        .cloned()
-                    {
-                        self.publish(&mut live, |seq| ServerMsg::Pinned { seq, pin });
-                    }
+            let Some(change) = live.scene.apply(cue, *at) else {
+                continue;
+            };
+            let at = change.at;
+            match change.pin {
+                Some(pin) => self.publish(&mut live, |seq| ServerMsg::Pinned { seq, pin }),
+                None => {
+                    let product_id = change.product_id;
+                    self.publish(&mut live, |seq| ServerMsg::Unpinned {
+                        seq,
+                        product_id,
+                        at,
+                    });
                 }
-                Action::Unpin { product } => {
-                    let product_id = product.clone();
-                    self.publish(&mut live, |seq| ServerMsg::Unpinned { seq, product_id });
-                }
-                // Deals need the database (units left); the timeline starts them with `start_deal`.
-                Action::Deal { .. } => {}
             }
+        }
+    }
+
+    /// The host's encoder connected or dropped, or the show ended.
+    pub fn on_air(&self, state: OnAir) {
+        let mut live = self.lock();
+        if live.on_air != state {
+            live.on_air = state;
+            self.publish(&mut live, |seq| ServerMsg::OnAir { seq, state });
         }
     }
 

@@ -101,11 +101,9 @@ impl AppState {
         self.show.deals_at(self.stream_ms(now_ms()))
     }
 
-    /// Server time at stream time `stream_ms`.
+    /// Server time at stream time `stream_ms`: the programme date-time of a cue.
     fn wall_ms(&self, stream_ms: u64) -> i64 {
-        let real = stream_ms / u64::from(self.speed);
-        self.started_at_ms
-            .saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
+        programme_ms(self.started_at_ms, self.speed, stream_ms)
     }
 
     /// Charges `amount` to `card` under `key`: the provider's answer, or
@@ -272,7 +270,10 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let orders_pool = db::open_durable(&config.db).await?;
     let now = now_ms();
     let started_at_ms = db::prepare_show(&pool, &show, now).await?;
-    let scene = show.scene_at(elapsed(started_at_ms, now, config.speed));
+    let speed = config.speed;
+    let scene = show.scene_at(elapsed(started_at_ms, now, speed), |stream_ms| {
+        programme_ms(started_at_ms, speed, stream_ms)
+    });
     let mut conn = pool.acquire().await?;
     let gifters = gifting::gifters(&mut conn, &show.id).await?;
     let likes = community::total(&mut conn, &show.id, lapak_protocol::Activity::Like).await?;
@@ -344,6 +345,12 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         flood,
         state,
     })
+}
+
+/// Server time (the programme date-time) at stream time `stream_ms`.
+fn programme_ms(started_at_ms: i64, speed: u32, stream_ms: u64) -> i64 {
+    let real = stream_ms / u64::from(speed);
+    started_at_ms.saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
 }
 
 /// Stream time: wall-clock time since the show started, times the playback speed.

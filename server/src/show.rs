@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use lapak_protocol::{
-    CoinPack, Gift, GiftTier, Host, Money, Pin, Product, ProductId, ShippingOption, Variant,
+    forget_before, CoinPack, Gift, GiftTier, Host, Money, Pin, Product, ProductId, ShippingOption,
+    TagChange, Variant, TAG_LOG_MS,
 };
 use serde::Deserialize;
 
@@ -213,30 +214,44 @@ pub struct Scene {
     pub pins: Vec<Pin>,
     /// Products featured so far, in the order first featured.
     pub featured: Vec<ProductId>,
+    /// Tags up before the first change of `log`.
+    pub base: Vec<Pin>,
+    /// The tags' changes of the last [`TAG_LOG_MS`], oldest first, for viewers behind live.
+    pub log: Vec<TagChange>,
 }
 
 impl Scene {
-    /// Applies one cue that happens at stream time `stream_ms`.
-    pub fn apply(&mut self, cue: &Cue, stream_ms: u64) {
-        match &cue.action {
+    /// Applies one cue that happens at programme time `at` (Unix ms); returns
+    /// the tag change it made, if any.
+    pub fn apply(&mut self, cue: &Cue, at: i64) -> Option<TagChange> {
+        let change = match &cue.action {
             Action::Pin { product, x, y } => {
+                if !self.featured.contains(product) {
+                    self.featured.push(product.clone());
+                }
                 let pin = Pin {
                     product_id: product.clone(),
                     x: *x,
                     y: *y,
-                    stream_ms,
+                    at,
                 };
-                match self.pins.iter_mut().find(|p| &p.product_id == product) {
-                    Some(existing) => *existing = pin,
-                    None => self.pins.push(pin),
-                }
-                if !self.featured.contains(product) {
-                    self.featured.push(product.clone());
+                TagChange {
+                    at,
+                    product_id: product.clone(),
+                    pin: Some(pin),
                 }
             }
-            Action::Unpin { product } => self.pins.retain(|p| &p.product_id != product),
-            Action::Deal { .. } => {}
-        }
+            Action::Unpin { product } => TagChange {
+                at,
+                product_id: product.clone(),
+                pin: None,
+            },
+            Action::Deal { .. } => return None,
+        };
+        change.apply(&mut self.pins);
+        self.log.push(change.clone());
+        forget_before(&mut self.base, &mut self.log, at - TAG_LOG_MS);
+        Some(change)
     }
 }
 
@@ -452,22 +467,26 @@ impl ShowFile {
         due
     }
 
-    /// The scene at stream time `elapsed_ms`. Replaying the previous loop in
-    /// full gives what is up at the wrap (and features every pinned product).
-    pub fn scene_at(&self, elapsed_ms: u64) -> Scene {
+    /// The scene at stream time `elapsed_ms`, with each cue at the programme time
+    /// `programme` gives its stream time. Two loops before this one are replayed
+    /// in full: the first sets what is up when the second starts, so the tag log
+    /// is right from the previous loop's start on (and every pinned product is featured).
+    pub fn scene_at(&self, elapsed_ms: u64, programme: impl Fn(u64) -> i64) -> Scene {
         let round_start = elapsed_ms / self.loop_ms * self.loop_ms;
         let mut scene = Scene::default();
-        if let Some(previous) = round_start.checked_sub(self.loop_ms) {
+        let mut start = round_start.saturating_sub(2 * self.loop_ms);
+        while start < round_start {
             for cue in &self.timeline {
-                scene.apply(cue, previous + cue.at_ms);
+                scene.apply(cue, programme(start + cue.at_ms));
             }
+            start += self.loop_ms;
         }
         for cue in self
             .timeline
             .iter()
             .take_while(|c| round_start + c.at_ms <= elapsed_ms)
         {
-            scene.apply(cue, round_start + cue.at_ms);
+            scene.apply(cue, programme(round_start + cue.at_ms));
         }
         scene
     }
@@ -574,32 +593,80 @@ mod tests {
         .unwrap()
     }
 
-    fn pinned(scene: &Scene) -> Vec<(&str, u64)> {
+    fn pinned(scene: &Scene) -> Vec<(&str, i64)> {
         scene
             .pins
             .iter()
-            .map(|p| (p.product_id.as_str(), p.stream_ms))
+            .map(|p| (p.product_id.as_str(), p.at))
             .collect()
+    }
+
+    /// Programme time = stream time, for these tests.
+    fn at(stream_ms: u64) -> i64 {
+        stream_ms as i64
+    }
+
+    #[test]
+    fn the_scene_keeps_the_tag_changes_a_viewer_behind_live_needs() {
+        let show = show();
+        // Rebuilt at a start from the previous loop on (loops of 1 s here).
+        let scene = show.scene_at(90_500, at);
+        let oldest = scene.log.first().unwrap().at;
+        assert!(
+            oldest <= 89_000,
+            "reaches the previous loop's start: {oldest}"
+        );
+        for t in [89_000, 89_500, 89_999, 90_450] {
+            let mut replayed = show.scene_at(t as u64, at).pins;
+            replayed.sort_by(|a, b| a.product_id.cmp(&b.product_id));
+            let mut from_log = lapak_protocol::tags_at(&scene.base, &scene.log, t);
+            from_log.sort_by(|a, b| a.product_id.cmp(&b.product_id));
+            assert_eq!(from_log, replayed, "tags at {t}");
+        }
+    }
+
+    #[test]
+    fn a_running_scene_forgets_tag_changes_older_than_the_log_reaches() {
+        let show = show();
+        let mut scene = Scene::default();
+        for round in 0..200u64 {
+            for cue in &show.timeline {
+                scene.apply(cue, at(round * show.loop_ms + cue.at_ms));
+            }
+        }
+        let newest = scene.log.last().unwrap().at;
+        assert!(scene.log.first().unwrap().at >= newest - TAG_LOG_MS);
+        assert!(scene.log.len() <= 3 * 91, "{}", scene.log.len());
+        assert_eq!(
+            lapak_protocol::tags_at(&scene.base, &scene.log, i64::MAX),
+            scene.pins
+        );
     }
 
     #[test]
     fn scene_follows_the_cues_within_the_first_loop() {
         let show = show();
-        assert_eq!(pinned(&show.scene_at(0)), [("a", 0)]);
-        assert_eq!(show.scene_at(0).featured, ["a"]);
-        assert_eq!(pinned(&show.scene_at(450)), [("a", 0), ("b", 400)]);
-        assert_eq!(pinned(&show.scene_at(700)), [("b", 400)]);
-        assert_eq!(show.scene_at(700).featured, ["a", "b"]);
+        assert_eq!(pinned(&show.scene_at(0, at)), [("a", 0)]);
+        assert_eq!(show.scene_at(0, at).featured, ["a"]);
+        assert_eq!(pinned(&show.scene_at(450, at)), [("a", 0), ("b", 400)]);
+        assert_eq!(pinned(&show.scene_at(700, at)), [("b", 400)]);
+        assert_eq!(show.scene_at(700, at).featured, ["a", "b"]);
     }
 
     #[test]
     fn scene_carries_pins_across_the_loop_wrap() {
         let show = show();
         // In the second loop, b (pinned at 400 and never unpinned) is still up and a is pinned again.
-        assert_eq!(pinned(&show.scene_at(1_100)), [("b", 400), ("a", 1_000)]);
-        assert_eq!(pinned(&show.scene_at(5_450)), [("b", 5_400), ("a", 5_000)]);
         assert_eq!(
-            show.scene_at(5_000).featured,
+            pinned(&show.scene_at(1_100, at)),
+            [("b", 400), ("a", 1_000)]
+        );
+        assert_eq!(
+            pinned(&show.scene_at(5_450, at)),
+            [("b", 5_400), ("a", 5_000)]
+        );
+        assert_eq!(
+            show.scene_at(5_000, at).featured,
             ["a", "b"],
             "everything once a loop has run"
         );
@@ -684,7 +751,7 @@ mod tests {
         let demo = ShowFile::load(&path).unwrap();
         assert_eq!(demo.products.len(), 6);
         assert!(
-            !demo.scene_at(1_000).pins.is_empty(),
+            !demo.scene_at(1_000, at).pins.is_empty(),
             "a tag is up within the first second"
         );
         let gifts: Vec<(&str, u32)> = demo

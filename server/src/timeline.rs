@@ -29,7 +29,7 @@ pub async fn play(state: Arc<AppState>, from_ms: i64) {
                     Ok(deal) => state.hub.start_deal(deal),
                     Err(error) => tracing::error!(%error, "cannot start a deal"),
                 },
-                None => state.hub.play(&[(at, cue)]),
+                None => state.hub.play(&[(state.wall_ms(at), cue)]),
             }
         }
         state.hub.end_deals(wall);

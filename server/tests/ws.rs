@@ -30,11 +30,11 @@ async fn hello_gets_a_welcome_snapshot() {
         [10, 2]
     );
     assert_eq!(
-        welcome.show.pins.len(),
+        welcome.show.tags_now().len(),
         1,
         "the pin at 0 ms is up for a viewer joining now"
     );
-    assert_eq!(welcome.show.pins[0].product_id, "shirt");
+    assert_eq!(welcome.show.tags_now()[0].product_id, "shirt");
     assert_eq!(welcome.show.featured, ["shirt"]);
     assert!(welcome.cart.lines.is_empty());
     assert!(welcome.show.viewers >= 1);
@@ -277,7 +277,7 @@ async fn carts_and_the_show_clock_survive_a_restart() {
     let server = server().await;
     let (mut socket, welcome) = viewer(&server, None).await;
     acked(&mut socket, &add("r", "shirt", "m", 3)).await;
-    let pinned_at = welcome.show.pins[0].stream_ms;
+    let pinned_at = welcome.show.tags_now()[0].at;
     drop(socket);
     let server = restart(server).await;
     let mut socket = connect(&server.url()).await;
@@ -288,7 +288,8 @@ async fn carts_and_the_show_clock_survive_a_restart() {
         "a new process is a new event history"
     );
     assert_eq!(
-        again.show.pins[0].stream_ms, pinned_at,
+        again.show.tags_now()[0].at,
+        pinned_at,
         "the show did not start over"
     );
     server.running.stop().await;
@@ -298,16 +299,19 @@ async fn carts_and_the_show_clock_survive_a_restart() {
 async fn the_timeline_pins_products_as_the_show_runs() {
     let server = server().await;
     let (mut socket, welcome) = viewer(&server, None).await;
+    let first = welcome.show.tags_now();
+    assert_eq!(first.len(), 1, "the second pin is 1.5 s into the show");
     assert_eq!(
-        welcome.show.pins.len(),
+        welcome.show.tag_log.len(),
         1,
-        "the second pin is 1.5 s into the show"
+        "the first pin is within the log's reach"
     );
     match recv(&mut socket).await {
         ServerMsg::Pinned { seq, pin } => {
             assert!(seq > welcome.seq);
             assert_eq!(pin.product_id, "jar");
-            assert_eq!((pin.x, pin.y, pin.stream_ms), (0.3, 0.7, 1_500));
+            assert_eq!((pin.x, pin.y), (0.3, 0.7));
+            assert_eq!(pin.at - first[0].at, 1_500, "on the programme clock");
         }
         other => panic!("expected Pinned, got {other:?}"),
     }

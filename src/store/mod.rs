@@ -11,6 +11,7 @@ mod community;
 mod gifting;
 mod host;
 mod outbox;
+mod picture;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
@@ -22,10 +23,11 @@ pub use gifting::{
 };
 pub use host::HostEvent;
 pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
+pub use picture::Picture;
 
 use lapak_protocol::{
-    pricing, Cart, ClientMsg, CommandId, Deal, Money, Order, Pin, Product, ProductId, RejectCode,
-    Resume, ServerMsg, Welcome, PROTOCOL_VERSION,
+    pricing, Cart, ClientMsg, CommandId, Deal, Money, OnAir, Order, Pin, Product, ProductId,
+    RejectCode, Resume, ServerMsg, TagChange, Welcome, PROTOCOL_VERSION,
 };
 use reactive_stores::{Patch, Store};
 
@@ -52,17 +54,26 @@ pub struct State {
     /// The show's catalogue, with live stock.
     #[patch(|this, new| *this = new)]
     pub products: Vec<Product>,
-    /// Tags on screen now.
+    /// Tags on screen now: those of the frame on screen.
     #[patch(|this, new| *this = new)]
     pub pins: Vec<Pin>,
+    /// The tags' timeline and where the picture is on it.
+    #[patch(|this, new| *this = new)]
+    pub picture: Picture,
+    /// Whether the host is on air.
+    #[patch(|this, new| *this = new)]
+    pub on_air: OnAir,
     /// Products featured so far, oldest first: the shelf.
     #[patch(|this, new| *this = new)]
     pub featured: Vec<ProductId>,
     /// People watching.
     pub viewers: u32,
-    /// Flash deals running.
+    /// Flash deals running (prices follow them at once, as the server's do).
     #[patch(|this, new| *this = new)]
     pub deals: Vec<Deal>,
+    /// Deals whose start the picture has not reached yet: not announced on screen.
+    #[patch(|this, new| *this = new)]
+    pub held_deals: Vec<String>,
     /// The server's clock minus this device's, in ms: deal countdowns follow the server.
     pub clock_offset_ms: i64,
     /// Whose cart the widget fills (fixed for the page's life).
@@ -297,6 +308,9 @@ pub enum Msg {
     },
     /// The video started (`true`) or stopped playing.
     Playing(bool),
+    /// The programme date-time of the frame on screen moved (`None`: the
+    /// picture has no programme clock). Sent only when it changes what shows.
+    Playhead(Option<i64>),
     /// The tab became visible (`true`) or hidden.
     Visible(bool),
     /// The viewer shares the show (copies its link).
@@ -413,6 +427,10 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.community.visible = visible;
             Vec::new()
         }
+        Msg::Playhead(playhead) => {
+            picture::moved(state, playhead);
+            Vec::new()
+        }
         Msg::Share { id } => community::share(state, id),
         Msg::JoinClub { id, now_ms } => community::join_club(state, id, now_ms),
         Msg::SetName { id, name } => community::set_name(state, id, name),
@@ -482,6 +500,7 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         ServerMsg::DealStarted { deal, .. } => {
             state.deals.retain(|d| d.id != deal.id);
             state.deals.push(deal);
+            picture::deals_changed(state);
             Vec::new()
         }
         ServerMsg::DealChanged {
@@ -494,24 +513,32 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         }
         ServerMsg::DealEnded { deal_id, .. } => {
             state.deals.retain(|d| d.id != deal_id);
+            picture::deals_changed(state);
             Vec::new()
         }
         ServerMsg::Pinned { pin, .. } => {
             if !state.featured.contains(&pin.product_id) {
                 state.featured.push(pin.product_id.clone());
             }
-            match state
-                .pins
-                .iter_mut()
-                .find(|p| p.product_id == pin.product_id)
-            {
-                Some(existing) => *existing = pin,
-                None => state.pins.push(pin),
-            }
+            let change = TagChange {
+                at: pin.at,
+                product_id: pin.product_id.clone(),
+                pin: Some(pin),
+            };
+            picture::changed(state, change);
             Vec::new()
         }
-        ServerMsg::Unpinned { product_id, .. } => {
-            state.pins.retain(|p| p.product_id != product_id);
+        ServerMsg::Unpinned { product_id, at, .. } => {
+            let change = TagChange {
+                at,
+                product_id,
+                pin: None,
+            };
+            picture::changed(state, change);
+            Vec::new()
+        }
+        ServerMsg::OnAir { state: on_air, .. } => {
+            state.on_air = on_air;
             Vec::new()
         }
         ServerMsg::StockChanged {
@@ -607,9 +634,10 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         currency: show.currency,
     });
     state.products = show.products;
-    state.pins = show.pins;
     state.featured = show.featured;
     state.deals = show.deals;
+    state.on_air = show.on_air;
+    picture::welcome(state, show.pins, show.tag_log);
     state.viewers = show.viewers;
     let gifting = &mut state.gifting;
     gifting.you = Some(welcome.you);

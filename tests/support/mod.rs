@@ -71,9 +71,11 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
                     product_id: (*p).into(),
                     x: 0.5,
                     y: 0.5,
-                    stream_ms: 0,
+                    at: 0,
                 })
                 .collect(),
+            tag_log: Vec::new(),
+            on_air: lapak_protocol::OnAir::Live,
             products,
             deals,
             viewers: 1204,

@@ -23,7 +23,7 @@ impl ServerClock {
 }
 
 /// The deal on `product` that holds now, on the server's clock, for one more
-/// unit: none once this shopper's orders and cart hold all the units they may
+/// unit, once the picture shows its start: none once this shopper's orders and cart hold all the units they may
 /// buy at its price, as the pricing rule checkout applies says.
 pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<Deal>> {
     let clock = expect_context::<ServerClock>();
@@ -32,9 +32,11 @@ pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Op
         let product = product.as_ref()?;
         let now = clock.0.get();
         let deals = state.deals().read();
+        // A deal is announced when the picture reaches its start (store::picture).
+        let held = state.held_deals().read();
         let deal = deals
             .iter()
-            .find(|d| d.product_id == product.id && d.live_at(now))?;
+            .find(|d| d.product_id == product.id && d.live_at(now) && !held.contains(&d.id))?;
         let cart = state.cart().read();
         let mut offers = pricing::offers(std::slice::from_ref(deal), &cart.bought);
         // Units already in the cart take their share of the limit first.

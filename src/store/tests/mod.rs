@@ -9,6 +9,7 @@ mod checkout;
 mod community;
 mod gifting;
 mod outbox;
+mod picture;
 
 fn idr(minor: i64) -> Money {
     Money {
@@ -40,7 +41,7 @@ fn pin(product_id: &str) -> Pin {
         product_id: product_id.into(),
         x: 0.5,
         y: 0.5,
-        stream_ms: 1_000,
+        at: 1_000,
     }
 }
 
@@ -66,6 +67,8 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             products: vec![product("tote", &["default"]), product("shirt", &["s", "m"])],
             featured: vec!["tote".into()],
             pins: vec![pin("tote")],
+            tag_log: Vec::new(),
+            on_air: lapak_protocol::OnAir::Live,
             deals: Vec::new(),
             viewers: 4,
             gifts: vec![
@@ -244,6 +247,7 @@ fn unpin_removes_the_tag_but_keeps_the_product_on_the_shelf() {
         Msg::Server(ServerMsg::Unpinned {
             seq: 11,
             product_id: "tote".into(),
+            at: 2_000,
         }),
     );
     assert!(state.pins.is_empty());
@@ -258,6 +262,7 @@ fn events_already_applied_are_dropped() {
         Msg::Server(ServerMsg::Unpinned {
             seq: 10,
             product_id: "tote".into(),
+            at: 2_000,
         }),
     );
     assert_eq!(state.pins.len(), 1, "seq 10 is already in the snapshot");
@@ -501,6 +506,7 @@ fn resumed_restores_the_cart_resends_pending_and_replayed_events_apply_in_order(
         Msg::Server(ServerMsg::Unpinned {
             seq: 11,
             product_id: "tote".into(),
+            at: 2_000,
         }),
     );
     assert!(state.pins.is_empty());
@@ -515,6 +521,7 @@ fn a_gap_in_the_sequence_asks_for_a_reconnect_and_applies_nothing() {
         Msg::Server(ServerMsg::Unpinned {
             seq: 12,
             product_id: "tote".into(),
+            at: 2_000,
         }),
     );
     assert_eq!(effects, vec![Effect::Reconnect]);
