@@ -102,6 +102,11 @@ impl AppState {
         self.show.playback()
     }
 
+    /// Whether the show is on air (and its changes), when its video is ingested here.
+    pub fn on_air(&self) -> Option<tokio::sync::watch::Receiver<OnAir>> {
+        self.live.show(&self.show.id).map(|show| show.on_air())
+    }
+
     /// Stream time at server time `now_ms`.
     fn stream_ms(&self, now_ms: i64) -> u64 {
         elapsed(self.started_at_ms, now_ms, self.speed)

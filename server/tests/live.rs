@@ -76,9 +76,13 @@ impl Response {
 }
 
 async fn get(addr: SocketAddr, path: &str, extra: &str) -> Response {
+    request(addr, "GET", path, extra).await
+}
+
+async fn request(addr: SocketAddr, method: &str, path: &str, extra: &str) -> Response {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).await.unwrap();
@@ -486,6 +490,69 @@ async fn a_dropped_encoder_pauses_the_show_and_a_new_one_resumes_it() {
 
     publisher.stop().await;
     stop(server, &[first, second]).await;
+}
+
+#[tokio::test]
+async fn a_restarted_server_keeps_the_recording_and_adds_runs_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
+    let db = dir.path().join("lapak.db");
+    let config = || {
+        let mut config = common::config(db.clone());
+        config.show = show.clone();
+        config
+    };
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    segments(&server, "live", 2).await;
+    publisher.stop().await;
+    wait_on_air(&server, "live", OnAir::Paused).await;
+    let addr = server.running.addr;
+    let before = eventually("the last segments of run 1", || async move {
+        // The packager finishes its last segment after the encoder leaves.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        media_playlist(addr, "/hls/live/src/recording.m3u8").await
+    })
+    .await;
+    let TestServer { running, dir } = server;
+    running.stop().await;
+
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    assert_eq!(
+        *server.running.on_air("live").unwrap().borrow(),
+        OnAir::Paused
+    );
+    assert_eq!(
+        server.running.stream_key().await.unwrap(),
+        key,
+        "keys survive restarts"
+    );
+    let addr = server.running.addr;
+    let after = eventually("run 1 in the restarted recording", || async move {
+        media_playlist(addr, "/hls/live/src/recording.m3u8").await
+    })
+    .await;
+    assert_eq!(after.segments[..before.segments.len()], before.segments[..]);
+
+    let publisher = Publisher::start(rtmp(&server), &key);
+    let live = eventually("run 2", || async move {
+        media_playlist(addr, "/hls/live/src/live.m3u8")
+            .await
+            .filter(|p| p.segments.iter().any(|s| s.uri.starts_with("run-2/")))
+    })
+    .await;
+    let times: Vec<i64> = live
+        .segments
+        .iter()
+        .map(|s| s.program_date_time.unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    let pid = server.running.packager_pid("live").unwrap();
+    publisher.stop().await;
+    stop(server, &[pid]).await;
 }
 
 #[tokio::test]

@@ -68,8 +68,10 @@ impl Rendition {
     }
 }
 
-/// One packager run, as the playlists need to know it.
-#[derive(Clone, Debug)]
+/// One packager run, as the playlists need to know it. Kept beside the run's
+/// files as `run.json`, so a restarted server still lists earlier runs in the
+/// recording (their programme clock cannot be recovered from the files).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RunInfo {
     /// Run number (folder `run-<n>`).
     pub n: u32,
@@ -85,6 +87,7 @@ pub struct RunInfo {
     /// Frames per second of the source video, as the encoder described it.
     pub frame_rate: Option<f64>,
     /// ffmpeg has exited: its playlist will not grow.
+    #[serde(skip)]
     pub finished: bool,
 }
 
@@ -123,15 +126,22 @@ impl ShowLive {
         if rendition_360p {
             renditions.push(Rendition::P360);
         }
+        let runs = earlier_runs(&dir);
+        // A show that was live before the server restarted is paused, not waiting.
+        let on_air = if runs.is_empty() {
+            OnAir::Waiting
+        } else {
+            OnAir::Paused
+        };
         ShowLive {
             next_run: AtomicU32::new(last_run(&dir) + 1),
             id,
             dir,
             renditions,
-            on_air: watch::channel(OnAir::Waiting).0,
+            on_air: watch::channel(on_air).0,
             publishing: AtomicBool::new(false),
             packager_pid: Mutex::new(None),
-            runs: Mutex::new(Vec::new()),
+            runs: Mutex::new(runs),
             rendered: RwLock::new(Rendered::default()),
         }
     }
@@ -157,6 +167,20 @@ impl ShowLive {
         self.runs.lock().expect("runs lock poisoned").clone()
     }
 
+    /// Records a new run, and keeps its description beside its files.
+    fn add_run(&self, run: RunInfo) {
+        let path = packager::run_dir(&self.dir, run.n).join(RUN_FILE);
+        match serde_json::to_string(&run) {
+            Ok(json) => {
+                if let Err(error) = std::fs::write(&path, json) {
+                    tracing::warn!(path = %path.display(), %error, "cannot keep the run's description");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot describe the run"),
+        }
+        self.runs.lock().expect("runs lock poisoned").push(run);
+    }
+
     /// The playlists as last rendered.
     pub fn rendered(&self) -> std::sync::RwLockReadGuard<'_, Rendered> {
         self.rendered.read().expect("playlist lock poisoned")
@@ -166,6 +190,25 @@ impl ShowLive {
         *self.rendered.write().expect("playlist lock poisoned") = rendered;
     }
 }
+
+/// The runs recorded in `dir` by earlier server processes, oldest first.
+fn earlier_runs(dir: &Path) -> Vec<RunInfo> {
+    let mut runs: Vec<RunInfo> = (1..=last_run(dir))
+        .filter_map(|n| {
+            let text = std::fs::read_to_string(packager::run_dir(dir, n).join(RUN_FILE)).ok()?;
+            serde_json::from_str(&text)
+                .inspect_err(|error| tracing::warn!(run = n, %error, "unreadable run.json"))
+                .ok()
+        })
+        .collect();
+    for run in &mut runs {
+        run.finished = true;
+    }
+    runs
+}
+
+/// The file beside a run's media that describes it.
+pub const RUN_FILE: &str = "run.json";
 
 /// The highest run number already in `dir`, so a restarted server never
 /// writes over a recording.

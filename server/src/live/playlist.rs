@@ -30,6 +30,9 @@ pub struct RunMedia {
     pub segments: Vec<Segment>,
     /// Each segment's size in bytes, for the master playlist's bandwidth.
     pub sizes: Vec<u64>,
+    /// Length and modification time of the playlist file when read: an
+    /// unchanged file is not read again (a long show's playlist is large).
+    pub stamp: Option<(u64, std::time::SystemTime)>,
 }
 
 impl RunMedia {
@@ -126,6 +129,15 @@ async fn read_run(
     for &rendition in renditions {
         let folder = dir.join(rendition.as_str());
         let path = folder.join("index.m3u8");
+        let stamp = tokio::fs::metadata(&path)
+            .await
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)));
+        let known = before.get(&rendition);
+        if let Some(known) = known.filter(|known| stamp.is_some() && known.stamp == stamp) {
+            media.insert(rendition, known.clone());
+            continue;
+        }
         let Ok(text) = tokio::fs::read_to_string(&path).await else {
             continue;
         };
@@ -137,10 +149,7 @@ async fn read_run(
                 continue;
             }
         };
-        let mut sizes = before
-            .get(&rendition)
-            .map(|known| known.sizes.clone())
-            .unwrap_or_default();
+        let mut sizes = known.map(|known| known.sizes.clone()).unwrap_or_default();
         sizes.truncate(segments.len());
         for segment in &segments[sizes.len()..] {
             let size = tokio::fs::metadata(folder.join(&segment.uri))
@@ -148,7 +157,14 @@ async fn read_run(
                 .map_or(0, |m| m.len());
             sizes.push(size);
         }
-        media.insert(rendition, RunMedia { segments, sizes });
+        media.insert(
+            rendition,
+            RunMedia {
+                segments,
+                sizes,
+                stamp,
+            },
+        );
     }
     media
 }
@@ -303,6 +319,7 @@ mod tests {
                 RunMedia {
                     sizes: vec![125_000; count],
                     segments,
+                    stamp: None,
                 },
             )]),
             complete: false,

@@ -79,19 +79,15 @@ impl Publication {
             Ok(packager) => {
                 *self.show.packager_pid.lock().expect("pid lock poisoned") = packager.pid();
                 self.packager = Some(packager);
-                self.show
-                    .runs
-                    .lock()
-                    .expect("runs lock poisoned")
-                    .push(RunInfo {
-                        n,
-                        first_frame_ms,
-                        video_codec,
-                        audio_codec,
-                        resolution: self.resolution,
-                        frame_rate: self.frame_rate,
-                        finished: false,
-                    });
+                self.show.add_run(RunInfo {
+                    n,
+                    first_frame_ms,
+                    video_codec,
+                    audio_codec,
+                    resolution: self.resolution,
+                    frame_rate: self.frame_rate,
+                    finished: false,
+                });
                 tracing::info!(show = %self.show.id, run = n, "packaging");
                 self.show.on_air.send_if_modified(|state| {
                     let changed = *state != OnAir::Live && *state != OnAir::Ended;
