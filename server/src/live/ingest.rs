@@ -156,7 +156,7 @@ async fn act(
                 socket.write_all(&packet.bytes).await?
             }
             ServerSessionResult::RaisedEvent(event) => {
-                let more = event_results(live, session, event, publication).await?;
+                let more = event_results(live, session, socket, event, publication).await?;
                 // Answers to an event go out before anything queued after it.
                 for result in more.into_iter().rev() {
                     queue.push_front(result);
@@ -171,6 +171,7 @@ async fn act(
 async fn event_results(
     live: &Arc<Live>,
     session: &mut ServerSession,
+    socket: &mut TcpStream,
     event: ServerSessionEvent,
     publication: &mut Option<Publication>,
 ) -> Result<Vec<ServerSessionResult>, Closed> {
@@ -205,11 +206,11 @@ async fn event_results(
             })?;
             let Some(show) = show else {
                 tracing::warn!(key = %keys::redacted(&stream_key), "publish with a wrong stream key refused");
-                return Err(Closed::Refused("wrong stream key"));
+                return Err(refuse(session, socket, request_id, "wrong stream key").await);
             };
             let Some(started) = Publication::begin(show.clone()) else {
                 tracing::warn!(show = %show.id, "publish refused: the show already has an encoder, or has ended");
-                return Err(Closed::Refused("show busy or ended"));
+                return Err(refuse(session, socket, request_id, "show busy or ended").await);
             };
             tracing::info!(show = %show.id, "encoder publishing");
             *publication = Some(started);
@@ -251,6 +252,24 @@ async fn event_results(
         }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Tells the encoder why its publish is refused (encoders show the status to the
+/// host), then has the connection closed.
+async fn refuse(
+    session: &mut ServerSession,
+    socket: &mut TcpStream,
+    request_id: u32,
+    reason: &'static str,
+) -> Closed {
+    if let Ok(results) = session.reject_request(request_id, "NetStream.Publish.BadName", reason) {
+        for result in results {
+            if let ServerSessionResult::OutboundResponse(packet) = result {
+                let _ = socket.write_all(&packet.bytes).await;
+            }
+        }
+    }
+    Closed::Refused(reason)
 }
 
 fn rtmp_error(error: impl std::fmt::Debug) -> Closed {
