@@ -73,6 +73,7 @@ pub struct RunView {
 /// Keeps the show's playlists current until the task is dropped.
 pub async fn keep(show: Arc<ShowLive>) {
     let mut views: Vec<RunView> = Vec::new();
+    let mut closed = false;
     let mut interval = tokio::time::interval(POLL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -110,10 +111,11 @@ pub async fn keep(show: Arc<ShowLive>) {
                 changed = true;
             }
         }
-        let ended = *show.on_air.borrow() == OnAir::Ended;
-        let all_complete = views.iter().all(|v| v.complete);
-        if changed || (ended && all_complete) {
-            show.set_rendered(render(&views, &show.renditions, ended && all_complete));
+        // The playlists end once the show has and its last ffmpeg has finished.
+        let ended = *show.on_air.borrow() == OnAir::Ended && views.iter().all(|v| v.complete);
+        if changed || ended != closed {
+            closed = ended;
+            show.set_rendered(render(&views, &show.renditions, ended));
         }
     }
 }
