@@ -16,10 +16,15 @@ pub struct Config {
     #[arg(long, env = "LAPAK_PORT", default_value_t = 8080)]
     pub port: u16,
     /// SQLite database file (created, with its folder, if missing).
-    #[arg(long, env = "LAPAK_DB", default_value = "data/lapak.db")]
+    #[arg(long, env = "LAPAK_DB", default_value = "data/lapak.db", global = true)]
     pub db: PathBuf,
     /// The show file to play.
-    #[arg(long, env = "LAPAK_SHOW", default_value = "server/shows/demo.toml")]
+    #[arg(
+        long,
+        env = "LAPAK_SHOW",
+        default_value = "server/shows/demo.toml",
+        global = true
+    )]
     pub show: PathBuf,
     /// The built viewer (`trunk build` output).
     #[arg(long, env = "LAPAK_DIST", default_value = "dist")]
@@ -27,6 +32,14 @@ pub struct Config {
     /// Folder whose `media/` holds the stream and images.
     #[arg(long, env = "LAPAK_PUBLIC", default_value = "public")]
     pub public: PathBuf,
+    /// Port of the RTMP listener hosts' encoders publish to
+    /// (`rtmp://HOST:PORT/live/<stream key>`); 0 picks a free one.
+    #[arg(long, env = "LAPAK_RTMP_PORT", default_value_t = 1935)]
+    pub rtmp_port: u16,
+    /// Folder the live shows' HLS is written to (`<show id>/run-<N>/`), and kept
+    /// for replays.
+    #[arg(long, env = "LAPAK_MEDIA_DIR", default_value = "data/media")]
+    pub media_dir: PathBuf,
     /// Seconds of silence after which a connection is closed.
     #[arg(long, env = "LAPAK_IDLE_TIMEOUT_SECS", default_value_t = 45)]
     pub idle_timeout_secs: u64,

@@ -2,7 +2,8 @@
 //! timeline (tags and flash deals), runs the show's community (chat, likes,
 //! Fan Club, missions), and keeps sessions, carts, stock, orders, coins and
 //! progress in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
-//! `lapak-protocol`, opened for the pages the show allows: `origins`).
+//! `lapak-protocol`, opened for the pages the show allows: `origins`), and
+//! packages live video from the host's encoder as HLS (`live`).
 
 mod answers;
 mod cart;
@@ -17,6 +18,7 @@ mod flood;
 mod gifting;
 mod hub;
 mod limit;
+pub mod live;
 mod origins;
 pub mod payment;
 mod pending;
@@ -34,6 +36,8 @@ pub use config::Config;
 pub use error::AppError;
 pub use gifting::HostCredit;
 use limit::Limits;
+pub use live::{OnAir, Rendition};
+pub use show::Playback;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -88,9 +92,21 @@ pub struct AppState {
     speed: u32,
     dist: std::path::PathBuf,
     public: std::path::PathBuf,
+    /// Live video of the show, when it is ingested here.
+    live: Arc<live::Live>,
 }
 
 impl AppState {
+    /// What the viewer plays for the show, and whether it is HLS.
+    pub fn playback(&self) -> Playback {
+        self.show.playback()
+    }
+
+    /// Whether the show is on air (and its changes), when its video is ingested here.
+    pub fn on_air(&self) -> Option<tokio::sync::watch::Receiver<OnAir>> {
+        self.live.show(&self.show.id).map(|show| show.on_air())
+    }
+
     /// Stream time at server time `now_ms`.
     fn stream_ms(&self, now_ms: i64) -> u64 {
         elapsed(self.started_at_ms, now_ms, self.speed)
@@ -171,12 +187,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         let path = pages.join(name);
         get(move || embed_page(path.clone()))
     };
+    let hls = live::serve::routes(state.live.clone());
     Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(|| async { "ok" }))
         .route("/embed-demo", page("demo.html"))
         .route("/embed-hostile", page("hostile.html"))
         .with_state(state)
+        .merge(hls)
         .merge(files)
 }
 
@@ -224,6 +242,13 @@ async fn upgrade(
 pub struct Running {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where hosts' encoders publish RTMP; `None` when the show does not ingest
+    /// (no port is taken, so servers of recorded shows run side by side).
+    pub rtmp_addr: Option<SocketAddr>,
+    ingest: Option<JoinHandle<()>>,
+    /// Tells the ingest to close its connections (and so stop its packagers).
+    stop_ingest: tokio::sync::watch::Sender<bool>,
+    playlists: Vec<JoinHandle<()>>,
     server: JoinHandle<()>,
     timeline: JoinHandle<()>,
     payments: JoinHandle<()>,
@@ -235,6 +260,14 @@ pub struct Running {
 impl Running {
     /// Stops listening and playing, and closes the database.
     pub async fn stop(self) {
+        // First the encoders and their ffmpegs: none may outlive the server.
+        let _ = self.stop_ingest.send(true);
+        if let Some(ingest) = self.ingest {
+            let _ = ingest.await;
+        }
+        for task in &self.playlists {
+            task.abort();
+        }
         self.server.abort();
         self.timeline.abort();
         self.payments.abort();
@@ -255,6 +288,40 @@ impl Running {
     /// has no host authentication.
     pub async fn convert_earnings(&self) -> Result<Option<HostCredit>, AppError> {
         gifting::convert_earnings(&self.state).await
+    }
+
+    /// The show's stream key (created on first start).
+    pub async fn stream_key(&self) -> Result<String, AppError> {
+        self.state.live.stream_key(&self.state.show.id).await
+    }
+
+    /// Replaces the show's stream key; the old one stops working for new publishes.
+    pub async fn rotate_stream_key(&self) -> Result<String, AppError> {
+        live::keys::rotate(&self.state.pool, &self.state.show.id).await
+    }
+
+    /// Whether a show that ingests is on air, and its changes; `None` for other shows.
+    pub fn on_air(&self, show: &str) -> Option<tokio::sync::watch::Receiver<OnAir>> {
+        self.state.live.show(show).map(|show| show.on_air())
+    }
+
+    /// The process id of the ffmpeg packaging a show now, if any.
+    pub fn packager_pid(&self, show: &str) -> Option<u32> {
+        self.state
+            .live
+            .show(show)
+            .and_then(|show| show.packager_pid())
+    }
+
+    /// Ends a live show: its encoder is disconnected, publishing is refused and
+    /// the recording playlist is closed. `false` for a show that does not ingest.
+    pub fn end_show(&self, show: &str) -> bool {
+        self.state.live.show(show).map(|show| show.end()).is_some()
+    }
+
+    /// What the viewer plays for the show.
+    pub fn playback(&self) -> Playback {
+        self.state.playback()
     }
 
     /// Waits until the server stops (it runs until the process ends).
@@ -284,7 +351,9 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     } else {
         config.allowed_origins
     });
+    let live = Arc::new(live::Live::new(pool.clone(), &config.media_dir, &show).await?);
     let mut state = AppState {
+        live: live.clone(),
         pool: pool.clone(),
         orders_pool,
         // Replaced below, once the running deals are read from the database.
@@ -325,11 +394,39 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         }
     });
     let timeline = tokio::spawn(timeline::play(state.clone(), now));
+    // Viewers hear when the host's encoder connects or drops, or the show ends.
+    let on_air = state.on_air().map(|mut watch| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let now = *watch.borrow_and_update();
+                state.hub.on_air(now);
+                if watch.changed().await.is_err() {
+                    break;
+                }
+            }
+        })
+    });
     let payments = tokio::spawn(pending::resolve_pending(state.clone()));
     let answers = tokio::spawn(answers::keep_bounded(state.clone()));
     let flood = config
         .flood
         .map(|flood| tokio::spawn(flood::run(state.clone(), flood)));
+    let (stop_ingest, stopping) = tokio::sync::watch::channel(false);
+    let (rtmp_addr, ingest) = if live.shows().next().is_some() {
+        let rtmp = tokio::net::TcpListener::bind((config.host, config.rtmp_port)).await?;
+        let rtmp_addr = rtmp.local_addr()?;
+        let ingest = tokio::spawn(live::ingest::serve(live.clone(), rtmp, stopping));
+        (Some(rtmp_addr), Some(ingest))
+    } else {
+        (None, None)
+    };
+    // The live show's tasks, stopped with the server: its playlists and its on-air news.
+    let playlists = live
+        .shows()
+        .map(|show| tokio::spawn(live::playlist::keep(show.clone())))
+        .chain(on_air)
+        .collect();
     let router = app(state.clone());
     let server = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {
@@ -338,6 +435,10 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     });
     Ok(Running {
         addr,
+        rtmp_addr,
+        ingest,
+        stop_ingest,
+        playlists,
         server,
         timeline,
         payments,
@@ -351,6 +452,26 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
 fn programme_ms(started_at_ms: i64, speed: u32, stream_ms: u64) -> i64 {
     let real = stream_ms / u64::from(speed);
     started_at_ms.saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
+}
+
+/// The show's stream key, replaced first with `rotate` (the `stream-key` command).
+pub async fn stream_key(config: &Config, rotate: bool) -> Result<String, AppError> {
+    let show = ShowFile::load(&config.show)?;
+    if show.ingest().is_none() {
+        return Err(AppError::Show(format!(
+            "{}: show {} does not ingest RTMP ([video] source = \"ingest\")",
+            config.show.display(),
+            show.id
+        )));
+    }
+    let pool = db::open(&config.db).await?;
+    let key = if rotate {
+        live::keys::rotate(&pool, &show.id).await
+    } else {
+        live::keys::current(&pool, &show.id).await
+    };
+    pool.close().await;
+    key
 }
 
 /// Stream time: wall-clock time since the show started, times the playback speed.

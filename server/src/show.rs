@@ -22,8 +22,13 @@ pub struct ShowFile {
     pub title: String,
     /// ISO 4217 currency of every price.
     pub currency: String,
-    /// Video URL.
-    pub stream_url: String,
+    /// A video file's URL (a looping recording: tests and scripted shows). A
+    /// show has this or a `[video]` table.
+    #[serde(default)]
+    pub stream_url: Option<String>,
+    /// Live video: packaged from the host's RTMP, or played from elsewhere.
+    #[serde(default)]
+    pub video: Option<Video>,
     /// Poster image URL.
     pub poster_url: String,
     /// Length of the timeline loop.
@@ -46,6 +51,39 @@ pub struct ShowFile {
     /// Origins whose pages may open the socket (see `origins`); empty for anyone.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+}
+
+/// The show file's `[video]` table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Video {
+    /// Where the video comes from.
+    pub source: VideoSource,
+    /// With `source = "external"`: the HLS address viewers play.
+    #[serde(default)]
+    pub hls_url: Option<String>,
+    /// With `source = "ingest"`: also encode a 360p rendition (costs CPU).
+    #[serde(default)]
+    pub rendition_360p: bool,
+}
+
+/// Where a show's live video comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoSource {
+    /// The host publishes RTMP to this server, which packages it as HLS.
+    Ingest,
+    /// Another service packages it; the viewer plays `hls_url`.
+    External,
+}
+
+/// What the viewer plays for a show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Playback {
+    /// The address: absolute, or a path on this server.
+    pub url: String,
+    /// Whether it is an HLS playlist (rather than a file the browser plays itself).
+    pub hls: bool,
 }
 
 /// The show file's `[gifting]` table.
@@ -279,6 +317,7 @@ impl ShowFile {
     }
 
     fn validate(&self) -> Result<(), String> {
+        self.validate_video()?;
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(format!(
                 "currency {:?} is not an ISO 4217 code",
@@ -349,6 +388,65 @@ impl ShowFile {
         }
         self.gifting.validate()?;
         self.community.validate(&self.gifting)
+    }
+
+    fn validate_video(&self) -> Result<(), String> {
+        match (&self.stream_url, &self.video) {
+            (Some(_), Some(_)) => Err("a show has stream_url or [video], not both".into()),
+            (None, None) => Err("a show needs stream_url or a [video] table".into()),
+            (Some(url), None) if url.is_empty() => Err("stream_url is empty".into()),
+            (Some(_), None) => Ok(()),
+            (None, Some(video)) => match (video.source, &video.hls_url) {
+                (VideoSource::Ingest, Some(_)) => {
+                    Err("[video] hls_url is for source = \"external\"".into())
+                }
+                (VideoSource::Ingest, None) => Ok(()),
+                (VideoSource::External, None) => {
+                    Err("[video] source = \"external\" needs hls_url".into())
+                }
+                (VideoSource::External, Some(_)) if video.rendition_360p => Err(
+                    "[video] rendition_360p is for source = \"ingest\": an external stream is packaged elsewhere".into(),
+                ),
+                (VideoSource::External, Some(url)) => {
+                    let https = url.starts_with("https://") || url.starts_with("http://");
+                    if https && url.split('?').next().is_some_and(|path| path.ends_with(".m3u8")) {
+                        Ok(())
+                    } else {
+                        Err(format!("[video] hls_url {url:?} is not an http(s) address of an .m3u8 playlist"))
+                    }
+                }
+            },
+        }
+    }
+
+    /// `Some(rendition_360p)` when the server packages the host's RTMP.
+    pub fn ingest(&self) -> Option<bool> {
+        self.video
+            .as_ref()
+            .filter(|video| video.source == VideoSource::Ingest)
+            .map(|video| video.rendition_360p)
+    }
+
+    /// What the viewer should play: the server's HLS for an ingested show, the
+    /// external playlist, or the file.
+    pub fn playback(&self) -> Playback {
+        match (&self.video, &self.stream_url) {
+            (Some(video), _) if video.source == VideoSource::Ingest => Playback {
+                url: format!("/hls/{}/master.m3u8", self.id),
+                hls: true,
+            },
+            (Some(video), _) => Playback {
+                url: video.hls_url.clone().unwrap_or_default(),
+                hls: true,
+            },
+            (None, url) => {
+                let url = url.clone().unwrap_or_default();
+                Playback {
+                    hls: url.split('?').next().is_some_and(|p| p.ends_with(".m3u8")),
+                    url,
+                }
+            }
+        }
     }
 
     /// A gift of the show.
@@ -532,6 +630,80 @@ impl Gifting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The test show with its `stream_url` line replaced by `video`.
+    fn with_video(video: &str) -> Result<(), String> {
+        let text = include_str!("../tests/fixtures/test-show.toml")
+            .replace("stream_url = \"/media/stream.mp4\"\n", "");
+        let text = format!("{video}\n{text}");
+        let text = if video.starts_with('[') {
+            // A table must come after the top-level keys: move it to the end.
+            let text = text.replacen(video, "", 1);
+            format!("{text}\n{video}\n")
+        } else {
+            text
+        };
+        let show: ShowFile = toml::from_str(&text).map_err(|e| e.to_string())?;
+        show.validate()
+    }
+
+    #[test]
+    fn a_show_plays_a_file_or_a_video_source_but_not_both() {
+        assert!(with_video("stream_url = \"/media/stream.mp4\"").is_ok());
+        assert!(with_video("[video]\nsource = \"ingest\"").is_ok());
+        assert!(with_video("[video]\nsource = \"ingest\"\nrendition_360p = true").is_ok());
+        assert!(with_video(
+            "[video]\nsource = \"external\"\nhls_url = \"https://cdn.example/live/a.m3u8\""
+        )
+        .is_ok());
+        assert!(with_video("").is_err(), "neither");
+        assert!(with_video("stream_url = \"/a.mp4\"\n[video]\nsource = \"ingest\"").is_err());
+        assert!(with_video("[video]\nsource = \"external\"").is_err());
+        assert!(with_video(
+            "[video]\nsource = \"external\"\nhls_url = \"javascript:alert(1)//.m3u8\""
+        )
+        .is_err());
+        assert!(with_video(
+            "[video]\nsource = \"ingest\"\nhls_url = \"https://cdn.example/a.m3u8\""
+        )
+        .is_err());
+        assert!(with_video("[video]\nsource = \"ingest\"\nbitrate = 5").is_err());
+        assert!(with_video("[video]\nsource = \"webrtc\"").is_err());
+    }
+
+    #[test]
+    fn the_viewer_plays_the_server_playlist_the_external_one_or_the_file() {
+        let mut show = show();
+        assert_eq!(
+            show.playback(),
+            Playback {
+                url: "/s.mp4".into(),
+                hls: false
+            }
+        );
+        show.stream_url = None;
+        show.video = Some(Video {
+            source: VideoSource::Ingest,
+            hls_url: None,
+            rendition_360p: false,
+        });
+        assert_eq!(
+            show.playback(),
+            Playback {
+                url: "/hls/t/master.m3u8".into(),
+                hls: true
+            }
+        );
+        assert_eq!(show.ingest(), Some(false));
+        show.video = Some(Video {
+            source: VideoSource::External,
+            hls_url: Some("https://cdn.example/a.m3u8".into()),
+            rendition_360p: false,
+        });
+        assert_eq!(show.playback().url, "https://cdn.example/a.m3u8");
+        assert!(show.playback().hls);
+        assert_eq!(show.ingest(), None);
+    }
 
     fn show() -> ShowFile {
         toml::from_str(

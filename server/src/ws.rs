@@ -503,7 +503,7 @@ async fn snapshot(
         show: Show {
             id: show.id.clone(),
             title: show.title.clone(),
-            stream_url: show.stream_url.clone(),
+            stream_url: state.playback().url,
             poster_url: show.poster_url.clone(),
             currency: show.currency.clone(),
             host: show.host.clone(),

@@ -39,6 +39,10 @@ impl TestServer {
 
 pub fn config(db: PathBuf) -> Config {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // Beside the test's database, in its own folder, so tests never share media.
+    let media_dir = db
+        .parent()
+        .map_or_else(|| PathBuf::from("media"), |dir| dir.join("media"));
     Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
@@ -52,6 +56,8 @@ pub fn config(db: PathBuf) -> Config {
         speed: 1,
         flood: None,
         allowed_origins: Vec::new(),
+        rtmp_port: 0,
+        media_dir,
     }
 }
 
@@ -93,6 +99,8 @@ impl Process {
             speed,
             flood,
             allowed_origins,
+            rtmp_port,
+            media_dir,
         } = config;
         let mut command = Command::new(binary);
         for origin in allowed_origins {
@@ -122,6 +130,10 @@ impl Process {
             .arg(rate_per_second.to_string())
             .arg("--speed")
             .arg(speed.to_string())
+            .arg("--rtmp-port")
+            .arg(rtmp_port.to_string())
+            .arg("--media-dir")
+            .arg(media_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(stderr)

@@ -1,0 +1,276 @@
+//! Live video: hosts publish over RTMP (`ingest`), the server feeds each live
+//! show's stream as FLV (`flv`) to an ffmpeg it supervises (`packager`, one per
+//! run), merges the runs' playlists into the show's own HLS playlists
+//! (`playlist`) and serves them with the segments (`serve`).
+//!
+//! A *run* is one ffmpeg's life. A show gets a new run each time its encoder
+//! connects and each time ffmpeg dies while the encoder is still sending; the
+//! show's playlists join the runs with discontinuities, so players carry on.
+
+pub mod flv;
+pub mod ingest;
+pub mod keys;
+pub mod packager;
+pub mod playlist;
+mod publication;
+pub mod serve;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::sync::{Arc, Mutex, RwLock};
+
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+
+use crate::show::ShowFile;
+
+pub use publication::Publication;
+
+/// Whether a show is on air, as viewers are told (`ServerMsg::OnAir`).
+pub use lapak_protocol::OnAir;
+
+/// A rendition of a live show: the encoder's own video, and an optional lower
+/// one for slow connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rendition {
+    /// The host's video as sent, copied without encoding.
+    Source,
+    /// 360 lines, encoded by the server.
+    P360,
+}
+
+impl Rendition {
+    /// Its name in folders and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rendition::Source => "src",
+            Rendition::P360 => "360p",
+        }
+    }
+
+    /// The rendition a URL or folder names.
+    pub fn parse(name: &str) -> Option<Rendition> {
+        [Rendition::Source, Rendition::P360]
+            .into_iter()
+            .find(|r| r.as_str() == name)
+    }
+}
+
+/// One packager run, as the playlists need to know it. Kept beside the run's
+/// files as `run.json`, so a restarted server still lists earlier runs in the
+/// recording (their programme clock cannot be recovered from the files).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RunInfo {
+    /// Run number (folder `run-<n>`).
+    pub n: u32,
+    /// Server wall clock (unix ms) when the first frame fed to the run arrived:
+    /// the programme date-time of its first segment.
+    pub first_frame_ms: i64,
+    /// RFC 6381 codec of the source video (`avc1.PPCCLL`).
+    pub video_codec: Option<String>,
+    /// RFC 6381 codec of the audio (`mp4a.40.2`); `None` without audio.
+    pub audio_codec: Option<String>,
+    /// Width and height of the source video, as the encoder described it.
+    pub resolution: Option<(u32, u32)>,
+    /// Frames per second of the source video, as the encoder described it.
+    pub frame_rate: Option<f64>,
+    /// ffmpeg has exited: its playlist will not grow.
+    #[serde(skip)]
+    pub finished: bool,
+}
+
+/// The playlists of a show, rendered by `playlist` and served by `serve`.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// The master playlist; `None` until the first segment.
+    pub master: Option<String>,
+    /// The live (sliding window) media playlist of each rendition.
+    pub live: HashMap<Rendition, String>,
+    /// The recording (every segment) media playlist of each rendition.
+    pub recording: HashMap<Rendition, String>,
+}
+
+/// The live side of one show that packages its host's RTMP.
+pub struct ShowLive {
+    /// Show id.
+    pub id: String,
+    /// `<media dir>/<show id>`.
+    pub dir: PathBuf,
+    /// What the packager writes.
+    pub renditions: Vec<Rendition>,
+    on_air: watch::Sender<OnAir>,
+    /// Taken by the one encoder allowed to publish.
+    publishing: AtomicBool,
+    next_run: AtomicU32,
+    packager_pid: Mutex<Option<u32>>,
+    runs: Mutex<Vec<RunInfo>>,
+    rendered: RwLock<Rendered>,
+}
+
+impl ShowLive {
+    fn new(id: String, media_dir: &Path, rendition_360p: bool) -> ShowLive {
+        let dir = media_dir.join(&id);
+        let mut renditions = vec![Rendition::Source];
+        if rendition_360p {
+            renditions.push(Rendition::P360);
+        }
+        let runs = earlier_runs(&dir);
+        // A show that was live before the server restarted is paused, not waiting.
+        let on_air = if runs.is_empty() {
+            OnAir::Waiting
+        } else {
+            OnAir::Paused
+        };
+        ShowLive {
+            next_run: AtomicU32::new(last_run(&dir) + 1),
+            id,
+            dir,
+            renditions,
+            on_air: watch::channel(on_air).0,
+            publishing: AtomicBool::new(false),
+            packager_pid: Mutex::new(None),
+            runs: Mutex::new(runs),
+            rendered: RwLock::new(Rendered::default()),
+        }
+    }
+
+    /// Whether the show is on air; follow changes with the receiver.
+    pub fn on_air(&self) -> watch::Receiver<OnAir> {
+        self.on_air.subscribe()
+    }
+
+    /// Ends the show: the encoder is disconnected, new publishes are refused and
+    /// the recording playlist gets its end.
+    pub fn end(&self) {
+        self.on_air.send_replace(OnAir::Ended);
+    }
+
+    /// The pid of the show's running ffmpeg, if any.
+    pub fn packager_pid(&self) -> Option<u32> {
+        *self.packager_pid.lock().expect("pid lock poisoned")
+    }
+
+    /// The runs so far, oldest first.
+    pub fn runs(&self) -> Vec<RunInfo> {
+        self.runs.lock().expect("runs lock poisoned").clone()
+    }
+
+    /// Records a new run, and keeps its description beside its files.
+    fn add_run(&self, run: RunInfo) {
+        let path = packager::run_dir(&self.dir, run.n).join(RUN_FILE);
+        match serde_json::to_string(&run) {
+            Ok(json) => {
+                if let Err(error) = std::fs::write(&path, json) {
+                    tracing::warn!(path = %path.display(), %error, "cannot keep the run's description");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot describe the run"),
+        }
+        self.runs.lock().expect("runs lock poisoned").push(run);
+    }
+
+    /// The playlists as last rendered.
+    pub fn rendered(&self) -> std::sync::RwLockReadGuard<'_, Rendered> {
+        self.rendered.read().expect("playlist lock poisoned")
+    }
+
+    fn set_rendered(&self, rendered: Rendered) {
+        *self.rendered.write().expect("playlist lock poisoned") = rendered;
+    }
+}
+
+/// The runs recorded in `dir` by earlier server processes, oldest first.
+fn earlier_runs(dir: &Path) -> Vec<RunInfo> {
+    let mut runs: Vec<RunInfo> = (1..=last_run(dir))
+        .filter_map(|n| {
+            let text = std::fs::read_to_string(packager::run_dir(dir, n).join(RUN_FILE)).ok()?;
+            serde_json::from_str(&text)
+                .inspect_err(|error| tracing::warn!(run = n, %error, "unreadable run.json"))
+                .ok()
+        })
+        .collect();
+    for run in &mut runs {
+        run.finished = true;
+    }
+    runs
+}
+
+/// The file beside a run's media that describes it.
+pub const RUN_FILE: &str = "run.json";
+
+/// The highest run number already in `dir`, so a restarted server never
+/// writes over a recording.
+fn last_run(dir: &Path) -> u32 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .file_name()
+                .to_str()?
+                .strip_prefix("run-")?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Every show that packages its host's RTMP, and the stream keys.
+pub struct Live {
+    pool: SqlitePool,
+    shows: HashMap<String, Arc<ShowLive>>,
+}
+
+impl Live {
+    /// The live side of `show` (nothing when its video is not ingested), with
+    /// its stream key created if it has none yet.
+    pub async fn new(
+        pool: SqlitePool,
+        media_dir: &Path,
+        show: &ShowFile,
+    ) -> Result<Live, crate::AppError> {
+        let mut shows = HashMap::new();
+        if let Some(rendition_360p) = show.ingest() {
+            keys::current(&pool, &show.id).await?;
+            shows.insert(
+                show.id.clone(),
+                Arc::new(ShowLive::new(show.id.clone(), media_dir, rendition_360p)),
+            );
+        }
+        Ok(Live { pool, shows })
+    }
+
+    /// The live side of a show that ingests.
+    pub fn show(&self, id: &str) -> Option<&Arc<ShowLive>> {
+        self.shows.get(id)
+    }
+
+    /// The shows that ingest.
+    pub fn shows(&self) -> impl Iterator<Item = &Arc<ShowLive>> {
+        self.shows.values()
+    }
+
+    /// The show whose current key is `offered`. Every show's key is compared,
+    /// each in constant time.
+    pub async fn show_for_key(
+        &self,
+        offered: &str,
+    ) -> Result<Option<Arc<ShowLive>>, crate::AppError> {
+        let mut found = None;
+        for show in self.shows.values() {
+            let key = keys::current(&self.pool, &show.id).await?;
+            if keys::matches(offered, &key) {
+                found = Some(show.clone());
+            }
+        }
+        Ok(found)
+    }
+
+    /// The show's stream key.
+    pub async fn stream_key(&self, show: &str) -> Result<String, crate::AppError> {
+        keys::current(&self.pool, show).await
+    }
+}

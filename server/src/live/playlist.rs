@@ -1,0 +1,456 @@
+//! The show's own playlists, merged from its packager runs: ffmpeg writes one
+//! playlist per run, and viewers need one per show that survives ffmpeg
+//! restarts and encoder reconnects. Each run begins with a discontinuity and
+//! its own init section, and every segment carries the server's programme
+//! clock: the run's first frame's arrival time plus the run's earlier
+//! segments' durations. Product pins are stamped with the same clock, so a pin
+//! made when a frame arrives lands on that frame.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lapak_protocol::hls::{self, MasterPlaylist, MediaPlaylist, Playlist, PlaylistKind, Segment};
+
+use super::{OnAir, Rendered, Rendition, RunInfo, ShowLive};
+
+/// Segments in the live playlist: 12 one-second segments, several times the
+/// distance a player keeps from the live edge.
+pub const WINDOW: usize = 12;
+/// How often ffmpeg's playlists are read: a fifth of a segment.
+const POLL: Duration = Duration::from_millis(200);
+/// The codec the 360p rendition is encoded with (main profile, level 3.0).
+const LOWER_VIDEO_CODEC: &str = "avc1.4d401e";
+
+/// What one run's ffmpeg has written for one rendition.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunMedia {
+    /// Its finished segments, URIs relative to the rendition's folder.
+    pub segments: Vec<Segment>,
+    /// Each segment's size in bytes, for the master playlist's bandwidth.
+    pub sizes: Vec<u64>,
+    /// Length and modification time of the playlist file when read: an
+    /// unchanged file is not read again (a long show's playlist is large).
+    pub stamp: Option<(u64, std::time::SystemTime)>,
+}
+
+impl RunMedia {
+    /// Peak and average bits per second over the segments (`BANDWIDTH`,
+    /// `AVERAGE-BANDWIDTH`). ffmpeg's own master playlist cannot be used: while
+    /// copying a stream it does not know the bitrate, and leaves the rendition
+    /// out until the run ends.
+    fn bandwidth(&self) -> Option<(u64, u64)> {
+        let mut peak = 0.0_f64;
+        let (mut bytes, mut seconds) = (0_u64, 0.0_f64);
+        for (segment, &size) in self.segments.iter().zip(&self.sizes) {
+            if segment.duration > 0.0 {
+                peak = peak.max(size as f64 * 8.0 / segment.duration);
+                bytes += size;
+                seconds += segment.duration;
+            }
+        }
+        (seconds > 0.0).then(|| {
+            (
+                peak.ceil() as u64,
+                (bytes as f64 * 8.0 / seconds).ceil() as u64,
+            )
+        })
+    }
+}
+
+/// A run with what its ffmpeg has written so far.
+#[derive(Clone, Debug)]
+pub struct RunView {
+    /// The run.
+    pub info: RunInfo,
+    /// Per rendition.
+    pub media: HashMap<Rendition, RunMedia>,
+    /// Read after ffmpeg exited: it will not change.
+    pub complete: bool,
+}
+
+/// Keeps the show's playlists current until the task is dropped.
+pub async fn keep(show: Arc<ShowLive>) {
+    let mut views: Vec<RunView> = Vec::new();
+    let mut closed = false;
+    let mut interval = tokio::time::interval(POLL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        let runs = show.runs();
+        let mut changed = false;
+        for info in runs {
+            let position = views.iter().position(|v| v.info.n == info.n);
+            let view = match position {
+                Some(index) => &mut views[index],
+                None => {
+                    views.push(RunView {
+                        info: info.clone(),
+                        media: HashMap::new(),
+                        complete: false,
+                    });
+                    views.last_mut().expect("just pushed")
+                }
+            };
+            if view.complete {
+                continue;
+            }
+            // Read before marking complete, so the last segments written before
+            // ffmpeg exited are seen.
+            let finished = info.finished;
+            view.info = info;
+            let dir = super::packager::run_dir(&show.dir, view.info.n);
+            let media = read_run(&dir, &show.renditions, &view.media).await;
+            if media != view.media {
+                view.media = media;
+                changed = true;
+            }
+            if finished {
+                view.complete = true;
+                changed = true;
+            }
+        }
+        // The playlists end once the show has and its last ffmpeg has finished.
+        let ended = *show.on_air.borrow() == OnAir::Ended && views.iter().all(|v| v.complete);
+        if changed || ended != closed {
+            closed = ended;
+            show.set_rendered(render(&views, &show.renditions, ended));
+        }
+    }
+}
+
+/// Reads one run's playlists; what cannot be read yet is left out. Sizes
+/// already known (`before`) are kept, so each segment is measured once.
+async fn read_run(
+    dir: &Path,
+    renditions: &[Rendition],
+    before: &HashMap<Rendition, RunMedia>,
+) -> HashMap<Rendition, RunMedia> {
+    let mut media = HashMap::new();
+    for &rendition in renditions {
+        let folder = dir.join(rendition.as_str());
+        let path = folder.join("index.m3u8");
+        let stamp = tokio::fs::metadata(&path)
+            .await
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)));
+        let known = before.get(&rendition);
+        if let Some(known) = known.filter(|known| stamp.is_some() && known.stamp == stamp) {
+            media.insert(rendition, known.clone());
+            continue;
+        }
+        let Ok(text) = tokio::fs::read_to_string(&path).await else {
+            continue;
+        };
+        let segments = match hls::parse(&text) {
+            Ok(Playlist::Media(playlist)) => playlist.segments,
+            Ok(Playlist::Master(_)) => continue,
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "unreadable packager playlist");
+                continue;
+            }
+        };
+        let mut sizes = known.map(|known| known.sizes.clone()).unwrap_or_default();
+        sizes.truncate(segments.len());
+        for segment in &segments[sizes.len()..] {
+            let size = tokio::fs::metadata(folder.join(&segment.uri))
+                .await
+                .map_or(0, |m| m.len());
+            sizes.push(size);
+        }
+        media.insert(
+            rendition,
+            RunMedia {
+                segments,
+                sizes,
+                stamp,
+            },
+        );
+    }
+    media
+}
+
+/// The show's playlists from its runs, oldest first; `ended` closes them.
+pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Rendered {
+    let mut rendered = Rendered::default();
+    let mut variants = Vec::new();
+    for &rendition in renditions {
+        let segments = merge(runs, rendition);
+        if segments.is_empty() {
+            continue;
+        }
+        let (recording, live) = playlists(segments, ended);
+        rendered.recording.insert(rendition, recording.render());
+        rendered.live.insert(rendition, live.render());
+        if let Some(variant) = variant(runs, rendition) {
+            variants.push(variant);
+        }
+    }
+    if !variants.is_empty() {
+        rendered.master = Some(MasterPlaylist { variants }.render());
+    }
+    rendered
+}
+
+/// Every segment of a rendition across runs, with the URIs relative to the
+/// rendition's folder in `/hls/<show>/<rendition>/`, the programme clock, and a
+/// discontinuity where a run begins.
+pub fn merge(runs: &[RunView], rendition: Rendition) -> Vec<Segment> {
+    let mut merged: Vec<Segment> = Vec::new();
+    for run in runs {
+        let Some(media) = run.media.get(&rendition) else {
+            continue;
+        };
+        let prefix = format!("run-{}/", run.info.n);
+        let mut elapsed = 0.0_f64;
+        for (index, segment) in media.segments.iter().enumerate() {
+            let mut segment = segment.clone();
+            segment.uri = format!("{prefix}{}", segment.uri);
+            if let Some(map) = &mut segment.map {
+                map.uri = format!("{prefix}{}", map.uri);
+            }
+            segment.discontinuity = index == 0 && !merged.is_empty();
+            segment.program_date_time =
+                Some(run.info.first_frame_ms + (elapsed * 1000.0).round() as i64);
+            elapsed += segment.duration;
+            merged.push(segment);
+        }
+    }
+    merged
+}
+
+/// The recording (every segment) and live (the last [`WINDOW`]) playlists.
+fn playlists(segments: Vec<Segment>, ended: bool) -> (MediaPlaylist, MediaPlaylist) {
+    // The longest segment so far: a target duration must never shrink.
+    let longest = segments.iter().map(|s| s.duration).fold(1.0_f64, f64::max);
+    let start = segments.len().saturating_sub(WINDOW);
+    let live = MediaPlaylist {
+        version: 7,
+        target_duration: longest.ceil() as u64,
+        media_sequence: start as u64,
+        discontinuity_sequence: segments[..start].iter().filter(|s| s.discontinuity).count() as u64,
+        independent_segments: true,
+        kind: None,
+        ended,
+        segments: segments[start..].to_vec(),
+    };
+    let recording = MediaPlaylist {
+        kind: Some(PlaylistKind::Event),
+        media_sequence: 0,
+        discontinuity_sequence: 0,
+        segments,
+        ..live.clone()
+    };
+    (recording, live)
+}
+
+/// The master playlist's entry for a rendition, from its latest run.
+fn variant(runs: &[RunView], rendition: Rendition) -> Option<hls::Variant> {
+    let run = runs.iter().rev().find(|r| {
+        r.media
+            .get(&rendition)
+            .is_some_and(|m| !m.segments.is_empty())
+    })?;
+    let media = &run.media[&rendition];
+    let (video, resolution) = match rendition {
+        Rendition::Source => (run.info.video_codec.clone(), run.info.resolution),
+        Rendition::P360 => (
+            Some(LOWER_VIDEO_CODEC.to_owned()),
+            run.info.resolution.map(scaled_to_360),
+        ),
+    };
+    let codecs: Vec<String> = video
+        .into_iter()
+        .chain(run.info.audio_codec.clone())
+        .collect();
+    let (peak, average) = media.bandwidth().unzip();
+    Some(hls::Variant {
+        uri: format!("{}/live.m3u8", rendition.as_str()),
+        // Before a segment has been measured, a guess that a player only uses
+        // to choose a first rendition.
+        bandwidth: peak.filter(|&b| b > 0).unwrap_or(match rendition {
+            Rendition::Source => 2_500_000,
+            Rendition::P360 => 800_000,
+        }),
+        average_bandwidth: average.filter(|&b| b > 0),
+        resolution,
+        codecs: (!codecs.is_empty()).then(|| codecs.join(",")),
+        frame_rate: run.info.frame_rate.filter(|&rate| rate > 0.0),
+    })
+}
+
+/// The size ffmpeg's `scale=-2:360` gives: 360 lines, the width keeping the
+/// aspect ratio, rounded to the nearest even number.
+pub fn scaled_to_360((width, height): (u32, u32)) -> (u32, u32) {
+    if height == 0 {
+        return (0, 360);
+    }
+    let half = (u64::from(width) * 360 + u64::from(height)) / (2 * u64::from(height));
+    (u32::try_from(half * 2).unwrap_or(u32::MAX), 360)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(n: u32, first_frame_ms: i64, count: usize) -> RunView {
+        let segments = (0..count)
+            .map(|i| Segment {
+                uri: format!("seg-{i:05}.m4s"),
+                duration: 1.0,
+                map: Some(hls::Map {
+                    uri: "init.mp4".into(),
+                    byte_range: None,
+                }),
+                ..Segment::default()
+            })
+            .collect();
+        RunView {
+            info: RunInfo {
+                n,
+                first_frame_ms,
+                video_codec: Some("avc1.64001f".into()),
+                audio_codec: Some("mp4a.40.2".into()),
+                resolution: Some((320, 240)),
+                frame_rate: Some(25.0),
+                finished: false,
+            },
+            media: HashMap::from([(
+                Rendition::Source,
+                RunMedia {
+                    sizes: vec![125_000; count],
+                    segments,
+                    stamp: None,
+                },
+            )]),
+            complete: false,
+        }
+    }
+
+    fn media(text: &str) -> MediaPlaylist {
+        match hls::parse(text).unwrap() {
+            Playlist::Media(media) => media,
+            Playlist::Master(_) => panic!("a master playlist"),
+        }
+    }
+
+    #[test]
+    fn programme_time_is_the_first_frame_plus_earlier_durations() {
+        let merged = merge(&[run(1, 1_000_000, 3)], Rendition::Source);
+        let times: Vec<_> = merged
+            .iter()
+            .map(|s| s.program_date_time.unwrap())
+            .collect();
+        assert_eq!(times, [1_000_000, 1_001_000, 1_002_000]);
+        assert_eq!(merged[2].uri, "run-1/seg-00002.m4s");
+        assert_eq!(merged[0].map.as_ref().unwrap().uri, "run-1/init.mp4");
+    }
+
+    #[test]
+    fn a_new_run_starts_with_a_discontinuity_and_its_own_init() {
+        let rendered = render(
+            &[run(1, 0, 2), run(2, 60_000, 2)],
+            &[Rendition::Source],
+            false,
+        );
+        let live = media(&rendered.live[&Rendition::Source]);
+        let flags: Vec<_> = live.segments.iter().map(|s| s.discontinuity).collect();
+        assert_eq!(flags, [false, false, true, false]);
+        assert_eq!(live.segments[2].map.as_ref().unwrap().uri, "run-2/init.mp4");
+        assert_eq!(live.segments[2].program_date_time, Some(60_000));
+        assert!(
+            rendered.live[&Rendition::Source]
+                .matches("#EXT-X-MAP")
+                .count()
+                == 2
+        );
+    }
+
+    #[test]
+    fn the_live_window_slides_and_counts_what_left_it() {
+        let rendered = render(
+            &[run(1, 0, 10), run(2, 20_000, 10)],
+            &[Rendition::Source],
+            false,
+        );
+        let live = media(&rendered.live[&Rendition::Source]);
+        assert_eq!(live.segments.len(), WINDOW);
+        assert_eq!(live.media_sequence, 8);
+        assert_eq!(live.discontinuity_sequence, 0);
+        let later = render(
+            &[run(1, 0, 10), run(2, 20_000, 10), run(3, 40_000, 12)],
+            &[Rendition::Source],
+            false,
+        );
+        let live = media(&later.live[&Rendition::Source]);
+        assert_eq!(live.media_sequence, 20);
+        // Run 3's discontinuity is still in the window; run 2's has left it.
+        assert_eq!(live.discontinuity_sequence, 1);
+        assert!(live.segments[0].discontinuity);
+        let later = render(
+            &[run(1, 0, 10), run(2, 20_000, 10), run(3, 40_000, 13)],
+            &[Rendition::Source],
+            false,
+        );
+        let live = media(&later.live[&Rendition::Source]);
+        assert_eq!(live.media_sequence, 21);
+        assert_eq!(live.discontinuity_sequence, 2);
+        assert!(
+            live.segments[0].map.is_some(),
+            "the window starts with an init section"
+        );
+    }
+
+    #[test]
+    fn the_recording_keeps_everything_and_ends_with_the_show() {
+        let runs = [run(1, 0, 10), run(2, 20_000, 10)];
+        let open = media(&render(&runs, &[Rendition::Source], false).recording[&Rendition::Source]);
+        assert_eq!(open.segments.len(), 20);
+        assert_eq!(open.kind, Some(PlaylistKind::Event));
+        assert!(!open.ended);
+        let closed =
+            media(&render(&runs, &[Rendition::Source], true).recording[&Rendition::Source]);
+        assert!(closed.ended);
+    }
+
+    #[test]
+    fn the_master_lists_each_rendition_with_codecs() {
+        let mut both = run(1, 0, 2);
+        let source = both.media[&Rendition::Source].clone();
+        both.media.insert(Rendition::P360, source);
+        let rendered = render(&[both], &[Rendition::Source, Rendition::P360], false);
+        let Playlist::Master(master) = hls::parse(rendered.master.as_deref().unwrap()).unwrap()
+        else {
+            panic!("not a master playlist");
+        };
+        assert_eq!(master.variants.len(), 2);
+        assert_eq!(master.variants[0].uri, "src/live.m3u8");
+        assert_eq!(
+            master.variants[0].codecs.as_deref(),
+            Some("avc1.64001f,mp4a.40.2")
+        );
+        assert_eq!(
+            master.variants[1].codecs.as_deref(),
+            Some("avc1.4d401e,mp4a.40.2")
+        );
+        assert_eq!(master.variants[0].resolution, Some((320, 240)));
+        assert_eq!(master.variants[1].resolution, Some((480, 360)));
+        assert_eq!(master.variants[0].bandwidth, 1_000_000);
+        assert_eq!(master.variants[0].average_bandwidth, Some(1_000_000));
+    }
+
+    #[test]
+    fn the_lower_rendition_keeps_the_aspect_ratio_with_an_even_width() {
+        assert_eq!(scaled_to_360((1920, 1080)), (640, 360));
+        assert_eq!(scaled_to_360((720, 1280)), (202, 360));
+        assert_eq!(scaled_to_360((320, 240)), (480, 360));
+    }
+
+    #[test]
+    fn nothing_is_listed_before_the_first_segment() {
+        let rendered = render(&[run(1, 0, 0)], &[Rendition::Source], false);
+        assert!(rendered.master.is_none());
+        assert!(rendered.live.is_empty());
+    }
+}

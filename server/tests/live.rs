@@ -1,0 +1,647 @@
+//! Live video end to end: a real ffmpeg publishes RTMP to the server, which
+//! packages it with its own ffmpeg and serves the show's HLS.
+mod common;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{server_for, TestServer};
+use lapak_protocol::hls::{self, MasterPlaylist, MediaPlaylist, Playlist};
+use lapak_server::OnAir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, Command};
+
+/// Long enough for ffmpeg to start on a busy machine and write a few segments.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// An encoder: ffmpeg publishing a test pattern and a tone, a keyframe a second.
+struct Publisher(Child);
+
+impl Publisher {
+    fn start(rtmp: SocketAddr, key: &str) -> Publisher {
+        let child = Command::new("ffmpeg")
+            .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-re"])
+            .args(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25"])
+            .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
+            .args([
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "zerolatency",
+            ])
+            .args([
+                "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv",
+            ])
+            .arg(format!("rtmp://{rtmp}/live/{key}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("ffmpeg is installed");
+        Publisher(child)
+    }
+
+    /// Waits for the encoder to give up on its own; `None` if it keeps going.
+    async fn exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        tokio::time::timeout(within, self.0.wait()).await.ok()?.ok()
+    }
+
+    async fn stop(mut self) {
+        let _ = self.0.kill().await;
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+}
+
+async fn get(addr: SocketAddr, path: &str, extra: &str) -> Response {
+    request(addr, "GET", path, extra).await
+}
+
+async fn request(addr: SocketAddr, method: &str, path: &str, extra: &str) -> Response {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8(bytes[..split].to_vec()).unwrap();
+    let status = head[9..12].parse().unwrap();
+    Response {
+        status,
+        head,
+        body: bytes[split + 4..].to_vec(),
+    }
+}
+
+async fn media_playlist(addr: SocketAddr, path: &str) -> Option<MediaPlaylist> {
+    let response = get(addr, path, "").await;
+    if response.status != 200 {
+        return None;
+    }
+    match hls::parse(&response.text()).ok()? {
+        Playlist::Media(media) => Some(media),
+        Playlist::Master(_) => None,
+    }
+}
+
+async fn master_playlist(addr: SocketAddr, show: &str) -> Option<MasterPlaylist> {
+    let response = get(addr, &format!("/hls/{show}/master.m3u8"), "").await;
+    match hls::parse(&response.text()).ok()? {
+        Playlist::Master(master) => Some(master),
+        Playlist::Media(_) => None,
+    }
+}
+
+/// Polls `check` until it gives a value, for up to [`PATIENCE`].
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The live playlist once it has at least `count` segments.
+async fn segments(server: &TestServer, show: &str, count: usize) -> MediaPlaylist {
+    let addr = server.running.addr;
+    let path = format!("/hls/{show}/src/live.m3u8");
+    eventually(&format!("{count} segments"), || {
+        let path = path.clone();
+        async move {
+            media_playlist(addr, &path)
+                .await
+                .filter(|p| p.segments.len() >= count)
+        }
+    })
+    .await
+}
+
+async fn wait_on_air(server: &TestServer, show: &str, wanted: OnAir) {
+    let mut on_air = server.running.on_air(show).expect("an ingest show");
+    tokio::time::timeout(PATIENCE, on_air.wait_for(|state| *state == wanted))
+        .await
+        .unwrap_or_else(|_| panic!("never {wanted:?}"))
+        .unwrap();
+}
+
+fn rtmp(server: &TestServer) -> SocketAddr {
+    server
+        .running
+        .rtmp_addr
+        .expect("an ingest show listens for RTMP")
+}
+
+fn media_dir(server: &TestServer) -> PathBuf {
+    server.dir.path().join("media")
+}
+
+/// Whether a process runs (a zombie waiting to be reaped does not).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let state = stat.rsplit_once(')')?.1.trim_start().chars().next()?;
+            Some(state != 'Z' && state != 'X')
+        })
+        .unwrap_or(false)
+}
+
+/// Stops the server and checks that its packager went with it.
+async fn stop(server: TestServer, packagers: &[u32]) {
+    server.running.stop().await;
+    let started = Instant::now();
+    while packagers.iter().any(|&pid| alive(pid)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "ffmpeg outlived the server"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_right_key_goes_live_and_serves_hls() {
+    let server = server_for("live-show.toml").await;
+    let addr = server.running.addr;
+    assert_eq!(
+        *server.running.on_air("live").unwrap().borrow(),
+        OnAir::Waiting
+    );
+    let key = server.running.stream_key().await.unwrap();
+    assert!(key.len() >= 32, "{key}");
+    let publisher = Publisher::start(rtmp(&server), &key);
+
+    let live = segments(&server, "live", 3).await;
+    let now = lapak_server::now_ms();
+    let last = live.segments.last().unwrap();
+    let pdt = last
+        .program_date_time
+        .expect("every segment has a programme time");
+    assert!(
+        (now - pdt).abs() < 8_000,
+        "programme time {pdt} is far from now {now}"
+    );
+    let times: Vec<i64> = live
+        .segments
+        .iter()
+        .map(|s| s.program_date_time.unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    assert_eq!(
+        *server.running.on_air("live").unwrap().borrow(),
+        OnAir::Live
+    );
+
+    let response = get(addr, "/hls/live/src/live.m3u8", "").await;
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/vnd.apple.mpegurl")
+    );
+    assert_eq!(response.header("cache-control"), Some("no-cache"));
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    let text = response.text();
+    for tag in [
+        "#EXT-X-VERSION:7",
+        "#EXT-X-TARGETDURATION:",
+        "#EXT-X-MEDIA-SEQUENCE:",
+        "#EXT-X-INDEPENDENT-SEGMENTS",
+        "#EXT-X-MAP:URI=\"run-1/init.mp4\"",
+        "#EXT-X-PROGRAM-DATE-TIME:",
+    ] {
+        assert!(text.contains(tag), "{tag} missing from\n{text}");
+    }
+
+    let init = get(addr, "/hls/live/src/run-1/init.mp4", "").await;
+    assert_eq!(init.status, 200);
+    assert_eq!(init.header("content-type"), Some("video/mp4"));
+    assert_eq!(
+        init.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(&init.body[4..8], b"ftyp");
+
+    let uri = &live.segments[0].uri;
+    let segment = get(
+        addr,
+        &format!("/hls/live/src/{uri}"),
+        "Accept-Encoding: gzip, br\r\n",
+    )
+    .await;
+    assert_eq!(segment.status, 200, "{uri}");
+    assert_eq!(segment.header("content-type"), Some("video/iso.segment"));
+    assert_eq!(
+        segment.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(segment.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        segment.header("content-encoding"),
+        None,
+        "segments are never compressed"
+    );
+
+    let range = get(
+        addr,
+        &format!("/hls/live/src/{uri}"),
+        "Range: bytes=0-99\r\n",
+    )
+    .await;
+    assert_eq!(range.status, 206);
+    assert_eq!(range.body.len(), 100);
+    assert_eq!(range.body[..], segment.body[..100]);
+    assert_eq!(range.header("access-control-allow-origin"), Some("*"));
+
+    let master = master_playlist(addr, "live")
+        .await
+        .expect("a master playlist");
+    assert_eq!(master.variants.len(), 1);
+    let variant = &master.variants[0];
+    assert_eq!(variant.uri, "src/live.m3u8");
+    assert!(variant.bandwidth > 0);
+    assert_eq!(variant.resolution, Some((320, 240)));
+    let codecs = variant.codecs.as_deref().unwrap();
+    assert!(
+        codecs.starts_with("avc1.") && codecs.ends_with(",mp4a.40.2"),
+        "{codecs}"
+    );
+
+    let recording = media_playlist(addr, "/hls/live/src/recording.m3u8")
+        .await
+        .unwrap();
+    assert_eq!(recording.kind, Some(hls::PlaylistKind::Event));
+    assert!(!recording.ended);
+    assert!(recording.segments.len() >= live.segments.len());
+
+    // Nothing outside a show's runs, nothing for an unknown show.
+    for path in [
+        "/hls/nope/master.m3u8",
+        "/hls/nope/src/live.m3u8",
+        "/hls/live/360p/live.m3u8",
+        "/hls/live/src/run-1/index.m3u8",
+        "/hls/live/src/run-1/..%2f..%2fmaster.m3u8",
+        "/hls/live/src/../../../Cargo.toml",
+        "/hls/live/src/run-1/../../lapak.db",
+        "/hls/live/src/run-x/init.mp4",
+        "/hls/live/src/run-1/extra/init.mp4",
+    ] {
+        let response = get(addr, path, "").await;
+        assert_eq!(response.status, 404, "{path}");
+    }
+
+    let pid = server.running.packager_pid("live").expect("a packager");
+    assert!(alive(pid));
+    publisher.stop().await;
+    stop(server, &[pid]).await;
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_refused_before_anything_is_written() {
+    let server = server_for("live-show.toml").await;
+    let key = server.running.stream_key().await.unwrap();
+    let wrong = format!("{}x", &key[..key.len() - 1]);
+    let mut publisher = Publisher::start(rtmp(&server), &wrong);
+    let status = publisher
+        .exit(PATIENCE)
+        .await
+        .expect("the encoder is turned away");
+    assert!(!status.success());
+    assert!(files_under(&media_dir(&server)).is_empty());
+    assert_eq!(server.running.packager_pid("live"), None);
+    assert_eq!(
+        *server.running.on_air("live").unwrap().borrow(),
+        OnAir::Waiting
+    );
+    assert_eq!(
+        get(server.running.addr, "/hls/live/master.m3u8", "")
+            .await
+            .status,
+        404
+    );
+    publisher.stop().await;
+    stop(server, &[]).await;
+}
+
+#[tokio::test]
+async fn a_rotated_key_refuses_the_old_key_and_accepts_the_new() {
+    let server = server_for("live-show.toml").await;
+    let old = server.running.stream_key().await.unwrap();
+    let new = server.running.rotate_stream_key().await.unwrap();
+    assert_ne!(old, new);
+    assert_eq!(server.running.stream_key().await.unwrap(), new);
+
+    let mut refused = Publisher::start(rtmp(&server), &old);
+    assert!(!refused
+        .exit(PATIENCE)
+        .await
+        .expect("the old key is refused")
+        .success());
+    assert!(files_under(&media_dir(&server)).is_empty());
+
+    let publisher = Publisher::start(rtmp(&server), &new);
+    wait_on_air(&server, "live", OnAir::Live).await;
+    segments(&server, "live", 1).await;
+
+    // One encoder per show: a second, even with the right key, is turned away.
+    let mut second = Publisher::start(rtmp(&server), &new);
+    assert!(!second
+        .exit(PATIENCE)
+        .await
+        .expect("a second encoder is refused")
+        .success());
+
+    let pid = server.running.packager_pid("live").unwrap();
+    publisher.stop().await;
+    stop(server, &[pid]).await;
+}
+
+#[tokio::test]
+async fn a_killed_packager_is_replaced_by_a_new_run() {
+    let server = server_for("live-show.toml").await;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    segments(&server, "live", 2).await;
+    let first = server.running.packager_pid("live").unwrap();
+    // SAFETY: signalling a child process of this server by its pid.
+    assert_eq!(unsafe { libc::kill(first as i32, libc::SIGKILL) }, 0);
+
+    let addr = server.running.addr;
+    let live = eventually("a second run in the live playlist", || async move {
+        media_playlist(addr, "/hls/live/src/live.m3u8")
+            .await
+            .filter(|p| p.segments.iter().any(|s| s.uri.starts_with("run-2/")))
+    })
+    .await;
+    let second = server.running.packager_pid("live").unwrap();
+    assert_ne!(first, second);
+    let text = get(addr, "/hls/live/src/live.m3u8", "").await.text();
+    assert!(text.contains("#EXT-X-DISCONTINUITY\n"), "{text}");
+    assert!(text.contains("#EXT-X-MAP:URI=\"run-1/init.mp4\""), "{text}");
+    assert!(text.contains("#EXT-X-MAP:URI=\"run-2/init.mp4\""), "{text}");
+    let times: Vec<i64> = live
+        .segments
+        .iter()
+        .map(|s| s.program_date_time.unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    assert_eq!(
+        *server.running.on_air("live").unwrap().borrow(),
+        OnAir::Live
+    );
+
+    publisher.stop().await;
+    stop(server, &[first, second]).await;
+}
+
+#[tokio::test]
+async fn a_dropped_encoder_pauses_the_show_and_a_new_one_resumes_it() {
+    let server = server_for("live-show.toml").await;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    segments(&server, "live", 2).await;
+    let first = server.running.packager_pid("live").unwrap();
+    publisher.stop().await;
+    wait_on_air(&server, "live", OnAir::Paused).await;
+    assert_eq!(server.running.packager_pid("live"), None);
+    assert!(!alive(first), "ffmpeg exits when its input ends");
+
+    let publisher = Publisher::start(rtmp(&server), &key);
+    wait_on_air(&server, "live", OnAir::Live).await;
+    let addr = server.running.addr;
+    eventually("the second run's segments", || async move {
+        media_playlist(addr, "/hls/live/src/live.m3u8")
+            .await
+            .filter(|p| p.segments.iter().any(|s| s.uri.starts_with("run-2/")))
+    })
+    .await;
+    let text = get(addr, "/hls/live/src/live.m3u8", "").await.text();
+    assert!(text.contains("#EXT-X-DISCONTINUITY\n"), "{text}");
+    let second = server.running.packager_pid("live").unwrap();
+
+    // Ending the show disconnects the encoder and closes the recording.
+    assert!(server.running.end_show("live"));
+    wait_on_air(&server, "live", OnAir::Ended).await;
+    let recording = eventually("the recording's end", || async move {
+        media_playlist(addr, "/hls/live/src/recording.m3u8")
+            .await
+            .filter(|p| p.ended)
+    })
+    .await;
+    assert!(recording
+        .segments
+        .iter()
+        .any(|s| s.uri.starts_with("run-1/")));
+    assert!(recording
+        .segments
+        .iter()
+        .any(|s| s.uri.starts_with("run-2/")));
+    assert!(!alive(second));
+    let mut after = Publisher::start(rtmp(&server), &key);
+    assert!(!after
+        .exit(PATIENCE)
+        .await
+        .expect("an ended show refuses encoders")
+        .success());
+
+    publisher.stop().await;
+    stop(server, &[first, second]).await;
+}
+
+#[tokio::test]
+async fn a_restarted_server_keeps_the_recording_and_adds_runs_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
+    let db = dir.path().join("lapak.db");
+    let config = || {
+        let mut config = common::config(db.clone());
+        config.show = show.clone();
+        config
+    };
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    segments(&server, "live", 2).await;
+    publisher.stop().await;
+    wait_on_air(&server, "live", OnAir::Paused).await;
+    let addr = server.running.addr;
+    let before = eventually("the last segments of run 1", || async move {
+        // The packager finishes its last segment after the encoder leaves.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        media_playlist(addr, "/hls/live/src/recording.m3u8").await
+    })
+    .await;
+    let TestServer { running, dir } = server;
+    running.stop().await;
+
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    assert_eq!(
+        *server.running.on_air("live").unwrap().borrow(),
+        OnAir::Paused
+    );
+    assert_eq!(
+        server.running.stream_key().await.unwrap(),
+        key,
+        "keys survive restarts"
+    );
+    let addr = server.running.addr;
+    let after = eventually("run 1 in the restarted recording", || async move {
+        media_playlist(addr, "/hls/live/src/recording.m3u8").await
+    })
+    .await;
+    assert_eq!(after.segments[..before.segments.len()], before.segments[..]);
+
+    let publisher = Publisher::start(rtmp(&server), &key);
+    let live = eventually("run 2", || async move {
+        media_playlist(addr, "/hls/live/src/live.m3u8")
+            .await
+            .filter(|p| p.segments.iter().any(|s| s.uri.starts_with("run-2/")))
+    })
+    .await;
+    let times: Vec<i64> = live
+        .segments
+        .iter()
+        .map(|s| s.program_date_time.unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    let pid = server.running.packager_pid("live").unwrap();
+    publisher.stop().await;
+    stop(server, &[pid]).await;
+}
+
+#[tokio::test]
+async fn the_360p_setting_adds_a_second_rendition() {
+    let server = server_for("live-360p-show.toml").await;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    let addr = server.running.addr;
+    let lower = eventually("360p segments", || async move {
+        media_playlist(addr, "/hls/live360/360p/live.m3u8")
+            .await
+            .filter(|p| p.segments.len() >= 2)
+    })
+    .await;
+    assert!(lower.segments[0].map.is_some());
+    let master = eventually("both renditions", || async move {
+        master_playlist(addr, "live360")
+            .await
+            .filter(|m| m.variants.len() == 2)
+    })
+    .await;
+    assert_eq!(master.variants[0].uri, "src/live.m3u8");
+    assert_eq!(master.variants[0].resolution, Some((320, 240)));
+    assert_eq!(master.variants[1].uri, "360p/live.m3u8");
+    assert_eq!(master.variants[1].resolution, Some((480, 360)));
+    assert_eq!(
+        master.variants[1].codecs.as_deref(),
+        Some("avc1.4d401e,mp4a.40.2")
+    );
+    let uri = &lower.segments[0].uri;
+    let segment = get(addr, &format!("/hls/live360/360p/{uri}"), "").await;
+    assert_eq!(segment.status, 200);
+    assert_eq!(segment.header("content-type"), Some("video/iso.segment"));
+
+    let pid = server.running.packager_pid("live360").unwrap();
+    publisher.stop().await;
+    stop(server, &[pid]).await;
+}
+
+#[tokio::test]
+async fn the_stream_key_command_prints_and_rotates_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lapak.db");
+    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
+    let run = |rotate: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lapak-server"));
+        command
+            .arg("stream-key")
+            .arg("--db")
+            .arg(&db)
+            .arg("--show")
+            .arg(&show);
+        if rotate {
+            command.arg("--rotate");
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let first = run(false);
+    assert_eq!(first.len(), 32);
+    assert_eq!(run(false), first, "the key stays until rotated");
+    let rotated = run(true);
+    assert_ne!(rotated, first);
+    assert_eq!(run(false), rotated);
+
+    // The server uses the same key.
+    let server = common::server_with(|c| {
+        c.db = db.clone();
+        c.show = show.clone();
+    })
+    .await;
+    assert_eq!(server.running.stream_key().await.unwrap(), rotated);
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn a_recorded_show_takes_no_rtmp_port_and_has_no_hls() {
+    let server = common::server().await;
+    assert_eq!(server.running.rtmp_addr, None);
+    assert!(server.running.on_air("test").is_none());
+    let playback = server.running.playback();
+    assert_eq!(playback.url, "/media/stream.mp4");
+    assert!(!playback.hls);
+    let response = get(server.running.addr, "/hls/test/master.m3u8", "").await;
+    assert_eq!(response.status, 404);
+    server.running.stop().await;
+}
