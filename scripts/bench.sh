@@ -8,6 +8,8 @@
 # npm, and the largest items of the viewer's wasm by twiggy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Servers started here (examples, flood pages) take a free RTMP port each.
+export LAPAK_RTMP_PORT=0
 
 TWIGGY_VERSION=0.8.0
 twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION" || {

@@ -7,13 +7,17 @@ cd "$(dirname "$0")/.."
 trunk build --release
 cargo build -p lapak-server
 
+# Every server the tests start takes a free RTMP port: several run side by side.
+export LAPAK_RTMP_PORT=0
+
 out=target/e2e
 rm -rf "$out" && mkdir -p "$out"
 db="$(mktemp -d)/e2e.db"
 log="$out/server.log"
 target/debug/lapak-server --port 0 --db "$db" >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+publisher=""
+trap 'kill $publisher "$server" 2>/dev/null || true' EXIT
 
 url=""
 for _ in $(seq 1 100); do
@@ -24,4 +28,11 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { cat "$log"; echo "server did not start" >&2; exit 1; }
 
-LAPAK_URL="$url" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 e2e/
+# The demo show goes live as in `./x demo`: a real ffmpeg publishes the sample clip.
+ingest="$(sed -n 's#^RTMP ingest at \(rtmp://[^ ]*\)/<stream key>.*#\1#p' "$log" | head -1)"
+[ -n "$ingest" ] || { cat "$log"; echo "no RTMP ingest" >&2; exit 1; }
+key="$(LAPAK_DB="$db" target/debug/lapak-server stream-key)"
+scripts/publish.sh "$ingest/$key" &
+publisher=$!
+
+LAPAK_URL="$url" LAPAK_INGEST="$ingest" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 e2e/

@@ -37,9 +37,10 @@ pub struct Config {
     #[arg(long, env = "LAPAK_RTMP_PORT", default_value_t = 1935)]
     pub rtmp_port: u16,
     /// Folder the live shows' HLS is written to (`<show id>/run-<N>/`), and kept
-    /// for replays.
-    #[arg(long, env = "LAPAK_MEDIA_DIR", default_value = "data/media")]
-    pub media_dir: PathBuf,
+    /// for replays; `media/` beside the database without it, so servers with
+    /// their own databases never share media.
+    #[arg(long, env = "LAPAK_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
     /// Seconds of silence after which a connection is closed.
     #[arg(long, env = "LAPAK_IDLE_TIMEOUT_SECS", default_value_t = 45)]
     pub idle_timeout_secs: u64,

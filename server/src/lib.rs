@@ -351,7 +351,11 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     } else {
         config.allowed_origins
     });
-    let live = Arc::new(live::Live::new(pool.clone(), &config.media_dir, &show).await?);
+    let media_dir = config.media_dir.clone().unwrap_or_else(|| {
+        let beside_db = config.db.parent().unwrap_or(std::path::Path::new("."));
+        beside_db.join("media")
+    });
+    let live = Arc::new(live::Live::new(pool.clone(), &media_dir, &show).await?);
     let mut state = AppState {
         live: live.clone(),
         pool: pool.clone(),

@@ -57,7 +57,7 @@ pub fn config(db: PathBuf) -> Config {
         flood: None,
         allowed_origins: Vec::new(),
         rtmp_port: 0,
-        media_dir,
+        media_dir: Some(media_dir),
     }
 }
 
@@ -132,8 +132,11 @@ impl Process {
             .arg(speed.to_string())
             .arg("--rtmp-port")
             .arg(rtmp_port.to_string())
-            .arg("--media-dir")
-            .arg(media_dir)
+            .args(
+                media_dir
+                    .iter()
+                    .flat_map(|dir| [std::ffi::OsStr::new("--media-dir"), dir.as_os_str()]),
+            )
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(stderr)
