@@ -645,3 +645,31 @@ async fn a_recorded_show_takes_no_rtmp_port_and_has_no_hls() {
     assert_eq!(response.status, 404);
     server.running.stop().await;
 }
+
+#[tokio::test]
+async fn viewers_are_told_when_the_host_goes_on_and_off_air() {
+    let server = server_for("live-show.toml").await;
+    let (mut socket, welcome) = common::viewer(&server, None).await;
+    assert_eq!(welcome.show.on_air, OnAir::Waiting);
+    assert_eq!(welcome.show.stream_url, "/hls/live/master.m3u8");
+    async fn on_air(socket: &mut common::Socket, wanted: OnAir) {
+        common::wait_for(socket, |msg| match msg {
+            lapak_protocol::ServerMsg::OnAir { state, .. } if *state == wanted => Some(()),
+            _ => None,
+        })
+        .await
+    }
+
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    on_air(&mut socket, OnAir::Live).await;
+    let first = server.running.packager_pid("live").unwrap();
+    publisher.stop().await;
+    on_air(&mut socket, OnAir::Paused).await;
+    // A viewer joining now is told at once, in its snapshot.
+    let (_, later) = common::viewer(&server, None).await;
+    assert_eq!(later.show.on_air, OnAir::Paused);
+    assert!(server.running.end_show("live"));
+    on_air(&mut socket, OnAir::Ended).await;
+    stop(server, &[first]).await;
+}
