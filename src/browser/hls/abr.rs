@@ -6,12 +6,10 @@
 const SAFETY: f64 = 0.8;
 /// Estimate before the first download, bits per second (a modest phone link).
 const INITIAL_BPS: f64 = 1_500_000.0;
-/// Per-sample decay of a fast average (half-life 2 samples: `0.5^(1/2)`) that
-/// reacts to drops and a slow one (half-life 6: `0.5^(1/6)`) that ignores one
-/// lucky download; the estimate is the lower of the two. Constants, not
-/// `powf`, which would pull a maths routine into the wasm.
-const FAST_DECAY: f64 = 0.707_106_781_186_547_6;
-const SLOW_DECAY: f64 = 0.890_898_718_140_339_3;
+/// Downloads averaged: a short window that reacts to a drop, and a longer one
+/// that ignores one lucky download; the estimate is the lower of the two.
+const FAST_WINDOW: usize = 2;
+const SLOW_WINDOW: usize = 6;
 /// Downloads before switching up again after a switch: lets the estimate
 /// settle, so two renditions do not alternate every segment.
 const HOLD_SAMPLES: u32 = 3;
@@ -19,49 +17,17 @@ const HOLD_SAMPLES: u32 = 3;
 const MIN_BYTES: f64 = 16_000.0;
 const MIN_MS: f64 = 5.0;
 
-/// An exponentially weighted moving average, corrected for its zero start.
-#[derive(Clone, Debug)]
-struct Ewma {
-    alpha: f64,
-    value: f64,
-    weight: f64,
-}
-
-impl Ewma {
-    fn new(alpha: f64) -> Self {
-        Self {
-            alpha,
-            value: 0.0,
-            weight: 0.0,
-        }
-    }
-
-    fn add(&mut self, x: f64) {
-        self.value = self.alpha * self.value + (1.0 - self.alpha) * x;
-        self.weight = self.alpha * self.weight + (1.0 - self.alpha);
-    }
-
-    fn get(&self) -> Option<f64> {
-        (self.weight > 0.0).then(|| self.value / self.weight)
-    }
-}
-
 /// The throughput estimate and the current choice.
-#[derive(Clone, Debug)]
+///
+/// why bytes over time summed, not a moving average of rates: a download
+/// that took 3 s must outweigh one that took 3 ms, or a link that just
+/// dropped keeps reading as fast for many segments.
+#[derive(Clone, Debug, Default)]
 pub struct Abr {
-    fast: Ewma,
-    slow: Ewma,
+    /// The last downloads, (bytes, milliseconds), newest at `(count - 1) % SLOW_WINDOW`.
+    samples: [(f64, f64); SLOW_WINDOW],
+    count: usize,
     since_switch: u32,
-}
-
-impl Default for Abr {
-    fn default() -> Self {
-        Self {
-            fast: Ewma::new(FAST_DECAY),
-            slow: Ewma::new(SLOW_DECAY),
-            since_switch: HOLD_SAMPLES,
-        }
-    }
 }
 
 impl Abr {
@@ -70,18 +36,26 @@ impl Abr {
         if bytes < MIN_BYTES {
             return;
         }
-        let bps = bytes * 8000.0 / ms.max(MIN_MS);
-        self.fast.add(bps);
-        self.slow.add(bps);
+        self.samples[self.count % SLOW_WINDOW] = (bytes, ms.max(MIN_MS));
+        self.count += 1;
         self.since_switch = self.since_switch.saturating_add(1);
+    }
+
+    /// Bits per second over the last `n` downloads.
+    fn over(&self, n: usize) -> f64 {
+        let n = n.min(self.count);
+        let (bytes, ms) = (1..=n)
+            .map(|back| self.samples[(self.count - back) % SLOW_WINDOW])
+            .fold((0.0, 0.0), |(b, t), (db, dt)| (b + db, t + dt));
+        bytes * 8000.0 / ms
     }
 
     /// Bits per second the link is believed to carry.
     pub fn estimate(&self) -> f64 {
-        match (self.fast.get(), self.slow.get()) {
-            (Some(f), Some(s)) => f.min(s),
-            _ => INITIAL_BPS,
+        if self.count == 0 {
+            return INITIAL_BPS;
         }
+        self.over(FAST_WINDOW).min(self.over(SLOW_WINDOW))
     }
 
     /// Index into `bandwidths` (bits per second, any order) of the rendition
@@ -101,6 +75,8 @@ impl Abr {
         }
         let pick = best.unwrap_or(lowest);
         let Some(&now) = bandwidths.get(current) else {
+            // The first choice counts as a switch: hold it a few downloads.
+            self.since_switch = 0;
             return pick;
         };
         let up = bandwidths[pick] > now;
@@ -166,8 +142,8 @@ mod tests {
         let mut abr = Abr::default();
         feed(&mut abr, 1_000_000.0, 10);
         assert_eq!(abr.choose(&LADDER, 0), 0);
-        feed(&mut abr, 4_000_000.0, 1);
-        assert_eq!(abr.choose(&LADDER, 0), 0, "the slow average holds it down");
+        feed(&mut abr, 3_000_000.0, 1);
+        assert_eq!(abr.choose(&LADDER, 0), 0, "the longer window holds it down");
     }
 
     #[test]
@@ -180,6 +156,19 @@ mod tests {
         assert_eq!(abr.choose(&LADDER, 0), 0, "held for a few downloads");
         feed(&mut abr, 50_000_000.0, 8);
         assert_eq!(abr.choose(&LADDER, 0), 2);
+    }
+
+    /// Found in Chromium: after a drop to 600 kbit/s the player kept the top
+    /// rendition, because rates averaged per download let the fast ones win.
+    #[test]
+    fn a_slow_download_outweighs_many_fast_ones() {
+        let mut abr = Abr::default();
+        for _ in 0..6 {
+            abr.sample(250_000.0, 4.0); // 500 Mbit/s on localhost
+        }
+        assert_eq!(abr.choose(&LADDER, 2), 2);
+        abr.sample(250_000.0, 3_333.0); // 600 kbit/s
+        assert_eq!(abr.choose(&LADDER, 2), 0, "estimate {}", abr.estimate());
     }
 
     #[test]
