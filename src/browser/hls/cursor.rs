@@ -85,10 +85,12 @@ impl Cursor {
                 let index = (seq - first) as usize;
                 ms(playlist.segments[..index].iter().map(|s| s.duration).sum())
             });
+        // why: a packager that restarts may rewrite the same init URI with
+        // new content; after a discontinuity the init always goes again.
         let init = segment
             .map
             .as_ref()
-            .filter(|m| self.map.as_ref() != Some(*m))
+            .filter(|m| segment.discontinuity || self.map.as_ref() != Some(*m))
             .cloned();
         Next::Load(Step {
             segment: segment.clone(),
@@ -234,6 +236,19 @@ mod tests {
         assert_eq!(
             load(&mut c, &p).init.map(|m| m.uri),
             Some("init-2.mp4".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_discontinuity_appends_the_init_again_even_under_the_same_uri() {
+        let mut p = playlist(0, 3, true);
+        p.segments[1].discontinuity = true;
+        let mut c = Cursor::default();
+        let step = load(&mut c, &p);
+        c.done(&step, true);
+        assert_eq!(
+            load(&mut c, &p).init.map(|m| m.uri),
+            Some("init.mp4".to_owned())
         );
     }
 

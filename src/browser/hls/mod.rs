@@ -236,7 +236,9 @@ impl Session {
                 let (edge, seen) = self.shared.edge.get()?;
                 // The edge moves on between playlist reloads; follow the wall
                 // clock, for at most about one reload's worth.
-                let grown = (now() - seen).clamp(0.0, 1500.0 * self.shared.segment_s.get());
+                let grown = (now() - seen)
+                    .max(0.0)
+                    .min(1500.0 * self.shared.segment_s.get());
                 Some((edge as f64 + grown - self.programme_ms(t)? as f64) / 1000.0)
             }
             Mode::Native if self.video.duration() == f64::INFINITY => {
@@ -398,7 +400,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
 }
 
 async fn sleep(ms: f64) {
-    TimeoutFuture::new(ms.clamp(0.0, 60_000.0) as u32).await;
+    TimeoutFuture::new(ms.min(60_000.0) as u32).await;
 }
 
 /// A media playlist, one try.
@@ -626,11 +628,6 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 let url = hls::resolve(&master_url, &variants[pick].uri);
                 // A failed switch keeps the current rendition.
                 if let Ok(fresh) = media_playlist(&fetcher, &url).await {
-                    log::info!(
-                        "rendition {} → {} bit/s",
-                        bandwidths[current],
-                        bandwidths[pick]
-                    );
                     cursor.switch_to(&fresh);
                     if let Some(c) = codecs_of(variants.get(pick)).filter(|c| *c != codecs) {
                         codecs = c.to_owned();
