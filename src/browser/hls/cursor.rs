@@ -9,7 +9,7 @@ use super::live_edge;
 #[derive(Debug, PartialEq)]
 pub enum Next {
     /// Load this segment.
-    Load(Step),
+    Load(Box<Step>),
     /// Nothing new yet: reload the playlist.
     Wait,
     /// The playlist has ended and every segment is loaded.
@@ -92,12 +92,12 @@ impl Cursor {
             .as_ref()
             .filter(|m| segment.discontinuity || self.map.as_ref() != Some(*m))
             .cloned();
-        Next::Load(Step {
+        Next::Load(Box::new(Step {
             segment: segment.clone(),
             seq,
             start_ms,
             init,
-        })
+        }))
     }
 
     /// Records that `step` was appended (or skipped after failing).
@@ -154,7 +154,7 @@ mod tests {
 
     fn load(c: &mut Cursor, p: &MediaPlaylist) -> Step {
         match c.next(p) {
-            Next::Load(step) => step,
+            Next::Load(step) => *step,
             other => panic!("expected a segment, got {other:?}"),
         }
     }

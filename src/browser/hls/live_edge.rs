@@ -87,9 +87,7 @@ impl LiveEdge {
         }
         // Never speed up into an empty buffer: that only trades latency for a stall.
         let rate = if self.catching_up && s.ahead > 1.5 {
-            // `min`/`max`, not `clamp`: clamp's NaN check formats floats, which
-            // pulls float printing (~6 KB gzip) into the wasm.
-            (1.0 + 0.05 * excess).max(1.0).min(MAX_RATE)
+            (1.0 + 0.05 * excess).clamp(1.0, MAX_RATE)
         } else {
             1.0
         };

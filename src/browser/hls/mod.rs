@@ -223,7 +223,7 @@ impl Session {
                     .call0(&self.video)
                     .ok()?;
                 let start = date.dyn_into::<js_sys::Date>().ok()?.get_time();
-                start.is_finite().then(|| (start + t * 1000.0) as i64)
+                start.is_finite().then_some((start + t * 1000.0) as i64)
             }
             Mode::File => None,
         }
@@ -235,7 +235,9 @@ impl Session {
             Mode::Mse if self.shared.live.get() => {
                 let (edge, seen) = self.shared.edge.get()?;
                 // The edge moves on between playlist reloads; follow the wall
-                // clock, for at most about one reload's worth.
+                // clock, for at most about one reload's worth. (`max`/`min`,
+                // not `clamp`: with a bound not known at compile time, clamp's
+                // NaN check formats floats, ~6 KB gzip of float printing.)
                 let grown = (now() - seen)
                     .max(0.0)
                     .min(1500.0 * self.shared.segment_s.get());
@@ -487,15 +489,13 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             }
             let current = abr.choose(&bandwidths, usize::MAX);
             let media_url = hls::resolve(&url, &master.variants[current].uri);
-            let media = loop {
-                match playlist_retrying(&fetcher, shared, &media_url).await {
-                    Some(Playlist::Media(media)) => break media,
-                    Some(Playlist::Master(_)) => {
-                        shared.failed.set(true);
-                        return;
-                    }
-                    None => return,
+            let media = match playlist_retrying(&fetcher, shared, &media_url).await {
+                Some(Playlist::Media(media)) => media,
+                Some(Playlist::Master(_)) => {
+                    shared.failed.set(true);
+                    return;
                 }
+                None => return,
             };
             (master.variants, current, media_url, media)
         }
@@ -564,7 +564,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 sleep((next_reload - now()).max(100.0)).await;
                 continue;
             }
-            Next::Load(step) => step,
+            Next::Load(step) => *step,
         };
         let t = video.current_time();
         let buffered = mse.buffered();
