@@ -372,7 +372,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
             session.clone(),
             fetcher.clone(),
         );
-        leptos::task::spawn_local(task);
+        wasm_bindgen_futures::spawn_local(task);
     } else {
         video.set_src(&url);
     }
