@@ -10,6 +10,8 @@ const TRIM_SLACK: f64 = 10.0;
 pub const MAX_GAP: f64 = 3.0;
 /// Playback stuck within this distance of a range's end counts as at the end.
 const END_EPSILON: f64 = 0.15;
+/// A stuck playhead with less than this ahead counts as at the range's end.
+const STUCK_AHEAD: f64 = 0.5;
 /// Seeks land this far inside the next range, past its first partial frame.
 const LAND_INSIDE: f64 = 0.05;
 
@@ -31,12 +33,23 @@ pub fn ahead(ranges: &[(f64, f64)], time: f64) -> f64 {
 /// Where to seek when the playhead cannot go on: it is before the first
 /// range, in a hole, or at the end of a range with another one shortly after.
 /// `None` when playback is fine or the next data is not there yet.
-pub fn gap_jump(ranges: &[(f64, f64)], time: f64) -> Option<f64> {
-    if ahead(ranges, time) > END_EPSILON {
+///
+/// `stuck`: the playhead has not moved for a while although playing. Then
+/// any hole is jumped, however long: segments are appended in order, so a
+/// hole with data after it never fills (a packager restart leaves one the
+/// length of its downtime), and Chrome may stop a little before the range
+/// ends (where one track ends before the other).
+pub fn gap_jump(ranges: &[(f64, f64)], time: f64, stuck: bool) -> Option<f64> {
+    let (in_range, max_gap) = if stuck {
+        (STUCK_AHEAD, f64::INFINITY)
+    } else {
+        (END_EPSILON, MAX_GAP)
+    };
+    if ahead(ranges, time) > in_range {
         return None;
     }
     let next = ranges.iter().find(|(s, _)| *s > time)?;
-    (next.0 - time <= MAX_GAP).then_some(next.0 + LAND_INSIDE)
+    (next.0 - time <= max_gap).then_some(next.0 + LAND_INSIDE)
 }
 
 /// Notices a playhead that does not move although it should.
@@ -84,24 +97,36 @@ mod tests {
 
     #[test]
     fn no_jump_while_data_lies_ahead() {
-        assert_eq!(gap_jump(&[(0.0, 4.0)], 1.0), None);
+        assert_eq!(gap_jump(&[(0.0, 4.0)], 1.0, false), None);
+        assert_eq!(gap_jump(&[(0.0, 4.0), (5.0, 6.0)], 1.0, true), None);
     }
 
     #[test]
     fn jumps_a_small_hole_at_the_end_of_a_range() {
-        assert_eq!(gap_jump(&[(0.0, 4.0), (4.5, 9.0)], 3.95), Some(4.55));
+        assert_eq!(gap_jump(&[(0.0, 4.0), (4.5, 9.0)], 3.95, false), Some(4.55));
     }
 
     #[test]
     fn jumps_to_the_first_range_when_the_stream_starts_late() {
         // Audio and video rarely start at exactly 0.
-        assert_eq!(gap_jump(&[(0.4, 9.0)], 0.0), Some(0.45));
+        assert_eq!(gap_jump(&[(0.4, 9.0)], 0.0, false), Some(0.45));
     }
 
     #[test]
     fn waits_for_data_when_the_hole_is_long_or_nothing_follows() {
-        assert_eq!(gap_jump(&[(0.0, 4.0), (10.0, 12.0)], 4.0), None);
-        assert_eq!(gap_jump(&[(0.0, 4.0)], 4.0), None);
+        assert_eq!(gap_jump(&[(0.0, 4.0), (10.0, 12.0)], 4.0, false), None);
+        assert_eq!(gap_jump(&[(0.0, 4.0)], 4.0, false), None);
+        assert_eq!(gap_jump(&[(0.0, 4.0)], 4.0, true), None);
+    }
+
+    /// Found in Chromium: a packager killed and restarted left a 3.2 s hole;
+    /// the playhead stopped 0.2 s before its range's end and stayed there.
+    #[test]
+    fn a_stuck_playhead_jumps_a_long_hole_from_just_before_the_end() {
+        let r = [(0.0, 9.0), (11.99, 13.0)];
+        assert_eq!(gap_jump(&r, 8.8, false), None, "not stuck yet");
+        let to = gap_jump(&r, 8.8, true).expect("a jump");
+        assert!((to - 12.04).abs() < 1e-9, "{to}");
     }
 
     #[test]

@@ -291,7 +291,8 @@ impl Session {
             self.started.set(true);
         }
         if self.mode == Mode::Mse && !paused {
-            match buffer::gap_jump(&ranges, t) {
+            let stuck = still_ms >= 1000.0;
+            match buffer::gap_jump(&ranges, t, stuck) {
                 Some(to) if still_ms > 0.0 || v.ready_state() < HAVE_FUTURE_DATA => {
                     v.set_current_time(to)
                 }
