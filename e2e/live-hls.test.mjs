@@ -4,8 +4,10 @@
 // the player runs on Media Source Extensions (a blob: source, not the file),
 // starts near the live edge and stays there, and that its programme clock
 // (the video's data-programme-ms) follows the wall clock minus the latency;
-// a segment that answers 404 is skipped without a stall; an on-demand
-// playlist plays to its end. Time to first frame and latency are recorded.
+// a segment that answers 404 is skipped without a stall; on-demand playlists
+// play to their end: one of byte ranges of a single file, and one whose
+// packager restarted (EXT-X-DISCONTINUITY, a new init section in another
+// resolution). Time to first frame and latency are recorded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -48,7 +50,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lapak-hls-'));
   const media = join(dir, 'public', 'media');
   mkdirSync(join(media, 'live'), { recursive: true });
-  mkdirSync(join(media, 'vod'));
+  for (const name of ['vod', 'ranges', 'a', 'b']) mkdirSync(join(media, name));
   for (const entry of readdirSync('public/media')) symlinkSync(resolve('public/media', entry), join(media, entry));
   packager = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', ...SOURCES, ...CODING,
     '-hls_flags', 'program_date_time+independent_segments+delete_segments', '-hls_list_size', '10', 'live.m3u8'],
@@ -57,6 +59,11 @@ before(async () => {
     '-hls_playlist_type', 'vod', '-hls_flags', 'program_date_time+independent_segments', 'vod.m3u8'],
   { cwd: join(media, 'vod') });
   assert.equal(vod.status, 0, String(vod.stderr));
+  const ranges = spawnSync('ffmpeg', ['-nostdin', '-loglevel', 'error', ...SOURCES, '-t', '3', ...CODING,
+    '-hls_playlist_type', 'vod', '-hls_flags', 'single_file+program_date_time', 'ranges.m3u8'], { cwd: join(media, 'ranges') });
+  assert.equal(ranges.status, 0, String(ranges.stderr));
+  assert.match(readFileSync(join(media, 'ranges', 'ranges.m3u8'), 'utf8'), /#EXT-X-BYTERANGE/);
+  restartedPackager(media);
   // Four segments in the live playlist before the viewer opens.
   for (let i = 0; i < 100 && !/live3\.m4s/.test(readIf(join(media, 'live', 'live.m3u8'))); i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -69,6 +76,27 @@ after(async () => {
   packager?.kill('SIGKILL');
   for (const server of servers) server.stop();
 });
+
+/**
+ * Two encodes joined as a packager restart would leave them: 3 s at 320×240,
+ * then EXT-X-DISCONTINUITY and a new init at 640×360, half a second later.
+ */
+function restartedPackager(media) {
+  const size = { a: '320x240', b: '640x360' };
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:1', '#EXT-X-PLAYLIST-TYPE:VOD'];
+  const start = Date.now() - 60_000;
+  for (const [part, offsetMs] of [['a', 0], ['b', 3500]]) {
+    const run = spawnSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size[part]}:rate=25`,
+      '-f', 'lavfi', '-i', 'sine', '-t', '3', ...CODING, '-hls_playlist_type', 'vod', `${part}.m3u8`], { cwd: join(media, part) });
+    assert.equal(run.status, 0, String(run.stderr));
+    if (part === 'b') lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(`#EXT-X-MAP:URI="${part}/init.mp4"`);
+    for (let i = 0; i < 3; i++) {
+      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(start + offsetMs + i * 1000).toISOString()}`, '#EXTINF:1.0,', `${part}/${part}${i}.m4s`);
+    }
+  }
+  writeFileSync(join(media, 'restarted.m3u8'), `${lines.join('\n')}\n#EXT-X-ENDLIST\n`);
+}
 
 function readIf(file) {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -161,5 +189,26 @@ test('an on-demand playlist plays from its start to the end', async () => {
   const v = await page.evaluate(readVideo);
   assert.ok(v.src.startsWith('blob:'));
   assert.ok(v.ended && v.t > 3.5, `played to the end: ${v.t}`);
+  await page.close();
+});
+
+test('byte ranges of a single file play', async () => {
+  const { server, page } = await viewer('/media/ranges/ranges.m3u8');
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.state === 'ended', null, { timeout: 20000 });
+  assert.ok((await page.evaluate(readVideo)).t > 2.5);
+  await page.close();
+});
+
+test('a packager restart (discontinuity, new init) plays through', async () => {
+  const { server, page } = await viewer('/media/restarted.m3u8');
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.querySelector('[data-testid="player"]')?.dataset.state === 'ended', null, { timeout: 20000 });
+  const v = await page.evaluate(() => {
+    const video = document.querySelector('[data-testid="player"]');
+    return { t: video.currentTime, width: video.videoWidth };
+  });
+  assert.equal(v.width, 640, 'the second init section took over');
+  assert.ok(v.t > 6, `played both parts over the half-second hole: ${v.t}`);
   await page.close();
 });
