@@ -194,6 +194,8 @@ struct Shared {
     live: Cell<bool>,
     /// Ask the loader to restart at the live target (it is behind).
     restart: Cell<bool>,
+    /// Whether the timeline is programme time (the playlist has date-times).
+    clock: Cell<bool>,
     failed: Cell<bool>,
 }
 
@@ -303,15 +305,19 @@ impl Session {
                 _ => {}
             }
         }
-        let programme = self.programme_ms(t);
-        if self.shared.failed.get() {
+        // Without EXT-X-PROGRAM-DATE-TIME the timeline counts from the
+        // playlist's start: no programme time to tell the viewer.
+        let programme = self.programme_ms(t).filter(|_| self.shared.clock.get());
+        // A source that fails to load or decode sets `error`.
+        if self.shared.failed.get() || v.error().is_some() {
             return (PlayerState::Failed, None);
         }
         if v.ended() {
             return (PlayerState::Ended, programme);
         }
         let mut behind = None;
-        if let Some(latency) = self.latency(t) {
+        let latency = self.latency(t);
+        if let Some(latency) = latency {
             let decision = self.edge.borrow_mut().update(Sample {
                 latency,
                 ahead,
@@ -336,7 +342,7 @@ impl Session {
             PlayerState::Buffering
         } else if let Some(delay_ms) = behind {
             PlayerState::Behind { delay_ms }
-        } else if self.latency(t).is_some() || (self.mode == Mode::Mse && self.shared.live.get()) {
+        } else if latency.is_some() || (self.mode == Mode::Mse && self.shared.live.get()) {
             PlayerState::Live
         } else {
             PlayerState::Playing
@@ -354,6 +360,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
         segment_s: Cell::new(1.0),
         live: Cell::new(false),
         restart: Cell::new(false),
+        clock: Cell::new(mode != Mode::Mse),
         failed: Cell::new(false),
     });
     let session = Rc::new(Session {
@@ -530,6 +537,8 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     let mut reload_wait = 500.0;
     loop {
         if !shared.alive.get() || !mse.is_open() {
+            // Closed while alive: a decode error ended the source.
+            shared.failed.set(shared.alive.get());
             return;
         }
         if shared.restart.replace(false) {
@@ -602,7 +611,10 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             return;
         }
         abr.sample(f64::from(data.byte_length()), now() - began);
-        let anchor = shared.anchor.get().unwrap_or(step.start_ms);
+        let anchor = shared.anchor.get().unwrap_or_else(|| {
+            shared.clock.set(step.segment.program_date_time.is_some());
+            step.start_ms
+        });
         shared.anchor.set(Some(anchor));
         let at = (step.start_ms - anchor) as f64 / 1000.0;
         if mse.append(&data, Some(at)).await.is_err() {
