@@ -386,13 +386,16 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
     }
     out.session.set_value(Some(session.clone()));
     let (state, programme_ms) = (out.state, out.programme_ms);
-    let last = Cell::new(None);
+    let last = Cell::new((None, None));
     let tick = Interval::new(TICK_MS, move || {
         let (s, p) = session.tick();
-        if last.replace(Some(s)) != Some(s) {
+        let (was_s, was_p) = last.replace((Some(s), p));
+        if was_s != Some(s) {
             state.set(s);
         }
-        programme_ms.set(p);
+        if was_p != p {
+            programme_ms.set(p);
+        }
     });
     let held = SendWrapper::new((tick, fetcher, shared, video));
     on_cleanup(move || {

@@ -28,15 +28,18 @@ pub fn supports(codecs: &str) -> bool {
     has_mse && MediaSource::is_type_supported(&mime(codecs))
 }
 
-/// Resolves when `target` next fires `event`. The listener is the promise's own
-/// `resolve` with `once`, so nothing Rust-side is kept alive or leaked.
-pub async fn next_event(target: &EventTarget, event: &str) {
+/// Resolves when the first of `events` (target, event name) fires. The
+/// listeners are the promise's own `resolve` with `once`, so nothing
+/// Rust-side is kept alive or leaked.
+pub async fn next_event(events: &[(&EventTarget, &str)]) {
     let options = AddEventListenerOptions::new();
     options.set_once(true);
     let promise = Promise::new(&mut |resolve, _| {
-        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
-            event, &resolve, &options,
-        );
+        for (target, event) in events {
+            let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+                event, &resolve, &options,
+            );
+        }
     });
     let _ = JsFuture::from(promise).await;
 }
@@ -62,11 +65,16 @@ impl Mse {
         let source = MediaSource::new()?;
         let url = Url::create_object_url_with_source(&source)?;
         video.set_src(&url);
-        next_event(&source, "sourceopen").await;
-        if source.ready_state() != MediaSourceReadyState::Open {
-            // The player went away (src removed) before the source opened.
-            let _ = Url::revoke_object_url(&url);
-            return Err(JsValue::NULL);
+        // why: also `emptied`: a player dropped before the source opens
+        // removes the video's src, and `sourceopen` then never comes. An
+        // `emptied` left over from the previous source is told apart by the
+        // src still being ours.
+        while source.ready_state() != MediaSourceReadyState::Open {
+            if video.src() != url {
+                let _ = Url::revoke_object_url(&url);
+                return Err(JsValue::NULL);
+            }
+            next_event(&[(&source, "sourceopen"), (video, "emptied")]).await;
         }
         let buffer = source.add_source_buffer(mime)?;
         // why: in "sequence" mode the buffer places each append where we say
@@ -139,7 +147,7 @@ impl Mse {
     async fn settled(&self) -> Result<(), JsValue> {
         // `updateend` follows success, `error` and `abort` alike; a decode
         // error also closes or ends the source, which tells them apart.
-        next_event(&self.buffer, "updateend").await;
+        next_event(&[(&self.buffer, "updateend")]).await;
         if self.is_open() {
             Ok(())
         } else {
