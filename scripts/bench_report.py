@@ -107,8 +107,8 @@ def comparison_section(viewer):
     print("The floor is `bench/counter`: one button incrementing a signal, with the viewer's `leptos` version and features, "
           "the same `wasm-release` profile and Trunk settings, built by the same `trunk build --release` (its Cargo.lock "
           "holds the main lock file's crate versions). hls.js is the npm package pinned in `package.json`, measured "
-          "as shipped; the viewer plays its stream with a plain `<video>` element, so an HLS live stream in browsers "
-          "without native HLS playback would add it on top. gzip -9 and brotli q11 as above.\n")
+          "as shipped: the player it stands in for, since the viewer plays CMAF HLS itself (`src/browser/hls/`, over "
+          "Media Source Extensions; about 21 KiB gzip of the viewer's wasm). gzip -9 and brotli q11 as above.\n")
     print("| what | files | raw | gzip -9 | brotli | gzip vs the viewer |\n|---|---|---:|---:|---:|---:|")
     for what, files, (raw, packed, br) in rows:
         print(f"| {what} | {files} | {kib(raw)} | {kib(packed)} | {kib(br)} | {packed / viewer[1]:.2f}× |")

@@ -3,13 +3,15 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::browser::hls;
 use crate::browser::intl::format_count;
 use crate::features::icons::{EyeIcon, SoundIcon};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
 
 /// The stream: a portrait video that starts muted (browsers only autoplay
-/// muted video) and loops, with a sound toggle.
+/// muted video), with a sound toggle. The `browser::hls` adapter gives the
+/// video its source: a live HLS stream, or a file that loops.
 #[component]
 pub fn Player(
     /// The whole state.
@@ -20,7 +22,9 @@ pub fn Player(
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let show = state.show();
-    let stream = move || show.read().as_ref().map(|s| s.stream_url.clone());
+    let stream = Signal::derive(move || show.read().as_ref().map(|s| s.stream_url.clone()));
+    let video = NodeRef::new();
+    let player = hls::use_player(video, stream);
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
     let label = move || {
         show.read()
@@ -31,13 +35,14 @@ pub fn Player(
         <video
             class="lapak-video"
             data-testid="player"
-            src=stream
+            node_ref=video
+            data-state=move || player.state.get().as_str()
+            data-programme-ms=move || player.programme_ms.get()
             poster=poster
             aria-label=label
             autoplay=true
             muted=true
             playsinline=true
-            loop=true
             prop:muted=muted
             on:playing=move |_| actions.playing(true)
             on:pause=move |_| actions.playing(false)

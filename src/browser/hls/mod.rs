@@ -1,0 +1,672 @@
+//! The stream player: HLS (CMAF/fMP4) played from Rust over Media Source
+//! Extensions, Safari's own HLS where it has it, and plain MP4/WebM files.
+//!
+//! [`use_player`] (or [`attach`]) hands a `<video>` its source and reports a
+//! [`PlayerState`] and the programme date-time of the frame on screen. For
+//! HLS over MSE a loader task reloads the playlist, downloads segments into
+//! one `SourceBuffer` and adapts the rendition ([`abr`]); a 250 ms tick reads
+//! the video, keeps it near the live edge ([`live_edge`]), skips holes and
+//! trims the back buffer ([`buffer`]). All of it stops with the Leptos owner.
+//!
+//! The programme clock: each segment is appended at media time
+//! `(its EXT-X-PROGRAM-DATE-TIME − anchor)`, the anchor being the first
+//! appended segment's, so `programme = anchor + currentTime`.
+
+mod abr;
+mod buffer;
+mod cursor;
+mod fetch;
+mod live_edge;
+mod mse;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use gloo_timers::future::TimeoutFuture;
+use lapak_protocol::hls::{self, ByteRange, MediaPlaylist, Playlist, Variant};
+use leptos::html::Video;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlMediaElement, HtmlVideoElement};
+
+use cursor::{Cursor, Next};
+use fetch::{FetchError, Fetcher};
+use live_edge::{LiveEdge, Sample};
+use mse::Mse;
+
+/// How often the player reads the video (programme clock, live edge, stalls).
+const TICK_MS: u32 = 250;
+/// Seconds buffered ahead beyond which an on-demand stream stops downloading.
+const MAX_AHEAD: f64 = 30.0;
+/// `HTMLMediaElement.readyState` values.
+const HAVE_FUTURE_DATA: u16 = 3;
+
+/// What the player is doing, for the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlayerState {
+    /// Nothing shown yet.
+    Loading,
+    /// Playing near the live edge.
+    Live,
+    /// Playing, more than twice the live target behind the edge; offer
+    /// [`PlayerHandle::go_live`].
+    Behind {
+        /// How far behind the live edge, in milliseconds.
+        delay_ms: u32,
+    },
+    /// Waiting for data after having played.
+    Buffering,
+    /// Playing something without a live edge (a file, an on-demand playlist).
+    Playing,
+    /// The stream ended (`EXT-X-ENDLIST`) and has played out.
+    Ended,
+    /// This browser cannot play the stream (no MSE or codecs), or it failed to decode.
+    Failed,
+}
+
+impl PlayerState {
+    /// A stable name, for `data-` attributes and tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Loading => "loading",
+            Self::Live => "live",
+            Self::Behind { .. } => "behind",
+            Self::Buffering => "buffering",
+            Self::Playing => "playing",
+            Self::Ended => "ended",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// The player's outputs and its one action, for views. `Copy`.
+#[derive(Clone, Copy)]
+pub struct PlayerHandle {
+    /// What the player is doing.
+    pub state: ReadSignal<PlayerState>,
+    /// Programme date-time (unix ms) of the frame on screen, when the stream has a clock.
+    pub programme_ms: ReadSignal<Option<i64>>,
+    session: StoredValue<Option<Rc<Session>>, LocalStorage>,
+}
+
+impl PlayerHandle {
+    /// Seeks to the live target (and plays, if paused).
+    pub fn go_live(&self) {
+        let _ = self.session.try_with_value(|s| {
+            if let Some(s) = s {
+                s.go_live();
+            }
+        });
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Outputs {
+    state: WriteSignal<PlayerState>,
+    programme_ms: WriteSignal<Option<i64>>,
+    session: StoredValue<Option<Rc<Session>>, LocalStorage>,
+}
+
+fn handle() -> (PlayerHandle, Outputs) {
+    let (state, set_state) = signal(PlayerState::Loading);
+    let (programme_ms, set_programme_ms) = signal(None);
+    let session = StoredValue::new_local(None);
+    let handle = PlayerHandle {
+        state,
+        programme_ms,
+        session,
+    };
+    let outputs = Outputs {
+        state: set_state,
+        programme_ms: set_programme_ms,
+        session,
+    };
+    (handle, outputs)
+}
+
+/// Plays `url` in `video` until the current Leptos owner is cleaned up.
+pub fn attach(video: HtmlVideoElement, url: String) -> PlayerHandle {
+    let (handle, outputs) = handle();
+    start(video, url, outputs);
+    handle
+}
+
+/// Plays `url` in the `<video>` behind `video` once it is mounted, starting
+/// over when the URL changes and stopping when the widget goes away.
+pub fn use_player(video: NodeRef<Video>, url: Signal<Option<String>>) -> PlayerHandle {
+    let (handle, outputs) = handle();
+    let url = Memo::new(move |_| url.get());
+    // Each run's `on_cleanup` (in `start`) fires before the next run.
+    Effect::new(move |_| {
+        if let (Some(video), Some(url)) = (video.get(), url.get()) {
+            start(video, url, outputs);
+        }
+    });
+    handle
+}
+
+/// Whether `url` names an HLS playlist (by its path's extension).
+pub fn is_hls(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.ends_with(".m3u8")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Our own player over Media Source Extensions.
+    Mse,
+    /// The browser's HLS (Safari, iOS).
+    Native,
+    /// A plain file, looped.
+    File,
+}
+
+fn mode_for(video: &HtmlMediaElement, url: &str) -> Mode {
+    if !is_hls(url) {
+        return Mode::File;
+    }
+    // why: Chrome too answers "maybe" for HLS lately, but only WebKit has
+    // `getStartDate()`, the programme clock the viewer needs; so native
+    // playback is for browsers that have both (Safari, iOS).
+    let native = !video
+        .can_play_type("application/vnd.apple.mpegurl")
+        .is_empty()
+        && js_sys::Reflect::has(video, &JsValue::from_str("getStartDate")).unwrap_or(false);
+    if native {
+        Mode::Native
+    } else {
+        Mode::Mse
+    }
+}
+
+/// What the loader task and the tick share.
+struct Shared {
+    alive: Cell<bool>,
+    /// Programme time (unix ms) at media time 0.
+    anchor: Cell<Option<i64>>,
+    /// Programme time at the end of the newest playlist, and when it was read (`Date.now()`).
+    edge: Cell<Option<(i64, f64)>>,
+    /// Typical segment duration, seconds.
+    segment_s: Cell<f64>,
+    /// Whether the playlist has a live edge.
+    live: Cell<bool>,
+    /// Ask the loader to restart at the live target (it is behind).
+    restart: Cell<bool>,
+    /// Whether the timeline is programme time (the playlist has date-times).
+    clock: Cell<bool>,
+    failed: Cell<bool>,
+}
+
+struct Session {
+    video: HtmlVideoElement,
+    mode: Mode,
+    shared: Rc<Shared>,
+    edge: RefCell<LiveEdge>,
+    stall: RefCell<buffer::Stall>,
+    started: Cell<bool>,
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+impl Session {
+    fn programme_ms(&self, t: f64) -> Option<i64> {
+        match self.mode {
+            Mode::Mse => Some(self.shared.anchor.get()? + (t * 1000.0) as i64),
+            Mode::Native => {
+                let get =
+                    js_sys::Reflect::get(&self.video, &JsValue::from_str("getStartDate")).ok()?;
+                let date = get
+                    .dyn_into::<js_sys::Function>()
+                    .ok()?
+                    .call0(&self.video)
+                    .ok()?;
+                let start = date.dyn_into::<js_sys::Date>().ok()?.get_time();
+                start.is_finite().then_some((start + t * 1000.0) as i64)
+            }
+            Mode::File => None,
+        }
+    }
+
+    /// Seconds between the playhead at `t` and the live edge.
+    fn latency(&self, t: f64) -> Option<f64> {
+        match self.mode {
+            Mode::Mse if self.shared.live.get() => {
+                let (edge, seen) = self.shared.edge.get()?;
+                // The edge moves on between playlist reloads; follow the wall
+                // clock, for at most about one reload's worth. (`max`/`min`,
+                // not `clamp`: with a bound not known at compile time, clamp's
+                // NaN check formats floats, ~6 KB gzip of float printing.)
+                let grown = (now() - seen)
+                    .max(0.0)
+                    .min(1500.0 * self.shared.segment_s.get());
+                Some((edge as f64 + grown - self.programme_ms(t)? as f64) / 1000.0)
+            }
+            Mode::Native if self.video.duration() == f64::INFINITY => {
+                let seekable = self.video.seekable();
+                let last = seekable.length().checked_sub(1)?;
+                Some(seekable.end(last).ok()? - t)
+            }
+            _ => None,
+        }
+    }
+
+    /// Seeks to media time `to`; when nothing is buffered there, has the
+    /// loader restart at the live target.
+    fn seek(&self, to: f64) {
+        let ranges = mse::ranges(&self.video.buffered());
+        if self.mode == Mode::Mse && buffer::ahead(&ranges, to) <= 0.0 {
+            self.shared.restart.set(true);
+        }
+        self.video.set_current_time(to);
+    }
+
+    fn go_live(&self) {
+        let t = self.video.current_time();
+        if let Some(latency) = self.latency(t) {
+            let target = self.edge.borrow().target;
+            if latency > target {
+                self.seek(t + latency - target);
+            }
+        }
+        if self.video.paused() {
+            let _ = self.video.play();
+        }
+    }
+
+    /// One look at the video: recover from stalls and holes, steer towards
+    /// the live target, and say what state it is in.
+    fn tick(&self) -> (PlayerState, Option<i64>) {
+        let v = &self.video;
+        let t = v.current_time();
+        let paused = v.paused();
+        let ranges = mse::ranges(&v.buffered());
+        let ahead = buffer::ahead(&ranges, t);
+        let still_ms = self
+            .stall
+            .borrow_mut()
+            .observe(now(), t, !paused && !v.ended());
+        if v.ready_state() >= HAVE_FUTURE_DATA {
+            self.started.set(true);
+        }
+        if self.mode == Mode::Mse && !paused {
+            let stuck = still_ms >= 1000.0;
+            match buffer::gap_jump(&ranges, t, stuck) {
+                Some(to) if still_ms > 0.0 || v.ready_state() < HAVE_FUTURE_DATA => {
+                    v.set_current_time(to)
+                }
+                // why: Chrome can stall on a hole too small to split the
+                // buffered ranges (audio and video ending a few ms apart at a
+                // discontinuity); a tiny seek makes it resume.
+                None if still_ms >= 1000.0 && ahead > 0.5 => v.set_current_time(t + 0.1),
+                _ => {}
+            }
+        }
+        // Without EXT-X-PROGRAM-DATE-TIME the timeline counts from the
+        // playlist's start: no programme time to tell the viewer.
+        let programme = self.programme_ms(t).filter(|_| self.shared.clock.get());
+        // A source that fails to load or decode sets `error`.
+        if self.shared.failed.get() || v.error().is_some() {
+            return (PlayerState::Failed, None);
+        }
+        if v.ended() {
+            return (PlayerState::Ended, programme);
+        }
+        let mut behind = None;
+        let latency = self.latency(t);
+        if let Some(latency) = latency {
+            let decision = self.edge.borrow_mut().update(Sample {
+                latency,
+                ahead,
+                paused,
+            });
+            // Safari steers its own HLS; only our player changes rate or jumps.
+            if self.mode == Mode::Mse {
+                if (v.playback_rate() - decision.rate).abs() > 0.001 {
+                    v.set_playback_rate(decision.rate);
+                }
+                if let Some(by) = decision.jump_by {
+                    self.seek(t + by);
+                }
+            }
+            if decision.behind {
+                behind = Some((latency * 1000.0) as u32);
+            }
+        }
+        let state = if !self.started.get() {
+            PlayerState::Loading
+        } else if !paused && (v.ready_state() < HAVE_FUTURE_DATA || still_ms > 500.0) {
+            PlayerState::Buffering
+        } else if let Some(delay_ms) = behind {
+            PlayerState::Behind { delay_ms }
+        } else if latency.is_some() || (self.mode == Mode::Mse && self.shared.live.get()) {
+            PlayerState::Live
+        } else {
+            PlayerState::Playing
+        };
+        (state, programme)
+    }
+}
+
+fn start(video: HtmlVideoElement, url: String, out: Outputs) {
+    let mode = mode_for(&video, &url);
+    let shared = Rc::new(Shared {
+        alive: Cell::new(true),
+        anchor: Cell::new(None),
+        edge: Cell::new(None),
+        segment_s: Cell::new(1.0),
+        live: Cell::new(false),
+        restart: Cell::new(false),
+        clock: Cell::new(mode != Mode::Mse),
+        failed: Cell::new(false),
+    });
+    let session = Rc::new(Session {
+        video: video.clone(),
+        mode,
+        shared: shared.clone(),
+        edge: RefCell::new(LiveEdge::new(2.0)),
+        stall: RefCell::new(buffer::Stall::default()),
+        started: Cell::new(false),
+    });
+    video.set_loop(mode == Mode::File);
+    let fetcher = Rc::new(Fetcher::new());
+    if mode == Mode::Mse {
+        let task = run(
+            video.clone().unchecked_into(),
+            url,
+            session.clone(),
+            fetcher.clone(),
+        );
+        wasm_bindgen_futures::spawn_local(task);
+    } else {
+        video.set_src(&url);
+    }
+    out.session.set_value(Some(session.clone()));
+    let (state, programme_ms) = (out.state, out.programme_ms);
+    let last = Cell::new((None, None));
+    let tick = Interval::new(TICK_MS, move || {
+        let (s, p) = session.tick();
+        let (was_s, was_p) = last.replace((Some(s), p));
+        if was_s != Some(s) {
+            state.set(s);
+        }
+        if was_p != p {
+            programme_ms.set(p);
+        }
+    });
+    let held = SendWrapper::new((tick, fetcher, shared, video));
+    on_cleanup(move || {
+        let (tick, fetcher, shared, video) = held.take();
+        shared.alive.set(false);
+        fetcher.cancel();
+        drop(tick);
+        // Detaches the media source: a pending append ends, and the loader,
+        // seeing `alive` false after its next await, returns.
+        let _ = video.remove_attribute("src");
+        video.load();
+        video.set_playback_rate(1.0);
+        let _ = out.session.try_set_value(None);
+    });
+}
+
+async fn sleep(ms: f64) {
+    TimeoutFuture::new(ms.min(60_000.0) as u32).await;
+}
+
+/// A media playlist, one try.
+async fn media_playlist(fetcher: &Fetcher, url: &str) -> Result<MediaPlaylist, FetchError> {
+    let text = fetcher.text(url).await?;
+    match hls::parse(&text) {
+        Ok(Playlist::Media(media)) => Ok(media),
+        _ => Err(FetchError::Network),
+    }
+}
+
+/// A playlist, retried with backoff (0.5 s doubling to 8 s) for as long as
+/// the player lives: a show whose packager is restarting comes back.
+async fn playlist_retrying(fetcher: &Fetcher, shared: &Shared, url: &str) -> Option<Playlist> {
+    let mut wait = 500.0;
+    while shared.alive.get() {
+        if let Ok(Ok(playlist)) = fetcher.text(url).await.map(|t| hls::parse(&t)) {
+            return Some(playlist);
+        }
+        sleep(wait).await;
+        wait = (wait * 2.0_f64).min(8000.0);
+    }
+    None
+}
+
+/// A segment or init section; one retry after a short pause (a CDN edge may
+/// not have it yet), then the caller skips it.
+async fn bytes_retrying(
+    fetcher: &Fetcher,
+    url: &str,
+    range: Option<&ByteRange>,
+) -> Option<js_sys::ArrayBuffer> {
+    for attempt in 0..2 {
+        if attempt > 0 {
+            sleep(300.0).await;
+        }
+        if let Ok(bytes) = fetcher.bytes(url, range).await {
+            return Some(bytes);
+        }
+    }
+    None
+}
+
+/// Programme time at the end of `media`, if it carries a clock.
+fn edge_of(media: &MediaPlaylist) -> Option<i64> {
+    let last = media.segments.last()?;
+    Some(last.program_date_time? + (last.duration * 1000.0) as i64)
+}
+
+fn segment_seconds(media: &MediaPlaylist) -> f64 {
+    let n = media.segments.len();
+    if n == 0 {
+        media.target_duration as f64
+    } else {
+        media.duration() / n as f64
+    }
+}
+
+/// The codecs to open the buffer with: the rendition's, else the default.
+fn codecs_of(variant: Option<&Variant>) -> Option<&str> {
+    let named = variant.and_then(|v| v.codecs.as_deref());
+    named.filter(|c| mse::supports(c)).or_else(|| {
+        let fallback = mse::DEFAULT_CODECS;
+        mse::supports(fallback).then_some(fallback)
+    })
+}
+
+/// The loader: playlists in, segments into the buffer, until the player goes
+/// away or the stream ends.
+async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher: Rc<Fetcher>) {
+    let shared = &session.shared;
+    let mut abr = abr::Abr::default();
+    let Some(first) = playlist_retrying(&fetcher, shared, &url).await else {
+        return;
+    };
+    let master_url = url.clone();
+    let (variants, mut current, mut media_url, mut media) = match first {
+        Playlist::Media(media) => (Vec::new(), 0, url, media),
+        Playlist::Master(master) => {
+            let bandwidths: Vec<u64> = master.variants.iter().map(|v| v.bandwidth).collect();
+            if bandwidths.is_empty() {
+                shared.failed.set(true);
+                return;
+            }
+            let current = abr.choose(&bandwidths, usize::MAX);
+            let media_url = hls::resolve(&url, &master.variants[current].uri);
+            let media = match playlist_retrying(&fetcher, shared, &media_url).await {
+                Some(Playlist::Media(media)) => media,
+                Some(Playlist::Master(_)) => {
+                    shared.failed.set(true);
+                    return;
+                }
+                None => return,
+            };
+            (master.variants, current, media_url, media)
+        }
+    };
+    let bandwidths: Vec<u64> = variants.iter().map(|v| v.bandwidth).collect();
+    let Some(codecs) = codecs_of(variants.get(current)) else {
+        shared.failed.set(true);
+        return;
+    };
+    let mut codecs = codecs.to_owned();
+    let mse = match Mse::open(&video, &mse::mime(&codecs)).await {
+        Ok(mse) => mse,
+        Err(_) => {
+            shared.failed.set(shared.alive.get());
+            return;
+        }
+    };
+    let live = cursor::is_live(&media);
+    shared.live.set(live);
+    shared.segment_s.set(segment_seconds(&media));
+    *session.edge.borrow_mut() = LiveEdge::new(segment_seconds(&media));
+    shared.edge.set(edge_of(&media).map(|e| (e, now())));
+    mse.set_duration(if live {
+        f64::INFINITY
+    } else {
+        media.duration()
+    });
+
+    let mut cursor = Cursor::default();
+    let mut next_reload = now() + 1000.0 * media.target_duration as f64;
+    let mut reload_wait = 500.0;
+    loop {
+        if !shared.alive.get() || !mse.is_open() {
+            // Closed while alive: a decode error ended the source.
+            shared.failed.set(shared.alive.get());
+            return;
+        }
+        if shared.restart.replace(false) {
+            cursor.restart();
+        }
+        if !media.ended && cursor::is_live(&media) && now() >= next_reload {
+            let before = media.sequence_of(media.segments.len());
+            let target = 1000.0 * media.target_duration as f64;
+            match media_playlist(&fetcher, &media_url).await {
+                Ok(fresh) => {
+                    // Unchanged: try again after half a target duration (RFC 8216 §6.3.4).
+                    let grew = fresh.sequence_of(fresh.segments.len()) > before;
+                    next_reload = now() + if grew { target } else { target / 2.0 };
+                    reload_wait = 500.0;
+                    shared.edge.set(edge_of(&fresh).map(|e| (e, now())));
+                    media = fresh;
+                }
+                Err(_) => {
+                    next_reload = now() + reload_wait;
+                    reload_wait = (reload_wait * 2.0_f64).min(8000.0);
+                }
+            }
+            continue;
+        }
+        let step = match cursor.next(&media) {
+            Next::End => {
+                // why: endOfStream throws while an append is in flight; ours
+                // are all awaited, so the buffer is idle here.
+                mse.end();
+                return;
+            }
+            Next::Wait => {
+                sleep((next_reload - now()).max(100.0)).await;
+                continue;
+            }
+            Next::Load(step) => *step,
+        };
+        let t = video.current_time();
+        let buffered = mse.buffered();
+        if buffer::ahead(&buffered, t) > MAX_AHEAD {
+            sleep(500.0).await;
+            continue;
+        }
+        if let Some((from, to)) = buffer::trim(&buffered, t) {
+            let _ = mse.remove(from, to).await;
+        }
+        if let Some(map) = &step.init {
+            let init_url = hls::resolve(&media_url, &map.uri);
+            let appended = match bytes_retrying(&fetcher, &init_url, map.byte_range.as_ref()).await
+            {
+                Some(init) => mse.append(&init, None).await.is_ok(),
+                None => false,
+            };
+            if !appended {
+                // Try the init again with the next segment.
+                cursor.done(&step, false);
+                continue;
+            }
+        }
+        let segment_url = hls::resolve(&media_url, &step.segment.uri);
+        let began = now();
+        let Some(data) =
+            bytes_retrying(&fetcher, &segment_url, step.segment.byte_range.as_ref()).await
+        else {
+            // Gone (404) or unreachable: skip it; the tick jumps the hole.
+            cursor.done(&step, false);
+            continue;
+        };
+        if !shared.alive.get() {
+            return;
+        }
+        abr.sample(f64::from(data.byte_length()), now() - began);
+        let anchor = shared.anchor.get().unwrap_or_else(|| {
+            shared.clock.set(step.segment.program_date_time.is_some());
+            step.start_ms
+        });
+        shared.anchor.set(Some(anchor));
+        let at = (step.start_ms - anchor) as f64 / 1000.0;
+        if mse.append(&data, Some(at)).await.is_err() {
+            if !mse.is_open() {
+                // A decode error closed the source: nothing more will play.
+                shared.failed.set(shared.alive.get());
+                return;
+            }
+            // Most likely QuotaExceededError: free all but 2 s behind the
+            // playhead, then retry once.
+            let t = video.current_time();
+            if let Some(&(from, _)) = mse.buffered().first() {
+                let _ = mse.remove(from, (t - 2.0).max(from)).await;
+            }
+            if mse.append(&data, Some(at)).await.is_err() {
+                cursor.done(&step, false);
+                continue;
+            }
+        }
+        cursor.done(&step, true);
+        if bandwidths.len() > 1 {
+            let pick = abr.choose(&bandwidths, current);
+            if pick != current {
+                let url = hls::resolve(&master_url, &variants[pick].uri);
+                // A failed switch keeps the current rendition.
+                if let Ok(fresh) = media_playlist(&fetcher, &url).await {
+                    cursor.switch_to(&fresh);
+                    if let Some(c) = codecs_of(variants.get(pick)).filter(|c| *c != codecs) {
+                        codecs = c.to_owned();
+                        mse.change_type(&mse::mime(&codecs));
+                    }
+                    current = pick;
+                    media_url = url;
+                    media = fresh;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hls;
+
+    #[test]
+    fn hls_is_told_by_the_path_extension() {
+        assert!(is_hls("https://cdn.example.com/live/show.m3u8"));
+        assert!(is_hls("/live/show.m3u8?token=abc"));
+        assert!(!is_hls("/media/stream.mp4"));
+        assert!(!is_hls("/media/stream.mp4?f=.m3u8"));
+    }
+}

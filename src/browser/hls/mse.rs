@@ -1,0 +1,163 @@
+//! Media Source Extensions: one `MediaSource` attached to the video through an
+//! object URL, and one `SourceBuffer` for muxed audio+video fMP4 that the
+//! driver feeds one operation at a time (append, remove), awaiting each.
+use js_sys::{ArrayBuffer, Promise};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AddEventListenerOptions, EventTarget, HtmlMediaElement, MediaSource, MediaSourceReadyState,
+    SourceBuffer, SourceBufferAppendMode, TimeRanges, Url,
+};
+
+/// Codecs assumed when the master playlist does not say (H.264 baseline + AAC-LC).
+pub const DEFAULT_CODECS: &str = "avc1.42E01E,mp4a.40.2";
+
+/// The MIME type for fMP4 with `codecs`.
+pub fn mime(codecs: &str) -> String {
+    let mut m = String::from("video/mp4; codecs=\"");
+    m.push_str(codecs);
+    m.push('"');
+    m
+}
+
+/// Whether this browser has MSE and can play `codecs` through it.
+pub fn supports(codecs: &str) -> bool {
+    let has_mse = web_sys::window().is_some_and(|w| {
+        js_sys::Reflect::has(&w, &JsValue::from_str("MediaSource")).unwrap_or(false)
+    });
+    has_mse && MediaSource::is_type_supported(&mime(codecs))
+}
+
+/// Resolves when the first of `events` (target, event name) fires. The
+/// listeners are the promise's own `resolve` with `once`, so nothing
+/// Rust-side is kept alive or leaked.
+pub async fn next_event(events: &[(&EventTarget, &str)]) {
+    let options = AddEventListenerOptions::new();
+    options.set_once(true);
+    let promise = Promise::new(&mut |resolve, _| {
+        for (target, event) in events {
+            let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+                event, &resolve, &options,
+            );
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Buffered ranges as `(start, end)` pairs.
+pub fn ranges(buffered: &TimeRanges) -> Vec<(f64, f64)> {
+    (0..buffered.length())
+        .filter_map(|i| Some((buffered.start(i).ok()?, buffered.end(i).ok()?)))
+        .collect()
+}
+
+/// The media source and its one buffer.
+pub struct Mse {
+    source: MediaSource,
+    buffer: SourceBuffer,
+    /// The object URL set as the video's `src`; revoked on drop.
+    url: String,
+}
+
+impl Mse {
+    /// Attaches a new media source to `video` and opens a buffer for `mime`.
+    pub async fn open(video: &HtmlMediaElement, mime: &str) -> Result<Self, JsValue> {
+        let source = MediaSource::new()?;
+        let url = Url::create_object_url_with_source(&source)?;
+        video.set_src(&url);
+        // why: also `emptied`: a player dropped before the source opens
+        // removes the video's src, and `sourceopen` then never comes. An
+        // `emptied` left over from the previous source is told apart by the
+        // src still being ours.
+        while source.ready_state() != MediaSourceReadyState::Open {
+            if video.src() != url {
+                let _ = Url::revoke_object_url(&url);
+                return Err(JsValue::NULL);
+            }
+            next_event(&[(&source, "sourceopen"), (video, "emptied")]).await;
+        }
+        let buffer = source.add_source_buffer(mime)?;
+        // why: in "sequence" mode the buffer places each append where we say
+        // (timestampOffset = programme time − anchor) whatever the segment's
+        // own timestamps, so media time is programme time and a packager
+        // restart (timestamps back at zero, new init) needs no special case.
+        buffer.set_mode(SourceBufferAppendMode::Sequence);
+        Ok(Self {
+            source,
+            buffer,
+            url,
+        })
+    }
+
+    /// Whether the source is still attached and usable.
+    pub fn is_open(&self) -> bool {
+        self.source.ready_state() == MediaSourceReadyState::Open
+    }
+
+    /// Sets the media duration (`f64::INFINITY` for live).
+    pub fn set_duration(&self, seconds: f64) {
+        if self.is_open() && !self.buffer.updating() {
+            self.source.set_duration(seconds);
+        }
+    }
+
+    /// What the buffer holds.
+    pub fn buffered(&self) -> Vec<(f64, f64)> {
+        self.buffer
+            .buffered()
+            .map(|b| ranges(&b))
+            .unwrap_or_default()
+    }
+
+    /// Appends `data` at media time `at` seconds (None: straight after the last append).
+    pub async fn append(&self, data: &ArrayBuffer, at: Option<f64>) -> Result<(), JsValue> {
+        if let Some(at) = at {
+            // why: in sequence mode setting timestampOffset also sets the
+            // group start, so the append's first frame lands exactly at `at`.
+            // Through Reflect: the setter throws on a detached buffer, and a
+            // JS exception through web-sys's infallible setter would abort.
+            js_sys::Reflect::set(
+                &self.buffer,
+                &JsValue::from_str("timestampOffset"),
+                &at.into(),
+            )?;
+        }
+        self.buffer.append_buffer_with_array_buffer(data)?;
+        self.settled().await
+    }
+
+    /// Removes `start..end` seconds.
+    pub async fn remove(&self, start: f64, end: f64) -> Result<(), JsValue> {
+        self.buffer.remove(start, end)?;
+        self.settled().await
+    }
+
+    /// Switches the buffer to another rendition's codecs, where the browser can.
+    pub fn change_type(&self, mime: &str) {
+        let _ = self.buffer.change_type(mime);
+    }
+
+    /// Says no more data will come: the video ends after what is buffered.
+    pub fn end(&self) {
+        if self.is_open() && !self.buffer.updating() {
+            let _ = self.source.end_of_stream();
+        }
+    }
+
+    async fn settled(&self) -> Result<(), JsValue> {
+        // `updateend` follows success, `error` and `abort` alike; a decode
+        // error also closes or ends the source, which tells them apart.
+        next_event(&[(&self.buffer, "updateend")]).await;
+        if self.is_open() {
+            Ok(())
+        } else {
+            Err(JsValue::NULL)
+        }
+    }
+}
+
+impl Drop for Mse {
+    fn drop(&mut self) {
+        let _ = Url::revoke_object_url(&self.url);
+    }
+}
