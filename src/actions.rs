@@ -168,6 +168,17 @@ impl Actions {
         self.dispatch(Msg::Playing(playing));
     }
 
+    /// The frame on screen is at programme time `playhead`: the store hears of it
+    /// only when that changes which tags or deals show (most frames do not).
+    pub fn playhead(&self, playhead: Option<i64>) {
+        let changes = self
+            .store
+            .with_untracked(|s| s.picture.changes_at(playhead, &s.deals));
+        if changes {
+            self.dispatch(Msg::Playhead(playhead));
+        }
+    }
+
     /// Shares the show: its link to the clipboard.
     pub fn share(&self) {
         let id = browser::ids::command_id();

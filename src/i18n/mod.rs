@@ -141,6 +141,21 @@ pub struct Catalogue {
     pub outbox_full: &'static str,
     /// Connection status: connected again after an outage.
     pub back_live: &'static str,
+    // The picture's states.
+    /// Over the poster before the host goes live.
+    pub starts_soon: &'static str,
+    /// Over the picture while the host's encoder is away.
+    pub right_back: &'static str,
+    /// Over the picture once the show is over.
+    pub show_ended: &'static str,
+    /// How far the picture is behind live (seconds, formatted).
+    pub behind_live: fn(&str) -> String,
+    /// Button: jump to the live picture.
+    pub go_live: &'static str,
+    /// The picture is loading.
+    pub buffering: &'static str,
+    /// The picture cannot play in this browser or failed.
+    pub cannot_play: &'static str,
     /// Button: reconnect now instead of waiting.
     pub retry_now: &'static str,
 

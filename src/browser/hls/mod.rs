@@ -28,6 +28,7 @@ use lapak_protocol::hls::{self, ByteRange, MediaPlaylist, Playlist, Variant};
 use leptos::html::Video;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlMediaElement, HtmlVideoElement};
 
@@ -386,6 +387,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
     }
     out.session.set_value(Some(session.clone()));
     let (state, programme_ms) = (out.state, out.programme_ms);
+    let session_for_frames = session.clone();
     let last = Cell::new((None, None));
     let tick = Interval::new(TICK_MS, move || {
         let (s, p) = session.tick();
@@ -397,6 +399,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
             programme_ms.set(p);
         }
     });
+    watch_frames(session_for_frames, out.programme_ms);
     let held = SendWrapper::new((tick, fetcher, shared, video));
     on_cleanup(move || {
         let (tick, fetcher, shared, video) = held.take();
@@ -410,6 +413,48 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
         video.set_playback_rate(1.0);
         let _ = out.session.try_set_value(None);
     });
+}
+
+/// Sets `programme_ms` for every frame the browser presents, from the frame's
+/// own media time (`requestVideoFrameCallback`).
+// why: tags must show within a frame of their programme time; the 250 ms tick
+// alone would show them up to a quarter second late. Browsers without the
+// callback keep the tick's time.
+fn watch_frames(session: Rc<Session>, programme_ms: WriteSignal<Option<i64>>) {
+    let video = session.video.clone();
+    let Ok(request) = js_sys::Reflect::get(&video, &JsValue::from_str("requestVideoFrameCallback"))
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return;
+    };
+    let first_request = request.clone();
+    type Callback = Closure<dyn FnMut(f64, JsValue)>;
+    let slot: Rc<RefCell<Option<Callback>>> = Rc::new(RefCell::new(None));
+    let again = slot.clone();
+    let last = Cell::new(None);
+    let callback: Callback = Closure::new(move |_now: f64, metadata: JsValue| {
+        if !session.shared.alive.get() {
+            // Breaks the cycle: the closure owns `again`, which owns the closure.
+            again.borrow_mut().take();
+            return;
+        }
+        let media_time = js_sys::Reflect::get(&metadata, &JsValue::from_str("mediaTime"))
+            .ok()
+            .and_then(|t| t.as_f64());
+        if let Some(t) = media_time {
+            let programme = session
+                .programme_ms(t)
+                .filter(|_| session.shared.clock.get());
+            if last.replace(programme) != programme {
+                programme_ms.set(programme);
+            }
+        }
+        if let Some(next) = again.borrow().as_ref() {
+            let _ = request.call1(&session.video, next.as_ref().unchecked_ref());
+        }
+    });
+    let _ = first_request.call1(&video, callback.as_ref().unchecked_ref());
+    *slot.borrow_mut() = Some(callback);
 }
 
 async fn sleep(ms: f64) {

@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::hls;
+use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::format_count;
 use crate::features::icons::{EyeIcon, SoundIcon};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
+use lapak_protocol::OnAir;
 
 /// The stream: a portrait video that starts muted (browsers only autoplay
 /// muted video), with a sound toggle. The `browser::hls` adapter gives the
@@ -25,6 +26,8 @@ pub fn Player(
     let stream = Signal::derive(move || show.read().as_ref().map(|s| s.stream_url.clone()));
     let video = NodeRef::new();
     let player = hls::use_player(video, stream);
+    // Tags and deal starts wait for the frame on screen (store::picture).
+    Effect::new(move |_| actions.playhead(player.programme_ms.get()));
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
     let label = move || {
         show.read()
@@ -58,6 +61,49 @@ pub fn Player(
         >
             <SoundIcon muted=muted/>
         </button>
+        <PictureStatus state player/>
+    }
+}
+
+/// What the picture is doing, when the shopper should know: the show has not
+/// started, the host is away, it has ended, it is loading or cannot play, or it
+/// is behind live (with a button back to live).
+#[component]
+fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoView {
+    let text = i18n::text(state);
+    let on_air = state.on_air();
+    let notice = move || match (on_air.get(), player.state.get()) {
+        (OnAir::Waiting, _) => Some(("waiting", text.starts_soon)),
+        (OnAir::Paused, _) => Some(("paused", text.right_back)),
+        (OnAir::Ended, _) => Some(("ended", text.show_ended)),
+        (_, PlayerState::Failed) => Some(("failed", text.cannot_play)),
+        (_, PlayerState::Loading | PlayerState::Buffering) => Some(("buffering", text.buffering)),
+        _ => None,
+    };
+    let behind = move || match (on_air.get(), player.state.get()) {
+        (OnAir::Live, PlayerState::Behind { delay_ms }) => Some(delay_ms),
+        _ => None,
+    };
+    let seconds = move |delay_ms: u32| {
+        let locale = state.locale().read();
+        (text.behind_live)(&format_count((delay_ms + 500) / 1000, &locale.tag))
+    };
+    view! {
+        {move || notice().map(|(kind, message)| view! {
+            <div class="lapak-picture-status" data-testid="picture-status" data-state=kind role="status">
+                <span class="lapak-picture-status-text">{message}</span>
+            </div>
+        })}
+        {move || behind().map(|delay_ms| view! {
+            <button
+                class="lapak-go-live"
+                data-testid="go-live"
+                on:click=move |_| player.go_live()
+            >
+                <span class="lapak-go-live-delay">{seconds(delay_ms)}</span>
+                <span class="lapak-go-live-action">{text.go_live}</span>
+            </button>
+        })}
     }
 }
 
