@@ -120,6 +120,13 @@ test('tag cards never cover each other, the rail or their own product, on a phon
       assert.ok(seen.size >= 8, `${name}: the whole timeline came by (${[...seen].join(', ')})`);
       await context.close();
     }
+
+    // Reduced motion: the card does not pop in and the dot's ring does not breathe.
+    const still = await (await browser.newContext({ ...PHONE, reducedMotion: 'reduce' })).newPage();
+    await still.goto(server.url);
+    const tag = still.locator('[data-testid^="tag-"]').first();
+    await tag.waitFor({ timeout: 20000 });
+    assert.deepEqual(await tag.evaluate((card) => [card.getAnimations().length, card.parentElement.getAnimations({ subtree: true }).length]), [0, 0]);
   } finally {
     await browser.close();
     server.stop();
