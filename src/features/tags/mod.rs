@@ -106,7 +106,7 @@ fn Tag(
         format!("{} — {action}", name())
     };
     view! {
-        <div class=move || format!("lapak-tag-spot {}", side.get().as_str()) style=spot>
+        <div class="lapak-tag-spot" class:is-below=move || side.get() == Side::Below style=spot>
             <button
                 class="lapak-tag"
                 class:is-sold-out=sold_out

@@ -29,23 +29,13 @@ pub const FOOTER_PX: f32 = 60.0;
 /// picture) on a 720 px tall window.
 pub const SCREENS: [Frame; 2] = [Frame::screen(390.0, 844.0), Frame::screen(405.0, 720.0)];
 
-/// Which side of its product a card goes.
+/// Which side of its product a card goes (the spot's class `is-below` says the second).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
     /// Above the product: the default, the product stays in view under its card.
     Above,
     /// Below the product: no room above, or another card is there.
     Below,
-}
-
-impl Side {
-    /// The class the card's spot carries.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Above => "is-above",
-            Side::Below => "is-below",
-        }
-    }
 }
 
 /// A box in picture units: left, top, right, bottom.
