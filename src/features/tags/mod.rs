@@ -71,11 +71,13 @@ fn Tag(
     });
     // The pin in basis points of the picture, for the stylesheet to map onto the visible
     // picture; integer formatting, as float formatting would add kilobytes to the download.
-    let spot = move || {
-        position.get().map(|(x, y)| {
-            let (x, y) = ((x * 10_000.0) as u32, (y * 10_000.0) as u32);
-            format!("--x:{x};--y:{y}")
-        })
+    // Set as properties, not a `style` attribute, which a strict CSP (`style-src 'self'`) blocks.
+    let basis = move |axis: fn((f32, f32)) -> f32| {
+        move || {
+            position
+                .get()
+                .map(|p| ((axis(p) * 10_000.0) as u32).to_string())
+        }
     };
     let sold_out = move || {
         product
@@ -106,7 +108,7 @@ fn Tag(
         format!("{} — {action}", name())
     };
     view! {
-        <div class="lapak-tag-spot" class:is-below=move || side.get() == Side::Below style=spot>
+        <div class="lapak-tag-spot" class:is-below=move || side.get() == Side::Below style:--x=basis(|p| p.0) style:--y=basis(|p| p.1)>
             <button
                 class="lapak-tag"
                 class:is-sold-out=sold_out
