@@ -4,7 +4,7 @@
 //!
 //! The stylesheet (`_tags.scss`) lays a card out from the side chosen here: a card is
 //! [`CARD_W_PX`]×[`CARD_H_PX`], its near edge [`REACH`] picture heights from the product's
-//! centre (half a product's height, so the card never covers its own product), clamped
+//! centre (a little over half a product's height, so the card never covers its own product), clamped
 //! between [`EDGE_PX`] from the left and [`RAIL_PX`] from the right (the side rail). The
 //! numbers here must match it.
 
