@@ -1,5 +1,7 @@
-//! Product tags over the video, where the host pinned them. A tap adds a
-//! single-variant product at once and opens the picker for the others.
+//! Product tags over the video, where the host pinned them: a dot on the product and a card
+//! beside it. A tap adds a single-variant product at once and opens the picker for the others.
+mod placement;
+
 use lapak_protocol::ProductId;
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -9,6 +11,7 @@ use crate::features::deal::ProductPrice;
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
+use placement::{place, Side, SCREENS};
 
 /// Every pinned product's tag.
 #[component]
@@ -18,20 +21,42 @@ pub fn TagLayer(
     /// The open sheet (a tap on a product with variants opens its picker).
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
+    // Each card's side, decided over all the pins at once so that no two cards meet.
+    let sides = Memo::new(move |_| {
+        let pins = state.pins().read();
+        let points: Vec<_> = pins.iter().map(|p| (p.x, p.y)).collect();
+        let sides = place(&points, &SCREENS);
+        pins.iter()
+            .zip(sides)
+            .map(|(p, side)| (p.product_id.clone(), side))
+            .collect::<Vec<_>>()
+    });
     view! {
         <div class="lapak-tags">
             <For
                 each={move || state.pins().read().iter().map(|p| p.product_id.clone()).collect::<Vec<_>>()}
                 key=|id| id.clone()
-                children=move |id| view! { <Tag state panel product_id=id/> }
+                children=move |id| {
+                    let key = id.clone();
+                    let side = Signal::derive(move || {
+                        sides.read().iter().find(|(p, _)| *p == key).map_or(Side::Above, |(_, s)| *s)
+                    });
+                    view! { <Tag state panel product_id=id side/> }
+                }
             />
         </div>
     }
 }
 
-/// One tag: thumbnail, name, price; centred on the pin's (x, y).
+/// One tag: a dot on the pin's (x, y) and a card above or below it (thumbnail, name, price).
 #[component]
-fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
+fn Tag(
+    state: Store<State>,
+    panel: RwSignal<Panel>,
+    product_id: ProductId,
+    /// Which side of the product the card goes.
+    side: Signal<Side>,
+) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let product = product_memo(state, product_id.clone());
@@ -44,19 +69,15 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
             .find(|p| p.product_id == id)
             .map(|p| (p.x.clamp(0.0, 1.0), p.y.clamp(0.0, 1.0)))
     });
-    // Container units of the tag layer, from basis points with integer
-    // formatting: float formatting would add kilobytes to the download.
-    let place = move || {
-        position.get().map(|(x, y)| {
-            let (x, y) = ((x * 10_000.0) as u32, (y * 10_000.0) as u32);
-            format!(
-                "translate({}.{:02}cqw, {}.{:02}cqh)",
-                x / 100,
-                x % 100,
-                y / 100,
-                y % 100
-            )
-        })
+    // The pin in basis points of the picture, for the stylesheet to map onto the visible
+    // picture; integer formatting, as float formatting would add kilobytes to the download.
+    // Set as properties, not a `style` attribute, which a strict CSP (`style-src 'self'`) blocks.
+    let basis = move |axis: fn((f32, f32)) -> f32| {
+        move || {
+            position
+                .get()
+                .map(|p| ((axis(p) * 10_000.0) as u32).to_string())
+        }
     };
     let sold_out = move || {
         product
@@ -87,7 +108,7 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
         format!("{} — {action}", name())
     };
     view! {
-        <div class="lapak-tag-spot" style:transform=place>
+        <div class="lapak-tag-spot" class:is-below=move || side.get() == Side::Below style:--x=basis(|p| p.0) style:--y=basis(|p| p.1)>
             <button
                 class="lapak-tag"
                 class:is-sold-out=sold_out
@@ -96,7 +117,7 @@ fn Tag(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> im
                 title=label
                 on:click=tap
             >
-                <img class="lapak-tag-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="44" height="44"/>
+                <img class="lapak-tag-thumb" src=move || product.read().as_ref().map(|p| p.image_url.clone()) alt="" width="36" height="36"/>
                 <span class="lapak-tag-text">
                     <span class="lapak-tag-name">{name}</span>
                     <Show when=sold_out fallback=move || view! { <ProductPrice state product class="lapak-tag-price"/> }>
