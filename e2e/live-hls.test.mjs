@@ -30,7 +30,11 @@ const servers = [];
 function showWith(url) {
   const show = join(dir, `show-${servers.length}.toml`);
   const demo = readFileSync('server/shows/demo.toml', 'utf8');
-  writeFileSync(show, demo.replace(/^stream_url = .*$/m, `stream_url = "${url}"`));
+  // The demo show with a playlist file for its picture instead of the RTMP ingest.
+  const withFile = demo.replace(/^\[video\]\nsource = "ingest"\n/m, '')
+    .replace(/^currency = (.*)$/m, `currency = $1\nstream_url = "${url}"`);
+  assert.notEqual(withFile, demo);
+  writeFileSync(show, withFile);
   return ['--show', show, '--public', join(dir, 'public')];
 }
 

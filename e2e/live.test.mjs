@@ -1,0 +1,248 @@
+// Going live for real, in Chromium against the real server and a real ffmpeg publishing RTMP:
+// the video plays the server's HLS through Media Source Extensions (a blob: source, not a file
+// URL); two viewers held at different delays see a tag appear at the same programme time
+// (±50 ms); killing the encoder shows "the host will be right back" and publishing again
+// resumes playback; a wrong stream key is refused; killing the packager brings it back after
+// a discontinuity, and the picture plays on; a show that names an external HLS address (here
+// the first server's, from another origin) plays it. Figures go to metrics.json.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, launchChromium, percentile, record, PHONE } from './support.mjs';
+
+const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
+const CLIP = 'public/media/stream.mp4';
+const SHOW = 'live';
+
+let browser;
+let dir;
+let server;
+let publisher;
+const children = [];
+
+/** Starts a server with `args` on free ports; resolves once it serves. */
+async function serve(name, args = []) {
+  const port = await freePort();
+  const rtmpPort = await freePort();
+  const db = join(dir, `${name}.db`);
+  const child = spawn(BIN, ['--port', String(port), '--rtmp-port', String(rtmpPort), '--db', db, ...args],
+    { stdio: 'ignore' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${url}healthz`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, port, rtmp: `rtmp://127.0.0.1:${rtmpPort}/live`, db, args, child };
+}
+
+/** An encoder: ffmpeg publishing the demo clip, looped in real time. */
+function publish(target, key) {
+  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1',
+    '-i', CLIP, '-c', 'copy', '-f', 'flv', `${target}/${key}`], { stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.on('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}
+
+function streamKey(s) {
+  const out = spawnSync(BIN, ['stream-key', '--db', s.db, ...s.args], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  return out.stdout.trim();
+}
+
+async function until(what, check, ms = 30000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function text(url) {
+  const response = await fetch(url);
+  return response.ok ? response.text() : '';
+}
+
+/** Runs in a page before its scripts: every Pinned frame's product and programme time, in `window.pins`. */
+function capturePins() {
+  window.pins = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const msg = JSON.parse(event.data);
+        if (msg.type === 'Pinned') window.pins.push({ product: msg.pin.product_id, at: msg.pin.at });
+      });
+    }
+  };
+  // When each tag appears, the programme time of the frame on screen then.
+  window.seen = [];
+  new MutationObserver((records) => {
+    const video = document.querySelector('[data-testid="player"]');
+    for (const r of records) {
+      for (const node of r.addedNodes) {
+        const tag = node.querySelector?.('[data-testid^="tag-"]');
+        if (tag && video) {
+          window.seen.push({ product: tag.dataset.testid.slice(4), programme: Number(video.dataset.programmeMs) });
+        }
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+async function openViewer(url) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => { throw new Error(`uncaught error in the page: ${error.message}`); });
+  await page.addInitScript(capturePins);
+  await page.goto(url);
+  await page.locator('[data-testid="player"][data-state="live"]').waitFor({ timeout: 40000 });
+  return page;
+}
+
+/** The video's time and programme time now. */
+const playhead = (page) => page.evaluate(() => {
+  const v = document.querySelector('[data-testid="player"]');
+  return { t: v.currentTime, programme: Number(v.dataset.programmeMs), src: v.src, wall: Date.now() };
+});
+
+before(async () => {
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  dir = mkdtempSync(join(tmpdir(), 'lapak-live-'));
+  // The demo show, live from the ingest, with its timeline 1× (pins every 12–18 s).
+  const show = join(dir, 'live.toml');
+  writeFileSync(show, readFileSync('server/shows/demo.toml', 'utf8').replace(/^id = "demo"$/m, `id = "${SHOW}"`));
+  server = await serve('live', ['--show', show]);
+  publisher = publish(server.rtmp, streamKey(server));
+});
+
+after(async () => {
+  await browser?.close();
+  for (const child of children) await stop(child);
+});
+
+test('the live show plays through Media Source Extensions, near the live edge', async () => {
+  const started = Date.now();
+  const page = await openViewer(server.url);
+  const firstFrame = Date.now() - started;
+  const a = await playhead(page);
+  assert.match(a.src, /^blob:/, 'MSE, not a file URL');
+  await page.waitForTimeout(3000);
+  const b = await playhead(page);
+  assert.ok(b.t - a.t > 2, `the picture plays: ${a.t} → ${b.t}`);
+  const behind = b.wall - b.programme;
+  assert.ok(behind > 0 && behind < 10000, `programme time ${behind} ms behind the wall clock`);
+  // Sampled over 20 s: how far the frame on screen is behind the moment it reached the server.
+  const lag = [];
+  for (let i = 0; i < 20; i++) {
+    const p = await playhead(page);
+    lag.push(p.wall - p.programme);
+    await page.waitForTimeout(1000);
+  }
+  record('live_playback', {
+    first_frame_ms: firstFrame,
+    server_to_screen_ms_p50: percentile(lag, 50),
+    server_to_screen_ms_p95: percentile(lag, 95),
+  });
+  await page.screenshot({ path: `${process.env.E2E_OUT ?? 'target/e2e'}/live-1-playing.png` });
+  await page.context().close();
+});
+
+test('two viewers at different delays see a tag at the same programme time', async () => {
+  const near = await openViewer(server.url);
+  const far = await openViewer(server.url);
+  // Hold the second viewer's picture 8 s further behind.
+  await far.evaluate(() => document.querySelector('[data-testid="player"]').pause());
+  await far.waitForTimeout(8000);
+  await far.evaluate(() => document.querySelector('[data-testid="player"]').play());
+  const delay = async (page) => { const p = await playhead(page); return p.wall - p.programme; };
+  const [dNear, dFar] = [await delay(near), await delay(far)];
+  assert.ok(dFar - dNear > 5000, `held apart: ${dNear} ms and ${dFar} ms behind`);
+  // Wait for a pin both saw arrive and both showed.
+  const seen = (page) => page.evaluate(() => ({ pins: window.pins, seen: window.seen }));
+  const [a, b] = await until('a pin shown to both viewers', async () => {
+    const [x, y] = [await seen(near), await seen(far)];
+    const shownBy = (v, pin) => v.seen.some((s) => s.product === pin.product && s.programme >= pin.at - 1000);
+    const pin = x.pins.find((p) => y.pins.some((q) => q.at === p.at) && shownBy(x, p) && shownBy(y, p));
+    return pin && [x, y].map((v) => ({ pin, shown: v.seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000) }));
+  }, 60000);
+  const errors = [a, b].map(({ pin, shown }) => shown.programme - pin.at);
+  for (const error of errors) assert.ok(Math.abs(error) <= 50, `tag shown ${error} ms from its programme time`);
+  record('tag_sync', { viewers_ms_behind: [dNear, dFar], error_ms: errors });
+  await near.context().close();
+  await far.context().close();
+});
+
+test('killing the encoder says the host will be right back, and publishing again resumes', async () => {
+  const page = await openViewer(server.url);
+  await stop(publisher);
+  await page.locator('[data-testid="picture-status"][data-state="paused"]').waitFor({ timeout: 30000 });
+  await page.screenshot({ path: `${process.env.E2E_OUT ?? 'target/e2e'}/live-2-right-back.png` });
+  publisher = publish(server.rtmp, streamKey(server));
+  await page.locator('[data-testid="picture-status"]').waitFor({ state: 'detached', timeout: 30000 });
+  const a = await playhead(page);
+  await until('the picture to play again', async () => (await playhead(page)).t - a.t > 2, 30000);
+  await page.context().close();
+});
+
+test('a wrong stream key is refused and nothing is written', async () => {
+  const before = await text(`${server.url}hls/${SHOW}/src/recording.m3u8`);
+  const wrong = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-i', CLIP, '-t', '2',
+    '-c', 'copy', '-f', 'flv', `${server.rtmp}/not-the-key`], { timeout: 20000 });
+  assert.notEqual(wrong.status, 0, 'the encoder is refused');
+  const afterRuns = (await text(`${server.url}hls/${SHOW}/src/recording.m3u8`)).match(/run-\d+/g) ?? [];
+  const beforeRuns = before.match(/run-\d+/g) ?? [];
+  assert.deepEqual([...new Set(afterRuns)], [...new Set(beforeRuns)], 'no new run');
+});
+
+test('killing the packager brings it back after a discontinuity, and the picture plays on', async () => {
+  const page = await openViewer(server.url);
+  const live = () => text(`${server.url}hls/${SHOW}/src/live.m3u8`);
+  const runsBefore = new Set((await live()).match(/run-\d+/g));
+  const pgrep = spawnSync('pgrep', ['-f', '-P', String(server.child.pid), 'pipe:0'], { encoding: 'utf8' });
+  const pid = Number(pgrep.stdout.trim().split('\n')[0]);
+  assert.ok(pid > 0, `the packager runs: ${pgrep.stdout}`);
+  process.kill(pid, 'SIGKILL');
+  const playlist = await until('a new run in the live playlist', async () => {
+    const t = await live();
+    const runs = new Set(t.match(/run-\d+/g));
+    return [...runs].some((r) => !runsBefore.has(r)) && t;
+  });
+  assert.match(playlist, /#EXT-X-DISCONTINUITY\n/);
+  const a = await playhead(page);
+  await until('the picture to play on past the discontinuity', async () => {
+    const p = await playhead(page);
+    return p.t - a.t > 6 && p.programme > a.programme;
+  }, 40000);
+  await page.context().close();
+});
+
+test('a show that names an external HLS address plays it', async () => {
+  const external = join(dir, 'external.toml');
+  const demo = readFileSync('server/shows/demo.toml', 'utf8');
+  writeFileSync(external, demo.replace(/^source = "ingest"$/m,
+    `source = "external"\nhls_url = "http://127.0.0.1:${server.port}/hls/${SHOW}/master.m3u8"`));
+  const other = await serve('external', ['--show', external]);
+  const page = await openViewer(other.url);
+  const a = await playhead(page);
+  assert.match(a.src, /^blob:/);
+  await page.waitForTimeout(3000);
+  const b = await playhead(page);
+  assert.ok(b.t - a.t > 2, `plays from another origin: ${a.t} → ${b.t}`);
+  assert.ok(b.programme > 0, 'with the provider\'s programme clock');
+  await page.context().close();
+});
