@@ -191,3 +191,50 @@ export const SHOPPER = {
   city: 'Bandung',
   postalcode: '40111',
 };
+
+/**
+ * Starts `bin` with `args` on free HTTP and RTMP ports and a database `name`.db in `dir`
+ * (its media beside it); resolves once it serves. The child joins `children`.
+ */
+export async function serveLive(bin, dir, name, args = [], children = []) {
+  const { spawn } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const port = await freePort();
+  const rtmpPort = await freePort();
+  const db = join(dir, `${name}.db`);
+  const child = spawn(bin, ['--port', String(port), '--rtmp-port', String(rtmpPort), '--db', db, ...args],
+    { stdio: 'ignore' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${url}healthz`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, port, rtmp: `rtmp://127.0.0.1:${rtmpPort}/live`, db, args, child };
+}
+
+/** The stream key of a server started by `serveLive` (the `stream-key` command on its database). */
+export async function streamKey(bin, server) {
+  const { spawnSync } = await import('node:child_process');
+  const out = spawnSync(bin, ['stream-key', '--db', server.db, ...server.args], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`stream-key: ${out.stderr}`);
+  return out.stdout.trim();
+}
+
+/** An encoder: ffmpeg publishing `clip` (the demo clip), looped in real time, to `rtmp`/`key`. */
+export async function publishClip(rtmp, key, children = [], clip = 'public/media/stream.mp4') {
+  const { spawn } = await import('node:child_process');
+  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1',
+    '-i', clip, '-c', 'copy', '-f', 'flv', `${rtmp}/${key}`], { stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+/** Kills `child` with SIGKILL; resolves once it is gone. */
+export function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.on('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}

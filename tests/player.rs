@@ -46,7 +46,7 @@ async fn a_playlist_that_keeps_failing_is_retried_until_the_owner_goes_away() {
     count_fetches();
     let video = video();
     let owner = Owner::new();
-    let player = owner.with(|| attach(video.clone(), "/no-such-show/live.m3u8".into()));
+    let player = owner.with(|| attach(video.clone(), "/no-such-show/live.m3u8".into(), ""));
     // 404, then retries after 0.5 s and 1 s.
     TimeoutFuture::new(1_800).await;
     let tried = fetches();
@@ -68,7 +68,7 @@ async fn a_playlist_that_keeps_failing_is_retried_until_the_owner_goes_away() {
 async fn a_file_plays_as_a_looping_source_until_the_owner_goes_away() {
     let video = video();
     let owner = Owner::new();
-    owner.with(|| attach(video.clone(), "/media/stream.mp4".into()));
+    owner.with(|| attach(video.clone(), "/media/stream.mp4".into(), ""));
     assert!(
         video.src().ends_with("/media/stream.mp4"),
         "{}",

@@ -16,6 +16,7 @@ mod abr;
 mod buffer;
 mod cursor;
 mod fetch;
+mod hlsjs;
 mod live_edge;
 mod mse;
 
@@ -127,22 +128,29 @@ fn handle() -> (PlayerHandle, Outputs) {
     (handle, outputs)
 }
 
-/// Plays `url` in `video` until the current Leptos owner is cleaned up.
-pub fn attach(video: HtmlVideoElement, url: String) -> PlayerHandle {
+/// Plays `url` in `video` until the current Leptos owner is cleaned up;
+/// `assets` is where the viewer's files are served from ("" for this page's origin).
+pub fn attach(video: HtmlVideoElement, url: String, assets: &str) -> PlayerHandle {
     let (handle, outputs) = handle();
-    start(video, url, outputs);
+    start(video, url, outputs, format!("{assets}/{}", hlsjs::SCRIPT));
     handle
 }
 
 /// Plays `url` in the `<video>` behind `video` once it is mounted, starting
-/// over when the URL changes and stopping when the widget goes away.
-pub fn use_player(video: NodeRef<Video>, url: Signal<Option<String>>) -> PlayerHandle {
+/// over when the URL changes and stopping when the widget goes away; `assets`
+/// is where the viewer's files are served from ("" for this page's origin).
+pub fn use_player(
+    video: NodeRef<Video>,
+    url: Signal<Option<String>>,
+    assets: Signal<String>,
+) -> PlayerHandle {
     let (handle, outputs) = handle();
     let url = Memo::new(move |_| url.get());
     // Each run's `on_cleanup` (in `start`) fires before the next run.
     Effect::new(move |_| {
         if let (Some(video), Some(url)) = (video.get(), url.get()) {
-            start(video, url, outputs);
+            let script = format!("{}/{}", assets.get_untracked(), hlsjs::SCRIPT);
+            start(video, url, outputs, script);
         }
     });
     handle
@@ -198,6 +206,10 @@ struct Shared {
     /// Whether the timeline is programme time (the playlist has date-times).
     clock: Cell<bool>,
     failed: Cell<bool>,
+    /// hls.js, when it plays an MPEG-TS stream instead of our player.
+    hlsjs: RefCell<Option<JsValue>>,
+    /// Where hls.js is served from, should a stream need it.
+    hlsjs_src: String,
 }
 
 struct Session {
@@ -216,7 +228,10 @@ fn now() -> f64 {
 impl Session {
     fn programme_ms(&self, t: f64) -> Option<i64> {
         match self.mode {
-            Mode::Mse => Some(self.shared.anchor.get()? + (t * 1000.0) as i64),
+            Mode::Mse => match self.shared.hlsjs.borrow().as_ref() {
+                Some(hls) => hlsjs::programme_ms(hls),
+                None => Some(self.shared.anchor.get()? + (t * 1000.0) as i64),
+            },
             Mode::Native => {
                 let get =
                     js_sys::Reflect::get(&self.video, &JsValue::from_str("getStartDate")).ok()?;
@@ -352,7 +367,7 @@ impl Session {
     }
 }
 
-fn start(video: HtmlVideoElement, url: String, out: Outputs) {
+fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) {
     let mode = mode_for(&video, &url);
     let shared = Rc::new(Shared {
         alive: Cell::new(true),
@@ -363,6 +378,8 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
         restart: Cell::new(false),
         clock: Cell::new(mode != Mode::Mse),
         failed: Cell::new(false),
+        hlsjs: RefCell::new(None),
+        hlsjs_src,
     });
     let session = Rc::new(Session {
         video: video.clone(),
@@ -404,6 +421,9 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs) {
     on_cleanup(move || {
         let (tick, fetcher, shared, video) = held.take();
         shared.alive.set(false);
+        if let Some(hls) = shared.hlsjs.borrow_mut().take() {
+            hlsjs::destroy(&hls);
+        }
         fetcher.cancel();
         drop(tick);
         // Detaches the media source: a pending append ends, and the loader,
@@ -556,6 +576,18 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             (master.variants, current, media_url, media)
         }
     };
+    if hlsjs::is_transport_stream(&media) {
+        match hlsjs::play(&shared.hlsjs_src, &video, &master_url).await {
+            Ok(hls) if shared.alive.get() => {
+                shared.live.set(cursor::is_live(&media));
+                shared.clock.set(true);
+                *shared.hlsjs.borrow_mut() = Some(hls);
+            }
+            Ok(hls) => hlsjs::destroy(&hls),
+            Err(_) => shared.failed.set(shared.alive.get()),
+        }
+        return;
+    }
     let bandwidths: Vec<u64> = variants.iter().map(|v| v.bandwidth).collect();
     let Some(codecs) = codecs_of(variants.get(current)) else {
         shared.failed.set(true);

@@ -25,7 +25,8 @@ pub fn Player(
     let show = state.show();
     let stream = Signal::derive(move || show.read().as_ref().map(|s| s.stream_url.clone()));
     let video = NodeRef::new();
-    let player = hls::use_player(video, stream);
+    let assets = Signal::derive(move || state.asset_base().get());
+    let player = hls::use_player(video, stream, assets);
     // Tags and deal starts wait for the frame on screen (store::picture).
     Effect::new(move |_| actions.playhead(player.programme_ms.get()));
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
