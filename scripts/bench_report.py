@@ -1,4 +1,6 @@
 """Prints BENCHMARKS.md from dist/ and target/e2e/metrics.json (see scripts/bench.sh)."""
+
+from live_report import live_section
 import datetime
 import glob
 import gzip
@@ -205,6 +207,7 @@ print(f"| **total** | | **{total_raw / 1024:.1f} KiB** | **{total_gz / 1024:.1f}
 print(f"Budget: whole widget ≤ {BUDGET_KIB} KiB gzip — {verdict} budget.\n")
 comparison_section((total_raw, total_gz, total_br))
 contributors_section()
+live_section(metrics)
 in_frame = metrics["tap_to_render_same_frame"]
 print("## Tap → cart count rendered\n")
 print("Measured in the end-to-end run (`scripts/e2e.sh`, `e2e/journey.test.mjs`, headless Debian Chromium, 390×844 phone viewport): "
