@@ -129,6 +129,22 @@ test('the live show plays through Media Source Extensions, near the live edge', 
     server_to_screen_ms_p95: percentile(lag, 95),
   });
   await page.screenshot({ path: `${process.env.E2E_OUT ?? 'target/e2e'}/live-1-playing.png` });
+  // Fullscreen is the whole widget: the tags and the chat stay on top and usable.
+  await page.getByTestId('fullscreen-button').click();
+  await until('fullscreen', () => page.evaluate(() => document.fullscreenElement?.classList.contains('lapak')));
+  await page.locator('[data-testid^="tag-"]').first().waitFor();
+  const usable = await page.evaluate(() => {
+    const onTop = (e) => {
+      const r = e.getBoundingClientRect();
+      return e.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    };
+    const tag = document.querySelector('[data-testid^="tag-"]');
+    const chat = document.querySelector('.lapak-chat-input');
+    return { tag: onTop(tag), chat: chat && onTop(chat), pressed: document.querySelector('[data-testid="fullscreen-button"]').getAttribute('aria-pressed') };
+  });
+  assert.deepEqual(usable, { tag: true, chat: true, pressed: 'true' });
+  await page.getByTestId('fullscreen-button').click();
+  await until('fullscreen left', () => page.evaluate(() => !document.fullscreenElement));
   await page.context().close();
 });
 

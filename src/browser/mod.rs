@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod focus;
+pub mod fullscreen;
 pub mod hls;
 pub mod host;
 pub mod ids;

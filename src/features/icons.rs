@@ -25,6 +25,23 @@ pub fn CartIcon() -> impl IntoView {
     }
 }
 
+/// Four corners: outward to enter fullscreen, inward (`on`) to leave it.
+#[component]
+pub fn FullscreenIcon(#[prop(into)] on: Signal<bool>) -> impl IntoView {
+    let path = move || {
+        if on.get() {
+            "M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5"
+        } else {
+            "M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"
+        }
+    };
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
 /// Speaker, crossed out when `muted`.
 #[component]
 pub fn SoundIcon(#[prop(into)] muted: Signal<bool>) -> impl IntoView {

@@ -94,6 +94,7 @@ pub static EN: Catalogue = Catalogue {
     show_ended: "The show has ended",
     behind_live: |s| format!("{s} s behind live"),
     go_live: "Go live",
+    fullscreen: "Full screen",
     buffering: "Loading the video…",
     cannot_play: "The video can't play here. Shopping and chat still work.",
     retry_now: "Retry now",

@@ -88,6 +88,7 @@ pub static ID: Catalogue = Catalogue {
     show_ended: "Siaran telah berakhir",
     behind_live: |s| format!("{s} dtk di belakang siaran"),
     go_live: "Ke siaran langsung",
+    fullscreen: "Layar penuh",
     buffering: "Memuat video…",
     cannot_play: "Video tidak dapat diputar di sini. Belanja dan chat tetap bisa.",
     retry_now: "Coba sekarang",

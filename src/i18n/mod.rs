@@ -152,6 +152,8 @@ pub struct Catalogue {
     pub behind_live: fn(&str) -> String,
     /// Button: jump to the live picture.
     pub go_live: &'static str,
+    /// Button: the widget fullscreen (pressed while it is).
+    pub fullscreen: &'static str,
     /// The picture is loading.
     pub buffering: &'static str,
     /// The picture cannot play in this browser or failed.

@@ -3,12 +3,14 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::browser::fullscreen;
 use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::format_count;
-use crate::features::icons::{EyeIcon, SoundIcon};
+use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
 use lapak_protocol::OnAir;
+use wasm_bindgen::JsCast;
 
 /// The stream: a portrait video that starts muted (browsers only autoplay
 /// muted video), with a sound toggle. The `browser::hls` adapter gives the
@@ -63,7 +65,33 @@ pub fn Player(
             <SoundIcon muted=muted/>
         </button>
         <PictureStatus state player/>
+        <FullscreenButton state/>
     }
+}
+
+/// The whole widget fullscreen and back (where the browser allows it).
+#[component]
+fn FullscreenButton(state: Store<State>) -> impl IntoView {
+    let text = i18n::text(state);
+    if !fullscreen::available() {
+        return None;
+    }
+    let on = fullscreen::watch();
+    Some(view! {
+        <button
+            class="lapak-round lapak-fullscreen"
+            data-testid="fullscreen-button"
+            aria-pressed=move || on.get().to_string()
+            aria-label=text.fullscreen
+            on:click=move |ev| {
+                if let Some(button) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    fullscreen::toggle(&button);
+                }
+            }
+        >
+            <FullscreenIcon on=on/>
+        </button>
+    })
 }
 
 /// What the picture is doing, when the shopper should know: the show has not
