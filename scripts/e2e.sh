@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release viewer and server, starts the server on a free port with a
 # fresh database, and runs the end-to-end journeys in Debian's Chromium.
-# Screenshots and measurements go to target/e2e/.
+# Screenshots and measurements go to target/e2e/. Arguments name test files to run
+# instead of all of e2e/ (e.g. scripts/e2e.sh e2e/live.test.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trunk build --release
@@ -35,4 +36,4 @@ key="$(LAPAK_DB="$db" target/debug/lapak-server stream-key)"
 scripts/publish.sh "$ingest/$key" &
 publisher=$!
 
-LAPAK_URL="$url" LAPAK_INGEST="$ingest" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 e2e/
+LAPAK_URL="$url" LAPAK_INGEST="$ingest" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 "${@:-e2e/}"

@@ -167,7 +167,7 @@ fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
 /// The Content-Security-Policy of the embed demo pages: what a strict brand
 /// site sends, and all the widget needs (docs/embedding.md).
 pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; \
+    style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The routes: the socket, health, media, the embed demo pages and the viewer.
