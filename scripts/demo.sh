@@ -24,8 +24,8 @@ done
 log="$(mktemp)"
 target/release/lapak-server "${args[@]}" 2> >(tee "$log" >&2) &
 server=$!
-publisher=""
-trap 'kill $publisher $server 2>/dev/null || true; rm -f "$log"' EXIT INT TERM
+# Stops this script's children: the server, the publisher (which stops its ffmpeg), the log tee.
+trap 'pkill -TERM -P $$ 2>/dev/null || true; rm -f "$log"' EXIT INT TERM
 
 ingest=""
 for _ in $(seq 1 100); do
@@ -39,6 +39,5 @@ if [ -n "$ingest" ]; then
   echo "Going live: ffmpeg publishes public/media/stream.mp4 to $ingest/<stream key>"
   echo "(a real encoder such as OBS can publish there instead: see docs/streaming.md)"
   scripts/publish.sh "$ingest/$key" &
-  publisher=$!
 fi
 wait "$server"
