@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 mod checkout;
 mod community;
+pub mod dates;
 mod decode;
 mod gifts;
 pub mod hls;
