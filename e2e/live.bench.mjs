@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, PHONE } from './support.mjs';
+import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, watchLive, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
 const SOAK_MS = Number(process.env.SOAK_MS ?? 600_000);
@@ -90,42 +90,12 @@ for (const [label, extra] of [['passthrough', ''], ['with_360p', 'rendition_360p
   });
 }
 
-/** Runs in the page before its scripts: pins as they arrive, tags as they appear, stalls. */
-function watch() {
-  window.pins = [];
-  window.seen = [];
-  window.states = [];
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (event) => {
-        const msg = JSON.parse(event.data);
-        if (msg.type === 'Pinned') window.pins.push({ product: msg.pin.product_id, at: msg.pin.at });
-      });
-    }
-  };
-  new MutationObserver((records) => {
-    const video = document.querySelector('[data-testid="player"]');
-    for (const r of records) {
-      if (r.type === 'attributes' && r.target === video) {
-        const state = video.dataset.state;
-        if (window.states.at(-1)?.state !== state) window.states.push({ state, at: Date.now() });
-      }
-      for (const node of r.addedNodes ?? []) {
-        const tag = node.querySelector?.('[data-testid^="tag-"]');
-        if (tag && video) window.seen.push({ product: tag.dataset.testid.slice(4), programme: Number(video.dataset.programmeMs) });
-      }
-    }
-  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
-}
-
 test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
   const { server } = await goLive('soak', '');
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   try {
     const page = await (await browser.newContext(PHONE)).newPage();
-    await page.addInitScript(watch);
+    await page.addInitScript(watchLive);
     const opened = Date.now();
     await page.goto(server.url);
     await page.locator('[data-testid="player"][data-state="live"]').waitFor({ timeout: 60000 });

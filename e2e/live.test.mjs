@@ -12,7 +12,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wri
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, PHONE } from './support.mjs';
+import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, watchLive, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const CLIP = 'public/media/stream.mp4';
@@ -42,34 +42,6 @@ async function text(url) {
   return response.ok ? response.text() : '';
 }
 
-/** Runs in a page before its scripts: every Pinned frame's product and programme time, in `window.pins`. */
-function capturePins() {
-  window.pins = [];
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (event) => {
-        const msg = JSON.parse(event.data);
-        if (msg.type === 'Pinned') window.pins.push({ product: msg.pin.product_id, at: msg.pin.at });
-      });
-    }
-  };
-  // When each tag appears, the programme time of the frame on screen then.
-  window.seen = [];
-  new MutationObserver((records) => {
-    const video = document.querySelector('[data-testid="player"]');
-    for (const r of records) {
-      for (const node of r.addedNodes) {
-        const tag = node.querySelector?.('[data-testid^="tag-"]');
-        if (tag && video) {
-          window.seen.push({ product: tag.dataset.testid.slice(4), programme: Number(video.dataset.programmeMs) });
-        }
-      }
-    }
-  }).observe(document, { childList: true, subtree: true });
-}
-
 /** Every URL the page requests, in `page.requested`. */
 async function openViewer(url) {
   const context = await browser.newContext(PHONE);
@@ -77,7 +49,7 @@ async function openViewer(url) {
   page.requested = [];
   page.on('request', (request) => page.requested.push(request.url()));
   page.on('pageerror', (error) => { throw new Error(`uncaught error in the page: ${error.message}`); });
-  await page.addInitScript(capturePins);
+  await page.addInitScript(watchLive);
   await page.goto(url);
   await page.locator('[data-testid="player"][data-state="live"]').waitFor({ timeout: 40000 });
   return page;

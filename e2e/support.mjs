@@ -238,3 +238,37 @@ export function stopChild(child) {
     child.kill('SIGKILL');
   });
 }
+
+/**
+ * Runs in a live page before its scripts: every Pinned frame (`window.pins`: product, programme
+ * time), each tag as it appears with the programme time of the frame on screen then
+ * (`window.seen`), and the player's states as they change (`window.states`).
+ */
+export function watchLive() {
+  window.pins = [];
+  window.seen = [];
+  window.states = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        const msg = JSON.parse(event.data);
+        if (msg.type === 'Pinned') window.pins.push({ product: msg.pin.product_id, at: msg.pin.at });
+      });
+    }
+  };
+  new MutationObserver((records) => {
+    const video = document.querySelector('[data-testid="player"]');
+    for (const r of records) {
+      if (r.type === 'attributes' && r.target === video) {
+        const state = video.dataset.state;
+        if (window.states.at(-1)?.state !== state) window.states.push({ state, at: Date.now() });
+      }
+      for (const node of r.addedNodes ?? []) {
+        const tag = node.querySelector?.('[data-testid^="tag-"]');
+        if (tag && video) window.seen.push({ product: tag.dataset.testid.slice(4), programme: Number(video.dataset.programmeMs) });
+      }
+    }
+  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
+}
