@@ -39,7 +39,14 @@ async function flood({ senders, perSecond, ms }) {
         timer = setInterval(() => {
           if (performance.now() - started >= ms) {
             clearInterval(timer);
-            setTimeout(() => { socket.close(); resolve({ sent, acked, refused, twice, codes }); }, 2000);
+            // A busy machine answers late, not never: wait for the last answers (up to 30 s),
+            // then 1 s more for any answer that comes twice.
+            const ends = performance.now() + 30_000;
+            const settle = setInterval(() => {
+              if (waiting.size > 0 && performance.now() < ends) return;
+              clearInterval(settle);
+              setTimeout(() => { socket.close(); resolve({ sent, acked, refused, twice, codes }); }, 1000);
+            }, 100);
             return;
           }
           const [gift_id, coins] = gifts[Math.random() < 0.8 ? 0 : 1];

@@ -108,7 +108,9 @@ test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
     }
     const { pins, seen, states } = await page.evaluate(() => ({ pins: window.pins, seen: window.seen, states: window.states }));
     const firstLive = states.findIndex((s) => s.state === 'live');
-    const stalls = states.slice(firstLive).filter((s) => s.state === 'buffering').length;
+    const stallTimes = states.slice(firstLive).filter((s) => s.state === 'buffering')
+      .map((s) => Math.round((s.at - states[firstLive].at) / 1000));
+    const stalls = stallTimes.length;
     const errors = pins.flatMap((pin) => {
       const shown = seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000);
       return shown ? [shown.programme - pin.at] : [];
@@ -119,12 +121,14 @@ test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
       minutes: SOAK_MS / 60000,
       first_frame_ms: firstFrame,
       stalls,
+      stalls_at_s: stallTimes,
       server_to_screen_ms_p50: percentile(lag, 50),
       server_to_screen_ms_p95: percentile(lag, 95),
       tags: errors.length,
       tag_error_ms_p50: percentile(abs, 50),
       tag_error_ms_p95: percentile(abs, 95),
       tag_error_ms_max: Math.max(...abs),
+      tag_errors_ms: errors,
     };
   } finally {
     await browser.close();

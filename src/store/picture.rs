@@ -16,8 +16,8 @@ pub struct Picture {
     pub base: Vec<Pin>,
     /// Tag changes, oldest first, reaching [`TAG_LOG_MS`] behind the newest.
     pub log: Vec<TagChange>,
-    /// Programme date-time of the frame on screen (Unix ms) when it last
-    /// changed what is shown; `None` while the picture has no programme clock
+    /// The latest programme date-time (Unix ms) the frame on screen covers
+    /// (its own time plus its interval), as of when it last changed what is shown; `None` while the picture has no programme clock
     /// (a plain file, or nothing played yet), when every change shows at once.
     pub playhead: Option<i64>,
 }

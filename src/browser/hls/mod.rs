@@ -16,6 +16,7 @@ mod abr;
 mod buffer;
 mod cursor;
 mod fetch;
+mod frames;
 mod hlsjs;
 mod live_edge;
 mod mse;
@@ -90,10 +91,19 @@ pub struct PlayerHandle {
     pub state: ReadSignal<PlayerState>,
     /// Programme date-time (unix ms) of the frame on screen, when the stream has a clock.
     pub programme_ms: ReadSignal<Option<i64>>,
+    /// How long a frame stays on screen (ms; 0 until measured).
+    frame_ms: ReadSignal<i64>,
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
 }
 
 impl PlayerHandle {
+    /// The latest programme time the frame on screen covers: its own time
+    /// plus its interval. A tag at any moment of that interval is on this frame.
+    pub fn shows_until_ms(&self) -> Option<i64> {
+        let frame = self.frame_ms.get();
+        self.programme_ms.get().map(|p| p + (frame - 1).max(0))
+    }
+
     /// Seeks to the live target (and plays, if paused).
     pub fn go_live(&self) {
         let _ = self.session.try_with_value(|s| {
@@ -108,21 +118,25 @@ impl PlayerHandle {
 struct Outputs {
     state: WriteSignal<PlayerState>,
     programme_ms: WriteSignal<Option<i64>>,
+    frame_ms: WriteSignal<i64>,
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
 }
 
 fn handle() -> (PlayerHandle, Outputs) {
     let (state, set_state) = signal(PlayerState::Loading);
     let (programme_ms, set_programme_ms) = signal(None);
+    let (frame_ms, set_frame_ms) = signal(0);
     let session = StoredValue::new_local(None);
     let handle = PlayerHandle {
         state,
         programme_ms,
+        frame_ms,
         session,
     };
     let outputs = Outputs {
         state: set_state,
         programme_ms: set_programme_ms,
+        frame_ms: set_frame_ms,
         session,
     };
     (handle, outputs)
@@ -416,7 +430,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
             programme_ms.set(p);
         }
     });
-    watch_frames(session_for_frames, out.programme_ms);
+    watch_frames(session_for_frames, out);
     let held = SendWrapper::new((tick, fetcher, shared, video));
     on_cleanup(move || {
         let (tick, fetcher, shared, video) = held.take();
@@ -436,11 +450,12 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
 }
 
 /// Sets `programme_ms` for every frame the browser presents, from the frame's
-/// own media time (`requestVideoFrameCallback`).
-// why: tags must show within a frame of their programme time; the 250 ms tick
-// alone would show them up to a quarter second late. Browsers without the
-// callback keep the tick's time.
-fn watch_frames(session: Rc<Session>, programme_ms: WriteSignal<Option<i64>>) {
+/// own media time (`requestVideoFrameCallback`), and `frame_ms` from the steps
+/// between frames.
+// why: tags must show on their own frame; the 250 ms tick alone would show
+// them up to a quarter second late. Browsers without the callback keep the
+// tick's time.
+fn watch_frames(session: Rc<Session>, out: Outputs) {
     let video = session.video.clone();
     let Ok(request) = js_sys::Reflect::get(&video, &JsValue::from_str("requestVideoFrameCallback"))
         .and_then(|f| f.dyn_into::<js_sys::Function>())
@@ -451,22 +466,32 @@ fn watch_frames(session: Rc<Session>, programme_ms: WriteSignal<Option<i64>>) {
     type Callback = Closure<dyn FnMut(f64, JsValue)>;
     let slot: Rc<RefCell<Option<Callback>>> = Rc::new(RefCell::new(None));
     let again = slot.clone();
-    let last = Cell::new(None);
+    let last = Cell::new((None, 0));
+    let mut clock = frames::FrameClock::default();
     let callback: Callback = Closure::new(move |_now: f64, metadata: JsValue| {
         if !session.shared.alive.get() {
             // Breaks the cycle: the closure owns `again`, which owns the closure.
             again.borrow_mut().take();
             return;
         }
-        let media_time = js_sys::Reflect::get(&metadata, &JsValue::from_str("mediaTime"))
-            .ok()
-            .and_then(|t| t.as_f64());
-        if let Some(t) = media_time {
+        let number = |key: &str| {
+            js_sys::Reflect::get(&metadata, &JsValue::from_str(key))
+                .ok()
+                .and_then(|t| t.as_f64())
+        };
+        if let Some(t) = number("mediaTime") {
+            let presented = number("presentedFrames").unwrap_or(0.0) as u32;
+            let interval = clock.presented(t, presented);
             let programme = session
                 .programme_ms(t)
                 .filter(|_| session.shared.clock.get());
-            if last.replace(programme) != programme {
-                programme_ms.set(programme);
+            let (was_programme, was_interval) = last.replace((programme, interval));
+            // The interval first, so the store sees the new frame with it.
+            if was_interval != interval {
+                out.frame_ms.set(interval);
+            }
+            if was_programme != programme {
+                out.programme_ms.set(programme);
             }
         }
         if let Some(next) = again.borrow().as_ref() {

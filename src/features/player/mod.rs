@@ -30,7 +30,7 @@ pub fn Player(
     let assets = Signal::derive(move || state.asset_base().get());
     let player = hls::use_player(video, stream, assets);
     // Tags and deal starts wait for the frame on screen (store::picture).
-    Effect::new(move |_| actions.playhead(player.programme_ms.get()));
+    Effect::new(move |_| actions.playhead(player.shows_until_ms()));
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
     let label = move || {
         show.read()
