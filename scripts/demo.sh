@@ -22,18 +22,31 @@ while (($#)); do
 done
 
 log="$(mktemp)"
-target/release/lapak-server "${args[@]}" 2> >(tee "$log" >&2) &
+out="$(mktemp)"
+target/release/lapak-server "${args[@]}" > >(tee "$out") 2> >(tee "$log" >&2) &
 server=$!
-# Stops this script's children: the server, the publisher (which stops its ffmpeg), the log tee.
-trap 'pkill -TERM -P $$ 2>/dev/null || true; rm -f "$log"' EXIT INT TERM
+# Stops this script's children: the server, the publisher (which stops its ffmpeg), the log tees.
+trap 'pkill -TERM -P $$ 2>/dev/null || true; rm -f "$log" "$out"' EXIT INT TERM
 
-ingest=""
-for _ in $(seq 1 100); do
-  ingest="$(sed -n 's#^RTMP ingest at \(rtmp://[^ ]*\)/<stream key>.*#\1#p' "$log" | head -1)"
-  [ -n "$ingest" ] && break
-  kill -0 "$server" 2>/dev/null || exit 1
-  sleep 0.1
-done
+# Prints the first match of sed script $1 in file $2, waiting up to 10 s while the server runs.
+first_match() {
+  local found
+  for _ in $(seq 1 100); do
+    found="$(sed -n "$1" "$2" | head -1)"
+    [ -n "$found" ] && { echo "$found"; return; }
+    kill -0 "$server" 2>/dev/null || exit 1
+    sleep 0.1
+  done
+}
+
+url="$(first_match 's/^Lapak is live at \(http[^ ]*\).*/\1/p' "$out")"
+# The demo brand's owner, with a fresh password each run (docs/api.md).
+password="$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+LAPAK_PASSWORD="$password" target/release/lapak-server add-user --email owner@demo.example --role owner >/dev/null
+echo "Studio API: ${url}api/v1 (docs/api.md); sign in as owner@demo.example with password $password"
+
+# Only a show that ingests opens the RTMP port (and says where).
+ingest="$(first_match 's#^RTMP ingest at \(rtmp://[^ ]*\)/<stream key>.*#\1#p' "$log")"
 if [ -n "$ingest" ]; then
   key="$(target/release/lapak-server stream-key)"
   echo "Going live: ffmpeg publishes public/media/stream.mp4 to $ingest/<stream key>"

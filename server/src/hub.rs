@@ -13,7 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use axum::extract::ws::Utf8Bytes;
 
 use lapak_protocol::{
-    ChatEvent, ChatMessage, Deal, Gifter, OnAir, ServerMsg, Viewer, MAX_FRAME_BYTES,
+    ChatEvent, ChatMessage, Deal, Gifter, OnAir, Pin, ServerMsg, Viewer, MAX_FRAME_BYTES,
 };
 use tokio::sync::broadcast;
 
@@ -114,6 +114,12 @@ impl Hub {
         self.live
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The tags up now and whether the host is on air.
+    pub fn now(&self) -> (Vec<Pin>, OnAir) {
+        let live = self.lock();
+        (live.scene.pins.clone(), live.on_air)
     }
 
     /// Snapshot + subscription, atomically.

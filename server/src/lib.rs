@@ -3,9 +3,12 @@
 //! Fan Club, missions), and keeps sessions, carts, stock, orders, coins and
 //! progress in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
 //! `lapak-protocol`, opened for the pages the show allows: `origins`), and
-//! packages live video from the host's encoder as HLS (`live`).
+//! packages live video from the host's encoder as HLS (`live`). A brand's
+//! team signs in to its HTTP API (`access`, `api`; docs/api.md).
 
+pub mod access;
 mod answers;
+mod api;
 mod cart;
 mod checkout;
 mod community;
@@ -94,6 +97,10 @@ pub struct AppState {
     public: std::path::PathBuf,
     /// Live video of the show, when it is ingested here.
     live: Arc<live::Live>,
+    /// Where hosts' encoders publish, once bound (shows that ingest only).
+    rtmp_addr: std::sync::OnceLock<SocketAddr>,
+    /// Wrong passwords counted per email and per address.
+    throttle: access::throttle::Throttle,
 }
 
 impl AppState {
@@ -193,6 +200,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/embed-demo", page("demo.html"))
         .route("/embed-hostile", page("hostile.html"))
+        .merge(api::routes())
         .with_state(state)
         .merge(hls)
         .merge(files)
@@ -380,12 +388,17 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         speed: config.speed,
         dist: config.dist,
         public: config.public,
+        rtmp_addr: std::sync::OnceLock::new(),
+        throttle: access::throttle::Throttle::default(),
     };
     let mut running = Vec::new();
     for spec in state.show.deals_at(state.stream_ms(now)) {
         running.push(state.deal(spec).await?);
     }
     state.hub = Hub::new(scene, running, gifters, likes);
+    let mut conn = state.pool.acquire().await?;
+    access::users::ensure_brand(&mut conn, &state.show.brand).await?;
+    drop(conn);
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
@@ -420,6 +433,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let (rtmp_addr, ingest) = if live.shows().next().is_some() {
         let rtmp = tokio::net::TcpListener::bind((config.host, config.rtmp_port)).await?;
         let rtmp_addr = rtmp.local_addr()?;
+        let _ = state.rtmp_addr.set(rtmp_addr);
         let ingest = tokio::spawn(live::ingest::serve(live.clone(), rtmp, stopping));
         (Some(rtmp_addr), Some(ingest))
     } else {
@@ -433,7 +447,9 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         .collect();
     let router = app(state.clone());
     let server = tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, router).await {
+        // The peer's address: sign-in throttling counts per address.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(error) = axum::serve(listener, service).await {
             tracing::error!(%error, "server stopped");
         }
     });
@@ -476,6 +492,35 @@ pub async fn stream_key(config: &Config, rotate: bool) -> Result<String, AppErro
     };
     pool.close().await;
     key
+}
+
+/// Adds a person to `brand` (the show file's without it) as `role`, or sets
+/// an existing one's role and password (the `add-user` command).
+pub async fn add_user(
+    config: &Config,
+    brand: Option<&str>,
+    email: &str,
+    role: access::Role,
+    password: &str,
+) -> Result<String, String> {
+    let brand = match brand {
+        Some(brand) => brand.to_owned(),
+        None => {
+            ShowFile::load(&config.show)
+                .map_err(|e| e.to_string())?
+                .brand
+        }
+    };
+    let pool = db::open(&config.db).await.map_err(|e| e.to_string())?;
+    let added = access::users::upsert(&pool, &brand, email, role, password).await;
+    pool.close().await;
+    let user = added?;
+    Ok(format!(
+        "{}: {} of brand {}",
+        user.email,
+        role.as_str(),
+        user.brand
+    ))
 }
 
 /// Stream time: wall-clock time since the show started, times the playback speed.

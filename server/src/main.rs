@@ -25,6 +25,21 @@ enum Command {
         #[arg(long)]
         rotate: bool,
     },
+    /// Adds a person to a brand's team (or sets an existing one's role and
+    /// password), so they can sign in to the studio API (docs/api.md). The
+    /// password comes from LAPAK_PASSWORD or, without it, the first line of
+    /// standard input.
+    AddUser {
+        /// Their sign-in email.
+        #[arg(long)]
+        email: String,
+        /// What they may do.
+        #[arg(long, value_enum)]
+        role: lapak_server::access::Role,
+        /// Their brand; the show file's brand without it.
+        #[arg(long)]
+        brand: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -36,18 +51,45 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let Cli { config, command } = Cli::parse();
-    if let Some(Command::StreamKey { rotate }) = command {
-        return match lapak_server::stream_key(&config, rotate).await {
-            Ok(key) => {
-                println!("{key}");
-                std::process::ExitCode::SUCCESS
+    let done = match command {
+        None => return serve(config).await,
+        Some(Command::StreamKey { rotate }) => lapak_server::stream_key(&config, rotate)
+            .await
+            .map_err(|e| e.to_string()),
+        Some(Command::AddUser { email, role, brand }) => match password() {
+            Ok(password) => {
+                lapak_server::add_user(&config, brand.as_deref(), &email, role, &password).await
             }
-            Err(error) => {
-                eprintln!("lapak-server: {error}");
-                std::process::ExitCode::FAILURE
-            }
-        };
+            Err(error) => Err(error),
+        },
+    };
+    match done {
+        Ok(said) => {
+            println!("{said}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("lapak-server: {error}");
+            std::process::ExitCode::FAILURE
+        }
     }
+}
+
+/// The new password: `LAPAK_PASSWORD`, or the first line of standard input
+/// (so it is not left in the shell's history or the process list).
+fn password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("LAPAK_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Runs the server until interrupted.
+async fn serve(config: lapak_server::Config) -> std::process::ExitCode {
     match lapak_server::start(config).await {
         Ok(running) => {
             // Scripts read this line to find the port.

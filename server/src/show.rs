@@ -18,6 +18,9 @@ use crate::error::AppError;
 pub struct ShowFile {
     /// Show id.
     pub id: String,
+    /// The brand whose owners, hosts and moderators run the show (`access`).
+    #[serde(default = "default_brand")]
+    pub brand: String,
     /// Title.
     pub title: String,
     /// ISO 4217 currency of every price.
@@ -293,6 +296,11 @@ impl Scene {
     }
 }
 
+/// The brand of a show file that names none.
+fn default_brand() -> String {
+    "demo".into()
+}
+
 impl ShowFile {
     /// Reads and checks a show file.
     pub fn load(path: &Path) -> Result<ShowFile, AppError> {
@@ -318,6 +326,12 @@ impl ShowFile {
 
     fn validate(&self) -> Result<(), String> {
         self.validate_video()?;
+        if !crate::access::is_brand_id(&self.brand) {
+            return Err(format!(
+                "brand {:?}: use 1 to 64 lowercase letters, digits and dashes",
+                self.brand
+            ));
+        }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(format!(
                 "currency {:?} is not an ISO 4217 code",

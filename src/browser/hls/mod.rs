@@ -418,7 +418,9 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
     }
     out.session.set_value(Some(session.clone()));
     let (state, programme_ms) = (out.state, out.programme_ms);
-    let session_for_frames = session.clone();
+    // With frame callbacks, only frames set the programme time: the tick's
+    // `currentTime` runs up to a frame ahead of the picture.
+    let frames = watch_frames(session.clone(), out);
     let last = Cell::new((None, None));
     let tick = Interval::new(TICK_MS, move || {
         let (s, p) = session.tick();
@@ -426,11 +428,10 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         if was_s != Some(s) {
             state.set(s);
         }
-        if was_p != p {
+        if was_p != p && !frames {
             programme_ms.set(p);
         }
     });
-    watch_frames(session_for_frames, out);
     let held = SendWrapper::new((tick, fetcher, shared, video));
     on_cleanup(move || {
         let (tick, fetcher, shared, video) = held.take();
@@ -454,13 +455,13 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
 /// between frames.
 // why: tags must show on their own frame; the 250 ms tick alone would show
 // them up to a quarter second late. Browsers without the callback keep the
-// tick's time.
-fn watch_frames(session: Rc<Session>, out: Outputs) {
+// tick's time: `false` then.
+fn watch_frames(session: Rc<Session>, out: Outputs) -> bool {
     let video = session.video.clone();
     let Ok(request) = js_sys::Reflect::get(&video, &JsValue::from_str("requestVideoFrameCallback"))
         .and_then(|f| f.dyn_into::<js_sys::Function>())
     else {
-        return;
+        return false;
     };
     let first_request = request.clone();
     type Callback = Closure<dyn FnMut(f64, JsValue)>;
@@ -500,6 +501,7 @@ fn watch_frames(session: Rc<Session>, out: Outputs) {
     });
     let _ = first_request.call1(&video, callback.as_ref().unchecked_ref());
     *slot.borrow_mut() = Some(callback);
+    true
 }
 
 async fn sleep(ms: f64) {

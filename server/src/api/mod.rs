@@ -1,0 +1,48 @@
+//! The studio's and brands' HTTP API (docs/api.md): JSON in and out, every
+//! refusal a 4xx with a machine-readable `code`, nothing written on one.
+//! `/studio/api/session` signs people in; `/api/v1/…` acts on the brand's
+//! shows, for a signed-in person (with the CSRF header) or an API token.
+
+mod body;
+mod session;
+mod shows;
+mod tokens;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use crate::AppState;
+
+pub use body::Body;
+
+/// The largest request body the API reads.
+// why: every request is a small JSON object; a bound keeps hostile bodies out
+// of memory before any parsing.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The API's routes.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(
+            "/studio/api/session",
+            post(session::sign_in)
+                .get(session::current)
+                .delete(session::sign_out),
+        )
+        .route("/api/v1/tokens", post(tokens::create).get(tokens::list))
+        .route("/api/v1/tokens/{id}", delete(tokens::revoke))
+        .route("/api/v1/shows", get(shows::list))
+        .route("/api/v1/shows/{show}", get(shows::one))
+        .route("/api/v1/shows/{show}/ingest", get(shows::ingest))
+        .route(
+            "/api/v1/shows/{show}/ingest/rotate",
+            post(shows::rotate_key),
+        )
+        .route("/api/v1/shows/{show}/pins", post(shows::pin))
+        .route("/api/v1/shows/{show}/pins/{product}", delete(shows::unpin))
+        .route("/api/v1/shows/{show}/end", post(shows::end))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}

@@ -1,0 +1,128 @@
+//! Signing in to the studio: a session cookie (HttpOnly, SameSite=Strict) and
+//! the CSRF token the studio sends back with every change.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use serde::{Deserialize, Serialize};
+
+use super::Body;
+use crate::access::{passwords, sessions, users, Actor, ApiError, Role};
+use crate::AppState;
+
+/// A sign-in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    email: String,
+    password: String,
+}
+
+/// The signed-in person, and the CSRF token for their changes.
+#[derive(Serialize)]
+pub struct Me {
+    email: String,
+    role: Role,
+    brand: String,
+    csrf: String,
+}
+
+/// `POST /studio/api/session`: signs in; throttled per email and per address.
+pub async fn sign_in(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Body(request): Body<SignIn>,
+) -> Result<(CookieJar, Json<Me>), ApiError> {
+    // Checked before any hashing: an absurd password costs nothing.
+    if !users::is_email(&users::normalize_email(&request.email))
+        || request.password.chars().count() > passwords::MAX_LEN
+    {
+        return Err(ApiError::invalid("an email and a password are needed"));
+    }
+    let email = users::normalize_email(&request.email);
+    let email_key = format!("email:{email}");
+    let keys = [email_key.clone(), format!("ip:{}", peer.ip())];
+    let now = crate::now_ms();
+    if let Some(wait_ms) = state.throttle.locked(&keys, now) {
+        tracing::warn!(%email, ip = %peer.ip(), "refused: sign-in throttled");
+        return Err(ApiError::throttled(wait_ms));
+    }
+    let Some(user) = users::sign_in(&state.pool, &email, &request.password).await? else {
+        state.throttle.failed(&keys, now);
+        tracing::warn!(%email, ip = %peer.ip(), "refused: wrong email or password");
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong_credentials",
+            "wrong email or password",
+        ));
+    };
+    state.throttle.succeeded(&email_key);
+    let opened = sessions::open(&state.pool, &user).await?;
+    // Secure whenever the studio is reached over HTTPS (a TLS proxy in front says so).
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes() == b"https");
+    let cookie = Cookie::build((sessions::COOKIE, opened.secret))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(https)
+        // No Max-Age: the browser forgets it when closed; the server ends it
+        // after `sessions::LIFETIME_MS` either way.
+        .path("/");
+    tracing::info!(email = %user.email, brand = %user.brand, "signed in");
+    Ok((
+        jar.add(cookie),
+        Json(Me {
+            email: user.email,
+            role: user.role,
+            brand: user.brand,
+            csrf: opened.csrf,
+        }),
+    ))
+}
+
+/// `GET /studio/api/session`: who is signed in, and their CSRF token (a
+/// reloaded studio page learns it here; other sites cannot read the answer).
+pub async fn current(
+    State(state): State<Arc<AppState>>,
+    jar: CookieJar,
+) -> Result<Json<Me>, ApiError> {
+    let secret = jar
+        .get(sessions::COOKIE)
+        .map(|c| c.value().to_owned())
+        .ok_or_else(ApiError::unauthorized)?;
+    let (user, csrf) = sessions::find(&state.pool, &secret)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok(Json(Me {
+        email: user.email,
+        role: user.role,
+        brand: user.brand,
+        csrf,
+    }))
+}
+
+/// `DELETE /studio/api/session`: signs out (the CSRF header is required).
+pub async fn sign_out(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    jar: CookieJar,
+) -> Result<(CookieJar, StatusCode), ApiError> {
+    let Actor::Person(_) = actor else {
+        return Err(ApiError::invalid("an API token has no session"));
+    };
+    if let Some(secret) = jar.get(sessions::COOKIE) {
+        sessions::close(&state.pool, secret.value()).await?;
+    }
+    Ok((
+        jar.remove(Cookie::build(sessions::COOKIE).path("/")),
+        StatusCode::NO_CONTENT,
+    ))
+}

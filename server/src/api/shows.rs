@@ -1,0 +1,245 @@
+//! `/api/v1/shows`: the brand's shows, their ingest address and key, pins and
+//! ending a show. Every action checks the actor against the show's brand.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use lapak_protocol::{OnAir, Pin, TAG_LOG_MS};
+use serde::{Deserialize, Serialize};
+
+use super::Body;
+use crate::access::{Actor, ApiError, Permission};
+use crate::show::{Action, Cue, ShowFile};
+use crate::AppState;
+
+/// How far ahead of the server's clock a pin may be placed (a studio whose
+/// clock runs a little fast); behind, it may reach as far as viewers keep tags.
+const MAX_AHEAD_MS: i64 = 10_000;
+
+/// A show as the API lists it.
+#[derive(Serialize)]
+pub struct ShowSummary {
+    id: String,
+    title: String,
+    brand: String,
+    /// `ingest` (the host's encoder, here), `external` (HLS from elsewhere) or `file`.
+    video: &'static str,
+    /// Whether the host is on air.
+    on_air: OnAir,
+    /// The tags up now.
+    pins: Vec<Pin>,
+}
+
+fn summary(state: &AppState) -> ShowSummary {
+    let show = &state.show;
+    let video = match (show.ingest(), show.playback().hls) {
+        (Some(_), _) => "ingest",
+        (None, true) => "external",
+        (None, false) => "file",
+    };
+    let (pins, on_air) = state.hub.now();
+    ShowSummary {
+        id: show.id.clone(),
+        title: show.title.clone(),
+        brand: show.brand.clone(),
+        video,
+        on_air,
+        pins,
+    }
+}
+
+/// The show `id`, if the actor may do `what` to it. Another brand's show is
+/// `not_found`, like one that does not exist.
+fn show_for<'a>(
+    state: &'a AppState,
+    actor: &Actor,
+    id: &str,
+    what: Permission,
+) -> Result<&'a ShowFile, ApiError> {
+    if state.show.id != id {
+        return Err(ApiError::not_found("no such show"));
+    }
+    actor.may(what, &state.show.brand)?;
+    Ok(&state.show)
+}
+
+/// `GET /api/v1/shows`: the actor's brand's shows.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+) -> Result<Json<Vec<ShowSummary>>, ApiError> {
+    actor.may(Permission::ReadShows, actor.brand())?;
+    let mine = state.show.brand == actor.brand();
+    Ok(Json(if mine {
+        vec![summary(&state)]
+    } else {
+        Vec::new()
+    }))
+}
+
+/// `GET /api/v1/shows/{show}`.
+pub async fn one(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<ShowSummary>, ApiError> {
+    show_for(&state, &actor, &id, Permission::ReadShows)?;
+    Ok(Json(summary(&state)))
+}
+
+/// Where the host's encoder publishes.
+#[derive(Serialize)]
+pub struct Ingest {
+    /// The RTMP server address for OBS's "Server" field.
+    server: String,
+    /// The secret for OBS's "Stream Key" field.
+    stream_key: String,
+}
+
+async fn ingest_of(state: &AppState, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
+    let (Some(_), Some(addr)) = (show.ingest(), state.rtmp_addr.get()) else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_ingest",
+            "this show's video does not come from an encoder here",
+        ));
+    };
+    let stream_key = if rotate {
+        crate::live::keys::rotate(&state.pool, &show.id).await?
+    } else {
+        state.live.stream_key(&show.id).await?
+    };
+    Ok(Ingest {
+        server: format!("rtmp://{addr}/live"),
+        stream_key,
+    })
+}
+
+/// `GET /api/v1/shows/{show}/ingest` (owners and hosts).
+pub async fn ingest(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Ingest>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    Ok(Json(ingest_of(&state, show, false).await?))
+}
+
+/// `POST /api/v1/shows/{show}/ingest/rotate` (owners and hosts): a new key;
+/// the old one stops working for new publishes at once.
+pub async fn rotate_key(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Ingest>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    Ok(Json(ingest_of(&state, show, true).await?))
+}
+
+/// A pin to place.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPin {
+    product_id: String,
+    /// Where the product is in the picture, 0 (left) ..= 1 (right).
+    x: f32,
+    /// 0 (top) ..= 1 (bottom).
+    y: f32,
+    /// Programme date-time (Unix ms) of the frame the host pinned on (the
+    /// studio's preview); the server's now without it.
+    #[serde(default)]
+    at: Option<i64>,
+}
+
+fn programme_time(at: Option<i64>) -> Result<i64, ApiError> {
+    let now = crate::now_ms();
+    let at = at.unwrap_or(now);
+    if at < now - TAG_LOG_MS || at > now + MAX_AHEAD_MS {
+        return Err(ApiError::invalid(format!(
+            "at: within {} s before and {} s after the server's now ({now})",
+            TAG_LOG_MS / 1000,
+            MAX_AHEAD_MS / 1000
+        )));
+    }
+    Ok(at)
+}
+
+fn known_product<'a>(show: &ShowFile, product: &'a str) -> Result<&'a str, ApiError> {
+    if show.products.iter().any(|p| p.id == product) {
+        Ok(product)
+    } else {
+        Err(ApiError::not_found("no such product in this show"))
+    }
+}
+
+/// `POST /api/v1/shows/{show}/pins` (owners and hosts): shows a product's tag
+/// at (x, y) from the frame at `at`, for every viewer when their picture gets there.
+pub async fn pin(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Body(request): Body<NewPin>,
+) -> Result<Json<Pin>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let product = known_product(show, &request.product_id)?;
+    let inside = |v: f32| (0.0..=1.0).contains(&v);
+    if !inside(request.x) || !inside(request.y) {
+        return Err(ApiError::invalid("x and y: 0 to 1, over the picture"));
+    }
+    let at = programme_time(request.at)?;
+    let cue = Cue {
+        at_ms: 0,
+        action: Action::Pin {
+            product: product.to_owned(),
+            x: request.x,
+            y: request.y,
+        },
+    };
+    state.hub.play(&[(at, &cue)]);
+    Ok(Json(Pin {
+        product_id: product.to_owned(),
+        x: request.x,
+        y: request.y,
+        at,
+    }))
+}
+
+/// `DELETE /api/v1/shows/{show}/pins/{product}` (owners and hosts).
+pub async fn unpin(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, product)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let product = known_product(show, &product)?;
+    let cue = Cue {
+        at_ms: 0,
+        action: Action::Unpin {
+            product: product.to_owned(),
+        },
+    };
+    state.hub.play(&[(crate::now_ms(), &cue)]);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/shows/{show}/end` (owners and hosts): the encoder is
+/// disconnected, publishing refused, the recording closed, and viewers told.
+pub async fn end(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let Some(live) = state.live.show(&show.id) else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_ingest",
+            "only a show whose encoder publishes here can be ended",
+        ));
+    };
+    live.end();
+    tracing::info!(show = %show.id, "show ended");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,120 @@
+//! `/api/v1/tokens`: a brand's owners make, list and revoke API tokens.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::Body;
+use crate::access::tokens::{self, TokenInfo};
+use crate::access::{Actor, ApiError, Permission, Scope};
+use crate::AppState;
+
+/// Longest token name.
+const MAX_NAME_CHARS: usize = 64;
+/// Longest lifetime a token may be given.
+const MAX_DAYS: i64 = 366;
+
+/// A token to make.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    name: String,
+    scopes: Vec<Scope>,
+    /// Days until it stops working; without it, until revoked.
+    #[serde(default)]
+    expires_in_days: Option<i64>,
+}
+
+/// A token just made: its secret, shown this once.
+#[derive(Serialize)]
+pub struct Made {
+    token: String,
+    #[serde(flatten)]
+    info: TokenInfo,
+}
+
+/// `POST /api/v1/tokens` (owners, signed in).
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Body(request): Body<NewToken>,
+) -> Result<(StatusCode, Json<Made>), ApiError> {
+    actor.may(Permission::ManageTokens, actor.brand())?;
+    let Actor::Person(maker) = &actor else {
+        unreachable!("only people manage tokens");
+    };
+    let name = request.name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
+        return Err(ApiError::invalid(format!(
+            "name: 1 to {MAX_NAME_CHARS} characters"
+        )));
+    }
+    if request.scopes.is_empty() {
+        return Err(ApiError::invalid("scopes: at least one"));
+    }
+    let expires_at_ms = match request.expires_in_days {
+        None => None,
+        Some(days) if (1..=MAX_DAYS).contains(&days) => {
+            Some(crate::now_ms() + days * 24 * 60 * 60 * 1000)
+        }
+        Some(_) => {
+            return Err(ApiError::invalid(format!(
+                "expires_in_days: 1 to {MAX_DAYS}"
+            )))
+        }
+    };
+    let made = tokens::create(
+        &state.pool,
+        &maker.brand,
+        maker.id,
+        name,
+        &request.scopes,
+        expires_at_ms,
+    )
+    .await?;
+    let Some((token, info)) = made else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "too_many_tokens",
+            format!(
+                "a brand holds at most {} live tokens; revoke one first",
+                tokens::MAX_PER_BRAND
+            ),
+        ));
+    };
+    tracing::info!(by = %maker.email, token = info.id, "api token made");
+    Ok((StatusCode::CREATED, Json(Made { token, info })))
+}
+
+/// `GET /api/v1/tokens` (owners, signed in).
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    actor.may(Permission::ManageTokens, actor.brand())?;
+    Ok(Json(tokens::list(&state.pool, actor.brand()).await?))
+}
+
+/// `DELETE /api/v1/tokens/{id}` (owners, signed in): it stops working at once.
+pub async fn revoke(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    actor.may(Permission::ManageTokens, actor.brand())?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found("no such token"))?;
+    if tokens::revoke(&state.pool, actor.brand(), id).await? {
+        tracing::info!(token = id, "api token revoked");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("no such token"))
+    }
+}

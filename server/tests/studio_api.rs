@@ -1,0 +1,706 @@
+//! The studio API against the real server on 127.0.0.1:0 over real HTTP:
+//! signing in (cookie, CSRF, throttling), API tokens (scoped, revocable,
+//! kept as digests), every permission refused where it must be with nothing
+//! changed, and a host's pin reaching viewers' sockets.
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::{config, drain, server, server_with, viewer, wait_for, TestServer};
+use lapak_protocol::{OnAir, ServerMsg};
+use lapak_server::access::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Who tries, as whom, what request, and the answer they must get.
+type Refusal<'a> = (
+    &'a str,
+    &'a Caller,
+    Method,
+    &'a str,
+    Option<Value>,
+    StatusCode,
+    &'a str,
+);
+
+/// Someone calling the API: signed in (a cookie and its CSRF token), with a
+/// token, or neither.
+#[derive(Clone, Default)]
+struct Caller {
+    cookie: Option<String>,
+    csrf: Option<String>,
+    bearer: Option<String>,
+}
+
+struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    fn of(server: &TestServer) -> Api {
+        Api {
+            base: format!("http://{}", server.running.addr),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(
+        &self,
+        caller: &Caller,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(cookie) = &caller.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(csrf) = &caller.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &caller.bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Signs in; the caller holds the session cookie and CSRF token.
+    async fn sign_in(&self, email: &str, password: &str) -> Result<Caller, (StatusCode, Value)> {
+        let response = self
+            .http
+            .post(format!("{}/studio/api/session", self.base))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status != StatusCode::OK {
+            return Err((status, body));
+        }
+        let cookie = cookie.expect("a session cookie");
+        Ok(Caller {
+            cookie: Some(cookie.split(';').next().unwrap().to_owned()),
+            csrf: Some(body["csrf"].as_str().unwrap().to_owned()),
+            bearer: None,
+        })
+    }
+
+    async fn token(&self, owner: &Caller, scopes: &[&str]) -> (i64, Caller) {
+        let (status, made) = self
+            .call(
+                owner,
+                Method::POST,
+                "/api/v1/tokens",
+                Some(json!({ "name": "shop system", "scopes": scopes })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let bearer = made["token"].as_str().unwrap().to_owned();
+        (
+            made["id"].as_i64().unwrap(),
+            Caller {
+                bearer: Some(bearer),
+                ..Caller::default()
+            },
+        )
+    }
+}
+
+fn db(server: &TestServer) -> PathBuf {
+    server.dir.path().join("lapak.db")
+}
+
+async fn add(server: &TestServer, brand: &str, email: &str, role: Role) {
+    let config = config(db(server));
+    lapak_server::add_user(&config, Some(brand), email, role, PASSWORD)
+        .await
+        .unwrap();
+}
+
+/// The test show's team (brand `demo`), and a host of another brand.
+async fn team(server: &TestServer) {
+    add(server, "demo", "owner@demo.example", Role::Owner).await;
+    add(server, "demo", "host@demo.example", Role::Host).await;
+    add(server, "demo", "mod@demo.example", Role::Moderator).await;
+    add(server, "rival", "host@rival.example", Role::Host).await;
+}
+
+fn pin_lamp() -> Option<Value> {
+    Some(json!({ "product_id": "lamp", "x": 0.25, "y": 0.6 }))
+}
+
+async fn pins(api: &Api, owner: &Caller) -> Vec<String> {
+    let (_, show) = api
+        .call(owner, Method::GET, "/api/v1/shows/test", None)
+        .await;
+    show["pins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["product_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn signing_in_gives_a_strict_http_only_cookie_and_a_csrf_token() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let response = api
+        .http
+        .post(format!("{}/studio/api/session", api.base))
+        .json(&json!({ "email": " Owner@Demo.example", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("lapak_studio="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    let me: Value = response.json().await.unwrap();
+    assert_eq!(me["email"], "owner@demo.example");
+    assert_eq!(me["role"], "owner");
+    assert_eq!(me["brand"], "demo");
+
+    let caller = Caller {
+        cookie: Some(cookie.split(';').next().unwrap().to_owned()),
+        ..Caller::default()
+    };
+    let (status, again) = api
+        .call(&caller, Method::GET, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        again["csrf"], me["csrf"],
+        "a reloaded studio learns its token"
+    );
+
+    for (email, password) in [
+        ("owner@demo.example", "wrong password"),
+        ("nobody@demo.example", PASSWORD),
+    ] {
+        let (status, body) = api.sign_in(email, password).await.err().unwrap();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body["code"], "wrong_credentials",
+            "the same answer either way"
+        );
+    }
+
+    // Signing out needs the CSRF token too, and ends the session.
+    let (status, _) = api
+        .call(&caller, Method::DELETE, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let signed_in = Caller {
+        csrf: me["csrf"].as_str().map(str::to_owned),
+        ..caller.clone()
+    };
+    let (status, _) = api
+        .call(&signed_in, Method::DELETE, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = api
+        .call(&caller, Method::GET, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_and_the_address_for_a_while() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    for _ in 0..5 {
+        let (status, _) = api
+            .sign_in("host@demo.example", "guess")
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let response = api
+        .http
+        .post(format!("{}/studio/api/session", api.base))
+        .json(&json!({ "email": "host@demo.example", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password"
+    );
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((800..=900).contains(&retry), "about 15 minutes: {retry} s");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "throttled");
+    let (status, _) = api
+        .sign_in("owner@demo.example", PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same address, another account"
+    );
+}
+
+#[tokio::test]
+async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let moderator = api.sign_in("mod@demo.example", PASSWORD).await.unwrap();
+    let rival = api.sign_in("host@rival.example", PASSWORD).await.unwrap();
+    let (_, read_only) = api.token(&owner, &["shows:read"]).await;
+    let (revoked_id, revoked) = api.token(&owner, &["shows:write"]).await;
+    let (status, _) = api
+        .call(
+            &owner,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{revoked_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, welcome) = viewer(&server, None).await;
+    let viewer_token = Caller {
+        bearer: Some(welcome.session.token),
+        ..Caller::default()
+    };
+    let no_csrf = Caller {
+        csrf: None,
+        ..host.clone()
+    };
+    let wrong_csrf = Caller {
+        csrf: Some("not the token".into()),
+        ..host.clone()
+    };
+    let forged = Caller {
+        bearer: Some("lpk_forged".into()),
+        ..Caller::default()
+    };
+    let (mut socket, _) = viewer(&server, None).await;
+    drain(&mut socket, Duration::from_millis(300)).await;
+
+    let post = Method::POST;
+    let nobody = Caller::default();
+    let revoke_path = format!("/api/v1/tokens/{revoked_id}");
+    let refusals: Vec<Refusal> = vec![
+        (
+            "nobody",
+            &nobody,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "nobody lists",
+            &nobody,
+            Method::GET,
+            "/api/v1/shows",
+            None,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a viewer's session",
+            &viewer_token,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a forged token",
+            &forged,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a revoked token",
+            &revoked,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "no CSRF token",
+            &no_csrf,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::FORBIDDEN,
+            "csrf",
+        ),
+        (
+            "a wrong CSRF token",
+            &wrong_csrf,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::FORBIDDEN,
+            "csrf",
+        ),
+        (
+            "a moderator pins",
+            &moderator,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a moderator ends",
+            &moderator,
+            post.clone(),
+            "/api/v1/shows/test/end",
+            None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a moderator reads the key",
+            &moderator,
+            Method::GET,
+            "/api/v1/shows/test/ingest",
+            None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a read-only token pins",
+            &read_only,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand's host pins",
+            &rival,
+            post.clone(),
+            "/api/v1/shows/test/pins",
+            pin_lamp(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "another brand's host reads",
+            &rival,
+            Method::GET,
+            "/api/v1/shows/test",
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "another brand's host rotates",
+            &rival,
+            post.clone(),
+            "/api/v1/shows/test/ingest/rotate",
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "a host makes a token",
+            &host,
+            post.clone(),
+            "/api/v1/tokens",
+            Some(json!({"name": "x", "scopes": ["shows:write"]})),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a token makes a token",
+            &read_only,
+            post.clone(),
+            "/api/v1/tokens",
+            Some(json!({"name": "x", "scopes": ["shows:write"]})),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand revokes",
+            &rival,
+            Method::DELETE,
+            &revoke_path,
+            None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+    ];
+    for (who, caller, method, path, body, status, code) in refusals {
+        let (got, answer) = api.call(caller, method, path, body).await;
+        assert_eq!(
+            (got, answer["code"].as_str()),
+            (status, Some(code)),
+            "{who}: {answer}"
+        );
+    }
+    let (_, listed) = api.call(&rival, Method::GET, "/api/v1/shows", None).await;
+    assert_eq!(listed, json!([]), "another brand's shows are not listed");
+
+    // Nothing changed: no tag, no token, no event a viewer saw.
+    assert!(!pins(&api, &owner).await.contains(&"lamp".to_owned()));
+    let (_, tokens) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
+    assert_eq!(tokens.as_array().unwrap().len(), 2, "{tokens}");
+    let heard = drain(&mut socket, Duration::from_millis(500)).await;
+    assert!(
+        !heard
+            .iter()
+            .any(|m| matches!(m, ServerMsg::Pinned { pin, .. } if pin.product_id == "lamp")),
+        "{heard:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_host_pins_at_a_spot_and_every_viewer_sees_it_then_unpins() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let (mut first, _) = viewer(&server, None).await;
+    let (mut second, _) = viewer(&server, None).await;
+    let (status, pin) = api
+        .call(&host, Method::POST, "/api/v1/shows/test/pins", pin_lamp())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pin}");
+    for socket in [&mut first, &mut second] {
+        let seen = wait_for(socket, |m| match m {
+            ServerMsg::Pinned { pin, .. } if pin.product_id == "lamp" => Some(pin.clone()),
+            _ => None,
+        })
+        .await;
+        assert_eq!((seen.x, seen.y), (0.25, 0.6));
+        assert_eq!(seen.at, pin["at"].as_i64().unwrap());
+    }
+    assert!(pins(&api, &host).await.contains(&"lamp".to_owned()));
+    let (status, _) = api
+        .call(&host, Method::DELETE, "/api/v1/shows/test/pins/lamp", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    wait_for(&mut first, |m| match m {
+        ServerMsg::Unpinned { product_id, .. } if product_id == "lamp" => Some(()),
+        _ => None,
+    })
+    .await;
+    assert!(!pins(&api, &host).await.contains(&"lamp".to_owned()));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_coded_4xx_and_nothing_is_pinned() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let pin = "/api/v1/shows/test/pins";
+    let now = lapak_server::now_ms();
+    let cases = [
+        (
+            json!({ "product_id": "lamp", "x": 1.5, "y": 0.5 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            json!({ "product_id": "lamp", "x": 0.5, "y": 0.5, "at": now - 3_600_000 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            json!({ "product_id": "no-such", "x": 0.5, "y": 0.5 }),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            json!({ "product_id": "x".repeat(20_000), "x": 0.5, "y": 0.5 }),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "bad_request",
+        ),
+        (
+            json!({ "product_id": "lamp", "x": 0.5 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_request",
+        ),
+        (
+            json!({ "product_id": "lamp", "x": 0.5, "y": 0.5, "extra": 1 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_request",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (got, answer) = api.call(&host, Method::POST, pin, Some(body)).await;
+        assert_eq!(
+            (got, answer["code"].as_str()),
+            (status, Some(code)),
+            "{answer}"
+        );
+    }
+    let response = api
+        .http
+        .post(format!("{}{pin}", api.base))
+        .header("cookie", host.cookie.as_deref().unwrap())
+        .header("x-csrf-token", host.csrf.as_deref().unwrap())
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["code"], "bad_request");
+    assert!(!pins(&api, &host).await.contains(&"lamp".to_owned()));
+}
+
+#[tokio::test]
+async fn tokens_are_shown_once_kept_as_digests_and_stop_when_revoked() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (id, token) = api.token(&owner, &["shows:write"]).await;
+    let (status, pin) = api
+        .call(&token, Method::POST, "/api/v1/shows/test/pins", pin_lamp())
+        .await;
+    assert_eq!(status, StatusCode::OK, "a write token pins: {pin}");
+    let (_, listed) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
+    assert_eq!(listed[0]["scopes"], json!(["shows:write"]));
+    assert!(listed[0].get("token").is_none(), "never listed again");
+
+    // The database holds no secret: neither the token nor any password.
+    let secret = token.bearer.clone().unwrap();
+    let stored = std::fs::read(db(&server)).unwrap();
+    let wal = std::fs::read(db(&server).with_extension("db-wal")).unwrap_or_default();
+    for needle in [secret.as_bytes(), PASSWORD.as_bytes()] {
+        for file in [&stored, &wal] {
+            assert!(!file.windows(needle.len()).any(|w| w == needle));
+        }
+    }
+
+    let (status, _) = api
+        .call(
+            &owner,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = api.call(&token, Method::GET, "/api/v1/shows", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "revoked at once");
+}
+
+#[tokio::test]
+async fn a_host_reads_and_rotates_the_ingest_key_and_ends_the_show() {
+    let server = server_with(|config| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        config.show = root.join("tests/fixtures/live-show.toml");
+    })
+    .await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let (_, shows) = api.call(&host, Method::GET, "/api/v1/shows", None).await;
+    let show = shows[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(shows[0]["video"], "ingest");
+    let (status, ingest) = api
+        .call(
+            &host,
+            Method::GET,
+            &format!("/api/v1/shows/{show}/ingest"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rtmp = server.running.rtmp_addr.unwrap();
+    assert_eq!(ingest["server"], format!("rtmp://{rtmp}/live"));
+    assert_eq!(
+        ingest["stream_key"],
+        server.running.stream_key().await.unwrap()
+    );
+    let (_, rotated) = api
+        .call(
+            &host,
+            Method::POST,
+            &format!("/api/v1/shows/{show}/ingest/rotate"),
+            None,
+        )
+        .await;
+    assert_ne!(rotated["stream_key"], ingest["stream_key"]);
+    assert_eq!(
+        rotated["stream_key"],
+        server.running.stream_key().await.unwrap()
+    );
+
+    let (mut socket, _) = viewer(&server, None).await;
+    let (status, _) = api
+        .call(
+            &host,
+            Method::POST,
+            &format!("/api/v1/shows/{show}/end"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    wait_for(&mut socket, |m| match m {
+        ServerMsg::OnAir {
+            state: OnAir::Ended,
+            ..
+        } => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_file_show_has_no_ingest_to_give() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (status, answer) = api
+        .call(&owner, Method::GET, "/api/v1/shows/test/ingest", None)
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_ingest"))
+    );
+}
