@@ -139,10 +139,11 @@ test('two viewers at different delays see a tag at the same programme time', asy
     return pin && [x, y].map((v) => ({ pin, shown: v.seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000) }));
   }, 60000);
   const errors = [a, b].map(({ pin, shown }) => shown.programme - pin.at);
-  // The goal is the first frame at or after the tag's time (≤ 50 ms at 24 fps; BENCHMARKS.md has
-  // the spread over a soak). A loaded machine drops frames, so the bound here is three frames:
-  // never before its time, and never seconds late as a tag that ignored the picture would be.
-  for (const error of errors) assert.ok(error >= -1 && error <= 125, `tag shown ${error} ms from its programme time`);
+  // The goal is the frame whose interval holds the tag's time: it starts at most one frame
+  // (42 ms at 24 fps) before it (BENCHMARKS.md has the spread over a soak). A loaded machine
+  // drops frames, so the bound after it is three frames: never a frame early, and never seconds
+  // late as a tag that ignored the picture would be.
+  for (const error of errors) assert.ok(error > -50 && error <= 125, `tag shown ${error} ms from its programme time`);
   record('tag_sync', { viewers_ms_behind: [dNear, dFar], error_ms: errors });
   await near.context().close();
   await far.context().close();

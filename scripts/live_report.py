@@ -62,7 +62,13 @@ def live_section(metrics):
               f"{soak['server_to_screen_ms_p95']} ms |")
         print(f"| tag sync error over {soak['tags']} tags, p50 / p95 / max | {soak['tag_error_ms_p50']} / "
               f"{soak['tag_error_ms_p95']} / {soak['tag_error_ms_max']} ms |")
+        if soak.get("stalls_at_s"):
+            at = ", ".join(f"{s} s" for s in soak["stalls_at_s"])
+            print(f"| stalls, seconds after the first frame | {at} |")
         print()
+        print("Tag sync error: the programme time of the frame on screen when the tag appeared, minus the tag's. "
+              "A tag shows on the frame whose interval holds its time, so a frame that starts up to one frame "
+              "interval (42 ms at 24 fps) before it is on time; more means the browser skipped frame callbacks.\n")
         print("Glass to glass: the programme clock is the time a frame reaches the server, so \"reaches the server → "
               "shown\" is glass to glass less the encoder's own delay and the network to the server (about nothing "
               "here: ffmpeg copies a file on loopback; OBS with `zerolatency` adds its encode time, tens of ms). "

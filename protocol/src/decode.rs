@@ -176,6 +176,10 @@ enum Fields {
         seq: u64,
         messages: Vec<ChatMessage>,
     },
+    ChatRemoved {
+        seq: u64,
+        ids: Vec<u64>,
+    },
     Likes {
         seq: u64,
         total: u64,

@@ -384,6 +384,14 @@ pub enum ServerMsg {
         /// The new lines (at most [`CHAT_LINES_PER_TICK`]; under a flood the oldest are left out).
         messages: Vec<ChatMessage>,
     },
+    /// A moderator removed chat lines (or all of a banned viewer's recent
+    /// ones): every viewer drops them.
+    ChatRemoved {
+        /// Show event sequence number.
+        seq: u64,
+        /// The removed lines' ids.
+        ids: Vec<u64>,
+    },
     /// The show's like count grew (gathered, a few times a second at most).
     Likes {
         /// Show event sequence number.
@@ -489,6 +497,7 @@ impl ServerMsg {
             | ServerMsg::Gifted { seq, .. }
             | ServerMsg::Leaderboard { seq, .. }
             | ServerMsg::Chat { seq, .. }
+            | ServerMsg::ChatRemoved { seq, .. }
             | ServerMsg::Likes { seq, .. }
             | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
             _ => None,
@@ -739,6 +748,9 @@ pub enum RejectCode {
     UnknownPack,
     /// Not enough coins for the gift; nothing was debited.
     InsufficientCoins,
+    /// A moderator muted or banned this viewer: no chat lines for now (the
+    /// message says until when).
+    Muted,
     /// The server failed; the command may be retried with the same id.
     Internal,
     /// A code this viewer does not know yet.
@@ -768,6 +780,7 @@ impl RejectCode {
             RejectCode::UnknownGift => "unknown_gift",
             RejectCode::UnknownPack => "unknown_pack",
             RejectCode::InsufficientCoins => "insufficient_coins",
+            RejectCode::Muted => "muted",
             RejectCode::Internal => "internal",
             RejectCode::Unknown => "unknown",
         }

@@ -384,6 +384,10 @@ fn every_server_msg() -> Vec<ServerMsg> {
             seq: 5,
             messages: vec![sample_chat()],
         },
+        ServerMsg::ChatRemoved {
+            seq: 6,
+            ids: vec![3, 9],
+        },
         ServerMsg::Likes { seq: 6, total: 31 },
         ServerMsg::Progress {
             progress: Box::new(sample_progress()),
@@ -639,6 +643,7 @@ fn gifting_reject_codes_are_snake_case_on_the_wire() {
         (RejectCode::UnknownGift, "unknown_gift"),
         (RejectCode::UnknownPack, "unknown_pack"),
         (RejectCode::InsufficientCoins, "insufficient_coins"),
+        (RejectCode::Muted, "muted"),
     ] {
         assert_eq!(serde_json::to_value(code).unwrap(), wire);
         assert_eq!(code.as_str(), wire);

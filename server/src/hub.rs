@@ -284,6 +284,24 @@ impl Hub {
         self.lock().feed.announce(from, event);
     }
 
+    /// Removes the chat lines `which` picks, everywhere: from the snapshot
+    /// joiners get, from the next tick, and (`ChatRemoved`, at once) from
+    /// every viewer's screen. Their ids, if any.
+    pub fn remove_lines(&self, which: impl Fn(&ChatMessage) -> bool) -> Vec<u64> {
+        let mut live = self.lock();
+        let ids = live.feed.remove(which);
+        if !ids.is_empty() {
+            let removed = ids.clone();
+            self.publish(&mut live, |seq| ServerMsg::ChatRemoved { seq, ids: removed });
+        }
+        ids
+    }
+
+    /// The chat lines a joiner would see now, oldest first.
+    pub fn recent_chat(&self) -> Vec<ChatMessage> {
+        self.lock().feed.snapshot().0
+    }
+
     /// Likes tapped; [`tick`](Hub::tick) publishes the new total.
     pub fn like(&self, count: u32) {
         self.lock().feed.like(count);

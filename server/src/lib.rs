@@ -11,7 +11,7 @@ mod answers;
 mod api;
 mod cart;
 mod checkout;
-mod community;
+pub(crate) mod community;
 mod config;
 mod db;
 mod deals;

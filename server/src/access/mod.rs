@@ -169,8 +169,8 @@ impl Actor {
         }
     }
 
-    /// Who, for the log.
-    fn who(&self) -> String {
+    /// Who, for the log and the record of what they did.
+    pub fn who(&self) -> String {
         match self {
             Actor::Person(user) => format!("{} ({})", user.email, user.role.as_str()),
             Actor::Token { id, .. } => format!("api token {id}"),

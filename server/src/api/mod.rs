@@ -4,6 +4,7 @@
 //! shows, for a signed-in person (with the CSRF header) or an API token.
 
 mod body;
+mod moderation;
 mod session;
 mod shows;
 mod tokens;
@@ -11,7 +12,7 @@ mod tokens;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 use crate::AppState;
@@ -44,5 +45,14 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/shows/{show}/pins", post(shows::pin))
         .route("/api/v1/shows/{show}/pins/{product}", delete(shows::unpin))
         .route("/api/v1/shows/{show}/end", post(shows::end))
+        .route("/api/v1/shows/{show}/chat", get(moderation::recent))
+        .route(
+            "/api/v1/shows/{show}/chat/{line}",
+            delete(moderation::remove_line),
+        )
+        .route(
+            "/api/v1/shows/{show}/viewers/{viewer}/sanction",
+            put(moderation::sanction).delete(moderation::lift),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

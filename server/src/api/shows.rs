@@ -52,7 +52,7 @@ fn summary(state: &AppState) -> ShowSummary {
 
 /// The show `id`, if the actor may do `what` to it. Another brand's show is
 /// `not_found`, like one that does not exist.
-fn show_for<'a>(
+pub(super) fn show_for<'a>(
     state: &'a AppState,
     actor: &Actor,
     id: &str,

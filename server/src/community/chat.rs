@@ -4,7 +4,8 @@
 //! one every [`EVERY`], whichever tab sends them), masked by the blocklist and
 //! handed to the hub, whose tick publishes the lines gathered. The `Ack`
 //! carries the line, so its sender sees it at once even when a flood leaves it
-//! out of the tick's `Chat`. The text stays as written otherwise: it is plain
+//! out of the tick's `Chat`. A viewer a moderator muted or banned is refused
+//! (`muted`). The text stays as written otherwise: it is plain
 //! text, and viewers never read it as markup.
 
 use std::time::Duration;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use lapak_protocol::{Activity, RejectCode, ServerMsg};
 use tokio::time::Instant;
 
+use super::sanctions::{self, Sanction};
 use super::text;
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
@@ -33,6 +35,18 @@ pub async fn chat(
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };
+    let now = crate::now_ms();
+    if let Some(sanction) = sanctions::in_force(&mut command.tx, &state.show.id, session, now).await? {
+        // Not stored: once the mute ends, the same id may be sent again.
+        let message = match sanction {
+            Sanction::Muted { until_ms } => {
+                let minutes = (until_ms - now + 59_999) / 60_000;
+                format!("a moderator muted you for {minutes} more minute(s)")
+            }
+            Sanction::Banned => "a moderator banned you from this show's chat".to_owned(),
+        };
+        return Ok(reject(id, RejectCode::Muted, message));
+    }
     let text = match text::chat(raw) {
         Ok(text) => text,
         Err(refused) => {

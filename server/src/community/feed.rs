@@ -71,6 +71,22 @@ impl Feed {
         }
     }
 
+    /// Removes the lines `which` picks, published or waiting; their ids.
+    pub fn remove(&mut self, which: impl Fn(&ChatMessage) -> bool) -> Vec<u64> {
+        let mut ids = Vec::new();
+        for lines in [&mut self.pending, &mut self.recent] {
+            lines.retain(|line| {
+                let remove = which(line);
+                if remove {
+                    ids.push(line.id);
+                }
+                !remove
+            });
+        }
+        ids.sort_unstable();
+        ids
+    }
+
     /// Likes tapped.
     pub fn like(&mut self, count: u32) {
         self.likes = self.likes.saturating_add(u64::from(count));
@@ -108,6 +124,21 @@ mod tests {
     fn say(feed: &mut Feed, from: u64, text: String) {
         let line = feed.line(viewer(from), text);
         feed.post(line);
+    }
+
+    #[test]
+    fn removed_lines_leave_the_snapshot_and_the_next_flush() {
+        let mut feed = Feed::new(0);
+        for (from, text) in [(1, "one"), (2, "two"), (1, "three")] {
+            say(&mut feed, from, text.into());
+        }
+        feed.flush();
+        say(&mut feed, 1, "four".into());
+        assert_eq!(feed.remove(|line| line.from.id == 1), vec![1, 3, 4]);
+        let texts: Vec<String> = feed.snapshot().0.into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["two"]);
+        assert!(feed.flush().chat.is_none(), "the waiting line is gone too");
+        assert!(feed.remove(|line| line.id == 99).is_empty());
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod lookalike;
 mod missions;
 mod names;
 mod progress;
+pub mod sanctions;
 mod settings;
 mod text;
 mod watch;

@@ -1,0 +1,129 @@
+//! Moderating a show's chat (owners, hosts, moderators; tokens with
+//! `moderation`): the recent lines, removing one everywhere, muting a viewer
+//! for a while or banning them (which also removes their recent lines), and
+//! lifting either. Viewers see each change at once.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use lapak_protocol::ChatMessage;
+use serde::{Deserialize, Serialize};
+
+use super::shows::show_for;
+use super::Body;
+use crate::access::{Actor, ApiError, Permission};
+use crate::community::sanctions::{self, Sanction};
+use crate::AppState;
+
+/// Longest mute: a day; longer is a ban.
+const MAX_MUTE_MINUTES: i64 = 24 * 60;
+
+/// `GET /api/v1/shows/{show}/chat`: the lines a joining viewer sees now, oldest first.
+pub async fn recent(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ChatMessage>>, ApiError> {
+    show_for(&state, &actor, &id, Permission::Moderate)?;
+    Ok(Json(state.hub.recent_chat()))
+}
+
+/// `DELETE /api/v1/shows/{show}/chat/{line}`: removes the line for everyone.
+pub async fn remove_line(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, line)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    show_for(&state, &actor, &id, Permission::Moderate)?;
+    let line: u64 = line
+        .parse()
+        .map_err(|_| ApiError::not_found("no such line"))?;
+    if state.hub.remove_lines(|l| l.id == line).is_empty() {
+        return Err(ApiError::not_found("no such line in the recent chat"));
+    }
+    tracing::info!(show = %id, line, "chat line removed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A sanction to set.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum NewSanction {
+    /// No chat for `minutes`.
+    Mute {
+        /// 1 to a day.
+        minutes: i64,
+    },
+    /// No chat in this show, until lifted.
+    Ban,
+}
+
+/// A sanction set, and the lines it removed.
+#[derive(Serialize)]
+pub struct Sanctioned {
+    sanction: Sanction,
+    removed_lines: Vec<u64>,
+}
+
+fn viewer_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::not_found("no such viewer"))
+}
+
+/// `PUT /api/v1/shows/{show}/viewers/{viewer}/sanction`: mutes or bans the
+/// viewer (their public id, as chat lines show it).
+pub async fn sanction(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, viewer)): Path<(String, String)>,
+    Body(request): Body<NewSanction>,
+) -> Result<Json<Sanctioned>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::Moderate)?;
+    let session = viewer_id(&viewer)?;
+    let sanction = match request {
+        NewSanction::Mute { minutes } if (1..=MAX_MUTE_MINUTES).contains(&minutes) => {
+            Sanction::Muted {
+                until_ms: crate::now_ms() + minutes * 60_000,
+            }
+        }
+        NewSanction::Mute { .. } => {
+            return Err(ApiError::invalid(format!(
+                "minutes: 1 to {MAX_MUTE_MINUTES}; longer is a ban"
+            )))
+        }
+        NewSanction::Ban => Sanction::Banned,
+    };
+    if !sanctions::set(&state.pool, &show.id, session, sanction, &actor.who()).await? {
+        return Err(ApiError::not_found("no such viewer"));
+    }
+    let removed_lines = match sanction {
+        Sanction::Banned => state
+            .hub
+            .remove_lines(|l| l.from.id == session.unsigned_abs() && l.event.is_none()),
+        Sanction::Muted { .. } => Vec::new(),
+    };
+    tracing::info!(show = %show.id, viewer = session, ?sanction, by = %actor.who(), "viewer sanctioned");
+    Ok(Json(Sanctioned {
+        sanction,
+        removed_lines,
+    }))
+}
+
+/// `DELETE /api/v1/shows/{show}/viewers/{viewer}/sanction`: lifts a mute or ban.
+pub async fn lift(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, viewer)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::Moderate)?;
+    let session = viewer_id(&viewer)?;
+    if sanctions::lift(&state.pool, &show.id, session).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("this viewer is neither muted nor banned"))
+    }
+}
