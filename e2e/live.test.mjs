@@ -12,7 +12,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wri
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, watchLive, PHONE } from './support.mjs';
+import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, until, watchLive, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const CLIP = 'public/media/stream.mp4';
@@ -26,16 +26,6 @@ let dir;
 let server;
 let publisher;
 const children = [];
-
-async function until(what, check, ms = 30000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function text(url) {
   const response = await fetch(url);

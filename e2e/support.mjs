@@ -230,6 +230,17 @@ export async function publishClip(rtmp, key, children = [], clip = 'public/media
   return child;
 }
 
+/** Resolves with `check()`'s first truthy value, polled every 200 ms; fails after `ms`. */
+export async function until(what, check, ms = 30000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Kills `child` with SIGKILL; resolves once it is gone. */
 export function stopChild(child) {
   return new Promise((resolve) => {

@@ -19,6 +19,13 @@ command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 # The media engine: the server runs it to package live HLS, and the demo and the
 # tests publish with it as a host's encoder would.
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
+# The native-HLS test runs WebKitGTK's MiniBrowser under Xvfb, driven by
+# WebKitWebDriver; it plays HLS with GStreamer's hlsdemux2 and decoders.
+command -v WebKitWebDriver >/dev/null || need_apt+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || need_apt+=(xvfb)
+for pkg in gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || need_apt+=("$pkg")
+done
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -20,6 +20,7 @@ mod frames;
 mod hlsjs;
 mod live_edge;
 mod mse;
+mod native;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -192,7 +193,11 @@ fn mode_for(video: &HtmlMediaElement, url: &str) -> Mode {
     }
     // why: Chrome too answers "maybe" for HLS lately, but only WebKit has
     // `getStartDate()`, the programme clock the viewer needs; so native
-    // playback is for browsers that have both (Safari, iOS).
+    // playback is for browsers that have both (Safari, iOS). WebKitGTK has
+    // both too when its HLS is enabled (WEBKIT_GST_ENABLE_HLS_SUPPORT), but
+    // its getStartDate() is NaN: it plays natively without a programme clock
+    // (tags show as they come), since our MSE player there (2.50) never gets
+    // past the first frame's metadata.
     let native = !video
         .can_play_type("application/vnd.apple.mpegurl")
         .is_empty()
@@ -233,6 +238,10 @@ struct Session {
     edge: RefCell<LiveEdge>,
     stall: RefCell<buffer::Stall>,
     started: Cell<bool>,
+    /// Whether the browser's own HLS plays a live stream (native mode).
+    native_live: Cell<native::Liveness>,
+    /// The media time the last tick saw.
+    last_t: Cell<f64>,
 }
 
 fn now() -> f64 {
@@ -254,8 +263,7 @@ impl Session {
                     .ok()?
                     .call0(&self.video)
                     .ok()?;
-                let start = date.dyn_into::<js_sys::Date>().ok()?.get_time();
-                start.is_finite().then_some((start + t * 1000.0) as i64)
+                native::programme_ms(date.dyn_into::<js_sys::Date>().ok()?.get_time(), t)
             }
             Mode::File => None,
         }
@@ -275,7 +283,7 @@ impl Session {
                     .min(1500.0 * self.shared.segment_s.get());
                 Some((edge as f64 + grown - self.programme_ms(t)? as f64) / 1000.0)
             }
-            Mode::Native if self.video.duration() == f64::INFINITY => {
+            Mode::Native if self.native_live.get().is_live() => {
                 let seekable = self.video.seekable();
                 let last = seekable.length().checked_sub(1)?;
                 Some(seekable.end(last).ok()? - t)
@@ -322,6 +330,11 @@ impl Session {
         if v.ready_state() >= HAVE_FUTURE_DATA {
             self.started.set(true);
         }
+        if self.mode == Mode::Native {
+            let mut live = self.native_live.get();
+            live.observe(v.duration());
+            self.native_live.set(live);
+        }
         if self.mode == Mode::Mse && !paused {
             let stuck = still_ms >= 1000.0;
             match buffer::gap_jump(&ranges, t, stuck) {
@@ -342,7 +355,11 @@ impl Session {
         if self.shared.failed.get() || v.error().is_some() {
             return (PlayerState::Failed, None);
         }
-        if v.ended() {
+        // why: WebKitGTK's duration for live HLS trails the playhead by up
+        // to a segment, so `ended` reads true while the picture plays on;
+        // a native stream has ended only once its playhead stops.
+        let moving = t != self.last_t.replace(t);
+        if v.ended() && !(self.mode == Mode::Native && moving) {
             return (PlayerState::Ended, programme);
         }
         let mut behind = None;
@@ -402,6 +419,8 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         edge: RefCell::new(LiveEdge::new(2.0)),
         stall: RefCell::new(buffer::Stall::default()),
         started: Cell::new(false),
+        native_live: Cell::new(native::Liveness::default()),
+        last_t: Cell::new(f64::NAN),
     });
     video.set_loop(mode == Mode::File);
     let fetcher = Rc::new(Fetcher::new());

@@ -1,0 +1,89 @@
+//! The browser's own HLS (`video.src = playlist`): what the player can read
+//! from the element alone. Pure, so the rules are tested natively.
+
+/// Seconds a finite duration must grow by before the stream counts as live:
+/// more than a browser's refinement of an on-demand stream's estimate.
+const GROWTH_S: f64 = 1.0;
+
+/// Whether a natively played stream is live, from the durations seen.
+// why: Safari reports a live stream's duration as infinite, but WebKitGTK
+// (GStreamer's hlsdemux) reports the length downloaded so far, a finite
+// duration that grows by a segment at a time. Growth is the sign of live.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Liveness {
+    first: Option<f64>,
+    live: bool,
+}
+
+impl Liveness {
+    /// Takes the video's `duration` now; says whether the stream is live.
+    pub fn observe(&mut self, duration: f64) -> bool {
+        if duration == f64::INFINITY {
+            self.live = true;
+        } else if duration.is_finite() && duration > 0.0 {
+            match self.first {
+                None => self.first = Some(duration),
+                Some(first) if duration - first > GROWTH_S => self.live = true,
+                Some(_) => {}
+            }
+        }
+        self.live
+    }
+
+    /// Whether a duration seen so far said live.
+    pub fn is_live(&self) -> bool {
+        self.live
+    }
+}
+
+/// Programme time (unix ms) at media time `t`, from `getStartDate()`'s time
+/// (`start_ms`). WebKitGTK has the method but answers NaN (only Apple's media
+/// engine reads EXT-X-PROGRAM-DATE-TIME): then there is no programme clock,
+/// and tags show as they come, as for a plain file.
+pub fn programme_ms(start_ms: f64, t: f64) -> Option<i64> {
+    (start_ms.is_finite() && t.is_finite()).then_some((start_ms + t * 1000.0) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_infinite_duration_is_live() {
+        let mut l = Liveness::default();
+        assert!(l.observe(f64::INFINITY));
+        assert!(l.is_live());
+    }
+
+    #[test]
+    fn a_growing_duration_is_live_once_it_has_grown_a_segment() {
+        let mut l = Liveness::default();
+        assert!(!l.observe(0.5));
+        assert!(!l.observe(1.5));
+        assert!(l.observe(2.5));
+        // Stays live, even if a reload reports less for a moment.
+        assert!(l.observe(0.2));
+    }
+
+    #[test]
+    fn a_fixed_or_refined_duration_is_on_demand() {
+        let mut l = Liveness::default();
+        for d in [f64::NAN, 0.0, 60.0, 60.4, 60.4, 59.9] {
+            assert!(!l.observe(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn a_start_date_gives_the_programme_time() {
+        assert_eq!(
+            programme_ms(1_700_000_000_000.0, 2.5),
+            Some(1_700_000_002_500)
+        );
+    }
+
+    #[test]
+    fn no_start_date_means_no_programme_clock() {
+        assert_eq!(programme_ms(f64::NAN, 2.5), None);
+        assert_eq!(programme_ms(1_700_000_000_000.0, f64::NAN), None);
+    }
+}
