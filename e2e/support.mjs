@@ -101,7 +101,7 @@ export function frameStats({ deltas, longTasks }) {
   };
 }
 
-/** Starts `bin` on a free port with a fresh database and `args`; resolves once it serves. */
+/** Starts `bin` on a free port with a fresh database (`db`) and `args`; resolves once it serves. */
 export async function startServer(bin, args = []) {
   const { spawn } = await import('node:child_process');
   const { mkdtempSync } = await import('node:fs');
@@ -115,7 +115,7 @@ export async function startServer(bin, args = []) {
     try { if ((await fetch(`${url}healthz`)).ok) break; } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, stop: () => child.kill('SIGKILL') };
+  return { url, db, stop: () => child.kill('SIGKILL') };
 }
 
 /**

@@ -292,7 +292,10 @@ impl Hub {
         let ids = live.feed.remove(which);
         if !ids.is_empty() {
             let removed = ids.clone();
-            self.publish(&mut live, |seq| ServerMsg::ChatRemoved { seq, ids: removed });
+            self.publish(&mut live, |seq| ServerMsg::ChatRemoved {
+                seq,
+                ids: removed,
+            });
         }
         ids
     }

@@ -7,8 +7,8 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::{config, drain, server, server_with, viewer, wait_for, TestServer};
-use lapak_protocol::{OnAir, ServerMsg};
+use common::{command, config, drain, server, server_with, viewer, wait_for, TestServer};
+use lapak_protocol::{ClientMsg, OnAir, RejectCode, ServerMsg};
 use lapak_server::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -138,6 +138,15 @@ async fn team(server: &TestServer) {
     add(server, "demo", "host@demo.example", Role::Host).await;
     add(server, "demo", "mod@demo.example", Role::Moderator).await;
     add(server, "rival", "host@rival.example", Role::Host).await;
+}
+
+/// The test show's server with its team, and `email` signed in.
+async fn signed_in(email: &str) -> (TestServer, Api, Caller) {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let caller = api.sign_in(email, PASSWORD).await.unwrap();
+    (server, api, caller)
 }
 
 fn pin_lamp() -> Option<Value> {
@@ -272,10 +281,7 @@ async fn five_wrong_passwords_lock_the_account_and_the_address_for_a_while() {
 
 #[tokio::test]
 async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
-    let server = server().await;
-    team(&server).await;
-    let api = Api::of(&server);
-    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (server, api, owner) = signed_in("owner@demo.example").await;
     let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
     let moderator = api.sign_in("mod@demo.example", PASSWORD).await.unwrap();
     let rival = api.sign_in("host@rival.example", PASSWORD).await.unwrap();
@@ -290,7 +296,7 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (_, welcome) = viewer(&server, None).await;
+    let (mut target, welcome) = viewer(&server, None).await;
     let viewer_token = Caller {
         bearer: Some(welcome.session.token),
         ..Caller::default()
@@ -313,6 +319,8 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     let post = Method::POST;
     let nobody = Caller::default();
     let revoke_path = format!("/api/v1/tokens/{revoked_id}");
+    let ban_path = format!("/api/v1/shows/test/viewers/{}/sanction", welcome.you.id);
+    let ban = || Some(json!({ "kind": "ban" }));
     let refusals: Vec<Refusal> = vec![
         (
             "nobody",
@@ -467,6 +475,60 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             StatusCode::FORBIDDEN,
             "forbidden",
         ),
+        (
+            "a read-only token reads the chat",
+            &read_only,
+            Method::GET,
+            "/api/v1/shows/test/chat",
+            None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a read-only token bans",
+            &read_only,
+            Method::PUT,
+            &ban_path,
+            ban(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand's host bans",
+            &rival,
+            Method::PUT,
+            &ban_path,
+            ban(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "another brand's host removes a line",
+            &rival,
+            Method::DELETE,
+            "/api/v1/shows/test/chat/1",
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "a viewer's session bans",
+            &viewer_token,
+            Method::PUT,
+            &ban_path,
+            ban(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a ban without CSRF",
+            &no_csrf,
+            Method::PUT,
+            &ban_path,
+            ban(),
+            StatusCode::FORBIDDEN,
+            "csrf",
+        ),
     ];
     for (who, caller, method, path, body, status, code) in refusals {
         let (got, answer) = api.call(caller, method, path, body).await;
@@ -483,6 +545,11 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     assert!(!pins(&api, &owner).await.contains(&"lamp".to_owned()));
     let (_, tokens) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
     assert_eq!(tokens.as_array().unwrap().len(), 2, "{tokens}");
+    let spoke = command(&mut target, &chat("n1", "still allowed")).await;
+    assert!(
+        matches!(spoke, ServerMsg::Ack { .. }),
+        "no ban took: {spoke:?}"
+    );
     let heard = drain(&mut socket, Duration::from_millis(500)).await;
     assert!(
         !heard
@@ -494,10 +561,7 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
 
 #[tokio::test]
 async fn a_host_pins_at_a_spot_and_every_viewer_sees_it_then_unpins() {
-    let server = server().await;
-    team(&server).await;
-    let api = Api::of(&server);
-    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let (server, api, host) = signed_in("host@demo.example").await;
     let (mut first, _) = viewer(&server, None).await;
     let (mut second, _) = viewer(&server, None).await;
     let (status, pin) = api
@@ -528,10 +592,7 @@ async fn a_host_pins_at_a_spot_and_every_viewer_sees_it_then_unpins() {
 
 #[tokio::test]
 async fn bad_input_gets_a_coded_4xx_and_nothing_is_pinned() {
-    let server = server().await;
-    team(&server).await;
-    let api = Api::of(&server);
-    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let (_server, api, host) = signed_in("host@demo.example").await;
     let pin = "/api/v1/shows/test/pins";
     let now = lapak_server::now_ms();
     let cases = [
@@ -592,10 +653,7 @@ async fn bad_input_gets_a_coded_4xx_and_nothing_is_pinned() {
 
 #[tokio::test]
 async fn tokens_are_shown_once_kept_as_digests_and_stop_when_revoked() {
-    let server = server().await;
-    team(&server).await;
-    let api = Api::of(&server);
-    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (server, api, owner) = signed_in("owner@demo.example").await;
     let (id, token) = api.token(&owner, &["shows:write"]).await;
     let (status, pin) = api
         .call(&token, Method::POST, "/api/v1/shows/test/pins", pin_lamp())
@@ -692,15 +750,172 @@ async fn a_host_reads_and_rotates_the_ingest_key_and_ends_the_show() {
 
 #[tokio::test]
 async fn a_file_show_has_no_ingest_to_give() {
-    let server = server().await;
-    team(&server).await;
-    let api = Api::of(&server);
-    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (_server, api, owner) = signed_in("owner@demo.example").await;
     let (status, answer) = api
         .call(&owner, Method::GET, "/api/v1/shows/test/ingest", None)
         .await;
     assert_eq!(
         (status, answer["code"].as_str()),
         (StatusCode::CONFLICT, Some("not_ingest"))
+    );
+}
+
+fn chat(id: &str, text: &str) -> ClientMsg {
+    ClientMsg::Chat {
+        id: id.into(),
+        text: text.into(),
+    }
+}
+
+/// Says `text` (command `id`): `Ok` on an `Ack`, else the refusal's code.
+async fn say(socket: &mut common::Socket, id: &str, text: &str) -> Result<(), RejectCode> {
+    match command(socket, &chat(id, text)).await {
+        ServerMsg::Ack { .. } => Ok(()),
+        ServerMsg::Reject { code, .. } => Err(code),
+        other => panic!("expected an answer, got {other:?}"),
+    }
+}
+
+/// Waits until `socket` hears the line `text`; its id.
+async fn heard(socket: &mut common::Socket, text: &str) -> u64 {
+    wait_for(socket, |m| match m {
+        ServerMsg::Chat { messages, .. } => messages.iter().find(|l| l.text == text).map(|l| l.id),
+        _ => None,
+    })
+    .await
+}
+
+async fn removed(socket: &mut common::Socket) -> Vec<u64> {
+    wait_for(socket, |m| match m {
+        ServerMsg::ChatRemoved { ids, .. } => Some(ids.clone()),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_moderator_removes_a_line_for_every_viewer_and_for_those_who_join_later() {
+    let (server, api, moderator) = signed_in("mod@demo.example").await;
+    let (mut writer, _) = viewer(&server, None).await;
+    let (mut reader, _) = viewer(&server, None).await;
+    assert_eq!(
+        say(&mut writer, "c1", "cheap pills at scam.example").await,
+        Ok(()),
+        ""
+    );
+    let line = heard(&mut reader, "cheap pills at scam.example").await;
+    heard(&mut writer, "cheap pills at scam.example").await;
+
+    let (_, recent) = api
+        .call(&moderator, Method::GET, "/api/v1/shows/test/chat", None)
+        .await;
+    assert_eq!(recent[0]["id"], line);
+    let remove = format!("/api/v1/shows/test/chat/{line}");
+    let (status, _) = api.call(&moderator, Method::DELETE, &remove, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(removed(&mut reader).await, [line]);
+    assert_eq!(removed(&mut writer).await, [line]);
+    let (_, joiner) = viewer(&server, None).await;
+    assert!(joiner.show.community.chat.iter().all(|l| l.id != line));
+    let (status, answer) = api.call(&moderator, Method::DELETE, &remove, None).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn muted_and_banned_viewers_cannot_chat_until_lifted_even_after_a_restart() {
+    let (server, api, moderator) = signed_in("mod@demo.example").await;
+    let (mut troll, welcome) = viewer(&server, None).await;
+    let (mut other, _) = viewer(&server, None).await;
+    let token = welcome.session.token.clone();
+    let troll_id = welcome.you.id;
+    command(&mut troll, &chat("t1", "first")).await;
+    let first = heard(&mut other, "first").await;
+    let sanction = format!("/api/v1/shows/test/viewers/{troll_id}/sanction");
+
+    let (status, muted) = api
+        .call(
+            &moderator,
+            Method::PUT,
+            &sanction,
+            Some(json!({ "kind": "mute", "minutes": 10 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{muted}");
+    assert_eq!(muted["sanction"]["kind"], "muted");
+    assert_eq!(
+        say(&mut troll, "t2", "second").await,
+        Err(RejectCode::Muted)
+    );
+    assert_eq!(say(&mut other, "o1", "others still talk").await, Ok(()), "");
+
+    let (_, banned) = api
+        .call(
+            &moderator,
+            Method::PUT,
+            &sanction,
+            Some(json!({ "kind": "ban" })),
+        )
+        .await;
+    assert_eq!(
+        banned["removed_lines"],
+        json!([first]),
+        "a ban takes their lines away"
+    );
+    assert_eq!(removed(&mut other).await, [first]);
+
+    let server = common::restart(server).await;
+    let (mut troll, _) = viewer(&server, Some(&token)).await;
+    assert_eq!(
+        say(&mut troll, "t3", "after the restart").await,
+        Err(RejectCode::Muted)
+    );
+
+    let api = Api::of(&server);
+    let moderator = api.sign_in("mod@demo.example", PASSWORD).await.unwrap();
+    let (status, _) = api.call(&moderator, Method::DELETE, &sanction, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(say(&mut troll, "t4", "sorry").await, Ok(()), "");
+
+    for (body, status, code) in [
+        (
+            json!({ "kind": "mute", "minutes": 0 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            json!({ "kind": "mute", "minutes": 100_000 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
+        (
+            json!({ "kind": "exile" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_request",
+        ),
+    ] {
+        let (got, answer) = api
+            .call(&moderator, Method::PUT, &sanction, Some(body))
+            .await;
+        assert_eq!(
+            (got, answer["code"].as_str()),
+            (status, Some(code)),
+            "{answer}"
+        );
+    }
+    let (status, _) = api
+        .call(
+            &moderator,
+            Method::PUT,
+            "/api/v1/shows/test/viewers/987654/sanction",
+            Some(json!({ "kind": "ban" })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "nothing stored for a viewer who never was"
     );
 }

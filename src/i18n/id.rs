@@ -211,6 +211,7 @@ pub static ID: Catalogue = Catalogue {
     fan_club: "Fan Club",
     club_member: |club, n| format!("{club}, level {n}"),
     chat_too_fast: "Kamu mengirim pesan terlalu cepat — tunggu sebentar",
+    chat_muted: "Moderator membisukanmu di obrolan ini untuk sementara",
     chat_invalid: "Pesan itu tidak bisa dikirim. Periksa lalu coba lagi.",
     like: "Suka",
     like_label: |n| format!("Suka ({n} suka)"),

@@ -327,6 +327,8 @@ pub struct Catalogue {
     pub club_member: fn(&str, u32) -> String,
     /// A chat line refused for coming too fast.
     pub chat_too_fast: &'static str,
+    /// A moderator muted or banned the viewer.
+    pub chat_muted: &'static str,
     /// A chat line refused as malformed.
     pub chat_invalid: &'static str,
     /// Like button.
@@ -428,6 +430,7 @@ impl Catalogue {
         match code {
             RejectCode::RateLimited => self.chat_too_fast,
             RejectCode::InvalidDetails => self.chat_invalid,
+            RejectCode::Muted => self.chat_muted,
             _ => self.failed,
         }
     }

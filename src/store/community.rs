@@ -209,6 +209,11 @@ pub fn chatted(state: &mut State, messages: Vec<ChatMessage>) {
     state.community.show(messages);
 }
 
+/// A moderator removed lines: they leave this viewer's chat too.
+pub fn removed(state: &mut State, ids: &[u64]) {
+    state.community.chat.retain(|line| !ids.contains(&line.id));
+}
+
 /// The show's like total grew: hearts float for the likes of others (this
 /// viewer's own floated when tapped).
 pub fn liked(state: &mut State, total: u64) {

@@ -578,6 +578,10 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             community::chatted(state, messages);
             Vec::new()
         }
+        ServerMsg::ChatRemoved { ids, .. } => {
+            community::removed(state, &ids);
+            Vec::new()
+        }
         ServerMsg::Likes { total, .. } => {
             community::liked(state, total);
             Vec::new()

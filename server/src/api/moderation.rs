@@ -124,6 +124,8 @@ pub async fn lift(
     if sanctions::lift(&state.pool, &show.id, session).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::not_found("this viewer is neither muted nor banned"))
+        Err(ApiError::not_found(
+            "this viewer is neither muted nor banned",
+        ))
     }
 }

@@ -36,7 +36,9 @@ pub async fn chat(
         Err(stored) => return Ok(stored),
     };
     let now = crate::now_ms();
-    if let Some(sanction) = sanctions::in_force(&mut command.tx, &state.show.id, session, now).await? {
+    if let Some(sanction) =
+        sanctions::in_force(&mut command.tx, &state.show.id, session, now).await?
+    {
         // Not stored: once the mute ends, the same id may be sent again.
         let message = match sanction {
             Sanction::Muted { until_ms } => {

@@ -66,13 +66,12 @@ pub async fn in_force(
     session: i64,
     now_ms: i64,
 ) -> Result<Option<Sanction>, AppError> {
-    let row: Option<(Option<i64>,)> = sqlx::query_as(
-        "SELECT until_ms FROM chat_sanctions WHERE show_id = ? AND session_id = ?",
-    )
-    .bind(show)
-    .bind(session)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT until_ms FROM chat_sanctions WHERE show_id = ? AND session_id = ?")
+            .bind(show)
+            .bind(session)
+            .fetch_optional(conn)
+            .await?;
     Ok(match row {
         Some((None,)) => Some(Sanction::Banned),
         Some((Some(until_ms),)) if until_ms > now_ms => Some(Sanction::Muted { until_ms }),

@@ -130,6 +130,18 @@ fn chat_lines_arrive_in_order_and_only_the_last_ones_are_kept() {
 }
 
 #[test]
+fn lines_a_moderator_removed_leave_the_chat() {
+    let mut state = live();
+    let messages = (1..=4).map(|id| line(id, "hi")).collect();
+    let seq = next_seq(&state);
+    apply(&mut state, Msg::Server(ServerMsg::Chat { seq, messages }));
+    let seq = next_seq(&state);
+    let ids = vec![2, 4, 99];
+    apply(&mut state, Msg::Server(ServerMsg::ChatRemoved { seq, ids }));
+    assert_eq!(shown_ids(&state), [1, 3]);
+}
+
+#[test]
 fn a_chat_line_is_sent_trimmed_once_and_resent_with_its_id_after_an_outage() {
     let mut state = live();
     assert!(apply(
