@@ -252,7 +252,7 @@ export function stopChild(child) {
 
 /**
  * Runs in a live page before its scripts: every Pinned frame (`window.pins`: product, programme
- * time), each tag as it appears with the programme time of the frame on screen then
+ * time, spot, when heard), each tag as it appears with the programme time of the frame on screen then
  * (`window.seen`), and the player's states as they change (`window.states`).
  */
 export function watchLive() {
@@ -265,7 +265,9 @@ export function watchLive() {
       super(...args);
       this.addEventListener('message', (event) => {
         const msg = JSON.parse(event.data);
-        if (msg.type === 'Pinned') window.pins.push({ product: msg.pin.product_id, at: msg.pin.at });
+        if (msg.type === 'Pinned') {
+          window.pins.push({ product: msg.pin.product_id, at: msg.pin.at, x: msg.pin.x, y: msg.pin.y, heard: Date.now() });
+        }
       });
     }
   };

@@ -1,6 +1,7 @@
 """Prints BENCHMARKS.md from dist/ and target/e2e/metrics.json (see scripts/bench.sh)."""
 
 from live_report import live_section
+from studio_report import studio_section
 import datetime
 import glob
 import gzip
@@ -208,6 +209,7 @@ print(f"Budget: whole widget ≤ {BUDGET_KIB} KiB gzip — {verdict} budget.\n")
 comparison_section((total_raw, total_gz, total_br))
 contributors_section()
 live_section(metrics)
+studio_section(metrics)
 in_frame = metrics["tap_to_render_same_frame"]
 print("## Tap → cart count rendered\n")
 print("Measured in the end-to-end run (`scripts/e2e.sh`, `e2e/journey.test.mjs`, headless Debian Chromium, 390×844 phone viewport): "

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the viewer (release) and the reference server, runs the demo show, and goes
+# Builds the viewer and the studio (release) and the reference server, runs the demo show, and goes
 # live on it as a host would: ffmpeg publishes the sample clip to the server's RTMP
 # ingest, and the viewer plays the live HLS the server packages.
 # Flags pass through to lapak-server: --port N (LAPAK_PORT), --db PATH (LAPAK_DB),
@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "Building the viewer (trunk build --release)…"
 trunk build --release
+echo "Building the studio…"
+(cd studio && trunk build --release)
 echo "Building the server…"
 cargo build --release -p lapak-server
 
@@ -43,7 +45,7 @@ url="$(first_match 's/^Lapak is live at \(http[^ ]*\).*/\1/p' "$out")"
 # The demo brand's owner, with a fresh password each run (docs/api.md).
 password="$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
 LAPAK_PASSWORD="$password" target/release/lapak-server add-user --email owner@demo.example --role owner >/dev/null
-echo "Studio API: ${url}api/v1 (docs/api.md); sign in as owner@demo.example with password $password"
+echo "Studio: ${url}studio/ — sign in as owner@demo.example with password $password (API: docs/api.md)"
 
 # Only a show that ingests opens the RTMP port (and says where).
 ingest="$(first_match 's#^RTMP ingest at \(rtmp://[^ ]*\)/<stream key>.*#\1#p' "$log")"

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trunk build --release
+(cd studio && trunk build --release)
 cargo build -p lapak-server
 
 # Every server the tests start takes a free RTMP port: several run side by side.
@@ -36,4 +37,4 @@ key="$(LAPAK_DB="$db" target/debug/lapak-server stream-key)"
 scripts/publish.sh "$ingest/$key" &
 publisher=$!
 
-LAPAK_URL="$url" LAPAK_INGEST="$ingest" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 "${@:-e2e/}"
+LAPAK_URL="$url" LAPAK_DB="$db" LAPAK_INGEST="$ingest" LAPAK_SERVER_BIN=target/debug/lapak-server E2E_OUT="$out" node --test --test-concurrency=1 "${@:-e2e/}"

@@ -7,9 +7,9 @@ step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 step "format"
 cargo fmt --all -- --check
 
-step "lint (native crates and the viewer for wasm32)"
+step "lint (native crates, and the viewer and the studio for wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p lapak --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p lapak -p lapak-studio --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "native tests: protocol, store, server (real server on 127.0.0.1:0, real WebSocket)"
 cargo test --workspace
@@ -17,5 +17,5 @@ cargo test --workspace
 step "browser tests: wasm-pack test --headless --chrome (Debian Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 
-step "end to end: the release viewer against the real server in Chromium"
+step "end to end: the release viewer and studio against the real server in Chromium"
 scripts/e2e.sh

@@ -29,6 +29,9 @@ pub struct Config {
     /// The built viewer (`trunk build` output).
     #[arg(long, env = "LAPAK_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// The built studio (`trunk build` in `studio/`), served at `/studio/`.
+    #[arg(long, env = "LAPAK_STUDIO_DIST", default_value = "dist-studio")]
+    pub studio_dist: PathBuf,
     /// Folder whose `media/` holds the stream and images.
     #[arg(long, env = "LAPAK_PUBLIC", default_value = "public")]
     pub public: PathBuf,

@@ -94,6 +94,7 @@ pub struct AppState {
     /// Timeline playback speed (1 = real time).
     speed: u32,
     dist: std::path::PathBuf,
+    studio_dist: std::path::PathBuf,
     public: std::path::PathBuf,
     /// Live video of the show, when it is ingested here.
     live: Arc<live::Live>,
@@ -181,8 +182,12 @@ pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-
 pub fn app(state: Arc<AppState>) -> Router {
     let viewer = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
     let pages = state.public.join("embed");
+    // The studio is a page of its own: any path under it loads its app.
+    let studio = ServeDir::new(&state.studio_dist)
+        .fallback(ServeFile::new(state.studio_dist.join("index.html")));
     let files = Router::new()
         .nest_service("/media", ServeDir::new(state.public.join("media")))
+        .nest_service("/studio", studio)
         .nest_service("/embed", ServeDir::new(&pages))
         .fallback_service(viewer)
         // Video is already compressed, and compressing it would break range requests (seeking).
@@ -387,6 +392,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         started_at_ms,
         speed: config.speed,
         dist: config.dist,
+        studio_dist: config.studio_dist,
         public: config.public,
         rtmp_addr: std::sync::OnceLock::new(),
         throttle: access::throttle::Throttle::default(),

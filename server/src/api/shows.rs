@@ -30,6 +30,18 @@ pub struct ShowSummary {
     on_air: OnAir,
     /// The tags up now.
     pins: Vec<Pin>,
+    /// What viewers play (the studio previews the same).
+    playback_url: String,
+    /// The products a host may pin.
+    products: Vec<ProductSummary>,
+}
+
+/// A product as the studio lists it for pinning.
+#[derive(Serialize)]
+pub struct ProductSummary {
+    id: String,
+    name: String,
+    image_url: String,
 }
 
 fn summary(state: &AppState) -> ShowSummary {
@@ -47,6 +59,16 @@ fn summary(state: &AppState) -> ShowSummary {
         video,
         on_air,
         pins,
+        playback_url: show.playback().url,
+        products: show
+            .products
+            .iter()
+            .map(|p| ProductSummary {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                image_url: p.image_url.clone(),
+            })
+            .collect(),
     }
 }
 

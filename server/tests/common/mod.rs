@@ -49,6 +49,7 @@ pub fn config(db: PathBuf) -> Config {
         db,
         show: root.join("tests/fixtures/test-show.toml"),
         dist: root.join("tests/fixtures/no-dist"),
+        studio_dist: root.join("tests/fixtures/no-dist"),
         public: root.join("../public"),
         idle_timeout_secs: 45,
         rate_burst: 40,
@@ -92,6 +93,7 @@ impl Process {
             db,
             show,
             dist,
+            studio_dist,
             public,
             idle_timeout_secs,
             rate_burst,
@@ -120,6 +122,8 @@ impl Process {
             .arg(show)
             .arg("--dist")
             .arg(dist)
+            .arg("--studio-dist")
+            .arg(studio_dist)
             .arg("--public")
             .arg(public)
             .arg("--idle-timeout-secs")

@@ -1,0 +1,198 @@
+//! The studio API (docs/api.md) over fetch. Same origin: the session cookie
+//! rides along; every change carries the CSRF token the sign-in gave.
+
+use gloo_net::http::{Request, RequestBuilder};
+use lapak_protocol::{ChatMessage, Pin};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Who is signed in.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Me {
+    pub email: String,
+    pub role: String,
+    pub brand: String,
+    pub csrf: String,
+}
+
+/// A product the host may pin.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub image_url: String,
+}
+
+/// A show as the API gives it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Show {
+    pub id: String,
+    pub title: String,
+    pub video: String,
+    pub on_air: String,
+    pub pins: Vec<Pin>,
+    pub playback_url: String,
+    pub products: Vec<Product>,
+}
+
+/// Where the host's encoder publishes.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Ingest {
+    pub server: String,
+    pub stream_key: String,
+}
+
+/// A refusal: the API's code and sentence.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Refused {
+    pub code: String,
+    pub message: String,
+}
+
+impl Refused {
+    fn network(error: impl std::fmt::Display) -> Refused {
+        Refused {
+            code: "network".into(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Sends `request` (with `body`, if any) and reads the answer: JSON on 2xx
+/// (`null` for 204), the API's refusal otherwise.
+async fn send(request: RequestBuilder, body: Option<Value>) -> Result<Value, Refused> {
+    let request = match body {
+        Some(body) => request.json(&body).map_err(Refused::network)?,
+        None => request.build().map_err(Refused::network)?,
+    };
+    let response = request.send().await.map_err(Refused::network)?;
+    if response.status() == 204 {
+        return Ok(Value::Null);
+    }
+    let ok = response.ok();
+    let value: Value = response.json().await.unwrap_or(Value::Null);
+    if ok {
+        Ok(value)
+    } else {
+        Err(serde_json::from_value(value).unwrap_or_else(|_| Refused::network("no answer")))
+    }
+}
+
+fn read<T: DeserializeOwned>(value: Value) -> Result<T, Refused> {
+    serde_json::from_value(value).map_err(Refused::network)
+}
+
+/// Who is signed in, if anyone.
+pub async fn me() -> Result<Me, Refused> {
+    read(send(Request::get("/studio/api/session"), None).await?)
+}
+
+/// Signs in.
+pub async fn sign_in(email: &str, password: &str) -> Result<Me, Refused> {
+    let body = json!({ "email": email, "password": password });
+    read(send(Request::post("/studio/api/session"), Some(body)).await?)
+}
+
+/// A signed-in session's calls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    csrf: String,
+}
+
+impl Api {
+    /// Calls as `me`.
+    pub fn new(me: &Me) -> Api {
+        Api {
+            csrf: me.csrf.clone(),
+        }
+    }
+
+    fn change(&self, request: RequestBuilder) -> RequestBuilder {
+        request.header("x-csrf-token", &self.csrf)
+    }
+
+    /// Signs out.
+    pub async fn sign_out(&self) -> Result<(), Refused> {
+        send(self.change(Request::delete("/studio/api/session")), None).await?;
+        Ok(())
+    }
+
+    /// The brand's shows.
+    pub async fn shows(&self) -> Result<Vec<Show>, Refused> {
+        read(send(Request::get("/api/v1/shows"), None).await?)
+    }
+
+    /// One show now.
+    pub async fn show(&self, show: &str) -> Result<Show, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}")), None).await?)
+    }
+
+    /// The ingest address and key; `rotate` replaces the key first.
+    pub async fn ingest(&self, show: &str, rotate: bool) -> Result<Ingest, Refused> {
+        let request = if rotate {
+            self.change(Request::post(&format!(
+                "/api/v1/shows/{show}/ingest/rotate"
+            )))
+        } else {
+            Request::get(&format!("/api/v1/shows/{show}/ingest"))
+        };
+        read(send(request, None).await?)
+    }
+
+    /// Pins `product` at (x, y) from the frame at programme time `at`.
+    pub async fn pin(
+        &self,
+        show: &str,
+        product: &str,
+        x: f32,
+        y: f32,
+        at: Option<i64>,
+    ) -> Result<Pin, Refused> {
+        let body = json!({ "product_id": product, "x": x, "y": y, "at": at });
+        let request = self.change(Request::post(&format!("/api/v1/shows/{show}/pins")));
+        read(send(request, Some(body)).await?)
+    }
+
+    /// Unpins `product`.
+    pub async fn unpin(&self, show: &str, product: &str) -> Result<(), Refused> {
+        let path = format!("/api/v1/shows/{show}/pins/{product}");
+        send(self.change(Request::delete(&path)), None).await?;
+        Ok(())
+    }
+
+    /// Ends the show.
+    pub async fn end(&self, show: &str) -> Result<(), Refused> {
+        let path = format!("/api/v1/shows/{show}/end");
+        send(self.change(Request::post(&path)), None).await?;
+        Ok(())
+    }
+
+    /// The chat a joiner sees now.
+    pub async fn chat(&self, show: &str) -> Result<Vec<ChatMessage>, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}/chat")), None).await?)
+    }
+
+    /// Removes a chat line for everyone.
+    pub async fn remove_line(&self, show: &str, line: u64) -> Result<(), Refused> {
+        let path = format!("/api/v1/shows/{show}/chat/{line}");
+        send(self.change(Request::delete(&path)), None).await?;
+        Ok(())
+    }
+
+    /// Mutes a viewer for `minutes`, or bans them (`None`).
+    pub async fn sanction(
+        &self,
+        show: &str,
+        viewer: u64,
+        minutes: Option<u32>,
+    ) -> Result<(), Refused> {
+        let body = match minutes {
+            Some(minutes) => json!({ "kind": "mute", "minutes": minutes }),
+            None => json!({ "kind": "ban" }),
+        };
+        let path = format!("/api/v1/shows/{show}/viewers/{viewer}/sanction");
+        send(self.change(Request::put(&path)), Some(body)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,99 @@
+//! The products to pick before tapping the picture, and the tags up now with
+//! their unpin buttons.
+
+use leptos::prelude::*;
+
+use super::Workspace;
+use crate::text::Text;
+
+/// A row of large product buttons; the picked one is pressed.
+#[component]
+pub fn Products() -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let workspace = expect_context::<Workspace>();
+    let products = move || workspace.products();
+    let hint = move || match workspace.selected.get() {
+        Some(product) => (text.tap_to_pin)(&workspace.name_of(&product)),
+        None => text.pick_product.to_owned(),
+    };
+    view! {
+        <section class="studio-products" aria-label=text.pick_product>
+            <p class="studio-hint" data-testid="pin-hint">{hint}</p>
+            <div class="studio-product-row">
+                <For each=products key=|p| p.id.clone() let:product>
+                    {
+                        let id = product.id.clone();
+                        let pressed = {
+                            let id = id.clone();
+                            move || workspace.selected.read().as_deref() == Some(id.as_str())
+                        };
+                        let pick = move |_| {
+                            let again = workspace.selected.get_untracked().as_deref() == Some(id.as_str());
+                            workspace.selected.set((!again).then(|| id.clone()));
+                        };
+                        view! {
+                            <button
+                                class="studio-product"
+                                data-testid=format!("pick-{}", product.id)
+                                aria-pressed=move || pressed().to_string()
+                                on:click=pick
+                            >
+                                <img src=product.image_url.clone() alt="" />
+                                <span>{product.name.clone()}</span>
+                            </button>
+                        }
+                    }
+                </For>
+            </div>
+        </section>
+    }
+}
+
+/// The tags up now, each with an unpin button.
+#[component]
+pub fn Pins() -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let workspace = expect_context::<Workspace>();
+    let pins = move || workspace.pins();
+    let unpin = move |product: String| {
+        let Some(show) = workspace.show_id() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Err(refused) = workspace.api.get_value().unpin(&show, &product).await {
+                workspace.notice.set(Some(refused.message));
+            }
+            workspace.refresh();
+        });
+    };
+    view! {
+        <section class="studio-panel" data-testid="pins">
+            <h2>{text.tags_up}</h2>
+            <Show when=move || !pins().is_empty() fallback=move || view! { <p class="studio-empty">{text.no_tags}</p> }>
+                <ul class="studio-list">
+                    <For each=move || pins().into_iter().enumerate() key=|(n, pin)| (*n, pin.product_id.clone()) let:numbered>
+                        {
+                            let (n, pin) = numbered;
+                            let name = workspace.name_of(&pin.product_id);
+                            let product = pin.product_id.clone();
+                            view! {
+                                <li>
+                                    <span class="studio-pin-number" aria-hidden="true">{n + 1}</span>
+                                    <span class="studio-pin-name">{name.clone()}</span>
+                                    <button
+                                        class="studio-quiet"
+                                        data-testid=format!("unpin-{}", pin.product_id)
+                                        aria-label=(text.unpin)(&name)
+                                        on:click=move |_| unpin(product.clone())
+                                    >
+                                        "✕"
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
