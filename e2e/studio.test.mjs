@@ -1,11 +1,18 @@
 // The studio end to end: a host signs in to the studio at laptop size, the
 // preview plays the live show (the viewer's own player), the host picks a
 // product and taps the picture where it stands, and a shopper in another
-// browser context gets that tag at that spot. Screenshots of the studio.
+// browser context gets that tag at that spot. On a server of its own, a host
+// starts a flash deal from the studio, a shopper buys at its price, and the
+// dashboard shows the order within 2 s. Screenshots of the studio and the dashboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { PHONE, record, suiteBrowser, watchLive } from './support.mjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  PHONE, SHOPPER, fill, publishClip, record, serveLive, stopChild, streamKey, suiteBrowser, watchLive,
+} from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
@@ -17,10 +24,43 @@ const SPOT = { x: 0.444, y: 0.292 };
 
 const browser = suiteBrowser();
 
-test('a host signs in, pins a product by tapping the preview, and a shopper sees the tag there', async () => {
-  const added = spawnSync(BIN, ['add-user', '--email', 'host@demo.example', '--role', 'host'],
-    { env: { ...process.env, LAPAK_PASSWORD: PASSWORD }, encoding: 'utf8' });
+/** Adds a studio account to the server whose database is `db` (the server's CLI). */
+function addUser(email, role, db = process.env.LAPAK_DB) {
+  const added = spawnSync(BIN, ['add-user', '--email', email, '--role', role],
+    { env: { ...process.env, LAPAK_DB: db, LAPAK_PASSWORD: PASSWORD }, encoding: 'utf8' });
   assert.equal(added.status, 0, added.stderr);
+}
+
+/** The studio at laptop size at `url`, signed in as `email`. */
+async function studioAt(url, email) {
+  const studio = await (await browser.newContext({ ...LAPTOP, locale: 'en-US' })).newPage();
+  studio.on('pageerror', (error) => assert.fail(`uncaught error in the studio: ${error.message}`));
+  await studio.goto(`${url}studio/`);
+  await studio.getByTestId('email').fill(email);
+  await studio.getByTestId('password').fill(PASSWORD);
+  await studio.getByRole('button', { name: 'Sign in' }).click();
+  await studio.locator('[data-testid="preview-video"][data-state="live"]').waitFor({ timeout: 30000 });
+  return studio;
+}
+
+/**
+ * Picks `product` (a click on its button, or `key` on the keyboard) and taps the preview at
+ * `spot`; resolves with when it tapped, once the studio says it is pinned.
+ */
+async function pinByTapping(studio, product, spot, key = null) {
+  if (key) await studio.keyboard.press(key);
+  else await studio.getByTestId(`pick-${product}`).click();
+  assert.equal(await studio.getByTestId(`pick-${product}`).getAttribute('aria-pressed'), 'true');
+  await studio.getByTestId('pin-hint').filter({ hasText: 'Tap the picture where' }).waitFor();
+  const stage = await studio.getByTestId('preview').boundingBox();
+  const tapped = Date.now();
+  await studio.mouse.click(stage.x + spot.x * stage.width, stage.y + spot.y * stage.height);
+  await studio.getByTestId('notice').filter({ hasText: 'pinned' }).waitFor();
+  return tapped;
+}
+
+test('a host signs in, pins a product by tapping the preview, and a shopper sees the tag there', async () => {
+  addUser('host@demo.example', 'host');
 
   const studio = await (await browser.newContext({ ...LAPTOP, locale: 'en-US' })).newPage();
   studio.on('pageerror', (error) => assert.fail(`uncaught error in the studio: ${error.message}`));
@@ -44,14 +84,9 @@ test('a host signs in, pins a product by tapping the preview, and a shopper sees
   await shopper.goto(URL);
   await shopper.locator('[data-testid="player"][data-state="live"]').waitFor({ timeout: 30000 });
 
-  await studio.getByTestId('pick-gayo-coffee').click();
-  await studio.getByTestId('pin-hint').filter({ hasText: 'Tap the picture where' }).waitFor();
-  const stage = await studio.getByTestId('preview').boundingBox();
   // Timed to the tag only if the scripted timeline has not pinned the coffee already.
   const alreadyUp = await shopper.getByTestId('tag-gayo-coffee').count() > 0;
-  const tapped = Date.now();
-  await studio.mouse.click(stage.x + SPOT.x * stage.width, stage.y + SPOT.y * stage.height);
-  await studio.getByTestId('notice').filter({ hasText: 'pinned' }).waitFor();
+  const tapped = await pinByTapping(studio, 'gayo-coffee', SPOT);
   await studio.getByTestId('preview-tag-gayo-coffee').waitFor();
   await studio.getByTestId('unpin-gayo-coffee').waitFor();
   await studio.screenshot({ path: `${OUT}/studio-2-pinned.png` });
@@ -67,4 +102,70 @@ test('a host signs in, pins a product by tapping the preview, and a shopper sees
   await shopper.screenshot({ path: `${OUT}/studio-3-shopper-sees-the-tag.png` });
   await studio.context().close();
   await shopper.context().close();
+});
+
+test('a host starts a flash deal from the studio, a shopper buys at its price, and the dashboard shows the order within 2 s', async () => {
+  // A server of its own: an order here changes no other test's stock, and its
+  // timeline starts now, so the lamp the host pins is not unpinned by the script (89 s in).
+  const children = [];
+  try {
+    const server = await serveLive(BIN, mkdtempSync(join(tmpdir(), 'lapak-studio-')), 'deal', [], children);
+    await publishClip(server.rtmp, await streamKey(BIN, server), children);
+    addUser('owner@demo.example', 'owner', server.db);
+    const studio = await studioAt(server.url, 'owner@demo.example');
+    // The lamp is the show's sixth product: key 6 picks it.
+    await pinByTapping(studio, 'rattan-lamp', { x: 0.6704, y: 0.4631 }, '6');
+
+    await studio.getByTestId('deal-form').getByText('Rattan Pendant Lamp').waitFor();
+    await studio.getByTestId('deal-price').fill('250000');
+    await studio.getByTestId('deal-quantity').fill('5');
+    await studio.getByTestId('deal-per-buyer').fill('1');
+    await studio.getByTestId('deal-minutes').fill('5');
+    await studio.getByTestId('start-deal').click();
+    const running = studio.getByTestId('deal-rattan-lamp');
+    await running.waitFor();
+    assert.match(await running.textContent(), /IDR\s250,000.*5 of 5 left.*[45]:\d\d/);
+    assert.equal(await studio.getByTestId('start-deal').isDisabled(), true, 'one deal per product at a time');
+    await studio.screenshot({ path: `${OUT}/studio-4-deal.png` });
+
+    const shopper = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+    shopper.on('pageerror', (error) => assert.fail(`uncaught error in the viewer: ${error.message}`));
+    await shopper.goto(server.url);
+    const tag = shopper.getByTestId('tag-rattan-lamp');
+    await tag.waitFor({ timeout: 30000 });
+    await shopper.waitForFunction(() => /Flash deal/.test(document.querySelector('[data-testid="tag-rattan-lamp"]')?.textContent));
+    assert.match(await tag.textContent(), /IDR\s250,000.*IDR\s325,000.*Flash deal/);
+    await tag.click();
+    await shopper.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
+    await shopper.getByTestId('cart-button').click();
+    await shopper.getByTestId('checkout-button').click();
+    const line = shopper.getByTestId('quote-line-rattan-lamp-default');
+    await line.waitFor();
+    assert.match(await line.textContent(), /1 × IDR\s250,000/);
+    await fill(shopper, { ...SHOPPER, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
+
+    await studio.getByTestId('tab-dashboard').click();
+    await studio.getByTestId('figure-orders').filter({ hasText: /^0$/ }).waitFor();
+    await shopper.getByTestId('pay').click();
+    await shopper.getByTestId('confirmation').getByText('Order confirmed').waitFor();
+    const confirmed = Date.now();
+    await studio.getByTestId('figure-orders').filter({ hasText: /^1$/ }).waitFor({ timeout: 2000 });
+    const dashboardDelay = Date.now() - confirmed;
+    const row = studio.getByTestId('figures-rattan-lamp');
+    assert.match(await row.textContent(), /Rattan Pendant Lamp.*1.*1.*1.*IDR\s250,000/);
+    assert.match(await studio.getByTestId('figure-gmv').textContent(), /IDR\s250,000/);
+    await studio.getByTestId('minutes').waitFor();
+    await studio.screenshot({ path: `${OUT}/studio-5-dashboard.png` });
+    record('dashboard', { order_to_dashboard_ms: dashboardDelay });
+
+    // Stopping the deal takes its price away for the shopper at once.
+    await studio.getByTestId('tab-run').click();
+    await studio.getByTestId('stop-deal').click();
+    await running.waitFor({ state: 'detached' });
+    await shopper.waitForFunction(() => !/Flash deal/.test(document.querySelector('[data-testid="tag-rattan-lamp"]')?.textContent ?? ''));
+    await studio.context().close();
+    await shopper.context().close();
+  } finally {
+    await Promise.all(children.map(stopChild));
+  }
 });

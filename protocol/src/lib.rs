@@ -86,6 +86,25 @@ impl Money {
         }
     }
 
+    /// An amount typed as a plain decimal, the way a number field gives it
+    /// (`45000`, `12.5`): `None` for anything else, more decimals than the
+    /// currency has, or an amount beyond `i64` minor units.
+    pub fn from_decimal(text: &str, currency: &str) -> Option<Money> {
+        let mut money = Money {
+            minor: 0,
+            currency: currency.to_owned(),
+        };
+        let digits = money.minor_digits() as usize;
+        let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+        let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !plain(whole) || !plain(fraction) || fraction.len() > digits {
+            return None;
+        }
+        let padded = format!("{whole}{fraction:0<digits$}");
+        money.minor = padded.parse().ok()?;
+        Some(money)
+    }
+
     /// `quantity` times this amount, or `None` on overflow.
     pub fn times(&self, quantity: u32) -> Option<Money> {
         Some(Money {

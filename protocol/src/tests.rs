@@ -857,6 +857,29 @@ fn money_multiplies_without_overflow() {
 }
 
 #[test]
+fn typed_decimals_become_minor_units_of_their_currency() {
+    let minor = |text: &str, currency: &str| Money::from_decimal(text, currency).map(|m| m.minor);
+    assert_eq!(minor("45000", "IDR"), Some(4_500_000));
+    assert_eq!(minor("12.5", "USD"), Some(1_250));
+    assert_eq!(minor(" 0.05 ", "USD"), Some(5));
+    assert_eq!(minor("1500", "JPY"), Some(1_500));
+    assert_eq!(minor("1.234", "KWD"), Some(1_234));
+    for bad in [
+        "",
+        ".5",
+        "1.234",
+        "-3",
+        "1e3",
+        "45.000,00",
+        "1 000",
+        "99999999999999999999",
+    ] {
+        assert_eq!(minor(bad, "USD"), None, "{bad:?}");
+    }
+    assert_eq!(minor("1.5", "JPY"), None, "JPY has no minor unit");
+}
+
+#[test]
 fn minor_digits_follow_iso_4217() {
     let digits = |c: &str| {
         Money {

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::pricing::LiveDeal;
 use crate::show::{DealSpec, ShowFile};
 use crate::unit::{Sync, Unit};
-use crate::{deals, now_ms, reject, AppState};
+use crate::{deals, reject, AppState};
 
 /// The session's cart, lines in the order first added, with what the session
 /// holds of the `running` deals, read on `conn` (inside a transaction, if it is one).
@@ -96,7 +96,7 @@ pub async fn execute(
         LineChange::Add(quantity) => current.saturating_add(quantity),
         LineChange::Set(quantity) => quantity,
     };
-    let stream_ms = state.stream_ms(now_ms());
+    let running = state.running_deals();
     let line = Line {
         session,
         product_id,
@@ -104,7 +104,7 @@ pub async fn execute(
         change,
         wanted,
     };
-    let price = match check(&mut unit.tx, &state.show, &line, stream_ms).await? {
+    let price = match check(&mut unit.tx, &state.show, &line, &running).await? {
         Ok(price) => price,
         Err((code, message)) => return unit.finish(reject(id, code, message)).await,
     };
@@ -133,7 +133,7 @@ pub async fn execute(
         .execute(&mut *unit.tx)
         .await?;
     }
-    let cart = lines(&mut unit.tx, session, &state.show.deals_at(stream_ms)).await?;
+    let cart = lines(&mut unit.tx, session, &running).await?;
     if let LineChange::Add(_) = change {
         unit.count(Activity::AddToCart, 1).await?;
     }
@@ -145,6 +145,9 @@ pub async fn execute(
         chat: None,
     };
     let committed = unit.commit(reply).await?;
+    if let LineChange::Add(units) = change {
+        state.hub.added_to_cart(product_id, units);
+    }
     // Under the writer lock, so the session's other tabs hear carts in commit order.
     let changed = ServerMsg::CartChanged { cart };
     state.sessions.send(session, connection, &changed);
@@ -222,7 +225,7 @@ async fn check(
     tx: &mut Transaction<'_, Sqlite>,
     show: &ShowFile,
     line: &Line<'_>,
-    stream_ms: u64,
+    running: &[DealSpec],
 ) -> Result<Result<Money, (RejectCode, String)>, AppError> {
     let Line {
         session,
@@ -262,7 +265,7 @@ async fn check(
     if i64::from(wanted) > stock {
         return Ok(Err((RejectCode::OutOfStock, format!("only {stock} left"))));
     }
-    let deals = deals::live(tx, show, stream_ms, session).await?;
+    let deals = deals::live(tx, running, session).await?;
     let offers: Vec<_> = deals.iter().map(LiveDeal::offer).collect();
     let unit = pricing::unit_price(product_id, product.price, &offers);
     Ok(Ok(show.money(unit)))

@@ -19,6 +19,7 @@ use tokio::sync::broadcast;
 
 use crate::community::Feed;
 use crate::gifting::{Streaks, Tap};
+use crate::metrics::{Minute, Tally, Tick};
 use crate::show::{Cue, Scene};
 
 /// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
@@ -53,6 +54,20 @@ pub struct Live {
     feed: Feed,
     /// The last [`HISTORY`] events, oldest first, for resuming viewers.
     history: VecDeque<(u64, Utf8Bytes)>,
+    /// The show's figures minute by minute, for the dashboard.
+    tally: Tally,
+}
+
+/// The hub's figures for the dashboard.
+pub struct Figures {
+    /// Viewers connected now.
+    pub viewers: u32,
+    /// Most at once so far.
+    pub peak: u32,
+    /// Minute by minute, oldest first.
+    pub minutes: Vec<Minute>,
+    /// Units added to carts per product.
+    pub adds: std::collections::BTreeMap<String, u64>,
 }
 
 /// The events a resuming viewer missed, and a subscription to what follows them.
@@ -103,6 +118,7 @@ impl Hub {
                 leaderboard: streaks.top().to_vec(),
                 streaks,
                 feed: Feed::new(likes),
+                tally: Tally::new(likes),
                 ..Live::default()
             }),
             events: broadcast::channel(SHOW_BUFFER).0,
@@ -221,6 +237,22 @@ impl Hub {
         }
     }
 
+    /// Ends deal `id` now, before its time (a host stopped it).
+    pub fn end_deal(&self, id: &str) {
+        let mut live = self.lock();
+        let before = live.deals.len();
+        live.deals.retain(|d| d.id != id);
+        if live.deals.len() != before {
+            let deal_id = id.to_owned();
+            self.publish(&mut live, |seq| ServerMsg::DealEnded { seq, deal_id });
+        }
+    }
+
+    /// The deals running, as viewers see them.
+    pub fn deals(&self) -> Vec<Deal> {
+        self.lock().deals.clone()
+    }
+
     /// Units a running deal offers in all.
     pub fn deal_quantity(&self, deal_id: &str) -> Option<u32> {
         self.lock()
@@ -305,6 +337,22 @@ impl Hub {
         self.lock().feed.snapshot().0
     }
 
+    /// Units of `product` added to a cart, for the dashboard.
+    pub fn added_to_cart(&self, product: &str, units: u32) {
+        self.lock().tally.added(product, units);
+    }
+
+    /// The show's figures minute by minute, the peak and adds per product, with the viewers now.
+    pub fn figures(&self) -> Figures {
+        let live = self.lock();
+        Figures {
+            viewers: live.viewers,
+            peak: live.tally.peak(),
+            minutes: live.tally.minutes(),
+            adds: live.tally.adds(),
+        }
+    }
+
     /// Likes tapped; [`tick`](Hub::tick) publishes the new total.
     pub fn like(&self, count: u32) {
         self.lock().feed.like(count);
@@ -326,6 +374,21 @@ impl Hub {
             self.publish(&mut live, |seq| ServerMsg::Leaderboard { seq, top });
         }
         let flushed = live.feed.flush();
+        let pinned: Vec<String> = live
+            .scene
+            .pins
+            .iter()
+            .map(|p| p.product_id.clone())
+            .collect();
+        let pinned: Vec<&str> = pinned.iter().map(String::as_str).collect();
+        let viewers = live.viewers;
+        live.tally.tick(Tick {
+            now_ms,
+            viewers,
+            chat: flushed.chat.as_ref().map_or(0, Vec::len),
+            likes: flushed.likes,
+            pinned: &pinned,
+        });
         if let Some(messages) = flushed.chat {
             self.publish(&mut live, |seq| ServerMsg::Chat { seq, messages });
         }

@@ -22,6 +22,7 @@ mod gifting;
 mod hub;
 mod limit;
 pub mod live;
+mod metrics;
 mod origins;
 pub mod payment;
 mod pending;
@@ -102,6 +103,8 @@ pub struct AppState {
     rtmp_addr: std::sync::OnceLock<SocketAddr>,
     /// Wrong passwords counted per email and per address.
     throttle: access::throttle::Throttle,
+    /// Flash deals hosts started, beside the timeline's.
+    hosted_deals: deals::HostedDeals,
 }
 
 impl AppState {
@@ -122,7 +125,14 @@ impl AppState {
 
     /// The deals running now.
     fn running_deals(&self) -> Vec<DealSpec> {
-        self.show.deals_at(self.stream_ms(now_ms()))
+        self.deals_at(self.stream_ms(now_ms()))
+    }
+
+    /// The deals running at stream time `stream_ms`: the timeline's and the hosts'.
+    fn deals_at(&self, stream_ms: u64) -> Vec<DealSpec> {
+        let mut deals = self.show.deals_at(stream_ms);
+        deals.extend(self.hosted_deals.running(stream_ms));
+        deals
     }
 
     /// Server time at stream time `stream_ms`: the programme date-time of a cue.
@@ -396,9 +406,14 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         public: config.public,
         rtmp_addr: std::sync::OnceLock::new(),
         throttle: access::throttle::Throttle::default(),
+        hosted_deals: deals::HostedDeals::default(),
     };
+    let mut conn = state.pool.acquire().await?;
+    state.hosted_deals =
+        deals::HostedDeals::load(&mut conn, &state.show.id, state.stream_ms(now)).await?;
+    drop(conn);
     let mut running = Vec::new();
-    for spec in state.show.deals_at(state.stream_ms(now)) {
+    for spec in state.deals_at(state.stream_ms(now)) {
         running.push(state.deal(spec).await?);
     }
     state.hub = Hub::new(scene, running, gifters, likes);

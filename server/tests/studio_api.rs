@@ -7,147 +7,11 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::{command, config, drain, server, server_with, viewer, wait_for, TestServer};
+use common::api::{db, signed_in, team, Api, Caller, Refusal, PASSWORD};
+use common::{command, drain, server, server_with, viewer, wait_for};
 use lapak_protocol::{ClientMsg, OnAir, RejectCode, ServerMsg};
-use lapak_server::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-const PASSWORD: &str = "correct horse battery";
-
-/// Who tries, as whom, what request, and the answer they must get.
-type Refusal<'a> = (
-    &'a str,
-    &'a Caller,
-    Method,
-    &'a str,
-    Option<Value>,
-    StatusCode,
-    &'a str,
-);
-
-/// Someone calling the API: signed in (a cookie and its CSRF token), with a
-/// token, or neither.
-#[derive(Clone, Default)]
-struct Caller {
-    cookie: Option<String>,
-    csrf: Option<String>,
-    bearer: Option<String>,
-}
-
-struct Api {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    fn of(server: &TestServer) -> Api {
-        Api {
-            base: format!("http://{}", server.running.addr),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(
-        &self,
-        caller: &Caller,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(cookie) = &caller.cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(csrf) = &caller.csrf {
-            request = request.header("x-csrf-token", csrf);
-        }
-        if let Some(token) = &caller.bearer {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    /// Signs in; the caller holds the session cookie and CSRF token.
-    async fn sign_in(&self, email: &str, password: &str) -> Result<Caller, (StatusCode, Value)> {
-        let response = self
-            .http
-            .post(format!("{}/studio/api/session", self.base))
-            .json(&json!({ "email": email, "password": password }))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        let cookie = response
-            .headers()
-            .get("set-cookie")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        if status != StatusCode::OK {
-            return Err((status, body));
-        }
-        let cookie = cookie.expect("a session cookie");
-        Ok(Caller {
-            cookie: Some(cookie.split(';').next().unwrap().to_owned()),
-            csrf: Some(body["csrf"].as_str().unwrap().to_owned()),
-            bearer: None,
-        })
-    }
-
-    async fn token(&self, owner: &Caller, scopes: &[&str]) -> (i64, Caller) {
-        let (status, made) = self
-            .call(
-                owner,
-                Method::POST,
-                "/api/v1/tokens",
-                Some(json!({ "name": "shop system", "scopes": scopes })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{made}");
-        let bearer = made["token"].as_str().unwrap().to_owned();
-        (
-            made["id"].as_i64().unwrap(),
-            Caller {
-                bearer: Some(bearer),
-                ..Caller::default()
-            },
-        )
-    }
-}
-
-fn db(server: &TestServer) -> PathBuf {
-    server.dir.path().join("lapak.db")
-}
-
-async fn add(server: &TestServer, brand: &str, email: &str, role: Role) {
-    let config = config(db(server));
-    lapak_server::add_user(&config, Some(brand), email, role, PASSWORD)
-        .await
-        .unwrap();
-}
-
-/// The test show's team (brand `demo`), and a host of another brand.
-async fn team(server: &TestServer) {
-    add(server, "demo", "owner@demo.example", Role::Owner).await;
-    add(server, "demo", "host@demo.example", Role::Host).await;
-    add(server, "demo", "mod@demo.example", Role::Moderator).await;
-    add(server, "rival", "host@rival.example", Role::Host).await;
-}
-
-/// The test show's server with its team, and `email` signed in.
-async fn signed_in(email: &str) -> (TestServer, Api, Caller) {
-    let server = server().await;
-    team(&server).await;
-    let api = Api::of(&server);
-    let caller = api.sign_in(email, PASSWORD).await.unwrap();
-    (server, api, caller)
-}
 
 fn pin_lamp() -> Option<Value> {
     Some(json!({ "product_id": "lamp", "x": 0.25, "y": 0.6 }))
@@ -321,6 +185,13 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     let revoke_path = format!("/api/v1/tokens/{revoked_id}");
     let ban_path = format!("/api/v1/shows/test/viewers/{}/sanction", welcome.you.id);
     let ban = || Some(json!({ "kind": "ban" }));
+    let deal = || {
+        Some(json!({
+            "product_id": "jar", "price": 1, "quantity": 1, "per_buyer": 1, "duration_s": 60
+        }))
+    };
+    let stock_path = "/api/v1/shows/test/stock/jar/default";
+    let stock = || Some(json!({ "stock": 0 }));
     let refusals: Vec<Refusal> = vec![
         (
             "nobody",
@@ -529,6 +400,96 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             StatusCode::FORBIDDEN,
             "csrf",
         ),
+        (
+            "a moderator starts a deal",
+            &moderator,
+            post.clone(),
+            "/api/v1/shows/test/deals",
+            deal(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand's host starts a deal",
+            &rival,
+            post.clone(),
+            "/api/v1/shows/test/deals",
+            deal(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "a read-only token starts a deal",
+            &read_only,
+            post.clone(),
+            "/api/v1/shows/test/deals",
+            deal(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a deal without CSRF",
+            &no_csrf,
+            post.clone(),
+            "/api/v1/shows/test/deals",
+            deal(),
+            StatusCode::FORBIDDEN,
+            "csrf",
+        ),
+        (
+            "a viewer's session sets stock",
+            &viewer_token,
+            Method::PUT,
+            stock_path,
+            stock(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a moderator sets stock",
+            &moderator,
+            Method::PUT,
+            stock_path,
+            stock(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a revoked token sets stock",
+            &revoked,
+            Method::PUT,
+            stock_path,
+            stock(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a moderator reads the dashboard",
+            &moderator,
+            Method::GET,
+            "/api/v1/shows/test/metrics",
+            None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand's host reads the dashboard",
+            &rival,
+            Method::GET,
+            "/api/v1/shows/test/metrics",
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "nobody reads the dashboard",
+            &nobody,
+            Method::GET,
+            "/api/v1/shows/test/metrics",
+            None,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
     ];
     for (who, caller, method, path, body, status, code) in refusals {
         let (got, answer) = api.call(caller, method, path, body).await;
@@ -541,8 +502,30 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     let (_, listed) = api.call(&rival, Method::GET, "/api/v1/shows", None).await;
     assert_eq!(listed, json!([]), "another brand's shows are not listed");
 
-    // Nothing changed: no tag, no token, no event a viewer saw.
+    // Nothing changed: no tag, deal or stock, no token, no event a viewer saw.
     assert!(!pins(&api, &owner).await.contains(&"lamp".to_owned()));
+    let (_, deals) = api
+        .call(&owner, Method::GET, "/api/v1/shows/test/deals", None)
+        .await;
+    assert!(
+        !deals
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["product_id"] == "jar"),
+        "{deals}"
+    );
+    let (_, stock) = api
+        .call(&owner, Method::GET, "/api/v1/shows/test/stock", None)
+        .await;
+    assert!(
+        stock
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["product_id"] == "jar" && s["stock"] == 2),
+        "{stock}"
+    );
     let (_, tokens) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
     assert_eq!(tokens.as_array().unwrap().len(), 2, "{tokens}");
     let spoke = command(&mut target, &chat("n1", "still allowed")).await;

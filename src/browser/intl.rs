@@ -101,10 +101,22 @@ pub fn format_count(count: impl Into<u64>, locale: &str) -> String {
     format.format(count as f64)
 }
 
+fn moment(unix_ms: i64, locale: &str, styles: &[(&str, &str)]) -> String {
+    js_sys::Date::new(&JsValue::from_f64(unix_ms as f64))
+        .to_locale_string(locale, &options(styles))
+        .into()
+}
+
 /// A moment for `locale`, e.g. `23 Nov 2026, 14:05`.
 pub fn format_date_time(unix_ms: i64, locale: &str) -> String {
-    let options = options(&[("dateStyle", "medium"), ("timeStyle", "short")]);
-    js_sys::Date::new(&JsValue::from_f64(unix_ms as f64))
-        .to_locale_string(locale, &options)
-        .into()
+    moment(
+        unix_ms,
+        locale,
+        &[("dateStyle", "medium"), ("timeStyle", "short")],
+    )
+}
+
+/// A time of day for `locale`, e.g. `14:05` or `2:05 PM`.
+pub fn format_time(unix_ms: i64, locale: &str) -> String {
+    moment(unix_ms, locale, &[("timeStyle", "short")])
 }

@@ -2,9 +2,9 @@
 //! rides along; every change carries the CSRF token the sign-in gave.
 
 use gloo_net::http::{Request, RequestBuilder};
-use lapak_protocol::{ChatMessage, Pin};
+use lapak_protocol::{ChatMessage, Deal, Money, Pin};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Who is signed in.
@@ -16,12 +16,39 @@ pub struct Me {
     pub csrf: String,
 }
 
-/// A product the host may pin.
+/// A product the host may pin and sell.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Product {
     pub id: String,
     pub name: String,
     pub image_url: String,
+    pub price: Money,
+    pub variants: Vec<Variant>,
+}
+
+/// A product's variant.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Variant {
+    pub id: String,
+    pub label: String,
+}
+
+/// A variant's units left.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Units {
+    pub product_id: String,
+    pub variant_id: String,
+    pub stock: u32,
+}
+
+/// A flash deal to start.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NewDeal {
+    pub product_id: String,
+    pub price: i64,
+    pub quantity: u32,
+    pub per_buyer: u32,
+    pub duration_s: u64,
 }
 
 /// A show as the API gives it.
@@ -195,4 +222,105 @@ impl Api {
         send(self.change(Request::put(&path)), Some(body)).await?;
         Ok(())
     }
+
+    /// The deals running.
+    pub async fn deals(&self, show: &str) -> Result<Vec<Deal>, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}/deals")), None).await?)
+    }
+
+    /// Starts a flash deal now.
+    pub async fn start_deal(&self, show: &str, deal: &NewDeal) -> Result<Deal, Refused> {
+        let request = self.change(Request::post(&format!("/api/v1/shows/{show}/deals")));
+        read(send(request, Some(json!(deal))).await?)
+    }
+
+    /// Stops a deal a host started.
+    pub async fn stop_deal(&self, show: &str, deal: &str) -> Result<(), Refused> {
+        let path = format!("/api/v1/shows/{show}/deals/{deal}");
+        send(self.change(Request::delete(&path)), None).await?;
+        Ok(())
+    }
+
+    /// Units left per variant.
+    pub async fn stock(&self, show: &str) -> Result<Vec<Units>, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}/stock")), None).await?)
+    }
+
+    /// Sets a variant's units.
+    pub async fn set_stock(
+        &self,
+        show: &str,
+        product: &str,
+        variant: &str,
+        stock: u32,
+    ) -> Result<Units, Refused> {
+        let path = format!("/api/v1/shows/{show}/stock/{product}/{variant}");
+        read(
+            send(
+                self.change(Request::put(&path)),
+                Some(json!({ "stock": stock })),
+            )
+            .await?,
+        )
+    }
+
+    /// The dashboard's figures now.
+    pub async fn metrics(&self, show: &str) -> Result<Metrics, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}/metrics")), None).await?)
+    }
+}
+
+/// The live dashboard's figures (docs/api.md).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Metrics {
+    pub at_ms: i64,
+    pub viewers: Viewers,
+    pub watch_seconds: u64,
+    pub likes: u64,
+    pub chat_lines: u64,
+    pub orders: u64,
+    pub units: u64,
+    pub gmv: Money,
+    pub products: Vec<ProductFigures>,
+    pub gifts: Gifts,
+    pub minutes: Vec<MinuteFigures>,
+}
+
+/// Viewers now and at the peak.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Viewers {
+    pub now: u32,
+    pub peak: u32,
+}
+
+/// One product's selling.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct ProductFigures {
+    pub product_id: String,
+    pub name: String,
+    pub adds_to_cart: u64,
+    pub orders: u64,
+    pub units: u64,
+    pub gmv: Money,
+}
+
+/// Gifts to the host.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Gifts {
+    pub sends: u64,
+    pub gifts: u64,
+    pub coins: u64,
+    pub converted: Money,
+}
+
+/// One minute of the show.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct MinuteFigures {
+    pub start_ms: i64,
+    pub viewers: u32,
+    pub chat: u32,
+    pub likes: u64,
+    pub pinned: Vec<String>,
+    pub orders: u64,
+    pub gmv_minor: i64,
 }

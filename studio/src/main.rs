@@ -3,6 +3,9 @@
 //! own player. First-party only: it is never embedded.
 
 mod api;
+mod dashboard;
+mod format;
+mod poll;
 mod sign_in;
 mod text;
 mod workspace;

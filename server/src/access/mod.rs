@@ -114,8 +114,10 @@ impl Scope {
 pub enum Permission {
     /// See the brand's shows.
     ReadShows,
-    /// Run a show: its ingest address and key, pins, ending it.
+    /// Run a show: its ingest address and key, pins, deals, stock, ending it.
     RunShow,
+    /// Read a show's figures: the live dashboard (owners and hosts).
+    ReadMetrics,
     /// Moderate a show's chat.
     Moderate,
     /// Make and revoke the brand's API tokens (owners, signed in).
@@ -126,14 +128,16 @@ impl Permission {
     fn granted_to(self, role: Role) -> bool {
         match self {
             Permission::ReadShows | Permission::Moderate => true,
-            Permission::RunShow => matches!(role, Role::Owner | Role::Host),
+            Permission::RunShow | Permission::ReadMetrics => {
+                matches!(role, Role::Owner | Role::Host)
+            }
             Permission::ManageTokens => role == Role::Owner,
         }
     }
 
     fn granted_by(self, scopes: &[Scope]) -> bool {
         match self {
-            Permission::ReadShows => {
+            Permission::ReadShows | Permission::ReadMetrics => {
                 scopes.contains(&Scope::ShowsRead) || scopes.contains(&Scope::ShowsWrite)
             }
             Permission::RunShow => scopes.contains(&Scope::ShowsWrite),
@@ -253,6 +257,12 @@ impl ApiError {
         );
         error.retry_after_s = Some((retry_after_ms + 999) / 1000);
         error
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        AppError::from(error).into()
     }
 }
 

@@ -4,9 +4,12 @@
 //! shows, for a signed-in person (with the CSRF header) or an API token.
 
 mod body;
+mod deals;
+mod metrics;
 mod moderation;
 mod session;
 mod shows;
+mod stock;
 mod tokens;
 
 use std::sync::Arc;
@@ -45,6 +48,17 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/shows/{show}/pins", post(shows::pin))
         .route("/api/v1/shows/{show}/pins/{product}", delete(shows::unpin))
         .route("/api/v1/shows/{show}/end", post(shows::end))
+        .route(
+            "/api/v1/shows/{show}/deals",
+            get(deals::running).post(deals::start),
+        )
+        .route("/api/v1/shows/{show}/deals/{deal}", delete(deals::stop))
+        .route("/api/v1/shows/{show}/stock", get(stock::list))
+        .route(
+            "/api/v1/shows/{show}/stock/{product}/{variant}",
+            put(stock::set),
+        )
+        .route("/api/v1/shows/{show}/metrics", get(metrics::read))
         .route("/api/v1/shows/{show}/chat", get(moderation::recent))
         .route(
             "/api/v1/shows/{show}/chat/{line}",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use lapak_protocol::{OnAir, Pin, TAG_LOG_MS};
+use lapak_protocol::{Money, OnAir, Pin, TAG_LOG_MS};
 use serde::{Deserialize, Serialize};
 
 use super::Body;
@@ -36,12 +36,22 @@ pub struct ShowSummary {
     products: Vec<ProductSummary>,
 }
 
-/// A product as the studio lists it for pinning.
+/// A product as the studio lists it for pinning and selling.
 #[derive(Serialize)]
 pub struct ProductSummary {
     id: String,
     name: String,
     image_url: String,
+    /// Its full price, before any deal.
+    price: Money,
+    variants: Vec<VariantSummary>,
+}
+
+/// A variant: its id and the label shoppers see (empty for a single variant).
+#[derive(Serialize)]
+pub struct VariantSummary {
+    id: String,
+    label: String,
 }
 
 fn summary(state: &AppState) -> ShowSummary {
@@ -67,6 +77,15 @@ fn summary(state: &AppState) -> ShowSummary {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 image_url: p.image_url.clone(),
+                price: show.money(p.price),
+                variants: p
+                    .variants
+                    .iter()
+                    .map(|v| VariantSummary {
+                        id: v.id.clone(),
+                        label: v.label.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
     }

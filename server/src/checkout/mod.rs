@@ -52,7 +52,7 @@ async fn priced(
             added_price,
         })
         .collect();
-    let deals = deals::live(conn, &state.show, state.stream_ms(now_ms), session).await?;
+    let deals = deals::live(conn, &state.deals_at(state.stream_ms(now_ms)), session).await?;
     let stock = crate::db::stock(conn, &state.show.id).await?;
     let units = |p: &str, v: &str| {
         stock

@@ -3,6 +3,8 @@
 //! WebSocket client.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod api;
+
 use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

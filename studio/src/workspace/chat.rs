@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use gloo_timers::future::sleep;
 use lapak_protocol::ChatMessage;
 use leptos::prelude::*;
 
@@ -30,15 +29,7 @@ pub fn Chat() -> impl IntoView {
             }
         });
     };
-    let alive = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let running = alive.clone();
-    on_cleanup(move || alive.store(false, std::sync::atomic::Ordering::Relaxed));
-    leptos::task::spawn_local(async move {
-        while running.load(std::sync::atomic::Ordering::Relaxed) {
-            load();
-            sleep(CHAT_EVERY).await;
-        }
-    });
+    crate::poll::every(CHAT_EVERY, load);
     let act = move |line: ChatMessage, what: Option<Option<u32>>| {
         let Some(show) = workspace.show_id() else {
             return;

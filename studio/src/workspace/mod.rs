@@ -7,12 +7,10 @@ mod chat;
 mod ingest;
 mod preview;
 mod products;
+mod selling;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use gloo_timers::future::sleep;
 use leptos::prelude::*;
 
 use crate::api::{Api, Me, Show};
@@ -28,6 +26,8 @@ pub struct Workspace {
     pub show: RwSignal<Option<Show>>,
     /// The product the next tap pins.
     pub selected: RwSignal<Option<String>>,
+    /// The product the deals and stock panel is about: the last one picked.
+    pub selling: RwSignal<Option<String>>,
     /// The last thing that happened, said politely.
     pub notice: RwSignal<Option<String>>,
 }
@@ -81,24 +81,28 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         api,
         show: RwSignal::new(None),
         selected: RwSignal::new(None),
+        selling: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
     provide_context(workspace);
     let loaded = RwSignal::new(false);
-    // Polls while mounted; the flag stops the loop once the workspace goes.
-    let alive = Arc::new(AtomicBool::new(true));
-    let running = alive.clone();
-    on_cleanup(move || alive.store(false, Ordering::Relaxed));
     leptos::task::spawn_local(async move {
         if let Ok(shows) = api.get_value().shows().await {
             workspace.show.set(shows.into_iter().next());
         }
         loaded.set(true);
-        while running.load(Ordering::Relaxed) {
-            sleep(SHOW_EVERY).await;
-            workspace.refresh();
-        }
     });
+    crate::poll::every(SHOW_EVERY, move || workspace.refresh());
+    let dashboard = RwSignal::new(false);
+    let tab = move |label: &'static str, on_dashboard: bool, testid: &'static str| {
+        view! {
+            <button class="studio-tab" role="tab" data-testid=testid
+                aria-selected=move || (dashboard.get() == on_dashboard).to_string()
+                on:click=move |_| dashboard.set(on_dashboard)>
+                {label}
+            </button>
+        }
+    };
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = api.get_value().sign_out().await;
@@ -117,6 +121,10 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         <div class="studio">
             <header class="studio-header">
                 <h1>{text.title}</h1>
+                <nav class="studio-tabs" role="tablist">
+                    {tab(text.run_show, false, "tab-run")}
+                    {tab(text.dashboard, true, "tab-dashboard")}
+                </nav>
                 <p class="studio-show-title" data-testid="show-title">
                     {move || workspace.show.read().as_ref().map(|s| s.title.clone())}
                 </p>
@@ -132,7 +140,12 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     when=move || workspace.show.read().is_some()
                     fallback=move || view! { <p class="studio-empty">{text.no_shows}</p> }
                 >
-                    <main class="studio-grid">
+                    <Show when=move || dashboard.get()>
+                        <crate::dashboard::Dashboard />
+                    </Show>
+                    // The show's page stays mounted under the dashboard: the
+                    // preview keeps playing and switching back is instant.
+                    <main class="studio-grid" hidden=move || dashboard.get()>
                         <section class="studio-stage-column">
                             <preview::Preview />
                             <products::Products />
@@ -140,6 +153,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                         <aside class="studio-side">
                             <ingest::Ingest />
                             <products::Pins />
+                            <selling::Selling />
                             <chat::Chat />
                         </aside>
                     </main>

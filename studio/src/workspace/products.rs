@@ -12,6 +12,30 @@ pub fn Products() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
     let products = move || workspace.products();
+    // Keys 1–9 pick the show's first nine products and Escape lets go, so a
+    // host's eyes can stay on the picture; typing in a field is left alone.
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        let typing = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let key = event.key();
+        if key == "Escape" {
+            workspace.selected.set(None);
+            return;
+        }
+        let Some(n) = key.parse::<usize>().ok().filter(|n| (1..=9).contains(n)) else {
+            return;
+        };
+        if let Some(product) = workspace.products().into_iter().nth(n - 1) {
+            workspace.selected.set(Some(product.id.clone()));
+            workspace.selling.set(Some(product.id));
+        }
+    });
+    on_cleanup(move || keys.remove());
     let hint = move || match workspace.selected.get() {
         Some(product) => (text.tap_to_pin)(&workspace.name_of(&product)),
         None => text.pick_product.to_owned(),
@@ -20,8 +44,9 @@ pub fn Products() -> impl IntoView {
         <section class="studio-products" aria-label=text.pick_product>
             <p class="studio-hint" data-testid="pin-hint">{hint}</p>
             <div class="studio-product-row">
-                <For each=products key=|p| p.id.clone() let:product>
+                <For each=move || products().into_iter().enumerate() key=|(_, p)| p.id.clone() let:numbered>
                     {
+                        let (n, product) = numbered;
                         let id = product.id.clone();
                         let pressed = {
                             let id = id.clone();
@@ -30,14 +55,17 @@ pub fn Products() -> impl IntoView {
                         let pick = move |_| {
                             let again = workspace.selected.get_untracked().as_deref() == Some(id.as_str());
                             workspace.selected.set((!again).then(|| id.clone()));
+                            workspace.selling.set(Some(id.clone()));
                         };
                         view! {
                             <button
                                 class="studio-product"
                                 data-testid=format!("pick-{}", product.id)
                                 aria-pressed=move || pressed().to_string()
+                                aria-keyshortcuts=(n < 9).then(|| (n + 1).to_string())
                                 on:click=pick
                             >
+                                {(n < 9).then(|| view! { <kbd class="studio-key" aria-hidden="true">{n + 1}</kbd> })}
                                 <img src=product.image_url.clone() alt="" />
                                 <span>{product.name.clone()}</span>
                             </button>

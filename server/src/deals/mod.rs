@@ -2,12 +2,16 @@
 //! units sold at the deal price — to everyone, and to one shopper — counted
 //! from the orders that are not failed.
 
+mod hosted;
+
+pub use hosted::{HostedDeals, Request};
+
 use lapak_protocol::pricing::DealBought;
 use sqlx::SqliteConnection;
 
 use crate::error::AppError;
 use crate::pricing::LiveDeal;
-use crate::show::{DealSpec, ShowFile};
+use crate::show::DealSpec;
 
 /// Units sold (or held by a pending payment) at a deal's price: by everyone, and by `session`.
 pub async fn units(
@@ -31,16 +35,14 @@ pub async fn units(
     ))
 }
 
-/// The deals running at stream time `stream_ms`, with what is left of each
-/// and what `session` holds of each.
+/// The deals `running`, with what is left of each and what `session` holds of each.
 pub async fn live(
     conn: &mut SqliteConnection,
-    show: &ShowFile,
-    stream_ms: u64,
+    running: &[DealSpec],
     session: i64,
 ) -> Result<Vec<LiveDeal>, AppError> {
     let mut deals = Vec::new();
-    for spec in show.deals_at(stream_ms) {
+    for spec in running.iter().cloned() {
         let (sold, bought) = units(conn, &spec.id, session).await?;
         deals.push(LiveDeal {
             remaining: spec.quantity.saturating_sub(sold),

@@ -1,0 +1,136 @@
+//! Flash deals from the studio or a brand's system (owners and hosts; tokens
+//! with `shows:write`): the deals running, starting one on a product and
+//! stopping it early. Viewers hear of each at once, and pricing — the one rule
+//! both sides call — takes it from the same moment.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use lapak_protocol::Deal;
+use serde::Deserialize;
+
+use super::shows::show_for;
+use super::Body;
+use crate::access::{Actor, ApiError, Permission};
+use crate::deals::Request;
+use crate::{now_ms, AppState};
+
+/// Most units a deal may offer.
+const MAX_QUANTITY: u32 = 100_000;
+/// Shortest and longest deal, seconds.
+const DURATION_S: std::ops::RangeInclusive<u64> = 10..=24 * 60 * 60;
+
+/// A deal to start.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDeal {
+    product_id: String,
+    /// Deal price per unit, minor units of the show's currency; below the product's price.
+    price: i64,
+    /// Units at the deal price, 1 to 100,000.
+    quantity: u32,
+    /// Units one shopper may buy at the deal price, 1 to `quantity`.
+    per_buyer: u32,
+    /// How long it runs: 10 s to a day.
+    duration_s: u64,
+}
+
+/// `GET /api/v1/shows/{show}/deals`: the deals running, with the units left.
+pub async fn running(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Deal>>, ApiError> {
+    show_for(&state, &actor, &id, Permission::ReadShows)?;
+    Ok(Json(state.hub.deals()))
+}
+
+/// `POST /api/v1/shows/{show}/deals`: starts a deal now (201 with the deal).
+pub async fn start(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Body(request): Body<NewDeal>,
+) -> Result<(StatusCode, Json<Deal>), ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let Some(product) = show.product(&request.product_id) else {
+        return Err(ApiError::not_found("no such product in this show"));
+    };
+    if !(0..product.price).contains(&request.price) {
+        return Err(ApiError::invalid(format!(
+            "price: 0 to below the product's price ({} minor units)",
+            product.price
+        )));
+    }
+    if !(1..=MAX_QUANTITY).contains(&request.quantity) {
+        return Err(ApiError::invalid(format!("quantity: 1 to {MAX_QUANTITY}")));
+    }
+    if !(1..=request.quantity).contains(&request.per_buyer) {
+        return Err(ApiError::invalid("per_buyer: 1 to the deal's quantity"));
+    }
+    if !DURATION_S.contains(&request.duration_s) {
+        return Err(ApiError::invalid(format!(
+            "duration_s: {} to {}",
+            DURATION_S.start(),
+            DURATION_S.end()
+        )));
+    }
+    // One writer at a time: two hosts starting a deal on one product cannot both see none running.
+    let _write = state.writer.lock().await;
+    let now = state.stream_ms(now_ms());
+    if state
+        .deals_at(now)
+        .iter()
+        .any(|d| d.product_id == request.product_id)
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "deal_running",
+            "this product already has a deal running; stop it first",
+        ));
+    }
+    let request = Request {
+        product_id: request.product_id,
+        price: request.price,
+        quantity: request.quantity,
+        per_buyer: request.per_buyer,
+        duration_ms: request.duration_s.saturating_mul(1000),
+    };
+    let mut conn = state.pool.acquire().await?;
+    let spec = state
+        .hosted_deals
+        .start(&mut conn, &show.id, request, now, &actor.who())
+        .await?;
+    drop(conn);
+    let deal = state.deal(spec).await?;
+    state.hub.start_deal(deal.clone());
+    tracing::info!(show = %show.id, deal = %deal.id, who = %actor.who(), "deal started");
+    Ok((StatusCode::CREATED, Json(deal)))
+}
+
+/// `DELETE /api/v1/shows/{show}/deals/{deal}`: ends a host's deal now; its
+/// price is gone for carts and checkout from this moment.
+pub async fn stop(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, deal)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let _write = state.writer.lock().await;
+    let now = state.stream_ms(now_ms());
+    let mut conn = state.pool.acquire().await?;
+    let stopped = state
+        .hosted_deals
+        .stop(&mut conn, &show.id, &deal, now)
+        .await?;
+    if stopped.is_none() {
+        return Err(ApiError::not_found(
+            "no such deal running that a host started",
+        ));
+    }
+    state.hub.end_deal(&deal);
+    tracing::info!(show = %show.id, %deal, who = %actor.who(), "deal stopped");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,215 @@
+//! `GET /api/v1/shows/{show}/metrics`: the live dashboard's figures (owners
+//! and hosts; tokens with `shows:read`). Orders, units, GMV, gifts and watch
+//! time are read from the tables the commands write, so they equal them
+//! exactly; the minute-by-minute figures come from what the hub published.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use lapak_protocol::{Activity, Money};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use super::shows::show_for;
+use crate::access::{Actor, ApiError, Permission};
+use crate::error::AppError;
+use crate::gifting::ledger::earnings_account;
+use crate::metrics::Minute;
+use crate::{community, now_ms, AppState};
+
+/// The dashboard's figures at one moment.
+#[derive(Serialize)]
+pub struct Metrics {
+    /// Server time they were read, Unix ms.
+    at_ms: i64,
+    viewers: Viewers,
+    /// Seconds of video watched by all viewers (credited by heartbeats).
+    watch_seconds: u64,
+    likes: u64,
+    chat_lines: u64,
+    /// Paid orders, and their goods (after discounts, before shipping).
+    orders: u64,
+    units: u64,
+    gmv: Money,
+    products: Vec<ProductFigures>,
+    gifts: Gifts,
+    /// Minute by minute, oldest first.
+    minutes: Vec<MinuteFigures>,
+}
+
+#[derive(Serialize)]
+struct Viewers {
+    now: u32,
+    peak: u32,
+}
+
+/// One product's selling.
+#[derive(Serialize)]
+struct ProductFigures {
+    product_id: String,
+    name: String,
+    /// Units added to carts.
+    adds_to_cart: u64,
+    /// Paid orders with it, its units in them and their value at the price charged.
+    orders: u64,
+    units: u64,
+    gmv: Money,
+}
+
+#[derive(Serialize)]
+struct Gifts {
+    /// Gift sends, gifts in them and the coins they carried to the host.
+    sends: u64,
+    gifts: u64,
+    coins: u64,
+    /// The host's earnings converted to money so far.
+    converted: Money,
+}
+
+#[derive(Serialize)]
+struct MinuteFigures {
+    #[serde(flatten)]
+    minute: Minute,
+    orders: u64,
+    gmv_minor: i64,
+}
+
+/// Paid orders per product: (orders, units, value in minor units).
+async fn sales(
+    conn: &mut SqliteConnection,
+    show: &str,
+) -> Result<BTreeMap<String, (u64, u64, i64)>, AppError> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.product_id, COUNT(DISTINCT o.id), SUM(l.quantity), SUM(l.quantity * l.unit_price_minor)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.show_id = ? AND o.status = 'paid'
+         GROUP BY l.product_id",
+    )
+    .bind(show)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, o, u, v)| (p, (o.unsigned_abs(), u.unsigned_abs(), v)))
+        .collect())
+}
+
+/// Paid orders per minute they were placed: start → (orders, goods in minor units).
+async fn orders_per_minute(
+    conn: &mut SqliteConnection,
+    show: &str,
+) -> Result<BTreeMap<i64, (u64, i64)>, AppError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT placed_at_ms - placed_at_ms % 60000, COUNT(*), SUM(subtotal_minor - discount_minor)
+         FROM orders WHERE show_id = ? AND status = 'paid' GROUP BY 1",
+    )
+    .bind(show)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(m, o, v)| (m, (o.unsigned_abs(), v)))
+        .collect())
+}
+
+async fn gifts(conn: &mut SqliteConnection, show: &str) -> Result<(u64, u64, u64, i64), AppError> {
+    let (sends, gifts, coins): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(t.gift_count), 0), COALESCE(SUM(e.coins), 0)
+         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+         WHERE e.account = ? AND t.kind = 'gift'",
+    )
+    .bind(earnings_account(show))
+    .fetch_one(&mut *conn)
+    .await?;
+    let converted: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(amount_minor), 0) FROM host_credits WHERE show_id = ?",
+    )
+    .bind(show)
+    .fetch_one(conn)
+    .await?;
+    Ok((
+        sends.unsigned_abs(),
+        gifts.unsigned_abs(),
+        coins.unsigned_abs(),
+        converted,
+    ))
+}
+
+/// `GET /api/v1/shows/{show}/metrics`.
+pub async fn read(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Metrics>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::ReadMetrics)?;
+    let figures = state.hub.figures();
+    // One read transaction: orders, lines and gifts from the same moment.
+    let mut tx = state.pool.begin().await?;
+    let sales = sales(&mut tx, &show.id).await?;
+    let per_minute = orders_per_minute(&mut tx, &show.id).await?;
+    let (sends, gift_count, coins, converted) = gifts(&mut tx, &show.id).await?;
+    let watch_seconds = community::total(&mut tx, &show.id, Activity::WatchSeconds).await?;
+    let likes = community::total(&mut tx, &show.id, Activity::Like).await?;
+    let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
+    let (orders, gmv): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(subtotal_minor - discount_minor), 0)
+         FROM orders WHERE show_id = ? AND status = 'paid'",
+    )
+    .bind(&show.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let products = show
+        .products
+        .iter()
+        .map(|p| {
+            let (orders, units, value) = sales.get(&p.id).copied().unwrap_or_default();
+            ProductFigures {
+                product_id: p.id.clone(),
+                name: p.name.clone(),
+                adds_to_cart: figures.adds.get(&p.id).copied().unwrap_or(0),
+                orders,
+                units,
+                gmv: show.money(value),
+            }
+        })
+        .collect::<Vec<_>>();
+    let minutes = figures
+        .minutes
+        .into_iter()
+        .map(|minute| {
+            let (orders, gmv_minor) = per_minute
+                .get(&minute.start_ms)
+                .copied()
+                .unwrap_or_default();
+            MinuteFigures {
+                minute,
+                orders,
+                gmv_minor,
+            }
+        })
+        .collect();
+    Ok(Json(Metrics {
+        at_ms: now_ms(),
+        viewers: Viewers {
+            now: figures.viewers,
+            peak: figures.peak,
+        },
+        watch_seconds,
+        likes,
+        chat_lines,
+        orders: orders.unsigned_abs(),
+        units: products.iter().map(|p| p.units).sum(),
+        gmv: show.money(gmv),
+        products,
+        gifts: Gifts {
+            sends,
+            gifts: gift_count,
+            coins,
+            converted: show.money(converted),
+        },
+        minutes,
+    }))
+}

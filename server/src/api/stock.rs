@@ -1,0 +1,87 @@
+//! The show's stock (owners and hosts; tokens with `shows:write` to change
+//! it): units left per variant, and setting them. Viewers see the change at
+//! once; carts and checkout check against it under the same writer lock.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::shows::show_for;
+use super::Body;
+use crate::access::{Actor, ApiError, Permission};
+use crate::AppState;
+
+/// Most units a variant may hold.
+const MAX_STOCK: u32 = 1_000_000;
+
+/// One variant's units.
+#[derive(Serialize)]
+pub struct Units {
+    product_id: String,
+    variant_id: String,
+    stock: u32,
+}
+
+/// `GET /api/v1/shows/{show}/stock`.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Units>>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::ReadShows)?;
+    let mut conn = state.pool.acquire().await?;
+    let rows = crate::db::stock(&mut conn, &show.id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(product_id, variant_id, stock)| Units {
+                product_id,
+                variant_id,
+                stock,
+            })
+            .collect(),
+    ))
+}
+
+/// A variant's new stock.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStock {
+    /// 0 to 1,000,000.
+    stock: u32,
+}
+
+/// `PUT /api/v1/shows/{show}/stock/{product}/{variant}`.
+pub async fn set(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, product, variant)): Path<(String, String, String)>,
+    Body(request): Body<NewStock>,
+) -> Result<Json<Units>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    if request.stock > MAX_STOCK {
+        return Err(ApiError::invalid(format!("stock: 0 to {MAX_STOCK}")));
+    }
+    let _write = state.writer.lock().await;
+    let changed = sqlx::query(
+        "UPDATE stock SET quantity = ? WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+    )
+    .bind(i64::from(request.stock))
+    .bind(&show.id)
+    .bind(&product)
+    .bind(&variant)
+    .execute(&state.pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::not_found("no such variant in this show"));
+    }
+    state.hub.stock_changed(&product, &variant, request.stock);
+    tracing::info!(show = %show.id, %product, %variant, stock = request.stock, who = %actor.who(), "stock set");
+    Ok(Json(Units {
+        product_id: product,
+        variant_id: variant,
+        stock: request.stock,
+    }))
+}

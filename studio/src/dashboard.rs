@@ -1,0 +1,196 @@
+//! The live dashboard: the show's figures read every second — viewers, watch
+//! time, likes and chat, orders and GMV, gifts — each product's selling with
+//! the weakest flagged against the show's average, and a per-minute chart
+//! with a band saying which product was pinned when.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::{Metrics, MinuteFigures, ProductFigures};
+use crate::format;
+use crate::text::Text;
+use crate::workspace::Workspace;
+
+/// How often the figures are read: peers report after minutes or days.
+const METRICS_EVERY: Duration = Duration::from_secs(1);
+/// Minutes the chart shows, the latest last.
+const CHART_MINUTES: usize = 30;
+
+/// Orders per add to cart, as a share.
+fn conversion(product: &ProductFigures) -> Option<f64> {
+    (product.adds_to_cart > 0).then(|| product.orders as f64 / product.adds_to_cart as f64)
+}
+
+/// The product that converts worst, if it is below the show's own average
+/// (orders per add over every product added to a cart).
+pub fn weakest(products: &[ProductFigures]) -> Option<String> {
+    let adds: u64 = products.iter().map(|p| p.adds_to_cart).sum();
+    let orders: u64 = products.iter().map(|p| p.orders).sum();
+    if adds == 0 {
+        return None;
+    }
+    let average = orders as f64 / adds as f64;
+    products
+        .iter()
+        .filter_map(|p| Some((p, conversion(p)?)))
+        .filter(|(_, rate)| *rate < average)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(p, _)| p.product_id.clone())
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{:.0} %", s * 100.0))
+}
+
+fn watch_time(seconds: u64) -> String {
+    format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60)
+}
+
+/// The dashboard for the workspace's show.
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let workspace = expect_context::<Workspace>();
+    let metrics = RwSignal::new(None::<Metrics>);
+    crate::poll::every(METRICS_EVERY, move || {
+        let Some(show) = workspace.show_id() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match workspace.api.get_value().metrics(&show).await {
+                Ok(found) => metrics.set(Some(found)),
+                Err(refused) => workspace.notice.set(Some(refused.message)),
+            }
+        });
+    });
+    view! {
+        <main class="studio-dashboard" data-testid="dashboard">
+            {move || metrics.get().map(|m| view! { <Figures metrics=m text=text /> })}
+        </main>
+    }
+}
+
+#[component]
+fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
+    let count = format::count;
+    let cards = [
+        (
+            text.viewers_now,
+            count(metrics.viewers.now.into()),
+            "viewers",
+        ),
+        (text.peak, count(metrics.viewers.peak.into()), "peak"),
+        (text.watch_time, watch_time(metrics.watch_seconds), "watch"),
+        (text.likes, count(metrics.likes), "likes"),
+        (text.chat_lines, count(metrics.chat_lines), "chat"),
+        (text.orders, count(metrics.orders), "orders"),
+        (text.units, count(metrics.units), "units"),
+        (text.gmv, format::money(&metrics.gmv), "gmv"),
+        (text.gift_coins, count(metrics.gifts.coins), "coins"),
+    ];
+    let flagged = weakest(&metrics.products);
+    let names: Vec<(String, String)> = metrics
+        .products
+        .iter()
+        .map(|p| (p.product_id.clone(), p.name.clone()))
+        .collect();
+    let currency = metrics.gmv.currency.clone();
+    view! {
+        <section class="studio-cards" aria-label=text.dashboard>
+            {cards.into_iter().map(|(label, value, id)| view! {
+                <div class="studio-card">
+                    <span>{label}</span>
+                    <b data-testid=format!("figure-{id}")>{value}</b>
+                </div>
+            }).collect_view()}
+        </section>
+        <section class="studio-panel">
+            <h2>{text.per_product}</h2>
+            <table class="studio-table" data-testid="product-figures">
+                <thead><tr>
+                    <th scope="col">{text.product}</th>
+                    <th scope="col">{text.adds}</th>
+                    <th scope="col">{text.orders}</th>
+                    <th scope="col">{text.units}</th>
+                    <th scope="col">{text.conversion}</th>
+                    <th scope="col">{text.gmv}</th>
+                </tr></thead>
+                <tbody>
+                    {metrics.products.into_iter().map(|p| {
+                        let weak = flagged.as_deref() == Some(p.product_id.as_str());
+                        view! {
+                            <tr data-testid=format!("figures-{}", p.product_id) class:studio-weak=weak>
+                                <th scope="row">
+                                    {p.name.clone()}
+                                    {weak.then(|| view! { <span class="studio-flag">{text.below_average}</span> })}
+                                </th>
+                                <td>{format::count(p.adds_to_cart)}</td>
+                                <td>{format::count(p.orders)}</td>
+                                <td>{format::count(p.units)}</td>
+                                <td>{percent(conversion(&p))}</td>
+                                <td>{format::money(&p.gmv)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <Chart minutes=metrics.minutes names=names currency=currency text=text />
+    }
+}
+
+/// Viewers per minute as bars, with orders marked, and a band of what was pinned.
+#[component]
+fn Chart(
+    minutes: Vec<MinuteFigures>,
+    names: Vec<(String, String)>,
+    currency: String,
+    text: &'static Text,
+) -> impl IntoView {
+    let name = |id: &String| {
+        names
+            .iter()
+            .find(|(p, _)| p == id)
+            .map_or_else(|| id.clone(), |(_, n)| n.clone())
+    };
+    let shown: Vec<MinuteFigures> = minutes
+        .into_iter()
+        .rev()
+        .take(CHART_MINUTES)
+        .rev()
+        .collect();
+    let tallest = shown.iter().map(|m| m.viewers).max().unwrap_or(0).max(1);
+    let bars = shown
+        .iter()
+        .map(|m| {
+            let height = format!(
+                "height: {}%",
+                u64::from(m.viewers) * 100 / u64::from(tallest)
+            );
+            let pinned = m.pinned.iter().map(name).collect::<Vec<_>>().join(", ");
+            let any_pinned = (!pinned.is_empty()).to_string();
+            let time = format::time(m.start_ms);
+            let sales = format::minor(m.gmv_minor, &currency);
+            let summary = (text.minute_summary)(&time, m.viewers, m.chat, m.orders, &sales);
+            view! {
+                <li title=summary.clone() aria-label=summary>
+                    <span class="studio-bar" style=height data-orders=m.orders.to_string()></span>
+                    <span class="studio-band" data-pinned=any_pinned>{pinned}</span>
+                    <span class="studio-minute">{time}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let chart = if shown.is_empty() {
+        view! { <p class="studio-empty">{text.no_minutes}</p> }.into_any()
+    } else {
+        view! { <ol class="studio-chart" data-testid="minutes">{bars}</ol> }.into_any()
+    };
+    view! {
+        <section class="studio-panel">
+            <h2>{text.per_minute}</h2>
+            {chart}
+        </section>
+    }
+}

@@ -1,0 +1,48 @@
+//! Prices, counts and times as the host's browser writes them (through the
+//! viewer's own `Intl` formatters), and amounts for the studio's number fields.
+
+use lapak::browser::intl;
+use lapak_protocol::Money;
+
+fn locale() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_else(|| "en-US".to_owned())
+}
+
+/// `money` for the host's language, e.g. `Rp 45.000` or `IDR 45,000`.
+pub fn money(money: &Money) -> String {
+    intl::format_money(money, &locale())
+}
+
+/// Minor units of `currency`, shown as [`money`].
+pub fn minor(minor: i64, currency: &str) -> String {
+    money(&Money {
+        minor,
+        currency: currency.to_owned(),
+    })
+}
+
+/// A count, e.g. `1,204` or `1.204`.
+pub fn count(count: u64) -> String {
+    intl::format_count(count, &locale())
+}
+
+/// A time of day, e.g. `14:05`.
+pub fn time(unix_ms: i64) -> String {
+    intl::format_time(unix_ms, &locale())
+}
+
+/// The value a number field shows for `money`: a plain decimal (`45000`, `12.5`).
+pub fn decimal(money: &Money) -> String {
+    let scale = 10i64.pow(money.minor_digits());
+    let (whole, part) = (money.minor / scale, money.minor % scale);
+    if part == 0 {
+        whole.to_string()
+    } else {
+        let digits = money.minor_digits() as usize;
+        format!("{whole}.{part:0digits$}")
+            .trim_end_matches('0')
+            .to_owned()
+    }
+}

@@ -1,0 +1,22 @@
+//! Reading the API again on a timer while a component is on screen: the
+//! studio's panels poll instead of holding a socket of their own.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use gloo_timers::future::sleep;
+use leptos::prelude::*;
+
+/// Calls `tick` now and then every `period`, until the calling component is dropped.
+pub fn every(period: Duration, tick: impl Fn() + 'static) {
+    let alive = Arc::new(AtomicBool::new(true));
+    let running = alive.clone();
+    on_cleanup(move || alive.store(false, Ordering::Relaxed));
+    leptos::task::spawn_local(async move {
+        while running.load(Ordering::Relaxed) {
+            tick();
+            sleep(period).await;
+        }
+    });
+}
