@@ -130,11 +130,17 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
 
     const shopper = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
     shopper.on('pageerror', (error) => assert.fail(`uncaught error in the viewer: ${error.message}`));
+    await shopper.addInitScript(watchLive);
     await shopper.goto(server.url);
     const tag = shopper.getByTestId('tag-rattan-lamp');
     await tag.waitFor({ timeout: 30000 });
     await shopper.waitForFunction(() => /Flash deal/.test(document.querySelector('[data-testid="tag-rattan-lamp"]')?.textContent));
     assert.match(await tag.textContent(), /IDR\s250,000.*IDR\s325,000.*Flash deal/);
+    // The host's message above the chat changes for the shopper at once.
+    await studio.getByTestId('message-text').fill('Only 5 lamps at this price');
+    await studio.getByTestId('pin-message').click();
+    await shopper.getByTestId('chat-pinned').filter({ hasText: 'Only 5 lamps at this price' }).waitFor({ timeout: 5000 });
+
     await tag.click();
     await shopper.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
     await shopper.getByTestId('cart-button').click();
@@ -163,6 +169,21 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await studio.getByTestId('stop-deal').click();
     await running.waitFor({ state: 'detached' });
     await shopper.waitForFunction(() => !/Flash deal/.test(document.querySelector('[data-testid="tag-rattan-lamp"]')?.textContent ?? ''));
+
+    // Dragging the tag in the preview moves it for the shopper; tapping it unpins it.
+    const stage = await studio.getByTestId('preview').boundingBox();
+    const dot = await studio.getByTestId('preview-tag-rattan-lamp').boundingBox();
+    const from = { x: dot.x + dot.width / 2, y: dot.y + dot.height / 2 };
+    await studio.mouse.move(from.x, from.y);
+    await studio.mouse.down();
+    await studio.mouse.move(from.x - stage.width * 0.1, from.y, { steps: 5 });
+    await studio.mouse.up();
+    const moved = await shopper.waitForFunction((x) => window.pins?.find((p) => p.product === 'rattan-lamp'
+      && Math.abs(p.x - x) < 0.02), 0.6704 - 0.1, { timeout: 10000 }).then((h) => h.jsonValue());
+    assert.ok(moved, 'the shopper hears the tag move');
+    await studio.getByTestId('preview-tag-rattan-lamp').click();
+    await studio.getByTestId('preview-tag-rattan-lamp').waitFor({ state: 'detached' });
+    await tag.waitFor({ state: 'detached', timeout: 15000 });
     await studio.context().close();
     await shopper.context().close();
   } finally {

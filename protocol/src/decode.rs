@@ -180,6 +180,11 @@ enum Fields {
         seq: u64,
         ids: Vec<u64>,
     },
+    PinnedMessage {
+        seq: u64,
+        #[serde(default)]
+        text: Option<String>,
+    },
     Likes {
         seq: u64,
         total: u64,

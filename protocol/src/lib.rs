@@ -411,6 +411,14 @@ pub enum ServerMsg {
         /// The removed lines' ids.
         ids: Vec<u64>,
     },
+    /// The host changed the pinned message above the chat (`None`: took it down).
+    PinnedMessage {
+        /// Show event sequence number.
+        seq: u64,
+        /// The message now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
     /// The show's like count grew (gathered, a few times a second at most).
     Likes {
         /// Show event sequence number.
@@ -517,6 +525,7 @@ impl ServerMsg {
             | ServerMsg::Leaderboard { seq, .. }
             | ServerMsg::Chat { seq, .. }
             | ServerMsg::ChatRemoved { seq, .. }
+            | ServerMsg::PinnedMessage { seq, .. }
             | ServerMsg::Likes { seq, .. }
             | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
             _ => None,

@@ -388,6 +388,14 @@ fn every_server_msg() -> Vec<ServerMsg> {
             seq: 6,
             ids: vec![3, 9],
         },
+        ServerMsg::PinnedMessage {
+            seq: 13,
+            text: Some("Flash sale at 8".into()),
+        },
+        ServerMsg::PinnedMessage {
+            seq: 14,
+            text: None,
+        },
         ServerMsg::Likes { seq: 6, total: 31 },
         ServerMsg::Progress {
             progress: Box::new(sample_progress()),

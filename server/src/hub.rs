@@ -56,6 +56,8 @@ pub struct Live {
     history: VecDeque<(u64, Utf8Bytes)>,
     /// The show's figures minute by minute, for the dashboard.
     tally: Tally,
+    /// The host's message above the chat.
+    pinned_message: Option<String>,
 }
 
 /// The hub's figures for the dashboard.
@@ -102,6 +104,8 @@ pub struct Joined {
     pub chat: Vec<ChatMessage>,
     /// Likes as published by that seq.
     pub likes: u64,
+    /// The host's message above the chat at that seq.
+    pub pinned_message: Option<String>,
     /// Every event after `seq`.
     pub events: broadcast::Receiver<Utf8Bytes>,
 }
@@ -146,6 +150,7 @@ impl Hub {
             seq: live.seq,
             chat,
             likes,
+            pinned_message: live.pinned_message.clone(),
             scene: live.scene.clone(),
             deals: live.deals.clone(),
             on_air: live.on_air,
@@ -330,6 +335,23 @@ impl Hub {
             });
         }
         ids
+    }
+
+    /// The host's message above the chat as it stood before a restart; no event.
+    pub fn restore_pinned_message(&self, text: Option<String>) {
+        self.lock().pinned_message = text;
+    }
+
+    /// The host's message above the chat now.
+    pub fn pinned_message(&self) -> Option<String> {
+        self.lock().pinned_message.clone()
+    }
+
+    /// The host changed the message above the chat: every viewer sees it at once.
+    pub fn pin_message(&self, text: Option<String>) {
+        let mut live = self.lock();
+        live.pinned_message.clone_from(&text);
+        self.publish(&mut live, |seq| ServerMsg::PinnedMessage { seq, text });
     }
 
     /// The chat lines a joiner would see now, oldest first.

@@ -418,6 +418,10 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     }
     state.hub = Hub::new(scene, running, gifters, likes);
     let mut conn = state.pool.acquire().await?;
+    let message = community::pinned::current(&mut conn, &state.show).await?;
+    drop(conn);
+    state.hub.restore_pinned_message(message);
+    let mut conn = state.pool.acquire().await?;
     access::users::ensure_brand(&mut conn, &state.show.brand).await?;
     drop(conn);
     let state = Arc::new(state);

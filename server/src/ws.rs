@@ -516,7 +516,7 @@ async fn snapshot(
             viewers: joined.viewers,
             gifts: show.gifting.gifts.clone(),
             coin_packs: show.coin_packs(),
-            community: community::snapshot(state, joined.chat, joined.likes),
+            community: community::snapshot(state, joined.chat, joined.likes, joined.pinned_message),
             leaderboard: joined.leaderboard,
         },
         cart,

@@ -1,7 +1,8 @@
 //! Selling from the studio API against the real server over real HTTP and
 //! WebSocket: a host's flash deal reaches viewers and carts and checkout charge
 //! its price until it is stopped; stock set by a host reaches viewers and
-//! limits carts; the dashboard's orders and GMV equal the orders table.
+//! limits carts; the pinned message changes for every viewer and stays; the
+//! dashboard's orders and GMV equal the orders table.
 mod common;
 
 use std::time::Duration;
@@ -328,4 +329,98 @@ async fn the_dashboards_orders_and_gmv_equal_the_orders_table() {
             .any(|m| m["pinned"].as_array().unwrap().contains(&json!("shirt"))),
         "the band says what was pinned: {metrics}"
     );
+
+    // The export after the show: the same figures as CSV.
+    let csv = |what: &'static str| {
+        let request = api
+            .http
+            .get(format!("{}/api/v1/shows/test/metrics/{what}.csv", api.base))
+            .header("cookie", host.cookie.clone().unwrap());
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(kind.starts_with("text/csv"), "{kind}");
+            response.text().await.unwrap()
+        }
+    };
+    let products = csv("products").await;
+    assert!(
+        products.starts_with("product_id,name,adds_to_cart,orders,units,sales_minor,currency\n"),
+        "{products}"
+    );
+    assert!(
+        products.contains("\nshirt,Shirt,2,1,2,37800000,IDR\n"),
+        "{products}"
+    );
+    let minutes = csv("minutes").await;
+    let sales: i64 = minutes
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(5).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(sales, gmv, "{minutes}");
+}
+
+#[tokio::test]
+async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart() {
+    let (server, api, host) = signed_in("host@demo.example").await;
+    let (mut watching, _) = viewer(&server, None).await;
+    let message = "/api/v1/shows/test/message";
+    let (status, set) = api
+        .call(
+            &host,
+            Method::PUT,
+            message,
+            Some(json!({ "text": " Flash sale at 8\u{202E} " })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(
+        set["text"], "Flash sale at 8",
+        "trimmed, the bidi override dropped"
+    );
+    let heard = wait_for(&mut watching, |m| match m {
+        ServerMsg::PinnedMessage { text, .. } => Some(text.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(heard.as_deref(), Some("Flash sale at 8"));
+
+    for bad in [
+        json!({ "text": "" }),
+        json!({ "text": "a\u{0000}b" }),
+        json!({ "text": "x".repeat(1000) }),
+    ] {
+        let (status, answer) = api
+            .call(&host, Method::PUT, message, Some(bad.clone()))
+            .await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
+            "{bad}"
+        );
+    }
+    let server = common::restart(server).await;
+    let (_, welcome) = viewer(&server, None).await;
+    assert_eq!(
+        welcome.show.community.pinned.as_deref(),
+        Some("Flash sale at 8"),
+        "kept, and no bad text replaced it"
+    );
+
+    let api = Api::of(&server);
+    let host = api
+        .sign_in("host@demo.example", common::api::PASSWORD)
+        .await
+        .unwrap();
+    let (status, _) = api
+        .call(&host, Method::PUT, message, Some(json!({ "text": null })))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, welcome) = viewer(&server, None).await;
+    assert_eq!(welcome.show.community.pinned, None, "taken down");
 }

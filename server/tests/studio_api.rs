@@ -464,6 +464,24 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             "unauthorized",
         ),
         (
+            "a moderator changes the pinned message",
+            &moderator,
+            Method::PUT,
+            "/api/v1/shows/test/message",
+            Some(json!({ "text": "scam.example" })),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a viewer's session changes the pinned message",
+            &viewer_token,
+            Method::PUT,
+            "/api/v1/shows/test/message",
+            Some(json!({ "text": "scam.example" })),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
             "a moderator reads the dashboard",
             &moderator,
             Method::GET,
@@ -502,8 +520,12 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     let (_, listed) = api.call(&rival, Method::GET, "/api/v1/shows", None).await;
     assert_eq!(listed, json!([]), "another brand's shows are not listed");
 
-    // Nothing changed: no tag, deal or stock, no token, no event a viewer saw.
+    // Nothing changed: no tag, deal, stock or message, no token, no event a viewer saw.
     assert!(!pins(&api, &owner).await.contains(&"lamp".to_owned()));
+    let (_, show) = api
+        .call(&owner, Method::GET, "/api/v1/shows/test", None)
+        .await;
+    assert_ne!(show["pinned_message"], "scam.example");
     let (_, deals) = api
         .call(&owner, Method::GET, "/api/v1/shows/test/deals", None)
         .await;

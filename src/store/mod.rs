@@ -582,6 +582,10 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             community::removed(state, &ids);
             Vec::new()
         }
+        ServerMsg::PinnedMessage { text, .. } => {
+            state.community.pinned = text;
+            Vec::new()
+        }
         ServerMsg::Likes { total, .. } => {
             community::liked(state, total);
             Vec::new()

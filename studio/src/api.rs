@@ -59,6 +59,7 @@ pub struct Show {
     pub video: String,
     pub on_air: String,
     pub pins: Vec<Pin>,
+    pub pinned_message: Option<String>,
     pub playback_url: String,
     pub products: Vec<Product>,
 }
@@ -220,6 +221,13 @@ impl Api {
         };
         let path = format!("/api/v1/shows/{show}/viewers/{viewer}/sanction");
         send(self.change(Request::put(&path)), Some(body)).await?;
+        Ok(())
+    }
+
+    /// Pins `text` above the chat, or takes the message down (`None`).
+    pub async fn pin_message(&self, show: &str, text: Option<&str>) -> Result<(), Refused> {
+        let request = self.change(Request::put(&format!("/api/v1/shows/{show}/message")));
+        send(request, Some(json!({ "text": text }))).await?;
         Ok(())
     }
 

@@ -64,8 +64,17 @@ pub fn Dashboard() -> impl IntoView {
             }
         });
     });
+    let export = move |what: &'static str| {
+        workspace
+            .show_id()
+            .map(|show| format!("/api/v1/shows/{show}/metrics/{what}.csv"))
+    };
     view! {
         <main class="studio-dashboard" data-testid="dashboard">
+            <nav class="studio-exports" aria-label=text.export>
+                <a class="studio-quiet" download href=move || export("products")>{text.export_products}</a>
+                <a class="studio-quiet" download href=move || export("minutes")>{text.export_minutes}</a>
+            </nav>
             {move || metrics.get().map(|m| view! { <Figures metrics=m text=text /> })}
         </main>
     }

@@ -17,6 +17,7 @@ pub struct Text {
     pub tap_to_pin: fn(&str) -> String,
     pub pinned: fn(&str) -> String,
     pub unpin: fn(&str) -> String,
+    pub drag_or_tap: fn(&str) -> String,
     pub tags_up: &'static str,
     pub no_tags: &'static str,
     pub go_live: &'static str,
@@ -72,6 +73,13 @@ pub struct Text {
     pub per_minute: &'static str,
     pub no_minutes: &'static str,
     pub minute_summary: fn(&str, u32, u32, u64, &str) -> String,
+    pub export: &'static str,
+    pub pinned_message: &'static str,
+    pub pin_message: &'static str,
+    pub take_down: &'static str,
+    pub message_set: &'static str,
+    pub export_products: &'static str,
+    pub export_minutes: &'static str,
 }
 
 const EN: Text = Text {
@@ -96,6 +104,7 @@ const EN: Text = Text {
     tap_to_pin: |name| format!("Tap the picture where {name} is"),
     pinned: |name| format!("{name} pinned"),
     unpin: |name| format!("Unpin {name}"),
+    drag_or_tap: |name| format!("{name}: drag to move, tap to unpin"),
     tags_up: "Tags up now",
     no_tags: "No tags up.",
     go_live: "Go live",
@@ -153,6 +162,13 @@ const EN: Text = Text {
     minute_summary: |time, viewers, chat, orders, sales| {
         format!("{time}: {viewers} watching, {chat} chat lines, {orders} orders, {sales}")
     },
+    export: "Export",
+    pinned_message: "Message above the chat",
+    pin_message: "Pin message",
+    take_down: "Take down",
+    message_set: "Message updated",
+    export_products: "Products as CSV",
+    export_minutes: "Minutes as CSV",
 };
 
 const ID: Text = Text {
@@ -177,6 +193,7 @@ const ID: Text = Text {
     tap_to_pin: |name| format!("Ketuk gambar di tempat {name} berada"),
     pinned: |name| format!("{name} disematkan"),
     unpin: |name| format!("Lepas {name}"),
+    drag_or_tap: |name| format!("{name}: seret untuk memindah, ketuk untuk melepas"),
     tags_up: "Tag yang tampil",
     no_tags: "Belum ada tag.",
     go_live: "Mulai siaran",
@@ -234,6 +251,13 @@ const ID: Text = Text {
     minute_summary: |time, viewers, chat, orders, sales| {
         format!("{time}: {viewers} menonton, {chat} pesan, {orders} pesanan, {sales}")
     },
+    export: "Ekspor",
+    pinned_message: "Pesan di atas obrolan",
+    pin_message: "Sematkan pesan",
+    take_down: "Turunkan",
+    message_set: "Pesan diperbarui",
+    export_products: "Produk sebagai CSV",
+    export_minutes: "Per menit sebagai CSV",
 };
 
 /// The strings for the browser's language, and its code.

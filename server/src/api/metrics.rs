@@ -1,5 +1,5 @@
 //! `GET /api/v1/shows/{show}/metrics`: the live dashboard's figures (owners
-//! and hosts; tokens with `shows:read`). Orders, units, GMV, gifts and watch
+//! and hosts; tokens with `shows:read`), and the same as CSV files to export. Orders, units, GMV, gifts and watch
 //! time are read from the tables the commands write, so they equal them
 //! exactly; the minute-by-minute figures come from what the hub published.
 
@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use lapak_protocol::hls::format_date_time;
 use lapak_protocol::{Activity, Money};
 use serde::Serialize;
 use sqlx::SqliteConnection;
@@ -144,6 +147,11 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<Metrics>, ApiError> {
     let show = show_for(&state, &actor, &id, Permission::ReadMetrics)?;
+    Ok(Json(gather(&state, show).await?))
+}
+
+/// The show's figures now.
+async fn gather(state: &AppState, show: &crate::show::ShowFile) -> Result<Metrics, ApiError> {
     let figures = state.hub.figures();
     // One read transaction: orders, lines and gifts from the same moment.
     let mut tx = state.pool.begin().await?;
@@ -191,7 +199,7 @@ pub async fn read(
             }
         })
         .collect();
-    Ok(Json(Metrics {
+    Ok(Metrics {
         at_ms: now_ms(),
         viewers: Viewers {
             now: figures.viewers,
@@ -211,5 +219,95 @@ pub async fn read(
             converted: show.money(converted),
         },
         minutes,
-    }))
+    })
+}
+
+/// A CSV file to download, named after the show and what it holds.
+fn csv_file(show: &str, what: &str, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{show}-{what}.csv\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn csv_rows<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        out.serialize(row)
+            .map_err(|e| AppError::Show(e.to_string()))?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Show(e.to_string()).into())
+}
+
+/// A minute as the CSV export writes it.
+#[derive(Serialize)]
+struct MinuteRow {
+    /// ISO 8601, UTC.
+    minute: String,
+    viewers: u32,
+    chat: u32,
+    likes: u64,
+    orders: u64,
+    sales_minor: i64,
+    currency: String,
+    pinned: String,
+}
+
+/// A product as the CSV export writes it.
+#[derive(Serialize)]
+struct ProductRow {
+    product_id: String,
+    name: String,
+    adds_to_cart: u64,
+    orders: u64,
+    units: u64,
+    sales_minor: i64,
+    currency: String,
+}
+
+/// `GET /api/v1/shows/{show}/metrics/{file}`: `minutes.csv` or
+/// `products.csv`, the figures for a spreadsheet after the show.
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::ReadMetrics)?;
+    let metrics = gather(&state, show).await?;
+    let currency = metrics.gmv.currency;
+    let (what, body) = match file.as_str() {
+        "minutes.csv" => (
+            "minutes",
+            csv_rows(metrics.minutes.into_iter().map(|m| MinuteRow {
+                minute: format_date_time(m.minute.start_ms),
+                viewers: m.minute.viewers,
+                chat: m.minute.chat,
+                likes: m.minute.likes,
+                orders: m.orders,
+                sales_minor: m.gmv_minor,
+                currency: currency.clone(),
+                pinned: m.minute.pinned.join(" "),
+            }))?,
+        ),
+        "products.csv" => (
+            "products",
+            csv_rows(metrics.products.into_iter().map(|p| ProductRow {
+                product_id: p.product_id,
+                name: p.name,
+                adds_to_cart: p.adds_to_cart,
+                orders: p.orders,
+                units: p.units,
+                sales_minor: p.gmv.minor,
+                currency: p.gmv.currency,
+            }))?,
+        ),
+        _ => return Err(ApiError::not_found("exports: minutes.csv, products.csv")),
+    };
+    Ok(csv_file(&show.id, what, body))
 }

@@ -5,6 +5,7 @@
 
 mod body;
 mod deals;
+mod message;
 mod metrics;
 mod moderation;
 mod session;
@@ -53,12 +54,14 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(deals::running).post(deals::start),
         )
         .route("/api/v1/shows/{show}/deals/{deal}", delete(deals::stop))
+        .route("/api/v1/shows/{show}/message", put(message::set))
         .route("/api/v1/shows/{show}/stock", get(stock::list))
         .route(
             "/api/v1/shows/{show}/stock/{product}/{variant}",
             put(stock::set),
         )
         .route("/api/v1/shows/{show}/metrics", get(metrics::read))
+        .route("/api/v1/shows/{show}/metrics/{file}", get(metrics::export))
         .route("/api/v1/shows/{show}/chat", get(moderation::recent))
         .route(
             "/api/v1/shows/{show}/chat/{line}",

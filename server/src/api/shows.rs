@@ -30,6 +30,8 @@ pub struct ShowSummary {
     on_air: OnAir,
     /// The tags up now.
     pins: Vec<Pin>,
+    /// The message pinned above the chat.
+    pinned_message: Option<String>,
     /// What viewers play (the studio previews the same).
     playback_url: String,
     /// The products a host may pin.
@@ -69,6 +71,7 @@ fn summary(state: &AppState) -> ShowSummary {
         video,
         on_air,
         pins,
+        pinned_message: state.hub.pinned_message(),
         playback_url: show.playback().url,
         products: show
             .products

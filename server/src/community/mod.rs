@@ -24,6 +24,7 @@ mod likes;
 mod lookalike;
 mod missions;
 mod names;
+pub mod pinned;
 mod progress;
 pub mod sanctions;
 mod settings;
@@ -147,11 +148,16 @@ pub async fn progress(
     progress::progress(conn, &state.show, session, you, now_ms()).await
 }
 
-/// The community side of a show snapshot, with the hub's `chat` and `likes`.
-pub fn snapshot(state: &AppState, chat: Vec<ChatMessage>, likes: u64) -> Snapshot {
+/// The community side of a show snapshot, with the hub's `chat`, `likes` and `pinned` message.
+pub fn snapshot(
+    state: &AppState,
+    chat: Vec<ChatMessage>,
+    likes: u64,
+    pinned: Option<String>,
+) -> Snapshot {
     let settings = &state.show.community;
     Snapshot {
-        pinned: settings.pinned.clone(),
+        pinned,
         chat,
         likes,
         club: settings.club(),

@@ -142,6 +142,27 @@ fn lines_a_moderator_removed_leave_the_chat() {
 }
 
 #[test]
+fn the_host_changes_and_takes_down_the_pinned_message() {
+    let mut state = live();
+    let seq = next_seq(&state);
+    let text = Some("Flash sale at 8 pm".to_owned());
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::PinnedMessage { seq, text }),
+    );
+    assert_eq!(
+        state.community.pinned.as_deref(),
+        Some("Flash sale at 8 pm")
+    );
+    let seq = next_seq(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::PinnedMessage { seq, text: None }),
+    );
+    assert_eq!(state.community.pinned, None);
+}
+
+#[test]
 fn a_chat_line_is_sent_trimmed_once_and_resent_with_its_id_after_an_outage() {
     let mut state = live();
     assert!(apply(

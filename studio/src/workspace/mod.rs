@@ -60,6 +60,18 @@ impl Workspace {
         })
     }
 
+    /// Unpins `product`, then reads the show again.
+    pub fn unpin(&self, product: String) {
+        let this = *self;
+        let Some(show) = this.show_id() else { return };
+        leptos::task::spawn_local(async move {
+            if let Err(refused) = this.api.get_value().unpin(&show, &product).await {
+                this.notice.set(Some(refused.message));
+            }
+            this.refresh();
+        });
+    }
+
     /// Reads the show again now.
     pub fn refresh(&self) {
         let this = *self;

@@ -1,7 +1,8 @@
 //! The live preview, played by the viewer's own player, with the tags up now
 //! over it. With a product picked, a tap on the picture pins it there, on the
 //! frame the host tapped (its programme time), so viewers see the tag appear
-//! on that same frame.
+//! on that same frame. A tag dragged to another spot moves there; a tag tapped
+//! is unpinned.
 
 use lapak::browser::hls::use_player;
 use leptos::html::Video;
@@ -23,6 +24,18 @@ fn spot(event: &leptos::ev::MouseEvent) -> Option<(f32, f32)> {
     let inside = |v: f64| (0.0..=1.0).contains(&v);
     (inside(x) && inside(y)).then_some((x as f32, y as f32))
 }
+
+/// A tag being dragged: its product, where it is now, and whether it moved.
+#[derive(Clone, Debug, PartialEq)]
+struct Drag {
+    product: String,
+    x: f32,
+    y: f32,
+    moved: bool,
+}
+
+/// How far (a share of the picture) a tag must go to count as dragged, not tapped.
+const DRAG_AT_LEAST: f32 = 0.01;
 
 /// The preview and its tags.
 #[component]
@@ -47,12 +60,11 @@ pub fn Preview() -> impl IntoView {
             }
         }
     };
-    let tap = move |event: leptos::ev::MouseEvent| {
-        let (Some(product), Some(show)) = (workspace.selected.get_untracked(), workspace.show_id())
-        else {
+    // Pins (or moves) `product` to (x, y) on the frame on screen now.
+    let place = move |product: String, x: f32, y: f32| {
+        let Some(show) = workspace.show_id() else {
             return;
         };
-        let Some((x, y)) = spot(&event) else { return };
         let at = player.programme_ms.get_untracked();
         leptos::task::spawn_local(async move {
             let name = workspace.name_of(&product);
@@ -71,6 +83,63 @@ pub fn Preview() -> impl IntoView {
             }
         });
     };
+    let dragging = RwSignal::new(None::<Drag>);
+    // The click that ends a drag or a tap on a tag is not a tap on the picture.
+    let ended_on_tag = StoredValue::new(false);
+    let tap = move |event: leptos::ev::MouseEvent| {
+        if std::mem::take(&mut *ended_on_tag.write_value()) {
+            return;
+        }
+        let Some(product) = workspace.selected.get_untracked() else {
+            return;
+        };
+        if let Some((x, y)) = spot(&event) {
+            place(product, x, y);
+        }
+    };
+    let drag = move |event: leptos::ev::PointerEvent| {
+        let Some((x, y)) = spot(&event) else { return };
+        dragging.update(|d| {
+            if let Some(d) = d {
+                d.moved |= (d.x - x).abs().max((d.y - y).abs()) >= DRAG_AT_LEAST;
+                (d.x, d.y) = (x, y);
+            }
+        });
+    };
+    let drop = move |_: leptos::ev::PointerEvent| {
+        let Some(drag) = dragging.get_untracked() else {
+            return;
+        };
+        dragging.set(None);
+        ended_on_tag.set_value(true);
+        if drag.moved {
+            place(drag.product, drag.x, drag.y);
+        } else {
+            workspace.unpin(drag.product);
+        }
+    };
+    let stage = NodeRef::<leptos::html::Div>::new();
+    let grab = move |event: leptos::ev::PointerEvent, pin: &lapak_protocol::Pin| {
+        event.stop_propagation();
+        event.prevent_default();
+        if let Some(stage) = stage.get_untracked() {
+            // Moves keep coming to the stage even when the pointer leaves it.
+            let _ = stage.set_pointer_capture(event.pointer_id());
+        }
+        dragging.set(Some(Drag {
+            product: pin.product_id.clone(),
+            x: pin.x,
+            y: pin.y,
+            moved: false,
+        }));
+    };
+    // Where a tag shows: where it is being dragged, else where it is pinned.
+    let at = move |pin: &lapak_protocol::Pin| {
+        dragging.with(|d| match d {
+            Some(d) if d.product == pin.product_id => (d.x, d.y),
+            _ => (pin.x, pin.y),
+        })
+    };
     let pins = move || workspace.pins();
     view! {
         <div
@@ -78,7 +147,12 @@ pub fn Preview() -> impl IntoView {
             class:is-pinning=move || workspace.selected.read().is_some()
             style:aspect-ratio=move || { let (w, h) = shape.get(); format!("{w} / {h}") }
             data-testid="preview"
+            node_ref=stage
             on:click=tap
+            on:pointerdown=move |_| ended_on_tag.set_value(false)
+            on:pointermove=drag
+            on:pointerup=drop
+            on:pointercancel=move |_| dragging.set(None)
         >
             <video
                 node_ref=video
@@ -95,15 +169,25 @@ pub fn Preview() -> impl IntoView {
             // Numbered dots: labels of products side by side would cover each
             // other; the list of tags up now carries the same numbers.
             <For each=move || pins().into_iter().enumerate() key=|(n, pin)| (*n, pin.product_id.clone(), pin.at) let:numbered>
-                <span
-                    class="studio-tag"
-                    data-testid=format!("preview-tag-{}", numbered.1.product_id)
-                    title=workspace.name_of(&numbered.1.product_id)
-                    style:left=format!("{}%", numbered.1.x * 100.0)
-                    style:top=format!("{}%", numbered.1.y * 100.0)
-                >
-                    {numbered.0 + 1}
-                </span>
+                {
+                    let (n, pin) = numbered;
+                    let name = workspace.name_of(&pin.product_id);
+                    let (left, top) = (pin.clone(), pin.clone());
+                    let product = pin.product_id.clone();
+                    view! {
+                        <span
+                            class="studio-tag"
+                            class:is-dragging=move || dragging.with(|d| d.as_ref().is_some_and(|d| d.product == product))
+                            data-testid=format!("preview-tag-{}", pin.product_id)
+                            title=(text.drag_or_tap)(&name)
+                            style:left=move || format!("{}%", at(&left).0 * 100.0)
+                            style:top=move || format!("{}%", at(&top).1 * 100.0)
+                            on:pointerdown={ let pin = pin.clone(); move |event| grab(event, &pin) }
+                        >
+                            {n + 1}
+                        </span>
+                    }
+                }
             </For>
         </div>
     }

@@ -1,5 +1,5 @@
-//! The products to pick before tapping the picture, and the tags up now with
-//! their unpin buttons.
+//! The products to pick before tapping the picture, the tags up now with
+//! their unpin buttons, and the message pinned above the viewers' chat.
 
 use leptos::prelude::*;
 
@@ -83,17 +83,7 @@ pub fn Pins() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
     let pins = move || workspace.pins();
-    let unpin = move |product: String| {
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            if let Err(refused) = workspace.api.get_value().unpin(&show, &product).await {
-                workspace.notice.set(Some(refused.message));
-            }
-            workspace.refresh();
-        });
-    };
+    let unpin = move |product: String| workspace.unpin(product);
     view! {
         <section class="studio-panel" data-testid="pins">
             <h2>{text.tags_up}</h2>
@@ -122,6 +112,61 @@ pub fn Pins() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
+            <Message />
         </section>
+    }
+}
+
+/// The message above the viewers' chat: shown, changed or taken down.
+#[component]
+pub fn Message() -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let workspace = expect_context::<Workspace>();
+    let current = move || {
+        workspace
+            .show
+            .read()
+            .as_ref()
+            .and_then(|s| s.pinned_message.clone())
+    };
+    let typed = RwSignal::new(None::<String>);
+    let send = move |message: Option<String>| {
+        let Some(show) = workspace.show_id() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let api = workspace.api.get_value();
+            match api.pin_message(&show, message.as_deref()).await {
+                Ok(()) => {
+                    typed.set(None);
+                    workspace.notice.set(Some(text.message_set.to_owned()));
+                }
+                Err(refused) => workspace.notice.set(Some(refused.message)),
+            }
+            workspace.refresh();
+        });
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let message = typed.get_untracked().or_else(current);
+        send(message.filter(|m| !m.trim().is_empty()));
+    };
+    view! {
+        <form class="studio-message" on:submit=submit data-testid="pinned-message">
+            <label>
+                <span>{text.pinned_message}</span>
+                <input type="text" maxlength="200" data-testid="message-text"
+                    prop:value=move || typed.get().or_else(current).unwrap_or_default()
+                    on:input=move |ev| typed.set(Some(event_target_value(&ev))) />
+            </label>
+            <div class="studio-actions">
+                <button class="studio-quiet" data-testid="pin-message">{text.pin_message}</button>
+                <button class="studio-quiet" type="button" data-testid="take-down-message"
+                    disabled=move || current().is_none()
+                    on:click=move |_| send(None)>
+                    {text.take_down}
+                </button>
+            </div>
+        </form>
     }
 }

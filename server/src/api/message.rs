@@ -1,0 +1,40 @@
+//! `PUT /api/v1/shows/{show}/message` (owners and hosts; tokens with
+//! `shows:write`): the message pinned above the chat, changed or taken down
+//! (`null`). Viewers see it at once; it is kept across restarts.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::shows::show_for;
+use super::Body;
+use crate::access::{Actor, ApiError, Permission};
+use crate::community::pinned;
+use crate::{now_ms, AppState};
+
+/// The message to pin: a chat line's rules, or `null` to take it down.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    text: Option<String>,
+}
+
+/// `PUT /api/v1/shows/{show}/message`: the message as viewers read it.
+pub async fn set(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Body(request): Body<Message>,
+) -> Result<Json<Message>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let text = pinned::check(request.text.as_deref())
+        .map_err(|error| ApiError::invalid(format!("text: {error}")))?;
+    let _write = state.writer.lock().await;
+    let mut conn = state.pool.acquire().await?;
+    pinned::keep(&mut conn, &show.id, text.as_deref(), &actor.who(), now_ms()).await?;
+    state.hub.pin_message(text.clone());
+    tracing::info!(show = %show.id, who = %actor.who(), "pinned message set");
+    Ok(Json(Message { text }))
+}
