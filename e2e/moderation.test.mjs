@@ -2,6 +2,7 @@
 // own. A shopper posts a scam line; a moderator, signed in to the studio API,
 // removes it and it disappears from every viewer's chat at once; then mutes the
 // shopper, whose next line is refused in place, saying why, and reaches no one.
+// Slow mode and a masked word reach every viewer's chat field and lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -69,6 +70,19 @@ test('a moderator removes a line for every viewer, then mutes its author', async
     await reader.waitForTimeout(1000);
     assert.equal(await line(reader, 'Still here').count(), 0, 'a muted line reaches no one');
     assert.ok(gone < 2000, `removed from both screens in ${gone} ms`);
+
+    // Slow mode: every chat field says so at once, in the viewer's language; a blocked word is masked.
+    const rules = await api('PUT', 'api/v1/shows/demo/chat/rules', { slow_mode_s: 30, blocked_words: ['tolong'] });
+    assert.equal(rules.status, 200, await rules.text());
+    await reader.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')
+      ?.placeholder === 'Mode lambat: satu pesan tiap 30 detik');
+    await reader.getByTestId('chat-input').fill('Tolong kirim ke Bandung');
+    await reader.getByTestId('chat-input').press('Enter');
+    await line(author, '****** kirim ke Bandung').waitFor();
+    await reader.getByTestId('chat-input').fill('Dan ke Bogor');
+    await reader.getByTestId('chat-input').press('Enter');
+    await reader.getByTestId('chat-alert').waitFor();
+    await reader.screenshot({ path: `${OUT}/moderation-slow-mode.png` });
   } finally {
     await browser.close();
     server.stop();

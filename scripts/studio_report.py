@@ -1,6 +1,6 @@
 """The "Studio" section of BENCHMARKS.md: the studio's release transfer size
 (dist-studio/, built by scripts/e2e.sh) and the host-facing delays the
-end-to-end run measured (target/e2e/metrics.json, `studio`).
+end-to-end run measured (target/e2e/metrics.json, `studio` and `dashboard`).
 Run alone (`python3 scripts/studio_report.py`) it prints just that section."""
 import glob
 import gzip
@@ -35,6 +35,10 @@ def studio_section(metrics):
         if studio.get("tap_to_tag_ms") is not None:
             print(f"| host's tap → the tag on the shopper's screen (it waits for the shopper's picture to reach "
                   f"the tapped frame: the stream clock) | {studio['tap_to_tag_ms']} ms |")
+        dashboard = metrics.get("dashboard")
+        if dashboard:
+            print(f"| the shopper's order confirmed → the dashboard shows it (it reads the figures every second) | "
+                  f"{dashboard['order_to_dashboard_ms']} ms |")
         print()
 
 

@@ -175,6 +175,9 @@ pub struct Community {
     /// The host's pinned message, shown above the chat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<String>,
+    /// Slow mode: seconds between two lines of one viewer; 0 when off.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub slow_mode_s: u32,
     /// The latest chat lines, oldest first (at most [`CHAT_HISTORY`]).
     pub chat: Vec<ChatMessage>,
     /// Likes the show has received.

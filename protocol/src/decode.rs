@@ -185,6 +185,10 @@ enum Fields {
         #[serde(default)]
         text: Option<String>,
     },
+    SlowMode {
+        seq: u64,
+        every_s: u32,
+    },
     Likes {
         seq: u64,
         total: u64,

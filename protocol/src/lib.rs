@@ -419,6 +419,14 @@ pub enum ServerMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
+    /// A moderator turned slow mode on (one line per viewer every `every_s`
+    /// seconds) or off (0).
+    SlowMode {
+        /// Show event sequence number.
+        seq: u64,
+        /// Seconds between two lines of one viewer; 0 when off.
+        every_s: u32,
+    },
     /// The show's like count grew (gathered, a few times a second at most).
     Likes {
         /// Show event sequence number.
@@ -526,6 +534,7 @@ impl ServerMsg {
             | ServerMsg::Chat { seq, .. }
             | ServerMsg::ChatRemoved { seq, .. }
             | ServerMsg::PinnedMessage { seq, .. }
+            | ServerMsg::SlowMode { seq, .. }
             | ServerMsg::Likes { seq, .. }
             | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
             _ => None,

@@ -108,6 +108,7 @@ fn sample_chat() -> ChatMessage {
 fn sample_community() -> Community {
     Community {
         pinned: Some("Free shipping over Rp300.000 today".into()),
+        slow_mode_s: 30,
         chat: vec![
             sample_chat(),
             ChatMessage {

@@ -347,6 +347,12 @@ impl Hub {
         self.lock().pinned_message.clone()
     }
 
+    /// A moderator turned slow mode on (`every_s` between lines) or off (0).
+    pub fn slow_mode(&self, every_s: u32) {
+        let mut live = self.lock();
+        self.publish(&mut live, |seq| ServerMsg::SlowMode { seq, every_s });
+    }
+
     /// The host changed the message above the chat: every viewer sees it at once.
     pub fn pin_message(&self, text: Option<String>) {
         let mut live = self.lock();

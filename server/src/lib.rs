@@ -422,6 +422,10 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     drop(conn);
     state.hub.restore_pinned_message(message);
     let mut conn = state.pool.acquire().await?;
+    let rules = community::rules::stored(&mut conn, &state.show.id).await?;
+    drop(conn);
+    state.community.rules.set(rules);
+    let mut conn = state.pool.acquire().await?;
     access::users::ensure_brand(&mut conn, &state.show.brand).await?;
     drop(conn);
     let state = Arc::new(state);

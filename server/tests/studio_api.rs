@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::api::{db, signed_in, team, Api, Caller, Refusal, PASSWORD};
-use common::{command, drain, server, server_with, viewer, wait_for};
+use common::{command, drain, restart, server, server_with, viewer, wait_for};
 use lapak_protocol::{ClientMsg, OnAir, RejectCode, ServerMsg};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -482,6 +482,24 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             "unauthorized",
         ),
         (
+            "a read-only token turns on slow mode",
+            &read_only,
+            Method::PUT,
+            "/api/v1/shows/test/chat/rules",
+            Some(json!({ "slow_mode_s": 300 })),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand's host turns on slow mode",
+            &rival,
+            Method::PUT,
+            "/api/v1/shows/test/chat/rules",
+            Some(json!({ "slow_mode_s": 300 })),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
             "a moderator reads the dashboard",
             &moderator,
             Method::GET,
@@ -922,5 +940,69 @@ async fn muted_and_banned_viewers_cannot_chat_until_lifted_even_after_a_restart(
         status,
         StatusCode::NOT_FOUND,
         "nothing stored for a viewer who never was"
+    );
+}
+
+#[tokio::test]
+async fn slow_mode_and_blocked_words_hold_for_every_viewer_and_stay_after_a_restart() {
+    let (server, api, moderator) = signed_in("mod@demo.example").await;
+    let (mut talker, _) = viewer(&server, None).await;
+    let (mut other, _) = viewer(&server, None).await;
+    let rules = "/api/v1/shows/test/chat/rules";
+    let (status, set) = api
+        .call(
+            &moderator,
+            Method::PUT,
+            rules,
+            Some(json!({ "slow_mode_s": 30, "blocked_words": ["Scam"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["blocked_words"], json!(["scam"]));
+    let every = wait_for(&mut other, |m| match m {
+        ServerMsg::SlowMode { every_s, .. } => Some(*every_s),
+        _ => None,
+    })
+    .await;
+    assert_eq!(every, 30, "viewers hear slow mode at once");
+
+    assert_eq!(say(&mut talker, "s1", "a scam link").await, Ok(()));
+    heard(&mut other, "a **** link").await;
+    assert_eq!(
+        say(&mut talker, "s2", "again").await,
+        Err(RejectCode::RateLimited),
+        "one line per 30 s"
+    );
+    assert_eq!(
+        say(&mut other, "o1", "my first").await,
+        Ok(()),
+        "each viewer has a clock"
+    );
+
+    for bad in [
+        json!({ "slow_mode_s": 301 }),
+        json!({ "blocked_words": ["two words"] }),
+        json!({ "blocked_words": (0..201).map(|n| format!("w{n}")).collect::<Vec<_>>() }),
+    ] {
+        let (status, answer) = api
+            .call(&moderator, Method::PUT, rules, Some(bad.clone()))
+            .await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
+            "{bad}"
+        );
+    }
+
+    let server = restart(server).await;
+    let (mut talker, welcome) = viewer(&server, None).await;
+    assert_eq!(
+        welcome.show.community.slow_mode_s, 30,
+        "kept across a restart"
+    );
+    assert_eq!(say(&mut talker, "r1", "scam again").await, Ok(()));
+    assert_eq!(
+        say(&mut talker, "r2", "and again").await,
+        Err(RejectCode::RateLimited)
     );
 }

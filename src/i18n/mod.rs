@@ -329,6 +329,8 @@ pub struct Catalogue {
     pub chat_too_fast: &'static str,
     /// A moderator muted or banned the viewer.
     pub chat_muted: &'static str,
+    /// The chat field's hint while slow mode is on (seconds between lines).
+    pub slow_mode: fn(u32) -> String,
     /// A chat line refused as malformed.
     pub chat_invalid: &'static str,
     /// Like button.

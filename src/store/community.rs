@@ -31,6 +31,8 @@ pub struct Community {
     /// The host's pinned message.
     #[patch(|this, new| *this = new)]
     pub pinned: Option<String>,
+    /// Slow mode: seconds between two of this viewer's lines; 0 when off.
+    pub slow_mode_s: u32,
     /// The last chat lines, oldest first, at most [`CHAT_HISTORY`].
     #[patch(|this, new| *this = new)]
     pub chat: Vec<ChatMessage>,
@@ -184,6 +186,7 @@ impl Community {
 pub fn welcome(state: &mut State, show: lapak_protocol::Community, progress: Progress) {
     let community = &mut state.community;
     community.pinned = show.pinned;
+    community.slow_mode_s = show.slow_mode_s;
     community.chat = show.chat;
     community.likes = show.likes;
     community.heard_likes = show.likes;

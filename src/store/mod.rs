@@ -586,6 +586,10 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             state.community.pinned = text;
             Vec::new()
         }
+        ServerMsg::SlowMode { every_s, .. } => {
+            state.community.slow_mode_s = every_s;
+            Vec::new()
+        }
         ServerMsg::Likes { total, .. } => {
             community::liked(state, total);
             Vec::new()

@@ -41,6 +41,13 @@ pub struct Units {
     pub stock: u32,
 }
 
+/// The chat's rules while the show runs.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub struct ChatRules {
+    pub slow_mode_s: u32,
+    pub blocked_words: Vec<String>,
+}
+
 /// A flash deal to start.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct NewDeal {
@@ -229,6 +236,27 @@ impl Api {
         let request = self.change(Request::put(&format!("/api/v1/shows/{show}/message")));
         send(request, Some(json!({ "text": text }))).await?;
         Ok(())
+    }
+
+    /// Slow mode and the moderators' words.
+    pub async fn chat_rules(&self, show: &str) -> Result<ChatRules, Refused> {
+        read(
+            send(
+                Request::get(&format!("/api/v1/shows/{show}/chat/rules")),
+                None,
+            )
+            .await?,
+        )
+    }
+
+    /// Sets slow mode and the words to mask.
+    pub async fn set_chat_rules(
+        &self,
+        show: &str,
+        rules: &ChatRules,
+    ) -> Result<ChatRules, Refused> {
+        let request = self.change(Request::put(&format!("/api/v1/shows/{show}/chat/rules")));
+        read(send(request, Some(json!(rules))).await?)
     }
 
     /// The deals running.

@@ -64,6 +64,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/shows/{show}/metrics/{file}", get(metrics::export))
         .route("/api/v1/shows/{show}/chat", get(moderation::recent))
         .route(
+            "/api/v1/shows/{show}/chat/rules",
+            get(moderation::rules).put(moderation::set_rules),
+        )
+        .route(
             "/api/v1/shows/{show}/chat/{line}",
             delete(moderation::remove_line),
         )

@@ -1,7 +1,7 @@
 //! Moderating a show's chat (owners, hosts, moderators; tokens with
 //! `moderation`): the recent lines, removing one everywhere, muting a viewer
 //! for a while or banning them (which also removes their recent lines), and
-//! lifting either. Viewers see each change at once.
+//! lifting either; slow mode and words to mask. Viewers see each change at once.
 
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
+use crate::community::rules::{self, Rules};
 use crate::community::sanctions::{self, Sanction};
 use crate::AppState;
 
@@ -128,4 +129,36 @@ pub async fn lift(
             "this viewer is neither muted nor banned",
         ))
     }
+}
+
+/// `GET /api/v1/shows/{show}/chat/rules`: slow mode and the moderators' words.
+pub async fn rules(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Rules>, ApiError> {
+    show_for(&state, &actor, &id, Permission::Moderate)?;
+    Ok(Json(state.community.rules.get()))
+}
+
+/// `PUT /api/v1/shows/{show}/chat/rules`: slow mode (0 to 300 s between a
+/// viewer's lines, 0 off) and up to 200 single words to mask, from now on.
+pub async fn set_rules(
+    State(state): State<Arc<AppState>>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Body(request): Body<Rules>,
+) -> Result<Json<Rules>, ApiError> {
+    let show = show_for(&state, &actor, &id, Permission::Moderate)?;
+    let rules = request.checked().map_err(ApiError::invalid)?;
+    let _write = state.writer.lock().await;
+    let mut conn = state.pool.acquire().await?;
+    rules::keep(&mut conn, &show.id, &rules, &actor.who(), crate::now_ms()).await?;
+    let was = state.community.rules.get().slow_mode_s;
+    state.community.rules.set(rules.clone());
+    if rules.slow_mode_s != was {
+        state.hub.slow_mode(rules.slow_mode_s);
+    }
+    tracing::info!(show = %show.id, slow_mode_s = rules.slow_mode_s, words = rules.blocked_words.len(), who = %actor.who(), "chat rules set");
+    Ok(Json(rules))
 }

@@ -31,6 +31,11 @@ impl Blocklist {
         }
     }
 
+    /// The blocked words, lowercased.
+    pub fn words(&self) -> &[String] {
+        &self.0
+    }
+
     /// `text` with every blocked word replaced by `*`s.
     pub fn mask(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());

@@ -1,7 +1,8 @@
 //! `Chat`: a line for everyone watching. Cleaned and checked by [`text::chat`]
 //! (one line, no control or hidden characters, 1..=`MAX_CHAT_CHARS` characters
 //! after trimming), limited per session (a burst of [`BURST`], then
-//! one every [`EVERY`], whichever tab sends them), masked by the blocklist and
+//! one every [`EVERY`], whichever tab sends them; slow on in slow mode), masked
+//! by the show's blocklist and the moderators' words, and
 //! handed to the hub, whose tick publishes the lines gathered. The `Ack`
 //! carries the line, so its sender sees it at once even when a flood leaves it
 //! out of the tick's `Chat`. A viewer a moderator muted or banned is refused
@@ -56,12 +57,18 @@ pub async fn chat(
             return command.finish(reply).await;
         }
     };
+    if let Err(every) = state.community.rules.may_speak(session, Instant::now()) {
+        // Not stored, like the rate limit below.
+        let message = format!("slow mode: one line every {every} s");
+        return Ok(reject(id, RejectCode::RateLimited, message));
+    }
     if !state.community.chat.take(session, Instant::now()) {
         // Not stored: the same id may be sent again once the session may speak.
         let message = format!("{BURST} lines at once, then one every {EVERY:?}");
         return Ok(reject(id, RejectCode::RateLimited, message));
     }
     let text = state.show.community.blocklist.mask(&text);
+    let text = state.community.rules.mask(&text);
     command.count(Activity::Comment, 1).await?;
     // Read after counting, so a badge this line earned shows beside it.
     let from = super::identity_in(&mut command).await?;

@@ -26,6 +26,7 @@ mod missions;
 mod names;
 pub mod pinned;
 mod progress;
+pub mod rules;
 pub mod sanctions;
 mod settings;
 mod text;
@@ -85,6 +86,8 @@ pub struct Community {
     likes: Throttle,
     /// Each session's watch clock.
     watch: watch::Clocks,
+    /// Slow mode and the moderators' words.
+    pub rules: rules::ChatRules,
 }
 
 impl Default for Community {
@@ -94,6 +97,7 @@ impl Default for Community {
             chat: Throttle::new(chat::BURST, chat::EVERY),
             likes: Throttle::new(likes::BURST, likes::EVERY),
             watch: watch::Clocks::default(),
+            rules: rules::ChatRules::default(),
         }
     }
 }
@@ -158,6 +162,7 @@ pub fn snapshot(
     let settings = &state.show.community;
     Snapshot {
         pinned,
+        slow_mode_s: state.community.rules.get().slow_mode_s,
         chat,
         likes,
         club: settings.club(),

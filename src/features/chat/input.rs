@@ -27,6 +27,7 @@ pub fn ChatInput(state: Store<State>) -> impl IntoView {
             }
         }
     });
+    let slow_mode = state.community().slow_mode_s();
     let send = move |ev: SubmitEvent| {
         ev.prevent_default();
         let line = draft.get_untracked();
@@ -54,7 +55,10 @@ pub fn ChatInput(state: Store<State>) -> impl IntoView {
                     enterkeyhint="send"
                     autocomplete="off"
                     maxlength=MAX_CHAT_CHARS
-                    placeholder=text.say_something
+                    placeholder=move || match slow_mode.get() {
+                        0 => text.say_something.to_owned(),
+                        every => (text.slow_mode)(every),
+                    }
                     bind:value=draft
                 />
             </label>

@@ -27,6 +27,7 @@ pub fn show_side() -> lapak_protocol::Community {
     };
     lapak_protocol::Community {
         pinned: Some("Free shipping today".into()),
+        slow_mode_s: 0,
         chat: vec![line(1, "hello")],
         likes: 100,
         club: Some(FanClub {
@@ -160,6 +161,24 @@ fn the_host_changes_and_takes_down_the_pinned_message() {
         Msg::Server(ServerMsg::PinnedMessage { seq, text: None }),
     );
     assert_eq!(state.community.pinned, None);
+}
+
+#[test]
+fn slow_mode_comes_with_the_snapshot_and_its_changes() {
+    let mut state = live();
+    assert_eq!(state.community.slow_mode_s, 0);
+    let seq = next_seq(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::SlowMode { seq, every_s: 30 }),
+    );
+    assert_eq!(state.community.slow_mode_s, 30);
+    let seq = next_seq(&state);
+    apply(
+        &mut state,
+        Msg::Server(ServerMsg::SlowMode { seq, every_s: 0 }),
+    );
+    assert_eq!(state.community.slow_mode_s, 0);
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The chat to moderate: the lines viewers see, each with remove, mute and ban.
+//! The chat to moderate: slow mode and words to mask, and the lines viewers
+//! see, each with remove, mute and ban.
 
 use std::time::Duration;
 
@@ -6,6 +7,7 @@ use lapak_protocol::ChatMessage;
 use leptos::prelude::*;
 
 use super::Workspace;
+use crate::api::ChatRules;
 use crate::text::Text;
 
 /// How often the chat is read again.
@@ -49,6 +51,7 @@ pub fn Chat() -> impl IntoView {
     view! {
         <section class="studio-panel studio-chat" data-testid="moderation">
             <h2>{text.chat}</h2>
+            <Rules />
             <Show when=move || !lines.read().is_empty() fallback=move || view! { <p class="studio-empty">{text.no_chat}</p> }>
                 <ul class="studio-list">
                     <For each=move || lines.get().into_iter().filter(|l| l.event.is_none()) key=|l| l.id let:line>
@@ -69,5 +72,75 @@ pub fn Chat() -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+/// Slow mode choices, seconds (0: off).
+const SLOW_MODES: [u32; 5] = [0, 10, 30, 60, 300];
+
+/// Slow mode and the words to mask, saved together.
+#[component]
+fn Rules() -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let workspace = expect_context::<Workspace>();
+    let slow = RwSignal::new(0u32);
+    let words = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        let Some(show) = workspace.show_id() else {
+            return;
+        };
+        if let Ok(rules) = workspace.api.get_value().chat_rules(&show).await {
+            slow.set(rules.slow_mode_s);
+            words.set(rules.blocked_words.join(", "));
+        }
+    });
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(show) = workspace.show_id() else {
+            return;
+        };
+        let rules = ChatRules {
+            slow_mode_s: slow.get_untracked(),
+            blocked_words: words
+                .get_untracked()
+                .split(',')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
+        leptos::task::spawn_local(async move {
+            match workspace
+                .api
+                .get_value()
+                .set_chat_rules(&show, &rules)
+                .await
+            {
+                Ok(saved) => {
+                    words.set(saved.blocked_words.join(", "));
+                    workspace.notice.set(Some(text.rules_saved.to_owned()));
+                }
+                Err(refused) => workspace.notice.set(Some(refused.message)),
+            }
+        });
+    };
+    view! {
+        <form class="studio-rules" on:submit=save data-testid="chat-rules">
+            <label>
+                <span>{text.slow_mode}</span>
+                <select data-testid="slow-mode"
+                    prop:value=move || slow.get().to_string()
+                    on:change=move |ev| slow.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {SLOW_MODES.map(|s| view! { <option value=s.to_string()>{(text.slow_choice)(s)}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>{text.blocked_words}</span>
+                <input type="text" data-testid="blocked-words" placeholder="spam, scam"
+                    prop:value=move || words.get()
+                    on:input=move |ev| words.set(event_target_value(&ev)) />
+            </label>
+            <button class="studio-quiet" data-testid="save-rules">{text.save_rules}</button>
+        </form>
     }
 }
