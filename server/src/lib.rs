@@ -105,6 +105,8 @@ pub struct AppState {
     throttle: access::throttle::Throttle,
     /// Flash deals hosts started, beside the timeline's.
     hosted_deals: deals::HostedDeals,
+    /// API requests whose Idempotency-Key is being answered.
+    api_in_flight: api::idempotency::InFlight,
 }
 
 impl AppState {
@@ -215,7 +217,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/embed-demo", page("demo.html"))
         .route("/embed-hostile", page("hostile.html"))
-        .merge(api::routes())
+        .merge(api::routes(state.clone()))
         .with_state(state)
         .merge(hls)
         .merge(files)
@@ -407,6 +409,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         rtmp_addr: std::sync::OnceLock::new(),
         throttle: access::throttle::Throttle::default(),
         hosted_deals: deals::HostedDeals::default(),
+        api_in_flight: api::idempotency::InFlight::default(),
     };
     let mut conn = state.pool.acquire().await?;
     state.hosted_deals =

@@ -424,3 +424,52 @@ async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart()
     let (_, welcome) = viewer(&server, None).await;
     assert_eq!(welcome.show.community.pinned, None, "taken down");
 }
+
+#[tokio::test]
+async fn a_retried_post_with_its_idempotency_key_starts_one_deal() {
+    let (_server, api, host) = signed_in("host@demo.example").await;
+    let post = |key: &str, body: Value| {
+        api.http
+            .post(format!("{}{DEALS}", api.base))
+            .header("cookie", host.cookie.clone().unwrap())
+            .header("x-csrf-token", host.csrf.clone().unwrap())
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let first = post("deal-7f3a", jar_deal().unwrap()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    let again = post("deal-7f3a", jar_deal().unwrap()).await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::CREATED,
+        "the first answer, not deal_running"
+    );
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+    assert_eq!(
+        host_deals(&api, &host).await,
+        [first["id"].as_str().unwrap()]
+    );
+
+    let mut other = jar_deal().unwrap();
+    other["price"] = json!(2_000_000);
+    let reused = post("deal-7f3a", other).await.unwrap();
+    assert_eq!(reused.status(), StatusCode::CONFLICT);
+    let reused: Value = reused.json().await.unwrap();
+    assert_eq!(reused["code"], "idempotency_key_in_use");
+    let too_long = post(
+        Box::leak("k".repeat(101).into_boxed_str()),
+        jar_deal().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        host_deals(&api, &host).await.len(),
+        1,
+        "nothing else started"
+    );
+}

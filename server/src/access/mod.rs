@@ -6,7 +6,7 @@
 //! host actions at all.
 
 pub mod passwords;
-mod secrets;
+pub(crate) mod secrets;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

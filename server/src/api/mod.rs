@@ -5,6 +5,7 @@
 
 mod body;
 mod deals;
+pub(crate) mod idempotency;
 mod message;
 mod metrics;
 mod moderation;
@@ -29,7 +30,7 @@ pub use body::Body;
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The API's routes.
-pub fn routes() -> Router<Arc<AppState>> {
+pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route(
             "/studio/api/session",
@@ -75,5 +76,9 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/api/v1/shows/{show}/viewers/{viewer}/sanction",
             put(moderation::sanction).delete(moderation::lift),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            idempotency::once,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
