@@ -312,6 +312,11 @@ async fn the_dashboards_orders_and_gmv_equal_the_orders_table() {
     };
     assert_eq!(product("shirt")["units"], 2);
     assert_eq!(product("shirt")["adds_to_cart"], 2);
+    assert!(
+        product("shirt")["impressions"].as_u64() >= Some(2),
+        "the shirt's tag was up while both watched: {metrics}"
+    );
+    assert_eq!(product("drop")["impressions"], 0, "never pinned");
     assert_eq!(product("shirt")["gmv"]["minor"], 2 * 18_900_000);
     assert_eq!(product("jar")["orders"], 1);
     assert_eq!(metrics["units"], 3);
@@ -349,13 +354,12 @@ async fn the_dashboards_orders_and_gmv_equal_the_orders_table() {
     };
     let products = csv("products").await;
     assert!(
-        products.starts_with("product_id,name,adds_to_cart,orders,units,sales_minor,currency\n"),
+        products.starts_with(
+            "product_id,name,impressions,adds_to_cart,orders,units,sales_minor,currency\n"
+        ),
         "{products}"
     );
-    assert!(
-        products.contains("\nshirt,Shirt,2,1,2,37800000,IDR\n"),
-        "{products}"
-    );
+    assert!(products.contains(",2,1,2,37800000,IDR\n"), "{products}");
     let minutes = csv("minutes").await;
     let sales: i64 = minutes
         .lines()

@@ -334,6 +334,7 @@ pub struct Viewers {
 pub struct ProductFigures {
     pub product_id: String,
     pub name: String,
+    pub impressions: u64,
     pub adds_to_cart: u64,
     pub orders: u64,
     pub units: u64,

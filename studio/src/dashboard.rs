@@ -17,6 +17,11 @@ const METRICS_EVERY: Duration = Duration::from_secs(1);
 /// Minutes the chart shows, the latest last.
 const CHART_MINUTES: usize = 30;
 
+/// Adds to cart per tag impression, as a share.
+fn tap_through(product: &ProductFigures) -> Option<f64> {
+    (product.impressions > 0).then(|| product.adds_to_cart as f64 / product.impressions as f64)
+}
+
 /// Orders per add to cart, as a share.
 fn conversion(product: &ProductFigures) -> Option<f64> {
     (product.adds_to_cart > 0).then(|| product.orders as f64 / product.adds_to_cart as f64)
@@ -119,6 +124,8 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
             <table class="studio-table" data-testid="product-figures">
                 <thead><tr>
                     <th scope="col">{text.product}</th>
+                    <th scope="col">{text.impressions}</th>
+                    <th scope="col">{text.tap_through}</th>
                     <th scope="col">{text.adds}</th>
                     <th scope="col">{text.orders}</th>
                     <th scope="col">{text.units}</th>
@@ -134,6 +141,8 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
                                     {p.name.clone()}
                                     {weak.then(|| view! { <span class="studio-flag">{text.below_average}</span> })}
                                 </th>
+                                <td>{format::count(p.impressions)}</td>
+                                <td>{percent(tap_through(&p))}</td>
                                 <td>{format::count(p.adds_to_cart)}</td>
                                 <td>{format::count(p.orders)}</td>
                                 <td>{format::count(p.units)}</td>

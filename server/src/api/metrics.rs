@@ -53,6 +53,8 @@ struct Viewers {
 struct ProductFigures {
     product_id: String,
     name: String,
+    /// Tag impressions: each minute its tag was up, the viewers watching then.
+    impressions: u64,
     /// Units added to carts.
     adds_to_cart: u64,
     /// Paid orders with it, its units in them and their value at the price charged.
@@ -175,6 +177,12 @@ async fn gather(state: &AppState, show: &crate::show::ShowFile) -> Result<Metric
         .map(|p| {
             let (orders, units, value) = sales.get(&p.id).copied().unwrap_or_default();
             ProductFigures {
+                impressions: figures
+                    .minutes
+                    .iter()
+                    .filter(|m| m.pinned.contains(&p.id))
+                    .map(|m| u64::from(m.viewers))
+                    .sum(),
                 product_id: p.id.clone(),
                 name: p.name.clone(),
                 adds_to_cart: figures.adds.get(&p.id).copied().unwrap_or(0),
@@ -264,6 +272,7 @@ struct MinuteRow {
 struct ProductRow {
     product_id: String,
     name: String,
+    impressions: u64,
     adds_to_cart: u64,
     orders: u64,
     units: u64,
@@ -300,6 +309,7 @@ pub async fn export(
             csv_rows(metrics.products.into_iter().map(|p| ProductRow {
                 product_id: p.product_id,
                 name: p.name,
+                impressions: p.impressions,
                 adds_to_cart: p.adds_to_cart,
                 orders: p.orders,
                 units: p.units,
