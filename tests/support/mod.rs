@@ -129,6 +129,7 @@ pub fn community() -> Community {
     };
     Community {
         pinned: Some("Free shipping over Rp300.000 today".into()),
+        slow_mode_s: 0,
         chat: Vec::new(),
         likes: 1_200,
         club: Some(FanClub {
