@@ -18,6 +18,12 @@ use super::{OnAir, Rendered, Rendition, RunInfo, ShowLive};
 /// Segments in the live playlist: 12 one-second segments, several times the
 /// distance a player keeps from the live edge.
 pub const WINDOW: usize = 12;
+/// Target durations a live playlist holds before it is listed at all.
+// why: a player starts at least three target durations from the live edge
+// (RFC 8216 §6.3.3). Listed earlier, a stream of one or two segments leaves it
+// nowhere safe to start: WebKit's GStreamer player plays the one segment and
+// stops for good when the next is late.
+const FIRST_LISTED_TARGETS: f64 = 3.0;
 /// How often ffmpeg's playlists are read: a fifth of a segment.
 const POLL: Duration = Duration::from_millis(200);
 /// The codec the 360p rendition is encoded with (main profile, level 3.0).
@@ -177,7 +183,7 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
     let mut variants = Vec::new();
     for &rendition in renditions {
         let segments = merge(runs, rendition);
-        if segments.is_empty() {
+        if !ended && !long_enough_to_list(&segments) {
             continue;
         }
         let (recording, live) = playlists(segments, ended);
@@ -220,14 +226,27 @@ pub fn merge(runs: &[RunView], rendition: Rendition) -> Vec<Segment> {
     merged
 }
 
+/// Whether a live rendition holds enough to start playing safely.
+fn long_enough_to_list(segments: &[Segment]) -> bool {
+    let listed: f64 = segments.iter().map(|s| s.duration).sum();
+    !segments.is_empty() && listed >= FIRST_LISTED_TARGETS * target_duration(segments) as f64
+}
+
+/// The longest segment so far, rounded up: a target duration never shrinks.
+fn target_duration(segments: &[Segment]) -> u64 {
+    segments
+        .iter()
+        .map(|s| s.duration)
+        .fold(1.0_f64, f64::max)
+        .ceil() as u64
+}
+
 /// The recording (every segment) and live (the last [`WINDOW`]) playlists.
 fn playlists(segments: Vec<Segment>, ended: bool) -> (MediaPlaylist, MediaPlaylist) {
-    // The longest segment so far: a target duration must never shrink.
-    let longest = segments.iter().map(|s| s.duration).fold(1.0_f64, f64::max);
     let start = segments.len().saturating_sub(WINDOW);
     let live = MediaPlaylist {
         version: 7,
-        target_duration: longest.ceil() as u64,
+        target_duration: target_duration(&segments),
         media_sequence: start as u64,
         discontinuity_sequence: segments[..start].iter().filter(|s| s.discontinuity).count() as u64,
         independent_segments: true,
@@ -416,7 +435,7 @@ mod tests {
 
     #[test]
     fn the_master_lists_each_rendition_with_codecs() {
-        let mut both = run(1, 0, 2);
+        let mut both = run(1, 0, 3);
         let source = both.media[&Rendition::Source].clone();
         both.media.insert(Rendition::P360, source);
         let rendered = render(&[both], &[Rendition::Source, Rendition::P360], false);
@@ -452,5 +471,17 @@ mod tests {
         let rendered = render(&[run(1, 0, 0)], &[Rendition::Source], false);
         assert!(rendered.master.is_none());
         assert!(rendered.live.is_empty());
+    }
+
+    #[test]
+    fn a_live_stream_is_listed_once_it_holds_three_target_durations() {
+        for (count, listed) in [(1, false), (2, false), (3, true)] {
+            let rendered = render(&[run(1, 0, count)], &[Rendition::Source], false);
+            assert_eq!(rendered.master.is_some(), listed, "{count} segments");
+            assert_eq!(rendered.live.contains_key(&Rendition::Source), listed);
+        }
+        // A show that ended sooner is still listed: its recording is all there is.
+        let ended = render(&[run(1, 0, 1)], &[Rendition::Source], true);
+        assert!(ended.master.is_some());
     }
 }
