@@ -159,6 +159,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     const dashboardDelay = Date.now() - confirmed;
     const row = studio.getByTestId('figures-rattan-lamp');
     assert.match(await row.textContent(), /Rattan Pendant Lamp.*1.*1.*1.*IDR\s250,000/);
+    assert.equal(await studio.getByTestId('taps-rattan-lamp').textContent(), '1', "the shopper's tap on the tag is counted");
     assert.match(await studio.getByTestId('figure-gmv').textContent(), /IDR\s250,000/);
     await studio.getByTestId('minutes').waitFor();
     await studio.screenshot({ path: `${OUT}/studio-5-dashboard.png` });

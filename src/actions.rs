@@ -89,6 +89,12 @@ impl Actions {
         self.dispatch(Msg::ChangeCart { id, edit });
     }
 
+    /// Reports a tap on a product's tag (the host's dashboard counts them).
+    pub fn tag_tapped(&self, product_id: ProductId) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::TagTapped { id, product_id });
+    }
+
     /// Tells the host page a product was tapped.
     pub fn product_clicked(&self, product_id: ProductId) {
         self.dispatch(Msg::ProductClicked(product_id));

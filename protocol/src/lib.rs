@@ -220,6 +220,14 @@ pub enum ClientMsg {
         /// Idempotency key.
         id: CommandId,
     },
+    /// The shopper tapped a product's tag on the picture (counted for the
+    /// host's dashboard: taps per tag impression). Answered by `Ack`.
+    TagTap {
+        /// Idempotency key: a retry counts once.
+        id: CommandId,
+        /// The tagged product.
+        product_id: ProductId,
+    },
     /// Join the host's Fan Club (a free club; a gift club is joined by sending its gift).
     JoinClub {
         /// Idempotency key.
@@ -249,6 +257,7 @@ impl ClientMsg {
             | ClientMsg::Like { id, .. }
             | ClientMsg::Heartbeat { id }
             | ClientMsg::Share { id }
+            | ClientMsg::TagTap { id, .. }
             | ClientMsg::JoinClub { id }
             | ClientMsg::SetName { id, .. } => Some(id),
         }
@@ -287,6 +296,7 @@ impl ClientMsg {
                 keys.extend([pack_id.as_str(), &price.currency]);
             }
             ClientMsg::SendGift { gift_id, .. } => keys.push(gift_id),
+            ClientMsg::TagTap { product_id, .. } => keys.push(product_id),
             ClientMsg::Ping
             | ClientMsg::Quote { .. }
             | ClientMsg::Chat { .. }

@@ -459,6 +459,10 @@ fn every_client_msg() -> Vec<ClientMsg> {
         },
         ClientMsg::Heartbeat { id: "h".into() },
         ClientMsg::Share { id: "sh".into() },
+        ClientMsg::TagTap {
+            id: "tt".into(),
+            product_id: "tote".into(),
+        },
         ClientMsg::JoinClub { id: "jc".into() },
         ClientMsg::SetName {
             id: "n".into(),
@@ -756,6 +760,7 @@ fn show_events_expose_their_seq_and_commands_their_id() {
             Some("l"),
             Some("h"),
             Some("sh"),
+            Some("tt"),
             Some("jc"),
             Some("n")
         ]

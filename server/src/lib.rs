@@ -28,6 +28,7 @@ pub mod payment;
 mod pending;
 mod pricing;
 mod show;
+mod taps;
 mod timeline;
 mod unit;
 mod ws;

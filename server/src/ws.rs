@@ -23,7 +23,7 @@ use tokio::time::Instant;
 use crate::cart::LineChange;
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, checkout, community, db, gifting, now_ms, reject, AppState};
+use crate::{cart, checkout, community, db, gifting, now_ms, reject, taps, AppState};
 
 /// Longest detail of a parse error sent back: serde's messages quote the
 /// input (an unknown variant, say), which must not come back at length.
@@ -276,6 +276,7 @@ enum Route<'a> {
     TopUp(gifting::TopUp<'a>),
     SendGift(gifting::SendGift<'a>),
     Community(community::Command<'a>),
+    TagTap(&'a str),
 }
 
 /// What a frame asks for.
@@ -367,6 +368,7 @@ fn classify(msg: &ClientMsg) -> Frame<'_> {
         ClientMsg::Like { id, count } => (id, Route::Community(Community::Like { count: *count })),
         ClientMsg::Heartbeat { id } => (id, Route::Community(Community::Heartbeat)),
         ClientMsg::Share { id } => (id, Route::Community(Community::Share)),
+        ClientMsg::TagTap { id, product_id } => (id, Route::TagTap(product_id)),
         ClientMsg::JoinClub { id } => (id, Route::Community(Community::JoinClub)),
         ClientMsg::SetName { id, name } => (id, Route::Community(Community::SetName { name })),
     };
@@ -394,6 +396,7 @@ async fn command(state: &AppState, joiner: &mut Joiner, id: &str, route: Route<'
         Route::Community(cmd) => {
             community::run(state, session, id, &mut joiner.watching, cmd).await
         }
+        Route::TagTap(product_id) => taps::tap(state, session, id, product_id).await,
     };
     outcome.unwrap_or_else(|error| {
         tracing::error!(%error, "command failed");

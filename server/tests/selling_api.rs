@@ -2,7 +2,7 @@
 //! WebSocket: a host's flash deal reaches viewers and carts and checkout charge
 //! its price until it is stopped; stock set by a host reaches viewers and
 //! limits carts; the pinned message changes for every viewer and stays; the
-//! dashboard's orders and GMV equal the orders table.
+//! dashboard's orders and GMV equal the orders table. Tag taps are counted once per command.
 mod common;
 
 use std::time::Duration;
@@ -12,7 +12,7 @@ use common::{
     add, checkout_msg, command, open_db, placed, quote, refused, request_from, viewer, wait_for,
     Socket,
 };
-use lapak_protocol::{Deal, RejectCode, ServerMsg};
+use lapak_protocol::{ClientMsg, Deal, RejectCode, ServerMsg};
 use lapak_server::payment::APPROVE;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -355,11 +355,11 @@ async fn the_dashboards_orders_and_gmv_equal_the_orders_table() {
     let products = csv("products").await;
     assert!(
         products.starts_with(
-            "product_id,name,impressions,adds_to_cart,orders,units,sales_minor,currency\n"
+            "product_id,name,impressions,taps,tappers,adds_to_cart,orders,units,sales_minor,currency\n"
         ),
         "{products}"
     );
-    assert!(products.contains(",2,1,2,37800000,IDR\n"), "{products}");
+    assert!(products.contains(",0,0,2,1,2,37800000,IDR\n"), "{products}");
     let minutes = csv("minutes").await;
     let sales: i64 = minutes
         .lines()
@@ -367,6 +367,58 @@ async fn the_dashboards_orders_and_gmv_equal_the_orders_table() {
         .map(|line| line.split(',').nth(5).unwrap().parse::<i64>().unwrap())
         .sum();
     assert_eq!(sales, gmv, "{minutes}");
+}
+
+#[tokio::test]
+async fn tag_taps_count_once_per_command_and_only_for_the_shows_products() {
+    let (server, api, host) = signed_in("host@demo.example").await;
+    let (mut first, _) = viewer(&server, None).await;
+    let (mut second, _) = viewer(&server, None).await;
+    let tap = |id: &str, product: &str| ClientMsg::TagTap {
+        id: id.into(),
+        product_id: product.into(),
+    };
+    for (socket, id) in [(0, "t1"), (0, "t2"), (1, "t1")] {
+        let socket = if socket == 0 { &mut first } else { &mut second };
+        let reply = command(socket, &tap(id, "shirt")).await;
+        assert!(matches!(reply, ServerMsg::Ack { .. }), "{reply:?}");
+    }
+    // A retry of the same command counts nothing more.
+    command(&mut first, &tap("t2", "shirt")).await;
+    let reply = command(&mut first, &tap("t3", "no-such-thing")).await;
+    assert!(
+        matches!(
+            &reply,
+            ServerMsg::Reject {
+                code: RejectCode::UnknownProduct,
+                ..
+            }
+        ),
+        "{reply:?}"
+    );
+
+    let (status, metrics) = api
+        .call(&host, Method::GET, "/api/v1/shows/test/metrics", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{metrics}");
+    let shirt = metrics["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["product_id"] == "shirt")
+        .cloned()
+        .unwrap();
+    assert_eq!(shirt["taps"], 3, "{shirt}");
+    assert_eq!(shirt["tappers"], 2, "{shirt}");
+    let mut db = open_db(&server.db()).await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tag_taps")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows, 2,
+        "one row per shopper and product; the unknown product wrote nothing"
+    );
 }
 
 #[tokio::test]

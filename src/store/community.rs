@@ -8,7 +8,7 @@
 
 use lapak_protocol::{
     chat_line, display_name, Activity, Badge, ChatMessage, ClientMsg, CommandId, FanClub, Mission,
-    Progress, RejectCode, CHAT_HISTORY, LIKE_BATCH_MS, MAX_LIKES_PER_BATCH,
+    ProductId, Progress, RejectCode, CHAT_HISTORY, LIKE_BATCH_MS, MAX_LIKES_PER_BATCH,
 };
 use reactive_stores::{Patch, Store};
 
@@ -296,10 +296,20 @@ pub fn heartbeat(state: &mut State, id: CommandId) -> Vec<Effect> {
     let c = &state.community;
     if state.link == Link::Live && c.playing && c.visible {
         let msg = ClientMsg::Heartbeat { id };
-        outbox::send(state, msg, Purpose::Heartbeat).unwrap_or_default()
+        outbox::send(state, msg, Purpose::Report).unwrap_or_default()
     } else {
         Vec::new()
     }
+}
+
+/// The shopper tapped a product's tag: reported for the host's dashboard, live
+/// only (a tap made offline is not worth a place in the outbox).
+pub fn tag_tapped(state: &mut State, id: CommandId, product_id: ProductId) -> Vec<Effect> {
+    if state.link != Link::Live {
+        return Vec::new();
+    }
+    let msg = ClientMsg::TagTap { id, product_id };
+    outbox::send(state, msg, Purpose::Report).unwrap_or_default()
 }
 
 /// The viewer shares the show: the link goes to the clipboard and the server counts it.

@@ -306,6 +306,13 @@ pub enum Msg {
         /// A fresh command id.
         id: CommandId,
     },
+    /// The shopper tapped a product's tag on the picture.
+    TagTapped {
+        /// A fresh command id.
+        id: CommandId,
+        /// The tagged product.
+        product_id: ProductId,
+    },
     /// The video started (`true`) or stopped playing.
     Playing(bool),
     /// The programme date-time of the frame on screen moved (`None`: the
@@ -419,6 +426,7 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Chat { id, text } => community::chat(state, id, text),
         Msg::Like { id, now_ms } => community::like(state, id, now_ms),
         Msg::Heartbeat { id } => community::heartbeat(state, id),
+        Msg::TagTapped { id, product_id } => community::tag_tapped(state, id, product_id),
         Msg::Playing(playing) => {
             state.community.playing = playing;
             Vec::new()

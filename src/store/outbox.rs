@@ -72,8 +72,9 @@ pub enum Purpose {
     },
     /// A chat line, share, Fan Club join or name.
     Community,
-    /// Watch time: nothing to reconcile, and a refused one is simply not earned.
-    Heartbeat,
+    /// Watch time or a tag tap, reported: nothing to reconcile, and a refused
+    /// one is simply not counted.
+    Report,
 }
 
 /// The outbox holds [`MAX_OUTBOX`] commands: this one was not recorded or sent.
@@ -213,7 +214,7 @@ pub fn acked(state: &mut State, id: &str, ack: Ack) -> Vec<Effect> {
             Vec::new()
         }
         // A quote is answered by `Quoted`; a heartbeat needs nothing.
-        Purpose::Quote { .. } | Purpose::Heartbeat => Vec::new(),
+        Purpose::Quote { .. } | Purpose::Report => Vec::new(),
     }
 }
 
@@ -256,6 +257,6 @@ pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
             community::refused(state, entry.msg, code);
             Vec::new()
         }
-        Purpose::Heartbeat => Vec::new(),
+        Purpose::Report => Vec::new(),
     }
 }

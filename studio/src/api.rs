@@ -335,6 +335,9 @@ pub struct ProductFigures {
     pub product_id: String,
     pub name: String,
     pub impressions: u64,
+    /// Taps on its tag, and the shoppers who tapped.
+    pub taps: u64,
+    pub tappers: u64,
     pub adds_to_cart: u64,
     pub orders: u64,
     pub units: u64,

@@ -17,9 +17,9 @@ const METRICS_EVERY: Duration = Duration::from_secs(1);
 /// Minutes the chart shows, the latest last.
 const CHART_MINUTES: usize = 30;
 
-/// Adds to cart per tag impression, as a share.
+/// Taps on the tag per tag impression (click-through), as a share.
 fn tap_through(product: &ProductFigures) -> Option<f64> {
-    (product.impressions > 0).then(|| product.adds_to_cart as f64 / product.impressions as f64)
+    (product.impressions > 0).then(|| product.taps as f64 / product.impressions as f64)
 }
 
 /// Orders per add to cart, as a share.
@@ -125,6 +125,7 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">{text.product}</th>
                     <th scope="col">{text.impressions}</th>
+                    <th scope="col">{text.taps}</th>
                     <th scope="col">{text.tap_through}</th>
                     <th scope="col">{text.adds}</th>
                     <th scope="col">{text.orders}</th>
@@ -142,6 +143,7 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
                                     {weak.then(|| view! { <span class="studio-flag">{text.below_average}</span> })}
                                 </th>
                                 <td>{format::count(p.impressions)}</td>
+                                <td data-testid=format!("taps-{}", p.product_id)>{format::count(p.taps)}</td>
                                 <td>{percent(tap_through(&p))}</td>
                                 <td>{format::count(p.adds_to_cart)}</td>
                                 <td>{format::count(p.orders)}</td>

@@ -20,7 +20,7 @@ use crate::access::{Actor, ApiError, Permission};
 use crate::error::AppError;
 use crate::gifting::ledger::earnings_account;
 use crate::metrics::Minute;
-use crate::{community, now_ms, AppState};
+use crate::{community, now_ms, taps, AppState};
 
 /// The dashboard's figures at one moment.
 #[derive(Serialize)]
@@ -55,6 +55,9 @@ struct ProductFigures {
     name: String,
     /// Tag impressions: each minute its tag was up, the viewers watching then.
     impressions: u64,
+    /// Taps on its tag, and the shoppers who tapped.
+    taps: u64,
+    tappers: u64,
     /// Units added to carts.
     adds_to_cart: u64,
     /// Paid orders with it, its units in them and their value at the price charged.
@@ -158,6 +161,7 @@ async fn gather(state: &AppState, show: &crate::show::ShowFile) -> Result<Metric
     // One read transaction: orders, lines and gifts from the same moment.
     let mut tx = state.pool.begin().await?;
     let sales = sales(&mut tx, &show.id).await?;
+    let taps = taps::per_product(&mut tx, &show.id).await?;
     let per_minute = orders_per_minute(&mut tx, &show.id).await?;
     let (sends, gift_count, coins, converted) = gifts(&mut tx, &show.id).await?;
     let watch_seconds = community::total(&mut tx, &show.id, Activity::WatchSeconds).await?;
@@ -176,6 +180,7 @@ async fn gather(state: &AppState, show: &crate::show::ShowFile) -> Result<Metric
         .iter()
         .map(|p| {
             let (orders, units, value) = sales.get(&p.id).copied().unwrap_or_default();
+            let (taps, tappers) = taps.get(&p.id).copied().unwrap_or_default();
             ProductFigures {
                 impressions: figures
                     .minutes
@@ -183,6 +188,8 @@ async fn gather(state: &AppState, show: &crate::show::ShowFile) -> Result<Metric
                     .filter(|m| m.pinned.contains(&p.id))
                     .map(|m| u64::from(m.viewers))
                     .sum(),
+                taps,
+                tappers,
                 product_id: p.id.clone(),
                 name: p.name.clone(),
                 adds_to_cart: figures.adds.get(&p.id).copied().unwrap_or(0),
@@ -273,6 +280,8 @@ struct ProductRow {
     product_id: String,
     name: String,
     impressions: u64,
+    taps: u64,
+    tappers: u64,
     adds_to_cart: u64,
     orders: u64,
     units: u64,
@@ -310,6 +319,8 @@ pub async fn export(
                 product_id: p.product_id,
                 name: p.name,
                 impressions: p.impressions,
+                taps: p.taps,
+                tappers: p.tappers,
                 adds_to_cart: p.adds_to_cart,
                 orders: p.orders,
                 units: p.units,

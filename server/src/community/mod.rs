@@ -217,7 +217,7 @@ pub async fn announce(state: &AppState, session: i64, changes: Changes) -> Resul
 }
 
 /// A plain `Ack`.
-fn ack(id: &str) -> ServerMsg {
+pub(crate) fn ack(id: &str) -> ServerMsg {
     ServerMsg::Ack {
         id: id.to_owned(),
         cart: None,

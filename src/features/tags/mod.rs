@@ -91,7 +91,11 @@ fn Tag(
             .as_ref()
             .is_some_and(|p| p.variants.len() > 1)
     };
-    let tap = move |_| tap_product(product.get_untracked(), actions, panel);
+    let tapped = product_id.clone();
+    let tap = move |_| {
+        actions.tag_tapped(tapped.clone());
+        tap_product(product.get_untracked(), actions, panel);
+    };
     let name = move || {
         product
             .read()

@@ -475,6 +475,35 @@ fn heartbeats_are_sent_only_while_the_video_plays_in_a_visible_tab() {
 }
 
 #[test]
+fn a_tag_tap_is_reported_live_and_forgotten_offline() {
+    let mut state = live();
+    let tap = |state: &mut State, id: &str| {
+        let msg = Msg::TagTapped {
+            id: id.into(),
+            product_id: "tote".into(),
+        };
+        sent(&apply(state, msg))
+    };
+    let expected = ClientMsg::TagTap {
+        id: "t1".into(),
+        product_id: "tote".into(),
+    };
+    assert_eq!(tap(&mut state, "t1"), [expected]);
+    let ack = ServerMsg::Ack {
+        id: "t1".into(),
+        cart: None,
+        order: None,
+        wallet: None,
+        chat: None,
+    };
+    apply(&mut state, Msg::Server(ack));
+    assert!(state.outbox.is_empty(), "an answered tap leaves the outbox");
+    apply(&mut state, Msg::Closed { retry_in_ms: 10 });
+    assert!(tap(&mut state, "t2").is_empty());
+    assert!(state.outbox.is_empty(), "an offline tap is not queued");
+}
+
+#[test]
 fn a_completed_mission_updates_progress_toasts_once_and_shows_the_badge_beside_the_name() {
     let mut state = live();
     let you = Viewer {

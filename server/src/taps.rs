@@ -1,0 +1,56 @@
+//! `TagTap`: a shopper opened a product from its tag on the picture. Counted
+//! per shopper and product in the command's unit of work, so a retried tap
+//! counts once; the dashboard reads them as taps per tag impression.
+
+use lapak_protocol::{RejectCode, ServerMsg};
+use sqlx::SqliteConnection;
+
+use crate::error::AppError;
+use crate::unit::{Sync, Unit};
+use crate::{community, reject, AppState};
+
+/// Runs a `TagTap` on `product_id` to its answer.
+pub async fn tap(
+    state: &AppState,
+    session: i64,
+    id: &str,
+    product_id: &str,
+) -> Result<ServerMsg, AppError> {
+    let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
+        Ok(command) => command,
+        Err(stored) => return Ok(stored),
+    };
+    if state.show.product(product_id).is_none() {
+        let message = format!("no product {product_id} in this show");
+        return command
+            .finish(reject(id, RejectCode::UnknownProduct, message))
+            .await;
+    }
+    sqlx::query(
+        "INSERT INTO tag_taps (show_id, product_id, session_id, taps) VALUES (?, ?, ?, 1)
+         ON CONFLICT (show_id, product_id, session_id) DO UPDATE SET taps = taps + 1",
+    )
+    .bind(&state.show.id)
+    .bind(product_id)
+    .bind(session)
+    .execute(&mut *command.tx)
+    .await?;
+    command.finish(community::ack(id)).await
+}
+
+/// Taps and the shoppers who tapped, per product of `show`.
+pub async fn per_product(
+    conn: &mut SqliteConnection,
+    show: &str,
+) -> Result<std::collections::BTreeMap<String, (u64, u64)>, AppError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, SUM(taps), COUNT(*) FROM tag_taps WHERE show_id = ? GROUP BY product_id",
+    )
+    .bind(show)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, taps, shoppers)| (p, (taps.unsigned_abs(), shoppers.unsigned_abs())))
+        .collect())
+}
