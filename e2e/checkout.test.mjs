@@ -35,7 +35,7 @@ test('tag → cart → checkout → confirmation → orders after a reload', asy
     const match = countdown?.textContent.match(/(\d+):(\d\d)/);
     return match && Number(match[1]) * 60 + Number(match[2]) >= 15;
   }, null, { timeout: 100000 });
-  assert.match(await tag.textContent(), /IDR\s99,000.*IDR\s129,000.*Flash deal/);
+  assert.match(await tag.textContent(), /Rp\s99,000.*Rp\s129,000.*Flash deal/);
   await tag.click();
   await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
   await page.screenshot({ path: `${OUT}/checkout-1-deal-tag.png` });
@@ -45,8 +45,8 @@ test('tag → cart → checkout → confirmation → orders after a reload', asy
   const checkout = page.getByTestId('checkout');
   const line = checkout.getByTestId('quote-line-pandan-tote-default');
   await line.waitFor();
-  assert.match(await line.textContent(), /1 × IDR\s99,000/);
-  assert.match(await page.getByTestId('summary').textContent(), /Flash deal savings.*IDR\s30,000/);
+  assert.match(await line.textContent(), /1 × Rp\s99,000/);
+  assert.match(await page.getByTestId('summary').textContent(), /Flash deal savings.*Rp\s30,000/);
   await settle(page);
   await page.screenshot({ path: `${OUT}/checkout-2-review.png` });
 
@@ -75,7 +75,7 @@ test('tag → cart → checkout → confirmation → orders after a reload', asy
   await page.getByTestId('pay').click();
   const confirmation = page.getByTestId('confirmation');
   await confirmation.getByText('Order confirmed').waitFor();
-  assert.match(await confirmation.textContent(), /1 × Woven Pandan Tote.*IDR\s99,000/);
+  assert.match(await confirmation.textContent(), /1 × Woven Pandan Tote.*Rp\s99,000/);
   const number = await confirmation.getByTestId('order-number').textContent();
   assert.match(number, /^Order LPK-\d{6}$/);
   assert.equal(await page.getByTestId('cart-count').textContent(), '0', 'the cart is empty once paid');
@@ -111,27 +111,27 @@ test('a third tote over the deal limit of 2: the cart and checkout show and char
   // Once the server has answered, the line is priced as checkout will charge it.
   await page.waitForFunction(() => !document.querySelector('[data-testid="cart-line-pandan-tote-default"].is-pending'));
   const split = line.getByTestId('line-split');
-  assert.match(await split.textContent(), /2 × IDR\s99,000 deal price \+ 1 × IDR\s129,000 regular/);
+  assert.match(await split.textContent(), /2 × Rp\s99,000 deal price \+ 1 × Rp\s129,000 regular/);
   assert.match(await split.textContent(), /Deal price is limited to 2 per shopper/);
-  assert.match(await line.textContent(), /IDR\s327,000/);
+  assert.match(await line.textContent(), /Rp\s327,000/);
   await settle(page);
   await page.screenshot({ path: `${OUT}/checkout-7-deal-limit-cart.png` });
 
   await page.getByTestId('checkout-button').click();
   const review = page.getByTestId('checkout').getByTestId('quote-line-pandan-tote-default');
   await review.waitFor();
-  assert.match(await review.textContent(), /2 × IDR\s99,000 deal price \+ 1 × IDR\s129,000 regular/);
+  assert.match(await review.textContent(), /2 × Rp\s99,000 deal price \+ 1 × Rp\s129,000 regular/);
   // Rp327.000 of goods ships free (over Rp300.000): the total is what the cart showed.
-  assert.match(await page.getByTestId('total').textContent(), /IDR\s327,000/);
+  assert.match(await page.getByTestId('total').textContent(), /Rp\s327,000/);
   await fill(page, { ...details, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
   await page.getByTestId('pay').click();
   const confirmation = page.getByTestId('confirmation');
   await confirmation.getByText('Order confirmed').waitFor();
   const text = await confirmation.textContent();
   // Two order lines: the deal units at the deal price, the third at the regular price.
-  assert.match(text, /2 × Woven Pandan Tote\s*IDR\s198,000/);
-  assert.match(text, /1 × Woven Pandan Tote\s*IDR\s129,000/);
-  assert.match(text, /Total\s*IDR\s327,000/);
+  assert.match(text, /2 × Woven Pandan Tote\s*Rp\s198,000/);
+  assert.match(text, /1 × Woven Pandan Tote\s*Rp\s129,000/);
+  assert.match(text, /Total\s*Rp\s327,000/);
   await page.screenshot({ path: `${OUT}/checkout-8-deal-limit-paid.png` });
   await context.close();
 });

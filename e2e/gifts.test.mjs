@@ -67,15 +67,15 @@ test('top up → combo → crown → everyone sees it → leaderboard → reload
   assert.match(name, /^user\d{6}$/);
   await shot(shopper, 'gifts-4-combo');
 
-  // The other viewer sees the streak by name, in Indonesian.
+  // The other viewer sees the streak by name, in Indonesian (the gift by its Indonesian name).
   await watcher.getByTestId('gift-lane').getByText(name).waitFor();
   await watcher.waitForFunction((who) => document.querySelector('[data-testid="gift-lane"]')?.textContent
-    .includes(`${who}mengirim Rosex3`), name);
+    .includes(`${who}mengirim Mawarx3`), name);
 
   await shopper.getByTestId('gift-crown').click();
   assert.equal(await wallet.textContent(), '198');
   await watcher.getByTestId('spotlight-animated').waitFor();
-  assert.match(await watcher.getByTestId('spotlight-animated').textContent(), new RegExp(`${name} mengirim Gold Crown`));
+  assert.match(await watcher.getByTestId('spotlight-animated').textContent(), new RegExp(`${name} mengirim Mahkota Emas`));
   await shot(watcher, 'gifts-5-spotlight');
 
   await watcher.getByTestId('gift-button').click();

@@ -77,7 +77,7 @@ test('tap a tag, pick a size, the cart counts it at once; reload and a second ta
   await tag.waitFor({ state: 'visible', timeout: 100000 });
   await page.getByTestId('connection-status').and(page.locator('[data-state="live"]')).waitFor({ state: 'attached' });
   await page.screenshot({ path: `${OUT}/phone-1-live.png` });
-  assert.match(await tag.textContent(), /Batik Parang Shirt.*IDR\s189,000/);
+  assert.match(await tag.textContent(), /Batik Parang Shirt.*Rp\s189,000/);
 
   await tag.click();
   await page.getByTestId('variant-option-xl').click();
@@ -212,6 +212,14 @@ test('Indonesian shoppers get Indonesian text and rupiah', async () => {
   const tag = page.locator('[data-testid^="tag-"]').first();
   await tag.waitFor({ timeout: 20000 });
   assert.match(await tag.textContent(), /Rp\s\d{2,3}\.000/);
+  // The show file's Indonesian names, not the brand's English ones.
+  const names = {
+    'batik-shirt': 'Kemeja Batik Parang', 'pandan-tote': 'Tas Anyaman Pandan', 'gayo-coffee': 'Kopi Arabika Gayo',
+    'sambal-jar': 'Sambal Bawang Toples', 'silk-scarf': 'Selendang Sutra', 'rattan-lamp': 'Lampu Gantung Rotan',
+  };
+  const product = (await tag.getAttribute('data-testid')).slice('tag-'.length);
+  assert.ok(names[product], `a demo product: ${product}`);
+  assert.match(await tag.textContent(), new RegExp(names[product]));
   assert.match(await page.getByTestId('viewer-count').textContent(), /menonton$/);
   await page.screenshot({ path: `${OUT}/phone-6-indonesian.png` });
   await context.close();

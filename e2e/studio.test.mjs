@@ -124,7 +124,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await studio.getByTestId('start-deal').click();
     const running = studio.getByTestId('deal-rattan-lamp');
     await running.waitFor();
-    assert.match(await running.textContent(), /IDR\s250,000.*5 of 5 left.*[45]:\d\d/);
+    assert.match(await running.textContent(), /Rp\s250,000.*5 of 5 left.*[45]:\d\d/);
     assert.equal(await studio.getByTestId('start-deal').isDisabled(), true, 'one deal per product at a time');
     await studio.screenshot({ path: `${OUT}/studio-4-deal.png` });
 
@@ -135,7 +135,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     const tag = shopper.getByTestId('tag-rattan-lamp');
     await tag.waitFor({ timeout: 30000 });
     await shopper.waitForFunction(() => /Flash deal/.test(document.querySelector('[data-testid="tag-rattan-lamp"]')?.textContent));
-    assert.match(await tag.textContent(), /IDR\s250,000.*IDR\s325,000.*Flash deal/);
+    assert.match(await tag.textContent(), /Rp\s250,000.*Rp\s325,000.*Flash deal/);
     // The host's message above the chat changes for the shopper at once.
     await studio.getByTestId('message-text').fill('Only 5 lamps at this price');
     await studio.getByTestId('pin-message').click();
@@ -147,7 +147,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await shopper.getByTestId('checkout-button').click();
     const line = shopper.getByTestId('quote-line-rattan-lamp-default');
     await line.waitFor();
-    assert.match(await line.textContent(), /1 × IDR\s250,000/);
+    assert.match(await line.textContent(), /1 × Rp\s250,000/);
     await fill(shopper, { ...SHOPPER, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
 
     await studio.getByTestId('tab-dashboard').click();
@@ -158,9 +158,9 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await studio.getByTestId('figure-orders').filter({ hasText: /^1$/ }).waitFor({ timeout: 2000 });
     const dashboardDelay = Date.now() - confirmed;
     const row = studio.getByTestId('figures-rattan-lamp');
-    assert.match(await row.textContent(), /Rattan Pendant Lamp.*1.*1.*1.*IDR\s250,000/);
+    assert.match(await row.textContent(), /Rattan Pendant Lamp.*1.*1.*1.*Rp\s250,000/);
     assert.equal(await studio.getByTestId('taps-rattan-lamp').textContent(), '1', "the shopper's tap on the tag is counted");
-    assert.match(await studio.getByTestId('figure-gmv').textContent(), /IDR\s250,000/);
+    assert.match(await studio.getByTestId('figure-gmv').textContent(), /Rp\s250,000/);
     await studio.getByTestId('minutes').waitFor();
     await studio.screenshot({ path: `${OUT}/studio-5-dashboard.png` });
     record('dashboard', { order_to_dashboard_ms: dashboardDelay });

@@ -108,7 +108,7 @@ async fn buying_coins_sends_the_pack_price_shown_and_says_when_they_arrive() {
     widget.get("wallet").click();
     leptos::task::tick().await;
     let pay = widget.text("top-up-pay");
-    assert!(pay.contains("IDR 16,000"), "{pay}");
+    assert!(pay.contains("Rp 16,000"), "{pay}");
 
     widget.get("top-up-pay").click();
     leptos::task::tick().await;

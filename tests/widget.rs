@@ -25,7 +25,7 @@ async fn pinned_product_shows_a_tag_with_its_formatted_price_and_one_tap_adds_it
     let tag = widget.text("tag-tote");
     assert!(tag.contains("Woven Pandan Tote"), "{tag}");
     assert!(
-        tag.contains("IDR 129,000"),
+        tag.contains("Rp 129,000"),
         "price formatted by Intl for en-US: {tag}"
     );
     assert_eq!(widget.text("cart-count"), "0");
@@ -141,7 +141,7 @@ async fn cart_drawer_lists_lines_with_subtotal_and_steps_quantity() {
 
     let line = widget.text("cart-line-shirt-s");
     assert!(
-        line.contains("Batik Parang Shirt") && line.contains("IDR 378,000"),
+        line.contains("Batik Parang Shirt") && line.contains("Rp 378,000"),
         "{line}"
     );
     assert!(widget.text("cart-drawer").contains("Subtotal"));
@@ -265,8 +265,8 @@ async fn a_flash_deal_shows_its_price_the_struck_regular_price_a_countdown_and_u
     leptos::task::tick().await;
     let tag = widget.text("tag-tote");
     for expected in [
-        "IDR 99,000",
-        "IDR 129,000",
+        "Rp 99,000",
+        "Rp 129,000",
         "Flash deal",
         "Ends in 1:30",
         "5 left",
@@ -302,7 +302,7 @@ async fn a_deal_past_its_end_on_the_server_clock_is_not_shown() {
     leptos::task::tick().await;
     let tag = widget.text("tag-tote");
     assert!(
-        tag.contains("IDR 129,000") && !tag.contains("99,000"),
+        tag.contains("Rp 129,000") && !tag.contains("99,000"),
         "{tag}"
     );
     assert!(widget.find("deal").is_none());
@@ -336,7 +336,7 @@ async fn the_tag_shows_the_regular_price_once_orders_and_cart_hold_the_deal_limi
     leptos::task::tick().await;
     let tag = widget.text("tag-tote");
     assert!(
-        tag.contains("IDR 129,000") && !tag.contains("99,000"),
+        tag.contains("Rp 129,000") && !tag.contains("99,000"),
         "{tag}"
     );
     assert!(widget.find("deal").is_none());
@@ -494,13 +494,10 @@ async fn the_repricing_notice_says_what_changed_before_the_shopper_pays() {
         widget.text("repriced"),
         "Some items changed since you added them. Please review before paying."
     );
-    assert_eq!(
-        widget.text("line-note"),
-        "Flash deal ended (was IDR 99,000)"
-    );
+    assert_eq!(widget.text("line-note"), "Flash deal ended (was Rp 99,000)");
     assert_eq!(
         widget.text("total"),
-        "IDR 147,000",
+        "Rp 147,000",
         "the new price is what is charged"
     );
 }
@@ -580,7 +577,7 @@ async fn a_pending_payment_is_confirmed_in_place_when_it_settles() {
         "{shown}"
     );
     assert!(
-        shown.contains("1 × Woven Pandan Tote") && shown.contains("IDR 147,000"),
+        shown.contains("1 × Woven Pandan Tote") && shown.contains("Rp 147,000"),
         "{shown}"
     );
     assert_eq!(widget.text("order-status"), "Paid");

@@ -19,8 +19,11 @@ pub const LEADERBOARD_SIZE: usize = 10;
 pub struct Gift {
     /// Gift id, unique within the show.
     pub id: String,
-    /// Display name.
+    /// Display name, in the brand's language.
     pub name: String,
+    /// The name in other languages.
+    #[serde(default, skip_serializing_if = "crate::Translations::is_empty")]
+    pub names: crate::Translations,
     /// Image URL (SVG).
     pub image_url: String,
     /// Price of one, in coins.

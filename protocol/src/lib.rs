@@ -17,6 +17,7 @@ pub mod dates;
 mod decode;
 mod gifts;
 pub mod hls;
+mod language;
 pub mod pricing;
 mod tags;
 mod text;
@@ -33,6 +34,9 @@ pub use community::{
 pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
     LEADERBOARD_SIZE, MAX_GIFT_COUNT,
+};
+pub use language::{
+    check_translations, in_language, Translations, LANGUAGES, MAX_TRANSLATION_CHARS,
 };
 pub use tags::{forget_before, tags_at, TagChange};
 pub use text::{chat_line, display_name, is_bidi_control, ChatError, NameError};
@@ -649,8 +653,11 @@ pub struct Host {
 pub struct Product {
     /// Product id.
     pub id: ProductId,
-    /// Display name.
+    /// Display name, in the brand's language.
     pub name: String,
+    /// The name in other languages.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    pub names: Translations,
     /// Image URL.
     pub image_url: String,
     /// Unit price.
@@ -668,6 +675,9 @@ pub struct Variant {
     pub id: VariantId,
     /// Display label, e.g. "M · Indigo"; empty for a product's only variant.
     pub label: String,
+    /// The label in other languages.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    pub labels: Translations,
     /// Units available now.
     pub stock: u32,
 }

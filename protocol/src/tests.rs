@@ -50,12 +50,14 @@ fn sample_welcome() -> Welcome {
             products: vec![Product {
                 id: "batik-shirt".into(),
                 name: "Batik shirt".into(),
+                names: Default::default(),
                 image_url: "/media/products/batik-shirt.svg".into(),
                 price: idr(189_000),
                 max_per_order: 5,
                 variants: vec![Variant {
                     id: "m-indigo".into(),
                     label: "M · Indigo".into(),
+                    labels: Default::default(),
                     stock: 12,
                 }],
             }],
@@ -164,6 +166,7 @@ fn sample_gift() -> Gift {
     Gift {
         id: "rose".into(),
         name: "Rose".into(),
+        names: Default::default(),
         image_url: "/media/gifts/rose.svg".into(),
         coins: 1,
         tier: GiftTier::Small,

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use lapak_protocol::{
-    forget_before, CoinPack, Gift, GiftTier, Host, Money, Pin, Product, ProductId, ShippingOption,
-    TagChange, Variant, TAG_LOG_MS,
+    check_translations, forget_before, CoinPack, Gift, GiftTier, Host, Money, Pin, Product,
+    ProductId, ShippingOption, TagChange, Translations, Variant, TAG_LOG_MS,
 };
 use serde::Deserialize;
 
@@ -121,8 +121,11 @@ pub struct PackEntry {
 pub struct ProductEntry {
     /// Product id.
     pub id: ProductId,
-    /// Display name.
+    /// Display name, in the brand's language.
     pub name: String,
+    /// The name in other languages (`names = { id = "…" }`).
+    #[serde(default)]
+    pub names: Translations,
     /// Image URL.
     pub image_url: String,
     /// Unit price in minor units of the show currency.
@@ -346,6 +349,11 @@ impl ShowFile {
             if !ids.insert(&product.id) {
                 return Err(format!("product {} appears twice", product.id));
             }
+            let translations =
+                std::iter::once(&product.names).chain(product.variants.iter().map(|v| &v.labels));
+            for names in translations {
+                check_translations(names).map_err(|e| format!("product {}: {e}", product.id))?;
+            }
             if product.variants.is_empty() || product.price < 0 || product.max_per_order == 0 {
                 return Err(format!(
                     "product {} needs a variant, a price ≥ 0 and max_per_order ≥ 1",
@@ -545,6 +553,7 @@ impl ShowFile {
             .map(|p| Product {
                 id: p.id.clone(),
                 name: p.name.clone(),
+                names: p.names.clone(),
                 image_url: p.image_url.clone(),
                 price: self.price(p),
                 max_per_order: p.max_per_order,
@@ -554,6 +563,7 @@ impl ShowFile {
                     .map(|v| Variant {
                         id: v.id.clone(),
                         label: v.label.clone(),
+                        labels: v.labels.clone(),
                         stock: stock(&p.id, &v.id),
                     })
                     .collect(),
@@ -629,6 +639,7 @@ impl Gifting {
             if gift.coins == 0 {
                 return Err(format!("gift {} needs coins ≥ 1", gift.id));
             }
+            check_translations(&gift.names).map_err(|e| format!("gift {}: {e}", gift.id))?;
             // Viewers read unknown tiers leniently; a show file must name a real one.
             if gift.tier == GiftTier::Unknown {
                 return Err(format!(
@@ -929,6 +940,12 @@ mod tests {
             .validate()
             .unwrap_err()
             .contains("duration_ms < loop_ms"));
+        let mut bad = show();
+        bad.products[0].names.insert("fr".into(), "Sac".into());
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .contains("product a: translation"));
     }
 
     #[test]
@@ -936,6 +953,10 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("shows/demo.toml");
         let demo = ShowFile::load(&path).unwrap();
         assert_eq!(demo.products.len(), 6);
+        assert!(
+            demo.products.iter().all(|p| p.names.contains_key("id")),
+            "every demo product has an Indonesian name"
+        );
         assert!(
             !demo.scene_at(1_000, at).pins.is_empty(),
             "a tag is up within the first second"

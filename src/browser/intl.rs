@@ -60,6 +60,9 @@ fn currency_format(locale: &str, money: &Money) -> Option<Rc<CurrencyFormat>> {
     let opts = options(&[
         ("style", "currency"),
         ("currency", &money.currency),
+        // why: "Rp 189,000" for an English reader too, as prices are written
+        // in the host's own messages, not "IDR 189,000" beside them.
+        ("currencyDisplay", "narrowSymbol"),
         ("minimumFractionDigits", &digits),
         ("maximumFractionDigits", &digits),
         ("trailingZeroDisplay", "stripIfInteger"),
@@ -73,7 +76,7 @@ fn currency_format(locale: &str, money: &Money) -> Option<Rc<CurrencyFormat>> {
     Some(entry)
 }
 
-/// `money` for `locale`, e.g. `Rp 189.000` (id-ID) or `IDR 189,000` (en-US).
+/// `money` for `locale`, e.g. `Rp 189.000` (id-ID) or `Rp 189,000` (en-US).
 pub fn format_money(money: &Money, locale: &str) -> String {
     match currency_format(locale, money) {
         // Display only: exact for any amount below 2^53 minor units.

@@ -26,8 +26,8 @@ pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
 pub use picture::Picture;
 
 use lapak_protocol::{
-    pricing, Cart, ClientMsg, CommandId, Deal, Money, OnAir, Order, Pin, Product, ProductId,
-    RejectCode, Resume, ServerMsg, TagChange, Welcome, PROTOCOL_VERSION,
+    in_language, pricing, Cart, ClientMsg, CommandId, Deal, Money, OnAir, Order, Pin, Product,
+    ProductId, RejectCode, Resume, ServerMsg, TagChange, Translations, Welcome, PROTOCOL_VERSION,
 };
 use reactive_stores::{Patch, Store};
 
@@ -133,6 +133,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Its language code, as texts are translated into it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Id => "id",
+        }
+    }
+
     /// The catalogue for a BCP 47 tag: Indonesian for `id…`, else English.
     pub fn for_tag(tag: &str) -> Lang {
         let primary = tag.split(['-', '_']).next().unwrap_or_default();
@@ -613,6 +621,16 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
     }
 }
 
+/// Puts `text` in the shopper's language and drops the translations: views
+/// read the one text, whichever language it is in.
+fn translate(text: &mut String, translations: &mut Translations, lang: &str) {
+    let chosen = in_language(text, translations, lang);
+    if chosen != text.as_str() {
+        *text = chosen.to_owned();
+    }
+    translations.clear();
+}
+
 /// A `Welcome` replaces everything the server owns; commands still pending
 /// are sent again with their original ids (the server applies each id once).
 fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
@@ -636,6 +654,16 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     }
     for gift in &mut show.gifts {
         asset(&mut gift.image_url);
+    }
+    let lang = state.locale.lang.code();
+    for product in &mut show.products {
+        translate(&mut product.name, &mut product.names, lang);
+        for variant in &mut product.variants {
+            translate(&mut variant.label, &mut variant.labels, lang);
+        }
+    }
+    for gift in &mut show.gifts {
+        translate(&mut gift.name, &mut gift.names, lang);
     }
     for badge in &mut show.community.badges {
         asset(&mut badge.image_url);

@@ -10,7 +10,7 @@ fn locale() -> String {
         .unwrap_or_else(|| "en-US".to_owned())
 }
 
-/// `money` for the host's language, e.g. `Rp 45.000` or `IDR 45,000`.
+/// `money` for the host's language, e.g. `Rp 45.000` or `Rp 45,000`.
 pub fn money(money: &Money) -> String {
     intl::format_money(money, &locale())
 }

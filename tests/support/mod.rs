@@ -29,6 +29,7 @@ pub fn product(id: &str, name: &str, minor: i64, variants: &[(&str, u32)]) -> Pr
     Product {
         id: id.into(),
         name: name.into(),
+        names: Default::default(),
         image_url: format!("/media/products/{id}.svg"),
         price: idr(minor),
         max_per_order: 5,
@@ -37,6 +38,7 @@ pub fn product(id: &str, name: &str, minor: i64, variants: &[(&str, u32)]) -> Pr
             .map(|(v, stock)| Variant {
                 id: (*v).into(),
                 label: v.to_uppercase(),
+                labels: Default::default(),
                 stock: *stock,
             })
             .collect(),
@@ -189,6 +191,7 @@ pub fn gifts() -> Vec<Gift> {
     .map(|(id, name, coins, tier)| Gift {
         id: id.into(),
         name: name.into(),
+        names: Default::default(),
         image_url: format!("/media/gifts/{id}.svg"),
         coins,
         tier,

@@ -53,6 +53,7 @@ fn describe(state: Store<State>, entry: &LaneEntry, text: &Catalogue) -> (String
     let gift = gift.unwrap_or_else(|| Gift {
         id: entry.streak.gift_id.clone(),
         name: entry.streak.gift_id.clone(),
+        names: Default::default(),
         image_url: String::new(),
         coins: 0,
         tier: GiftTier::Small,

@@ -22,6 +22,7 @@ fn product(id: &str, variants: &[&str]) -> Product {
     Product {
         id: id.into(),
         name: format!("{id} name"),
+        names: Default::default(),
         image_url: format!("/media/products/{id}.svg"),
         price: idr(4_500_000),
         max_per_order: 5,
@@ -30,6 +31,7 @@ fn product(id: &str, variants: &[&str]) -> Product {
             .map(|v| Variant {
                 id: (*v).into(),
                 label: v.to_uppercase(),
+                labels: Default::default(),
                 stock: 10,
             })
             .collect(),
@@ -107,6 +109,7 @@ fn gift(id: &str, coins: u32, tier: GiftTier) -> Gift {
     Gift {
         id: id.into(),
         name: format!("{id} name"),
+        names: Default::default(),
         image_url: format!("/media/gifts/{id}.svg"),
         coins,
         tier,
@@ -456,6 +459,47 @@ fn language_follows_the_locale_tag() {
     assert_eq!(Lang::for_tag("en-GB"), Lang::En);
     assert_eq!(Lang::for_tag("idk"), Lang::En);
     assert_eq!(Lang::for_tag(""), Lang::En);
+}
+
+#[test]
+fn names_are_read_in_the_shoppers_language_and_the_brands_wording_elsewhere() {
+    let translated = |lang: Lang| {
+        let mut state = State {
+            locale: Locale {
+                lang,
+                tag: String::new(),
+            },
+            ..State::default()
+        };
+        let ServerMsg::Welcome(mut welcome) = welcome(1, Cart::default()) else {
+            unreachable!()
+        };
+        let shirt = &mut welcome.show.products[1];
+        shirt.names.insert("id".into(), "Kemeja".into());
+        shirt.variants[0].labels.insert("id".into(), "Kecil".into());
+        welcome.show.gifts[0]
+            .names
+            .insert("id".into(), "Mawar".into());
+        apply(&mut state, Msg::Server(ServerMsg::Welcome(welcome)));
+        let shirt = state.product("shirt").unwrap();
+        let names = (
+            shirt.name.clone(),
+            shirt.variants[0].label.clone(),
+            state.gifting.catalogue[0].name.clone(),
+        );
+        assert!(shirt.names.is_empty() && shirt.variants[0].labels.is_empty());
+        names
+    };
+    assert_eq!(
+        translated(Lang::Id),
+        ("Kemeja".into(), "Kecil".into(), "Mawar".into())
+    );
+    let brands = translated(Lang::En);
+    assert_eq!(
+        brands.0,
+        product("shirt", &["s"]).name,
+        "no English translation: the brand's name"
+    );
 }
 
 #[test]
