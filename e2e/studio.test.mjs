@@ -104,6 +104,54 @@ test('a host signs in, pins a product by tapping the preview, and a shopper sees
   await shopper.context().close();
 });
 
+test('the studio lists the brand\'s shows; a host opens the next show and pins for its viewers only', async () => {
+  // The shared server runs two shows of the demo brand: the Friday drop, live,
+  // and Kopi Pagi, scheduled for March 2027.
+  addUser('owner@demo.example', 'owner');
+  const studio = await studioAt(URL, 'owner@demo.example');
+  await studio.getByTestId('show-title').filter({ hasText: 'Friday Batik Drop' }).waitFor();
+  await studio.getByTestId('tab-shows').click();
+  const live = studio.getByTestId('shows-live');
+  const upcoming = studio.getByTestId('shows-upcoming');
+  await live.getByText('Friday Batik Drop').waitFor();
+  await upcoming.getByText('Kopi Pagi: Gayo Harvest Tasting').waitFor();
+  assert.match(await upcoming.textContent(), /Starts .*2027.*with Raka Pratama/);
+  assert.equal(await live.getByText('Kopi Pagi').count(), 0, 'an upcoming show is not live');
+  await studio.getByTestId('shows-ended').getByText('None').waitFor();
+  await studio.screenshot({ path: `${OUT}/studio-5-shows.png` });
+
+  // A shopper who opens the next show early reads when it starts, and sees its own catalogue.
+  const early = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+  early.on('pageerror', (error) => assert.fail(`uncaught error in the viewer: ${error.message}`));
+  await early.addInitScript(watchLive);
+  await early.goto(`${URL}?show=kopi-pagi`);
+  await early.locator('[data-testid="picture-status"][data-state="waiting"]').waitFor({ timeout: 30000 });
+  assert.match(await early.getByTestId('starts-at').textContent(), /^Starts .*2027/);
+  assert.equal(await early.getByTestId('live-badge').count(), 0, 'not LIVE before it begins');
+  await early.getByText('Kopi Pagi: Gayo Harvest Tasting').first().waitFor();
+  await early.screenshot({ path: `${OUT}/studio-6-upcoming-show.png` });
+  // And a shopper of the Friday drop, who must hear nothing of it.
+  const friday = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+  await friday.addInitScript(watchLive);
+  await friday.goto(URL);
+  await friday.locator('[data-testid="player"][data-state="live"]').waitFor({ timeout: 30000 });
+  await friday.getByTestId('live-badge').waitFor();
+
+  await studio.getByTestId('run-kopi-pagi').click();
+  await studio.getByTestId('show-title').filter({ hasText: 'Kopi Pagi' }).waitFor();
+  await studio.getByTestId('pick-sambal-jar').waitFor();
+  assert.equal(await studio.getByTestId('pick-batik-shirt').count(), 0, 'the Friday drop\'s products are not this show\'s');
+  const spot = { x: 0.31, y: 0.77 };
+  await pinByTapping(studio, 'sambal-jar', spot);
+  const near = (spot) => window.pins.some((p) => p.product === 'sambal-jar'
+    && Math.abs(p.x - spot.x) < 0.02 && Math.abs(p.y - spot.y) < 0.02);
+  await early.waitForFunction(near, spot, { timeout: 10000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(await friday.evaluate(near, spot), false, 'the pin stays in its own show');
+  await studio.screenshot({ path: `${OUT}/studio-7-next-show.png` });
+  for (const page of [studio, early, friday]) await page.context().close();
+});
+
 test('a host starts a flash deal from the studio, a shopper buys at its price, and the dashboard shows the order within 2 s', async () => {
   // A server of its own: an order here changes no other test's stock, and its
   // timeline starts now, so the lamp the host pins is not unpinned by the script (89 s in).

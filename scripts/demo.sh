@@ -3,7 +3,7 @@
 # live on it as a host would: ffmpeg publishes the sample clip to the server's RTMP
 # ingest, and the viewer plays the live HLS the server packages.
 # Flags pass through to lapak-server: --port N (LAPAK_PORT), --db PATH (LAPAK_DB),
-# --host, --show, --rtmp-port N (LAPAK_RTMP_PORT).
+# --host, --show (LAPAK_SHOW, comma-separated), --rtmp-port N (LAPAK_RTMP_PORT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "Building the viewer (trunk build --release)…"
@@ -13,7 +13,9 @@ echo "Building the studio…"
 echo "Building the server…"
 cargo build --release -p lapak-server
 
-# The stream-key command must read the same database and show as the server.
+# The demo runs two shows of its brand at once: tonight's, live, and the next, scheduled.
+export LAPAK_SHOW="${LAPAK_SHOW:-server/shows/demo.toml,server/shows/kopi-pagi.toml}"
+# The stream-key command must read the same database and shows as the server.
 args=("$@")
 while (($#)); do
   case "$1" in

@@ -11,12 +11,15 @@ cargo build -p lapak-server
 
 # Every server the tests start takes a free RTMP port: several run side by side.
 export LAPAK_RTMP_PORT=0
+# The shared server runs the demo's two shows, as `./x demo` does; servers the
+# tests start themselves run the demo show alone unless they say otherwise.
+shows="server/shows/demo.toml,server/shows/kopi-pagi.toml"
 
 out=target/e2e
 rm -rf "$out" && mkdir -p "$out"
 db="$(mktemp -d)/e2e.db"
 log="$out/server.log"
-target/debug/lapak-server --port 0 --db "$db" >"$log" 2>&1 &
+LAPAK_SHOW="$shows" target/debug/lapak-server --port 0 --db "$db" >"$log" 2>&1 &
 server=$!
 publisher=""
 trap 'kill $publisher "$server" 2>/dev/null || true' EXIT
@@ -33,7 +36,7 @@ done
 # The demo show goes live as in `./x demo`: a real ffmpeg publishes the sample clip.
 ingest="$(sed -n 's#^RTMP ingest at \(rtmp://[^ ]*\)/<stream key>.*#\1#p' "$log" | head -1)"
 [ -n "$ingest" ] || { cat "$log"; echo "no RTMP ingest" >&2; exit 1; }
-key="$(LAPAK_DB="$db" target/debug/lapak-server stream-key)"
+key="$(LAPAK_DB="$db" LAPAK_SHOW="$shows" target/debug/lapak-server stream-key)"
 scripts/publish.sh "$ingest/$key" &
 publisher=$!
 

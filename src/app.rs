@@ -50,7 +50,11 @@ impl Boot {
             asset_base: String::new(),
             locale: browser::locale::detect(),
             cart_mode: browser::location::cart_mode(),
-            token_key: Some(browser::storage::PAGE_KEY.to_owned()),
+            // Each show keeps its own session: its cart and coins are that show's.
+            token_key: Some(match browser::location::show() {
+                Some(show) => format!("{}.{show}", browser::storage::PAGE_KEY),
+                None => browser::storage::PAGE_KEY.to_owned(),
+            }),
             events: window().into(),
             muted: RwSignal::new(true),
         }

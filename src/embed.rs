@@ -83,7 +83,7 @@ pub fn mount(host: web_sys::HtmlElement, root: web_sys::HtmlElement, options: Op
         .join("/");
     let boot = Boot {
         asset_base,
-        socket_url: options.server,
+        socket_url: browser::location::show_socket(&options.server, Some(&options.show)),
         locale,
         cart_mode: if options.cart.as_deref() == Some("host") {
             CartMode::Host

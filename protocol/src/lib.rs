@@ -618,6 +618,9 @@ pub struct Show {
     /// Whether the host is on air.
     #[serde(default)]
     pub on_air: OnAir,
+    /// When a show that has not begun is scheduled to (unix ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at_ms: Option<i64>,
     /// Flash deals running now.
     pub deals: Vec<Deal>,
     /// People watching now.

@@ -74,6 +74,7 @@ fn sample_welcome() -> Welcome {
                 pin: None,
             }],
             on_air: OnAir::Paused,
+            starts_at_ms: None,
             deals: vec![sample_deal()],
             viewers: 3,
             gifts: vec![sample_gift()],

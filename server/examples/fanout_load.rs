@@ -96,7 +96,7 @@ struct Clock {
 impl Clock {
     /// Microseconds from the cue at `stream_ms` to `arrived`.
     fn behind_cue(&self, stream_ms: u64, arrived: Instant) -> i64 {
-        // The server's own arithmetic (`AppState::wall_ms`).
+        // The server's own arithmetic (`Stage::wall_ms`).
         let cue_ms = self.started_at_ms + (stream_ms / u64::from(self.speed)) as i64;
         let arrived_us = self.began_unix_us + (arrived - self.began).as_micros() as i64;
         arrived_us - cue_ms * 1000
@@ -212,7 +212,7 @@ fn speed_for(show: &Path) -> u32 {
 async fn run(binary: &Path, show: &Path, speed: u32, viewers: usize) -> String {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut config = common::load_config(dir.path().join("lapak.db"));
-    config.show = show.to_owned();
+    config.show = vec![show.to_owned()];
     config.speed = speed;
     let mut server = common::Process::start(binary, &config, Stdio::inherit());
     let pid = server.child.id();

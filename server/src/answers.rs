@@ -14,7 +14,7 @@ use lapak_protocol::ServerMsg;
 use sqlx::SqliteConnection;
 
 use crate::error::AppError;
-use crate::{now_ms, AppState};
+use crate::{now_ms, Server};
 
 /// How long an answer is kept.
 pub const RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
@@ -100,7 +100,7 @@ pub async fn prune(conn: &mut SqliteConnection, now_ms: i64) -> Result<u64, AppE
 }
 
 /// Prunes every [`PRUNE_EVERY`], under the writer lock like every write.
-pub async fn keep_bounded(state: Arc<AppState>) {
+pub async fn keep_bounded(state: Arc<Server>) {
     let mut tick = tokio::time::interval(PRUNE_EVERY);
     loop {
         tick.tick().await;

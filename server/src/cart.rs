@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::pricing::LiveDeal;
 use crate::show::{DealSpec, ShowFile};
 use crate::unit::{Sync, Unit};
-use crate::{deals, reject, AppState};
+use crate::{deals, reject, Stage};
 
 /// The session's cart, lines in the order first added, with what the session
 /// holds of the `running` deals, read on `conn` (inside a transaction, if it is one).
@@ -68,7 +68,7 @@ pub enum LineChange {
 /// Runs cart command `cmd` of `session` (on `connection`) to its answer. A
 /// line added during a flash deal is added at the deal price.
 pub async fn execute(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     connection: u64,
     cmd: Command<'_>,

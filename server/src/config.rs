@@ -18,14 +18,17 @@ pub struct Config {
     /// SQLite database file (created, with its folder, if missing).
     #[arg(long, env = "LAPAK_DB", default_value = "data/lapak.db", global = true)]
     pub db: PathBuf,
-    /// The show file to play.
+    /// The show files to run, all at once: repeat the flag, or separate them
+    /// with commas in the variable. The first is the default show, joined by a
+    /// socket that names none.
     #[arg(
         long,
         env = "LAPAK_SHOW",
         default_value = "server/shows/demo.toml",
+        value_delimiter = ',',
         global = true
     )]
-    pub show: PathBuf,
+    pub show: Vec<PathBuf>,
     /// The built viewer (`trunk build` output).
     #[arg(long, env = "LAPAK_DIST", default_value = "dist")]
     pub dist: PathBuf,

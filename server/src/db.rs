@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::error::AppError;
 use crate::show::ShowFile;
@@ -55,18 +55,35 @@ fn options(path: &Path, synchronous: SqliteSynchronous) -> Result<SqliteConnectO
         .busy_timeout(Duration::from_secs(5)))
 }
 
-/// Records the show's start (first run only) and seeds its stock; returns when it started.
+/// Gives sessions opened before shows had their own to the default show `show`.
+pub async fn adopt_sessions(conn: &mut SqliteConnection, show: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET show_id = ? WHERE show_id = ''")
+        .bind(show)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records the show's start (first run only: its scheduled time, or now for a
+/// show without one) and seeds its stock; returns when it started.
 pub async fn prepare_show(
     pool: &SqlitePool,
     show: &ShowFile,
     now_ms: i64,
 ) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT OR IGNORE INTO shows (id, started_at_ms) VALUES (?, ?)")
-        .bind(&show.id)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+    // A show that has not begun follows its file's schedule, also when moved;
+    // once begun, its clock is kept (its timeline resumes where it was).
+    sqlx::query(
+        "INSERT INTO shows (id, started_at_ms) VALUES (?, ?)
+         ON CONFLICT (id) DO UPDATE SET started_at_ms = excluded.started_at_ms
+         WHERE shows.started_at_ms > ?",
+    )
+    .bind(&show.id)
+    .bind(show.starts_at_ms().unwrap_or(now_ms))
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
     for product in &show.products {
         for variant in &product.variants {
             sqlx::query("INSERT OR IGNORE INTO stock (show_id, product_id, variant_id, quantity) VALUES (?, ?, ?, ?)")
@@ -115,14 +132,18 @@ pub struct SessionRow {
 /// unknown. How others see it (name, club, badge) is the community's: `community::viewer`.
 pub async fn session(
     pool: &SqlitePool,
+    show: &str,
     token: Option<&str>,
     now_ms: i64,
 ) -> Result<SessionRow, AppError> {
     if let Some(token) = token {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM sessions WHERE token = ?")
-            .bind(token)
-            .fetch_optional(pool)
-            .await?;
+        // Another show's token starts a new session: carts and coins stay with their show.
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM sessions WHERE token = ? AND show_id = ?")
+                .bind(token)
+                .bind(show)
+                .fetch_optional(pool)
+                .await?;
         if let Some(id) = found {
             let token = token.to_owned();
             return Ok(SessionRow { id, token });
@@ -131,11 +152,12 @@ pub async fn session(
     let token = new_token();
     let name = format!("user{:06}", rand::random_range(0..1_000_000u32));
     let id = sqlx::query_scalar(
-        "INSERT INTO sessions (token, name, created_at_ms) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO sessions (token, name, created_at_ms, show_id) VALUES (?, ?, ?, ?) RETURNING id",
     )
     .bind(&token)
     .bind(&name)
     .bind(now_ms)
+    .bind(show)
     .fetch_one(pool)
     .await?;
     Ok(SessionRow { id, token })

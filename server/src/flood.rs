@@ -12,7 +12,7 @@ use lapak_protocol::Viewer;
 
 use crate::gifting::Tap;
 use crate::show::{Action, Cue};
-use crate::{now_ms, AppState};
+use crate::{now_ms, Stage};
 
 /// How often the flood emits what came due.
 const STEP: Duration = Duration::from_millis(10);
@@ -84,7 +84,7 @@ impl std::fmt::Display for Flood {
 }
 
 /// Streams `flood` until the server stops.
-pub async fn run(state: Arc<AppState>, flood: Flood) {
+pub async fn run(state: Arc<Stage>, flood: Flood) {
     let mut step = tokio::time::interval(STEP);
     let mut due = [0.0f64; 5];
     let mut n: u64 = 0;

@@ -370,6 +370,11 @@ impl Hub {
         self.lock().tally.added(product, units);
     }
 
+    /// Viewers connected now.
+    pub fn watching(&self) -> u32 {
+        self.lock().viewers
+    }
+
     /// The show's figures minute by minute, the peak and adds per product, with the viewers now.
     pub fn figures(&self) -> Figures {
         let live = self.lock();

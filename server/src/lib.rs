@@ -13,6 +13,7 @@ mod cart;
 mod checkout;
 pub(crate) mod community;
 mod config;
+mod created;
 mod db;
 mod deals;
 mod details;
@@ -28,6 +29,7 @@ pub mod payment;
 mod pending;
 mod pricing;
 mod show;
+mod stage;
 mod taps;
 mod timeline;
 mod unit;
@@ -48,7 +50,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -68,20 +70,17 @@ use show::{DealSpec, ShowFile};
 /// Hard cap on a WebSocket message; frames above `MAX_FRAME_BYTES` are refused more politely.
 const HARD_MESSAGE_LIMIT: usize = 1024 * 1024;
 
-/// Everything a request handler needs; built once at start.
-pub struct AppState {
+/// What every show on this server shares: storage, payments, limits, files,
+/// live video, and the shows themselves.
+pub struct Server {
     pool: SqlitePool,
     /// The same database with `synchronous = FULL`, for order and coin transactions.
     orders_pool: SqlitePool,
-    show: ShowFile,
-    hub: Hub,
     sessions: Sessions,
-    /// Chat limits, watch clocks and how connected viewers look to others.
-    community: community::Community,
     /// Per-connection limits.
     limits: Limits,
-    /// The pages that may open the socket.
-    origins: origins::Origins,
+    /// Origins from the operator's flag; they win over every show file's.
+    allowed_origins: Vec<String>,
     /// Serializes writes so that concurrent commands never race inside SQLite.
     writer: tokio::sync::Mutex<()>,
     /// Takes the money.
@@ -92,25 +91,78 @@ pub struct AppState {
     in_flight: pending::InFlight,
     /// Identifies this process's event history (its start time).
     epoch: u64,
-    started_at_ms: i64,
     /// Timeline playback speed (1 = real time).
     speed: u32,
     dist: std::path::PathBuf,
     studio_dist: std::path::PathBuf,
     public: std::path::PathBuf,
-    /// Live video of the show, when it is ingested here.
+    /// Live video of the shows ingested here.
     live: Arc<live::Live>,
     /// Where hosts' encoders publish, once bound (shows that ingest only).
     rtmp_addr: std::sync::OnceLock<SocketAddr>,
     /// Wrong passwords counted per email and per address.
     throttle: access::throttle::Throttle,
-    /// Flash deals hosts started, beside the timeline's.
-    hosted_deals: deals::HostedDeals,
     /// API requests whose Idempotency-Key is being answered.
     api_in_flight: api::idempotency::InFlight,
+    /// The shows running here, by id.
+    stages: std::sync::RwLock<std::collections::BTreeMap<String, Arc<Stage>>>,
+    /// The show a viewer joins when the socket names none: the first one loaded.
+    default_show: String,
+    /// The shows' own tasks (timeline, on-air news), stopped with the server.
+    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
 
-impl AppState {
+impl Server {
+    /// The show `id` runs here (the default show for `None`).
+    pub(crate) fn stage(&self, id: Option<&str>) -> Option<Arc<Stage>> {
+        let id = id.unwrap_or(&self.default_show);
+        self.stages
+            .read()
+            .expect("stages lock poisoned")
+            .get(id)
+            .cloned()
+    }
+
+    /// Runs `stage` here from now on.
+    pub(crate) fn add_stage(&self, stage: Arc<Stage>) {
+        let mut stages = self.stages.write().expect("stages lock poisoned");
+        stages.insert(stage.show.id.clone(), stage);
+    }
+
+    /// Every show running here, by id.
+    pub(crate) fn stages(&self) -> Vec<Arc<Stage>> {
+        let stages = self.stages.read().expect("stages lock poisoned");
+        stages.values().cloned().collect()
+    }
+}
+
+/// One show running on the server: its file, its event hub, its community and
+/// its clock. Every command and request acts on one show, so this is what
+/// they are handed; the server's shared parts are reached through it.
+pub struct Stage {
+    server: Arc<Server>,
+    show: ShowFile,
+    hub: Hub,
+    /// Chat limits, watch clocks and how connected viewers look to others.
+    community: community::Community,
+    /// The pages that may open the socket to this show.
+    origins: origins::Origins,
+    started_at_ms: i64,
+    /// Flash deals hosts started, beside the timeline's.
+    hosted_deals: deals::HostedDeals,
+}
+
+// why: a show's code reads the database, the writer lock and the payment
+// provider as often as the show itself; reaching them as `state.pool` keeps
+// each command about its show, not about where each part lives.
+impl std::ops::Deref for Stage {
+    type Target = Server;
+    fn deref(&self) -> &Server {
+        &self.server
+    }
+}
+
+impl Stage {
     /// What the viewer plays for the show, and whether it is HLS.
     pub fn playback(&self) -> Playback {
         self.show.playback()
@@ -119,6 +171,25 @@ impl AppState {
     /// Whether the show is on air (and its changes), when its video is ingested here.
     pub fn on_air(&self) -> Option<tokio::sync::watch::Receiver<OnAir>> {
         self.live.show(&self.show.id).map(|show| show.on_air())
+    }
+
+    /// Where a show whose picture does not come through this server stands by
+    /// its schedule: waiting before its start, then live. `None` for a show
+    /// ingested here, whose encoder decides.
+    fn scheduled_on_air(&self, now_ms: i64) -> Option<OnAir> {
+        if self.live.show(&self.show.id).is_some() {
+            return None;
+        }
+        Some(if now_ms < self.started_at_ms {
+            OnAir::Waiting
+        } else {
+            OnAir::Live
+        })
+    }
+
+    /// When the show is to begin, if it has not by `now_ms`.
+    fn scheduled_start(&self, now_ms: i64) -> Option<i64> {
+        (now_ms < self.started_at_ms).then_some(self.started_at_ms)
     }
 
     /// Stream time at server time `now_ms`.
@@ -144,7 +215,7 @@ impl AppState {
     }
 
     /// Charges `amount` to `card` under `key`: the provider's answer, or
-    /// `Timeout` when it takes longer than [`AppState::payment_timeout`].
+    /// `Timeout` when it takes longer than [`Server::payment_timeout`].
     async fn charge(&self, key: &str, amount: &Money, card: &Card) -> Charge {
         let charge = self.provider.charge(key, amount, card);
         tokio::time::timeout(self.payment_timeout, charge)
@@ -192,7 +263,7 @@ pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The routes: the socket, health, media, the embed demo pages and the viewer.
-pub fn app(state: Arc<AppState>) -> Router {
+pub fn app(state: Arc<Server>) -> Router {
     let viewer = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
     let pages = state.public.join("embed");
     // The studio is a page of its own: any path under it loads its app.
@@ -242,14 +313,25 @@ async fn embed_page(path: std::path::PathBuf) -> Response {
     }
 }
 
-/// Opens a viewer's socket, for the pages the show allows (403 for others).
+/// Which show a socket joins: `/ws?show=<id>`, the default show without it.
+#[derive(serde::Deserialize)]
+struct Join {
+    show: Option<String>,
+}
+
+/// Opens a viewer's socket to a show, for the pages that show allows (403 for
+/// others, 404 for a show that does not run here).
 async fn upgrade(
     upgrade: WebSocketUpgrade,
     headers: HeaderMap,
-    State(state): State<Arc<AppState>>,
+    Query(join): Query<Join>,
+    State(server): State<Arc<Server>>,
 ) -> Response {
-    if let Err(refused) = state.origins.admit(&headers) {
-        tracing::warn!(%refused, "socket refused");
+    let Some(stage) = server.stage(join.show.as_deref()) else {
+        return (StatusCode::NOT_FOUND, "no such show").into_response();
+    };
+    if let Err(refused) = stage.origins.admit(&headers) {
+        tracing::warn!(%refused, show = %stage.show.id, "socket refused");
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     upgrade
@@ -261,26 +343,23 @@ async fn upgrade(
         // per connection than 16 KiB (server/examples/fanout_load.rs).
         .read_buffer_size(4 * 1024)
         .write_buffer_size(16 * 1024)
-        .on_upgrade(move |socket| ws::serve(socket, state))
+        .on_upgrade(move |socket| ws::serve(socket, stage))
 }
 
 /// A started server.
 pub struct Running {
     /// Where it listens.
     pub addr: SocketAddr,
-    /// Where hosts' encoders publish RTMP; `None` when the show does not ingest
+    /// Where hosts' encoders publish RTMP; `None` when no show ingests
     /// (no port is taken, so servers of recorded shows run side by side).
     pub rtmp_addr: Option<SocketAddr>,
     ingest: Option<JoinHandle<()>>,
     /// Tells the ingest to close its connections (and so stop its packagers).
     stop_ingest: tokio::sync::watch::Sender<bool>,
-    playlists: Vec<JoinHandle<()>>,
     server: JoinHandle<()>,
-    timeline: JoinHandle<()>,
-    payments: JoinHandle<()>,
     answers: JoinHandle<()>,
     flood: Option<JoinHandle<()>>,
-    state: Arc<AppState>,
+    state: Arc<Server>,
 }
 
 impl Running {
@@ -291,39 +370,52 @@ impl Running {
         if let Some(ingest) = self.ingest {
             let _ = ingest.await;
         }
-        for task in &self.playlists {
+        let tasks = std::mem::take(&mut *self.state.tasks.lock().expect("tasks lock poisoned"));
+        for task in &tasks {
             task.abort();
         }
         self.server.abort();
-        self.timeline.abort();
-        self.payments.abort();
         self.answers.abort();
         if let Some(flood) = self.flood {
             flood.abort();
         }
         let _ = self.server.await;
-        let _ = self.timeline.await;
-        let _ = self.payments.await;
+        for task in tasks {
+            let _ = task.await;
+        }
+        // The shows hold the server: letting go of them lets it be freed.
+        self.state
+            .stages
+            .write()
+            .expect("stages lock poisoned")
+            .clear();
         self.state.pool.close().await;
         self.state.orders_pool.close().await;
     }
 
-    /// The host's payout step: converts all of the show's gift earnings not yet
-    /// converted into host credits at the show's `host_credit_per_coin`. `None`
-    /// when there is nothing to convert. A library call, not a route: the server
-    /// has no host authentication.
+    /// The default show.
+    fn default_stage(&self) -> Arc<Stage> {
+        self.state
+            .stage(None)
+            .expect("the default show runs while the server does")
+    }
+
+    /// The host's payout step: converts all of the default show's gift earnings
+    /// not yet converted into host credits at the show's `host_credit_per_coin`.
+    /// `None` when there is nothing to convert. A library call, not a route: the
+    /// server has no host authentication.
     pub async fn convert_earnings(&self) -> Result<Option<HostCredit>, AppError> {
-        gifting::convert_earnings(&self.state).await
+        gifting::convert_earnings(&self.default_stage()).await
     }
 
-    /// The show's stream key (created on first start).
+    /// The default show's stream key (created on first start).
     pub async fn stream_key(&self) -> Result<String, AppError> {
-        self.state.live.stream_key(&self.state.show.id).await
+        self.state.live.stream_key(&self.state.default_show).await
     }
 
-    /// Replaces the show's stream key; the old one stops working for new publishes.
+    /// Replaces the default show's stream key; the old one stops working for new publishes.
     pub async fn rotate_stream_key(&self) -> Result<String, AppError> {
-        live::keys::rotate(&self.state.pool, &self.state.show.id).await
+        live::keys::rotate(&self.state.pool, &self.state.default_show).await
     }
 
     /// Whether a show that ingests is on air, and its changes; `None` for other shows.
@@ -345,9 +437,21 @@ impl Running {
         self.state.live.show(show).map(|show| show.end()).is_some()
     }
 
-    /// What the viewer plays for the show.
+    /// The ids of the shows running here, the default show first.
+    pub fn show_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .state
+            .stages()
+            .iter()
+            .map(|s| s.show.id.clone())
+            .collect();
+        ids.sort_by_key(|id| *id != self.state.default_show);
+        ids
+    }
+
+    /// What the viewer plays for the default show.
     pub fn playback(&self) -> Playback {
-        self.state.playback()
+        self.default_stage().playback()
     }
 
     /// Waits until the server stops (it runs until the process ends).
@@ -356,83 +460,55 @@ impl Running {
     }
 }
 
-/// Opens the database, loads the show, binds and starts serving.
+/// Opens the database, loads the shows, binds and starts serving.
 pub async fn start(config: Config) -> Result<Running, AppError> {
-    let show = ShowFile::load(&config.show)?;
+    let mut shows = show::load_all(&config.show)?;
     let pool = db::open(&config.db).await?;
+    let scheduled = created::load(&pool, &shows).await?;
+    shows.extend(scheduled);
     let orders_pool = db::open_durable(&config.db).await?;
     let now = now_ms();
-    let started_at_ms = db::prepare_show(&pool, &show, now).await?;
-    let speed = config.speed;
-    let scene = show.scene_at(elapsed(started_at_ms, now, speed), |stream_ms| {
-        programme_ms(started_at_ms, speed, stream_ms)
-    });
-    let mut conn = pool.acquire().await?;
-    let gifters = gifting::gifters(&mut conn, &show.id).await?;
-    let likes = community::total(&mut conn, &show.id, lapak_protocol::Activity::Like).await?;
-    drop(conn);
-    // The flag is for the server's operator, so it wins over the show file.
-    let origins = origins::Origins::new(if config.allowed_origins.is_empty() {
-        show.allowed_origins.clone()
-    } else {
-        config.allowed_origins
-    });
     let media_dir = config.media_dir.clone().unwrap_or_else(|| {
         let beside_db = config.db.parent().unwrap_or(std::path::Path::new("."));
         beside_db.join("media")
     });
-    let live = Arc::new(live::Live::new(pool.clone(), &media_dir, &show).await?);
-    let mut state = AppState {
+    let live = Arc::new(live::Live::new(pool.clone(), &media_dir, &shows).await?);
+    let server = Arc::new(Server {
         live: live.clone(),
         pool: pool.clone(),
         orders_pool,
-        // Replaced below, once the running deals are read from the database.
-        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new(), 0),
-        show,
         sessions: Sessions::default(),
-        community: community::Community::default(),
         writer: tokio::sync::Mutex::new(()),
         provider: Box::new(TestProvider::new(pool)),
         payment_timeout: Duration::from_secs(10),
         in_flight: pending::InFlight::default(),
-        origins,
+        allowed_origins: config.allowed_origins,
         limits: Limits {
             burst: config.rate_burst,
             per_second: config.rate_per_second,
             idle: std::time::Duration::from_secs(config.idle_timeout_secs),
         },
         epoch: now as u64,
-        started_at_ms,
         speed: config.speed,
         dist: config.dist,
         studio_dist: config.studio_dist,
         public: config.public,
         rtmp_addr: std::sync::OnceLock::new(),
         throttle: access::throttle::Throttle::default(),
-        hosted_deals: deals::HostedDeals::default(),
         api_in_flight: api::idempotency::InFlight::default(),
-    };
-    let mut conn = state.pool.acquire().await?;
-    state.hosted_deals =
-        deals::HostedDeals::load(&mut conn, &state.show.id, state.stream_ms(now)).await?;
+        stages: Default::default(),
+        default_show: shows[0].id.clone(),
+        tasks: Default::default(),
+    });
+    let mut conn = server.pool.acquire().await?;
+    db::adopt_sessions(&mut conn, &server.default_show).await?;
     drop(conn);
-    let mut running = Vec::new();
-    for spec in state.deals_at(state.stream_ms(now)) {
-        running.push(state.deal(spec).await?);
+    for show in shows {
+        let stage = Arc::new(stage::open(server.clone(), show, now).await?);
+        stage::launch(&stage, now);
+        server.add_stage(stage);
     }
-    state.hub = Hub::new(scene, running, gifters, likes);
-    let mut conn = state.pool.acquire().await?;
-    let message = community::pinned::current(&mut conn, &state.show).await?;
-    drop(conn);
-    state.hub.restore_pinned_message(message);
-    let mut conn = state.pool.acquire().await?;
-    let rules = community::rules::stored(&mut conn, &state.show.id).await?;
-    drop(conn);
-    state.community.rules.set(rules);
-    let mut conn = state.pool.acquire().await?;
-    access::users::ensure_brand(&mut conn, &state.show.brand).await?;
-    drop(conn);
-    let state = Arc::new(state);
+    let state = server;
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
     // Frames are small and often go out back to back (an answer, then the show event
@@ -443,27 +519,13 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
             tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
     });
-    let timeline = tokio::spawn(timeline::play(state.clone(), now));
-    // Viewers hear when the host's encoder connects or drops, or the show ends.
-    let on_air = state.on_air().map(|mut watch| {
-        let state = state.clone();
-        tokio::spawn(async move {
-            loop {
-                let now = *watch.borrow_and_update();
-                state.hub.on_air(now);
-                if watch.changed().await.is_err() {
-                    break;
-                }
-            }
-        })
-    });
-    let payments = tokio::spawn(pending::resolve_pending(state.clone()));
     let answers = tokio::spawn(answers::keep_bounded(state.clone()));
-    let flood = config
-        .flood
-        .map(|flood| tokio::spawn(flood::run(state.clone(), flood)));
+    let flood = config.flood.map(|flood| {
+        let stage = state.stage(None).expect("the default show was just opened");
+        tokio::spawn(flood::run(stage, flood))
+    });
     let (stop_ingest, stopping) = tokio::sync::watch::channel(false);
-    let (rtmp_addr, ingest) = if live.shows().next().is_some() {
+    let (rtmp_addr, ingest) = if !live.shows().is_empty() {
         let rtmp = tokio::net::TcpListener::bind((config.host, config.rtmp_port)).await?;
         let rtmp_addr = rtmp.local_addr()?;
         let _ = state.rtmp_addr.set(rtmp_addr);
@@ -472,12 +534,6 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     } else {
         (None, None)
     };
-    // The live show's tasks, stopped with the server: its playlists and its on-air news.
-    let playlists = live
-        .shows()
-        .map(|show| tokio::spawn(live::playlist::keep(show.clone())))
-        .chain(on_air)
-        .collect();
     let router = app(state.clone());
     let server = tokio::spawn(async move {
         // The peer's address: sign-in throttling counts per address.
@@ -491,10 +547,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         rtmp_addr,
         ingest,
         stop_ingest,
-        playlists,
         server,
-        timeline,
-        payments,
         answers,
         flood,
         state,
@@ -507,16 +560,25 @@ fn programme_ms(started_at_ms: i64, speed: u32, stream_ms: u64) -> i64 {
     started_at_ms.saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
 }
 
-/// The show's stream key, replaced first with `rotate` (the `stream-key` command).
-pub async fn stream_key(config: &Config, rotate: bool) -> Result<String, AppError> {
-    let show = ShowFile::load(&config.show)?;
-    if show.ingest().is_none() {
+/// A show's stream key (`show`, or the first show that ingests), replaced first
+/// with `rotate` (the `stream-key` command).
+pub async fn stream_key(
+    config: &Config,
+    show: Option<&str>,
+    rotate: bool,
+) -> Result<String, AppError> {
+    let shows = show::load_all(&config.show)?;
+    let ingesting = |s: &&ShowFile| s.ingest().is_some();
+    let found = match show {
+        Some(id) => shows.iter().find(|s| s.id == id),
+        None => shows.iter().find(ingesting),
+    };
+    let Some(show) = found.filter(ingesting) else {
         return Err(AppError::Show(format!(
-            "{}: show {} does not ingest RTMP ([video] source = \"ingest\")",
-            config.show.display(),
-            show.id
+            "no show {} ingests RTMP ([video] source = \"ingest\")",
+            show.unwrap_or("loaded here")
         )));
-    }
+    };
     let pool = db::open(&config.db).await?;
     let key = if rotate {
         live::keys::rotate(&pool, &show.id).await
@@ -527,7 +589,7 @@ pub async fn stream_key(config: &Config, rotate: bool) -> Result<String, AppErro
     key
 }
 
-/// Adds a person to `brand` (the show file's without it) as `role`, or sets
+/// Adds a person to `brand` (the first show file's without it) as `role`, or sets
 /// an existing one's role and password (the `add-user` command).
 pub async fn add_user(
     config: &Config,
@@ -539,9 +601,8 @@ pub async fn add_user(
     let brand = match brand {
         Some(brand) => brand.to_owned(),
         None => {
-            ShowFile::load(&config.show)
-                .map_err(|e| e.to_string())?
-                .brand
+            let shows = show::load_all(&config.show).map_err(|e| e.to_string())?;
+            shows[0].brand.clone()
         }
     };
     let pool = db::open(&config.db).await.map_err(|e| e.to_string())?;

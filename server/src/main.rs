@@ -21,6 +21,9 @@ enum Command {
     /// (`rtmp://HOST:PORT/live/<key>`); `--rotate` replaces it first, which
     /// stops the old key working for new publishes at once.
     StreamKey {
+        /// The show (its id); the first show that ingests without it.
+        #[arg(long = "of")]
+        of: Option<String>,
         /// Replace the key with a new one.
         #[arg(long)]
         rotate: bool,
@@ -53,9 +56,11 @@ async fn main() -> std::process::ExitCode {
     let Cli { config, command } = Cli::parse();
     let done = match command {
         None => return serve(config).await,
-        Some(Command::StreamKey { rotate }) => lapak_server::stream_key(&config, rotate)
-            .await
-            .map_err(|e| e.to_string()),
+        Some(Command::StreamKey { of, rotate }) => {
+            lapak_server::stream_key(&config, of.as_deref(), rotate)
+                .await
+                .map_err(|e| e.to_string())
+        }
         Some(Command::AddUser { email, role, brand }) => match password() {
             Ok(password) => {
                 lapak_server::add_user(&config, brand.as_deref(), &email, role, &password).await
@@ -94,6 +99,9 @@ async fn serve(config: lapak_server::Config) -> std::process::ExitCode {
         Ok(running) => {
             // Scripts read this line to find the port.
             println!("Lapak is live at http://{}/", running.addr);
+            for show in running.show_ids().iter().skip(1) {
+                println!("Show {show}: http://{}/?show={show}", running.addr);
+            }
             if let Some(rtmp) = running.rtmp_addr {
                 eprintln!("RTMP ingest at rtmp://{rtmp}/live/<stream key>");
             }

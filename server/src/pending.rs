@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
-use crate::{checkout, gifting, AppState};
+use crate::{checkout, gifting, Stage};
 
 /// How often pending payments are looked up.
 const SWEEP: Duration = Duration::from_secs(1);
@@ -74,7 +74,7 @@ impl Pending {
         }
     }
 
-    async fn settle(&self, state: &AppState, lookup: Lookup) -> Result<(), AppError> {
+    async fn settle(&self, state: &Stage, lookup: Lookup) -> Result<(), AppError> {
         let settlement = Settlement::Looked(lookup);
         match *self {
             Pending::Order(id) => checkout::settle(state, id, settlement, None).await?,
@@ -84,8 +84,8 @@ impl Pending {
     }
 }
 
-/// Settles pending payments by asking the provider, every [`SWEEP`].
-pub async fn resolve_pending(state: Arc<AppState>) {
+/// Settles the show's pending payments by asking the provider, every [`SWEEP`].
+pub async fn resolve_pending(state: Arc<Stage>) {
     let mut tick = tokio::time::interval(SWEEP);
     loop {
         tick.tick().await;
@@ -95,14 +95,14 @@ pub async fn resolve_pending(state: Arc<AppState>) {
     }
 }
 
-async fn sweep(state: &AppState) -> Result<(), AppError> {
+async fn sweep(state: &Stage) -> Result<(), AppError> {
     let pending = {
         // Under the writer lock: a command writes its pending payment and marks its
         // charge as under way in one step of that lock, so no charge about to start is listed.
         let _write = state.writer.lock().await;
         let mut conn = state.pool.acquire().await?;
-        let orders = checkout::pending_orders(&mut conn).await?;
-        let top_ups = gifting::pending_top_ups(&mut conn).await?;
+        let orders = checkout::pending_orders(&mut conn, &state.show.id).await?;
+        let top_ups = gifting::pending_top_ups(&mut conn, &state.show.id).await?;
         let orders = orders.into_iter().map(Pending::Order);
         orders
             .chain(top_ups.into_iter().map(Pending::TopUp))

@@ -8,12 +8,12 @@ use lapak_protocol::{
     check_translations, forget_before, CoinPack, Gift, GiftTier, Host, Money, Pin, Product,
     ProductId, ShippingOption, TagChange, Translations, Variant, TAG_LOG_MS,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
 /// A show as its data file describes it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShowFile {
     /// Show id.
@@ -23,6 +23,17 @@ pub struct ShowFile {
     pub brand: String,
     /// Title.
     pub title: String,
+    /// When the show is scheduled to begin, with its offset
+    /// (`2026-12-24T19:00:00+07:00`): the schedule lists it as upcoming and
+    /// its timeline waits until then. Without it, it begins when first loaded.
+    /// A TOML date-time in a show file, a string in JSON.
+    #[serde(
+        default,
+        deserialize_with = "start_time",
+        serialize_with = "start_time_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub starts_at: Option<toml::value::Datetime>,
     /// ISO 4217 currency of every price.
     pub currency: String,
     /// A video file's URL (a looping recording: tests and scripted shows). A
@@ -42,7 +53,8 @@ pub struct ShowFile {
     pub products: Vec<ProductEntry>,
     /// Ways to ship an order.
     pub shipping: Vec<ShippingEntry>,
-    /// Cues, at times into the loop.
+    /// Cues, at times into the loop; a show its host runs from the studio needs none.
+    #[serde(default)]
     pub timeline: Vec<Cue>,
     /// Coin packs and gifts; a show without the table has neither.
     #[serde(default)]
@@ -57,7 +69,7 @@ pub struct ShowFile {
 }
 
 /// The show file's `[video]` table.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Video {
     /// Where the video comes from.
@@ -71,7 +83,7 @@ pub struct Video {
 }
 
 /// Where a show's live video comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VideoSource {
     /// The host publishes RTMP to this server, which packages it as HLS.
@@ -90,7 +102,7 @@ pub struct Playback {
 }
 
 /// The show file's `[gifting]` table.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gifting {
     /// What the host earns per coin of gifts, in minor units of the show currency.
@@ -104,7 +116,7 @@ pub struct Gifting {
 }
 
 /// A coin pack in the show file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackEntry {
     /// Pack id.
@@ -116,7 +128,7 @@ pub struct PackEntry {
 }
 
 /// A product in the show file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductEntry {
     /// Product id.
@@ -137,7 +149,7 @@ pub struct ProductEntry {
 }
 
 /// A shipping option in the show file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShippingEntry {
     /// Option id.
@@ -175,7 +187,7 @@ pub struct DealSpec {
 }
 
 /// Something the host does at a time into the loop.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 pub struct Cue {
     /// Milliseconds into the loop.
     pub at_ms: u64,
@@ -185,7 +197,7 @@ pub struct Cue {
 }
 
 /// A timeline action.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Action {
     /// Show a product's tag at (x, y).
@@ -309,8 +321,24 @@ impl ShowFile {
     pub fn load(path: &Path) -> Result<ShowFile, AppError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| AppError::Show(format!("cannot read {}: {e}", path.display())))?;
-        let mut show: ShowFile = toml::from_str(&text)
-            .map_err(|e| AppError::Show(format!("{}: {e}", path.display())))?;
+        ShowFile::parse(&text).map_err(|e| AppError::Show(format!("{}: {e}", path.display())))
+    }
+
+    /// A show file's text, checked; the error says what is wrong and where.
+    pub fn parse(text: &str) -> Result<ShowFile, String> {
+        let show: ShowFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        show.checked()
+    }
+
+    /// A show in JSON (the API's form of a show file: the same fields), checked.
+    pub fn from_json(json: serde_json::Value) -> Result<ShowFile, String> {
+        let show: ShowFile = serde_json::from_value(json).map_err(|e| e.to_string())?;
+        show.checked()
+    }
+
+    /// The show in the order the server keeps, if it is valid.
+    fn checked(mut self) -> Result<ShowFile, String> {
+        let show = &mut self;
         show.timeline.sort_by_key(|cue| cue.at_ms);
         // The protocol promises both lists cheapest first.
         show.gifting.gifts.sort_by_key(|gift| gift.coins);
@@ -321,15 +349,28 @@ impl ShowFile {
             .iter()
             .map(|origin| crate::origins::parse(origin))
             .collect::<Result<_, _>>()
-            .map_err(|e| AppError::Show(format!("{}: allowed_origins: {e}", path.display())))?;
-        show.validate()
-            .map_err(|e| AppError::Show(format!("{}: {e}", path.display())))?;
-        Ok(show)
+            .map_err(|e| format!("allowed_origins: {e}"))?;
+        show.validate()?;
+        Ok(self)
+    }
+
+    /// When the show is scheduled to begin (unix ms), if it is.
+    pub fn starts_at_ms(&self) -> Option<i64> {
+        self.starts_at.as_ref().and_then(|at| unix_ms(at).ok())
     }
 
     fn validate(&self) -> Result<(), String> {
         self.validate_video()?;
-        if !crate::access::is_brand_id(&self.brand) {
+        if let Some(at) = &self.starts_at {
+            unix_ms(at).map_err(|e| format!("starts_at: {e}"))?;
+        }
+        if !crate::access::is_slug(&self.id) {
+            return Err(format!(
+                "show id {:?}: use 1 to 64 lowercase letters, digits and dashes",
+                self.id
+            ));
+        }
+        if !crate::access::is_slug(&self.brand) {
             return Err(format!(
                 "brand {:?}: use 1 to 64 lowercase letters, digits and dashes",
                 self.brand
@@ -652,6 +693,71 @@ impl Gifting {
     }
 }
 
+/// `starts_at`: a TOML date-time, or its text (`"2026-12-24T19:00:00+07:00"`).
+fn start_time<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<toml::value::Datetime>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+    match Option::<Either>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Either::Toml(at)) => Ok(Some(at)),
+        Some(Either::Text(text)) => text.parse().map(Some).map_err(|e| {
+            serde::de::Error::custom(format!("starts_at {text:?} is not a date-time: {e}"))
+        }),
+    }
+}
+
+/// `starts_at` as text, so that JSON holds a string.
+fn start_time_text<S: serde::Serializer>(
+    at: &Option<toml::value::Datetime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    at.as_ref().map(ToString::to_string).serialize(serializer)
+}
+
+/// A TOML date-time as unix ms; it needs a date, a time and an offset, so
+/// that every server reads the same moment.
+fn unix_ms(at: &toml::value::Datetime) -> Result<i64, String> {
+    if at.date.is_none() || at.time.is_none() || at.offset.is_none() {
+        return Err(format!(
+            "{at} needs a date, a time and an offset, e.g. 2026-12-24T19:00:00+07:00"
+        ));
+    }
+    let parsed = time::OffsetDateTime::parse(
+        &at.to_string(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|e| format!("{at}: {e}"))?;
+    i64::try_from(parsed.unix_timestamp_nanos() / 1_000_000).map_err(|e| e.to_string())
+}
+
+/// The show files a server runs, in order (the first is the default show);
+/// two shows may not share an id.
+pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<ShowFile>, AppError> {
+    if paths.is_empty() {
+        return Err(AppError::Show("no show file given (--show)".into()));
+    }
+    let mut shows: Vec<ShowFile> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let show = ShowFile::load(path)?;
+        if shows.iter().any(|s| s.id == show.id) {
+            let message = format!(
+                "{}: show id {} is taken by another show file",
+                path.display(),
+                show.id
+            );
+            return Err(AppError::Show(message));
+        }
+        shows.push(show);
+    }
+    Ok(shows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,6 +776,98 @@ mod tests {
         };
         let show: ShowFile = toml::from_str(&text).map_err(|e| e.to_string())?;
         show.validate()
+    }
+
+    /// The test show with `line` added at the top.
+    fn with_line(line: &str) -> Result<ShowFile, String> {
+        let text = include_str!("../tests/fixtures/test-show.toml");
+        ShowFile::parse(&format!("{line}\n{text}"))
+    }
+
+    #[test]
+    fn a_start_time_needs_a_date_a_time_and_an_offset() {
+        let show = with_line("starts_at = 2026-12-24T19:00:00+07:00").unwrap();
+        // 12:00 UTC on 24 December 2026.
+        assert_eq!(show.starts_at_ms(), Some(1_798_113_600_000));
+        assert_eq!(with_line("").unwrap().starts_at_ms(), None);
+        for vague in ["2026-12-24T19:00:00", "2026-12-24", "19:00:00"] {
+            let error = with_line(&format!("starts_at = {vague}")).unwrap_err();
+            assert!(
+                error.contains("needs a date, a time and an offset"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_show_in_json_is_read_like_its_file() {
+        let file = with_line("starts_at = 2026-12-24T19:00:00+07:00").unwrap();
+        let mut json = serde_json::json!({
+            "id": "json", "title": "From JSON", "currency": "IDR", "starts_at": "2026-12-24T19:00:00+07:00",
+            "stream_url": "/media/stream.mp4", "poster_url": "/media/poster.jpg", "loop_ms": 60000,
+            "host": { "name": "Tester", "avatar_url": "/media/host.svg" },
+            "shipping": [{ "id": "std", "name": "Standard", "days_min": 1, "days_max": 2, "price": 100 }],
+            "products": [{ "id": "kopi", "name": "Kopi", "image_url": "/k.svg", "price": 8900000,
+                           "max_per_order": 5, "variants": [{ "id": "default", "label": "", "stock": 3 }] }],
+        });
+        let show = ShowFile::from_json(json.clone()).unwrap();
+        assert_eq!(show.starts_at_ms(), file.starts_at_ms());
+        assert_eq!(show.products[0].variants[0].stock, 3);
+        json["starts_at"] = "24 December".into();
+        assert!(ShowFile::from_json(json.clone())
+            .unwrap_err()
+            .contains("starts_at"));
+        json["starts_at"] = "2026-12-24T19:00:00".into();
+        let error = ShowFile::from_json(json.clone()).unwrap_err();
+        assert!(
+            error.contains("needs a date, a time and an offset"),
+            "{error}"
+        );
+        json["starts_at"] = serde_json::Value::Null;
+        json["surprise"] = 1.into();
+        assert!(ShowFile::from_json(json)
+            .unwrap_err()
+            .contains("unknown field"));
+    }
+
+    #[test]
+    fn a_show_file_reads_back_the_same_from_its_json() {
+        let demo = ShowFile::load(Path::new("shows/demo.toml")).unwrap();
+        let json = serde_json::to_value(&demo).unwrap();
+        let again = ShowFile::from_json(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&again).unwrap(), json);
+        let kopi = ShowFile::load(Path::new("shows/kopi-pagi.toml")).unwrap();
+        let json = serde_json::to_value(&kopi).unwrap();
+        assert_eq!(json["starts_at"], "2027-03-07T09:00:00+07:00");
+        assert_eq!(
+            ShowFile::from_json(json).unwrap().starts_at_ms(),
+            kopi.starts_at_ms()
+        );
+    }
+
+    #[test]
+    fn a_server_runs_each_show_id_once() {
+        let test = std::path::PathBuf::from("tests/fixtures/test-show.toml");
+        let rival = std::path::PathBuf::from("tests/fixtures/rival-show.toml");
+        let ids: Vec<String> = load_all(&[test.clone(), rival])
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, ["test", "rival"]);
+        let error = load_all(&[test.clone(), test]).unwrap_err().to_string();
+        assert!(error.contains("show id test is taken"), "{error}");
+        assert!(load_all(&[]).is_err());
+    }
+
+    #[test]
+    fn a_show_id_is_a_slug() {
+        let text = include_str!("../tests/fixtures/test-show.toml");
+        for bad in ["", "Big Show", "../etc", "show/1"] {
+            let text = text.replacen("id = \"test\"", &format!("id = {bad:?}"), 1);
+            let error = ShowFile::parse(&text).unwrap_err();
+            assert!(error.contains("show id"), "{bad}: {error}");
+        }
     }
 
     #[test]

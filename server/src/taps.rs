@@ -7,11 +7,11 @@ use sqlx::SqliteConnection;
 
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
-use crate::{community, reject, AppState};
+use crate::{community, reject, Stage};
 
 /// Runs a `TagTap` on `product_id` to its answer.
 pub async fn tap(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     id: &str,
     product_id: &str,

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use tokio::time::MissedTickBehavior;
 
-use crate::{now_ms, AppState};
+use crate::{now_ms, Stage};
 
 /// How often the timeline checks for due cues.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Plays the timeline: every tick, the cues that came due since the last one,
+/// Plays the timeline: every tick, the start of a scheduled show, the cues that came due since the last one,
 /// the end of deals whose time is up, and what the hub gathered meanwhile
 /// (gift streaks, the leaderboard, chat lines, likes, the viewer count).
-pub async fn play(state: Arc<AppState>, from_ms: i64) {
+pub async fn play(state: Arc<Stage>, from_ms: i64) {
     let mut last = state.stream_ms(from_ms);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -23,6 +23,9 @@ pub async fn play(state: Arc<AppState>, from_ms: i64) {
         tick.tick().await;
         let wall = now_ms();
         let now = state.stream_ms(wall);
+        if let Some(on_air) = state.scheduled_on_air(wall) {
+            state.hub.on_air(on_air);
+        }
         for (at, cue) in state.show.cues_between(last, now) {
             match cue.deal(at) {
                 Some(spec) => match state.deal(spec).await {

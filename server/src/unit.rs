@@ -19,7 +19,7 @@ use tokio::sync::MutexGuard;
 use crate::answers;
 use crate::community::{self, Changes};
 use crate::error::AppError;
-use crate::{now_ms, AppState};
+use crate::{now_ms, Stage};
 
 /// How durable a command's commit must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub enum Sync {
 /// A command under way: the writer lock, its transaction and what it changed so far.
 pub struct Unit<'a> {
     /// The server.
-    pub state: &'a AppState,
+    pub state: &'a Stage,
     /// Whose command it is.
     pub session: i64,
     /// The command id.
@@ -60,7 +60,7 @@ impl<'a> Unit<'a> {
     /// Begins command `id` of `session`, or `Err` with its answer when it was
     /// answered before.
     pub async fn begin(
-        state: &'a AppState,
+        state: &'a Stage,
         session: i64,
         id: &'a str,
         sync: Sync,
@@ -77,7 +77,7 @@ impl<'a> Unit<'a> {
     /// credit the watch clock bounds whether retried or not, and which would
     /// otherwise leave a row per watching viewer every 15 s.
     pub async fn unstored(
-        state: &'a AppState,
+        state: &'a Stage,
         session: i64,
         id: &'a str,
         sync: Sync,

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 use crate::cart::LineChange;
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, checkout, community, db, gifting, now_ms, reject, taps, AppState};
+use crate::{cart, checkout, community, db, gifting, now_ms, reject, taps, Stage};
 
 /// Longest detail of a parse error sent back: serde's messages quote the
 /// input (an unknown variant, say), which must not come back at length.
@@ -62,7 +62,7 @@ enum Input {
 }
 
 /// Serves one upgraded socket until either side closes.
-pub async fn serve(socket: WebSocket, state: Arc<AppState>) {
+pub async fn serve(socket: WebSocket, state: Arc<Stage>) {
     let (mut sink, stream) = socket.split();
     let (outbox, mut outgoing) = mpsc::channel::<Message>(OUTBOX);
     let mut send = std::pin::pin!(async move {
@@ -118,11 +118,7 @@ async fn next_input(
     }
 }
 
-async fn receive(
-    mut stream: SplitStream<WebSocket>,
-    outbox: mpsc::Sender<Message>,
-    state: &AppState,
-) {
+async fn receive(mut stream: SplitStream<WebSocket>, outbox: mpsc::Sender<Message>, state: &Stage) {
     let mut joined: Option<Joiner> = None;
     let mut limit = TokenBucket::new(state.limits.burst, state.limits.per_second);
     let mut idle = Instant::now() + state.limits.idle;
@@ -223,7 +219,7 @@ enum Reply {
     Close(Vec<Message>),
 }
 
-async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) -> Reply {
+async fn frame_reply(state: &Stage, joined: &mut Option<Joiner>, text: &str) -> Reply {
     let msg = match serde_json::from_str::<ClientMsg>(text) {
         Ok(msg) => msg,
         Err(error) => {
@@ -245,6 +241,19 @@ async fn frame_reply(state: &AppState, joined: &mut Option<Joiner>, text: &str) 
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
             let refusal = json(&reject("", RejectCode::UnsupportedProtocol, message));
             return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "unsupported protocol")]);
+        }
+        (
+            Frame::Hello {
+                show: Some(show), ..
+            },
+            None,
+        ) if show != state.show.id => {
+            let message = format!(
+                "this socket is for show {}: open /ws?show={show}",
+                state.show.id
+            );
+            let refusal = json(&reject("", RejectCode::BadRequest, message));
+            return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "another show")]);
         }
         (Frame::Hello { token, resume, .. }, None) => match hello(state, token, resume).await {
             Ok((joiner, frames)) => {
@@ -285,6 +294,8 @@ enum Frame<'a> {
     Hello {
         protocol: u32,
         token: Option<&'a str>,
+        /// The show the viewer means to join: the socket's own, if named at all.
+        show: Option<&'a str>,
         resume: Option<Resume>,
     },
     /// A command, with its id, in its domain's own type.
@@ -313,12 +324,13 @@ fn classify(msg: &ClientMsg) -> Frame<'_> {
         ClientMsg::Hello {
             protocol,
             token,
+            show,
             resume,
-            ..
         } => {
             return Frame::Hello {
                 protocol: *protocol,
                 token: token.as_deref(),
+                show: show.as_deref(),
                 resume: *resume,
             }
         }
@@ -376,7 +388,7 @@ fn classify(msg: &ClientMsg) -> Frame<'_> {
 }
 
 /// Runs a joined viewer's command to its answer.
-async fn command(state: &AppState, joiner: &mut Joiner, id: &str, route: Route<'_>) -> ServerMsg {
+async fn command(state: &Stage, joiner: &mut Joiner, id: &str, route: Route<'_>) -> ServerMsg {
     if id.is_empty() {
         let message = format!("command id must be 1..={MAX_KEY_LEN} bytes");
         return reject(id, RejectCode::BadRequest, message);
@@ -408,11 +420,11 @@ async fn command(state: &AppState, joiner: &mut Joiner, id: &str, route: Route<'
 /// Opens or resumes the session: `Resumed` and the missed events when the
 /// history still has them, else a `Welcome` snapshot.
 async fn hello(
-    state: &AppState,
+    state: &Stage,
     token: Option<&str>,
     resume: Option<Resume>,
 ) -> Result<(Joiner, Vec<Message>), crate::AppError> {
-    let row = db::session(&state.pool, token, now_ms()).await?;
+    let row = db::session(&state.pool, &state.show.id, token, now_ms()).await?;
     let session = row.id;
     community::remember(state, session).await?;
     let session_events = state.sessions.subscribe(session);
@@ -456,7 +468,7 @@ async fn hello(
 }
 
 /// A `Welcome` for an existing connection that fell behind; `None` if the server failed.
-async fn welcome_again(state: &AppState, joiner: &mut Joiner) -> Option<Utf8Bytes> {
+async fn welcome_again(state: &Stage, joiner: &mut Joiner) -> Option<Utf8Bytes> {
     match snapshot(state, &joiner.session, state.hub.join()).await {
         Ok((welcome, events)) => {
             joiner.show_events = events;
@@ -475,7 +487,7 @@ async fn welcome_again(state: &AppState, joiner: &mut Joiner) -> Option<Utf8Byte
 }
 
 async fn snapshot(
-    state: &AppState,
+    state: &Stage,
     session: &db::SessionRow,
     joined: Joined,
 ) -> Result<(ServerMsg, broadcast::Receiver<Utf8Bytes>), crate::AppError> {
@@ -515,6 +527,7 @@ async fn snapshot(
             pins: joined.scene.base,
             tag_log: joined.scene.log,
             on_air: joined.on_air,
+            starts_at_ms: state.scheduled_start(now_ms()),
             deals: joined.deals,
             viewers: joined.viewers,
             gifts: show.gifting.gifts.clone(),

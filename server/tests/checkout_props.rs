@@ -211,7 +211,8 @@ fn check_answer(
 
 async fn run(shoppers: usize, ops: &[Op]) -> Result<(), TestCaseError> {
     let server = server_with(|c| {
-        c.show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/props-show.toml");
+        c.show =
+            vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/props-show.toml")];
         c.rate_burst = 10_000;
         c.rate_per_second = 10_000;
     })

@@ -499,7 +499,7 @@ async fn a_restarted_server_keeps_the_recording_and_adds_runs_after_it() {
     let db = dir.path().join("lapak.db");
     let config = || {
         let mut config = common::config(db.clone());
-        config.show = show.clone();
+        config.show = vec![show.clone()];
         config
     };
     let running = lapak_server::start(config()).await.unwrap();
@@ -626,7 +626,7 @@ async fn the_stream_key_command_prints_and_rotates_the_key() {
     // The server uses the same key.
     let server = common::server_with(|c| {
         c.db = db.clone();
-        c.show = show.clone();
+        c.show = vec![show.clone()];
     })
     .await;
     assert_eq!(server.running.stream_key().await.unwrap(), rotated);

@@ -32,7 +32,7 @@ fn show_listing(dir: &Path, origins: &[&str]) -> PathBuf {
 async fn server_listing(origins: &[&str]) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let show = show_listing(dir.path(), origins);
-    server_with(|c| c.show = show).await
+    server_with(|c| c.show = vec![show]).await
 }
 
 /// Opens the socket as a page of `origin` would (or a program, with `None`):
@@ -110,7 +110,7 @@ async fn the_flag_replaces_the_show_files_list() {
     let dir = tempfile::tempdir().unwrap();
     let show = show_listing(dir.path(), &[SHOP]);
     let server = server_with(|c| {
-        c.show = show;
+        c.show = vec![show];
         c.allowed_origins = vec!["https://staging.example".into()];
     })
     .await;
@@ -150,7 +150,7 @@ async fn a_refusal_is_logged_with_the_origin_cut_short() {
 async fn a_mistyped_origin_stops_the_server_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = config(dir.path().join("lapak.db"));
-    config.show = show_listing(dir.path(), &["https://shop.example/"]);
+    config.show = vec![show_listing(dir.path(), &["https://shop.example/"])];
     let error = lapak_server::start(config)
         .await
         .err()

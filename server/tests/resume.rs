@@ -120,8 +120,8 @@ async fn a_short_gap_is_replayed_exactly_once_in_order() {
 async fn a_gap_beyond_the_history_gets_a_fresh_snapshot() {
     // The props show's 600 ms loop at 100× speed: about 130 show events per tick.
     let server = server_with(|c| {
-        c.show = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/props-show.toml");
+        c.show = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/props-show.toml")];
         c.speed = 100;
     })
     .await;

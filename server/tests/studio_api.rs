@@ -713,7 +713,7 @@ async fn tokens_are_shown_once_kept_as_digests_and_stop_when_revoked() {
 async fn a_host_reads_and_rotates_the_ingest_key_and_ends_the_show() {
     let server = server_with(|config| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        config.show = root.join("tests/fixtures/live-show.toml");
+        config.show = vec![root.join("tests/fixtures/live-show.toml")];
     })
     .await;
     team(&server).await;

@@ -90,6 +90,7 @@ pub static EN: Catalogue = Catalogue {
     outbox_full: "Too many changes are still waiting for the server. Try again in a moment.",
     back_live: "Back live",
     starts_soon: "The show starts soon",
+    starts_at: |when| format!("Starts {when}"),
     right_back: "The host will be right back",
     show_ended: "The show has ended",
     behind_live: |s| format!("{s} s behind live"),

@@ -84,6 +84,7 @@ pub static ID: Catalogue = Catalogue {
     outbox_full: "Terlalu banyak perubahan masih menunggu server. Coba lagi sebentar lagi.",
     back_live: "Kembali live",
     starts_soon: "Siaran segera dimulai",
+    starts_at: |when| format!("Mulai {when}"),
     right_back: "Host akan segera kembali",
     show_ended: "Siaran telah berakhir",
     behind_live: |s| format!("{s} dtk di belakang siaran"),

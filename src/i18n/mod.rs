@@ -144,6 +144,8 @@ pub struct Catalogue {
     // The picture's states.
     /// Over the poster before the host goes live.
     pub starts_soon: &'static str,
+    /// When a scheduled show begins: "Starts {date and time}".
+    pub starts_at: fn(&str) -> String,
     /// Over the picture while the host's encoder is away.
     pub right_back: &'static str,
     /// Over the picture once the show is over.

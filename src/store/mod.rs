@@ -192,6 +192,8 @@ pub struct ShowInfo {
     pub poster_url: String,
     /// ISO 4217 currency of every price.
     pub currency: String,
+    /// When the show is scheduled to begin, if it has not yet (unix ms).
+    pub starts_at_ms: Option<i64>,
 }
 
 /// Something to tell the shopper.
@@ -680,6 +682,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         stream_url: show.stream_url,
         poster_url: show.poster_url,
         currency: show.currency,
+        starts_at_ms: show.starts_at_ms,
     });
     state.products = show.products;
     state.featured = show.featured;

@@ -65,6 +65,11 @@ pub struct Show {
     pub title: String,
     pub video: String,
     pub on_air: String,
+    /// `live`, `upcoming` or `ended`.
+    pub status: String,
+    pub starts_at_ms: i64,
+    pub host: String,
+    pub viewers: u32,
     pub pins: Vec<Pin>,
     pub pinned_message: Option<String>,
     pub playback_url: String,

@@ -28,6 +28,11 @@ pub fn count(count: u64) -> String {
     intl::format_count(count, &locale())
 }
 
+/// A date and time, e.g. `7 Mar 2027, 09:00`.
+pub fn when(unix_ms: i64) -> String {
+    intl::format_date_time(unix_ms, &locale())
+}
+
 /// A time of day, e.g. `14:05`.
 pub fn time(unix_ms: i64) -> String {
     intl::format_time(unix_ms, &locale())

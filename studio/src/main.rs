@@ -6,6 +6,7 @@ mod api;
 mod dashboard;
 mod format;
 mod poll;
+mod schedule;
 mod sign_in;
 mod text;
 mod workspace;

@@ -78,6 +78,7 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
                 .collect(),
             tag_log: Vec::new(),
             on_air: lapak_protocol::OnAir::Live,
+            starts_at_ms: None,
             products,
             deals,
             viewers: 1204,

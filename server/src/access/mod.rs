@@ -24,12 +24,13 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
-use crate::AppState;
+use crate::Server;
 
 pub use users::User;
 
-/// Whether `id` is a brand id: 1 to 64 lowercase ASCII letters, digits and dashes.
-pub fn is_brand_id(id: &str) -> bool {
+/// Whether `id` may name a brand or a show (in URLs and folders): 1 to 64
+/// lowercase ASCII letters, digits and dashes.
+pub fn is_slug(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()
@@ -122,6 +123,8 @@ pub enum Permission {
     Moderate,
     /// Make and revoke the brand's API tokens (owners, signed in).
     ManageTokens,
+    /// Schedule a new show for the brand (owners).
+    ScheduleShows,
 }
 
 impl Permission {
@@ -131,7 +134,7 @@ impl Permission {
             Permission::RunShow | Permission::ReadMetrics => {
                 matches!(role, Role::Owner | Role::Host)
             }
-            Permission::ManageTokens => role == Role::Owner,
+            Permission::ManageTokens | Permission::ScheduleShows => role == Role::Owner,
         }
     }
 
@@ -140,7 +143,7 @@ impl Permission {
             Permission::ReadShows | Permission::ReadMetrics => {
                 scopes.contains(&Scope::ShowsRead) || scopes.contains(&Scope::ShowsWrite)
             }
-            Permission::RunShow => scopes.contains(&Scope::ShowsWrite),
+            Permission::RunShow | Permission::ScheduleShows => scopes.contains(&Scope::ShowsWrite),
             Permission::Moderate => scopes.contains(&Scope::Moderation),
             // A token never makes tokens: a leaked one cannot entrench itself.
             Permission::ManageTokens => false,
@@ -302,13 +305,10 @@ impl IntoResponse for ApiError {
 /// The header the studio echoes its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-impl FromRequestParts<Arc<AppState>> for Actor {
+impl FromRequestParts<Arc<Server>> for Actor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Actor, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<Server>) -> Result<Actor, ApiError> {
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -45,7 +45,7 @@ pub async fn upsert(
     if !is_email(&email) {
         return Err(format!("{email:?} is not an email address"));
     }
-    if !super::is_brand_id(brand) {
+    if !super::is_slug(brand) {
         return Err(format!(
             "brand {brand:?}: use 1 to 64 lowercase letters, digits and dashes"
         ));

@@ -15,7 +15,7 @@ use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::deals::Request;
-use crate::{now_ms, AppState};
+use crate::{now_ms, Server};
 
 /// Most units a deal may offer.
 const MAX_QUANTITY: u32 = 100_000;
@@ -39,22 +39,23 @@ pub struct NewDeal {
 
 /// `GET /api/v1/shows/{show}/deals`: the deals running, with the units left.
 pub async fn running(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Deal>>, ApiError> {
-    show_for(&state, &actor, &id, Permission::ReadShows)?;
+    let state = show_for(&server, &actor, &id, Permission::ReadShows)?;
     Ok(Json(state.hub.deals()))
 }
 
 /// `POST /api/v1/shows/{show}/deals`: starts a deal now (201 with the deal).
 pub async fn start(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
     Body(request): Body<NewDeal>,
 ) -> Result<(StatusCode, Json<Deal>), ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     let Some(product) = show.product(&request.product_id) else {
         return Err(ApiError::not_found("no such product in this show"));
     };
@@ -113,11 +114,12 @@ pub async fn start(
 /// `DELETE /api/v1/shows/{show}/deals/{deal}`: ends a host's deal now; its
 /// price is gone for carts and checkout from this moment.
 pub async fn stop(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, deal)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     let _write = state.writer.lock().await;
     let now = state.stream_ms(now_ms());
     let mut conn = state.pool.acquire().await?;

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use super::MAX_BODY_BYTES;
 use crate::access::{secrets, sessions, ApiError};
 use crate::error::AppError;
-use crate::{now_ms, AppState};
+use crate::{now_ms, Server};
 
 /// The request header, and the one that marks a replayed answer.
 const KEY: &str = "idempotency-key";
@@ -60,7 +60,7 @@ struct Answer {
     body: Vec<u8>,
 }
 
-async fn stored(state: &AppState, who: &str, key: &str) -> Result<Option<Answer>, AppError> {
+async fn stored(state: &Server, who: &str, key: &str) -> Result<Option<Answer>, AppError> {
     let row: Option<(String, i64, Vec<u8>)> = sqlx::query_as(
         "SELECT request, status, body FROM api_answers WHERE credential = ? AND key = ? AND at_ms > ?",
     )
@@ -76,7 +76,7 @@ async fn stored(state: &AppState, who: &str, key: &str) -> Result<Option<Answer>
     }))
 }
 
-async fn keep(state: &AppState, who: &str, key: &str, answer: &Answer) -> Result<(), AppError> {
+async fn keep(state: &Server, who: &str, key: &str, answer: &Answer) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = state.pool.begin().await?;
     sqlx::query("DELETE FROM api_answers WHERE at_ms <= ?")
@@ -118,7 +118,7 @@ fn json_answer(status: u16, body: Vec<u8>) -> Response {
 
 /// Runs a `POST` at most once per credential and key; anything else passes through.
 pub async fn once(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {

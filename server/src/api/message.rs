@@ -12,7 +12,7 @@ use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::community::pinned;
-use crate::{now_ms, AppState};
+use crate::{now_ms, Server};
 
 /// The message to pin: a chat line's rules, or `null` to take it down.
 #[derive(Deserialize, Serialize)]
@@ -23,12 +23,13 @@ pub struct Message {
 
 /// `PUT /api/v1/shows/{show}/message`: the message as viewers read it.
 pub async fn set(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
     Body(request): Body<Message>,
 ) -> Result<Json<Message>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     let text = pinned::check(request.text.as_deref())
         .map_err(|error| ApiError::invalid(format!("text: {error}")))?;
     let _write = state.writer.lock().await;

@@ -20,7 +20,7 @@ use crate::access::{Actor, ApiError, Permission};
 use crate::error::AppError;
 use crate::gifting::ledger::earnings_account;
 use crate::metrics::Minute;
-use crate::{community, now_ms, taps, AppState};
+use crate::{community, now_ms, taps, Server, Stage};
 
 /// The dashboard's figures at one moment.
 #[derive(Serialize)]
@@ -147,16 +147,17 @@ async fn gifts(conn: &mut SqliteConnection, show: &str) -> Result<(u64, u64, u64
 
 /// `GET /api/v1/shows/{show}/metrics`.
 pub async fn read(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Metrics>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::ReadMetrics)?;
+    let state = show_for(&server, &actor, &id, Permission::ReadMetrics)?;
+    let show = &state.show;
     Ok(Json(gather(&state, show).await?))
 }
 
 /// The show's figures now.
-async fn gather(state: &AppState, show: &crate::show::ShowFile) -> Result<Metrics, ApiError> {
+async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, ApiError> {
     let figures = state.hub.figures();
     // One read transaction: orders, lines and gifts from the same moment.
     let mut tx = state.pool.begin().await?;
@@ -292,11 +293,12 @@ struct ProductRow {
 /// `GET /api/v1/shows/{show}/metrics/{file}`: `minutes.csv` or
 /// `products.csv`, the figures for a spreadsheet after the show.
 pub async fn export(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::ReadMetrics)?;
+    let state = show_for(&server, &actor, &id, Permission::ReadMetrics)?;
+    let show = &state.show;
     let metrics = gather(&state, show).await?;
     let currency = metrics.gmv.currency;
     let (what, body) = match file.as_str() {

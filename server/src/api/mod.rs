@@ -9,7 +9,9 @@ pub(crate) mod idempotency;
 mod message;
 mod metrics;
 mod moderation;
+mod schedule;
 mod session;
+mod show_files;
 mod shows;
 mod stock;
 mod tokens;
@@ -20,7 +22,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 
-use crate::AppState;
+use crate::Server;
 
 pub use body::Body;
 
@@ -28,9 +30,11 @@ pub use body::Body;
 // why: every request is a small JSON object; a bound keeps hostile bodies out
 // of memory before any parsing.
 const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The largest show `POST /api/v1/shows` reads.
+const MAX_SHOW_BYTES: usize = 128 * 1024;
 
 /// The API's routes.
-pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
     Router::new()
         .route(
             "/studio/api/session",
@@ -40,8 +44,16 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/api/v1/tokens", post(tokens::create).get(tokens::list))
         .route("/api/v1/tokens/{id}", delete(tokens::revoke))
-        .route("/api/v1/shows", get(shows::list))
+        .route("/api/v1/schedule", get(schedule::list))
+        .route(
+            "/api/v1/shows",
+            get(shows::list)
+                .post(show_files::create)
+                // A whole show (catalogue, gifts, missions) is larger than a command.
+                .layer(DefaultBodyLimit::max(MAX_SHOW_BYTES)),
+        )
         .route("/api/v1/shows/{show}", get(shows::one))
+        .route("/api/v1/shows/{show}/file", get(show_files::file))
         .route("/api/v1/shows/{show}/ingest", get(shows::ingest))
         .route(
             "/api/v1/shows/{show}/ingest/rotate",

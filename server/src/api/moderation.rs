@@ -16,28 +16,28 @@ use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::community::rules::{self, Rules};
 use crate::community::sanctions::{self, Sanction};
-use crate::AppState;
+use crate::Server;
 
 /// Longest mute: a day; longer is a ban.
 const MAX_MUTE_MINUTES: i64 = 24 * 60;
 
 /// `GET /api/v1/shows/{show}/chat`: the lines a joining viewer sees now, oldest first.
 pub async fn recent(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ChatMessage>>, ApiError> {
-    show_for(&state, &actor, &id, Permission::Moderate)?;
+    let state = show_for(&server, &actor, &id, Permission::Moderate)?;
     Ok(Json(state.hub.recent_chat()))
 }
 
 /// `DELETE /api/v1/shows/{show}/chat/{line}`: removes the line for everyone.
 pub async fn remove_line(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, line)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    show_for(&state, &actor, &id, Permission::Moderate)?;
+    let state = show_for(&server, &actor, &id, Permission::Moderate)?;
     let line: u64 = line
         .parse()
         .map_err(|_| ApiError::not_found("no such line"))?;
@@ -78,12 +78,13 @@ fn viewer_id(raw: &str) -> Result<i64, ApiError> {
 /// `PUT /api/v1/shows/{show}/viewers/{viewer}/sanction`: mutes or bans the
 /// viewer (their public id, as chat lines show it).
 pub async fn sanction(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, viewer)): Path<(String, String)>,
     Body(request): Body<NewSanction>,
 ) -> Result<Json<Sanctioned>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::Moderate)?;
+    let state = show_for(&server, &actor, &id, Permission::Moderate)?;
+    let show = &state.show;
     let session = viewer_id(&viewer)?;
     let sanction = match request {
         NewSanction::Mute { minutes } if (1..=MAX_MUTE_MINUTES).contains(&minutes) => {
@@ -116,11 +117,12 @@ pub async fn sanction(
 
 /// `DELETE /api/v1/shows/{show}/viewers/{viewer}/sanction`: lifts a mute or ban.
 pub async fn lift(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, viewer)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::Moderate)?;
+    let state = show_for(&server, &actor, &id, Permission::Moderate)?;
+    let show = &state.show;
     let session = viewer_id(&viewer)?;
     if sanctions::lift(&state.pool, &show.id, session).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -133,23 +135,24 @@ pub async fn lift(
 
 /// `GET /api/v1/shows/{show}/chat/rules`: slow mode and the moderators' words.
 pub async fn rules(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Rules>, ApiError> {
-    show_for(&state, &actor, &id, Permission::Moderate)?;
+    let state = show_for(&server, &actor, &id, Permission::Moderate)?;
     Ok(Json(state.community.rules.get()))
 }
 
 /// `PUT /api/v1/shows/{show}/chat/rules`: slow mode (0 to 300 s between a
 /// viewer's lines, 0 off) and up to 200 single words to mask, from now on.
 pub async fn set_rules(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
     Body(request): Body<Rules>,
 ) -> Result<Json<Rules>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::Moderate)?;
+    let state = show_for(&server, &actor, &id, Permission::Moderate)?;
+    let show = &state.show;
     let rules = request.checked().map_err(ApiError::invalid)?;
     let _write = state.writer.lock().await;
     let mut conn = state.pool.acquire().await?;

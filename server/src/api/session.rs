@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Body;
 use crate::access::{passwords, sessions, users, Actor, ApiError, Role};
-use crate::AppState;
+use crate::Server;
 
 /// A sign-in.
 #[derive(Deserialize)]
@@ -34,7 +34,7 @@ pub struct Me {
 
 /// `POST /studio/api/session`: signs in; throttled per email and per address.
 pub async fn sign_in(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -91,7 +91,7 @@ pub async fn sign_in(
 /// `GET /studio/api/session`: who is signed in, and their CSRF token (a
 /// reloaded studio page learns it here; other sites cannot read the answer).
 pub async fn current(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     jar: CookieJar,
 ) -> Result<Json<Me>, ApiError> {
     let secret = jar
@@ -111,7 +111,7 @@ pub async fn current(
 
 /// `DELETE /studio/api/session`: signs out (the CSRF header is required).
 pub async fn sign_out(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     actor: Actor,
     jar: CookieJar,
 ) -> Result<(CookieJar, StatusCode), ApiError> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::show::{Action, Cue, ShowFile};
-use crate::AppState;
+use crate::{Server, Stage};
 
 /// How far ahead of the server's clock a pin may be placed (a studio whose
 /// clock runs a little fast); behind, it may reach as far as viewers keep tags.
@@ -28,6 +28,14 @@ pub struct ShowSummary {
     video: &'static str,
     /// Whether the host is on air.
     on_air: OnAir,
+    /// Live, upcoming or ended.
+    status: super::schedule::Status,
+    /// When it began or is to begin (unix ms).
+    starts_at_ms: i64,
+    /// Who is on camera.
+    host: String,
+    /// Viewers watching now.
+    viewers: u32,
     /// The tags up now.
     pins: Vec<Pin>,
     /// The message pinned above the chat.
@@ -56,7 +64,7 @@ pub struct VariantSummary {
     label: String,
 }
 
-fn summary(state: &AppState) -> ShowSummary {
+pub(super) fn summary(state: &Stage) -> ShowSummary {
     let show = &state.show;
     let video = match (show.ingest(), show.playback().hls) {
         (Some(_), _) => "ingest",
@@ -70,6 +78,10 @@ fn summary(state: &AppState) -> ShowSummary {
         brand: show.brand.clone(),
         video,
         on_air,
+        status: super::schedule::Status::of(on_air),
+        starts_at_ms: state.started_at_ms,
+        host: show.host.name.clone(),
+        viewers: state.hub.watching(),
         pins,
         pinned_message: state.hub.pinned_message(),
         playback_url: show.playback().url,
@@ -96,40 +108,37 @@ fn summary(state: &AppState) -> ShowSummary {
 
 /// The show `id`, if the actor may do `what` to it. Another brand's show is
 /// `not_found`, like one that does not exist.
-pub(super) fn show_for<'a>(
-    state: &'a AppState,
+pub(super) fn show_for(
+    server: &Server,
     actor: &Actor,
     id: &str,
     what: Permission,
-) -> Result<&'a ShowFile, ApiError> {
-    if state.show.id != id {
+) -> Result<Arc<Stage>, ApiError> {
+    let Some(stage) = server.stage(Some(id)) else {
         return Err(ApiError::not_found("no such show"));
-    }
-    actor.may(what, &state.show.brand)?;
-    Ok(&state.show)
+    };
+    actor.may(what, &stage.show.brand)?;
+    Ok(stage)
 }
 
 /// `GET /api/v1/shows`: the actor's brand's shows.
 pub async fn list(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     actor: Actor,
 ) -> Result<Json<Vec<ShowSummary>>, ApiError> {
     actor.may(Permission::ReadShows, actor.brand())?;
-    let mine = state.show.brand == actor.brand();
-    Ok(Json(if mine {
-        vec![summary(&state)]
-    } else {
-        Vec::new()
-    }))
+    let stages = state.stages();
+    let mine = stages.iter().filter(|s| s.show.brand == actor.brand());
+    Ok(Json(mine.map(|stage| summary(stage)).collect()))
 }
 
 /// `GET /api/v1/shows/{show}`.
 pub async fn one(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<ShowSummary>, ApiError> {
-    show_for(&state, &actor, &id, Permission::ReadShows)?;
+    let state = show_for(&server, &actor, &id, Permission::ReadShows)?;
     Ok(Json(summary(&state)))
 }
 
@@ -142,7 +151,7 @@ pub struct Ingest {
     stream_key: String,
 }
 
-async fn ingest_of(state: &AppState, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
+async fn ingest_of(state: &Stage, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
     let (Some(_), Some(addr)) = (show.ingest(), state.rtmp_addr.get()) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -163,22 +172,24 @@ async fn ingest_of(state: &AppState, show: &ShowFile, rotate: bool) -> Result<In
 
 /// `GET /api/v1/shows/{show}/ingest` (owners and hosts).
 pub async fn ingest(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Ingest>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     Ok(Json(ingest_of(&state, show, false).await?))
 }
 
 /// `POST /api/v1/shows/{show}/ingest/rotate` (owners and hosts): a new key;
 /// the old one stops working for new publishes at once.
 pub async fn rotate_key(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Ingest>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     Ok(Json(ingest_of(&state, show, true).await?))
 }
 
@@ -221,12 +232,13 @@ fn known_product<'a>(show: &ShowFile, product: &'a str) -> Result<&'a str, ApiEr
 /// `POST /api/v1/shows/{show}/pins` (owners and hosts): shows a product's tag
 /// at (x, y) from the frame at `at`, for every viewer when their picture gets there.
 pub async fn pin(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
     Body(request): Body<NewPin>,
 ) -> Result<Json<Pin>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     let product = known_product(show, &request.product_id)?;
     let inside = |v: f32| (0.0..=1.0).contains(&v);
     if !inside(request.x) || !inside(request.y) {
@@ -252,11 +264,12 @@ pub async fn pin(
 
 /// `DELETE /api/v1/shows/{show}/pins/{product}` (owners and hosts).
 pub async fn unpin(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, product)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     let product = known_product(show, &product)?;
     let cue = Cue {
         at_ms: 0,
@@ -271,11 +284,12 @@ pub async fn unpin(
 /// `POST /api/v1/shows/{show}/end` (owners and hosts): the encoder is
 /// disconnected, publishing refused, the recording closed, and viewers told.
 pub async fn end(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     let Some(live) = state.live.show(&show.id) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

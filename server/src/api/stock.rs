@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
-use crate::AppState;
+use crate::Server;
 
 /// Most units a variant may hold.
 const MAX_STOCK: u32 = 1_000_000;
@@ -26,11 +26,12 @@ pub struct Units {
 
 /// `GET /api/v1/shows/{show}/stock`.
 pub async fn list(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Units>>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::ReadShows)?;
+    let state = show_for(&server, &actor, &id, Permission::ReadShows)?;
+    let show = &state.show;
     let mut conn = state.pool.acquire().await?;
     let rows = crate::db::stock(&mut conn, &show.id).await?;
     Ok(Json(
@@ -54,12 +55,13 @@ pub struct NewStock {
 
 /// `PUT /api/v1/shows/{show}/stock/{product}/{variant}`.
 pub async fn set(
-    State(state): State<Arc<AppState>>,
+    State(server): State<Arc<Server>>,
     actor: Actor,
     Path((id, product, variant)): Path<(String, String, String)>,
     Body(request): Body<NewStock>,
 ) -> Result<Json<Units>, ApiError> {
-    let show = show_for(&state, &actor, &id, Permission::RunShow)?;
+    let state = show_for(&server, &actor, &id, Permission::RunShow)?;
+    let show = &state.show;
     if request.stock > MAX_STOCK {
         return Err(ApiError::invalid(format!("stock: 0 to {MAX_STOCK}")));
     }

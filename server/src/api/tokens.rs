@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::Body;
 use crate::access::tokens::{self, TokenInfo};
 use crate::access::{Actor, ApiError, Permission, Scope};
-use crate::AppState;
+use crate::Server;
 
 /// Longest token name.
 const MAX_NAME_CHARS: usize = 64;
@@ -38,7 +38,7 @@ pub struct Made {
 
 /// `POST /api/v1/tokens` (owners, signed in).
 pub async fn create(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     actor: Actor,
     Body(request): Body<NewToken>,
 ) -> Result<(StatusCode, Json<Made>), ApiError> {
@@ -94,7 +94,7 @@ pub async fn create(
 
 /// `GET /api/v1/tokens` (owners, signed in).
 pub async fn list(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     actor: Actor,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     actor.may(Permission::ManageTokens, actor.brand())?;
@@ -103,7 +103,7 @@ pub async fn list(
 
 /// `DELETE /api/v1/tokens/{id}` (owners, signed in): it stops working at once.
 pub async fn revoke(
-    State(state): State<Arc<AppState>>,
+    State(state): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -21,18 +21,18 @@ use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::pending::Settlement;
 use crate::pricing::{self, CartRow};
-use crate::{answers, cart, deals, reject, AppState};
+use crate::{answers, cart, deals, reject, Stage};
 use settle::announce;
 
 /// A fresh quote for the session's cart at server time `now_ms`.
-pub async fn quote(state: &AppState, session: i64, now_ms: i64) -> Result<Quote, AppError> {
+pub async fn quote(state: &Stage, session: i64, now_ms: i64) -> Result<Quote, AppError> {
     let mut conn = state.pool.acquire().await?;
     priced(&mut conn, state, session, now_ms).await
 }
 
 async fn priced(
     conn: &mut SqliteConnection,
-    state: &AppState,
+    state: &Stage,
     session: i64,
     now_ms: i64,
 ) -> Result<Quote, AppError> {
@@ -66,7 +66,7 @@ async fn priced(
 /// Runs a checkout command to its answer: `Ack` with the order (paid, or
 /// pending while the provider has not answered) or `Reject` with nothing kept.
 pub async fn place(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     connection: u64,
     id: &str,
@@ -109,7 +109,7 @@ enum Reserved {
 }
 
 async fn reserve(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     id: &str,
     request: &CheckoutRequest,
@@ -218,7 +218,7 @@ async fn reserve(
 
 async fn insert_line(
     tx: &mut Transaction<'_, Sqlite>,
-    state: &AppState,
+    state: &Stage,
     order_id: i64,
     line: &lapak_protocol::QuoteLine,
 ) -> Result<(), AppError> {

@@ -27,12 +27,12 @@ type OrderRow = (
 );
 
 /// Orders whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut SqliteConnection) -> Result<Vec<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM orders WHERE status = 'payment_pending'")
-            .fetch_all(conn)
-            .await?,
-    )
+pub async fn pending(conn: &mut SqliteConnection, show: &str) -> Result<Vec<i64>, AppError> {
+    let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = ?";
+    Ok(sqlx::query_scalar(pending)
+        .bind(show)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// One order by row id.

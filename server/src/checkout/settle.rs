@@ -13,7 +13,7 @@ use crate::community::{self, Changes};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
-use crate::{answers, cart, deals, now_ms, AppState};
+use crate::{answers, cart, deals, now_ms, Stage};
 
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
@@ -22,7 +22,7 @@ type Item = (String, String, i64, Option<String>, i64);
 /// when a connection waits for the answer. Returns that answer: `Ack` with the
 /// order (paid or still pending), or `Reject` for a declined card.
 pub async fn settle(
-    state: &AppState,
+    state: &Stage,
     order_id: i64,
     settlement: Settlement,
     reply_to: Option<(&str, u64)>,
@@ -152,7 +152,7 @@ pub async fn items(conn: &mut SqliteConnection, order_id: i64) -> Result<Vec<Ite
 }
 
 /// Tells everyone watching the stock and deal units these lines touch, as they now are.
-pub async fn announce(state: &AppState, items: &[Item]) -> Result<(), AppError> {
+pub async fn announce(state: &Stage, items: &[Item]) -> Result<(), AppError> {
     let mut conn = state.pool.acquire().await?;
     for (product, variant, _, deal, _) in items {
         let stock: i64 = sqlx::query_scalar(

@@ -3,12 +3,18 @@
 //! "Darn!" is masked but "darning" is not; the word becomes as many `*` as it
 //! has characters and everything else in the text is kept as written.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Blocked words, lowercased.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(from = "Vec<String>")]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(from = "Vec<String>", into = "Vec<String>")]
 pub struct Blocklist(Vec<String>);
+
+impl From<Blocklist> for Vec<String> {
+    fn from(list: Blocklist) -> Self {
+        list.0
+    }
+}
 
 impl From<Vec<String>> for Blocklist {
     fn from(words: Vec<String>) -> Self {

@@ -18,7 +18,7 @@ use super::sanctions::{self, Sanction};
 use super::text;
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
-use crate::{reject, AppState};
+use crate::{reject, Stage};
 
 /// Lines a session may send at once.
 pub const BURST: u32 = 5;
@@ -26,12 +26,7 @@ pub const BURST: u32 = 5;
 pub const EVERY: Duration = Duration::from_secs(2);
 
 /// Runs a `Chat` of `session` to its answer.
-pub async fn chat(
-    state: &AppState,
-    session: i64,
-    id: &str,
-    raw: &str,
-) -> Result<ServerMsg, AppError> {
+pub async fn chat(state: &Stage, session: i64, id: &str, raw: &str) -> Result<ServerMsg, AppError> {
     let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),

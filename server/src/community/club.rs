@@ -12,7 +12,7 @@ use super::{missions, Changes};
 use crate::error::AppError;
 use crate::show::ShowFile;
 use crate::unit::{Sync, Unit};
-use crate::{now_ms, reject, AppState};
+use crate::{now_ms, reject, Stage};
 
 /// The session's membership of the show's club, if it joined.
 pub async fn membership(
@@ -34,7 +34,7 @@ pub async fn membership(
 }
 
 /// `JoinClub`: joins a free club; already a member, it is simply acknowledged.
-pub async fn join_club(state: &AppState, session: i64, id: &str) -> Result<ServerMsg, AppError> {
+pub async fn join_club(state: &Stage, session: i64, id: &str) -> Result<ServerMsg, AppError> {
     let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),

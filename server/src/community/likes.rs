@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::ack;
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
-use crate::{reject, AppState};
+use crate::{reject, Stage};
 
 /// `Like` commands a session may send at once.
 pub const BURST: u32 = 4;
@@ -22,7 +22,7 @@ pub const EVERY: Duration = Duration::from_millis(500);
 
 /// Runs a `Like` of `count` taps to its answer.
 pub async fn like(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     id: &str,
     count: u32,
@@ -50,7 +50,7 @@ pub async fn like(
 }
 
 /// Runs a `Share` to its answer: it counts `share`.
-pub async fn share(state: &AppState, session: i64, id: &str) -> Result<ServerMsg, AppError> {
+pub async fn share(state: &Stage, session: i64, id: &str) -> Result<ServerMsg, AppError> {
     let mut command = match Unit::begin(state, session, id, Sync::Normal).await? {
         Ok(command) => command,
         Err(stored) => return Ok(stored),

@@ -47,7 +47,7 @@ use sqlx::SqliteConnection;
 use crate::error::AppError;
 use crate::limit::Throttle;
 use crate::unit::Unit;
-use crate::{gifting, now_ms, AppState};
+use crate::{gifting, now_ms, Stage};
 
 /// What an activity changed for the viewer, to announce after the commit.
 #[derive(Debug, Default)]
@@ -115,7 +115,7 @@ impl Community {
 }
 
 /// How others see the session now: cached while it is connected, else read.
-pub async fn viewer(state: &AppState, session: i64) -> Result<Viewer, AppError> {
+pub async fn viewer(state: &Stage, session: i64) -> Result<Viewer, AppError> {
     match cached(state, session) {
         Some(viewer) => Ok(viewer),
         None => {
@@ -125,13 +125,13 @@ pub async fn viewer(state: &AppState, session: i64) -> Result<Viewer, AppError> 
     }
 }
 
-fn cached(state: &AppState, session: i64) -> Option<Viewer> {
+fn cached(state: &Stage, session: i64) -> Option<Viewer> {
     state.community.people().get(&session).cloned()
 }
 
 /// Reads the session's identity for a new connection and caches it (unless
 /// a change cached a newer one meanwhile).
-pub async fn remember(state: &AppState, session: i64) -> Result<(), AppError> {
+pub async fn remember(state: &Stage, session: i64) -> Result<(), AppError> {
     let mut conn = state.pool.acquire().await?;
     let read = progress::identity(&mut conn, &state.show.id, session).await?;
     state.community.people().entry(session).or_insert(read);
@@ -140,7 +140,7 @@ pub async fn remember(state: &AppState, session: i64) -> Result<(), AppError> {
 
 /// The session's progress now.
 pub async fn progress(
-    state: &AppState,
+    state: &Stage,
     conn: &mut SqliteConnection,
     session: i64,
 ) -> Result<Progress, AppError> {
@@ -154,7 +154,7 @@ pub async fn progress(
 
 /// The community side of a show snapshot, with the hub's `chat`, `likes` and `pinned` message.
 pub fn snapshot(
-    state: &AppState,
+    state: &Stage,
     chat: Vec<ChatMessage>,
     likes: u64,
     pinned: Option<String>,
@@ -173,7 +173,7 @@ pub fn snapshot(
 
 /// Tells what `changes` changed, after their transaction committed (still
 /// under the writer lock, so announcements leave in commit order).
-pub async fn announce(state: &AppState, session: i64, changes: Changes) -> Result<(), AppError> {
+pub async fn announce(state: &Stage, session: i64, changes: Changes) -> Result<(), AppError> {
     let Changes {
         progress: changed,
         completed,
@@ -267,7 +267,7 @@ pub enum Command<'a> {
 /// Runs community command `id` of `session` to its answer. `watching` is
 /// whether the connection has sent a heartbeat before.
 pub async fn run(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     id: &str,
     watching: &mut bool,

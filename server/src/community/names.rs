@@ -7,11 +7,11 @@ use lapak_protocol::{RejectCode, ServerMsg};
 use super::{ack, text};
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
-use crate::{reject, AppState};
+use crate::{reject, Stage};
 
 /// Runs a `SetName` of `session` to its answer.
 pub async fn set_name(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     id: &str,
     name: &str,

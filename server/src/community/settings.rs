@@ -5,13 +5,13 @@
 use std::collections::HashSet;
 
 use lapak_protocol::{Activity, Badge, FanClub, Mission, Period, Reward};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::blocklist::Blocklist;
 use crate::show::Gifting;
 
 /// The `[community]` table.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The host's pinned message, shown above the chat.
@@ -32,7 +32,7 @@ pub struct Settings {
 }
 
 /// `[community.club]`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClubEntry {
     /// The club's name.
@@ -45,7 +45,7 @@ pub struct ClubEntry {
 }
 
 /// `[[community.missions]]`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MissionEntry {
     /// Unique within the show.
@@ -63,7 +63,7 @@ pub struct MissionEntry {
 }
 
 /// A mission's `reward = { badge?, points?, coins? }`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RewardEntry {
     /// A badge id of `[[community.badges]]`.

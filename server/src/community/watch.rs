@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::ack;
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
-use crate::AppState;
+use crate::Stage;
 
 /// The most one heartbeat credits.
 pub const MAX_CREDIT: Duration = Duration::from_secs(30);
@@ -63,7 +63,7 @@ impl Clocks {
 /// Runs a `Heartbeat` to its answer. `watching` is whether this connection
 /// has sent one before; it is set by the first.
 pub async fn heartbeat(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     watching: &mut bool,
     id: &str,

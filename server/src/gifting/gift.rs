@@ -13,7 +13,7 @@ use crate::community;
 use crate::error::AppError;
 use crate::show::ShowFile;
 use crate::unit::{Sync, Unit};
-use crate::{now_ms, reject, AppState};
+use crate::{now_ms, reject, Stage};
 
 /// A `SendGift` command, as the socket routes it here.
 pub struct SendGift<'a> {
@@ -29,7 +29,7 @@ pub struct SendGift<'a> {
 
 /// Runs a `SendGift` of session `session` (on `connection`) to its answer.
 pub async fn send_gift(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     connection: u64,
     cmd: SendGift<'_>,

@@ -9,7 +9,7 @@ use sqlx::{Connection, SqliteConnection};
 
 use crate::community;
 use crate::error::AppError;
-use crate::{now_ms, AppState};
+use crate::{now_ms, Stage};
 
 /// The system account top-ups draw coins from; the only one below zero.
 pub const ISSUED: &str = "coins_issued";
@@ -186,7 +186,7 @@ pub struct HostCredit {
 /// The host's payout step: moves all of the show's unconverted earnings to
 /// `host_converted:<show>` in one transaction and records their value in money
 /// in `host_credits`. `None` when there was nothing to convert.
-pub async fn convert_earnings(state: &AppState) -> Result<Option<HostCredit>, AppError> {
+pub async fn convert_earnings(state: &Stage) -> Result<Option<HostCredit>, AppError> {
     let show = &state.show;
     let _write = state.writer.lock().await;
     let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;

@@ -16,7 +16,7 @@ use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
-use crate::{answers, now_ms, reject, AppState};
+use crate::{answers, now_ms, reject, Stage};
 
 /// The payment's idempotency key, apart from every order number.
 pub fn key(top_up_id: i64) -> String {
@@ -24,12 +24,13 @@ pub fn key(top_up_id: i64) -> String {
 }
 
 /// Top-ups whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut SqliteConnection) -> Result<Vec<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM top_ups WHERE status = 'payment_pending'")
-            .fetch_all(conn)
-            .await?,
-    )
+pub async fn pending(conn: &mut SqliteConnection, show: &str) -> Result<Vec<i64>, AppError> {
+    let pending = "SELECT top_ups.id FROM top_ups JOIN sessions ON sessions.id = top_ups.session_id
+                   WHERE top_ups.status = 'payment_pending' AND sessions.show_id = ?";
+    Ok(sqlx::query_scalar(pending)
+        .bind(show)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// A `TopUp` command, as the socket routes it here.
@@ -46,7 +47,7 @@ pub struct TopUp<'a> {
 
 /// Runs a `TopUp` of session `session` (on `connection`) to its answer.
 pub async fn top_up(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     connection: u64,
     cmd: TopUp<'_>,
@@ -84,7 +85,7 @@ enum Opened {
 }
 
 async fn open(
-    state: &AppState,
+    state: &Stage,
     session: i64,
     id: &str,
     pack_id: &str,
@@ -184,7 +185,7 @@ fn still_pending(id: &str) -> ServerMsg {
 /// the answer to the top-up's command: `Ack` with the wallet once paid, `Reject`
 /// when declined or failed, `payment_pending` while the answer is not known.
 pub async fn settle(
-    state: &AppState,
+    state: &Stage,
     top_up_id: i64,
     settlement: Settlement,
     reply_to: Option<u64>,

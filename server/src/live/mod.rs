@@ -221,36 +221,60 @@ fn last_run(dir: &Path) -> u32 {
 /// Every show that packages its host's RTMP, and the stream keys.
 pub struct Live {
     pool: SqlitePool,
-    shows: HashMap<String, Arc<ShowLive>>,
+    media_dir: PathBuf,
+    /// By show id; a show scheduled through the API joins while the server runs.
+    shows: RwLock<HashMap<String, Arc<ShowLive>>>,
 }
 
 impl Live {
-    /// The live side of `show` (nothing when its video is not ingested), with
-    /// its stream key created if it has none yet.
+    /// The live side of each of `shows` whose video is ingested, with its
+    /// stream key created if it has none yet.
     pub async fn new(
         pool: SqlitePool,
         media_dir: &Path,
-        show: &ShowFile,
+        shows: &[ShowFile],
     ) -> Result<Live, crate::AppError> {
-        let mut shows = HashMap::new();
-        if let Some(rendition_360p) = show.ingest() {
-            keys::current(&pool, &show.id).await?;
-            shows.insert(
-                show.id.clone(),
-                Arc::new(ShowLive::new(show.id.clone(), media_dir, rendition_360p)),
-            );
+        let live = Live {
+            pool,
+            media_dir: media_dir.to_owned(),
+            shows: RwLock::default(),
+        };
+        for show in shows {
+            live.add(show).await?;
         }
-        Ok(Live { pool, shows })
+        Ok(live)
+    }
+
+    /// Adds the live side of `show` if its video is ingested here (with its
+    /// stream key made); `None` for a show that does not ingest.
+    pub async fn add(&self, show: &ShowFile) -> Result<Option<Arc<ShowLive>>, crate::AppError> {
+        let Some(rendition_360p) = show.ingest() else {
+            return Ok(None);
+        };
+        keys::current(&self.pool, &show.id).await?;
+        let live = Arc::new(ShowLive::new(
+            show.id.clone(),
+            &self.media_dir,
+            rendition_360p,
+        ));
+        let mut shows = self.shows.write().expect("live shows lock poisoned");
+        shows.insert(show.id.clone(), live.clone());
+        Ok(Some(live))
     }
 
     /// The live side of a show that ingests.
-    pub fn show(&self, id: &str) -> Option<&Arc<ShowLive>> {
-        self.shows.get(id)
+    pub fn show(&self, id: &str) -> Option<Arc<ShowLive>> {
+        self.shows
+            .read()
+            .expect("live shows lock poisoned")
+            .get(id)
+            .cloned()
     }
 
     /// The shows that ingest.
-    pub fn shows(&self) -> impl Iterator<Item = &Arc<ShowLive>> {
-        self.shows.values()
+    pub fn shows(&self) -> Vec<Arc<ShowLive>> {
+        let shows = self.shows.read().expect("live shows lock poisoned");
+        shows.values().cloned().collect()
     }
 
     /// The show whose current key is `offered`. Every show's key is compared,
@@ -260,7 +284,7 @@ impl Live {
         offered: &str,
     ) -> Result<Option<Arc<ShowLive>>, crate::AppError> {
         let mut found = None;
-        for show in self.shows.values() {
+        for show in self.shows() {
             let key = keys::current(&self.pool, &show.id).await?;
             if keys::matches(offered, &key) {
                 found = Some(show.clone());

@@ -50,8 +50,8 @@ async fn hls(
             let text = show.rendered().master.clone();
             playlist_response(text)
         }
-        [name, playlist] => playlist_of(show, name, playlist),
-        [name, run, file] => file_of(show, name, run, file, request).await,
+        [name, playlist] => playlist_of(&show, name, playlist),
+        [name, run, file] => file_of(&show, name, run, file, request).await,
         _ => not_found(),
     }
 }

@@ -49,7 +49,7 @@ pub fn config(db: PathBuf) -> Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
         db,
-        show: root.join("tests/fixtures/test-show.toml"),
+        show: vec![root.join("tests/fixtures/test-show.toml")],
         dist: root.join("tests/fixtures/no-dist"),
         studio_dist: root.join("tests/fixtures/no-dist"),
         public: root.join("../public"),
@@ -69,7 +69,7 @@ pub fn config(db: PathBuf) -> Config {
 pub fn load_config(db: PathBuf) -> Config {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     Config {
-        show: root.join("tests/fixtures/bench-show.toml"),
+        show: vec![root.join("tests/fixtures/bench-show.toml")],
         idle_timeout_secs: 60,
         rate_burst: 1_000_000,
         rate_per_second: 1_000_000,
@@ -110,6 +110,9 @@ impl Process {
         for origin in allowed_origins {
             command.arg("--allowed-origin").arg(origin);
         }
+        for show in show {
+            command.arg("--show").arg(show);
+        }
         if let Some(flood) = flood {
             command.arg("--flood").arg(flood.to_string());
         }
@@ -120,8 +123,6 @@ impl Process {
             .arg(port.to_string())
             .arg("--db")
             .arg(db)
-            .arg("--show")
-            .arg(show)
             .arg("--dist")
             .arg(dist)
             .arg("--studio-dist")
@@ -662,7 +663,7 @@ pub async fn server_for(fixture: &str) -> TestServer {
     let show = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(fixture);
-    server_with(|c| c.show = show).await
+    server_with(|c| c.show = vec![show]).await
 }
 
 pub fn chat_msg(id: &str, text: &str) -> ClientMsg {

@@ -5,7 +5,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::fullscreen;
 use crate::browser::hls::{self, PlayerState};
-use crate::browser::intl::format_count;
+use crate::browser::intl::{format_count, format_date_time};
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -109,6 +109,14 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
         (_, PlayerState::Loading | PlayerState::Buffering) => Some(("buffering", text.buffering)),
         _ => None,
     };
+    // A scheduled show says when it begins.
+    let starts = move || {
+        let at = state
+            .show()
+            .with(|s| s.as_ref().and_then(|s| s.starts_at_ms))?;
+        let when = format_date_time(at, &state.locale().read().tag);
+        (on_air.get() == OnAir::Waiting).then(|| (text.starts_at)(&when))
+    };
     let behind = move || match (on_air.get(), player.state.get()) {
         (OnAir::Live, PlayerState::Behind { delay_ms }) => Some(delay_ms),
         _ => None,
@@ -121,6 +129,9 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
         {move || notice().map(|(kind, message)| view! {
             <div class="lapak-picture-status" data-testid="picture-status" data-state=kind role="status">
                 <span class="lapak-picture-status-text">{message}</span>
+                {move || starts().map(|when| view! {
+                    <span class="lapak-picture-status-when" data-testid="starts-at">{when}</span>
+                })}
             </div>
         })}
         {move || behind().map(|delay_ms| view! {
@@ -159,7 +170,9 @@ pub fn ShowHeader(
                 <span class="lapak-show-title">{field(|s| &s.title)}</span>
             </div>
             <div class="lapak-badges">
-                <span class="lapak-live">{text.live}</span>
+                // Not before the show begins, nor after it ends: only while it is on.
+                {move || matches!(state.on_air().get(), OnAir::Live | OnAir::Paused)
+                    .then(|| view! { <span class="lapak-live" data-testid="live-badge">{text.live}</span> })}
                 <span class="lapak-viewers" data-testid="viewer-count">
                     <EyeIcon/>
                     {watching}

@@ -71,6 +71,7 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             pins: vec![pin("tote")],
             tag_log: Vec::new(),
             on_air: lapak_protocol::OnAir::Live,
+            starts_at_ms: None,
             deals: Vec::new(),
             viewers: 4,
             gifts: vec![

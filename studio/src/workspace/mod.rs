@@ -84,7 +84,28 @@ impl Workspace {
     }
 }
 
-/// The signed-in workspace for the brand's first show.
+/// The studio's pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    /// The brand's shows: live, upcoming, ended.
+    Shows,
+    /// The workspace for the show being run.
+    Run,
+    /// The show's figures.
+    Dashboard,
+}
+
+/// The show to open first: one live now, else the next upcoming, else any.
+fn first_to_run(shows: &[Show]) -> Option<Show> {
+    let by_status = |status: &str| shows.iter().find(|s| s.status == status);
+    by_status("live")
+        .or_else(|| by_status("upcoming"))
+        .or(shows.first())
+        .cloned()
+}
+
+/// The signed-in studio: the brand's shows, and the workspace and dashboard
+/// of the one being run.
 #[component]
 pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let text = expect_context::<&'static Text>();
@@ -98,22 +119,43 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     };
     provide_context(workspace);
     let loaded = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        if let Ok(shows) = api.get_value().shows().await {
-            workspace.show.set(shows.into_iter().next());
-        }
-        loaded.set(true);
-    });
+    let shows = RwSignal::new(Vec::<Show>::new());
+    let load_shows = move |pick: bool| {
+        leptos::task::spawn_local(async move {
+            if let Ok(listed) = api.get_value().shows().await {
+                if pick {
+                    workspace.show.set(first_to_run(&listed));
+                }
+                shows.set(listed);
+            }
+            loaded.set(true);
+        });
+    };
+    load_shows(true);
     crate::poll::every(SHOW_EVERY, move || workspace.refresh());
-    let dashboard = RwSignal::new(false);
-    let tab = move |label: &'static str, on_dashboard: bool, testid: &'static str| {
+    let page = RwSignal::new(Tab::Run);
+    let tab = move |label: &'static str, this: Tab, testid: &'static str| {
         view! {
             <button class="studio-tab" role="tab" data-testid=testid
-                aria-selected=move || (dashboard.get() == on_dashboard).to_string()
-                on:click=move |_| dashboard.set(on_dashboard)>
+                aria-selected=move || (page.get() == this).to_string()
+                on:click=move |_| {
+                    if this == Tab::Shows {
+                        load_shows(false);
+                    }
+                    page.set(this);
+                }>
                 {label}
             </button>
         }
+    };
+    // The show's panels are made anew for another show: each reads its show once.
+    let current = Memo::new(move |_| workspace.show.with(|s| s.as_ref().map(|s| s.id.clone())));
+    let run = move |show: Show| {
+        workspace.selected.set(None);
+        workspace.selling.set(None);
+        workspace.notice.set(None);
+        workspace.show.set(Some(show));
+        page.set(Tab::Run);
     };
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
@@ -134,8 +176,9 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
             <header class="studio-header">
                 <h1>{text.title}</h1>
                 <nav class="studio-tabs" role="tablist">
-                    {tab(text.run_show, false, "tab-run")}
-                    {tab(text.dashboard, true, "tab-dashboard")}
+                    {tab(text.shows, Tab::Shows, "tab-shows")}
+                    {tab(text.run_show, Tab::Run, "tab-run")}
+                    {tab(text.dashboard, Tab::Dashboard, "tab-dashboard")}
                 </nav>
                 <p class="studio-show-title" data-testid="show-title">
                     {move || workspace.show.read().as_ref().map(|s| s.title.clone())}
@@ -145,30 +188,35 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {move || (text.on_air)(&on_air())}
                 </span>
                 <span class="studio-who">{me.email.clone()}" · "{me.role.clone()}</span>
-                <button class="studio-quiet" on:click=sign_out>{text.sign_out}</button>
+                <button class="studio-quiet" title=me.email.clone() on:click=sign_out>{text.sign_out}</button>
             </header>
             <Show when=move || loaded.get()>
                 <Show
                     when=move || workspace.show.read().is_some()
                     fallback=move || view! { <p class="studio-empty">{text.no_shows}</p> }
                 >
-                    <Show when=move || dashboard.get()>
-                        <crate::dashboard::Dashboard />
+                    <Show when=move || page.get() == Tab::Shows>
+                        <crate::schedule::Schedule shows current on_run=run />
                     </Show>
-                    // The show's page stays mounted under the dashboard: the
-                    // preview keeps playing and switching back is instant.
-                    <main class="studio-grid" hidden=move || dashboard.get()>
-                        <section class="studio-stage-column">
-                            <preview::Preview />
-                            <products::Products />
-                        </section>
-                        <aside class="studio-side">
-                            <ingest::Ingest />
-                            <products::Pins />
-                            <selling::Selling />
-                            <chat::Chat />
-                        </aside>
-                    </main>
+                    {move || current.get().map(|_| view! {
+                        <Show when=move || page.get() == Tab::Dashboard>
+                            <crate::dashboard::Dashboard />
+                        </Show>
+                        // The show's page stays mounted under the other pages:
+                        // the preview keeps playing and switching back is instant.
+                        <main class="studio-grid" hidden=move || page.get() != Tab::Run>
+                            <section class="studio-stage-column">
+                                <preview::Preview />
+                                <products::Products />
+                            </section>
+                            <aside class="studio-side">
+                                <ingest::Ingest />
+                                <products::Pins />
+                                <selling::Selling />
+                                <chat::Chat />
+                            </aside>
+                        </main>
+                    })}
                 </Show>
             </Show>
         </div>

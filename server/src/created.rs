@@ -1,0 +1,55 @@
+//! Shows scheduled through the API (`api::new_show`), kept as sent and run
+//! again at every start beside the show files.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::show::ShowFile;
+use crate::AppError;
+
+/// Keeps a scheduled show as its JSON body.
+pub async fn keep(
+    conn: &mut SqliteConnection,
+    show: &ShowFile,
+    body: &serde_json::Value,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES (?, ?, ?, ?)")
+        .bind(&show.id)
+        .bind(&show.brand)
+        .bind(body.to_string())
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many shows `brand` has scheduled.
+pub async fn count(conn: &mut SqliteConnection, brand: &str) -> Result<i64, AppError> {
+    let counted = sqlx::query_scalar("SELECT COUNT(*) FROM created_shows WHERE brand = ?")
+        .bind(brand)
+        .fetch_one(conn)
+        .await?;
+    Ok(counted)
+}
+
+/// The scheduled shows, oldest first, except those whose id a show file
+/// already takes (the file wins, and the clash is logged).
+pub async fn load(pool: &SqlitePool, files: &[ShowFile]) -> Result<Vec<ShowFile>, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, body FROM created_shows ORDER BY created_at_ms, id")
+            .fetch_all(pool)
+            .await?;
+    let mut shows = Vec::new();
+    for (id, body) in rows {
+        if files.iter().any(|file| file.id == id) {
+            tracing::warn!(show = %id, "a show file has the id of a scheduled show: the file's runs");
+            continue;
+        }
+        let show = serde_json::from_str(&body)
+            .map_err(|e| e.to_string())
+            .and_then(ShowFile::from_json)
+            .map_err(|e| AppError::Show(format!("scheduled show {id}: {e}")))?;
+        shows.push(show);
+    }
+    Ok(shows)
+}

@@ -1,0 +1,83 @@
+//! The brand's shows on this server: live now, upcoming and ended, each with
+//! its time and host. The host picks here which show the workspace runs.
+
+use leptos::prelude::*;
+
+use crate::api::Show;
+use crate::format;
+use crate::text::Text;
+
+/// The schedule. `current` is the show the workspace runs; `on_run` opens another.
+#[component]
+pub fn Schedule(
+    shows: RwSignal<Vec<Show>>,
+    current: Memo<Option<String>>,
+    on_run: impl Fn(Show) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let group = move |status: &'static str, heading: &'static str| {
+        let listed = move || {
+            shows.with(|all| {
+                all.iter()
+                    .filter(|s| s.status == status)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        };
+        view! {
+            <section class="studio-panel studio-schedule-group" data-testid=format!("shows-{status}")
+                aria-labelledby=format!("shows-{status}-heading")>
+                <h2 id=format!("shows-{status}-heading")>{heading}</h2>
+                <Show when=move || !listed().is_empty()
+                    fallback=move || view! { <p class="studio-empty">{text.none_yet}</p> }>
+                    <ul class="studio-schedule">
+                        <For each=listed key=|show| show.id.clone() let:show>
+                            {row(text, show, current, on_run)}
+                        </For>
+                    </ul>
+                </Show>
+            </section>
+        }
+    };
+    view! {
+        <main class="studio-schedule-page">
+            {group("live", text.live_now)}
+            {group("upcoming", text.upcoming)}
+            {group("ended", text.ended_shows)}
+        </main>
+    }
+}
+
+/// One show: title, when, host, viewers, and the button that opens it.
+fn row(
+    text: &'static Text,
+    show: Show,
+    current: Memo<Option<String>>,
+    on_run: impl Fn(Show) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let when = format::when(show.starts_at_ms);
+    let when = if show.status == "upcoming" {
+        (text.starts)(&when)
+    } else {
+        (text.began)(&when)
+    };
+    let id = show.id.clone();
+    let is_current = Memo::new(move |_| current.get().as_deref() == Some(id.as_str()));
+    let watching =
+        (show.status == "live").then(|| (text.watching)(&format::count(u64::from(show.viewers))));
+    let title = show.title.clone();
+    let testid = format!("run-{}", show.id);
+    view! {
+        <li class="studio-schedule-row" aria-current=move || is_current.get().then_some("true")>
+            <div class="studio-schedule-what">
+                <strong>{title.clone()}</strong>
+                <small>{when}" · "{(text.hosted_by)(&show.host)}{watching.map(|w| format!(" · {w}"))}</small>
+            </div>
+            <button class="studio-primary" data-testid=testid
+                aria-label=format!("{}: {title}", text.run_this)
+                on:click=move |_| on_run(show.clone())>
+                {move || if is_current.get() { text.running_here } else { text.run_this }}
+            </button>
+        </li>
+    }
+}
