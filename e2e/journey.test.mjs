@@ -221,6 +221,8 @@ test('Indonesian shoppers get Indonesian text and rupiah', async () => {
   assert.ok(names[product], `a demo product: ${product}`);
   assert.match(await tag.textContent(), new RegExp(names[product]));
   assert.match(await page.getByTestId('viewer-count').textContent(), /menonton$/);
+  // The host's message above the chat, in its Indonesian translation.
+  await page.getByTestId('chat-pinned').filter({ hasText: 'Gratis ongkir di atas Rp300.000 hari ini' }).waitFor();
   await page.screenshot({ path: `${OUT}/phone-6-indonesian.png` });
   await context.close();
 });

@@ -104,7 +104,7 @@ test('a host signs in, pins a product by tapping the preview, and a shopper sees
   await shopper.context().close();
 });
 
-test('the studio lists the brand\'s shows; a host opens the next show and pins for its viewers only', async () => {
+test('the studio lists the brand\'s shows, an owner schedules one, and a host opens the next show and pins for its viewers only', async () => {
   // The shared server runs two shows of the demo brand: the Friday drop, live,
   // and Kopi Pagi, scheduled for March 2027.
   addUser('owner@demo.example', 'owner');
@@ -118,7 +118,22 @@ test('the studio lists the brand\'s shows; a host opens the next show and pins f
   assert.match(await upcoming.textContent(), /Starts .*2027.*with Raka Pratama/);
   assert.equal(await live.getByText('Kopi Pagi').count(), 0, 'an upcoming show is not live');
   await studio.getByTestId('shows-ended').getByText('None').waitFor();
+
+  // The owner schedules the next Sunday's show like Kopi Pagi: it joins the upcoming shows.
+  await studio.getByTestId('new-show-title').fill('Sunday Brunch Drop');
+  await studio.getByTestId('new-show-starts').fill('2027-03-14T10:00');
+  await studio.getByTestId('new-show-host').fill('Sari Wulandari');
+  await studio.getByTestId('new-show-like').selectOption('kopi-pagi');
+  await studio.getByTestId('schedule-show').click();
+  await studio.getByTestId('new-show-said').filter({ hasText: 'Sunday Brunch Drop is scheduled' }).waitFor();
+  await upcoming.getByText('Sunday Brunch Drop').waitFor();
+  assert.match(await upcoming.textContent(), /Sunday Brunch Drop\s*Starts Mar 14, 2027.*with Sari Wulandari/);
   await studio.screenshot({ path: `${OUT}/studio-5-shows.png` });
+  const brunch = await (await browser.newContext({ ...PHONE, locale: 'id-ID' })).newPage();
+  await brunch.goto(`${URL}?show=sunday-brunch-drop-20270314-1000`);
+  await brunch.getByTestId('starts-at').filter({ hasText: /^Mulai .*2027/ }).waitFor({ timeout: 30000 });
+  await brunch.getByText('Sari Wulandari').waitFor();
+  await brunch.context().close();
 
   // A shopper who opens the next show early reads when it starts, and sees its own catalogue.
   const early = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
@@ -185,9 +200,18 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await shopper.waitForFunction(() => /Flash deal/.test(document.querySelector('[data-testid="tag-rattan-lamp"]')?.textContent));
     assert.match(await tag.textContent(), /Rp\s250,000.*Rp\s325,000.*Flash deal/);
     // The host's message above the chat changes for the shopper at once.
+    // The host's message above the chat changes for the shopper at once, in
+    // the shopper's language: a new wording clears the old translations.
     await studio.getByTestId('message-text').fill('Only 5 lamps at this price');
+    await studio.locator('.studio-translations summary').click();
+    assert.equal(await studio.getByTestId('message-in-id').inputValue(), '', 'the old translation went with the old wording');
+    await studio.getByTestId('message-in-id').fill('Hanya 5 lampu dengan harga ini');
     await studio.getByTestId('pin-message').click();
     await shopper.getByTestId('chat-pinned').filter({ hasText: 'Only 5 lamps at this price' }).waitFor({ timeout: 5000 });
+    const indonesian = await (await browser.newContext({ ...PHONE, locale: 'id-ID' })).newPage();
+    await indonesian.goto(server.url);
+    await indonesian.getByTestId('chat-pinned').filter({ hasText: 'Hanya 5 lampu dengan harga ini' }).waitFor({ timeout: 30000 });
+    await indonesian.context().close();
 
     await tag.click();
     await shopper.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');

@@ -172,9 +172,12 @@ pub struct Badge {
 /// The community side of a show, in the `Welcome` snapshot.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Community {
-    /// The host's pinned message, shown above the chat.
+    /// The host's pinned message, shown above the chat, in the brand's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<String>,
+    /// Its translations, by language.
+    #[serde(default, skip_serializing_if = "crate::Translations::is_empty")]
+    pub pinned_translations: crate::Translations,
     /// Slow mode: seconds between two lines of one viewer; 0 when off.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub slow_mode_s: u32,

@@ -184,6 +184,8 @@ enum Fields {
         seq: u64,
         #[serde(default)]
         text: Option<String>,
+        #[serde(default)]
+        translations: crate::Translations,
     },
     SlowMode {
         seq: u64,

@@ -429,9 +429,12 @@ pub enum ServerMsg {
     PinnedMessage {
         /// Show event sequence number.
         seq: u64,
-        /// The message now.
+        /// The message now, in the brand's language.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
+        /// Its translations, by language.
+        #[serde(default, skip_serializing_if = "Translations::is_empty")]
+        translations: Translations,
     },
     /// A moderator turned slow mode on (one line per viewer every `every_s`
     /// seconds) or off (0).

@@ -111,6 +111,11 @@ fn sample_chat() -> ChatMessage {
 fn sample_community() -> Community {
     Community {
         pinned: Some("Free shipping over Rp300.000 today".into()),
+        pinned_translations: [(
+            "id".to_owned(),
+            "Gratis ongkir di atas Rp300.000 hari ini".to_owned(),
+        )]
+        .into(),
         slow_mode_s: 30,
         chat: vec![
             sample_chat(),
@@ -396,10 +401,12 @@ fn every_server_msg() -> Vec<ServerMsg> {
         ServerMsg::PinnedMessage {
             seq: 13,
             text: Some("Flash sale at 8".into()),
+            translations: [("id".to_owned(), "Flash sale jam 8".to_owned())].into(),
         },
         ServerMsg::PinnedMessage {
             seq: 14,
             text: None,
+            translations: Default::default(),
         },
         ServerMsg::Likes { seq: 6, total: 31 },
         ServerMsg::Progress {

@@ -17,7 +17,7 @@ use lapak_protocol::{
 };
 use tokio::sync::broadcast;
 
-use crate::community::Feed;
+use crate::community::{pinned, Feed};
 use crate::gifting::{Streaks, Tap};
 use crate::metrics::{Minute, Tally, Tick};
 use crate::show::{Cue, Scene};
@@ -57,7 +57,7 @@ pub struct Live {
     /// The show's figures minute by minute, for the dashboard.
     tally: Tally,
     /// The host's message above the chat.
-    pinned_message: Option<String>,
+    pinned_message: Option<pinned::Message>,
 }
 
 /// The hub's figures for the dashboard.
@@ -105,7 +105,7 @@ pub struct Joined {
     /// Likes as published by that seq.
     pub likes: u64,
     /// The host's message above the chat at that seq.
-    pub pinned_message: Option<String>,
+    pub pinned_message: Option<pinned::Message>,
     /// Every event after `seq`.
     pub events: broadcast::Receiver<Utf8Bytes>,
 }
@@ -338,12 +338,12 @@ impl Hub {
     }
 
     /// The host's message above the chat as it stood before a restart; no event.
-    pub fn restore_pinned_message(&self, text: Option<String>) {
-        self.lock().pinned_message = text;
+    pub fn restore_pinned_message(&self, message: Option<pinned::Message>) {
+        self.lock().pinned_message = message;
     }
 
     /// The host's message above the chat now.
-    pub fn pinned_message(&self) -> Option<String> {
+    pub fn pinned_message(&self) -> Option<pinned::Message> {
         self.lock().pinned_message.clone()
     }
 
@@ -354,10 +354,15 @@ impl Hub {
     }
 
     /// The host changed the message above the chat: every viewer sees it at once.
-    pub fn pin_message(&self, text: Option<String>) {
+    pub fn pin_message(&self, message: Option<pinned::Message>) {
         let mut live = self.lock();
-        live.pinned_message.clone_from(&text);
-        self.publish(&mut live, |seq| ServerMsg::PinnedMessage { seq, text });
+        live.pinned_message.clone_from(&message);
+        let (text, translations) = pinned::parts(message);
+        self.publish(&mut live, |seq| ServerMsg::PinnedMessage {
+            seq,
+            text,
+            translations,
+        });
     }
 
     /// The chat lines a joiner would see now, oldest first.

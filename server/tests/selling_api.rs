@@ -422,7 +422,8 @@ async fn tag_taps_count_once_per_command_and_only_for_the_shows_products() {
 }
 
 #[tokio::test]
-async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart() {
+async fn the_pinned_message_and_its_translations_change_for_every_viewer_and_stay_after_a_restart()
+{
     let (server, api, host) = signed_in("host@demo.example").await;
     let (mut watching, _) = viewer(&server, None).await;
     let message = "/api/v1/shows/test/message";
@@ -431,7 +432,7 @@ async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart()
             &host,
             Method::PUT,
             message,
-            Some(json!({ "text": " Flash sale at 8\u{202E} " })),
+            Some(json!({ "text": " Flash sale at 8\u{202E} ", "translations": { "id": "Flash sale jam 8 " } })),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{set}");
@@ -439,17 +440,24 @@ async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart()
         set["text"], "Flash sale at 8",
         "trimmed, the bidi override dropped"
     );
+    assert_eq!(set["translations"]["id"], "Flash sale jam 8");
     let heard = wait_for(&mut watching, |m| match m {
-        ServerMsg::PinnedMessage { text, .. } => Some(text.clone()),
+        ServerMsg::PinnedMessage {
+            text, translations, ..
+        } => Some((text.clone(), translations.clone())),
         _ => None,
     })
     .await;
-    assert_eq!(heard.as_deref(), Some("Flash sale at 8"));
+    assert_eq!(heard.0.as_deref(), Some("Flash sale at 8"));
+    assert_eq!(heard.1["id"], "Flash sale jam 8");
 
     for bad in [
         json!({ "text": "" }),
         json!({ "text": "a\u{0000}b" }),
         json!({ "text": "x".repeat(1000) }),
+        json!({ "text": "Sale", "translations": { "fr": "Soldes" } }),
+        json!({ "text": "Sale", "translations": { "id": "" } }),
+        json!({ "text": "Sale", "translations": { "id": "x".repeat(1000) } }),
     ] {
         let (status, answer) = api
             .call(&host, Method::PUT, message, Some(bad.clone()))
@@ -467,6 +475,10 @@ async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart()
         Some("Flash sale at 8"),
         "kept, and no bad text replaced it"
     );
+    assert_eq!(
+        welcome.show.community.pinned_translations["id"],
+        "Flash sale jam 8"
+    );
 
     let api = Api::of(&server);
     let host = api
@@ -479,6 +491,7 @@ async fn the_pinned_message_changes_for_every_viewer_and_stays_after_a_restart()
     assert_eq!(status, StatusCode::OK);
     let (_, welcome) = viewer(&server, None).await;
     assert_eq!(welcome.show.community.pinned, None, "taken down");
+    assert!(welcome.show.community.pinned_translations.is_empty());
 }
 
 #[tokio::test]

@@ -600,8 +600,12 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             community::removed(state, &ids);
             Vec::new()
         }
-        ServerMsg::PinnedMessage { text, .. } => {
-            state.community.pinned = text;
+        ServerMsg::PinnedMessage {
+            text, translations, ..
+        } => {
+            let lang = state.locale.lang.code();
+            state.community.pinned =
+                text.map(|text| in_language(&text, &translations, lang).to_owned());
             Vec::new()
         }
         ServerMsg::SlowMode { every_s, .. } => {
@@ -666,6 +670,10 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     }
     for gift in &mut show.gifts {
         translate(&mut gift.name, &mut gift.names, lang);
+    }
+    let community = &mut show.community;
+    if let Some(pinned) = &mut community.pinned {
+        translate(pinned, &mut community.pinned_translations, lang);
     }
     for badge in &mut show.community.badges {
         asset(&mut badge.image_url);

@@ -2,7 +2,7 @@
 //! rides along; every change carries the CSRF token the sign-in gave.
 
 use gloo_net::http::{Request, RequestBuilder};
-use lapak_protocol::{ChatMessage, Deal, Money, Pin};
+use lapak_protocol::{ChatMessage, Deal, Money, Pin, Translations};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -71,9 +71,17 @@ pub struct Show {
     pub host: String,
     pub viewers: u32,
     pub pins: Vec<Pin>,
-    pub pinned_message: Option<String>,
+    pub pinned_message: Option<PinnedMessage>,
     pub playback_url: String,
     pub products: Vec<Product>,
+}
+
+/// The message above the viewers' chat, with its translations by language.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct PinnedMessage {
+    pub text: String,
+    #[serde(default)]
+    pub translations: Translations,
 }
 
 /// Where the host's encoder publishes.
@@ -150,6 +158,16 @@ impl Api {
 
     fn change(&self, request: RequestBuilder) -> RequestBuilder {
         request.header("x-csrf-token", &self.csrf)
+    }
+
+    /// A show as its file says, in JSON: the base of a show scheduled like it.
+    pub async fn show_file(&self, show: &str) -> Result<Value, Refused> {
+        send(Request::get(&format!("/api/v1/shows/{show}/file")), None).await
+    }
+
+    /// Schedules `show` (the show file's fields, in JSON) for the brand.
+    pub async fn schedule(&self, show: Value) -> Result<Show, Refused> {
+        read(send(self.change(Request::post("/api/v1/shows")), Some(show)).await?)
     }
 
     /// Signs out.
@@ -236,10 +254,17 @@ impl Api {
         Ok(())
     }
 
-    /// Pins `text` above the chat, or takes the message down (`None`).
-    pub async fn pin_message(&self, show: &str, text: Option<&str>) -> Result<(), Refused> {
+    /// Pins `text` with its `translations` above the chat, or takes the
+    /// message down (`None`).
+    pub async fn pin_message(
+        &self,
+        show: &str,
+        text: Option<&str>,
+        translations: &Translations,
+    ) -> Result<(), Refused> {
         let request = self.change(Request::put(&format!("/api/v1/shows/{show}/message")));
-        send(request, Some(json!({ "text": text }))).await?;
+        let body = json!({ "text": text, "translations": translations });
+        send(request, Some(body)).await?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 mod api;
 mod dashboard;
 mod format;
+mod new_show;
 mod poll;
 mod schedule;
 mod sign_in;

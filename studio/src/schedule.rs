@@ -3,16 +3,22 @@
 
 use leptos::prelude::*;
 
-use crate::api::Show;
+use crate::api::{Api, Show};
 use crate::format;
+use crate::new_show::NewShow;
 use crate::text::Text;
 
-/// The schedule. `current` is the show the workspace runs; `on_run` opens another.
+/// The schedule. `current` is the show the workspace runs; `on_run` opens
+/// another. An owner also gets the form that schedules a show, after which
+/// `on_scheduled` reads the list again.
 #[component]
 pub fn Schedule(
     shows: RwSignal<Vec<Show>>,
     current: Memo<Option<String>>,
     on_run: impl Fn(Show) + Copy + Send + Sync + 'static,
+    api: StoredValue<Api>,
+    owner: bool,
+    on_scheduled: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let group = move |status: &'static str, heading: &'static str| {
@@ -41,6 +47,7 @@ pub fn Schedule(
     };
     view! {
         <main class="studio-schedule-page">
+            {owner.then(|| view! { <NewShow api shows like=current on_scheduled /> })}
             {group("live", text.live_now)}
             {group("upcoming", text.upcoming)}
             {group("ended", text.ended_shows)}

@@ -132,6 +132,7 @@ pub fn community() -> Community {
     };
     Community {
         pinned: Some("Free shipping over Rp300.000 today".into()),
+        pinned_translations: Default::default(),
         slow_mode_s: 0,
         chat: Vec::new(),
         likes: 1_200,

@@ -1,6 +1,7 @@
 //! `PUT /api/v1/shows/{show}/message` (owners and hosts; tokens with
-//! `shows:write`): the message pinned above the chat, changed or taken down
-//! (`null`). Viewers see it at once; it is kept across restarts.
+//! `shows:write`): the message pinned above the chat, with its translations,
+//! changed or taken down (`null`). Viewers see it at once, each in their
+//! language when it has it; it is kept across restarts.
 
 use std::sync::Arc;
 
@@ -13,12 +14,16 @@ use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::community::pinned;
 use crate::{now_ms, Server};
+use lapak_protocol::Translations;
 
-/// The message to pin: a chat line's rules, or `null` to take it down.
+/// The message to pin: a chat line's rules, or `null` to take it down; its
+/// translations by language (`{"id": "…"}`), each a chat line too.
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Message {
     text: Option<String>,
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    translations: Translations,
 }
 
 /// `PUT /api/v1/shows/{show}/message`: the message as viewers read it.
@@ -30,12 +35,20 @@ pub async fn set(
 ) -> Result<Json<Message>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let show = &state.show;
-    let text = pinned::check(request.text.as_deref())
-        .map_err(|error| ApiError::invalid(format!("text: {error}")))?;
+    let message =
+        pinned::check(request.text.as_deref(), &request.translations).map_err(ApiError::invalid)?;
     let _write = state.writer.lock().await;
     let mut conn = state.pool.acquire().await?;
-    pinned::keep(&mut conn, &show.id, text.as_deref(), &actor.who(), now_ms()).await?;
-    state.hub.pin_message(text.clone());
+    pinned::keep(
+        &mut conn,
+        &show.id,
+        message.as_ref(),
+        &actor.who(),
+        now_ms(),
+    )
+    .await?;
+    state.hub.pin_message(message.clone());
     tracing::info!(show = %show.id, who = %actor.who(), "pinned message set");
-    Ok(Json(Message { text }))
+    let (text, translations) = pinned::parts(message);
+    Ok(Json(Message { text, translations }))
 }

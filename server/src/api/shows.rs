@@ -38,8 +38,8 @@ pub struct ShowSummary {
     viewers: u32,
     /// The tags up now.
     pins: Vec<Pin>,
-    /// The message pinned above the chat.
-    pinned_message: Option<String>,
+    /// The message pinned above the chat, with its translations.
+    pinned_message: Option<crate::community::pinned::Message>,
     /// What viewers play (the studio previews the same).
     playback_url: String,
     /// The products a host may pin.

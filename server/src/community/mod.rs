@@ -157,11 +157,13 @@ pub fn snapshot(
     state: &Stage,
     chat: Vec<ChatMessage>,
     likes: u64,
-    pinned: Option<String>,
+    pinned: Option<pinned::Message>,
 ) -> Snapshot {
     let settings = &state.show.community;
+    let (pinned, pinned_translations) = pinned::parts(pinned);
     Snapshot {
         pinned,
+        pinned_translations,
         slow_mode_s: state.community.rules.get().slow_mode_s,
         chat,
         likes,

@@ -17,6 +17,9 @@ pub struct Settings {
     /// The host's pinned message, shown above the chat.
     #[serde(default)]
     pub pinned: Option<String>,
+    /// Its translations, by language (`pinned_translations = { id = "…" }`).
+    #[serde(default)]
+    pub pinned_translations: lapak_protocol::Translations,
     /// Words masked in chat lines and names (whole words, any case).
     #[serde(default)]
     pub blocklist: Blocklist,
@@ -108,6 +111,11 @@ impl Settings {
     /// Checks the table against the show's gifts.
     pub fn validate(&self, gifting: &Gifting) -> Result<(), String> {
         self.blocklist.validate()?;
+        if self.pinned.is_none() && !self.pinned_translations.is_empty() {
+            return Err("community.pinned_translations translate no community.pinned".into());
+        }
+        super::pinned::check(self.pinned.as_deref(), &self.pinned_translations)
+            .map_err(|e| format!("community.pinned: {e}"))?;
         if let Some(club) = &self.club {
             if club.name.trim().is_empty() {
                 return Err("community.club needs a name".into());

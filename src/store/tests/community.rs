@@ -27,6 +27,7 @@ pub fn show_side() -> lapak_protocol::Community {
     };
     lapak_protocol::Community {
         pinned: Some("Free shipping today".into()),
+        pinned_translations: [("id".to_owned(), "Gratis ongkir hari ini".to_owned())].into(),
         slow_mode_s: 0,
         chat: vec![line(1, "hello")],
         likes: 100,
@@ -143,24 +144,51 @@ fn lines_a_moderator_removed_leave_the_chat() {
 }
 
 #[test]
-fn the_host_changes_and_takes_down_the_pinned_message() {
-    let mut state = live();
-    let seq = next_seq(&state);
-    let text = Some("Flash sale at 8 pm".to_owned());
+fn a_snapshots_pinned_message_is_in_the_viewers_language() {
+    assert_eq!(
+        live().community.pinned.as_deref(),
+        Some("Free shipping today")
+    );
+    let mut indonesian = State::default();
+    indonesian.locale.lang = crate::store::Lang::Id;
+    apply(&mut indonesian, Msg::Opened);
     apply(
-        &mut state,
-        Msg::Server(ServerMsg::PinnedMessage { seq, text }),
+        &mut indonesian,
+        Msg::Server(super::welcome(10, Default::default())),
     );
     assert_eq!(
-        state.community.pinned.as_deref(),
+        indonesian.community.pinned.as_deref(),
+        Some("Gratis ongkir hari ini")
+    );
+}
+
+#[test]
+fn the_host_changes_and_takes_down_the_pinned_message_in_each_viewers_language() {
+    let pinned = |seq, text: Option<&str>| {
+        let translations = [("id".to_owned(), "Flash sale jam 8 malam".to_owned())].into();
+        Msg::Server(ServerMsg::PinnedMessage {
+            seq,
+            text: text.map(Into::into),
+            translations,
+        })
+    };
+    let mut english = live();
+    let seq = next_seq(&english);
+    apply(&mut english, pinned(seq, Some("Flash sale at 8 pm")));
+    assert_eq!(
+        english.community.pinned.as_deref(),
         Some("Flash sale at 8 pm")
     );
-    let seq = next_seq(&state);
-    apply(
-        &mut state,
-        Msg::Server(ServerMsg::PinnedMessage { seq, text: None }),
+    let mut indonesian = live();
+    indonesian.locale.lang = crate::store::Lang::Id;
+    apply(&mut indonesian, pinned(seq, Some("Flash sale at 8 pm")));
+    assert_eq!(
+        indonesian.community.pinned.as_deref(),
+        Some("Flash sale jam 8 malam")
     );
-    assert_eq!(state.community.pinned, None);
+    let seq = next_seq(&indonesian);
+    apply(&mut indonesian, pinned(seq, None));
+    assert_eq!(indonesian.community.pinned, None);
 }
 
 #[test]

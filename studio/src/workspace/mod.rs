@@ -150,6 +150,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     };
     // The show's panels are made anew for another show: each reads its show once.
     let current = Memo::new(move |_| workspace.show.with(|s| s.as_ref().map(|s| s.id.clone())));
+    let owner = me.role == "owner";
     let run = move |show: Show| {
         workspace.selected.set(None);
         workspace.selling.set(None);
@@ -196,7 +197,8 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     fallback=move || view! { <p class="studio-empty">{text.no_shows}</p> }
                 >
                     <Show when=move || page.get() == Tab::Shows>
-                        <crate::schedule::Schedule shows current on_run=run />
+                        <crate::schedule::Schedule shows current on_run=run api owner
+                            on_scheduled=move || load_shows(false) />
                     </Show>
                     {move || current.get().map(|_| view! {
                         <Show when=move || page.get() == Tab::Dashboard>

@@ -1,6 +1,7 @@
 //! The products to pick before tapping the picture, the tags up now with
 //! their unpin buttons, and the message pinned above the viewers' chat.
 
+use lapak_protocol::{Translations, LANGUAGES};
 use leptos::prelude::*;
 
 use super::Workspace;
@@ -117,7 +118,9 @@ pub fn Pins() -> impl IntoView {
     }
 }
 
-/// The message above the viewers' chat: shown, changed or taken down.
+/// The message above the viewers' chat: shown, changed or taken down, with a
+/// translation per language. A new wording clears the translations, so that
+/// no viewer reads the old message in their language.
 #[component]
 pub fn Message() -> impl IntoView {
     let text = expect_context::<&'static Text>();
@@ -130,15 +133,26 @@ pub fn Message() -> impl IntoView {
             .and_then(|s| s.pinned_message.clone())
     };
     let typed = RwSignal::new(None::<String>);
-    let send = move |message: Option<String>| {
+    let typed_translations = RwSignal::new(None::<Translations>);
+    let shown_text = move || typed.get().or_else(|| current().map(|m| m.text));
+    let shown_translations = move || {
+        typed_translations
+            .get()
+            .or_else(|| current().map(|m| m.translations))
+            .unwrap_or_default()
+    };
+    let send = move |message: Option<(String, Translations)>| {
         let Some(show) = workspace.show_id() else {
             return;
         };
         leptos::task::spawn_local(async move {
             let api = workspace.api.get_value();
-            match api.pin_message(&show, message.as_deref()).await {
+            let (said, translations) = message.unzip();
+            let translations = translations.unwrap_or_default();
+            match api.pin_message(&show, said.as_deref(), &translations).await {
                 Ok(()) => {
                     typed.set(None);
+                    typed_translations.set(None);
                     workspace.notice.set(Some(text.message_set.to_owned()));
                 }
                 Err(refused) => workspace.notice.set(Some(refused.message)),
@@ -148,17 +162,40 @@ pub fn Message() -> impl IntoView {
     };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let message = typed.get_untracked().or_else(current);
-        send(message.filter(|m| !m.trim().is_empty()));
+        let mut translations = shown_translations();
+        translations.retain(|_, said| !said.trim().is_empty());
+        let message = shown_text().filter(|m| !m.trim().is_empty());
+        send(message.map(|m| (m, translations)));
+    };
+    let translation = move |lang: &'static str| {
+        view! {
+            <label>
+                <span>{(text.translation_in)(lang)}</span>
+                <input type="text" maxlength="200" data-testid=format!("message-in-{lang}")
+                    prop:value=move || shown_translations().get(lang).cloned().unwrap_or_default()
+                    on:input=move |ev| {
+                        let mut all = shown_translations();
+                        all.insert(lang.to_owned(), event_target_value(&ev));
+                        typed_translations.set(Some(all));
+                    } />
+            </label>
+        }
     };
     view! {
         <form class="studio-message" on:submit=submit data-testid="pinned-message">
             <label>
                 <span>{text.pinned_message}</span>
                 <input type="text" maxlength="200" data-testid="message-text"
-                    prop:value=move || typed.get().or_else(current).unwrap_or_default()
-                    on:input=move |ev| typed.set(Some(event_target_value(&ev))) />
+                    prop:value=move || shown_text().unwrap_or_default()
+                    on:input=move |ev| {
+                        typed.set(Some(event_target_value(&ev)));
+                        typed_translations.set(Some(Translations::new()));
+                    } />
             </label>
+            <details class="studio-translations">
+                <summary>{text.translations}</summary>
+                {LANGUAGES.map(translation)}
+            </details>
             <div class="studio-actions">
                 <button class="studio-quiet" data-testid="pin-message">{text.pin_message}</button>
                 <button class="studio-quiet" type="button" data-testid="take-down-message"

@@ -1,0 +1,160 @@
+//! An owner schedules a show: a title, a start time and a host, with the
+//! products, gifts and missions of one of the brand's shows. The studio reads
+//! that show's file, changes what the form says, drops its scripted timeline
+//! (the new show's host pins live) and sends it (`POST /api/v1/shows`).
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::api::{Api, Refused, Show};
+use crate::text::Text;
+
+/// Longest id made from a title, before the date is added.
+const MAX_SLUG: usize = 40;
+
+/// A show id from `title` and its start (`2027-03-14T10:00`): `sunday-brunch-20270314-1000`.
+fn show_id(title: &str, start: &str) -> String {
+    let mut slug = String::new();
+    for c in title.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= MAX_SLUG {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let day = start.replace(['-', ':'], "").replace('T', "-");
+    if slug.is_empty() {
+        format!("show-{day}")
+    } else {
+        format!("{slug}-{day}")
+    }
+}
+
+/// A `datetime-local` value (the host's local time) as an instant with its
+/// offset, in the form the server reads: `2027-03-14T03:00:00Z`.
+fn instant(local: &str) -> Option<String> {
+    let date = js_sys::Date::new(&local.into());
+    if date.get_time().is_nan() {
+        return None;
+    }
+    let iso: String = date.to_iso_string().into();
+    // Whole seconds: a start needs no milliseconds.
+    Some(
+        iso.split('.')
+            .next()
+            .map(|s| format!("{s}Z"))
+            .unwrap_or(iso),
+    )
+}
+
+/// `like`'s file as the new show: its id, title, start and host changed, no script.
+fn scheduled_like(mut file: Value, title: &str, local: &str, host: &str) -> Option<Value> {
+    file["id"] = show_id(title, local).into();
+    file["title"] = title.into();
+    file["starts_at"] = instant(local)?.into();
+    file["host"]["name"] = host.into();
+    file["timeline"] = Value::Array(Vec::new());
+    Some(file)
+}
+
+/// The form. `shows` are the brand's (a new one joins them); `like` starts as
+/// the show being run.
+#[component]
+pub fn NewShow(
+    api: StoredValue<Api>,
+    shows: RwSignal<Vec<Show>>,
+    like: Memo<Option<String>>,
+    on_scheduled: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let title = RwSignal::new(String::new());
+    let starts = RwSignal::new(String::new());
+    let host = RwSignal::new(String::new());
+    let base = RwSignal::new(like.get_untracked().unwrap_or_default());
+    let said = RwSignal::new(None::<String>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (title, starts, host, base) = (title.get(), starts.get(), host.get(), base.get());
+        if title.trim().is_empty() || starts.is_empty() || host.trim().is_empty() || base.is_empty()
+        {
+            said.set(Some(text.schedule_incomplete.into()));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let api = api.get_value();
+            let made =
+                async {
+                    let file = api.show_file(&base).await?;
+                    let show = scheduled_like(file, title.trim(), &starts, host.trim())
+                        .ok_or_else(|| Refused {
+                            code: "invalid".into(),
+                            message: text.schedule_incomplete.into(),
+                        })?;
+                    api.schedule(show).await
+                };
+            match made.await {
+                Ok(show) => {
+                    said.set(Some((text.scheduled)(&show.title)));
+                    on_scheduled();
+                }
+                Err(refused) => said.set(Some(refused.message)),
+            }
+        });
+    };
+    let field = move |label: &'static str,
+                      value: RwSignal<String>,
+                      kind: &'static str,
+                      testid: &'static str| {
+        view! {
+            <label>
+                <span>{label}</span>
+                <input type=kind required data-testid=testid
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <section class="studio-panel" aria-labelledby="new-show-heading">
+            <h2 id="new-show-heading">{text.schedule_show}</h2>
+            <form class="studio-new-show" on:submit=submit data-testid="new-show">
+                {field(text.show_title, title, "text", "new-show-title")}
+                {field(text.starts_label, starts, "datetime-local", "new-show-starts")}
+                {field(text.host_label, host, "text", "new-show-host")}
+                <label>
+                    <span>{text.like_label}</span>
+                    <select data-testid="new-show-like" prop:value=move || base.get()
+                        on:change=move |ev| base.set(event_target_value(&ev))>
+                        <For each=move || shows.get() key=|s| s.id.clone() let:show>
+                            <option value=show.id.clone()>{show.title.clone()}</option>
+                        </For>
+                    </select>
+                </label>
+                <button class="studio-primary" data-testid="schedule-show">{text.schedule}</button>
+                <p class="studio-form-said" role="status" data-testid="new-show-said">{move || said.get()}</p>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{show_id, MAX_SLUG};
+
+    #[test]
+    fn a_title_and_a_date_make_a_show_id() {
+        let at = "2027-03-14T10:00";
+        assert_eq!(
+            show_id("Sunday Brunch Drop!", at),
+            "sunday-brunch-drop-20270314-1000"
+        );
+        assert_eq!(show_id("  Kopi & Kue ", at), "kopi-kue-20270314-1000");
+        assert_eq!(show_id("Siaran ☕", at), "siaran-20270314-1000");
+        assert_eq!(show_id("☕☕", at), "show-20270314-1000");
+        assert!(show_id(&"a".repeat(100), at).len() <= MAX_SLUG + 14);
+    }
+}
