@@ -100,6 +100,20 @@ test('a host signs in, pins a product by tapping the preview, and a shopper sees
   await shopper.getByTestId('tag-gayo-coffee').waitFor({ timeout: 15000 });
   record('studio', { preview_live_ms: previewLive, tap_to_socket_ms: pin.heard - tapped, tap_to_tag_ms: alreadyUp ? null : Date.now() - tapped });
   await shopper.screenshot({ path: `${OUT}/studio-3-shopper-sees-the-tag.png` });
+
+  // Without a mouse: key 1 picks the shirt and brings the keys to the picture;
+  // the arrows move the aim from the centre, Enter pins it there.
+  await studio.keyboard.press('1');
+  await studio.waitForFunction(() => document.activeElement?.dataset.testid === 'preview');
+  for (let i = 0; i < 5; i++) await studio.keyboard.press('ArrowLeft');
+  await studio.keyboard.press('Shift+ArrowUp');
+  assert.equal(await studio.getByTestId('preview').getAttribute('aria-label'), 'Pin Batik Parang Shirt at 40% across, 40% down');
+  await studio.getByTestId('preview-aim').waitFor();
+  await studio.screenshot({ path: `${OUT}/studio-2b-keyboard-aim.png` });
+  await studio.keyboard.press('Enter');
+  await studio.getByTestId('notice').filter({ hasText: 'Batik Parang Shirt pinned' }).waitFor();
+  await shopper.waitForFunction(() => window.pins.some((p) => p.product === 'batik-shirt'
+    && Math.abs(p.x - 0.4) < 0.01 && Math.abs(p.y - 0.4) < 0.01), null, { timeout: 10000 });
   await studio.context().close();
   await shopper.context().close();
 });

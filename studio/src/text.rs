@@ -15,6 +15,7 @@ pub struct Text {
     pub preview: &'static str,
     pub pick_product: &'static str,
     pub tap_to_pin: fn(&str) -> String,
+    pub aim_at: fn(&str, u32, u32) -> String,
     pub pinned: fn(&str) -> String,
     pub unpin: fn(&str) -> String,
     pub drag_or_tap: fn(&str) -> String,
@@ -130,7 +131,12 @@ const EN: Text = Text {
     },
     preview: "Live preview: what viewers see",
     pick_product: "Products: pick one (or press 1–9), then tap it in the picture",
-    tap_to_pin: |name| format!("Tap the picture where {name} is"),
+    aim_at: |name, x, y| format!("Pin {name} at {x}% across, {y}% down"),
+    tap_to_pin: |name| {
+        format!(
+            "Tap the picture where {name} is (or move the aim with the arrow keys and press Enter)"
+        )
+    },
     pinned: |name| format!("{name} pinned"),
     unpin: |name| format!("Unpin {name}"),
     drag_or_tap: |name| format!("{name}: drag to move, tap to unpin"),
@@ -256,7 +262,10 @@ const ID: Text = Text {
     },
     preview: "Pratinjau langsung: yang dilihat penonton",
     pick_product: "Produk: pilih satu (atau tekan 1–9), lalu ketuk di gambar",
-    tap_to_pin: |name| format!("Ketuk gambar di tempat {name} berada"),
+    aim_at: |name, x, y| format!("Sematkan {name} di {x}% dari kiri, {y}% dari atas"),
+    tap_to_pin: |name| {
+        format!("Ketuk gambar di tempat {name} berada, atau bidik dengan tombol panah lalu Enter")
+    },
     pinned: |name| format!("{name} disematkan"),
     unpin: |name| format!("Lepas {name}"),
     drag_or_tap: |name| format!("{name}: seret untuk memindah, ketuk untuk melepas"),

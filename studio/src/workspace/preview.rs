@@ -36,6 +36,22 @@ struct Drag {
 
 /// How far (a share of the picture) a tag must go to count as dragged, not tapped.
 const DRAG_AT_LEAST: f32 = 0.01;
+/// How far an arrow key moves the aim; with Shift, [`AIM_STRIDE`].
+const AIM_STEP: f32 = 0.02;
+const AIM_STRIDE: f32 = 0.1;
+
+/// The aim at `aim` after `key`; `None` for a key that does not move it.
+fn aimed(aim: (f32, f32), key: &str, shift: bool) -> Option<(f32, f32)> {
+    let step = if shift { AIM_STRIDE } else { AIM_STEP };
+    let (dx, dy) = match key {
+        "ArrowLeft" => (-step, 0.0),
+        "ArrowRight" => (step, 0.0),
+        "ArrowUp" => (0.0, -step),
+        "ArrowDown" => (0.0, step),
+        _ => return None,
+    };
+    Some(((aim.0 + dx).clamp(0.0, 1.0), (aim.1 + dy).clamp(0.0, 1.0)))
+}
 
 /// The preview and its tags.
 #[component]
@@ -119,6 +135,40 @@ pub fn Preview() -> impl IntoView {
         }
     };
     let stage = NodeRef::<leptos::html::Div>::new();
+    // Without a pointer: a picked product's aim moves with the arrow keys and
+    // Enter pins it there. Picking a product brings the keys to the picture.
+    let aim = RwSignal::new((0.5f32, 0.5f32));
+    Effect::new(move |_| {
+        if workspace.selected.read().is_some() {
+            if let Some(stage) = stage.get_untracked() {
+                let _ = stage.focus();
+            }
+        }
+    });
+    let keys = move |event: leptos::ev::KeyboardEvent| {
+        let Some(product) = workspace.selected.get_untracked() else {
+            return;
+        };
+        let key = event.key();
+        if key == "Enter" || key == " " {
+            event.prevent_default();
+            let (x, y) = aim.get_untracked();
+            place(product, x, y);
+        } else if let Some(moved) = aimed(aim.get_untracked(), &key, event.shift_key()) {
+            event.prevent_default();
+            aim.set(moved);
+        }
+    };
+    let aim_label = move || {
+        let product = workspace.selected.get()?;
+        let (x, y) = aim.get();
+        let percent = |v: f32| (v * 100.0).round() as u32;
+        Some((text.aim_at)(
+            &workspace.name_of(&product),
+            percent(x),
+            percent(y),
+        ))
+    };
     let grab = move |event: leptos::ev::PointerEvent, pin: &lapak_protocol::Pin| {
         event.stop_propagation();
         event.prevent_default();
@@ -148,6 +198,10 @@ pub fn Preview() -> impl IntoView {
             style:aspect-ratio=move || { let (w, h) = shape.get(); format!("{w} / {h}") }
             data-testid="preview"
             node_ref=stage
+            tabindex=move || workspace.selected.read().is_some().then_some("0")
+            role=move || workspace.selected.read().is_some().then_some("application")
+            aria-label=aim_label
+            on:keydown=keys
             on:click=tap
             on:pointerdown=move |_| ended_on_tag.set_value(false)
             on:pointermove=drag
@@ -166,6 +220,9 @@ pub fn Preview() -> impl IntoView {
                 on:loadedmetadata=move |_| measure()
                 on:resize=move |_| measure()
             ></video>
+            <span class="studio-aim" aria-hidden="true" data-testid="preview-aim"
+                style:left=move || format!("{}%", aim.get().0 * 100.0)
+                style:top=move || format!("{}%", aim.get().1 * 100.0)></span>
             // Numbered dots: labels of products side by side would cover each
             // other; the list of tags up now carries the same numbers.
             <For each=move || pins().into_iter().enumerate() key=|(n, pin)| (*n, pin.product_id.clone(), pin.at) let:numbered>
@@ -190,5 +247,33 @@ pub fn Preview() -> impl IntoView {
                 }
             </For>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aimed;
+
+    #[test]
+    fn the_arrow_keys_move_the_aim_within_the_picture() {
+        let close =
+            |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).abs() < 1e-6 && (a.1 - b.1).abs() < 1e-6;
+        assert!(close(
+            aimed((0.5, 0.5), "ArrowLeft", false).unwrap(),
+            (0.48, 0.5)
+        ));
+        assert!(close(
+            aimed((0.5, 0.5), "ArrowDown", true).unwrap(),
+            (0.5, 0.6)
+        ));
+        assert!(
+            close(aimed((0.01, 0.99), "ArrowLeft", true).unwrap(), (0.0, 0.99)),
+            "held at the edge"
+        );
+        assert!(close(
+            aimed((0.5, 0.99), "ArrowDown", false).unwrap(),
+            (0.5, 1.0)
+        ));
+        assert_eq!(aimed((0.5, 0.5), "a", false), None);
     }
 }
