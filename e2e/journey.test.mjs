@@ -160,9 +160,12 @@ test('each tag sits where the host pinned it, on a phone and on a desktop', asyn
         // The video covers the layer: the 9:16 picture, centred, its sides cropped on a phone.
         const layer = document.querySelector('.lapak-tags').getBoundingClientRect();
         const [pw, ph] = [Math.max(layer.width, (layer.height * 9) / 16), Math.max(layer.height, (layer.width * 16) / 9)];
-        // The tags up now: the base with the log's changes (protocol `tags_now`).
+        // The tags of the picture's moment (the picture is behind live): the base
+        // with the log's changes up to it (protocol `tags_at`).
+        const picture = Number(document.querySelector('[data-testid="player"]').dataset.programmeMs);
         const pins = [...msg.show.pins];
         for (const change of msg.show.tag_log ?? []) {
+          if (change.at > picture) break;
           const i = pins.findIndex((p) => p.product_id === change.product_id);
           if (change.pin && i >= 0) pins[i] = change.pin;
           else if (change.pin) pins.push(change.pin);

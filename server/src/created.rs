@@ -33,7 +33,9 @@ pub async fn count(conn: &mut SqliteConnection, brand: &str) -> Result<i64, AppE
 }
 
 /// The scheduled shows, oldest first, except those whose id a show file
-/// already takes (the file wins, and the clash is logged).
+/// already takes (the file wins) and those that no longer read as a show (a
+/// newer server's stricter rules): both are logged and kept, and the other
+/// shows run.
 pub async fn load(pool: &SqlitePool, files: &[ShowFile]) -> Result<Vec<ShowFile>, AppError> {
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT id, body FROM created_shows ORDER BY created_at_ms, id")
@@ -45,11 +47,15 @@ pub async fn load(pool: &SqlitePool, files: &[ShowFile]) -> Result<Vec<ShowFile>
             tracing::warn!(show = %id, "a show file has the id of a scheduled show: the file's runs");
             continue;
         }
-        let show = serde_json::from_str(&body)
+        match serde_json::from_str(&body)
             .map_err(|e| e.to_string())
             .and_then(ShowFile::from_json)
-            .map_err(|e| AppError::Show(format!("scheduled show {id}: {e}")))?;
-        shows.push(show);
+        {
+            Ok(show) => shows.push(show),
+            Err(error) => {
+                tracing::error!(show = %id, %error, "a scheduled show does not read: not run")
+            }
+        }
     }
     Ok(shows)
 }

@@ -308,8 +308,9 @@ fn new_show(id: &str) -> Value {
     })
 }
 
-#[tokio::test]
-async fn an_owner_schedules_a_show_that_runs_at_once_and_after_a_restart() {
+/// The test show's server where its owner has scheduled "brunch": the owner,
+/// signed in, and the show as the answer gave it.
+async fn with_brunch() -> (TestServer, Api, common::api::Caller, Value) {
     let server = shows(&[]).await;
     let api = Api::of(&server);
     let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
@@ -322,6 +323,12 @@ async fn an_owner_schedules_a_show_that_runs_at_once_and_after_a_restart() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
+    (server, api, owner, made)
+}
+
+#[tokio::test]
+async fn an_owner_schedules_a_show_that_runs_at_once_and_after_a_restart() {
+    let (server, api, owner, made) = with_brunch().await;
     assert_eq!(
         (made["id"].as_str(), made["brand"].as_str()),
         (Some("brunch"), Some("demo"))
@@ -492,4 +499,33 @@ async fn scheduling_a_show_is_refused_where_it_must_be_and_nothing_is_kept() {
         .call(&writer, Method::POST, "/api/v1/shows", Some(new_show("g")))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn a_stored_show_that_no_longer_reads_is_skipped_and_the_others_run() {
+    let (server, ..) = with_brunch().await;
+    // While it is stopped, a row a newer server's rules would refuse (a
+    // currency that is no ISO code) joins the stored shows.
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    let db = dir.path().join("lapak.db");
+    let mut bad = new_show("broken");
+    bad["currency"] = "rupiah".into();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES ('broken', 'demo', ?, 0)")
+        .bind(bad.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let running = lapak_server::start(common::config(db)).await.unwrap();
+    let server = TestServer { running, dir };
+    let (_, schedule) = Api::of(&server)
+        .call(&Default::default(), Method::GET, "/api/v1/schedule", None)
+        .await;
+    assert_eq!(ids(&schedule), ["test", "brunch"]);
+    let refused = tokio_tungstenite::connect_async(format!("{}?show=broken", server.url())).await;
+    assert!(matches!(refused, Err(tungstenite::Error::Http(r)) if r.status() == 404));
 }

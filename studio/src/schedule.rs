@@ -22,13 +22,18 @@ pub fn Schedule(
 ) -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let group = move |status: &'static str, heading: &'static str| {
+        // Soonest first; ended shows latest first.
         let listed = move || {
-            shows.with(|all| {
-                all.iter()
-                    .filter(|s| s.status == status)
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
+            let mut listed: Vec<Show> =
+                shows.with(|all| all.iter().filter(|s| s.status == status).cloned().collect());
+            listed.sort_by_key(|s| {
+                if status == "ended" {
+                    -s.starts_at_ms
+                } else {
+                    s.starts_at_ms
+                }
+            });
+            listed
         };
         view! {
             <section class="studio-panel studio-schedule-group" data-testid=format!("shows-{status}")

@@ -71,11 +71,14 @@ pub async fn create(
             message,
         ));
     }
-    let now = now_ms();
-    created::keep(&mut conn, &show, &body, now).await?;
     drop(conn);
+    let now = now_ms();
     server.live.add(&show).await?;
     let stage = Arc::new(stage::open(server.clone(), show, now).await?);
+    // Kept once it opened: a show that could not open is not run at the next start either.
+    let mut conn = server.pool.acquire().await?;
+    created::keep(&mut conn, &stage.show, &body, now).await?;
+    drop(conn);
     stage::launch(&stage, now);
     tracing::info!(show = %stage.show.id, by = %actor.who(), "show scheduled");
     let shown = summary(&stage);
