@@ -31,6 +31,13 @@ function addUser(email, role, db = process.env.LAPAK_DB) {
   assert.equal(added.status, 0, added.stderr);
 }
 
+/** A server of its own, live from the demo clip, whose timeline starts now. */
+async function ownLiveServer(name, children) {
+  const server = await serveLive(BIN, mkdtempSync(join(tmpdir(), 'lapak-studio-')), name, [], children);
+  await publishClip(server.rtmp, await streamKey(BIN, server), children);
+  return server;
+}
+
 /** The studio at laptop size at `url`, signed in as `email`. */
 async function studioAt(url, email) {
   const studio = await (await browser.newContext({ ...LAPTOP, locale: 'en-US' })).newPage();
@@ -64,8 +71,7 @@ test('a host signs in, pins a product by tapping the preview, and a shopper sees
   // 30 s and unpins it at 58 s, so it never takes down the host's pin under test.
   const children = [];
   try {
-    const server = await serveLive(BIN, mkdtempSync(join(tmpdir(), 'lapak-studio-')), 'pin', [], children);
-    await publishClip(server.rtmp, await streamKey(BIN, server), children);
+    const server = await ownLiveServer('pin', children);
     const URL = server.url;
     addUser('host@demo.example', 'host', server.db);
 
@@ -196,8 +202,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
   // timeline starts now, so the lamp the host pins is not unpinned by the script (89 s in).
   const children = [];
   try {
-    const server = await serveLive(BIN, mkdtempSync(join(tmpdir(), 'lapak-studio-')), 'deal', [], children);
-    await publishClip(server.rtmp, await streamKey(BIN, server), children);
+    const server = await ownLiveServer('deal', children);
     addUser('owner@demo.example', 'owner', server.db);
     const studio = await studioAt(server.url, 'owner@demo.example');
     // The lamp is the show's sixth product: key 6 picks it.

@@ -28,6 +28,23 @@ pub fn count(count: u64) -> String {
     intl::format_count(count, &locale())
 }
 
+/// A `datetime-local` value (the host's local time) as an instant with its
+/// offset, in the form the server reads: `2027-03-14T03:00:00Z`.
+pub fn instant(local: &str) -> Option<String> {
+    let date = js_sys::Date::new(&local.into());
+    if date.get_time().is_nan() {
+        return None;
+    }
+    let iso: String = date.to_iso_string().into();
+    // Whole seconds: a start needs no milliseconds.
+    Some(
+        iso.split('.')
+            .next()
+            .map(|s| format!("{s}Z"))
+            .unwrap_or(iso),
+    )
+}
+
 /// A date and time, e.g. `7 Mar 2027, 09:00`.
 pub fn when(unix_ms: i64) -> String {
     intl::format_date_time(unix_ms, &locale())

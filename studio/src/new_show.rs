@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::api::{Api, Refused, Show};
+use crate::format;
 use crate::text::Text;
 
 /// Longest id made from a title, before the date is added.
@@ -34,28 +35,11 @@ fn show_id(title: &str, start: &str) -> String {
     }
 }
 
-/// A `datetime-local` value (the host's local time) as an instant with its
-/// offset, in the form the server reads: `2027-03-14T03:00:00Z`.
-fn instant(local: &str) -> Option<String> {
-    let date = js_sys::Date::new(&local.into());
-    if date.get_time().is_nan() {
-        return None;
-    }
-    let iso: String = date.to_iso_string().into();
-    // Whole seconds: a start needs no milliseconds.
-    Some(
-        iso.split('.')
-            .next()
-            .map(|s| format!("{s}Z"))
-            .unwrap_or(iso),
-    )
-}
-
 /// `like`'s file as the new show: its id, title, start and host changed, no script.
 fn scheduled_like(mut file: Value, title: &str, local: &str, host: &str) -> Option<Value> {
     file["id"] = show_id(title, local).into();
     file["title"] = title.into();
-    file["starts_at"] = instant(local)?.into();
+    file["starts_at"] = format::instant(local)?.into();
     file["host"]["name"] = host.into();
     file["timeline"] = Value::Array(Vec::new());
     Some(file)
