@@ -16,9 +16,10 @@ use crate::unit::{Sync, Unit};
 use crate::{deals, reject, Stage};
 
 /// The session's cart, lines in the order first added, with what the session
-/// holds of the `running` deals, read on `conn` (inside a transaction, if it is one).
+/// holds of the show's `running` deals, read on `conn` (inside a transaction, if it is one).
 pub async fn lines(
     conn: &mut sqlx::SqliteConnection,
+    show: &str,
     session: i64,
     running: &[DealSpec],
 ) -> Result<Cart, AppError> {
@@ -40,7 +41,7 @@ pub async fn lines(
             },
         )
         .collect();
-    let bought = deals::bought(conn, running, session).await?;
+    let bought = deals::bought(conn, show, running, session).await?;
     Ok(Cart { lines, bought })
 }
 
@@ -133,7 +134,7 @@ pub async fn execute(
         .execute(&mut *unit.tx)
         .await?;
     }
-    let cart = lines(&mut unit.tx, session, &running).await?;
+    let cart = lines(&mut unit.tx, &state.show.id, session, &running).await?;
     if let LineChange::Add(_) = change {
         unit.count(Activity::AddToCart, 1).await?;
     }
@@ -265,7 +266,7 @@ async fn check(
     if i64::from(wanted) > stock {
         return Ok(Err((RejectCode::OutOfStock, format!("only {stock} left"))));
     }
-    let deals = deals::live(tx, running, session).await?;
+    let deals = deals::live(tx, &show.id, running, session).await?;
     let offers: Vec<_> = deals.iter().map(LiveDeal::offer).collect();
     let unit = pricing::unit_price(product_id, product.price, &offers);
     Ok(Ok(show.money(unit)))

@@ -441,7 +441,8 @@ async fn hello(
                 session: Session {
                     token: row.token.clone(),
                 },
-                cart: cart::lines(&mut conn, session, &state.running_deals()).await?,
+                cart: cart::lines(&mut conn, &state.show.id, session, &state.running_deals())
+                    .await?,
                 orders: checkout::recent_orders(&mut conn, session).await?,
                 wallet: gifting::wallet(&mut conn, session).await?,
                 progress: Box::new(community::progress(state, &mut conn, session).await?),
@@ -494,7 +495,13 @@ async fn snapshot(
     let mut conn = state.pool.acquire().await?;
     let progress = community::progress(state, &mut conn, session.id).await?;
     let stock = db::stock(&mut conn, &state.show.id).await?;
-    let cart = cart::lines(&mut conn, session.id, &state.running_deals()).await?;
+    let cart = cart::lines(
+        &mut conn,
+        &state.show.id,
+        session.id,
+        &state.running_deals(),
+    )
+    .await?;
     let orders = checkout::recent_orders(&mut conn, session.id).await?;
     let wallet = gifting::wallet(&mut conn, session.id).await?;
     let show = &state.show;

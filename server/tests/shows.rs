@@ -529,3 +529,33 @@ async fn a_stored_show_that_no_longer_reads_is_skipped_and_the_others_run() {
     let refused = tokio_tungstenite::connect_async(format!("{}?show=broken", server.url())).await;
     assert!(matches!(refused, Err(tungstenite::Error::Http(r)) if r.status() == 404));
 }
+
+#[tokio::test]
+async fn a_deal_scripted_alike_in_two_shows_sells_each_shows_own_units() {
+    // The pricing show and a copy of it scheduled through the API: both put the
+    // tote on a 6-unit deal at stream time 0, so the two deals share an id.
+    let server = server_with(|c| c.show = vec![fixture("pricing")]).await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (_, mut copy) = api
+        .call(&owner, Method::GET, "/api/v1/shows/pricing/file", None)
+        .await;
+    copy["id"] = "pricing-2".into();
+    let (status, body) = api
+        .call(&owner, Method::POST, "/api/v1/shows", Some(copy))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let (mut buyer, _) = watch(&server, "pricing", None).await;
+    common::acked(&mut buyer, &add("c1", "tote", "indigo", 2)).await;
+    let quote = common::quote(&mut buyer, "q1").await;
+    let request = common::request_from(&quote, "std", "4242 4242 4242 4242");
+    common::placed(&common::checkout(&mut buyer, "o1", &request).await);
+
+    let remaining = |w: &Welcome| w.show.deals.iter().map(|d| d.remaining).collect::<Vec<_>>();
+    let (_, same) = watch(&server, "pricing", None).await;
+    assert_eq!(remaining(&same), [4]);
+    let (_, other) = watch(&server, "pricing-2", None).await;
+    assert_eq!(remaining(&other), [6], "the other show's deal sold nothing");
+}

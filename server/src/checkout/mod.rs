@@ -52,7 +52,13 @@ async fn priced(
             added_price,
         })
         .collect();
-    let deals = deals::live(conn, &state.deals_at(state.stream_ms(now_ms)), session).await?;
+    let deals = deals::live(
+        conn,
+        &state.show.id,
+        &state.deals_at(state.stream_ms(now_ms)),
+        session,
+    )
+    .await?;
     let stock = crate::db::stock(conn, &state.show.id).await?;
     let units = |p: &str, v: &str| {
         stock
@@ -84,7 +90,7 @@ pub async fn place(
         let mut conn = state.pool.acquire().await?;
         announce(state, &settle::items(&mut conn, order_id).await?).await?;
         // The cart moved into the order: the session's other tabs hear it.
-        let cart = cart::lines(&mut conn, session, &state.running_deals()).await?;
+        let cart = cart::lines(&mut conn, &state.show.id, session, &state.running_deals()).await?;
         state
             .sessions
             .send(session, connection, &ServerMsg::CartChanged { cart });
@@ -127,7 +133,9 @@ async fn reserve(
         let order = orders::load(&mut tx, order_id).await?;
         return Ok(Reserved::Answer(ServerMsg::Ack {
             id: id.to_owned(),
-            cart: Some(cart::lines(&mut tx, session, &state.running_deals()).await?),
+            cart: Some(
+                cart::lines(&mut tx, &state.show.id, session, &state.running_deals()).await?,
+            ),
             order: Some(Box::new(order)),
             wallet: None,
             chat: None,

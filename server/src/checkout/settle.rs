@@ -99,7 +99,7 @@ pub async fn settle(
     drop(write);
 
     let mut conn = state.pool.acquire().await?;
-    let cart = cart::lines(&mut conn, session, &state.running_deals()).await?;
+    let cart = cart::lines(&mut conn, &state.show.id, session, &state.running_deals()).await?;
     if moved && !paid {
         // The cart came back: every tab hears it, the paying one too.
         let changed = ServerMsg::CartChanged { cart: cart.clone() };
@@ -167,7 +167,7 @@ pub async fn announce(state: &Stage, items: &[Item]) -> Result<(), AppError> {
             .hub
             .stock_changed(product, variant, u32::try_from(stock).unwrap_or(0));
         if let Some(deal) = deal {
-            let (sold, _) = deals::units(&mut conn, deal, 0).await?;
+            let (sold, _) = deals::units(&mut conn, &state.show.id, deal, 0).await?;
             if let Some(quantity) = state.hub.deal_quantity(deal) {
                 state.hub.deal_changed(deal, quantity.saturating_sub(sold));
             }

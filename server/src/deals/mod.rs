@@ -13,9 +13,12 @@ use crate::error::AppError;
 use crate::pricing::LiveDeal;
 use crate::show::DealSpec;
 
-/// Units sold (or held by a pending payment) at a deal's price: by everyone, and by `session`.
+/// Units of the show's deal `deal_id` sold (or held by a pending payment) at its price: by
+/// everyone, and by `session`. Counted within the show: two shows may script a
+/// deal on the same product at the same stream time, and so share its id.
 pub async fn units(
     conn: &mut SqliteConnection,
+    show: &str,
     deal_id: &str,
     session: i64,
 ) -> Result<(u32, u32), AppError> {
@@ -23,9 +26,10 @@ pub async fn units(
         "SELECT COALESCE(SUM(l.quantity), 0),
                 COALESCE(SUM(CASE WHEN o.session_id = ? THEN l.quantity ELSE 0 END), 0)
          FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE l.deal_id = ? AND o.status != 'failed'",
+         WHERE o.show_id = ? AND l.deal_id = ? AND o.status != 'failed'",
     )
     .bind(session)
+    .bind(show)
     .bind(deal_id)
     .fetch_one(&mut *conn)
     .await?;
@@ -38,12 +42,13 @@ pub async fn units(
 /// The deals `running`, with what is left of each and what `session` holds of each.
 pub async fn live(
     conn: &mut SqliteConnection,
+    show: &str,
     running: &[DealSpec],
     session: i64,
 ) -> Result<Vec<LiveDeal>, AppError> {
     let mut deals = Vec::new();
     for spec in running.iter().cloned() {
-        let (sold, bought) = units(conn, &spec.id, session).await?;
+        let (sold, bought) = units(conn, show, &spec.id, session).await?;
         deals.push(LiveDeal {
             remaining: spec.quantity.saturating_sub(sold),
             bought,
@@ -56,12 +61,13 @@ pub async fn live(
 /// What `session` holds of each deal in `running`, for its cart.
 pub async fn bought(
     conn: &mut SqliteConnection,
+    show: &str,
     running: &[DealSpec],
     session: i64,
 ) -> Result<Vec<DealBought>, AppError> {
     let mut bought = Vec::new();
     for spec in running {
-        let (_, units) = units(conn, &spec.id, session).await?;
+        let (_, units) = units(conn, show, &spec.id, session).await?;
         if units > 0 {
             bought.push(DealBought {
                 deal_id: spec.id.clone(),
