@@ -251,6 +251,14 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     const line = shopper.getByTestId('quote-line-rattan-lamp-default');
     await line.waitFor();
     assert.match(await line.textContent(), /1 × Rp\s250,000/);
+    // Adding to cart completed a mission whose reward is a coupon (10 % off from
+    // Rp100,000): the wallet holds it, and checkout applies it to the deal price.
+    const coupon = shopper.getByTestId('coupon-choice');
+    await coupon.waitFor();
+    await coupon.selectOption({ index: 1 });
+    await shopper.getByTestId('coupon-off').filter({ hasText: /Rp\s25,000/ }).waitFor();
+    assert.match(await shopper.getByTestId('total').textContent(), /Rp\s243,000/, 'Rp250,000 − Rp25,000 + Rp18,000 shipping');
+    await shopper.screenshot({ path: `${OUT}/viewer-coupon.png` });
     await fill(shopper, { ...SHOPPER, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
 
     await studio.getByTestId('tab-dashboard').click();
@@ -258,6 +266,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await shopper.getByTestId('pay').click();
     await shopper.getByTestId('confirmation').getByText('Order confirmed').waitFor();
     const confirmed = Date.now();
+    assert.match(await shopper.getByTestId('order-coupon').textContent(), /Rp\s25,000/, 'the receipt shows the coupon');
     await studio.getByTestId('figure-orders').filter({ hasText: /^1$/ }).waitFor({ timeout: 2000 });
     const dashboardDelay = Date.now() - confirmed;
     const row = studio.getByTestId('figures-rattan-lamp');

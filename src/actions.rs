@@ -129,6 +129,18 @@ impl Actions {
         self.dispatch(Msg::CloseCheckout);
     }
 
+    /// Applies a wallet coupon at checkout, or none.
+    pub fn choose_coupon(&self, code: Option<String>) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::ChooseCoupon { id, code });
+    }
+
+    /// Adds a host's coupon code to the wallet and applies it.
+    pub fn claim_coupon(&self, code: String) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::ClaimCoupon { id, code });
+    }
+
     /// Sends the host one of a gift (a tap; taps in a row make a combo).
     pub fn send_gift(&self, gift_id: String) {
         let id = browser::ids::command_id();

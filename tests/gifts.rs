@@ -139,7 +139,10 @@ async fn buying_coins_sends_the_pack_price_shown_and_says_when_they_arrive() {
         id,
         cart: None,
         order: None,
-        wallet: Some(lapak_protocol::Wallet { coins: 105 }),
+        wallet: Some(lapak_protocol::Wallet {
+            coins: 105,
+            ..Default::default()
+        }),
         chat: None,
     }));
     leptos::task::tick().await;

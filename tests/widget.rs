@@ -363,7 +363,7 @@ async fn in_checkout(tag: &str, quote: Quote) -> Mounted {
     widget.get("checkout-button").click();
     leptos::task::tick().await;
     let id = match &widget.sent.borrow()[..] {
-        [ClientMsg::Quote { id }] => id.clone(),
+        [ClientMsg::Quote { id, .. }] => id.clone(),
         other => panic!("expected one Quote, sent {other:?}"),
     };
     widget
@@ -395,6 +395,8 @@ fn quote(note: Option<LineNote>, added: i64) -> Quote {
             price: idr(1_800_000),
         }],
         currency: "IDR".into(),
+        coupon: None,
+        coupon_problem: None,
     }
 }
 
@@ -404,6 +406,7 @@ fn blank_request() -> Box<lapak_protocol::CheckoutRequest> {
         lines: Vec::new(),
         shipping: "jne-reg".into(),
         total: idr(14_700_000),
+        coupon: None,
         contact: Default::default(),
         address: Default::default(),
         card: Default::default(),
@@ -539,6 +542,7 @@ fn order(status: lapak_protocol::OrderStatus) -> lapak_protocol::Order {
         totals: lapak_protocol::Totals {
             subtotal: idr(12_900_000),
             discount: idr(0),
+            coupon: None,
             shipping: idr(1_800_000),
             total: idr(14_700_000),
         },
@@ -605,5 +609,72 @@ async fn leaving_checkout_by_escape_ends_it() {
         widget.sent.borrow().is_empty(),
         "a closed checkout is not re-priced: {:?}",
         widget.sent.borrow()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wallet_coupon_is_offered_at_checkout_in_the_shoppers_language_and_its_amount_shown() {
+    use lapak_protocol::{AppliedCoupon, Coupon, CouponTerms, Off, Wallet};
+    let terms = CouponTerms {
+        off: Off::Percent { percent: 10 },
+        min_spend: 10_000_000,
+    };
+    let widget = in_checkout("id-ID", quote(None, 12_900_000)).await;
+    assert!(
+        widget.find("coupon-choice").is_none(),
+        "no choice while the wallet holds none"
+    );
+    let wallet = Wallet {
+        coins: 0,
+        coupons: vec![Coupon {
+            code: "mission:add-to-cart:show".into(),
+            terms,
+            expires_at_ms: 1_900_000_000_000,
+            mission_id: Some("add-to-cart".into()),
+            used: false,
+        }],
+    };
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::WalletChanged { wallet }));
+    leptos::task::tick().await;
+    let choice: web_sys::HtmlSelectElement = widget.get("coupon-choice").unchecked_into();
+    let offered = choice
+        .query_selector("option:nth-child(2)")
+        .unwrap()
+        .expect("the coupon's option")
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        offered.replace('\u{a0}', " "),
+        "Diskon 10% · min. belanja Rp 100.000"
+    );
+    widget.sent.borrow_mut().clear();
+    choice.set_value("mission:add-to-cart:show");
+    choice
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    let id = match &widget.sent.borrow()[..] {
+        [ClientMsg::Quote {
+            id,
+            coupon: Some(code),
+        }] if code == "mission:add-to-cart:show" => id.clone(),
+        other => panic!("expected a Quote with the coupon, sent {other:?}"),
+    };
+    let mut applied = quote(None, 12_900_000);
+    applied.coupon = Some(AppliedCoupon {
+        code: "mission:add-to-cart:show".into(),
+        terms,
+    });
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::Quoted { id, quote: applied }));
+    leptos::task::tick().await;
+    assert_eq!(widget.text("coupon-off"), "Kupon−Rp 12.900");
+    assert_eq!(
+        widget.text("total"),
+        "Rp 134.100",
+        "Rp129.000 − 10 % + Rp18.000"
     );
 }

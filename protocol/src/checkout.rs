@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CommandId, Money, ProductId, VariantId};
+use crate::{CommandId, CouponProblem, CouponTerms, Money, ProductId, VariantId};
 
 /// The cart re-priced by the server just now, with everything that changed
 /// since the shopper added each line.
@@ -18,6 +18,21 @@ pub struct Quote {
     pub shipping: Vec<ShippingOption>,
     /// ISO 4217 currency of every amount.
     pub currency: String,
+    /// The coupon asked for, when it applies to this cart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<AppliedCoupon>,
+    /// Why the coupon asked for does not apply, when it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_problem: Option<CouponProblem>,
+}
+
+/// A coupon as a quote applies it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedCoupon {
+    /// Its code in the wallet.
+    pub code: String,
+    /// Its terms.
+    pub terms: CouponTerms,
 }
 
 /// A cart line as it would be charged now.
@@ -108,16 +123,20 @@ pub struct ShippingOption {
     pub price: Money,
 }
 
-/// The amounts of an order: subtotal at regular prices, minus deal discounts, plus shipping.
+/// The amounts of an order: subtotal at regular prices, minus deal discounts,
+/// minus a coupon, plus shipping.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Sum of regular prices × quantities.
     pub subtotal: Money,
     /// What flash deals take off.
     pub discount: Money,
+    /// What a coupon takes off the merchandise after deals, when one applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<Money>,
     /// Shipping.
     pub shipping: Money,
-    /// What is charged: subtotal − discount + shipping.
+    /// What is charged: subtotal − discount − coupon + shipping.
     pub total: Money,
 }
 
@@ -135,12 +154,27 @@ impl Quote {
             minor,
             currency: self.currency.clone(),
         };
+        // The one coupon rule, on the merchandise as deals leave it.
+        let coupon = self
+            .coupon
+            .as_ref()
+            .map(|applied| applied.terms.off_for(charged).unwrap_or(0));
+        let paid = charged.checked_sub(coupon.unwrap_or(0))?;
         Some(Totals {
             subtotal: money(subtotal),
             discount: money(subtotal.checked_sub(charged)?),
+            coupon: coupon.map(money),
             shipping: option.price.clone(),
-            total: money(charged.checked_add(option.price.minor)?),
+            total: money(paid.checked_add(option.price.minor)?),
         })
+    }
+
+    /// The merchandise as charged: every line after deals, before any coupon
+    /// and shipping; `None` on an overflow no real cart reaches.
+    pub fn merchandise(&self) -> Option<i64> {
+        self.lines
+            .iter()
+            .try_fold(0i64, |sum, line| sum.checked_add(line.amount()?.minor))
     }
 
     /// Whether every line can be bought as quoted.
@@ -188,6 +222,9 @@ pub struct CheckoutRequest {
     pub shipping: String,
     /// The total the shopper agreed to pay.
     pub total: Money,
+    /// The wallet coupon the quote applied, by code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
     /// Who to contact.
     pub contact: Contact,
     /// Where to ship.

@@ -152,6 +152,9 @@ pub struct Reward {
     /// Coins into the wallet.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub coins: u32,
+    /// A coupon into the wallet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<crate::CouponReward>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -59,11 +59,17 @@ pub struct CoinPack {
 }
 
 /// A viewer's coins.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wallet {
     /// Coins to spend; never negative.
     pub coins: u64,
+    /// Coupons, newest first, used ones too (at most [`WALLET_COUPONS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<crate::Coupon>,
 }
+
+/// How many coupons a wallet lists.
+pub const WALLET_COUPONS: usize = 30;
 
 /// How other viewers see someone: a public id (not the session token) and a name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 mod checkout;
 mod community;
+mod coupons;
 pub mod dates;
 mod decode;
 mod gifts;
@@ -23,17 +24,20 @@ mod tags;
 mod text;
 
 pub use checkout::{
-    Address, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine, OrderStatus,
-    PricedLine, Problem, Quote, QuoteLine, ShippingOption, Totals, MAX_FIELD_CHARS,
+    Address, AppliedCoupon, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine,
+    OrderStatus, PricedLine, Problem, Quote, QuoteLine, ShippingOption, Totals, MAX_FIELD_CHARS,
 };
 pub use community::{
     Activity, Badge, ChatEvent, ChatMessage, Community, FanClub, Membership, Mission,
     MissionProgress, Period, Progress, Reward, CHAT_HISTORY, CHAT_LINES_PER_TICK, HEARTBEAT_MS,
     LIKE_BATCH_MS, MAX_CHAT_CHARS, MAX_LIKES_PER_BATCH, NAME_CHARS,
 };
+pub use coupons::{
+    coupon_code, Coupon, CouponProblem, CouponReward, CouponTerms, Off, CODE_CHARS, MAX_PERCENT_OFF,
+};
 pub use gifts::{
     CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
-    LEADERBOARD_SIZE, MAX_GIFT_COUNT,
+    LEADERBOARD_SIZE, MAX_GIFT_COUNT, WALLET_COUPONS,
 };
 pub use language::{
     check_translations, in_language, Translations, LANGUAGES, MAX_TRANSLATION_CHARS,
@@ -166,6 +170,9 @@ pub enum ClientMsg {
     Quote {
         /// Idempotency key.
         id: CommandId,
+        /// A coupon of the shopper's wallet to apply, by code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        coupon: Option<String>,
     },
     /// Place an order for the cart, as quoted; answered by `Ack` with the order.
     Checkout {
@@ -237,6 +244,13 @@ pub enum ClientMsg {
         /// Idempotency key.
         id: CommandId,
     },
+    /// Add a host's coupon code to the wallet; answered by `Ack` with the wallet.
+    ClaimCoupon {
+        /// Idempotency key.
+        id: CommandId,
+        /// The code as typed (see [`coupon_code`]).
+        code: String,
+    },
     /// Choose the name others see, [`NAME_CHARS`] characters (see [`display_name`]).
     SetName {
         /// Idempotency key.
@@ -253,7 +267,8 @@ impl ClientMsg {
             ClientMsg::Hello { .. } | ClientMsg::Ping => None,
             ClientMsg::AddToCart { id, .. }
             | ClientMsg::SetQuantity { id, .. }
-            | ClientMsg::Quote { id }
+            | ClientMsg::Quote { id, .. }
+            | ClientMsg::ClaimCoupon { id, .. }
             | ClientMsg::Checkout { id, .. }
             | ClientMsg::TopUp { id, .. }
             | ClientMsg::SendGift { id, .. }
@@ -286,8 +301,11 @@ impl ClientMsg {
                 variant_id,
                 ..
             } => keys.extend([product_id.as_str(), variant_id]),
+            ClientMsg::Quote { coupon, .. } => keys.extend(coupon.as_deref()),
+            ClientMsg::ClaimCoupon { code, .. } => keys.push(code),
             ClientMsg::Checkout { order, .. } => {
                 keys.extend([order.shipping.as_str(), &order.total.currency]);
+                keys.extend(order.coupon.as_deref());
                 for line in &order.lines {
                     keys.extend([
                         line.product_id.as_str(),
@@ -302,7 +320,6 @@ impl ClientMsg {
             ClientMsg::SendGift { gift_id, .. } => keys.push(gift_id),
             ClientMsg::TagTap { product_id, .. } => keys.push(product_id),
             ClientMsg::Ping
-            | ClientMsg::Quote { .. }
             | ClientMsg::Chat { .. }
             | ClientMsg::Like { .. }
             | ClientMsg::Heartbeat { .. }
@@ -814,11 +831,33 @@ pub enum RejectCode {
     /// A moderator muted or banned this viewer: no chat lines for now (the
     /// message says until when).
     Muted,
+    /// No such coupon in the wallet, or no such code in this show.
+    CouponUnknown,
+    /// The coupon was used by an order already.
+    CouponUsed,
+    /// The coupon is past its expiry.
+    CouponExpired,
+    /// The cart is below the coupon's minimum spend.
+    CouponMinSpend,
+    /// Every claim of the code is taken.
+    CouponAllClaimed,
     /// The server failed; the command may be retried with the same id.
     Internal,
     /// A code this viewer does not know yet.
     #[serde(other)]
     Unknown,
+}
+
+impl From<CouponProblem> for RejectCode {
+    fn from(problem: CouponProblem) -> Self {
+        match problem {
+            CouponProblem::Unknown => RejectCode::CouponUnknown,
+            CouponProblem::Used => RejectCode::CouponUsed,
+            CouponProblem::Expired => RejectCode::CouponExpired,
+            CouponProblem::MinSpend { .. } => RejectCode::CouponMinSpend,
+            CouponProblem::AllClaimed => RejectCode::CouponAllClaimed,
+        }
+    }
 }
 
 impl RejectCode {
@@ -844,6 +883,11 @@ impl RejectCode {
             RejectCode::UnknownPack => "unknown_pack",
             RejectCode::InsufficientCoins => "insufficient_coins",
             RejectCode::Muted => "muted",
+            RejectCode::CouponUnknown => "coupon_unknown",
+            RejectCode::CouponUsed => "coupon_used",
+            RejectCode::CouponExpired => "coupon_expired",
+            RejectCode::CouponMinSpend => "coupon_min_spend",
+            RejectCode::CouponAllClaimed => "coupon_all_claimed",
             RejectCode::Internal => "internal",
             RejectCode::Unknown => "unknown",
         }

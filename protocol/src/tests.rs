@@ -35,7 +35,10 @@ fn sample_welcome() -> Welcome {
             token: "0123456789abcdef0123456789abcdef".into(),
         },
         you: sample_viewer(),
-        wallet: Wallet { coins: 120 },
+        wallet: Wallet {
+            coins: 120,
+            ..Wallet::default()
+        },
         progress: sample_progress(),
         show: Show {
             id: "demo".into(),
@@ -141,6 +144,13 @@ fn sample_community() -> Community {
                 badge: Some("first-like".into()),
                 points: 10,
                 coins: 5,
+                coupon: Some(CouponReward {
+                    terms: CouponTerms {
+                        off: Off::Percent { percent: 10 },
+                        min_spend: 10_000_000,
+                    },
+                    valid_hours: 48,
+                }),
             },
         }],
         badges: vec![Badge {
@@ -226,6 +236,7 @@ fn sample_order() -> Order {
         totals: Totals {
             subtotal: idr(378_000),
             discount: idr(180_000),
+            coupon: None,
             shipping: idr(18_000),
             total: idr(216_000),
         },
@@ -256,6 +267,8 @@ fn sample_quote() -> Quote {
             price: idr(18_000),
         }],
         currency: "IDR".into(),
+        coupon: None,
+        coupon_problem: None,
     }
 }
 
@@ -264,6 +277,7 @@ fn sample_request() -> CheckoutRequest {
         lines: sample_quote().order_lines(),
         shipping: "jne-reg".into(),
         total: idr(396_000),
+        coupon: None,
         contact: Contact {
             name: "Dewi Sartika".into(),
             email: "dewi@example.id".into(),
@@ -303,7 +317,10 @@ fn every_server_msg() -> Vec<ServerMsg> {
             id: "g".into(),
             cart: None,
             order: None,
-            wallet: Some(Wallet { coins: 99 }),
+            wallet: Some(Wallet {
+                coins: 99,
+                ..Wallet::default()
+            }),
             chat: None,
         },
         ServerMsg::Ack {
@@ -314,7 +331,10 @@ fn every_server_msg() -> Vec<ServerMsg> {
             chat: Some(sample_chat()),
         },
         ServerMsg::WalletChanged {
-            wallet: Wallet { coins: 0 },
+            wallet: Wallet {
+                coins: 0,
+                ..Wallet::default()
+            },
         },
         ServerMsg::Gifted {
             seq: 8,
@@ -386,7 +406,10 @@ fn every_server_msg() -> Vec<ServerMsg> {
             session: Session { token: "t".into() },
             cart: sample_cart(),
             orders: Vec::new(),
-            wallet: Wallet { coins: 7 },
+            wallet: Wallet {
+                coins: 7,
+                ..Wallet::default()
+            },
             progress: Box::new(sample_progress()),
         },
         ServerMsg::Pong { server_time_ms: 5 },
@@ -418,7 +441,14 @@ fn every_server_msg() -> Vec<ServerMsg> {
 
 fn every_client_msg() -> Vec<ClientMsg> {
     vec![
-        ClientMsg::Quote { id: "q".into() },
+        ClientMsg::Quote {
+            id: "q".into(),
+            coupon: Some("KOPI-10".into()),
+        },
+        ClientMsg::ClaimCoupon {
+            id: "c".into(),
+            code: "KOPI-10".into(),
+        },
         ClientMsg::Checkout {
             id: "k".into(),
             order: Box::new(sample_request()),
@@ -650,7 +680,10 @@ fn gift_messages_wire_form_is_stable() {
         id: "9b2c".into(),
         cart: None,
         order: None,
-        wallet: Some(Wallet { coins: 41 }),
+        wallet: Some(Wallet {
+            coins: 41,
+            ..Wallet::default()
+        }),
         chat: None,
     };
     assert_eq!(
@@ -759,6 +792,7 @@ fn show_events_expose_their_seq_and_commands_their_id() {
         ids,
         [
             Some("q"),
+            Some("c"),
             Some("k"),
             None,
             None,
@@ -985,4 +1019,29 @@ fn from_json_rejects_malformed_frames() {
     ] {
         assert!(ServerMsg::from_json(text).is_err(), "{text}");
     }
+}
+
+#[test]
+fn a_quotes_coupon_comes_off_the_merchandise_after_deals_never_shipping() {
+    let mut quote = sample_quote();
+    quote.lines[0].deal_units = 1;
+    quote.lines[0].unit_price = idr(150_000);
+    quote.coupon = Some(AppliedCoupon {
+        code: "KOPI-10".into(),
+        terms: CouponTerms {
+            off: Off::Percent { percent: 10 },
+            min_spend: 0,
+        },
+    });
+    let totals = quote.totals("jne-reg").unwrap();
+    // 150,000 + 189,000 after the deal; 10 % of that, rounded down.
+    assert_eq!(totals.coupon, Some(idr(33_900)));
+    assert_eq!(totals.discount, idr(39_000));
+    assert_eq!(totals.total, idr(339_000 - 33_900 + 18_000));
+    let back: Quote = serde_json::from_str(&serde_json::to_string(&quote).unwrap()).unwrap();
+    assert_eq!(back, quote);
+    // An older quote without coupon fields still reads.
+    let mut bare = serde_json::to_value(sample_quote()).unwrap();
+    bare.as_object_mut().unwrap().remove("coupon");
+    assert_eq!(serde_json::from_value::<Quote>(bare).unwrap().coupon, None);
 }

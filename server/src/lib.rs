@@ -10,9 +10,11 @@ pub mod access;
 mod answers;
 mod api;
 mod cart;
+mod catalogue;
 mod checkout;
 pub(crate) mod community;
 mod config;
+mod coupons;
 mod created;
 mod db;
 mod deals;
@@ -466,6 +468,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     let pool = db::open(&config.db).await?;
     let scheduled = created::load(&pool, &shows).await?;
     shows.extend(scheduled);
+    catalogue::seed(&mut *pool.acquire().await?, &shows).await?;
     let orders_pool = db::open_durable(&config.db).await?;
     let now = now_ms();
     let media_dir = config.media_dir.clone().unwrap_or_else(|| {

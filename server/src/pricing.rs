@@ -112,6 +112,8 @@ pub fn quote(
         lines,
         shipping: show.shipping_for(goods),
         currency: show.currency.clone(),
+        coupon: None,
+        coupon_problem: None,
     }
 }
 

@@ -148,6 +148,25 @@ pub struct ProductEntry {
     pub variants: Vec<Variant>,
 }
 
+impl ProductEntry {
+    /// Why the product cannot be sold, if it cannot: its translations, a
+    /// variant, a price ≥ 0 and max_per_order ≥ 1.
+    pub fn check(&self) -> Result<(), String> {
+        let translations =
+            std::iter::once(&self.names).chain(self.variants.iter().map(|v| &v.labels));
+        for names in translations {
+            check_translations(names).map_err(|e| format!("product {}: {e}", self.id))?;
+        }
+        if self.variants.is_empty() || self.price < 0 || self.max_per_order == 0 {
+            return Err(format!(
+                "product {} needs a variant, a price ≥ 0 and max_per_order ≥ 1",
+                self.id
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A shipping option in the show file.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -390,17 +409,7 @@ impl ShowFile {
             if !ids.insert(&product.id) {
                 return Err(format!("product {} appears twice", product.id));
             }
-            let translations =
-                std::iter::once(&product.names).chain(product.variants.iter().map(|v| &v.labels));
-            for names in translations {
-                check_translations(names).map_err(|e| format!("product {}: {e}", product.id))?;
-            }
-            if product.variants.is_empty() || product.price < 0 || product.max_per_order == 0 {
-                return Err(format!(
-                    "product {} needs a variant, a price ≥ 0 and max_per_order ≥ 1",
-                    product.id
-                ));
-            }
+            product.check()?;
         }
         for cue in &self.timeline {
             if !ids.contains(cue.action.product()) {

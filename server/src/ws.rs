@@ -23,7 +23,7 @@ use tokio::time::Instant;
 use crate::cart::LineChange;
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, checkout, community, db, gifting, now_ms, reject, taps, Stage};
+use crate::{cart, checkout, community, coupons, db, gifting, now_ms, reject, taps, Stage};
 
 /// Longest detail of a parse error sent back: serde's messages quote the
 /// input (an unknown variant, say), which must not come back at length.
@@ -280,7 +280,9 @@ async fn frame_reply(state: &Stage, joined: &mut Option<Joiner>, text: &str) -> 
 /// A command, turned from its frame into its domain's own type.
 enum Route<'a> {
     Cart(cart::Command<'a>),
-    Quote,
+    /// With the wallet coupon to apply.
+    Quote(Option<&'a str>),
+    ClaimCoupon(&'a str),
     Checkout(&'a CheckoutRequest),
     TopUp(gifting::TopUp<'a>),
     SendGift(gifting::SendGift<'a>),
@@ -346,7 +348,8 @@ fn classify(msg: &ClientMsg) -> Frame<'_> {
             variant_id,
             quantity,
         } => cart(id, product_id, variant_id, LineChange::Set(*quantity)),
-        ClientMsg::Quote { id } => (id, Route::Quote),
+        ClientMsg::Quote { id, coupon } => (id, Route::Quote(coupon.as_deref())),
+        ClientMsg::ClaimCoupon { id, code } => (id, Route::ClaimCoupon(code)),
         ClientMsg::Checkout { id, order } => (id, Route::Checkout(order)),
         ClientMsg::TopUp {
             id,
@@ -396,12 +399,14 @@ async fn command(state: &Stage, joiner: &mut Joiner, id: &str, route: Route<'_>)
     let (session, connection) = (joiner.session.id, joiner.connection);
     let outcome = match route {
         Route::Cart(cmd) => cart::execute(state, session, connection, cmd).await,
-        Route::Quote => checkout::quote(state, session, now_ms())
-            .await
-            .map(|quote| ServerMsg::Quoted {
-                id: id.to_owned(),
-                quote,
-            }),
+        Route::Quote(coupon) => {
+            checkout::quote(state, session, now_ms(), coupon)
+                .await
+                .map(|quote| ServerMsg::Quoted {
+                    id: id.to_owned(),
+                    quote,
+                })
+        }
         Route::Checkout(order) => checkout::place(state, session, connection, id, order).await,
         Route::TopUp(cmd) => gifting::top_up(state, session, connection, cmd).await,
         Route::SendGift(cmd) => gifting::send_gift(state, session, connection, cmd).await,
@@ -409,6 +414,7 @@ async fn command(state: &Stage, joiner: &mut Joiner, id: &str, route: Route<'_>)
             community::run(state, session, id, &mut joiner.watching, cmd).await
         }
         Route::TagTap(product_id) => taps::tap(state, session, id, product_id).await,
+        Route::ClaimCoupon(code) => coupons::claim(state, session, id, code).await,
     };
     outcome.unwrap_or_else(|error| {
         tracing::error!(%error, "command failed");

@@ -58,7 +58,13 @@ fn gifted(msg: &ServerMsg) -> Option<GiftStreak> {
 async fn a_top_up_credits_the_wallet_once_and_every_tab_hears_it() {
     let server = server().await;
     let (mut tab, welcome) = viewer(&server, None).await;
-    assert_eq!(welcome.wallet, Wallet { coins: 0 });
+    assert_eq!(
+        welcome.wallet,
+        Wallet {
+            coins: 0,
+            ..Wallet::default()
+        }
+    );
     assert_eq!(welcome.show.coin_packs.len(), 2);
     assert!(welcome.you.name.starts_with("user") && welcome.you.name.len() == 10);
     assert!(welcome.you.name[4..].bytes().all(|b| b.is_ascii_digit()));

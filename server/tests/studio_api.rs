@@ -190,6 +190,8 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             "product_id": "jar", "price": 1, "quantity": 1, "per_buyer": 1, "duration_s": 60
         }))
     };
+    let coupon =
+        || Some(json!({ "code": "SNEAKY", "percent_off": 90, "valid_hours": 1, "max_claims": 9 }));
     let stock_path = "/api/v1/shows/test/stock/jar/default";
     let stock = || Some(json!({ "stock": 0 }));
     let refusals: Vec<Refusal> = vec![
@@ -401,6 +403,51 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             "csrf",
         ),
         (
+            "a moderator creates a coupon code",
+            &moderator,
+            post.clone(),
+            "/api/v1/shows/test/coupons",
+            coupon(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "another brand's host creates a coupon code",
+            &rival,
+            post.clone(),
+            "/api/v1/shows/test/coupons",
+            coupon(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "a read-only token creates a coupon code",
+            &read_only,
+            post.clone(),
+            "/api/v1/shows/test/coupons",
+            coupon(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a viewer's session creates a coupon code",
+            &viewer_token,
+            post.clone(),
+            "/api/v1/shows/test/coupons",
+            coupon(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a coupon code without CSRF",
+            &no_csrf,
+            post.clone(),
+            "/api/v1/shows/test/coupons",
+            coupon(),
+            StatusCode::FORBIDDEN,
+            "csrf",
+        ),
+        (
             "a moderator starts a deal",
             &moderator,
             post.clone(),
@@ -568,6 +615,10 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     );
     let (_, tokens) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
     assert_eq!(tokens.as_array().unwrap().len(), 2, "{tokens}");
+    let (_, codes) = api
+        .call(&owner, Method::GET, "/api/v1/shows/test/coupons", None)
+        .await;
+    assert_eq!(codes, json!([]), "no coupon code was created");
     let spoke = command(&mut target, &chat("n1", "still allowed")).await;
     assert!(
         matches!(spoke, ServerMsg::Ack { .. }),

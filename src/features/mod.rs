@@ -4,6 +4,7 @@
 pub mod cart;
 pub mod chat;
 pub mod checkout;
+pub mod coupons;
 pub mod deal;
 pub mod gifts;
 pub mod icons;

@@ -339,6 +339,39 @@ pub struct Catalogue {
     pub like: &'static str,
     /// Like button's accessible name with the show's likes (formatted).
     pub like_label: fn(&str) -> String,
+    // Coupons.
+    /// Checkout's coupon section and the summary's coupon line.
+    pub coupon: &'static str,
+    /// The picker's choice of none.
+    pub no_coupon: &'static str,
+    /// The field for a host's code.
+    pub coupon_code: &'static str,
+    /// Applies the typed code.
+    pub apply: &'static str,
+    /// What a coupon takes off: a percentage.
+    pub percent_off: fn(u32) -> String,
+    /// What a coupon takes off: an amount (formatted).
+    pub amount_off: fn(&str) -> String,
+    /// A coupon's minimum spend (formatted).
+    pub min_spend: fn(&str) -> String,
+    /// Until when a coupon can be used (formatted).
+    pub coupon_until: fn(&str) -> String,
+    /// A coupon an order used.
+    pub coupon_used: &'static str,
+    /// A mission's reward: a coupon (its terms).
+    pub coupon_reward: fn(&str) -> String,
+    /// The wallet's coupons, in the missions sheet.
+    pub your_coupons: &'static str,
+    /// No such code, or not in the wallet.
+    pub coupon_unknown: &'static str,
+    /// The coupon was used by an order.
+    pub coupon_used_up: &'static str,
+    /// The coupon has expired.
+    pub coupon_expired: &'static str,
+    /// The cart is below the coupon's minimum spend.
+    pub coupon_min_spend: &'static str,
+    /// Every claim of the code is taken.
+    pub coupon_all_claimed: &'static str,
 }
 
 impl Catalogue {
@@ -407,9 +440,22 @@ impl Catalogue {
         }
     }
 
+    /// Why a coupon cannot be used.
+    pub fn coupon_refusal(&self, code: RejectCode) -> &'static str {
+        match code {
+            RejectCode::CouponUsed => self.coupon_used_up,
+            RejectCode::CouponExpired => self.coupon_expired,
+            RejectCode::CouponMinSpend => self.coupon_min_spend,
+            RejectCode::CouponAllClaimed => self.coupon_all_claimed,
+            RejectCode::RateLimited => self.rate_limited,
+            _ => self.coupon_unknown,
+        }
+    }
+
     /// Why checkout could not go ahead.
     pub fn checkout_refusal(&self, code: RejectCode) -> &'static str {
         match code {
+            code if crate::store::is_coupon_refusal(code) => self.coupon_refusal(code),
             RejectCode::PriceChanged => self.prices_changed,
             RejectCode::CartChanged | RejectCode::EmptyCart => self.cart_changed,
             RejectCode::OutOfStock => self.sold_out_meanwhile,

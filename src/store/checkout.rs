@@ -14,7 +14,7 @@
 //! cart and places it under a new id.
 
 use lapak_protocol::{
-    Cart, CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, Quote, RejectCode,
+    coupon_code, Cart, CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, Quote, RejectCode,
 };
 
 use super::outbox::{self, Full, Purpose};
@@ -33,6 +33,22 @@ pub struct Checkout {
     /// The number of the order this checkout placed: the confirmation shows it
     /// (or, when its payment failed, the offer to pay again: see [`payment_failed`]).
     pub placed: Option<String>,
+    /// The wallet coupon the shopper chose: every quote asks for it.
+    pub coupon: Option<String>,
+    /// Why the coupon the shopper chose or typed was refused.
+    pub coupon_refused: Option<RejectCode>,
+}
+
+/// Whether a refusal is about a coupon.
+pub fn is_coupon_refusal(code: RejectCode) -> bool {
+    matches!(
+        code,
+        RejectCode::CouponUnknown
+            | RejectCode::CouponUsed
+            | RejectCode::CouponExpired
+            | RejectCode::CouponMinSpend
+            | RejectCode::CouponAllClaimed
+    )
 }
 
 /// Whether the order this checkout placed came back `failed` (nothing was charged).
@@ -65,8 +81,43 @@ fn ask_quote(
     then: Option<(CommandId, Box<CheckoutRequest>)>,
 ) -> Vec<Effect> {
     state.outbox.drop_quotes();
-    let sent = outbox::send(state, ClientMsg::Quote { id }, Purpose::Quote { then });
+    let coupon = state.checkout.coupon.clone();
+    let sent = outbox::send(
+        state,
+        ClientMsg::Quote { id, coupon },
+        Purpose::Quote { then },
+    );
     sent.unwrap_or_else(|Full| too_busy(state))
+}
+
+/// The shopper chose a wallet coupon, or none: re-price the cart with it.
+pub fn choose_coupon(state: &mut State, id: CommandId, code: Option<String>) -> Vec<Effect> {
+    state.checkout.coupon = code;
+    state.checkout.coupon_refused = None;
+    if !state.checkout.active || state.outbox.paying() {
+        return Vec::new();
+    }
+    ask_quote(state, id, None)
+}
+
+/// The shopper typed a host's code: add it to the wallet, then apply it.
+pub fn claim_coupon(state: &mut State, id: CommandId, text: &str) -> Vec<Effect> {
+    let Some(code) = coupon_code(text) else {
+        state.checkout.coupon_refused = Some(RejectCode::CouponUnknown);
+        return Vec::new();
+    };
+    state.checkout.coupon_refused = None;
+    let msg = ClientMsg::ClaimCoupon {
+        id,
+        code: code.clone(),
+    };
+    let sent = outbox::send(state, msg, Purpose::Coupon { code });
+    sent.unwrap_or_else(|Full| too_busy(state))
+}
+
+/// The code `code` is in the wallet now (claim `id`): checkout applies it.
+pub fn coupon_claimed(state: &mut State, id: &str, code: String) -> Vec<Effect> {
+    choose_coupon(state, format!("{id}:quote"), Some(code))
 }
 
 /// The outbox is full: the sheet says to try again in a moment.
@@ -177,6 +228,12 @@ pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
     match code {
         // The cart or its prices moved under the shopper: show them what it costs now.
         RejectCode::PriceChanged | RejectCode::CartChanged | RejectCode::OutOfStock => {
+            requote(state, id)
+        }
+        // The coupon cannot be used (any more): the price without it, and why.
+        code if is_coupon_refusal(code) => {
+            state.checkout.coupon = None;
+            state.checkout.coupon_refused = Some(code);
             requote(state, id)
         }
         _ => Vec::new(),

@@ -16,7 +16,7 @@ mod picture;
 mod tests;
 
 pub use cart::{CartEdit, CartView, LineChange, LineView};
-pub use checkout::{payment_failed, Checkout};
+pub use checkout::{is_coupon_refusal, payment_failed, Checkout};
 pub use community::{Community, CommunityStoreFields, Heart, LikeBatch, Toast, ToastKind};
 pub use gifting::{
     balance, Combo, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
@@ -268,6 +268,20 @@ pub enum Msg {
     },
     /// The shopper left checkout.
     CloseCheckout,
+    /// The shopper chose a wallet coupon for checkout, or none; `id` is for the new quote.
+    ChooseCoupon {
+        /// Quote command id.
+        id: CommandId,
+        /// The coupon's code in the wallet.
+        code: Option<String>,
+    },
+    /// The shopper typed a host's coupon code to add and apply.
+    ClaimCoupon {
+        /// Command id.
+        id: CommandId,
+        /// The code as typed.
+        code: String,
+    },
     /// The host page's cart, in host-cart mode.
     SyncHostCart(Cart),
     /// The shopper tapped a product (the host page hears of it).
@@ -411,6 +425,8 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::PlaceOrder { id, request } => checkout::place(state, id, request),
         Msg::PayAgain { quote, id, request } => checkout::pay_again(state, quote, id, request),
         Msg::CloseCheckout => checkout::close(state),
+        Msg::ChooseCoupon { id, code } => checkout::choose_coupon(state, id, code),
+        Msg::ClaimCoupon { id, code } => checkout::claim_coupon(state, id, &code),
         Msg::SyncHostCart(cart) => {
             state.cart = cart;
             Vec::new()

@@ -55,6 +55,11 @@ pub enum Purpose {
     },
     /// Checkout's order request: a payment in flight.
     Checkout,
+    /// A host's code claimed into the wallet, to apply once it is there.
+    Coupon {
+        /// The code, canonical.
+        code: String,
+    },
     /// One gift, whose coins are spent until it is answered.
     Gift {
         /// Coins it costs.
@@ -201,6 +206,7 @@ pub fn acked(state: &mut State, id: &str, ack: Ack) -> Vec<Effect> {
     match entry.purpose {
         Purpose::Cart(_) => cart::acked(state, id, ack.cart),
         Purpose::Checkout => checkout::acked(state, ack.cart, ack.order),
+        Purpose::Coupon { code } => checkout::coupon_claimed(state, id, code),
         Purpose::Gift { .. } => {
             gifting::acked(state, ack.wallet);
             Vec::new()
@@ -241,6 +247,10 @@ pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
             Vec::new()
         }
         Purpose::Checkout => checkout::refused(state, id, code),
+        Purpose::Coupon { .. } => {
+            state.checkout.coupon_refused = Some(code);
+            Vec::new()
+        }
         Purpose::Gift { .. } => {
             gifting::refused(state, code);
             Vec::new()

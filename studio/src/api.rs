@@ -2,7 +2,7 @@
 //! rides along; every change carries the CSRF token the sign-in gave.
 
 use gloo_net::http::{Request, RequestBuilder};
-use lapak_protocol::{ChatMessage, Deal, Money, Pin, Translations};
+use lapak_protocol::{ChatMessage, CouponTerms, Deal, Money, Pin, Translations};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -56,6 +56,35 @@ pub struct NewDeal {
     pub quantity: u32,
     pub per_buyer: u32,
     pub duration_s: u64,
+}
+
+/// A coupon code to create: exactly one of `percent_off` and `amount_off`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NewCoupon {
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<u32>,
+    /// Minor units of the show's currency, as is `min_spend`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<i64>,
+    pub min_spend: i64,
+    pub valid_hours: u32,
+    pub max_claims: u32,
+}
+
+/// A host's coupon code, with how shoppers took it up.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct CouponCode {
+    pub code: String,
+    pub terms: CouponTerms,
+    pub expires_at_ms: i64,
+    pub max_claims: u32,
+    /// Wallets that added it (0 in the answer to creating it, which omits it).
+    #[serde(default)]
+    pub claims: u32,
+    /// Paid orders that used it.
+    #[serde(default)]
+    pub orders: u32,
 }
 
 /// A show as the API gives it.
@@ -305,6 +334,21 @@ impl Api {
         let path = format!("/api/v1/shows/{show}/deals/{deal}");
         send(self.change(Request::delete(&path)), None).await?;
         Ok(())
+    }
+
+    /// The show's coupon codes, newest first.
+    pub async fn coupons(&self, show: &str) -> Result<Vec<CouponCode>, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}/coupons")), None).await?)
+    }
+
+    /// Creates a coupon code shoppers can add to their wallets.
+    pub async fn create_coupon(
+        &self,
+        show: &str,
+        coupon: &NewCoupon,
+    ) -> Result<CouponCode, Refused> {
+        let request = self.change(Request::post(&format!("/api/v1/shows/{show}/coupons")));
+        read(send(request, Some(json!(coupon))).await?)
     }
 
     /// Units left per variant.

@@ -68,3 +68,12 @@ pub fn decimal(money: &Money) -> String {
             .to_owned()
     }
 }
+
+/// The `step` of a number field for amounts of `currency`: its minor unit
+/// (`0.01`, `1`), so the browser takes no finer amount than the API does.
+pub fn step(currency: &str) -> String {
+    decimal(&Money {
+        minor: 1,
+        currency: currency.to_owned(),
+    })
+}

@@ -101,7 +101,10 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
             }],
             ..Progress::default()
         },
-        wallet: Wallet { coins: 5 },
+        wallet: Wallet {
+            coins: 5,
+            ..Wallet::default()
+        },
         cart,
         orders: Vec::new(),
     })))
@@ -128,6 +131,7 @@ pub fn community() -> Community {
             badge: badge.map(Into::into),
             points: 10,
             coins: 5,
+            coupon: None,
         },
     };
     Community {

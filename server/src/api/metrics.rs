@@ -169,7 +169,8 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
     let likes = community::total(&mut tx, &show.id, Activity::Like).await?;
     let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
     let (orders, gmv): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(subtotal_minor - discount_minor), 0)
+        // GMV is the merchandise after deals, as the lines sum it; coupons are the brand's cost.
+        "SELECT COUNT(*), COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0)
          FROM orders WHERE show_id = ? AND status = 'paid'",
     )
     .bind(&show.id)

@@ -4,6 +4,8 @@
 //! shows, for a signed-in person (with the CSRF header) or an API token.
 
 mod body;
+mod catalogue;
+mod coupons;
 mod deals;
 pub(crate) mod idempotency;
 mod message;
@@ -32,6 +34,8 @@ pub use body::Body;
 const MAX_BODY_BYTES: usize = 16 * 1024;
 /// The largest show `POST /api/v1/shows` reads.
 const MAX_SHOW_BYTES: usize = 128 * 1024;
+/// The largest catalogue import: 2,000 products of a few variants each as CSV.
+const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 
 /// The API's routes.
 pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
@@ -52,6 +56,16 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
                 // A whole show (catalogue, gifts, missions) is larger than a command.
                 .layer(DefaultBodyLimit::max(MAX_SHOW_BYTES)),
         )
+        .route("/api/v1/catalogue", get(catalogue::list))
+        .route("/api/v1/catalogue/csv", get(catalogue::export))
+        .route(
+            "/api/v1/catalogue/import",
+            post(catalogue::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/api/v1/catalogue/{product}",
+            put(catalogue::put).delete(catalogue::remove),
+        )
         .route("/api/v1/shows/{show}", get(shows::one))
         .route("/api/v1/shows/{show}/file", get(show_files::file))
         .route("/api/v1/shows/{show}/ingest", get(shows::ingest))
@@ -67,6 +81,10 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
             get(deals::running).post(deals::start),
         )
         .route("/api/v1/shows/{show}/deals/{deal}", delete(deals::stop))
+        .route(
+            "/api/v1/shows/{show}/coupons",
+            get(coupons::list).post(coupons::create),
+        )
         .route("/api/v1/shows/{show}/message", put(message::set))
         .route("/api/v1/shows/{show}/stock", get(stock::list))
         .route(

@@ -14,7 +14,7 @@ use super::shows::{show_for, summary, ShowSummary};
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::show::ShowFile;
-use crate::{created, now_ms, stage, Server};
+use crate::{catalogue, created, now_ms, stage, Server};
 
 /// Shows one brand may schedule through the API: a bound on what is stored.
 pub const MAX_SHOWS_PER_BRAND: i64 = 200;
@@ -51,6 +51,12 @@ pub async fn create(
             ))
         }
     }
+    // Products named from the catalogue become copies with the show's own stock and prices.
+    let mut conn = server.pool.acquire().await?;
+    catalogue::expand(&mut conn, actor.brand(), &mut body)
+        .await?
+        .map_err(ApiError::invalid)?;
+    drop(conn);
     let show = ShowFile::from_json(body.clone()).map_err(ApiError::invalid)?;
     if show.ingest().is_some() && server.rtmp_addr.get().is_none() {
         let message =

@@ -14,20 +14,26 @@ mod settle;
 pub use orders::{number as order_number, pending as pending_orders, recent as recent_orders};
 pub use settle::settle;
 
-use lapak_protocol::{CheckoutRequest, Quote, RejectCode, ServerMsg};
+use lapak_protocol::{CheckoutRequest, CouponProblem, Quote, RejectCode, ServerMsg};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::pending::Settlement;
 use crate::pricing::{self, CartRow};
-use crate::{answers, cart, deals, reject, Stage};
+use crate::{answers, cart, coupons, deals, gifting, reject, Stage};
 use settle::announce;
 
-/// A fresh quote for the session's cart at server time `now_ms`.
-pub async fn quote(state: &Stage, session: i64, now_ms: i64) -> Result<Quote, AppError> {
+/// A fresh quote for the session's cart at server time `now_ms`, with the
+/// wallet's `coupon` applied when it applies.
+pub async fn quote(
+    state: &Stage,
+    session: i64,
+    now_ms: i64,
+    coupon: Option<&str>,
+) -> Result<Quote, AppError> {
     let mut conn = state.pool.acquire().await?;
-    priced(&mut conn, state, session, now_ms).await
+    priced(&mut conn, state, session, now_ms, coupon).await
 }
 
 async fn priced(
@@ -35,6 +41,7 @@ async fn priced(
     state: &Stage,
     session: i64,
     now_ms: i64,
+    coupon: Option<&str>,
 ) -> Result<Quote, AppError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT product_id, variant_id, quantity, unit_price_minor
@@ -66,7 +73,11 @@ async fn priced(
             .find(|(sp, sv, _)| sp == p && sv == v)
             .map_or(0, |s| s.2)
     };
-    Ok(pricing::quote(&state.show, &rows, &deals, units))
+    let mut quote = pricing::quote(&state.show, &rows, &deals, units);
+    if let Some(code) = coupon {
+        coupons::apply(conn, session, code, now_ms, &mut quote).await?;
+    }
+    Ok(quote)
 }
 
 /// Runs a checkout command to its answer: `Ack` with the order (paid, or
@@ -85,6 +96,13 @@ pub async fn place(
             Reserved::Answer(reply) => return Ok(reply),
             Reserved::Order { order_id, number } => (order_id, number),
         };
+        if request.coupon.is_some() {
+            // The coupon is used now: every tab's wallet shows it.
+            let wallet = gifting::wallet(&mut *state.pool.acquire().await?, session).await?;
+            state
+                .sessions
+                .send(session, 0, &ServerMsg::WalletChanged { wallet });
+        }
         let held = state.in_flight.hold(orders::number(order_id));
         // Still under the writer lock, so stock events leave in commit order.
         let mut conn = state.pool.acquire().await?;
@@ -150,7 +168,8 @@ async fn reserve(
         return Ok(Reserved::Answer(refusal));
     }
 
-    let quote = priced(&mut tx, state, session, now_ms).await?;
+    let coupon = request.coupon.as_deref();
+    let quote = priced(&mut tx, state, session, now_ms, coupon).await?;
     if let Some((code, message)) = mismatch(&quote, request) {
         return Ok(refuse(id, code, message));
     }
@@ -185,11 +204,12 @@ async fn reserve(
         .find(|o| o.id == request.shipping)
         .map(|o| o.name.clone())
         .unwrap_or_default();
+    let coupon_minor = totals.coupon.as_ref().map_or(0, |c| c.minor);
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
                              subtotal_minor, discount_minor, shipping_minor, total_minor,
-                             shipping_name, card_last4)
-         VALUES (?, ?, ?, 'payment_pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                             shipping_name, card_last4, coupon_code, coupon_minor)
+         VALUES (?, ?, ?, 'payment_pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(session)
     .bind(id)
@@ -197,13 +217,23 @@ async fn reserve(
     .bind(now_ms)
     .bind(&quote.currency)
     .bind(totals.subtotal.minor)
-    .bind(totals.discount.minor)
+    // The stored discount is the deals' and the coupon's together (see the migration).
+    .bind(totals.discount.minor + coupon_minor)
     .bind(totals.shipping.minor)
     .bind(totals.total.minor)
     .bind(shipping_name)
     .bind(request.card.last4())
+    .bind(coupon)
+    .bind(coupon_minor)
     .fetch_one(&mut *tx)
     .await?;
+    if let Some(code) = coupon {
+        if !coupons::take(&mut tx, session, code, order_id, now_ms).await? {
+            // Rolled back with the transaction: no order, no stock taken.
+            let message = format!("coupon {code} was used meanwhile");
+            return Ok(refuse(id, RejectCode::CouponUsed, message));
+        }
+    }
     for line in &quote.lines {
         insert_line(&mut tx, state, order_id, line).await?;
         // The cart moves into the order: no second checkout can buy it while this one is paid for.
@@ -266,6 +296,18 @@ async fn insert_line(
 fn mismatch(quote: &Quote, request: &CheckoutRequest) -> Option<(RejectCode, String)> {
     if quote.lines.is_empty() {
         return Some((RejectCode::EmptyCart, "the cart is empty".into()));
+    }
+    if let (Some(code), Some(problem)) = (&request.coupon, quote.coupon_problem) {
+        let why = match problem {
+            CouponProblem::Unknown => "is not in the wallet".to_owned(),
+            CouponProblem::Used => "was used by an order already".to_owned(),
+            CouponProblem::Expired => "has expired".to_owned(),
+            CouponProblem::MinSpend { min_spend } => {
+                format!("needs a spend of {min_spend} after deals")
+            }
+            CouponProblem::AllClaimed => "has no claims left".to_owned(),
+        };
+        return Some((problem.into(), format!("coupon {code} {why}")));
     }
     let same_lines = quote.lines.len() == request.lines.len()
         && quote.lines.iter().zip(&request.lines).all(|(q, r)| {

@@ -24,6 +24,8 @@ type OrderRow = (
     i64,
     String,
     String,
+    Option<String>,
+    i64,
 );
 
 /// Orders whose payment has not been settled, by row id.
@@ -39,7 +41,7 @@ pub async fn pending(conn: &mut SqliteConnection, show: &str) -> Result<Vec<i64>
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
     let row: OrderRow = sqlx::query_as(
         "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
-                shipping_minor, total_minor, shipping_name, card_last4
+                shipping_minor, total_minor, shipping_name, card_last4, coupon_code, coupon_minor
          FROM orders WHERE id = ?",
     )
     .bind(id)
@@ -52,7 +54,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppErro
 pub async fn recent(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Order>, AppError> {
     let rows: Vec<OrderRow> = sqlx::query_as(
         "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
-                shipping_minor, total_minor, shipping_name, card_last4
+                shipping_minor, total_minor, shipping_name, card_last4, coupon_code, coupon_minor
          FROM orders WHERE session_id = ? ORDER BY id DESC LIMIT ?",
     )
     .bind(session)
@@ -79,6 +81,8 @@ async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, A
         total,
         shipping_name,
         card_last4,
+        coupon_code,
+        coupon,
     ) = row;
     let money = |minor| Money {
         minor,
@@ -115,7 +119,9 @@ async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, A
             .collect(),
         totals: Totals {
             subtotal: money(subtotal),
-            discount: money(discount),
+            // The stored discount holds the coupon's part too.
+            discount: money(discount - coupon),
+            coupon: coupon_code.map(|_| money(coupon)),
             shipping: money(shipping),
             total: money(total),
         },

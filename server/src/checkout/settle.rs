@@ -38,6 +38,7 @@ pub async fn settle(
         .fetch_one(&mut *tx)
         .await?;
     let items = items(&mut tx, order_id).await?;
+    let mut gave_back = false;
     let moved = match &settlement {
         Settlement::Charged(Charge::Timeout) => false,
         Settlement::Charged(Charge::Approved { reference })
@@ -52,6 +53,9 @@ pub async fn settle(
             } else {
                 "UPDATE orders SET status = 'failed' WHERE id = ?1 AND status = 'payment_pending'"
             };
+            // The coupon goes back first, so a deleted order leaves nothing
+            // pointing at it; only from a pending order, as the transition.
+            gave_back = crate::coupons::give_back(&mut tx, order_id).await?;
             let moved = transition(&mut tx, order_id, sql, None).await?;
             if moved {
                 // The stock and the cart lines go back where they came from.
@@ -72,11 +76,12 @@ pub async fn settle(
             moved
         }
     };
-    let changes = if moved && paid {
+    let mut changes = if moved && paid {
         community::count(&mut tx, &state.show, session, Activity::Buy, 1, now_ms()).await?
     } else {
         Changes::default()
     };
+    changes.wallet |= gave_back;
     let refusal = match (&settlement, reply_to) {
         (Settlement::Charged(Charge::Declined { reason }), Some((id, _))) => {
             let refusal = ServerMsg::Reject {

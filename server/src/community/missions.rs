@@ -11,8 +11,9 @@ use lapak_protocol::{Activity, Period};
 use sqlx::SqliteConnection;
 
 use super::club;
-use super::settings::MissionEntry;
+use super::settings::{CouponEntry, MissionEntry};
 use super::Changes;
+use crate::coupons;
 use crate::details::civil_date;
 use crate::error::AppError;
 use crate::gifting::ledger::{self, Kind, Posting};
@@ -183,7 +184,15 @@ async fn complete(
         ledger::post(conn, &posting)
             .await?
             .ok_or_else(|| AppError::Ledger("a reward credit was refused".into()))?;
-        changes.coins = true;
+        changes.wallet = true;
+    }
+    if let Some(coupon) = reward.coupon.as_ref().and_then(CouponEntry::reward) {
+        // One coupon per mission and period, named so that no host's code can be.
+        let code = format!("mission:{}:{}", mission.id, period_key(mission, day));
+        let hours = i64::from(coupon.valid_hours);
+        let expires_at_ms = now_ms.saturating_add(hours * 3_600_000);
+        let (terms, id) = (&coupon.terms, Some(mission.id.as_str()));
+        changes.wallet |= coupons::grant(conn, session, &code, terms, expires_at_ms, id).await?;
     }
     if reward.points > 0 {
         changes.merge(club::add_points(conn, show, session, reward.points).await?);

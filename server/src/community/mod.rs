@@ -57,8 +57,8 @@ pub struct Changes {
     pub progress: bool,
     /// Missions completed (rewards granted) just now.
     pub completed: Vec<String>,
-    /// A reward put coins in their wallet.
-    pub coins: bool,
+    /// Their wallet changed: a reward's coins or coupon, a claimed code.
+    pub wallet: bool,
     /// How others see them changed (name, club level, badge).
     pub identity: bool,
     /// Lines to write about them in the chat.
@@ -70,7 +70,7 @@ impl Changes {
     pub fn merge(&mut self, other: Changes) {
         self.progress |= other.progress;
         self.completed.extend(other.completed);
-        self.coins |= other.coins;
+        self.wallet |= other.wallet;
         self.identity |= other.identity;
         self.lines.extend(other.lines);
     }
@@ -179,7 +179,7 @@ pub async fn announce(state: &Stage, session: i64, changes: Changes) -> Result<(
     let Changes {
         progress: changed,
         completed,
-        coins,
+        wallet: coins,
         identity,
         lines,
     } = changes;

@@ -4,10 +4,13 @@
 
 use std::collections::HashSet;
 
-use lapak_protocol::{Activity, Badge, FanClub, Mission, Period, Reward};
+use lapak_protocol::{
+    Activity, Badge, CouponReward, CouponTerms, FanClub, Mission, Period, Reward,
+};
 use serde::{Deserialize, Serialize};
 
 use super::blocklist::Blocklist;
+use crate::coupons::TermsEntry;
 use crate::show::Gifting;
 
 /// The `[community]` table.
@@ -78,6 +81,49 @@ pub struct RewardEntry {
     /// Coins into the wallet.
     #[serde(default)]
     pub coins: u32,
+    /// A coupon into the wallet.
+    #[serde(default)]
+    pub coupon: Option<CouponEntry>,
+}
+
+/// A reward's `coupon = { percent_off | amount_off, min_spend?, valid_hours }`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouponEntry {
+    /// Percent off, 1..=90.
+    #[serde(default)]
+    pub percent_off: Option<u32>,
+    /// Amount off, minor units.
+    #[serde(default)]
+    pub amount_off: Option<i64>,
+    /// Merchandise (after deals) a cart must reach, minor units.
+    #[serde(default)]
+    pub min_spend: i64,
+    /// Hours it stays usable once granted, 1..=8760.
+    pub valid_hours: u32,
+}
+
+impl CouponEntry {
+    fn terms(&self) -> Result<CouponTerms, String> {
+        let entry = TermsEntry {
+            percent_off: self.percent_off,
+            amount_off: self.amount_off,
+            min_spend: self.min_spend,
+        };
+        if !(1..=8760).contains(&self.valid_hours) {
+            return Err("valid_hours must be 1..=8760".into());
+        }
+        entry.terms()
+    }
+
+    /// The reward as viewers see it; `None` only for terms the show file's
+    /// check refuses.
+    pub fn reward(&self) -> Option<CouponReward> {
+        Some(CouponReward {
+            terms: self.terms().ok()?,
+            valid_hours: self.valid_hours,
+        })
+    }
 }
 
 impl Settings {
@@ -103,6 +149,7 @@ impl Settings {
                     badge: m.reward.badge.clone(),
                     points: m.reward.points,
                     coins: m.reward.coins,
+                    coupon: m.reward.coupon.as_ref().and_then(CouponEntry::reward),
                 },
             })
             .collect()
@@ -149,6 +196,11 @@ impl Settings {
             // Viewers read unknown values leniently; a show file must name real ones.
             if mission.counts == Activity::Unknown || mission.period == Period::Unknown {
                 return Err(format!("mission {id} counts an unknown activity or period"));
+            }
+            if let Some(coupon) = &mission.reward.coupon {
+                coupon
+                    .terms()
+                    .map_err(|e| format!("mission {id}'s coupon: {e}"))?;
             }
             if let Some(badge) = &mission.reward.badge {
                 if !badges.contains(badge.as_str()) {

@@ -79,7 +79,7 @@ pub async fn send_gift(
         id: id.to_owned(),
         cart: None,
         order: None,
-        wallet: Some(wallet),
+        wallet: Some(wallet.clone()),
         chat: None,
     };
     let committed = unit.commit(reply).await?;

@@ -143,11 +143,12 @@ async fn balance(conn: &mut SqliteConnection, account: &str) -> Result<i64, AppE
     Ok(coins.unwrap_or(0))
 }
 
-/// The session's coins, read on `conn` (inside a transaction, if it is one).
+/// The session's coins and coupons, read on `conn` (inside a transaction, if it is one).
 pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Wallet, AppError> {
     let coins = balance(conn, &wallet_account(session)).await?;
     Ok(Wallet {
         coins: u64::try_from(coins).unwrap_or(0),
+        coupons: crate::coupons::wallet(conn, session).await?,
     })
 }
 

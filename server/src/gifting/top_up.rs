@@ -61,7 +61,7 @@ pub async fn top_up(
     let (top_up_id, _held) = {
         let _write = state.writer.lock().await;
         let top_up_id = match open(state, session, id, pack_id, price, card).await? {
-            Opened::Answer(reply) => return Ok(reply),
+            Opened::Answer(reply) => return Ok(*reply),
             Opened::TopUp(top_up_id) => top_up_id,
         };
         (top_up_id, state.in_flight.hold(key(top_up_id)))
@@ -79,7 +79,7 @@ pub async fn top_up(
 /// The outcome of the first transaction.
 enum Opened {
     /// Answered without writing anything new (a retry, or a refusal).
-    Answer(ServerMsg),
+    Answer(Box<ServerMsg>),
     /// The top-up is written, pending its payment.
     TopUp(i64),
 }
@@ -95,7 +95,7 @@ async fn open(
     let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
     // A top-up written before has an answer: `payment_pending` until it is settled.
     if let Some(stored) = answers::stored(&mut tx, session, id).await? {
-        return Ok(Opened::Answer(stored));
+        return Ok(Opened::Answer(Box::new(stored)));
     }
     // Once that answer is dropped, its own row answers: pending, paid or refused.
     let existing: Option<i64> =
@@ -105,25 +105,29 @@ async fn open(
             .fetch_optional(&mut *tx)
             .await?;
     if let Some(top_up_id) = existing {
-        return Ok(Opened::Answer(answer(&mut tx, top_up_id).await?));
+        return Ok(Opened::Answer(Box::new(answer(&mut tx, top_up_id).await?)));
     }
     let Some(pack) = state.show.pack(pack_id) else {
         let message = format!("no coin pack {pack_id}");
-        return Ok(Opened::Answer(reject(id, RejectCode::UnknownPack, message)));
+        return Ok(Opened::Answer(Box::new(reject(
+            id,
+            RejectCode::UnknownPack,
+            message,
+        ))));
     };
     let cost = state.show.money(pack.price);
     if *price != cost {
         let message = format!("{pack_id} costs {} {} now", cost.minor, cost.currency);
-        return Ok(Opened::Answer(reject(
+        return Ok(Opened::Answer(Box::new(reject(
             id,
             RejectCode::PriceChanged,
             message,
-        )));
+        ))));
     }
     let now = now_ms();
     let (year, month) = civil_month(now);
     if let Some(refusal) = invalid_details(id, &card.problems(year, month)) {
-        return Ok(Opened::Answer(refusal));
+        return Ok(Opened::Answer(Box::new(refusal)));
     }
     let top_up_id = sqlx::query_scalar(
         "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
@@ -271,7 +275,9 @@ pub async fn settle(
     } = &reply
     {
         // The paying connection has the Ack; the others (all of them, after a sweep) hear here.
-        let changed = ServerMsg::WalletChanged { wallet: *wallet };
+        let changed = ServerMsg::WalletChanged {
+            wallet: wallet.clone(),
+        };
         state
             .sessions
             .send(session, reply_to.unwrap_or(0), &changed);

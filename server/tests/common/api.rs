@@ -51,6 +51,16 @@ impl Api {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
+        let mut request = self.request(caller, method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let (status, text) = self.send(request).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// A request as `caller` (cookie and CSRF token, or bearer token), to send.
+    pub fn request(&self, caller: &Caller, method: Method, path: &str) -> reqwest::RequestBuilder {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(cookie) = &caller.cookie {
             request = request.header("cookie", cookie);
@@ -61,13 +71,14 @@ impl Api {
         if let Some(token) = &caller.bearer {
             request = request.bearer_auth(token);
         }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
+        request
+    }
+
+    /// Sends `request`: its status and body text.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (StatusCode, String) {
         let response = request.send().await.unwrap();
         let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        (status, response.text().await.unwrap())
     }
 
     /// Signs in; the caller holds the session cookie and CSRF token.

@@ -422,7 +422,11 @@ pub async fn command(socket: &mut Socket, cmd: &ClientMsg) -> ServerMsg {
 
 /// Asks for a quote of the session's cart.
 pub async fn quote(socket: &mut Socket, id: &str) -> Quote {
-    match command(socket, &ClientMsg::Quote { id: id.into() }).await {
+    let ask = ClientMsg::Quote {
+        id: id.into(),
+        coupon: None,
+    };
+    match command(socket, &ask).await {
         ServerMsg::Quoted { quote, .. } => quote,
         other => panic!("expected Quoted for {id}, got {other:?}"),
     }
@@ -471,6 +475,7 @@ pub fn request_from(quote: &Quote, shipping: &str, card: &str) -> CheckoutReques
         lines: quote.order_lines(),
         shipping: shipping.into(),
         total,
+        coupon: None,
         contact: Contact {
             name: "Dewi Sartika".into(),
             email: "dewi@example.id".into(),

@@ -15,6 +15,7 @@ use crate::actions::Actions;
 use crate::browser::clock::year_month;
 use crate::browser::focus::first_invalid;
 use crate::browser::intl::format_money;
+use crate::features::coupons::CouponPicker;
 use crate::features::icons::{CheckIcon, LockIcon};
 use crate::features::orders::OrderCard;
 use crate::features::price::Price;
@@ -102,6 +103,8 @@ fn OrderForm(
             lines: quote.order_lines(),
             shipping: shipping.get()?,
             total: totals.get()?.total,
+            // The coupon the quote applied: its total is the total shown.
+            coupon: quote.coupon.as_ref().map(|c| c.code.clone()),
             contact: form.contact(),
             address: form.address(),
             card: form.card(),
@@ -172,6 +175,7 @@ fn OrderForm(
                 <div class="lapak-row">{field(Field::City)}{field(Field::PostalCode)}</div>
             </section>
             <Delivery state quote shipping choice/>
+            <CouponPicker state quote/>
             <section aria-labelledby="lapak-payment-title">
                 <h3 id="lapak-payment-title"><LockIcon/> {text.payment_title}</h3>
                 <p class="lapak-hint lapak-test-mode">{text.test_mode_hint}</p>
@@ -250,11 +254,16 @@ fn Summary(
         Signal::derive(move || totals.read().as_ref().map(pick))
     };
     let has_discount = move || totals.read().as_ref().is_some_and(|t| t.discount.minor > 0);
+    let coupon = Signal::derive(move || totals.read().as_ref().and_then(|t| t.coupon.clone()));
+    let has_coupon = move || coupon.read().as_ref().is_some_and(|c| c.minor > 0);
     view! {
         <dl class="lapak-sums" data-testid="summary">
             <div><dt>{text.subtotal}</dt><dd><Price state money=amount(|t| t.subtotal.clone())/></dd></div>
             <Show when=has_discount>
                 <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price state money=amount(|t| t.discount.clone())/></dd></div>
+            </Show>
+            <Show when=has_coupon>
+                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price state money=coupon/></dd></div>
             </Show>
             <div><dt>{text.shipping}</dt><dd><Price state money=amount(|t| t.shipping.clone())/></dd></div>
             <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price state money=amount(|t| t.total.clone())/></dd></div>

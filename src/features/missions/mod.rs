@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::features::coupons::{terms_text, WalletCoupons};
 use crate::features::icons::{CheckIcon, CoinIcon, TargetIcon};
 use crate::features::sheet::Sheet;
 use crate::features::Panel;
@@ -108,6 +109,7 @@ fn Missions(state: Store<State>) -> impl IntoView {
             </ul>
         </section>
         <badges::Badges state/>
+        <WalletCoupons state/>
     }
 }
 
@@ -179,7 +181,13 @@ fn reward_text(state: Store<State>, mission: &Mission) -> impl IntoView {
         Some((text.badge_reward)(&name))
     });
     let points = (reward.points > 0).then(|| (text.points)(reward.points));
-    let parts: Vec<String> = points.into_iter().chain(badge).collect();
+    let coupon = reward.coupon.map(|c| {
+        let show = state.show().read_untracked();
+        let currency = show.as_ref().map_or("", |s| s.currency.as_str());
+        let locale = state.locale().read_untracked().tag.clone();
+        (text.coupon_reward)(&terms_text(text, &c.terms, currency, &locale))
+    });
+    let parts: Vec<String> = points.into_iter().chain(badge).chain(coupon).collect();
     view! {
         {(reward.coins > 0).then(|| view! { <span class="lapak-reward-coins"><CoinIcon/>"+"{reward.coins}</span> })}
         {(!parts.is_empty()).then(|| parts.join(" · "))}

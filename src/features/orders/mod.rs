@@ -125,6 +125,7 @@ pub fn OrderCard(
                 })
                 .collect_view();
             let discount = (totals.discount.minor > 0).then_some(totals.discount.clone());
+            let coupon = totals.coupon.clone().filter(|c| c.minor > 0);
             view! {
                 <article class="lapak-order" data-testid=format!("order-{number}")>
                     <header class="lapak-order-head">
@@ -138,6 +139,9 @@ pub fn OrderCard(
                     <dl class="lapak-sums">
                         {discount.map(|d| view! {
                             <div><dt>{text.discount}</dt><dd>"−" <Price state money=Signal::stored(Some(d))/></dd></div>
+                        })}
+                        {coupon.map(|c| view! {
+                            <div data-testid="order-coupon"><dt>{text.coupon}</dt><dd>"−" <Price state money=Signal::stored(Some(c))/></dd></div>
                         })}
                         <div><dt>{text.shipping}</dt><dd><Price state money=Signal::stored(Some(totals.shipping))/></dd></div>
                         <div class="lapak-sum-total"><dt>{text.total}</dt><dd><Price state money=Signal::stored(Some(totals.total))/></dd></div>

@@ -35,6 +35,7 @@ fn request_for(quote: &Quote) -> Box<CheckoutRequest> {
         lines: quote.order_lines(),
         shipping: "jne-reg".into(),
         total: quote.totals("jne-reg").expect("jne-reg is an option").total,
+        coupon: quote.coupon.as_ref().map(|c| c.code.clone()),
         contact: Default::default(),
         address: Default::default(),
         card: Default::default(),
@@ -154,7 +155,10 @@ fn paying_again_requotes_then_places_under_a_new_id() {
     );
     assert_eq!(
         effects,
-        vec![Effect::Send(ClientMsg::Quote { id: "q2".into() })]
+        vec![Effect::Send(ClientMsg::Quote {
+            id: "q2".into(),
+            coupon: None
+        })]
     );
     assert!(!state.payment_failed(), "the failure is behind the shopper");
     let twice = apply(
@@ -243,7 +247,10 @@ fn paying_again_offline_sends_the_new_quote_once_live_and_never_the_old_id() {
     assert!(effects.is_empty(), "nothing is sent without a session");
     apply(&mut state, Msg::Opened);
     let effects = apply(&mut state, Msg::Server(welcome(10, tote_cart())));
-    assert!(effects.contains(&Effect::Send(ClientMsg::Quote { id: "q2".into() })));
+    assert!(effects.contains(&Effect::Send(ClientMsg::Quote {
+        id: "q2".into(),
+        coupon: None
+    })));
     assert!(checkouts(&effects).is_empty());
     let effects = apply(
         &mut state,

@@ -18,6 +18,7 @@ pub fn show_side() -> lapak_protocol::Community {
             badge: Some(badge.into()),
             points: 10,
             coins: 5,
+            coupon: None,
         },
     };
     let badge = |id: &str| Badge {

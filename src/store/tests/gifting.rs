@@ -15,7 +15,10 @@ fn ack(id: &str, coins: u64) -> Msg {
         id: id.into(),
         cart: None,
         order: None,
-        wallet: Some(Wallet { coins }),
+        wallet: Some(Wallet {
+            coins,
+            ..Wallet::default()
+        }),
         chat: None,
     })
 }
@@ -180,7 +183,10 @@ fn a_top_up_sends_the_price_shown_once_and_reports_how_it_ended() {
     apply(&mut state, reject("t4", RejectCode::PaymentPending));
     assert_eq!(state.gifting.top_up.outcome, Some(TopUpOutcome::Pending));
     let settled = ServerMsg::WalletChanged {
-        wallet: Wallet { coins: 205 },
+        wallet: Wallet {
+            coins: 205,
+            ..Wallet::default()
+        },
     };
     apply(&mut state, Msg::Server(settled));
     assert_eq!(state.balance(), 205);

@@ -7,6 +7,7 @@ use lapak_protocol::{
 
 mod checkout;
 mod community;
+mod coupons;
 mod gifting;
 mod outbox;
 mod picture;
@@ -92,7 +93,10 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             missions: community::progress_of(&[("like-30", 0), ("comment-3", 0)]),
             ..Progress::default()
         },
-        wallet: Wallet { coins: 5 },
+        wallet: Wallet {
+            coins: 5,
+            ..Wallet::default()
+        },
         cart,
         orders: Vec::new(),
     }))
@@ -538,7 +542,10 @@ fn resumed_restores_the_cart_resends_pending_and_replayed_events_apply_in_order(
             },
             cart: cart.clone(),
             orders: Vec::new(),
-            wallet: Wallet { coins: 5 },
+            wallet: Wallet {
+                coins: 5,
+                ..Wallet::default()
+            },
             progress: Box::default(),
         }),
     );
@@ -639,6 +646,8 @@ fn quote_for(state: &State) -> Quote {
             .collect(),
         shipping: Vec::new(),
         currency: "IDR".into(),
+        coupon: None,
+        coupon_problem: None,
     }
 }
 
@@ -652,6 +661,7 @@ fn order(number: &str, status: lapak_protocol::OrderStatus) -> Order {
         totals: lapak_protocol::Totals {
             subtotal: idr(0),
             discount: idr(0),
+            coupon: None,
             shipping: idr(0),
             total: idr(0),
         },
@@ -680,6 +690,7 @@ fn request() -> Box<lapak_protocol::CheckoutRequest> {
         lines: Vec::new(),
         shipping: "jne-reg".into(),
         total: idr(4_500_000),
+        coupon: None,
         contact: Default::default(),
         address: Default::default(),
         card: Default::default(),
@@ -752,7 +763,10 @@ fn checkout_asks_for_a_quote_and_keeps_it() {
     let effects = apply(&mut state, Msg::StartCheckout { id: "q1".into() });
     assert_eq!(
         effects,
-        vec![Effect::Send(ClientMsg::Quote { id: "q1".into() })]
+        vec![Effect::Send(ClientMsg::Quote {
+            id: "q1".into(),
+            coupon: None
+        })]
     );
     assert!(state.checkout.active);
     let quote = quote_for(&state);

@@ -44,7 +44,10 @@ fn ack(id: &str) -> Msg {
 }
 
 fn rich(state: &mut State) {
-    let wallet = Wallet { coins: 1_000 };
+    let wallet = Wallet {
+        coins: 1_000,
+        ..Wallet::default()
+    };
     apply(state, Msg::Server(ServerMsg::WalletChanged { wallet }));
 }
 
@@ -162,7 +165,10 @@ fn after_a_reconnect_every_unanswered_command_is_resent_once_in_the_order_made()
         },
         cart: state.cart.clone(),
         orders: Vec::new(),
-        wallet: Wallet { coins: 4 },
+        wallet: Wallet {
+            coins: 4,
+            ..Wallet::default()
+        },
         progress: Box::default(),
     };
     let effects = apply(&mut state, Msg::Server(resumed));

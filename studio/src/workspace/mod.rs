@@ -4,6 +4,7 @@
 //! screen: nothing needs scrolling to pin.
 
 mod chat;
+mod coupons;
 mod ingest;
 mod preview;
 mod products;
@@ -49,6 +50,14 @@ impl Workspace {
     pub fn products(&self) -> Vec<crate::api::Product> {
         self.show
             .with(|s| s.as_ref().map(|s| s.products.clone()).unwrap_or_default())
+    }
+
+    /// The show's currency: every product's (a show sells in one).
+    pub fn currency(&self) -> Option<String> {
+        self.show.with_untracked(|s| {
+            let product = s.as_ref()?.products.first()?;
+            Some(product.price.currency.clone())
+        })
     }
 
     /// The product's name.
@@ -215,6 +224,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                                 <ingest::Ingest />
                                 <products::Pins />
                                 <selling::Selling />
+                                <coupons::Coupons />
                                 <chat::Chat />
                             </aside>
                         </main>

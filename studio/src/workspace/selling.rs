@@ -139,10 +139,7 @@ fn DealForm(
     let per_buyer = RwSignal::new(DEFAULT_PER_BUYER.to_owned());
     let minutes = RwSignal::new(DEFAULT_MINUTES.to_owned());
     let currency = product.price.currency.clone();
-    let step = Money {
-        minor: 1,
-        currency: currency.clone(),
-    };
+    let step = format::step(&currency);
     let full = product.price.clone();
     let product_id = product.id.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -173,31 +170,39 @@ fn DealForm(
             on_done();
         });
     };
-    let field =
-        |label: &'static str, value: RwSignal<String>, testid: &'static str, step: String| {
-            view! {
-                <label>
-                    <span>{label}</span>
-                    <input type="number" min="0" step=step inputmode="decimal" required
-                        data-testid=testid
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev)) />
-                </label>
-            }
-        };
     view! {
         <form class="studio-deal-form" on:submit=submit data-testid="deal-form">
             <p class="studio-sell-product">
                 <b>{product.name.clone()}</b>" · "{(text.full_price)(&format::money(&full))}
             </p>
-            {field(text.deal_price, price, "deal-price", format::decimal(&step))}
-            {field(text.deal_units, quantity, "deal-quantity", "1".into())}
-            {field(text.per_buyer, per_buyer, "deal-per-buyer", "1".into())}
-            {field(text.minutes, minutes, "deal-minutes", "1".into())}
+            {number_field(text.deal_price, price, "deal-price", step, true)}
+            {number_field(text.deal_units, quantity, "deal-quantity", "1".into(), true)}
+            {number_field(text.per_buyer, per_buyer, "deal-per-buyer", "1".into(), true)}
+            {number_field(text.minutes, minutes, "deal-minutes", "1".into(), true)}
             <button class="studio-primary" data-testid="start-deal" disabled=move || running.get()>
                 {move || if running.get() { text.deal_running } else { text.start_deal }}
             </button>
         </form>
+    }
+}
+
+/// A labelled number field bound to `value`, as the selling forms have them
+/// (the deal form's, the coupon form's). `step` is the finest value it takes.
+pub(super) fn number_field(
+    label: &'static str,
+    value: RwSignal<String>,
+    testid: &'static str,
+    step: String,
+    required: bool,
+) -> impl IntoView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input type="number" min="0" step=step inputmode="decimal" required=required
+                data-testid=testid
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
     }
 }
 

@@ -1,0 +1,407 @@
+//! Coupons in shoppers' wallets. A mission grants one as its reward, in the
+//! transaction that completes it; a shopper claims a host's code with
+//! `ClaimCoupon`, one wallet row per code, while the code has claims left. A
+//! quote applies a wallet coupon by the one pricing rule
+//! ([`lapak_protocol::CouponTerms::off_for`] through `Quote::totals`), and the
+//! checkout's transaction takes it for its order only while no order holds it,
+//! so a coupon is used once whoever retries. A payment that fails gives it back.
+
+use lapak_protocol::{
+    coupon_code, AppliedCoupon, Coupon, CouponProblem, CouponTerms, Off, Quote, RejectCode,
+    ServerMsg, WALLET_COUPONS,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+
+use crate::error::AppError;
+use crate::unit::{Sync, Unit};
+use crate::{community, now_ms, reject, Stage};
+
+/// Codes one show may have: each is a row a shopper's claim reads.
+pub const MAX_CODES_PER_SHOW: i64 = 50;
+
+/// Claims one code may allow.
+pub const MAX_CLAIMS: u32 = 100_000;
+
+/// Terms as a show file or the API writes them: `percent_off` or `amount_off`
+/// (minor units), and an optional `min_spend` (minor units).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TermsEntry {
+    /// Percent off, 1..=90.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<u32>,
+    /// Amount off, minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<i64>,
+    /// Merchandise (after deals) a cart must reach, minor units.
+    #[serde(default)]
+    pub min_spend: i64,
+}
+
+impl TermsEntry {
+    /// The terms, or why they cannot be offered.
+    pub fn terms(&self) -> Result<CouponTerms, String> {
+        let off = match (self.percent_off, self.amount_off) {
+            (Some(percent), None) => Off::Percent { percent },
+            (None, Some(minor)) => Off::Amount { minor },
+            _ => return Err("give exactly one of percent_off and amount_off".into()),
+        };
+        let terms = CouponTerms {
+            off,
+            min_spend: self.min_spend,
+        };
+        match terms.problem() {
+            Some(problem) => Err(problem.into()),
+            None => Ok(terms),
+        }
+    }
+}
+
+/// How terms are stored: `off_kind`, `off_value`, `min_spend_minor`.
+fn columns(terms: &CouponTerms) -> (&'static str, i64, i64) {
+    match terms.off {
+        Off::Percent { percent } => ("percent", i64::from(percent), terms.min_spend),
+        Off::Amount { minor } => ("amount", minor, terms.min_spend),
+    }
+}
+
+fn read_terms(kind: &str, value: i64, min_spend: i64) -> CouponTerms {
+    let off = if kind == "percent" {
+        Off::Percent {
+            percent: u32::try_from(value).unwrap_or(0),
+        }
+    } else {
+        Off::Amount { minor: value }
+    };
+    CouponTerms { off, min_spend }
+}
+
+/// A wallet coupon as read: code, terms' columns, expiry, mission, used.
+type CouponRow = (String, String, i64, i64, i64, Option<String>, bool);
+
+/// The session's coupons, newest first, used ones too.
+pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Coupon>, AppError> {
+    let rows: Vec<CouponRow> = sqlx::query_as(
+        "SELECT code, off_kind, off_value, min_spend_minor, expires_at_ms, mission_id,
+                order_id IS NOT NULL
+         FROM coupons WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+    )
+    .bind(session)
+    .bind(WALLET_COUPONS as i64)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(code, kind, value, min_spend, expires_at_ms, mission_id, used)| Coupon {
+                code,
+                terms: read_terms(&kind, value, min_spend),
+                expires_at_ms,
+                mission_id,
+                used,
+            },
+        )
+        .collect())
+}
+
+/// Puts a coupon in the session's wallet, unless one with `code` is there:
+/// whether it was put.
+pub async fn grant(
+    conn: &mut SqliteConnection,
+    session: i64,
+    code: &str,
+    terms: &CouponTerms,
+    expires_at_ms: i64,
+    mission_id: Option<&str>,
+) -> Result<bool, AppError> {
+    let (kind, value, min_spend) = columns(terms);
+    let done = sqlx::query(
+        "INSERT INTO coupons (session_id, code, off_kind, off_value, min_spend_minor,
+                              expires_at_ms, mission_id, granted_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, code) DO NOTHING",
+    )
+    .bind(session)
+    .bind(code)
+    .bind(kind)
+    .bind(value)
+    .bind(min_spend)
+    .bind(expires_at_ms)
+    .bind(mission_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Applies the session's coupon `code` to `quote` at server time `now_ms`, or
+/// notes why it does not apply.
+pub async fn apply(
+    conn: &mut SqliteConnection,
+    session: i64,
+    code: &str,
+    now_ms: i64,
+    quote: &mut Quote,
+) -> Result<(), AppError> {
+    let row: Option<(String, i64, i64, i64, bool)> = sqlx::query_as(
+        "SELECT off_kind, off_value, min_spend_minor, expires_at_ms, order_id IS NOT NULL
+         FROM coupons WHERE session_id = ? AND code = ?",
+    )
+    .bind(session)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?;
+    let merchandise = quote.merchandise().unwrap_or(0);
+    let applied = match row {
+        None => Err(CouponProblem::Unknown),
+        Some((.., true)) => Err(CouponProblem::Used),
+        Some((_, _, _, expires_at_ms, _)) if expires_at_ms <= now_ms => Err(CouponProblem::Expired),
+        Some((kind, value, min_spend, _, _)) => {
+            let terms = read_terms(&kind, value, min_spend);
+            match terms.off_for(merchandise) {
+                Some(_) => Ok(terms),
+                None => Err(CouponProblem::MinSpend { min_spend }),
+            }
+        }
+    };
+    match applied {
+        Ok(terms) => {
+            quote.coupon = Some(AppliedCoupon {
+                code: code.to_owned(),
+                terms,
+            });
+        }
+        Err(problem) => quote.coupon_problem = Some(problem),
+    }
+    Ok(())
+}
+
+/// Takes the session's coupon `code` for `order_id`: false when an order holds
+/// it already or it expired meanwhile.
+pub async fn take(
+    conn: &mut SqliteConnection,
+    session: i64,
+    code: &str,
+    order_id: i64,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE coupons SET order_id = ? WHERE session_id = ? AND code = ?
+         AND order_id IS NULL AND expires_at_ms > ?",
+    )
+    .bind(order_id)
+    .bind(session)
+    .bind(code)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives back the coupon `order_id` took, if it took one and is still
+/// awaiting its payment, which failed. Whether it did.
+pub async fn give_back(conn: &mut SqliteConnection, order_id: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE coupons SET order_id = NULL WHERE order_id = ?1
+         AND (SELECT status FROM orders WHERE id = ?1) = 'payment_pending'",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A host's code for a show.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Code {
+    /// The code shoppers type.
+    pub code: String,
+    /// What it takes off, from what spend.
+    pub terms: CouponTerms,
+    /// Claimable and usable until then, Unix milliseconds.
+    pub expires_at_ms: i64,
+    /// Wallets that may hold it.
+    pub max_claims: u32,
+}
+
+/// Why a code was not created.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotCreated {
+    /// The show has a code spelled so.
+    Exists,
+    /// The show has [`MAX_CODES_PER_SHOW`] codes.
+    TooMany,
+}
+
+/// Creates `code` for `show`.
+pub async fn create(
+    conn: &mut SqliteConnection,
+    show: &str,
+    code: &Code,
+) -> Result<Result<(), NotCreated>, AppError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coupon_codes WHERE show_id = ?")
+        .bind(show)
+        .fetch_one(&mut *conn)
+        .await?;
+    if count >= MAX_CODES_PER_SHOW {
+        return Ok(Err(NotCreated::TooMany));
+    }
+    let (kind, value, min_spend) = columns(&code.terms);
+    let done = sqlx::query(
+        "INSERT INTO coupon_codes (show_id, code, off_kind, off_value, min_spend_minor,
+                                   expires_at_ms, max_claims, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (show_id, code) DO NOTHING",
+    )
+    .bind(show)
+    .bind(&code.code)
+    .bind(kind)
+    .bind(value)
+    .bind(min_spend)
+    .bind(code.expires_at_ms)
+    .bind(i64::from(code.max_claims))
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(NotCreated::Exists)
+    })
+}
+
+/// A code with how far it went.
+#[derive(Clone, Debug, Serialize)]
+pub struct CodeFigures {
+    /// The code.
+    #[serde(flatten)]
+    pub code: Code,
+    /// Wallets holding it.
+    pub claims: u32,
+    /// Paid orders that used it.
+    pub orders: u32,
+}
+
+/// The show's codes, newest first, with their claims and orders.
+pub async fn codes(conn: &mut SqliteConnection, show: &str) -> Result<Vec<CodeFigures>, AppError> {
+    type Row = (String, String, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.code, c.off_kind, c.off_value, c.min_spend_minor, c.expires_at_ms,
+                c.max_claims, c.claims,
+                (SELECT COUNT(*) FROM orders o
+                 WHERE o.show_id = c.show_id AND o.coupon_code = c.code AND o.status = 'paid')
+         FROM coupon_codes c WHERE c.show_id = ? ORDER BY c.id DESC",
+    )
+    .bind(show)
+    .fetch_all(conn)
+    .await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .map(
+            |(code, kind, value, min_spend, expires_at_ms, max_claims, claims, orders)| {
+                CodeFigures {
+                    code: Code {
+                        code,
+                        terms: read_terms(&kind, value, min_spend),
+                        expires_at_ms,
+                        max_claims: count(max_claims),
+                    },
+                    claims: count(claims),
+                    orders: count(orders),
+                }
+            },
+        )
+        .collect())
+}
+
+/// Runs a `ClaimCoupon` for `text` to its answer: the code into the wallet
+/// (every tab hears `WalletChanged`), or a refusal that keeps nothing.
+pub async fn claim(
+    state: &Stage,
+    session: i64,
+    id: &str,
+    text: &str,
+) -> Result<ServerMsg, AppError> {
+    let mut unit = match Unit::begin(state, session, id, Sync::Normal).await? {
+        Ok(unit) => unit,
+        Err(stored) => return Ok(stored),
+    };
+    let now = now_ms();
+    let refused = |problem: CouponProblem, message: String| -> Result<ServerMsg, AppError> {
+        Ok(reject(id, RejectCode::from(problem), message))
+    };
+    let Some(code) = coupon_code(text) else {
+        let reply = refused(CouponProblem::Unknown, "not a coupon code".into());
+        return unit.finish(reply?).await;
+    };
+    let found: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, off_kind, off_value, min_spend_minor, expires_at_ms
+         FROM coupon_codes WHERE show_id = ? AND code = ?",
+    )
+    .bind(&state.show.id)
+    .bind(&code)
+    .fetch_optional(&mut *unit.tx)
+    .await?;
+    let reply = match found {
+        None => refused(
+            CouponProblem::Unknown,
+            format!("no code {code} in this show"),
+        ),
+        Some((.., expires_at_ms)) if expires_at_ms <= now => {
+            refused(CouponProblem::Expired, format!("{code} has expired"))
+        }
+        Some((row, kind, value, min_spend, expires_at_ms)) => {
+            let terms = read_terms(&kind, value, min_spend);
+            let held: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM coupons WHERE session_id = ? AND code = ?)",
+            )
+            .bind(session)
+            .bind(&code)
+            .fetch_one(&mut *unit.tx)
+            .await?;
+            let counted = held || sqlx::query(
+                "UPDATE coupon_codes SET claims = claims + 1 WHERE id = ? AND claims < max_claims",
+            )
+            .bind(row)
+            .execute(&mut *unit.tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !counted {
+                refused(
+                    CouponProblem::AllClaimed,
+                    format!("every {code} is claimed"),
+                )
+            } else {
+                let put = grant(&mut unit.tx, session, &code, &terms, expires_at_ms, None).await?;
+                unit.changes.wallet |= put;
+                Ok(community::ack(id))
+            }
+        }
+    };
+    unit.finish(reply?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terms_entry_takes_exactly_one_kind_of_off_within_bounds() {
+        let entry = |percent_off, amount_off| TermsEntry {
+            percent_off,
+            amount_off,
+            min_spend: 0,
+        };
+        assert!(entry(None, None).terms().is_err());
+        assert!(entry(Some(10), Some(5)).terms().is_err());
+        assert!(entry(Some(95), None).terms().is_err());
+        assert_eq!(
+            entry(None, Some(500)).terms().map(|t| t.off),
+            Ok(Off::Amount { minor: 500 })
+        );
+        let stored = entry(Some(15), None).terms().unwrap();
+        let (kind, value, min_spend) = columns(&stored);
+        assert_eq!(read_terms(kind, value, min_spend), stored);
+    }
+}
