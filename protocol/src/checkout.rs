@@ -492,12 +492,33 @@ pub struct OrderLine {
     pub product_id: ProductId,
     /// Variant.
     pub variant_id: VariantId,
-    /// Product name at the time.
+    /// Product name at the time, in the brand's language.
     pub name: String,
+    /// The name in other languages, at the time.
+    #[serde(default, skip_serializing_if = "crate::Translations::is_empty")]
+    pub names: crate::Translations,
     /// Variant label at the time (empty for a single-variant product).
     pub variant_label: String,
+    /// The label in other languages, at the time.
+    #[serde(default, skip_serializing_if = "crate::Translations::is_empty")]
+    pub labels: crate::Translations,
     /// Units.
     pub quantity: u32,
     /// Price charged per unit.
     pub unit_price: Money,
+}
+
+impl Order {
+    /// The order with its lines' names and labels in `lang` where they have
+    /// it, translations dropped: what a receipt shows.
+    pub fn in_language(mut self, lang: &str) -> Order {
+        for line in &mut self.lines {
+            line.name = crate::in_language(&line.name, &line.names, lang).to_owned();
+            line.variant_label =
+                crate::in_language(&line.variant_label, &line.labels, lang).to_owned();
+            line.names.clear();
+            line.labels.clear();
+        }
+        self
+    }
 }

@@ -229,7 +229,9 @@ fn sample_order() -> Order {
             product_id: "batik-shirt".into(),
             variant_id: "m-indigo".into(),
             name: "Batik shirt".into(),
+            names: [("id".to_owned(), "Kemeja batik".to_owned())].into(),
             variant_label: "M · Indigo".into(),
+            labels: Default::default(),
             quantity: 2,
             unit_price: idr(99_000),
         }],
@@ -1044,4 +1046,19 @@ fn a_quotes_coupon_comes_off_the_merchandise_after_deals_never_shipping() {
     let mut bare = serde_json::to_value(sample_quote()).unwrap();
     bare.as_object_mut().unwrap().remove("coupon");
     assert_eq!(serde_json::from_value::<Quote>(bare).unwrap().coupon, None);
+}
+
+#[test]
+fn a_receipt_reads_in_the_shoppers_language_and_falls_back_to_the_brands() {
+    let indonesian = sample_order().in_language("id");
+    assert_eq!(indonesian.lines[0].name, "Kemeja batik");
+    assert_eq!(
+        indonesian.lines[0].variant_label, "M · Indigo",
+        "no label translation"
+    );
+    assert!(indonesian.lines[0].names.is_empty());
+    assert_eq!(
+        sample_order().in_language("en").lines[0].name,
+        "Batik shirt"
+    );
 }

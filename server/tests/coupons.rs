@@ -85,6 +85,18 @@ async fn a_missions_coupon_takes_its_percent_once_whatever_the_retries() {
     let first = checkout(&mut tab, "buy-1", &request).await;
     let order = placed(&first).clone();
     assert_eq!(order.totals, totals, "the order is charged as quoted");
+    // The receipt keeps the names in the shopper's language as they were.
+    let line = &order.lines[0];
+    let receipt = order.clone().in_language("id");
+    assert_eq!(
+        (line.name.as_str(), line.variant_label.as_str()),
+        ("Shirt", "M")
+    );
+    let id_line = &receipt.lines[0];
+    assert_eq!(
+        (id_line.name.as_str(), id_line.variant_label.as_str()),
+        ("Kemeja", "Sedang")
+    );
     let used = wallet_changed(&mut tab).await;
     assert!(used.coupons[0].used, "{used:?}");
 

@@ -192,6 +192,12 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
     };
     let coupon =
         || Some(json!({ "code": "SNEAKY", "percent_off": 90, "valid_hours": 1, "max_claims": 9 }));
+    let product = || {
+        Some(json!({
+            "id": "jar", "name": "Free jar", "image_url": "/j.svg", "price": 0, "currency": "IDR",
+            "max_per_order": 1, "variants": [{ "id": "default", "label": "", "stock": 999 }]
+        }))
+    };
     let stock_path = "/api/v1/shows/test/stock/jar/default";
     let stock = || Some(json!({ "stock": 0 }));
     let refusals: Vec<Refusal> = vec![
@@ -448,6 +454,42 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
             "csrf",
         ),
         (
+            "a moderator edits the catalogue",
+            &moderator,
+            Method::PUT,
+            "/api/v1/catalogue/jar",
+            product(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a read-only token edits the catalogue",
+            &read_only,
+            Method::PUT,
+            "/api/v1/catalogue/jar",
+            product(),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "a viewer's session edits the catalogue",
+            &viewer_token,
+            Method::PUT,
+            "/api/v1/catalogue/jar",
+            product(),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "a catalogue edit without CSRF",
+            &no_csrf,
+            Method::PUT,
+            "/api/v1/catalogue/jar",
+            product(),
+            StatusCode::FORBIDDEN,
+            "csrf",
+        ),
+        (
             "a moderator starts a deal",
             &moderator,
             post.clone(),
@@ -619,6 +661,19 @@ async fn every_permission_is_refused_where_it_must_be_and_nothing_changes() {
         .call(&owner, Method::GET, "/api/v1/shows/test/coupons", None)
         .await;
     assert_eq!(codes, json!([]), "no coupon code was created");
+    let (_, catalogue) = api
+        .call(&owner, Method::GET, "/api/v1/catalogue", None)
+        .await;
+    let jar = catalogue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "jar");
+    assert_eq!(
+        jar.unwrap()["price"],
+        4_500_000,
+        "the catalogue's jar is as seeded"
+    );
     let spoke = command(&mut target, &chat("n1", "still allowed")).await;
     assert!(
         matches!(spoke, ServerMsg::Ack { .. }),

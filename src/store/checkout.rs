@@ -250,8 +250,9 @@ pub fn requote(state: &mut State, cause: &str) -> Vec<Effect> {
     ask_quote(state, format!("{cause}:quote"), None)
 }
 
-/// Adds or replaces an order in the list, newest first.
+/// Adds or replaces an order in the list, newest first, in the shopper's language.
 pub fn record(state: &mut State, order: Order) {
+    let order = order.in_language(state.locale.lang.code());
     match state.orders.iter_mut().find(|o| o.number == order.number) {
         Some(known) => *known = order,
         None => state.orders.insert(0, order),

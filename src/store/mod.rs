@@ -500,7 +500,8 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             ..
         } => {
             keep_server_cart(state, cart);
-            state.orders = orders;
+            let lang = state.locale.lang.code();
+            state.orders = orders.into_iter().map(|o| o.in_language(lang)).collect();
             state.gifting.wallet = wallet;
             community::progressed(state, *progress, Vec::new());
             went_live(state, session.token)
@@ -722,7 +723,12 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     gifting.leaderboard = show.leaderboard;
     community::welcome(state, show.community, welcome.progress);
     keep_server_cart(state, welcome.cart);
-    state.orders = welcome.orders;
+    let lang = state.locale.lang.code();
+    state.orders = welcome
+        .orders
+        .into_iter()
+        .map(|o| o.in_language(lang))
+        .collect();
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
     let mut effects = went_live(state, welcome.session.token);

@@ -262,10 +262,16 @@ async fn insert_line(
 ) -> Result<(), AppError> {
     let product = state.show.product(&line.product_id);
     let name = product.map(|p| p.name.clone()).unwrap_or_default();
-    let label = product
-        .and_then(|p| p.variants.iter().find(|v| v.id == line.variant_id))
-        .map(|v| v.label.clone())
-        .unwrap_or_default();
+    let variant = product.and_then(|p| p.variants.iter().find(|v| v.id == line.variant_id));
+    let label = variant.map(|v| v.label.clone()).unwrap_or_default();
+    // The receipt keeps the shopper's language too, as the names were when ordered.
+    let json = |t: Option<&lapak_protocol::Translations>| {
+        serde_json::to_string(&t.cloned().unwrap_or_default()).unwrap_or_else(|_| "{}".into())
+    };
+    let (names, labels) = (
+        json(product.map(|p| &p.names)),
+        json(variant.map(|v| &v.labels)),
+    );
     // A line split by a deal's limit is two order lines: the deal units at the
     // deal price (counted against the deal), the rest at the regular price.
     let parts = [
@@ -275,8 +281,8 @@ async fn insert_line(
     for (quantity, price, deal_id) in parts.into_iter().filter(|(q, _, _)| *q > 0) {
         sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_label,
-                                      quantity, unit_price_minor, deal_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                      quantity, unit_price_minor, deal_id, names, labels)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(order_id)
         .bind(&line.product_id)
@@ -286,6 +292,8 @@ async fn insert_line(
         .bind(i64::from(quantity))
         .bind(price.minor)
         .bind(deal_id)
+        .bind(&names)
+        .bind(&labels)
         .execute(&mut **tx)
         .await?;
     }

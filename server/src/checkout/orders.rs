@@ -88,8 +88,10 @@ async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, A
         minor,
         currency: currency.clone(),
     };
-    let lines: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT product_id, variant_id, name, variant_label, quantity, unit_price_minor
+    type LineRow = (String, String, String, String, i64, i64, String, String);
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT product_id, variant_id, name, variant_label, quantity, unit_price_minor,
+                names, labels
          FROM order_lines WHERE order_id = ? ORDER BY id",
     )
     .bind(id)
@@ -107,13 +109,17 @@ async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, A
         lines: lines
             .into_iter()
             .map(
-                |(product_id, variant_id, name, variant_label, quantity, unit)| OrderLine {
-                    product_id,
-                    variant_id,
-                    name,
-                    variant_label,
-                    quantity: u32::try_from(quantity).unwrap_or(0),
-                    unit_price: money(unit),
+                |(product_id, variant_id, name, variant_label, quantity, unit, names, labels)| {
+                    OrderLine {
+                        product_id,
+                        variant_id,
+                        name,
+                        names: serde_json::from_str(&names).unwrap_or_default(),
+                        variant_label,
+                        labels: serde_json::from_str(&labels).unwrap_or_default(),
+                        quantity: u32::try_from(quantity).unwrap_or(0),
+                        unit_price: money(unit),
+                    }
                 },
             )
             .collect(),
