@@ -174,7 +174,7 @@ pub async fn put(
 ) -> Result<Result<Vec<bool>, NotKept>, AppError> {
     let mut created = Vec::with_capacity(products.len());
     for product in products {
-        let entry = serde_json::to_string(product).map_err(|e| AppError::Ledger(e.to_string()))?;
+        let entry = serde_json::to_string(product)?;
         let new: bool = sqlx::query_scalar(
             "SELECT NOT EXISTS (SELECT 1 FROM catalogue_products WHERE brand_id = ? AND product_id = ?)",
         )
@@ -314,7 +314,7 @@ pub async fn expand(
                 variant.stock = *units;
             }
         }
-        *slot = serde_json::to_value(&entry).map_err(|e| AppError::Ledger(e.to_string()))?;
+        *slot = serde_json::to_value(&entry)?;
     }
     Ok(Ok(()))
 }
@@ -422,7 +422,8 @@ pub fn from_csv(text: &str) -> Result<Vec<Product>, Vec<(u64, String)>> {
 
 /// The products as CSV, as [`from_csv`] reads them back.
 pub fn to_csv(products: &[Product]) -> Result<String, AppError> {
-    let failed = |e: csv::Error| AppError::Ledger(e.to_string());
+    // Writing to memory fails only as a write does: an io error.
+    let failed = |e: csv::Error| AppError::Io(e.into());
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_COLUMNS).map_err(failed)?;
     for product in products {
@@ -451,7 +452,7 @@ pub fn to_csv(products: &[Product]) -> Result<String, AppError> {
     }
     let bytes = writer
         .into_inner()
-        .map_err(|e| AppError::Ledger(e.to_string()))?;
+        .map_err(|e| AppError::Io(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
