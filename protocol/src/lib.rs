@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod catalogue;
 mod checkout;
 mod community;
 mod coupons;
@@ -23,6 +24,7 @@ pub mod pricing;
 mod tags;
 mod text;
 
+pub use catalogue::CatalogueProduct;
 pub use checkout::{
     Address, AppliedCoupon, Card, CheckoutRequest, Contact, Field, LineNote, Order, OrderLine,
     OrderStatus, PricedLine, Problem, Quote, QuoteLine, ShippingOption, Totals, MAX_FIELD_CHARS,

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use lapak_protocol::{Money, Translations, Variant, MAX_KEY_LEN};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
@@ -27,104 +27,78 @@ const MAX_TEXT_CHARS: usize = 120;
 const MAX_URL_BYTES: usize = 500;
 
 /// A catalogue product: a show file's product, with the currency of its price.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Product {
-    /// Product id, a slug unique within the brand.
-    pub id: String,
-    /// Name in the brand's language.
-    pub name: String,
-    /// The name in other languages.
-    #[serde(default, skip_serializing_if = "Translations::is_empty")]
-    pub names: Translations,
-    /// Image URL.
-    pub image_url: String,
-    /// Unit price, minor units of `currency`.
-    pub price: i64,
-    /// ISO 4217 currency of the price.
-    pub currency: String,
-    /// Most units of one variant a cart may hold.
-    pub max_per_order: u32,
-    /// Variants with the brand's stock.
-    pub variants: Vec<Variant>,
+pub use lapak_protocol::CatalogueProduct as Product;
+
+impl ProductEntry {
+    /// The catalogue product as a show file has it (the show's currency is the show's).
+    pub fn from_catalogue(product: &Product) -> ProductEntry {
+        ProductEntry {
+            id: product.id.clone(),
+            name: product.name.clone(),
+            names: product.names.clone(),
+            image_url: product.image_url.clone(),
+            price: product.price,
+            max_per_order: product.max_per_order,
+            variants: product.variants.clone(),
+        }
+    }
 }
 
-impl Product {
-    /// The product as a show file has it (the show's currency is the show's).
-    pub fn entry(&self) -> ProductEntry {
-        ProductEntry {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            names: self.names.clone(),
-            image_url: self.image_url.clone(),
-            price: self.price,
-            max_per_order: self.max_per_order,
-            variants: self.variants.clone(),
-        }
+/// The product of a show file, priced in `currency`.
+fn from_entry(entry: &ProductEntry, currency: &str) -> Product {
+    Product {
+        id: entry.id.clone(),
+        name: entry.name.clone(),
+        names: entry.names.clone(),
+        image_url: entry.image_url.clone(),
+        price: entry.price,
+        currency: currency.to_owned(),
+        max_per_order: entry.max_per_order,
+        variants: entry.variants.clone(),
     }
+}
 
-    /// The product of a show file, priced in `currency`.
-    pub fn from_entry(entry: &ProductEntry, currency: &str) -> Product {
-        Product {
-            id: entry.id.clone(),
-            name: entry.name.clone(),
-            names: entry.names.clone(),
-            image_url: entry.image_url.clone(),
-            price: entry.price,
-            currency: currency.to_owned(),
-            max_per_order: entry.max_per_order,
-            variants: entry.variants.clone(),
+/// Why the product cannot be kept, if it cannot.
+pub fn check(product: &Product) -> Result<(), String> {
+    let id = &product.id;
+    if !is_slug(id) {
+        return Err(format!(
+            "product id {id:?}: use 1 to 64 lowercase letters, digits and dashes"
+        ));
+    }
+    let long = |text: &str| text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS;
+    if long(&product.name) {
+        return Err(format!(
+            "product {id}: a name of 1 to {MAX_TEXT_CHARS} characters"
+        ));
+    }
+    if product.image_url.is_empty() || product.image_url.len() > MAX_URL_BYTES {
+        return Err(format!(
+            "product {id}: an image_url of 1 to {MAX_URL_BYTES} bytes"
+        ));
+    }
+    let currency = &product.currency;
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(format!("product {id}: currency is an ISO 4217 code"));
+    }
+    if product.variants.len() > MAX_VARIANTS {
+        return Err(format!("product {id}: at most {MAX_VARIANTS} variants"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for variant in &product.variants {
+        let fits = !variant.id.is_empty() && variant.id.len() <= MAX_KEY_LEN;
+        if !fits || !seen.insert(&variant.id) {
+            return Err(format!(
+                "product {id}: variant ids are 1 to {MAX_KEY_LEN} bytes and unique"
+            ));
+        }
+        if variant.label.chars().count() > MAX_TEXT_CHARS {
+            return Err(format!(
+                "product {id}: a label of at most {MAX_TEXT_CHARS} characters"
+            ));
         }
     }
-
-    /// Why the product cannot be kept, if it cannot.
-    pub fn check(&self) -> Result<(), String> {
-        if !is_slug(&self.id) {
-            return Err(format!(
-                "product id {:?}: use 1 to 64 lowercase letters, digits and dashes",
-                self.id
-            ));
-        }
-        let long = |text: &str| text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS;
-        if long(&self.name) {
-            return Err(format!(
-                "product {}: a name of 1 to {MAX_TEXT_CHARS} characters",
-                self.id
-            ));
-        }
-        if self.image_url.is_empty() || self.image_url.len() > MAX_URL_BYTES {
-            return Err(format!(
-                "product {}: an image_url of 1 to {MAX_URL_BYTES} bytes",
-                self.id
-            ));
-        }
-        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(format!("product {}: currency is an ISO 4217 code", self.id));
-        }
-        if self.variants.len() > MAX_VARIANTS {
-            return Err(format!(
-                "product {}: at most {MAX_VARIANTS} variants",
-                self.id
-            ));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for variant in &self.variants {
-            let fits = !variant.id.is_empty() && variant.id.len() <= MAX_KEY_LEN;
-            if !fits || !seen.insert(&variant.id) {
-                return Err(format!(
-                    "product {}: variant ids are 1 to {MAX_KEY_LEN} bytes and unique",
-                    self.id
-                ));
-            }
-            if variant.label.chars().count() > MAX_TEXT_CHARS {
-                return Err(format!(
-                    "product {}: a label of at most {MAX_TEXT_CHARS} characters",
-                    self.id
-                ));
-            }
-        }
-        self.entry().check()
-    }
+    ProductEntry::from_catalogue(product).check()
 }
 
 fn decode(entry: &str) -> Option<Product> {
@@ -225,7 +199,7 @@ pub async fn seed(conn: &mut SqliteConnection, shows: &[ShowFile]) -> Result<(),
         let products = brands.entry(&show.brand).or_default();
         for entry in &show.products {
             if !products.iter().any(|p| p.id == entry.id) {
-                products.push(Product::from_entry(entry, &show.currency));
+                products.push(from_entry(entry, &show.currency));
             }
         }
     }
@@ -236,7 +210,7 @@ pub async fn seed(conn: &mut SqliteConnection, shows: &[ShowFile]) -> Result<(),
         .bind(brand)
         .fetch_one(&mut *conn)
         .await?;
-        let fit: Vec<Product> = products.into_iter().filter(|p| p.check().is_ok()).collect();
+        let fit: Vec<Product> = products.into_iter().filter(|p| check(p).is_ok()).collect();
         if empty && put(conn, brand, &fit).await?.is_ok() {
             tracing::info!(
                 brand,
@@ -307,7 +281,7 @@ pub async fn expand(
                 product.id
             )));
         }
-        let mut entry = product.entry();
+        let mut entry = ProductEntry::from_catalogue(&product);
         entry.price = wanted.price.unwrap_or(entry.price);
         for variant in &mut entry.variants {
             if let Some(units) = wanted.stock.get(&variant.id) {
@@ -490,7 +464,7 @@ kopi,\"Kopi, Gayo\",,/media/p/kopi.svg,89000.50,IDR,9,default,,,40
         );
         assert_eq!(products[1].name, "Kopi, Gayo");
         assert_eq!(products[1].price, 8_900_050);
-        assert!(products.iter().all(|p| p.check().is_ok()));
+        assert!(products.iter().all(|p| check(p).is_ok()));
         assert_eq!(from_csv(&to_csv(&products).unwrap()).unwrap(), products);
     }
 
@@ -513,7 +487,7 @@ a,A,,/a.svg,10,IDR,1,w,,,1
         let with = |change: fn(&mut Product)| {
             let mut product = good.clone();
             change(&mut product);
-            product.check()
+            check(&product)
         };
         assert!(with(|p| p.id = "Batik Shirt".into()).is_err());
         assert!(with(|p| p.currency = "rupiah".into()).is_err());

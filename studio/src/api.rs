@@ -33,6 +33,15 @@ pub struct Variant {
     pub label: String,
 }
 
+pub use lapak_protocol::CatalogueProduct;
+
+/// What a catalogue import did.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub struct Imported {
+    pub created: usize,
+    pub updated: usize,
+}
+
 /// A variant's units left.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Units {
@@ -136,13 +145,32 @@ impl Refused {
     }
 }
 
-/// Sends `request` (with `body`, if any) and reads the answer: JSON on 2xx
-/// (`null` for 204), the API's refusal otherwise.
+/// Sends `request` (with `body`, if any) and reads the answer (see [`answer`]).
 async fn send(request: RequestBuilder, body: Option<Value>) -> Result<Value, Refused> {
     let request = match body {
         Some(body) => request.json(&body).map_err(Refused::network)?,
         None => request.build().map_err(Refused::network)?,
     };
+    answer(request).await
+}
+
+/// Sends `text` as it is, of type `content_type` (a CSV upload, which is not
+/// JSON), and reads the answer (see [`answer`]).
+async fn send_text(
+    request: RequestBuilder,
+    content_type: &str,
+    text: String,
+) -> Result<Value, Refused> {
+    let request = request
+        .header("content-type", content_type)
+        .body(text)
+        .map_err(Refused::network)?;
+    answer(request).await
+}
+
+/// The answer to `request`: JSON on 2xx (`null` for 204), the API's refusal
+/// otherwise.
+async fn answer(request: Request) -> Result<Value, Refused> {
     let response = request.send().await.map_err(Refused::network)?;
     if response.status() == 204 {
         return Ok(Value::Null);
@@ -372,6 +400,31 @@ impl Api {
             )
             .await?,
         )
+    }
+
+    /// The brand's catalogue, by id.
+    pub async fn catalogue(&self) -> Result<Vec<CatalogueProduct>, Refused> {
+        read(send(Request::get("/api/v1/catalogue"), None).await?)
+    }
+
+    /// Adds `product` to the catalogue, or replaces the one with its id.
+    pub async fn put_product(&self, product: &CatalogueProduct) -> Result<(), Refused> {
+        let path = format!("/api/v1/catalogue/{}", product.id);
+        send(self.change(Request::put(&path)), Some(json!(product))).await?;
+        Ok(())
+    }
+
+    /// Removes a product from the catalogue (shows keep their copies).
+    pub async fn delete_product(&self, product: &str) -> Result<(), Refused> {
+        let path = format!("/api/v1/catalogue/{product}");
+        send(self.change(Request::delete(&path)), None).await?;
+        Ok(())
+    }
+
+    /// Imports `csv` (a row per variant): all of it, or nothing and every bad line named.
+    pub async fn import_csv(&self, csv: String) -> Result<Imported, Refused> {
+        let request = self.change(Request::post("/api/v1/catalogue/import"));
+        read(send_text(request, "text/csv", csv).await?)
     }
 
     /// The dashboard's figures now.

@@ -3,12 +3,14 @@
 //! own player. First-party only: it is never embedded.
 
 mod api;
+mod catalogue;
 mod dashboard;
 mod format;
 mod new_show;
 mod poll;
 mod schedule;
 mod sign_in;
+mod slug;
 mod text;
 mod workspace;
 

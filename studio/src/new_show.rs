@@ -2,9 +2,14 @@
 //! products, gifts and missions of one of the brand's shows. The studio reads
 //! that show's file, changes what the form says, drops its scripted timeline
 //! (the new show's host pins live) and sends it (`POST /api/v1/shows`).
+//! Products picked from the catalogue replace the copied show's.
+
+mod picker;
 
 use leptos::prelude::*;
 use serde_json::Value;
+
+use picker::{Pick, Picker};
 
 use crate::api::{Api, Refused, Show};
 use crate::format;
@@ -15,18 +20,7 @@ const MAX_SLUG: usize = 40;
 
 /// A show id from `title` and its start (`2027-03-14T10:00`): `sunday-brunch-20270314-1000`.
 fn show_id(title: &str, start: &str) -> String {
-    let mut slug = String::new();
-    for c in title.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-        if slug.len() >= MAX_SLUG {
-            break;
-        }
-    }
-    let slug = slug.trim_end_matches('-');
+    let slug = crate::slug::slug(title, MAX_SLUG);
     let day = start.replace(['-', ':'], "").replace('T', "-");
     if slug.is_empty() {
         format!("show-{day}")
@@ -35,14 +29,30 @@ fn show_id(title: &str, start: &str) -> String {
     }
 }
 
-/// `like`'s file as the new show: its id, title, start and host changed, no script.
-fn scheduled_like(mut file: Value, title: &str, local: &str, host: &str) -> Option<Value> {
+/// `like`'s file as the new show: its id, title, start and host changed, no
+/// script, and the products picked from the catalogue, if any.
+fn scheduled_like(
+    mut file: Value,
+    title: &str,
+    local: &str,
+    host: &str,
+    products: Vec<Value>,
+) -> Option<Value> {
     file["id"] = show_id(title, local).into();
     file["title"] = title.into();
     file["starts_at"] = format::instant(local)?.into();
     file["host"]["name"] = host.into();
     file["timeline"] = Value::Array(Vec::new());
-    Some(file)
+    Some(with_products(file, products))
+}
+
+/// `file` with `products` (`from_catalogue` entries) instead of its own when
+/// any were picked; else as it is.
+fn with_products(mut file: Value, products: Vec<Value>) -> Value {
+    if !products.is_empty() {
+        file["products"] = Value::Array(products);
+    }
+    file
 }
 
 /// The form. `shows` are the brand's (a new one joins them); `like` starts as
@@ -59,6 +69,7 @@ pub fn NewShow(
     let starts = RwSignal::new(String::new());
     let host = RwSignal::new(String::new());
     let base = RwSignal::new(like.get_untracked().unwrap_or_default());
+    let picks = RwSignal::new(Vec::<Pick>::new());
     let said = RwSignal::new(None::<String>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -68,18 +79,21 @@ pub fn NewShow(
             said.set(Some(text.schedule_incomplete.into()));
             return;
         }
+        let products = match picks.with_untracked(|picked| picker::entries(picked)) {
+            Ok(products) => products,
+            Err(product) => return said.set(Some((text.pick_not_number)(&product))),
+        };
         leptos::task::spawn_local(async move {
             let api = api.get_value();
-            let made =
-                async {
-                    let file = api.show_file(&base).await?;
-                    let show = scheduled_like(file, title.trim(), &starts, host.trim())
-                        .ok_or_else(|| Refused {
-                            code: "invalid".into(),
-                            message: text.schedule_incomplete.into(),
-                        })?;
-                    api.schedule(show).await
-                };
+            let made = async {
+                let file = api.show_file(&base).await?;
+                let show = scheduled_like(file, title.trim(), &starts, host.trim(), products)
+                    .ok_or_else(|| Refused {
+                        code: "invalid".into(),
+                        message: text.schedule_incomplete.into(),
+                    })?;
+                api.schedule(show).await
+            };
             match made.await {
                 Ok(show) => {
                     said.set(Some((text.scheduled)(&show.title)));
@@ -118,6 +132,7 @@ pub fn NewShow(
                         </For>
                     </select>
                 </label>
+                <Picker api picks />
                 <button class="studio-primary" data-testid="schedule-show">{text.schedule}</button>
                 <p class="studio-form-said" role="status" data-testid="new-show-said">{move || said.get()}</p>
             </form>
@@ -127,7 +142,9 @@ pub fn NewShow(
 
 #[cfg(test)]
 mod tests {
-    use super::{show_id, MAX_SLUG};
+    use serde_json::json;
+
+    use super::{show_id, with_products, MAX_SLUG};
 
     #[test]
     fn a_title_and_a_date_make_a_show_id() {
@@ -140,5 +157,20 @@ mod tests {
         assert_eq!(show_id("Siaran ☕", at), "siaran-20270314-1000");
         assert_eq!(show_id("☕☕", at), "show-20270314-1000");
         assert!(show_id(&"a".repeat(100), at).len() <= MAX_SLUG + 14);
+    }
+
+    #[test]
+    fn picked_products_replace_the_copied_shows() {
+        let file = json!({ "id": "demo", "products": [{ "id": "shirt" }], "gifting": {} });
+        let picked = vec![json!({ "from_catalogue": "kain-tenun", "price": 100 })];
+        assert_eq!(
+            with_products(file.clone(), picked.clone()),
+            json!({ "id": "demo", "products": picked, "gifting": {} })
+        );
+        assert_eq!(
+            with_products(file.clone(), Vec::new()),
+            file,
+            "none picked: the copied show's"
+        );
     }
 }

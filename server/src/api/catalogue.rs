@@ -59,7 +59,7 @@ pub async fn put(
             "id: the product's id is the one in the path",
         ));
     }
-    product.check().map_err(ApiError::invalid)?;
+    catalogue::check(&product).map_err(ApiError::invalid)?;
     let created = keep(&server, &actor, std::slice::from_ref(&product)).await?;
     let status = if created == 1 {
         StatusCode::CREATED
@@ -126,7 +126,7 @@ pub async fn import(
     let mut ids = std::collections::HashSet::new();
     let problems: Vec<String> = products
         .iter()
-        .filter_map(|p| match p.check() {
+        .filter_map(|p| match catalogue::check(p) {
             Err(problem) => Some(problem),
             Ok(()) if !ids.insert(&p.id) => Some(format!("product {} appears twice", p.id)),
             Ok(()) => None,

@@ -102,6 +102,8 @@ enum Tab {
     Run,
     /// The show's figures.
     Dashboard,
+    /// The brand's products apart from any show.
+    Catalogue,
 }
 
 /// The show to open first: one live now, else the next upcoming, else any.
@@ -189,6 +191,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {tab(text.shows, Tab::Shows, "tab-shows")}
                     {tab(text.run_show, Tab::Run, "tab-run")}
                     {tab(text.dashboard, Tab::Dashboard, "tab-dashboard")}
+                    {tab(text.catalogue, Tab::Catalogue, "tab-catalogue")}
                 </nav>
                 <p class="studio-show-title" data-testid="show-title">
                     {move || workspace.show.read().as_ref().map(|s| s.title.clone())}
@@ -201,9 +204,14 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                 <button class="studio-quiet" title=me.email.clone() on:click=sign_out>{text.sign_out}</button>
             </header>
             <Show when=move || loaded.get()>
+                // The brand's, not a show's: there even before the brand has a show.
+                <Show when=move || page.get() == Tab::Catalogue>
+                    <crate::catalogue::Catalogue shows owner />
+                </Show>
                 <Show
                     when=move || workspace.show.read().is_some()
-                    fallback=move || view! { <p class="studio-empty">{text.no_shows}</p> }
+                    fallback=move || (page.get() != Tab::Catalogue)
+                        .then(|| view! { <p class="studio-empty">{text.no_shows}</p> })
                 >
                     <Show when=move || page.get() == Tab::Shows>
                         <crate::schedule::Schedule shows current on_run=run api owner

@@ -1,0 +1,151 @@
+//! The brand's catalogue: products apart from any show, with the brand's own
+//! stock. Everyone of the brand reads it and exports it as CSV; owners add,
+//! edit and delete products, or import many at once. A show takes copies
+//! when it is scheduled (`new_show`), so nothing here changes a show.
+
+mod draft;
+mod edit;
+mod import;
+mod table;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{CatalogueProduct, Show};
+use crate::text::Text;
+use crate::workspace::Workspace;
+
+pub use table::stock_line;
+
+/// The currency when nothing says another: the demo's and the first market's.
+const FALLBACK_CURRENCY: &str = "IDR";
+
+/// What the form is open on.
+#[derive(Clone, Debug, PartialEq)]
+enum Editing {
+    New,
+    Product(CatalogueProduct),
+}
+
+/// The currency a new product starts in: the brand's shows' (a show sells in
+/// one), else the catalogue's, else [`FALLBACK_CURRENCY`].
+fn brand_currency(shows: &[Show], catalogue: &[CatalogueProduct]) -> String {
+    let of_shows = shows
+        .iter()
+        .find_map(|s| s.products.first())
+        .map(|p| p.price.currency.clone());
+    of_shows
+        .or_else(|| catalogue.first().map(|p| p.currency.clone()))
+        .unwrap_or_else(|| FALLBACK_CURRENCY.to_owned())
+}
+
+/// Moves the keyboard's focus to the element `selector` finds, once what
+/// changed has been drawn (it may not be on the page yet).
+pub(crate) fn focus(selector: &str) {
+    let selector = selector.to_owned();
+    request_animation_frame(move || {
+        let found = document().query_selector(&selector).ok().flatten();
+        if let Some(element) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// The catalogue page; `shows` are the brand's (their currency is a new
+/// product's), and an `owner` may change what is in it.
+#[component]
+pub fn Catalogue(shows: RwSignal<Vec<Show>>, owner: bool) -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let workspace = expect_context::<Workspace>();
+    let products = RwSignal::new(Vec::<CatalogueProduct>::new());
+    let refused = RwSignal::new(None::<String>);
+    // Read when the page opens and after each change made here: nothing else
+    // changes a catalogue as often as a show's figures move, so it is not polled.
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match workspace.api.get_value().catalogue().await {
+                Ok(found) => {
+                    refused.set(None);
+                    products.set(found);
+                }
+                Err(refusal) => refused.set(Some(refusal.message)),
+            }
+        });
+    };
+    load();
+    let editing = RwSignal::new(None::<Editing>);
+    let open = move |what: Editing| {
+        editing.set(Some(what));
+        focus("#product-form-heading");
+    };
+    let done = move |changed: bool| {
+        editing.set(None);
+        if changed {
+            load();
+        }
+    };
+    let form = move || {
+        let product = match editing.get()? {
+            Editing::New => None,
+            Editing::Product(product) => Some(product),
+        };
+        // Read once: the list coming back must not reset what is being typed.
+        let currency = shows.with_untracked(|s| products.with_untracked(|p| brand_currency(s, p)));
+        Some(view! { <edit::ProductForm product currency on_done=done /> })
+    };
+    view! {
+        <main class="studio-catalogue-page" data-testid="catalogue">
+            <section class="studio-panel" aria-labelledby="catalogue-heading">
+                <div class="studio-catalogue-head">
+                    <h2 id="catalogue-heading">{text.catalogue}</h2>
+                    <a class="studio-quiet studio-link" download href="/api/v1/catalogue/csv"
+                        data-testid="catalogue-export">{text.export_csv}</a>
+                    {owner.then(|| view! {
+                        <button class="studio-primary" data-testid="new-product"
+                            on:click=move |_| open(Editing::New)>{text.new_product}</button>
+                    })}
+                </div>
+                <p class="studio-error" role="alert" data-testid="catalogue-refused">{move || refused.get()}</p>
+                {form}
+                <table::ProductTable products owner on_edit=move |product| open(Editing::Product(product)) />
+            </section>
+            {owner.then(|| view! { <import::Import on_done=load /> })}
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(currency: Option<&str>) -> Show {
+        let products = currency.map(|c| {
+            serde_json::json!([{
+                "id": "p", "name": "P", "image_url": "/p.svg",
+                "price": { "minor": 100, "currency": c }, "variants": []
+            }])
+        });
+        serde_json::from_value(serde_json::json!({
+            "id": "s", "title": "S", "video": "ingest", "on_air": "waiting", "status": "upcoming",
+            "starts_at_ms": 0, "host": "H", "viewers": 0, "pins": [], "pinned_message": null,
+            "playback_url": "/s.m3u8", "products": products.unwrap_or_else(|| serde_json::json!([]))
+        }))
+        .unwrap()
+    }
+
+    fn product(currency: &str) -> CatalogueProduct {
+        serde_json::from_value(serde_json::json!({
+            "id": "p", "name": "P", "image_url": "/p.svg", "price": 100, "currency": currency,
+            "max_per_order": 1, "variants": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_new_product_is_priced_as_the_brands_shows_are() {
+        let shows = [show(None), show(Some("SGD"))];
+        assert_eq!(brand_currency(&shows, &[product("USD")]), "SGD");
+        assert_eq!(brand_currency(&[show(None)], &[product("USD")]), "USD");
+        assert_eq!(brand_currency(&[], &[]), "IDR");
+    }
+}
