@@ -2,8 +2,9 @@
 // preview plays the live show (the viewer's own player), the host picks a
 // product and taps the picture where it stands, and a shopper in another
 // browser context gets that tag at that spot. On a server of its own, a host
-// starts a flash deal from the studio, a shopper buys at its price, and the
-// dashboard shows the order within 2 s. Screenshots of the studio and the dashboard.
+// starts a flash deal and a coupon code from the studio, a shopper buys at the
+// deal's price with a coupon a mission earned, and the dashboard shows the order
+// within 2 s. Screenshots of the studio and the dashboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -149,11 +150,30 @@ test('the studio lists the brand\'s shows, an owner schedules one, and a host op
   assert.equal(await live.getByText('Kopi Pagi').count(), 0, 'an upcoming show is not live');
   await studio.getByTestId('shows-ended').getByText('None').waitFor();
 
-  // The owner schedules the next Sunday's show like Kopi Pagi: it joins the upcoming shows.
+  // The brand's catalogue holds the demo's products; the owner imports one more from CSV.
+  await studio.getByTestId('tab-catalogue').click();
+  await studio.getByTestId('catalogue-row-batik-shirt').waitFor();
+  await studio.getByTestId('catalogue-csv').fill([
+    'product_id,name,name_id,image_url,price,currency,max_per_order,variant_id,variant_label,variant_label_id,stock',
+    'gula-aren,Palm Sugar,Gula Aren,/media/products/gayo-coffee.svg,35000,IDR,10,default,,,80',
+  ].join('\n'));
+  await studio.getByTestId('catalogue-import').click();
+  await studio.getByTestId('catalogue-imported').filter({ hasText: '1 added, 0 updated' }).waitFor();
+  const sugar = studio.getByTestId('catalogue-row-gula-aren');
+  await sugar.waitFor();
+  assert.match(await sugar.textContent(), /Palm Sugar.*Gula Aren.*Rp\s35,000.*80/);
+  await studio.screenshot({ path: `${OUT}/studio-8-catalogue.png` });
+  await studio.getByTestId('tab-shows').click();
+
+  // The owner schedules the next Sunday's show like Kopi Pagi, selling the palm sugar from the
+  // catalogue at a show price and with the show's own stock: it joins the upcoming shows.
   await studio.getByTestId('new-show-title').fill('Sunday Brunch Drop');
   await studio.getByTestId('new-show-starts').fill('2027-03-14T10:00');
   await studio.getByTestId('new-show-host').fill('Sari Wulandari');
   await studio.getByTestId('new-show-like').selectOption('kopi-pagi');
+  await studio.getByTestId('pick-product-gula-aren').check();
+  await studio.getByTestId('pick-price-gula-aren').fill('30000');
+  await studio.getByTestId('pick-stock-gula-aren-default').fill('7');
   await studio.getByTestId('schedule-show').click();
   await studio.getByTestId('new-show-said').filter({ hasText: 'Sunday Brunch Drop is scheduled' }).waitFor();
   await upcoming.getByText('Sunday Brunch Drop').waitFor();
@@ -164,6 +184,9 @@ test('the studio lists the brand\'s shows, an owner schedules one, and a host op
   await brunch.getByTestId('starts-at').filter({ hasText: /^Mulai .*2027/ }).waitFor({ timeout: 30000 });
   await brunch.getByText('Sari Wulandari').waitFor();
   await brunch.context().close();
+  const file = await studio.evaluate(async () => (await fetch('/api/v1/shows/sunday-brunch-drop-20270314-1000/file')).json());
+  assert.deepEqual(file.products.map((p) => [p.id, p.price, p.variants[0].stock]), [['gula-aren', 3000000, 7]],
+    'the show sells its copy of the catalogue product, at its own price and stock');
 
   // A shopper who opens the next show early reads when it starts, and sees its own catalogue.
   const early = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
@@ -220,6 +243,18 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     assert.equal(await studio.getByTestId('start-deal').isDisabled(), true, 'one deal per product at a time');
     await studio.screenshot({ path: `${OUT}/studio-4-deal.png` });
 
+    // A coupon code for the show: Rp10,000 off, for the first 50 shoppers.
+    await studio.getByTestId('coupon-code-input').fill('lampu-10k');
+    await studio.getByTestId('coupon-kind').selectOption('amount');
+    await studio.getByTestId('coupon-percent').fill('10000');
+    await studio.getByTestId('coupon-max-claims').fill('50');
+    await studio.getByTestId('coupon-create').click();
+    const code = studio.getByTestId('coupon-row-LAMPU-10K');
+    await code.waitFor();
+    assert.match(await code.textContent(), /Rp\s10,000.*0\/50 claimed/);
+    await code.scrollIntoViewIfNeeded();
+    await studio.screenshot({ path: `${OUT}/studio-4-coupon.png` });
+
     const shopper = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
     shopper.on('pageerror', (error) => assert.fail(`uncaught error in the viewer: ${error.message}`));
     await shopper.addInitScript(watchLive);
@@ -251,11 +286,16 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     const line = shopper.getByTestId('quote-line-rattan-lamp-default');
     await line.waitFor();
     assert.match(await line.textContent(), /1 × Rp\s250,000/);
+    // The host's code, typed at checkout, goes into the wallet and comes off the total.
+    await shopper.getByTestId('coupon-code').fill('lampu-10k');
+    await shopper.getByTestId('coupon-apply').click();
+    await shopper.getByTestId('coupon-off').filter({ hasText: /Rp\s10,000/ }).waitFor();
+    await code.filter({ hasText: /1\/50 claimed/ }).waitFor();
     // Adding to cart completed a mission whose reward is a coupon (10 % off from
-    // Rp100,000): the wallet holds it, and checkout applies it to the deal price.
+    // Rp100,000): the wallet holds it too, and it takes more off the deal price.
     const coupon = shopper.getByTestId('coupon-choice');
-    await coupon.waitFor();
-    await coupon.selectOption({ index: 1 });
+    assert.match(await coupon.textContent(), /10% off · on Rp\s100,000 or more/);
+    await coupon.selectOption('mission:add-to-cart:show');
     await shopper.getByTestId('coupon-off').filter({ hasText: /Rp\s25,000/ }).waitFor();
     assert.match(await shopper.getByTestId('total').textContent(), /Rp\s243,000/, 'Rp250,000 − Rp25,000 + Rp18,000 shipping');
     await shopper.screenshot({ path: `${OUT}/viewer-coupon.png` });
