@@ -313,6 +313,7 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     assert.match(await row.textContent(), /Rattan Pendant Lamp.*1.*1.*1.*Rp\s250,000/);
     assert.equal(await studio.getByTestId('taps-rattan-lamp').textContent(), '1', "the shopper's tap on the tag is counted");
     assert.match(await studio.getByTestId('figure-gmv').textContent(), /Rp\s250,000/);
+    assert.match(await studio.getByTestId('figure-coupons').textContent(), /Rp\s25,000 · 1 order/, 'what the coupon cost, apart from sales');
     await studio.getByTestId('minutes').waitFor();
     await studio.screenshot({ path: `${OUT}/studio-5-dashboard.png` });
     record('dashboard', { order_to_dashboard_ms: dashboardDelay });

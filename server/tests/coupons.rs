@@ -250,6 +250,14 @@ async fn a_hosts_code_is_claimed_within_its_limit_and_used_for_its_amount() {
         metrics["gmv"]["minor"], 4_500_000,
         "GMV is the merchandise, before the coupon"
     );
+    assert_eq!(
+        (
+            &metrics["coupon_orders"],
+            &metrics["coupon_discounts"]["minor"]
+        ),
+        (&json!(1), &json!(2_500_000)),
+        "what coupons cost the brand, apart"
+    );
 
     operator(
         &server,

@@ -444,6 +444,9 @@ pub struct Metrics {
     pub orders: u64,
     pub units: u64,
     pub gmv: Money,
+    /// Paid orders that used a coupon, and what coupons took off them.
+    pub coupon_orders: u64,
+    pub coupon_discounts: Money,
     pub products: Vec<ProductFigures>,
     pub gifts: Gifts,
     pub minutes: Vec<MinuteFigures>,

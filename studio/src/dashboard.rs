@@ -101,6 +101,14 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
         (text.orders, count(metrics.orders), "orders"),
         (text.units, count(metrics.units), "units"),
         (text.gmv, format::money(&metrics.gmv), "gmv"),
+        (
+            text.coupon_discounts,
+            (text.coupon_orders)(
+                &format::money(&metrics.coupon_discounts),
+                metrics.coupon_orders,
+            ),
+            "coupons",
+        ),
         (text.gift_coins, count(metrics.gifts.coins), "coins"),
     ];
     let flagged = weakest(&metrics.products);

@@ -104,6 +104,10 @@ pub struct Text {
     pub units: &'static str,
     pub gmv: &'static str,
     pub gift_coins: &'static str,
+    /// The dashboard's card of what coupons took off paid orders.
+    pub coupon_discounts: &'static str,
+    /// Its figure: the amount, and the orders that used a coupon.
+    pub coupon_orders: fn(&str, u64) -> String,
     pub per_product: &'static str,
     pub product: &'static str,
     pub adds: &'static str,
@@ -300,6 +304,11 @@ pub(crate) const EN: Text = Text {
     units: "Units",
     gmv: "Sales",
     gift_coins: "Gift coins",
+    coupon_discounts: "Coupon discounts",
+    coupon_orders: |amount, orders| match orders {
+        1 => format!("{amount} · 1 order"),
+        n => format!("{amount} · {n} orders"),
+    },
     per_product: "Per product",
     product: "Product",
     adds: "Adds to cart",
@@ -502,6 +511,8 @@ pub(crate) const ID: Text = Text {
     units: "Unit",
     gmv: "Penjualan",
     gift_coins: "Koin hadiah",
+    coupon_discounts: "Potongan kupon",
+    coupon_orders: |amount, orders| format!("{amount} · {orders} pesanan"),
     per_product: "Per produk",
     product: "Produk",
     adds: "Masuk keranjang",

@@ -36,6 +36,10 @@ pub struct Metrics {
     orders: u64,
     units: u64,
     gmv: Money,
+    /// Paid orders that used a coupon, and what coupons took off them: the
+    /// brand's cost of its coupons, apart from GMV.
+    coupon_orders: u64,
+    coupon_discounts: Money,
     products: Vec<ProductFigures>,
     gifts: Gifts,
     /// Minute by minute, oldest first.
@@ -168,9 +172,10 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
     let watch_seconds = community::total(&mut tx, &show.id, Activity::WatchSeconds).await?;
     let likes = community::total(&mut tx, &show.id, Activity::Like).await?;
     let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
-    let (orders, gmv): (i64, i64) = sqlx::query_as(
+    let (orders, gmv, coupon_orders, coupon_discounts): (i64, i64, i64, i64) = sqlx::query_as(
         // GMV is the merchandise after deals, as the lines sum it; coupons are the brand's cost.
-        "SELECT COUNT(*), COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0)
+        "SELECT COUNT(*), COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0),
+                COUNT(coupon_code), COALESCE(SUM(coupon_minor), 0)
          FROM orders WHERE show_id = ? AND status = 'paid'",
     )
     .bind(&show.id)
@@ -228,6 +233,8 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
         orders: orders.unsigned_abs(),
         units: products.iter().map(|p| p.units).sum(),
         gmv: show.money(gmv),
+        coupon_orders: coupon_orders.unsigned_abs(),
+        coupon_discounts: show.money(coupon_discounts),
         products,
         gifts: Gifts {
             sends,
