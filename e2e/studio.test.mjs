@@ -306,9 +306,9 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await shopper.getByTestId('pay').click();
     await shopper.getByTestId('confirmation').getByText('Order confirmed').waitFor();
     const confirmed = Date.now();
-    assert.match(await shopper.getByTestId('order-coupon').textContent(), /Rp\s25,000/, 'the receipt shows the coupon');
     await studio.getByTestId('figure-orders').filter({ hasText: /^1$/ }).waitFor({ timeout: 2000 });
     const dashboardDelay = Date.now() - confirmed;
+    assert.match(await shopper.getByTestId('order-coupon').textContent(), /Rp\s25,000/, 'the receipt shows the coupon');
     const row = studio.getByTestId('figures-rattan-lamp');
     assert.match(await row.textContent(), /Rattan Pendant Lamp.*1.*1.*1.*Rp\s250,000/);
     assert.equal(await studio.getByTestId('taps-rattan-lamp').textContent(), '1', "the shopper's tap on the tag is counted");
@@ -317,6 +317,17 @@ test('a host starts a flash deal from the studio, a shopper buys at its price, a
     await studio.getByTestId('minutes').waitFor();
     await studio.screenshot({ path: `${OUT}/studio-5-dashboard.png` });
     record('dashboard', { order_to_dashboard_ms: dashboardDelay });
+
+    // The wallet, in the missions sheet: the mission's coupon used, the host's code still to use.
+    await shopper.getByRole('button', { name: 'Keep watching' }).click();
+    await shopper.getByTestId('missions-button').click();
+    const wallet = shopper.getByTestId('wallet-coupon');
+    await wallet.filter({ hasText: 'LAMPU-10K' }).waitFor();
+    assert.match(await wallet.filter({ hasText: '10% off' }).textContent(), /Used/);
+    assert.match(await wallet.filter({ hasText: 'LAMPU-10K' }).textContent(), /Rp\s10,000 off.*until/);
+    await shopper.getByTestId('wallet-coupons').scrollIntoViewIfNeeded();
+    await shopper.screenshot({ path: `${OUT}/viewer-wallet-coupons.png` });
+    await shopper.keyboard.press('Escape');
 
     // Stopping the deal takes its price away for the shopper at once.
     await studio.getByTestId('tab-run').click();
