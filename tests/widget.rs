@@ -626,21 +626,28 @@ async fn a_wallet_coupon_is_offered_at_checkout_in_the_shoppers_language_and_its
         widget.find("coupon-choice").is_none(),
         "no choice while the wallet holds none"
     );
+    let coupon = |code: &str, expires_at_ms| Coupon {
+        code: code.into(),
+        terms,
+        expires_at_ms,
+        mission_id: Some("add-to-cart".into()),
+        used: false,
+    };
+    // The second is past its expiry on the server's clock: not offered.
     let wallet = Wallet {
         coins: 0,
-        coupons: vec![Coupon {
-            code: "mission:add-to-cart:show".into(),
-            terms,
-            expires_at_ms: 1_900_000_000_000,
-            mission_id: Some("add-to-cart".into()),
-            used: false,
-        }],
+        coupons: vec![
+            coupon("mission:add-to-cart:show", 1_900_000_000_000),
+            coupon("mission:like-30:show", 1),
+        ],
     };
     widget
         .actions
         .dispatch(Msg::Server(ServerMsg::WalletChanged { wallet }));
     leptos::task::tick().await;
     let choice: web_sys::HtmlSelectElement = widget.get("coupon-choice").unchecked_into();
+    let options = choice.query_selector_all("option").unwrap().length();
+    assert_eq!(options, 2, "no coupon, and the one still usable");
     let offered = choice
         .query_selector("option:nth-child(2)")
         .unwrap()

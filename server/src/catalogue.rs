@@ -58,9 +58,15 @@ fn from_entry(entry: &ProductEntry, currency: &str) -> Product {
     }
 }
 
+/// Ids the API's own paths take (`/api/v1/catalogue/csv`, `…/import`).
+const RESERVED_IDS: [&str; 2] = ["csv", "import"];
+
 /// Why the product cannot be kept, if it cannot.
 pub fn check(product: &Product) -> Result<(), String> {
     let id = &product.id;
+    if RESERVED_IDS.contains(&id.as_str()) {
+        return Err(format!("product id {id:?} is taken by the API's own paths"));
+    }
     if !is_slug(id) {
         return Err(format!(
             "product id {id:?}: use 1 to 64 lowercase letters, digits and dashes"
@@ -490,6 +496,7 @@ a,A,,/a.svg,10,IDR,1,w,,,1
             check(&product)
         };
         assert!(with(|p| p.id = "Batik Shirt".into()).is_err());
+        assert!(with(|p| p.id = "import".into()).is_err());
         assert!(with(|p| p.currency = "rupiah".into()).is_err());
         assert!(with(|p| p.variants[1].id = "m".into()).is_err());
         assert!(with(|p| p.variants.clear()).is_err());

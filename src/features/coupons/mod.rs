@@ -7,6 +7,7 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::intl::{format_date_time, format_money};
+use crate::features::deal::ServerClock;
 use crate::i18n::{self, Catalogue};
 use crate::store::{GiftingStoreFields, State, StateStoreFields};
 
@@ -66,14 +67,19 @@ fn CouponRow(state: Store<State>, coupon: Coupon) -> impl IntoView {
     let (currency, locale) = money_context(state);
     let terms = terms_text(text, &coupon.terms, &currency, &locale);
     let until = (text.coupon_until)(&format_date_time(coupon.expires_at_ms, &locale));
+    let expired = coupon.expires_at_ms <= expect_context::<ServerClock>().0.get_untracked();
     // A mission's coupon has no code to show: its mission names it.
     let code = coupon.mission_id.is_none().then(|| coupon.code.clone());
     view! {
-        <li class="lapak-coupon" class:is-used=coupon.used data-testid="wallet-coupon">
+        <li class="lapak-coupon" class:is-used=coupon.used || expired data-testid="wallet-coupon">
             <span class="lapak-coupon-terms">{terms}</span>
             <span class="lapak-muted">
                 {code.map(|c| view! { <code class="lapak-coupon-code">{c}</code> " · " })}
-                {if coupon.used { text.coupon_used.to_owned() } else { until }}
+                {match (coupon.used, expired) {
+                    (true, _) => text.coupon_used.to_owned(),
+                    (false, true) => text.coupon_expired.to_owned(),
+                    (false, false) => until,
+                }}
             </span>
         </li>
     }
@@ -90,9 +96,15 @@ pub fn CouponPicker(
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let (currency, locale) = money_context(state);
+    let clock = expect_context::<ServerClock>();
+    // Past its expiry on the server's clock, a coupon is no longer offered.
     let usable = Memo::new(move |_| {
+        let now = clock.0.get();
         let wallet = state.gifting().wallet().read();
-        let usable = wallet.coupons.iter().filter(|c| !c.used);
+        let usable = wallet
+            .coupons
+            .iter()
+            .filter(|c| !c.used && c.expires_at_ms > now);
         usable
             .map(|c| {
                 (
