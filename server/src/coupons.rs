@@ -327,12 +327,11 @@ pub async fn claim(
         Err(stored) => return Ok(stored),
     };
     let now = now_ms();
-    let refused = |problem: CouponProblem, message: String| -> Result<ServerMsg, AppError> {
-        Ok(reject(id, RejectCode::from(problem), message))
-    };
+    let refused =
+        |problem: CouponProblem, message: String| reject(id, RejectCode::from(problem), message);
     let Some(code) = coupon_code(text) else {
         let reply = refused(CouponProblem::Unknown, "not a coupon code".into());
-        return unit.finish(reply?).await;
+        return unit.finish(reply).await;
     };
     let found: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, off_kind, off_value, min_spend_minor, expires_at_ms
@@ -375,11 +374,11 @@ pub async fn claim(
             } else {
                 let put = grant(&mut unit.tx, session, &code, &terms, expires_at_ms, None).await?;
                 unit.changes.wallet |= put;
-                Ok(community::ack(id))
+                community::ack(id)
             }
         }
     };
-    unit.finish(reply?).await
+    unit.finish(reply).await
 }
 
 #[cfg(test)]
