@@ -2,7 +2,8 @@
 // (WebAssembly) downloads only when a widget scrolls into view (mode="inline")
 // or when the shopper taps the LIVE bubble (mode="launcher").
 // Attributes: show, server (wss://…/ws; default: this script's origin),
-// locale, cart ("lapak" | "host"), mode ("inline" | "launcher"), storage ("off").
+// locale, cart ("lapak" | "host"), mode ("inline" | "launcher"), storage ("off"),
+// t (where a replay opens: "90" or "1m30s").
 // Events on the element: lapak:ready, lapak:product-click, lapak:add-to-cart,
 // lapak:update-cart, lapak:checkout, lapak:close, lapak:error. Methods: open(),
 // close(), minimize(), mute(on), setLocale(tag), syncCart(lines). See docs/embedding.md.
@@ -97,6 +98,7 @@ class LapakLive extends HTMLElement {
           locale: this.getAttribute('locale') || undefined,
           cart: this.getAttribute('cart') || 'lapak',
           storage: this.getAttribute('storage') !== 'off',
+          t: this.getAttribute('t') || undefined,
           id: this.id || undefined,
         };
         this.#widget = module.embed(this, this.#root, JSON.stringify(options));

@@ -37,6 +37,7 @@ cargo run -q --release -p lapak-server --example checkout_load > target/e2e/chec
 cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts.jsonl
 cargo build -q --release -p lapak-server   # fanout_load runs this binary as a child process
 cargo run -q --release -p lapak-server --example fanout_load > target/e2e/fanout.jsonl
+cargo run -q --release -p lapak-server --example replay_load > target/e2e/replay.jsonl
 # Event floods (~6 min): the release server's --flood beside the vanilla page; into metrics.json.
 LAPAK_SERVER_BIN=target/release/lapak-server E2E_OUT=target/e2e node --test e2e/flood.bench.mjs
 # Live video (~13 min): packaging ffmpeg's CPU and memory, a 10-minute soak; into metrics.json.

@@ -300,6 +300,37 @@ if gift_runs:
               f"{run['p99_ms']:.1f} ms | {run['watcher_gifted_per_s']:.0f} | {run['watcher_frames_per_s']:.0f} | "
               f"{run['watcher_snapshots']} |")
 
+def replay_section(runs, chapter_ms):
+    """Replays: the event log's size per hour, the index's build and seek times, chapter taps."""
+    logs = [r for r in runs if "run" in r]
+    index = next((r for r in runs if "index" in r), None)
+    print("\n## Replays\n")
+    print("`cargo run -q --release -p lapak-server --example replay_load`: the real server in-process goes on air from a "
+          "real ffmpeg (`server/tests/fixtures/live-show.toml`, one viewer), once with the show's own events and once under "
+          "`--flood chat=500,likes=1000,gifts=50`, each for the time below; then the show ends and its replay's log is read "
+          "over HTTP. Bytes are the events' JSON as stored (`show_events.body`; SQLite adds about 20 B of row and index per "
+          "event).\n")
+    print("| events | on air | events kept | bytes kept | per hour of show |\n|---|---:|---:|---:|---:|")
+    for run in logs:
+        label = "the show's own" if run["run"] == "demo" else "flood: 500 chat lines, 1,000 likes, 50 gifts /s"
+        print(f"| {label} | {run['seconds']:.0f} s | {run['events']:,} | {run['bytes']:,} B | "
+              f"{run['events_per_hour']:,} events, {run['bytes_per_hour'] / 1048576:.1f} MiB |")
+    if index:
+        print(f"\nIndex for a 3-hour show (the flood's log repeated, {index['events']:,} events): "
+              f"`ReplayIndex::build` took {index['build_ms']:.0f} ms ({index['build_ms'] / 3:.0f} ms per hour of show). "
+              f"A seek (`at`) took {index['seek_p50_us']} µs at p50 and {index['seek_p99_us']} µs at p99; the baseline, "
+              f"folding every event from the start to the 2-hour mark, took {index['fold_ms']:.0f} ms "
+              f"({index['fold_ms'] * 1000 / max(index['seek_p50_us'], 1):,.0f}× the p50 seek).")
+    if chapter_ms:
+        print(f"\nA tap on a chapter's \"See it in the show\" to its picture on screen (`e2e/replay.test.mjs`, the release "
+              f"viewer in headless Chromium against the debug server, the recording served from the same machine): "
+              f"{', '.join(f'{v:.0f}' for v in chapter_ms)} ms.")
+
+
+replay_runs = jsonl("target/e2e/replay.jsonl")
+if replay_runs:
+    replay_section(replay_runs, metrics.get("replay_chapter_ms", []))
+
 fanout_runs = jsonl("target/e2e/fanout.jsonl")
 if fanout_runs:
     print("\n## Server fan-out\n")

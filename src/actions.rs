@@ -1,6 +1,7 @@
 //! The dispatcher: folds a [`Msg`] into the store and carries out the effects
 //! the reducer returns. Views call it; they never reach the socket or storage.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use futures::channel::mpsc::UnboundedSender;
@@ -28,14 +29,20 @@ impl Actions {
     }
 
     /// The effect runner of the live app: frames and reconnects go to the socket
-    /// task, tokens to storage under `token_key` (if any), host events to `events`.
+    /// task, tokens to storage under `token_key` (if any), host events to `events`,
+    /// a replay's log is fetched and handed back. Call it under the widget's
+    /// owner: what it starts ends with it.
     pub fn connected(
         store: Store<State>,
         socket: UnboundedSender<net::Control>,
         token_key: Option<String>,
         events: web_sys::EventTarget,
     ) -> Self {
-        Actions::new(store, move |effect| match effect {
+        // A fetched log comes back as a message: the runner needs the dispatcher it runs for.
+        let this = Rc::new(OnceCell::<Actions>::new());
+        let owner = Owner::current();
+        let dispatcher = this.clone();
+        let actions = Actions::new(store, move |effect| match effect {
             // The socket task ends with the widget, so a closed channel is harmless.
             Effect::Send(msg) => drop(socket.unbounded_send(net::Control::Send(msg))),
             Effect::Reconnect => drop(socket.unbounded_send(net::Control::Reconnect)),
@@ -46,7 +53,30 @@ impl Actions {
             }
             Effect::Host(event) => browser::host::emit(&events, &event),
             Effect::CopyLink => browser::share::copy_link(),
-        })
+            Effect::CopyLinkAt { seconds } => browser::share::copy_link_at(seconds),
+            Effect::LoadReplay { url } => {
+                if let (Some(actions), Some(owner)) = (dispatcher.get().copied(), &owner) {
+                    owner.with(|| actions.load_replay(url));
+                }
+            }
+        });
+        let _ = this.set(actions);
+        actions
+    }
+
+    /// Fetches a replay's log and folds the answer in; given up if the
+    /// widget goes away first.
+    fn load_replay(self, url: String) {
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            let msg = match browser::replay::fetch_log(&url).await {
+                Ok(log) => Msg::ReplayLoaded { url, log },
+                Err(error) => {
+                    log::warn!("replay log {url}: {error:?}");
+                    Msg::ReplayFailed { url }
+                }
+            };
+            self.dispatch(msg);
+        });
     }
 
     /// Folds `msg` into the state; only the fields that changed notify their views.
@@ -187,14 +217,23 @@ impl Actions {
     }
 
     /// The frame on screen is at programme time `playhead`: the store hears of it
-    /// only when that changes which tags or deals show (most frames do not).
+    /// only when that changes what shows (most frames do not).
     pub fn playhead(&self, playhead: Option<i64>) {
-        let changes = self
-            .store
-            .with_untracked(|s| s.picture.changes_at(playhead, &s.deals));
+        let changes = self.store.with_untracked(|s| s.playhead_matters(playhead));
         if changes {
             self.dispatch(Msg::Playhead(playhead));
         }
+    }
+
+    /// Moves a replay's picture to programme time `to_ms` (unix ms).
+    pub fn seek(&self, to_ms: i64) {
+        self.dispatch(Msg::Seek { to_ms });
+    }
+
+    /// Shares the replay's moment at programme time `at_ms`: a link to it, to the clipboard.
+    pub fn share_moment(&self, at_ms: i64) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::ShareMoment { id, at_ms });
     }
 
     /// Shares the show: its link to the clipboard.

@@ -16,6 +16,7 @@ use crate::features::missions::{MissionsButton, MissionsSheet, Toasts};
 use crate::features::orders::{OrdersButton, OrdersSheet};
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
+use crate::features::replay::replaying;
 use crate::features::shelf::{Shelf, ShelfButton};
 use crate::features::status::{ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
@@ -34,6 +35,8 @@ pub struct Boot {
     pub locale: Locale,
     /// Whose cart the widget fills.
     pub cart_mode: CartMode,
+    /// Where a replay opens, in ms from its start (the link's `t`).
+    pub start_offset_ms: Option<i64>,
     /// Where the session token is kept (`None`: nowhere, the session lasts as long as the page).
     pub token_key: Option<String>,
     /// Where `lapak:*` events go: the host element when embedded, else the window.
@@ -50,6 +53,7 @@ impl Boot {
             asset_base: String::new(),
             locale: browser::locale::detect(),
             cart_mode: browser::location::cart_mode(),
+            start_offset_ms: browser::location::replay_offset_ms(),
             // Each show keeps its own session: its cart and coins are that show's.
             token_key: Some(match browser::location::show() {
                 Some(show) => format!("{}.{show}", browser::storage::PAGE_KEY),
@@ -82,6 +86,7 @@ pub fn connect(boot: &Boot) -> Store<State> {
             .as_deref()
             .and_then(browser::storage::load_token),
         cart_mode: boot.cart_mode,
+        start_offset_ms: boot.start_offset_ms,
         ..State::default()
     });
     let (socket, requests) = mpsc::unbounded();
@@ -105,6 +110,7 @@ pub fn Widget(
     let muted = muted.unwrap_or_else(|| RwSignal::new(true));
     let panel = RwSignal::new(Panel::Closed);
     let cart = cart_memo(state);
+    let replaying = replaying(state);
     let device = browser::clock::ticking();
     provide_context(ServerClock::new(state, device));
     keep_time(state, device);
@@ -120,7 +126,11 @@ pub fn Widget(
     view! {
         <div class="lapak" lang=lang on:keydown=close_on_escape>
             <section class="lapak-stage">
-                <div class="lapak-screen" class:is-minimized=move || panel.read().minimizes_video()>
+                <div
+                    class="lapak-screen"
+                    class:is-minimized=move || panel.read().minimizes_video()
+                    class:is-replay=move || replaying.get()
+                >
                     <Player state muted/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
                     <LikeArea/>

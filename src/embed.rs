@@ -32,6 +32,9 @@ pub struct Options {
     /// `host` for host-cart mode.
     #[serde(default)]
     pub cart: Option<String>,
+    /// Where a replay opens: seconds from its start, or `1m30s`-style.
+    #[serde(default)]
+    pub t: Option<String>,
     /// Whether the widget may keep its session token in `localStorage` (a consent tool may say no).
     #[serde(default = "yes")]
     pub storage: bool,
@@ -90,6 +93,10 @@ pub fn mount(host: web_sys::HtmlElement, root: web_sys::HtmlElement, options: Op
         } else {
             CartMode::Lapak
         },
+        start_offset_ms: options
+            .t
+            .as_deref()
+            .and_then(lapak_protocol::replay::offset_ms),
         token_key: options.storage.then(|| match options.id.as_deref() {
             Some(id) if !id.is_empty() => format!("lapak.session.{}#{id}", options.show),
             _ => format!("lapak.session.{}", options.show),

@@ -21,6 +21,7 @@ mod gifts;
 pub mod hls;
 mod language;
 pub mod pricing;
+pub mod replay;
 mod tags;
 mod text;
 
@@ -643,6 +644,9 @@ pub struct Show {
     /// When a show that has not begun is scheduled to (unix ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at_ms: Option<i64>,
+    /// An ended show's replay, while the brand offers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<replay::ReplayInfo>,
     /// Flash deals running now.
     pub deals: Vec<Deal>,
     /// People watching now.

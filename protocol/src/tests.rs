@@ -78,6 +78,13 @@ fn sample_welcome() -> Welcome {
             }],
             on_air: OnAir::Paused,
             starts_at_ms: None,
+            replay: Some(crate::replay::ReplayInfo {
+                video_url: "/hls/demo/replay.m3u8".into(),
+                log_url: "/api/v1/shows/demo/replay/log".into(),
+                starts_ms: 1_764_748_800_000,
+                ends_ms: 1_764_752_400_000,
+                chat: false,
+            }),
             deals: vec![sample_deal()],
             viewers: 3,
             gifts: vec![sample_gift()],

@@ -28,6 +28,9 @@ const SHOW_BUFFER: usize = 1024;
 pub const HISTORY: usize = 512;
 /// Cart updates a session's slow tab may fall behind by (it then gets a snapshot too).
 const SESSION_BUFFER: usize = 16;
+/// Events gathered for the replay's log at most between two writes: a log
+/// writer stuck that long loses events rather than the server memory.
+const MAX_LOG_PENDING: usize = 20_000;
 /// Least time between two `ViewerCount` events, in milliseconds.
 const VIEWER_COUNT_EVERY_MS: i64 = 1_000;
 
@@ -58,6 +61,9 @@ pub struct Live {
     tally: Tally,
     /// The host's message above the chat.
     pinned_message: Option<pinned::Message>,
+    /// Events for the replay's log not yet written, with their programme
+    /// time; `None` for a show that keeps no log (its video is not recorded here).
+    log: Option<Vec<(i64, Utf8Bytes)>>,
 }
 
 /// The hub's figures for the dashboard.
@@ -127,6 +133,20 @@ impl Hub {
             }),
             events: broadcast::channel(SHOW_BUFFER).0,
         }
+    }
+
+    /// From now on, gathers the events a replay needs (`take_log`).
+    pub fn keep_log(&self) {
+        self.lock().log.get_or_insert_with(Vec::new);
+    }
+
+    /// The events gathered for the replay's log since the last call.
+    pub fn take_log(&self) -> Vec<(i64, Utf8Bytes)> {
+        self.lock()
+            .log
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     fn lock(&self) -> MutexGuard<'_, Live> {
@@ -214,6 +234,9 @@ impl Hub {
     pub fn on_air(&self, state: OnAir) {
         let mut live = self.lock();
         if live.on_air != state {
+            if live.on_air == OnAir::Waiting && state == OnAir::Live {
+                log_opening(&mut live);
+            }
             live.on_air = state;
             self.publish(&mut live, |seq| ServerMsg::OnAir { seq, state });
         }
@@ -443,16 +466,63 @@ impl Hub {
 
     fn publish(&self, live: &mut Live, event: impl FnOnce(u64) -> ServerMsg) {
         live.seq += 1;
-        let text =
-            serde_json::to_string(&event(live.seq)).expect("protocol types always serialize");
+        let event = event(live.seq);
+        let text = serde_json::to_string(&event).expect("protocol types always serialize");
         debug_assert!(text.len() < MAX_FRAME_BYTES);
         let text = Utf8Bytes::from(text);
+        // Only what happens on air is replayed.
+        if live.on_air == OnAir::Live || live.on_air == OnAir::Paused {
+            if let Some(log) = live.log.as_mut().filter(|log| log.len() < MAX_LOG_PENDING) {
+                log.extend(crate::replay::log::entry(&event, &text));
+            }
+        }
         if live.history.len() == HISTORY {
             live.history.pop_front();
         }
         live.history.push_back((live.seq, text.clone()));
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(text);
+    }
+}
+
+/// The programme time the opening scene is logged at: before any frame.
+const OPENING_MS: i64 = 0;
+
+/// Puts what is up as the show goes on air into the replay's log (the tags
+/// pinned while waiting, the pinned message, the likes so far), so its replay
+/// opens on the picture as viewers saw it.
+fn log_opening(live: &mut Live) {
+    let seq = live.seq;
+    let (text, translations) = pinned::parts(live.pinned_message.clone());
+    let likes = live.feed.snapshot().1;
+    let mut opening: Vec<ServerMsg> = live
+        .scene
+        .pins
+        .iter()
+        .map(|pin| ServerMsg::Pinned {
+            seq,
+            pin: pin.clone(),
+        })
+        .collect();
+    opening.extend(live.deals.iter().map(|deal| ServerMsg::DealStarted {
+        seq,
+        deal: deal.clone(),
+    }));
+    opening.push(ServerMsg::PinnedMessage {
+        seq,
+        text,
+        translations,
+    });
+    opening.push(ServerMsg::Likes { seq, total: likes });
+    let Some(log) = live.log.as_mut() else {
+        return;
+    };
+    for event in opening {
+        let text = serde_json::to_string(&event).expect("protocol types always serialize");
+        // why: the first frame may arrive before the hub hears the show is on
+        // air; at time 0 the opening comes before any frame, and the replay
+        // starts with it whatever its first frame's time.
+        log.push((OPENING_MS, text.into()));
     }
 }
 

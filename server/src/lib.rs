@@ -30,6 +30,7 @@ mod origins;
 pub mod payment;
 mod pending;
 mod pricing;
+mod replay;
 mod show;
 mod stage;
 mod taps;
@@ -43,6 +44,7 @@ mod testing;
 
 pub use config::Config;
 pub use error::AppError;
+pub use flood::Flood;
 pub use gifting::HostCredit;
 use limit::Limits;
 pub use live::{OnAir, Rendition};
@@ -372,6 +374,10 @@ impl Running {
         if let Some(ingest) = self.ingest {
             let _ = ingest.await;
         }
+        // What the shows' event logs gathered since their last write.
+        for stage in self.state.stages() {
+            replay::log::flush(&stage).await;
+        }
         let tasks = std::mem::take(&mut *self.state.tasks.lock().expect("tasks lock poisoned"));
         for task in &tasks {
             task.abort();
@@ -435,8 +441,11 @@ impl Running {
 
     /// Ends a live show: its encoder is disconnected, publishing is refused and
     /// the recording playlist is closed. `false` for a show that does not ingest.
-    pub fn end_show(&self, show: &str) -> bool {
-        self.state.live.show(show).map(|show| show.end()).is_some()
+    pub async fn end_show(&self, show: &str) -> bool {
+        match self.state.stage(Some(show)) {
+            Some(stage) => replay::end(&stage).await.unwrap_or(false),
+            None => false,
+        }
     }
 
     /// The ids of the shows running here, the default show first.
@@ -459,6 +468,27 @@ impl Running {
     /// Waits until the server stops (it runs until the process ends).
     pub async fn wait(self) {
         let _ = self.server.await;
+    }
+
+    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), then
+    /// stops as [`stop`](Running::stop) does, so nothing gathered is lost.
+    pub async fn until_stopped(mut self) {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let terminated = async {
+            match terminate.as_mut() {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = &mut self.server => return,
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminated => {}
+        }
+        self.stop().await;
     }
 }
 

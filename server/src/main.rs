@@ -105,10 +105,7 @@ async fn serve(config: lapak_server::Config) -> std::process::ExitCode {
             if let Some(rtmp) = running.rtmp_addr {
                 eprintln!("RTMP ingest at rtmp://{rtmp}/live/<stream key>");
             }
-            tokio::select! {
-                _ = running.wait() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
+            running.until_stopped().await;
             std::process::ExitCode::SUCCESS
         }
         Err(error) => {

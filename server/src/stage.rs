@@ -66,6 +66,8 @@ pub fn launch(stage: &Arc<Stage>, now: i64) {
     ];
     if let Some(live) = stage.live.show(&stage.show.id) {
         tasks.push(tokio::spawn(crate::live::playlist::keep(live)));
+        stage.hub.keep_log();
+        tasks.push(tokio::spawn(crate::replay::log::keep(stage.clone())));
     }
     if let Some(mut watch) = stage.on_air() {
         let stage = stage.clone();

@@ -26,6 +26,11 @@ pub async fn tap(
             .finish(reject(id, RejectCode::UnknownProduct, message))
             .await;
     }
+    if crate::replay::info(state).is_some() {
+        let counted = crate::replay::Counted::Tap;
+        crate::replay::count(&mut command.tx, &state.show.id, session, counted).await?;
+        return command.finish(community::ack(id)).await;
+    }
     sqlx::query(
         "INSERT INTO tag_taps (show_id, product_id, session_id, taps) VALUES (?, ?, ?, 1)
          ON CONFLICT (show_id, product_id, session_id) DO UPDATE SET taps = taps + 1",

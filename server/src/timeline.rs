@@ -26,7 +26,14 @@ pub async fn play(state: Arc<Stage>, from_ms: i64) {
         if let Some(on_air) = state.scheduled_on_air(wall) {
             state.hub.on_air(on_air);
         }
-        for (at, cue) in state.show.cues_between(last, now) {
+        // An ended show's script is over: its replay shows what happened.
+        let ended = state.hub.now().1 == lapak_protocol::OnAir::Ended;
+        let due = if ended {
+            Vec::new()
+        } else {
+            state.show.cues_between(last, now)
+        };
+        for (at, cue) in due {
             match cue.deal(at) {
                 Some(spec) => match state.deal(spec).await {
                     Ok(deal) => state.hub.start_deal(deal),

@@ -510,6 +510,12 @@ async fn snapshot(
     .await?;
     let orders = checkout::recent_orders(&mut conn, session.id).await?;
     let wallet = gifting::wallet(&mut conn, session.id).await?;
+    let replay = crate::replay::info(state);
+    if replay.is_some() {
+        let _write = state.writer.lock().await;
+        let view = crate::replay::Counted::View;
+        crate::replay::count(&mut conn, &state.show.id, session.id, view).await?;
+    }
     let show = &state.show;
     let units = |p: &str, v: &str| {
         stock
@@ -541,6 +547,7 @@ async fn snapshot(
             tag_log: joined.scene.log,
             on_air: joined.on_air,
             starts_at_ms: state.scheduled_start(now_ms()),
+            replay,
             deals: joined.deals,
             viewers: joined.viewers,
             gifts: show.gifting.gifts.clone(),

@@ -4,57 +4,16 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::encoder::Publisher;
 use common::{server_for, TestServer};
 use lapak_protocol::hls::{self, MasterPlaylist, MediaPlaylist, Playlist};
 use lapak_server::OnAir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, Command};
 
 /// Long enough for ffmpeg to start on a busy machine and write a few segments.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// An encoder: ffmpeg publishing a test pattern and a tone, a keyframe a second.
-struct Publisher(Child);
-
-impl Publisher {
-    fn start(rtmp: SocketAddr, key: &str) -> Publisher {
-        let child = Command::new("ffmpeg")
-            .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-re"])
-            .args(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25"])
-            .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"])
-            .args([
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-tune",
-                "zerolatency",
-            ])
-            .args([
-                "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv",
-            ])
-            .arg(format!("rtmp://{rtmp}/live/{key}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("ffmpeg is installed");
-        Publisher(child)
-    }
-
-    /// Waits for the encoder to give up on its own; `None` if it keeps going.
-    async fn exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
-        tokio::time::timeout(within, self.0.wait()).await.ok()?.ok()
-    }
-
-    async fn stop(mut self) {
-        let _ = self.0.kill().await;
-    }
-}
 
 struct Response {
     status: u16,
@@ -189,6 +148,17 @@ async fn stop(server: TestServer, packagers: &[u32]) {
             "ffmpeg outlived the server"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The live show's configuration on `db`, the same at every start: a
+/// restarted server keeps its database and media.
+fn live_config(db: PathBuf) -> impl Fn() -> lapak_server::Config {
+    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
+    move || {
+        let mut config = common::config(db.clone());
+        config.show = vec![show.clone()];
+        config
     }
 }
 
@@ -464,7 +434,7 @@ async fn a_dropped_encoder_pauses_the_show_and_a_new_one_resumes_it() {
     let second = server.running.packager_pid("live").unwrap();
 
     // Ending the show disconnects the encoder and closes the recording.
-    assert!(server.running.end_show("live"));
+    assert!(server.running.end_show("live").await);
     wait_on_air(&server, "live", OnAir::Ended).await;
     let recording = eventually("the recording's end", || async move {
         media_playlist(addr, "/hls/live/src/recording.m3u8")
@@ -495,13 +465,7 @@ async fn a_dropped_encoder_pauses_the_show_and_a_new_one_resumes_it() {
 #[tokio::test]
 async fn a_restarted_server_keeps_the_recording_and_adds_runs_after_it() {
     let dir = tempfile::tempdir().unwrap();
-    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
-    let db = dir.path().join("lapak.db");
-    let config = || {
-        let mut config = common::config(db.clone());
-        config.show = vec![show.clone()];
-        config
-    };
+    let config = live_config(dir.path().join("lapak.db"));
     let running = lapak_server::start(config()).await.unwrap();
     let server = TestServer { running, dir };
     let key = server.running.stream_key().await.unwrap();
@@ -669,7 +633,182 @@ async fn viewers_are_told_when_the_host_goes_on_and_off_air() {
     // A viewer joining now is told at once, in its snapshot.
     let (_, later) = common::viewer(&server, None).await;
     assert_eq!(later.show.on_air, OnAir::Paused);
-    assert!(server.running.end_show("live"));
+    assert!(server.running.end_show("live").await);
     on_air(&mut socket, OnAir::Ended).await;
     stop(server, &[first]).await;
+}
+
+/// The replay's event log as a viewer fetches it.
+async fn replay_log(addr: SocketAddr, url: &str) -> Option<lapak_protocol::replay::ReplayLog> {
+    let response = get(addr, url, "").await;
+    (response.status == 200).then(|| serde_json::from_slice(&response.body).unwrap())
+}
+
+#[tokio::test]
+async fn an_ended_show_replays_its_recording_with_its_events_in_sync() {
+    use common::api::{team, Api, PASSWORD};
+    use lapak_protocol::replay::ReplayIndex;
+    use lapak_protocol::ServerMsg;
+    use reqwest::{Method, StatusCode};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = live_config(dir.path().join("lapak.db"));
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    team(&server).await;
+    let api = Api::of(&server);
+    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let addr = server.running.addr;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    wait_on_air(&server, "live", OnAir::Live).await;
+    segments(&server, "live", 3).await;
+
+    // On air: a viewer chats, the host pins the shirt.
+    let (mut socket, welcome) = common::viewer(&server, None).await;
+    assert_eq!(welcome.show.replay, None);
+    common::command(&mut socket, &common::chat_msg("c1", "is it cotton?")).await;
+    let (status, pin) = api
+        .call(
+            &host,
+            Method::POST,
+            "/api/v1/shows/live/pins",
+            Some(json!({"product_id": "drop", "x": 0.3, "y": 0.6})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let pin_at = pin["at"].as_i64().unwrap();
+    let (status, body) = api
+        .call(&host, Method::GET, "/api/v1/shows/live/replay", None)
+        .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (StatusCode::OK, Some("recording"))
+    );
+    assert!(replay_log(addr, "/api/v1/shows/live/replay/log")
+        .await
+        .is_none());
+    // Segments after the pin, so the pin's frame is in the recording.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    assert!(server.running.end_show("live").await);
+    publisher.stop().await;
+    let info = eventually("the replay to open", || {
+        let server = &server;
+        async move { common::viewer(server, None).await.1.show.replay }
+    })
+    .await;
+    assert_eq!(info.video_url, "/hls/live/replay.m3u8");
+    assert!(info.chat);
+    assert!(info.starts_ms < pin_at && pin_at < info.ends_ms);
+
+    // The picture: the recording as on-demand HLS.
+    let master = get(addr, &info.video_url, "").await;
+    assert_eq!(master.status, 200);
+    assert!(
+        master.text().contains("src/replay.m3u8"),
+        "{}",
+        master.text()
+    );
+    let vod = media_playlist(addr, "/hls/live/src/replay.m3u8")
+        .await
+        .unwrap();
+    assert_eq!(vod.kind, Some(hls::PlaylistKind::Vod));
+    assert!(vod.ended && vod.segments.len() >= 3);
+    assert_eq!(vod.segments[0].program_date_time, Some(info.starts_ms));
+
+    // Everything else: the events with their programme times.
+    let log = replay_log(addr, &info.log_url).await.expect("a log");
+    let index = ReplayIndex::build(log.clone(), &welcome.show.gifts);
+    // The tags pinned while waiting are up from the start; the host's comes at its frame.
+    let up = |at| -> Vec<String> {
+        let mut ids: Vec<String> = index
+            .at(at)
+            .pins
+            .into_iter()
+            .map(|p| p.product_id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(up(info.starts_ms), ["shirt"]);
+    assert_eq!(up(pin_at - 1), ["jar", "shirt"]);
+    assert_eq!(up(pin_at), ["drop", "jar", "shirt"]);
+    // The timeline's flash deal on the lamp, shown as it ran.
+    assert_eq!(index.at(info.starts_ms).deals[0].product_id, "lamp");
+    let chapter = index.chapters.iter().find(|c| c.product_id == "drop");
+    assert_eq!(chapter.map(|c| c.at), Some(pin_at));
+    let chat_at = log
+        .events
+        .iter()
+        .find_map(|(at, e)| matches!(e, ServerMsg::Chat { .. }).then_some(*at))
+        .expect("the chat line is kept");
+    assert_eq!(index.at(chat_at).chat[0].text, "is it cotton?");
+    assert!(index.at(chat_at - 1).chat.is_empty());
+
+    // A restart keeps the show ended and every event.
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    let addr = server.running.addr;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let again = eventually("the replay after a restart", || {
+        let server = &server;
+        async move { common::viewer(server, None).await.1.show.replay }
+    })
+    .await;
+    assert_eq!(again, info);
+    assert_eq!(replay_log(addr, &info.log_url).await, Some(log.clone()));
+
+    // Replay viewers are counted apart from live.
+    let (_, body) = api
+        .call(&owner, Method::GET, "/api/v1/shows/live/replay", None)
+        .await;
+    assert_eq!(body["state"], "ready");
+    assert!(body["figures"]["views"].as_u64().unwrap() >= 1, "{body}");
+
+    // The brand's controls: hosts may not; trims that leave nothing are refused.
+    let choices = json!({"trim_start_s": 1, "trim_end_s": 0, "chat": false});
+    let path = "/api/v1/shows/live/replay";
+    let (status, _) = api
+        .call(&host, Method::PUT, path, Some(choices.clone()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let everything = json!({"trim_start_s": 3600, "trim_end_s": 0, "chat": true});
+    let (status, body) = api.call(&owner, Method::PUT, path, Some(everything)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = api.call(&owner, Method::PUT, path, Some(choices)).await;
+    assert_eq!(
+        (status, body["chat"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+    let trimmed = common::viewer(&server, None).await.1.show.replay.unwrap();
+    assert_eq!(trimmed.starts_ms, info.starts_ms + 1_000);
+    assert!(!trimmed.chat);
+    let log = replay_log(addr, &trimmed.log_url).await.unwrap();
+    assert!(!log
+        .events
+        .iter()
+        .any(|(_, e)| matches!(e, ServerMsg::Chat { .. })));
+    assert!(log.events.iter().all(|(at, _)| *at >= trimmed.starts_ms));
+
+    // Removed: gone for good.
+    let (status, _) = api.call(&host, Method::DELETE, path, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = api.call(&owner, Method::DELETE, path, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(common::viewer(&server, None).await.1.show.replay, None);
+    assert!(replay_log(addr, &info.log_url).await.is_none());
+    assert_eq!(get(addr, &info.video_url, "").await.status, 404);
+    let mut db = common::open_db(&common::api::db(&server)).await;
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM show_events")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+    stop(server, &[]).await;
 }

@@ -1,6 +1,6 @@
 //! What the page's address says: where the server is (the WebSocket endpoint
-//! of the page's own origin), which show (`?show=`) and whose cart to fill
-//! (`?cart=host`).
+//! of the page's own origin), which show (`?show=`), whose cart to fill
+//! (`?cart=host`) and where a replay opens (`?t=`).
 
 use crate::store::CartMode;
 
@@ -47,4 +47,12 @@ pub fn cart_mode() -> CartMode {
     } else {
         CartMode::Lapak
     }
+}
+
+/// Where a replay link opens (`?t=90` or `?t=1m30s`): ms from the replay's
+/// start; `None` without one, or when it does not read.
+pub fn replay_offset_ms() -> Option<i64> {
+    param("t")
+        .as_deref()
+        .and_then(lapak_protocol::replay::offset_ms)
 }

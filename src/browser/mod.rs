@@ -11,6 +11,7 @@ pub mod intl;
 pub mod locale;
 pub mod location;
 pub mod motion;
+pub mod replay;
 pub mod share;
 pub mod storage;
 pub mod watch;

@@ -5,10 +5,25 @@ use leptos::prelude::window;
 /// Copies the page's address; a browser that refuses (no permission, no
 /// clipboard) leaves the clipboard as it was.
 pub fn copy_link() {
-    let window = window();
-    let Ok(href) = window.location().href() else {
+    if let Ok(href) = window().location().href() {
+        copy(&href);
+    }
+}
+
+/// Copies the page's address opening its replay `seconds` in: its `t`
+/// parameter set (replacing any), the rest of the address as it is.
+pub fn copy_link_at(seconds: u32) {
+    let Ok(href) = window().location().href() else {
         return;
     };
+    let Ok(url) = web_sys::Url::new(&href) else {
+        return;
+    };
+    url.search_params().set("t", &seconds.to_string());
+    copy(&url.href());
+}
+
+fn copy(text: &str) {
     // The promise settles later; nothing waits on it.
-    let _ = window.navigator().clipboard().write_text(&href);
+    let _ = window().navigator().clipboard().write_text(text);
 }

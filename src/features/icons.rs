@@ -207,3 +207,16 @@ pub fn DownIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Three linked dots (share).
+#[component]
+pub fn ShareIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <circle cx="18" cy="5.5" r="2.5" fill="currentColor"/>
+            <circle cx="6" cy="12" r="2.5" fill="currentColor"/>
+            <circle cx="18" cy="18.5" r="2.5" fill="currentColor"/>
+            <path d="M8.2 10.8l7.6-4.1M8.2 13.2l7.6 4.1" fill="none" stroke="currentColor" stroke-width="2"/>
+        </svg>
+    }
+}

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod picker;
 pub mod player;
 pub mod price;
+pub mod replay;
 pub mod sheet;
 pub mod shelf;
 pub mod status;
@@ -84,5 +85,17 @@ pub fn tap_product(product: Option<Product>, actions: Actions, panel: RwSignal<P
     match product.variants.as_slice() {
         [only] => actions.add_to_cart(product.id.clone(), only.id.clone()),
         _ => panel.set(Panel::Picker(product.id)),
+    }
+}
+
+/// A duration as a clock reads it: `m:ss`, or `h:mm:ss` from an hour on
+/// (a deal's countdown, a replay's times).
+pub fn clock_text(seconds: i64) -> String {
+    let secs = seconds.max(0);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }

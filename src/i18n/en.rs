@@ -1,5 +1,6 @@
 //! English.
 use super::Catalogue;
+use lapak_protocol::replay::Highlight;
 use lapak_protocol::Activity;
 
 pub static EN: Catalogue = Catalogue {
@@ -99,6 +100,28 @@ pub static EN: Catalogue = Catalogue {
     buffering: "Loading the video…",
     cannot_play: "The video can't play here. Shopping and chat still work.",
     retry_now: "Retry now",
+    replay: "REPLAY",
+    replay_position: "Replay position",
+    position_of: |at, total| format!("{at} of {total}"),
+    see_in_show: "See it in the show",
+    see_named_in_show: |name, at| format!("See {name} in the show, at {at}"),
+    top_moments: "Top moments",
+    highlight: |highlight| match highlight {
+        Highlight::Chat => "Busy chat",
+        Highlight::Likes => "Likes",
+        Highlight::Gifts => "Gifts",
+        Highlight::Tag => "Product shown",
+    },
+    moment_at: |what, at| format!("{what}, at {at}"),
+    share_moment: "Share this moment",
+    past_deal: "Flash deal ended",
+    live_only: "Live only",
+    replay_unavailable:
+        "The products and chat of this replay could not be loaded. The video plays on.",
+    likes_count: |n| format!("{n} likes"),
+    marker_tag: |name| format!("Shown: {name}"),
+    marker_deal: |name| format!("Flash deal: {name}"),
+    marker_gift: |name| format!("Gift: {name}"),
     flash_deal: "Flash deal",
     deal_ends_in: |t| format!("Ends in {t}"),
     deal_left: |n| format!("{n} left"),

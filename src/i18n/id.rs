@@ -1,5 +1,6 @@
 //! Bahasa Indonesia.
 use super::Catalogue;
+use lapak_protocol::replay::Highlight;
 use lapak_protocol::Activity;
 
 pub static ID: Catalogue = Catalogue {
@@ -93,6 +94,27 @@ pub static ID: Catalogue = Catalogue {
     buffering: "Memuat video…",
     cannot_play: "Video tidak dapat diputar di sini. Belanja dan chat tetap bisa.",
     retry_now: "Coba sekarang",
+    replay: "SIARAN ULANG",
+    replay_position: "Posisi siaran ulang",
+    position_of: |at, total| format!("{at} dari {total}"),
+    see_in_show: "Lihat di siaran",
+    see_named_in_show: |name, at| format!("Lihat {name} di siaran, pada {at}"),
+    top_moments: "Momen terbaik",
+    highlight: |highlight| match highlight {
+        Highlight::Chat => "Chat ramai",
+        Highlight::Likes => "Banjir suka",
+        Highlight::Gifts => "Hujan hadiah",
+        Highlight::Tag => "Produk ditampilkan",
+    },
+    moment_at: |what, at| format!("{what}, pada {at}"),
+    share_moment: "Bagikan momen ini",
+    past_deal: "Flash Sale berakhir",
+    live_only: "Hanya saat live",
+    replay_unavailable: "Produk dan chat siaran ulang ini tidak dapat dimuat. Video tetap diputar.",
+    likes_count: |n| format!("{n} suka"),
+    marker_tag: |name| format!("Ditampilkan: {name}"),
+    marker_deal: |name| format!("Flash Sale: {name}"),
+    marker_gift: |name| format!("Hadiah: {name}"),
     flash_deal: "Flash Sale",
     deal_ends_in: |t| format!("Berakhir {t}"),
     deal_left: |n| format!("Sisa {n}"),

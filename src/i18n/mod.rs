@@ -6,6 +6,7 @@ mod id;
 
 use crate::store::{Lang, NoticeKind};
 use lapak_protocol::pricing::Beyond;
+use lapak_protocol::replay::Highlight;
 use lapak_protocol::{Activity, Field, LineNote, OrderStatus, Problem, RejectCode};
 
 /// Every visible string. Functions take values already formatted for the locale.
@@ -162,6 +163,40 @@ pub struct Catalogue {
     pub cannot_play: &'static str,
     /// Button: reconnect now instead of waiting.
     pub retry_now: &'static str,
+
+    // Replays.
+    /// Badge over a replayed show, where LIVE would be.
+    pub replay: &'static str,
+    /// Accessible name of the seek bar.
+    pub replay_position: &'static str,
+    /// Where the seek bar is, for screen readers: elapsed and total, "12:30 of 45:00".
+    pub position_of: fn(&str, &str) -> String,
+    /// A chapter's button: seeks to where the product was first shown.
+    pub see_in_show: &'static str,
+    /// Its accessible name: the product's name and the time it was shown.
+    pub see_named_in_show: fn(&str, &str) -> String,
+    /// Heading of the top moments.
+    pub top_moments: &'static str,
+    /// What made a top moment.
+    pub highlight: fn(Highlight) -> &'static str,
+    /// A top moment's accessible name: what and when.
+    pub moment_at: fn(&str, &str) -> String,
+    /// Copies a link to the moment on screen.
+    pub share_moment: &'static str,
+    /// A flash deal the replay shows, over now: no price, no countdown.
+    pub past_deal: &'static str,
+    /// A mission only live viewers can do (likes, chat), in a replay.
+    pub live_only: &'static str,
+    /// The replay's log could not be loaded.
+    pub replay_unavailable: &'static str,
+    /// The show's likes (formatted), where the like button would be.
+    pub likes_count: fn(&str) -> String,
+    /// Seek bar marker: a product shown (its name).
+    pub marker_tag: fn(&str) -> String,
+    /// Seek bar marker: a flash deal started (the product's name).
+    pub marker_deal: fn(&str) -> String,
+    /// Seek bar marker: a large gift sent (the gift's name).
+    pub marker_gift: fn(&str) -> String,
 
     /// Flash deal flag.
     pub flash_deal: &'static str,
@@ -388,6 +423,7 @@ impl Catalogue {
         match kind {
             NoticeKind::Refused(code) => self.reject_reason(code, product),
             NoticeKind::OutboxFull => self.outbox_full.to_owned(),
+            NoticeKind::ReplayUnavailable => self.replay_unavailable.to_owned(),
         }
     }
 

@@ -234,8 +234,12 @@ pub fn liked(state: &mut State, total: u64) {
 }
 
 /// The viewer says something; the line goes as [`chat_line`] makes it one,
-/// and nothing is sent for a line it refuses (empty, too long, a control character).
+/// and nothing is sent for a line it refuses (empty, too long, a control
+/// character), nor in a replay, where nobody is live to read it.
 pub fn chat(state: &mut State, id: CommandId, text: String) -> Vec<Effect> {
+    if state.replay.is_on() {
+        return Vec::new();
+    }
     let Ok(text) = chat_line(&text) else {
         return Vec::new();
     };
@@ -243,8 +247,12 @@ pub fn chat(state: &mut State, id: CommandId, text: String) -> Vec<Effect> {
 }
 
 /// The viewer taps the heart at device time `now_ms`: a heart floats at once;
-/// the tap joins the batch sent [`LIKE_BATCH_MS`] after its first tap.
+/// the tap joins the batch sent [`LIKE_BATCH_MS`] after its first tap. In a
+/// replay nobody is live to see it: it counts for nothing.
 pub fn like(state: &mut State, id: CommandId, now_ms: i64) -> Vec<Effect> {
+    if state.replay.is_on() {
+        return Vec::new();
+    }
     let community = &mut state.community;
     community.likes += 1;
     community.float(true);
@@ -312,10 +320,11 @@ pub fn tag_tapped(state: &mut State, id: CommandId, product_id: ProductId) -> Ve
     outbox::send(state, msg, Purpose::Report).unwrap_or_default()
 }
 
-/// The viewer shares the show: the link goes to the clipboard and the server counts it.
-pub fn share(state: &mut State, id: CommandId) -> Vec<Effect> {
+/// The viewer shares the show: a link (`copy`: the show's, or a replay's
+/// moment) goes to the clipboard and the server counts it.
+pub fn share(state: &mut State, id: CommandId, copy: Effect) -> Vec<Effect> {
     state.community.toast(ToastKind::LinkCopied);
-    let mut effects = vec![Effect::CopyLink];
+    let mut effects = vec![copy];
     effects.extend(command(state, ClientMsg::Share { id }));
     effects
 }

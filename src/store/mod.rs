@@ -12,6 +12,7 @@ mod gifting;
 mod host;
 mod outbox;
 mod picture;
+mod replay;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
@@ -24,7 +25,9 @@ pub use gifting::{
 pub use host::HostEvent;
 pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
 pub use picture::Picture;
+pub use replay::{Log, Replay, ReplayStoreFields, Seek, Shared};
 
+use lapak_protocol::replay::ReplayLog;
 use lapak_protocol::{
     in_language, pricing, Cart, ClientMsg, CommandId, Deal, Money, OnAir, Order, Pin, Product,
     ProductId, RejectCode, Resume, ServerMsg, TagChange, Translations, Welcome, PROTOCOL_VERSION,
@@ -48,6 +51,9 @@ pub struct State {
     /// Origin that the server's root-relative media URLs are relative to:
     /// empty on Lapak's own page, the server's origin when embedded elsewhere.
     pub asset_base: String,
+    /// Where a replay opens, in ms from its start: the link's `t` (`?t=` on
+    /// Lapak's page, the `t` attribute when embedded); its start without one.
+    pub start_offset_ms: Option<i64>,
     /// Show identity: title, host, stream; `None` until the first `Welcome`.
     #[patch(|this, new| *this = new)]
     pub show: Option<ShowInfo>,
@@ -92,6 +98,8 @@ pub struct State {
     pub gifting: Gifting,
     /// Chat, likes, the Fan Club, missions and badges.
     pub community: Community,
+    /// An ended show's replay, when one is playing.
+    pub replay: Replay,
     /// Every command sent (or waiting to be sent) but not yet answered, in the order made.
     #[patch(|this, new| *this = new)]
     pub outbox: Outbox,
@@ -214,6 +222,8 @@ pub enum NoticeKind {
     Refused(RejectCode),
     /// Too many commands are waiting for the connection ([`MAX_OUTBOX`]); this one was not made.
     OutboxFull,
+    /// A replay's log could not be loaded: the picture plays without its tags and chat.
+    ReplayUnavailable,
 }
 
 /// Everything that can change the state.
@@ -365,6 +375,31 @@ pub enum Msg {
     },
     /// The viewer read the community refusal.
     DismissCommunityNotice,
+    /// The replay's log at `url` arrived.
+    ReplayLoaded {
+        /// Where it was fetched from (an answer for another replay is dropped).
+        url: String,
+        /// The log.
+        log: ReplayLog,
+    },
+    /// The replay's log at `url` could not be fetched or read.
+    ReplayFailed {
+        /// Where it was fetched from.
+        url: String,
+    },
+    /// The viewer asks for the replay's picture at a programme time (the seek
+    /// bar, a chapter, a top moment).
+    Seek {
+        /// Programme time, unix ms (kept within the replay).
+        to_ms: i64,
+    },
+    /// The viewer shares the replay's moment at a programme time.
+    ShareMoment {
+        /// A fresh command id (sharing counts, as live).
+        id: CommandId,
+        /// Programme time of the frame on screen, unix ms.
+        at_ms: i64,
+    },
 }
 
 /// Side effects the reducer asks for.
@@ -381,6 +416,16 @@ pub enum Effect {
     Host(HostEvent),
     /// Put the show's link on the clipboard.
     CopyLink,
+    /// Put the show's link on the clipboard, opening its replay `seconds` in (`t=`).
+    CopyLinkAt {
+        /// Seconds from the replay's start.
+        seconds: u32,
+    },
+    /// Fetch a replay's log; answer with `Msg::ReplayLoaded` or `Msg::ReplayFailed`.
+    LoadReplay {
+        /// Its URL, resolved like media URLs.
+        url: String,
+    },
 }
 
 /// Folds one message into the state and returns the effects to carry out.
@@ -462,16 +507,31 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Playhead(playhead) => {
+            // The replay compares with where the picture was: it goes first.
+            replay::moved(state, playhead);
             picture::moved(state, playhead);
             Vec::new()
         }
-        Msg::Share { id } => community::share(state, id),
+        Msg::Share { id } => community::share(state, id, Effect::CopyLink),
         Msg::JoinClub { id, now_ms } => community::join_club(state, id, now_ms),
         Msg::SetName { id, name } => community::set_name(state, id, name),
         Msg::DismissCommunityNotice => {
             state.community.refused = None;
             Vec::new()
         }
+        Msg::ReplayLoaded { url, log } => {
+            replay::loaded(state, &url, log);
+            Vec::new()
+        }
+        Msg::ReplayFailed { url } => {
+            replay::failed(state, &url);
+            Vec::new()
+        }
+        Msg::Seek { to_ms } => {
+            replay::seek(state, to_ms);
+            Vec::new()
+        }
+        Msg::ShareMoment { id, at_ms } => replay::share_moment(state, id, at_ms),
     }
 }
 
@@ -488,6 +548,9 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             return vec![Effect::Reconnect];
         }
         state.seq = seq;
+    }
+    if state.replay.replays(&event) {
+        return Vec::new();
     }
     match event {
         ServerMsg::Welcome(welcome) => welcome_snapshot(state, *welcome),
@@ -660,11 +723,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     let first = state.show.is_none();
     let mut show = welcome.show;
     let base = state.asset_base.as_str();
-    let asset = |url: &mut String| {
-        if url.starts_with('/') && !url.starts_with("//") {
-            url.insert_str(0, base);
-        }
-    };
+    let asset = |url: &mut String| asset_url(base, url);
     for url in [
         &mut show.stream_url,
         &mut show.poster_url,
@@ -732,8 +791,18 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
     let mut effects = went_live(state, welcome.session.token);
+    // Last: a replay sets over the snapshot what the moment on screen shows.
+    effects.extend(replay::welcome(state, show.replay));
     effects.extend(ready);
     effects
+}
+
+/// Makes a root-relative media URL from the server absolute against `base`
+/// (see [`State::asset_base`]).
+fn asset_url(base: &str, url: &mut String) {
+    if url.starts_with('/') && !url.starts_with("//") {
+        url.insert_str(0, base);
+    }
 }
 
 /// Takes the server's cart, unless the host page's cart is the one shown
@@ -759,6 +828,13 @@ fn went_live(state: &mut State, token: String) -> Vec<Effect> {
 }
 
 impl State {
+    /// Whether the frame on screen moving to `to` changes what is shown: a
+    /// tag, a deal start or, in a replay, an event of its log lies between.
+    /// The player asks this every frame, so only those frames touch the store.
+    pub fn playhead_matters(&self, to: Option<i64>) -> bool {
+        self.picture.changes_at(to, &self.deals) || replay::changes_at(self, to)
+    }
+
     /// Whether a tick would change anything: something on screen has a time
     /// limit (so an idle widget is not woken for nothing).
     pub fn expiring(&self) -> bool {

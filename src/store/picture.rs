@@ -89,10 +89,12 @@ fn refresh(state: &mut State) {
     if pins != state.pins {
         state.pins = pins;
     }
+    // A replay's picture is from the past: today's deals are never held for it.
+    let live = !state.replay.is_on();
     let held: Vec<String> = state
         .deals
         .iter()
-        .filter(|d| !state.picture.shows_deal(d))
+        .filter(|d| live && !state.picture.shows_deal(d))
         .map(|d| d.id.clone())
         .collect();
     if held != state.held_deals {

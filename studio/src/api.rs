@@ -180,8 +180,20 @@ async fn answer(request: Request) -> Result<Value, Refused> {
     if ok {
         Ok(value)
     } else {
-        Err(serde_json::from_value(value).unwrap_or_else(|_| Refused::network("no answer")))
+        Err(refusal(value))
     }
+}
+
+/// A refusal's body as the API writes it: `{"code", "message"}`, or the same
+/// under `"error"` (the replay's answers).
+fn refusal(value: Value) -> Refused {
+    let value = match value {
+        Value::Object(mut body) if body.contains_key("error") => {
+            body.remove("error").unwrap_or_default()
+        }
+        other => other,
+    };
+    serde_json::from_value(value).unwrap_or_else(|_| Refused::network("no answer"))
 }
 
 fn read<T: DeserializeOwned>(value: Value) -> Result<T, Refused> {
@@ -427,10 +439,102 @@ impl Api {
         read(send_text(request, "text/csv", csv).await?)
     }
 
+    /// The show's replay: its state, trim and figures.
+    pub async fn replay(&self, show: &str) -> Result<Replay, Refused> {
+        read(send(Request::get(&format!("/api/v1/shows/{show}/replay")), None).await?)
+    }
+
+    /// Sets the replay's trim and whether its chat is replayed.
+    pub async fn set_replay(&self, show: &str, trim: &ReplayTrim) -> Result<Replay, Refused> {
+        let request = self.change(Request::put(&format!("/api/v1/shows/{show}/replay")));
+        read(send(request, Some(json!(trim))).await?)
+    }
+
+    /// Removes the replay and its event log for good.
+    pub async fn remove_replay(&self, show: &str) -> Result<(), Refused> {
+        let path = format!("/api/v1/shows/{show}/replay");
+        send(self.change(Request::delete(&path)), None).await?;
+        Ok(())
+    }
+
     /// The dashboard's figures now.
     pub async fn metrics(&self, show: &str) -> Result<Metrics, Refused> {
         read(send(Request::get(&format!("/api/v1/shows/{show}/metrics")), None).await?)
     }
+}
+
+/// Where a show's replay is.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplayState {
+    /// The show does not record here: there is no replay.
+    None,
+    /// The show has not ended; the replay opens when it does.
+    Recording,
+    /// Viewers see the replay.
+    Ready,
+    /// Removed for good, with its event log.
+    Removed,
+    /// A state this studio does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ReplayState {
+    /// The state as the API spells it (the panel's `data-state`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplayState::None => "none",
+            ReplayState::Recording => "recording",
+            ReplayState::Ready => "ready",
+            ReplayState::Removed => "removed",
+            ReplayState::Unknown => "unknown",
+        }
+    }
+}
+
+/// A show's replay as the brand set it, with its figures apart from the live show's.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Replay {
+    pub state: ReplayState,
+    /// The recording's span (unix ms); absent while nothing was recorded.
+    #[serde(default)]
+    pub recording_starts_ms: Option<i64>,
+    #[serde(default)]
+    pub recording_ends_ms: Option<i64>,
+    /// Seconds cut from the recording's start and end.
+    pub trim_start_s: u64,
+    pub trim_end_s: u64,
+    /// Whether the chat is replayed.
+    pub chat: bool,
+    /// The viewer's page for the show (`/?show=…`), where the replay plays.
+    pub viewer_url: String,
+    pub figures: ReplayFigures,
+    pub live: LiveFigures,
+}
+
+/// What the replay's viewers did.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct ReplayFigures {
+    pub views: u64,
+    pub watch_s: u64,
+    /// Taps on product tags.
+    pub taps: u64,
+}
+
+/// The live show's figures to set the replay's beside.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct LiveFigures {
+    pub watch_s: u64,
+    pub taps: u64,
+}
+
+/// The replay's settings to save.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ReplayTrim {
+    pub trim_start_s: u64,
+    pub trim_end_s: u64,
+    pub chat: bool,
 }
 
 /// The live dashboard's figures (docs/api.md).
@@ -493,4 +597,54 @@ pub struct MinuteFigures {
     pub pinned: Vec<String>,
     pub orders: u64,
     pub gmv_minor: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_read_flat_or_under_error() {
+        let flat = json!({ "code": "forbidden", "message": "hosts may not do this" });
+        assert_eq!(refusal(flat).code, "forbidden");
+        let nested =
+            json!({ "error": { "code": "invalid", "message": "the trim leaves nothing" } });
+        let read = refusal(nested);
+        assert_eq!(
+            (read.code.as_str(), read.message.as_str()),
+            ("invalid", "the trim leaves nothing")
+        );
+        assert_eq!(refusal(Value::Null).code, "network", "no body is no answer");
+    }
+
+    #[test]
+    fn a_replay_reads_as_the_api_gives_it() {
+        let replay: Replay = serde_json::from_value(json!({
+            "state": "ready", "recording_starts_ms": 1_733_200_000_000_i64,
+            "recording_ends_ms": 1_733_203_600_000_i64, "trim_start_s": 0, "trim_end_s": 0,
+            "chat": true, "viewer_url": "/?show=kopi-pagi",
+            "figures": { "views": 12, "watch_s": 340, "taps": 5 },
+            "live": { "watch_s": 3400, "taps": 40 }
+        }))
+        .unwrap();
+        assert_eq!(replay.state, ReplayState::Ready);
+        assert_eq!(replay.figures.views, 12);
+        assert_eq!(replay.live.taps, 40);
+        let unrecorded: Replay = serde_json::from_value(json!({
+            "state": "none", "trim_start_s": 0, "trim_end_s": 0, "chat": true,
+            "viewer_url": "/?show=demo", "figures": { "views": 0, "watch_s": 0, "taps": 0 },
+            "live": { "watch_s": 0, "taps": 0 }
+        }))
+        .unwrap();
+        assert_eq!(
+            (unrecorded.recording_starts_ms, unrecorded.recording_ends_ms),
+            (None, None)
+        );
+        let later: ReplayState = serde_json::from_value(json!("archived")).unwrap();
+        assert_eq!(
+            later,
+            ReplayState::Unknown,
+            "a state added later does not break the panel"
+        );
+    }
 }

@@ -48,7 +48,8 @@ fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0} %", s * 100.0))
 }
 
-fn watch_time(seconds: u64) -> String {
+/// Watch time as hours and minutes, e.g. `14h 05m` (the replay panel's too).
+pub(crate) fn watch_time(seconds: u64) -> String {
     format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60)
 }
 

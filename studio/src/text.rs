@@ -183,6 +183,36 @@ pub struct Text {
     pub show_price: &'static str,
     pub show_stock: fn(&str) -> String,
     pub pick_not_number: fn(&str) -> String,
+    /// The replay panel: its heading, and the replay's column beside the live show's.
+    pub replay: &'static str,
+    /// A replay's state in words; `replay_ready` comes before the viewer's link.
+    pub replay_recording: &'static str,
+    pub replay_ready: &'static str,
+    pub replay_removed: &'static str,
+    pub replay_none: &'static str,
+    pub recording_length: &'static str,
+    pub replay_length: &'static str,
+    /// The replay's length when the trim takes all of the recording.
+    pub nothing_left: &'static str,
+    pub trim_start: &'static str,
+    pub trim_end: &'static str,
+    pub trim_hint: &'static str,
+    /// A trim field (its label) that is not a time.
+    pub trim_not_time: fn(&str) -> String,
+    pub replay_chat: &'static str,
+    pub save_replay: &'static str,
+    pub replay_saved: &'static str,
+    pub replay_owners_only: &'static str,
+    pub remove_replay: &'static str,
+    pub confirm_remove_replay: &'static str,
+    pub yes_remove: &'static str,
+    pub keep_replay: &'static str,
+    pub replay_removed_notice: &'static str,
+    /// The table of the replay's figures beside the live show's.
+    pub replay_figures: &'static str,
+    pub live: &'static str,
+    pub views: &'static str,
+    pub product_taps: &'static str,
 }
 
 pub(crate) const EN: Text = Text {
@@ -398,6 +428,31 @@ pub(crate) const EN: Text = Text {
     pick_not_number: |name| {
         format!("{name}: the show price is an amount, and its stock whole numbers.")
     },
+    replay: "Replay",
+    replay_recording: "Replay opens when the show ends.",
+    replay_ready: "Viewers can watch the replay at ",
+    replay_removed: "Removed: the replay and its events are gone for good.",
+    replay_none: "This show is not recorded here, so it has no replay.",
+    recording_length: "Recording",
+    replay_length: "Replay length",
+    nothing_left: "Nothing left: trim less",
+    trim_start: "Trim from the start",
+    trim_end: "Trim from the end",
+    trim_hint: "Seconds (90) or minutes and seconds (1:30).",
+    trim_not_time: |field| format!("{field}: type seconds (90) or minutes and seconds (1:30)."),
+    replay_chat: "Replay the chat",
+    save_replay: "Save replay",
+    replay_saved: "Replay saved",
+    replay_owners_only: "Only the brand's owners change the replay.",
+    remove_replay: "Remove replay",
+    confirm_remove_replay: "Remove the replay for good? Viewers can no longer watch it, and its recording and events are deleted.",
+    yes_remove: "Yes, remove",
+    keep_replay: "Keep replay",
+    replay_removed_notice: "Replay removed",
+    replay_figures: "The replay beside the live show",
+    live: "Live",
+    views: "Views",
+    product_taps: "Product taps",
 };
 
 pub(crate) const ID: Text = Text {
@@ -602,6 +657,31 @@ pub(crate) const ID: Text = Text {
     pick_not_number: |name| {
         format!("{name}: harga siaran harus jumlah uang, dan stoknya bilangan bulat.")
     },
+    replay: "Siaran ulang",
+    replay_recording: "Siaran ulang dibuka saat siaran selesai.",
+    replay_ready: "Penonton bisa menonton siaran ulang di ",
+    replay_removed: "Dihapus: siaran ulang dan kejadiannya hilang untuk selamanya.",
+    replay_none: "Siaran ini tidak direkam di sini, jadi tidak ada siaran ulang.",
+    recording_length: "Rekaman",
+    replay_length: "Durasi siaran ulang",
+    nothing_left: "Tidak ada yang tersisa: kurangi potongan",
+    trim_start: "Potong dari awal",
+    trim_end: "Potong dari akhir",
+    trim_hint: "Detik (90) atau menit dan detik (1:30).",
+    trim_not_time: |field| format!("{field}: isi detik (90) atau menit dan detik (1:30)."),
+    replay_chat: "Putar ulang obrolan",
+    save_replay: "Simpan siaran ulang",
+    replay_saved: "Siaran ulang disimpan",
+    replay_owners_only: "Hanya pemilik brand yang bisa mengubah siaran ulang.",
+    remove_replay: "Hapus siaran ulang",
+    confirm_remove_replay: "Hapus siaran ulang untuk selamanya? Penonton tidak bisa menontonnya lagi, dan rekaman serta kejadiannya dihapus.",
+    yes_remove: "Ya, hapus",
+    keep_replay: "Jangan hapus",
+    replay_removed_notice: "Siaran ulang dihapus",
+    replay_figures: "Siaran ulang dibanding siaran langsung",
+    live: "Langsung",
+    views: "Tayangan",
+    product_taps: "Ketukan produk",
 };
 
 /// The strings for the browser's language, and its code.

@@ -79,6 +79,7 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
             tag_log: Vec::new(),
             on_air: lapak_protocol::OnAir::Live,
             starts_at_ms: None,
+            replay: None,
             products,
             deals,
             viewers: 1204,
@@ -225,7 +226,11 @@ pub fn mount_with(tag: &str, setup: Vec<Msg>, motion: ReducedMotion) -> Mounted 
     let actions = Actions::new(state, move |effect| match effect {
         Effect::Send(msg) => recorder.borrow_mut().push(msg),
         Effect::Reconnect => *reconnect_counter.borrow_mut() += 1,
-        Effect::SaveToken(_) | Effect::Host(_) | Effect::CopyLink => {}
+        Effect::SaveToken(_)
+        | Effect::Host(_)
+        | Effect::CopyLink
+        | Effect::CopyLinkAt { .. }
+        | Effect::LoadReplay { .. } => {}
     });
     actions.dispatch(Msg::Opened);
     for msg in setup {

@@ -11,6 +11,7 @@ pub(crate) mod idempotency;
 mod message;
 mod metrics;
 mod moderation;
+mod replay;
 mod schedule;
 mod session;
 mod show_files;
@@ -76,6 +77,15 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
         .route("/api/v1/shows/{show}/pins", post(shows::pin))
         .route("/api/v1/shows/{show}/pins/{product}", delete(shows::unpin))
         .route("/api/v1/shows/{show}/end", post(shows::end))
+        .route(
+            "/api/v1/shows/{show}/replay",
+            get(replay::read).put(replay::set).delete(replay::remove),
+        )
+        .route(
+            "/api/v1/shows/{show}/replay/log",
+            // A long show's log is large, and JSON compresses well.
+            get(replay::log).layer(tower_http::compression::CompressionLayer::new()),
+        )
         .route(
             "/api/v1/shows/{show}/deals",
             get(deals::running).post(deals::start),

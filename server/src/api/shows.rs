@@ -289,15 +289,13 @@ pub async fn end(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
-    let show = &state.show;
-    let Some(live) = state.live.show(&show.id) else {
+    if !crate::replay::end(&state).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_ingest",
             "only a show whose encoder publishes here can be ended",
         ));
-    };
-    live.end();
-    tracing::info!(show = %show.id, "show ended");
+    }
+    tracing::info!(show = %state.show.id, "show ended");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -74,7 +74,13 @@ pub async fn heartbeat(
         .watch
         .credit(session, *watching, Instant::now());
     *watching = true;
-    command.count(Activity::WatchSeconds, seconds).await?;
+    // A replay's watch time is the replay's figure; watch missions are live only.
+    if crate::replay::info(state).is_some() {
+        let counted = crate::replay::Counted::Watch(seconds);
+        crate::replay::count(&mut command.tx, &state.show.id, session, counted).await?;
+    } else {
+        command.count(Activity::WatchSeconds, seconds).await?;
+    }
     command.finish(ack(id)).await
 }
 

@@ -89,6 +89,8 @@ pub struct Rendered {
     pub live: HashMap<Rendition, String>,
     /// The recording (every segment) media playlist of each rendition.
     pub recording: HashMap<Rendition, String>,
+    /// Programme time (unix ms) of the recording's first frame and its end.
+    pub span: Option<(i64, i64)>,
 }
 
 /// The live side of one show that packages its host's RTMP.
@@ -106,10 +108,18 @@ pub struct ShowLive {
     packager_pid: Mutex<Option<u32>>,
     runs: Mutex<Vec<RunInfo>>,
     rendered: RwLock<Rendered>,
+    /// The brand's choices for the replay.
+    replay: RwLock<crate::replay::Settings>,
 }
 
 impl ShowLive {
-    fn new(id: String, media_dir: &Path, rendition_360p: bool) -> ShowLive {
+    fn new(
+        id: String,
+        media_dir: &Path,
+        rendition_360p: bool,
+        ended: bool,
+        replay: crate::replay::Settings,
+    ) -> ShowLive {
         let dir = media_dir.join(&id);
         let mut renditions = vec![Rendition::Source];
         if rendition_360p {
@@ -117,7 +127,9 @@ impl ShowLive {
         }
         let runs = earlier_runs(&dir);
         // A show that was live before the server restarted is paused, not waiting.
-        let on_air = if runs.is_empty() {
+        let on_air = if ended {
+            OnAir::Ended
+        } else if runs.is_empty() {
             OnAir::Waiting
         } else {
             OnAir::Paused
@@ -132,7 +144,33 @@ impl ShowLive {
             packager_pid: Mutex::new(None),
             runs: Mutex::new(runs),
             rendered: RwLock::new(Rendered::default()),
+            replay: RwLock::new(replay),
         }
+    }
+
+    /// The brand's choices for the replay.
+    pub fn replay_settings(&self) -> crate::replay::Settings {
+        *self.replay.read().expect("replay lock poisoned")
+    }
+
+    /// Sets them (the caller has stored them).
+    pub fn set_replay_settings(&self, settings: crate::replay::Settings) {
+        *self.replay.write().expect("replay lock poisoned") = settings;
+    }
+
+    /// The replay's programme window, once the show has ended and its
+    /// recording is closed, unless the brand removed it or trimmed it away.
+    pub fn replay_window(&self) -> Option<(i64, i64)> {
+        if *self.on_air.borrow() != OnAir::Ended {
+            return None;
+        }
+        let rendered = self.rendered();
+        let closed = rendered
+            .recording
+            .values()
+            .all(|p| p.contains("#EXT-X-ENDLIST"));
+        let span = rendered.span.filter(|_| closed)?;
+        self.replay_settings().window(span)
     }
 
     /// Whether the show is on air; follow changes with the receiver.
@@ -252,10 +290,16 @@ impl Live {
             return Ok(None);
         };
         keys::current(&self.pool, &show.id).await?;
+        let mut conn = self.pool.acquire().await?;
+        let ended = crate::replay::ended(&mut conn, &show.id).await?;
+        let settings = crate::replay::Settings::load(&mut conn, &show.id).await?;
+        drop(conn);
         let live = Arc::new(ShowLive::new(
             show.id.clone(),
             &self.media_dir,
             rendition_360p,
+            ended,
+            settings,
         ));
         let mut shows = self.shows.write().expect("live shows lock poisoned");
         shows.insert(show.id.clone(), live.clone());

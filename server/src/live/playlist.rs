@@ -186,6 +186,9 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
         if !ended && !long_enough_to_list(&segments) {
             continue;
         }
+        if rendition == Rendition::Source {
+            rendered.span = span(&segments);
+        }
         let (recording, live) = playlists(segments, ended);
         rendered.recording.insert(rendition, recording.render());
         rendered.live.insert(rendition, live.render());
@@ -197,6 +200,47 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
         rendered.master = Some(MasterPlaylist { variants }.render());
     }
     rendered
+}
+
+/// Programme time from the first segment's start to the last one's end.
+fn span(segments: &[Segment]) -> Option<(i64, i64)> {
+    let first = segments.first()?.program_date_time?;
+    let last = segments.last()?;
+    Some((
+        first,
+        last.program_date_time? + (last.duration * 1000.0).round() as i64,
+    ))
+}
+
+/// The replay's on-demand playlist: the closed recording's segments that
+/// overlap `window` (programme time), or `None` when none do.
+pub fn replay(recording: &str, window: (i64, i64)) -> Option<String> {
+    let Ok(Playlist::Media(mut media)) = hls::parse(recording) else {
+        return None;
+    };
+    media.segments.retain(|s| {
+        s.program_date_time.is_some_and(|start| {
+            let end = start + (s.duration * 1000.0).round() as i64;
+            start < window.1 && end > window.0
+        })
+    });
+    let first = media.segments.first_mut()?;
+    first.discontinuity = false;
+    media.kind = Some(PlaylistKind::Vod);
+    media.ended = true;
+    Some(media.render())
+}
+
+/// The replay's master playlist: the live one's renditions, each pointing at
+/// its replay playlist.
+pub fn replay_master(master: &str) -> Option<String> {
+    let Ok(Playlist::Master(mut master)) = hls::parse(master) else {
+        return None;
+    };
+    for variant in &mut master.variants {
+        variant.uri = variant.uri.replace("live.m3u8", "replay.m3u8");
+    }
+    Some(master.render())
 }
 
 /// Every segment of a rendition across runs, with the URIs relative to the

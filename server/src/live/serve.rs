@@ -50,6 +50,10 @@ async fn hls(
             let text = show.rendered().master.clone();
             playlist_response(text)
         }
+        ["replay.m3u8"] => {
+            let master = show.replay_window().and(show.rendered().master.clone());
+            playlist_response(master.as_deref().and_then(super::playlist::replay_master))
+        }
         [name, playlist] => playlist_of(&show, name, playlist),
         [name, run, file] => file_of(&show, name, run, file, request).await,
         _ => not_found(),
@@ -114,10 +118,14 @@ fn playlist_of(show: &ShowLive, name: &str, playlist: &str) -> Response {
     let Some(rendition) = rendition(show, name) else {
         return not_found();
     };
+    let window = show.replay_window();
     let rendered = show.rendered();
     let text = match playlist {
         "live.m3u8" => rendered.live.get(&rendition).cloned(),
         "recording.m3u8" => rendered.recording.get(&rendition).cloned(),
+        "replay.m3u8" => window.and_then(|window| {
+            super::playlist::replay(rendered.recording.get(&rendition)?, window)
+        }),
         _ => None,
     };
     drop(rendered);

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 pub mod api;
+pub mod encoder;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};

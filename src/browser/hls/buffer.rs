@@ -14,8 +14,13 @@ const END_EPSILON: f64 = 0.15;
 const STUCK_AHEAD: f64 = 0.5;
 /// Seeks land this far inside the next range, past its first partial frame.
 const LAND_INSIDE: f64 = 0.05;
+/// How far a range may fall short of a segment's ends and still hold it:
+/// audio and video frames end a few milliseconds apart.
+const HOLD_SLACK: f64 = 0.1;
 
-/// Range to remove behind `time`, if enough has accumulated.
+/// Range to remove behind `time`, if enough has accumulated. It ends
+/// [`KEEP_BEHIND`] before `time`: nothing ahead of the playhead goes, even
+/// when a seek back left ranges there.
 pub fn trim(ranges: &[(f64, f64)], time: f64) -> Option<(f64, f64)> {
     let start = ranges.first()?.0;
     let keep_from = time - KEEP_BEHIND;
@@ -28,6 +33,13 @@ pub fn ahead(ranges: &[(f64, f64)], time: f64) -> f64 {
         .iter()
         .find(|(s, e)| *s <= time + END_EPSILON && time < *e)
         .map_or(0.0, |(_, e)| e - time)
+}
+
+/// Whether `start..end` seconds are buffered already (loaded before a seek back).
+pub fn holds(ranges: &[(f64, f64)], start: f64, end: f64) -> bool {
+    ranges
+        .iter()
+        .any(|(s, e)| *s <= start + HOLD_SLACK && end - HOLD_SLACK <= *e)
 }
 
 /// Where to seek when the playhead cannot go on: it is before the first
@@ -85,6 +97,28 @@ mod tests {
         );
         assert_eq!(trim(&[(0.0, 50.0)], 45.0), Some((0.0, 15.0)));
         assert_eq!(trim(&[], 45.0), None);
+    }
+
+    #[test]
+    fn trimming_after_a_seek_back_keeps_what_lies_ahead() {
+        // Played to 100 s, sought back to 50 s, played on to 95 s.
+        let r = [(50.0, 100.0), (120.0, 130.0)];
+        assert_eq!(trim(&r, 95.0), Some((50.0, 65.0)));
+        assert_eq!(
+            ahead(&r, 95.0),
+            5.0,
+            "the range after the hole is not ahead"
+        );
+    }
+
+    #[test]
+    fn a_segment_is_held_by_one_range_give_or_take_a_frame() {
+        let r = [(0.0, 3.98), (10.02, 20.0)];
+        assert!(holds(&r, 2.0, 4.0));
+        assert!(holds(&r, 10.0, 12.0));
+        assert!(!holds(&r, 3.0, 5.0), "runs past the range");
+        assert!(!holds(&r, 4.0, 10.0), "in the hole");
+        assert!(!holds(&[], 0.0, 1.0));
     }
 
     #[test]

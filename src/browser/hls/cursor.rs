@@ -71,10 +71,11 @@ impl Cursor {
         }
         self.next = Some(seq);
         let Some(segment) = playlist.segments.get((seq - first) as usize) else {
-            return if playlist.ended {
-                Next::End
-            } else {
+            // An on-demand playlist is complete even without EXT-X-ENDLIST.
+            return if is_live(playlist) {
                 Next::Wait
+            } else {
+                Next::End
             };
         };
         let start_ms = segment
@@ -129,6 +130,42 @@ impl Cursor {
         self.next = None;
         self.end_ms = None;
     }
+
+    /// Continues, on the next call to [`Cursor::next`], at the segment playing
+    /// at `programme_ms` (unix ms): the one whose span holds it, else the first
+    /// after it (a gap between packager runs, or before the first), else the
+    /// last. A playlist without date-times has no programme time to seek by:
+    /// the position stays.
+    pub fn seek(&mut self, playlist: &MediaPlaylist, programme_ms: i64) {
+        let segments = &playlist.segments;
+        if !segments.iter().any(|s| s.program_date_time.is_some()) {
+            return;
+        }
+        let index = segments
+            .iter()
+            .position(|s| {
+                s.program_date_time
+                    .is_some_and(|p| p + ms(s.duration) > programme_ms)
+            })
+            .unwrap_or(segments.len() - 1);
+        self.next = Some(playlist.sequence_of(index));
+        self.end_ms = None;
+        // why: the buffer's last init section may be another packager run's
+        // under the same URI; the first segment loaded after a seek brings its own.
+        self.map = None;
+    }
+
+    /// Passes over `step` without loading it: it is buffered already (a seek
+    /// back over what was loaded before).
+    pub fn skip(&mut self, step: &Step) {
+        self.next = Some(step.seq + 1);
+        self.end_ms = Some(step.start_ms + ms(step.segment.duration));
+        // The init section `step` would have brought is not in the buffer:
+        // the next segment loaded takes its own.
+        if step.init.is_some() {
+            self.map = None;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +187,22 @@ mod tests {
             Playlist::Media(m) => m,
             Playlist::Master(_) => unreachable!("written as a media playlist"),
         }
+    }
+
+    /// Programme time of `p`'s first segment.
+    fn t0(p: &MediaPlaylist) -> i64 {
+        p.segments[0].program_date_time.expect("dated")
+    }
+
+    /// An ended playlist of 1 s segments 0..10 whose second packager run
+    /// (from segment 5) started 10 s after the first stopped.
+    fn two_runs() -> MediaPlaylist {
+        let mut p = playlist(0, 10, true);
+        p.segments[5].discontinuity = true;
+        for s in &mut p.segments[5..] {
+            s.program_date_time = s.program_date_time.map(|t| t + 10_000);
+        }
+        p
     }
 
     fn load(c: &mut Cursor, p: &MediaPlaylist) -> Step {
@@ -276,5 +329,107 @@ mod tests {
         let step = load(&mut c, &other);
         assert_eq!(step.seq, 504);
         assert!(step.init.is_some(), "the other rendition's init section");
+    }
+
+    #[test]
+    fn a_seek_loads_the_segment_holding_the_time_then_the_rest_in_order() {
+        let p = playlist(0, 10, true);
+        let mut c = Cursor::default();
+        let step = load(&mut c, &p);
+        c.done(&step, true);
+        c.seek(&p, t0(&p) + 4500);
+        let step = load(&mut c, &p);
+        assert_eq!(step.seq, 4);
+        assert_eq!(step.start_ms, t0(&p) + 4000);
+        assert!(
+            step.init.is_some(),
+            "after a seek the init section goes again"
+        );
+        c.done(&step, true);
+        for seq in 5..10 {
+            let step = load(&mut c, &p);
+            assert_eq!((step.seq, &step.init), (seq, &None));
+            c.done(&step, true);
+        }
+        assert_eq!(c.next(&p), Next::End);
+    }
+
+    #[test]
+    fn a_seek_into_the_gap_between_packager_runs_lands_after_it() {
+        let p = two_runs();
+        let mut c = Cursor::default();
+        // Segment 4 ends at +5 s; the second run starts at +15 s.
+        c.seek(&p, t0(&p) + 9000);
+        let step = load(&mut c, &p);
+        assert_eq!(step.seq, 5);
+        assert_eq!(step.start_ms, t0(&p) + 15_000);
+        c.seek(&p, t0(&p) + 16_500);
+        assert_eq!(load(&mut c, &p).seq, 6, "inside the second run");
+    }
+
+    #[test]
+    fn a_seek_before_the_first_segment_starts_at_the_first() {
+        let p = playlist(100, 10, true);
+        let mut c = Cursor::default();
+        c.seek(&p, t0(&p) - 60_000);
+        assert_eq!(load(&mut c, &p).seq, 100);
+    }
+
+    #[test]
+    fn a_seek_past_the_end_loads_the_last_segment_then_ends() {
+        let p = playlist(0, 10, true);
+        let mut c = Cursor::default();
+        c.seek(&p, t0(&p) + 3_600_000);
+        let step = load(&mut c, &p);
+        assert_eq!(step.seq, 9);
+        c.done(&step, true);
+        assert_eq!(c.next(&p), Next::End);
+    }
+
+    #[test]
+    fn a_seek_in_a_live_playlist_loads_there_not_at_the_live_target() {
+        let p = playlist(100, 10, false);
+        let mut c = Cursor::default();
+        c.seek(&p, t0(&p) + 2000);
+        assert_eq!(load(&mut c, &p).seq, 102);
+    }
+
+    #[test]
+    fn a_playlist_without_date_times_ignores_seeks() {
+        let mut p = playlist(0, 5, true);
+        for s in &mut p.segments {
+            s.program_date_time = None;
+        }
+        let mut c = Cursor::default();
+        let step = load(&mut c, &p);
+        c.done(&step, true);
+        c.seek(&p, 3000);
+        assert_eq!(load(&mut c, &p).seq, 1);
+    }
+
+    #[test]
+    fn a_skipped_segment_leaves_its_init_section_to_the_next_load() {
+        // A packager restart rewrote the init section under the same URI.
+        let mut p = playlist(0, 3, true);
+        p.segments[1].discontinuity = true;
+        let mut c = Cursor::default();
+        let step = load(&mut c, &p);
+        c.done(&step, true);
+        let step = load(&mut c, &p);
+        assert!(step.init.is_some());
+        c.skip(&step);
+        let step = load(&mut c, &p);
+        assert_eq!(step.seq, 2);
+        assert!(step.init.is_some(), "the buffer never got the skipped init");
+    }
+
+    #[test]
+    fn an_on_demand_playlist_without_endlist_ends_too() {
+        let mut p = playlist(0, 1, false);
+        p.kind = Some(lapak_protocol::hls::PlaylistKind::Vod);
+        let mut c = Cursor::default();
+        let step = load(&mut c, &p);
+        c.done(&step, true);
+        assert_eq!(c.next(&p), Next::End);
     }
 }

@@ -9,8 +9,11 @@
 //! trims the back buffer ([`buffer`]). All of it stops with the Leptos owner.
 //!
 //! The programme clock: each segment is appended at media time
-//! `(its EXT-X-PROGRAM-DATE-TIME − anchor)`, the anchor being the first
-//! appended segment's, so `programme = anchor + currentTime`.
+//! `(its EXT-X-PROGRAM-DATE-TIME − anchor)`, so `programme = anchor +
+//! currentTime`. The anchor is the first appended segment's for a live
+//! stream, and the playlist's first segment's for an on-demand one, so that
+//! [`PlayerHandle::seek_programme`] anywhere in a recording never lands a
+//! segment at a negative media time.
 
 mod abr;
 mod buffer;
@@ -42,9 +45,10 @@ use mse::Mse;
 
 /// How often the player reads the video (programme clock, live edge, stalls).
 const TICK_MS: u32 = 250;
-/// Seconds buffered ahead beyond which an on-demand stream stops downloading.
+/// Seconds ahead of the playhead beyond which the loader waits before the next segment.
 const MAX_AHEAD: f64 = 30.0;
 /// `HTMLMediaElement.readyState` values.
+const HAVE_METADATA: u16 = 1;
 const HAVE_FUTURE_DATA: u16 = 3;
 
 /// What the player is doing, for the UI.
@@ -85,17 +89,26 @@ impl PlayerState {
     }
 }
 
-/// The player's outputs and its one action, for views. `Copy`.
+/// The player's outputs and actions, for views. `Copy`.
 #[derive(Clone, Copy)]
 pub struct PlayerHandle {
     /// What the player is doing.
     pub state: ReadSignal<PlayerState>,
     /// Programme date-time (unix ms) of the frame on screen, when the stream has a clock.
     pub programme_ms: ReadSignal<Option<i64>>,
+    /// Set by a seek too, ahead of the frames.
+    set_programme_ms: WriteSignal<Option<i64>>,
     /// How long a frame stays on screen (ms; 0 until measured).
     frame_ms: ReadSignal<i64>,
+    /// Programme times at media time 0 and at the stream's end.
+    span: ReadSignal<Span>,
+    /// A programme time asked for before a session existed: where the next one starts.
+    start_at: StoredValue<Option<i64>>,
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
 }
+
+/// Programme times (unix ms) at media time 0 and at the end of the stream.
+type Span = (Option<i64>, Option<i64>);
 
 impl PlayerHandle {
     /// The latest programme time the frame on screen covers: its own time
@@ -107,11 +120,59 @@ impl PlayerHandle {
 
     /// Seeks to the live target (and plays, if paused).
     pub fn go_live(&self) {
-        let _ = self.session.try_with_value(|s| {
-            if let Some(s) = s {
-                s.go_live();
+        self.with_session(Session::go_live);
+    }
+
+    /// Plays from programme time `programme_ms` (unix ms), in a stream with
+    /// a clock. Asked before the stream plays (a start position from a link),
+    /// it is where playback starts; the loader continues at the segment
+    /// holding it. A live stream far behind its edge jumps back to the live
+    /// target while playing, as ever.
+    pub fn seek_programme(&self, programme_ms: i64) {
+        let moved = self
+            .session
+            .try_with_value(|s| s.as_ref().map(|s| s.seek_programme(programme_ms)));
+        match moved {
+            // why: a paused video need not present a frame for the frame
+            // callback, and the tick is up to 250 ms late; a seek bar follows at once.
+            Some(Some(Some(at))) => self.set_programme_ms.set(Some(at)),
+            Some(Some(None)) => {}
+            _ => {
+                let _ = self.start_at.try_set_value(Some(programme_ms));
             }
+        }
+    }
+
+    /// Programme time (unix ms) at media time 0: the start of an on-demand
+    /// stream, the left end of a seek bar. `None` until the stream plays, or
+    /// without a clock. Reactive.
+    pub fn start_ms(&self) -> Option<i64> {
+        self.span.get().0
+    }
+
+    /// Programme time (unix ms) at the end of the stream: an on-demand
+    /// stream's end, a live one's edge as of the last playlist reload.
+    /// `None` until known, or without a clock. Reactive.
+    pub fn end_ms(&self) -> Option<i64> {
+        self.span.get().1
+    }
+
+    /// Plays the video.
+    pub fn play(&self) {
+        self.with_session(|s| {
+            let _ = s.video.play();
         });
+    }
+
+    /// Pauses the video.
+    pub fn pause(&self) {
+        self.with_session(|s| {
+            let _ = s.video.pause();
+        });
+    }
+
+    fn with_session(&self, act: impl FnOnce(&Session)) {
+        let _ = self.session.try_with_value(|s| s.as_deref().map(act));
     }
 }
 
@@ -120,6 +181,8 @@ struct Outputs {
     state: WriteSignal<PlayerState>,
     programme_ms: WriteSignal<Option<i64>>,
     frame_ms: WriteSignal<i64>,
+    span: WriteSignal<Span>,
+    start_at: StoredValue<Option<i64>>,
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
 }
 
@@ -127,17 +190,24 @@ fn handle() -> (PlayerHandle, Outputs) {
     let (state, set_state) = signal(PlayerState::Loading);
     let (programme_ms, set_programme_ms) = signal(None);
     let (frame_ms, set_frame_ms) = signal(0);
+    let (span, set_span) = signal((None, None));
+    let start_at = StoredValue::new(None);
     let session = StoredValue::new_local(None);
     let handle = PlayerHandle {
         state,
         programme_ms,
+        set_programme_ms,
         frame_ms,
+        span,
+        start_at,
         session,
     };
     let outputs = Outputs {
         state: set_state,
         programme_ms: set_programme_ms,
         frame_ms: set_frame_ms,
+        span: set_span,
+        start_at,
         session,
     };
     (handle, outputs)
@@ -222,6 +292,12 @@ struct Shared {
     live: Cell<bool>,
     /// Ask the loader to restart at the live target (it is behind).
     restart: Cell<bool>,
+    /// Ask the loader to continue at the segment holding this programme time
+    /// (unix ms): the shopper sought there.
+    seek_to: Cell<Option<i64>>,
+    /// Programme time to move the playhead to once the timeline exists (a
+    /// seek asked before the first segment was in).
+    start_at: Cell<Option<i64>>,
     /// Whether the timeline is programme time (the playlist has date-times).
     clock: Cell<bool>,
     failed: Cell<bool>,
@@ -269,6 +345,56 @@ impl Session {
         }
     }
 
+    /// Programme time at media time 0, when the stream has a clock. (Not for
+    /// hls.js: its timeline leaves out the gaps between date-times.)
+    fn start_ms(&self) -> Option<i64> {
+        if !self.shared.clock.get() {
+            return None;
+        }
+        match self.mode {
+            Mode::Mse if self.shared.hlsjs.borrow().is_none() => self.shared.anchor.get(),
+            Mode::Native => self.programme_ms(0.0),
+            _ => None,
+        }
+    }
+
+    /// Programme time at the end of the stream, when the stream has a clock.
+    fn end_ms(&self) -> Option<i64> {
+        let start = self.start_ms()?;
+        if self.mode == Mode::Mse {
+            return Some(self.shared.edge.get()?.0);
+        }
+        let seekable = self.video.seekable();
+        let last = seekable.length().checked_sub(1)?;
+        Some(start + (seekable.end(last).ok()? * 1000.0) as i64)
+    }
+
+    /// Plays from `programme_ms`: moves the playhead there now if the
+    /// timeline exists, else once it does, and has the loader continue at
+    /// the segment holding it (passing over what is buffered). The
+    /// programme time the playhead moved to, if it moved now.
+    // why: the loader is told even when the time is buffered: it may be
+    // loading elsewhere (after seeks back and forth), and would fill the
+    // wrong place while the playhead runs out of data.
+    fn seek_programme(&self, programme_ms: i64) -> Option<i64> {
+        self.shared.start_at.set(Some(programme_ms));
+        self.shared.seek_to.set(Some(programme_ms));
+        self.apply_start()
+    }
+
+    /// Moves the playhead to the programme time asked for (`start_at`) once
+    /// the timeline exists: a clock, and the video's metadata. The programme
+    /// time it moved to, if it did.
+    fn apply_start(&self) -> Option<i64> {
+        let start = self.start_ms()?;
+        if self.video.ready_state() < HAVE_METADATA {
+            return None;
+        }
+        let to = self.shared.start_at.take()?.max(start);
+        self.video.set_current_time(media_time(to, start));
+        Some(to)
+    }
+
     /// Seconds between the playhead at `t` and the live edge.
     fn latency(&self, t: f64) -> Option<f64> {
         match self.mode {
@@ -305,6 +431,9 @@ impl Session {
     fn go_live(&self) {
         let t = self.video.current_time();
         if let Some(latency) = self.latency(t) {
+            // Live wins over a programme time still pending.
+            self.shared.seek_to.set(None);
+            self.shared.start_at.set(None);
             let target = self.edge.borrow().target;
             if latency > target {
                 self.seek(t + latency - target);
@@ -318,6 +447,9 @@ impl Session {
     /// One look at the video: recover from stalls and holes, steer towards
     /// the live target, and say what state it is in.
     fn tick(&self) -> (PlayerState, Option<i64>) {
+        // A start position asked before the timeline existed; in native
+        // playback no loader applies it.
+        self.apply_start();
         let v = &self.video;
         let t = v.current_time();
         let paused = v.paused();
@@ -400,6 +532,8 @@ impl Session {
 
 fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) {
     let mode = mode_for(&video, &url);
+    // A seek asked before this session: where it starts.
+    let start_at = out.start_at.try_update_value(Option::take).flatten();
     let shared = Rc::new(Shared {
         alive: Cell::new(true),
         anchor: Cell::new(None),
@@ -407,6 +541,8 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         segment_s: Cell::new(1.0),
         live: Cell::new(false),
         restart: Cell::new(false),
+        seek_to: Cell::new(start_at),
+        start_at: Cell::new(start_at),
         clock: Cell::new(mode != Mode::Mse),
         failed: Cell::new(false),
         hlsjs: RefCell::new(None),
@@ -436,19 +572,22 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         video.set_src(&url);
     }
     out.session.set_value(Some(session.clone()));
-    let (state, programme_ms) = (out.state, out.programme_ms);
     // With frame callbacks, only frames set the programme time: the tick's
     // `currentTime` runs up to a frame ahead of the picture.
     let frames = watch_frames(session.clone(), out);
-    let last = Cell::new((None, None));
+    let last = Cell::new((None, None, (None, None)));
     let tick = Interval::new(TICK_MS, move || {
         let (s, p) = session.tick();
-        let (was_s, was_p) = last.replace((Some(s), p));
+        let span = (session.start_ms(), session.end_ms());
+        let (was_s, was_p, was_span) = last.replace((Some(s), p, span));
         if was_s != Some(s) {
-            state.set(s);
+            out.state.set(s);
         }
         if was_p != p && !frames {
-            programme_ms.set(p);
+            out.programme_ms.set(p);
+        }
+        if was_span != span {
+            out.span.set(span);
         }
     });
     let held = SendWrapper::new((tick, fetcher, shared, video));
@@ -574,6 +713,45 @@ fn edge_of(media: &MediaPlaylist) -> Option<i64> {
     Some(last.program_date_time? + (last.duration * 1000.0) as i64)
 }
 
+/// Media time (seconds) of `programme_ms` on a timeline anchored at `anchor`.
+fn media_time(programme_ms: i64, anchor: i64) -> f64 {
+    (programme_ms - anchor) as f64 / 1000.0
+}
+
+/// The anchor of an on-demand stream: its first segment's programme time
+/// (0 without a clock, where the cursor counts from the first segment).
+fn on_demand_anchor(media: &MediaPlaylist) -> i64 {
+    media
+        .segments
+        .first()
+        .and_then(|s| s.program_date_time)
+        .unwrap_or(0)
+}
+
+/// The media duration of an on-demand stream: from its anchor to its
+/// programme end, longer than its segments' sum when packager runs left
+/// gaps between them; that sum without a clock.
+fn on_demand_seconds(media: &MediaPlaylist) -> f64 {
+    match edge_of(media) {
+        Some(end) => media_time(end, on_demand_anchor(media)),
+        None => media.duration(),
+    }
+}
+
+/// Waits, once every segment is in, for a seek to give the loader more to
+/// do (true), or for the player to go (false).
+// why: an on-demand stream keeps only `KEEP_BEHIND` seconds behind the
+// playhead; a seek back there needs the loader again.
+async fn seek_requested(shared: &Shared) -> bool {
+    while shared.alive.get() {
+        if shared.seek_to.get().is_some() {
+            return true;
+        }
+        sleep(f64::from(TICK_MS)).await;
+    }
+    false
+}
+
 fn segment_seconds(media: &MediaPlaylist) -> f64 {
     let n = media.segments.len();
     if n == 0 {
@@ -655,20 +833,27 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     mse.set_duration(if live {
         f64::INFINITY
     } else {
-        media.duration()
+        on_demand_seconds(&media)
     });
+    // An on-demand stream's timeline starts at its first segment wherever
+    // loading starts; a live one's where it is joined (the first append).
+    let fixed_anchor = (!live).then(|| on_demand_anchor(&media));
 
     let mut cursor = Cursor::default();
     let mut next_reload = now() + 1000.0 * media.target_duration as f64;
     let mut reload_wait = 500.0;
     loop {
-        if !shared.alive.get() || !mse.is_open() {
+        if !shared.alive.get() || mse.is_lost() {
             // Closed while alive: a decode error ended the source.
             shared.failed.set(shared.alive.get());
             return;
         }
         if shared.restart.replace(false) {
             cursor.restart();
+        }
+        // After the restart: `go_live` clears a seek, so one still here is newer.
+        if let Some(to) = shared.seek_to.take() {
+            cursor.seek(&media, to);
         }
         if !media.ended && cursor::is_live(&media) && now() >= next_reload {
             let before = media.sequence_of(media.segments.len());
@@ -694,7 +879,10 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 // why: endOfStream throws while an append is in flight; ours
                 // are all awaited, so the buffer is idle here.
                 mse.end();
-                return;
+                if !seek_requested(shared).await {
+                    return;
+                }
+                continue;
             }
             Next::Wait => {
                 sleep((next_reload - now()).max(100.0)).await;
@@ -704,7 +892,20 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         };
         let t = video.current_time();
         let buffered = mse.buffered();
-        if buffer::ahead(&buffered, t) > MAX_AHEAD {
+        // Where the segment goes, once the timeline exists.
+        let at = shared.anchor.get().map(|a| media_time(step.start_ms, a));
+        // Loaded before a seek back: no need to fetch it again.
+        if at.is_some_and(|at| buffer::holds(&buffered, at, at + step.segment.duration)) {
+            cursor.skip(&step);
+            continue;
+        }
+        // why: measured to the segment, not to the end of the buffered range
+        // the playhead is in: past a hole (a packager restart's) or before
+        // ranges a seek left behind, the latter would let the loader run on
+        // to the end of a recording. A playhead with nothing to play never
+        // waits on the loader: what comes, the tick's gap jump reaches.
+        let far = at.is_some_and(|at| at - t > MAX_AHEAD);
+        if far && buffer::ahead(&buffered, t) > 0.0 {
             sleep(500.0).await;
             continue;
         }
@@ -739,12 +940,12 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         abr.sample(f64::from(data.byte_length()), now() - began);
         let anchor = shared.anchor.get().unwrap_or_else(|| {
             shared.clock.set(step.segment.program_date_time.is_some());
-            step.start_ms
+            fixed_anchor.unwrap_or(step.start_ms)
         });
         shared.anchor.set(Some(anchor));
-        let at = (step.start_ms - anchor) as f64 / 1000.0;
+        let at = media_time(step.start_ms, anchor);
         if mse.append(&data, Some(at)).await.is_err() {
-            if !mse.is_open() {
+            if mse.is_lost() {
                 // A decode error closed the source: nothing more will play.
                 shared.failed.set(shared.alive.get());
                 return;
@@ -761,6 +962,8 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             }
         }
         cursor.done(&step, true);
+        // A start position waits for the first segment: its timeline.
+        session.apply_start();
         if bandwidths.len() > 1 {
             let pick = abr.choose(&bandwidths, current);
             if pick != current {

@@ -1,6 +1,8 @@
 //! Media Source Extensions: one `MediaSource` attached to the video through an
 //! object URL, and one `SourceBuffer` for muxed audio+video fMP4 that the
 //! driver feeds one operation at a time (append, remove), awaiting each.
+use std::cell::Cell;
+
 use js_sys::{ArrayBuffer, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -57,6 +59,8 @@ pub struct Mse {
     buffer: SourceBuffer,
     /// The object URL set as the video's `src`; revoked on drop.
     url: String,
+    /// Whether [`Mse::end`] ended the source (rather than a decode error).
+    ended: Cell<bool>,
 }
 
 impl Mse {
@@ -86,12 +90,24 @@ impl Mse {
             source,
             buffer,
             url,
+            ended: Cell::new(false),
         })
     }
 
     /// Whether the source is still attached and usable.
     pub fn is_open(&self) -> bool {
         self.source.ready_state() == MediaSourceReadyState::Open
+    }
+
+    /// Whether nothing more will play: the source was detached, or a decode
+    /// error ended it. One that [`Mse::end`] ended still takes appends (a
+    /// seek back into what was trimmed): an append reopens it.
+    pub fn is_lost(&self) -> bool {
+        match self.source.ready_state() {
+            MediaSourceReadyState::Open => false,
+            MediaSourceReadyState::Ended => !self.ended.get(),
+            _ => true,
+        }
     }
 
     /// Sets the media duration (`f64::INFINITY` for live).
@@ -111,6 +127,8 @@ impl Mse {
 
     /// Appends `data` at media time `at` seconds (None: straight after the last append).
     pub async fn append(&self, data: &ArrayBuffer, at: Option<f64>) -> Result<(), JsValue> {
+        // An append reopens a source that `end` ended.
+        self.ended.set(false);
         if let Some(at) = at {
             // why: in sequence mode setting timestampOffset also sets the
             // group start, so the append's first frame lands exactly at `at`.
@@ -128,6 +146,8 @@ impl Mse {
 
     /// Removes `start..end` seconds.
     pub async fn remove(&self, start: f64, end: f64) -> Result<(), JsValue> {
+        // Reopens a source that `end` ended, like an append.
+        self.ended.set(false);
         self.buffer.remove(start, end)?;
         self.settled().await
     }
@@ -140,7 +160,7 @@ impl Mse {
     /// Says no more data will come: the video ends after what is buffered.
     pub fn end(&self) {
         if self.is_open() && !self.buffer.updating() {
-            let _ = self.source.end_of_stream();
+            self.ended.set(self.source.end_of_stream().is_ok());
         }
     }
 

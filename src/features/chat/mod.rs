@@ -1,6 +1,7 @@
 //! The chat over the lower left of the video, as on TikTok LIVE: the host's
 //! pinned message, the latest lines (the store keeps them bounded) and the
-//! field to say something.
+//! field to say something. A replay shows its lines without the field (nobody
+//! is live to read them), or no chat at all when the brand hid it.
 mod input;
 mod log;
 
@@ -9,7 +10,7 @@ use reactive_stores::Store;
 
 use crate::features::icons::PinIcon;
 use crate::i18n;
-use crate::store::{CommunityStoreFields, State, StateStoreFields};
+use crate::store::{CommunityStoreFields, ReplayStoreFields, State, StateStoreFields};
 
 use input::ChatInput;
 use log::ChatLog;
@@ -20,14 +21,21 @@ pub fn Chat(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
+    let replay = state.replay().info();
+    let live = move || replay.read().is_none();
+    let shown = move || replay.read().as_ref().is_none_or(|r| r.chat);
     view! {
-        <div class="lapak-chat" data-testid="chat">
-            <div class="lapak-chat-feed">
-                <Pinned state/>
-                <ChatLog state/>
+        <Show when=shown>
+            <div class="lapak-chat" data-testid="chat">
+                <div class="lapak-chat-feed">
+                    <Pinned state/>
+                    <ChatLog state/>
+                </div>
+                <Show when=live>
+                    <ChatInput state/>
+                </Show>
             </div>
-            <ChatInput state/>
-        </div>
+        </Show>
     }
 }
 

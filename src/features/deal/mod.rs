@@ -5,9 +5,10 @@ use lapak_protocol::{pricing, Deal, Product};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+use crate::features::clock_text;
 use crate::features::price::Price;
 use crate::i18n;
-use crate::store::{State, StateStoreFields};
+use crate::store::{ReplayStoreFields, State, StateStoreFields};
 
 /// The server's clock, ticking: provided once per widget.
 #[derive(Clone, Copy)]
@@ -52,15 +53,9 @@ pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Op
     })
 }
 
-/// `m:ss` (or `h:mm:ss`) until `ends_at_ms`.
+/// `m:ss` (or `h:mm:ss`) until `ends_at_ms`, rounded up to the second.
 fn countdown(ends_at_ms: i64, now_ms: i64) -> String {
-    let secs = ((ends_at_ms - now_ms).max(0) + 999) / 1000;
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
+    clock_text(((ends_at_ms - now_ms).max(0) + 999) / 1000)
 }
 
 /// A product's price now: the deal price, struck regular price and countdown
@@ -80,7 +75,10 @@ pub fn ProductPrice(
     let regular = Signal::derive(move || product.read().as_ref().map(|p| p.price.clone()));
     let deal_price = Signal::derive(move || deal.read().as_ref().map(|d| d.price.clone()));
     view! {
-        <Show when=move || deal.read().is_some() fallback=move || view! { <Price state money=regular class/> }>
+        <Show
+            when=move || deal.read().is_some()
+            fallback=move || view! { <Price state money=regular class/><PastDeal state product/> }
+        >
             <span class="lapak-deal" data-testid="deal">
                 <span class="lapak-deal-prices">
                     <Price state money=deal_price class=class/>
@@ -95,6 +93,27 @@ pub fn ProductPrice(
                 </span>
             </span>
         </Show>
+    }
+}
+
+/// A flash deal a replay shows on a product: said to have ended, with no
+/// price and no countdown (a replay sells at today's prices).
+#[component]
+fn PastDeal(state: Store<State>, product: Memo<Option<Product>>) -> impl IntoView {
+    let text = i18n::text(state);
+    let deals = state.replay().deals();
+    let ended = move || {
+        let product = product.read();
+        let id = product.as_ref().map(|p| p.id.as_str());
+        deals
+            .read()
+            .iter()
+            .any(|d| Some(d.product_id.as_str()) == id)
+    };
+    move || {
+        ended().then(|| {
+            view! { <span class="lapak-deal-flag is-ended" data-testid="deal-ended">{text.past_deal}</span> }
+        })
     }
 }
 

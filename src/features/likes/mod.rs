@@ -1,6 +1,7 @@
 //! Likes: the heart on the rail with the show's count, double-tapping the
 //! video, and the hearts floating up from the button. Taps count at once; the
-//! store gathers them into one `Like` a second.
+//! store gathers them into one `Like` a second. A replay shows its count at
+//! the moment on screen, with nothing to tap (nobody is live to see it).
 mod hearts;
 
 use leptos::ev::PointerEvent;
@@ -10,6 +11,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::intl::format_count;
 use crate::features::icons::HeartIcon;
+use crate::features::replay::replaying;
 use crate::i18n;
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
 
@@ -30,17 +32,28 @@ pub fn LikeButton(
     let actions = expect_context::<Actions>();
     let likes = state.community().likes();
     let count = move || format_count(likes.get(), &state.locale().read_untracked().tag);
+    let replaying = replaying(state);
+    let replayed = move || {
+        view! {
+            <p class="lapak-round lapak-like is-replay" data-testid="replay-likes" role="img" aria-label=move || (text.likes_count)(&count())>
+                <HeartIcon/>
+                <span class="lapak-round-label">{count}</span>
+            </p>
+        }
+    };
     view! {
-        <button
-            class="lapak-round lapak-like"
-            data-testid="like-button"
-            aria-label=move || (text.like_label)(&count())
-            on:click=move |_| actions.like()
-        >
-            <HeartIcon/>
-            <span class="lapak-round-label" data-testid="like-count">{count}</span>
-            <Hearts state/>
-        </button>
+        <Show when=move || !replaying.get() fallback=replayed>
+            <button
+                class="lapak-round lapak-like"
+                data-testid="like-button"
+                aria-label=move || (text.like_label)(&count())
+                on:click=move |_| actions.like()
+            >
+                <HeartIcon/>
+                <span class="lapak-round-label" data-testid="like-count">{count}</span>
+                <Hearts state/>
+            </button>
+        </Show>
     }
 }
 

@@ -16,6 +16,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::features::coupons::{terms_text, WalletCoupons};
 use crate::features::icons::{CheckIcon, CoinIcon, TargetIcon};
+use crate::features::replay::replaying;
 use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
@@ -113,18 +114,33 @@ fn Missions(state: Store<State>) -> impl IntoView {
     }
 }
 
-/// One mission: what to do, what it gives, how far along.
+/// One mission: what to do, what it gives, how far along. In a replay, one
+/// that only a live viewer can do (watching, likes, chat: a replay's watch
+/// time counts for its own figures) says so instead of its count.
 #[component]
 fn MissionRow(state: Store<State>, mission: Mission, at: Option<MissionProgress>) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let title = mission_title(text, &mission);
     let (count, done) = at.map_or((0, false), |p| (p.count.min(mission.target), p.done));
+    let replaying = replaying(state);
+    let live_only = matches!(
+        mission.counts,
+        Activity::WatchSeconds | Activity::Like | Activity::Comment
+    );
     let shown = |n: u32| match mission.counts {
         Activity::WatchSeconds => n / 60,
         _ => n,
     };
+    let count_text = (text.of)(shown(count), shown(mission.target));
     let reward = reward_text(state, &mission);
+    let progress = move || {
+        if live_only && replaying.get() {
+            view! { <span class="lapak-mission-count is-live-only" data-testid="live-only">{text.live_only}</span> }.into_any()
+        } else {
+            view! { <span class="lapak-mission-count">{count_text.clone()}</span> }.into_any()
+        }
+    };
     let percent = count * 100 / mission.target.max(1);
     let share = (mission.counts == Activity::Share && !done).then(|| {
         view! {
@@ -143,9 +159,7 @@ fn MissionRow(state: Store<State>, mission: Mission, at: Option<MissionProgress>
             {if done {
                 view! { <span class="lapak-mission-done" aria-label=text.mission_done><CheckIcon/></span> }.into_any()
             } else {
-                view! {
-                    <span class="lapak-mission-count">{(text.of)(shown(count), shown(mission.target))}</span>
-                }.into_any()
+                progress.into_any()
             }}
             <div
                 class="lapak-meter"

@@ -1,4 +1,6 @@
-//! The live video and the show header over it: host, LIVE badge, viewer count.
+//! The video and the show header over it: host, LIVE (or REPLAY) badge,
+//! viewer count. A replay plays its recording, from the link's start, moved
+//! by the store's seek requests, with its controls along the bottom.
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -7,14 +9,15 @@ use crate::browser::fullscreen;
 use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::{format_count, format_date_time};
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
+use crate::features::replay::{replaying, ReplayControls};
 use crate::i18n;
-use crate::store::{State, StateStoreFields};
+use crate::store::{ReplayStoreFields, State, StateStoreFields};
 use lapak_protocol::OnAir;
 use wasm_bindgen::JsCast;
 
 /// The stream: a portrait video that starts muted (browsers only autoplay
 /// muted video), with a sound toggle. The `browser::hls` adapter gives the
-/// video its source: a live HLS stream, or a file that loops.
+/// video its source: a live HLS stream, a replay's recording, or a file that loops.
 #[component]
 pub fn Player(
     /// The whole state.
@@ -25,12 +28,28 @@ pub fn Player(
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let show = state.show();
-    let stream = Signal::derive(move || show.read().as_ref().map(|s| s.stream_url.clone()));
+    let replay = state.replay().info();
+    // A replay plays its recording, a live show its stream.
+    let source = Signal::derive(move || match &*replay.read() {
+        Some(replay) => Some(replay.video_url.clone()),
+        None => show.read().as_ref().map(|s| s.stream_url.clone()),
+    });
     let video = NodeRef::new();
     let assets = Signal::derive(move || state.asset_base().get());
-    let player = hls::use_player(video, stream, assets);
+    let player = hls::use_player(video, source, assets);
     // Tags and deal starts wait for the frame on screen (store::picture).
     Effect::new(move |_| actions.playhead(player.shows_until_ms()));
+    // A replay's seeks: its start from the link, then the seek bar, chapters, moments.
+    let seek = state.replay().seek();
+    Effect::new(move |_| {
+        if let Some(seek) = seek.get() {
+            // why: queued behind this update's other effects, so that when the
+            // same update gave the player a new source (a replay's first
+            // Welcome), the seek reaches the new stream and not the old one.
+            leptos::task::spawn_local(async move { player.seek_programme(seek.to_ms) });
+        }
+    });
+    let replaying = replaying(state);
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
     let label = move || {
         show.read()
@@ -66,6 +85,9 @@ pub fn Player(
         </button>
         <PictureStatus state player/>
         <FullscreenButton state/>
+        <Show when=move || replaying.get()>
+            <ReplayControls state position=player.programme_ms/>
+        </Show>
     }
 }
 
@@ -101,10 +123,13 @@ fn FullscreenButton(state: Store<State>) -> impl IntoView {
 fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoView {
     let text = i18n::text(state);
     let on_air = state.on_air();
-    let notice = move || match (on_air.get(), player.state.get()) {
-        (OnAir::Waiting, _) => Some(("waiting", text.starts_soon)),
-        (OnAir::Paused, _) => Some(("paused", text.right_back)),
-        (OnAir::Ended, _) => Some(("ended", text.show_ended)),
+    // A replay plays an ended show: only the picture's own state is news.
+    let replaying = replaying(state);
+    let live_state = move || (!replaying.get()).then(|| on_air.get());
+    let notice = move || match (live_state(), player.state.get()) {
+        (Some(OnAir::Waiting), _) => Some(("waiting", text.starts_soon)),
+        (Some(OnAir::Paused), _) => Some(("paused", text.right_back)),
+        (Some(OnAir::Ended), _) => Some(("ended", text.show_ended)),
         (_, PlayerState::Failed) => Some(("failed", text.cannot_play)),
         (_, PlayerState::Loading | PlayerState::Buffering) => Some(("buffering", text.buffering)),
         _ => None,
@@ -147,7 +172,7 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
     }
 }
 
-/// Host avatar and name, the show title, the LIVE badge and how many are watching.
+/// Host avatar and name, the show title, the LIVE (or REPLAY) badge and how many are watching.
 #[component]
 pub fn ShowHeader(
     /// The whole state.
@@ -162,6 +187,19 @@ pub fn ShowHeader(
         let locale = state.locale().read();
         (text.watching)(&format_count(state.viewers().get(), &locale.tag))
     };
+    let replaying = replaying(state);
+    // Not before the show begins, nor after it ends: only while it is on, or replayed.
+    let badge = move || {
+        if replaying.get() {
+            Some(
+                view! { <span class="lapak-live is-replay" data-testid="replay-badge">{text.replay}</span> },
+            )
+        } else {
+            matches!(state.on_air().get(), OnAir::Live | OnAir::Paused).then(
+                || view! { <span class="lapak-live" data-testid="live-badge">{text.live}</span> },
+            )
+        }
+    };
     view! {
         <header class="lapak-header">
             <img class="lapak-avatar" src=field(|s| &s.host_avatar) alt="" width="40" height="40"/>
@@ -170,9 +208,7 @@ pub fn ShowHeader(
                 <span class="lapak-show-title">{field(|s| &s.title)}</span>
             </div>
             <div class="lapak-badges">
-                // Not before the show begins, nor after it ends: only while it is on.
-                {move || matches!(state.on_air().get(), OnAir::Live | OnAir::Paused)
-                    .then(|| view! { <span class="lapak-live" data-testid="live-badge">{text.live}</span> })}
+                {badge}
                 <span class="lapak-viewers" data-testid="viewer-count">
                     <EyeIcon/>
                     {watching}

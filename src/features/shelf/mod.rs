@@ -1,4 +1,6 @@
-//! The shelf: every product featured in the show so far, newest first.
+//! The shelf: every product featured in the show so far, newest first; in a
+//! replay, its chapters in the order shown (each with a button to where it
+//! was shown) under the replay's top moments.
 use lapak_protocol::ProductId;
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -6,9 +8,10 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::features::deal::ProductPrice;
 use crate::features::icons::{BagIcon, CloseIcon};
+use crate::features::replay::{ChapterButton, TopMoments};
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
-use crate::store::{State, StateStoreFields};
+use crate::store::{ReplayStoreFields, State, StateStoreFields};
 
 /// Opens the shelf; shows how many products have been featured.
 #[component]
@@ -44,15 +47,24 @@ pub fn Shelf(
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text(state);
-    let newest_first = move || {
-        state
-            .featured()
-            .read()
-            .iter()
-            .rev()
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    // A replay's chapters once its log is in; else what was featured, newest first.
+    let items = Memo::new(move |_| {
+        let log = state.replay().log().read();
+        match log.index() {
+            Some(index) => index
+                .chapters
+                .iter()
+                .map(|c| (c.product_id.clone(), Some(c.at)))
+                .collect::<Vec<_>>(),
+            None => state
+                .featured()
+                .read()
+                .iter()
+                .rev()
+                .map(|id| (id.clone(), None))
+                .collect(),
+        }
+    });
     view! {
         <aside class="lapak-shelf" class:is-open=move || panel.get() == Panel::Shelf aria-labelledby="lapak-shelf-title">
             <div class="lapak-sheet-head">
@@ -61,18 +73,28 @@ pub fn Shelf(
                     <CloseIcon/>
                 </button>
             </div>
-            <Show when=move || state.featured().read().is_empty()>
+            <TopMoments state panel/>
+            <Show when=move || items.read().is_empty()>
                 <p class="lapak-empty">{text.shelf_empty}</p>
             </Show>
             <ul class="lapak-shelf-list">
-                <For each=newest_first key=|id| id.clone() children=move |id| view! { <ShelfItem state panel product_id=id/> }/>
+                <For each=move || items.get() key=|item| item.clone() children=move |(id, chapter)| view! {
+                    <ShelfItem state panel product_id=id chapter/>
+                }/>
             </ul>
         </aside>
     }
 }
 
+/// A product: picture, name, price and stock, the add button and, for a
+/// replay's chapter (`chapter`: when it was first shown), the button there.
 #[component]
-fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId) -> impl IntoView {
+fn ShelfItem(
+    state: Store<State>,
+    panel: RwSignal<Panel>,
+    product_id: ProductId,
+    chapter: Option<i64>,
+) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let product = product_memo(state, product_id.clone());
@@ -85,13 +107,17 @@ fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId)
             .map(|p| p.variants.iter().map(|v| v.stock).sum::<u32>())
             .unwrap_or(0)
     };
-    let name = move || {
+    let name = Signal::derive(move || {
         product
             .read()
             .as_ref()
             .map(|p| p.name.clone())
             .unwrap_or_default()
-    };
+    });
+    let chapter = chapter.map(|at| {
+        let product_id = product_id.clone();
+        view! { <ChapterButton state panel product_id at name/> }
+    });
     let add = move |_| tap_product(product.get_untracked(), actions, panel);
     view! {
         <li class="lapak-shelf-item" data-testid=format!("shelf-item-{product_id}")>
@@ -107,8 +133,9 @@ fn ShelfItem(state: Store<State>, panel: RwSignal<Panel>, product_id: ProductId)
                         {move || if stock() == 0 { text.sold_out.to_owned() } else { (text.only_left)(stock()) }}
                     </span>
                 </Show>
+                {chapter}
             </div>
-            <button class="lapak-add" aria-label=move || (text.add_named)(&name()) disabled=move || stock() == 0 on:click=add>
+            <button class="lapak-add" aria-label=move || (text.add_named)(&name.get()) disabled=move || stock() == 0 on:click=add>
                 "+"
             </button>
         </li>

@@ -20,7 +20,8 @@ pub const EDGE_PX: f32 = 8.0;
 pub const RAIL_PX: f32 = 76.0;
 /// Kept clear at the top of the screen for the show header and the coins chip, CSS px.
 pub const HEADER_PX: f32 = 92.0;
-/// Kept clear at the bottom of the screen for the chat's field, CSS px.
+/// Kept clear at the bottom of the screen for the chat's field, or a replay's controls (the
+/// seek bar: `_replay.scss` keeps them within it), CSS px.
 pub const FOOTER_PX: f32 = 60.0;
 
 /// The screens the tags are laid out for: the decision must hold on all of them, since it

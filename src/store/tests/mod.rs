@@ -11,6 +11,7 @@ mod coupons;
 mod gifting;
 mod outbox;
 mod picture;
+mod replay;
 
 fn idr(minor: i64) -> Money {
     Money {
@@ -73,6 +74,7 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             tag_log: Vec::new(),
             on_air: lapak_protocol::OnAir::Live,
             starts_at_ms: None,
+            replay: None,
             deals: Vec::new(),
             viewers: 4,
             gifts: vec![

@@ -1,13 +1,14 @@
 //! The workspace for a host mid-show on a laptop: the live preview with its
 //! tags on the left (pick a product, tap it in the picture), and on the right
-//! going live, the tags up now, and the chat to moderate. Everything fits one
-//! screen: nothing needs scrolling to pin.
+//! going live and the replay it becomes, the tags up now, and the chat to
+//! moderate. Everything fits one screen: nothing needs scrolling to pin.
 
 mod chat;
 mod coupons;
 mod ingest;
 mod preview;
 mod products;
+mod replay;
 mod selling;
 
 use std::time::Duration;
@@ -230,6 +231,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                             </section>
                             <aside class="studio-side">
                                 <ingest::Ingest />
+                                <replay::Replay owner />
                                 <products::Pins />
                                 <selling::Selling />
                                 <coupons::Coupons />

@@ -1,0 +1,177 @@
+//! Replays: an ended show that keeps selling. The show's events are kept with
+//! their programme time while it is on air (`log`); once it ends, viewers of
+//! the same show get its recording as on-demand HLS and the event log to play
+//! in sync with it (`lapak_protocol::replay`). The brand trims the start and
+//! end, hides the chat or removes the replay; replay views, watch time and tag
+//! taps are counted apart from live (`replay_views`).
+
+pub mod log;
+
+use lapak_protocol::replay::ReplayInfo;
+use sqlx::SqliteConnection;
+
+use crate::error::AppError;
+use crate::Stage;
+
+/// The brand's choices for a show's replay.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Programme time cut from the start, ms.
+    pub trim_start_ms: i64,
+    /// Programme time cut from the end, ms.
+    pub trim_end_ms: i64,
+    /// Whether the chat is hidden in the replay.
+    pub chat_hidden: bool,
+    /// Whether the brand removed the replay (its log is gone).
+    pub removed: bool,
+}
+
+impl Settings {
+    /// The stored choices, or the defaults (everything, with the chat).
+    pub async fn load(conn: &mut SqliteConnection, show: &str) -> Result<Settings, AppError> {
+        let row: Option<(i64, i64, bool, bool)> = sqlx::query_as(
+            "SELECT trim_start_ms, trim_end_ms, chat, removed FROM replays WHERE show_id = ?",
+        )
+        .bind(show)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(
+            row.map_or_else(Settings::default, |(start, end, chat, removed)| Settings {
+                trim_start_ms: start,
+                trim_end_ms: end,
+                chat_hidden: !chat,
+                removed,
+            }),
+        )
+    }
+
+    /// Stores them.
+    pub async fn save(&self, conn: &mut SqliteConnection, show: &str) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO replays (show_id, trim_start_ms, trim_end_ms, chat, removed)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (show_id) DO UPDATE SET trim_start_ms = excluded.trim_start_ms,
+               trim_end_ms = excluded.trim_end_ms, chat = excluded.chat, removed = excluded.removed",
+        )
+        .bind(show)
+        .bind(self.trim_start_ms)
+        .bind(self.trim_end_ms)
+        .bind(!self.chat_hidden)
+        .bind(self.removed)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The replay's programme window within the recording's `span`; `None`
+    /// when removed or trimmed to nothing.
+    pub fn window(&self, span: (i64, i64)) -> Option<(i64, i64)> {
+        let window = (span.0 + self.trim_start_ms, span.1 - self.trim_end_ms);
+        (!self.removed && window.0 < window.1).then_some(window)
+    }
+}
+
+/// Whether `show` has ended (its host or owner ended it; kept across restarts).
+pub async fn ended(conn: &mut SqliteConnection, show: &str) -> Result<bool, AppError> {
+    let ended: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT ended_at_ms FROM shows WHERE id = ?")
+            .bind(show)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(ended.flatten().is_some())
+}
+
+/// Ends `stage`'s show: kept as ended (its replay opens, also after a
+/// restart), then its encoder is disconnected, publishing refused, the
+/// recording closed and viewers told. `false` for a show that does not ingest.
+pub async fn end(stage: &Stage) -> Result<bool, AppError> {
+    let Some(live) = stage.live.show(&stage.show.id) else {
+        return Ok(false);
+    };
+    let mut conn = stage.pool.acquire().await?;
+    sqlx::query("UPDATE shows SET ended_at_ms = ? WHERE id = ? AND ended_at_ms IS NULL")
+        .bind(crate::now_ms())
+        .bind(&stage.show.id)
+        .execute(&mut *conn)
+        .await?;
+    live.end();
+    Ok(true)
+}
+
+/// What a viewer needs to play `stage`'s replay, while there is one.
+pub fn info(stage: &Stage) -> Option<ReplayInfo> {
+    let live = stage.live.show(&stage.show.id)?;
+    let (starts_ms, ends_ms) = live.replay_window()?;
+    let id = &stage.show.id;
+    Some(ReplayInfo {
+        video_url: format!("/hls/{id}/replay.m3u8"),
+        log_url: format!("/api/v1/shows/{id}/replay/log"),
+        starts_ms,
+        ends_ms,
+        chat: !live.replay_settings().chat_hidden,
+    })
+}
+
+/// Replay figures, apart from live.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Figures {
+    /// Shoppers who opened the replay.
+    pub views: u64,
+    /// Seconds of the replay watched.
+    pub watch_s: u64,
+    /// Taps on products' tags in the replay.
+    pub taps: u64,
+}
+
+/// The replay's figures for `show`.
+pub async fn figures(conn: &mut SqliteConnection, show: &str) -> Result<Figures, AppError> {
+    let (views, watch_s, taps): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(watch_s), 0), COALESCE(SUM(taps), 0)
+         FROM replay_views WHERE show_id = ?",
+    )
+    .bind(show)
+    .fetch_one(&mut *conn)
+    .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(Figures {
+        views: count(views),
+        watch_s: count(watch_s),
+        taps: count(taps),
+    })
+}
+
+/// What a replay viewer did, counted apart from live.
+pub enum Counted {
+    /// Opened the replay.
+    View,
+    /// Watched it this many seconds.
+    Watch(u32),
+    /// Tapped a product's tag.
+    Tap,
+}
+
+/// Counts `what` for `session` in `show`'s replay (on the command's transaction).
+pub async fn count(
+    conn: &mut SqliteConnection,
+    show: &str,
+    session: i64,
+    what: Counted,
+) -> Result<(), AppError> {
+    let (watch_s, taps) = match what {
+        Counted::View => (0, 0),
+        Counted::Watch(seconds) => (i64::from(seconds), 0),
+        Counted::Tap => (0, 1),
+    };
+    sqlx::query(
+        "INSERT INTO replay_views (show_id, session_id, watch_s, taps) VALUES (?, ?, ?, ?)
+         ON CONFLICT (show_id, session_id) DO UPDATE SET watch_s = watch_s + excluded.watch_s,
+           taps = taps + excluded.taps",
+    )
+    .bind(show)
+    .bind(session)
+    .bind(watch_s)
+    .bind(taps)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
