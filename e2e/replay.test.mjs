@@ -1,11 +1,12 @@
 // The shoppable replay end to end, on a server of its own: the demo show goes
 // live from the demo clip through real ffmpeg; its timeline pins the tote and
-// then the coffee and runs the tote's flash deal; a shopper chats early and
-// late; the owner ends the show. Then the same page is the replay: tags on the
-// same frames (±1 frame), a chapter's "See it in the show" shows its product at
-// once, the late chat line is on screen at its moment and not before, the tote
-// is bought at today's price (its deal has ended), and a `?t=` link opens at its
-// moment. Records the chapter-to-picture time and the bytes the log kept.
+// then the coffee and runs their flash deals; a shopper chats at the start and
+// at minute 2; the owner ends the show. Then the same page is the replay: tags
+// on the same frames (±1 frame), a chapter's "See it in the show" shows its
+// product at once, the minute-2 line is on screen at minute 2 and not at minute
+// 1, a `?t=` link opens at its moment, the tote is bought at today's price (the
+// deal on screen has ended), and the owner hides the chat from the studio.
+// Records the chapter-to-picture time and the bytes the log kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,8 +20,10 @@ import {
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const PASSWORD = 'owner of the replay';
-/** On air long enough for the timeline's tote (12 s) and coffee (30 s) and the tote's deal (14 s). */
-const ON_AIR_MS = 36000;
+/** When the shopper's second line is written, from going on air: minute 2. */
+const LATE_LINE_MS = 120000;
+/** On air past it: the timeline's second loop has pinned the tote again (102 s) and runs its deal (104–129 s). */
+const ON_AIR_MS = 126000;
 
 const browser = suiteBrowser();
 
@@ -90,7 +93,7 @@ test('an ended show replays with its tags, chat and chapters in sync, and sells 
     await live.getByTestId('live-badge').waitFor({ timeout: 30000 });
     const onAir = Date.now();
     await say(live, 'Hello from the start');
-    await live.waitForTimeout(Math.max(0, onAir + 24000 - Date.now()));
+    await live.waitForTimeout(Math.max(0, onAir + LATE_LINE_MS - Date.now()));
     await say(live, 'Is the coffee single origin?');
     await live.waitForTimeout(Math.max(0, onAir + ON_AIR_MS - Date.now()));
     assert.equal((await api('POST', '/api/v1/shows/demo/end')).status, 204);
@@ -114,7 +117,7 @@ test('an ended show replays with its tags, chat and chapters in sync, and sells 
     assert.ok(first('DealStarted', (e) => e.deal.product_id === 'pandan-tote'), 'the tote\'s deal is kept');
     const starts = log.starts_ms;
     assert.ok(starts < toteAt && toteAt < coffeeAt && coffeeAt < log.ends_ms);
-    const bytes = spawnSync('sqlite3', [server.db, 'SELECT COUNT(*), SUM(LENGTH(body)) FROM show_events'],
+    const bytes = spawnSync('sqlite3', [server.db, 'SELECT SUM(events), SUM(LENGTH(body)) FROM show_events'],
       { encoding: 'utf8' }).stdout.trim().split('|').map(Number);
     record('replay_log', {
       events: bytes[0], bytes: bytes[1], seconds: (replay.recording_ends_ms - replay.recording_starts_ms) / 1000,
@@ -153,21 +156,23 @@ test('an ended show replays with its tags, chat and chapters in sync, and sells 
     const wrong = samples.filter(([at, shown]) => (at < coffeeAt - 40 && shown) || (at >= coffeeAt + 40 && !shown));
     assert.deepEqual(wrong.map(([at, shown]) => [at - coffeeAt, shown]), [], 'frames showing the wrong tags');
 
-    // The `?t=` link opened at its moment.
-    // The late chat line is on screen at its moment, not 10 s before.
+    // A `?t=` link opens at its moment, and the minute-2 line is on screen then, not a minute before.
     await page.goto(`${server.url}?t=${Math.ceil((lateAt - starts) / 1000) + 1}`);
     await page.getByTestId('replay-badge').waitFor();
     const lateLine = page.getByTestId('chat-line').filter({ hasText: 'Is the coffee single origin?' });
     await lateLine.waitFor({ timeout: 15000 });
     const opened = await programme(page);
     assert.ok(Math.abs(opened - (lateAt + 1000)) < 2500, `?t= opened ${opened - lateAt} ms from the line`);
-    await page.goto(`${server.url}?t=${Math.floor((lateAt - starts) / 1000) - 10}`);
+    await page.goto(`${server.url}?t=${Math.floor((lateAt - starts) / 1000) - 60}`);
     await page.getByTestId('replay-badge').waitFor();
     await page.getByTestId('chat-line').filter({ hasText: 'Hello from the start' }).waitFor({ timeout: 15000 });
-    assert.equal(await lateLine.count(), 0, 'the late line is not on screen 10 s before it was written');
-    await page.screenshot({ path: `${OUT}/replay-3-chat.png` });
+    assert.equal(await lateLine.count(), 0, 'the minute-2 line is not on screen at minute 1');
 
-    // Buying from the replay: the tote at today's price, its deal long over.
+    // Buying from the replay: the tote at today's price; the deal it had at that moment is over.
+    await page.goto(`${server.url}?t=${Math.ceil((lateAt - starts) / 1000) + 1}`);
+    await page.getByTestId('replay-badge').waitFor();
+    await page.getByTestId('tag-pandan-tote').getByTestId('deal-ended').waitFor({ timeout: 15000 });
+    await page.screenshot({ path: `${OUT}/replay-3-chat.png` });
     await page.getByTestId('tag-pandan-tote').waitFor({ timeout: 15000 });
     const tote = await page.getByTestId('tag-pandan-tote').textContent();
     assert.doesNotMatch(tote, /Rp\s99,000/, 'an ended deal\'s price is never offered');

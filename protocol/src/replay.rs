@@ -59,6 +59,33 @@ pub struct ReplayLog {
     pub events: Vec<(i64, ServerMsg)>,
 }
 
+impl ReplayLog {
+    /// Decodes a log as the server serves it, each event with
+    /// [`ServerMsg::from_json`] (the viewer's frame decoder): the same log as
+    /// its derived `Deserialize` gives, without a second, buffering decoder
+    /// for every message in the viewer's wasm.
+    pub fn from_json(text: &str) -> serde_json::Result<ReplayLog> {
+        #[derive(Deserialize)]
+        struct Raw<'a> {
+            starts_ms: i64,
+            ends_ms: i64,
+            #[serde(borrow)]
+            events: Vec<(i64, &'a serde_json::value::RawValue)>,
+        }
+        let raw: Raw = serde_json::from_str(text)?;
+        let events = raw
+            .events
+            .into_iter()
+            .map(|(at, event)| Ok((at, ServerMsg::from_json(event.get())?)))
+            .collect::<serde_json::Result<_>>()?;
+        Ok(ReplayLog {
+            starts_ms: raw.starts_ms,
+            ends_ms: raw.ends_ms,
+            events,
+        })
+    }
+}
+
 /// What is on screen at one moment of a replay, apart from the picture.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Moment {

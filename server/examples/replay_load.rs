@@ -5,7 +5,7 @@
 //! the live test show), for [`DEMO_RUN`] and [`FLOOD_RUN`]; then the show ends and its replay's log is read
 //! over HTTP as a viewer reads it.
 //!
-//! Measures the bytes kept per hour of show (the events' JSON as stored), and,
+//! Measures the bytes kept per hour of show (deflated as stored), and,
 //! from the flood's log repeated to fill a 3-hour show, the time to build the
 //! replay's index (`ReplayIndex::build`) and to answer a seek (`at`), beside
 //! folding every event from the start to the same moment (the baseline a
@@ -80,11 +80,12 @@ async fn run(
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let mut db = common::open_db(&server.db()).await;
-    let (events, bytes): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM show_events")
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
+    let (events, bytes): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(events), 0), COALESCE(SUM(LENGTH(body)), 0) FROM show_events",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
     let per_hour = |n: i64| (n as f64 * 3600.0 / seconds).round() as i64;
     println!(
         "{{\"run\":\"{name}\",\"events\":{events},\"bytes\":{bytes},\"seconds\":{seconds:.1},\

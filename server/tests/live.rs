@@ -812,3 +812,36 @@ async fn an_ended_show_replays_its_recording_with_its_events_in_sync() {
     assert_eq!(kept, 0);
     stop(server, &[]).await;
 }
+
+#[tokio::test]
+async fn events_the_server_gathered_when_it_stops_are_kept() {
+    let server = server_for("live-show.toml").await;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    wait_on_air(&server, "live", OnAir::Live).await;
+    let (mut socket, _) = common::viewer(&server, None).await;
+    common::command(&mut socket, &common::chat_msg("c1", "kept at the stop")).await;
+    // The tick publishes the line; the server stops at once, likely before
+    // the log's next write: stopping writes what was gathered.
+    common::wait_for(&mut socket, |msg| {
+        matches!(msg, lapak_protocol::ServerMsg::Chat { .. }).then_some(())
+    })
+    .await;
+    let db = server.db();
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    publisher.stop().await;
+    let mut db = common::open_db(&db).await;
+    let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT body FROM show_events")
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    let kept = rows.iter().any(|body| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&body[..]), &mut text)
+            .unwrap();
+        text.contains("kept at the stop")
+    });
+    assert!(kept, "the line is in the log");
+    drop(dir);
+}

@@ -34,5 +34,5 @@ pub async fn fetch_log(url: &str) -> Result<ReplayLog, LogError> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or(LogError::Network)?;
-    serde_json::from_str(&text).map_err(LogError::Malformed)
+    ReplayLog::from_json(&text).map_err(LogError::Malformed)
 }

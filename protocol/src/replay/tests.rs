@@ -291,6 +291,24 @@ fn top_moments_are_the_busiest_windows_apart_by_time() {
 }
 
 #[test]
+fn the_viewers_decoder_reads_a_log_as_the_derived_one_does() {
+    let log = ReplayLog {
+        starts_ms: 1_000,
+        ends_ms: 9_000,
+        events: vec![
+            (1_000, pinned("tote", 0.25)),
+            (2_000, chat(7)),
+            (3_000, gifted(1, "rocket", 2)),
+            (4_000, deal_started("d1", "tote")),
+        ],
+    };
+    let text = serde_json::to_string(&log).unwrap();
+    assert_eq!(ReplayLog::from_json(&text).unwrap(), log);
+    assert_eq!(serde_json::from_str::<ReplayLog>(&text).unwrap(), log);
+    assert!(ReplayLog::from_json(r#"{"starts_ms":0,"ends_ms":1,"events":[[0,7]]}"#).is_err());
+}
+
+#[test]
 fn a_link_offset_reads_seconds_or_minutes() {
     assert_eq!(offset_ms("90"), Some(90_000));
     assert_eq!(offset_ms("1m30s"), Some(90_000));

@@ -1,7 +1,8 @@
 //! The show's event log: every event viewers see over the picture, with its
 //! programme time, kept while the show is on air. The hub gathers the events
-//! it publishes (`Hub::take_log`); this task writes them every
-//! [`FLUSH`] in one transaction, and once more when the server stops.
+//! it publishes (`Hub::take_log`); this task writes them every [`FLUSH`] as
+//! one row, a deflated JSON array of `[programme ms, event]`, and once more
+//! when the server stops.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,29 +75,48 @@ pub async fn flush(stage: &Stage) {
     }
 }
 
-/// Writes the gathered events in one transaction; the bytes written.
+/// Writes the gathered events as one row; the bytes written.
 async fn write(stage: &Stage, stored: i64) -> Result<i64, AppError> {
     let events = stage.hub.take_log();
-    if events.is_empty() {
+    let Some(first_ms) = events.iter().map(|(at, _)| *at).min() else {
         return Ok(0);
-    }
-    let bytes: i64 = events.iter().map(|(_, text)| text.len() as i64).sum();
+    };
+    let body = deflate(&events)?;
+    let bytes = body.len() as i64;
     if stored + bytes > MAX_LOG_BYTES {
         tracing::warn!(show = %stage.show.id, "event log full: later events are not kept");
         return Ok(0);
     }
     let _write = stage.writer.lock().await;
-    let mut tx = stage.pool.begin().await?;
-    for (at, text) in &events {
-        sqlx::query("INSERT INTO show_events (show_id, at_ms, body) VALUES (?, ?, ?)")
-            .bind(&stage.show.id)
-            .bind(at)
-            .bind(text.as_str())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
+    sqlx::query("INSERT INTO show_events (show_id, first_ms, events, body) VALUES (?, ?, ?, ?)")
+        .bind(&stage.show.id)
+        .bind(first_ms)
+        .bind(events.len() as i64)
+        .bind(body)
+        .execute(&stage.pool)
+        .await?;
     Ok(bytes)
+}
+
+/// `events` as a deflated JSON array of `[programme ms, event]`; the events
+/// are already JSON, so they are joined, not serialized again.
+fn deflate(events: &[(i64, Utf8Bytes)]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(b"[")?;
+    for (i, (at, text)) in events.iter().enumerate() {
+        let comma = if i == 0 { "" } else { "," };
+        write!(encoder, "{comma}[{at},{}]", text.as_str())?;
+    }
+    encoder.write_all(b"]")?;
+    encoder.finish()
+}
+
+/// One row's events.
+fn inflate(body: &[u8]) -> Result<Vec<(i64, ServerMsg)>, AppError> {
+    let reader = flate2::read::DeflateDecoder::new(body);
+    Ok(serde_json::from_reader(reader)?)
 }
 
 /// Bytes of events kept for `show`.
@@ -118,17 +138,23 @@ pub async fn read(
     window: (i64, i64),
     chat: bool,
 ) -> Result<ReplayLog, AppError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT at_ms, body FROM show_events WHERE show_id = ? AND at_ms <= ? ORDER BY at_ms, id",
+    let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT body FROM show_events WHERE show_id = ? AND first_ms <= ? ORDER BY id",
     )
     .bind(show)
     .bind(window.1)
     .fetch_all(&mut *conn)
     .await?;
-    let mut events: Vec<(i64, ServerMsg)> = rows
-        .into_iter()
-        .filter_map(|(at, body)| Some((at, serde_json::from_str(&body).ok()?)))
-        .collect();
+    let mut events = Vec::new();
+    for body in rows {
+        events.extend(
+            inflate(&body)?
+                .into_iter()
+                .filter(|(at, _)| *at <= window.1),
+        );
+    }
+    // Written in publishing order; a tag's frame may be earlier than its row's.
+    events.sort_by_key(|(at, _)| *at);
     let removed: std::collections::HashSet<u64> = events
         .iter()
         .flat_map(|(_, e)| match e {
