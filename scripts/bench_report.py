@@ -306,15 +306,16 @@ def replay_section(runs, chapter_ms):
     index = next((r for r in runs if "index" in r), None)
     print("\n## Replays\n")
     print("`cargo run -q --release -p lapak-server --example replay_load`: the real server in-process goes on air from a "
-          "real ffmpeg (`server/tests/fixtures/live-show.toml`, one viewer), once with the show's own events and once under "
-          "`--flood chat=500,likes=1000,gifts=50`, each for the time below; then the show ends and its replay's log is read "
-          "over HTTP. Bytes are the events' JSON as stored (`show_events.body`; SQLite adds about 20 B of row and index per "
-          "event).\n")
+          "real ffmpeg, once with the demo show's own events (`server/shows/demo.toml`: its timeline's pins and deals, one "
+          "viewer) and once under `--flood chat=500,likes=1000,gifts=50` (`server/tests/fixtures/live-show.toml`; what the "
+          "hub publishes of it: chat at most 20 lines a tick), each for the time below; then the show ends and its replay's "
+          "log is read over HTTP as a viewer reads it. Bytes are as stored: a row per 250 ms write, the events' JSON "
+          "deflated (SQLite adds about 30 B per row).\n")
     print("| events | on air | events kept | bytes kept | per hour of show |\n|---|---:|---:|---:|---:|")
     for run in logs:
-        label = "the show's own" if run["run"] == "demo" else "flood: 500 chat lines, 1,000 likes, 50 gifts /s"
+        label = "the demo show's own" if run["run"] == "demo" else "flood: 500 chat lines, 1,000 likes, 50 gifts /s"
         print(f"| {label} | {run['seconds']:.0f} s | {run['events']:,} | {run['bytes']:,} B | "
-              f"{run['events_per_hour']:,} events, {run['bytes_per_hour'] / 1048576:.1f} MiB |")
+              f"{run['events_per_hour']:,} events, {run['bytes_per_hour'] / 1048576:.2f} MiB |")
     if index:
         print(f"\nIndex for a 3-hour show (the flood's log repeated, {index['events']:,} events): "
               f"`ReplayIndex::build` took {index['build_ms']:.0f} ms ({index['build_ms'] / 3:.0f} ms per hour of show). "
