@@ -91,6 +91,9 @@ pub struct Rendered {
     pub recording: HashMap<Rendition, String>,
     /// Programme time (unix ms) of the recording's first frame and its end.
     pub span: Option<(i64, i64)>,
+    /// The playlists have their end (`EXT-X-ENDLIST`): the show ended and its
+    /// last packager finished.
+    pub closed: bool,
 }
 
 /// The live side of one show that packages its host's RTMP.
@@ -165,11 +168,7 @@ impl ShowLive {
             return None;
         }
         let rendered = self.rendered();
-        let closed = rendered
-            .recording
-            .values()
-            .all(|p| p.contains("#EXT-X-ENDLIST"));
-        let span = rendered.span.filter(|_| closed)?;
+        let span = rendered.span.filter(|_| rendered.closed)?;
         self.replay_settings().window(span)
     }
 

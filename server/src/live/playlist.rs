@@ -179,7 +179,10 @@ async fn read_run(
 
 /// The show's playlists from its runs, oldest first; `ended` closes them.
 pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Rendered {
-    let mut rendered = Rendered::default();
+    let mut rendered = Rendered {
+        closed: ended,
+        ..Rendered::default()
+    };
     let mut variants = Vec::new();
     for &rendition in renditions {
         let segments = merge(runs, rendition);
