@@ -12,8 +12,9 @@ const asset = (name) => new URL(name, base).href;
 
 // The loader's own words (it speaks before the viewer and its catalogues arrive).
 const WORDS = {
-  en: { watch: 'Watch the live show', close: 'Close', minimize: 'Minimize', expand: 'Back to the show' },
-  id: { watch: 'Tonton siaran langsung', close: 'Tutup', minimize: 'Kecilkan', expand: 'Kembali ke siaran' },
+  // The bubble's name starts with what it shows ("LIVE"), so voice control finds it by its face.
+  en: { watch: 'LIVE: watch the show', close: 'Close', minimize: 'Minimize', expand: 'Back to the show' },
+  id: { watch: 'LIVE: tonton siarannya', close: 'Tutup', minimize: 'Kecilkan', expand: 'Kembali ke siaran' },
 };
 
 let viewer;

@@ -18,11 +18,12 @@ use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
 use crate::features::replay::replaying;
 use crate::features::shelf::{Shelf, ShelfButton};
+use crate::features::shortcuts::{shortcut, Shortcut, ShortcutsSheet};
 use crate::features::status::{ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
 use crate::features::{keep_time, Panel};
 use crate::net;
-use crate::store::{CartMode, Lang, Locale, State, StateStoreFields};
+use crate::store::{CartMode, GiftingStoreFields, Lang, Locale, State, StateStoreFields};
 
 /// How a widget starts: where, for whom, and what it may touch.
 #[derive(Clone)]
@@ -118,14 +119,33 @@ pub fn Widget(
         Lang::En => "en",
         Lang::Id => "id",
     };
-    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+    let actions = expect_context::<Actions>();
+    let has_gifts = move || !state.gifting().catalogue().read_untracked().is_empty();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             panel.set(Panel::Closed);
+            return;
+        }
+        let Some(shortcut) = browser::keys::shortcut_key(&ev).and_then(|k| shortcut(&k)) else {
+            return;
+        };
+        ev.prevent_default();
+        let toggle =
+            |sheet: Panel| panel.update(|p| *p = if *p == sheet { Panel::Closed } else { sheet });
+        match shortcut {
+            Shortcut::Help => toggle(Panel::Shortcuts),
+            Shortcut::Like if !replaying.get_untracked() => actions.like(),
+            Shortcut::Like => {}
+            Shortcut::Products => toggle(Panel::Shelf),
+            Shortcut::Cart => toggle(Panel::Cart),
+            Shortcut::Gifts if has_gifts() => toggle(Panel::Gifts),
+            Shortcut::Gifts => {}
+            Shortcut::Sound => muted.update(|m| *m = !*m),
         }
     };
     view! {
-        <div class="lapak" lang=lang on:keydown=close_on_escape>
-            <section class="lapak-stage">
+        <div class="lapak" lang=lang on:keydown=on_key>
+            <section class="lapak-stage" aria-label=crate::i18n::text(state).stage>
                 <div
                     class="lapak-screen"
                     class:is-minimized=move || panel.read().minimizes_video()
@@ -158,6 +178,7 @@ pub fn Widget(
                     <GiftSheet state panel/>
                     <TopUpSheet state panel/>
                     <MissionsSheet state panel/>
+                    <ShortcutsSheet state panel/>
                 </div>
             </section>
             <Shelf state panel/>

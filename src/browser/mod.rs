@@ -8,6 +8,7 @@ pub mod hls;
 pub mod host;
 pub mod ids;
 pub mod intl;
+pub mod keys;
 pub mod locale;
 pub mod location;
 pub mod motion;

@@ -17,6 +17,7 @@ pub mod price;
 pub mod replay;
 pub mod sheet;
 pub mod shelf;
+pub mod shortcuts;
 pub mod status;
 pub mod tags;
 pub mod viewer_name;
@@ -50,6 +51,8 @@ pub enum Panel {
     TopUp,
     /// Missions, badges, the Fan Club and the LIVE Journey.
     Missions,
+    /// The keyboard shortcuts.
+    Shortcuts,
 }
 
 impl Panel {

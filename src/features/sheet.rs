@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use reactive_stores::Store;
 
-use crate::browser::focus::use_focus_on_open;
+use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::icons::{BackIcon, CloseIcon};
 use crate::features::Panel;
 use crate::i18n;
@@ -59,7 +59,7 @@ fn Frame(
     let title_id = format!("lapak-{testid}-title");
     let labelled_by = title_id.clone();
     view! {
-        <div class=format!("lapak-sheet {class}") role="dialog" aria-modal="true" aria-labelledby=labelled_by data-testid=testid>
+        <div class=format!("lapak-sheet {class}") role="dialog" aria-modal="true" aria-labelledby=labelled_by data-testid=testid on:keydown=keep_tab_inside>
             <div class="lapak-sheet-head">
                 {back.map(|(to, label)| view! {
                     <button class="lapak-icon-button" aria-label=label on:click=move |_| panel.set(to.clone())>

@@ -3,6 +3,8 @@ use super::Catalogue;
 use lapak_protocol::replay::Highlight;
 use lapak_protocol::Activity;
 
+use crate::features::shortcuts::Shortcut;
+
 pub static EN: Catalogue = Catalogue {
     live: "LIVE",
     missions: "Missions",
@@ -54,6 +56,18 @@ pub static EN: Catalogue = Catalogue {
     mute: "Mute",
     shelf: "Products",
     shelf_title: "Featured in this show",
+    shelf_label: |n| format!("Products, {n} featured"),
+    stage: "Live show",
+    shortcuts_title: "Keyboard shortcuts",
+    shortcut: |s| match s {
+        Shortcut::Help => "Show these shortcuts",
+        Shortcut::Like => "Like the show",
+        Shortcut::Products => "Open the products",
+        Shortcut::Cart => "Open the cart",
+        Shortcut::Gifts => "Open the gifts",
+        Shortcut::Sound => "Sound on or off",
+    },
+    shortcut_close: "Close the open sheet",
     shelf_empty: "Products the host shows will appear here.",
     showing_now: "Showing now",
     cart: "Cart",
@@ -245,7 +259,7 @@ pub static EN: Catalogue = Catalogue {
     slow_mode: |n| format!("Slow mode: one message every {n} s"),
     chat_invalid: "That message can't be sent. Check it and try again.",
     like: "Like",
-    like_label: |n| format!("Like ({n} likes)"),
+    like_label: |n| format!("Like, {n} likes"),
     coupon: "Coupon",
     no_coupon: "No coupon",
     coupon_code: "Have a code?",

@@ -3,6 +3,8 @@ use super::Catalogue;
 use lapak_protocol::replay::Highlight;
 use lapak_protocol::Activity;
 
+use crate::features::shortcuts::Shortcut;
+
 pub static ID: Catalogue = Catalogue {
     live: "LIVE",
     missions: "Misi",
@@ -54,6 +56,18 @@ pub static ID: Catalogue = Catalogue {
     mute: "Matikan suara",
     shelf: "Produk",
     shelf_title: "Ditampilkan di siaran ini",
+    shelf_label: |n| format!("Produk, {n} ditampilkan"),
+    stage: "Siaran langsung",
+    shortcuts_title: "Pintasan keyboard",
+    shortcut: |s| match s {
+        Shortcut::Help => "Tampilkan pintasan ini",
+        Shortcut::Like => "Sukai siaran",
+        Shortcut::Products => "Buka produk",
+        Shortcut::Cart => "Buka keranjang",
+        Shortcut::Gifts => "Buka hadiah",
+        Shortcut::Sound => "Suara nyala atau mati",
+    },
+    shortcut_close: "Tutup lembar yang terbuka",
     shelf_empty: "Produk yang ditampilkan host akan muncul di sini.",
     showing_now: "Sedang ditampilkan",
     cart: "Keranjang",
@@ -238,7 +252,7 @@ pub static ID: Catalogue = Catalogue {
     slow_mode: |n| format!("Mode lambat: satu pesan tiap {n} detik"),
     chat_invalid: "Pesan itu tidak bisa dikirim. Periksa lalu coba lagi.",
     like: "Suka",
-    like_label: |n| format!("Suka ({n} suka)"),
+    like_label: |n| format!("Suka, {n} suka"),
     coupon: "Kupon",
     no_coupon: "Tanpa kupon",
     coupon_code: "Punya kode?",

@@ -82,6 +82,16 @@ pub struct Catalogue {
     pub shelf: &'static str,
     /// Shelf heading.
     pub shelf_title: &'static str,
+    /// The shelf button's name: its visible label, then how many products were shown.
+    pub shelf_label: fn(usize) -> String,
+    /// The landmark around the stream and everything over it.
+    pub stage: &'static str,
+    /// The shortcuts sheet's title.
+    pub shortcuts_title: &'static str,
+    /// What a keyboard shortcut does.
+    pub shortcut: fn(crate::features::shortcuts::Shortcut) -> &'static str,
+    /// What Escape does.
+    pub shortcut_close: &'static str,
     /// Shelf with nothing featured yet.
     pub shelf_empty: &'static str,
     /// Marks the product the host is showing now.

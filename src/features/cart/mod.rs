@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::focus::use_focus_on_open;
+use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::checkout::open_checkout;
 use crate::features::icons::{CartIcon, CloseIcon};
 use crate::features::price::Price;
+use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::{CartView, State, StateStoreFields};
@@ -42,12 +43,14 @@ pub fn CartButton(
         <button
             class="lapak-round lapak-cart-button"
             data-testid="cart-button"
+            aria-keyshortcuts=key_of(Shortcut::Cart)
+            data-focus-home
             aria-label=move || format!("{}, {}", text.cart, (text.items)(count()))
             aria-expanded=move || (panel.get() == Panel::Cart).to_string()
             on:click=move |_| panel.update(|p| *p = if *p == Panel::Cart { Panel::Closed } else { Panel::Cart })
         >
             <CartIcon/>
-            <span class="lapak-round-label">{text.cart}</span>
+            <span class="lapak-round-label">{text.cart}</span>" "
             <span class="lapak-badge" class:is-empty=move || count() == 0 data-testid="cart-count" aria-hidden="true">
                 {count}
             </span>
@@ -89,7 +92,7 @@ fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
     };
     let subtotal = Signal::derive(move || cart.read().subtotal());
     view! {
-        <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer">
+        <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer" on:keydown=keep_tab_inside>
             <div class="lapak-sheet-head">
                 <h2 id="lapak-cart-title">
                     {text.cart_title}

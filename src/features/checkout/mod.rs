@@ -13,7 +13,7 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::clock::year_month;
-use crate::browser::focus::first_invalid;
+use crate::browser::focus::{first_invalid, use_focus_on_mount};
 use crate::browser::intl::format_money;
 use crate::features::coupons::CouponPicker;
 use crate::features::icons::{CheckIcon, LockIcon};
@@ -287,6 +287,9 @@ fn Confirmation(
             .find(|o| o.number == wanted)
             .map(|o| o.status)
     });
+    // The pay button is gone: the one way on takes focus, so the keyboard stays in the sheet.
+    let done = NodeRef::new();
+    use_focus_on_mount(done);
     let heading = move || match status.get() {
         Some(OrderStatus::PaymentPending) => text.confirming_payment,
         _ => text.order_confirmed,
@@ -301,7 +304,7 @@ fn Confirmation(
                 </Show>
             </div>
             <OrderCard state number/>
-            <button class="lapak-primary" on:click=on_done>{text.keep_watching}</button>
+            <button class="lapak-primary" node_ref=done on:click=on_done>{text.keep_watching}</button>
         </div>
     }
 }

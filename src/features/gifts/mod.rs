@@ -14,6 +14,7 @@ use crate::actions::Actions;
 use crate::browser::intl::format_count;
 use crate::features::icons::{CoinIcon, GiftIcon};
 use crate::features::sheet::Sheet;
+use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
 use crate::i18n;
@@ -70,6 +71,7 @@ pub fn GiftButton(
             <button
                 class="lapak-round lapak-gift-button"
                 data-testid="gift-button"
+                aria-keyshortcuts=key_of(Shortcut::Gifts)
                 aria-label=text.gifts
                 aria-expanded=move || (panel.get() == Panel::Gifts).to_string()
                 on:click=move |_| panel.update(|p| *p = if *p == Panel::Gifts { Panel::Closed } else { Panel::Gifts })
@@ -120,7 +122,7 @@ fn Gifts(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
         </p>
         <ul class="lapak-gift-grid">
             <For each=move || gifting.catalogue().get() key=|g| g.id.clone() children=move |gift| view! {
-                <li><GiftTile state gift balance/></li>
+                <li class="lapak-gift-cell"><GiftTile state gift balance/></li>
             }/>
         </ul>
         <Leaderboard state/>
@@ -152,6 +154,8 @@ fn GiftTile(state: Store<State>, gift: Gift, balance: Memo<u64>) -> impl IntoVie
         let id = gift.id.clone();
         move |_| actions.send_gift(id.clone())
     };
+    // The combo sits beside the button, not in it: it is news about the
+    // streak, and the button's name stays what its face says.
     view! {
         <button
             class="lapak-gift"
@@ -162,14 +166,14 @@ fn GiftTile(state: Store<State>, gift: Gift, balance: Memo<u64>) -> impl IntoVie
             on:click=send
         >
             <img src=gift.image_url alt="" width="56" height="56"/>
-            <span class="lapak-gift-name">{gift.name}</span>
+            <span class="lapak-gift-name">{gift.name}</span>" "
             <span class="lapak-gift-price"><CoinIcon/>{price}</span>
-            {move || combo.get().map(|n| view! {
-                <span class="lapak-combo" data-testid="combo" role="status" aria-label=(text.combo)(n)>
-                    "x"{n}
-                </span>
-            })}
         </button>
+        {move || combo.get().map(|n| view! {
+            <span class="lapak-combo" data-testid="combo" role="status" aria-label=(text.combo)(n)>
+                "x"{n}
+            </span>
+        })}
     }
 }
 

@@ -12,6 +12,7 @@ use crate::actions::Actions;
 use crate::browser::intl::format_count;
 use crate::features::icons::HeartIcon;
 use crate::features::replay::replaying;
+use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
 
@@ -46,6 +47,7 @@ pub fn LikeButton(
             <button
                 class="lapak-round lapak-like"
                 data-testid="like-button"
+                aria-keyshortcuts=key_of(Shortcut::Like)
                 aria-label=move || (text.like_label)(&count())
                 on:click=move |_| actions.like()
             >

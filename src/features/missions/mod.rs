@@ -157,7 +157,7 @@ fn MissionRow(state: Store<State>, mission: Mission, at: Option<MissionProgress>
             </div>
             {share}
             {if done {
-                view! { <span class="lapak-mission-done" aria-label=text.mission_done><CheckIcon/></span> }.into_any()
+                view! { <span class="lapak-mission-done" role="img" aria-label=text.mission_done><CheckIcon/></span> }.into_any()
             } else {
                 progress.into_any()
             }}

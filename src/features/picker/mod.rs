@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::focus::use_focus_on_open;
+use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::deal::ProductPrice;
 use crate::features::icons::CloseIcon;
 use crate::features::{product_memo, Panel};
@@ -83,7 +83,7 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
         })
         .collect_view();
     view! {
-        <div class="lapak-sheet lapak-picker" role="dialog" aria-modal="true" aria-labelledby="lapak-picker-title">
+        <div class="lapak-sheet lapak-picker" role="dialog" aria-modal="true" aria-labelledby="lapak-picker-title" data-testid="picker" on:keydown=keep_tab_inside>
             <div class="lapak-picker-head">
                 <img class="lapak-picker-image" src=product.image_url alt="" width="88" height="88"/>
                 <div class="lapak-picker-info">

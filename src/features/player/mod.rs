@@ -10,6 +10,7 @@ use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::{format_count, format_date_time};
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
 use crate::features::replay::{replaying, ReplayControls};
+use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
 use lapak_protocol::OnAir;
@@ -77,6 +78,7 @@ pub fn Player(
         <button
             class="lapak-round lapak-mute"
             data-testid="mute-button"
+            aria-keyshortcuts=key_of(Shortcut::Sound)
             aria-pressed=move || (!muted.get()).to_string()
             aria-label=move || if muted.get() { text.unmute } else { text.mute }
             on:click=move |_| muted.update(|m| *m = !*m)

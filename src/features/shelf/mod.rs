@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
+use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
 use crate::features::deal::ProductPrice;
 use crate::features::icons::{BagIcon, CloseIcon};
 use crate::features::replay::{ChapterButton, TopMoments};
+use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
@@ -27,12 +29,14 @@ pub fn ShelfButton(
         <button
             class="lapak-round lapak-shelf-button"
             data-testid="shelf-button"
-            aria-label=text.shelf
+            aria-keyshortcuts=key_of(Shortcut::Products)
+            aria-label=move || (text.shelf_label)(count())
             aria-expanded=move || (panel.get() == Panel::Shelf).to_string()
             on:click=move |_| panel.update(|p| *p = if *p == Panel::Shelf { Panel::Closed } else { Panel::Shelf })
         >
             <BagIcon/>
-            <span class="lapak-round-label">{text.shelf}</span>
+            // The space keeps the label and the count two words, as the name says them.
+            <span class="lapak-round-label">{text.shelf}</span>" "
             <span class="lapak-badge lapak-badge-muted" aria-hidden="true">{count}</span>
         </button>
     }
@@ -65,11 +69,20 @@ pub fn Shelf(
                 .collect(),
         }
     });
+    let close = NodeRef::new();
+    use_focus_while_open(close, move || panel.get() == Panel::Shelf);
     view! {
-        <aside class="lapak-shelf" class:is-open=move || panel.get() == Panel::Shelf aria-labelledby="lapak-shelf-title">
+        <aside
+            class="lapak-shelf"
+            data-testid="shelf"
+            class:is-open=move || panel.get() == Panel::Shelf
+            aria-labelledby="lapak-shelf-title"
+            // Open as a sheet, Tab stays in it; as a column beside the stream it does not.
+            on:keydown=move |ev| if panel.get_untracked() == Panel::Shelf { keep_tab_inside(ev) }
+        >
             <div class="lapak-sheet-head">
                 <h2 id="lapak-shelf-title">{text.shelf_title}</h2>
-                <button class="lapak-icon-button lapak-shelf-close" aria-label=text.close on:click=move |_| panel.set(Panel::Closed)>
+                <button class="lapak-icon-button lapak-shelf-close" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
                     <CloseIcon/>
                 </button>
             </div>

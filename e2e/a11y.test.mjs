@@ -1,0 +1,191 @@
+// Everyone can use it: axe-core (pinned from npm) audits the release widget in every state a
+// shopper meets, in English and in Indonesian, and on the embed demo; the keyboard keeps focus
+// inside an open sheet and on a sensible element after an action; Chromium's accessibility tree
+// names the controls in both languages. Per-state results go to metrics.json as `axe`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { launchChromium, record, fill, SHOPPER, PHONE } from './support.mjs';
+
+const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
+const ORIGIN = new globalThis.URL(URL).origin;
+const OUT = process.env.E2E_OUT ?? 'target/e2e';
+const AXE = readFileSync(new globalThis.URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+// WCAG 2.0–2.2 A and AA (2.2 brings target-size) and axe's best practices (landmarks among them).
+const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+let browser;
+const results = {};
+
+before(async () => {
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+});
+
+after(async () => {
+  await browser?.close();
+  record('axe', results);
+});
+
+async function open(locale, path = '/') {
+  const context = await browser.newContext({ ...PHONE, locale, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  await page.goto(ORIGIN + path);
+  return page;
+}
+
+/** Runs axe over the whole page (shadow roots included) and notes the violations under `state`. */
+async function audit(page, state) {
+  // Let entrance transitions finish: a half-faded sheet is not what a shopper reads.
+  await page.waitForTimeout(400);
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: tags }), RULES);
+  const found = violations.map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  results[state] = found.length ? found : 0;
+  if (found.length) await page.screenshot({ path: `${OUT}/axe-${state.replaceAll(/[^a-z0-9]+/gi, '-')}.png` });
+  return found;
+}
+
+/** Waits for the widget's socket to be live. */
+const live = (page, root = page) =>
+  root.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ state: 'attached', timeout: 30000 });
+
+/** The element that has focus, through shadow roots, as a short description. */
+const focused = (page) => page.evaluate(() => {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el ? { tag: el.tagName, testid: el.dataset.testid ?? null, sheet: el.closest('[role="dialog"]')?.dataset.testid ?? null } : null;
+});
+
+for (const locale of ['en-US', 'id-ID']) {
+  test(`axe: no violations on the widget, closed and with each sheet open (${locale})`, async () => {
+    const page = await open(locale);
+    const lang = locale.slice(0, 2);
+    await live(page);
+    const failures = {};
+    const check = async (state) => {
+      const found = await audit(page, `${lang} ${state}`);
+      if (found.length) failures[state] = found;
+    };
+
+    await check('closed');
+    await page.getByTestId('shelf-button').click();
+    await page.getByTestId('shelf').waitFor();
+    await check('shelf');
+
+    // A product with sizes opens the variant picker from the shelf.
+    await page.getByTestId('shelf-item-batik-shirt').getByRole('button').last().click();
+    await page.getByTestId('picker').waitFor();
+    await check('variant picker');
+    await page.locator('[data-testid="picker"] .lapak-chip:not([disabled])').first().click();
+    await page.getByTestId('add-to-cart').click();
+    await page.getByTestId('cart-count').filter({ hasText: '1' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('cart-button').click();
+    await page.getByTestId('cart-drawer').waitFor();
+    await check('cart');
+    await page.getByTestId('checkout-button').click();
+    await page.getByTestId('checkout').getByTestId('total').waitFor();
+    await check('checkout');
+    await fill(page, { ...SHOPPER, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
+    await page.getByTestId('pay').click();
+    await page.getByTestId('confirmation').getByTestId('order-number').waitFor({ timeout: 20000 });
+    await check('order confirmed');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('orders-button').click();
+    await page.getByTestId('orders-sheet').getByTestId('order-status').first().waitFor();
+    await check('orders');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('gift-button').click();
+    await page.getByTestId('gift-rose').waitFor();
+    await check('gifts');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('wallet').click();
+    await page.getByTestId('top-up-pay').waitFor();
+    await check('top-up');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('missions-button').click();
+    await page.getByTestId('journey').waitFor();
+    await check('missions');
+    await page.context().close();
+    assert.deepEqual(failures, {}, 'axe violations');
+  });
+
+  test(`axe: no violations on the embed demo, bubble and open (${locale})`, async () => {
+    const page = await open(locale, '/embed-demo');
+    const widget = page.locator('[data-testid="widget"]');
+    await widget.locator('.bubble').waitFor();
+    const lang = locale.slice(0, 2);
+    const failures = {};
+    for (const state of ['embed bubble', 'embed open']) {
+      if (state === 'embed open') {
+        await widget.locator('.bubble').click();
+        await live(page, widget);
+      }
+      const found = await audit(page, `${lang} ${state}`);
+      if (found.length) failures[state] = found;
+    }
+    await page.context().close();
+    assert.deepEqual(failures, {}, 'axe violations');
+  });
+}
+
+test('keyboard: Tab stays inside an open sheet; after "add to cart" focus stays put and Escape closes the sheet', async () => {
+  const page = await open('en-US');
+  await live(page);
+  await page.getByTestId('gift-button').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('gift-rose').waitFor();
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const at = await focused(page);
+    assert.equal(at?.sheet, 'gift-sheet', `Tab ${i + 1} left the gifts sheet for ${JSON.stringify(at)}`);
+  }
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused(page))?.sheet, 'gift-sheet', `Shift+Tab ${i + 1} left the gifts sheet`);
+  }
+  await page.keyboard.press('Escape');
+  await page.getByTestId('gift-sheet').waitFor({ state: 'detached' });
+  assert.equal((await focused(page))?.testid, 'gift-button', 'closing a sheet returns focus to what opened it');
+
+  await page.getByTestId('shelf-button').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('shelf-item-batik-shirt').getByRole('button').last().focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('picker').waitFor();
+  await page.locator('[data-testid="picker"] .lapak-chip:not([disabled])').first().focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('add-to-cart').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('cart-count').filter({ hasText: '1' }).waitFor();
+  const after = await focused(page);
+  assert.notEqual(after?.tag, 'BODY', 'focus never drops to <body> after adding');
+  assert.ok(after?.tag, 'something has focus');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="picker"], [data-testid="shelf"] [role="dialog"]'));
+  await page.keyboard.press('?');
+  await page.getByTestId('shortcuts').waitFor();
+  await audit(page, 'en shortcuts');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+  await page.context().close();
+});
+
+test("Chromium's accessibility tree names the controls in English and Indonesian", async () => {
+  const expected = {
+    'en-US': [/button "Like, [\d.,K]+ likes"/, /button "Products, \d+ featured"/, /button "Gifts"/, /region "Live show/],
+    'id-ID': [/button "Suka, [\d.,rb]+ suka"/, /button "Produk, \d+ ditampilkan"/, /button "Hadiah"/, /region "Siaran langsung/],
+  };
+  for (const [locale, names] of Object.entries(expected)) {
+    const page = await open(locale);
+    await live(page);
+    const tree = await page.locator('body').ariaSnapshot();
+    for (const name of names) assert.match(tree, name, `${locale}: ${name} in\n${tree}`);
+    await page.context().close();
+  }
+});
