@@ -158,3 +158,31 @@ test('hostile page: strict CSP, hostile styles, two independent widgets laid out
     await context.close();
   }
 });
+
+test('one page mounts, unmounts and mounts a widget again: each mount goes live, nothing of the old one runs on', async () => {
+  const context = await browser.newContext(PHONE);
+  const { page } = await open(context, '/embed-hostile');
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  const slot = page.locator('[data-testid="widget-a"]');
+  await slot.scrollIntoViewIfNeeded();
+  const live = () => page.locator('[data-testid="widget-a"] [data-testid="connection-status"][data-state="live"]')
+    .waitFor({ state: 'attached', timeout: 30000 });
+  await live();
+  for (let round = 0; round < 4; round++) {
+    // Taken out while its socket delivers frames, then put back: a fresh widget mounts.
+    await page.evaluate(() => {
+      const widget = document.querySelector('#widget-a');
+      const parent = widget.parentElement;
+      widget.remove();
+      return new Promise((resolve) => setTimeout(() => { parent.append(widget); resolve(); }, 120));
+    });
+    await live();
+    assert.equal(await page.locator('[data-testid="widget-a"] .lapak').count(), 1, `round ${round}: one widget in the element`);
+  }
+  // Old widgets' frames and timers would show here (a disposed store warns, a panic aborts).
+  await page.waitForTimeout(1500);
+  assert.deepEqual(problems.filter((p) => !p.includes('Content Security Policy')), [], 'no errors or warnings in the console');
+  await page.locator('[data-testid="widget-a"] [data-testid^="tag-"]').first().waitFor({ timeout: 100000 });
+  await context.close();
+});

@@ -41,7 +41,11 @@ class LapakLive extends HTMLElement {
   #shadow; #frame; #root; #widget; #cart; #starting;
 
   connectedCallback() {
-    if (this.#shadow) return;
+    if (this.#shadow) {
+      // Put back in the page (or moved): the widget unmounted when it left, so it mounts again.
+      if (!this.#frame.hidden) this.#start();
+      return;
+    }
     this.#shadow = this.attachShadow({ mode: 'open' });
     const words = WORDS[(this.getAttribute('locale') || navigator.language || 'en').slice(0, 2)] || WORDS.en;
     const launcher = this.getAttribute('mode') === 'launcher';

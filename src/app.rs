@@ -19,7 +19,7 @@ use crate::features::player::{Player, ShowHeader};
 use crate::features::replay::replaying;
 use crate::features::shelf::{Shelf, ShelfButton};
 use crate::features::shortcuts::{shortcut, Shortcut, ShortcutsSheet};
-use crate::features::status::{ConnectionStatus, NoticeToast};
+use crate::features::status::{Announcer, ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
 use crate::features::{keep_time, Panel};
 use crate::net;
@@ -94,7 +94,7 @@ pub fn connect(boot: &Boot) -> Store<State> {
     let actions = Actions::connected(state, socket, boot.token_key.clone(), boot.events.clone());
     provide_context(actions);
     browser::watch::report(actions);
-    leptos::task::spawn_local(net::run(boot.socket_url.clone(), actions, requests));
+    net::start(boot.socket_url.clone(), actions, requests);
     state
 }
 
@@ -171,6 +171,7 @@ pub fn Widget(
                     <Spotlight state/>
                     <NoticeToast state/>
                     <Toasts state/>
+                    <Announcer state cart device/>
                     <Picker state panel/>
                     <CartDrawer state cart panel/>
                     <CheckoutSheet state panel/>

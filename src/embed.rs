@@ -5,14 +5,13 @@
 //! socket and storage key; `lapak:*` events are dispatched on the element.
 use std::any::Any;
 
-use lapak_protocol::{Cart, CartLine, Money, ProductId, VariantId};
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::actions::Actions;
 use crate::app::{connect, Boot, Widget};
 use crate::browser;
-use crate::store::{CartMode, Lang, Locale, Msg, State};
+use crate::store::{CartMode, HostLine, Lang, Locale, Msg};
 
 /// Whether the page asked to embed rather than to run Lapak's own page (the loader sets `LAPAK_EMBED`).
 pub fn requested() -> bool {
@@ -48,22 +47,10 @@ fn yes() -> bool {
     true
 }
 
-/// A line of the host page's cart, as `syncCart` takes it.
-#[derive(Debug, Deserialize)]
-struct HostLine {
-    product_id: ProductId,
-    variant_id: VariantId,
-    quantity: u32,
-    /// The page's price; the show's catalogue price when absent.
-    #[serde(default)]
-    unit_price: Option<Money>,
-}
-
 /// A mounted widget; dropping it unmounts the widget and closes its socket.
 pub struct Embedded {
     _mounted: Box<dyn Any>,
     actions: Actions,
-    state: reactive_stores::Store<State>,
     muted: RwSignal<bool>,
 }
 
@@ -105,17 +92,16 @@ pub fn mount(host: web_sys::HtmlElement, root: web_sys::HtmlElement, options: Op
         muted: RwSignal::new(true),
     };
     let muted = boot.muted;
-    let slot = StoredValue::new_local(None::<(Actions, reactive_stores::Store<State>)>);
+    let slot = StoredValue::new_local(None::<Actions>);
     let mounted = leptos::mount::mount_to(root, move || {
         let state = connect(&boot);
-        slot.set_value(Some((expect_context::<Actions>(), state)));
+        slot.set_value(Some(expect_context::<Actions>()));
         view! { <Widget state muted/> }
     });
-    let (actions, state) = slot.get_value().expect("mounting runs the view at once");
+    let actions = slot.get_value().expect("mounting runs the view at once");
     Embedded {
         _mounted: Box::new(mounted),
         actions,
-        state,
         muted,
     }
 }
@@ -130,27 +116,7 @@ impl Embedded {
     /// `[{"product_id", "variant_id", "quantity", "unit_price"?: {"minor", "currency"}}]`.
     pub fn sync_cart(&self, lines: &str) -> Result<(), serde_json::Error> {
         let lines: Vec<HostLine> = serde_json::from_str(lines)?;
-        let state = self.state.read_untracked();
-        let lines = lines
-            .into_iter()
-            .filter(|l| l.quantity > 0)
-            .filter_map(|l| {
-                let unit_price = l
-                    .unit_price
-                    .or_else(|| state.product(&l.product_id).map(|p| state.unit_price(p)))?;
-                Some(CartLine {
-                    product_id: l.product_id,
-                    variant_id: l.variant_id,
-                    quantity: l.quantity,
-                    unit_price,
-                })
-            })
-            .collect();
-        drop(state);
-        self.actions.dispatch(Msg::SyncHostCart(Cart {
-            lines,
-            bought: Vec::new(),
-        }));
+        self.actions.dispatch(Msg::SyncHostCart(lines));
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub mod locale;
 pub mod location;
 pub mod motion;
 pub mod replay;
+pub mod scroll;
 pub mod share;
 pub mod storage;
 pub mod watch;

@@ -68,6 +68,12 @@ pub static ID: Catalogue = Catalogue {
         Shortcut::Sound => "Suara nyala atau mati",
     },
     shortcut_close: "Tutup lembar yang terbuka",
+    added_to_cart: |items| format!("Ditambahkan ke keranjang. Isinya {items}."),
+    audience_summary: |lines, likes| match (lines, likes) {
+        (0, likes) => format!("{likes} suka baru"),
+        (lines, 0) => format!("{lines} pesan chat baru"),
+        (lines, likes) => format!("{lines} pesan chat baru dan {likes} suka"),
+    },
     shelf_empty: "Produk yang ditampilkan host akan muncul di sini.",
     showing_now: "Sedang ditampilkan",
     cart: "Keranjang",

@@ -92,6 +92,10 @@ pub struct Catalogue {
     pub shortcut: fn(crate::features::shortcuts::Shortcut) -> &'static str,
     /// What Escape does.
     pub shortcut_close: &'static str,
+    /// Said to a screen reader when the shopper's cart grows, with its items.
+    pub added_to_cart: fn(&str) -> String,
+    /// The audience since the last summary: new chat lines, new likes (either may be 0).
+    pub audience_summary: fn(usize, u64) -> String,
     /// Shelf with nothing featured yet.
     pub shelf_empty: &'static str,
     /// Marks the product the host is showing now.

@@ -19,6 +19,8 @@ use futures::{select, FutureExt, SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message};
 use gloo_timers::future::{IntervalStream, TimeoutFuture};
 use lapak_protocol::{ClientMsg, ServerMsg};
+use leptos::prelude::on_cleanup;
+use send_wrapper::SendWrapper;
 use std::ops::ControlFlow::{self, Break, Continue};
 
 use crate::actions::Actions;
@@ -40,11 +42,21 @@ pub enum Control {
     Reconnect,
 }
 
-/// Keeps a session with the server at `url` until the page goes away.
-pub async fn run(url: String, actions: Actions, mut control: UnboundedReceiver<Control>) {
-    let mut backoff = Backoff::default();
+/// Starts the session with the server at `url`, scoped to the current reactive
+/// owner (the widget): when it goes, frames still waiting are dropped and the
+/// session ends with its control channel.
+pub fn start(url: String, actions: Actions, control: UnboundedReceiver<Control>) {
     let inbox = Inbox::new(actions);
-    loop {
+    let closing = SendWrapper::new(inbox.clone());
+    on_cleanup(move || closing.close());
+    leptos::task::spawn_local(run(url, actions, inbox, control));
+}
+
+/// Keeps a session with the server at `url` until the widget goes away.
+async fn run(url: String, actions: Actions, inbox: Inbox, mut control: UnboundedReceiver<Control>) {
+    let mut backoff = Backoff::default();
+    // A widget gone while the socket was down does not connect again.
+    while !inbox.is_closed() {
         match WebSocket::open(&url) {
             Ok(socket) => {
                 // Frames queued for a socket that is gone are stale: the store still
@@ -58,6 +70,9 @@ pub async fn run(url: String, actions: Actions, mut control: UnboundedReceiver<C
                 }
             }
             Err(error) => log::warn!("cannot open {url}: {error}"),
+        }
+        if inbox.is_closed() {
+            return;
         }
         let delay = backoff.next_delay_ms(js_sys::Math::random());
         actions.dispatch(Msg::Closed { retry_in_ms: delay });

@@ -22,7 +22,7 @@ pub use community::{Community, CommunityStoreFields, Heart, LikeBatch, Toast, To
 pub use gifting::{
     balance, Combo, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
 };
-pub use host::HostEvent;
+pub use host::{HostEvent, HostLine};
 pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
 pub use picture::Picture;
 pub use replay::{Log, Replay, ReplayStoreFields, Seek, Shared};
@@ -293,7 +293,7 @@ pub enum Msg {
         code: String,
     },
     /// The host page's cart, in host-cart mode.
-    SyncHostCart(Cart),
+    SyncHostCart(Vec<HostLine>),
     /// The shopper tapped a product (the host page hears of it).
     ProductClicked(ProductId),
     /// The shopper sends one of a gift at device time `now_ms`; `id` is a fresh command id.
@@ -472,8 +472,8 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::CloseCheckout => checkout::close(state),
         Msg::ChooseCoupon { id, code } => checkout::choose_coupon(state, id, code),
         Msg::ClaimCoupon { id, code } => checkout::claim_coupon(state, id, &code),
-        Msg::SyncHostCart(cart) => {
-            state.cart = cart;
+        Msg::SyncHostCart(lines) => {
+            host::sync_cart(state, lines);
             Vec::new()
         }
         Msg::ProductClicked(product_id) => {

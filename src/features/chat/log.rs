@@ -7,6 +7,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+use crate::browser::scroll;
 use crate::features::icons::DownIcon;
 use crate::features::viewer_name::ViewerName;
 use crate::i18n::{self, Catalogue};
@@ -74,11 +75,6 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
     // The last line seen: lines arrive in order after it. Not the highest id, since
     // the viewer's own line shows on its Ack, before lines the server numbered earlier.
     let tail = StoredValue::new(None::<u64>);
-    let to_bottom = move || {
-        if let Some(el) = list.get_untracked() {
-            el.set_scroll_top(el.scroll_height());
-        }
-    };
     let follow = move |on: bool| {
         if following.get_untracked() == on {
             return;
@@ -87,7 +83,7 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
         if on {
             held.set(None);
             unseen.set(0);
-            request_animation_frame(to_bottom);
+            scroll::to_end_next_frame(list);
         } else {
             held.set(Some(chat.get_untracked()));
         }
@@ -104,8 +100,7 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
             (new.len(), new.iter().any(|m| Some(m.from.id) == you))
         });
         if following.get_untracked() {
-            // Scrolled once the new lines are laid out.
-            request_animation_frame(to_bottom);
+            scroll::to_end_next_frame(list);
         } else if mine {
             // Their own line brings the viewer back to the newest.
             follow(true);
@@ -113,17 +108,11 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
             unseen.update(|n| *n += arrived);
         }
     });
-    let scrolled = move |_| {
-        if let Some(el) = list.get_untracked() {
-            follow(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK);
-        }
-    };
+    let scrolled = move |_| follow(scroll::at_end(list, BOTTOM_SLACK));
     let jump = move |_| {
         follow(true);
         // The button goes away: keyboard focus lands on the lines it showed, not the page.
-        if let Some(el) = list.get_untracked() {
-            let _ = el.focus();
-        }
+        scroll::focus(list);
     };
     // role=log without live announcements: a busy chat would drown a screen reader.
     view! {

@@ -1,5 +1,9 @@
 //! What the shopper must know beyond the stream: the connection state and
 //! why a command was refused.
+mod announcer;
+
+pub use announcer::Announcer;
+
 use leptos::prelude::*;
 use reactive_stores::Store;
 

@@ -132,6 +132,16 @@ fn line(product_id: &str, variant_id: &str, quantity: u32) -> CartLine {
     }
 }
 
+/// A host page's line with the page's own price.
+fn priced(line: CartLine) -> HostLine {
+    HostLine {
+        product_id: line.product_id,
+        variant_id: line.variant_id,
+        quantity: line.quantity,
+        unit_price: Some(line.unit_price),
+    }
+}
+
 fn live() -> State {
     let mut state = State::default();
     apply(&mut state, Msg::Opened);
@@ -922,10 +932,7 @@ fn host_cart_mode_hands_cart_and_checkout_to_the_page() {
     assert!(!state.checkout.active);
     apply(
         &mut state,
-        Msg::SyncHostCart(Cart {
-            bought: Vec::new(),
-            lines: vec![line("tote", "default", 3)],
-        }),
+        Msg::SyncHostCart(vec![priced(line("tote", "default", 3))]),
     );
     assert_eq!(
         state.cart_view().count(),
@@ -1002,9 +1009,39 @@ fn the_host_pages_cart_survives_the_welcome_in_host_cart_mode() {
         lines: vec![line("tote", "default", 2)],
     };
     // The page may sync its cart before the widget has joined the show.
-    apply(&mut state, Msg::SyncHostCart(synced.clone()));
+    apply(
+        &mut state,
+        Msg::SyncHostCart(synced.lines.iter().cloned().map(priced).collect()),
+    );
     apply(&mut state, Msg::Opened);
     apply(&mut state, Msg::Server(welcome(10, Cart::default())));
     assert_eq!(state.cart, synced);
     assert_eq!(state.cart_view().count(), 2);
+}
+
+#[test]
+fn a_host_line_without_a_price_gets_the_shows_price_and_lines_it_cannot_sell_are_dropped() {
+    let mut state = live();
+    state.cart_mode = CartMode::Host;
+    let tote = state
+        .product("tote")
+        .cloned()
+        .expect("the show sells the tote");
+    let unpriced = |product_id: &str, quantity| HostLine {
+        product_id: product_id.into(),
+        variant_id: "default".into(),
+        quantity,
+        unit_price: None,
+    };
+    apply(
+        &mut state,
+        Msg::SyncHostCart(vec![
+            unpriced("tote", 2),
+            unpriced("not-in-the-show", 1),
+            unpriced("tote", 0),
+        ]),
+    );
+    assert_eq!(state.cart.lines.len(), 1, "{:?}", state.cart.lines);
+    assert_eq!(state.cart.lines[0].quantity, 2);
+    assert_eq!(state.cart.lines[0].unit_price, state.unit_price(&tote));
 }
