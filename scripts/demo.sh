@@ -6,8 +6,8 @@
 # --host, --show (LAPAK_SHOW, comma-separated), --rtmp-port N (LAPAK_RTMP_PORT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "Building the viewer (trunk build --release)…"
-trunk build --release
+echo "Building the viewer (scripts/build-viewer.sh: cargo, wasm-split, wasm-bindgen, wasm-opt, Trunk)…"
+scripts/build-viewer.sh
 echo "Building the studio…"
 (cd studio && trunk build --release)
 echo "Building the server…"

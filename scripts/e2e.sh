@@ -5,7 +5,7 @@
 # instead of all of e2e/ (e.g. scripts/e2e.sh e2e/live.test.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-trunk build --release
+scripts/build-viewer.sh
 (cd studio && trunk build --release)
 cargo build -p lapak-server
 

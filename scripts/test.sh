@@ -10,6 +10,8 @@ cargo fmt --all -- --check
 step "lint (native crates, and the viewer and the studio for wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p lapak -p lapak-studio --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The viewer as scripts/build-viewer.sh builds it: sheets behind wasm split points.
+cargo clippy -p lapak --target wasm32-unknown-unknown --features split -- -D warnings
 
 step "native tests: protocol, store, server (real server on 127.0.0.1:0, real WebSocket)"
 cargo test --workspace

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
+# Splits the viewer's wasm into lazily loaded chunks (scripts/build-viewer.sh).
+WASM_SPLIT_VERSION=0.2.4
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
@@ -59,5 +61,10 @@ has_version trunk "$TRUNK_VERSION" || {
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
   CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo install trunk --version "=$TRUNK_VERSION" --locked --force
+}
+# Its binary, wasm-split-cli, has no --version: ask cargo what it installed.
+cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:" || {
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (~2 min)"
+  cargo install wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary --locked --force
 }
 log "toolchain ready"

@@ -21,9 +21,9 @@ use crate::features::shelf::{Shelf, ShelfButton};
 use crate::features::shortcuts::{shortcut, Shortcut, ShortcutsSheet};
 use crate::features::status::{Announcer, ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
-use crate::features::{keep_time, Panel};
+use crate::features::{keep_time, prefetch_sheets, Panel};
 use crate::net;
-use crate::store::{CartMode, GiftingStoreFields, Lang, Locale, State, StateStoreFields};
+use crate::store::{CartMode, GiftingStoreFields, Lang, Link, Locale, State, StateStoreFields};
 
 /// How a widget starts: where, for whom, and what it may touch.
 #[derive(Clone)]
@@ -120,6 +120,14 @@ pub fn Widget(
         Lang::Id => "id",
     };
     let actions = expect_context::<Actions>();
+    // Once the show is on screen, the sheets' code is fetched in a quiet moment.
+    Effect::new(move |prefetched: Option<bool>| {
+        let live = prefetched == Some(true) || state.link().get() == Link::Live;
+        if live && prefetched != Some(true) {
+            browser::idle::when_idle(|| leptos::task::spawn_local(prefetch_sheets()));
+        }
+        live
+    });
     let has_gifts = move || !state.gifting().catalogue().read_untracked().is_empty();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
@@ -144,7 +152,7 @@ pub fn Widget(
         }
     };
     view! {
-        <div class="lapak" lang=lang on:keydown=on_key>
+        <div class="lapak" lang=lang on:keydown=on_key on:focusout=browser::focus::keep_focus_when_removed>
             <section class="lapak-stage" aria-label=crate::i18n::text(state).stage>
                 <div
                     class="lapak-screen"

@@ -65,6 +65,7 @@ use tokio::task::JoinHandle;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use hub::{Hub, Sessions};
 use lapak_protocol::{Card, Deal, Money, RejectCode, ServerMsg};
@@ -266,6 +267,9 @@ pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-
     style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Cache-Control of files whose names change with their content.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
 /// The routes: the socket, health, media, the embed demo pages and the viewer.
 pub fn app(state: Arc<Server>) -> Router {
     let viewer = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
@@ -273,7 +277,18 @@ pub fn app(state: Arc<Server>) -> Router {
     // The studio is a page of its own: any path under it loads its app.
     let studio = ServeDir::new(&state.studio_dist)
         .fallback(ServeFile::new(state.studio_dist.join("index.html")));
+    // The viewer's lazily loaded wasm chunks carry their content hash in their names.
+    let chunks = ServeDir::new(state.dist.join("chunks")).append_index_html_on_directories(false);
     let files = Router::new()
+        .nest_service(
+            "/chunks",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    header::HeaderValue::from_static(IMMUTABLE),
+                ))
+                .service(chunks),
+        )
         .nest_service("/media", ServeDir::new(state.public.join("media")))
         .nest_service("/studio", studio)
         .nest_service("/embed", ServeDir::new(&pages))

@@ -56,12 +56,41 @@ pub fn use_focus_while_open(target: NodeRef<Button>, open: impl Fn() -> bool + '
     });
 }
 
-/// Moves focus to `widget`'s home (`data-focus-home`) if nothing has it.
+/// The widget root's `focusout` handler: when the focused control is taken out
+/// of the page (a retry button replaced by what it loaded, a pay button by the
+/// confirmation), focus stays in the widget instead of dropping to `<body>`.
+/// Focus that leaves for the host page is left alone.
+pub fn keep_focus_when_removed(ev: web_sys::FocusEvent) {
+    if ev.related_target().is_some() {
+        return;
+    }
+    let (Some(left), Some(widget)) = (
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+        ev.current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+    ) else {
+        return;
+    };
+    request_animation_frame(move || {
+        if !left.is_connected() {
+            keep_focus_in(&widget);
+        }
+    });
+}
+
+/// If nothing has focus, moves it to the open sheet's first control, else to
+/// `widget`'s home (`data-focus-home`).
 fn keep_focus_in(widget: &web_sys::Element) {
     if !focus_is_lost(widget) {
         return;
     }
-    let home = widget.query_selector("[data-focus-home]").ok().flatten();
+    let home = widget
+        .query_selector("[role='dialog'] button:not([disabled])")
+        .ok()
+        .flatten()
+        .filter(|e| e.get_client_rects().length() > 0)
+        .or_else(|| widget.query_selector("[data-focus-home]").ok().flatten());
     if let Some(home) = home.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = home.focus();
     }

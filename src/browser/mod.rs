@@ -6,6 +6,7 @@ pub mod focus;
 pub mod fullscreen;
 pub mod hls;
 pub mod host;
+pub mod idle;
 pub mod ids;
 pub mod intl;
 pub mod keys;

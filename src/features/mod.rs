@@ -29,6 +29,16 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::store::{State, StateStoreFields};
 
+/// Fetches the code of the sheets kept in lazily loaded chunks, so that a
+/// first tap opens them at once. A failure is left for that tap to retry.
+pub async fn prefetch_sheets() {
+    let _ = checkout::preload_checkout().await;
+    let _ = gifts::preload_gifts().await;
+    let _ = gifts::preload_top_up().await;
+    let _ = missions::preload_missions().await;
+    let _ = orders::preload_orders().await;
+}
+
 /// Which sheet is open over the stream; purely visual, so it lives in the widget, not the store.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Panel {

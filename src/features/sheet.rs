@@ -3,6 +3,8 @@
 //! when the sheet opens and gives it back when it closes; what the sheet holds
 //! is mounted with it, so its clean-ups run however the sheet goes.
 use leptos::prelude::*;
+/// Why a lazily loaded sheet's code could not be fetched.
+pub use leptos::wasm_split::SplitLoaderError;
 use reactive_stores::Store;
 
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
@@ -10,6 +12,68 @@ use crate::features::icons::{BackIcon, CloseIcon};
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::State;
+
+/// Declares `async fn $name(state, panel) -> Result<AnyView, SplitLoaderError>`
+/// building a sheet's body, and `async fn $preload() -> Result<(), SplitLoaderError>`
+/// fetching its code without building it (for idle prefetching). With the
+/// `split` feature the body is a split point (`wasm_split`, `fallible`): it goes
+/// to the wasm chunk `$chunk`, fetched on the first call; a failed fetch is an
+/// `Err`, not cached. Without the feature both are ordinary async fns, ready at
+/// once (a build that does not split cannot resolve a split point's imports).
+macro_rules! lazy_sheet_body {
+    ($chunk:ident, $preload:ident, fn $name:ident($state:ident, $panel:ident) $body:block) => {
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+        pub(crate) fn $name($state: Store<State>, $panel: RwSignal<Panel>) -> Result<AnyView, SplitLoaderError> {
+            let body: AnyView = $body;
+            Ok(body)
+        }
+        #[cfg(not(feature = "split"))]
+        pub(crate) async fn $name($state: Store<State>, $panel: RwSignal<Panel>) -> Result<AnyView, SplitLoaderError> {
+            let body: AnyView = $body;
+            Ok(body)
+        }
+        #[cfg(not(feature = "split"))]
+        pub(crate) async fn $preload() -> Result<(), SplitLoaderError> {
+            Ok(())
+        }
+    };
+}
+pub(crate) use lazy_sheet_body;
+
+/// A sheet's body kept in a lazily loaded wasm chunk: `load` is the
+/// `#[wasm_split(.., fallible)]` function that builds it. A loading line while
+/// the chunk is fetched; if the fetch fails, a message and a retry button (the
+/// failure is not cached, so retrying fetches the chunk again).
+pub fn lazy_body<Fut>(
+    state: Store<State>,
+    load: impl Fn() -> Fut + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    Fut: std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>
+        + Send
+        + 'static,
+{
+    let text = i18n::text(state);
+    let attempt = RwSignal::new(0u32);
+    view! {
+        <Suspense fallback=move || view! { <p class="lapak-empty" role="status" data-testid="sheet-loading">{text.sheet_loading}</p> }>
+            {move || {
+                attempt.track();
+                Suspend::new(async move {
+                    match load().await {
+                        Ok(body) => body,
+                        Err(_) => view! {
+                            <p class="lapak-alert" role="alert" data-testid="sheet-load-failed">{text.sheet_load_failed}</p>
+                            <button class="lapak-primary" data-testid="sheet-retry" on:click=move |_| attempt.update(|n| *n += 1)>{text.try_again}</button>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
 
 /// The sheet for `open`, while `panel` is `open`.
 #[component]

@@ -68,6 +68,9 @@ pub static EN: Catalogue = Catalogue {
         Shortcut::Sound => "Sound on or off",
     },
     shortcut_close: "Close the open sheet",
+    sheet_loading: "Loading…",
+    sheet_load_failed: "This could not be loaded. Check your connection.",
+    try_again: "Try again",
     added_to_cart: |items| format!("Added to your cart. {items} in it."),
     audience_summary: |lines, likes| match (lines, likes) {
         (0, likes) => format!("{likes} new likes"),

@@ -68,6 +68,9 @@ pub static ID: Catalogue = Catalogue {
         Shortcut::Sound => "Suara nyala atau mati",
     },
     shortcut_close: "Tutup lembar yang terbuka",
+    sheet_loading: "Memuat…",
+    sheet_load_failed: "Tidak bisa dimuat. Periksa koneksimu.",
+    try_again: "Coba lagi",
     added_to_cart: |items| format!("Ditambahkan ke keranjang. Isinya {items}."),
     audience_summary: |lines, likes| match (lines, likes) {
         (0, likes) => format!("{likes} suka baru"),

@@ -92,6 +92,12 @@ pub struct Catalogue {
     pub shortcut: fn(crate::features::shortcuts::Shortcut) -> &'static str,
     /// What Escape does.
     pub shortcut_close: &'static str,
+    /// While a sheet's code is fetched.
+    pub sheet_loading: &'static str,
+    /// A sheet's code could not be fetched.
+    pub sheet_load_failed: &'static str,
+    /// Fetch it again.
+    pub try_again: &'static str,
     /// Said to a screen reader when the shopper's cart grows, with its items.
     pub added_to_cart: fn(&str) -> String,
     /// The audience since the last summary: new chat lines, new likes (either may be 0).

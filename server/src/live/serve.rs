@@ -23,7 +23,7 @@ use super::{Live, Rendition, ShowLive};
 /// Playlists change every segment: players must always ask.
 const PLAYLIST_CACHE: &str = "no-cache";
 /// A segment never changes once listed.
-const SEGMENT_CACHE: &str = "public, max-age=31536000, immutable";
+const SEGMENT_CACHE: &str = crate::IMMUTABLE;
 const PLAYLIST_TYPE: &str = "application/vnd.apple.mpegurl";
 
 /// The `/hls` routes.

@@ -19,7 +19,7 @@ use crate::features::coupons::CouponPicker;
 use crate::features::icons::{CheckIcon, LockIcon};
 use crate::features::orders::OrderCard;
 use crate::features::price::Price;
-use crate::features::sheet::Sheet;
+use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
 use crate::store::{payment_failed, CartMode, State, StateStoreFields};
@@ -47,10 +47,14 @@ pub fn CheckoutSheet(
     let text = i18n::text(state);
     view! {
         <Sheet state panel open=Panel::Checkout class="lapak-sheet-tall lapak-checkout" title=text.checkout testid="checkout">
-            <Checkout state panel/>
+            {lazy_body(state, move || checkout_body(state, panel))}
         </Sheet>
     }
 }
+
+// The sheet's body, in its own lazily loaded wasm chunk (`checkout`). A failed
+// fetch comes back as `Err` (not a panic) and is not cached: calling again retries.
+lazy_sheet_body!(checkout, preload_checkout, fn checkout_body(state, panel) { view! { <Checkout state panel/> }.into_any() });
 
 #[component]
 fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {

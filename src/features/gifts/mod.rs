@@ -4,6 +4,7 @@ mod lane;
 mod top_up;
 
 pub use lane::{GiftLane, Spotlight};
+pub(crate) use top_up::preload_top_up;
 pub use top_up::TopUpSheet;
 
 use lapak_protocol::{Gift, GiftTier, Gifter, RejectCode};
@@ -13,7 +14,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::intl::format_count;
 use crate::features::icons::{CoinIcon, GiftIcon};
-use crate::features::sheet::Sheet;
+use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
@@ -94,7 +95,7 @@ pub fn GiftSheet(
     let text = i18n::text(state);
     view! {
         <Sheet state panel open=Panel::Gifts class="lapak-gifts" title=text.gifts testid="gift-sheet">
-            <Gifts state panel/>
+            {lazy_body(state, move || gifts_body(state, panel))}
         </Sheet>
     }
 }
@@ -214,3 +215,6 @@ fn initial(name: &str) -> String {
         .map(|c| c.to_uppercase().collect())
         .unwrap_or_default()
 }
+
+// The sheet's body, in its own lazily loaded wasm chunk (`gifts`).
+lazy_sheet_body!(gifts, preload_gifts, fn gifts_body(state, panel) { view! { <Gifts state panel/> }.into_any() });

@@ -11,7 +11,7 @@ use crate::browser::focus::first_invalid;
 use crate::browser::intl::format_money;
 use crate::features::checkout::form::{Form, TextField};
 use crate::features::icons::{CheckIcon, CoinIcon, LockIcon};
-use crate::features::sheet::Sheet;
+use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
 use crate::store::{GiftingStoreFields, State, StateStoreFields, TopUpOutcome};
@@ -27,7 +27,7 @@ pub fn TopUpSheet(
     let text = i18n::text(state);
     view! {
         <Sheet state panel open=Panel::TopUp class="lapak-top-up" title=text.get_coins testid="top-up" back=(Panel::Gifts, text.back_to_gifts)>
-            <TopUp state panel/>
+            {lazy_body(state, move || top_up_body(state, panel))}
         </Sheet>
     }
 }
@@ -163,3 +163,6 @@ fn Outcome(
         })}
     }
 }
+
+// The sheet's body, in its own lazily loaded wasm chunk (`top_up`).
+lazy_sheet_body!(top_up, preload_top_up, fn top_up_body(state, panel) { view! { <TopUp state panel/> }.into_any() });

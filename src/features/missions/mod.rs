@@ -17,7 +17,7 @@ use crate::actions::Actions;
 use crate::features::coupons::{terms_text, WalletCoupons};
 use crate::features::icons::{CheckIcon, CoinIcon, TargetIcon};
 use crate::features::replay::replaying;
-use crate::features::sheet::Sheet;
+use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
@@ -72,7 +72,7 @@ pub fn MissionsSheet(
     let text = i18n::text(state);
     view! {
         <Sheet state panel open=Panel::Missions class="lapak-missions" title=text.missions_title testid="missions-sheet">
-            <Missions state/>
+            {lazy_body(state, move || missions_body(state, panel))}
         </Sheet>
     }
 }
@@ -207,3 +207,6 @@ fn reward_text(state: Store<State>, mission: &Mission) -> impl IntoView {
         {(!parts.is_empty()).then(|| parts.join(" · "))}
     }
 }
+
+// The sheet's body, in its own lazily loaded wasm chunk (`missions`).
+lazy_sheet_body!(missions, preload_missions, fn missions_body(state, panel) { { let _ = panel; view! { <Missions state/> }.into_any() } });

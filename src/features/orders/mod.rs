@@ -8,7 +8,7 @@ use reactive_stores::Store;
 use crate::browser::intl::format_date_time;
 use crate::features::icons::ReceiptIcon;
 use crate::features::price::Price;
-use crate::features::sheet::Sheet;
+use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -49,7 +49,7 @@ pub fn OrdersSheet(
     let text = i18n::text(state);
     view! {
         <Sheet state panel open=Panel::Orders class="lapak-sheet-tall" title=text.orders_title testid="orders-sheet">
-            <OrdersList state/>
+            {lazy_body(state, move || orders_body(state, panel))}
         </Sheet>
     }
 }
@@ -151,3 +151,6 @@ pub fn OrderCard(
         })
     }
 }
+
+// The sheet's body, in its own lazily loaded wasm chunk (`orders`).
+lazy_sheet_body!(orders, preload_orders, fn orders_body(state, panel) { { let _ = panel; view! { <OrdersList state/> }.into_any() } });

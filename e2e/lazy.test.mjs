@@ -1,0 +1,103 @@
+// The viewer's rarely opened sheets load as wasm chunks (scripts/build-viewer.sh): nothing of
+// them is fetched with the first payload; once the show is on screen they are prefetched in an
+// idle moment; a chunk that fails shows a retry in place, and the retry loads it. Timings of a tap
+// on checkout to its sheet, cold and prefetched, go to metrics.json as `lazy`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, record, PHONE } from './support.mjs';
+
+const ORIGIN = new URL(process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/').origin;
+const CHUNK = /\/chunks\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/;
+
+let browser;
+const timings = { checkout_cold_ms: [], checkout_prefetched_ms: [] };
+before(async () => {
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+});
+after(async () => {
+  await browser?.close();
+  record('lazy', timings);
+});
+
+/** A fresh page at phone size; `chunks` lists the chunk paths it fetched, in order. */
+async function open() {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  const chunks = [];
+  page.on('requestfinished', (r) => { const path = new URL(r.url()).pathname; if (CHUNK.test(path)) chunks.push(path); });
+  return { page, chunks };
+}
+
+/** Puts the batik shirt in the cart from the shelf (its picker is in the first payload). */
+async function addShirt(page) {
+  await page.getByTestId('shelf-button').click();
+  await page.getByTestId('shelf-item-batik-shirt').getByRole('button').last().click();
+  await page.locator('[data-testid="picker"] .lapak-chip:not([disabled])').first().click();
+  await page.getByTestId('add-to-cart').click();
+  await page.getByTestId('cart-count').filter({ hasText: '1' }).waitFor();
+}
+
+/** Milliseconds from a click on checkout to its order summary on screen. */
+async function timeCheckout(page) {
+  await page.getByTestId('cart-button').click();
+  const started = await page.evaluate(() => {
+    const t0 = performance.now();
+    document.querySelector('[data-testid="checkout-button"]').click();
+    return t0;
+  });
+  const shown = await page.waitForFunction(() => document.querySelector('[data-testid="checkout"] [data-testid="total"]')
+    && performance.now(), null, { timeout: 20000 });
+  return Math.round((await shown.jsonValue()) - started);
+}
+
+test('the first payload has no sheet chunk; chunks are prefetched once the show is on screen; a tap then opens checkout', async () => {
+  const { page, chunks } = await open();
+  // When the show went live, on the page's own clock.
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (window.liveAt === undefined && document.querySelector('[data-testid="connection-status"][data-state="live"]')) {
+        window.liveAt = performance.now();
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  await page.goto(ORIGIN);
+  await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ state: 'attached', timeout: 30000 });
+  // The idle prefetch fetches every sheet's chunk without a tap.
+  const sheets = () => new Set(chunks.map((p) => p.match(/split_([a-z_]+)-/)?.[1]).filter(Boolean));
+  for (let i = 0; i < 100 && sheets().size < 5; i++) await page.waitForTimeout(100);
+  assert.deepEqual([...sheets()].sort(), ['checkout', 'gifts', 'missions', 'orders', 'top_up'], `prefetched: ${chunks}`);
+  const { liveAt, starts } = await page.evaluate((source) => ({
+    liveAt: window.liveAt,
+    starts: performance.getEntriesByType('resource').filter((e) => new RegExp(source).test(new URL(e.name).pathname))
+      .map((e) => e.startTime),
+  }), CHUNK.source);
+  assert.ok(starts.length >= 5 && starts.every((t) => t >= liveAt), `chunks asked for before the show was live (${liveAt}): ${starts}`);
+
+  await addShirt(page);
+  timings.checkout_prefetched_ms.push(await timeCheckout(page));
+  await page.context().close();
+});
+
+test('a chunk that fails to load shows a retry in place; the retry opens the sheet; cold tap timings', async () => {
+  const { page } = await open();
+  let fail = true;
+  // Every chunk fails until told otherwise: the idle prefetch fails quietly, the tap shows the retry.
+  await page.route(CHUNK, (route) => (fail ? route.fulfill({ status: 503, body: 'unavailable' }) : route.fallback()));
+  await page.goto(ORIGIN);
+  await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ state: 'attached', timeout: 30000 });
+  await page.getByTestId('gift-button').click();
+  const sheet = page.getByTestId('gift-sheet');
+  await sheet.getByTestId('sheet-load-failed').waitFor();
+  assert.match(await sheet.getByTestId('sheet-load-failed').textContent(), /could not be loaded/);
+  assert.equal(await page.getByTestId('connection-status').getAttribute('data-state'), 'live', 'the widget carries on');
+  fail = false;
+  await sheet.getByTestId('sheet-retry').click();
+  await sheet.getByTestId('gift-rose').waitFor();
+  await page.keyboard.press('Escape');
+
+  // Cold: the checkout's chunk was never fetched (the prefetch failed); the tap fetches it.
+  await addShirt(page);
+  timings.checkout_cold_ms.push(await timeCheckout(page));
+  await page.context().close();
+});
