@@ -172,6 +172,20 @@ def chunks_section():
           f"{sum(map(gz, datas)) / 1024:.1f} KiB | {sum(brotli(p) for p in shared) / 1024:.1f} KiB |\n")
 
 
+def axe_section(metrics):
+    """axe-core's violations per state of the widget (e2e/a11y.test.mjs)."""
+    results = metrics.get("axe")
+    if not results:
+        return
+    print("## Accessibility: axe-core per state\n")
+    print("`e2e/a11y.test.mjs`: axe-core (pinned in `package.json`) over the whole page, shadow roots included, with the "
+          "rules tagged WCAG 2.0–2.2 A and AA and axe's best practices, in each state a shopper meets.\n")
+    print("| state | violations |\n|---|---|")
+    for state, found in results.items():
+        print(f"| {state} | {'0' if not found else '; '.join(found)} |")
+    print()
+
+
 def contributors_section():
     items = twiggy_items()
     if not items:
@@ -230,6 +244,7 @@ print(f"Budget: first payload ≤ {BUDGET_KIB} KiB gzip — {verdict} budget.\n"
 chunks_section()
 comparison_section((total_raw, total_gz, total_br))
 contributors_section()
+axe_section(metrics)
 live_section(metrics)
 studio_section(metrics)
 in_frame = metrics["tap_to_render_same_frame"]

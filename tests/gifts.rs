@@ -37,6 +37,17 @@ fn gifted(seq: u64, id: u64, from: u64, gift_id: &str, count: u32) -> Msg {
     })
 }
 
+fn gifter(id: u64, coins: u64) -> Gifter {
+    Gifter {
+        viewer: Viewer {
+            id,
+            name: format!("user{id}"),
+            ..Viewer::default()
+        },
+        coins,
+    }
+}
+
 async fn open_gifts(widget: &Mounted) {
     widget.get("gift-button").click();
     leptos::task::tick().await;
@@ -227,14 +238,6 @@ async fn a_large_gift_plays_over_the_widget_or_shows_a_still_banner_for_reduced_
 #[wasm_bindgen_test]
 async fn the_leaderboard_lists_top_gifters_and_marks_the_shopper() {
     let widget = mount("en-US", vec![show()]);
-    let gifter = |id: u64, coins: u64| Gifter {
-        viewer: Viewer {
-            id,
-            name: format!("user{id}"),
-            ..Viewer::default()
-        },
-        coins,
-    };
     widget.actions.dispatch(Msg::Server(ServerMsg::Leaderboard {
         seq: 2,
         top: vec![gifter(8, 1200), gifter(7, 40)],
@@ -248,4 +251,107 @@ async fn the_leaderboard_lists_top_gifters_and_marks_the_shopper() {
         .unwrap()
         .expect("the shopper's row is marked");
     assert!(mine.text_content().unwrap().contains("user7"));
+}
+
+/// Counts the elements added under `root` until [`Added::count`] is read.
+struct Added {
+    found: std::rc::Rc<std::cell::Cell<u32>>,
+    observer: web_sys::MutationObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+/// The elements (not text) that `records` added.
+fn elements_added(records: &js_sys::Array) -> u32 {
+    records
+        .iter()
+        .map(|record| {
+            record
+                .unchecked_into::<web_sys::MutationRecord>()
+                .added_nodes()
+        })
+        .map(|nodes| {
+            (0..nodes.length())
+                .filter_map(|i| nodes.item(i))
+                .filter(|n| n.node_type() == web_sys::Node::ELEMENT_NODE)
+                .count() as u32
+        })
+        .sum()
+}
+
+impl Added {
+    fn under(root: &web_sys::Element) -> Added {
+        let found = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counter = found.clone();
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+            move |records: js_sys::Array| counter.set(counter.get() + elements_added(&records)),
+        );
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+        let options = web_sys::MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        observer.observe_with_options(root, &options).unwrap();
+        Added {
+            found,
+            observer,
+            _callback: callback,
+        }
+    }
+
+    /// Elements added so far (the records not yet delivered included).
+    fn count(&self) -> u32 {
+        let pending = elements_added(&self.observer.take_records());
+        self.found.set(self.found.get() + pending);
+        self.found.get()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_growing_streak_and_a_climbing_gifter_update_their_rows_in_place() {
+    let widget = mount("en-US", vec![show()]);
+    widget.actions.dispatch(gifted(2, 1, 8, "rose", 1));
+    widget.actions.dispatch(gifted(3, 2, 9, "rose", 1));
+    widget.actions.dispatch(Msg::Server(ServerMsg::Leaderboard {
+        seq: 4,
+        top: vec![gifter(8, 50), gifter(9, 10)],
+    }));
+    open_gifts(&widget).await;
+    leptos::task::tick().await;
+    let lane = widget.get("gift-lane");
+    let board = widget.get("leaderboard");
+    let (in_lane, on_board) = (Added::under(&lane), Added::under(&board));
+
+    for count in 2..=20u32 {
+        widget
+            .actions
+            .dispatch(gifted(3 + u64::from(count), 1, 8, "rose", count));
+        leptos::task::tick().await;
+    }
+    // user9 overtakes user8: the rows swap places; neither is built again.
+    widget.actions.dispatch(Msg::Server(ServerMsg::Leaderboard {
+        seq: 24,
+        top: vec![gifter(9, 900), gifter(8, 60)],
+    }));
+    leptos::task::tick().await;
+
+    assert!(
+        widget.text("gift-lane").contains("user8sent Rosex20"),
+        "{}",
+        widget.text("gift-lane")
+    );
+    assert_eq!(
+        in_lane.count(),
+        0,
+        "19 count changes built no element in the lane"
+    );
+    let text = widget.text("leaderboard");
+    assert!(
+        text.contains("1Uuser9900") && text.contains("2Uuser860"),
+        "{text}"
+    );
+    // Moving a keyed row re-inserts its element: at most the two rows, never their insides.
+    assert!(
+        on_board.count() <= 2,
+        "{} elements added to the leaderboard",
+        on_board.count()
+    );
 }

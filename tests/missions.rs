@@ -76,9 +76,14 @@ async fn missions_show_live_progress_and_a_completion_is_announced_once_with_its
         journey: vec![Activity::Like],
         ..Progress::default()
     };
+    let row = widget.get("mission-like-30");
     widget.actions.dispatch(progressed(done, &["like-30"]));
     leptos::task::tick().await;
     assert_eq!(meter(&widget, "like-30"), ("30".into(), "30".into()));
+    assert!(
+        row.is_same_node(Some(&widget.get("mission-like-30"))),
+        "the mission's row is updated in place, not built again"
+    );
     assert!(widget
         .get("mission-like-30")
         .class_list()

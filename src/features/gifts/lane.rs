@@ -25,7 +25,8 @@ pub fn GiftLane(
     // reader; large gifts are announced by the spotlight.
     view! {
         <div class="lapak-lane" role="log" aria-live="off" aria-label=text.gifts data-testid="gift-lane">
-            <For each=entries key=|e| (e.streak.id, e.streak.count) children=move |entry| view! {
+            // Keyed by streak: a streak that grows keeps its row and updates its count in place.
+            <For each=entries key=|e| e.streak.id children=move |entry| view! {
                 <LaneRow state entry text/>
             }/>
             <Show when=move || overflow() != 0>
@@ -65,6 +66,15 @@ fn describe(state: Store<State>, entry: &LaneEntry, text: &Catalogue) -> (String
 fn LaneRow(state: Store<State>, entry: LaneEntry, text: &'static Catalogue) -> impl IntoView {
     let (who, gift) = describe(state, &entry, text);
     let tier = gift.tier;
+    let id = entry.streak.id;
+    let lane = state.gifting().lane();
+    let count = move || {
+        lane.read()
+            .entries
+            .iter()
+            .find(|e| e.streak.id == id)
+            .map_or(entry.streak.count, |e| e.streak.count)
+    };
     view! {
         <div
             class="lapak-lane-row"
@@ -79,7 +89,7 @@ fn LaneRow(state: Store<State>, entry: LaneEntry, text: &'static Catalogue) -> i
                 <span>{(text.sent)(&gift.name)}</span>
             </span>
             <img src=gift.image_url alt="" width="36" height="36"/>
-            <span class="lapak-lane-count" data-testid="gift-lane-count">"x"{entry.streak.count}</span>
+            <span class="lapak-lane-count" data-testid="gift-lane-count">"x"{count}</span>
         </div>
     }
 }

@@ -184,7 +184,16 @@ fn Leaderboard(state: Store<State>) -> impl IntoView {
     let text = i18n::text(state);
     let top = state.gifting().leaderboard();
     let you = move || state.gifting().you().read().as_ref().map(|v| v.id);
-    let rows = move || top.get().into_iter().enumerate().collect::<Vec<_>>();
+    // Rows keyed by who: a gifter who moves up or sends more keeps their row,
+    // which moves and updates its rank and coins in place.
+    let rows = move || top.get();
+    let standing = move |id: u64| {
+        top.read()
+            .iter()
+            .enumerate()
+            .find(|(_, g)| g.viewer.id == id)
+            .map(|(rank, g)| (rank, g.coins))
+    };
     view! {
         <section class="lapak-leaderboard" aria-labelledby="lapak-top-title" data-testid="leaderboard">
             <h3 id="lapak-top-title">{text.top_gifters}</h3>
@@ -192,14 +201,17 @@ fn Leaderboard(state: Store<State>) -> impl IntoView {
                 <p class="lapak-hint">{text.no_gifters}</p>
             </Show>
             <ol>
-                <For each=rows key=|(rank, g): &(usize, Gifter)| (*rank, g.viewer.id, g.coins) children=move |(rank, gifter)| {
-                    let mine = you() == Some(gifter.viewer.id);
+                <For each=rows key=|g: &Gifter| g.viewer.id children=move |gifter| {
+                    let id = gifter.viewer.id;
+                    let mine = you() == Some(id);
+                    let rank = move || standing(id).map_or(0, |(rank, _)| rank);
+                    let coins = move || coins_text(state, standing(id).map_or(0, |(_, coins)| coins));
                     view! {
                         <li class="lapak-gifter" class:is-mine=mine>
-                            <span class="lapak-rank" class:is-podium=rank < 3>{rank + 1}</span>
+                            <span class="lapak-rank" class:is-podium=move || rank() < 3>{move || rank() + 1}</span>
                             <span class="lapak-initial" aria-hidden="true">{initial(&gifter.viewer.name)}</span>
                             <span class="lapak-gifter-name"><ViewerName state viewer=gifter.viewer/></span>
-                            <span class="lapak-gifter-coins"><CoinIcon/>{coins_text(state, gifter.coins)}</span>
+                            <span class="lapak-gifter-coins"><CoinIcon/>{coins}</span>
                         </li>
                     }
                 }/>

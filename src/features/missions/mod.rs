@@ -9,7 +9,7 @@ mod toasts;
 
 pub use toasts::Toasts;
 
-use lapak_protocol::{Activity, Mission, MissionProgress};
+use lapak_protocol::{Activity, Mission};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -83,18 +83,14 @@ fn Missions(state: Store<State>) -> impl IntoView {
     let actions = expect_context::<Actions>();
     on_cleanup(move || actions.dismiss_community_notice());
     let community = state.community();
-    // Missions this viewer cannot read (a newer kind) are not listed.
+    // Missions this viewer cannot read (a newer kind) are not listed. Rows are
+    // keyed by mission: progress updates a row in place.
     let rows = move || {
-        let progress = community.progress().read();
         community
             .missions()
             .get()
             .into_iter()
             .filter(|m| m.counts != Activity::Unknown)
-            .map(|m| {
-                let at = progress.missions.iter().find(|p| p.id == m.id).cloned();
-                (m, at)
-            })
             .collect::<Vec<_>>()
     };
     view! {
@@ -104,8 +100,8 @@ fn Missions(state: Store<State>) -> impl IntoView {
         <section aria-labelledby="lapak-mission-list-title">
             <h3 id="lapak-mission-list-title" class="lapak-section-title">{text.missions}</h3>
             <ul class="lapak-mission-list">
-                <For each=rows key=|(m, p)| (m.id.clone(), p.as_ref().map(|p| (p.count, p.done))) children=move |(mission, at)| view! {
-                    <MissionRow state mission at/>
+                <For each=rows key=|m| m.id.clone() children=move |mission| view! {
+                    <MissionRow state mission/>
                 }/>
             </ul>
         </section>
@@ -118,37 +114,52 @@ fn Missions(state: Store<State>) -> impl IntoView {
 /// that only a live viewer can do (watching, likes, chat: a replay's watch
 /// time counts for its own figures) says so instead of its count.
 #[component]
-fn MissionRow(state: Store<State>, mission: Mission, at: Option<MissionProgress>) -> impl IntoView {
+fn MissionRow(state: Store<State>, mission: Mission) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
     let title = mission_title(text, &mission);
-    let (count, done) = at.map_or((0, false), |p| (p.count.min(mission.target), p.done));
+    let (id, target) = (mission.id.clone(), mission.target);
+    let progress = state.community().progress();
+    let standing = Memo::new(move |_| {
+        progress
+            .read()
+            .missions
+            .iter()
+            .find(|p| p.id == id)
+            .map_or((0, false), |p| (p.count.min(target), p.done))
+    });
+    let count = move || standing.get().0;
+    let done = move || standing.get().1;
     let replaying = replaying(state);
     let live_only = matches!(
         mission.counts,
         Activity::WatchSeconds | Activity::Like | Activity::Comment
     );
-    let shown = |n: u32| match mission.counts {
+    let counts = mission.counts;
+    let shown = move |n: u32| match counts {
         Activity::WatchSeconds => n / 60,
         _ => n,
     };
-    let count_text = (text.of)(shown(count), shown(mission.target));
+    let count_text = move || (text.of)(shown(count()), shown(target));
     let reward = reward_text(state, &mission);
-    let progress = move || {
+    let counted = move || {
         if live_only && replaying.get() {
             view! { <span class="lapak-mission-count is-live-only" data-testid="live-only">{text.live_only}</span> }.into_any()
         } else {
-            view! { <span class="lapak-mission-count">{count_text.clone()}</span> }.into_any()
+            view! { <span class="lapak-mission-count">{count_text}</span> }.into_any()
         }
     };
-    let percent = count * 100 / mission.target.max(1);
-    let share = (mission.counts == Activity::Share && !done).then(|| {
-        view! {
-            <button class="lapak-chip-button" data-testid="share" on:click=move |_| actions.share()>
-                {text.share}
-            </button>
-        }
-    });
+    let percent = move || format!("width: {}%", count() * 100 / target.max(1));
+    let sharing = mission.counts == Activity::Share;
+    let share = move || {
+        (sharing && !done()).then(|| {
+            view! {
+                <button class="lapak-chip-button" data-testid="share" on:click=move |_| actions.share()>
+                    {text.share}
+                </button>
+            }
+        })
+    };
     view! {
         <li class="lapak-mission" class:is-done=done data-testid=format!("mission-{}", mission.id)>
             <div class="lapak-mission-text">
@@ -156,20 +167,20 @@ fn MissionRow(state: Store<State>, mission: Mission, at: Option<MissionProgress>
                 <span class="lapak-mission-reward">{reward}</span>
             </div>
             {share}
-            {if done {
+            {move || if done() {
                 view! { <span class="lapak-mission-done" role="img" aria-label=text.mission_done><CheckIcon/></span> }.into_any()
             } else {
-                progress.into_any()
+                counted.into_any()
             }}
             <div
                 class="lapak-meter"
                 role="progressbar"
                 aria-label=title
                 aria-valuemin="0"
-                aria-valuemax=mission.target.to_string()
-                aria-valuenow=count.to_string()
+                aria-valuemax=target.to_string()
+                aria-valuenow=move || count().to_string()
             >
-                <span style=format!("width: {percent}%")></span>
+                <span style=percent></span>
             </div>
         </li>
     }
