@@ -220,9 +220,11 @@ test('Indonesian shoppers get Indonesian text and rupiah', async () => {
     'batik-shirt': 'Kemeja Batik Parang', 'pandan-tote': 'Tas Anyaman Pandan', 'gayo-coffee': 'Kopi Arabika Gayo',
     'sambal-jar': 'Sambal Bawang Toples', 'silk-scarf': 'Selendang Sutra', 'rattan-lamp': 'Lampu Gantung Rotan',
   };
-  const product = (await tag.getAttribute('data-testid')).slice('tag-'.length);
+  // Which tag and what it says, read at once: the timeline may swap the first tag between two reads.
+  const [testid, text] = await tag.evaluate((el) => [el.dataset.testid, el.textContent]);
+  const product = testid.slice('tag-'.length);
   assert.ok(names[product], `a demo product: ${product}`);
-  assert.match(await tag.textContent(), new RegExp(names[product]));
+  assert.match(text, new RegExp(names[product]));
   assert.match(await page.getByTestId('viewer-count').textContent(), /menonton$/);
   // The host's message above the chat, in its Indonesian translation.
   await page.getByTestId('chat-pinned').filter({ hasText: 'Gratis ongkir di atas Rp300.000 hari ini' }).waitFor();
