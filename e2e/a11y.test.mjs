@@ -163,7 +163,12 @@ test('keyboard: Tab stays inside an open sheet; after "add to cart" focus stays 
   await page.getByTestId('add-to-cart').focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('cart-count').filter({ hasText: '1' }).waitFor();
-  const after = await focused(page);
+  // The picker closes, then focus moves on the next frame: give it a moment, never <body>.
+  let after;
+  for (let i = 0; i < 20 && after?.testid !== 'cart-button'; i++) {
+    after = await focused(page);
+    if (after?.testid !== 'cart-button') await page.waitForTimeout(100);
+  }
   assert.equal(after?.testid, 'cart-button', `after adding, focus is on the cart (never <body>): ${JSON.stringify(after)}`);
   // The shopper's own action is said; the chat is never read out line by line.
   await page.getByTestId('announcer').filter({ hasText: 'Added to your cart. 1 item in it.' }).waitFor({ state: 'attached' });
