@@ -160,8 +160,10 @@ pub fn keep_tab_inside(ev: web_sys::KeyboardEvent) {
 /// so keyboard and screen-reader users land on what to fix.
 pub fn first_invalid(form: NodeRef<leptos::html::Form>) {
     request_animation_frame(move || {
+        // The form may be gone by the next frame, its node ref disposed with it.
         let field = form
-            .get_untracked()
+            .try_get_untracked()
+            .flatten()
             .and_then(|f| f.query_selector("[aria-invalid='true']").ok().flatten())
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(field) = field {

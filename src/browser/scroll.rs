@@ -11,8 +11,9 @@ pub fn at_end(list: NodeRef<Div>, slack: i32) -> bool {
 
 /// Scrolls `list` to its end on the next frame, once new entries are laid out.
 pub fn to_end_next_frame(list: NodeRef<Div>) {
+    // The list may be gone by the next frame (the widget unmounted): its node ref with it.
     request_animation_frame(move || {
-        if let Some(el) = list.get_untracked() {
+        if let Some(el) = list.try_get_untracked().flatten() {
             el.set_scroll_top(el.scroll_height());
         }
     });

@@ -102,6 +102,9 @@ async fn session(
     let mut stream = stream.fuse();
     let mut ticks = IntervalStream::new(TICK_MS).fuse();
     let (mut last_heard, mut last_ping) = (js_sys::Date::now(), js_sys::Date::now());
+    if inbox.is_closed() {
+        return Break(());
+    }
     actions.dispatch(Msg::Opened);
     loop {
         let outgoing = select! {
