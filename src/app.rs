@@ -138,8 +138,7 @@ pub fn Widget(
             return;
         };
         ev.prevent_default();
-        let toggle =
-            |sheet: Panel| panel.update(|p| *p = if *p == sheet { Panel::Closed } else { sheet });
+        let toggle = |sheet| Panel::toggle(panel, sheet);
         match shortcut {
             Shortcut::Help => toggle(Panel::Shortcuts),
             Shortcut::Like if !replaying.get_untracked() => actions.like(),

@@ -66,6 +66,12 @@ pub enum Panel {
 }
 
 impl Panel {
+    /// Opens `sheet` in `panel`, or closes it if it is the one open: what a
+    /// rail button and its shortcut do.
+    pub fn toggle(panel: RwSignal<Panel>, sheet: Panel) {
+        panel.update(|p| *p = if *p == sheet { Panel::Closed } else { sheet });
+    }
+
     /// Whether this sheet takes the screen, leaving the video as a mini-player.
     pub fn minimizes_video(&self) -> bool {
         matches!(self, Panel::Checkout | Panel::Orders)

@@ -47,7 +47,7 @@ pub fn CartButton(
             data-focus-home
             aria-label=move || format!("{}, {}", text.cart, (text.items)(count()))
             aria-expanded=move || (panel.get() == Panel::Cart).to_string()
-            on:click=move |_| panel.update(|p| *p = if *p == Panel::Cart { Panel::Closed } else { Panel::Cart })
+            on:click=move |_| Panel::toggle(panel, Panel::Cart)
         >
             <CartIcon/>
             <span class="lapak-round-label">{text.cart}</span>" "

@@ -75,7 +75,7 @@ pub fn GiftButton(
                 aria-keyshortcuts=key_of(Shortcut::Gifts)
                 aria-label=text.gifts
                 aria-expanded=move || (panel.get() == Panel::Gifts).to_string()
-                on:click=move |_| panel.update(|p| *p = if *p == Panel::Gifts { Panel::Closed } else { Panel::Gifts })
+                on:click=move |_| Panel::toggle(panel, Panel::Gifts)
             >
                 <GiftIcon/>
                 <span class="lapak-round-label">{text.gifts}</span>

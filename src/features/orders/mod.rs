@@ -29,7 +29,7 @@ pub fn OrdersButton(
                 data-testid="orders-button"
                 aria-label=text.orders
                 aria-expanded=move || (panel.get() == Panel::Orders).to_string()
-                on:click=move |_| panel.update(|p| *p = if *p == Panel::Orders { Panel::Closed } else { Panel::Orders })
+                on:click=move |_| Panel::toggle(panel, Panel::Orders)
             >
                 <ReceiptIcon/>
                 <span class="lapak-round-label">{text.orders}</span>

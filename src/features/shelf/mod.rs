@@ -32,7 +32,7 @@ pub fn ShelfButton(
             aria-keyshortcuts=key_of(Shortcut::Products)
             aria-label=move || (text.shelf_label)(count())
             aria-expanded=move || (panel.get() == Panel::Shelf).to_string()
-            on:click=move |_| panel.update(|p| *p = if *p == Panel::Shelf { Panel::Closed } else { Panel::Shelf })
+            on:click=move |_| Panel::toggle(panel, Panel::Shelf)
         >
             <BagIcon/>
             // The space keeps the label and the count two words, as the name says them.
