@@ -98,6 +98,9 @@ pub fn connect(boot: &Boot) -> Store<State> {
     state
 }
 
+/// Where the shopper's captions choice is kept between visits.
+const CAPTIONS_KEY: &str = "lapak.captions";
+
 /// Everything the shopper sees, over any store (tests mount it without a server).
 /// Expects [`Actions`] in context.
 #[component]
@@ -109,6 +112,7 @@ pub fn Widget(
     muted: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let muted = muted.unwrap_or_else(|| RwSignal::new(true));
+    let captions_on = browser::storage::remembered_flag(CAPTIONS_KEY);
     let panel = RwSignal::new(Panel::Closed);
     let cart = cart_memo(state);
     let replaying = replaying(state);
@@ -148,6 +152,7 @@ pub fn Widget(
             Shortcut::Gifts if has_gifts() => toggle(Panel::Gifts),
             Shortcut::Gifts => {}
             Shortcut::Sound => muted.update(|m| *m = !*m),
+            Shortcut::Captions => captions_on.update(|on| *on = !*on),
         }
     };
     view! {
@@ -158,7 +163,7 @@ pub fn Widget(
                     class:is-minimized=move || panel.read().minimizes_video()
                     class:is-replay=move || replaying.get()
                 >
-                    <Player state muted/>
+                    <Player state muted captions_on/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
                     <LikeArea/>
                     <ShowHeader state/>

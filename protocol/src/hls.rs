@@ -2,9 +2,10 @@
 //! server (which reads its packager's playlists and writes the show's) and the
 //! viewer's player (which reads the server's or a provider's).
 //!
-//! Only what playing and packaging need is kept: variants, segments with their
-//! duration, programme date-time, discontinuity, init section (`EXT-X-MAP`),
-//! byte range and gap. Other tags (low-latency parts, media groups, keys) are
+//! Only what playing and packaging need is kept: variants, subtitle
+//! renditions, segments with their duration, programme date-time,
+//! discontinuity, init section (`EXT-X-MAP`), byte range and gap. Other tags
+//! (low-latency parts, audio groups, keys) are
 //! skipped, so a playlist that uses them still plays by its full segments.
 //! Durations are parsed by hand rather than with `str::parse::<f64>`, which
 //! would pull a float parser into the viewer's wasm for one field.
@@ -25,6 +26,23 @@ pub enum Playlist {
 pub struct MasterPlaylist {
     /// Renditions, in playlist order.
     pub variants: Vec<Variant>,
+    /// WebVTT subtitle renditions (`EXT-X-MEDIA:TYPE=SUBTITLES`), in playlist order.
+    pub subtitles: Vec<Subtitles>,
+}
+
+/// A subtitles rendition: captions as WebVTT segments in a media playlist of its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Subtitles {
+    /// Its media playlist, as written (maybe relative).
+    pub uri: String,
+    /// `GROUP-ID`, which variants name in their `SUBTITLES` attribute.
+    pub group: String,
+    /// `NAME`, for people.
+    pub name: String,
+    /// `LANGUAGE` (BCP 47), when given.
+    pub language: Option<String>,
+    /// `DEFAULT=YES`.
+    pub default: bool,
 }
 
 /// One rendition (`EXT-X-STREAM-INF`).
@@ -42,6 +60,8 @@ pub struct Variant {
     pub codecs: Option<String>,
     /// Frames per second.
     pub frame_rate: Option<f64>,
+    /// `SUBTITLES`: the group of its subtitle renditions.
+    pub subtitles: Option<String>,
 }
 
 /// What a media playlist promises about its future.
@@ -175,10 +195,15 @@ fn parse_master(lines: Lines) -> Result<MasterPlaylist, HlsError> {
                     "RESOLUTION" => variant.resolution = resolution(value),
                     "CODECS" => variant.codecs = Some(value.to_owned()),
                     "FRAME-RATE" => variant.frame_rate = seconds(value),
+                    "SUBTITLES" => variant.subtitles = Some(value.to_owned()),
                     _ => {}
                 }
             }
             pending = Some(variant);
+        } else if let Some(attrs) = line.strip_prefix("#EXT-X-MEDIA:") {
+            if let Some(subtitles) = subtitles(attrs) {
+                master.subtitles.push(subtitles);
+            }
         } else if !line.is_empty() && !line.starts_with('#') {
             if let Some(mut variant) = pending.take() {
                 variant.uri = line.to_owned();
@@ -276,6 +301,25 @@ fn parse_media(lines: Lines) -> Result<MediaPlaylist, HlsError> {
         }
     }
     Ok(playlist)
+}
+
+/// An `EXT-X-MEDIA` rendition, when it is subtitles with a playlist (closed
+/// captions inside the video and other media types are not).
+fn subtitles(attrs: &str) -> Option<Subtitles> {
+    let mut subtitles = Subtitles::default();
+    let mut kind = "";
+    for (key, value) in attributes(attrs) {
+        match key {
+            "TYPE" => kind = value,
+            "URI" => subtitles.uri = value.to_owned(),
+            "GROUP-ID" => subtitles.group = value.to_owned(),
+            "NAME" => subtitles.name = value.to_owned(),
+            "LANGUAGE" => subtitles.language = Some(value.to_owned()),
+            "DEFAULT" => subtitles.default = value == "YES",
+            _ => {}
+        }
+    }
+    (kind == "SUBTITLES" && !subtitles.uri.is_empty()).then_some(subtitles)
 }
 
 /// `KEY=value,KEY="quoted, value"` pairs, quotes removed.
@@ -513,6 +557,18 @@ impl MasterPlaylist {
     /// The playlist as text.
     pub fn render(&self) -> String {
         let mut out = String::from("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        for s in &self.subtitles {
+            let _ = write!(
+                out,
+                "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"{}\",NAME=\"{}\"",
+                s.group, s.name
+            );
+            if let Some(language) = &s.language {
+                let _ = write!(out, ",LANGUAGE=\"{language}\"");
+            }
+            let default = if s.default { "YES" } else { "NO" };
+            let _ = writeln!(out, ",DEFAULT={default},AUTOSELECT=YES,URI=\"{}\"", s.uri);
+        }
         for v in &self.variants {
             let _ = write!(out, "#EXT-X-STREAM-INF:BANDWIDTH={}", v.bandwidth);
             if let Some(average) = v.average_bandwidth {
@@ -527,6 +583,9 @@ impl MasterPlaylist {
             if let Some(rate) = v.frame_rate {
                 let _ = write!(out, ",FRAME-RATE={rate:.3}");
             }
+            if let Some(group) = &v.subtitles {
+                let _ = write!(out, ",SUBTITLES=\"{group}\"");
+            }
             out.push('\n');
             out.push_str(&v.uri);
             out.push('\n');
@@ -534,6 +593,8 @@ impl MasterPlaylist {
         out
     }
 }
+
+pub mod fmp4;
 
 #[cfg(test)]
 mod tests;

@@ -24,6 +24,7 @@ pub mod pricing;
 pub mod replay;
 mod tags;
 mod text;
+pub mod vtt;
 
 pub use catalogue::CatalogueProduct;
 pub use checkout::{
@@ -624,6 +625,9 @@ pub struct Show {
     pub stream_url: String,
     /// URL of an image to show before the first frame.
     pub poster_url: String,
+    /// WebVTT caption tracks for a video file (an HLS stream carries its own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<CaptionTrack>,
     /// ISO 4217 currency of every price in the show.
     pub currency: String,
     /// Who is on camera.
@@ -666,6 +670,17 @@ impl Show {
     pub fn tags_now(&self) -> Vec<Pin> {
         tags_at(&self.pins, &self.tag_log, i64::MAX)
     }
+}
+
+/// A WebVTT file of captions for a show's video file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptionTrack {
+    /// Where the `.vtt` file is.
+    pub url: String,
+    /// Its language (BCP 47), e.g. `id`.
+    pub language: String,
+    /// Its name in a caption menu, e.g. `Bahasa Indonesia`.
+    pub label: String,
 }
 
 /// The seller on camera.

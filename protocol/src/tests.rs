@@ -45,6 +45,7 @@ fn sample_welcome() -> Welcome {
             title: "Batik Friday".into(),
             stream_url: "/media/stream.mp4".into(),
             poster_url: "/media/poster.jpg".into(),
+            captions: Vec::new(),
             currency: "IDR".into(),
             host: Host {
                 name: "Ayu".into(),

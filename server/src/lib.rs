@@ -289,7 +289,18 @@ pub fn app(state: Arc<Server>) -> Router {
                 ))
                 .service(chunks),
         )
-        .nest_service("/media", ServeDir::new(state.public.join("media")))
+        // Open to every origin: an embedded widget's video with caption
+        // tracks fetches both with CORS (`crossorigin`), as a track on
+        // another origin must be.
+        .nest_service(
+            "/media",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    header::HeaderValue::from_static("*"),
+                ))
+                .service(ServeDir::new(state.public.join("media"))),
+        )
         .nest_service("/studio", studio)
         .nest_service("/embed", ServeDir::new(&pages))
         .fallback_service(viewer)

@@ -45,6 +45,10 @@ pub struct ShowFile {
     pub video: Option<Video>,
     /// Poster image URL.
     pub poster_url: String,
+    /// WebVTT caption tracks for the video file of `stream_url` (an HLS
+    /// stream carries its own, as subtitle renditions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<lapak_protocol::CaptionTrack>,
     /// Length of the timeline loop.
     pub loop_ms: u64,
     /// Who is on camera.
@@ -67,6 +71,9 @@ pub struct ShowFile {
     #[serde(default)]
     pub allowed_origins: Vec<String>,
 }
+
+/// How many caption tracks (languages) a show may list.
+const MAX_CAPTION_TRACKS: usize = 8;
 
 /// The show file's `[video]` table.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -380,6 +387,7 @@ impl ShowFile {
 
     fn validate(&self) -> Result<(), String> {
         self.validate_video()?;
+        self.validate_captions()?;
         if let Some(at) = &self.starts_at {
             unix_ms(at).map_err(|e| format!("starts_at: {e}"))?;
         }
@@ -460,6 +468,33 @@ impl ShowFile {
         }
         self.gifting.validate()?;
         self.community.validate(&self.gifting)
+    }
+
+    fn validate_captions(&self) -> Result<(), String> {
+        if self.captions.is_empty() {
+            return Ok(());
+        }
+        if self.video.is_some() || self.playback().hls {
+            return Err(
+                "captions are for a video file: an HLS stream carries its own subtitles".into(),
+            );
+        }
+        if self.captions.len() > MAX_CAPTION_TRACKS {
+            return Err(format!("at most {MAX_CAPTION_TRACKS} caption tracks"));
+        }
+        for track in &self.captions {
+            let language = track.language.len();
+            if track.url.is_empty() || track.url.len() > 2048 {
+                return Err("a caption track's url must be 1 to 2048 bytes".into());
+            }
+            if !(2..=35).contains(&language) || track.label.is_empty() || track.label.len() > 60 {
+                return Err(format!(
+                    "caption track {:?}: language must be a 2 to 35 byte tag and label 1 to 60 bytes",
+                    track.url
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn validate_video(&self) -> Result<(), String> {
@@ -791,6 +826,44 @@ mod tests {
     fn with_line(line: &str) -> Result<ShowFile, String> {
         let text = include_str!("../tests/fixtures/test-show.toml");
         ShowFile::parse(&format!("{line}\n{text}"))
+    }
+
+    #[test]
+    fn caption_tracks_are_for_video_files_and_bounded() {
+        let track = |url: &str, language: &str| {
+            format!("captions = [{{ url = \"{url}\", language = \"{language}\", label = \"Bahasa Indonesia\" }}]")
+        };
+        let show = with_line(&track("/media/demo.id.vtt", "id")).unwrap();
+        assert_eq!(show.captions[0].language, "id");
+        for (line, why) in [
+            (track("", "id"), "url must be 1 to 2048 bytes"),
+            (track("/a.vtt", "x"), "language must be a 2 to 35 byte tag"),
+            (track("/a.vtt", &"x".repeat(36)), "language must be"),
+            (
+                format!(
+                    "captions = [{}]",
+                    ["{ url = \"/a.vtt\", language = \"en\", label = \"E\" }"; 9].join(",")
+                ),
+                "at most 8 caption tracks",
+            ),
+        ] {
+            let err = with_line(&line).unwrap_err();
+            assert!(err.contains(why), "{line}: {err}");
+        }
+        let hls = with_line(&track("/a.vtt", "en"))
+            .map(|mut show| {
+                show.stream_url = None;
+                show.video = Some(Video {
+                    source: VideoSource::Ingest,
+                    hls_url: None,
+                    rendition_360p: false,
+                });
+                show.validate()
+            })
+            .unwrap();
+        assert!(hls
+            .unwrap_err()
+            .contains("an HLS stream carries its own subtitles"));
     }
 
     #[test]

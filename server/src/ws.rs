@@ -539,6 +539,7 @@ async fn snapshot(
             title: show.title.clone(),
             stream_url: state.playback().url,
             poster_url: show.poster_url.clone(),
+            captions: show.captions.clone(),
             currency: show.currency.clone(),
             host: show.host.clone(),
             products: show.catalogue(units),

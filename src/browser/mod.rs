@@ -1,6 +1,7 @@
 //! Adapters for the browser APIs other than the socket, one per file, so views
 //! and the store never touch `web_sys` directly.
 
+pub mod captions;
 pub mod clock;
 pub mod focus;
 pub mod fullscreen;

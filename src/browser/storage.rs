@@ -27,3 +27,18 @@ pub fn save_token(key: &str, token: &str) {
         }
     }
 }
+
+/// A yes/no choice of the shopper's (captions on, say) that later visits
+/// keep under `key`: read now, written whenever it changes.
+pub fn remembered_flag(key: &'static str) -> leptos::prelude::RwSignal<bool> {
+    use leptos::prelude::*;
+    let stored = local_storage().and_then(|s| s.get_item(key).ok().flatten());
+    let flag = RwSignal::new(stored.as_deref() == Some("on"));
+    Effect::new(move |_| {
+        let value = if flag.get() { "on" } else { "off" };
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(key, value);
+        }
+    });
+    flag
+}

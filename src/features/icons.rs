@@ -220,3 +220,14 @@ pub fn ShareIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// Captions ("CC" in a screen).
+#[component]
+pub fn CaptionsIcon() -> impl IntoView {
+    view! {
+        <svg class="lapak-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <rect x="3" y="5" width="18" height="14" rx="2.5" fill="none" stroke="currentColor" stroke-width="2"/>
+            <path d="M10.5 10.2a2.3 2.3 0 1 0 0 3.6M16.5 10.2a2.3 2.3 0 1 0 0 3.6" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/>
+        </svg>
+    }
+}

@@ -1,6 +1,7 @@
 //! The widget's parts, one folder per feature. Views read the store and call
 //! [`Actions`](crate::actions::Actions); they never touch the socket, storage or timers.
 
+pub mod captions;
 pub mod cart;
 pub mod chat;
 pub mod checkout;

@@ -177,6 +177,8 @@ pub struct Catalogue {
     pub go_live: &'static str,
     /// Button: the widget fullscreen (pressed while it is).
     pub fullscreen: &'static str,
+    /// Button: captions shown (pressed while they are).
+    pub captions: &'static str,
     /// The picture is loading.
     pub buffering: &'static str,
     /// The picture cannot play in this browser or failed.

@@ -198,6 +198,8 @@ pub struct ShowInfo {
     pub stream_url: String,
     /// Poster image URL.
     pub poster_url: String,
+    /// Caption tracks of a video file.
+    pub captions: Vec<lapak_protocol::CaptionTrack>,
     /// ISO 4217 currency of every price.
     pub currency: String,
     /// When the show is scheduled to begin, if it has not yet (unix ms).
@@ -737,6 +739,9 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     for gift in &mut show.gifts {
         asset(&mut gift.image_url);
     }
+    for track in &mut show.captions {
+        asset(&mut track.url);
+    }
     let lang = state.locale.lang.code();
     for product in &mut show.products {
         translate(&mut product.name, &mut product.names, lang);
@@ -765,6 +770,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         host_avatar: show.host.avatar_url,
         stream_url: show.stream_url,
         poster_url: show.poster_url,
+        captions: show.captions,
         currency: show.currency,
         starts_at_ms: show.starts_at_ms,
     });

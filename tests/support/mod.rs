@@ -61,6 +61,7 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
             title: "Friday Batik Drop".into(),
             stream_url: String::new(),
             poster_url: String::new(),
+            captions: Vec::new(),
             currency: "IDR".into(),
             host: Host {
                 name: "Ayu".into(),

@@ -8,6 +8,12 @@ fn fixture(name: &str) -> &'static str {
         "ffmpeg-fmp4-media" => include_str!("../../tests/playlists/ffmpeg-fmp4-media.m3u8"),
         "ffmpeg-fmp4-vod" => include_str!("../../tests/playlists/ffmpeg-fmp4-vod.m3u8"),
         "ffmpeg-master" => include_str!("../../tests/playlists/ffmpeg-master.m3u8"),
+        "ffmpeg-master-subtitles" => {
+            include_str!("../../tests/playlists/ffmpeg-master-subtitles.m3u8")
+        }
+        "ffmpeg-subtitles-media" => {
+            include_str!("../../tests/playlists/ffmpeg-subtitles-media.m3u8")
+        }
         "ffmpeg-master-two" => {
             include_str!("../../tests/playlists/ffmpeg-master-two-renditions.m3u8")
         }
@@ -325,4 +331,45 @@ fn uris_resolve_against_the_playlist() {
         resolve("http://127.0.0.1:8080/a.m3u8", "b.m4s"),
         "http://127.0.0.1:8080/b.m4s"
     );
+}
+
+#[test]
+fn ffmpeg_subtitle_rendition_and_its_webvtt_segments() {
+    let m = master("ffmpeg-master-subtitles");
+    assert_eq!(
+        m.subtitles,
+        vec![Subtitles {
+            uri: "vEnglish_vtt.m3u8".into(),
+            group: "subs".into(),
+            name: "subtitle_0".into(),
+            language: Some("en".into()),
+            default: true,
+        }]
+    );
+    assert_eq!(m.variants[0].subtitles.as_deref(), Some("subs"));
+    // The writer keeps them: a master playlist read back is the same.
+    assert_eq!(parse(&m.render()).unwrap(), Playlist::Master(m));
+    let subs = media("ffmpeg-subtitles-media");
+    let uris: Vec<_> = subs.segments.iter().map(|s| s.uri.as_str()).collect();
+    assert_eq!(uris, ["vEnglish0.vtt", "vEnglish1.vtt", "vEnglish2.vtt"]);
+    let first =
+        crate::vtt::parse(include_str!("../../tests/media/ffmpeg-subtitles-0.vtt")).unwrap();
+    assert_eq!(first.cues[0].text, "Welcome to the show!");
+    assert_eq!((first.cues[0].start_ms, first.cues[0].end_ms), (700, 2200));
+}
+
+#[test]
+fn audio_groups_and_closed_captions_are_not_subtitles() {
+    let m = master("apple-master");
+    assert!(m.subtitles.is_empty());
+    assert!(m.variants.iter().all(|v| v.subtitles.is_none()));
+}
+
+#[test]
+fn ffmpeg_fmp4_timing() {
+    let scales = fmp4::timescales(include_bytes!("../../tests/media/ffmpeg-init.mp4"));
+    assert_eq!(scales, vec![(1, 10_240)]);
+    let second = include_bytes!("../../tests/media/ffmpeg-segment-1.m4s");
+    // The second 1 s segment starts at 1 s of the track's decode time.
+    assert_eq!(fmp4::start_seconds(second, &scales), Some(1.0));
 }

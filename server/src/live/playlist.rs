@@ -200,7 +200,13 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
         }
     }
     if !variants.is_empty() {
-        rendered.master = Some(MasterPlaylist { variants }.render());
+        rendered.master = Some(
+            MasterPlaylist {
+                variants,
+                ..MasterPlaylist::default()
+            }
+            .render(),
+        );
     }
     rendered
 }
@@ -343,6 +349,7 @@ fn variant(runs: &[RunView], rendition: Rendition) -> Option<hls::Variant> {
         resolution,
         codecs: (!codecs.is_empty()).then(|| codecs.join(",")),
         frame_rate: run.info.frame_rate.filter(|&rate| rate > 0.0),
+        subtitles: None,
     })
 }
 

@@ -24,6 +24,7 @@ mod hlsjs;
 mod live_edge;
 mod mse;
 mod native;
+mod subtitles;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -305,6 +306,11 @@ struct Shared {
     hlsjs: RefCell<Option<JsValue>>,
     /// Where hls.js is served from, should a stream need it.
     hlsjs_src: String,
+    /// Track timescales of the init section in effect, while subtitles load.
+    timescales: RefCell<Vec<(u32, u32)>>,
+    /// Seconds from a segment's own timestamps to where it was appended, for
+    /// the newest segment: what moves subtitle cues onto the timeline.
+    cue_shift: Cell<Option<f64>>,
 }
 
 struct Session {
@@ -547,6 +553,8 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         failed: Cell::new(false),
         hlsjs: RefCell::new(None),
         hlsjs_src,
+        timescales: RefCell::new(Vec::new()),
+        cue_shift: Cell::new(None),
     });
     let session = Rc::new(Session {
         video: video.clone(),
@@ -707,6 +715,18 @@ async fn bytes_retrying(
     None
 }
 
+/// Where a segment was appended (`at`, media seconds) less where its own
+/// timestamps start, read from its first bytes (the `moof` box).
+fn cue_shift(segment: &js_sys::ArrayBuffer, at: f64, timescales: &[(u32, u32)]) -> Option<f64> {
+    const HEAD: u32 = 16 * 1024;
+    let head = js_sys::Uint8Array::new_with_byte_offset_and_length(
+        segment,
+        0,
+        segment.byte_length().min(HEAD),
+    );
+    hls::fmp4::start_seconds(&head.to_vec(), timescales).map(|start| at - start)
+}
+
 /// Programme time at the end of `media`, if it carries a clock.
 fn edge_of(media: &MediaPlaylist) -> Option<i64> {
     let last = media.segments.last()?;
@@ -779,6 +799,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         return;
     };
     let master_url = url.clone();
+    let mut captions = None;
     let (variants, mut current, mut media_url, mut media) = match first {
         Playlist::Media(media) => (Vec::new(), 0, url, media),
         Playlist::Master(master) => {
@@ -788,6 +809,8 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 return;
             }
             let current = abr.choose(&bandwidths, usize::MAX);
+            let group = master.variants[current].subtitles.as_deref();
+            captions = subtitles::choose(&master, group).cloned();
             let media_url = hls::resolve(&url, &master.variants[current].uri);
             let media = match playlist_retrying(&fetcher, shared, &media_url).await {
                 Some(Playlist::Media(media)) => media,
@@ -835,6 +858,21 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     } else {
         on_demand_seconds(&media)
     });
+    let with_captions = captions.is_some();
+    if let Some(rendition) = captions {
+        let (video, master_url) = (video.clone(), master_url.clone());
+        let (shared, fetcher) = (session.shared.clone(), fetcher.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            // Its code is fetched now, for a stream that has subtitles; if
+            // that fails, the video plays on without captions.
+            let loaded = subtitles::task(video, rendition, master_url, shared, fetcher);
+            #[cfg(feature = "split")]
+            let loaded = loaded.await;
+            if let Ok(task) = loaded {
+                task.await;
+            }
+        });
+    }
     // An on-demand stream's timeline starts at its first segment wherever
     // loading starts; a live one's where it is joined (the first append).
     let fixed_anchor = (!live).then(|| on_demand_anchor(&media));
@@ -916,7 +954,13 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             let init_url = hls::resolve(&media_url, &map.uri);
             let appended = match bytes_retrying(&fetcher, &init_url, map.byte_range.as_ref()).await
             {
-                Some(init) => mse.append(&init, None).await.is_ok(),
+                Some(init) => {
+                    if with_captions {
+                        let bytes = js_sys::Uint8Array::new(&init).to_vec();
+                        *shared.timescales.borrow_mut() = hls::fmp4::timescales(&bytes);
+                    }
+                    mse.append(&init, None).await.is_ok()
+                }
                 None => false,
             };
             if !appended {
@@ -960,6 +1004,11 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 cursor.done(&step, false);
                 continue;
             }
+        }
+        if with_captions {
+            shared
+                .cue_shift
+                .set(cue_shift(&data, at, &shared.timescales.borrow()));
         }
         cursor.done(&step, true);
         // A start position waits for the first segment: its timeline.

@@ -8,6 +8,7 @@ use crate::actions::Actions;
 use crate::browser::fullscreen;
 use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::{format_count, format_date_time};
+use crate::features::captions::Captions;
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
 use crate::features::replay::{replaying, ReplayControls};
 use crate::features::shortcuts::{key_of, Shortcut};
@@ -25,6 +26,8 @@ pub fn Player(
     state: Store<State>,
     /// Whether the sound is off (the shopper's toggle, or the host page's `mute()`).
     muted: RwSignal<bool>,
+    /// Whether the shopper wants captions (when the video has them).
+    captions_on: RwSignal<bool>,
 ) -> impl IntoView {
     let text = i18n::text(state);
     let actions = expect_context::<Actions>();
@@ -51,6 +54,19 @@ pub fn Player(
         }
     });
     let replaying = replaying(state);
+    // A video file's caption tracks (an HLS stream carries its own).
+    let tracks = move || {
+        show.read()
+            .as_ref()
+            .map(|s| {
+                s.captions
+                    .iter()
+                    .map(|t| {
+                        view! { <track kind="captions" src=t.url.clone() srclang=t.language.clone() label=t.label.clone()/> }
+                    })
+                    .collect_view()
+            })
+    };
     let poster = move || show.read().as_ref().map(|s| s.poster_url.clone());
     let label = move || {
         show.read()
@@ -65,6 +81,9 @@ pub fn Player(
             data-state=move || player.state.get().as_str()
             data-programme-ms=move || player.programme_ms.get()
             poster=poster
+            // why: a caption track on another origin (an embed's server) loads
+            // only with CORS, and then the video must be fetched with it too.
+            crossorigin=move || show.with(|s| s.as_ref().is_some_and(|s| !s.captions.is_empty())).then_some("anonymous")
             aria-label=label
             autoplay=true
             muted=true
@@ -74,7 +93,9 @@ pub fn Player(
             on:pause=move |_| actions.playing(false)
             on:waiting=move |_| actions.playing(false)
             on:ended=move |_| actions.playing(false)
-        ></video>
+        >
+            {tracks}
+        </video>
         <button
             class="lapak-round lapak-mute"
             data-testid="mute-button"
@@ -86,6 +107,7 @@ pub fn Player(
             <SoundIcon muted=muted/>
         </button>
         <PictureStatus state player/>
+        <Captions state video on=captions_on/>
         <FullscreenButton state/>
         <Show when=move || replaying.get()>
             <ReplayControls state position=player.programme_ms/>

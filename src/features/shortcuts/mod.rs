@@ -23,16 +23,19 @@ pub enum Shortcut {
     Gifts,
     /// Sound on or off.
     Sound,
+    /// Captions on or off.
+    Captions,
 }
 
 /// Every shortcut with its key, in the order the help sheet lists them.
-pub const SHORTCUTS: [(Shortcut, &str); 6] = [
+pub const SHORTCUTS: [(Shortcut, &str); 7] = [
     (Shortcut::Help, "?"),
     (Shortcut::Like, "L"),
     (Shortcut::Products, "P"),
     (Shortcut::Cart, "C"),
     (Shortcut::Gifts, "G"),
     (Shortcut::Sound, "M"),
+    (Shortcut::Captions, "T"),
 ];
 
 /// The shortcut for a key press's `key`, if any (letters in either case).

@@ -63,6 +63,7 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             title: "Friday".into(),
             stream_url: "/media/stream.mp4".into(),
             poster_url: "/media/poster.jpg".into(),
+            captions: Vec::new(),
             currency: "IDR".into(),
             host: Host {
                 name: "Ayu".into(),
@@ -988,9 +989,21 @@ fn an_embedded_widget_resolves_media_against_the_server() {
         ..State::default()
     };
     apply(&mut state, Msg::Opened);
-    apply(&mut state, Msg::Server(welcome(10, Cart::default())));
+    let mut message = welcome(10, Cart::default());
+    if let ServerMsg::Welcome(welcome) = &mut message {
+        welcome.show.captions = vec![lapak_protocol::CaptionTrack {
+            url: "/media/stream.id.vtt".into(),
+            language: "id".into(),
+            label: "Bahasa Indonesia".into(),
+        }];
+    }
+    apply(&mut state, Msg::Server(message));
     let show = state.show.as_ref().unwrap();
     assert_eq!(show.stream_url, "https://live.example.com/media/stream.mp4");
+    assert_eq!(
+        show.captions[0].url,
+        "https://live.example.com/media/stream.id.vtt"
+    );
     assert_eq!(show.host_avatar, "https://live.example.com/media/host.svg");
     assert_eq!(
         state.products[0].image_url,
