@@ -33,6 +33,8 @@ use crate::store::{State, StateStoreFields};
 /// Fetches the code of the sheets kept in lazily loaded chunks, so that a
 /// first tap opens them at once. A failure is left for that tap to retry.
 pub async fn prefetch_sheets() {
+    let _ = picker::preload_picker().await;
+    let _ = cart::preload_cart().await;
     let _ = checkout::preload_checkout().await;
     let _ = gifts::preload_gifts().await;
     let _ = gifts::preload_top_up().await;

@@ -13,36 +13,51 @@ use crate::features::Panel;
 use crate::i18n;
 use crate::store::State;
 
-/// Declares `async fn $name(state, panel) -> Result<AnyView, SplitLoaderError>`
-/// building a sheet's body, and `async fn $preload() -> Result<(), SplitLoaderError>`
+/// Declares `async fn $name(args..) -> Result<AnyView, SplitLoaderError>`
+/// building a view, and `async fn $preload() -> Result<(), SplitLoaderError>`
 /// fetching its code without building it (for idle prefetching). With the
-/// `split` feature the body is a split point (`wasm_split`, `fallible`): it goes
-/// to the wasm chunk `$chunk`, fetched on the first call; a failed fetch is an
-/// `Err`, not cached. Without the feature both are ordinary async fns, ready at
-/// once (a build that does not split cannot resolve a split point's imports).
-macro_rules! lazy_sheet_body {
-    ($chunk:ident, $preload:ident, fn $name:ident($state:ident, $panel:ident) $body:block) => {
-        #[cfg(feature = "split")]
-        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
-        pub(crate) fn $name($state: Store<State>, $panel: RwSignal<Panel>) -> Result<AnyView, SplitLoaderError> {
-            let body: AnyView = $body;
-            Ok(body)
-        }
-        #[cfg(not(feature = "split"))]
-        pub(crate) async fn $name($state: Store<State>, $panel: RwSignal<Panel>) -> Result<AnyView, SplitLoaderError> {
-            let body: AnyView = $body;
-            Ok(body)
-        }
+/// `split` feature the function is a split point (`wasm_split`, `fallible`): it
+/// goes to the wasm chunk `$chunk`, fetched on the first call; a failed fetch is
+/// an `Err`, not cached. Without the feature both are ordinary async fns, ready
+/// at once (a build that does not split cannot resolve a split point's imports).
+macro_rules! lazy_view {
+    // Without a preload: a view needed as soon as its condition holds.
+    ($chunk:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        $crate::features::sheet::lazy_view!(@split [$chunk] fn $name($($arg: $ty),*) $body);
+    };
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        $crate::features::sheet::lazy_view!(@split [$chunk, preload($preload)] fn $name($($arg: $ty),*) $body);
         #[cfg(not(feature = "split"))]
         pub(crate) async fn $preload() -> Result<(), SplitLoaderError> {
             Ok(())
         }
     };
+    (@split [$($split:tt)*] fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($($split)*, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub(crate) fn $name($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
+            let body: AnyView = $body;
+            Ok(body)
+        }
+        #[cfg(not(feature = "split"))]
+        pub(crate) async fn $name($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {
+            let body: AnyView = $body;
+            Ok(body)
+        }
+    };
+}
+pub(crate) use lazy_view;
+
+/// [`lazy_view!`] for a sheet's body: `fn $name(state, panel)`.
+macro_rules! lazy_sheet_body {
+    ($chunk:ident, $preload:ident, fn $name:ident($state:ident, $panel:ident) $body:block) => {
+        $crate::features::sheet::lazy_view!($chunk, $preload, fn $name($state: Store<State>, $panel: RwSignal<Panel>) $body);
+    };
 }
 pub(crate) use lazy_sheet_body;
 
-/// A sheet's body kept in a lazily loaded wasm chunk: `load` is the
-/// `#[wasm_split(.., fallible)]` function that builds it. A loading line while
+/// A view kept in a lazily loaded wasm chunk (a sheet's body, say): `load`
+/// is the [`lazy_view!`] function that builds it. A loading line while
 /// the chunk is fetched; if the fetch fails, a message and a retry button (the
 /// failure is not cached, so retrying fetches the chunk again).
 pub fn lazy_body<Fut>(

@@ -9,6 +9,7 @@ use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::checkout::open_checkout;
 use crate::features::icons::{CartIcon, CloseIcon};
 use crate::features::price::Price;
+use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::Panel;
 use crate::i18n;
@@ -75,22 +76,13 @@ pub fn CartDrawer(
     }
 }
 
-/// Lines, quantities, subtotal.
+/// The drawer: its title and close button at once, its lines from a lazily
+/// loaded chunk.
 #[component]
 fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text(state);
-    let actions = expect_context::<Actions>();
     let close = NodeRef::new();
     use_focus_on_open(close);
-    let pending = move || cart.read().lines.iter().any(|l| l.pending);
-    let lines = move || {
-        cart.read()
-            .lines
-            .iter()
-            .map(|l| (l.product_id.clone(), l.variant_id.clone()))
-            .collect::<Vec<_>>()
-    };
-    let subtotal = Signal::derive(move || cart.read().subtotal());
     view! {
         <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer" on:keydown=keep_tab_inside>
             <div class="lapak-sheet-head">
@@ -102,6 +94,35 @@ fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
                     <CloseIcon/>
                 </button>
             </div>
+            {lazy_body(state, move || cart_body(state, cart, panel))}
+        </div>
+    }
+}
+
+// The drawer's lines, in their own lazily loaded wasm chunk (`cart`).
+lazy_view!(
+    cart,
+    preload_cart,
+    fn cart_body(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) {
+        view! { <CartLines state cart panel/> }.into_any()
+    }
+);
+
+/// Lines, quantities, subtotal and the way to checkout.
+#[component]
+fn CartLines(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let pending = move || cart.read().lines.iter().any(|l| l.pending);
+    let lines = move || {
+        cart.read()
+            .lines
+            .iter()
+            .map(|l| (l.product_id.clone(), l.variant_id.clone()))
+            .collect::<Vec<_>>()
+    };
+    let subtotal = Signal::derive(move || cart.read().subtotal());
+    view! {
             <Show when=move || cart.read().lines.is_empty()>
                 <p class="lapak-empty">{text.cart_empty}</p>
             </Show>
@@ -123,6 +144,5 @@ fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
                     {text.checkout}
                 </button>
             </Show>
-        </div>
     }
 }

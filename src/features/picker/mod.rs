@@ -7,6 +7,7 @@ use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::deal::ProductPrice;
 use crate::features::icons::CloseIcon;
+use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
 use crate::features::{product_memo, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -38,13 +39,48 @@ pub fn Picker(
     }
 }
 
+/// The sheet: the product's picture, name and price at once, its options
+/// from a lazily loaded chunk.
 #[component]
 fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) -> impl IntoView {
     let text = i18n::text(state);
-    let actions = expect_context::<Actions>();
-    let chosen = RwSignal::new(None::<VariantId>);
     let close = NodeRef::new();
     use_focus_on_open(close);
+    let shown = product_memo(state, product.id.clone());
+    let (image_url, name) = (product.image_url.clone(), product.name.clone());
+    let product = StoredValue::new(product);
+    view! {
+        <div class="lapak-sheet lapak-picker" role="dialog" aria-modal="true" aria-labelledby="lapak-picker-title" data-testid="picker" on:keydown=keep_tab_inside>
+            <div class="lapak-picker-head">
+                <img class="lapak-picker-image" src=image_url alt="" width="88" height="88"/>
+                <div class="lapak-picker-info">
+                    <h2 class="lapak-picker-title" id="lapak-picker-title">{name}</h2>
+                    <ProductPrice state product=shown class="lapak-price-lg"/>
+                </div>
+                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
+                    <CloseIcon/>
+                </button>
+            </div>
+            {lazy_body(state, move || picker_body(state, panel, product))}
+        </div>
+    }
+}
+
+// The options, in their own lazily loaded wasm chunk (`picker`).
+lazy_view!(
+    picker,
+    preload_picker,
+    fn picker_body(state: Store<State>, panel: RwSignal<Panel>, product: StoredValue<Product>) {
+        view! { <PickerOptions state panel product=product.get_value()/> }.into_any()
+    }
+);
+
+/// The variants, with their stock, and the button that adds the chosen one.
+#[component]
+fn PickerOptions(state: Store<State>, panel: RwSignal<Panel>, product: Product) -> impl IntoView {
+    let text = i18n::text(state);
+    let actions = expect_context::<Actions>();
+    let chosen = RwSignal::new(None::<VariantId>);
     let product_id = product.id.clone();
     let add = move |_| {
         if let Some(variant_id) = chosen.get_untracked() {
@@ -52,7 +88,6 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
             panel.set(Panel::Closed);
         }
     };
-    let shown = product_memo(state, product.id.clone());
     let options = product
         .variants
         .into_iter()
@@ -83,22 +118,10 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
         })
         .collect_view();
     view! {
-        <div class="lapak-sheet lapak-picker" role="dialog" aria-modal="true" aria-labelledby="lapak-picker-title" data-testid="picker" on:keydown=keep_tab_inside>
-            <div class="lapak-picker-head">
-                <img class="lapak-picker-image" src=product.image_url alt="" width="88" height="88"/>
-                <div class="lapak-picker-info">
-                    <h2 class="lapak-picker-title" id="lapak-picker-title">{product.name}</h2>
-                    <ProductPrice state product=shown class="lapak-price-lg"/>
-                </div>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
-            </div>
-            <p class="lapak-label">{text.choose_option}</p>
-            <div class="lapak-chips" role="group" aria-label=text.choose_option>{options}</div>
-            <button class="lapak-primary" data-testid="add-to-cart" disabled=move || chosen.read().is_none() on:click=add>
-                {text.add_to_cart}
-            </button>
-        </div>
+        <p class="lapak-label">{text.choose_option}</p>
+        <div class="lapak-chips" role="group" aria-label=text.choose_option>{options}</div>
+        <button class="lapak-primary" data-testid="add-to-cart" disabled=move || chosen.read().is_none() on:click=add>
+            {text.add_to_cart}
+        </button>
     }
 }

@@ -10,7 +10,8 @@ use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::{format_count, format_date_time};
 use crate::features::captions::Captions;
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
-use crate::features::replay::{replaying, ReplayControls};
+use crate::features::replay::{replay_controls, replaying};
+use crate::features::sheet::lazy_body;
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
@@ -110,7 +111,7 @@ pub fn Player(
         <Captions state video on=captions_on/>
         <FullscreenButton state/>
         <Show when=move || replaying.get()>
-            <ReplayControls state position=player.programme_ms/>
+            {lazy_body(state, move || replay_controls(state, player.programme_ms.into()))}
         </Show>
     }
 }

@@ -16,6 +16,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::features::clock_text;
 use crate::features::icons::ShareIcon;
+use crate::features::sheet::{lazy_view, SplitLoaderError};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
 use seek_bar::SeekBar;
@@ -40,10 +41,19 @@ fn from_start(at: i64, starts_ms: i64) -> String {
     clock_text((at - starts_ms) / 1000)
 }
 
+// The controls, in their own lazily loaded wasm chunk (`replay`): only a
+// replay's viewers need them.
+lazy_view!(
+    replay,
+    fn replay_controls(state: Store<State>, position: Signal<Option<i64>>) {
+        view! { <ReplayControls state position/> }.into_any()
+    }
+);
+
 /// The controls along the bottom of a replayed picture: elapsed time, the
 /// seek bar, the total time and sharing the moment on screen.
 #[component]
-pub fn ReplayControls(
+fn ReplayControls(
     /// The whole state.
     state: Store<State>,
     /// Programme time (unix ms) of the frame on screen, from the player.
