@@ -4,15 +4,11 @@
 // names the controls in both languages. Per-state results go to metrics.json as `axe`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { launchChromium, record, fill, SHOPPER, PHONE } from './support.mjs';
+import { axeViolations, launchChromium, record, fill, SHOPPER, PHONE } from './support.mjs';
 
 const URL = process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/';
 const ORIGIN = new globalThis.URL(URL).origin;
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
-const AXE = readFileSync(new globalThis.URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-// WCAG 2.0–2.2 A and AA (2.2 brings target-size) and axe's best practices (landmarks among them).
-const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 let browser;
 const results = {};
@@ -38,9 +34,7 @@ async function open(locale, path = '/') {
 async function audit(page, state) {
   // Let entrance transitions finish: a half-faded sheet is not what a shopper reads.
   await page.waitForTimeout(400);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-  const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: tags }), RULES);
-  const found = violations.map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  const found = await axeViolations(page);
   results[state] = found.length ? found : 0;
   if (found.length) await page.screenshot({ path: `${OUT}/axe-${state.replaceAll(/[^a-z0-9]+/gi, '-')}.png` });
   return found;

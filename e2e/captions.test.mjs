@@ -10,7 +10,7 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync 
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, serveLive, stopChild, until, PHONE } from './support.mjs';
+import { axeViolations, launchChromium, serveLive, stopChild, until, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -99,6 +99,7 @@ test('a provider\'s subtitle rendition plays as captions on its part of the pict
   console.log(`# caption ${k} shown at cue position ${expected.toFixed(2)}`);
   assert.ok(k <= expected + 0.25 && expected < k + 1.75, `caption ${k} on the picture of cue position ${expected.toFixed(2)}`);
   await page.screenshot({ path: join(OUT, 'captions-phone.png') });
+  assert.deepEqual(await axeViolations(page), [], 'axe-core, captions on');
   // The next cue replaces it as the picture moves on.
   await until('the next caption', async () => (await captionText(page)) !== at.caption, 8000);
   // `T` turns them off (focus in the widget, not typing), and the choice is kept.
@@ -132,5 +133,6 @@ test('a video file shows its show\'s caption track, in the shopper\'s language',
   assert.equal(await captionText(page), 'Selamat datang!', 'the Indonesian track, its voice tag removed');
   const size = await page.locator('.lapak-caption-line').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   assert.equal(size, 17, '1.0625rem of the default 16 px');
+  assert.deepEqual(await axeViolations(page), [], 'axe-core, Indonesian captions on');
   await page.context().close();
 });

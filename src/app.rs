@@ -73,7 +73,8 @@ pub fn App(
     boot: Boot,
 ) -> impl IntoView {
     let state = connect(&boot);
-    view! { <Widget state muted=boot.muted/> }
+    let captions_on = captions_choice(&boot);
+    view! { <Widget state muted=boot.muted captions_on/> }
 }
 
 /// The store and its session with the server, with [`Actions`] put in context;
@@ -101,6 +102,15 @@ pub fn connect(boot: &Boot) -> Store<State> {
 /// Where the shopper's captions choice is kept between visits.
 const CAPTIONS_KEY: &str = "lapak.captions";
 
+/// The shopper's captions choice: kept between visits where the widget may
+/// keep anything (`boot.token_key`), else for as long as the page.
+pub fn captions_choice(boot: &Boot) -> RwSignal<bool> {
+    match boot.token_key {
+        Some(_) => browser::storage::remembered_flag(CAPTIONS_KEY),
+        None => RwSignal::new(false),
+    }
+}
+
 /// Everything the shopper sees, over any store (tests mount it without a server).
 /// Expects [`Actions`] in context.
 #[component]
@@ -110,9 +120,12 @@ pub fn Widget(
     /// Whether the video's sound is off.
     #[prop(optional)]
     muted: Option<RwSignal<bool>>,
+    /// Whether the shopper wants captions (see [`captions_choice`]).
+    #[prop(optional)]
+    captions_on: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let muted = muted.unwrap_or_else(|| RwSignal::new(true));
-    let captions_on = browser::storage::remembered_flag(CAPTIONS_KEY);
+    let captions_on = captions_on.unwrap_or_else(|| RwSignal::new(false));
     let panel = RwSignal::new(Panel::Closed);
     let cart = cart_memo(state);
     let replaying = replaying(state);

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::actions::Actions;
-use crate::app::{connect, Boot, Widget};
+use crate::app::{captions_choice, connect, Boot, Widget};
 use crate::browser;
 use crate::store::{CartMode, HostLine, Lang, Locale, Msg};
 
@@ -96,7 +96,8 @@ pub fn mount(host: web_sys::HtmlElement, root: web_sys::HtmlElement, options: Op
     let mounted = leptos::mount::mount_to(root, move || {
         let state = connect(&boot);
         slot.set_value(Some(expect_context::<Actions>()));
-        view! { <Widget state muted/> }
+        let captions_on = captions_choice(&boot);
+        view! { <Widget state muted captions_on/> }
     });
     let actions = slot.get_value().expect("mounting runs the view at once");
     Embedded {

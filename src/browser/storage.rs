@@ -34,10 +34,13 @@ pub fn remembered_flag(key: &'static str) -> leptos::prelude::RwSignal<bool> {
     use leptos::prelude::*;
     let stored = local_storage().and_then(|s| s.get_item(key).ok().flatten());
     let flag = RwSignal::new(stored.as_deref() == Some("on"));
-    Effect::new(move |_| {
+    Effect::new(move |first: Option<()>| {
         let value = if flag.get() { "on" } else { "off" };
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(key, value);
+        // Nothing is written until the shopper changes it.
+        if first.is_some() {
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(key, value);
+            }
         }
     });
     flag
