@@ -314,7 +314,10 @@ async fn the_right_key_goes_live_and_serves_hls() {
 async fn a_wrong_key_is_refused_before_anything_is_written() {
     let server = server_for("live-show.toml").await;
     let key = server.running.stream_key().await.unwrap();
-    let wrong = format!("{}x", &key[..key.len() - 1]);
+    // Change the last character to one it is not, so the wrong key can never equal the key.
+    let last = if key.ends_with('x') { 'y' } else { 'x' };
+    let wrong = format!("{}{last}", &key[..key.len() - 1]);
+    assert_ne!(wrong, key);
     let mut publisher = Publisher::start(rtmp(&server), &wrong);
     let status = publisher
         .exit(PATIENCE)

@@ -18,6 +18,9 @@ use web_sys::{Event, HtmlMediaElement, TextTrack, TextTrackKind, TextTrackMode, 
 /// made by `addTextTrack` cannot be removed, only set aside.
 const RETIRED: &str = "lapakRetired";
 
+/// A track added or removed, or one's mode changed (the player set one aside).
+const LIST_EVENTS: [&str; 3] = ["addtrack", "removetrack", "change"];
+
 /// What the video's captions say now.
 #[derive(Clone, Copy)]
 pub struct Captions {
@@ -78,7 +81,7 @@ pub fn watch(video: NodeRef<Video>, language: Signal<String>) -> Captions {
             read();
         });
         if let Some(list) = &tracks {
-            for kind in ["addtrack", "removetrack"] {
+            for kind in LIST_EVENTS {
                 let _ =
                     list.add_event_listener_with_callback(kind, on_list.as_ref().unchecked_ref());
             }
@@ -87,7 +90,7 @@ pub fn watch(video: NodeRef<Video>, language: Signal<String>) -> Captions {
         on_cleanup(move || {
             let (media, on_cue, on_list) = held.take();
             if let Some(list) = media.text_tracks() {
-                for kind in ["addtrack", "removetrack"] {
+                for kind in LIST_EVENTS {
                     let _ = list.remove_event_listener_with_callback(
                         kind,
                         on_list.as_ref().unchecked_ref(),
