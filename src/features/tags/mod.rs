@@ -113,6 +113,7 @@ fn Tag(
     };
     view! {
         <div class="lapak-tag-spot" class:is-below=move || side.get() == Side::Below style:--x=basis(|p| p.0) style:--y=basis(|p| p.1)>
+            <span class="lapak-tag-ring"></span>
             <button
                 class="lapak-tag"
                 class:is-sold-out=sold_out
