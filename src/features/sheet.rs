@@ -2,6 +2,7 @@
 //! a close button, shown while its panel is open. The close button takes focus
 //! when the sheet opens and gives it back when it closes; what the sheet holds
 //! is mounted with it, so its clean-ups run however the sheet goes.
+use leptos::html::Button;
 use leptos::prelude::*;
 /// Why a lazily loaded sheet's code could not be fetched.
 pub use leptos::wasm_split::SplitLoaderError;
@@ -122,6 +123,23 @@ pub fn Sheet(
     }
 }
 
+/// A sheet's close button (`close` is the node its sheet focuses on opening).
+#[component]
+pub fn CloseSheet(
+    label: &'static str,
+    panel: RwSignal<Panel>,
+    close: NodeRef<Button>,
+    /// Classes beside `lapak-icon-button`.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button class=format!("lapak-icon-button {class}") aria-label=label node_ref=close on:click=move |_| panel.set(Panel::Closed)>
+            <CloseIcon/>
+        </button>
+    }
+}
+
 #[component]
 fn Frame(
     state: Store<State>,
@@ -146,9 +164,7 @@ fn Frame(
                     </button>
                 })}
                 <h2 id=title_id>{title}</h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
+                <CloseSheet label=text.close panel close/>
             </div>
             {children()}
         </div>

@@ -7,9 +7,9 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::checkout::open_checkout;
-use crate::features::icons::{CartIcon, CloseIcon};
+use crate::features::icons::CartIcon;
 use crate::features::price::Price;
-use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
+use crate::features::sheet::{lazy_body, lazy_view, CloseSheet, SplitLoaderError};
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::Panel;
 use crate::i18n;
@@ -90,9 +90,7 @@ fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
                     {text.cart_title}
                     <span class="lapak-muted">" · " {move || (text.items)(cart.read().count())}</span>
                 </h2>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
+                <CloseSheet label=text.close panel close/>
             </div>
             {lazy_body(state, move || cart_body(state, cart, panel))}
         </div>

@@ -6,8 +6,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::deal::ProductPrice;
-use crate::features::icons::CloseIcon;
-use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
+use crate::features::sheet::{lazy_body, lazy_view, CloseSheet, SplitLoaderError};
 use crate::features::{product_memo, Panel};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
@@ -57,9 +56,7 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
                     <h2 class="lapak-picker-title" id="lapak-picker-title">{name}</h2>
                     <ProductPrice state product=shown class="lapak-price-lg"/>
                 </div>
-                <button class="lapak-icon-button" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
+                <CloseSheet label=text.close panel close/>
             </div>
             {lazy_body(state, move || picker_body(state, panel, product))}
         </div>

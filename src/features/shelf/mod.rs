@@ -8,8 +8,9 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
 use crate::features::deal::ProductPrice;
-use crate::features::icons::{BagIcon, CloseIcon};
+use crate::features::icons::BagIcon;
 use crate::features::replay::{ChapterButton, TopMoments};
+use crate::features::sheet::CloseSheet;
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
@@ -82,9 +83,7 @@ pub fn Shelf(
         >
             <div class="lapak-sheet-head">
                 <h2 id="lapak-shelf-title">{text.shelf_title}</h2>
-                <button class="lapak-icon-button lapak-shelf-close" aria-label=text.close node_ref=close on:click=move |_| panel.set(Panel::Closed)>
-                    <CloseIcon/>
-                </button>
+                <CloseSheet label=text.close panel close class="lapak-shelf-close"/>
             </div>
             <TopMoments state panel/>
             <Show when=move || items.read().is_empty()>
