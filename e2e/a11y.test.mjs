@@ -22,8 +22,8 @@ after(async () => {
   record('axe', results);
 });
 
-async function open(locale, path = '/') {
-  const context = await browser.newContext({ ...PHONE, locale, reducedMotion: 'reduce' });
+async function open(locale, path = '/', device = PHONE) {
+  const context = await browser.newContext({ ...device, locale, reducedMotion: 'reduce' });
   const page = await context.newPage();
   page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
   await page.goto(ORIGIN + path);
@@ -177,6 +177,79 @@ test('keyboard: Tab stays inside an open sheet; after "add to cart" focus stays 
   await page.keyboard.press('Escape');
   await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
   await page.context().close();
+});
+
+/**
+ * Runs in the page: whether the focused element (through shadow roots) can be seen, WCAG 2.4.11.
+ * Points across its box are hit-tested with every element made hit-testable (toasts and layers
+ * that let taps through still cover what is under them); a point shows it when the first thing
+ * painted there, from the top, is the element or inside it. Layers that paint nothing there
+ * (no background, no text of their own) are looked through.
+ */
+function focusShows() {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  if (!el || el === document.body) return null;
+  const root = el.getRootNode();
+  const all = document.createElement('style');
+  all.textContent = '* { pointer-events: auto !important; }';
+  (root.head ?? root).append(all);
+  const paints = (e) => {
+    const style = getComputedStyle(e);
+    const opaque = (c) => c !== 'transparent' && !/rgba\(.*, 0\)$/.test(c);
+    const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    return opaque(style.backgroundColor) || style.backgroundImage !== 'none' || text
+      || ['IMG', 'svg', 'VIDEO', 'INPUT', 'BUTTON'].includes(e.tagName);
+  };
+  const r = el.getBoundingClientRect();
+  let shown = 0;
+  let coveredBy = null;
+  for (const fx of [0.2, 0.5, 0.8]) {
+    for (const fy of [0.2, 0.5, 0.8]) {
+      const [x, y] = [r.left + fx * r.width, r.top + fy * r.height];
+      for (const hit of root.elementsFromPoint(x, y)) {
+        if (hit === el || el.contains(hit)) { shown += 1; break; }
+        if (hit.contains(el)) continue;
+        if (paints(hit)) { coveredBy ??= `${hit.tagName}.${hit.className?.baseVal ?? hit.className}`; break; }
+      }
+    }
+  }
+  all.remove();
+  const name = el.dataset.testid ?? el.getAttribute('aria-label') ?? el.tagName;
+  return { name, shown, coveredBy, onScreen: r.bottom > 0 && r.top < innerHeight && r.width > 0 };
+}
+
+test('focus is never hidden (WCAG 2.4.11): every Tab stop shows, with tags and a mission toast up', async () => {
+  // A small phone: the picture's top shelf, where the show pins first, is right under the toasts.
+  const page = await open('en-US', '/', { ...PHONE, viewport: { width: 360, height: 640 } });
+  await live(page);
+  // A tag up, and 30 likes complete a mission: its toast stands over the top of the picture.
+  await page.locator('[data-testid^="tag-"]').first().waitFor({ timeout: 30000 });
+  for (let i = 0; i < 30; i++) await page.getByTestId('like-button').click();
+  await page.getByTestId('toasts').filter({ hasText: 'Mission complete' }).waitFor();
+  const hidden = [];
+  const seen = new Set();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate(focusShows);
+    if (!at || seen.has(at.name)) continue;
+    seen.add(at.name);
+    if (at.name.startsWith('tag-')) await page.screenshot({ path: `${OUT}/a11y-focus-tag.png` });
+    if (!at.onScreen || at.shown === 0) hidden.push(`${at.name} (under ${at.coveredBy})`);
+  }
+  // Nor does one control stand on another on this short screen (the rail climbs towards the
+  // mute and fullscreen buttons).
+  const stacked = await page.evaluate(() => {
+    const controls = [...document.querySelectorAll('.lapak-screen button, .lapak-screen input')]
+      .filter((e) => !e.closest('.lapak-tags, [role="dialog"], .lapak-toasts, .lapak-notice-region') && e.checkVisibility())
+      .map((e) => ({ name: e.dataset.testid ?? e.className, r: e.getBoundingClientRect() }));
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return controls.flatMap((a, i) => controls.slice(i + 1).filter((b) => overlap(a.r, b.r)).map((b) => `${a.name} on ${b.name}`));
+  });
+  await page.context().close();
+  assert.deepEqual(stacked, [], 'controls standing on each other');
+  assert.ok([...seen].some((name) => name.startsWith('tag-')), `a tag card was among the Tab stops: ${[...seen]}`);
+  assert.deepEqual(hidden, [], `focused, and entirely hidden; the stops: ${[...seen]}`);
 });
 
 test("Chromium's accessibility tree names the controls in English and Indonesian", async () => {

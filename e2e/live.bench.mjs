@@ -5,7 +5,9 @@
 // - one viewer watching for SOAK_MS (10 minutes): time to the first frame, stalls (the player
 //   buffering after it first played), the delay from the server receiving a frame to the screen
 //   showing it, and the tag sync error of every pin shown (programme time of the frame on screen
-//   when the tag appeared, minus the pin's).
+//   when the tag appeared, minus the pin's); for a tag over 50 ms late, the frame callbacks the
+//   browser skipped and the frames the player dropped between its time and its showing.
+//   SOAK_DUMP=<file> also writes every pin, tag insertion and frame callback of the run.
 // Into E2E_OUT/metrics.json as `live_bench`.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,15 +108,28 @@ test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
       await page.waitForTimeout(1000);
       lag.push(await page.evaluate(() => Date.now() - Number(document.querySelector('[data-testid="player"]').dataset.programmeMs)));
     }
-    const { pins, seen, states } = await page.evaluate(() => ({ pins: window.pins, seen: window.seen, states: window.states }));
+    const { pins, seen, states, skipped, drops, frames } = await page.evaluate(() => ({
+      pins: window.pins, seen: window.seen, states: window.states, skipped: window.skipped, drops: window.drops, frames: window.frames,
+    }));
+    if (process.env.SOAK_DUMP) writeFileSync(process.env.SOAK_DUMP, JSON.stringify({ pins, seen, frames }));
     const firstLive = states.findIndex((s) => s.state === 'live');
     const stallTimes = states.slice(firstLive).filter((s) => s.state === 'buffering')
       .map((s) => Math.round((s.at - states[firstLive].at) / 1000));
     const stalls = stallTimes.length;
-    const errors = pins.flatMap((pin) => {
-      const shown = seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000);
-      return shown ? [shown.programme - pin.at] : [];
+    const shown = pins.flatMap((pin) => {
+      const first = seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000);
+      return first ? [{ at: pin.at, error: first.programme - pin.at }] : [];
     });
+    const errors = shown.map((s) => s.error);
+    // A late tag, and whether, between its time and its showing, the browser skipped frame
+    // callbacks or the player dropped frames.
+    const near = (list, s) => list.filter((k) => k.programme >= s.at - 200 && k.programme <= s.at + s.error)
+      .reduce((n, k) => n + k.frames, 0);
+    const late = shown.filter((s) => s.error > 50).map((s) => ({
+      error_ms: s.error,
+      callbacks_skipped: near(skipped, s),
+      frames_dropped: near(drops, s),
+    }));
     assert.ok(errors.length > 0, 'tags were shown');
     const abs = errors.map(Math.abs);
     figures.soak = {
@@ -129,6 +144,9 @@ test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
       tag_error_ms_p95: percentile(abs, 95),
       tag_error_ms_max: Math.max(...abs),
       tag_errors_ms: errors,
+      late_tags: late,
+      frame_callbacks_skipped: skipped.reduce((n, k) => n + k.frames, 0),
+      frames_dropped: drops.reduce((n, k) => n + k.frames, 0),
     };
   } finally {
     await browser.close();

@@ -266,13 +266,41 @@ export function watchLive() {
       this.addEventListener('message', (event) => {
         const msg = JSON.parse(event.data);
         if (msg.type === 'Pinned') {
-          window.pins.push({ product: msg.pin.product_id, at: msg.pin.at, x: msg.pin.x, y: msg.pin.y, heard: Date.now() });
+          const video = document.querySelector('[data-testid="player"]');
+          window.pins.push({ product: msg.pin.product_id, at: msg.pin.at, x: msg.pin.x, y: msg.pin.y, heard: Date.now(), heardAt: Number(video?.dataset.programmeMs) });
         }
       });
     }
   };
+  // Frames the page's callbacks never saw (the browser skipped them) and frames the player
+  // dropped (never presented), by programme time: a tag due on such a frame can only show on
+  // a later one.
+  window.skipped = [];
+  window.drops = [];
+  window.frames = [];
+  const follow = (video) => {
+    let last = null;
+    let dropped = 0;
+    const frame = (_now, meta) => {
+      const programme = Number(video.dataset.programmeMs);
+      window.frames.push([Math.round(_now), programme, Math.round(meta.mediaTime * 1000), meta.presentedFrames]);
+      if (window.frames.length > 4000) window.frames.splice(0, 1000);
+      if (last !== null && meta.presentedFrames - last > 1) {
+        window.skipped.push({ programme, frames: meta.presentedFrames - last - 1 });
+      }
+      const drops = video.getVideoPlaybackQuality().droppedVideoFrames;
+      if (drops > dropped) window.drops.push({ programme, frames: drops - dropped });
+      [last, dropped] = [meta.presentedFrames, drops];
+      video.requestVideoFrameCallback(frame);
+    };
+    video.requestVideoFrameCallback?.(frame);
+  };
   new MutationObserver((records) => {
     const video = document.querySelector('[data-testid="player"]');
+    if (video && !video.followed) {
+      video.followed = true;
+      follow(video);
+    }
     for (const r of records) {
       if (r.type === 'attributes' && r.target === video) {
         const state = video.dataset.state;
@@ -280,7 +308,7 @@ export function watchLive() {
       }
       for (const node of r.addedNodes ?? []) {
         const tag = node.querySelector?.('[data-testid^="tag-"]');
-        if (tag && video) window.seen.push({ product: tag.dataset.testid.slice(4), programme: Number(video.dataset.programmeMs) });
+        if (tag && video) window.seen.push({ product: tag.dataset.testid.slice(4), programme: Number(video.dataset.programmeMs), now: performance.now() });
       }
     }
   }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });

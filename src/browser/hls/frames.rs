@@ -9,11 +9,18 @@
 /// Frames longer than this (a still, a gap) are not a frame rate.
 const LONGEST_FRAME_MS: f64 = 100.0;
 
-/// Measures the frame interval from consecutive presented frames.
+/// Steps remembered: about a second of video.
+const WINDOW: usize = 24;
+
+/// Measures the frame interval from consecutive presented frames: the shortest
+/// step of the last [`WINDOW`].
+// why the shortest: a frame the decoder drops is never presented, so the next
+// frame's step is two intervals long while `presentedFrames` grows by one.
+// Taken as the interval, it showed tags a whole frame early.
 #[derive(Debug, Default)]
 pub struct FrameClock {
     last: Option<(f64, u32)>,
-    interval_ms: f64,
+    steps: std::collections::VecDeque<f64>,
 }
 
 impl FrameClock {
@@ -24,12 +31,20 @@ impl FrameClock {
             let frames = presented.wrapping_sub(was_n);
             let step_ms = (media_s - was_s) * 1000.0 / f64::from(frames.max(1));
             // Seeks, discontinuities and skipped callbacks give other steps;
-            // only a plausible one updates the estimate.
+            // only a plausible one is remembered.
             if frames > 0 && step_ms > 0.0 && step_ms <= LONGEST_FRAME_MS {
-                self.interval_ms = step_ms;
+                if self.steps.len() == WINDOW {
+                    self.steps.pop_front();
+                }
+                self.steps.push_back(step_ms);
             }
         }
-        self.interval_ms.round() as i64
+        self.steps
+            .iter()
+            .copied()
+            .reduce(f64::min)
+            .unwrap_or(0.0)
+            .round() as i64
     }
 }
 
@@ -58,5 +73,33 @@ mod tests {
         clock.presented(10.04, 2);
         assert_eq!(clock.presented(25.0, 3), 40, "a seek forward");
         assert_eq!(clock.presented(5.0, 4), 40, "a seek back");
+    }
+
+    #[test]
+    fn a_dropped_frame_does_not_lengthen_the_interval() {
+        let mut clock = FrameClock::default();
+        let frame = 1.0 / 24.0;
+        clock.presented(10.0, 1);
+        clock.presented(10.0 + frame, 2);
+        // The next frame is dropped: two intervals pass, one more frame is presented.
+        assert_eq!(clock.presented(10.0 + 3.0 * frame, 3), 42);
+    }
+
+    #[test]
+    fn a_faster_stream_is_followed_at_once_and_a_slower_one_within_a_second() {
+        let mut clock = FrameClock::default();
+        let mut t = 10.0;
+        for n in 1..=30 {
+            t += 1.0 / 24.0;
+            clock.presented(t, n);
+        }
+        t += 1.0 / 30.0;
+        assert_eq!(clock.presented(t, 31), 33, "30 fps at the first step");
+        let mut interval = 0;
+        for n in 32..=(31 + WINDOW as u32) {
+            t += 1.0 / 24.0;
+            interval = clock.presented(t, n);
+        }
+        assert_eq!(interval, 42, "24 fps again once the window has passed");
     }
 }

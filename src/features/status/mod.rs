@@ -74,9 +74,9 @@ pub fn NoticeToast(
         Some(text.notice(notice.kind, name))
     };
     view! {
-        <div class="lapak-toast-region" aria-live="assertive">
+        <div class="lapak-notice-region" aria-live="assertive">
             {move || message().map(|message| view! {
-                <div class="lapak-toast" data-testid="notice">
+                <div class="lapak-notice" data-testid="notice">
                     <span>{message}</span>
                     <button class="lapak-icon-button" aria-label=text.close on:click=move |_| actions.dismiss_notice()>
                         <CloseIcon/>
