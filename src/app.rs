@@ -132,7 +132,9 @@ pub fn Widget(
     let device = browser::clock::ticking();
     provide_context(ServerClock::new(state, device));
     keep_time(state, device);
-    let lang = match state.locale().read_untracked().lang {
+    let language = state.locale().read_untracked().lang;
+    crate::i18n::provide(language);
+    let lang = match language {
         Lang::En => "en",
         Lang::Id => "id",
     };
@@ -170,7 +172,7 @@ pub fn Widget(
     };
     view! {
         <div class="lapak" lang=lang on:keydown=on_key on:focusout=browser::focus::keep_focus_when_removed>
-            <section class="lapak-stage" aria-label=crate::i18n::text(state).stage>
+            <section class="lapak-stage" aria-label=crate::i18n::text().stage>
                 <div
                     class="lapak-screen"
                     class:is-minimized=move || panel.read().minimizes_video()
@@ -188,7 +190,7 @@ pub fn Widget(
                     <div class="lapak-rail">
                         <LikeButton state/>
                         <ShelfButton state panel/>
-                        <CartButton state cart panel/>
+                        <CartButton cart panel/>
                         <OrdersButton state panel/>
                         <GiftButton state panel/>
                         <MissionsButton state panel/>
@@ -204,7 +206,7 @@ pub fn Widget(
                     <GiftSheet state panel/>
                     <TopUpSheet state panel/>
                     <MissionsSheet state panel/>
-                    <ShortcutsSheet state panel/>
+                    <ShortcutsSheet panel/>
                 </div>
             </section>
             <Shelf state panel/>

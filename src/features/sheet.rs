@@ -6,13 +6,11 @@ use leptos::html::Button;
 use leptos::prelude::*;
 /// Why a lazily loaded sheet's code could not be fetched.
 pub use leptos::wasm_split::SplitLoaderError;
-use reactive_stores::Store;
 
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
 use crate::features::icons::{BackIcon, CloseIcon};
 use crate::features::Panel;
 use crate::i18n;
-use crate::store::State;
 
 /// Declares `async fn $name(args..) -> Result<AnyView, SplitLoaderError>`
 /// building a view, and `async fn $preload() -> Result<(), SplitLoaderError>`
@@ -61,16 +59,13 @@ pub(crate) use lazy_sheet_body;
 /// is the [`lazy_view!`] function that builds it. A loading line while
 /// the chunk is fetched; if the fetch fails, a message and a retry button (the
 /// failure is not cached, so retrying fetches the chunk again).
-pub fn lazy_body<Fut>(
-    state: Store<State>,
-    load: impl Fn() -> Fut + Copy + Send + Sync + 'static,
-) -> impl IntoView
+pub fn lazy_body<Fut>(load: impl Fn() -> Fut + Copy + Send + Sync + 'static) -> impl IntoView
 where
     Fut: std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>
         + Send
         + 'static,
 {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let attempt = RwSignal::new(0u32);
     view! {
         <Suspense fallback=move || view! { <p class="lapak-empty" role="status" data-testid="sheet-loading">{text.sheet_loading}</p> }>
@@ -94,8 +89,6 @@ where
 /// The sheet for `open`, while `panel` is `open`.
 #[component]
 pub fn Sheet(
-    /// The whole state (for the close button's label).
-    state: Store<State>,
     /// The open sheet.
     panel: RwSignal<Panel>,
     /// Which panel this sheet is.
@@ -116,7 +109,7 @@ pub fn Sheet(
     let children = StoredValue::new(children);
     view! {
         <Show when=move || panel.read() == when>
-            <Frame state panel class title testid back=back.clone()>
+            <Frame panel class title testid back=back.clone()>
                 {children.read_value()()}
             </Frame>
         </Show>
@@ -142,7 +135,6 @@ pub fn CloseSheet(
 
 #[component]
 fn Frame(
-    state: Store<State>,
     panel: RwSignal<Panel>,
     class: &'static str,
     title: &'static str,
@@ -150,7 +142,7 @@ fn Frame(
     back: Option<(Panel, &'static str)>,
     children: Children,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let close = NodeRef::new();
     use_focus_on_open(close);
     let title_id = format!("lapak-{testid}-title");

@@ -19,7 +19,7 @@ pub fn ViewerName(
     #[prop(optional)]
     you: bool,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let community = state.community();
     let name = if you {
         text.you.to_owned()

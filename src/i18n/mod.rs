@@ -578,10 +578,18 @@ fn field_index(field: Field) -> usize {
     }
 }
 
-/// The catalogue for the state's language. The language is fixed for the
-/// page's life, so views read it once when they are built.
-pub fn text(state: reactive_stores::Store<crate::store::State>) -> &'static Catalogue {
-    use crate::store::StateStoreFields;
-    use leptos::prelude::ReadUntracked;
-    Catalogue::get(state.locale().read_untracked().lang)
+/// The widget's catalogue, in context for every view under it.
+#[derive(Clone, Copy)]
+struct InContext(&'static Catalogue);
+
+/// Puts the catalogue for `lang` in context, for the views built under the
+/// current owner (the widget). The language is fixed for the page's life.
+pub fn provide(lang: Lang) {
+    leptos::prelude::provide_context(InContext(Catalogue::get(lang)));
+}
+
+/// The widget's catalogue (see [`provide`]). Views read it once, when they are
+/// built: it needs the reactive owner they are built under.
+pub fn text() -> &'static Catalogue {
+    leptos::prelude::expect_context::<InContext>().0
 }

@@ -23,7 +23,7 @@ pub fn Captions(
     /// Whether the shopper wants captions.
     on: RwSignal<bool>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let language = Signal::derive(move || state.locale().read().tag.clone());
     let captions = captions::watch(video, language);
     let shown = move || on.get() && !captions.lines.read().is_empty();

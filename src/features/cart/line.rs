@@ -23,7 +23,7 @@ pub fn CartLineRow(
     /// The line's variant.
     variant_id: VariantId,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let (pid, vid) = (product_id.clone(), variant_id.clone());
     let line = Memo::new(move |_| {

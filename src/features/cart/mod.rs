@@ -31,14 +31,12 @@ pub fn cart_memo(state: Store<State>) -> Memo<CartView> {
 /// Opens the cart; its badge is the number of units in it.
 #[component]
 pub fn CartButton(
-    /// The whole state.
-    state: Store<State>,
     /// The displayed cart (see [`cart_memo`]).
     cart: Memo<CartView>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let count = move || cart.read().count();
     view! {
         <button
@@ -80,7 +78,7 @@ pub fn CartDrawer(
 /// loaded chunk.
 #[component]
 fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let close = NodeRef::new();
     use_focus_on_open(close);
     view! {
@@ -92,7 +90,7 @@ fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
                 </h2>
                 <CloseSheet label=text.close panel close/>
             </div>
-            {lazy_body(state, move || cart_body(state, cart, panel))}
+            {lazy_body(move || cart_body(state, cart, panel))}
         </div>
     }
 }
@@ -109,7 +107,7 @@ lazy_view!(
 /// Lines, quantities, subtotal and the way to checkout.
 #[component]
 fn CartLines(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let pending = move || cart.read().lines.iter().any(|l| l.pending);
     let lines = move || {

@@ -13,7 +13,7 @@ use crate::store::{CommunityStoreFields, State, StateStoreFields};
 /// The field, the send button and the refusal of the last line.
 #[component]
 pub fn ChatInput(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let draft = RwSignal::new(String::new());
     let refused = Memo::new(move |_| match state.community().refused().read().as_ref() {

@@ -46,7 +46,7 @@ impl Line {
 /// The lines, oldest on top, and the "new messages" button.
 #[component]
 pub fn ChatLog(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let community = state.community();
     let chat = community.chat();
     // While the viewer reads older lines, the list on screen is held still: new

@@ -42,7 +42,7 @@ pub fn Chat(
 /// The host's pinned message, above the lines.
 #[component]
 fn Pinned(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let pinned = state.community().pinned();
     move || {
         pinned.get().map(|message| {

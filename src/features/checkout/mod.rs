@@ -44,10 +44,10 @@ pub fn CheckoutSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
-        <Sheet state panel open=Panel::Checkout class="lapak-sheet-tall lapak-checkout" title=text.checkout testid="checkout">
-            {lazy_body(state, move || checkout_body(state, panel))}
+        <Sheet panel open=Panel::Checkout class="lapak-sheet-tall lapak-checkout" title=text.checkout testid="checkout">
+            {lazy_body(move || checkout_body(state, panel))}
         </Sheet>
     }
 }
@@ -88,7 +88,7 @@ fn OrderForm(
     /// The delivery option the shopper picked, if any.
     choice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let checkout = state.checkout();
     let quote = Memo::new(move |_| checkout.read().quote.clone());
@@ -209,7 +209,7 @@ fn Delivery(
     shipping: Memo<Option<String>>,
     choice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let options = move || {
         quote
             .read()
@@ -281,7 +281,7 @@ fn Confirmation(
     number: String,
     on_done: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let wanted = number.clone();
     let status = Memo::new(move |_| {
         state

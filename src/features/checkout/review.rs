@@ -18,7 +18,7 @@ pub fn QuoteLines(
     /// The quote shown.
     quote: Memo<Option<Quote>>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let keys = move || {
         quote
             .read()
@@ -52,7 +52,7 @@ pub fn QuoteLines(
 
 #[component]
 fn QuoteLineRow(state: Store<State>, line: QuoteLine) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let products = state.products().read_untracked();
     let product = products.iter().find(|p| p.id == line.product_id);

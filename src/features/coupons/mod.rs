@@ -45,7 +45,7 @@ fn money_context(state: Store<State>) -> (String, String) {
 /// The wallet's coupons, newest first; nothing while there are none.
 #[component]
 pub fn WalletCoupons(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let coupons = move || state.gifting().wallet().read().coupons.clone();
     view! {
         <Show when=move || !state.gifting().wallet().read().coupons.is_empty()>
@@ -63,7 +63,7 @@ pub fn WalletCoupons(state: Store<State>) -> impl IntoView {
 
 #[component]
 fn CouponRow(state: Store<State>, coupon: Coupon) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let (currency, locale) = money_context(state);
     let terms = terms_text(text, &coupon.terms, &currency, &locale);
     let until = (text.coupon_until)(&format_date_time(coupon.expires_at_ms, &locale));
@@ -93,7 +93,7 @@ pub fn CouponPicker(
     /// The quote shown.
     quote: Memo<Option<Quote>>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let (currency, locale) = money_context(state);
     let clock = expect_context::<ServerClock>();

@@ -69,7 +69,7 @@ pub fn ProductPrice(
     /// Class for the price itself.
     class: &'static str,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let clock = expect_context::<ServerClock>();
     let deal = live_deal(state, product);
     let regular = Signal::derive(move || product.read().as_ref().map(|p| p.price.clone()));
@@ -100,7 +100,7 @@ pub fn ProductPrice(
 /// price and no countdown (a replay sells at today's prices).
 #[component]
 fn PastDeal(state: Store<State>, product: Memo<Option<Product>>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let deals = state.replay().deals();
     let ended = move || {
         let product = product.read();

@@ -17,7 +17,7 @@ pub fn GiftLane(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let lane = state.gifting().lane();
     let entries = move || lane.read().entries.clone();
     let overflow = move || lane.read().overflow;
@@ -101,7 +101,7 @@ pub fn Spotlight(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let still = reduced_motion();
     let spotlight = state.gifting().spotlight();
     let current = Memo::new(move |_| spotlight.get());

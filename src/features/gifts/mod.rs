@@ -39,7 +39,7 @@ pub fn WalletChip(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let balance = balance_memo(state);
     let shown = move || coins_text(state, balance.get());
     view! {
@@ -66,7 +66,7 @@ pub fn GiftButton(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
         <Show when=move || !state.gifting().catalogue().read().is_empty()>
             <button
@@ -92,17 +92,17 @@ pub fn GiftSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
-        <Sheet state panel open=Panel::Gifts class="lapak-gifts" title=text.gifts testid="gift-sheet">
-            {lazy_body(state, move || gifts_body(state, panel))}
+        <Sheet panel open=Panel::Gifts class="lapak-gifts" title=text.gifts testid="gift-sheet">
+            {lazy_body(move || gifts_body(state, panel))}
         </Sheet>
     }
 }
 
 #[component]
 fn Gifts(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     on_cleanup(move || actions.dismiss_gift_notice());
     let gifting = state.gifting();
@@ -133,7 +133,7 @@ fn Gifts(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
 /// One gift: tap to send, tap again for a combo.
 #[component]
 fn GiftTile(state: Store<State>, gift: Gift, balance: Memo<u64>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let id = gift.id.clone();
     let combo = Memo::new(move |_| {
@@ -181,7 +181,7 @@ fn GiftTile(state: Store<State>, gift: Gift, balance: Memo<u64>) -> impl IntoVie
 /// The show's top gifters, live.
 #[component]
 fn Leaderboard(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let top = state.gifting().leaderboard();
     let you = move || state.gifting().you().read().as_ref().map(|v| v.id);
     // Rows keyed by who: a gifter who moves up or sends more keeps their row,

@@ -24,17 +24,17 @@ pub fn TopUpSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
-        <Sheet state panel open=Panel::TopUp class="lapak-top-up" title=text.get_coins testid="top-up" back=(Panel::Gifts, text.back_to_gifts)>
-            {lazy_body(state, move || top_up_body(state, panel))}
+        <Sheet panel open=Panel::TopUp class="lapak-top-up" title=text.get_coins testid="top-up" back=(Panel::Gifts, text.back_to_gifts)>
+            {lazy_body(move || top_up_body(state, panel))}
         </Sheet>
     }
 }
 
 #[component]
 fn TopUp(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     on_cleanup(move || actions.dismiss_gift_notice());
     let gifting = state.gifting();

@@ -29,7 +29,7 @@ pub fn LikeButton(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let likes = state.community().likes();
     let count = move || format_count(likes.get(), &state.locale().read_untracked().tag);

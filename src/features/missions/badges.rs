@@ -9,7 +9,7 @@ use crate::store::{CommunityStoreFields, State, StateStoreFields};
 /// Every badge of the show; a locked one names the mission that grants it.
 #[component]
 pub fn Badges(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let community = state.community();
     let rows = move || {
         let earned = community.progress().read().badges.clone();

@@ -10,7 +10,7 @@ use crate::store::{CommunityStoreFields, GiftingStoreFields, State, StateStoreFi
 /// The club card: a join button for viewers, level and progress for members.
 #[component]
 pub fn ClubCard(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let community = state.community();
     let club = community.club();

@@ -19,7 +19,7 @@ const STEPS: [Option<Activity>; 6] = [
 /// A compact track of the steps; each is "done" or not for screen readers too.
 #[component]
 pub fn Journey(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let progress = state.community().progress();
     view! {
         <section class="lapak-journey" aria-labelledby="lapak-journey-title" data-testid="journey">

@@ -30,7 +30,7 @@ pub fn MissionsButton(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let community = state.community();
     let done = Memo::new(move |_| {
         let progress = community.progress().read();
@@ -69,17 +69,17 @@ pub fn MissionsSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
-        <Sheet state panel open=Panel::Missions class="lapak-missions" title=text.missions_title testid="missions-sheet">
-            {lazy_body(state, move || missions_body(state, panel))}
+        <Sheet panel open=Panel::Missions class="lapak-missions" title=text.missions_title testid="missions-sheet">
+            {lazy_body(move || missions_body(state, panel))}
         </Sheet>
     }
 }
 
 #[component]
 fn Missions(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     on_cleanup(move || actions.dismiss_community_notice());
     let community = state.community();
@@ -115,7 +115,7 @@ fn Missions(state: Store<State>) -> impl IntoView {
 /// time counts for its own figures) says so instead of its count.
 #[component]
 fn MissionRow(state: Store<State>, mission: Mission) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let title = mission_title(text, &mission);
     let (id, target) = (mission.id.clone(), mission.target);
@@ -193,7 +193,7 @@ pub fn mission_title(text: &Catalogue, mission: &Mission) -> String {
 
 /// What a mission gives: coins, points, a badge, joined by " · ".
 fn reward_text(state: Store<State>, mission: &Mission) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let reward = &mission.reward;
     let badge = reward.badge.as_ref().and_then(|id| {
         let badges = state.community().badges();

@@ -10,7 +10,7 @@ use crate::store::{CommunityStoreFields, GiftingStoreFields, State, StateStoreFi
 /// "You appear as user123456 · Change": a small inline form.
 #[component]
 pub fn NameRow(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());

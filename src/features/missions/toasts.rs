@@ -13,7 +13,7 @@ pub fn Toasts(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let community = state.community();
     let say = move |toast: &Toast| match &toast.kind {
         ToastKind::LinkCopied => text.link_copied.to_owned(),

@@ -21,7 +21,7 @@ pub fn OrdersButton(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
         <Show when=move || !state.orders().read().is_empty()>
             <button
@@ -46,17 +46,17 @@ pub fn OrdersSheet(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     view! {
-        <Sheet state panel open=Panel::Orders class="lapak-sheet-tall" title=text.orders_title testid="orders-sheet">
-            {lazy_body(state, move || orders_body(state, panel))}
+        <Sheet panel open=Panel::Orders class="lapak-sheet-tall" title=text.orders_title testid="orders-sheet">
+            {lazy_body(move || orders_body(state, panel))}
         </Sheet>
     }
 }
 
 #[component]
 fn OrdersList(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let numbers = move || {
         state
             .orders()
@@ -83,7 +83,7 @@ pub fn OrderCard(
     /// The order's number.
     number: String,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let wanted = number.clone();
     let order = Memo::new(move |_| {
         state

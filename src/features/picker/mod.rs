@@ -42,7 +42,7 @@ pub fn Picker(
 /// from a lazily loaded chunk.
 #[component]
 fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let close = NodeRef::new();
     use_focus_on_open(close);
     let shown = product_memo(state, product.id.clone());
@@ -58,7 +58,7 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
                 </div>
                 <CloseSheet label=text.close panel close/>
             </div>
-            {lazy_body(state, move || picker_body(state, panel, product))}
+            {lazy_body(move || picker_body(panel, product))}
         </div>
     }
 }
@@ -67,15 +67,15 @@ fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) ->
 lazy_view!(
     picker,
     preload_picker,
-    fn picker_body(state: Store<State>, panel: RwSignal<Panel>, product: StoredValue<Product>) {
-        view! { <PickerOptions state panel product=product.get_value()/> }.into_any()
+    fn picker_body(panel: RwSignal<Panel>, product: StoredValue<Product>) {
+        view! { <PickerOptions panel product=product.get_value()/> }.into_any()
     }
 );
 
 /// The variants, with their stock, and the button that adds the chosen one.
 #[component]
-fn PickerOptions(state: Store<State>, panel: RwSignal<Panel>, product: Product) -> impl IntoView {
-    let text = i18n::text(state);
+fn PickerOptions(panel: RwSignal<Panel>, product: Product) -> impl IntoView {
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let chosen = RwSignal::new(None::<VariantId>);
     let product_id = product.id.clone();

@@ -30,7 +30,7 @@ pub fn Player(
     /// Whether the shopper wants captions (when the video has them).
     captions_on: RwSignal<bool>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let show = state.show();
     let replay = state.replay().info();
@@ -109,17 +109,17 @@ pub fn Player(
         </button>
         <PictureStatus state player/>
         <Captions state video on=captions_on/>
-        <FullscreenButton state/>
+        <FullscreenButton/>
         <Show when=move || replaying.get()>
-            {lazy_body(state, move || replay_controls(state, player.programme_ms.into()))}
+            {lazy_body(move || replay_controls(state, player.programme_ms.into()))}
         </Show>
     }
 }
 
 /// The whole widget fullscreen and back (where the browser allows it).
 #[component]
-fn FullscreenButton(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+fn FullscreenButton() -> impl IntoView {
+    let text = i18n::text();
     if !fullscreen::available() {
         return None;
     }
@@ -146,7 +146,7 @@ fn FullscreenButton(state: Store<State>) -> impl IntoView {
 /// is behind live (with a button back to live).
 #[component]
 fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let on_air = state.on_air();
     // A replay plays an ended show: only the picture's own state is news.
     let replaying = replaying(state);
@@ -203,7 +203,7 @@ pub fn ShowHeader(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let show = state.show();
     let field = move |pick: fn(&crate::store::ShowInfo) -> &String| {
         move || show.read().as_ref().map(pick).cloned().unwrap_or_default()

@@ -25,7 +25,7 @@ pub fn ChapterButton(
     #[prop(into)]
     name: Signal<String>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let window = window(state);
     let when = move || {

@@ -60,7 +60,7 @@ fn ReplayControls(
     #[prop(into)]
     position: Signal<Option<i64>>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let window = window(state);
     let seek = state.replay().seek();

@@ -18,7 +18,7 @@ pub fn TopMoments(
     /// The open sheet: it closes on a chip, so the picture is seen.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let moments = Memo::new(move |_| {
         let log = state.replay().log().read();
         log.index().map(|i| i.moments.clone()).unwrap_or_default()
@@ -49,7 +49,7 @@ fn highlight_name(highlight: Highlight) -> &'static str {
 
 #[component]
 fn MomentChip(state: Store<State>, panel: RwSignal<Panel>, moment: TopMoment) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let window = window(state);
     let what = (text.highlight)(moment.highlight);

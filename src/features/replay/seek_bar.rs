@@ -21,7 +21,7 @@ pub fn SeekBar(
     /// Seconds from the replay's start the bar shows.
     elapsed_s: Memo<Option<i64>>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let window = window(state);
     // Seconds the thumb is dragged to, while it is: it follows the finger, not the picture.
@@ -76,7 +76,7 @@ struct Mark {
 /// which have the chapters on the shelf instead.
 #[component]
 fn Markers(state: Store<State>) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let window = window(state);
     let marks = Memo::new(move |_| {
         let Some((starts, ends)) = window.get() else {

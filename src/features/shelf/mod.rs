@@ -24,7 +24,7 @@ pub fn ShelfButton(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let count = move || state.featured().read().len();
     view! {
         <button
@@ -51,7 +51,7 @@ pub fn Shelf(
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     // A replay's chapters once its log is in; else what was featured, newest first.
     let items = Memo::new(move |_| {
         let log = state.replay().log().read();
@@ -107,7 +107,7 @@ fn ShelfItem(
     product_id: ProductId,
     chapter: Option<i64>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let product = product_memo(state, product_id.clone());
     let id = product_id.clone();

@@ -1,12 +1,10 @@
 //! Keyboard shortcuts: single keys while focus is in the widget (never while
 //! typing), and the help sheet that lists them (`?`).
 use leptos::prelude::*;
-use reactive_stores::Store;
 
 use crate::features::sheet::Sheet;
 use crate::features::Panel;
 use crate::i18n;
-use crate::store::State;
 
 /// What a key does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,12 +55,10 @@ pub fn key_of(shortcut: Shortcut) -> &'static str {
 /// The help sheet, while `Panel::Shortcuts` is open.
 #[component]
 pub fn ShortcutsSheet(
-    /// The whole state.
-    state: Store<State>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let rows = move || {
         SHORTCUTS
             .iter()
@@ -77,7 +73,7 @@ pub fn ShortcutsSheet(
             .collect_view()
     };
     view! {
-        <Sheet state panel open=Panel::Shortcuts class="lapak-shortcuts" title=text.shortcuts_title testid="shortcuts">
+        <Sheet panel open=Panel::Shortcuts class="lapak-shortcuts" title=text.shortcuts_title testid="shortcuts">
             <dl class="lapak-shortcut-list">
                 {rows}
                 <div class="lapak-shortcut">

@@ -47,7 +47,7 @@ pub fn Announcer(
     /// The device clock (Unix ms), ticking.
     device: ReadSignal<i64>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let said = RwSignal::new(String::new());
     Effect::new(move |before: Option<u32>| {
         let count = cart.with(CartView::count);

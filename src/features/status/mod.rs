@@ -19,7 +19,7 @@ pub fn ConnectionStatus(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let link = state.link();
     let back = move || link.get() == Link::Live && state.reconnected().get();
@@ -60,7 +60,7 @@ pub fn NoticeToast(
     /// The whole state.
     state: Store<State>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let message = move || {
         let notice = state.notice().get()?;

@@ -57,7 +57,7 @@ fn Tag(
     /// Which side of the product the card goes.
     side: Signal<Side>,
 ) -> impl IntoView {
-    let text = i18n::text(state);
+    let text = i18n::text();
     let actions = expect_context::<Actions>();
     let product = product_memo(state, product_id.clone());
     let id = product_id.clone();
