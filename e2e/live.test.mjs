@@ -93,20 +93,24 @@ test('the live show plays through Media Source Extensions, near the live edge', 
   await page.screenshot({ path: `${process.env.E2E_OUT ?? 'target/e2e'}/live-1-playing.png` });
   // Fullscreen is the whole widget: the tags and the chat stay on top and usable.
   await page.getByTestId('fullscreen-button').click();
-  await until('fullscreen', () => page.evaluate(() => document.fullscreenElement?.classList.contains('lapak')));
   await page.locator('[data-testid^="tag-"]').first().waitFor();
-  const usable = await page.evaluate(() => {
+  // The browser sets `fullscreenElement` first and tells the page (`fullscreenchange`) at its
+  // next frame: the button is pressed from then on, so the page is read once both are so.
+  const usable = await until('fullscreen, the button pressed, a tag up', () => page.evaluate(() => {
+    const button = document.querySelector('[data-testid="fullscreen-button"]');
+    if (!document.fullscreenElement?.classList.contains('lapak') || button.getAttribute('aria-pressed') !== 'true') return null;
     const onTop = (e) => {
       const r = e.getBoundingClientRect();
       return e.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
     };
     const tag = document.querySelector('[data-testid^="tag-"]');
     const chat = document.querySelector('.lapak-chat-input');
-    return { tag: onTop(tag), chat: chat && onTop(chat), pressed: document.querySelector('[data-testid="fullscreen-button"]').getAttribute('aria-pressed') };
-  });
-  assert.deepEqual(usable, { tag: true, chat: true, pressed: 'true' });
+    return { tag: onTop(tag), chat: chat && onTop(chat) };
+  }));
+  assert.deepEqual(usable, { tag: true, chat: true });
   await page.getByTestId('fullscreen-button').click();
-  await until('fullscreen left', () => page.evaluate(() => !document.fullscreenElement));
+  await until('fullscreen left, the button released', () => page.evaluate(() =>
+    !document.fullscreenElement && document.querySelector('[data-testid="fullscreen-button"]').getAttribute('aria-pressed') === 'false'));
   await page.context().close();
 });
 
