@@ -16,6 +16,13 @@ cargo clippy -p lapak --target wasm32-unknown-unknown --features split -- -D war
 step "native tests: protocol, store, server (real server on 127.0.0.1:0, real WebSocket)"
 cargo test --workspace
 
+step "native server tests on PostgreSQL (a throwaway cluster on loopback)"
+pg_dir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+pg_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+LAPAK_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" "$pg_port") cargo test -p lapak-server
+scripts/postgres.sh stop "$pg_dir"
+
 step "browser tests: wasm-pack test --headless --chrome (Debian Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 

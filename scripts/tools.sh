@@ -21,6 +21,10 @@ command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 # The media engine: the server runs it to package live HLS, and the demo and the
 # tests publish with it as a host's encoder would.
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
+# The server's second storage back end: its tests run on a throwaway cluster
+# (scripts/postgres.sh), and pg_dump reads one back.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
+command -v pg_dump >/dev/null || need_apt+=(postgresql-client)
 # The native-HLS test runs WebKitGTK's MiniBrowser under Xvfb, driven by
 # WebKitWebDriver; it plays HLS with GStreamer's hlsdemux2 and decoders.
 command -v WebKitWebDriver >/dev/null || need_apt+=(webkit2gtk-driver)

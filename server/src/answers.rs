@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lapak_protocol::ServerMsg;
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::{now_ms, Server};
 
@@ -25,12 +25,12 @@ const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 /// The answer already given to command `id`, if any.
 pub async fn stored(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     session: i64,
     id: &str,
 ) -> Result<Option<ServerMsg>, AppError> {
     let stored: Option<String> = sqlx::query_scalar(
-        "SELECT response FROM processed_commands WHERE session_id = ? AND command_id = ?",
+        "SELECT response FROM processed_commands WHERE session_id = $1 AND command_id = $2",
     )
     .bind(session)
     .bind(id)
@@ -41,14 +41,14 @@ pub async fn stored(
 
 /// Records the answer to command `id`, so a retry gets it again and changes nothing.
 pub async fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     session: i64,
     id: &str,
     reply: &ServerMsg,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO processed_commands (session_id, command_id, response, stored_at_ms)
-         VALUES (?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4)",
     )
     .bind(session)
     .bind(id)
@@ -61,13 +61,13 @@ pub async fn store(
 
 /// Replaces the answer to command `id`: a payment's `payment_pending`, once it is settled.
 pub async fn replace(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     session: i64,
     id: &str,
     reply: &ServerMsg,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE processed_commands SET response = ? WHERE session_id = ? AND command_id = ?",
+        "UPDATE processed_commands SET response = $1 WHERE session_id = $2 AND command_id = $3",
     )
     .bind(serde_json::to_string(reply)?)
     .bind(session)
@@ -79,19 +79,19 @@ pub async fn replace(
 
 /// Drops answers older than [`RETENTION`] at `now_ms` and all but each
 /// session's [`KEEP_PER_SESSION`] newest; returns how many went.
-pub async fn prune(conn: &mut SqliteConnection, now_ms: i64) -> Result<u64, AppError> {
+pub async fn prune(conn: &mut Conn, now_ms: i64) -> Result<u64, AppError> {
     let cutoff = now_ms.saturating_sub(RETENTION.as_millis() as i64);
-    let old = sqlx::query("DELETE FROM processed_commands WHERE stored_at_ms < ?")
+    let old = sqlx::query("DELETE FROM processed_commands WHERE stored_at_ms < $1")
         .bind(cutoff)
         .execute(&mut *conn)
         .await?;
     let over = sqlx::query(
-        "DELETE FROM processed_commands WHERE rowid IN (
-             SELECT rowid FROM (
-                 SELECT rowid, ROW_NUMBER() OVER (
-                     PARTITION BY session_id ORDER BY stored_at_ms DESC, rowid DESC) AS newest
-                 FROM processed_commands)
-             WHERE newest > ?)",
+        "DELETE FROM processed_commands WHERE (session_id, command_id) IN (
+             SELECT session_id, command_id FROM (
+                 SELECT session_id, command_id, ROW_NUMBER() OVER (
+                     PARTITION BY session_id ORDER BY stored_at_ms DESC, command_id DESC) AS newest
+                 FROM processed_commands) AS ranked
+             WHERE newest > $1)",
     )
     .bind(KEEP_PER_SESSION)
     .execute(conn)
@@ -121,9 +121,9 @@ pub async fn keep_bounded(state: Arc<Server>) {
 mod tests {
     use super::*;
 
-    async fn session(conn: &mut SqliteConnection, token: &str) -> i64 {
+    async fn session(conn: &mut Conn, token: &str) -> i64 {
         sqlx::query_scalar(
-            "INSERT INTO sessions (token, name, created_at_ms) VALUES (?, 'x', 0) RETURNING id",
+            "INSERT INTO sessions (token, name, created_at_ms) VALUES ($1, 'x', 0) RETURNING id",
         )
         .bind(token)
         .fetch_one(conn)
@@ -131,10 +131,10 @@ mod tests {
         .unwrap()
     }
 
-    async fn put(conn: &mut SqliteConnection, session: i64, id: &str, at_ms: i64) {
+    async fn put(conn: &mut Conn, session: i64, id: &str, at_ms: i64) {
         sqlx::query(
             "INSERT INTO processed_commands (session_id, command_id, response, stored_at_ms)
-             VALUES (?, ?, '{\"type\":\"Pong\",\"server_time_ms\":0}', ?)",
+             VALUES ($1, $2, '{\"type\":\"Pong\",\"server_time_ms\":0}', $3)",
         )
         .bind(session)
         .bind(id)
@@ -147,7 +147,9 @@ mod tests {
     #[tokio::test]
     async fn old_answers_and_all_but_each_sessions_newest_are_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = crate::db::open(&dir.path().join("t.db")).await.unwrap();
+        let pool = crate::db::open(&crate::db::Location::Sqlite(dir.path().join("t.db")))
+            .await
+            .unwrap();
         let mut conn = pool.acquire().await.unwrap();
         let now = 10 * RETENTION.as_millis() as i64;
         let (busy, quiet) = (session(&mut conn, "a").await, session(&mut conn, "b").await);
@@ -166,7 +168,7 @@ mod tests {
         );
         assert!(stored(&mut conn, busy, "c10").await.unwrap().is_some());
         let kept: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM processed_commands WHERE session_id = ?")
+            sqlx::query_scalar("SELECT COUNT(*) FROM processed_commands WHERE session_id = $1")
                 .bind(busy)
                 .fetch_one(&mut *conn)
                 .await

@@ -7,7 +7,6 @@
 use lapak_protocol::{
     pricing, Activity, Cart, CartLine, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
 };
-use sqlx::{Sqlite, Transaction};
 
 use crate::error::AppError;
 use crate::pricing::LiveDeal;
@@ -18,14 +17,14 @@ use crate::{deals, reject, Stage};
 /// The session's cart, lines in the order first added, with what the session
 /// holds of the show's `running` deals, read on `conn` (inside a transaction, if it is one).
 pub async fn lines(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     show: &str,
     session: i64,
     running: &[DealSpec],
 ) -> Result<Cart, AppError> {
     let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
         "SELECT product_id, variant_id, quantity, unit_price_minor, currency
-         FROM cart_lines WHERE session_id = ? ORDER BY id",
+         FROM cart_lines WHERE session_id = $1 ORDER BY id",
     )
     .bind(session)
     .fetch_all(&mut *conn)
@@ -85,7 +84,7 @@ pub async fn execute(
         Err(answered) => return Ok(answered),
     };
     let current: Option<i64> = sqlx::query_scalar(
-        "SELECT quantity FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?",
+        "SELECT quantity FROM cart_lines WHERE session_id = $1 AND product_id = $2 AND variant_id = $3",
     )
     .bind(session)
     .bind(product_id)
@@ -111,7 +110,7 @@ pub async fn execute(
     };
     if wanted == 0 {
         sqlx::query(
-            "DELETE FROM cart_lines WHERE session_id = ? AND product_id = ? AND variant_id = ?",
+            "DELETE FROM cart_lines WHERE session_id = $1 AND product_id = $2 AND variant_id = $3",
         )
         .bind(session)
         .bind(product_id)
@@ -121,7 +120,7 @@ pub async fn execute(
     } else {
         sqlx::query(
             "INSERT INTO cart_lines (session_id, product_id, variant_id, quantity, unit_price_minor, currency)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (session_id, product_id, variant_id)
              DO UPDATE SET quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor",
         )
@@ -157,14 +156,14 @@ pub async fn execute(
 
 /// Takes `quantity` ordered units of a variant out of the session's cart.
 pub async fn take_ordered(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     session: i64,
     product_id: &str,
     variant_id: &str,
     quantity: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "DELETE FROM cart_lines WHERE session_id = ?1 AND product_id = ?2 AND variant_id = ?3 AND quantity <= ?4",
+        "DELETE FROM cart_lines WHERE session_id = $1 AND product_id = $2 AND variant_id = $3 AND quantity <= $4",
     )
     .bind(session)
     .bind(product_id)
@@ -173,8 +172,8 @@ pub async fn take_ordered(
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "UPDATE cart_lines SET quantity = quantity - ?4
-         WHERE session_id = ?1 AND product_id = ?2 AND variant_id = ?3 AND quantity > ?4",
+        "UPDATE cart_lines SET quantity = quantity - $4
+         WHERE session_id = $1 AND product_id = $2 AND variant_id = $3 AND quantity > $4",
     )
     .bind(session)
     .bind(product_id)
@@ -187,7 +186,7 @@ pub async fn take_ordered(
 
 /// Puts `quantity` units back in the session's cart (an order that was not paid).
 pub async fn put_back(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     session: i64,
     product_id: &str,
     variant_id: &str,
@@ -196,9 +195,10 @@ pub async fn put_back(
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO cart_lines (session_id, product_id, variant_id, quantity, unit_price_minor, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (session_id, product_id, variant_id)
-         DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?7)",
+         DO UPDATE SET quantity = CASE WHEN cart_lines.quantity + excluded.quantity < $7
+                                       THEN cart_lines.quantity + excluded.quantity ELSE $7 END",
     )
     .bind(session)
     .bind(product_id)
@@ -223,7 +223,7 @@ struct Line<'a> {
 
 /// Checks a change against the catalogue, the limits and the stock; the unit price when allowed.
 async fn check(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut crate::db::Tx,
     show: &ShowFile,
     line: &Line<'_>,
     running: &[DealSpec],
@@ -255,7 +255,7 @@ async fn check(
         )));
     }
     let stock: i64 = sqlx::query_scalar(
-        "SELECT quantity FROM stock WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+        "SELECT quantity FROM stock WHERE show_id = $1 AND product_id = $2 AND variant_id = $3",
     )
     .bind(&show.id)
     .bind(product_id)

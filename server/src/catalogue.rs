@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use lapak_protocol::{Money, Translations, Variant, MAX_KEY_LEN};
 use serde::Deserialize;
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 use crate::access::is_slug;
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::now_ms;
 use crate::show::{ProductEntry, ShowFile};
@@ -112,9 +112,9 @@ fn decode(entry: &str) -> Option<Product> {
 }
 
 /// The brand's products, by id.
-pub async fn list(conn: &mut SqliteConnection, brand: &str) -> Result<Vec<Product>, AppError> {
+pub async fn list(conn: &mut Conn, brand: &str) -> Result<Vec<Product>, AppError> {
     let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT entry FROM catalogue_products WHERE brand_id = ? ORDER BY product_id",
+        "SELECT entry FROM catalogue_products WHERE brand_id = $1 ORDER BY product_id",
     )
     .bind(brand)
     .fetch_all(conn)
@@ -123,13 +123,9 @@ pub async fn list(conn: &mut SqliteConnection, brand: &str) -> Result<Vec<Produc
 }
 
 /// One product of the brand.
-pub async fn get(
-    conn: &mut SqliteConnection,
-    brand: &str,
-    id: &str,
-) -> Result<Option<Product>, AppError> {
+pub async fn get(conn: &mut Conn, brand: &str, id: &str) -> Result<Option<Product>, AppError> {
     let row: Option<String> = sqlx::query_scalar(
-        "SELECT entry FROM catalogue_products WHERE brand_id = ? AND product_id = ?",
+        "SELECT entry FROM catalogue_products WHERE brand_id = $1 AND product_id = $2",
     )
     .bind(brand)
     .bind(id)
@@ -148,22 +144,23 @@ pub enum NotKept {
 /// Keeps `products` (checked by the caller), replacing those with their ids,
 /// all or none: whether each was new.
 pub async fn put(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     brand: &str,
     products: &[Product],
 ) -> Result<Result<Vec<bool>, NotKept>, AppError> {
     let mut created = Vec::with_capacity(products.len());
     for product in products {
         let entry = serde_json::to_string(product)?;
-        let new: bool = sqlx::query_scalar(
-            "SELECT NOT EXISTS (SELECT 1 FROM catalogue_products WHERE brand_id = ? AND product_id = ?)",
+        let new = sqlx::query_scalar::<_, i64>(
+            "SELECT 1 FROM catalogue_products WHERE brand_id = $1 AND product_id = $2",
         )
         .bind(brand)
         .bind(&product.id)
-        .fetch_one(&mut *conn)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_none();
         sqlx::query(
-            "INSERT INTO catalogue_products (brand_id, product_id, entry, updated_at_ms) VALUES (?, ?, ?, ?)
+            "INSERT INTO catalogue_products (brand_id, product_id, entry, updated_at_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (brand_id, product_id) DO UPDATE SET entry = excluded.entry,
                                                            updated_at_ms = excluded.updated_at_ms",
         )
@@ -176,7 +173,7 @@ pub async fn put(
         created.push(new);
     }
     let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_products WHERE brand_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM catalogue_products WHERE brand_id = $1")
             .bind(brand)
             .fetch_one(&mut *conn)
             .await?;
@@ -188,18 +185,19 @@ pub async fn put(
 }
 
 /// Removes a product; whether it was there. Shows that copied it keep their copies.
-pub async fn remove(conn: &mut SqliteConnection, brand: &str, id: &str) -> Result<bool, AppError> {
-    let done = sqlx::query("DELETE FROM catalogue_products WHERE brand_id = ? AND product_id = ?")
-        .bind(brand)
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub async fn remove(conn: &mut Conn, brand: &str, id: &str) -> Result<bool, AppError> {
+    let done =
+        sqlx::query("DELETE FROM catalogue_products WHERE brand_id = $1 AND product_id = $2")
+            .bind(brand)
+            .bind(id)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Seeds each brand whose catalogue is empty with its show files' products
 /// (the first file naming a product wins).
-pub async fn seed(conn: &mut SqliteConnection, shows: &[ShowFile]) -> Result<(), AppError> {
+pub async fn seed(conn: &mut Conn, shows: &[ShowFile]) -> Result<(), AppError> {
     let mut brands: BTreeMap<&str, Vec<Product>> = BTreeMap::new();
     for show in shows {
         let products = brands.entry(&show.brand).or_default();
@@ -210,12 +208,13 @@ pub async fn seed(conn: &mut SqliteConnection, shows: &[ShowFile]) -> Result<(),
         }
     }
     for (brand, products) in brands {
-        let empty: bool = sqlx::query_scalar(
-            "SELECT NOT EXISTS (SELECT 1 FROM catalogue_products WHERE brand_id = ?)",
+        let empty = sqlx::query_scalar::<_, i64>(
+            "SELECT 1 FROM catalogue_products WHERE brand_id = $1 LIMIT 1",
         )
         .bind(brand)
-        .fetch_one(&mut *conn)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_none();
         let fit: Vec<Product> = products.into_iter().filter(|p| check(p).is_ok()).collect();
         if empty && put(conn, brand, &fit).await?.is_ok() {
             tracing::info!(
@@ -245,7 +244,7 @@ struct FromCatalogue {
 /// show's price and stock where given (else the catalogue's), in the show's
 /// `currency`. Other entries are left as they are.
 pub async fn expand(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     brand: &str,
     show: &mut Value,
 ) -> Result<Result<(), String>, AppError> {

@@ -15,9 +15,14 @@ pub struct Config {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, env = "LAPAK_PORT", default_value_t = 8080)]
     pub port: u16,
-    /// SQLite database file (created, with its folder, if missing).
+    /// SQLite database file (created, with its folder, if missing), unless
+    /// `--database` names a PostgreSQL database.
     #[arg(long, env = "LAPAK_DB", default_value = "data/lapak.db", global = true)]
     pub db: PathBuf,
+    /// A PostgreSQL database to keep the data in instead of the SQLite file:
+    /// `postgres://user@host:port/name`.
+    #[arg(long, env = "LAPAK_DATABASE", global = true)]
+    pub database: Option<String>,
     /// The show files to run, all at once: repeat the flag, or separate them
     /// with commas in the variable. The first is the default show, joined by a
     /// socket that names none.
@@ -69,4 +74,11 @@ pub struct Config {
     /// announces is made up).
     #[arg(long, env = "LAPAK_FLOOD")]
     pub flood: Option<crate::flood::Flood>,
+}
+
+impl Config {
+    /// Where the data lives: `--database` when given, else the SQLite file `--db`.
+    pub fn location(&self) -> Result<crate::db::Location, crate::error::AppError> {
+        crate::db::Location::new(self.database.as_deref(), &self.db)
+    }
 }

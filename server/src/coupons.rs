@@ -11,8 +11,8 @@ use lapak_protocol::{
     ServerMsg, WALLET_COUPONS,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
 use crate::{community, now_ms, reject, Stage};
@@ -78,14 +78,14 @@ fn read_terms(kind: &str, value: i64, min_spend: i64) -> CouponTerms {
 }
 
 /// A wallet coupon as read: code, terms' columns, expiry, mission, used.
-type CouponRow = (String, String, i64, i64, i64, Option<String>, bool);
+/// The last column is the order that used the coupon, if one did.
+type CouponRow = (String, String, i64, i64, i64, Option<String>, Option<i64>);
 
 /// The session's coupons, newest first, used ones too.
-pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Coupon>, AppError> {
+pub async fn wallet(conn: &mut Conn, session: i64) -> Result<Vec<Coupon>, AppError> {
     let rows: Vec<CouponRow> = sqlx::query_as(
-        "SELECT code, off_kind, off_value, min_spend_minor, expires_at_ms, mission_id,
-                order_id IS NOT NULL
-         FROM coupons WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+        "SELECT code, off_kind, off_value, min_spend_minor, expires_at_ms, mission_id, order_id
+         FROM coupons WHERE session_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(session)
     .bind(WALLET_COUPONS as i64)
@@ -94,12 +94,12 @@ pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Cou
     Ok(rows
         .into_iter()
         .map(
-            |(code, kind, value, min_spend, expires_at_ms, mission_id, used)| Coupon {
+            |(code, kind, value, min_spend, expires_at_ms, mission_id, order)| Coupon {
                 code,
                 terms: read_terms(&kind, value, min_spend),
                 expires_at_ms,
                 mission_id,
-                used,
+                used: order.is_some(),
             },
         )
         .collect())
@@ -108,7 +108,7 @@ pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Cou
 /// Puts a coupon in the session's wallet, unless one with `code` is there:
 /// whether it was put.
 pub async fn grant(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     session: i64,
     code: &str,
     terms: &CouponTerms,
@@ -119,7 +119,7 @@ pub async fn grant(
     let done = sqlx::query(
         "INSERT INTO coupons (session_id, code, off_kind, off_value, min_spend_minor,
                               expires_at_ms, mission_id, granted_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, code) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id, code) DO NOTHING",
     )
     .bind(session)
     .bind(code)
@@ -137,15 +137,15 @@ pub async fn grant(
 /// Applies the session's coupon `code` to `quote` at server time `now_ms`, or
 /// notes why it does not apply.
 pub async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     session: i64,
     code: &str,
     now_ms: i64,
     quote: &mut Quote,
 ) -> Result<(), AppError> {
-    let row: Option<(String, i64, i64, i64, bool)> = sqlx::query_as(
-        "SELECT off_kind, off_value, min_spend_minor, expires_at_ms, order_id IS NOT NULL
-         FROM coupons WHERE session_id = ? AND code = ?",
+    let row: Option<(String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT off_kind, off_value, min_spend_minor, expires_at_ms, order_id
+         FROM coupons WHERE session_id = $1 AND code = $2",
     )
     .bind(session)
     .bind(code)
@@ -154,7 +154,7 @@ pub async fn apply(
     let merchandise = quote.merchandise().unwrap_or(0);
     let applied = match row {
         None => Err(CouponProblem::Unknown),
-        Some((.., true)) => Err(CouponProblem::Used),
+        Some((.., Some(_order))) => Err(CouponProblem::Used),
         Some((_, _, _, expires_at_ms, _)) if expires_at_ms <= now_ms => Err(CouponProblem::Expired),
         Some((kind, value, min_spend, _, _)) => {
             let terms = read_terms(&kind, value, min_spend);
@@ -179,15 +179,15 @@ pub async fn apply(
 /// Takes the session's coupon `code` for `order_id`: false when an order holds
 /// it already or it expired meanwhile.
 pub async fn take(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     session: i64,
     code: &str,
     order_id: i64,
     now_ms: i64,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
-        "UPDATE coupons SET order_id = ? WHERE session_id = ? AND code = ?
-         AND order_id IS NULL AND expires_at_ms > ?",
+        "UPDATE coupons SET order_id = $1 WHERE session_id = $2 AND code = $3
+         AND order_id IS NULL AND expires_at_ms > $4",
     )
     .bind(order_id)
     .bind(session)
@@ -200,10 +200,10 @@ pub async fn take(
 
 /// Gives back the coupon `order_id` took, if it took one and is still
 /// awaiting its payment, which failed. Whether it did.
-pub async fn give_back(conn: &mut SqliteConnection, order_id: i64) -> Result<bool, AppError> {
+pub async fn give_back(conn: &mut Conn, order_id: i64) -> Result<bool, AppError> {
     let done = sqlx::query(
-        "UPDATE coupons SET order_id = NULL WHERE order_id = ?1
-         AND (SELECT status FROM orders WHERE id = ?1) = 'payment_pending'",
+        "UPDATE coupons SET order_id = NULL WHERE order_id = $1
+         AND (SELECT status FROM orders WHERE id = $1) = 'payment_pending'",
     )
     .bind(order_id)
     .execute(conn)
@@ -235,11 +235,11 @@ pub enum NotCreated {
 
 /// Creates `code` for `show`.
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     code: &Code,
 ) -> Result<Result<(), NotCreated>, AppError> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coupon_codes WHERE show_id = ?")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coupon_codes WHERE show_id = $1")
         .bind(show)
         .fetch_one(&mut *conn)
         .await?;
@@ -250,7 +250,7 @@ pub async fn create(
     let done = sqlx::query(
         "INSERT INTO coupon_codes (show_id, code, off_kind, off_value, min_spend_minor,
                                    expires_at_ms, max_claims, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (show_id, code) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (show_id, code) DO NOTHING",
     )
     .bind(show)
     .bind(&code.code)
@@ -282,14 +282,14 @@ pub struct CodeFigures {
 }
 
 /// The show's codes, newest first, with their claims and orders.
-pub async fn codes(conn: &mut SqliteConnection, show: &str) -> Result<Vec<CodeFigures>, AppError> {
+pub async fn codes(conn: &mut Conn, show: &str) -> Result<Vec<CodeFigures>, AppError> {
     type Row = (String, String, i64, i64, i64, i64, i64, i64);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.code, c.off_kind, c.off_value, c.min_spend_minor, c.expires_at_ms,
                 c.max_claims, c.claims,
                 (SELECT COUNT(*) FROM orders o
                  WHERE o.show_id = c.show_id AND o.coupon_code = c.code AND o.status = 'paid')
-         FROM coupon_codes c WHERE c.show_id = ? ORDER BY c.id DESC",
+         FROM coupon_codes c WHERE c.show_id = $1 ORDER BY c.id DESC",
     )
     .bind(show)
     .fetch_all(conn)
@@ -335,7 +335,7 @@ pub async fn claim(
     };
     let found: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, off_kind, off_value, min_spend_minor, expires_at_ms
-         FROM coupon_codes WHERE show_id = ? AND code = ?",
+         FROM coupon_codes WHERE show_id = $1 AND code = $2",
     )
     .bind(&state.show.id)
     .bind(&code)
@@ -351,15 +351,16 @@ pub async fn claim(
         }
         Some((row, kind, value, min_spend, expires_at_ms)) => {
             let terms = read_terms(&kind, value, min_spend);
-            let held: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM coupons WHERE session_id = ? AND code = ?)",
+            let held = sqlx::query_scalar::<_, i64>(
+                "SELECT 1 FROM coupons WHERE session_id = $1 AND code = $2",
             )
             .bind(session)
             .bind(&code)
-            .fetch_one(&mut *unit.tx)
-            .await?;
+            .fetch_optional(&mut *unit.tx)
+            .await?
+            .is_some();
             let counted = held || sqlx::query(
-                "UPDATE coupon_codes SET claims = claims + 1 WHERE id = ? AND claims < max_claims",
+                "UPDATE coupon_codes SET claims = claims + 1 WHERE id = $1 AND claims < max_claims",
             )
             .bind(row)
             .execute(&mut *unit.tx)

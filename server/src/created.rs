@@ -1,31 +1,32 @@
 //! Shows scheduled through the API (`api::new_show`), kept as sent and run
 //! again at every start beside the show files.
 
-use sqlx::{SqliteConnection, SqlitePool};
-
+use crate::db::{Conn, Pool};
 use crate::show::ShowFile;
 use crate::AppError;
 
 /// Keeps a scheduled show as its JSON body.
 pub async fn keep(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &ShowFile,
     body: &serde_json::Value,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES (?, ?, ?, ?)")
-        .bind(&show.id)
-        .bind(&show.brand)
-        .bind(body.to_string())
-        .bind(now_ms)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&show.id)
+    .bind(&show.brand)
+    .bind(body.to_string())
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// How many shows `brand` has scheduled.
-pub async fn count(conn: &mut SqliteConnection, brand: &str) -> Result<i64, AppError> {
-    let counted = sqlx::query_scalar("SELECT COUNT(*) FROM created_shows WHERE brand = ?")
+pub async fn count(conn: &mut Conn, brand: &str) -> Result<i64, AppError> {
+    let counted = sqlx::query_scalar("SELECT COUNT(*) FROM created_shows WHERE brand = $1")
         .bind(brand)
         .fetch_one(conn)
         .await?;
@@ -36,7 +37,7 @@ pub async fn count(conn: &mut SqliteConnection, brand: &str) -> Result<i64, AppE
 /// already takes (the file wins) and those that no longer read as a show (a
 /// newer server's stricter rules): both are logged and kept, and the other
 /// shows run.
-pub async fn load(pool: &SqlitePool, files: &[ShowFile]) -> Result<Vec<ShowFile>, AppError> {
+pub async fn load(pool: &Pool, files: &[ShowFile]) -> Result<Vec<ShowFile>, AppError> {
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT id, body FROM created_shows ORDER BY created_at_ms, id")
             .fetch_all(pool)

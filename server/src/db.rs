@@ -1,63 +1,138 @@
-//! The SQLite pool, built once at start, and the show's persistent setup.
+//! The database pool, built once at start, and the show's persistent setup.
+//!
+//! One server code path runs on SQLite (the embedded default) and on
+//! PostgreSQL (`--database postgres://…`), through sqlx's `Any` driver: the
+//! queries are written once, in the SQL both speak, with `$N` placeholders.
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, ConnectOptions, Executor, Transaction};
 
 use crate::error::AppError;
 use crate::show::ShowFile;
 
-/// How a transaction that writes begins. A plain (deferred) `BEGIN` reads
-/// first and takes the write lock at its first write; if another connection
-/// committed in between (a new session, the payment provider's record), SQLite
-/// cannot upgrade the stale snapshot and fails at once with `SQLITE_BUSY_SNAPSHOT`
-/// instead of waiting. `IMMEDIATE` takes the write lock up front, waiting up to
-/// the busy timeout, so the transaction reads the latest data and never fails that way.
-pub const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+/// A pool on either back end.
+pub type Pool = sqlx::AnyPool;
+/// One connection on either back end.
+pub type Conn = sqlx::AnyConnection;
+/// A transaction on either back end.
+pub type Tx = Transaction<'static, Any>;
+
+/// Where the data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// An SQLite file (created, with its folder, if missing).
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// `--database` when given (a `postgres://` URL), else the SQLite file `--db`.
+    pub fn new(database: Option<&str>, sqlite_file: &Path) -> Result<Location, AppError> {
+        match database {
+            None | Some("") => Ok(Location::Sqlite(sqlite_file.to_path_buf())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Location::Postgres(url.to_owned()))
+            }
+            Some(url) => Err(AppError::Config(format!(
+                "--database must be a postgres:// URL (SQLite is chosen with --db): {url}"
+            ))),
+        }
+    }
+}
+
+/// How durable a pool's commits are on SQLite (PostgreSQL syncs every commit).
+#[derive(Clone, Copy)]
+enum Durability {
+    /// WAL with `synchronous = NORMAL`: a committed transaction survives the
+    /// process being killed; only an OS crash or power loss can lose the last
+    /// commits, which is acceptable for sessions and carts.
+    Normal,
+    /// `synchronous = FULL`: the WAL is synced at every commit, so an order the
+    /// server has acknowledged survives power loss too.
+    Full,
+}
 
 /// Opens (creating if needed) the database and runs the migrations.
-///
-/// WAL with `synchronous = NORMAL`: a committed transaction survives the
-/// process being killed (the WAL is in the OS's hands once written); only an
-/// OS crash or power loss can lose the last commits, which is acceptable for
-/// sessions and carts. Orders use [`open_durable`].
-pub async fn open(path: &Path) -> Result<SqlitePool, AppError> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
+pub async fn open(location: &Location) -> Result<Pool, AppError> {
+    let pool = pool(location, Durability::Normal, 4).await?;
+    match location {
+        Location::Sqlite(_) => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Location::Postgres(_) => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options(path, SqliteSynchronous::Normal)?)
-        .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
 
-/// A second pool on the same (already opened) database for order transactions,
-/// with `synchronous = FULL`: the WAL is synced at every commit, so an order the
-/// server has acknowledged survives power loss too, not only a killed process.
-pub async fn open_durable(path: &Path) -> Result<SqlitePool, AppError> {
-    Ok(SqlitePoolOptions::new()
-        .max_connections(2)
-        .connect_with(options(path, SqliteSynchronous::Full)?)
+/// A second pool on the same (already opened) database for order and coin
+/// transactions: on SQLite, with every commit synced ([`Durability::Full`]).
+pub async fn open_durable(location: &Location) -> Result<Pool, AppError> {
+    pool(location, Durability::Full, 2).await
+}
+
+async fn pool(location: &Location, durability: Durability, max: u32) -> Result<Pool, AppError> {
+    sqlx::any::install_default_drivers();
+    let options = match location {
+        Location::Sqlite(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            let file = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true);
+            AnyConnectOptions::from_url(&file.to_url_lossy())?
+        }
+        Location::Postgres(url) => url.parse::<AnyConnectOptions>()?,
+    };
+    let sqlite = matches!(location, Location::Sqlite(_));
+    Ok(AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    conn.execute(pragmas(durability)).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
         .await?)
 }
 
-fn options(path: &Path, synchronous: SqliteSynchronous) -> Result<SqliteConnectOptions, AppError> {
-    Ok(SqliteConnectOptions::from_str("sqlite:")?
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(synchronous)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5)))
+/// An SQLite connection's settings: the `Any` driver opens it by URL, which
+/// carries none of them. The busy timeout lets a writer wait for another's
+/// commit instead of failing.
+fn pragmas(durability: Durability) -> &'static str {
+    match durability {
+        Durability::Normal => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        Durability::Full => "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+    }
+}
+
+/// Begins a transaction that writes.
+///
+/// On SQLite, a plain (deferred) `BEGIN` reads first and takes the write lock
+/// at its first write; if another connection committed in between (a new
+/// session, the payment provider's record), SQLite cannot upgrade the stale
+/// snapshot and fails at once with `SQLITE_BUSY_SNAPSHOT` instead of waiting.
+/// `IMMEDIATE` takes the write lock up front, waiting up to the busy timeout,
+/// so the transaction reads the latest data and never fails that way.
+/// PostgreSQL locks rows as they are written, so a plain `BEGIN` does.
+pub async fn begin_write(pool: &Pool) -> Result<Tx, AppError> {
+    let sqlite = pool.connect_options().database_url.scheme() == "sqlite";
+    Ok(if sqlite {
+        pool.begin_with("BEGIN IMMEDIATE").await?
+    } else {
+        pool.begin().await?
+    })
 }
 
 /// Gives sessions opened before shows had their own to the default show `show`.
-pub async fn adopt_sessions(conn: &mut SqliteConnection, show: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE sessions SET show_id = ? WHERE show_id = ''")
+pub async fn adopt_sessions(conn: &mut Conn, show: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET show_id = $1 WHERE show_id = ''")
         .bind(show)
         .execute(conn)
         .await?;
@@ -66,18 +141,14 @@ pub async fn adopt_sessions(conn: &mut SqliteConnection, show: &str) -> Result<(
 
 /// Records the show's start (first run only: its scheduled time, or now for a
 /// show without one) and seeds its stock; returns when it started.
-pub async fn prepare_show(
-    pool: &SqlitePool,
-    show: &ShowFile,
-    now_ms: i64,
-) -> Result<i64, AppError> {
+pub async fn prepare_show(pool: &Pool, show: &ShowFile, now_ms: i64) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
     // A show that has not begun follows its file's schedule, also when moved;
     // once begun, its clock is kept (its timeline resumes where it was).
     sqlx::query(
-        "INSERT INTO shows (id, started_at_ms) VALUES (?, ?)
+        "INSERT INTO shows (id, started_at_ms) VALUES ($1, $2)
          ON CONFLICT (id) DO UPDATE SET started_at_ms = excluded.started_at_ms
-         WHERE shows.started_at_ms > ?",
+         WHERE shows.started_at_ms > $3",
     )
     .bind(&show.id)
     .bind(show.starts_at_ms().unwrap_or(now_ms))
@@ -86,7 +157,7 @@ pub async fn prepare_show(
     .await?;
     for product in &show.products {
         for variant in &product.variants {
-            sqlx::query("INSERT OR IGNORE INTO stock (show_id, product_id, variant_id, quantity) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO stock (show_id, product_id, variant_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(&show.id)
                 .bind(&product.id)
                 .bind(&variant.id)
@@ -95,7 +166,7 @@ pub async fn prepare_show(
                 .await?;
         }
     }
-    let started: i64 = sqlx::query_scalar("SELECT started_at_ms FROM shows WHERE id = ?")
+    let started: i64 = sqlx::query_scalar("SELECT started_at_ms FROM shows WHERE id = $1")
         .bind(&show.id)
         .fetch_one(&mut *tx)
         .await?;
@@ -105,12 +176,9 @@ pub async fn prepare_show(
 
 /// Units available for every variant of the show, as `(product, variant, units)`,
 /// read on `conn` (inside a transaction, if it is one).
-pub async fn stock(
-    conn: &mut sqlx::SqliteConnection,
-    show_id: &str,
-) -> Result<Vec<(String, String, u32)>, AppError> {
+pub async fn stock(conn: &mut Conn, show_id: &str) -> Result<Vec<(String, String, u32)>, AppError> {
     let rows: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT product_id, variant_id, quantity FROM stock WHERE show_id = ?")
+        sqlx::query_as("SELECT product_id, variant_id, quantity FROM stock WHERE show_id = $1")
             .bind(show_id)
             .fetch_all(conn)
             .await?;
@@ -131,7 +199,7 @@ pub struct SessionRow {
 /// The session for `token`, or a new one (with a fresh token and name) when it is
 /// unknown. How others see it (name, club, badge) is the community's: `community::viewer`.
 pub async fn session(
-    pool: &SqlitePool,
+    pool: &Pool,
     show: &str,
     token: Option<&str>,
     now_ms: i64,
@@ -139,7 +207,7 @@ pub async fn session(
     if let Some(token) = token {
         // Another show's token starts a new session: carts and coins stay with their show.
         let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM sessions WHERE token = ? AND show_id = ?")
+            sqlx::query_scalar("SELECT id FROM sessions WHERE token = $1 AND show_id = $2")
                 .bind(token)
                 .bind(show)
                 .fetch_optional(pool)
@@ -152,7 +220,7 @@ pub async fn session(
     let token = new_token();
     let name = format!("user{:06}", rand::random_range(0..1_000_000u32));
     let id = sqlx::query_scalar(
-        "INSERT INTO sessions (token, name, created_at_ms, show_id) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO sessions (token, name, created_at_ms, show_id) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(&token)
     .bind(&name)

@@ -11,6 +11,9 @@ pub enum AppError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A flag or setting is wrong.
+    #[error("configuration: {0}")]
+    Config(String),
     /// Reading a file or binding a socket failed.
     #[error("io: {0}")]
     Io(#[from] std::io::Error),

@@ -60,12 +60,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
-use sqlx::SqlitePool;
 use tokio::task::JoinHandle;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::db::Pool;
 
 use hub::{Hub, Sessions};
 use lapak_protocol::{Card, Deal, Money, RejectCode, ServerMsg};
@@ -78,9 +79,9 @@ const HARD_MESSAGE_LIMIT: usize = 1024 * 1024;
 /// What every show on this server shares: storage, payments, limits, files,
 /// live video, and the shows themselves.
 pub struct Server {
-    pool: SqlitePool,
+    pool: Pool,
     /// The same database with `synchronous = FULL`, for order and coin transactions.
-    orders_pool: SqlitePool,
+    orders_pool: Pool,
     sessions: Sessions,
     /// Per-connection limits.
     limits: Limits,
@@ -521,11 +522,12 @@ impl Running {
 /// Opens the database, loads the shows, binds and starts serving.
 pub async fn start(config: Config) -> Result<Running, AppError> {
     let mut shows = show::load_all(&config.show)?;
-    let pool = db::open(&config.db).await?;
+    let location = config.location()?;
+    let pool = db::open(&location).await?;
     let scheduled = created::load(&pool, &shows).await?;
     shows.extend(scheduled);
     catalogue::seed(&mut *pool.acquire().await?, &shows).await?;
-    let orders_pool = db::open_durable(&config.db).await?;
+    let orders_pool = db::open_durable(&location).await?;
     let now = now_ms();
     let media_dir = config.media_dir.clone().unwrap_or_else(|| {
         let beside_db = config.db.parent().unwrap_or(std::path::Path::new("."));
@@ -638,7 +640,7 @@ pub async fn stream_key(
             show.unwrap_or("loaded here")
         )));
     };
-    let pool = db::open(&config.db).await?;
+    let pool = db::open(&config.location()?).await?;
     let key = if rotate {
         live::keys::rotate(&pool, &show.id).await
     } else {
@@ -664,7 +666,8 @@ pub async fn add_user(
             shows[0].brand.clone()
         }
     };
-    let pool = db::open(&config.db).await.map_err(|e| e.to_string())?;
+    let location = config.location().map_err(|e| e.to_string())?;
+    let pool = db::open(&location).await.map_err(|e| e.to_string())?;
     let added = access::users::upsert(&pool, &brand, email, role, password).await;
     pool.close().await;
     let user = added?;

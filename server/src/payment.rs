@@ -7,7 +7,8 @@
 
 use futures::future::BoxFuture;
 use lapak_protocol::{Card, Money};
-use sqlx::SqlitePool;
+
+use crate::db::Pool;
 
 /// What a charge attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,19 +70,19 @@ pub const NO_ANSWER: &str = "4000000000000408";
 /// table in the same database, standing in for the provider's side), so a
 /// lookup after a restart still knows what happened.
 pub struct TestProvider {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 impl TestProvider {
     /// A test provider recording into `pool`.
-    pub fn new(pool: SqlitePool) -> TestProvider {
+    pub fn new(pool: Pool) -> TestProvider {
         TestProvider { pool }
     }
 
     async fn record(&self, key: &str, amount: &Money) -> Result<String, sqlx::Error> {
         let reference = format!("test_ch_{key}");
         sqlx::query(
-            "INSERT OR IGNORE INTO test_provider_charges (key, reference, amount_minor, currency) VALUES (?, ?, ?, ?)",
+            "INSERT INTO test_provider_charges (key, reference, amount_minor, currency) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
         .bind(key)
         .bind(&reference)
@@ -126,7 +127,7 @@ impl PaymentProvider for TestProvider {
     fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
         Box::pin(async move {
             let found: Result<Option<String>, _> =
-                sqlx::query_scalar("SELECT reference FROM test_provider_charges WHERE key = ?")
+                sqlx::query_scalar("SELECT reference FROM test_provider_charges WHERE key = $1")
                     .bind(key)
                     .fetch_optional(&self.pool)
                     .await;
@@ -147,7 +148,7 @@ mod tests {
     #[tokio::test]
     async fn the_no_answer_card_never_answers_and_takes_nothing() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let pool = crate::db::open(&dir.path().join("lapak.db"))
+        let pool = crate::db::open(&crate::db::Location::Sqlite(dir.path().join("lapak.db")))
             .await
             .expect("the database opens");
         let provider = TestProvider::new(pool);

@@ -3,8 +3,8 @@
 //! counts once; the dashboard reads them as taps per tag impression.
 
 use lapak_protocol::{RejectCode, ServerMsg};
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::unit::{Sync, Unit};
 use crate::{community, reject, Stage};
@@ -32,8 +32,8 @@ pub async fn tap(
         return command.finish(community::ack(id)).await;
     }
     sqlx::query(
-        "INSERT INTO tag_taps (show_id, product_id, session_id, taps) VALUES (?, ?, ?, 1)
-         ON CONFLICT (show_id, product_id, session_id) DO UPDATE SET taps = taps + 1",
+        "INSERT INTO tag_taps (show_id, product_id, session_id, taps) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (show_id, product_id, session_id) DO UPDATE SET taps = tag_taps.taps + 1",
     )
     .bind(&state.show.id)
     .bind(product_id)
@@ -45,11 +45,11 @@ pub async fn tap(
 
 /// Taps and the shoppers who tapped, per product of `show`.
 pub async fn per_product(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
 ) -> Result<std::collections::BTreeMap<String, (u64, u64)>, AppError> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT product_id, SUM(taps), COUNT(*) FROM tag_taps WHERE show_id = ? GROUP BY product_id",
+        "SELECT product_id, CAST(SUM(taps) AS BIGINT), COUNT(*) FROM tag_taps WHERE show_id = $1 GROUP BY product_id",
     )
     .bind(show)
     .fetch_all(conn)

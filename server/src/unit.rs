@@ -13,7 +13,6 @@
 //!   still under the writer lock, so announcements leave in commit order.
 
 use lapak_protocol::{Activity, ServerMsg};
-use sqlx::{Sqlite, Transaction};
 use tokio::sync::MutexGuard;
 
 use crate::answers;
@@ -39,7 +38,7 @@ pub struct Unit<'a> {
     /// The command id.
     pub id: &'a str,
     /// The command's transaction.
-    pub tx: Transaction<'static, Sqlite>,
+    pub tx: crate::db::Tx,
     /// What the command changed for the viewer so far, announced after the commit.
     pub changes: Changes,
     /// Whether the answer is stored, for a retry to get again.
@@ -87,7 +86,7 @@ impl<'a> Unit<'a> {
             Sync::Normal => &state.pool,
             Sync::Full => &state.orders_pool,
         };
-        let tx = pool.begin_with(crate::db::BEGIN_WRITE).await?;
+        let tx = crate::db::begin_write(pool).await?;
         Ok(Unit {
             state,
             session,

@@ -13,7 +13,7 @@ use lapak_protocol::{CheckoutRequest, Money, Quote, RejectCode, ServerMsg};
 use lapak_server::payment::{APPROVE, DECLINE, TIMEOUT};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Runs; each starts its own server. Together they stay well under a minute.
 const CASES: u32 = 32;
@@ -323,13 +323,13 @@ async fn run(shoppers: usize, ops: &[Op]) -> Result<(), TestCaseError> {
     outcome
 }
 
-async fn invariants(db: &mut SqliteConnection, told: &Told) -> Result<(), TestCaseError> {
+async fn invariants(db: &mut AnyConnection, told: &Told) -> Result<(), TestCaseError> {
     // Every unit is on the shelf or in an order that holds it.
     for (product, variant, initial) in ITEMS {
         let stock = db_stock(db, product, variant).await;
         let held: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
-             WHERE o.status != 'failed' AND l.product_id = ? AND l.variant_id = ?",
+            "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.status != 'failed' AND l.product_id = $1 AND l.variant_id = $2",
         )
         .bind(product)
         .bind(variant)
@@ -404,7 +404,7 @@ async fn invariants(db: &mut SqliteConnection, told: &Told) -> Result<(), TestCa
     // And each order's amounts add up.
     let bad: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM orders o WHERE o.subtotal_minor !=
-           (SELECT SUM(l.quantity * CASE WHEN l.deal_id IS NULL THEN l.unit_price_minor ELSE ? END)
+           (SELECT CAST(SUM(l.quantity * CASE WHEN l.deal_id IS NULL THEN l.unit_price_minor ELSE $1 END) AS BIGINT)
             FROM order_lines l WHERE l.order_id = o.id)",
     )
     .bind(LAMP_PRICE)

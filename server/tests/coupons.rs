@@ -21,13 +21,7 @@ const SHARE_COUPON: &str = "mission:share-1:show";
 /// Runs `sql` on the server's database, as an operator would: to move a
 /// coupon's expiry into the past without waiting for it.
 async fn operator(server: &common::TestServer, sql: &str) {
-    use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(server.db())
-        .busy_timeout(std::time::Duration::from_secs(10))
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = common::open_db_for_writing(&server.db()).await;
     sqlx::query(sql).execute(&mut conn).await.unwrap();
 }
 

@@ -13,10 +13,10 @@ use lapak_protocol::{
 };
 use lapak_server::payment::{APPROVE, DECLINE, INSUFFICIENT_FUNDS, TIMEOUT};
 use lapak_server::HostCredit;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Charges the test provider recorded for top-ups.
-async fn top_up_charges(db: &mut SqliteConnection) -> i64 {
+async fn top_up_charges(db: &mut AnyConnection) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM test_provider_charges WHERE key LIKE 'topup-%'")
         .fetch_one(db)
         .await
@@ -24,8 +24,8 @@ async fn top_up_charges(db: &mut SqliteConnection) -> i64 {
 }
 
 /// Ledger transactions of one kind.
-async fn transactions(db: &mut SqliteConnection, kind: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM ledger_transactions WHERE kind = ?")
+async fn transactions(db: &mut AnyConnection, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM ledger_transactions WHERE kind = $1")
         .bind(kind)
         .fetch_one(db)
         .await
@@ -630,13 +630,15 @@ async fn converting_earnings_credits_the_host_at_the_show_rate() {
 #[tokio::test]
 async fn sessions_from_before_gifting_get_a_name() {
     use sqlx::{Connection, Executor};
-    let mut db = SqliteConnection::connect("sqlite::memory:").await.unwrap();
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut db = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let run = |name: &str| std::fs::read_to_string(migrations.join(name)).unwrap();
     db.execute(run("0001_init.sql").as_str()).await.unwrap();
     db.execute(run("0002_orders.sql").as_str()).await.unwrap();
     for n in 0..50 {
-        sqlx::query("INSERT INTO sessions (token, created_at_ms) VALUES (?, 0)")
+        sqlx::query("INSERT INTO sessions (token, created_at_ms) VALUES ($1, 0)")
             .bind(format!("token-{n}"))
             .execute(&mut db)
             .await

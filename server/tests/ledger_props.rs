@@ -14,7 +14,7 @@ use lapak_protocol::{ClientMsg, CoinPack, Gift, RejectCode, ServerMsg};
 use lapak_server::payment::{APPROVE, DECLINE};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Runs; each starts its own server. Together they stay well under a minute.
 const CASES: u32 = 32;
@@ -295,7 +295,7 @@ async fn answers(socket: &mut Socket, sent: &[ClientMsg]) -> Vec<ServerMsg> {
 }
 
 async fn invariants(
-    db: &mut SqliteConnection,
+    db: &mut AnyConnection,
     model: &Model,
     sessions: [u64; 2],
 ) -> Result<(), TestCaseError> {

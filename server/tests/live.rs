@@ -575,6 +575,9 @@ async fn the_stream_key_command_prints_and_rotates_the_key() {
         if rotate {
             command.arg("--rotate");
         }
+        if let Some(database) = common::postgres_database(dir.path()) {
+            command.arg("--database").arg(database);
+        }
         let output = command.output().unwrap();
         assert!(
             output.status.success(),
@@ -593,6 +596,7 @@ async fn the_stream_key_command_prints_and_rotates_the_key() {
     // The server uses the same key.
     let server = common::server_with(|c| {
         c.db = db.clone();
+        c.database = common::postgres_database(dir.path());
         c.show = vec![show.clone()];
     })
     .await;

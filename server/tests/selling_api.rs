@@ -293,7 +293,7 @@ async fn the_dashboards_orders_and_gmv_equal_the_orders_table() {
     assert_eq!(status, StatusCode::OK, "{metrics}");
     let mut db = open_db(&server.db()).await;
     let (orders, gmv): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), SUM(subtotal_minor - discount_minor + coupon_minor) FROM orders WHERE status = 'paid'",
+        "SELECT COUNT(*), CAST(SUM(subtotal_minor - discount_minor + coupon_minor) AS BIGINT) FROM orders WHERE status = 'paid'",
     )
     .fetch_one(&mut db)
     .await

@@ -511,15 +511,13 @@ async fn a_stored_show_that_no_longer_reads_is_skipped_and_the_others_run() {
     let db = dir.path().join("lapak.db");
     let mut bad = new_show("broken");
     bad["currency"] = "rupiah".into();
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES ('broken', 'demo', ?, 0)")
+    let mut conn = common::open_db_for_writing(&db).await;
+    sqlx::query("INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES ('broken', 'demo', $1, 0)")
         .bind(bad.to_string())
-        .execute(&pool)
+        .execute(&mut conn)
         .await
         .unwrap();
-    pool.close().await;
+    drop(conn);
     let running = lapak_server::start(common::config(db)).await.unwrap();
     let server = TestServer { running, dir };
     let (_, schedule) = Api::of(&server)

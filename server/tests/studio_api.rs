@@ -794,10 +794,8 @@ async fn tokens_are_shown_once_kept_as_digests_and_stop_when_revoked() {
 
     // The database holds no secret: neither the token nor any password.
     let secret = token.bearer.clone().unwrap();
-    let stored = std::fs::read(db(&server)).unwrap();
-    let wal = std::fs::read(db(&server).with_extension("db-wal")).unwrap_or_default();
     for needle in [secret.as_bytes(), PASSWORD.as_bytes()] {
-        for file in [&stored, &wal] {
+        for file in &common::stored_bytes(&db(&server)) {
             assert!(!file.windows(needle.len()).any(|w| w == needle));
         }
     }

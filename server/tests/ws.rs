@@ -3,8 +3,7 @@ mod common;
 
 use common::*;
 use lapak_protocol::{ClientMsg, Money, RejectCode, ServerMsg, MAX_FRAME_BYTES};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Row};
+use sqlx::Row;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -53,14 +52,10 @@ async fn add_to_cart_is_acked_and_written_to_the_sqlite_file() {
     );
 
     // A separate connection to the file sees the committed row.
-    let mut conn = SqliteConnectOptions::new()
-        .filename(server.db())
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = open_db(&server.db()).await;
     let row = sqlx::query(
         "SELECT l.quantity, l.unit_price_minor FROM cart_lines l JOIN sessions s ON s.id = l.session_id
-         WHERE s.token = ? AND l.product_id = 'shirt' AND l.variant_id = 'm'",
+         WHERE s.token = $1 AND l.product_id = 'shirt' AND l.variant_id = 'm'",
     )
     .bind(&welcome.session.token)
     .fetch_one(&mut conn)

@@ -1,10 +1,9 @@
 //! Studio sessions: a secret in an HttpOnly, SameSite=Strict cookie, kept
 //! here as its digest, and a CSRF token every change must carry in a header.
 
-use sqlx::SqlitePool;
-
 use super::secrets;
 use super::users::{self, User};
+use crate::db::Pool;
 use crate::error::AppError;
 
 /// How long a session lasts: a working day and a show.
@@ -21,9 +20,9 @@ pub struct Opened {
 }
 
 /// Opens a session for `user`, dropping expired ones.
-pub async fn open(pool: &SqlitePool, user: &User) -> Result<Opened, AppError> {
+pub async fn open(pool: &Pool, user: &User) -> Result<Opened, AppError> {
     let now = crate::now_ms();
-    sqlx::query("DELETE FROM studio_sessions WHERE expires_at_ms <= ?")
+    sqlx::query("DELETE FROM studio_sessions WHERE expires_at_ms <= $1")
         .bind(now)
         .execute(pool)
         .await?;
@@ -32,7 +31,7 @@ pub async fn open(pool: &SqlitePool, user: &User) -> Result<Opened, AppError> {
         csrf: secrets::generate(),
     };
     sqlx::query(
-        "INSERT INTO studio_sessions (token_sha256, user_id, csrf, expires_at_ms) VALUES (?, ?, ?, ?)",
+        "INSERT INTO studio_sessions (token_sha256, user_id, csrf, expires_at_ms) VALUES ($1, $2, $3, $4)",
     )
     .bind(secrets::digest(&opened.secret))
     .bind(user.id)
@@ -44,9 +43,9 @@ pub async fn open(pool: &SqlitePool, user: &User) -> Result<Opened, AppError> {
 }
 
 /// The user and CSRF token of the live session whose cookie holds `secret`.
-pub async fn find(pool: &SqlitePool, secret: &str) -> Result<Option<(User, String)>, AppError> {
+pub async fn find(pool: &Pool, secret: &str) -> Result<Option<(User, String)>, AppError> {
     let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT user_id, csrf FROM studio_sessions WHERE token_sha256 = ? AND expires_at_ms > ?",
+        "SELECT user_id, csrf FROM studio_sessions WHERE token_sha256 = $1 AND expires_at_ms > $2",
     )
     .bind(secrets::digest(secret))
     .bind(crate::now_ms())
@@ -59,8 +58,8 @@ pub async fn find(pool: &SqlitePool, secret: &str) -> Result<Option<(User, Strin
 }
 
 /// Ends the session whose cookie holds `secret`.
-pub async fn close(pool: &SqlitePool, secret: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM studio_sessions WHERE token_sha256 = ?")
+pub async fn close(pool: &Pool, secret: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM studio_sessions WHERE token_sha256 = $1")
         .bind(secrets::digest(secret))
         .execute(pool)
         .await?;

@@ -3,9 +3,9 @@
 //! and a revocation time.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
 
 use super::{secrets, Scope};
+use crate::db::Pool;
 use crate::error::AppError;
 
 /// What every token starts with, so secret scanners can find leaked ones.
@@ -56,7 +56,7 @@ fn info((id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms): Row) ->
 /// Makes a token for `brand`; returns it (the only time its secret is seen)
 /// and its listing. `None` when the brand already holds [`MAX_PER_BRAND`].
 pub async fn create(
-    pool: &SqlitePool,
+    pool: &Pool,
     brand: &str,
     maker: i64,
     name: &str,
@@ -66,8 +66,8 @@ pub async fn create(
     let now = crate::now_ms();
     let mut tx = pool.begin().await?;
     let (live,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM api_tokens WHERE brand_id = ? AND revoked_at_ms IS NULL \
-         AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
+        "SELECT COUNT(*) FROM api_tokens WHERE brand_id = $1 AND revoked_at_ms IS NULL \
+         AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
     )
     .bind(brand)
     .bind(now)
@@ -79,7 +79,7 @@ pub async fn create(
     let secret = format!("{PREFIX}{}", secrets::generate());
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO api_tokens (brand_id, name, token_sha256, scopes, created_by, created_at_ms, expires_at_ms) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(brand)
     .bind(name)
@@ -103,10 +103,10 @@ pub async fn create(
 }
 
 /// The brand's tokens, newest first.
-pub async fn list(pool: &SqlitePool, brand: &str) -> Result<Vec<TokenInfo>, AppError> {
+pub async fn list(pool: &Pool, brand: &str) -> Result<Vec<TokenInfo>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms \
-         FROM api_tokens WHERE brand_id = ? ORDER BY id DESC",
+         FROM api_tokens WHERE brand_id = $1 ORDER BY id DESC",
     )
     .bind(brand)
     .fetch_all(pool)
@@ -115,9 +115,9 @@ pub async fn list(pool: &SqlitePool, brand: &str) -> Result<Vec<TokenInfo>, AppE
 }
 
 /// Revokes the brand's token `id`; `false` if the brand has no such token.
-pub async fn revoke(pool: &SqlitePool, brand: &str, id: i64) -> Result<bool, AppError> {
+pub async fn revoke(pool: &Pool, brand: &str, id: i64) -> Result<bool, AppError> {
     let done = sqlx::query(
-        "UPDATE api_tokens SET revoked_at_ms = COALESCE(revoked_at_ms, ?) WHERE id = ? AND brand_id = ?",
+        "UPDATE api_tokens SET revoked_at_ms = COALESCE(revoked_at_ms, $1) WHERE id = $2 AND brand_id = $3",
     )
     .bind(crate::now_ms())
     .bind(id)
@@ -128,13 +128,13 @@ pub async fn revoke(pool: &SqlitePool, brand: &str, id: i64) -> Result<bool, App
 }
 
 /// What the token `secret` grants, if it is live (known, not revoked, not expired).
-pub async fn find(pool: &SqlitePool, secret: &str) -> Result<Option<Granted>, AppError> {
+pub async fn find(pool: &Pool, secret: &str) -> Result<Option<Granted>, AppError> {
     if !secret.starts_with(PREFIX) || secret.len() > 128 {
         return Ok(None);
     }
     let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, brand_id, scopes FROM api_tokens WHERE token_sha256 = ? \
-         AND revoked_at_ms IS NULL AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
+        "SELECT id, brand_id, scopes FROM api_tokens WHERE token_sha256 = $1 \
+         AND revoked_at_ms IS NULL AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
     )
     .bind(secrets::digest(secret))
     .bind(crate::now_ms())

@@ -1,8 +1,7 @@
 //! Accounts: who may sign in to a brand's studio, and in which role.
 
-use sqlx::SqlitePool;
-
 use super::{passwords, Role};
+use crate::db::Pool;
 use crate::error::AppError;
 
 /// A signed-in person.
@@ -35,7 +34,7 @@ pub fn is_email(email: &str) -> bool {
 /// Adds `email` to `brand` as `role` with `password`, or, for an existing
 /// account of that brand, sets its role and password. Creates the brand.
 pub async fn upsert(
-    pool: &SqlitePool,
+    pool: &Pool,
     brand: &str,
     email: &str,
     role: Role,
@@ -63,16 +62,17 @@ pub async fn upsert(
     let stored = async {
         let mut tx = pool.begin().await?;
         ensure_brand(&mut tx, brand).await?;
-        let other: Option<(String,)> = sqlx::query_as("SELECT brand_id FROM users WHERE email = ?")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let other: Option<(String,)> =
+            sqlx::query_as("SELECT brand_id FROM users WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?;
         if other.as_ref().is_some_and(|(b,)| b != brand) {
             return Ok(None);
         }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO users (brand_id, email, role, password_hash, created_at_ms) \
-             VALUES (?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (email) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash \
              RETURNING id",
         )
@@ -99,11 +99,8 @@ pub async fn upsert(
 }
 
 /// Creates `brand` if it is new.
-pub async fn ensure_brand(
-    conn: &mut sqlx::SqliteConnection,
-    brand: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO brands (id, created_at_ms) VALUES (?, ?)")
+pub async fn ensure_brand(conn: &mut crate::db::Conn, brand: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO brands (id, created_at_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(brand)
         .bind(crate::now_ms())
         .execute(conn)
@@ -113,14 +110,10 @@ pub async fn ensure_brand(
 
 /// The account `email` signs in to with `password`, if they match. Takes as
 /// long for an unknown email as for a wrong password.
-pub async fn sign_in(
-    pool: &SqlitePool,
-    email: &str,
-    password: &str,
-) -> Result<Option<User>, AppError> {
+pub async fn sign_in(pool: &Pool, email: &str, password: &str) -> Result<Option<User>, AppError> {
     let email = normalize_email(email);
     let row: Option<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, brand_id, role, password_hash FROM users WHERE email = ?")
+        sqlx::query_as("SELECT id, brand_id, role, password_hash FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(pool)
             .await?;
@@ -148,9 +141,9 @@ pub async fn sign_in(
 }
 
 /// The account with row id `id`.
-pub async fn by_id(pool: &SqlitePool, id: i64) -> Result<Option<User>, AppError> {
+pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<User>, AppError> {
     let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT brand_id, email, role FROM users WHERE id = ?")
+        sqlx::query_as("SELECT brand_id, email, role FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
             .await?;

@@ -146,7 +146,7 @@ pub async fn import(
 /// Keeps `products` in one transaction: how many were new.
 async fn keep(server: &Server, actor: &Actor, products: &[Product]) -> Result<usize, ApiError> {
     let _write = server.writer.lock().await;
-    let mut tx = server.pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let mut tx = crate::db::begin_write(&server.pool).await?;
     match catalogue::put(&mut tx, actor.brand(), products).await? {
         Ok(created) => {
             tx.commit().await?;

@@ -62,7 +62,7 @@ struct Answer {
 
 async fn stored(state: &Server, who: &str, key: &str) -> Result<Option<Answer>, AppError> {
     let row: Option<(String, i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT request, status, body FROM api_answers WHERE credential = ? AND key = ? AND at_ms > ?",
+        "SELECT request, status, body FROM api_answers WHERE credential = $1 AND key = $2 AND at_ms > $3",
     )
     .bind(who)
     .bind(key)
@@ -79,20 +79,23 @@ async fn stored(state: &Server, who: &str, key: &str) -> Result<Option<Answer>, 
 async fn keep(state: &Server, who: &str, key: &str, answer: &Answer) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = state.pool.begin().await?;
-    sqlx::query("DELETE FROM api_answers WHERE at_ms <= ?")
+    sqlx::query("DELETE FROM api_answers WHERE at_ms <= $1")
         .bind(now - KEEP_MS)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "DELETE FROM api_answers WHERE credential = ?1 AND key IN (
-             SELECT key FROM api_answers WHERE credential = ?1 ORDER BY at_ms DESC LIMIT -1 OFFSET ?2)",
+        "DELETE FROM api_answers WHERE credential = $1 AND key IN (
+             SELECT key FROM (
+                 SELECT key, ROW_NUMBER() OVER (ORDER BY at_ms DESC) AS newest
+                 FROM api_answers WHERE credential = $1) AS ranked
+             WHERE newest > $2)",
     )
     .bind(who)
     .bind(MAX_PER_CREDENTIAL - 1)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO api_answers (credential, key, request, status, body, at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO api_answers (credential, key, request, status, body, at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(who)
     .bind(key)

@@ -13,10 +13,10 @@ use axum::Json;
 use lapak_protocol::hls::format_date_time;
 use lapak_protocol::{Activity, Money};
 use serde::Serialize;
-use sqlx::SqliteConnection;
 
 use super::shows::show_for;
 use crate::access::{Actor, ApiError, Permission};
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::gifting::ledger::earnings_account;
 use crate::metrics::Minute;
@@ -89,14 +89,11 @@ struct MinuteFigures {
 }
 
 /// Paid orders per product: (orders, units, value in minor units).
-async fn sales(
-    conn: &mut SqliteConnection,
-    show: &str,
-) -> Result<BTreeMap<String, (u64, u64, i64)>, AppError> {
+async fn sales(conn: &mut Conn, show: &str) -> Result<BTreeMap<String, (u64, u64, i64)>, AppError> {
     let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT l.product_id, COUNT(DISTINCT o.id), SUM(l.quantity), SUM(l.quantity * l.unit_price_minor)
+        "SELECT l.product_id, COUNT(DISTINCT o.id), CAST(SUM(l.quantity) AS BIGINT), CAST(SUM(l.quantity * l.unit_price_minor) AS BIGINT)
          FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.show_id = ? AND o.status = 'paid'
+         WHERE o.show_id = $1 AND o.status = 'paid'
          GROUP BY l.product_id",
     )
     .bind(show)
@@ -110,12 +107,12 @@ async fn sales(
 
 /// Paid orders per minute they were placed: start → (orders, goods in minor units).
 async fn orders_per_minute(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
 ) -> Result<BTreeMap<i64, (u64, i64)>, AppError> {
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT placed_at_ms - placed_at_ms % 60000, COUNT(*), SUM(subtotal_minor - discount_minor)
-         FROM orders WHERE show_id = ? AND status = 'paid' GROUP BY 1",
+        "SELECT placed_at_ms - placed_at_ms % 60000, COUNT(*), CAST(SUM(subtotal_minor - discount_minor) AS BIGINT)
+         FROM orders WHERE show_id = $1 AND status = 'paid' GROUP BY 1",
     )
     .bind(show)
     .fetch_all(conn)
@@ -126,17 +123,17 @@ async fn orders_per_minute(
         .collect())
 }
 
-async fn gifts(conn: &mut SqliteConnection, show: &str) -> Result<(u64, u64, u64, i64), AppError> {
+async fn gifts(conn: &mut Conn, show: &str) -> Result<(u64, u64, u64, i64), AppError> {
     let (sends, gifts, coins): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(t.gift_count), 0), COALESCE(SUM(e.coins), 0)
+        "SELECT COUNT(*), CAST(COALESCE(SUM(t.gift_count), 0) AS BIGINT), CAST(COALESCE(SUM(e.coins), 0) AS BIGINT)
          FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
-         WHERE e.account = ? AND t.kind = 'gift'",
+         WHERE e.account = $1 AND t.kind = 'gift'",
     )
     .bind(earnings_account(show))
     .fetch_one(&mut *conn)
     .await?;
     let converted: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(amount_minor), 0) FROM host_credits WHERE show_id = ?",
+        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM host_credits WHERE show_id = $1",
     )
     .bind(show)
     .fetch_one(conn)
@@ -174,9 +171,9 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
     let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
     let (orders, gmv, coupon_orders, coupon_discounts): (i64, i64, i64, i64) = sqlx::query_as(
         // GMV is the merchandise after deals, as the lines sum it; coupons are the brand's cost.
-        "SELECT COUNT(*), COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0),
-                COUNT(coupon_code), COALESCE(SUM(coupon_minor), 0)
-         FROM orders WHERE show_id = ? AND status = 'paid'",
+        "SELECT COUNT(*), CAST(COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0) AS BIGINT),
+                COUNT(coupon_code), CAST(COALESCE(SUM(coupon_minor), 0) AS BIGINT)
+         FROM orders WHERE show_id = $1 AND status = 'paid'",
     )
     .bind(&show.id)
     .fetch_one(&mut *tx)

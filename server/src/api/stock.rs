@@ -67,7 +67,7 @@ pub async fn set(
     }
     let _write = state.writer.lock().await;
     let changed = sqlx::query(
-        "UPDATE stock SET quantity = ? WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+        "UPDATE stock SET quantity = $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
     )
     .bind(i64::from(request.stock))
     .bind(&show.id)

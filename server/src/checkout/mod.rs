@@ -15,8 +15,8 @@ pub use orders::{number as order_number, pending as pending_orders, recent as re
 pub use settle::settle;
 
 use lapak_protocol::{CheckoutRequest, CouponProblem, Quote, RejectCode, ServerMsg};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 
+use crate::db::Conn;
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::pending::Settlement;
@@ -37,7 +37,7 @@ pub async fn quote(
 }
 
 async fn priced(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     state: &Stage,
     session: i64,
     now_ms: i64,
@@ -45,7 +45,7 @@ async fn priced(
 ) -> Result<Quote, AppError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT product_id, variant_id, quantity, unit_price_minor
-         FROM cart_lines WHERE session_id = ? ORDER BY id",
+         FROM cart_lines WHERE session_id = $1 ORDER BY id",
     )
     .bind(session)
     .fetch_all(&mut *conn)
@@ -139,10 +139,10 @@ async fn reserve(
     request: &CheckoutRequest,
     now_ms: i64,
 ) -> Result<Reserved, AppError> {
-    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
 
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = ? AND command_id = ?")
+        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = $1 AND command_id = $2")
             .bind(session)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -179,8 +179,8 @@ async fn reserve(
 
     for line in &quote.lines {
         let taken = sqlx::query(
-            "UPDATE stock SET quantity = quantity - ?
-             WHERE show_id = ? AND product_id = ? AND variant_id = ? AND quantity >= ?",
+            "UPDATE stock SET quantity = quantity - $1
+             WHERE show_id = $2 AND product_id = $3 AND variant_id = $4 AND quantity >= $5",
         )
         .bind(i64::from(line.quantity))
         .bind(&state.show.id)
@@ -209,7 +209,7 @@ async fn reserve(
         "INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
                              subtotal_minor, discount_minor, shipping_minor, total_minor,
                              shipping_name, card_last4, coupon_code, coupon_minor)
-         VALUES (?, ?, ?, 'payment_pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, 'payment_pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(session)
     .bind(id)
@@ -255,7 +255,7 @@ async fn reserve(
 }
 
 async fn insert_line(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut crate::db::Tx,
     state: &Stage,
     order_id: i64,
     line: &lapak_protocol::QuoteLine,
@@ -282,7 +282,7 @@ async fn insert_line(
         sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_label,
                                       quantity, unit_price_minor, deal_id, names, labels)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(order_id)
         .bind(&line.product_id)

@@ -1,7 +1,7 @@
 //! Reading orders back, and the deal and stock figures derived from them.
 use lapak_protocol::{Money, Order, OrderLine, OrderStatus, Totals};
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 
 /// How many of a session's orders a `Welcome` carries.
@@ -29,8 +29,8 @@ type OrderRow = (
 );
 
 /// Orders whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut SqliteConnection, show: &str) -> Result<Vec<i64>, AppError> {
-    let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = ?";
+pub async fn pending(conn: &mut Conn, show: &str) -> Result<Vec<i64>, AppError> {
+    let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = $1";
     Ok(sqlx::query_scalar(pending)
         .bind(show)
         .fetch_all(conn)
@@ -38,11 +38,11 @@ pub async fn pending(conn: &mut SqliteConnection, show: &str) -> Result<Vec<i64>
 }
 
 /// One order by row id.
-pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppError> {
+pub async fn load(conn: &mut Conn, id: i64) -> Result<Order, AppError> {
     let row: OrderRow = sqlx::query_as(
         "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
                 shipping_minor, total_minor, shipping_name, card_last4, coupon_code, coupon_minor
-         FROM orders WHERE id = ?",
+         FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -51,11 +51,11 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Order, AppErro
 }
 
 /// The session's latest orders, newest first.
-pub async fn recent(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Order>, AppError> {
+pub async fn recent(conn: &mut Conn, session: i64) -> Result<Vec<Order>, AppError> {
     let rows: Vec<OrderRow> = sqlx::query_as(
         "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
                 shipping_minor, total_minor, shipping_name, card_last4, coupon_code, coupon_minor
-         FROM orders WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+         FROM orders WHERE session_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(session)
     .bind(RECENT)
@@ -68,7 +68,7 @@ pub async fn recent(conn: &mut SqliteConnection, session: i64) -> Result<Vec<Ord
     Ok(orders)
 }
 
-async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, AppError> {
+async fn assemble(conn: &mut Conn, row: OrderRow) -> Result<Order, AppError> {
     let (
         id,
         command_id,
@@ -92,7 +92,7 @@ async fn assemble(conn: &mut SqliteConnection, row: OrderRow) -> Result<Order, A
     let lines: Vec<LineRow> = sqlx::query_as(
         "SELECT product_id, variant_id, name, variant_label, quantity, unit_price_minor,
                 names, labels
-         FROM order_lines WHERE order_id = ? ORDER BY id",
+         FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&mut *conn)

@@ -6,10 +6,10 @@
 //! An order settled as paid counts `buy` for missions in the same transaction.
 
 use lapak_protocol::{Activity, RejectCode, ServerMsg};
-use sqlx::SqliteConnection;
 
 use super::orders;
 use crate::community::{self, Changes};
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
@@ -32,8 +32,8 @@ pub async fn settle(
         Settlement::Charged(Charge::Approved { .. }) | Settlement::Looked(Lookup::Approved { .. })
     );
     let write = state.writer.lock().await;
-    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
-    let session: i64 = sqlx::query_scalar("SELECT session_id FROM orders WHERE id = ?")
+    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
+    let session: i64 = sqlx::query_scalar("SELECT session_id FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -43,15 +43,15 @@ pub async fn settle(
         Settlement::Charged(Charge::Timeout) => false,
         Settlement::Charged(Charge::Approved { reference })
         | Settlement::Looked(Lookup::Approved { reference }) => {
-            let sql = "UPDATE orders SET status = 'paid', payment_ref = ?2 WHERE id = ?1 AND status = 'payment_pending'";
+            let sql = "UPDATE orders SET status = 'paid', payment_ref = $2 WHERE id = $1 AND status = 'payment_pending'";
             transition(&mut tx, order_id, sql, Some(reference)).await?
         }
         Settlement::Charged(Charge::Declined { .. }) | Settlement::Looked(Lookup::NotCharged) => {
             // A declined card leaves no order behind; a charge found missing later leaves a failed one.
             let sql = if matches!(settlement, Settlement::Charged(_)) {
-                "DELETE FROM orders WHERE id = ?1 AND status = 'payment_pending'"
+                "DELETE FROM orders WHERE id = $1 AND status = 'payment_pending'"
             } else {
-                "UPDATE orders SET status = 'failed' WHERE id = ?1 AND status = 'payment_pending'"
+                "UPDATE orders SET status = 'failed' WHERE id = $1 AND status = 'payment_pending'"
             };
             // The coupon goes back first, so a deleted order leaves nothing
             // pointing at it; only from a pending order, as the transition.
@@ -61,7 +61,7 @@ pub async fn settle(
                 // The stock and the cart lines go back where they came from.
                 for (product, variant, quantity, _, unit_price) in &items {
                     sqlx::query(
-                        "UPDATE stock SET quantity = quantity + ? WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+                        "UPDATE stock SET quantity = quantity + $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
                     )
                     .bind(quantity)
                     .bind(&state.show.id)
@@ -133,7 +133,7 @@ pub async fn settle(
 }
 
 async fn transition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     order_id: i64,
     sql: &'static str,
     reference: Option<&String>,
@@ -147,9 +147,9 @@ async fn transition(
 }
 
 /// The order's lines.
-pub async fn items(conn: &mut SqliteConnection, order_id: i64) -> Result<Vec<Item>, AppError> {
+pub async fn items(conn: &mut Conn, order_id: i64) -> Result<Vec<Item>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT product_id, variant_id, quantity, deal_id, unit_price_minor FROM order_lines WHERE order_id = ?",
+        "SELECT product_id, variant_id, quantity, deal_id, unit_price_minor FROM order_lines WHERE order_id = $1",
     )
     .bind(order_id)
     .fetch_all(conn)
@@ -161,7 +161,7 @@ pub async fn announce(state: &Stage, items: &[Item]) -> Result<(), AppError> {
     let mut conn = state.pool.acquire().await?;
     for (product, variant, _, deal, _) in items {
         let stock: i64 = sqlx::query_scalar(
-            "SELECT quantity FROM stock WHERE show_id = ? AND product_id = ? AND variant_id = ?",
+            "SELECT quantity FROM stock WHERE show_id = $1 AND product_id = $2 AND variant_id = $3",
         )
         .bind(&state.show.id)
         .bind(product)

@@ -6,9 +6,9 @@
 //! level up are written into the chat.
 
 use lapak_protocol::{Activity, ChatEvent, Membership, RejectCode, ServerMsg};
-use sqlx::SqliteConnection;
 
 use super::{missions, Changes};
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::show::ShowFile;
 use crate::unit::{Sync, Unit};
@@ -16,12 +16,12 @@ use crate::{now_ms, reject, Stage};
 
 /// The session's membership of the show's club, if it joined.
 pub async fn membership(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show_id: &str,
     session: i64,
 ) -> Result<Option<Membership>, AppError> {
     let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT level, points FROM club_members WHERE session_id = ? AND show_id = ?",
+        "SELECT level, points FROM club_members WHERE session_id = $1 AND show_id = $2",
     )
     .bind(session)
     .bind(show_id)
@@ -58,17 +58,13 @@ pub async fn join_club(state: &Stage, session: i64, id: &str) -> Result<ServerMs
 
 /// Joins the club (nothing changes for a member, or when the show has none)
 /// and counts `join_club`.
-pub async fn join(
-    conn: &mut SqliteConnection,
-    show: &ShowFile,
-    session: i64,
-) -> Result<Changes, AppError> {
+pub async fn join(conn: &mut Conn, show: &ShowFile, session: i64) -> Result<Changes, AppError> {
     if show.community.club.is_none() {
         return Ok(Changes::default());
     }
     let now = now_ms();
     let joined = sqlx::query(
-        "INSERT INTO club_members (session_id, show_id, points, level, joined_at_ms) VALUES (?, ?, 0, 1, ?)
+        "INSERT INTO club_members (session_id, show_id, points, level, joined_at_ms) VALUES ($1, $2, 0, 1, $3)
          ON CONFLICT (session_id, show_id) DO NOTHING",
     )
     .bind(session)
@@ -92,7 +88,7 @@ pub async fn join(
 /// Adds points to a member (nothing for others), moving them up a level when
 /// the points reach it.
 pub async fn add_points(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &ShowFile,
     session: i64,
     points: u32,
@@ -106,7 +102,7 @@ pub async fn add_points(
     let points = before.points.saturating_add(points);
     let level = club.level(points);
     sqlx::query(
-        "UPDATE club_members SET points = ?, level = ? WHERE session_id = ? AND show_id = ?",
+        "UPDATE club_members SET points = $1, level = $2 WHERE session_id = $3 AND show_id = $4",
     )
     .bind(i64::from(points))
     .bind(i64::from(level))
@@ -130,7 +126,7 @@ pub async fn add_points(
 /// An acknowledged `SendGift` of `gift_id` worth `coins` in all: the club's
 /// `join_gift` joins a non-member, and a member earns a point per coin.
 pub async fn gifted(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &ShowFile,
     session: i64,
     gift_id: &str,

@@ -8,12 +8,12 @@
 //! statement that inserts it, so it is granted exactly once.
 
 use lapak_protocol::{Activity, Period};
-use sqlx::SqliteConnection;
 
 use super::club;
 use super::settings::{CouponEntry, MissionEntry};
 use super::Changes;
 use crate::coupons;
+use crate::db::Conn;
 use crate::details::civil_date;
 use crate::error::AppError;
 use crate::gifting::ledger::{self, Kind, Posting};
@@ -65,7 +65,7 @@ pub fn period_key(mission: &MissionEntry, day: &str) -> String {
 /// completes (and rewards) the missions that reach their target. What changed
 /// for the viewer comes back, to be announced once the transaction commits.
 pub async fn count(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &ShowFile,
     session: i64,
     activity: Activity,
@@ -78,18 +78,18 @@ pub async fn count(
     }
     let day = day(now_ms);
     // The LIVE Journey grows on the first of each activity in the show.
-    let first: bool = sqlx::query_scalar(
-        "SELECT NOT EXISTS (SELECT 1 FROM activity_counts
-                            WHERE session_id = ? AND show_id = ? AND activity = ?)",
+    let first = sqlx::query_scalar::<_, i64>(
+        "SELECT 1 FROM activity_counts WHERE session_id = $1 AND show_id = $2 AND activity = $3 LIMIT 1",
     )
     .bind(session)
     .bind(&show.id)
     .bind(key(activity))
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_none();
     sqlx::query(
-        "INSERT INTO activity_counts (session_id, show_id, activity, day, count) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (session_id, show_id, activity, day) DO UPDATE SET count = count + excluded.count",
+        "INSERT INTO activity_counts (session_id, show_id, activity, day, count) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (session_id, show_id, activity, day) DO UPDATE SET count = activity_counts.count + excluded.count",
     )
     .bind(session)
     .bind(&show.id)
@@ -117,7 +117,7 @@ pub async fn count(
 
 /// What the session counted for `mission` in its current period.
 pub async fn period_count(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show_id: &str,
     session: i64,
     mission: &MissionEntry,
@@ -125,8 +125,8 @@ pub async fn period_count(
 ) -> Result<i64, AppError> {
     let daily = mission.period == Period::Daily;
     Ok(sqlx::query_scalar(
-        "SELECT COALESCE(SUM(count), 0) FROM activity_counts
-         WHERE session_id = ? AND show_id = ? AND activity = ? AND (NOT ? OR day = ?)",
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM activity_counts
+         WHERE session_id = $1 AND show_id = $2 AND activity = $3 AND (NOT $4 OR day = $5)",
     )
     .bind(session)
     .bind(show_id)
@@ -140,7 +140,7 @@ pub async fn period_count(
 /// Records the mission complete for this period and grants its reward, unless
 /// it was already: then nothing changes.
 async fn complete(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &ShowFile,
     session: i64,
     mission: &MissionEntry,
@@ -149,7 +149,7 @@ async fn complete(
 ) -> Result<Changes, AppError> {
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO mission_completions (session_id, show_id, mission_id, period_key, completed_at_ms)
-         VALUES (?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (session_id, show_id, mission_id, period_key) DO NOTHING RETURNING id",
     )
     .bind(session)
@@ -199,7 +199,7 @@ async fn complete(
     }
     if let Some(badge) = &reward.badge {
         sqlx::query(
-            "INSERT INTO badges_earned (session_id, show_id, badge_id, earned_at_ms) VALUES (?, ?, ?, ?)
+            "INSERT INTO badges_earned (session_id, show_id, badge_id, earned_at_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (session_id, show_id, badge_id) DO NOTHING",
         )
         .bind(session)
@@ -215,13 +215,9 @@ async fn complete(
 }
 
 /// How many of `activity` all viewers of the show did: its likes, at start.
-pub async fn total(
-    conn: &mut SqliteConnection,
-    show_id: &str,
-    activity: Activity,
-) -> Result<u64, AppError> {
+pub async fn total(conn: &mut Conn, show_id: &str, activity: Activity) -> Result<u64, AppError> {
     let total: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(count), 0) FROM activity_counts WHERE show_id = ? AND activity = ?",
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM activity_counts WHERE show_id = $1 AND activity = $2",
     )
     .bind(show_id)
     .bind(key(activity))

@@ -42,8 +42,8 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use lapak_protocol::{ChatEvent, ChatMessage, Community as Snapshot, Progress, ServerMsg, Viewer};
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::limit::Throttle;
 use crate::unit::Unit;
@@ -139,11 +139,7 @@ pub async fn remember(state: &Stage, session: i64) -> Result<(), AppError> {
 }
 
 /// The session's progress now.
-pub async fn progress(
-    state: &Stage,
-    conn: &mut SqliteConnection,
-    session: i64,
-) -> Result<Progress, AppError> {
+pub async fn progress(state: &Stage, conn: &mut Conn, session: i64) -> Result<Progress, AppError> {
     // Read on `conn` when not cached: a second connection from the pool could wait forever.
     let you = match cached(state, session) {
         Some(viewer) => viewer,

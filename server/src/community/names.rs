@@ -27,7 +27,7 @@ pub async fn set_name(
             return command.finish(reply).await;
         }
     };
-    sqlx::query("UPDATE sessions SET name = ? WHERE id = ?")
+    sqlx::query("UPDATE sessions SET name = $1 WHERE id = $2")
         .bind(state.show.community.blocklist.mask(&name))
         .bind(session)
         .execute(&mut *command.tx)

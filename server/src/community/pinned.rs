@@ -5,9 +5,9 @@
 
 use lapak_protocol::{check_translations, Translations};
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 use super::text;
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::show::ShowFile;
 
@@ -27,12 +27,9 @@ pub fn parts(message: Option<Message>) -> (Option<String>, Translations) {
 }
 
 /// The message to show now: the last one a host set, else the show file's.
-pub async fn current(
-    conn: &mut SqliteConnection,
-    show: &ShowFile,
-) -> Result<Option<Message>, AppError> {
+pub async fn current(conn: &mut Conn, show: &ShowFile) -> Result<Option<Message>, AppError> {
     let set: Option<(Option<String>, String)> =
-        sqlx::query_as("SELECT pinned, translations FROM pinned_messages WHERE show_id = ?")
+        sqlx::query_as("SELECT pinned, translations FROM pinned_messages WHERE show_id = $1")
             .bind(&show.id)
             .fetch_optional(conn)
             .await?;
@@ -72,7 +69,7 @@ pub fn check(text: Option<&str>, translations: &Translations) -> Result<Option<M
 
 /// Keeps `message` as the show's, set by `who`.
 pub async fn keep(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     message: Option<&Message>,
     who: &str,
@@ -83,7 +80,7 @@ pub async fn keep(
         |m| serde_json::to_string(&m.translations).expect("a map of strings always serializes"),
     );
     sqlx::query(
-        "INSERT INTO pinned_messages (show_id, pinned, translations, by_whom, at_ms) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO pinned_messages (show_id, pinned, translations, by_whom, at_ms) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (show_id) DO UPDATE SET pinned = excluded.pinned,
              translations = excluded.translations, by_whom = excluded.by_whom, at_ms = excluded.at_ms",
     )

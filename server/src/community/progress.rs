@@ -3,25 +3,21 @@
 //! its current period, badges, journey).
 
 use lapak_protocol::{MissionProgress, Progress, Viewer};
-use sqlx::SqliteConnection;
 
 use super::{club, missions};
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::show::ShowFile;
 
 /// How others see the session: its name, Fan Club level and latest badge.
-pub async fn identity(
-    conn: &mut SqliteConnection,
-    show_id: &str,
-    session: i64,
-) -> Result<Viewer, AppError> {
+pub async fn identity(conn: &mut Conn, show_id: &str, session: i64) -> Result<Viewer, AppError> {
     let (name, level, badge): (String, Option<i64>, Option<String>) = sqlx::query_as(
         "SELECT s.name, m.level,
                 (SELECT b.badge_id FROM badges_earned b
-                 WHERE b.session_id = s.id AND b.show_id = ?1 ORDER BY b.id DESC LIMIT 1)
+                 WHERE b.session_id = s.id AND b.show_id = $1 ORDER BY b.id DESC LIMIT 1)
          FROM sessions s
-         LEFT JOIN club_members m ON m.session_id = s.id AND m.show_id = ?1
-         WHERE s.id = ?2",
+         LEFT JOIN club_members m ON m.session_id = s.id AND m.show_id = $1
+         WHERE s.id = $2",
     )
     .bind(show_id)
     .bind(session)
@@ -37,7 +33,7 @@ pub async fn identity(
 
 /// The session's progress at server time `now_ms`; `you` is its identity.
 pub async fn progress(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &ShowFile,
     session: i64,
     you: Viewer,
@@ -45,7 +41,7 @@ pub async fn progress(
 ) -> Result<Progress, AppError> {
     let day = missions::day(now_ms);
     let completed: Vec<(String, String)> = sqlx::query_as(
-        "SELECT mission_id, period_key FROM mission_completions WHERE session_id = ? AND show_id = ?",
+        "SELECT mission_id, period_key FROM mission_completions WHERE session_id = $1 AND show_id = $2",
     )
     .bind(session)
     .bind(&show.id)
@@ -66,14 +62,14 @@ pub async fn progress(
         });
     }
     let badges = sqlx::query_scalar(
-        "SELECT badge_id FROM badges_earned WHERE session_id = ? AND show_id = ? ORDER BY id",
+        "SELECT badge_id FROM badges_earned WHERE session_id = $1 AND show_id = $2 ORDER BY id",
     )
     .bind(session)
     .bind(&show.id)
     .fetch_all(&mut *conn)
     .await?;
     let done: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT activity FROM activity_counts WHERE session_id = ? AND show_id = ?",
+        "SELECT DISTINCT activity FROM activity_counts WHERE session_id = $1 AND show_id = $2",
     )
     .bind(session)
     .bind(&show.id)

@@ -6,10 +6,10 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use tokio::time::Instant;
 
 use super::blocklist::Blocklist;
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::limit::Throttle;
 
@@ -100,9 +100,9 @@ impl ChatRules {
 }
 
 /// The rules a moderator last set for `show`, if any.
-pub async fn stored(conn: &mut SqliteConnection, show: &str) -> Result<Rules, AppError> {
+pub async fn stored(conn: &mut Conn, show: &str) -> Result<Rules, AppError> {
     let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT slow_mode_s, blocked_words FROM chat_rules WHERE show_id = ?")
+        sqlx::query_as("SELECT slow_mode_s, blocked_words FROM chat_rules WHERE show_id = $1")
             .bind(show)
             .fetch_optional(conn)
             .await?;
@@ -114,7 +114,7 @@ pub async fn stored(conn: &mut SqliteConnection, show: &str) -> Result<Rules, Ap
 
 /// Keeps `rules` as `show`'s, set by `who`.
 pub async fn keep(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     rules: &Rules,
     who: &str,
@@ -122,7 +122,7 @@ pub async fn keep(
 ) -> Result<(), AppError> {
     let words = serde_json::to_string(&rules.blocked_words).expect("strings serialize");
     sqlx::query(
-        "INSERT INTO chat_rules (show_id, slow_mode_s, blocked_words, by_whom, at_ms) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO chat_rules (show_id, slow_mode_s, blocked_words, by_whom, at_ms) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (show_id) DO UPDATE SET slow_mode_s = excluded.slow_mode_s,
              blocked_words = excluded.blocked_words, by_whom = excluded.by_whom, at_ms = excluded.at_ms",
     )

@@ -3,8 +3,8 @@
 //! everything else (watching, buying, gifts) goes on.
 
 use serde::Serialize;
-use sqlx::{SqliteConnection, SqlitePool};
 
+use crate::db::{Conn, Pool};
 use crate::error::AppError;
 
 /// A viewer's sanction.
@@ -23,7 +23,7 @@ pub enum Sanction {
 /// Sets `session`'s sanction in `show` (replacing any). `false` when there is
 /// no such session: nothing is stored for viewers who never were.
 pub async fn set(
-    pool: &SqlitePool,
+    pool: &Pool,
     show: &str,
     session: i64,
     sanction: Sanction,
@@ -35,7 +35,7 @@ pub async fn set(
     };
     let done = sqlx::query(
         "INSERT INTO chat_sanctions (show_id, session_id, until_ms, by_whom, at_ms) \
-         SELECT ?, id, ?, ?, ? FROM sessions WHERE id = ? \
+         SELECT $1, id, $2, $3, $4 FROM sessions WHERE id = $5 \
          ON CONFLICT (show_id, session_id) DO UPDATE SET \
            until_ms = excluded.until_ms, by_whom = excluded.by_whom, at_ms = excluded.at_ms",
     )
@@ -50,8 +50,8 @@ pub async fn set(
 }
 
 /// Lifts `session`'s sanction in `show`; `false` if it had none.
-pub async fn lift(pool: &SqlitePool, show: &str, session: i64) -> Result<bool, AppError> {
-    let done = sqlx::query("DELETE FROM chat_sanctions WHERE show_id = ? AND session_id = ?")
+pub async fn lift(pool: &Pool, show: &str, session: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("DELETE FROM chat_sanctions WHERE show_id = $1 AND session_id = $2")
         .bind(show)
         .bind(session)
         .execute(pool)
@@ -61,17 +61,18 @@ pub async fn lift(pool: &SqlitePool, show: &str, session: i64) -> Result<bool, A
 
 /// `session`'s sanction in `show` in force at `now_ms`, if any.
 pub async fn in_force(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     session: i64,
     now_ms: i64,
 ) -> Result<Option<Sanction>, AppError> {
-    let row: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT until_ms FROM chat_sanctions WHERE show_id = ? AND session_id = ?")
-            .bind(show)
-            .bind(session)
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<(Option<i64>,)> = sqlx::query_as(
+        "SELECT until_ms FROM chat_sanctions WHERE show_id = $1 AND session_id = $2",
+    )
+    .bind(show)
+    .bind(session)
+    .fetch_optional(conn)
+    .await?;
     Ok(match row {
         Some((None,)) => Some(Sanction::Banned),
         Some((Some(until_ms),)) if until_ms > now_ms => Some(Sanction::Muted { until_ms }),

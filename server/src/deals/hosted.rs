@@ -4,8 +4,7 @@
 
 use std::sync::RwLock;
 
-use sqlx::SqliteConnection;
-
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::show::DealSpec;
 
@@ -45,14 +44,10 @@ fn row_to_spec(row: (i64, String, i64, i64, i64, i64, i64)) -> DealSpec {
 
 impl HostedDeals {
     /// The show's host deals that end after stream time `now_ms`, from the database.
-    pub async fn load(
-        conn: &mut SqliteConnection,
-        show: &str,
-        now_ms: u64,
-    ) -> Result<HostedDeals, AppError> {
+    pub async fn load(conn: &mut Conn, show: &str, now_ms: u64) -> Result<HostedDeals, AppError> {
         let rows: Vec<(i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT id, product_id, price_minor, quantity, per_buyer, start_ms, end_ms
-             FROM host_deals WHERE show_id = ? AND end_ms > ? ORDER BY id",
+             FROM host_deals WHERE show_id = $1 AND end_ms > $2 ORDER BY id",
         )
         .bind(show)
         .bind(i64::try_from(now_ms).unwrap_or(i64::MAX))
@@ -84,7 +79,7 @@ impl HostedDeals {
     /// Records `request` as a deal from stream time `now_ms`, by `who`.
     pub async fn start(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         show: &str,
         request: Request,
         now_ms: u64,
@@ -93,7 +88,7 @@ impl HostedDeals {
         let end_ms = now_ms.saturating_add(request.duration_ms);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO host_deals (show_id, product_id, price_minor, quantity, per_buyer, start_ms, end_ms, started_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(show)
         .bind(&request.product_id)
@@ -123,7 +118,7 @@ impl HostedDeals {
     /// Ends host deal `id` at stream time `now_ms`, if it is running; the deal as it was.
     pub async fn stop(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         show: &str,
         id: &str,
         now_ms: u64,
@@ -131,8 +126,10 @@ impl HostedDeals {
         let Some(spec) = self.running(now_ms).into_iter().find(|d| d.id == id) else {
             return Ok(None);
         };
-        let row = id.trim_start_matches("host-");
-        sqlx::query("UPDATE host_deals SET end_ms = ? WHERE show_id = ? AND id = ?")
+        let Ok(row) = id.trim_start_matches("host-").parse::<i64>() else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE host_deals SET end_ms = $1 WHERE show_id = $2 AND id = $3")
             .bind(i64::try_from(now_ms.max(spec.start_ms + 1)).unwrap_or(i64::MAX))
             .bind(show)
             .bind(row)

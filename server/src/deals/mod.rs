@@ -7,8 +7,8 @@ mod hosted;
 pub use hosted::{HostedDeals, Request};
 
 use lapak_protocol::pricing::DealBought;
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::pricing::LiveDeal;
 use crate::show::DealSpec;
@@ -17,16 +17,16 @@ use crate::show::DealSpec;
 /// everyone, and by `session`. Counted within the show: two shows may script a
 /// deal on the same product at the same stream time, and so share its id.
 pub async fn units(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     deal_id: &str,
     session: i64,
 ) -> Result<(u32, u32), AppError> {
     let (all, mine): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(l.quantity), 0),
-                COALESCE(SUM(CASE WHEN o.session_id = ? THEN l.quantity ELSE 0 END), 0)
+        "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN o.session_id = $1 THEN l.quantity ELSE 0 END), 0) AS BIGINT)
          FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.show_id = ? AND l.deal_id = ? AND o.status != 'failed'",
+         WHERE o.show_id = $2 AND l.deal_id = $3 AND o.status != 'failed'",
     )
     .bind(session)
     .bind(show)
@@ -41,7 +41,7 @@ pub async fn units(
 
 /// The deals `running`, with what is left of each and what `session` holds of each.
 pub async fn live(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     running: &[DealSpec],
     session: i64,
@@ -60,7 +60,7 @@ pub async fn live(
 
 /// What `session` holds of each deal in `running`, for its cart.
 pub async fn bought(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     running: &[DealSpec],
     session: i64,

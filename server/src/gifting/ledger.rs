@@ -5,9 +5,10 @@
 //! conditional update, and the table's CHECK backs it up.
 
 use lapak_protocol::{Gifter, Money, Wallet};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::Connection;
 
 use crate::community;
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::{now_ms, Stage};
 
@@ -69,10 +70,7 @@ pub struct Posting<'a> {
 
 /// Writes a transaction, its entries and the balances they change; its id, or
 /// `None` (and nothing written) when an account would go below zero.
-pub async fn post(
-    conn: &mut SqliteConnection,
-    posting: &Posting<'_>,
-) -> Result<Option<i64>, AppError> {
+pub async fn post(conn: &mut Conn, posting: &Posting<'_>) -> Result<Option<i64>, AppError> {
     let sum = posting
         .entries
         .iter()
@@ -88,7 +86,7 @@ pub async fn post(
     for (account, coins) in &posting.entries {
         let moved = if *coins < 0 && account != ISSUED {
             sqlx::query(
-                "UPDATE balances SET coins = coins + ?2 WHERE account = ?1 AND coins + ?2 >= 0",
+                "UPDATE balances SET coins = coins + $2 WHERE account = $1 AND coins + $2 >= 0",
             )
             .bind(account)
             .bind(coins)
@@ -96,8 +94,8 @@ pub async fn post(
             .await?
         } else {
             sqlx::query(
-                "INSERT INTO balances (account, coins) VALUES (?, ?)
-                 ON CONFLICT (account) DO UPDATE SET coins = coins + excluded.coins",
+                "INSERT INTO balances (account, coins) VALUES ($1, $2)
+                 ON CONFLICT (account) DO UPDATE SET coins = balances.coins + excluded.coins",
             )
             .bind(account)
             .bind(coins)
@@ -112,7 +110,7 @@ pub async fn post(
     let (gift_id, gift_count) = posting.gift.unzip();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO ledger_transactions (kind, session_id, command_id, gift_id, gift_count, completion_id, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(posting.kind.as_str())
     .bind(session)
@@ -124,19 +122,21 @@ pub async fn post(
     .fetch_one(&mut *tx)
     .await?;
     for (account, coins) in &posting.entries {
-        sqlx::query("INSERT INTO ledger_entries (transaction_id, account, coins) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(account)
-            .bind(coins)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO ledger_entries (transaction_id, account, coins) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(account)
+        .bind(coins)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Some(id))
 }
 
-async fn balance(conn: &mut SqliteConnection, account: &str) -> Result<i64, AppError> {
-    let coins: Option<i64> = sqlx::query_scalar("SELECT coins FROM balances WHERE account = ?")
+async fn balance(conn: &mut Conn, account: &str) -> Result<i64, AppError> {
+    let coins: Option<i64> = sqlx::query_scalar("SELECT coins FROM balances WHERE account = $1")
         .bind(account)
         .fetch_optional(conn)
         .await?;
@@ -144,7 +144,7 @@ async fn balance(conn: &mut SqliteConnection, account: &str) -> Result<i64, AppE
 }
 
 /// The session's coins and coupons, read on `conn` (inside a transaction, if it is one).
-pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Wallet, AppError> {
+pub async fn wallet(conn: &mut Conn, session: i64) -> Result<Wallet, AppError> {
     let coins = balance(conn, &wallet_account(session)).await?;
     Ok(Wallet {
         coins: u64::try_from(coins).unwrap_or(0),
@@ -154,12 +154,12 @@ pub async fn wallet(conn: &mut SqliteConnection, session: i64) -> Result<Wallet,
 
 /// Coins each viewer has sent the show's host, from the ledger's gift
 /// transactions, with how they look now (name, club level, latest badge).
-pub async fn gifters(conn: &mut SqliteConnection, show: &str) -> Result<Vec<Gifter>, AppError> {
+pub async fn gifters(conn: &mut Conn, show: &str) -> Result<Vec<Gifter>, AppError> {
     let totals: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT t.session_id, SUM(e.coins)
+        "SELECT t.session_id, CAST(SUM(e.coins) AS BIGINT)
          FROM ledger_entries e
          JOIN ledger_transactions t ON t.id = e.transaction_id
-         WHERE e.account = ? AND t.kind = 'gift'
+         WHERE e.account = $1 AND t.kind = 'gift'
          GROUP BY t.session_id",
     )
     .bind(earnings_account(show))
@@ -190,7 +190,7 @@ pub struct HostCredit {
 pub async fn convert_earnings(state: &Stage) -> Result<Option<HostCredit>, AppError> {
     let show = &state.show;
     let _write = state.writer.lock().await;
-    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
     let earnings = earnings_account(&show.id);
     let coins = balance(&mut tx, &earnings).await?;
     if coins == 0 {
@@ -214,7 +214,7 @@ pub async fn convert_earnings(state: &Stage) -> Result<Option<HostCredit>, AppEr
     let credit = show.money(amount);
     sqlx::query(
         "INSERT INTO host_credits (show_id, transaction_id, coins, rate_minor, amount_minor, currency, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&show.id)
     .bind(transaction)

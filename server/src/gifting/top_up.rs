@@ -9,9 +9,9 @@
 //! card goes to the provider only; the last four digits are kept.
 
 use lapak_protocol::{Card, Money, RejectCode, ServerMsg};
-use sqlx::SqliteConnection;
 
 use super::ledger::{self, Kind, Posting};
+use crate::db::Conn;
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
@@ -24,9 +24,9 @@ pub fn key(top_up_id: i64) -> String {
 }
 
 /// Top-ups whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut SqliteConnection, show: &str) -> Result<Vec<i64>, AppError> {
+pub async fn pending(conn: &mut Conn, show: &str) -> Result<Vec<i64>, AppError> {
     let pending = "SELECT top_ups.id FROM top_ups JOIN sessions ON sessions.id = top_ups.session_id
-                   WHERE top_ups.status = 'payment_pending' AND sessions.show_id = ?";
+                   WHERE top_ups.status = 'payment_pending' AND sessions.show_id = $1";
     Ok(sqlx::query_scalar(pending)
         .bind(show)
         .fetch_all(conn)
@@ -92,14 +92,14 @@ async fn open(
     price: &Money,
     card: &Card,
 ) -> Result<Opened, AppError> {
-    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
     // A top-up written before has an answer: `payment_pending` until it is settled.
     if let Some(stored) = answers::stored(&mut tx, session, id).await? {
         return Ok(Opened::Answer(Box::new(stored)));
     }
     // Once that answer is dropped, its own row answers: pending, paid or refused.
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM top_ups WHERE session_id = ? AND command_id = ?")
+        sqlx::query_scalar("SELECT id FROM top_ups WHERE session_id = $1 AND command_id = $2")
             .bind(session)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -132,7 +132,7 @@ async fn open(
     let top_up_id = sqlx::query_scalar(
         "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
                               status, created_at_ms, card_last4)
-         VALUES (?, ?, ?, ?, ?, ?, 'payment_pending', ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, 'payment_pending', $7, $8) RETURNING id",
     )
     .bind(session)
     .bind(id)
@@ -152,9 +152,9 @@ async fn open(
 
 /// The answer to the command of top-up `top_up_id` as it stands: the wallet
 /// once paid, `payment_pending` until settled, a refusal when not charged.
-async fn answer(conn: &mut SqliteConnection, top_up_id: i64) -> Result<ServerMsg, AppError> {
+async fn answer(conn: &mut Conn, top_up_id: i64) -> Result<ServerMsg, AppError> {
     let (session, id, status): (i64, String, String) =
-        sqlx::query_as("SELECT session_id, command_id, status FROM top_ups WHERE id = ?")
+        sqlx::query_as("SELECT session_id, command_id, status FROM top_ups WHERE id = $1")
             .bind(top_up_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -213,9 +213,9 @@ pub async fn settle(
         )),
     };
     let _write = state.writer.lock().await;
-    let mut tx = state.orders_pool.begin_with(crate::db::BEGIN_WRITE).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
     let (session, id, coins): (i64, String, i64) =
-        sqlx::query_as("SELECT session_id, command_id, coins FROM top_ups WHERE id = ?")
+        sqlx::query_as("SELECT session_id, command_id, coins FROM top_ups WHERE id = $1")
             .bind(top_up_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -223,8 +223,8 @@ pub async fn settle(
     let settled = match outcome {
         Some((status, reference, refusal)) => {
             let moved = sqlx::query(
-                "UPDATE top_ups SET status = ?2, payment_ref = ?3
-                 WHERE id = ?1 AND status = 'payment_pending'",
+                "UPDATE top_ups SET status = $2, payment_ref = $3
+                 WHERE id = $1 AND status = 'payment_pending'",
             )
             .bind(top_up_id)
             .bind(status)

@@ -3,9 +3,9 @@
 //! takes effect on the next publish.
 
 use rand::distr::{Alphanumeric, SampleString};
-use sqlx::SqlitePool;
 use subtle::ConstantTimeEq;
 
+use crate::db::Pool;
 use crate::error::AppError;
 
 /// 32 characters from 62: about 190 bits, more than enough against guessing.
@@ -16,16 +16,16 @@ fn generate() -> String {
 }
 
 /// The show's key, created on first use.
-pub async fn current(pool: &SqlitePool, show_id: &str) -> Result<String, AppError> {
+pub async fn current(pool: &Pool, show_id: &str) -> Result<String, AppError> {
     sqlx::query(
-        "INSERT OR IGNORE INTO stream_keys (show_id, stream_key, created_at_ms) VALUES (?, ?, ?)",
+        "INSERT INTO stream_keys (show_id, stream_key, created_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
     .bind(show_id)
     .bind(generate())
     .bind(crate::now_ms())
     .execute(pool)
     .await?;
-    let key: (String,) = sqlx::query_as("SELECT stream_key FROM stream_keys WHERE show_id = ?")
+    let key: (String,) = sqlx::query_as("SELECT stream_key FROM stream_keys WHERE show_id = $1")
         .bind(show_id)
         .fetch_one(pool)
         .await?;
@@ -33,10 +33,10 @@ pub async fn current(pool: &SqlitePool, show_id: &str) -> Result<String, AppErro
 }
 
 /// Replaces the show's key with a new one and returns it.
-pub async fn rotate(pool: &SqlitePool, show_id: &str) -> Result<String, AppError> {
+pub async fn rotate(pool: &Pool, show_id: &str) -> Result<String, AppError> {
     let key = generate();
     sqlx::query(
-        "INSERT INTO stream_keys (show_id, stream_key, created_at_ms) VALUES (?, ?, ?) \
+        "INSERT INTO stream_keys (show_id, stream_key, created_at_ms) VALUES ($1, $2, $3) \
          ON CONFLICT (show_id) DO UPDATE SET stream_key = excluded.stream_key, created_at_ms = excluded.created_at_ms",
     )
     .bind(show_id)

@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::{Arc, Mutex, RwLock};
 
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 
+use crate::db::Pool;
 use crate::show::ShowFile;
 
 pub use publication::Publication;
@@ -257,7 +257,7 @@ fn last_run(dir: &Path) -> u32 {
 
 /// Every show that packages its host's RTMP, and the stream keys.
 pub struct Live {
-    pool: SqlitePool,
+    pool: Pool,
     media_dir: PathBuf,
     /// By show id; a show scheduled through the API joins while the server runs.
     shows: RwLock<HashMap<String, Arc<ShowLive>>>,
@@ -267,7 +267,7 @@ impl Live {
     /// The live side of each of `shows` whose video is ingested, with its
     /// stream key created if it has none yet.
     pub async fn new(
-        pool: SqlitePool,
+        pool: Pool,
         media_dir: &Path,
         shows: &[ShowFile],
     ) -> Result<Live, crate::AppError> {

@@ -10,8 +10,8 @@ use std::time::Duration;
 use axum::extract::ws::Utf8Bytes;
 use lapak_protocol::replay::ReplayLog;
 use lapak_protocol::ServerMsg;
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::{now_ms, Stage};
 
@@ -88,13 +88,15 @@ async fn write(stage: &Stage, stored: i64) -> Result<i64, AppError> {
         return Ok(0);
     }
     let _write = stage.writer.lock().await;
-    sqlx::query("INSERT INTO show_events (show_id, first_ms, events, body) VALUES (?, ?, ?, ?)")
-        .bind(&stage.show.id)
-        .bind(first_ms)
-        .bind(events.len() as i64)
-        .bind(body)
-        .execute(&stage.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO show_events (show_id, first_ms, events, body) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&stage.show.id)
+    .bind(first_ms)
+    .bind(events.len() as i64)
+    .bind(body)
+    .execute(&stage.pool)
+    .await?;
     Ok(bytes)
 }
 
@@ -120,9 +122,9 @@ fn inflate(body: &[u8]) -> Result<Vec<(i64, ServerMsg)>, AppError> {
 }
 
 /// Bytes of events kept for `show`.
-pub async fn stored_bytes(conn: &mut SqliteConnection, show: &str) -> Result<i64, AppError> {
+pub async fn stored_bytes(conn: &mut Conn, show: &str) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM show_events WHERE show_id = ?",
+        "SELECT CAST(COALESCE(SUM(LENGTH(body)), 0) AS BIGINT) FROM show_events WHERE show_id = $1",
     )
     .bind(show)
     .fetch_one(&mut *conn)
@@ -133,13 +135,13 @@ pub async fn stored_bytes(conn: &mut SqliteConnection, show: &str) -> Result<i64
 /// lines a moderator removed (nor the removals), and without any chat when
 /// `chat` is false.
 pub async fn read(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     window: (i64, i64),
     chat: bool,
 ) -> Result<ReplayLog, AppError> {
     let rows: Vec<Vec<u8>> = sqlx::query_scalar(
-        "SELECT body FROM show_events WHERE show_id = ? AND first_ms <= ? ORDER BY id",
+        "SELECT body FROM show_events WHERE show_id = $1 AND first_ms <= $2 ORDER BY id",
     )
     .bind(show)
     .bind(window.1)
@@ -205,8 +207,8 @@ fn before_window(events: Vec<(i64, ServerMsg)>, start: i64) -> Vec<(i64, ServerM
 }
 
 /// Deletes `show`'s events (its replay was removed).
-pub async fn remove(conn: &mut SqliteConnection, show: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM show_events WHERE show_id = ?")
+pub async fn remove(conn: &mut Conn, show: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM show_events WHERE show_id = $1")
         .bind(show)
         .execute(&mut *conn)
         .await?;

@@ -8,8 +8,8 @@
 pub mod log;
 
 use lapak_protocol::replay::ReplayInfo;
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::Stage;
 
@@ -28,9 +28,10 @@ pub struct Settings {
 
 impl Settings {
     /// The stored choices, or the defaults (everything, with the chat).
-    pub async fn load(conn: &mut SqliteConnection, show: &str) -> Result<Settings, AppError> {
-        let row: Option<(i64, i64, bool, bool)> = sqlx::query_as(
-            "SELECT trim_start_ms, trim_end_ms, chat, removed FROM replays WHERE show_id = ?",
+    pub async fn load(conn: &mut Conn, show: &str) -> Result<Settings, AppError> {
+        // Truth values are stored as 0 and 1, which both back ends read as integers.
+        let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT trim_start_ms, trim_end_ms, chat, removed FROM replays WHERE show_id = $1",
         )
         .bind(show)
         .fetch_optional(&mut *conn)
@@ -39,25 +40,25 @@ impl Settings {
             row.map_or_else(Settings::default, |(start, end, chat, removed)| Settings {
                 trim_start_ms: start,
                 trim_end_ms: end,
-                chat_hidden: !chat,
-                removed,
+                chat_hidden: chat == 0,
+                removed: removed != 0,
             }),
         )
     }
 
     /// Stores them.
-    pub async fn save(&self, conn: &mut SqliteConnection, show: &str) -> Result<(), AppError> {
+    pub async fn save(&self, conn: &mut Conn, show: &str) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO replays (show_id, trim_start_ms, trim_end_ms, chat, removed)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (show_id) DO UPDATE SET trim_start_ms = excluded.trim_start_ms,
                trim_end_ms = excluded.trim_end_ms, chat = excluded.chat, removed = excluded.removed",
         )
         .bind(show)
         .bind(self.trim_start_ms)
         .bind(self.trim_end_ms)
-        .bind(!self.chat_hidden)
-        .bind(self.removed)
+        .bind(i64::from(!self.chat_hidden))
+        .bind(i64::from(self.removed))
         .execute(&mut *conn)
         .await?;
         Ok(())
@@ -72,9 +73,9 @@ impl Settings {
 }
 
 /// Whether `show` has ended (its host or owner ended it; kept across restarts).
-pub async fn ended(conn: &mut SqliteConnection, show: &str) -> Result<bool, AppError> {
+pub async fn ended(conn: &mut Conn, show: &str) -> Result<bool, AppError> {
     let ended: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT ended_at_ms FROM shows WHERE id = ?")
+        sqlx::query_scalar("SELECT ended_at_ms FROM shows WHERE id = $1")
             .bind(show)
             .fetch_optional(&mut *conn)
             .await?;
@@ -89,7 +90,7 @@ pub async fn end(stage: &Stage) -> Result<bool, AppError> {
         return Ok(false);
     };
     let mut conn = stage.pool.acquire().await?;
-    sqlx::query("UPDATE shows SET ended_at_ms = ? WHERE id = ? AND ended_at_ms IS NULL")
+    sqlx::query("UPDATE shows SET ended_at_ms = $1 WHERE id = $2 AND ended_at_ms IS NULL")
         .bind(crate::now_ms())
         .bind(&stage.show.id)
         .execute(&mut *conn)
@@ -124,10 +125,10 @@ pub struct Figures {
 }
 
 /// The replay's figures for `show`.
-pub async fn figures(conn: &mut SqliteConnection, show: &str) -> Result<Figures, AppError> {
+pub async fn figures(conn: &mut Conn, show: &str) -> Result<Figures, AppError> {
     let (views, watch_s, taps): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(watch_s), 0), COALESCE(SUM(taps), 0)
-         FROM replay_views WHERE show_id = ?",
+        "SELECT COUNT(*), CAST(COALESCE(SUM(watch_s), 0) AS BIGINT), CAST(COALESCE(SUM(taps), 0) AS BIGINT)
+         FROM replay_views WHERE show_id = $1",
     )
     .bind(show)
     .fetch_one(&mut *conn)
@@ -152,7 +153,7 @@ pub enum Counted {
 
 /// Counts `what` for `session` in `show`'s replay (on the command's transaction).
 pub async fn count(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     show: &str,
     session: i64,
     what: Counted,
@@ -163,9 +164,9 @@ pub async fn count(
         Counted::Tap => (0, 1),
     };
     sqlx::query(
-        "INSERT INTO replay_views (show_id, session_id, watch_s, taps) VALUES (?, ?, ?, ?)
-         ON CONFLICT (show_id, session_id) DO UPDATE SET watch_s = watch_s + excluded.watch_s,
-           taps = taps + excluded.taps",
+        "INSERT INTO replay_views (show_id, session_id, watch_s, taps) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (show_id, session_id) DO UPDATE SET watch_s = replay_views.watch_s + excluded.watch_s,
+           taps = replay_views.taps + excluded.taps",
     )
     .bind(show)
     .bind(session)

@@ -49,6 +49,7 @@ pub fn config(db: PathBuf) -> Config {
     Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
+        database: db.parent().and_then(postgres_database),
         db,
         show: vec![root.join("tests/fixtures/test-show.toml")],
         dist: root.join("tests/fixtures/no-dist"),
@@ -94,6 +95,7 @@ impl Process {
             host,
             port,
             db,
+            database,
             show,
             dist,
             studio_dist,
@@ -116,6 +118,9 @@ impl Process {
         }
         if let Some(flood) = flood {
             command.arg("--flood").arg(flood.to_string());
+        }
+        if let Some(database) = database {
+            command.arg("--database").arg(database);
         }
         let mut child = command
             .arg("--host")
@@ -221,7 +226,16 @@ where
     started.elapsed()
 }
 
+/// The in-process server's warnings and errors, in the failing test's output.
+fn show_logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
+}
+
 pub async fn server() -> TestServer {
+    show_logs();
     let dir = tempfile::tempdir().unwrap();
     let running = lapak_server::start(config(dir.path().join("lapak.db")))
         .await
@@ -336,6 +350,7 @@ pub fn quantities(cart: &Cart) -> Vec<(String, String, u32)> {
 
 /// A server started with a tweaked configuration.
 pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+    show_logs();
     let dir = tempfile::tempdir().unwrap();
     let mut config = config(dir.path().join("lapak.db"));
     tweak(&mut config);
@@ -504,20 +519,85 @@ pub fn set_quantity(id: &str, product: &str, variant: &str, quantity: u32) -> Cl
     }
 }
 
-/// A read-only connection to a server's SQLite file.
-pub async fn open_db(path: &std::path::Path) -> sqlx::SqliteConnection {
-    use sqlx::ConnectOptions;
-    sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .connect()
-        .await
-        .unwrap()
+/// Whether the server tests run on PostgreSQL: `LAPAK_TEST_POSTGRES` names a
+/// cluster (`postgres://user@host:port`, as `scripts/postgres.sh` prints it).
+pub fn on_postgres() -> bool {
+    std::env::var_os("LAPAK_TEST_POSTGRES").is_some()
+}
+
+/// On PostgreSQL runs, the database of the test server whose folder is `dir`:
+/// made on first use and named in the folder, so a restart finds it again.
+pub fn postgres_database(dir: &Path) -> Option<String> {
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let cluster = std::env::var("LAPAK_TEST_POSTGRES").ok()?;
+    let cluster = cluster.trim_end_matches('/').to_owned();
+    let named = dir.join("postgres-database");
+    if let Ok(url) = std::fs::read_to_string(&named) {
+        return Some(url);
+    }
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("test_{}_{n}", std::process::id());
+    // Its own thread and runtime: callers are synchronous, inside a runtime or not.
+    let admin = format!("{cluster}/postgres");
+    let create = format!("CREATE DATABASE {name}");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            use sqlx::{Connection, Executor};
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            conn.execute(create.as_str()).await.unwrap();
+        });
+    })
+    .join()
+    .unwrap();
+    let url = format!("{cluster}/{name}");
+    std::fs::write(&named, &url).unwrap();
+    Some(url)
+}
+
+/// A connection to a server's data: its SQLite file (read-only), or its
+/// PostgreSQL database on PostgreSQL runs.
+pub async fn open_db(path: &std::path::Path) -> sqlx::AnyConnection {
+    connect_db(path, "?mode=ro").await
+}
+
+/// Everything a server's database holds, as bytes: its SQLite file and
+/// write-ahead log, or a dump of its PostgreSQL database.
+pub fn stored_bytes(path: &Path) -> Vec<Vec<u8>> {
+    match path.parent().and_then(postgres_database) {
+        Some(url) => {
+            let dump = Command::new("pg_dump").arg(&url).output().unwrap();
+            assert!(dump.status.success(), "pg_dump failed");
+            vec![dump.stdout]
+        }
+        None => vec![
+            std::fs::read(path).unwrap(),
+            std::fs::read(path.with_extension("db-wal")).unwrap_or_default(),
+        ],
+    }
+}
+
+/// A connection to a server's data that may write, as an operator's would.
+pub async fn open_db_for_writing(path: &std::path::Path) -> sqlx::AnyConnection {
+    connect_db(path, "").await
+}
+
+async fn connect_db(path: &std::path::Path, sqlite_mode: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let url = match path.parent().and_then(postgres_database) {
+        Some(url) => url,
+        None => format!("sqlite://{}{sqlite_mode}", path.display()),
+    };
+    sqlx::AnyConnection::connect(&url).await.unwrap()
 }
 
 /// Units of a variant in stock, read from the database.
-pub async fn db_stock(db: &mut sqlx::SqliteConnection, product: &str, variant: &str) -> i64 {
-    sqlx::query_scalar("SELECT quantity FROM stock WHERE product_id = ? AND variant_id = ?")
+pub async fn db_stock(db: &mut sqlx::AnyConnection, product: &str, variant: &str) -> i64 {
+    sqlx::query_scalar("SELECT quantity FROM stock WHERE product_id = $1 AND variant_id = $2")
         .bind(product)
         .bind(variant)
         .fetch_one(db)
@@ -526,7 +606,7 @@ pub async fn db_stock(db: &mut sqlx::SqliteConnection, product: &str, variant: &
 }
 
 /// Rows of a table.
-pub async fn db_count(db: &mut sqlx::SqliteConnection, table: &str) -> i64 {
+pub async fn db_count(db: &mut sqlx::AnyConnection, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(db)
         .await
@@ -609,8 +689,8 @@ pub fn wallet_of(reply: &ServerMsg) -> u64 {
 }
 
 /// A ledger account's balance, read from the database (0 when it has none).
-pub async fn db_balance(db: &mut sqlx::SqliteConnection, account: &str) -> i64 {
-    sqlx::query_scalar("SELECT coins FROM balances WHERE account = ?")
+pub async fn db_balance(db: &mut sqlx::AnyConnection, account: &str) -> i64 {
+    sqlx::query_scalar("SELECT coins FROM balances WHERE account = $1")
         .bind(account)
         .fetch_optional(db)
         .await
@@ -621,12 +701,12 @@ pub async fn db_balance(db: &mut sqlx::SqliteConnection, account: &str) -> i64 {
 /// Everything wrong with the ledger, as sentences; empty when it is sound: the
 /// entries of each transaction and of the whole ledger sum to zero, every
 /// balance equals the sum of its entries, and only `coins_issued` is negative.
-pub async fn ledger_problems(db: &mut sqlx::SqliteConnection) -> Vec<String> {
+pub async fn ledger_problems(db: &mut sqlx::AnyConnection) -> Vec<String> {
     let checks = [
         (
             "transactions whose entries do not sum to zero",
             "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries
-             GROUP BY transaction_id HAVING SUM(coins) != 0)",
+             GROUP BY transaction_id HAVING CAST(SUM(coins) AS BIGINT) != 0) AS unbalanced",
         ),
         (
             "transactions without entries",
@@ -635,12 +715,12 @@ pub async fn ledger_problems(db: &mut sqlx::SqliteConnection) -> Vec<String> {
         ),
         (
             "coins in the whole ledger (must be 0)",
-            "SELECT COALESCE(SUM(coins), 0) FROM ledger_entries",
+            "SELECT CAST(COALESCE(SUM(coins), 0) AS BIGINT) FROM ledger_entries",
         ),
         (
             "balances that are not the sum of their entries",
             "SELECT COUNT(*) FROM balances b WHERE b.coins !=
-             (SELECT COALESCE(SUM(e.coins), 0) FROM ledger_entries e WHERE e.account = b.account)",
+             (SELECT CAST(COALESCE(SUM(e.coins), 0) AS BIGINT) FROM ledger_entries e WHERE e.account = b.account)",
         ),
         (
             "accounts with entries but no balance",
@@ -738,7 +818,7 @@ pub fn mission(progress: &Progress, id: &str) -> (u32, bool) {
 }
 
 /// A single number read from the database.
-pub async fn db_number(db: &mut sqlx::SqliteConnection, sql: &str) -> i64 {
+pub async fn db_number(db: &mut sqlx::AnyConnection, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
