@@ -112,7 +112,10 @@ fn pragmas(durability: Durability) -> &'static str {
     }
 }
 
-/// Begins a transaction that writes.
+/// Begins a transaction that writes. Writers take turns, as they do on one
+/// SQLite file, also between servers sharing one PostgreSQL database: every
+/// rule that reads before it writes (units left at a deal's price, a buyer's
+/// limit, a balance) then reads what the writer before it committed.
 ///
 /// On SQLite, a plain (deferred) `BEGIN` reads first and takes the write lock
 /// at its first write; if another connection committed in between (a new
@@ -120,15 +123,28 @@ fn pragmas(durability: Durability) -> &'static str {
 /// snapshot and fails at once with `SQLITE_BUSY_SNAPSHOT` instead of waiting.
 /// `IMMEDIATE` takes the write lock up front, waiting up to the busy timeout,
 /// so the transaction reads the latest data and never fails that way.
-/// PostgreSQL locks rows as they are written, so a plain `BEGIN` does.
+/// On PostgreSQL, the turn is a transaction-scoped advisory lock, released at
+/// commit or rollback; each statement then reads the latest commits (read committed).
 pub async fn begin_write(pool: &Pool) -> Result<Tx, AppError> {
-    let sqlite = pool.connect_options().database_url.scheme() == "sqlite";
-    Ok(if sqlite {
-        pool.begin_with("BEGIN IMMEDIATE").await?
-    } else {
-        pool.begin().await?
-    })
+    if !shared(pool) {
+        return Ok(pool.begin_with("BEGIN IMMEDIATE").await?);
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITER_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }
+
+/// Whether other servers may share the database: a PostgreSQL database may,
+/// an SQLite file is one server's.
+pub fn shared(pool: &Pool) -> bool {
+    pool.connect_options().database_url.scheme() != "sqlite"
+}
+
+/// The advisory lock writers take turns with on PostgreSQL ("LAPAK" in ASCII).
+const WRITER_LOCK: i64 = 0x4C_41_50_41_4B;
 
 /// Gives sessions opened before shows had their own to the default show `show`.
 pub async fn adopt_sessions(conn: &mut Conn, show: &str) -> Result<(), AppError> {

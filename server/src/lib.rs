@@ -97,6 +97,9 @@ pub struct Server {
     in_flight: pending::InFlight,
     /// Identifies this process's event history (its start time).
     epoch: u64,
+    /// Identifies this process among the servers sharing the database: it
+    /// marks the payments whose charge it has under way.
+    instance: i64,
     /// Timeline playback speed (1 = real time).
     speed: u32,
     dist: std::path::PathBuf,
@@ -218,6 +221,27 @@ impl Stage {
     /// Server time at stream time `stream_ms`: the programme date-time of a cue.
     fn wall_ms(&self, stream_ms: u64) -> i64 {
         programme_ms(self.started_at_ms, self.speed, stream_ms)
+    }
+
+    /// Marks a payment written now as charged by this process until the charge's
+    /// answer is due: `(charging_by, charging_until_ms)`.
+    pub(crate) fn charging(&self, now_ms: i64) -> (i64, i64) {
+        let due = i64::try_from(self.payment_timeout.as_millis()).unwrap_or(i64::MAX);
+        (
+            self.instance,
+            now_ms.saturating_add(due).saturating_add(1_000),
+        )
+    }
+
+    /// Pending payments marked by another process are left to it until this
+    /// time: now on a database servers share; on an SQLite file, the one
+    /// server's, every marker is stale (it is from before a restart).
+    pub(crate) fn others_charging_until(&self, now_ms: i64) -> i64 {
+        if db::shared(&self.pool) {
+            now_ms
+        } else {
+            i64::MAX
+        }
     }
 
     /// Charges `amount` to `card` under `key`: the provider's answer, or
@@ -550,6 +574,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
             idle: std::time::Duration::from_secs(config.idle_timeout_secs),
         },
         epoch: now as u64,
+        instance: rand::random(),
         speed: config.speed,
         dist: config.dist,
         studio_dist: config.studio_dist,

@@ -59,6 +59,17 @@ impl Drop for Held<'_> {
     }
 }
 
+/// Which pending payments a sweeper may settle: its own process's (those not
+/// under way: [`InFlight`]), and another's once the answer to its charge was
+/// due (`charging_until_ms`) — that process may still be waiting for it.
+#[derive(Clone, Copy)]
+pub struct Mine {
+    /// This process.
+    pub instance: i64,
+    /// Another process's marks before this time have lapsed.
+    pub others_until_ms: i64,
+}
+
 /// A payment written as `payment_pending`, by row id.
 enum Pending {
     Order(i64),
@@ -101,8 +112,12 @@ async fn sweep(state: &Stage) -> Result<(), AppError> {
         // charge as under way in one step of that lock, so no charge about to start is listed.
         let _write = state.writer.lock().await;
         let mut conn = state.pool.acquire().await?;
-        let orders = checkout::pending_orders(&mut conn, &state.show.id).await?;
-        let top_ups = gifting::pending_top_ups(&mut conn, &state.show.id).await?;
+        let mine = Mine {
+            instance: state.instance,
+            others_until_ms: state.others_charging_until(crate::now_ms()),
+        };
+        let orders = checkout::pending_orders(&mut conn, &state.show.id, mine).await?;
+        let top_ups = gifting::pending_top_ups(&mut conn, &state.show.id, mine).await?;
         let orders = orders.into_iter().map(Pending::Order);
         orders
             .chain(top_ups.into_iter().map(Pending::TopUp))

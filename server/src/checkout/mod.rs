@@ -205,11 +205,14 @@ async fn reserve(
         .map(|o| o.name.clone())
         .unwrap_or_default();
     let coupon_minor = totals.coupon.as_ref().map_or(0, |c| c.minor);
+    let (charging_by, charging_until_ms) = state.charging(now_ms);
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
                              subtotal_minor, discount_minor, shipping_minor, total_minor,
-                             shipping_name, card_last4, coupon_code, coupon_minor)
-         VALUES ($1, $2, $3, 'payment_pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                             shipping_name, card_last4, coupon_code, coupon_minor,
+                             charging_by, charging_until_ms)
+         VALUES ($1, $2, $3, 'payment_pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING id",
     )
     .bind(session)
     .bind(id)
@@ -225,6 +228,8 @@ async fn reserve(
     .bind(request.card.last4())
     .bind(coupon)
     .bind(coupon_minor)
+    .bind(charging_by)
+    .bind(charging_until_ms)
     .fetch_one(&mut *tx)
     .await?;
     if let Some(code) = coupon {

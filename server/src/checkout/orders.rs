@@ -3,6 +3,7 @@ use lapak_protocol::{Money, Order, OrderLine, OrderStatus, Totals};
 
 use crate::db::Conn;
 use crate::error::AppError;
+use crate::pending::Mine;
 
 /// How many of a session's orders a `Welcome` carries.
 const RECENT: i64 = 20;
@@ -29,10 +30,13 @@ type OrderRow = (
 );
 
 /// Orders whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut Conn, show: &str) -> Result<Vec<i64>, AppError> {
-    let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = $1";
+pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>, AppError> {
+    let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = $1
+                   AND (charging_by = $2 OR charging_until_ms IS NULL OR charging_until_ms < $3)";
     Ok(sqlx::query_scalar(pending)
         .bind(show)
+        .bind(mine.instance)
+        .bind(mine.others_until_ms)
         .fetch_all(conn)
         .await?)
 }

@@ -15,7 +15,7 @@ use crate::db::Conn;
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
-use crate::pending::Settlement;
+use crate::pending::{Mine, Settlement};
 use crate::{answers, now_ms, reject, Stage};
 
 /// The payment's idempotency key, apart from every order number.
@@ -24,11 +24,15 @@ pub fn key(top_up_id: i64) -> String {
 }
 
 /// Top-ups whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut Conn, show: &str) -> Result<Vec<i64>, AppError> {
+pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>, AppError> {
     let pending = "SELECT top_ups.id FROM top_ups JOIN sessions ON sessions.id = top_ups.session_id
-                   WHERE top_ups.status = 'payment_pending' AND sessions.show_id = $1";
+                   WHERE top_ups.status = 'payment_pending' AND sessions.show_id = $1
+                   AND (top_ups.charging_by = $2 OR top_ups.charging_until_ms IS NULL
+                        OR top_ups.charging_until_ms < $3)";
     Ok(sqlx::query_scalar(pending)
         .bind(show)
+        .bind(mine.instance)
+        .bind(mine.others_until_ms)
         .fetch_all(conn)
         .await?)
 }
@@ -129,10 +133,11 @@ async fn open(
     if let Some(refusal) = invalid_details(id, &card.problems(year, month)) {
         return Ok(Opened::Answer(Box::new(refusal)));
     }
+    let (charging_by, charging_until_ms) = state.charging(now);
     let top_up_id = sqlx::query_scalar(
         "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
-                              status, created_at_ms, card_last4)
-         VALUES ($1, $2, $3, $4, $5, $6, 'payment_pending', $7, $8) RETURNING id",
+                              status, created_at_ms, card_last4, charging_by, charging_until_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, 'payment_pending', $7, $8, $9, $10) RETURNING id",
     )
     .bind(session)
     .bind(id)
@@ -142,6 +147,8 @@ async fn open(
     .bind(&cost.currency)
     .bind(now)
     .bind(card.last4())
+    .bind(charging_by)
+    .bind(charging_until_ms)
     .fetch_one(&mut *tx)
     .await?;
     // Until it is settled, the id answers `payment_pending`, to a retry and to any other command.

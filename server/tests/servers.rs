@@ -1,0 +1,216 @@
+//! Several servers on one PostgreSQL database: what one server promises about
+//! money holds when three take orders at once, and when one is killed.
+//!
+//! These run on PostgreSQL runs only (`LAPAK_TEST_POSTGRES`, as `./x test`
+//! runs the server suite a second time): an SQLite file is one server's.
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use lapak_protocol::{OrderStatus, RejectCode, ServerMsg};
+use lapak_server::payment::{APPROVE, NO_ANSWER};
+
+/// Buyers racing for the ten units of the test show's `drop`.
+const BUYERS: usize = 50;
+const UNITS: i64 = 10;
+
+/// `n` server processes on one new database, or `None` on an SQLite run.
+fn servers(dir: &Path, n: usize) -> Option<Vec<Process>> {
+    if !on_postgres() {
+        eprintln!("several servers share a PostgreSQL database only: skipped on SQLite");
+        return None;
+    }
+    let config = config(dir.join("lapak.db"));
+    assert!(config.database.is_some());
+    let binary = Path::new(env!("CARGO_BIN_EXE_lapak-server"));
+    Some(
+        (0..n)
+            .map(|_| Process::start(binary, &config, Stdio::null()))
+            .collect(),
+    )
+}
+
+/// A buyer with one `drop` in the cart and a quote for it, on `url`.
+async fn buyer(url: &str, i: usize) -> (Socket, String, lapak_protocol::CheckoutRequest) {
+    let mut socket = connect(url).await;
+    let token = hello(&mut socket, None).await.session.token;
+    command(&mut socket, &add(&format!("add-{i}"), "drop", "default", 1)).await;
+    let quote = quote(&mut socket, "q").await;
+    (socket, token, request_from(&quote, "std", APPROVE))
+}
+
+/// Orders by status, charges, units sold and units left, read from the database.
+async fn books(db: &mut sqlx::AnyConnection) -> (i64, i64, i64, i64, i64) {
+    let status = |s: &'static str| format!("SELECT COUNT(*) FROM orders WHERE status = '{s}'");
+    (
+        db_number(db, &status("paid")).await,
+        db_number(db, &status("payment_pending")).await,
+        db_count(db, "test_provider_charges").await,
+        db_number(
+            db,
+            "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l
+             JOIN orders o ON o.id = l.order_id WHERE o.status != 'failed'",
+        )
+        .await,
+        db_stock(db, "drop", "default").await,
+    )
+}
+
+/// Waits until no payment is pending; the books then.
+async fn settled(db: &mut sqlx::AnyConnection) -> (i64, i64, i64, i64, i64) {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let books = books(db).await;
+        if books.1 == 0 {
+            return books;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "payments still pending: {books:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn fifty_buyers_on_three_servers_race_for_ten_units_and_exactly_ten_are_sold() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(servers) = servers(dir.path(), 3) else {
+        return;
+    };
+    let ready = Arc::new(tokio::sync::Barrier::new(BUYERS));
+    let tasks: Vec<_> = (0..BUYERS)
+        .map(|i| {
+            let (url, ready) = (servers[i % 3].url.clone(), ready.clone());
+            tokio::spawn(async move {
+                let (mut socket, token, request) = buyer(&url, i).await;
+                ready.wait().await;
+                (token, checkout(&mut socket, "buy", &request).await)
+            })
+        })
+        .collect();
+    let answers = tokio::time::timeout(PATIENCE * 6, futures::future::join_all(tasks))
+        .await
+        .expect("every buyer is answered");
+    let mut winners = HashSet::new();
+    for answer in answers {
+        let (token, reply) = answer.unwrap();
+        match &reply {
+            ServerMsg::Ack { order: Some(o), .. } if o.status == OrderStatus::Paid => {
+                winners.insert(token);
+            }
+            ServerMsg::Reject {
+                code: RejectCode::OutOfStock,
+                ..
+            } => {}
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 10, "ten buyers get a unit");
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    // Paid, pending, charges, units sold, units left.
+    assert_eq!(books(&mut db).await, (10, 0, 10, UNITS, 0));
+}
+
+#[tokio::test]
+async fn a_server_killed_during_the_race_sells_nothing_twice_and_its_buyers_finish_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mut servers) = servers(dir.path(), 3) else {
+        return;
+    };
+    let mut buyers = Vec::new();
+    for i in 0..BUYERS {
+        let (socket, token, request) = buyer(&servers[i % 3].url, i).await;
+        buyers.push((i % 3, socket, token, request));
+    }
+    // Everyone sends, then the first server dies while its checkouts are under way.
+    for (_, socket, _, request) in &mut buyers {
+        send(socket, &checkout_msg("buy", request)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    servers.remove(0).kill();
+
+    let mut holders = 0;
+    for (server, mut socket, token, request) in buyers {
+        let reply = if server == 0 {
+            // The killed server's buyers come back on another, with the same
+            // session and the command they never heard back about.
+            let mut again = connect(&servers[0].url).await;
+            hello(&mut again, Some(&token)).await;
+            checkout(&mut again, "buy", &request).await
+        } else {
+            answer(&mut socket, "buy").await
+        };
+        match &reply {
+            ServerMsg::Ack { order: Some(_), .. } => holders += 1,
+            ServerMsg::Reject {
+                code: RejectCode::OutOfStock,
+                ..
+            } => {}
+            other => panic!("buyer on server {server}: unexpected answer {other:?}"),
+        }
+    }
+    assert!(holders <= 10, "{holders} orders for ten units");
+
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    let (paid, _, charges, sold, left) = settled(&mut db).await;
+    assert_eq!(
+        paid, charges,
+        "every paid order charged once, no charge without one"
+    );
+    assert_eq!(
+        sold, paid,
+        "one unit per paid order, failed ones gave theirs back"
+    );
+    assert_eq!(sold + left, UNITS, "no unit sold twice or lost");
+    let most: i64 = db_number(
+        &mut db,
+        "SELECT CAST(COALESCE(MAX(n), 0) AS BIGINT) FROM
+           (SELECT COUNT(*) AS n FROM orders GROUP BY session_id) AS per_buyer",
+    )
+    .await;
+    assert!(most <= 1, "one checkout id, one order");
+}
+
+#[tokio::test]
+async fn a_payment_under_way_on_one_server_is_left_to_it_by_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(servers) = servers(dir.path(), 2) else {
+        return;
+    };
+    let (mut socket, _token, request) = buyer(&servers[0].url, 0).await;
+    let unanswered = lapak_protocol::CheckoutRequest {
+        card: card(NO_ANSWER),
+        ..request
+    };
+    // The provider never answers: the first server waits for it (10 s).
+    send(&mut socket, &checkout_msg("buy", &unanswered)).await;
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    let placed_at = Instant::now();
+    while books(&mut db).await.1 == 0 {
+        assert!(placed_at.elapsed() < PATIENCE, "the order is written");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The second server sweeps every second; it must not settle a payment
+    // whose charge the first is still waiting for.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let status: String = sqlx::query_scalar("SELECT status FROM orders")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        status, "payment_pending",
+        "still the first server's to settle"
+    );
+    // Once its wait is over, it is settled (failed: nothing was charged).
+    let (paid, pending, charges, sold, left) = settled(&mut db).await;
+    assert_eq!((paid, pending, charges, sold, left), (0, 0, 0, 0, UNITS));
+    // The first server answered when it stopped waiting: the order, unpaid.
+    let reply = answer(&mut socket, "buy").await;
+    assert_eq!(placed(&reply).status, OrderStatus::PaymentPending);
+}
