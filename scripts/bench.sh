@@ -35,7 +35,16 @@ twiggy top -n 1000000 --format json "$out/named/lapak_bg.wasm" > "$out/twiggy.js
 cargo test -q -p lapak-server --test fuzz -- --nocapture 2>&1 | grep '^fuzz:' > target/e2e/fuzz.txt
 cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout.jsonl
 cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts.jsonl
-cargo build -q --release -p lapak-server   # fanout_load runs this binary as a child process
+cargo build -q --release -p lapak-server   # fanout_load and SERVERS runs start this binary
+# The same on PostgreSQL, a throwaway cluster on loopback, and checkout across 1 to 3 servers sharing it.
+pg_dir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+pg_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+pg_url=$(scripts/postgres.sh start "$pg_dir" "$pg_port" durable)
+LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-postgres.jsonl
+LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts-postgres.jsonl
+SERVERS=1,2,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-servers.jsonl
+scripts/postgres.sh stop "$pg_dir"
 cargo run -q --release -p lapak-server --example fanout_load > target/e2e/fanout.jsonl
 cargo run -q --release -p lapak-server --example replay_load > target/e2e/replay.jsonl
 # Event floods (~6 min): the release server's --flood beside the vanilla page; into metrics.json.

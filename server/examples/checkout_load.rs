@@ -8,6 +8,12 @@
 //! `{"shoppers":10,"orders":1234,"seconds":5.0,"orders_per_s":246.8,"p50_ms":…,"p99_ms":…}`.
 //!
 //! `cargo run -q --release -p lapak-server --example checkout_load`
+//!
+//! With `SERVERS=1,2,3` and `LAPAK_TEST_POSTGRES` (a cluster, as
+//! `scripts/postgres.sh` prints it): instead, 50 shoppers spread over that
+//! many release server processes sharing one new PostgreSQL database, a line
+//! per count (`{"servers":2,…}`). `LAPAK_TEST_POSTGRES` alone runs the
+//! in-process server on PostgreSQL.
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -26,6 +32,12 @@ const ITEMS: [(&str, &str); 3] = [("shirt", "m"), ("jar", "default"), ("shirt", 
 
 #[tokio::main]
 async fn main() {
+    if let Ok(counts) = std::env::var("SERVERS") {
+        for servers in counts.split(',') {
+            println!("{}", across(servers.parse().expect("SERVERS=1,2,3")).await);
+        }
+        return;
+    }
     for shoppers in SHOPPERS {
         let report = run(shoppers).await;
         println!("{report}");
@@ -49,11 +61,50 @@ async fn run(shoppers: usize) -> String {
     let seconds = started.elapsed().as_secs_f64();
     server.running.stop().await;
 
+    line(
+        &format!(r#""shoppers":{shoppers}"#),
+        &round_trips_us,
+        seconds,
+    )
+}
+
+/// 50 shoppers spread over `servers` processes on one database; its JSON line.
+async fn across(servers: usize) -> String {
+    const SHOPPERS: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::load_config(dir.path().join("lapak.db"));
+    assert!(
+        config.database.is_some(),
+        "SERVERS needs LAPAK_TEST_POSTGRES"
+    );
+    let binary = common::server_binary();
+    let processes: Vec<_> = (0..servers)
+        .map(|_| common::Process::start(&binary, &config, std::process::Stdio::inherit()))
+        .collect();
+    let mut sockets = Vec::with_capacity(SHOPPERS);
+    for n in 0..SHOPPERS {
+        let mut socket = common::connect(&processes[n % servers].url).await;
+        common::hello(&mut socket, None).await;
+        sockets.push(socket);
+    }
+    let started = Instant::now();
+    let round_trips_us = common::round_trips(sockets, started + RUN, shop).await;
+    let seconds = started.elapsed().as_secs_f64();
+    drop(processes);
+    line(
+        &format!(r#""servers":{servers},"shoppers":{SHOPPERS}"#),
+        &round_trips_us,
+        seconds,
+    )
+}
+
+/// A run's JSON line: `fields`, then orders, their rate and round trips.
+fn line(fields: &str, round_trips_us: &[u64], seconds: f64) -> String {
     let orders = round_trips_us.len();
-    let ms = |p: f64| common::percentile(&round_trips_us, p) as f64 / 1000.0;
-    eprintln!("checkout_load: {shoppers} shoppers, {orders} orders in {seconds:.2} s");
+    let ms = |p: f64| common::percentile(round_trips_us, p) as f64 / 1000.0;
+    eprintln!("checkout_load: {fields}: {orders} orders in {seconds:.2} s");
     format!(
-        r#"{{"shoppers":{shoppers},"orders":{orders},"seconds":{seconds:.2},"orders_per_s":{:.1},"p50_ms":{:.3},"p99_ms":{:.3}}}"#,
+        r#"{{{fields},"orders":{orders},"seconds":{seconds:.2},"orders_per_s":{:.1},"p50_ms":{:.3},"p99_ms":{:.3}}}"#,
         orders as f64 / seconds,
         ms(0.50),
         ms(0.99),

@@ -134,7 +134,7 @@ fn main() {
              {most} viewers need {most} sockets here and as many in the server"
         );
     }
-    let binary = server_binary();
+    let binary = common::server_binary();
     let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("shows/demo.toml");
     let speed = speed_for(&show);
     // One thread: the load generator shares the machine with the server it measures.
@@ -163,23 +163,6 @@ fn raise_open_files() -> (libc::rlim_t, libc::rlim_t) {
         }
     }
     (limit.rlim_cur, limit.rlim_max)
-}
-
-/// `lapak-server` of the target folder this example was built into
-/// (`<target>/release/examples/`).
-fn server_binary() -> PathBuf {
-    let example = std::env::current_exe().expect("the example's path");
-    let binary = example
-        .parent()
-        .and_then(Path::parent)
-        .expect("examples live in <target>/<profile>/examples/")
-        .join("lapak-server");
-    assert!(
-        binary.exists(),
-        "{} is missing: cargo build --release -p lapak-server",
-        binary.display()
-    );
-    binary
 }
 
 /// The playback speed at which `show` publishes about [`EVENTS_PER_S`] events:

@@ -37,8 +37,10 @@ impl Location {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Ok(Location::Postgres(url.to_owned()))
             }
+            // Only the scheme is told: the rest may hold a password.
             Some(url) => Err(AppError::Config(format!(
-                "--database must be a postgres:// URL (SQLite is chosen with --db): {url}"
+                "--database must be a postgres:// URL, not {}: (SQLite is chosen with --db)",
+                url.split(':').next().unwrap_or_default()
             ))),
         }
     }
@@ -251,4 +253,28 @@ pub async fn session(
 fn new_token() -> String {
     let bytes: [u8; 16] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_flag_picks_postgresql_and_refuses_anything_else_without_echoing_it() {
+        let file = Path::new("data/lapak.db");
+        assert_eq!(
+            Location::new(None, file).unwrap(),
+            Location::Sqlite(file.into())
+        );
+        let url = "postgres://lapak:secret@db:5432/lapak";
+        assert_eq!(
+            Location::new(Some(url), file).unwrap(),
+            Location::Postgres(url.into())
+        );
+        let refused = Location::new(Some("mysql://root:hunter2@db/lapak"), file)
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("not mysql:"), "{refused}");
+        assert!(!refused.contains("hunter2"), "{refused}");
+    }
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use lapak_protocol::{OrderStatus, RejectCode, ServerMsg};
 use lapak_server::payment::{APPROVE, NO_ANSWER};
+use sqlx::Connection;
 
 /// Buyers racing for the ten units of the test show's `drop`.
 const BUYERS: usize = 50;
@@ -213,4 +214,146 @@ async fn a_payment_under_way_on_one_server_is_left_to_it_by_the_others() {
     // The first server answered when it stopped waiting: the order, unpaid.
     let reply = answer(&mut socket, "buy").await;
     assert_eq!(placed(&reply).status, OrderStatus::PaymentPending);
+}
+
+/// A PostgreSQL cluster of the test's own, which it may stop and start.
+struct Cluster {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Cluster {
+    fn script(&self, command: &str) -> String {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh");
+        let out = std::process::Command::new(script)
+            .arg(command)
+            .arg(self.dir.path())
+            .arg(self.port.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.script("stop");
+    }
+}
+
+#[tokio::test]
+async fn while_postgresql_is_down_commands_fail_cleanly_and_succeed_once_it_is_back() {
+    if !on_postgres() {
+        return eprintln!("a PostgreSQL restart: skipped on SQLite");
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cluster = Cluster {
+        dir: tempfile::tempdir().unwrap(),
+        port,
+    };
+    let url = format!("{}/postgres", cluster.script("start"));
+    let dir = tempfile::tempdir().unwrap();
+    let config = lapak_server::Config {
+        database: Some(url.clone()),
+        ..config(dir.path().join("lapak.db"))
+    };
+    let binary = Path::new(env!("CARGO_BIN_EXE_lapak-server"));
+    let server = Process::start(binary, &config, Stdio::null());
+    let mut socket = connect(&server.url).await;
+    let token = hello(&mut socket, None).await.session.token;
+    command(&mut socket, &add("a-1", "shirt", "m", 1)).await;
+    let quote = quote(&mut socket, "q").await;
+    let request = request_from(&quote, "std", APPROVE);
+
+    cluster.script("stop");
+    send(&mut socket, &checkout_msg("k-1", &request)).await;
+    let refusal = tokio::time::timeout(Duration::from_secs(30), answer_late(&mut socket, "k-1"))
+        .await
+        .expect("answered while the database is down");
+    assert_eq!(refused(&refusal), RejectCode::Internal);
+    // The socket stays open; a command gets a refusal to retry, not silence.
+    send(&mut socket, &add("a-2", "jar", "default", 1)).await;
+    let refusal = tokio::time::timeout(Duration::from_secs(30), answer_late(&mut socket, "a-2"))
+        .await
+        .expect("answered while the database is down");
+    assert_eq!(refused(&refusal), RejectCode::Internal);
+
+    cluster.script("start");
+    sqlx::any::install_default_drivers();
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let lines = "SELECT COUNT(*) FROM cart_lines";
+    assert_eq!(
+        db_number(&mut db, lines).await,
+        1,
+        "nothing of a-2 was written"
+    );
+    assert_eq!(db_count(&mut db, "orders").await, 0, "nor of k-1");
+    assert_eq!(
+        db_count(&mut db, "processed_commands").await,
+        1,
+        "a-2 has no stored answer, so its retry runs"
+    );
+    // The checkout refused during the outage, again once the database is back
+    // (the pool reconnects): it goes through once, for the cart it saw.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let order = loop {
+        match checkout(&mut socket, "k-1", &request).await {
+            ServerMsg::Ack {
+                order: Some(order), ..
+            } => break order,
+            other => assert!(Instant::now() < deadline, "still refused: {other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(order.lines.len(), 1);
+    let again = checkout(&mut socket, "k-1", &request).await;
+    assert_eq!(placed(&again).number, order.number);
+    assert_eq!(db_count(&mut db, "orders").await, 1);
+    assert_eq!(db_count(&mut db, "test_provider_charges").await, 1);
+    // So does the cart command.
+    let cart = match command(&mut socket, &add("a-2", "jar", "default", 1)).await {
+        ServerMsg::Ack {
+            cart: Some(cart), ..
+        } => cart,
+        other => panic!("a-2 again: {other:?}"),
+    };
+    assert_eq!(cart.lines.len(), 1);
+    let (_, again) = {
+        let mut other = connect(&server.url).await;
+        let welcome = hello(&mut other, Some(&token)).await;
+        (other, welcome)
+    };
+    assert_eq!(
+        again.cart.lines.len(),
+        1,
+        "the jar, kept once; the shirt was bought"
+    );
+}
+
+/// The answer to `id`, however long it takes.
+async fn answer_late(socket: &mut Socket, id: &str) -> ServerMsg {
+    use futures::StreamExt;
+    loop {
+        let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) = socket.next().await
+        else {
+            panic!("the socket closed");
+        };
+        let msg: ServerMsg = serde_json::from_str(&text).unwrap();
+        match &msg {
+            ServerMsg::Ack { id: got, .. } | ServerMsg::Reject { id: got, .. } if got == id => {
+                return msg
+            }
+            _ => {}
+        }
+    }
 }

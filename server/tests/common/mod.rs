@@ -79,6 +79,23 @@ pub fn load_config(db: PathBuf) -> Config {
     }
 }
 
+/// The load examples' server: `lapak-server` of the target folder the example
+/// was built into (`<target>/release/examples/`).
+pub fn server_binary() -> PathBuf {
+    let example = std::env::current_exe().expect("the example's path");
+    let binary = example
+        .parent()
+        .and_then(Path::parent)
+        .expect("examples live in <target>/<profile>/examples/")
+        .join("lapak-server");
+    assert!(
+        binary.exists(),
+        "{} is missing: cargo build --release -p lapak-server",
+        binary.display()
+    );
+    binary
+}
+
 /// The real server binary, running as a child process.
 pub struct Process {
     pub child: Child,
