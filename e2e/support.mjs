@@ -119,14 +119,14 @@ export async function startServer(bin, args = []) {
 }
 
 /**
- * Starts `bin` on `port` with database `db` (stderr passed through) and resolves with the
+ * Starts `bin` on `port` with database `db` and `args` (stderr passed through) and resolves with the
  * child once it prints its URL: for tests that kill a server and start it again on the same
  * port and database.
  */
-export async function spawnServer(bin, port, db) {
+export async function spawnServer(bin, port, db, args = []) {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--port', String(port), '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(bin, ['--port', String(port), '--db', db, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (chunk) => {
       if (String(chunk).includes('Lapak is live at')) resolve(child);
     });

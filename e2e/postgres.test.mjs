@@ -1,0 +1,122 @@
+// Storage on PostgreSQL, end to end: the release viewer against servers this
+// file starts on a PostgreSQL cluster of its own (scripts/postgres.sh, on
+// loopback). The shopper pays with the test card whose charge never reaches
+// the provider; once the order is in the database as `payment_pending`, its
+// server is killed with SIGKILL and another server process takes the same
+// address, with an SQLite file of its own that holds nothing: everything it
+// knows is in PostgreSQL. It leaves the dead server's payment alone until that
+// charge's answer was due, then finds nothing charged and fails the order; the
+// viewer's automatic retry (same id) finds it failed, and "Pay again" pays once.
+// Reads the database with psql.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PHONE, SHOPPER as details, fill, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
+
+const OUT = process.env.E2E_OUT ?? 'target/e2e';
+const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
+/** The test provider's card whose charge never arrives: nothing is taken (docs/protocol.md#checkout). */
+const NO_ANSWER = '4000 0000 0000 0408';
+const APPROVE = '4242 4242 4242 4242';
+
+const cluster = mkdtempSync(join(tmpdir(), 'lapak-pg-'));
+let browser;
+let database;
+before(async () => {
+  browser = await launchChromium();
+  const port = await freePort();
+  const url = execFileSync('scripts/postgres.sh', ['start', cluster, String(port)], { encoding: 'utf8' }).trim();
+  database = `${url}/postgres`;
+});
+after(async () => {
+  await browser?.close();
+  execFileSync('scripts/postgres.sh', ['stop', cluster]);
+});
+
+/** Rows of `query`, each a list of columns. */
+function sql(query) {
+  const out = execFileSync('psql', ['-qtA', '-F', '|', database, '-c', query], { encoding: 'utf8' }).trim();
+  return out ? out.split('\n').map((row) => row.split('|')) : [];
+}
+
+/** Polls until `query` returns `want` (JSON-equal), for up to `ms`. */
+async function waitForRows(query, want, ms = 8000) {
+  const until = Date.now() + ms;
+  let rows;
+  while (Date.now() < until) {
+    rows = sql(query);
+    if (JSON.stringify(rows) === JSON.stringify(want)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(rows, want, query);
+}
+
+/** A server process on `port` keeping its data in the cluster; its SQLite file is new and stays empty. */
+const serve = (port) =>
+  spawnServer(BIN, port, join(mkdtempSync(join(tmpdir(), 'lapak-pg-own-')), 'unused.db'), ['--database', database]);
+
+const ORDERS = 'SELECT command_id, status FROM orders ORDER BY id';
+const CHARGES = 'SELECT key FROM test_provider_charges ORDER BY key';
+const STOCK = "SELECT quantity FROM stock WHERE product_id = 'batik-shirt' AND variant_id = 'm'";
+
+test('on PostgreSQL, a server killed mid-payment is replaced by another: nothing charged, then "Pay again" pays once', async () => {
+  const port = await freePort();
+  let server = await serve(port);
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  const checkouts = [];
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    const msg = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload) : null;
+    if (msg?.type === 'Checkout') checkouts.push(msg.id);
+  }));
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const stock = Number(sql(STOCK)[0][0]);
+    await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 }); // a fresh show: pinned at 0.5 s
+    await page.getByTestId('variant-option-m').click();
+    await page.getByTestId('add-to-cart').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
+    await page.getByTestId('cart-button').click();
+    await page.getByTestId('checkout-button').click();
+    await page.getByTestId('quote-line-batik-shirt-m').waitFor();
+    await fill(page, { ...details, cardnumber: NO_ANSWER, expiry: '12/30', cvc: '123' });
+    await page.getByTestId('pay').click();
+
+    await waitForRows('SELECT status FROM orders', [['payment_pending']]);
+    await kill9(server);
+    const [first] = checkouts;
+    assert.deepEqual(sql(CHARGES), [], 'nothing charged');
+    const replaced = Date.now();
+    server = await serve(port);
+
+    // The new server settles the dead one's payment once its charge's answer was due (10 s after it).
+    const failed = page.getByTestId('payment-failed');
+    await failed.waitFor({ timeout: 40000 });
+    record('postgres_failed_payment_shown_after_replacement_ms', [Date.now() - replaced]);
+    assert.ok(checkouts.length >= 2 && checkouts.every((id) => id === first),
+      `the viewer retried with the same id by itself: ${checkouts}`);
+    assert.deepEqual(sql(ORDERS), [[first, 'failed']]);
+    assert.equal(await page.getByTestId('cart-count').textContent(), '1', 'the line is back in the cart');
+
+    await fill(page, { cardnumber: APPROVE });
+    await page.getByTestId('pay-again').click();
+    const confirmation = page.getByTestId('confirmation');
+    await confirmation.getByText('Order confirmed').waitFor({ timeout: 15000 });
+    const number = (await confirmation.getByTestId('order-number').textContent()).replace('Order ', '');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${OUT}/postgres-paid.png` });
+    const orders = sql(ORDERS);
+    assert.equal(orders.length, 2);
+    assert.deepEqual(orders[0], [first, 'failed']);
+    assert.equal(orders[1][1], 'paid');
+    assert.deepEqual(sql(CHARGES), [[number]], 'exactly one charge, for the new order');
+    assert.deepEqual(sql(STOCK), [[String(stock - 1)]], 'one shirt taken, by the paid order only');
+  } finally {
+    await context.close();
+    await kill9(server);
+  }
+});
