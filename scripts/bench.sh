@@ -44,6 +44,7 @@ pg_url=$(scripts/postgres.sh start "$pg_dir" "$pg_port" durable)
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-postgres.jsonl
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts-postgres.jsonl
 SERVERS=1,2,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-servers.jsonl
+LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load > target/e2e/failover.jsonl
 scripts/postgres.sh stop "$pg_dir"
 cargo run -q --release -p lapak-server --example fanout_load > target/e2e/fanout.jsonl
 cargo run -q --release -p lapak-server --example replay_load > target/e2e/replay.jsonl

@@ -367,6 +367,16 @@ if pg_checkout and checkout_runs:
         print("| servers | shoppers | orders/s | round trip p50 | p99 |\n|---:|---:|---:|---:|---:|")
         for run in across:
             print(f"| {run['servers']} | {run['shoppers']} | {run['orders_per_s']:.0f} | {run['p50_ms']:.1f} ms | {run['p99_ms']:.1f} ms |")
+    failover = jsonl("target/e2e/failover.jsonl")
+    if failover:
+        print("\n`failover_load` with `LAPAK_TEST_POSTGRES`: two release server processes on one database; N viewers join the "
+              "first (a new session each, an item in the cart), it is killed with SIGKILL, and all N at once connect to the "
+              "second with their session tokens. Measured per viewer from the kill to its `Welcome` there, which carries its "
+              "session and its cart, read from the database (a fresh snapshot: the servers' event sequences are their own). "
+              "The test client reconnects at once; the widget waits 0.25–0.5 s first.\n")
+        print("| viewers | all moved | p50 | p99 |\n|---:|---:|---:|---:|")
+        for run in failover:
+            print(f"| {run['viewers']:,} | {run['all_ms']:.0f} ms | {run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms |")
     print("\nMeasured 2026-12-04 on the same machine; `./x bench` regenerates this section.")
 
 def replay_section(runs, chapter_ms):
