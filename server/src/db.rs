@@ -39,7 +39,7 @@ impl Location {
             }
             // Only the scheme is told: the rest may hold a password.
             Some(url) => Err(AppError::Config(format!(
-                "--database must be a postgres:// URL, not {}: (SQLite is chosen with --db)",
+                "--database must be a postgres:// URL, not a {}: one (SQLite is chosen with --db)",
                 url.split(':').next().unwrap_or_default()
             ))),
         }
@@ -274,7 +274,7 @@ mod tests {
         let refused = Location::new(Some("mysql://root:hunter2@db/lapak"), file)
             .unwrap_err()
             .to_string();
-        assert!(refused.contains("not mysql:"), "{refused}");
+        assert!(refused.contains("not a mysql: one"), "{refused}");
         assert!(!refused.contains("hunter2"), "{refused}");
     }
 }
