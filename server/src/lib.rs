@@ -1,10 +1,10 @@
 //! Lapak's reference server: serves the viewer and its media, plays the show's
-//! timeline (tags and flash deals), runs the show's community (chat, likes,
-//! Fan Club, missions), and keeps sessions, carts, stock, orders, coins and
-//! progress in SQLite, all over one WebSocket per viewer (`/ws`, protocol in
-//! `lapak-protocol`, opened for the pages the show allows: `origins`), and
-//! packages live video from the host's encoder as HLS (`live`). A brand's
-//! team signs in to its HTTP API (`access`, `api`; docs/api.md).
+//! timeline (tags and flash deals), runs the show's community (chat, likes, Fan
+//! Club, missions), and keeps sessions, carts, stock, orders, coins and
+//! progress in SQLite or PostgreSQL (`db`), all over one WebSocket per viewer
+//! (`/ws`, protocol in `lapak-protocol`, opened for the pages the show allows:
+//! `origins`), and packages live video from the host's encoder as HLS (`live`).
+//! A brand's team signs in to its HTTP API (`access`, `api`; docs/api.md).
 
 pub mod access;
 mod answers;
@@ -87,7 +87,7 @@ pub struct Server {
     limits: Limits,
     /// Origins from the operator's flag; they win over every show file's.
     allowed_origins: Vec<String>,
-    /// Serializes writes so that concurrent commands never race inside SQLite.
+    /// Serializes this process's writes, so its concurrent commands never race in the database.
     writer: tokio::sync::Mutex<()>,
     /// Takes the money.
     provider: Box<dyn PaymentProvider>,

@@ -1,6 +1,6 @@
 //! The coin ledger, double-entry: every movement of coins is one transaction
 //! whose entries sum to zero, and each account's balance is kept in `balances`,
-//! updated in the same SQLite transaction, so it always equals the sum of its
+//! updated in the same database transaction, so it always equals the sum of its
 //! entries. Accounts other than [`ISSUED`] never go below zero: a debit is a
 //! conditional update, and the table's CHECK backs it up.
 

@@ -1,6 +1,6 @@
 //! Coins and gifts. Viewers buy coins by card (`top_up`) and spend them on
 //! gifts for the host (`gift`); every movement of coins is a double-entry
-//! ledger transaction in SQLite (`ledger`) on the fully synced connection, like
+//! ledger transaction in the database (`ledger`) on the fully synced pool, like
 //! orders. Acknowledged gifts gather in memory into streaks and a leaderboard
 //! (`streaks`) that the timeline's tick publishes to everyone watching. The
 //! host's earnings become money with [`convert_earnings`], the payout step.

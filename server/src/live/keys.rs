@@ -1,5 +1,5 @@
 //! Stream keys: the secret in a host's RTMP address, one per show, kept in
-//! SQLite so that a rotation made from the command line while the server runs
+//! the database so that a rotation made from the command line while the server runs
 //! takes effect on the next publish.
 
 use rand::distr::{Alphanumeric, SampleString};
