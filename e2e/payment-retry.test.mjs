@@ -14,7 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PHONE, SHOPPER as details, fill, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
+import {
+  PHONE, SHOPPER as details, checkoutShirt, checkoutsSent, fill, freePort, kill9, launchChromium, record, rows, spawnServer, untilRows,
+} from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
@@ -27,22 +29,8 @@ before(async () => { browser = await launchChromium(); });
 after(async () => { await browser?.close(); });
 
 /** Rows of `query` against `db`, each a list of columns. */
-function sql(db, query) {
-  const out = execFileSync('sqlite3', ['-readonly', '-separator', '|', db, query], { encoding: 'utf8' }).trim();
-  return out ? out.split('\n').map((row) => row.split('|')) : [];
-}
-
-/** Polls `db` until `query` returns `want` (JSON-equal), for up to `ms`. */
-async function waitForRows(db, query, want, ms = 8000) {
-  const until = Date.now() + ms;
-  let rows;
-  while (Date.now() < until) {
-    rows = sql(db, query);
-    if (JSON.stringify(rows) === JSON.stringify(want)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.deepEqual(rows, want, query);
-}
+const sql = (db, query) =>
+  rows(execFileSync('sqlite3', ['-readonly', '-separator', '|', db, query], { encoding: 'utf8' }));
 
 /** A server of its own on a fresh database, and a phone-sized page in `locale` (not yet opened). */
 async function shop(locale) {
@@ -61,27 +49,15 @@ const link = (page) => page.getByTestId('connection-status').getAttribute('data-
 
 test('a crash before the charge: the retry finds the order failed, nothing charged, and "Pay again" pays once under a new id', async () => {
   let { port, db, server, context, page } = await shop('en-US');
-  // Every Checkout the viewer sends, in order, across every socket it opens.
-  const checkouts = [];
-  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
-    const msg = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload) : null;
-    if (msg?.type === 'Checkout') checkouts.push(msg.id);
-  }));
+  const checkouts = checkoutsSent(page);
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 }); // a fresh show: pinned at 0.5 s
-    await page.getByTestId('variant-option-m').click();
-    await page.getByTestId('add-to-cart').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
-    await page.getByTestId('cart-button').click();
-    await page.getByTestId('checkout-button').click();
-    await page.getByTestId('quote-line-batik-shirt-m').waitFor();
-    await fill(page, { ...details, cardnumber: NO_ANSWER, expiry: '12/30', cvc: '123' });
+    await checkoutShirt(page, NO_ANSWER);
     const total = await page.getByTestId('total').textContent();
     await page.getByTestId('pay').click();
 
     // The order is on disk and its charge has not reached the provider: the server dies now.
-    await waitForRows(db, 'SELECT status FROM orders', [['payment_pending']]);
+    await untilRows((q) => sql(db, q), 'SELECT status FROM orders', [['payment_pending']]);
     assert.equal(await page.getByTestId('pay').textContent(), 'Paying…');
     await kill9(server);
     const [first] = checkouts;
@@ -156,14 +132,7 @@ test('a charge that never answers: confirmed as pending, then failed, in Indones
   const { port, db, server, context, page } = await shop('id-ID');
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 });
-    await page.getByTestId('variant-option-m').click();
-    await page.getByTestId('add-to-cart').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
-    await page.getByTestId('cart-button').click();
-    await page.getByTestId('checkout-button').click();
-    await page.getByTestId('quote-line-batik-shirt-m').waitFor();
-    await fill(page, { ...details, cardnumber: NO_ANSWER, expiry: '12/30', cvc: '123' });
+    await checkoutShirt(page, NO_ANSWER);
     // Every confirmation heading shown, however briefly (the sweeper runs every second).
     await page.evaluate(() => {
       window.headings = [];

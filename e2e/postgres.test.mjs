@@ -14,7 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PHONE, SHOPPER as details, fill, freePort, kill9, launchChromium, record, spawnServer } from './support.mjs';
+import {
+  PHONE, checkoutShirt, checkoutsSent, fill, freePort, kill9, launchChromium, record, rows, spawnServer, untilRows,
+} from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
@@ -37,22 +39,7 @@ after(async () => {
 });
 
 /** Rows of `query`, each a list of columns. */
-function sql(query) {
-  const out = execFileSync('psql', ['-qtA', '-F', '|', database, '-c', query], { encoding: 'utf8' }).trim();
-  return out ? out.split('\n').map((row) => row.split('|')) : [];
-}
-
-/** Polls until `query` returns `want` (JSON-equal), for up to `ms`. */
-async function waitForRows(query, want, ms = 8000) {
-  const until = Date.now() + ms;
-  let rows;
-  while (Date.now() < until) {
-    rows = sql(query);
-    if (JSON.stringify(rows) === JSON.stringify(want)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.deepEqual(rows, want, query);
-}
+const sql = (query) => rows(execFileSync('psql', ['-qtA', '-F', '|', database, '-c', query], { encoding: 'utf8' }));
 
 /** A server process on `port` keeping its data in the cluster; its SQLite file is new and stays empty. */
 const serve = (port) =>
@@ -68,25 +55,14 @@ test('on PostgreSQL, a server killed mid-payment is replaced by another: nothing
   const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
   const page = await context.newPage();
   page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
-  const checkouts = [];
-  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
-    const msg = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload) : null;
-    if (msg?.type === 'Checkout') checkouts.push(msg.id);
-  }));
+  const checkouts = checkoutsSent(page);
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
     const stock = Number(sql(STOCK)[0][0]);
-    await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 }); // a fresh show: pinned at 0.5 s
-    await page.getByTestId('variant-option-m').click();
-    await page.getByTestId('add-to-cart').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
-    await page.getByTestId('cart-button').click();
-    await page.getByTestId('checkout-button').click();
-    await page.getByTestId('quote-line-batik-shirt-m').waitFor();
-    await fill(page, { ...details, cardnumber: NO_ANSWER, expiry: '12/30', cvc: '123' });
+    await checkoutShirt(page, NO_ANSWER);
     await page.getByTestId('pay').click();
 
-    await waitForRows('SELECT status FROM orders', [['payment_pending']]);
+    await untilRows(sql, 'SELECT status FROM orders', [['payment_pending']]);
     await kill9(server);
     const [first] = checkouts;
     assert.deepEqual(sql(CHARGES), [], 'nothing charged');

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
 
@@ -323,4 +324,44 @@ export async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
   const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: tags }), AXE_RULES);
   return violations.map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Rows as a database shell prints them with `|` between columns: a list of column lists. */
+export function rows(out) {
+  const text = out.trim();
+  return text ? text.split('\n').map((row) => row.split('|')) : [];
+}
+
+/** Polls `read(query)` until it returns `want` (JSON-equal), for up to `ms`. */
+export async function untilRows(read, query, want, ms = 8000) {
+  const until = Date.now() + ms;
+  let got;
+  while (Date.now() < until) {
+    got = read(query);
+    if (JSON.stringify(got) === JSON.stringify(want)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(got, want, query);
+}
+
+/** Every `Checkout` id the page sends, in order, across every socket it opens. */
+export function checkoutsSent(page) {
+  const ids = [];
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    const msg = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload) : null;
+    if (msg?.type === 'Checkout') ids.push(msg.id);
+  }));
+  return ids;
+}
+
+/** On a fresh show: the batik shirt in M into the cart, checkout opened and filled in, paying with `card`. */
+export async function checkoutShirt(page, card) {
+  await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 }); // a fresh show: pinned at 0.5 s
+  await page.getByTestId('variant-option-m').click();
+  await page.getByTestId('add-to-cart').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
+  await page.getByTestId('cart-button').click();
+  await page.getByTestId('checkout-button').click();
+  await page.getByTestId('quote-line-batik-shirt-m').waitFor();
+  await fill(page, { ...SHOPPER, cardnumber: card, expiry: '12/30', cvc: '123' });
 }
