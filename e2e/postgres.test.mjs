@@ -7,6 +7,10 @@
 // knows is in PostgreSQL. It leaves the dead server's payment alone until that
 // charge's answer was due, then finds nothing charged and fails the order; the
 // viewer's automatic retry (same id) finds it failed, and "Pay again" pays once.
+//
+// Then two servers share a show through a NATS JetStream of the file's own
+// (scripts/nats.sh): a viewer whose server is killed comes back, on a new
+// server process at the same address, where it was.
 // Reads the database with psql.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,25 +29,29 @@ const NO_ANSWER = '4000 0000 0000 0408';
 const APPROVE = '4242 4242 4242 4242';
 
 const cluster = mkdtempSync(join(tmpdir(), 'lapak-pg-'));
+const natsDir = mkdtempSync(join(tmpdir(), 'lapak-nats-'));
 let browser;
+let clusterUrl;
 let database;
+let nats;
 before(async () => {
   browser = await launchChromium();
-  const port = await freePort();
-  const url = execFileSync('scripts/postgres.sh', ['start', cluster, String(port)], { encoding: 'utf8' }).trim();
-  database = `${url}/postgres`;
+  clusterUrl = execFileSync('scripts/postgres.sh', ['start', cluster, String(await freePort())], { encoding: 'utf8' }).trim();
+  database = `${clusterUrl}/postgres`;
+  nats = execFileSync('scripts/nats.sh', ['start', natsDir, String(await freePort())], { encoding: 'utf8' }).trim();
 });
 after(async () => {
   await browser?.close();
   execFileSync('scripts/postgres.sh', ['stop', cluster]);
+  execFileSync('scripts/nats.sh', ['stop', natsDir]);
 });
 
 /** Rows of `query`, each a list of columns. */
 const sql = (query) => rows(execFileSync('psql', ['-qtA', '-F', '|', database, '-c', query], { encoding: 'utf8' }));
 
-/** A server process on `port` keeping its data in the cluster; its SQLite file is new and stays empty. */
-const serve = (port) =>
-  spawnServer(BIN, port, join(mkdtempSync(join(tmpdir(), 'lapak-pg-own-')), 'unused.db'), ['--database', database]);
+/** A server process on `port` keeping its data in the cluster (`args` add to it); its SQLite file is new and stays empty. */
+const serve = (port, args = ['--database', database]) =>
+  spawnServer(BIN, port, join(mkdtempSync(join(tmpdir(), 'lapak-pg-own-')), 'unused.db'), args);
 
 const ORDERS = 'SELECT command_id, status FROM orders ORDER BY id';
 const CHARGES = 'SELECT key FROM test_provider_charges ORDER BY key';
@@ -94,5 +102,57 @@ test('on PostgreSQL, a server killed mid-payment is replaced by another: nothing
   } finally {
     await context.close();
     await kill9(server);
+  }
+});
+
+test('servers sharing a show through NATS: a viewer whose server is killed resumes on a new one, each line shown once', async () => {
+  execFileSync('psql', ['-q', database, '-c', 'CREATE DATABASE shared']);
+  const shared = ['--database', `${clusterUrl}/shared`, '--nats', nats];
+  const [leaderPort, port] = [await freePort(), await freePort()];
+  // The first server takes the show's lead; the one killed below follows it.
+  const leader = await serve(leaderPort, shared);
+  await new Promise((r) => setTimeout(r, 1500));
+  let server = await serve(port, shared);
+  const open = async (at) => {
+    const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+    await page.goto(`http://127.0.0.1:${at}/`);
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    return page;
+  };
+  const say = async (page, text) => {
+    await page.getByTestId('chat-input').fill(text);
+    await page.getByTestId('chat-input').press('Enter');
+  };
+  const lines = (page, text) => page.getByTestId('chat-line').filter({ hasText: text });
+  try {
+    const watcher = await open(port);
+    const talker = await open(leaderPort);
+    const greetings = [];
+    watcher.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+      const type = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload).type : null;
+      if (type === 'Welcome' || type === 'Resumed') greetings.push(type);
+    }));
+
+    await say(talker, 'Ready for the drop?');
+    await lines(watcher, 'Ready for the drop?').waitFor();
+
+    await kill9(server);
+    await say(talker, 'Indigo is back at 8');
+    await lines(talker, 'Indigo is back at 8').waitFor();
+    const replaced = Date.now();
+    server = await serve(port, shared);
+    await lines(watcher, 'Indigo is back at 8').waitFor({ timeout: 30000 });
+    record('shared_line_missed_shown_after_replacement_ms', [Date.now() - replaced]);
+    await watcher.waitForTimeout(1000);
+    await watcher.screenshot({ path: `${OUT}/shared-resumed.png` });
+
+    assert.deepEqual(greetings, ['Resumed'], 'it resumed where it was, with no fresh snapshot');
+    assert.equal(await lines(watcher, 'Indigo is back at 8').count(), 1, 'the missed line once');
+    assert.equal(await lines(watcher, 'Ready for the drop?').count(), 1, 'the line seen before, not again');
+  } finally {
+    await kill9(server);
+    await kill9(leader);
   }
 });

@@ -16,7 +16,7 @@ cargo clippy -p lapak --target wasm32-unknown-unknown --features split -- -D war
 step "native tests: protocol, store, server (real server on 127.0.0.1:0, real WebSocket)"
 cargo test --workspace
 
-step "native server tests on PostgreSQL (a throwaway cluster on loopback)"
+step "native server tests on PostgreSQL, and servers sharing shows through NATS (throwaway, on loopback)"
 pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 pg_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")

@@ -25,6 +25,8 @@ command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
 # (scripts/postgres.sh), and pg_dump reads one back.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 command -v pg_dump >/dev/null || need_apt+=(postgresql-client)
+# Servers sharing shows pass their events through NATS JetStream (scripts/nats.sh).
+command -v nats-server >/dev/null || need_apt+=(nats-server)
 # The native-HLS test runs WebKitGTK's MiniBrowser under Xvfb, driven by
 # WebKitWebDriver; it plays HLS with GStreamer's hlsdemux2 and decoders.
 command -v WebKitWebDriver >/dev/null || need_apt+=(webkit2gtk-driver)

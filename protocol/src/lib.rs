@@ -556,10 +556,11 @@ pub enum ServerMsg {
     Unknown,
 }
 
-impl ServerMsg {
-    /// The show sequence number, for show events.
-    pub fn seq(&self) -> Option<u64> {
-        match self {
+/// The `seq` field of a show event, as a place (`&u64` or `&mut u64`), `None`
+/// for other messages: one list of show events for reading and for setting.
+macro_rules! show_seq {
+    ($msg:expr) => {
+        match $msg {
             ServerMsg::Pinned { seq, .. }
             | ServerMsg::Unpinned { seq, .. }
             | ServerMsg::OnAir { seq, .. }
@@ -574,9 +575,22 @@ impl ServerMsg {
             | ServerMsg::PinnedMessage { seq, .. }
             | ServerMsg::SlowMode { seq, .. }
             | ServerMsg::Likes { seq, .. }
-            | ServerMsg::ViewerCount { seq, .. } => Some(*seq),
+            | ServerMsg::ViewerCount { seq, .. } => Some(seq),
             _ => None,
         }
+    };
+}
+
+impl ServerMsg {
+    /// The show sequence number, for show events.
+    pub fn seq(&self) -> Option<u64> {
+        show_seq!(self).copied()
+    }
+
+    /// The show sequence number to set, for show events (servers that share a
+    /// show number its events when they come back from the stream that orders them).
+    pub fn seq_mut(&mut self) -> Option<&mut u64> {
+        show_seq!(self)
     }
 }
 

@@ -23,6 +23,11 @@ pub struct Config {
     /// `postgres://user@host:port/name`.
     #[arg(long, env = "LAPAK_DATABASE", global = true)]
     pub database: Option<String>,
+    /// NATS with JetStream, for servers that share their shows
+    /// (`nats://host:port`; docs/scaling.md). They must share one PostgreSQL
+    /// database too.
+    #[arg(long, env = "LAPAK_NATS")]
+    pub nats: Option<String>,
     /// The show files to run, all at once: repeat the flag, or separate them
     /// with commas in the variable. The first is the default show, joined by a
     /// socket that names none.

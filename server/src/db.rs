@@ -44,6 +44,11 @@ impl Location {
             ))),
         }
     }
+
+    /// Whether several servers can share it (PostgreSQL; an SQLite file is one server's).
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Location::Postgres(_))
+    }
 }
 
 /// How durable a pool's commits are on SQLite (PostgreSQL syncs every commit).

@@ -1,21 +1,30 @@
 //! Fan-out: one broadcast channel per show for show events (serialized once,
 //! shared as reference-counted frames that every connection writes without
 //! copying), and one per session for its private updates.
-//! Show events get their `seq` under the same lock that hands out snapshots,
-//! so a viewer's snapshot and its subscription never miss or repeat an event.
+//!
+//! Every server keeps a mirror of the show (tags, deals, chat, likes, …) that
+//! changes only by applying show events in `seq` order, as the viewer's store
+//! does. On one server an event is numbered and applied as it is published,
+//! under the same lock that hands out snapshots, so a viewer's snapshot and its
+//! subscription never miss or repeat an event. When servers share the show
+//! (`fanout`), events go to the show's JetStream stream, which numbers them
+//! once for all, and each server applies and broadcasts them as they come back.
+//!
 //! What happens often — viewers coming and going, gift taps, chat lines, likes —
 //! is gathered and published by the timeline's tick instead of one event per
-//! occurrence.
+//! occurrence. Only the show's leader ticks; the other servers send it what
+//! they gathered (`Input`).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use axum::extract::ws::Utf8Bytes;
+use serde::{Deserialize, Serialize};
 
 use lapak_protocol::{
-    ChatEvent, ChatMessage, Deal, Gifter, OnAir, Pin, ServerMsg, Viewer, MAX_FRAME_BYTES,
+    ChatEvent, ChatMessage, Deal, Gifter, OnAir, Pin, ServerMsg, TagChange, Viewer, MAX_FRAME_BYTES,
 };
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::community::{pinned, Feed};
 use crate::gifting::{Streaks, Tap};
@@ -33,10 +42,13 @@ const SESSION_BUFFER: usize = 16;
 const MAX_LOG_PENDING: usize = 20_000;
 /// Least time between two `ViewerCount` events, in milliseconds.
 const VIEWER_COUNT_EVERY_MS: i64 = 1_000;
+/// How long another server's viewer count counts without news from it.
+pub const PRESENCE_MS: i64 = 3_000;
 
 /// What the show looks like now.
-#[derive(Default)]
 pub struct Live {
+    /// Which history `seq` counts in (resuming viewers must name it).
+    epoch: u64,
     /// The last event's sequence number.
     pub seq: u64,
     /// Tags up and products featured.
@@ -45,10 +57,16 @@ pub struct Live {
     pub deals: Vec<Deal>,
     /// Whether the host is on air.
     pub on_air: OnAir,
-    /// Open connections.
+    /// Open connections to this server.
     pub viewers: u32,
-    /// The viewer count last published, and when (server time).
-    counted: (u32, i64),
+    /// The viewer count as last published.
+    count: u32,
+    /// When this server last published the viewer count (server time).
+    counted_at_ms: i64,
+    /// Other servers' open connections, with when each said so (leader only).
+    presence: HashMap<i64, (u32, i64)>,
+    /// Whether this server does the show's gathered work (always, alone).
+    leads: bool,
     /// Gift taps gathered since the last tick, and every gifter's total.
     streaks: Streaks,
     /// The top gifters as last published.
@@ -64,6 +82,8 @@ pub struct Live {
     /// Events for the replay's log not yet written, with their programme
     /// time; `None` for a show that keeps no log (its video is not recorded here).
     log: Option<Vec<(i64, Utf8Bytes)>>,
+    /// Every event, to the viewers connected here.
+    events: broadcast::Sender<Utf8Bytes>,
 }
 
 /// The hub's figures for the dashboard.
@@ -86,10 +106,47 @@ pub struct Replay {
     pub events: broadcast::Receiver<Utf8Bytes>,
 }
 
+/// What a server that does not lead the show sends the leader to gather.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Input {
+    /// `viewers` are connected to server `server` now.
+    Present { server: i64, viewers: u32 },
+    /// An acknowledged gift.
+    Gifted(Tap),
+    /// A chat line (or an announcement) to publish.
+    Post(ChatMessage),
+    /// Likes tapped.
+    Likes(u32),
+    /// Units of a product added to a cart.
+    Added { product: String, units: u32 },
+}
+
+/// Where a show's events and gathered input go when servers share the show.
+pub struct Bus {
+    /// Events to put on the show's stream, in order, serialized with seq 0:
+    /// the stream numbers them.
+    pub events: mpsc::Sender<Vec<u8>>,
+    /// Input for the show's leader.
+    pub inputs: mpsc::Sender<Input>,
+}
+
+impl Bus {
+    fn send<T>(channel: &mpsc::Sender<T>, item: T) {
+        // A stream that stopped taking events for this long loses events, not memory.
+        if channel.try_send(item).is_err() {
+            tracing::warn!("the show's stream is not keeping up: an event was dropped");
+        }
+    }
+}
+
 /// A show's fan-out.
 pub struct Hub {
     live: Mutex<Live>,
-    events: broadcast::Sender<Utf8Bytes>,
+    /// Set when servers share the show; events are then numbered by its stream.
+    bus: OnceLock<Bus>,
+    /// The last event's seq, for those waiting for this server to catch up
+    /// with the stream (a viewer back from another server, a server opening).
+    applied: watch::Sender<u64>,
 }
 
 /// A snapshot of the show taken together with a subscription to what follows it.
@@ -118,21 +175,93 @@ pub struct Joined {
 
 impl Hub {
     /// A hub starting from `scene`, with `deals` running, `gifters` having
-    /// sent what they sent so far and `likes` received.
-    pub fn new(scene: Scene, deals: Vec<Deal>, gifters: Vec<Gifter>, likes: u64) -> Hub {
+    /// sent what they sent so far and `likes` received, numbering its events
+    /// in history `epoch`.
+    pub fn new(
+        scene: Scene,
+        deals: Vec<Deal>,
+        gifters: Vec<Gifter>,
+        likes: u64,
+        epoch: u64,
+    ) -> Hub {
         let streaks = Streaks::new(gifters);
         Hub {
             live: Mutex::new(Live {
+                epoch,
+                seq: 0,
                 scene,
                 deals,
+                on_air: OnAir::default(),
+                viewers: 0,
+                count: 0,
+                counted_at_ms: 0,
+                presence: HashMap::new(),
+                leads: true,
                 leaderboard: streaks.top().to_vec(),
                 streaks,
                 feed: Feed::new(likes),
+                history: VecDeque::new(),
                 tally: Tally::new(likes),
-                ..Live::default()
+                pinned_message: None,
+                log: None,
+                events: broadcast::channel(SHOW_BUFFER).0,
             }),
-            events: broadcast::channel(SHOW_BUFFER).0,
+            bus: OnceLock::new(),
+            applied: watch::Sender::new(0),
         }
+    }
+
+    /// From now on the show's events go through `bus`, numbered by the
+    /// stream of history `epoch`; this server follows until it is made
+    /// leader. `slot` tells its chat ids from other servers'.
+    pub fn share(&self, bus: Bus, epoch: u64, slot: u64) {
+        let mut live = self.lock();
+        if self.bus.set(bus).is_err() {
+            return;
+        }
+        live.feed.share(slot);
+        live.leads = false;
+        restart(&mut live, epoch);
+    }
+
+    /// The show's stream was lost and made anew: its numbering starts over in
+    /// history `epoch`. Viewers connected here are let go, so they come back
+    /// for a fresh snapshot.
+    pub fn restart(&self, epoch: u64) {
+        let mut live = self.lock();
+        restart(&mut live, epoch);
+        self.applied.send_replace(0);
+        live.events = broadcast::channel(SHOW_BUFFER).0;
+    }
+
+    /// The history this server numbers the show's events in.
+    pub fn epoch(&self) -> u64 {
+        self.lock().epoch
+    }
+
+    /// The last event's sequence number.
+    pub fn last_seq(&self) -> u64 {
+        self.lock().seq
+    }
+
+    /// Whether this server does the show's gathered work.
+    pub fn leads(&self) -> bool {
+        self.lock().leads
+    }
+
+    /// This server does the show's gathered work from now on, starting from
+    /// `gifters` as the database has them.
+    pub fn lead(&self, gifters: Vec<Gifter>) {
+        let mut live = self.lock();
+        live.streaks = Streaks::new(gifters);
+        live.presence.clear();
+        live.counted_at_ms = 0;
+        live.leads = true;
+    }
+
+    /// Another server does the show's gathered work from now on.
+    pub fn follow(&self) {
+        self.lock().leads = false;
     }
 
     /// From now on, gathers the events a replay needs (`take_log`).
@@ -174,9 +303,9 @@ impl Hub {
             scene: live.scene.clone(),
             deals: live.deals.clone(),
             on_air: live.on_air,
-            viewers: live.viewers,
+            viewers: audience(&live),
             leaderboard: live.leaderboard.clone(),
-            events: self.events.subscribe(),
+            events: live.events.subscribe(),
         }
     }
 
@@ -199,22 +328,23 @@ impl Hub {
             .collect();
         Some(Replay {
             missed,
-            events: self.events.subscribe(),
+            events: live.events.subscribe(),
         })
     }
 
     /// Applies timeline cues, each at its programme time (Unix ms), and broadcasts
     /// their tag changes. Deals need the database (units left): the timeline
-    /// starts them with `start_deal`.
+    /// starts them with `start_deal`. A change the show already shows (a new
+    /// leader plays again the cues of the seconds before it took over) is skipped.
     pub fn play(&self, cues: &[(i64, &Cue)]) {
-        if cues.is_empty() {
-            return;
-        }
         let mut live = self.lock();
         for (at, cue) in cues {
-            let Some(change) = live.scene.apply(cue, *at) else {
+            let Some(change) = Scene::change(cue, *at) else {
                 continue;
             };
+            if live.scene.log.contains(&change) {
+                continue;
+            }
             let at = change.at;
             match change.pin {
                 Some(pin) => self.publish(&mut live, |seq| ServerMsg::Pinned { seq, pin }),
@@ -234,43 +364,37 @@ impl Hub {
     pub fn on_air(&self, state: OnAir) {
         let mut live = self.lock();
         if live.on_air != state {
-            if live.on_air == OnAir::Waiting && state == OnAir::Live {
-                log_opening(&mut live);
-            }
-            live.on_air = state;
             self.publish(&mut live, |seq| ServerMsg::OnAir { seq, state });
         }
     }
 
-    /// A deal starts.
+    /// A deal starts (unless it runs already).
     pub fn start_deal(&self, deal: Deal) {
         let mut live = self.lock();
-        live.deals.retain(|d| d.id != deal.id);
-        live.deals.push(deal.clone());
+        if live.deals.iter().any(|d| d.id == deal.id) {
+            return;
+        }
         self.publish(&mut live, |seq| ServerMsg::DealStarted { seq, deal });
     }
 
     /// Ends the deals whose end has come by server time `now_ms`.
     pub fn end_deals(&self, now_ms: i64) {
         let mut live = self.lock();
-        let (ended, running) = std::mem::take(&mut live.deals)
-            .into_iter()
-            .partition::<Vec<_>, _>(|d| d.ends_at_ms <= now_ms);
-        live.deals = running;
-        for deal in ended {
-            self.publish(&mut live, |seq| ServerMsg::DealEnded {
-                seq,
-                deal_id: deal.id,
-            });
+        let ended: Vec<String> = live
+            .deals
+            .iter()
+            .filter(|d| d.ends_at_ms <= now_ms)
+            .map(|d| d.id.clone())
+            .collect();
+        for deal_id in ended {
+            self.publish(&mut live, |seq| ServerMsg::DealEnded { seq, deal_id });
         }
     }
 
     /// Ends deal `id` now, before its time (a host stopped it).
     pub fn end_deal(&self, id: &str) {
         let mut live = self.lock();
-        let before = live.deals.len();
-        live.deals.retain(|d| d.id != id);
-        if live.deals.len() != before {
+        if live.deals.iter().any(|d| d.id == id) {
             let deal_id = id.to_owned();
             self.publish(&mut live, |seq| ServerMsg::DealEnded { seq, deal_id });
         }
@@ -293,10 +417,9 @@ impl Hub {
     /// Units left at a deal's price changed.
     pub fn deal_changed(&self, deal_id: &str, remaining: u32) {
         let mut live = self.lock();
-        let Some(deal) = live.deals.iter_mut().find(|d| d.id == deal_id) else {
+        if !live.deals.iter().any(|d| d.id == deal_id) {
             return;
-        };
-        deal.remaining = remaining;
+        }
         let deal_id = deal_id.to_owned();
         self.publish(&mut live, |seq| ServerMsg::DealChanged {
             seq,
@@ -323,9 +446,14 @@ impl Hub {
         live.viewers = live.viewers.saturating_add_signed(delta);
     }
 
+    /// Viewers connected to this server.
+    pub fn viewers_here(&self) -> u32 {
+        self.lock().viewers
+    }
+
     /// An acknowledged gift; [`tick`](Hub::tick) publishes its streak.
     pub fn gifted(&self, tap: Tap) {
-        self.lock().streaks.tap(tap);
+        self.gather(Input::Gifted(tap));
     }
 
     /// A chat line from a viewer (checked and masked), with its id; not
@@ -336,12 +464,30 @@ impl Hub {
 
     /// A line for [`tick`](Hub::tick) to publish.
     pub fn post(&self, line: ChatMessage) {
-        self.lock().feed.post(line);
+        self.gather(Input::Post(line));
     }
 
     /// A line the server writes about a viewer; [`tick`](Hub::tick) publishes it.
     pub fn announce(&self, from: Viewer, event: ChatEvent) {
-        self.lock().feed.announce(from, event);
+        let line = self.lock().feed.announcement(from, event);
+        self.post(line);
+    }
+
+    /// Input a server that does not lead the show sent; gathered if this one leads it.
+    pub fn input(&self, input: Input) {
+        let mut live = self.lock();
+        if live.leads {
+            gathered(&mut live, input);
+        }
+    }
+
+    /// Gathers `input` here if this server leads the show, else sends it to the leader.
+    fn gather(&self, input: Input) {
+        let mut live = self.lock();
+        match self.bus.get() {
+            Some(bus) if !live.leads => Bus::send(&bus.inputs, input),
+            _ => gathered(&mut live, input),
+        }
     }
 
     /// Removes the chat lines `which` picks, everywhere: from the snapshot
@@ -379,7 +525,6 @@ impl Hub {
     /// The host changed the message above the chat: every viewer sees it at once.
     pub fn pin_message(&self, message: Option<pinned::Message>) {
         let mut live = self.lock();
-        live.pinned_message.clone_from(&message);
         let (text, translations) = pinned::parts(message);
         self.publish(&mut live, |seq| ServerMsg::PinnedMessage {
             seq,
@@ -395,19 +540,20 @@ impl Hub {
 
     /// Units of `product` added to a cart, for the dashboard.
     pub fn added_to_cart(&self, product: &str, units: u32) {
-        self.lock().tally.added(product, units);
+        let product = product.to_owned();
+        self.gather(Input::Added { product, units });
     }
 
-    /// Viewers connected now.
+    /// Viewers watching now.
     pub fn watching(&self) -> u32 {
-        self.lock().viewers
+        audience(&self.lock())
     }
 
     /// The show's figures minute by minute, the peak and adds per product, with the viewers now.
     pub fn figures(&self) -> Figures {
         let live = self.lock();
         Figures {
-            viewers: live.viewers,
+            viewers: audience(&live),
             peak: live.tally.peak(),
             minutes: live.tally.minutes(),
             adds: live.tally.adds(),
@@ -416,22 +562,25 @@ impl Hub {
 
     /// Likes tapped; [`tick`](Hub::tick) publishes the new total.
     pub fn like(&self, count: u32) {
-        self.lock().feed.like(count);
+        self.gather(Input::Likes(count));
     }
 
     /// Publishes what gathered since the last tick at server time `now_ms`: one
     /// `Gifted` per streak that grew, `Leaderboard` if the top gifters changed,
     /// one `Chat` with the new lines, `Likes` if the total grew, and
     /// `ViewerCount` if the count changed, at most once a second. A thousand
-    /// viewers joining (or liking) at once thus cost one event, not a thousand broadcasts.
+    /// viewers joining (or liking) at once thus cost one event, not a thousand
+    /// broadcasts. Only the show's leader ticks.
     pub fn tick(&self, now_ms: i64) {
         let mut live = self.lock();
+        if !live.leads {
+            return;
+        }
         for streak in live.streaks.flush(now_ms) {
             self.publish(&mut live, |seq| ServerMsg::Gifted { seq, streak });
         }
         if live.streaks.top() != live.leaderboard {
             let top = live.streaks.top().to_vec();
-            live.leaderboard.clone_from(&top);
             self.publish(&mut live, |seq| ServerMsg::Leaderboard { seq, top });
         }
         let flushed = live.feed.flush();
@@ -442,7 +591,9 @@ impl Hub {
             .map(|p| p.product_id.clone())
             .collect();
         let pinned: Vec<&str> = pinned.iter().map(String::as_str).collect();
-        let viewers = live.viewers;
+        live.presence
+            .retain(|_, (_, said_at)| now_ms - *said_at < PRESENCE_MS);
+        let viewers = audience(&live);
         live.tally.tick(Tick {
             now_ms,
             viewers,
@@ -456,32 +607,159 @@ impl Hub {
         if let Some(total) = flushed.likes {
             self.publish(&mut live, |seq| ServerMsg::Likes { seq, total });
         }
-        let (counted, counted_at_ms) = live.counted;
-        if live.viewers != counted && now_ms - counted_at_ms >= VIEWER_COUNT_EVERY_MS {
-            let count = live.viewers;
-            live.counted = (count, now_ms);
-            self.publish(&mut live, |seq| ServerMsg::ViewerCount { seq, count });
+        if viewers != live.count && now_ms - live.counted_at_ms >= VIEWER_COUNT_EVERY_MS {
+            live.counted_at_ms = now_ms;
+            self.publish(&mut live, |seq| ServerMsg::ViewerCount {
+                seq,
+                count: viewers,
+            });
         }
     }
 
+    /// An event numbered `seq` by the show's stream: applied to the show here
+    /// and sent to the viewers connected here. One already applied (the
+    /// stream delivers again after a reconnection) is skipped.
+    pub fn deliver(&self, seq: u64, event: ServerMsg) {
+        let mut live = self.lock();
+        deliver(&mut live, seq, event);
+        self.applied.send_replace(live.seq);
+    }
+
+    /// Waits up to `within` until the event numbered `seq` is applied here
+    /// (at once when this server numbers the show's events itself); whether it was.
+    pub async fn reached(&self, seq: u64, within: std::time::Duration) -> bool {
+        if self.bus.get().is_none() {
+            return *self.applied.borrow() >= seq;
+        }
+        let mut applied = self.applied.subscribe();
+        let reached = tokio::time::timeout(within, applied.wait_for(|last| *last >= seq)).await;
+        matches!(reached, Ok(Ok(_)))
+    }
+
     fn publish(&self, live: &mut Live, event: impl FnOnce(u64) -> ServerMsg) {
-        live.seq += 1;
-        let event = event(live.seq);
-        let text = serde_json::to_string(&event).expect("protocol types always serialize");
-        debug_assert!(text.len() < MAX_FRAME_BYTES);
-        let text = Utf8Bytes::from(text);
-        // Only what happens on air is replayed.
-        if live.on_air == OnAir::Live || live.on_air == OnAir::Paused {
-            if let Some(log) = live.log.as_mut().filter(|log| log.len() < MAX_LOG_PENDING) {
-                log.extend(crate::replay::log::entry(&event, &text));
+        match self.bus.get() {
+            None => {
+                let seq = live.seq + 1;
+                deliver(live, seq, event(seq));
+                self.applied.send_replace(seq);
+            }
+            Some(bus) => {
+                let text = serde_json::to_vec(&event(0)).expect("protocol types always serialize");
+                Bus::send(&bus.events, text);
             }
         }
-        if live.history.len() == HISTORY {
-            live.history.pop_front();
+    }
+}
+
+/// The viewers watching: all servers' as the leader adds them up, else as last published.
+fn audience(live: &Live) -> u32 {
+    if !live.leads {
+        return live.count;
+    }
+    let others: u32 = live.presence.values().map(|(viewers, _)| *viewers).sum();
+    live.viewers.saturating_add(others)
+}
+
+/// Gathered input, kept for the next tick.
+fn gathered(live: &mut Live, input: Input) {
+    match input {
+        Input::Present { server, viewers } => {
+            live.presence.insert(server, (viewers, crate::now_ms()));
         }
-        live.history.push_back((live.seq, text.clone()));
-        // No receivers is fine: nobody is watching.
-        let _ = self.events.send(text);
+        Input::Gifted(tap) => live.streaks.tap(tap),
+        Input::Post(line) => live.feed.post(line),
+        Input::Likes(count) => live.feed.like(count),
+        Input::Added { product, units } => live.tally.added(&product, units),
+    }
+}
+
+/// A new numbering of the show's events, in history `epoch`.
+fn restart(live: &mut Live, epoch: u64) {
+    live.epoch = epoch;
+    live.seq = 0;
+    live.history.clear();
+}
+
+/// Numbers, applies, logs, keeps and broadcasts one event.
+fn deliver(live: &mut Live, seq: u64, mut event: ServerMsg) {
+    let Some(numbered) = event.seq_mut() else {
+        return;
+    };
+    if seq <= live.seq {
+        return;
+    }
+    *numbered = seq;
+    if seq != live.seq + 1 {
+        // A jump (a server joining a stream under way): no resume reaches back across it.
+        live.history.clear();
+    }
+    live.seq = seq;
+    apply(live, &event);
+    let text = serde_json::to_string(&event).expect("protocol types always serialize");
+    debug_assert!(text.len() < MAX_FRAME_BYTES);
+    let text = Utf8Bytes::from(text);
+    // Only what happens on air is replayed.
+    if live.on_air == OnAir::Live || live.on_air == OnAir::Paused {
+        if let Some(log) = live.log.as_mut().filter(|log| log.len() < MAX_LOG_PENDING) {
+            log.extend(crate::replay::log::entry(&event, &text));
+        }
+    }
+    if live.history.len() == HISTORY {
+        live.history.pop_front();
+    }
+    live.history.push_back((seq, text.clone()));
+    // No receivers is fine: nobody is watching.
+    let _ = live.events.send(text);
+}
+
+/// What an event changes in the show: the one place the mirror changes, on
+/// every server alike.
+fn apply(live: &mut Live, event: &ServerMsg) {
+    match event {
+        ServerMsg::Pinned { pin, .. } => live.scene.record(&TagChange {
+            at: pin.at,
+            product_id: pin.product_id.clone(),
+            pin: Some(pin.clone()),
+        }),
+        ServerMsg::Unpinned { product_id, at, .. } => live.scene.record(&TagChange {
+            at: *at,
+            product_id: product_id.clone(),
+            pin: None,
+        }),
+        ServerMsg::OnAir { state, .. } => {
+            if live.on_air == OnAir::Waiting && *state == OnAir::Live {
+                log_opening(live);
+            }
+            live.on_air = *state;
+        }
+        ServerMsg::DealStarted { deal, .. } => {
+            live.deals.retain(|d| d.id != deal.id);
+            live.deals.push(deal.clone());
+        }
+        ServerMsg::DealChanged {
+            deal_id, remaining, ..
+        } => {
+            if let Some(deal) = live.deals.iter_mut().find(|d| d.id == *deal_id) {
+                deal.remaining = *remaining;
+            }
+        }
+        ServerMsg::DealEnded { deal_id, .. } => live.deals.retain(|d| d.id != *deal_id),
+        ServerMsg::Leaderboard { top, .. } => live.leaderboard.clone_from(top),
+        ServerMsg::Chat { messages, .. } => live.feed.remember(messages),
+        ServerMsg::ChatRemoved { ids, .. } => {
+            live.feed.remove(|line| ids.contains(&line.id));
+        }
+        ServerMsg::PinnedMessage {
+            text, translations, ..
+        } => {
+            live.pinned_message = text.clone().map(|text| pinned::Message {
+                text,
+                translations: translations.clone(),
+            });
+        }
+        ServerMsg::Likes { total, .. } => live.feed.published(*total),
+        ServerMsg::ViewerCount { count, .. } => live.count = *count,
+        _ => {}
     }
 }
 
@@ -581,7 +859,7 @@ mod tests {
 
     #[test]
     fn a_receiver_that_falls_too_far_behind_is_told_so_and_history_is_bounded() {
-        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0);
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0, 1);
         let mut joined = hub.join();
         for stock in 0..SHOW_BUFFER + 10 {
             hub.stock_changed("p", "v", stock as u32);
@@ -600,7 +878,7 @@ mod tests {
 
     #[test]
     fn viewers_coming_and_going_are_counted_at_most_once_a_second() {
-        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0);
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0, 1);
         let mut joined = hub.join();
         for _ in 0..1_000 {
             hub.viewers(1);
@@ -645,7 +923,7 @@ mod tests {
             },
             coins: 50,
         };
-        let hub = Hub::new(Scene::default(), Vec::new(), vec![earlier.clone()], 0);
+        let hub = Hub::new(Scene::default(), Vec::new(), vec![earlier.clone()], 0, 1);
         let mut joined = hub.join();
         assert_eq!(
             joined.leaderboard,
@@ -696,5 +974,73 @@ mod tests {
         assert_eq!(hub.resume(0).unwrap().missed.len(), 2, "kept for replay");
         hub.tick(400);
         assert!(events(&mut joined).is_empty());
+    }
+
+    #[test]
+    fn a_shared_show_is_changed_only_by_events_coming_back_numbered_from_its_stream() {
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0, 1);
+        let (to_stream, mut sent) = mpsc::channel(8);
+        let (inputs, mut forwarded) = mpsc::channel(8);
+        hub.share(
+            Bus {
+                events: to_stream,
+                inputs,
+            },
+            77,
+            5,
+        );
+        assert_eq!((hub.epoch(), hub.last_seq()), (77, 0));
+        let mut joined = hub.join();
+
+        hub.slow_mode(10);
+        let event: ServerMsg = serde_json::from_slice(&sent.try_recv().unwrap()).unwrap();
+        assert_eq!(
+            event,
+            ServerMsg::SlowMode {
+                seq: 0,
+                every_s: 10
+            },
+            "the stream numbers it"
+        );
+        assert!(
+            events(&mut joined).is_empty(),
+            "nothing is shown before the stream has it"
+        );
+
+        hub.deliver(40, event.clone());
+        hub.deliver(40, event);
+        assert_eq!(
+            events(&mut joined),
+            [ServerMsg::SlowMode {
+                seq: 40,
+                every_s: 10
+            }],
+            "numbered by the stream, and once"
+        );
+        assert!(
+            hub.resume(38).is_none(),
+            "event 39 came before this server joined the stream"
+        );
+        assert_eq!(hub.resume(39).unwrap().missed.len(), 1);
+        hub.deliver(41, ServerMsg::Likes { seq: 0, total: 9 });
+        assert_eq!(hub.resume(40).unwrap().missed.len(), 1);
+        assert_eq!(hub.join().likes, 9, "the mirror follows the events");
+
+        hub.like(3);
+        hub.tick(1_000);
+        assert!(
+            matches!(forwarded.try_recv(), Ok(Input::Likes(3))),
+            "sent to the leader"
+        );
+        assert!(sent.try_recv().is_err(), "a follower does not tick");
+        hub.lead(Vec::new());
+        hub.like(3);
+        hub.tick(2_000);
+        let published: ServerMsg = serde_json::from_slice(&sent.try_recv().unwrap()).unwrap();
+        assert_eq!(
+            published,
+            ServerMsg::Likes { seq: 0, total: 12 },
+            "the leader counts on"
+        );
     }
 }

@@ -20,6 +20,7 @@ mod db;
 mod deals;
 mod details;
 mod error;
+mod fanout;
 mod flood;
 mod gifting;
 mod hub;
@@ -102,6 +103,8 @@ pub struct Server {
     instance: i64,
     /// Timeline playback speed (1 = real time).
     speed: u32,
+    /// The NATS the shows' events go through, when servers share them.
+    nats: Option<fanout::Nats>,
     dist: std::path::PathBuf,
     studio_dist: std::path::PathBuf,
     public: std::path::PathBuf,
@@ -558,6 +561,15 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         beside_db.join("media")
     });
     let live = Arc::new(live::Live::new(pool.clone(), &media_dir, &shows).await?);
+    let nats = match &config.nats {
+        Some(url) if location.is_shared() => Some(fanout::connect(url).await?),
+        Some(_) => {
+            let message =
+                "--nats needs --database: servers that share shows share a PostgreSQL database";
+            return Err(AppError::Config(message.into()));
+        }
+        None => None,
+    };
     let server = Arc::new(Server {
         live: live.clone(),
         pool: pool.clone(),
@@ -576,6 +588,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         epoch: now as u64,
         instance: rand::random(),
         speed: config.speed,
+        nats,
         dist: config.dist,
         studio_dist: config.studio_dist,
         public: config.public,
@@ -591,7 +604,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     drop(conn);
     for show in shows {
         let stage = Arc::new(stage::open(server.clone(), show, now).await?);
-        stage::launch(&stage, now);
+        stage::launch(&stage, now).await?;
         server.add_stage(stage);
     }
     let state = server;

@@ -306,34 +306,41 @@ impl Scene {
     /// Applies one cue that happens at programme time `at` (Unix ms); returns
     /// the tag change it made, if any.
     pub fn apply(&mut self, cue: &Cue, at: i64) -> Option<TagChange> {
-        let change = match &cue.action {
-            Action::Pin { product, x, y } => {
-                if !self.featured.contains(product) {
-                    self.featured.push(product.clone());
-                }
-                let pin = Pin {
+        let change = Scene::change(cue, at)?;
+        self.record(&change);
+        Some(change)
+    }
+
+    /// The tag change a cue at programme time `at` makes, if any.
+    pub fn change(cue: &Cue, at: i64) -> Option<TagChange> {
+        Some(match &cue.action {
+            Action::Pin { product, x, y } => TagChange {
+                at,
+                product_id: product.clone(),
+                pin: Some(Pin {
                     product_id: product.clone(),
                     x: *x,
                     y: *y,
                     at,
-                };
-                TagChange {
-                    at,
-                    product_id: product.clone(),
-                    pin: Some(pin),
-                }
-            }
+                }),
+            },
             Action::Unpin { product } => TagChange {
                 at,
                 product_id: product.clone(),
                 pin: None,
             },
             Action::Deal { .. } => return None,
-        };
+        })
+    }
+
+    /// Records a tag change: the tags up, the products featured and the log.
+    pub fn record(&mut self, change: &TagChange) {
+        if change.pin.is_some() && !self.featured.contains(&change.product_id) {
+            self.featured.push(change.product_id.clone());
+        }
         change.apply(&mut self.pins);
         self.log.push(change.clone());
-        forget_before(&mut self.base, &mut self.log, at - TAG_LOG_MS);
-        Some(change)
+        forget_before(&mut self.base, &mut self.log, change.at - TAG_LOG_MS);
     }
 }
 

@@ -36,7 +36,7 @@ pub async fn open(server: Arc<Server>, show: ShowFile, now: i64) -> Result<Stage
     let mut stage = Stage {
         server,
         // Replaced below, once the running deals are read from the database.
-        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new(), 0),
+        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new(), 0, 0),
         show,
         community: community::Community::default(),
         origins,
@@ -47,7 +47,7 @@ pub async fn open(server: Arc<Server>, show: ShowFile, now: i64) -> Result<Stage
     for spec in stage.deals_at(stream_now) {
         running.push(stage.deal(spec).await?);
     }
-    stage.hub = Hub::new(scene, running, gifters, likes);
+    stage.hub = Hub::new(scene, running, gifters, likes, stage.epoch);
     stage.hub.restore_pinned_message(message);
     if let Some(on_air) = stage.scheduled_on_air(now) {
         stage.hub.on_air(on_air);
@@ -56,14 +56,19 @@ pub async fn open(server: Arc<Server>, show: ShowFile, now: i64) -> Result<Stage
     Ok(stage)
 }
 
-/// Starts the show's own tasks: its timeline, settling its pending payments
-/// and, for a show ingested here, its playlists and
-/// telling viewers when the host's encoder connects or drops, or the show ends.
-pub fn launch(stage: &Arc<Stage>, now: i64) {
-    let mut tasks = vec![
+/// Starts the show's own tasks: sharing it with the other servers (`--nats`),
+/// its timeline, settling its pending payments and, for a show ingested here,
+/// its playlists and telling viewers when the host's encoder connects or
+/// drops, or the show ends.
+pub async fn launch(stage: &Arc<Stage>, now: i64) -> Result<(), AppError> {
+    let mut tasks = match &stage.nats {
+        Some(nats) => crate::fanout::share(stage, nats).await?,
+        None => Vec::new(),
+    };
+    tasks.extend([
         tokio::spawn(timeline::play(stage.clone(), now)),
         tokio::spawn(pending::resolve_pending(stage.clone())),
-    ];
+    ]);
     if let Some(live) = stage.live.show(&stage.show.id) {
         tasks.push(tokio::spawn(crate::live::playlist::keep(live)));
         stage.hub.keep_log();
@@ -72,9 +77,16 @@ pub fn launch(stage: &Arc<Stage>, now: i64) {
     if let Some(mut watch) = stage.on_air() {
         let stage = stage.clone();
         tasks.push(tokio::spawn(async move {
+            // Shared with other servers, the show's state is what its stream
+            // says: this server tells only what its own ingest changes (the
+            // host's encoder may be connected to another server).
+            let mut tell = stage.nats.is_none();
             loop {
                 let now = *watch.borrow_and_update();
-                stage.hub.on_air(now);
+                if tell {
+                    stage.hub.on_air(now);
+                }
+                tell = true;
                 if watch.changed().await.is_err() {
                     break;
                 }
@@ -86,4 +98,5 @@ pub fn launch(stage: &Arc<Stage>, now: i64) {
         .lock()
         .expect("tasks lock poisoned")
         .extend(tasks);
+    Ok(())
 }

@@ -11,6 +11,10 @@ use crate::{now_ms, Stage};
 
 /// How often the timeline checks for due cues.
 const TICK: Duration = Duration::from_millis(200);
+/// When servers share the show, how far back a server that comes to lead it
+/// plays the cues again: the lease's lapse and renewal, and some slack. What
+/// the last leader did publish in that time is skipped (`Hub::play`, `Hub::start_deal`).
+const TAKEOVER_MS: i64 = 5_000;
 
 /// Plays the timeline: every tick, the start of a scheduled show, the cues that came due since the last one,
 /// the end of deals whose time is up, and what the hub gathered meanwhile
@@ -23,6 +27,12 @@ pub async fn play(state: Arc<Stage>, from_ms: i64) {
         tick.tick().await;
         let wall = now_ms();
         let now = state.stream_ms(wall);
+        if !state.hub.leads() {
+            // Another server plays the show; from here, a takeover plays the
+            // last seconds' cues again, so none falls between two leaders.
+            last = state.stream_ms(wall - TAKEOVER_MS).max(last);
+            continue;
+        }
         if let Some(on_air) = state.scheduled_on_air(wall) {
             state.hub.on_air(on_air);
         }

@@ -40,6 +40,9 @@ const PROTOCOL_ERROR: u16 = 1002;
 const GOING_AWAY: u16 = 1001;
 /// How long the last frames may take to leave when a connection ends.
 const FLUSH: Duration = Duration::from_secs(5);
+/// How long a viewer back from another server sharing the show waits for
+/// this one to reach the event it last saw.
+const CATCH_UP: Duration = Duration::from_secs(1);
 
 static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 
@@ -435,14 +438,17 @@ async fn hello(
     community::remember(state, session).await?;
     let session_events = state.sessions.subscribe(session);
     let connection = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
-    let replay = resume
-        .filter(|r| r.epoch == state.epoch)
-        .and_then(|r| Some((r.seq, state.hub.resume(r.seq)?)));
+    let resume = resume.filter(|r| r.epoch == state.hub.epoch());
+    if let Some(r) = &resume {
+        // Back from another server sharing the show, which may be a moment ahead of this one.
+        state.hub.reached(r.seq, CATCH_UP).await;
+    }
+    let replay = resume.and_then(|r| Some((r.seq, state.hub.resume(r.seq)?)));
     let (frames, show_events) = match replay {
         Some((seq, Replay { missed, events })) => {
             let mut conn = state.pool.acquire().await?;
             let resumed = ServerMsg::Resumed {
-                epoch: state.epoch,
+                epoch: state.hub.epoch(),
                 seq,
                 session: Session {
                     token: row.token.clone(),
@@ -525,7 +531,7 @@ async fn snapshot(
     };
     let welcome = Welcome {
         protocol: PROTOCOL_VERSION,
-        epoch: state.epoch,
+        epoch: state.hub.epoch(),
         seq: joined.seq,
         server_time_ms: now_ms(),
         session: Session {

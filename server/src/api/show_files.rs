@@ -85,7 +85,7 @@ pub async fn create(
     let mut conn = server.pool.acquire().await?;
     created::keep(&mut conn, &stage.show, &body, now).await?;
     drop(conn);
-    stage::launch(&stage, now);
+    stage::launch(&stage, now).await?;
     tracing::info!(show = %stage.show.id, by = %actor.who(), "show scheduled");
     let shown = summary(&stage);
     server.add_stage(stage);

@@ -20,7 +20,14 @@ pub struct Feed {
     /// Likes so far, and as last published.
     likes: u64,
     published_likes: u64,
+    /// This server's slot in the chat ids, when servers share the show (see [`Feed::share`]).
+    slot: Option<u64>,
 }
+
+/// Chat ids of servers that share a show: milliseconds since this date,
+/// then [`SLOT_BITS`] bits telling the servers apart.
+const SHARED_IDS_SINCE_MS: u64 = 1_767_225_600_000; // 2026-01-01
+const SLOT_BITS: u32 = 12;
 
 /// What a flush hands the hub to publish.
 pub struct Flushed {
@@ -46,10 +53,9 @@ impl Feed {
         self.next(from, text, None)
     }
 
-    /// A line the server writes about a viewer.
-    pub fn announce(&mut self, from: Viewer, event: ChatEvent) {
-        let line = self.next(from, String::new(), Some(event));
-        self.post(line);
+    /// A line the server writes about a viewer; not published before [`post`](Feed::post).
+    pub fn announcement(&mut self, from: Viewer, event: ChatEvent) -> ChatMessage {
+        self.next(from, String::new(), Some(event))
     }
 
     /// A line for the next flush, which carries at most [`CHAT_LINES_PER_TICK`]
@@ -61,8 +67,23 @@ impl Feed {
         self.pending.push_back(line);
     }
 
+    /// Lines written from now on get ids no other server sharing the show
+    /// gives: the time, then `slot` (the low bits of the server's random
+    /// instance), so ids still grow with time across servers. They stay below
+    /// 2^53 (a JavaScript number's exact range) for 69 years.
+    pub fn share(&mut self, slot: u64) {
+        self.slot = Some(slot & ((1 << SLOT_BITS) - 1));
+    }
+
     fn next(&mut self, from: Viewer, text: String, event: Option<ChatEvent>) -> ChatMessage {
-        self.last_id += 1;
+        self.last_id = match self.slot {
+            None => self.last_id + 1,
+            Some(slot) => {
+                let since = u64::try_from(crate::now_ms()).unwrap_or(0);
+                let clock = (since.saturating_sub(SHARED_IDS_SINCE_MS) << SLOT_BITS) | slot;
+                clock.max(self.last_id + (1 << SLOT_BITS))
+            }
+        };
         ChatMessage {
             id: self.last_id,
             from,
@@ -104,15 +125,33 @@ impl Feed {
             // A viewer's line is posted after its command commits, so a line
             // announced meanwhile may be ahead of it: everyone sees them by id.
             lines.sort_by_key(|line| line.id);
-            self.recent.extend(lines.iter().cloned());
-            self.recent.make_contiguous().sort_by_key(|line| line.id);
-            let excess = self.recent.len().saturating_sub(CHAT_HISTORY);
-            self.recent.drain(..excess);
+            self.remember(&lines);
             lines
         });
         let likes = (self.likes != self.published_likes).then_some(self.likes);
         self.published_likes = self.likes;
         Flushed { chat, likes }
+    }
+
+    /// Published lines join the snapshot, by id; a line already there is not
+    /// repeated (the server that published them has them from its flush).
+    pub fn remember(&mut self, lines: &[ChatMessage]) {
+        let new: Vec<ChatMessage> = lines
+            .iter()
+            .filter(|line| self.recent.iter().all(|kept| kept.id != line.id))
+            .cloned()
+            .collect();
+        self.recent.extend(new);
+        self.recent.make_contiguous().sort_by_key(|line| line.id);
+        let excess = self.recent.len().saturating_sub(CHAT_HISTORY);
+        self.recent.drain(..excess);
+    }
+
+    /// The like total as published (by this server or another sharing the
+    /// show); it is where this server counts on from if it comes to publish.
+    pub fn published(&mut self, total: u64) {
+        self.published_likes = total;
+        self.likes = self.likes.max(total);
     }
 }
 
@@ -153,7 +192,8 @@ mod tests {
         for n in 0..CHAT_HISTORY + 10 {
             say(&mut feed, 2, format!("{n}"));
         }
-        feed.announce(viewer(3), ChatEvent::JoinedClub);
+        let line = feed.announcement(viewer(3), ChatEvent::JoinedClub);
+        feed.post(line);
         let lines = feed.flush().chat.unwrap();
         assert_eq!(lines.len(), CHAT_LINES_PER_TICK);
         let first_kept = CHAT_HISTORY + 10 - (CHAT_LINES_PER_TICK - 1);
@@ -187,7 +227,8 @@ mod tests {
     fn a_line_posted_after_a_later_announcement_is_published_in_order() {
         let mut feed = Feed::new(0);
         let line = feed.line(viewer(1), "first".into());
-        feed.announce(viewer(2), ChatEvent::LevelUp { level: 2 });
+        let announced = feed.announcement(viewer(2), ChatEvent::LevelUp { level: 2 });
+        feed.post(announced);
         feed.flush();
         feed.post(line);
         let published = feed.flush().chat.unwrap();
@@ -206,5 +247,36 @@ mod tests {
         assert_eq!(feed.flush().likes, Some(7));
         assert_eq!(feed.flush().likes, None);
         assert_eq!(feed.snapshot().1, 7);
+    }
+
+    #[test]
+    fn servers_sharing_a_show_give_lines_distinct_growing_ids_and_remember_each_once() {
+        let (mut one, mut two) = (Feed::new(0), Feed::new(0));
+        one.share(1);
+        two.share(2);
+        let lines: Vec<ChatMessage> = (0..3)
+            .flat_map(|_| {
+                [
+                    one.line(viewer(1), "a".into()),
+                    two.line(viewer(2), "b".into()),
+                ]
+            })
+            .collect();
+        let mut ids: Vec<u64> = lines.iter().map(|l| l.id).collect();
+        assert!(ids.iter().all(|id| *id < 1 << 53), "exact in JavaScript");
+        assert!(lines.iter().step_by(2).map(|l| l.id).is_sorted());
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 6, "no two lines share an id");
+        one.remember(&lines);
+        one.remember(&lines);
+        assert_eq!(one.snapshot().0.len(), 6, "each line once");
+        one.published(40);
+        one.like(2);
+        assert_eq!(
+            one.flush().likes,
+            Some(42),
+            "counts on from the published total"
+        );
     }
 }

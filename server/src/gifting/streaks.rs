@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use lapak_protocol::{GiftStreak, Gifter, Viewer, COMBO_WINDOW_MS, LEADERBOARD_SIZE};
 
 /// One acknowledged `SendGift`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Tap {
     /// Who sent it.
     pub from: Viewer,

@@ -50,6 +50,7 @@ pub fn config(db: PathBuf) -> Config {
         host: [127, 0, 0, 1].into(),
         port: 0,
         database: db.parent().and_then(postgres_database),
+        nats: None,
         db,
         show: vec![root.join("tests/fixtures/test-show.toml")],
         dist: root.join("tests/fixtures/no-dist"),
@@ -113,6 +114,7 @@ impl Process {
             port,
             db,
             database,
+            nats,
             show,
             dist,
             studio_dist,
@@ -138,6 +140,9 @@ impl Process {
         }
         if let Some(database) = database {
             command.arg("--database").arg(database);
+        }
+        if let Some(nats) = nats {
+            command.arg("--nats").arg(nats);
         }
         let mut child = command
             .arg("--host")

@@ -1,0 +1,350 @@
+//! Servers sharing a show through NATS JetStream: one numbering of its events
+//! on every server, viewers that move between servers resume where they were,
+//! and a killed leader or a restarted NATS loses no viewer.
+//!
+//! Real server processes on one PostgreSQL database and a real `nats-server
+//! -js` of the test's own, on loopback. These run on PostgreSQL runs only
+//! (`LAPAK_TEST_POSTGRES`, as `./x test` runs the server suite a second time).
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use lapak_protocol::{ClientMsg, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
+use tokio_tungstenite::tungstenite::Message;
+
+/// A `nats-server -js` on a loopback port, its store in a folder of the test's.
+struct Nats {
+    child: Child,
+    port: u16,
+    store: PathBuf,
+}
+
+impl Nats {
+    fn start(store: &Path, port: u16) -> Nats {
+        let child = Command::new("nats-server")
+            .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+            .arg(store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nats-server (scripts/tools.sh installs it)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "nats-server did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Nats {
+            child,
+            port,
+            store: store.to_path_buf(),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGKILL, then a new process on the same port: with the same store, or
+    /// an empty one (`lose_store`), as a NATS whose disk was lost.
+    fn restart(mut self, lose_store: bool) -> Nats {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        if lose_store {
+            std::fs::remove_dir_all(&self.store).unwrap();
+        }
+        Nats::start(&self.store, self.port)
+    }
+}
+
+impl Drop for Nats {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A NATS and `n` servers sharing the test show through it, on one new
+/// database; `None` on an SQLite run. The first server takes the show's lead
+/// before the others start.
+fn cluster(dir: &Path, n: usize) -> Option<(Nats, Vec<Process>)> {
+    if !on_postgres() {
+        eprintln!("servers share shows on a PostgreSQL database only: skipped on SQLite");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nats = Nats::start(&dir.join("nats"), port);
+    let config = lapak_server::Config {
+        nats: Some(nats.url()),
+        ..config(dir.join("lapak.db"))
+    };
+    let binary = Path::new(env!("CARGO_BIN_EXE_lapak-server"));
+    let mut servers = vec![Process::start(binary, &config, Stdio::inherit())];
+    std::thread::sleep(Duration::from_millis(1_500));
+    servers.extend((1..n).map(|_| Process::start(binary, &config, Stdio::inherit())));
+    Some((nats, servers))
+}
+
+async fn joined(url: &str) -> (Socket, Welcome) {
+    let mut socket = connect(url).await;
+    let welcome = hello(&mut socket, None).await;
+    (socket, welcome)
+}
+
+/// The seq of the `Chat` event that carries `text`, and the line's id.
+async fn chat_seq(socket: &mut Socket, text: &str) -> (u64, u64) {
+    wait_for(socket, |msg| match msg {
+        ServerMsg::Chat { seq, messages } => messages
+            .iter()
+            .find(|line| line.text == text)
+            .map(|line| (*seq, line.id)),
+        _ => None,
+    })
+    .await
+}
+
+fn resume_hello(welcome: &Welcome, seq: u64) -> ClientMsg {
+    ClientMsg::Hello {
+        protocol: PROTOCOL_VERSION,
+        token: Some(welcome.session.token.clone()),
+        show: None,
+        resume: Some(Resume {
+            epoch: welcome.epoch,
+            seq,
+        }),
+    }
+}
+
+/// Every show event's seq in `messages`, which must count on from `after`
+/// with no gap and no repeat.
+fn assert_contiguous(after: u64, messages: &[ServerMsg]) {
+    let seqs: Vec<u64> = messages.iter().filter_map(ServerMsg::seq).collect();
+    let expected: Vec<u64> = (after + 1..=after + seqs.len() as u64).collect();
+    assert_eq!(seqs, expected, "show events count on from {after}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_made_on_any_server_reaches_every_servers_viewers_with_one_seq() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 3) else {
+        return;
+    };
+    let mut viewers = Vec::new();
+    for server in &servers {
+        viewers.push(joined(&server.url).await);
+    }
+    let epochs: Vec<u64> = viewers.iter().map(|(_, w)| w.epoch).collect();
+    assert!(
+        epochs.iter().all(|e| *e == epochs[0]),
+        "one history: {epochs:?}"
+    );
+
+    // A line said on the third server, published by the first (the leader).
+    command(&mut viewers[2].0, &chat_msg("hi", "halo semua")).await;
+    let mut seen = Vec::new();
+    for (socket, _) in &mut viewers {
+        seen.push(chat_seq(socket, "halo semua").await);
+    }
+    assert!(
+        seen.iter().all(|s| *s == seen[0]),
+        "one seq, one id: {seen:?}"
+    );
+
+    // A stock change made by a checkout on the second server.
+    let (mut buyer, _) = joined(&servers[1].url).await;
+    command(&mut buyer, &add("a", "jar", "default", 1)).await;
+    let quote = quote(&mut buyer, "q").await;
+    let request = request_from(&quote, "std", lapak_server::payment::APPROVE);
+    placed(&checkout(&mut buyer, "c", &request).await);
+    let mut stock = Vec::new();
+    for (socket, _) in &mut viewers {
+        stock.push(
+            wait_for(socket, |msg| match msg {
+                ServerMsg::StockChanged {
+                    seq,
+                    product_id,
+                    stock,
+                    ..
+                } if product_id == "jar" => Some((*seq, *stock)),
+                _ => None,
+            })
+            .await,
+        );
+    }
+    assert!(stock.iter().all(|s| *s == stock[0]), "{stock:?}");
+    assert_eq!(stock[0].1, 1);
+
+    // Four viewers on three servers, counted as one audience.
+    let count = wait_for(&mut viewers[0].0, |msg| match msg {
+        ServerMsg::ViewerCount { count: 4, .. } => Some(4),
+        _ => None,
+    })
+    .await;
+    assert_eq!(count, 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_viewer_moved_to_another_server_resumes_with_no_gap_and_no_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 3) else {
+        return;
+    };
+    let (mut moving, welcome) = joined(&servers[0].url).await;
+    let (mut talker, _) = joined(&servers[1].url).await;
+    command(&mut talker, &chat_msg("1", "before the move")).await;
+    let (left_at, _) = chat_seq(&mut moving, "before the move").await;
+    moving.close(None).await.unwrap();
+
+    for (id, text) in [("2", "while away"), ("3", "still away")] {
+        command(&mut talker, &chat_msg(id, text)).await;
+        chat_seq(&mut talker, text).await;
+    }
+
+    // Back, on the third server.
+    let mut moved = connect(&servers[2].url).await;
+    send(&mut moved, &resume_hello(&welcome, left_at)).await;
+    match recv(&mut moved).await {
+        ServerMsg::Resumed { seq, epoch, .. } => assert_eq!((seq, epoch), (left_at, welcome.epoch)),
+        other => panic!("expected Resumed, got {other:?}"),
+    }
+    let replayed = drain(&mut moved, Duration::from_millis(1_500)).await;
+    assert_contiguous(left_at, &replayed);
+    let texts: Vec<&str> = replayed
+        .iter()
+        .flat_map(|msg| match msg {
+            ServerMsg::Chat { messages, .. } => messages.iter().map(|l| l.text.as_str()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(texts, ["while away", "still away"], "each missed line once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_leader_is_killed_another_server_leads_and_its_viewers_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, mut servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (mut stranded, welcome) = joined(&servers[0].url).await;
+    let (mut talker, _) = joined(&servers[1].url).await;
+    command(&mut talker, &chat_msg("1", "the leader is up")).await;
+    let (seen_at, _) = chat_seq(&mut stranded, "the leader is up").await;
+
+    servers.remove(0).kill();
+    let killed = Instant::now();
+
+    // Chat lines need a leader to publish them: the other server takes the lead.
+    let mut n = 0;
+    let published_at = loop {
+        n += 1;
+        let text = format!("after the kill {n}");
+        command(&mut talker, &chat_msg(&n.to_string(), &text)).await;
+        let quiet = drain(&mut talker, Duration::from_millis(700)).await;
+        let published = quiet.iter().find_map(|msg| match msg {
+            ServerMsg::Chat { seq, messages } if messages.iter().any(|l| l.text == text) => {
+                Some(*seq)
+            }
+            _ => None,
+        });
+        if let Some(seq) = published {
+            break seq;
+        }
+        assert!(
+            killed.elapsed() < Duration::from_secs(15),
+            "no server took the lead"
+        );
+    };
+    eprintln!(
+        "a new leader published {:?} after the kill",
+        killed.elapsed()
+    );
+
+    // The killed server's viewer comes back on the other one, where it was.
+    drop(stranded.close(None).await);
+    let mut back = connect(&servers[0].url).await;
+    send(&mut back, &resume_hello(&welcome, seen_at)).await;
+    assert!(matches!(recv(&mut back).await, ServerMsg::Resumed { .. }));
+    let replayed = drain(&mut back, Duration::from_millis(1_000)).await;
+    assert_contiguous(seen_at, &replayed);
+    assert!(replayed.iter().any(|m| m.seq() == Some(published_at)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restarted_nats_keeps_viewers_numbering_and_one_that_lost_its_store_starts_a_new_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((nats, servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (mut watcher, welcome) = joined(&servers[0].url).await;
+    let (mut talker, _) = joined(&servers[1].url).await;
+    command(&mut talker, &chat_msg("0", "before")).await;
+    let (before, _) = chat_seq(&mut watcher, "before").await;
+
+    // Restarted with its store: the same stream, numbered on.
+    let nats = nats.restart(false);
+    let published = say_until_published(&mut talker, "kept").await;
+    let seen = collect_until(&mut watcher, published).await;
+    assert_contiguous(before, &seen);
+    assert!(
+        !seen.iter().any(|m| matches!(m, ServerMsg::Welcome(_))),
+        "the watcher stayed connected"
+    );
+
+    // Restarted without it: a new stream, a new history.
+    let _nats = nats.restart(true);
+    let deadline = Instant::now() + PATIENCE + PATIENCE;
+    loop {
+        match tokio::time::timeout_at(deadline.into(), futures::StreamExt::next(&mut watcher)).await
+        {
+            Ok(Some(Ok(Message::Text(_) | Message::Ping(_) | Message::Pong(_)))) => continue,
+            Ok(_) => break,
+            Err(_) => panic!("the watcher was not let go"),
+        }
+    }
+    let mut back = connect(&servers[0].url).await;
+    send(&mut back, &resume_hello(&welcome, published)).await;
+    match recv(&mut back).await {
+        ServerMsg::Welcome(fresh) => assert_ne!(fresh.epoch, welcome.epoch, "a new epoch"),
+        other => panic!("expected a fresh Welcome, got {other:?}"),
+    }
+}
+
+/// Says lines on `socket` until one is published (a leader is back); its seq.
+async fn say_until_published(socket: &mut Socket, text: &str) -> u64 {
+    let started = Instant::now();
+    for n in 0.. {
+        let line = format!("{text} {n}");
+        command(socket, &chat_msg(&format!("{text}-{n}"), &line)).await;
+        for msg in drain(socket, Duration::from_millis(700)).await {
+            if let ServerMsg::Chat { seq, messages } = msg {
+                if messages.iter().any(|l| l.text == line) {
+                    return seq;
+                }
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no line was published"
+        );
+    }
+    unreachable!()
+}
+
+/// Every message until the show event numbered `seq` (included).
+async fn collect_until(socket: &mut Socket, seq: u64) -> Vec<ServerMsg> {
+    let mut seen = Vec::new();
+    loop {
+        let msg = recv_any(socket).await;
+        let done = msg.seq() == Some(seq);
+        seen.push(msg);
+        if done {
+            return seen;
+        }
+    }
+}
