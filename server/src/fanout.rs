@@ -14,6 +14,9 @@
 //!   second; the lease lapses [`LEASE`] after its holder stops (killed, cut off
 //!   from NATS), and the next server to ask takes it over. The others send the
 //!   leader what they gather (`hub::Input`) and how many viewers they hold.
+//! - **What a server keeps in memory** for speed follows the others: host
+//!   deals are read again before a viewer here hears of one started or
+//!   stopped elsewhere (prices come from them); chat rules every second.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +27,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::hub::{Bus, Input};
-use crate::{gifting, AppError, Stage};
+use lapak_protocol::ServerMsg;
+
+use crate::{community, deals, gifting, AppError, Stage};
 
 /// The key-value bucket of show leases.
 const LEASES: &str = "lapak_leaders";
@@ -237,8 +242,17 @@ async fn follow_once(
                 let Some(message) = message else { return Ok(()) };
                 let message = message?;
                 let seq = message.info()?.stream_sequence;
-                match serde_json::from_slice(&message.payload) {
-                    Ok(event) => stage.hub.deliver(seq, event),
+                match serde_json::from_slice::<ServerMsg>(&message.payload) {
+                    Ok(event) => {
+                        if hosted_deal(&event) {
+                            // Priced from memory: what a host started or stopped on another
+                            // server is read before viewers here hear of it.
+                            let mut conn = stage.pool.acquire().await?;
+                            let now = stage.stream_ms(crate::now_ms());
+                            stage.hosted_deals.reload(&mut conn, &stage.show.id, now).await?;
+                        }
+                        stage.hub.deliver(seq, event);
+                    }
                     Err(error) => tracing::warn!(%error, seq, "a show event does not read"),
                 }
             }
@@ -249,6 +263,15 @@ async fn follow_once(
                 }
             }
         }
+    }
+}
+
+/// Whether `event` starts or ends a deal a host started.
+fn hosted_deal(event: &ServerMsg) -> bool {
+    match event {
+        ServerMsg::DealStarted { deal, .. } => deals::is_hosted(&deal.id),
+        ServerMsg::DealEnded { deal_id, .. } => deals::is_hosted(deal_id),
+        _ => false,
     }
 }
 
@@ -294,6 +317,9 @@ async fn lease(stage: Arc<Stage>, mut nats: Nats, names: Names) {
             }
             _ => {}
         }
+        if let Err(error) = refresh_rules(&stage).await {
+            tracing::warn!(%error, "cannot read the show's chat rules");
+        }
         if held.is_none() {
             let present = Input::Present {
                 server: stage.instance,
@@ -306,6 +332,18 @@ async fn lease(stage: Arc<Stage>, mut nats: Nats, names: Names) {
                 .await;
         }
     }
+}
+
+/// The chat rules as a moderator last set them, on whichever server: a
+/// second's lag at most for slow mode and blocked words set elsewhere.
+async fn refresh_rules(stage: &Stage) -> Result<(), AppError> {
+    let mut conn = stage.pool.acquire().await?;
+    let stored = community::rules::stored(&mut conn, &stage.show.id).await?;
+    // Only a change: putting rules in force starts slow mode's clocks again.
+    if stored != stage.community.rules.get() {
+        stage.community.rules.set(stored);
+    }
+    Ok(())
 }
 
 /// Every gifter's total as the database has it: where a new leader's

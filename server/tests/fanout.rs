@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::api::{Api, PASSWORD};
 use common::*;
 use lapak_protocol::{ClientMsg, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
+use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 
 /// A `nats-server -js` on a loopback port, its store in a folder of the test's.
@@ -313,6 +315,99 @@ async fn a_restarted_nats_keeps_viewers_numbering_and_one_that_lost_its_store_st
         ServerMsg::Welcome(fresh) => assert_ne!(fresh.epoch, welcome.epoch, "a new epoch"),
         other => panic!("expected a fresh Welcome, got {other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deal_a_host_starts_on_one_server_prices_carts_on_the_others_until_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (api, host) = signed_in(dir.path(), &servers[0], "host@demo.example").await;
+    let (mut shopper, _) = joined(&servers[1].url).await;
+    let deals = "/api/v1/shows/test/deals";
+    let body = serde_json::json!({
+        "product_id": "jar", "price": 3_000_000, "quantity": 2, "per_buyer": 1, "duration_s": 600
+    });
+    let (status, deal) = api.call(&host, Method::POST, deals, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{deal}");
+    let id = deal["id"].as_str().unwrap().to_owned();
+    wait_for(&mut shopper, |m| match m {
+        ServerMsg::DealStarted { deal, .. } if deal.id == id => Some(()),
+        _ => None,
+    })
+    .await;
+    let unit_price = |reply: &ServerMsg| match reply {
+        ServerMsg::Ack {
+            cart: Some(cart), ..
+        } => cart.lines[0].unit_price.minor,
+        other => panic!("not a cart: {other:?}"),
+    };
+    let reply = command(&mut shopper, &add("a", "jar", "default", 1)).await;
+    assert_eq!(
+        unit_price(&reply),
+        3_000_000,
+        "the deal's price on the other server"
+    );
+
+    let stop = format!("{deals}/{id}");
+    let (status, _) = api.call(&host, Method::DELETE, &stop, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    wait_for(&mut shopper, |m| match m {
+        ServerMsg::DealEnded { deal_id, .. } if *deal_id == id => Some(()),
+        _ => None,
+    })
+    .await;
+    let (mut late, _) = joined(&servers[1].url).await;
+    let reply = command(&mut late, &add("b", "jar", "default", 1)).await;
+    assert_eq!(
+        unit_price(&reply),
+        4_500_000,
+        "the deal's price is gone there too"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chat_rules_a_moderator_sets_on_one_server_hold_on_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (api, moderator) = signed_in(dir.path(), &servers[0], "mod@demo.example").await;
+    let rules = serde_json::json!({ "slow_mode_s": 30, "blocked_words": ["Scam"] });
+    let path = "/api/v1/shows/test/chat/rules";
+    let (status, set) = api.call(&moderator, Method::PUT, path, Some(rules)).await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    // Servers read the rules again every second.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let (mut talker, _) = joined(&servers[1].url).await;
+    command(&mut talker, &chat_msg("1", "a scam link")).await;
+    chat_seq(&mut talker, "a **** link").await;
+    let again = command(&mut talker, &chat_msg("2", "again")).await;
+    assert_eq!(
+        refused(&again),
+        lapak_protocol::RejectCode::RateLimited,
+        "one line per 30 s"
+    );
+}
+
+/// `email` of the test show's team, signed in to the studio API on `server`.
+async fn signed_in(dir: &Path, server: &Process, email: &str) -> (Api, common::api::Caller) {
+    let role = if email.starts_with("mod@") {
+        lapak_server::access::Role::Moderator
+    } else {
+        lapak_server::access::Role::Host
+    };
+    let config = config(dir.join("lapak.db"));
+    lapak_server::add_user(&config, Some("demo"), email, role, PASSWORD)
+        .await
+        .unwrap();
+    let api = Api {
+        base: server.url.replace("ws://", "http://").replace("/ws", ""),
+        http: reqwest::Client::new(),
+    };
+    let caller = api.sign_in(email, PASSWORD).await.unwrap();
+    (api, caller)
 }
 
 /// Says lines on `socket` until one is published (a leader is back); its seq.

@@ -32,7 +32,7 @@ pub struct HostedDeals {
 fn row_to_spec(row: (i64, String, i64, i64, i64, i64, i64)) -> DealSpec {
     let (id, product_id, price, quantity, per_buyer, start_ms, end_ms) = row;
     DealSpec {
-        id: format!("host-{id}"),
+        id: format!("{HOSTED}{id}"),
         product_id,
         price,
         start_ms: u64::try_from(start_ms).unwrap_or(0),
@@ -42,20 +42,40 @@ fn row_to_spec(row: (i64, String, i64, i64, i64, i64, i64)) -> DealSpec {
     }
 }
 
+/// How the ids of the deals hosts start begin (the timeline's never do).
+const HOSTED: &str = "host-";
+
+/// Whether deal `id` is one a host started (not the timeline's).
+pub fn is_hosted(id: &str) -> bool {
+    id.starts_with(HOSTED)
+}
+
+/// The show's host deals that end after stream time `now_ms`, from the database.
+async fn open_deals(conn: &mut Conn, show: &str, now_ms: u64) -> Result<Vec<DealSpec>, AppError> {
+    let rows: Vec<(i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, product_id, price_minor, quantity, per_buyer, start_ms, end_ms
+         FROM host_deals WHERE show_id = $1 AND end_ms > $2 ORDER BY id",
+    )
+    .bind(show)
+    .bind(i64::try_from(now_ms).unwrap_or(i64::MAX))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(row_to_spec).collect())
+}
+
 impl HostedDeals {
     /// The show's host deals that end after stream time `now_ms`, from the database.
     pub async fn load(conn: &mut Conn, show: &str, now_ms: u64) -> Result<HostedDeals, AppError> {
-        let rows: Vec<(i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, product_id, price_minor, quantity, per_buyer, start_ms, end_ms
-             FROM host_deals WHERE show_id = $1 AND end_ms > $2 ORDER BY id",
-        )
-        .bind(show)
-        .bind(i64::try_from(now_ms).unwrap_or(i64::MAX))
-        .fetch_all(conn)
-        .await?;
         Ok(HostedDeals {
-            open: RwLock::new(rows.into_iter().map(row_to_spec).collect()),
+            open: RwLock::new(open_deals(conn, show, now_ms).await?),
         })
+    }
+
+    /// Reads them again: a host started or stopped one on another server sharing the show.
+    pub async fn reload(&self, conn: &mut Conn, show: &str, now_ms: u64) -> Result<(), AppError> {
+        let open = open_deals(conn, show, now_ms).await?;
+        *self.write() = open;
+        Ok(())
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<DealSpec>> {
@@ -101,7 +121,7 @@ impl HostedDeals {
         .fetch_one(conn)
         .await?;
         let spec = DealSpec {
-            id: format!("host-{id}"),
+            id: format!("{HOSTED}{id}"),
             product_id: request.product_id,
             price: request.price,
             start_ms: now_ms,
@@ -126,7 +146,7 @@ impl HostedDeals {
         let Some(spec) = self.running(now_ms).into_iter().find(|d| d.id == id) else {
             return Ok(None);
         };
-        let Ok(row) = id.trim_start_matches("host-").parse::<i64>() else {
+        let Ok(row) = id.trim_start_matches(HOSTED).parse::<i64>() else {
             return Ok(None);
         };
         sqlx::query("UPDATE host_deals SET end_ms = $1 WHERE show_id = $2 AND id = $3")

@@ -4,7 +4,7 @@
 
 mod hosted;
 
-pub use hosted::{HostedDeals, Request};
+pub use hosted::{is_hosted, HostedDeals, Request};
 
 use lapak_protocol::pricing::DealBought;
 
