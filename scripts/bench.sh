@@ -45,6 +45,10 @@ LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example che
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts-postgres.jsonl
 SERVERS=1,2,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-servers.jsonl
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load > target/e2e/failover.jsonl
+NATS=1 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load >> target/e2e/failover.jsonl
+# Fan-out over 1 to 3 servers sharing the show through a nats-server of the run's own, then with 1,000 more events a second.
+SERVERS=1,2,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example fanout_load > target/e2e/fanout-servers.jsonl
+FLOOD=stock=1000 SERVERS=1,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example fanout_load 1000 >> target/e2e/fanout-servers.jsonl
 scripts/postgres.sh stop "$pg_dir"
 cargo run -q --release -p lapak-server --example fanout_load > target/e2e/fanout.jsonl
 cargo run -q --release -p lapak-server --example replay_load > target/e2e/replay.jsonl

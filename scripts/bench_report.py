@@ -371,12 +371,14 @@ if pg_checkout and checkout_runs:
     if failover:
         print("\n`failover_load` with `LAPAK_TEST_POSTGRES`: two release server processes on one database; N viewers join the "
               "first (a new session each, an item in the cart), it is killed with SIGKILL, and all N at once connect to the "
-              "second with their session tokens. Measured per viewer from the kill to its `Welcome` there, which carries its "
-              "session and its cart, read from the database (a fresh snapshot: the servers' event sequences are their own). "
-              "The test client reconnects at once; the widget waits 0.25–0.5 s first.\n")
-        print("| viewers | all moved | p50 | p99 |\n|---:|---:|---:|---:|")
+              "second with their session tokens. Measured per viewer from the kill to its greeting there, which carries its "
+              "session and its cart, read from the database: without NATS a fresh `Welcome` (each server numbers its own "
+              "events); with `NATS=1` the servers share the show and each viewer must get `Resumed` after the last seq it "
+              "saw. The test client reconnects at once; the widget waits 0.25–0.5 s first.\n")
+        print("| servers share the show through NATS | viewers | all moved | p50 | p99 |\n|---|---:|---:|---:|---:|")
         for run in failover:
-            print(f"| {run['viewers']:,} | {run['all_ms']:.0f} ms | {run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms |")
+            shared = "yes: `Resumed`" if run.get("nats") else "no: a fresh `Welcome`"
+            print(f"| {shared} | {run['viewers']:,} | {run['all_ms']:.0f} ms | {run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms |")
     print("\nMeasured 2026-12-04 on the same machine; `./x bench` regenerates this section.")
 
 def replay_section(runs, chapter_ms):
@@ -420,8 +422,8 @@ if fanout_runs:
           "(Hello, 100 joining at once, at most 90 s), read everything and ping every 10 s as the viewer does; for 15 s each "
           "notes when every show event arrives. The server does not stamp events, so latency has two references. *Spread* is "
           "measured from the event's earliest arrival at any viewer: the time one fan-out takes to reach everyone, which is "
-          "what grows with N. *From cue* is measured from the cue's time on the show clock (the server's recorded show start "
-          "plus stream time over speed; same machine, same clock), for `Pinned` events, which carry their cue time: it "
+          "what grows with N. *From cue* is measured from the cue's programme time, which `Pinned` events carry (`pin.at`; "
+          "same machine, same clock): it "
           "includes up to one 200 ms timeline tick of waiting, and it keeps growing when the server cannot keep up — the "
           "spread then understates, since the first viewer is late too, and events/s per viewer falls below 50. Missed: "
           "(viewer, event) pairs still not received 5 s after the window. Memory is the server's resident set before anyone "
@@ -437,6 +439,25 @@ if fanout_runs:
               f"{run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms | {run['max_ms']:.0f} ms | {run['cue_p50_ms']:.0f} ms | "
               f"{run['cue_p99_ms']:.0f} ms | {run['missed']:,} | {run['rss_mb_idle']:.1f} MiB | {run['rss_mb']:.1f} MiB | "
               f"{run['kib_per_conn']:.1f} KiB | {run['cpu_pct']:.0f} % | {run['client_cpu_pct']:.0f} % |")
+
+shared_runs = jsonl("target/e2e/fanout-servers.jsonl")
+if shared_runs:
+    print("\n## Fan-out across servers sharing a show (NATS JetStream)\n")
+    print("`SERVERS=1,2,3 LAPAK_TEST_POSTGRES=… cargo run -q --release -p lapak-server --example fanout_load`: as above, but "
+          "one audience spread round-robin over that many release servers sharing the show through a `nats-server -js` of "
+          "the run's own, on one new PostgreSQL database; the first server leads the show (plays its timeline). Spread "
+          "and from-cue are measured across all servers' viewers (an event has one `seq` on every server). CPU and memory "
+          "are the servers' summed; NATS CPU is the nats-server's. `FLOOD=stock=1000` adds 1,000 stock events a second "
+          "on the first server. More servers share the same two cores here: the rows say what the stream's hop costs, "
+          "not what more machines add.\n")
+    print("| servers | flood | viewers | events/s per viewer | spread p50 | p99 | max | from cue p50 | p99 | missed "
+          "| servers' CPU | NATS CPU | load generator CPU |\n"
+          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for run in shared_runs:
+        print(f"| {run['servers']} | {run.get('flood') or '—'} | {run['viewers']:,} | {run['events_per_s']:.1f} | "
+              f"{run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms | {run['max_ms']:.0f} ms | {run['cue_p50_ms']:.0f} ms | "
+              f"{run['cue_p99_ms']:.0f} ms | {run['missed']:,} | {run['cpu_pct']:.0f} % | {run['nats_cpu_pct']:.0f} % | "
+              f"{run['client_cpu_pct']:.0f} % |")
 
 flood = metrics.get("gift_flood")
 if flood:

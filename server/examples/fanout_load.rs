@@ -11,10 +11,8 @@
 //!   viewer, i.e. the spread of one fan-out, which is what grows with the
 //!   audience. When the server falls behind, the first viewer is late too, and
 //!   these understate: `events_per_s` then drops below the show's rate.
-//! - `cue_p50_ms`, `cue_p99_ms`: from the cue's time on the show clock (the
-//!   server's `started_at_ms` from its database, plus stream time over speed;
-//!   the server runs on this machine's clock), for `Pinned` events, which carry
-//!   their cue's stream time. This includes waiting for the timeline's 200 ms
+//! - `cue_p50_ms`, `cue_p99_ms`: from the cue's programme time, which `Pinned`
+//!   events carry (`pin.at`, Unix ms; the server runs on this machine's clock). This includes waiting for the timeline's 200 ms
 //!   tick (100 ms on average) and keeps growing when the server falls behind.
 //!
 //! Prints one JSON line per audience on stdout, nothing else:
@@ -29,6 +27,16 @@
 //!
 //! `cargo build --release -p lapak-server && cargo run -q --release -p lapak-server --example fanout_load [N…]`
 //! (audiences given as arguments replace the default 1,000, 5,000 and 10,000)
+//!
+//! With `SERVERS=1,2,3` and `LAPAK_TEST_POSTGRES` (a cluster, as
+//! `scripts/postgres.sh` prints it): instead, one audience ([`SHARED_AUDIENCE`]
+//! or the first argument) spread over that many servers sharing the show
+//! through a `nats-server -js` of the run's own, on one new PostgreSQL
+//! database; a line per count, with `"servers"`, the servers' CPU and memory
+//! summed, and `"nats_cpu_pct"`. Spread is measured across all servers'
+//! viewers: one event has one `seq` everywhere. `FLOOD=stock=1000` (the
+//! server's `--flood`) adds that many events a second on the first server,
+//! on top of the show's, to measure the stream at higher rates.
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -48,6 +56,8 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// Audiences, each on a fresh server.
 const AUDIENCES: [usize; 3] = [1_000, 5_000, 10_000];
+/// The audience spread over servers sharing the show (`SERVERS=…`).
+const SHARED_AUDIENCE: usize = 3_000;
 /// Show events per second the playback speed aims at.
 const EVENTS_PER_S: f64 = 50.0;
 /// Connections opening at once while an audience gathers.
@@ -75,31 +85,25 @@ struct Frame<'a> {
     pin: Option<Cue>,
 }
 
-/// The stream time of a pin's cue.
+/// The programme time of a pin's cue (Unix ms, the server's clock: this machine's).
 #[derive(serde::Deserialize)]
 struct Cue {
-    stream_ms: u64,
+    at: i64,
 }
 
-/// When recording began, and the server's show clock.
+/// When recording began.
 #[derive(Clone, Copy)]
 struct Clock {
     began: Instant,
     /// `began` in Unix time, the server's clock too.
     began_unix_us: i64,
-    /// When the show started (Unix ms), as the server recorded it.
-    started_at_ms: i64,
-    /// Stream milliseconds per real millisecond.
-    speed: u32,
 }
 
 impl Clock {
-    /// Microseconds from the cue at `stream_ms` to `arrived`.
-    fn behind_cue(&self, stream_ms: u64, arrived: Instant) -> i64 {
-        // The server's own arithmetic (`Stage::wall_ms`).
-        let cue_ms = self.started_at_ms + (stream_ms / u64::from(self.speed)) as i64;
+    /// Microseconds from the cue at programme time `at_ms` to `arrived`.
+    fn behind_cue(&self, at_ms: i64, arrived: Instant) -> i64 {
         let arrived_us = self.began_unix_us + (arrived - self.began).as_micros() as i64;
-        arrived_us - cue_ms * 1000
+        arrived_us - at_ms * 1000
     }
 }
 
@@ -124,7 +128,7 @@ fn main() {
     let audiences = if asked.is_empty() {
         AUDIENCES.to_vec()
     } else {
-        asked
+        asked.clone()
     };
     let (open_files, hard) = raise_open_files();
     let most = audiences.iter().max().copied().unwrap_or_default();
@@ -142,8 +146,21 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
+    if let Ok(counts) = std::env::var("SERVERS") {
+        assert!(common::on_postgres(), "SERVERS needs LAPAK_TEST_POSTGRES");
+        let viewers = asked.first().copied().unwrap_or(SHARED_AUDIENCE);
+        for servers in counts.split(',') {
+            let servers = servers.parse().expect("SERVERS=1,2,3");
+            let run = run(&binary, &show, speed, viewers, Some(servers));
+            println!("{}", runtime.block_on(run));
+        }
+        return;
+    }
     for viewers in audiences {
-        println!("{}", runtime.block_on(run(&binary, &show, speed, viewers)));
+        println!(
+            "{}",
+            runtime.block_on(run(&binary, &show, speed, viewers, None))
+        );
     }
 }
 
@@ -191,21 +208,38 @@ fn speed_for(show: &Path) -> u32 {
     speed
 }
 
-/// One audience on a fresh server; its JSON line.
-async fn run(binary: &Path, show: &Path, speed: u32, viewers: usize) -> String {
+/// One audience on a fresh server, or spread over `shared` servers sharing
+/// the show through NATS; its JSON line.
+async fn run(
+    binary: &Path,
+    show: &Path,
+    speed: u32,
+    viewers: usize,
+    shared: Option<usize>,
+) -> String {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut config = common::load_config(dir.path().join("lapak.db"));
     config.show = vec![show.to_owned()];
     config.speed = speed;
-    let mut server = common::Process::start(binary, &config, Stdio::inherit());
-    let pid = server.child.id();
-    let started_at_ms: i64 = sqlx::query_scalar("SELECT started_at_ms FROM shows")
-        .fetch_one(&mut common::open_db(&config.db).await)
-        .await
-        .expect("the show's start");
+    let nats = shared.map(|_| common::nats::Nats::start(&dir.path().join("nats"), None));
+    config.nats = nats.as_ref().map(common::nats::Nats::url);
+    let flooding = lapak_server::Config {
+        flood: std::env::var("FLOOD")
+            .ok()
+            .map(|f| f.parse().expect("FLOOD=stock=1000")),
+        ..config.clone()
+    };
+    let mut servers = vec![common::Process::start(binary, &flooding, Stdio::inherit())];
+    // The first takes the show's lead before the others start.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for _ in 1..shared.unwrap_or(1) {
+        servers.push(common::Process::start(binary, &config, Stdio::inherit()));
+    }
+    let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+    let nats_pid = nats.as_ref().map(|n| n.child.id());
     // Past start-up: the database open, a few ticks played.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_idle = rss_kib(pid);
+    let rss_idle: u64 = pids.iter().map(|pid| rss_kib(*pid)).sum();
 
     let (window, recording) = watch::channel(None);
     let joining = Arc::new(Semaphore::new(JOINING));
@@ -216,7 +250,8 @@ async fn run(binary: &Path, show: &Path, speed: u32, viewers: usize) -> String {
     for n in 0..viewers {
         let permit = tokio::time::timeout_at(deadline, joining.clone().acquire_owned());
         let Ok(Ok(permit)) = permit.await else { break };
-        let (url, recording, failures) = (server.url.clone(), recording.clone(), failures.clone());
+        let url = servers[n % servers.len()].url.clone();
+        let (recording, failures) = (recording.clone(), failures.clone());
         audience.push(tokio::spawn(async move {
             let joined = tokio::time::timeout_at(deadline, join(&url))
                 .await
@@ -237,28 +272,36 @@ async fn run(binary: &Path, show: &Path, speed: u32, viewers: usize) -> String {
     let failures = std::mem::take(&mut *failures.lock().unwrap());
     let audience_len = audience.len();
     let connected = audience_len - failures.values().sum::<usize>();
-    if let Ok(Some(status)) = server.child.try_wait() {
-        eprintln!("fanout_load: the server exited while {viewers} viewers joined: {status}");
+    for server in &mut servers {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            eprintln!("fanout_load: a server exited while {viewers} viewers joined: {status}");
+        }
     }
 
     let began = Instant::now();
     window.send_replace(Some(Clock {
         began,
         began_unix_us: lapak_server::now_ms() * 1000,
-        started_at_ms,
-        speed,
     }));
     let (from, to) = (began + MARGIN, began + MARGIN + MEASURE);
     tokio::time::sleep_until(from).await;
-    let cpu_before = (cpu_ticks(pid), cpu_ticks(std::process::id()));
+    let ticks = || {
+        let servers: u64 = pids.iter().map(|pid| cpu_ticks(*pid)).sum();
+        (
+            servers,
+            cpu_ticks(std::process::id()),
+            nats_pid.map_or(0, cpu_ticks),
+        )
+    };
+    let cpu_before = ticks();
     tokio::time::sleep_until(to).await;
-    let cpu_after = (cpu_ticks(pid), cpu_ticks(std::process::id()));
-    let rss = rss_kib(pid);
+    let cpu_after = ticks();
+    let rss: u64 = pids.iter().map(|pid| rss_kib(*pid)).sum();
     let mut arrivals = Vec::with_capacity(connected);
     for viewer in audience {
         arrivals.extend(viewer.await.expect("a viewer's task"));
     }
-    server.kill();
+    servers.into_iter().for_each(common::Process::kill);
 
     let micros = |d: Duration| d.as_micros() as u32;
     let (latencies, events, missed) = spread(&arrivals, micros(MARGIN), micros(MARGIN + MEASURE));
@@ -286,8 +329,13 @@ async fn run(binary: &Path, show: &Path, speed: u32, viewers: usize) -> String {
         arrivals.iter().filter(|a| a.cut_off).count(),
     );
     let mib = |kib: u64| kib as f64 / 1024.0;
+    let sharing = shared.map_or_else(String::new, |n| {
+        let nats = cpu_pct(cpu_after.2 - cpu_before.2);
+        let flood = std::env::var("FLOOD").unwrap_or_default();
+        format!(r#""servers":{n},"flood":"{flood}","nats_cpu_pct":{nats:.0},"#)
+    });
     format!(
-        r#"{{"viewers":{viewers},"connected":{connected},"connect_s":{connect_s:.2},"events_per_s":{:.1},"p50_ms":{:.2},"p99_ms":{:.2},"max_ms":{:.2},"cue_p50_ms":{:.2},"cue_p99_ms":{:.2},"missed":{missed},"rss_mb_idle":{:.1},"rss_mb":{:.1},"kib_per_conn":{:.1},"cpu_pct":{:.0},"client_cpu_pct":{:.0}}}"#,
+        r#"{{{sharing}"viewers":{viewers},"connected":{connected},"connect_s":{connect_s:.2},"events_per_s":{:.1},"p50_ms":{:.2},"p99_ms":{:.2},"max_ms":{:.2},"cue_p50_ms":{:.2},"cue_p99_ms":{:.2},"missed":{missed},"rss_mb_idle":{:.1},"rss_mb":{:.1},"kib_per_conn":{:.1},"cpu_pct":{:.0},"client_cpu_pct":{:.0}}}"#,
         per_viewer / seconds,
         ms(0.50),
         ms(0.99),
@@ -375,8 +423,8 @@ async fn watch_show(
                         let at = arrived.saturating_duration_since(clock.began);
                         got.events.push((seq as u32, at.as_micros() as u32));
                         let in_window = (MARGIN..=MARGIN + MEASURE).contains(&at);
-                        if let Some(Cue { stream_ms }) = pin.filter(|_| in_window) {
-                            got.behind_cue_us.push(clock.behind_cue(stream_ms, arrived));
+                        if let Some(Cue { at }) = pin.filter(|_| in_window) {
+                            got.behind_cue_us.push(clock.behind_cue(at, arrived));
                         }
                     }
                     _ => {}

@@ -7,66 +7,16 @@
 //! (`LAPAK_TEST_POSTGRES`, as `./x test` runs the server suite a second time).
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::api::{Api, PASSWORD};
+use common::nats::Nats;
 use common::*;
 use lapak_protocol::{ClientMsg, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
 use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
-
-/// A `nats-server -js` on a loopback port, its store in a folder of the test's.
-struct Nats {
-    child: Child,
-    port: u16,
-    store: PathBuf,
-}
-
-impl Nats {
-    fn start(store: &Path, port: u16) -> Nats {
-        let child = Command::new("nats-server")
-            .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-            .arg(store)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nats-server (scripts/tools.sh installs it)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "nats-server did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Nats {
-            child,
-            port,
-            store: store.to_path_buf(),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("nats://127.0.0.1:{}", self.port)
-    }
-
-    /// SIGKILL, then a new process on the same port: with the same store, or
-    /// an empty one (`lose_store`), as a NATS whose disk was lost.
-    fn restart(mut self, lose_store: bool) -> Nats {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        if lose_store {
-            std::fs::remove_dir_all(&self.store).unwrap();
-        }
-        Nats::start(&self.store, self.port)
-    }
-}
-
-impl Drop for Nats {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A NATS and `n` servers sharing the test show through it, on one new
 /// database; `None` on an SQLite run. The first server takes the show's lead
@@ -76,12 +26,7 @@ fn cluster(dir: &Path, n: usize) -> Option<(Nats, Vec<Process>)> {
         eprintln!("servers share shows on a PostgreSQL database only: skipped on SQLite");
         return None;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let nats = Nats::start(&dir.join("nats"), port);
+    let nats = Nats::start(&dir.join("nats"), None);
     let config = lapak_server::Config {
         nats: Some(nats.url()),
         ..config(dir.join("lapak.db"))

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod encoder;
+pub mod nats;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};
