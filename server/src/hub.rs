@@ -77,6 +77,8 @@ pub struct Live {
     history: VecDeque<(u64, Utf8Bytes)>,
     /// The show's figures minute by minute, for the dashboard.
     tally: Tally,
+    /// Chat lines published since the last tick, for the tally.
+    chat_seen: usize,
     /// The host's message above the chat.
     pinned_message: Option<pinned::Message>,
     /// Events for the replay's log not yet written, with their programme
@@ -119,6 +121,13 @@ pub enum Input {
     Likes(u32),
     /// Units of a product added to a cart.
     Added { product: String, units: u32 },
+}
+
+impl Input {
+    /// Whether every server sharing the show keeps it, not only the leader.
+    fn is_for_all(&self) -> bool {
+        matches!(self, Input::Added { .. })
+    }
 }
 
 /// Where a show's events and gathered input go when servers share the show.
@@ -202,6 +211,7 @@ impl Hub {
                 feed: Feed::new(likes),
                 history: VecDeque::new(),
                 tally: Tally::new(likes),
+                chat_seen: 0,
                 pinned_message: None,
                 log: None,
                 events: broadcast::channel(SHOW_BUFFER).0,
@@ -473,19 +483,22 @@ impl Hub {
         self.post(line);
     }
 
-    /// Input a server that does not lead the show sent; gathered if this one leads it.
+    /// Input a server sharing the show sent: gathered if this one leads it;
+    /// adds to cart by every server (each tallies the show for the dashboard).
     pub fn input(&self, input: Input) {
         let mut live = self.lock();
-        if live.leads {
+        if live.leads || input.is_for_all() {
             gathered(&mut live, input);
         }
     }
 
-    /// Gathers `input` here if this server leads the show, else sends it to the leader.
+    /// Gathers `input` here if this server runs the show alone or leads it,
+    /// else sends it to the leader; adds to cart go to every server sharing
+    /// the show (this one too, through the stream's subject).
     fn gather(&self, input: Input) {
         let mut live = self.lock();
         match self.bus.get() {
-            Some(bus) if !live.leads => Bus::send(&bus.inputs, input),
+            Some(bus) if !live.leads || input.is_for_all() => Bus::send(&bus.inputs, input),
             _ => gathered(&mut live, input),
         }
     }
@@ -573,17 +586,11 @@ impl Hub {
     /// broadcasts. Only the show's leader ticks.
     pub fn tick(&self, now_ms: i64) {
         let mut live = self.lock();
-        if !live.leads {
-            return;
+        if live.leads {
+            self.publish_gathered(&mut live, now_ms);
         }
-        for streak in live.streaks.flush(now_ms) {
-            self.publish(&mut live, |seq| ServerMsg::Gifted { seq, streak });
-        }
-        if live.streaks.top() != live.leaderboard {
-            let top = live.streaks.top().to_vec();
-            self.publish(&mut live, |seq| ServerMsg::Leaderboard { seq, top });
-        }
-        let flushed = live.feed.flush();
+        // Every server tallies the show as its events came, so any of them
+        // answers the dashboard.
         let pinned: Vec<String> = live
             .scene
             .pins
@@ -591,25 +598,39 @@ impl Hub {
             .map(|p| p.product_id.clone())
             .collect();
         let pinned: Vec<&str> = pinned.iter().map(String::as_str).collect();
-        live.presence
-            .retain(|_, (_, said_at)| now_ms - *said_at < PRESENCE_MS);
-        let viewers = audience(&live);
+        let (viewers, likes) = (audience(&live), live.feed.published_total());
+        let chat = std::mem::take(&mut live.chat_seen);
         live.tally.tick(Tick {
             now_ms,
             viewers,
-            chat: flushed.chat.as_ref().map_or(0, Vec::len),
-            likes: flushed.likes,
+            chat,
+            likes: Some(likes),
             pinned: &pinned,
         });
+    }
+
+    /// The leader's part of the tick: what gathered, published.
+    fn publish_gathered(&self, live: &mut Live, now_ms: i64) {
+        for streak in live.streaks.flush(now_ms) {
+            self.publish(live, |seq| ServerMsg::Gifted { seq, streak });
+        }
+        if live.streaks.top() != live.leaderboard {
+            let top = live.streaks.top().to_vec();
+            self.publish(live, |seq| ServerMsg::Leaderboard { seq, top });
+        }
+        let flushed = live.feed.flush();
         if let Some(messages) = flushed.chat {
-            self.publish(&mut live, |seq| ServerMsg::Chat { seq, messages });
+            self.publish(live, |seq| ServerMsg::Chat { seq, messages });
         }
         if let Some(total) = flushed.likes {
-            self.publish(&mut live, |seq| ServerMsg::Likes { seq, total });
+            self.publish(live, |seq| ServerMsg::Likes { seq, total });
         }
+        live.presence
+            .retain(|_, (_, said_at)| now_ms - *said_at < PRESENCE_MS);
+        let viewers = audience(live);
         if viewers != live.count && now_ms - live.counted_at_ms >= VIEWER_COUNT_EVERY_MS {
             live.counted_at_ms = now_ms;
-            self.publish(&mut live, |seq| ServerMsg::ViewerCount {
+            self.publish(live, |seq| ServerMsg::ViewerCount {
                 seq,
                 count: viewers,
             });
@@ -745,7 +766,10 @@ fn apply(live: &mut Live, event: &ServerMsg) {
         }
         ServerMsg::DealEnded { deal_id, .. } => live.deals.retain(|d| d.id != *deal_id),
         ServerMsg::Leaderboard { top, .. } => live.leaderboard.clone_from(top),
-        ServerMsg::Chat { messages, .. } => live.feed.remember(messages),
+        ServerMsg::Chat { messages, .. } => {
+            live.chat_seen += messages.len();
+            live.feed.remember(messages);
+        }
         ServerMsg::ChatRemoved { ids, .. } => {
             live.feed.remove(|line| ids.contains(&line.id));
         }

@@ -31,6 +31,7 @@ pub async fn play(state: Arc<Stage>, from_ms: i64) {
             // Another server plays the show; from here, a takeover plays the
             // last seconds' cues again, so none falls between two leaders.
             last = state.stream_ms(wall - TAKEOVER_MS).max(last);
+            state.hub.tick(wall);
             continue;
         }
         if let Some(on_air) = state.scheduled_on_air(wall) {

@@ -336,6 +336,48 @@ async fn chat_rules_a_moderator_sets_on_one_server_hold_on_the_others() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn every_server_answers_the_dashboard_for_the_whole_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (api, host) = signed_in(dir.path(), &servers[1], "host@demo.example").await;
+    let mut shoppers = Vec::new();
+    for (n, server) in servers.iter().enumerate() {
+        let (mut shopper, _) = joined(&server.url).await;
+        command(&mut shopper, &add(&format!("a{n}"), "jar", "default", 1)).await;
+        let text = format!("from server {n}");
+        command(&mut shopper, &chat_msg(&format!("c{n}"), &text)).await;
+        chat_seq(&mut shopper, &text).await;
+        shoppers.push(shopper);
+    }
+    // A tick or two for the tally, and a second for the viewer count.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    for (name, api) in [("the follower", &api), ("the leader", &api.at(&servers[0]))] {
+        let (status, metrics) = api
+            .call(&host, Method::GET, "/api/v1/shows/test/metrics", None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{metrics}");
+        let jar = metrics["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["product_id"] == "jar")
+            .cloned()
+            .unwrap();
+        assert_eq!(jar["adds_to_cart"], 2, "{name}: adds on both servers");
+        let chat: u64 = metrics["minutes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["chat"].as_u64().unwrap())
+            .sum();
+        assert_eq!(chat, 2, "{name}: lines said on both servers: {metrics}");
+        assert_eq!(metrics["viewers"]["now"], 2, "{name}");
+    }
+}
+
 /// `email` of the test show's team, signed in to the studio API on `server`.
 async fn signed_in(dir: &Path, server: &Process, email: &str) -> (Api, common::api::Caller) {
     let role = if email.starts_with("mod@") {
@@ -348,11 +390,26 @@ async fn signed_in(dir: &Path, server: &Process, email: &str) -> (Api, common::a
         .await
         .unwrap();
     let api = Api {
-        base: server.url.replace("ws://", "http://").replace("/ws", ""),
+        base: String::new(),
         http: reqwest::Client::new(),
-    };
+    }
+    .at(server);
     let caller = api.sign_in(email, PASSWORD).await.unwrap();
     (api, caller)
+}
+
+trait At {
+    /// The same client, calling `server`'s API (a session works on every server).
+    fn at(&self, server: &Process) -> Api;
+}
+
+impl At for Api {
+    fn at(&self, server: &Process) -> Api {
+        Api {
+            base: server.url.replace("ws://", "http://").replace("/ws", ""),
+            http: self.http.clone(),
+        }
+    }
 }
 
 /// Says lines on `socket` until one is published (a leader is back); its seq.

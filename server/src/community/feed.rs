@@ -147,6 +147,11 @@ impl Feed {
         self.recent.drain(..excess);
     }
 
+    /// The like total as last published.
+    pub fn published_total(&self) -> u64 {
+        self.published_likes
+    }
+
     /// The like total as published (by this server or another sharing the
     /// show); it is where this server counts on from if it comes to publish.
     pub fn published(&mut self, total: u64) {
