@@ -33,6 +33,23 @@ pub async fn count(conn: &mut Conn, brand: &str) -> Result<i64, AppError> {
     Ok(counted)
 }
 
+/// Scheduled show `id`, if it is stored and still reads as a show.
+pub async fn one(pool: &Pool, id: &str) -> Result<Option<ShowFile>, AppError> {
+    let body: Option<String> = sqlx::query_scalar("SELECT body FROM created_shows WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(body.and_then(|body| {
+        let show = serde_json::from_str(&body)
+            .map_err(|e| e.to_string())
+            .and_then(ShowFile::from_json);
+        show.inspect_err(
+            |error| tracing::error!(show = %id, %error, "a scheduled show does not read: not run"),
+        )
+        .ok()
+    }))
+}
+
 /// The scheduled shows, oldest first, except those whose id a show file
 /// already takes (the file wins) and those that no longer read as a show (a
 /// newer server's stricter rules): both are logged and kept, and the other

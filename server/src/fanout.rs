@@ -26,10 +26,10 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::hub::{Bus, Input};
 use lapak_protocol::ServerMsg;
 
-use crate::{community, deals, gifting, AppError, Stage};
+use crate::hub::{Bus, Input};
+use crate::{community, created, deals, gifting, AppError, Server, Stage};
 
 /// The key-value bucket of show leases.
 const LEASES: &str = "lapak_leaders";
@@ -88,6 +88,51 @@ async fn lease_bucket(js: &jetstream::Context) -> Result<kv::Store, async_nats::
     })
     .await?;
     Ok(js.get_key_value(LEASES).await?)
+}
+
+/// Where a server tells the others of a show scheduled through it.
+const SHOWS_SCHEDULED: &str = "lapak.shows.scheduled";
+
+/// Tells the other servers that show `id` was scheduled here (kept in the database).
+pub async fn announce_show(nats: &Nats, id: &str) {
+    let sent = nats
+        .client
+        .publish(SHOWS_SCHEDULED, id.to_owned().into())
+        .await;
+    if let Err(error) = sent {
+        tracing::warn!(%error, show = %id, "the other servers were not told of a new show");
+    }
+}
+
+/// Opens here every show another server schedules, as it is scheduled.
+pub async fn follow_shows(server: Arc<Server>, nats: Nats) {
+    let mut scheduled = match nats.client.subscribe(SHOWS_SCHEDULED).await {
+        Ok(subscriber) => subscriber,
+        Err(error) => return tracing::error!(%error, "cannot hear of shows scheduled elsewhere"),
+    };
+    while let Some(message) = scheduled.next().await {
+        let id = String::from_utf8_lossy(&message.payload).into_owned();
+        if server.stage(Some(&id)).is_some() {
+            continue;
+        }
+        let now = crate::now_ms();
+        let opened = match created::one(&server.pool, &id).await {
+            Ok(Some(show)) => match server.open_show(show, now).await {
+                Ok(stage) => server.run_show(stage, now).await,
+                Err(error) => Err(error),
+            },
+            Ok(None) => continue,
+            Err(error) => Err(error),
+        };
+        match opened {
+            Ok(()) => {
+                tracing::info!(show = %id, "a show scheduled on another server runs here too")
+            }
+            Err(error) => {
+                tracing::error!(%error, show = %id, "cannot open a show scheduled elsewhere")
+            }
+        }
+    }
 }
 
 /// What a show is called in NATS. Show ids are hex-encoded, so any id makes

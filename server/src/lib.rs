@@ -141,6 +141,24 @@ impl Server {
         stages.insert(stage.show.id.clone(), stage);
     }
 
+    /// Opens a show scheduled while the server runs: its ingest and its stage,
+    /// not yet run (`run_show`).
+    pub(crate) async fn open_show(
+        self: &Arc<Self>,
+        show: ShowFile,
+        now: i64,
+    ) -> Result<Arc<Stage>, AppError> {
+        self.live.add(&show).await?;
+        Ok(Arc::new(stage::open(self.clone(), show, now).await?))
+    }
+
+    /// Runs an opened show here from now on: its tasks, and viewers may join.
+    pub(crate) async fn run_show(&self, stage: Arc<Stage>, now: i64) -> Result<(), AppError> {
+        stage::launch(&stage, now).await?;
+        self.add_stage(stage);
+        Ok(())
+    }
+
     /// Every show running here, by id.
     pub(crate) fn stages(&self) -> Vec<Arc<Stage>> {
         let stages = self.stages.read().expect("stages lock poisoned");
@@ -604,8 +622,15 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     drop(conn);
     for show in shows {
         let stage = Arc::new(stage::open(server.clone(), show, now).await?);
-        stage::launch(&stage, now).await?;
-        server.add_stage(stage);
+        server.run_show(stage, now).await?;
+    }
+    if let Some(nats) = server.nats.clone() {
+        let follow = tokio::spawn(fanout::follow_shows(server.clone(), nats));
+        server
+            .tasks
+            .lock()
+            .expect("tasks lock poisoned")
+            .push(follow);
     }
     let state = server;
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;

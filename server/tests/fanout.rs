@@ -378,12 +378,80 @@ async fn every_server_answers_the_dashboard_for_the_whole_show() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_show_scheduled_on_one_server_runs_on_the_others_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (api, owner) = signed_in(dir.path(), &servers[0], "owner@demo.example").await;
+    let brunch = serde_json::json!({
+        "id": "brunch",
+        "title": "Sunday Brunch Drop",
+        "starts_at": "2099-02-01T10:00:00+07:00",
+        "currency": "IDR",
+        "stream_url": "/media/stream.mp4",
+        "poster_url": "/media/poster.jpg",
+        "loop_ms": 3600000,
+        "host": { "name": "Sari", "avatar_url": "/media/host.svg" },
+        "shipping": [{ "id": "std", "name": "Standard", "days_min": 2, "days_max": 4, "price": 1800000 }],
+        "products": [{
+            "id": "kopi", "name": "Kopi", "image_url": "/media/products/gayo-coffee.svg",
+            "price": 8900000, "max_per_order": 5, "variants": [{ "id": "default", "label": "", "stock": 9 }]
+        }]
+    });
+    let (status, made) = api
+        .call(&owner, Method::POST, "/api/v1/shows", Some(brunch))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+
+    // On the other server, without a restart.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let welcome = loop {
+        let url = format!("{}?show=brunch", servers[1].url);
+        // Refused (404) until the show opens there.
+        let Ok((mut socket, _)) = tokio_tungstenite::connect_async(&url).await else {
+            assert!(
+                Instant::now() < deadline,
+                "the show did not open on the other server"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            token: None,
+            show: Some("brunch".into()),
+            resume: None,
+        };
+        send(&mut socket, &hello).await;
+        if let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout(
+            Duration::from_secs(2),
+            futures::StreamExt::next(&mut socket),
+        )
+        .await
+        {
+            if let Ok(ServerMsg::Welcome(welcome)) = serde_json::from_str(&text) {
+                break welcome;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the show did not open on the other server"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(welcome.show.id, "brunch");
+    assert_eq!(welcome_stock(&welcome, "kopi", "default"), 9);
+}
+
 /// `email` of the test show's team, signed in to the studio API on `server`.
 async fn signed_in(dir: &Path, server: &Process, email: &str) -> (Api, common::api::Caller) {
-    let role = if email.starts_with("mod@") {
-        lapak_server::access::Role::Moderator
-    } else {
-        lapak_server::access::Role::Host
+    use lapak_server::access::Role;
+    let role = match email.split('@').next() {
+        Some("mod") => Role::Moderator,
+        Some("owner") => Role::Owner,
+        _ => Role::Host,
     };
     let config = config(dir.join("lapak.db"));
     lapak_server::add_user(&config, Some("demo"), email, role, PASSWORD)

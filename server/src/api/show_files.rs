@@ -14,7 +14,7 @@ use super::shows::{show_for, summary, ShowSummary};
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::show::ShowFile;
-use crate::{catalogue, created, now_ms, stage, Server};
+use crate::{catalogue, created, now_ms, Server};
 
 /// Shows one brand may schedule through the API: a bound on what is stored.
 pub const MAX_SHOWS_PER_BRAND: i64 = 200;
@@ -79,15 +79,17 @@ pub async fn create(
     }
     drop(conn);
     let now = now_ms();
-    server.live.add(&show).await?;
-    let stage = Arc::new(stage::open(server.clone(), show, now).await?);
+    let stage = server.open_show(show, now).await?;
     // Kept once it opened: a show that could not open is not run at the next start either.
     let mut conn = server.pool.acquire().await?;
     created::keep(&mut conn, &stage.show, &body, now).await?;
     drop(conn);
-    stage::launch(&stage, now).await?;
     tracing::info!(show = %stage.show.id, by = %actor.who(), "show scheduled");
     let shown = summary(&stage);
-    server.add_stage(stage);
+    let id = stage.show.id.clone();
+    server.run_show(stage, now).await?;
+    if let Some(nats) = &server.nats {
+        crate::fanout::announce_show(nats, &id).await;
+    }
     Ok((StatusCode::CREATED, Json(shown)))
 }
