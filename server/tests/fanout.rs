@@ -385,21 +385,7 @@ async fn a_show_scheduled_on_one_server_runs_on_the_others_at_once() {
         return;
     };
     let (api, owner) = signed_in(dir.path(), &servers[0], "owner@demo.example").await;
-    let brunch = serde_json::json!({
-        "id": "brunch",
-        "title": "Sunday Brunch Drop",
-        "starts_at": "2099-02-01T10:00:00+07:00",
-        "currency": "IDR",
-        "stream_url": "/media/stream.mp4",
-        "poster_url": "/media/poster.jpg",
-        "loop_ms": 3600000,
-        "host": { "name": "Sari", "avatar_url": "/media/host.svg" },
-        "shipping": [{ "id": "std", "name": "Standard", "days_min": 2, "days_max": 4, "price": 1800000 }],
-        "products": [{
-            "id": "kopi", "name": "Kopi", "image_url": "/media/products/gayo-coffee.svg",
-            "price": 8900000, "max_per_order": 5, "variants": [{ "id": "default", "label": "", "stock": 9 }]
-        }]
-    });
+    let brunch = common::api::new_show("brunch");
     let (status, made) = api
         .call(&owner, Method::POST, "/api/v1/shows", Some(brunch))
         .await;

@@ -288,26 +288,6 @@ async fn an_unknown_show_is_not_found_and_a_hello_for_another_show_is_refused() 
     );
 }
 
-/// A show to schedule through the API: the show file's fields, in JSON.
-fn new_show(id: &str) -> Value {
-    json!({
-        "id": id,
-        "title": "Sunday Brunch Drop",
-        "starts_at": "2099-02-01T10:00:00+07:00",
-        "currency": "IDR",
-        "stream_url": "/media/stream.mp4",
-        "poster_url": "/media/poster.jpg",
-        "loop_ms": 3600000,
-        "host": { "name": "Sari", "avatar_url": "/media/host.svg" },
-        "shipping": [{ "id": "std", "name": "Standard", "days_min": 2, "days_max": 4, "price": 1800000 }],
-        "products": [{
-            "id": "kopi", "name": "Kopi", "names": { "id": "Kopi susu" },
-            "image_url": "/media/products/gayo-coffee.svg", "price": 8900000,
-            "max_per_order": 5, "variants": [{ "id": "default", "label": "", "stock": 9 }]
-        }]
-    })
-}
-
 /// The test show's server where its owner has scheduled "brunch": the owner,
 /// signed in, and the show as the answer gave it.
 async fn with_brunch() -> (TestServer, Api, common::api::Caller, Value) {
@@ -319,7 +299,7 @@ async fn with_brunch() -> (TestServer, Api, common::api::Caller, Value) {
             &owner,
             Method::POST,
             "/api/v1/shows",
-            Some(new_show("brunch")),
+            Some(common::api::new_show("brunch")),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
@@ -346,7 +326,12 @@ async fn an_owner_schedules_a_show_that_runs_at_once_and_after_a_restart() {
     // Ids are unique on the server, the show files' included.
     for taken in ["brunch", "test"] {
         let (status, body) = api
-            .call(&owner, Method::POST, "/api/v1/shows", Some(new_show(taken)))
+            .call(
+                &owner,
+                Method::POST,
+                "/api/v1/shows",
+                Some(common::api::new_show(taken)),
+            )
             .await;
         assert_eq!(
             (status, body["code"].as_str()),
@@ -355,7 +340,7 @@ async fn an_owner_schedules_a_show_that_runs_at_once_and_after_a_restart() {
     }
 
     // A show with a large catalogue is more than a command's 16 KiB, and still fits.
-    let mut big = new_show("big");
+    let mut big = common::api::new_show("big");
     let product = big["products"][0].clone();
     big["products"] = (0..150)
         .map(|n| {
@@ -395,50 +380,50 @@ async fn scheduling_a_show_is_refused_where_it_must_be_and_nothing_is_kept() {
         csrf: None,
         ..owner.clone()
     };
-    let mut other_brand = new_show("theirs");
+    let mut other_brand = common::api::new_show("theirs");
     other_brand["brand"] = "rival".into();
-    let mut bad_currency = new_show("bad");
+    let mut bad_currency = common::api::new_show("bad");
     bad_currency["currency"] = "rupiah".into();
     let attempts = [
         (
             "a host",
             &host,
-            new_show("a"),
+            common::api::new_show("a"),
             StatusCode::FORBIDDEN,
             "forbidden",
         ),
         (
             "a moderator",
             &moderator,
-            new_show("b"),
+            common::api::new_show("b"),
             StatusCode::FORBIDDEN,
             "forbidden",
         ),
         (
             "another brand's host",
             &rival,
-            new_show("c"),
+            common::api::new_show("c"),
             StatusCode::FORBIDDEN,
             "forbidden",
         ),
         (
             "a read-only token",
             &reader,
-            new_show("d"),
+            common::api::new_show("d"),
             StatusCode::FORBIDDEN,
             "forbidden",
         ),
         (
             "no CSRF token",
             &no_csrf,
-            new_show("e"),
+            common::api::new_show("e"),
             StatusCode::FORBIDDEN,
             "csrf",
         ),
         (
             "nobody",
             &Default::default(),
-            new_show("f"),
+            common::api::new_show("f"),
             StatusCode::UNAUTHORIZED,
             "unauthorized",
         ),
@@ -496,7 +481,12 @@ async fn scheduling_a_show_is_refused_where_it_must_be_and_nothing_is_kept() {
     // A token that runs shows may schedule them.
     let (_, writer) = api.token(&owner, &["shows:write"]).await;
     let (status, body) = api
-        .call(&writer, Method::POST, "/api/v1/shows", Some(new_show("g")))
+        .call(
+            &writer,
+            Method::POST,
+            "/api/v1/shows",
+            Some(common::api::new_show("g")),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
@@ -509,7 +499,7 @@ async fn a_stored_show_that_no_longer_reads_is_skipped_and_the_others_run() {
     let TestServer { running, dir } = server;
     running.stop().await;
     let db = dir.path().join("lapak.db");
-    let mut bad = new_show("broken");
+    let mut bad = common::api::new_show("broken");
     bad["currency"] = "rupiah".into();
     let mut conn = common::open_db_for_writing(&db).await;
     sqlx::query("INSERT INTO created_shows (id, brand, body, created_at_ms) VALUES ('broken', 'demo', $1, 0)")

@@ -159,3 +159,23 @@ pub async fn signed_in(email: &str) -> (TestServer, Api, Caller) {
     let caller = api.sign_in(email, PASSWORD).await.unwrap();
     (server, api, caller)
 }
+
+/// A show to schedule through the API: the show file's fields, in JSON.
+pub fn new_show(id: &str) -> Value {
+    json!({
+        "id": id,
+        "title": "Sunday Brunch Drop",
+        "starts_at": "2099-02-01T10:00:00+07:00",
+        "currency": "IDR",
+        "stream_url": "/media/stream.mp4",
+        "poster_url": "/media/poster.jpg",
+        "loop_ms": 3600000,
+        "host": { "name": "Sari", "avatar_url": "/media/host.svg" },
+        "shipping": [{ "id": "std", "name": "Standard", "days_min": 2, "days_max": 4, "price": 1800000 }],
+        "products": [{
+            "id": "kopi", "name": "Kopi", "names": { "id": "Kopi susu" },
+            "image_url": "/media/products/gayo-coffee.svg", "price": 8900000,
+            "max_per_order": 5, "variants": [{ "id": "default", "label": "", "stock": 9 }]
+        }]
+    })
+}
