@@ -367,6 +367,18 @@ if pg_checkout and checkout_runs:
         print("| servers | shoppers | orders/s | round trip p50 | p99 |\n|---:|---:|---:|---:|---:|")
         for run in across:
             print(f"| {run['servers']} | {run['shoppers']} | {run['orders_per_s']:.0f} | {run['p50_ms']:.1f} ms | {run['p99_ms']:.1f} ms |")
+    deal = jsonl("target/e2e/deal.jsonl")
+    if deal:
+        print("\n`deal_load`: a flash-deal race. 400 buyers, each with the deal's product in the cart at the deal price and a "
+              "quote for it, send their checkouts at once for the deal's 100 units (`server/tests/fixtures/deal-show.toml`); "
+              "100 are paid at the deal price, the rest refused (`price_changed`: the deal is gone, nothing written). On the "
+              "in-process server's SQLite file, then on PostgreSQL over 1 and 3 release servers. Answers a second counts "
+              "paid and refused alike: every checkout, paid or refused, takes the writers' turn once or twice.\n")
+        print("| database | servers | buyers | paid | refused | all answered | answers/s | round trip p50 | p99 |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for run in deal:
+            print(f"| {run['database']} | {run['servers']} | {run['buyers']} | {run['paid']} | {run['refused']} | "
+                  f"{run['all_ms']:.0f} ms | {run['answers_per_s']:.0f} | {run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms |")
     failover = jsonl("target/e2e/failover.jsonl")
     if failover:
         print("\n`failover_load` with `LAPAK_TEST_POSTGRES`: two release server processes on one database; N viewers join the "

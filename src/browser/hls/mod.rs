@@ -324,6 +324,8 @@ struct Session {
     native_live: Cell<native::Liveness>,
     /// The media time the last tick saw.
     last_t: Cell<f64>,
+    /// Reloads of a native stream that ended at its start.
+    early_end: Cell<native::EarlyEnd>,
 }
 
 fn now() -> f64 {
@@ -498,6 +500,14 @@ impl Session {
         // a native stream has ended only once its playhead stops.
         let moving = t != self.last_t.replace(t);
         if v.ended() && !(self.mode == Mode::Native && moving) {
+            let mut early = self.early_end.get();
+            let again = self.mode == Mode::Native && early.reload(t);
+            self.early_end.set(early);
+            if again {
+                v.set_src(&v.current_src());
+                let _ = v.play();
+                return (PlayerState::Loading, programme);
+            }
             return (PlayerState::Ended, programme);
         }
         let mut behind = None;
@@ -565,6 +575,7 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         started: Cell::new(false),
         native_live: Cell::new(native::Liveness::default()),
         last_t: Cell::new(f64::NAN),
+        early_end: Cell::new(native::EarlyEnd::default()),
     });
     video.set_loop(mode == Mode::File);
     let fetcher = Rc::new(Fetcher::new());

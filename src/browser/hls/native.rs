@@ -36,6 +36,30 @@ impl Liveness {
     }
 }
 
+/// Playhead seconds before which a native stream's end is taken for a misread playlist.
+const EARLY_END_S: f64 = 1.0;
+/// Times such a stream is loaded again, at most.
+const RELOADS: u8 = 3;
+
+/// A natively played stream that ended at its very start, loaded again.
+// why: WebKitGTK's GStreamer has taken a live playlist for a finished stream
+// when it read it as its first segment was still short (the picture "ended"
+// at 0.02–0.05 s); loading the same playlist again plays the live stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EarlyEnd {
+    reloads: u8,
+}
+
+impl EarlyEnd {
+    /// Whether a stream that ended with its playhead at `t` is to be loaded
+    /// again; counts the reload.
+    pub fn reload(&mut self, t: f64) -> bool {
+        let again = t < EARLY_END_S && self.reloads < RELOADS;
+        self.reloads += u8::from(again);
+        again
+    }
+}
+
 /// Programme time (unix ms) at media time `t`, from `getStartDate()`'s time
 /// (`start_ms`). WebKitGTK has the method but answers NaN (only Apple's media
 /// engine reads EXT-X-PROGRAM-DATE-TIME): then there is no programme clock,
@@ -71,6 +95,14 @@ mod tests {
         for d in [f64::NAN, 0.0, 60.0, 60.4, 60.4, 59.9] {
             assert!(!l.observe(d), "{d}");
         }
+    }
+
+    #[test]
+    fn an_end_at_the_start_is_loaded_again_a_few_times_and_a_real_end_never() {
+        let mut early = EarlyEnd::default();
+        assert!(!early.reload(42.0), "a stream that played out has ended");
+        assert!((0..3).all(|_| early.reload(0.05)));
+        assert!(!early.reload(0.05), "then the end is believed");
     }
 
     #[test]
