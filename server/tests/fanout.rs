@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use common::api::{Api, PASSWORD};
 use common::nats::Nats;
 use common::*;
-use lapak_protocol::{ClientMsg, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
+use lapak_protocol::{ClientMsg, RejectCode, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
 use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -310,6 +310,153 @@ async fn a_deal_a_host_starts_on_one_server_prices_carts_on_the_others_until_sto
         4_500_000,
         "the deal's price is gone there too"
     );
+}
+
+/// Buyers racing for a host's flash deal of [`DEAL_UNITS`] shirts across three servers.
+const DEAL_BUYERS: usize = 24;
+const DEAL_UNITS: i64 = 4;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_leader_killed_during_a_flash_deal_oversells_nothing_charges_once_and_its_viewers_resume_elsewhere(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, mut servers)) = cluster(dir.path(), 3) else {
+        return;
+    };
+    // The first server leads the show: it will end the deal, unless it dies first.
+    let (api, host) = signed_in(dir.path(), &servers[1], "host@demo.example").await;
+    let (mut watcher, _) = joined(&servers[2].url).await;
+    let body = serde_json::json!({
+        "product_id": "shirt", "price": 9_900_000, "quantity": DEAL_UNITS, "per_buyer": 1,
+        "duration_s": 10
+    });
+    let (status, deal) = api
+        .call(&host, Method::POST, "/api/v1/shows/test/deals", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{deal}");
+    let deal_id = deal["id"].as_str().unwrap().to_owned();
+    wait_for(&mut watcher, |m| match m {
+        ServerMsg::DealStarted { deal, .. } if deal.id == deal_id => Some(()),
+        _ => None,
+    })
+    .await;
+
+    // Each buyer holds a shirt at the deal's price, on one of the three servers.
+    let mut buyers = Vec::new();
+    for i in 0..DEAL_BUYERS {
+        let (mut socket, welcome) = joined(&servers[i % 3].url).await;
+        let reply = command(&mut socket, &add(&format!("add-{i}"), "shirt", "m", 1)).await;
+        let ServerMsg::Ack {
+            cart: Some(cart), ..
+        } = reply
+        else {
+            panic!("not added: {reply:?}");
+        };
+        assert_eq!(
+            cart.lines[0].unit_price.minor, 9_900_000,
+            "at the deal's price"
+        );
+        let request = request_from(&quote(&mut socket, "q").await, "std", "4242424242424242");
+        buyers.push((i % 3, socket, welcome, request));
+    }
+    for (_, socket, _, request) in &mut buyers {
+        send(socket, &checkout_msg("buy", request)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    servers.remove(0).kill();
+
+    let tasks: Vec<_> = buyers
+        .into_iter()
+        .map(|(server, mut socket, welcome, request)| {
+            let elsewhere = servers[0].url.clone();
+            tokio::spawn(async move {
+                if server != 0 {
+                    return answer(&mut socket, "buy").await;
+                }
+                // The killed server's buyer comes back on another server where
+                // it was, and asks again about the checkout it never heard of.
+                let mut back = connect(&elsewhere).await;
+                send(&mut back, &resume_hello(&welcome, welcome.seq)).await;
+                let greeting = recv(&mut back).await;
+                assert!(
+                    matches!(greeting, ServerMsg::Resumed { .. }),
+                    "resumed, not {greeting:?}"
+                );
+                assert_contiguous(
+                    welcome.seq,
+                    &drain(&mut back, Duration::from_millis(500)).await,
+                );
+                checkout(&mut back, "buy", &request).await
+            })
+        })
+        .collect();
+    for reply in futures::future::join_all(tasks).await {
+        match reply.unwrap() {
+            ServerMsg::Ack { order: Some(_), .. } => {}
+            ServerMsg::Reject {
+                code: RejectCode::PriceChanged | RejectCode::OutOfStock,
+                ..
+            } => {}
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+
+    // Settled, the books hold: no deal unit sold twice, every paid order charged once.
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while db_number(
+        &mut db,
+        "SELECT COUNT(*) FROM orders WHERE status = 'payment_pending'",
+    )
+    .await
+        > 0
+    {
+        assert!(Instant::now() < deadline, "payments still pending");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let paid = db_number(&mut db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await;
+    let charges = db_count(&mut db, "test_provider_charges").await;
+    let at_deal_price = db_number(
+        &mut db,
+        &format!(
+            "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l
+             JOIN orders o ON o.id = l.order_id WHERE o.status = 'paid' AND l.deal_id = '{deal_id}'"
+        ),
+    )
+    .await;
+    eprintln!("{paid} paid, {charges} charges, {at_deal_price} deal units sold");
+    assert!(paid >= 1, "the deal sold");
+    assert_eq!(
+        paid, charges,
+        "every paid order charged once, no charge without one"
+    );
+    assert_eq!(
+        at_deal_price, paid,
+        "every paid order is one unit at the deal's price"
+    );
+    assert!(
+        at_deal_price <= DEAL_UNITS,
+        "{at_deal_price} units sold of {DEAL_UNITS}"
+    );
+    assert_eq!(
+        db_stock(&mut db, "shirt", "m").await + paid,
+        10,
+        "no shirt taken without an order"
+    );
+    let most = db_number(
+        &mut db,
+        "SELECT CAST(COALESCE(MAX(n), 0) AS BIGINT) FROM
+           (SELECT COUNT(*) AS n FROM orders GROUP BY session_id) AS per_buyer",
+    )
+    .await;
+    assert!(most <= 1, "one checkout id, one order");
+
+    // The new leader ends the deal on time, once.
+    let ended =
+        |m: &ServerMsg| matches!(m, ServerMsg::DealEnded { deal_id: id, .. } if *id == deal_id);
+    wait_for(&mut watcher, |m| ended(m).then_some(())).await;
+    let after = drain(&mut watcher, Duration::from_millis(1_500)).await;
+    assert!(!after.iter().any(ended), "the deal ended twice");
 }
 
 #[tokio::test(flavor = "multi_thread")]
