@@ -10,8 +10,14 @@
 //! On the in-process server and its SQLite file; with `LAPAK_TEST_POSTGRES`
 //! (a cluster, as `scripts/postgres.sh` prints it) and `SERVERS=1,2,3`, over
 //! that many release server processes sharing one new PostgreSQL database, the
-//! buyers spread among them. Prints one JSON line per run:
-//! `{"servers":…,"buyers":400,"units":100,"paid":100,"refused":300,"all_ms":…,"answers_per_s":…,"p50_ms":…,"p99_ms":…}`.
+//! buyers spread among them. With `SOLD=N`, the race is for the last 100 units
+//! of a deal of N + 100 whose first N were sold before (paid orders written
+//! straight into the database): late in a big flash deal. With `SHOWS=N`, N
+//! shows (copies of the show) run the same deal at once on the same servers,
+//! the buyers spread among them: a platform of brands, each with its flash
+//! deal, the 100 units split among them. Prints one JSON line per run:
+//! `{"servers":…,"shows":…,"sold_before":…,"buyers":400,"units":100,"paid":100,"refused":300,"all_ms":…,"answers_per_s":…,"p50_ms":…,"p99_ms":…}`
+//! (`units` and `paid` over all the shows).
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -42,9 +48,25 @@ async fn main() {
 /// One race on the in-process server (`None`) or on `servers` processes; its JSON line.
 async fn race(servers: Option<usize>) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deal-show.toml");
+    let sold_before: usize = std::env::var("SOLD").map_or(0, |n| n.parse().expect("SOLD=N"));
+    let shows: usize = std::env::var("SHOWS").map_or(1, |n| n.parse().expect("SHOWS=N"));
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deal-show.toml");
+    let toml = std::fs::read_to_string(fixture).unwrap();
+    // The same 100 units in all, split among the shows: the same race, only spread.
+    assert_eq!(UNITS % shows, 0, "SHOWS divides {UNITS}");
+    let quantity = format!("quantity = {}", UNITS / shows + sold_before);
+    let files: Vec<PathBuf> = (0..shows)
+        .map(|n| {
+            let file = dir.path().join(format!("deal-{n}.toml"));
+            let show = toml
+                .replace("quantity = 100", &quantity)
+                .replace(r#"id = "deal""#, &format!(r#"id = "{}""#, show_id(n)));
+            std::fs::write(&file, show).unwrap();
+            file
+        })
+        .collect();
     let config = lapak_server::Config {
-        show: vec![show],
+        show: files,
         ..common::load_config(dir.path().join("lapak.db"))
     };
     let (mut processes, mut in_process) = (Vec::new(), None);
@@ -68,10 +90,15 @@ async fn race(servers: Option<usize>) -> String {
         }
     };
 
+    for n in 0..shows {
+        sell_before(&dir.path().join("lapak.db"), &show_id(n), sold_before).await;
+    }
     let mut ready = Vec::with_capacity(BUYERS);
     for n in 0..BUYERS {
-        let mut socket = common::connect(&urls[n % urls.len()]).await;
-        common::hello(&mut socket, None).await;
+        let show = show_id(n % shows);
+        let url = format!("{}?show={show}", urls[n % urls.len()]);
+        let mut socket = common::connect(&url).await;
+        joined(&mut socket, &show).await;
         common::command(&mut socket, &common::add("add", "drop", "default", 1)).await;
         let quote = common::quote(&mut socket, "quote").await;
         ready.push((socket, common::request_from(&quote, "std", APPROVE)));
@@ -120,6 +147,7 @@ async fn race(servers: Option<usize>) -> String {
         Some(n) => format!(r#""servers":{n},"database":"postgresql""#),
         None => r#""servers":1,"database":"sqlite""#.to_owned(),
     };
+    let backend = format!(r#"{backend},"shows":{shows},"sold_before":{sold_before}"#);
     eprintln!("deal_load: {backend}: {BUYERS} buyers answered in {all:.2} s");
     format!(
         r#"{{{backend},"buyers":{BUYERS},"units":{UNITS},"paid":{paid},"refused":{},"all_ms":{:.0},"answers_per_s":{:.0},"p50_ms":{:.1},"p99_ms":{:.1}}}"#,
@@ -129,4 +157,74 @@ async fn race(servers: Option<usize>) -> String {
         ms(0.50),
         ms(0.99),
     )
+}
+
+/// The id of the race's show number `n`.
+fn show_id(n: usize) -> String {
+    if n == 0 {
+        "deal".into()
+    } else {
+        format!("deal{n}")
+    }
+}
+
+/// Greets the server as a new viewer of `show`.
+async fn joined(socket: &mut common::Socket, show: &str) {
+    let hello = lapak_protocol::ClientMsg::Hello {
+        protocol: lapak_protocol::PROTOCOL_VERSION,
+        token: None,
+        show: Some(show.into()),
+        resume: None,
+    };
+    common::send(socket, &hello).await;
+    let greeting = common::recv(socket).await;
+    assert!(matches!(greeting, ServerMsg::Welcome(_)), "{greeting:?}");
+}
+
+/// Writes `n` paid orders of one unit each at the deal's price, as if sold
+/// before the race, by one shopper of the deal's show `show`.
+async fn sell_before(db: &std::path::Path, show: &str, n: usize) {
+    if n == 0 {
+        return;
+    }
+    let mut db = common::open_db_for_writing(db).await;
+    let session: i64 = sqlx::query_scalar(
+        "INSERT INTO sessions (token, name, created_at_ms, show_id)
+         VALUES ($1, 'before', 0, $2) RETURNING id",
+    )
+    .bind(format!("before-{show}"))
+    .bind(show)
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+         INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
+                             subtotal_minor, discount_minor, shipping_minor, total_minor,
+                             shipping_name, card_last4)
+         SELECT $1, 'before-' || CAST(i AS TEXT), $3, 'paid', 0, 'IDR',
+                9900000, 0, 1000000, 10900000, 'Standard', '4242' FROM n",
+    )
+    .bind(session)
+    .bind(n as i64)
+    .bind(show)
+    .execute(&mut db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, product_id, variant_id, name, variant_label,
+                                  quantity, unit_price_minor, deal_id)
+         SELECT id, 'drop', 'default', 'Drop', '', 1, 9900000, 'drop@0'
+         FROM orders WHERE session_id = $1",
+    )
+    .bind(session)
+    .execute(&mut db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO deal_units (show_id, deal_id, sold) VALUES ($1, 'drop@0', $2)")
+        .bind(show)
+        .bind(n as i64)
+        .execute(&mut db)
+        .await
+        .unwrap();
 }

@@ -277,7 +277,7 @@ impl Stage {
     /// A deal as viewers see it, with what is left of it in the database.
     async fn deal(&self, spec: DealSpec) -> Result<Deal, AppError> {
         let mut conn = self.pool.acquire().await?;
-        let (sold, _) = deals::units(&mut conn, &self.show.id, &spec.id, 0).await?;
+        let sold = deals::sold(&mut conn, &self.show.id, &spec.id).await?;
         Ok(Deal {
             product_id: spec.product_id,
             price: self.show.money(spec.price),

@@ -541,6 +541,45 @@ async fn a_flash_deal_prices_within_its_window_and_limits_then_ends() {
 }
 
 #[tokio::test]
+async fn a_declined_card_gives_the_flash_deals_units_back() {
+    let server = server().await;
+    // The lamp deal: four units, two per buyer, for the show's first 3 s.
+    let at_deal = |reply: &ServerMsg| cart_of(reply).lines[0].unit_price.minor == 20_000_000;
+    let (mut alice, _) = viewer(&server, None).await;
+    assert!(at_deal(
+        &command(&mut alice, &add("a1", "lamp", "default", 2)).await
+    ));
+    let quote_a = quote(&mut alice, "q").await;
+    let declined = checkout(&mut alice, "a2", &request_from(&quote_a, "std", DECLINE)).await;
+    assert_eq!(refused(&declined), RejectCode::PaymentDeclined);
+
+    // All four are there again for two other buyers.
+    for name in ["bob", "carol"] {
+        let (mut buyer, welcome) = viewer(&server, None).await;
+        let deal = welcome.show.deals.iter().find(|d| d.product_id == "lamp");
+        assert!(deal.is_some(), "the deal still runs for {name}");
+        assert!(at_deal(
+            &command(&mut buyer, &add("b1", "lamp", "default", 2)).await
+        ));
+        let quote = quote(&mut buyer, "q").await;
+        let paid = checkout(&mut buyer, "b2", &request_from(&quote, "std", APPROVE)).await;
+        assert_eq!(
+            placed(&paid).lines[0].unit_price.minor,
+            20_000_000,
+            "{name}"
+        );
+    }
+    let mut db = open_db(&server.db()).await;
+    let sold = db_number(
+        &mut db,
+        "SELECT sold FROM deal_units WHERE deal_id LIKE 'lamp@%'",
+    )
+    .await;
+    assert_eq!(sold, 4);
+    server.running.stop().await;
+}
+
+#[tokio::test]
 async fn a_lost_payment_answer_is_resolved_once_by_the_sweeper() {
     let server = server().await;
     let (mut tab, welcome) = viewer(&server, None).await;

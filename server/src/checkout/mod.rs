@@ -198,6 +198,21 @@ async fn reserve(
             ));
         }
     }
+    let running = state.deals_at(state.stream_ms(now_ms));
+    for line in quote.lines.iter().filter(|l| l.deal_units > 0) {
+        let spec = running
+            .iter()
+            .find(|d| Some(&d.id) == line.deal_id.as_ref());
+        let taken = match spec {
+            Some(spec) => deals::take(&mut tx, &state.show.id, spec, line.deal_units).await?,
+            None => false,
+        };
+        if !taken {
+            // Rolled back with the transaction: nothing taken, no order.
+            let message = format!("the deal on {} sold out meanwhile", line.product_id);
+            return Ok(refuse(id, RejectCode::PriceChanged, message));
+        }
+    }
     let shipping_name = quote
         .shipping
         .iter()

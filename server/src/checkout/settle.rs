@@ -58,8 +58,11 @@ pub async fn settle(
             gave_back = crate::coupons::give_back(&mut tx, order_id).await?;
             let moved = transition(&mut tx, order_id, sql, None).await?;
             if moved {
-                // The stock and the cart lines go back where they came from.
-                for (product, variant, quantity, _, unit_price) in &items {
+                // The stock, the deal's units and the cart lines go back where they came from.
+                for (product, variant, quantity, deal, unit_price) in &items {
+                    if let Some(deal) = deal {
+                        deals::give_back(&mut tx, &state.show.id, deal, *quantity).await?;
+                    }
                     sqlx::query(
                         "UPDATE stock SET quantity = quantity + $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
                     )
@@ -172,7 +175,7 @@ pub async fn announce(state: &Stage, items: &[Item]) -> Result<(), AppError> {
             .hub
             .stock_changed(product, variant, u32::try_from(stock).unwrap_or(0));
         if let Some(deal) = deal {
-            let (sold, _) = deals::units(&mut conn, &state.show.id, deal, 0).await?;
+            let sold = deals::sold(&mut conn, &state.show.id, deal).await?;
             if let Some(quantity) = state.hub.deal_quantity(deal) {
                 state.hub.deal_changed(deal, quantity.saturating_sub(sold));
             }

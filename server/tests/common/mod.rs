@@ -559,7 +559,12 @@ pub fn postgres_database(dir: &Path) -> Option<String> {
         return Some(url);
     }
     let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let name = format!("test_{}_{n}", std::process::id());
+    // Random too: a cluster kept between runs may hold an old run's database of the same pid.
+    let name = format!(
+        "test_{}_{n}_{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
     // Its own thread and runtime: callers are synchronous, inside a runtime or not.
     let admin = format!("{cluster}/postgres");
     let create = format!("CREATE DATABASE {name}");
