@@ -44,9 +44,14 @@ pg_url=$(scripts/postgres.sh start "$pg_dir" "$pg_port" durable)
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-postgres.jsonl
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts-postgres.jsonl
 SERVERS=1,2,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-servers.jsonl
-# A flash deal raced for: on SQLite, then on PostgreSQL over 1 and 3 servers.
+# A flash deal raced for: on SQLite, then on PostgreSQL over 1 and 3 servers;
+# late in a big deal (9,900 of 10,000 units sold before); four shows' deals at once.
 cargo run -q --release -p lapak-server --example deal_load > target/e2e/deal.jsonl
+SOLD=9900 cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
+SHOWS=4 cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 SERVERS=1,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
+SOLD=9900 SERVERS=1 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
+SHOWS=4 SERVERS=1,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load > target/e2e/failover.jsonl
 NATS=1 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load >> target/e2e/failover.jsonl
 # Fan-out over 1 to 3 servers sharing the show through a nats-server of the run's own, then with 1,000 more events a second.

@@ -373,11 +373,15 @@ if pg_checkout and checkout_runs:
               "quote for it, send their checkouts at once for the deal's 100 units (`server/tests/fixtures/deal-show.toml`); "
               "100 are paid at the deal price, the rest refused (`price_changed`: the deal is gone, nothing written). On the "
               "in-process server's SQLite file, then on PostgreSQL over 1 and 3 release servers. Answers a second counts "
-              "paid and refused alike: every checkout, paid or refused, takes the writers' turn once or twice.\n")
-        print("| database | servers | buyers | paid | refused | all answered | answers/s | round trip p50 | p99 |\n"
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "paid and refused alike: a paid checkout takes its show's writers' turn twice, a refused one once. "
+              "\"Sold before\": the race is for the last 100 units of a deal whose first units were sold already "
+              "(paid orders written into the database first). \"Shows\": that many shows run the deal at once, the "
+              "100 units and the buyers split among them.\n")
+        print("| database | servers | shows | sold before | buyers | paid | refused | all answered | answers/s | round trip p50 | p99 |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for run in deal:
-            print(f"| {run['database']} | {run['servers']} | {run['buyers']} | {run['paid']} | {run['refused']} | "
+            print(f"| {run['database']} | {run['servers']} | {run.get('shows', 1)} | {run.get('sold_before', 0):,} | "
+                  f"{run['buyers']} | {run['paid']} | {run['refused']} | "
                   f"{run['all_ms']:.0f} ms | {run['answers_per_s']:.0f} | {run['p50_ms']:.0f} ms | {run['p99_ms']:.0f} ms |")
     failover = jsonl("target/e2e/failover.jsonl")
     if failover:

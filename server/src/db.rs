@@ -119,10 +119,12 @@ fn pragmas(durability: Durability) -> &'static str {
     }
 }
 
-/// Begins a transaction that writes. Writers take turns, as they do on one
-/// SQLite file, also between servers sharing one PostgreSQL database: every
-/// rule that reads before it writes (units left at a deal's price, a buyer's
-/// limit, a balance) then reads what the writer before it committed.
+/// Begins a transaction that writes in `scope`: a show's id, or what else
+/// writers take turns on (`catalogue:<brand>`). Writers of one scope take
+/// turns, also between servers sharing one PostgreSQL database: every rule
+/// that reads before it writes (a buyer's deal limit, a mission's progress)
+/// then reads what the writer before it committed. What shows share (the
+/// coins issued) changes in single statements, which need no turn.
 ///
 /// On SQLite, a plain (deferred) `BEGIN` reads first and takes the write lock
 /// at its first write; if another connection committed in between (a new
@@ -130,15 +132,19 @@ fn pragmas(durability: Durability) -> &'static str {
 /// snapshot and fails at once with `SQLITE_BUSY_SNAPSHOT` instead of waiting.
 /// `IMMEDIATE` takes the write lock up front, waiting up to the busy timeout,
 /// so the transaction reads the latest data and never fails that way.
-/// On PostgreSQL, the turn is a transaction-scoped advisory lock, released at
-/// commit or rollback; each statement then reads the latest commits (read committed).
-pub async fn begin_write(pool: &Pool) -> Result<Tx, AppError> {
+/// SQLite has one writer for the whole file, whatever the scope.
+///
+/// On PostgreSQL, the turn is a transaction-scoped advisory lock on the
+/// scope's hash, released at commit or rollback; each statement then reads
+/// the latest commits (read committed). Shows do not wait for each other.
+pub async fn begin_write(pool: &Pool, scope: &str) -> Result<Tx, AppError> {
     if !shared(pool) {
         return Ok(pool.begin_with("BEGIN IMMEDIATE").await?);
     }
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITER_LOCK)
+    // Two scopes whose 64-bit hashes collide only share a turn.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(scope)
         .execute(&mut *tx)
         .await?;
     Ok(tx)
@@ -149,9 +155,6 @@ pub async fn begin_write(pool: &Pool) -> Result<Tx, AppError> {
 pub fn shared(pool: &Pool) -> bool {
     pool.connect_options().database_url.scheme() != "sqlite"
 }
-
-/// The advisory lock writers take turns with on PostgreSQL ("LAPAK" in ASCII).
-const WRITER_LOCK: i64 = 0x4C_41_50_41_4B;
 
 /// Gives sessions opened before shows had their own to the default show `show`.
 pub async fn adopt_sessions(conn: &mut Conn, show: &str) -> Result<(), AppError> {

@@ -88,8 +88,9 @@ pub struct Server {
     limits: Limits,
     /// Origins from the operator's flag; they win over every show file's.
     allowed_origins: Vec<String>,
-    /// Serializes this process's writes, so its concurrent commands never race in the database.
-    writer: tokio::sync::Mutex<()>,
+    /// Serializes this process's writes that are no show's (the catalogue,
+    /// scheduling), and on SQLite every write: the file has one writer.
+    writer: Arc<tokio::sync::Mutex<()>>,
     /// Takes the money.
     provider: Box<dyn PaymentProvider>,
     /// How long a charge may take before its payment waits for a lookup instead.
@@ -180,6 +181,10 @@ pub struct Stage {
     started_at_ms: i64,
     /// Flash deals hosts started, beside the timeline's.
     hosted_deals: deals::HostedDeals,
+    /// Serializes the show's writes in this process, so its concurrent
+    /// commands never race in the database. Each show has its own on
+    /// PostgreSQL, where shows write at once; on SQLite it is the server's.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 // why: a show's code reads the database, the writer lock and the payment
@@ -593,7 +598,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         pool: pool.clone(),
         orders_pool,
         sessions: Sessions::default(),
-        writer: tokio::sync::Mutex::new(()),
+        writer: Arc::default(),
         provider: Box::new(TestProvider::new(pool)),
         payment_timeout: Duration::from_secs(10),
         in_flight: pending::InFlight::default(),

@@ -33,6 +33,11 @@ pub async fn open(server: Arc<Server>, show: ShowFile, now: i64) -> Result<Stage
     } else {
         server.allowed_origins.clone()
     });
+    let writer = if crate::db::shared(&server.pool) {
+        Arc::default()
+    } else {
+        server.writer.clone()
+    };
     let mut stage = Stage {
         server,
         // Replaced below, once the running deals are read from the database.
@@ -42,6 +47,7 @@ pub async fn open(server: Arc<Server>, show: ShowFile, now: i64) -> Result<Stage
         origins,
         started_at_ms,
         hosted_deals,
+        writer,
     };
     let mut running = Vec::new();
     for spec in stage.deals_at(stream_now) {

@@ -86,7 +86,7 @@ impl<'a> Unit<'a> {
             Sync::Normal => &state.pool,
             Sync::Full => &state.orders_pool,
         };
-        let tx = crate::db::begin_write(pool).await?;
+        let tx = crate::db::begin_write(pool, &state.show.id).await?;
         Ok(Unit {
             state,
             session,

@@ -246,6 +246,57 @@ impl Drop for Cluster {
     }
 }
 
+/// A viewer of `show` on `url`.
+async fn watching(url: &str, show: &str) -> Socket {
+    let mut socket = connect(&format!("{url}?show={show}")).await;
+    send(
+        &mut socket,
+        &lapak_protocol::ClientMsg::Hello {
+            protocol: lapak_protocol::PROTOCOL_VERSION,
+            token: None,
+            show: Some(show.into()),
+            resume: None,
+        },
+    )
+    .await;
+    assert!(matches!(recv(&mut socket).await, ServerMsg::Welcome(_)));
+    socket
+}
+
+#[tokio::test]
+async fn writers_take_turns_per_show_so_one_shows_rush_never_holds_up_another() {
+    if !on_postgres() {
+        eprintln!("turns across servers are PostgreSQL's: skipped on SQLite");
+        return;
+    }
+    let rival = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rival-show.toml");
+    let server = server_with(|c| c.show.push(rival)).await;
+    let (mut test, mut other) = (
+        watching(&server.url(), "test").await,
+        watching(&server.url(), "rival").await,
+    );
+    // Another server is mid-command on the test show: it holds the show's turn.
+    let mut elsewhere = open_db_for_writing(&server.db()).await;
+    let mut held = elsewhere.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('test', 0))")
+        .execute(&mut *held)
+        .await
+        .unwrap();
+
+    send(&mut test, &add("waits", "shirt", "m", 1)).await;
+    let cart = acked(&mut other, &add("goes", "kopi", "default", 1)).await;
+    assert_eq!(quantities(&cart), [("kopi".into(), "default".into(), 1)]);
+    let early = tokio::time::timeout(Duration::from_millis(500), answer(&mut test, "waits")).await;
+    assert!(early.is_err(), "the test show's command waits for its turn");
+
+    held.commit().await.unwrap();
+    assert!(matches!(
+        answer(&mut test, "waits").await,
+        ServerMsg::Ack { .. }
+    ));
+    server.running.stop().await;
+}
+
 #[tokio::test]
 async fn while_postgresql_is_down_commands_fail_cleanly_and_succeed_once_it_is_back() {
     if !on_postgres() {

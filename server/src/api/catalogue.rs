@@ -146,7 +146,8 @@ pub async fn import(
 /// Keeps `products` in one transaction: how many were new.
 async fn keep(server: &Server, actor: &Actor, products: &[Product]) -> Result<usize, ApiError> {
     let _write = server.writer.lock().await;
-    let mut tx = crate::db::begin_write(&server.pool).await?;
+    let scope = format!("catalogue:{}", actor.brand());
+    let mut tx = crate::db::begin_write(&server.pool, &scope).await?;
     match catalogue::put(&mut tx, actor.brand(), products).await? {
         Ok(created) => {
             tx.commit().await?;

@@ -139,7 +139,7 @@ async fn reserve(
     request: &CheckoutRequest,
     now_ms: i64,
 ) -> Result<Reserved, AppError> {
-    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
 
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT id FROM orders WHERE session_id = $1 AND command_id = $2")

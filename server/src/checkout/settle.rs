@@ -32,7 +32,7 @@ pub async fn settle(
         Settlement::Charged(Charge::Approved { .. }) | Settlement::Looked(Lookup::Approved { .. })
     );
     let write = state.writer.lock().await;
-    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
     let session: i64 = sqlx::query_scalar("SELECT session_id FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_one(&mut *tx)

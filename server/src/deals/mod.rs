@@ -167,7 +167,7 @@ mod tests {
         let spec = deal(1);
         if !crate::db::shared(&pool) {
             // An SQLite file has one writer at a time: the race cannot happen there.
-            let mut tx = crate::db::begin_write(&pool).await.unwrap();
+            let mut tx = crate::db::begin_write(&pool, "s").await.unwrap();
             assert!(take(&mut tx, "s", &spec, 1).await.unwrap());
             assert!(!take(&mut tx, "s", &spec, 1).await.unwrap());
             return;

@@ -190,7 +190,7 @@ pub struct HostCredit {
 pub async fn convert_earnings(state: &Stage) -> Result<Option<HostCredit>, AppError> {
     let show = &state.show;
     let _write = state.writer.lock().await;
-    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
     let earnings = earnings_account(&show.id);
     let coins = balance(&mut tx, &earnings).await?;
     if coins == 0 {

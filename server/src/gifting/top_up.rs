@@ -96,7 +96,7 @@ async fn open(
     price: &Money,
     card: &Card,
 ) -> Result<Opened, AppError> {
-    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
     // A top-up written before has an answer: `payment_pending` until it is settled.
     if let Some(stored) = answers::stored(&mut tx, session, id).await? {
         return Ok(Opened::Answer(Box::new(stored)));
@@ -220,7 +220,7 @@ pub async fn settle(
         )),
     };
     let _write = state.writer.lock().await;
-    let mut tx = crate::db::begin_write(&state.orders_pool).await?;
+    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
     let (session, id, coins): (i64, String, i64) =
         sqlx::query_as("SELECT session_id, command_id, coins FROM top_ups WHERE id = $1")
             .bind(top_up_id)
