@@ -24,6 +24,14 @@ after(async () => { await browser?.close(); });
 const startServer = (port, db) => spawnServer(BIN, port, db);
 
 const state = (page) => page.getByTestId('connection-status').getAttribute('data-state');
+// What stands in the slot under the header and is shown: none of it may cover another.
+const crowded = (page) => page.evaluate(() => {
+  const shown = [...document.querySelectorAll('.lapak-status, .lapak-wallet, .lapak-picture-status, .lapak-go-live, .lapak-mute, .lapak-fullscreen')]
+    .filter((e) => e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && e.getBoundingClientRect().width > 1)
+    .map((e) => ({ name: e.className, r: e.getBoundingClientRect() }));
+  const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return shown.flatMap((a, i) => shown.slice(i + 1).filter((b) => overlap(a.r, b.r)).map((b) => `${a.name} on ${b.name}`));
+});
 const countIs = (page, n) => page.waitForFunction((want) => document.querySelector('[data-testid="cart-count"]')?.textContent === want, String(n), { timeout: 30000 });
 
 test('kill -9 with an add in flight: the viewer comes back by itself and the cart is exact', async () => {
@@ -48,6 +56,7 @@ test('kill -9 with an add in flight: the viewer comes back by itself and the car
     await countIs(page, 2);
     await page.waitForFunction(() => document.querySelector('[data-testid="connection-status"]').dataset.state === 'reconnecting');
     await page.screenshot({ path: `${OUT}/chaos-1-reconnecting.png` });
+    assert.deepEqual(await crowded(page), [], 'reconnecting: nothing under the header covers another');
 
     const times = [];
     for (let i = 0; i < RESTARTS; i++) {
@@ -60,6 +69,7 @@ test('kill -9 with an add in flight: the viewer comes back by itself and the car
         assert.equal(await page.getByTestId('cart-count').textContent(), '2', 'the in-flight add applied exactly once');
         assert.equal(await page.getByTestId('line-quantity').textContent(), '2');
         await page.screenshot({ path: `${OUT}/chaos-2-back-live.png` });
+        assert.deepEqual(await crowded(page), [], 'back live: nothing under the header covers another');
       }
       if (i < RESTARTS - 1) {
         await kill9(server);
