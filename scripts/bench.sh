@@ -45,12 +45,15 @@ LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example che
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example gift_load > target/e2e/gifts-postgres.jsonl
 SERVERS=1,2,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example checkout_load > target/e2e/checkout-servers.jsonl
 # A flash deal raced for: on SQLite, then on PostgreSQL over 1 and 3 servers;
-# late in a big deal (9,900 of 10,000 units sold before); four shows' deals at once.
+# late in a big deal (9,900 of 10,000 units sold before); four shows' deals at once;
+# buyers who check out once the deal has sold out.
 cargo run -q --release -p lapak-server --example deal_load > target/e2e/deal.jsonl
 SOLD=9900 cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
+LATE=1 cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 SHOWS=4 cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 SERVERS=1,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 SOLD=9900 SERVERS=1 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
+LATE=1 SERVERS=1 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 SHOWS=4 SERVERS=1,3 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example deal_load >> target/e2e/deal.jsonl
 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load > target/e2e/failover.jsonl
 NATS=1 LAPAK_TEST_POSTGRES=$pg_url cargo run -q --release -p lapak-server --example failover_load >> target/e2e/failover.jsonl

@@ -17,14 +17,16 @@
 //! the buyers spread among them: a platform of brands, each with its flash
 //! deal, the 100 units split among them. Prints one JSON line per run:
 //! `{"servers":…,"shows":…,"sold_before":…,"buyers":400,"units":100,"paid":100,"refused":300,"all_ms":…,"answers_per_s":…,"p50_ms":…,"p99_ms":…}`
-//! (`units` and `paid` over all the shows).
+//! (`units` and `paid` over all the shows). With `LATE=1`, a first wave of
+//! 100 buyers takes the units, and the other 300, checking out once the deal
+//! has sold out, are measured: buyers who come late to a big deal.
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use lapak_protocol::{OrderStatus, RejectCode, ServerMsg};
+use lapak_protocol::{CheckoutRequest, OrderStatus, RejectCode, ServerMsg};
 use lapak_server::payment::APPROVE;
 
 /// Buyers racing, each on its own socket (400 in-process: 800 descriptors, under the default 1,024).
@@ -103,6 +105,44 @@ async fn race(servers: Option<usize>) -> String {
         let quote = common::quote(&mut socket, "quote").await;
         ready.push((socket, common::request_from(&quote, "std", APPROVE)));
     }
+    // With LATE=1, the deal's units go to a first wave that buys them all,
+    // and what is measured is the rest, checking out once it has sold out.
+    let late = std::env::var_os("LATE").is_some();
+    if late {
+        let rest = ready.split_off(UNITS);
+        let (paid, _, _) = wave(ready).await;
+        assert_eq!(paid, UNITS, "the first wave buys every unit");
+        ready = rest;
+    }
+    let measured = ready.len();
+    let (paid, mut round_trips, all) = wave(ready).await;
+    let sold = if late { UNITS + paid } else { paid };
+    assert_eq!(sold, UNITS, "every unit sold once, none twice");
+    drop(processes);
+    if let Some(server) = in_process {
+        server.running.stop().await;
+    }
+    round_trips.sort_unstable();
+    let ms = |p: f64| common::percentile(&round_trips, p) as f64 / 1000.0;
+    let backend = match servers {
+        Some(n) => format!(r#""servers":{n},"database":"postgresql""#),
+        None => r#""servers":1,"database":"sqlite""#.to_owned(),
+    };
+    let backend = format!(r#"{backend},"shows":{shows},"sold_before":{sold_before},"late":{late}"#);
+    eprintln!("deal_load: {backend}: {measured} buyers answered in {all:.2} s");
+    format!(
+        r#"{{{backend},"buyers":{measured},"units":{UNITS},"paid":{paid},"refused":{},"all_ms":{:.0},"answers_per_s":{:.0},"p50_ms":{:.1},"p99_ms":{:.1}}}"#,
+        measured - paid,
+        all * 1000.0,
+        measured as f64 / all,
+        ms(0.50),
+        ms(0.99),
+    )
+}
+
+/// Sends every ready buyer's checkout at once: how many were paid, each
+/// one's round trip (µs) and the seconds until the last was answered.
+async fn wave(ready: Vec<(common::Socket, CheckoutRequest)>) -> (usize, Vec<u64>, f64) {
     let started = Instant::now();
     let buyers: Vec<_> = ready
         .into_iter()
@@ -128,35 +168,14 @@ async fn race(servers: Option<usize>) -> String {
             })
         })
         .collect();
-    let mut round_trips = Vec::with_capacity(BUYERS);
+    let mut round_trips = Vec::new();
     let mut paid = 0;
     for buyer in buyers {
         let (bought, us) = buyer.await.expect("every buyer is answered");
         paid += usize::from(bought);
         round_trips.push(us);
     }
-    let all = started.elapsed().as_secs_f64();
-    assert_eq!(paid, UNITS, "every unit sold once, none twice");
-    drop(processes);
-    if let Some(server) = in_process {
-        server.running.stop().await;
-    }
-    round_trips.sort_unstable();
-    let ms = |p: f64| common::percentile(&round_trips, p) as f64 / 1000.0;
-    let backend = match servers {
-        Some(n) => format!(r#""servers":{n},"database":"postgresql""#),
-        None => r#""servers":1,"database":"sqlite""#.to_owned(),
-    };
-    let backend = format!(r#"{backend},"shows":{shows},"sold_before":{sold_before}"#);
-    eprintln!("deal_load: {backend}: {BUYERS} buyers answered in {all:.2} s");
-    format!(
-        r#"{{{backend},"buyers":{BUYERS},"units":{UNITS},"paid":{paid},"refused":{},"all_ms":{:.0},"answers_per_s":{:.0},"p50_ms":{:.1},"p99_ms":{:.1}}}"#,
-        BUYERS - paid,
-        all * 1000.0,
-        BUYERS as f64 / all,
-        ms(0.50),
-        ms(0.99),
-    )
+    (paid, round_trips, started.elapsed().as_secs_f64())
 }
 
 /// The id of the race's show number `n`.

@@ -298,6 +298,59 @@ async fn writers_take_turns_per_show_so_one_shows_rush_never_holds_up_another() 
 }
 
 #[tokio::test]
+async fn a_checkout_for_a_sold_out_deal_is_refused_without_waiting_for_the_shows_turn() {
+    if !on_postgres() {
+        eprintln!("turns across servers are PostgreSQL's: skipped on SQLite");
+        return;
+    }
+    // The race's show, with one unit at the deal's price.
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deal-show.toml");
+    let show = dir.path().join("one-unit.toml");
+    let toml = std::fs::read_to_string(fixture).unwrap();
+    std::fs::write(&show, toml.replace("quantity = 100", "quantity = 1")).unwrap();
+    let server = server_with(|c| c.show = vec![show]).await;
+    let shopper = || async {
+        let mut socket = connect(&server.url()).await;
+        hello(&mut socket, None).await;
+        command(&mut socket, &add("a", "drop", "default", 1)).await;
+        let request = request_from(&quote(&mut socket, "q").await, "std", APPROVE);
+        assert_eq!(request.lines[0].deal_units, 1, "quoted at the deal's price");
+        (socket, request)
+    };
+    let (mut first, bought) = shopper().await;
+    let (mut late, too_late) = shopper().await;
+    assert!(matches!(
+        checkout(&mut first, "buy", &bought).await,
+        ServerMsg::Ack { .. }
+    ));
+
+    // Another server is mid-command on the show: it holds the show's turn.
+    let mut elsewhere = open_db_for_writing(&server.db()).await;
+    let mut held = elsewhere.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('deal', 0))")
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let refused = tokio::time::timeout(
+        Duration::from_secs(2),
+        checkout(&mut late, "buy", &too_late),
+    )
+    .await
+    .expect("answered while the turn is held");
+    assert_eq!(common::refused(&refused), RejectCode::PriceChanged);
+    held.rollback().await.unwrap();
+
+    // The paid order is still its buyer's, asked again.
+    let again = checkout(&mut first, "buy", &bought).await;
+    assert!(
+        matches!(again, ServerMsg::Ack { order: Some(_), .. }),
+        "{again:?}"
+    );
+    server.running.stop().await;
+}
+
+#[tokio::test]
 async fn while_postgresql_is_down_commands_fail_cleanly_and_succeed_once_it_is_back() {
     if !on_postgres() {
         return eprintln!("a PostgreSQL restart: skipped on SQLite");

@@ -89,6 +89,9 @@ pub async fn place(
     id: &str,
     request: &CheckoutRequest,
 ) -> Result<ServerMsg, AppError> {
+    if let Some(refusal) = sold_out(state, session, id, request, crate::now_ms()).await? {
+        return Ok(refusal);
+    }
     let (order_id, number, _held) = {
         let _write = state.writer.lock().await;
         let (order_id, number) = match reserve(state, session, id, request, crate::now_ms()).await?
@@ -122,6 +125,57 @@ pub async fn place(
         Some((id, connection)),
     )
     .await
+}
+
+/// The refusal of a new checkout that counts on more of a deal's units than
+/// are left (or on a deal that has ended), read without waiting for the show's
+/// turn: once a big deal sells out, the many buyers still checking out at its
+/// price are answered at once, not one at a time. Units come back only when a
+/// payment fails, so this is what the turn would answer a moment later. `None`
+/// for anything else, and for a checkout answered before (its order, its
+/// stored answer), which the turn answers as it did.
+async fn sold_out(
+    state: &Stage,
+    session: i64,
+    id: &str,
+    request: &CheckoutRequest,
+    now_ms: i64,
+) -> Result<Option<ServerMsg>, AppError> {
+    let counted: Vec<_> = request.lines.iter().filter(|l| l.deal_units > 0).collect();
+    let (year, month) = civil_month(now_ms);
+    if counted.is_empty() || invalid_details(id, &request.problems(year, month)).is_some() {
+        return Ok(None);
+    }
+    let running = state.deals_at(state.stream_ms(now_ms));
+    let mut conn = state.pool.acquire().await?;
+    let mut short = None;
+    for line in counted {
+        let left = match running.iter().find(|d| d.product_id == line.product_id) {
+            Some(deal) => {
+                let sold = deals::sold(&mut conn, &state.show.id, &deal.id).await?;
+                deal.quantity.saturating_sub(sold)
+            }
+            None => 0,
+        };
+        if left < line.deal_units {
+            short = Some(&line.product_id);
+            break;
+        }
+    }
+    let Some(product) = short else {
+        return Ok(None);
+    };
+    let placed: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = $1 AND command_id = $2")
+            .bind(session)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if placed.is_some() || answers::stored(&mut conn, session, id).await?.is_some() {
+        return Ok(None);
+    }
+    let message = format!("the deal on {product} has no units left");
+    Ok(Some(reject(id, RejectCode::PriceChanged, message)))
 }
 
 /// The outcome of the first transaction.
