@@ -246,6 +246,21 @@ impl Drop for Cluster {
     }
 }
 
+/// Takes `show`'s writers' turn on `db`, as another server mid-command does,
+/// until the transaction ends.
+async fn hold_turn<'c>(
+    db: &'c mut sqlx::AnyConnection,
+    show: &str,
+) -> sqlx::Transaction<'c, sqlx::Any> {
+    let mut held = db.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(show)
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    held
+}
+
 /// A viewer of `show` on `url`.
 async fn watching(url: &str, show: &str) -> Socket {
     let mut socket = connect(&format!("{url}?show={show}")).await;
@@ -277,11 +292,7 @@ async fn writers_take_turns_per_show_so_one_shows_rush_never_holds_up_another() 
     );
     // Another server is mid-command on the test show: it holds the show's turn.
     let mut elsewhere = open_db_for_writing(&server.db()).await;
-    let mut held = elsewhere.begin().await.unwrap();
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('test', 0))")
-        .execute(&mut *held)
-        .await
-        .unwrap();
+    let held = hold_turn(&mut elsewhere, "test").await;
 
     send(&mut test, &add("waits", "shirt", "m", 1)).await;
     let cart = acked(&mut other, &add("goes", "kopi", "default", 1)).await;
@@ -327,11 +338,7 @@ async fn a_checkout_for_a_sold_out_deal_is_refused_without_waiting_for_the_shows
 
     // Another server is mid-command on the show: it holds the show's turn.
     let mut elsewhere = open_db_for_writing(&server.db()).await;
-    let mut held = elsewhere.begin().await.unwrap();
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('deal', 0))")
-        .execute(&mut *held)
-        .await
-        .unwrap();
+    let held = hold_turn(&mut elsewhere, "deal").await;
     let refused = tokio::time::timeout(
         Duration::from_secs(2),
         checkout(&mut late, "buy", &too_late),

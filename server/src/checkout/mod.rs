@@ -165,12 +165,7 @@ async fn sold_out(
     let Some(product) = short else {
         return Ok(None);
     };
-    let placed: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = $1 AND command_id = $2")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let placed = orders::placed_by(&mut conn, session, id).await?;
     if placed.is_some() || answers::stored(&mut conn, session, id).await?.is_some() {
         return Ok(None);
     }
@@ -195,13 +190,7 @@ async fn reserve(
 ) -> Result<Reserved, AppError> {
     let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
 
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = $1 AND command_id = $2")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(order_id) = existing {
+    if let Some(order_id) = orders::placed_by(&mut tx, session, id).await? {
         let order = orders::load(&mut tx, order_id).await?;
         return Ok(Reserved::Answer(ServerMsg::Ack {
             id: id.to_owned(),

@@ -41,6 +41,21 @@ pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>
         .await?)
 }
 
+/// The order session `session`'s checkout command `command_id` placed, if any.
+pub async fn placed_by(
+    conn: &mut Conn,
+    session: i64,
+    command_id: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM orders WHERE session_id = $1 AND command_id = $2")
+            .bind(session)
+            .bind(command_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
 /// One order by row id.
 pub async fn load(conn: &mut Conn, id: i64) -> Result<Order, AppError> {
     let row: OrderRow = sqlx::query_as(
