@@ -94,6 +94,8 @@ pub async fn place(
     }
     let (order_id, number, _held) = {
         let _write = state.writer.lock().await;
+        // The time once it is this checkout's turn, not on arrival: a deal
+        // that ended while the checkout waited prices it no longer.
         let (order_id, number) = match reserve(state, session, id, request, crate::now_ms()).await?
         {
             Reserved::Answer(reply) => return Ok(reply),
