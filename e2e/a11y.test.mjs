@@ -220,15 +220,24 @@ function focusShows() {
 }
 
 test('focus is never hidden (WCAG 2.4.11): every Tab stop shows, with tags and a mission toast up', async () => {
-  // A small phone: the picture's top shelf, where the show pins first, is right under the toasts.
+  // A small phone: the picture's top shelf, where the show pins first, is right under the header.
   const page = await open('en-US', '/', { ...PHONE, viewport: { width: 360, height: 640 } });
   await live(page);
-  // A tag on the top shelf, whose card is right under the toasts on this screen, and 30 likes
-  // complete a mission: its toast stands over the top of the picture.
+  // A tag on the top shelf, whose card is high on this screen, and 30 likes complete a
+  // mission: its toast stands over the header.
   const topShelf = ['batik-shirt', 'gayo-coffee', 'silk-scarf'].map((p) => `[data-testid="tag-${p}"]`).join(', ');
   await page.locator(topShelf).first().waitFor({ timeout: 30000 });
   for (let i = 0; i < 30; i++) await page.getByTestId('like-button').click();
   await page.getByTestId('toasts').filter({ hasText: 'Mission complete' }).waitFor();
+  // The toast stands in the header's band: over no tag card and no control.
+  const underToast = await page.evaluate(() => {
+    const toast = document.querySelector('.lapak-toast:last-child').getBoundingClientRect();
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return [...document.querySelectorAll('.lapak-tag, .lapak-screen button, .lapak-screen input')]
+      .filter((e) => e.checkVisibility() && overlap(e.getBoundingClientRect(), toast))
+      .map((e) => e.dataset.testid ?? e.className);
+  });
+  assert.deepEqual(underToast, [], 'under the mission toast');
   const hidden = [];
   const seen = new Set();
   for (let i = 0; i < 40; i++) {

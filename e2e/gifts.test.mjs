@@ -71,6 +71,16 @@ test('top up → combo → crown → everyone sees it → leaderboard → reload
   await watcher.getByTestId('gift-lane').getByText(name).waitFor();
   await watcher.waitForFunction((who) => document.querySelector('[data-testid="gift-lane"]')?.textContent
     .includes(`${who}mengirim Mawarx3`), name);
+  // The lane stands at the top of the chat, under the products: over no tag card.
+  await watcher.locator('.lapak-tag').first().waitFor();
+  const laneOverTags = await watcher.evaluate(() => {
+    const boxes = (selector) => [...document.querySelectorAll(selector)].map((e) => e.getBoundingClientRect());
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const tags = boxes('.lapak-tag');
+    return boxes('[data-testid="gift-lane-row"]').flatMap((row) => tags.filter((tag) => overlap(row, tag)))
+      .map((r) => `${r.top}..${r.bottom}`);
+  });
+  assert.deepEqual(laneOverTags, [], 'tag cards under the gift lane');
 
   await shopper.getByTestId('gift-crown').click();
   assert.equal(await wallet.textContent(), '198');

@@ -6,7 +6,8 @@
 //   buffering after it first played), the delay from the server receiving a frame to the screen
 //   showing it, and the tag sync error of every pin shown (programme time of the frame on screen
 //   when the tag appeared, minus the pin's); for a tag over 50 ms late, the frame callbacks the
-//   browser skipped and the frames the player dropped between its time and its showing.
+//   browser skipped and the frames the player dropped between its time and its showing; and
+//   the frames the timeline held that were neither shown nor counted as dropped.
 //   SOAK_DUMP=<file> also writes every pin, tag insertion and frame callback of the run.
 // Into E2E_OUT/metrics.json as `live_bench`.
 import { test, after } from 'node:test';
@@ -15,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, watchLive, PHONE } from './support.mjs';
+import { framesNeverShown, launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, watchLive, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
 const SOAK_MS = Number(process.env.SOAK_MS ?? 600_000);
@@ -147,6 +148,7 @@ test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
       late_tags: late,
       frame_callbacks_skipped: skipped.reduce((n, k) => n + k.frames, 0),
       frames_dropped: drops.reduce((n, k) => n + k.frames, 0),
+      frames_never_shown: framesNeverShown(frames),
     };
   } finally {
     await browser.close();

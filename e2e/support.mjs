@@ -275,7 +275,8 @@ export function watchLive() {
   };
   // Frames the page's callbacks never saw (the browser skipped them) and frames the player
   // dropped (never presented), by programme time: a tag due on such a frame can only show on
-  // a later one.
+  // a later one. `frames`: every frame callback, as [its time, the programme time the page
+  // showed then, media time (ms), frames presented, frames dropped], for `framesNeverShown`.
   window.skipped = [];
   window.drops = [];
   window.frames = [];
@@ -284,12 +285,12 @@ export function watchLive() {
     let dropped = 0;
     const frame = (_now, meta) => {
       const programme = Number(video.dataset.programmeMs);
-      window.frames.push([Math.round(_now), programme, Math.round(meta.mediaTime * 1000), meta.presentedFrames]);
-      if (window.frames.length > 4000) window.frames.splice(0, 1000);
+      const drops = video.getVideoPlaybackQuality().droppedVideoFrames;
+      window.frames.push([Math.round(_now), programme, Math.round(meta.mediaTime * 1000), meta.presentedFrames, drops]);
+      if (window.frames.length > 20000) window.frames.splice(0, 1000);
       if (last !== null && meta.presentedFrames - last > 1) {
         window.skipped.push({ programme, frames: meta.presentedFrames - last - 1 });
       }
-      const drops = video.getVideoPlaybackQuality().droppedVideoFrames;
       if (drops > dropped) window.drops.push({ programme, frames: drops - dropped });
       [last, dropped] = [meta.presentedFrames, drops];
       video.requestVideoFrameCallback(frame);
@@ -313,6 +314,23 @@ export function watchLive() {
       }
     }
   }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
+}
+
+/**
+ * Frames of `frames` (`watchLive`'s `[now, programme, media ms, presented, dropped]`) that the
+ * video's timeline held but the player neither presented nor counted as dropped: a hole in
+ * the picture. Steps of a second or more (a seek, a jump over a gap) are not counted.
+ */
+export function framesNeverShown(frames, frameMs = 1000 / 24) {
+  let missing = 0;
+  for (let i = 1; i < frames.length; i++) {
+    const [, , media, presented, dropped] = frames[i];
+    const [, , wasMedia, wasPresented, wasDropped] = frames[i - 1];
+    const step = media - wasMedia;
+    if (step <= 0 || step >= 1000) continue;
+    missing += Math.max(0, Math.round(step / frameMs) - (presented - wasPresented) - (dropped - wasDropped));
+  }
+  return missing;
 }
 
 const AXE = readFileSync(new globalThis.URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');

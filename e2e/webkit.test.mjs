@@ -109,7 +109,9 @@ test('WebKit plays the live show through its own HLS', { skip }, async () => {
   // unlike our MSE player, which retries: the show is on air before the viewer opens.
   await until('the live playlist', () => fetch(hls).then((r) => r.ok, () => false));
   // And a few segments in: GStreamer reading a media playlist of one fraction of a segment
-  // has taken it for a finished stream (the player "ended" at 0.02 s).
+  // has taken it for a finished stream (the player "ended" at 0.02 s). It still can, joining
+  // three segments from the edge ("ended" at 1–2 s, nothing played): the viewer then loads
+  // the playlist again (`native::EarlyEnd`), which this journey relies on.
   const media = new URL((await (await fetch(hls)).text()).split('\n').find((l) => l && !l.startsWith('#')), hls);
   await until('three segments', () => fetch(media).then((r) => r.text(), () => '').then((t) => t.split('#EXTINF').length > 3));
   const started = Date.now();

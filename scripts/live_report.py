@@ -43,6 +43,9 @@ def live_section(metrics):
             print(f"| time to the first frame (navigation → playing live) | {playback['first_frame_ms']} ms |")
             print(f"| frame reaches the server → shown, p50 / p95 (20 samples) | "
                   f"{playback['server_to_screen_ms_p50']} / {playback['server_to_screen_ms_p95']} ms |")
+            if "frames_never_shown_in_20_s" in playback:
+                print(f"| frames never shown (nor counted dropped) in those 20 s | "
+                      f"{playback['frames_never_shown_in_20_s']} |")
         if sync:
             behind = " and ".join(f"{d / 1000:.1f} s" for d in sync["viewers_ms_behind"])
             errors = " and ".join(f"{e} ms" for e in sync["error_ms"])
@@ -62,13 +65,23 @@ def live_section(metrics):
               f"{soak['server_to_screen_ms_p95']} ms |")
         print(f"| tag sync error over {soak['tags']} tags, p50 / p95 / max | {soak['tag_error_ms_p50']} / "
               f"{soak['tag_error_ms_p95']} / {soak['tag_error_ms_max']} ms |")
+        errors = soak.get("tag_errors_ms", [])
+        if errors:
+            on_time = sum(1 for e in errors if abs(e) <= 50)
+            print(f"| tags within one frame budget (±50 ms) | {on_time} of {len(errors)} |")
+        if "frames_never_shown" in soak:
+            print(f"| frames never shown (nor counted dropped) / dropped by the player / frame callbacks "
+                  f"skipped | {soak['frames_never_shown']} / {soak['frames_dropped']} / "
+                  f"{soak['frame_callbacks_skipped']} |")
         if soak.get("stalls_at_s"):
             at = ", ".join(f"{s} s" for s in soak["stalls_at_s"])
             print(f"| stalls, seconds after the first frame | {at} |")
         print()
         print("Tag sync error: the programme time of the frame on screen when the tag appeared, minus the tag's. "
               "A tag shows on the frame whose interval holds its time, so a frame that starts up to one frame "
-              "interval (42 ms at 24 fps) before it is on time; more means the browser skipped frame callbacks.\n")
+              "interval (42 ms at 24 fps) before it is on time; later means the frame it belongs to was not shown. "
+              "Frames never shown: steps of the presented frames' media time longer than the frames presented "
+              "and dropped between them account for.\n")
         print("Glass to glass: the programme clock is the time a frame reaches the server, so \"reaches the server → "
               "shown\" is glass to glass less the encoder's own delay and the network to the server (about nothing "
               "here: ffmpeg copies a file on loopback; OBS with `zerolatency` adds its encode time, tens of ms). "

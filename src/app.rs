@@ -19,7 +19,7 @@ use crate::features::player::{Player, ShowHeader};
 use crate::features::replay::replaying;
 use crate::features::shelf::{Shelf, ShelfButton};
 use crate::features::shortcuts::{shortcut, Shortcut, ShortcutsSheet};
-use crate::features::status::{Announcer, ConnectionStatus, NoticeToast};
+use crate::features::status::{screen_link, Announcer, ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
 use crate::features::{keep_time, prefetch_sheets, Panel};
 use crate::net;
@@ -177,14 +177,15 @@ pub fn Widget(
                     class="lapak-screen"
                     class:is-minimized=move || panel.read().minimizes_video()
                     class:is-replay=move || replaying.get()
+                    data-link=screen_link(state)
                 >
                     <Player state muted captions_on/>
                     <div class="lapak-scrim" aria-hidden="true"></div>
                     <LikeArea/>
                     <ShowHeader state/>
                     <WalletChip state panel/>
-                    <GiftLane state/>
-                    <Chat state/>
+                    // The lane stands right above the chat's lines, under the products.
+                    <Chat state><GiftLane state/></Chat>
                     <TagLayer state panel/>
                     <ConnectionStatus state/>
                     <div class="lapak-rail">

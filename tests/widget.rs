@@ -191,6 +191,15 @@ async fn reconnecting_shows_a_countdown_with_retry_now_then_back_live() {
     assert!(widget
         .text("connection-status")
         .starts_with("Reconnecting in 3 s…"));
+    // The row under the header (coins, the picture's status) waits on the screen's `data-link`.
+    let screen_link = || {
+        widget
+            .root
+            .query_selector(".lapak-screen")
+            .unwrap()
+            .and_then(|s| s.get_attribute("data-link"))
+    };
+    assert_eq!(screen_link().as_deref(), Some("reconnecting"));
 
     widget.get("retry-now").click();
     leptos::task::tick().await;
@@ -204,6 +213,7 @@ async fn reconnecting_shows_a_countdown_with_retry_now_then_back_live() {
     widget.actions.dispatch(welcome(catalogue(), &["tote"]));
     leptos::task::tick().await;
     assert_eq!(widget.text("connection-status"), "Back live");
+    assert_eq!(screen_link().as_deref(), Some("back"));
     assert!(widget.find("retry-now").is_none());
 }
 

@@ -8,9 +8,10 @@
 //! the video, keeps it near the live edge ([`live_edge`]), skips holes and
 //! trims the back buffer ([`buffer`]). All of it stops with the Leptos owner.
 //!
-//! The programme clock: each segment is appended at media time
+//! The programme clock: each segment starts at media time
 //! `(its EXT-X-PROGRAM-DATE-TIME − anchor)`, so `programme = anchor +
-//! currentTime`. The anchor is the first appended segment's for a live
+//! currentTime` (the first of adjacent segments is placed there, the rest
+//! follow it: [`placement`]). The anchor is the first appended segment's for a live
 //! stream, and the playlist's first segment's for an on-demand one, so that
 //! [`PlayerHandle::seek_programme`] anywhere in a recording never lands a
 //! segment at a negative media time.
@@ -24,6 +25,7 @@ mod hlsjs;
 mod live_edge;
 mod mse;
 mod native;
+mod placement;
 mod subtitles;
 
 use std::cell::{Cell, RefCell};
@@ -324,7 +326,7 @@ struct Session {
     native_live: Cell<native::Liveness>,
     /// The media time the last tick saw.
     last_t: Cell<f64>,
-    /// Reloads of a native stream that ended at its start.
+    /// Reloads of a native stream that ended before it played.
     early_end: Cell<native::EarlyEnd>,
 }
 
@@ -501,7 +503,8 @@ impl Session {
         let moving = t != self.last_t.replace(t);
         if v.ended() && !(self.mode == Mode::Native && moving) {
             let mut early = self.early_end.get();
-            let again = self.mode == Mode::Native && early.reload(t);
+            let played: f64 = mse::ranges(&v.played()).iter().map(|(a, b)| b - a).sum();
+            let again = self.mode == Mode::Native && early.reload(played);
             self.early_end.set(early);
             if again {
                 v.set_src(&v.current_src());
@@ -889,6 +892,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     let fixed_anchor = (!live).then(|| on_demand_anchor(&media));
 
     let mut cursor = Cursor::default();
+    let mut placement = placement::Placement::default();
     let mut next_reload = now() + 1000.0 * media.target_duration as f64;
     let mut reload_wait = 500.0;
     loop {
@@ -899,10 +903,12 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         }
         if shared.restart.replace(false) {
             cursor.restart();
+            placement.forget();
         }
         // After the restart: `go_live` clears a seek, so one still here is newer.
         if let Some(to) = shared.seek_to.take() {
             cursor.seek(&media, to);
+            placement.forget();
         }
         if !media.ended && cursor::is_live(&media) && now() >= next_reload {
             let before = media.sequence_of(media.segments.len());
@@ -999,7 +1005,9 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         });
         shared.anchor.set(Some(anchor));
         let at = media_time(step.start_ms, anchor);
-        if mse.append(&data, Some(at)).await.is_err() {
+        let follows = step.init.is_none() && !step.segment.discontinuity;
+        let place = placement.place(step.seq, at, step.segment.duration, follows);
+        if mse.append(&data, place).await.is_err() {
             if mse.is_lost() {
                 // A decode error closed the source: nothing more will play.
                 shared.failed.set(shared.alive.get());
@@ -1011,7 +1019,8 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             if let Some(&(from, _)) = mse.buffered().first() {
                 let _ = mse.remove(from, (t - 2.0).max(from)).await;
             }
-            if mse.append(&data, Some(at)).await.is_err() {
+            if mse.append(&data, place).await.is_err() {
+                placement.forget();
                 cursor.done(&step, false);
                 continue;
             }
@@ -1031,6 +1040,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 // A failed switch keeps the current rendition.
                 if let Ok(fresh) = media_playlist(&fetcher, &url).await {
                     cursor.switch_to(&fresh);
+                    placement.forget();
                     if let Some(c) = codecs_of(variants.get(pick)).filter(|c| *c != codecs) {
                         codecs = c.to_owned();
                         mse.change_type(&mse::mime(&codecs));

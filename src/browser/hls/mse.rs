@@ -81,10 +81,11 @@ impl Mse {
             next_event(&[(&source, "sourceopen"), (video, "emptied")]).await;
         }
         let buffer = source.add_source_buffer(mime)?;
-        // why: in "sequence" mode the buffer places each append where we say
+        // why: in "sequence" mode the buffer places an append where we say
         // (timestampOffset = programme time − anchor) whatever the segment's
         // own timestamps, so media time is programme time and a packager
-        // restart (timestamps back at zero, new init) needs no special case.
+        // restart (timestamps back at zero, new init) needs no special case;
+        // appends we do not place follow the last one (`placement`).
         buffer.set_mode(SourceBufferAppendMode::Sequence);
         Ok(Self {
             source,

@@ -36,25 +36,29 @@ impl Liveness {
     }
 }
 
-/// Playhead seconds before which a native stream's end is taken for a misread playlist.
+/// Seconds played before which a native stream's end is taken for a misread playlist.
 const EARLY_END_S: f64 = 1.0;
 /// Times such a stream is loaded again, at most.
 const RELOADS: u8 = 3;
 
-/// A natively played stream that ended at its very start, loaded again.
+/// A natively played stream that ended before it played, loaded again.
 // why: WebKitGTK's GStreamer has taken a live playlist for a finished stream
-// when it read it as its first segment was still short (the picture "ended"
-// at 0.02–0.05 s); loading the same playlist again plays the live stream.
+// (the picture "ended" where it started, having played nothing: at 0.02 s
+// of a short first segment, or at 1–2 s when it joins three segments from
+// the edge); loading the same playlist again plays the live stream. What
+// counts is the time played, not the playhead, which starts wherever the
+// browser joins the live window.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct EarlyEnd {
     reloads: u8,
 }
 
 impl EarlyEnd {
-    /// Whether a stream that ended with its playhead at `t` is to be loaded
-    /// again; counts the reload.
-    pub fn reload(&mut self, t: f64) -> bool {
-        let again = t < EARLY_END_S && self.reloads < RELOADS;
+    /// Whether a stream that ended having played `played` seconds (the
+    /// length of the element's `played` ranges) is to be loaded again;
+    /// counts the reload.
+    pub fn reload(&mut self, played: f64) -> bool {
+        let again = played < EARLY_END_S && self.reloads < RELOADS;
         self.reloads += u8::from(again);
         again
     }
@@ -98,10 +102,10 @@ mod tests {
     }
 
     #[test]
-    fn an_end_at_the_start_is_loaded_again_a_few_times_and_a_real_end_never() {
+    fn an_end_before_playing_is_loaded_again_a_few_times_and_a_real_end_never() {
         let mut early = EarlyEnd::default();
         assert!(!early.reload(42.0), "a stream that played out has ended");
-        assert!((0..3).all(|_| early.reload(0.05)));
+        assert!((0..3).all(|_| early.reload(0.0)));
         assert!(!early.reload(0.05), "then the end is believed");
     }
 

@@ -15,18 +15,24 @@ use crate::store::{CommunityStoreFields, ReplayStoreFields, State, StateStoreFie
 use input::ChatInput;
 use log::ChatLog;
 
-/// The whole chat: pinned message, lines and field.
+/// The whole chat: pinned message, lines and field, under what `children`
+/// stands at the column's top (the gift lane).
 #[component]
 pub fn Chat(
     /// The whole state.
     state: Store<State>,
+    /// Shown above the lines, taking their room as it grows, and kept when a
+    /// replay hides the chat.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let replay = state.replay().info();
     let live = move || replay.read().is_none();
     let shown = move || replay.read().as_ref().is_none_or(|r| r.chat);
     view! {
-        <Show when=shown>
-            <div class="lapak-chat" data-testid="chat">
+        <div class="lapak-chat" data-testid="chat">
+            {children.map(|c| c())}
+            <Show when=shown>
                 <div class="lapak-chat-feed">
                     <Pinned state/>
                     <ChatLog state/>
@@ -34,8 +40,8 @@ pub fn Chat(
                 <Show when=live>
                     <ChatInput state/>
                 </Show>
-            </div>
-        </Show>
+            </Show>
+        </div>
     }
 }
 

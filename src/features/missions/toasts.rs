@@ -30,7 +30,7 @@ pub fn Toasts(
     view! {
         <div class="lapak-toasts" role="status" aria-live="polite" data-testid="toasts">
             <For each=move || community.toasts().get() key=|t| t.id children=move |toast| view! {
-                <p class="lapak-toast"><CheckIcon/>{say(&toast)}</p>
+                <p class="lapak-toast"><CheckIcon/><span class="lapak-toast-text">{say(&toast)}</span></p>
             }/>
         </div>
     }

@@ -12,6 +12,24 @@ use crate::features::icons::CloseIcon;
 use crate::i18n;
 use crate::store::{Link, State, StateStoreFields};
 
+/// The connection as the screen shows it, for `.lapak-screen`'s `data-link`:
+/// "connecting", "reconnecting", "back" (recovered, "Back live" showing) or
+/// "live". The row under the header waits on it (`_status.scss`).
+// why an attribute on the screen, not `:has(.lapak-status…)`: a `:has()` on
+// the screen made Chromium re-check it on every change below (each chat line,
+// heart and tag move under a flood) and restyle the row ~6 times a second.
+pub fn screen_link(
+    state: Store<State>,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let link = state.link();
+    move || match link.get() {
+        Link::Connecting => "connecting",
+        Link::Reconnecting { .. } => "reconnecting",
+        Link::Live if state.reconnected().get() => "back",
+        Link::Live => "live",
+    }
+}
+
 /// Connection status: hidden while all is well (but announced), a countdown
 /// with "Retry now" while reconnecting, and "Back live" once recovered.
 #[component]
@@ -22,7 +40,8 @@ pub fn ConnectionStatus(
     let text = i18n::text();
     let actions = expect_context::<Actions>();
     let link = state.link();
-    let back = move || link.get() == Link::Live && state.reconnected().get();
+    let screen = screen_link(state);
+    let back = move || screen() == "back";
     let label = move || match link.get() {
         Link::Connecting => text.connecting.to_owned(),
         Link::Live if back() => text.back_live.to_owned(),
