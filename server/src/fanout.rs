@@ -11,9 +11,12 @@
 //!   200 ms chat and likes tick, the viewer count, the scripted timeline, the
 //!   start and end of flash deals — is done by the server holding the show's
 //!   lease in the key-value bucket [`LEASES`]. It renews the lease every
-//!   second; the lease lapses [`LEASE`] after its holder stops (killed, cut off
-//!   from NATS), and the next server to ask takes it over. The others send the
-//!   leader what they gather (`hub::Input`) and how many viewers they hold.
+//!   [`RENEW`], and stops leading when a renewal is not confirmed in time,
+//!   before the lease can lapse; the lease lapses [`LEASE`] after its holder
+//!   stops (killed, cut off from NATS), and the next server to ask takes it
+//!   over. The others send the leader what they gather (`hub::Input`) and how
+//!   many viewers they hold; a new leader tells them (`Input::Leads`), and they
+//!   hand it the chat lines the last one did not publish.
 //! - **What a server keeps in memory** for speed follows the others: host
 //!   deals are read again before a viewer here hears of one started or
 //!   stopped elsewhere (prices come from them); chat rules every second.
@@ -25,6 +28,7 @@ use async_nats::jetstream::{self, consumer, kv, stream};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use lapak_protocol::ServerMsg;
 
@@ -35,10 +39,15 @@ use crate::{community, created, deals, gifting, AppError, Server, Stage};
 const LEASES: &str = "lapak_leaders";
 /// How long a lease lasts without renewal: a dead leader is replaced within
 /// this and one [`RENEW`].
-const LEASE: Duration = Duration::from_secs(3);
-/// How often the leader renews its lease, the others try to take it, and
-/// every server checks its stream is the one it numbers by.
-const RENEW: Duration = Duration::from_secs(1);
+const LEASE: Duration = Duration::from_secs(2);
+/// How often the leader renews its lease and the others ask for it. A leader
+/// whose renewal is not confirmed within `LEASE - RENEW` of asking for the
+/// last one stops leading: NATS counts the lease from when it stored that
+/// renewal, later, so the lease is still its own until then.
+const RENEW: Duration = Duration::from_millis(500);
+/// How often every server reads the chat rules again, tells the leader how
+/// many viewers it holds, and checks its stream is the one it numbers by.
+const REPORT: Duration = Duration::from_secs(1);
 /// Events a show's stream keeps. A server opening the show mid-way builds its
 /// mirror from them; viewers resume from the last `hub::HISTORY` of them.
 const RETAINED: i64 = 10_000;
@@ -203,6 +212,7 @@ pub async fn share(stage: &Arc<Stage>, nats: &Nats) -> Result<Vec<JoinHandle<()>
         )),
         tokio::spawn(gather(stage.clone(), inputs_in)),
         tokio::spawn(follow(stage.clone(), nats.js.clone(), names.clone())),
+        tokio::spawn(report(stage.clone(), nats.client.clone(), names.clone())),
         tokio::spawn(lease(stage.clone(), nats.clone(), names)),
     ];
     // Viewers come once the show here has caught up with the stream: one
@@ -280,7 +290,7 @@ async fn follow_once(
         })
         .await?;
     let mut messages = consumer.messages().await?;
-    let mut check = tokio::time::interval(RENEW);
+    let mut check = tokio::time::interval(REPORT);
     loop {
         tokio::select! {
             message = messages.next() => {
@@ -320,23 +330,29 @@ fn hosted_deal(event: &ServerMsg) -> bool {
     }
 }
 
-/// Holds or seeks the show's lease every [`RENEW`]. The holder leads; the
-/// others tell it how many viewers they hold.
+/// Holds or seeks the show's lease every [`RENEW`]. The holder leads.
 async fn lease(stage: Arc<Stage>, mut nats: Nats, names: Names) {
     let me = stage.instance.to_string();
-    let mut held: Option<u64> = None;
+    // The lease's revision, and until when it is surely this server's.
+    let mut held: Option<(u64, Instant)> = None;
     let mut every = tokio::time::interval(RENEW);
     loop {
         every.tick().await;
+        let asked = Instant::now();
+        let until = asked + LEASE - RENEW;
         held = match held {
-            Some(revision) => {
+            Some((revision, sure_until)) => {
                 let renewed = nats
                     .leases
                     .update(&names.lease, me.clone().into(), revision);
-                renewed.await.ok()
+                // Unconfirmed by then, the lease may lapse: another server may lead.
+                match tokio::time::timeout_at(sure_until, renewed).await {
+                    Ok(Ok(revision)) => Some((revision, until)),
+                    _ => None,
+                }
             }
             None => match nats.leases.create(&names.lease, me.clone().into()).await {
-                Ok(revision) => Some(revision),
+                Ok(revision) => Some((revision, until)),
                 Err(error) if error.kind() == kv::CreateErrorKind::AlreadyExists => None,
                 Err(_) => {
                     // The bucket may be gone with a NATS that lost its store: made again.
@@ -347,13 +363,14 @@ async fn lease(stage: Arc<Stage>, mut nats: Nats, names: Names) {
                 }
             },
         };
-        match (held.is_some(), stage.hub.leads()) {
-            (true, false) => match leaders_gifters(&stage).await {
-                Ok(gifters) => {
-                    stage.hub.lead(gifters);
-                    tracing::info!(show = %stage.show.id, "this server leads the show");
-                }
+        let holds = held.is_some_and(|(_, sure_until)| Instant::now() < sure_until);
+        match (holds, stage.hub.leads()) {
+            (true, false) => match take_lead(&stage, &nats, &names).await {
+                Ok(true) => tracing::info!(show = %stage.show.id, "this server leads the show"),
                 // Still held: tried again at the next renewal.
+                Ok(false) => {
+                    tracing::warn!(show = %stage.show.id, "the show's stream is not caught up with yet")
+                }
                 Err(error) => tracing::warn!(%error, "cannot take the show's lead"),
             },
             (false, true) => {
@@ -362,19 +379,46 @@ async fn lease(stage: Arc<Stage>, mut nats: Nats, names: Names) {
             }
             _ => {}
         }
+    }
+}
+
+/// Leads the show from now on, once this server has applied every event the
+/// show's stream holds (the last leader's last lines and cues, so none is
+/// published twice), and tells the others; whether it does.
+async fn take_lead(stage: &Stage, nats: &Nats, names: &Names) -> Result<bool, AppError> {
+    let stream = stream_of(&nats.js, names).await?;
+    let last = stream.cached_info().state.last_sequence;
+    if !stage.hub.reached(last, RENEW).await {
+        return Ok(false);
+    }
+    stage.hub.lead(leaders_gifters(stage).await?);
+    let leads = serde_json::to_vec(&Input::Leads).expect("inputs always serialize");
+    if let Err(error) = nats
+        .client
+        .publish(names.inputs.clone(), leads.into())
+        .await
+    {
+        tracing::warn!(%error, "the other servers were not told this one leads the show");
+    }
+    Ok(true)
+}
+
+/// Every [`REPORT`]: the chat rules read again, and, unless this server leads,
+/// how many viewers it holds, told to the leader.
+async fn report(stage: Arc<Stage>, client: async_nats::Client, names: Names) {
+    let mut every = tokio::time::interval(REPORT);
+    loop {
+        every.tick().await;
         if let Err(error) = refresh_rules(&stage).await {
             tracing::warn!(%error, "cannot read the show's chat rules");
         }
-        if held.is_none() {
+        if !stage.hub.leads() {
             let present = Input::Present {
                 server: stage.instance,
                 viewers: stage.hub.viewers_here(),
             };
             let payload = serde_json::to_vec(&present).expect("inputs always serialize");
-            let _ = nats
-                .client
-                .publish(names.inputs.clone(), payload.into())
-                .await;
+            let _ = client.publish(names.inputs.clone(), payload.into()).await;
         }
     }
 }

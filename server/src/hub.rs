@@ -12,8 +12,10 @@
 //!
 //! What happens often — viewers coming and going, gift taps, chat lines, likes —
 //! is gathered and published by the timeline's tick instead of one event per
-//! occurrence. Only the show's leader ticks; the other servers send it what
-//! they gathered (`Input`).
+//! occurrence. Only the show's leader publishes what gathered; the other
+//! servers send it what they gathered (`Input`), and keep the chat lines they
+//! sent until they see them published, to hand them to the next leader should
+//! this one die first (`Input::Leads`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -121,6 +123,11 @@ pub enum Input {
     Likes(u32),
     /// Units of a product added to a cart.
     Added { product: String, units: u32 },
+    /// The sender leads the show from now on: the others hand it the chat
+    /// lines they sent and have not seen published.
+    Leads,
+    /// Chat lines handed to a new leader, unpublished by the last.
+    Carried(Vec<ChatMessage>),
 }
 
 impl Input {
@@ -260,18 +267,31 @@ impl Hub {
     }
 
     /// This server does the show's gathered work from now on, starting from
-    /// `gifters` as the database has them.
+    /// `gifters` as the database has them; the chat lines it sent the last
+    /// leader and has not seen published are published with the next tick's.
     pub fn lead(&self, gifters: Vec<Gifter>) {
         let mut live = self.lock();
         live.streaks = Streaks::new(gifters);
         live.presence.clear();
         live.counted_at_ms = 0;
+        live.feed.lead(crate::now_ms());
         live.leads = true;
     }
 
-    /// Another server does the show's gathered work from now on.
+    /// Another server does the show's gathered work from now on: the chat
+    /// lines waiting here for a tick are handed to it.
     pub fn follow(&self) {
-        self.lock().leads = false;
+        let mut live = self.lock();
+        live.leads = false;
+        let unseen = live.feed.follow(crate::now_ms());
+        self.hand_over(unseen);
+    }
+
+    /// Sends the leader chat lines it may not have (as [`Input::Carried`]).
+    fn hand_over(&self, lines: Vec<ChatMessage>) {
+        if let (Some(bus), false) = (self.bus.get(), lines.is_empty()) {
+            Bus::send(&bus.inputs, Input::Carried(lines));
+        }
     }
 
     /// From now on, gathers the events a replay needs (`take_log`).
@@ -485,20 +505,32 @@ impl Hub {
 
     /// Input a server sharing the show sent: gathered if this one leads it;
     /// adds to cart by every server (each tallies the show for the dashboard).
+    /// A new leader gets the chat lines this one sent and has not seen published.
     pub fn input(&self, input: Input) {
         let mut live = self.lock();
-        if live.leads || input.is_for_all() {
-            gathered(&mut live, input);
+        match input {
+            Input::Leads if !live.leads => {
+                let unseen = live.feed.unseen(crate::now_ms());
+                self.hand_over(unseen);
+            }
+            input if live.leads || input.is_for_all() => gathered(&mut live, input),
+            _ => {}
         }
     }
 
     /// Gathers `input` here if this server runs the show alone or leads it,
-    /// else sends it to the leader; adds to cart go to every server sharing
-    /// the show (this one too, through the stream's subject).
+    /// else sends it to the leader (keeping a chat line until it is seen
+    /// published); adds to cart go to every server sharing the show (this one
+    /// too, through the stream's subject).
     fn gather(&self, input: Input) {
         let mut live = self.lock();
         match self.bus.get() {
-            Some(bus) if !live.leads || input.is_for_all() => Bus::send(&bus.inputs, input),
+            Some(bus) if !live.leads || input.is_for_all() => {
+                if let Input::Post(line) = &input {
+                    live.feed.handed(line.clone(), crate::now_ms());
+                }
+                Bus::send(&bus.inputs, input);
+            }
             _ => gathered(&mut live, input),
         }
     }
@@ -580,7 +612,8 @@ impl Hub {
 
     /// Publishes what gathered since the last tick at server time `now_ms`: one
     /// `Gifted` per streak that grew, `Leaderboard` if the top gifters changed,
-    /// one `Chat` with the new lines, `Likes` if the total grew, and
+    /// one `Chat` with lines carried over from the last leader if any, one
+    /// `Chat` with the new lines, `Likes` if the total grew, and
     /// `ViewerCount` if the count changed, at most once a second. A thousand
     /// viewers joining (or liking) at once thus cost one event, not a thousand
     /// broadcasts. Only the show's leader ticks.
@@ -619,6 +652,9 @@ impl Hub {
             self.publish(live, |seq| ServerMsg::Leaderboard { seq, top });
         }
         let flushed = live.feed.flush();
+        if let Some(messages) = flushed.carried {
+            self.publish(live, |seq| ServerMsg::Chat { seq, messages });
+        }
         if let Some(messages) = flushed.chat {
             self.publish(live, |seq| ServerMsg::Chat { seq, messages });
         }
@@ -691,6 +727,8 @@ fn gathered(live: &mut Live, input: Input) {
         Input::Post(line) => live.feed.post(line),
         Input::Likes(count) => live.feed.like(count),
         Input::Added { product, units } => live.tally.added(&product, units),
+        Input::Carried(lines) => live.feed.carry(lines),
+        Input::Leads => {}
     }
 }
 
@@ -873,7 +911,7 @@ impl Sessions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lapak_protocol::{GiftStreak, Viewer};
+    use lapak_protocol::{GiftStreak, Viewer, CHAT_LINES_PER_TICK};
 
     fn events(joined: &mut Joined) -> Vec<ServerMsg> {
         std::iter::from_fn(|| joined.events.try_recv().ok())
@@ -1065,6 +1103,101 @@ mod tests {
             published,
             ServerMsg::Likes { seq: 0, total: 12 },
             "the leader counts on"
+        );
+    }
+
+    /// A hub sharing its show, with what it puts on the stream and sends the leader.
+    fn shared(slot: u64) -> (Hub, mpsc::Receiver<Vec<u8>>, mpsc::Receiver<Input>) {
+        let hub = Hub::new(Scene::default(), Vec::new(), Vec::new(), 0, 1);
+        let (events, sent) = mpsc::channel(64);
+        let (inputs, forwarded) = mpsc::channel(64);
+        hub.share(Bus { events, inputs }, 77, slot);
+        (hub, sent, forwarded)
+    }
+
+    fn chat_sent(sent: &mut mpsc::Receiver<Vec<u8>>) -> Vec<Vec<ChatMessage>> {
+        std::iter::from_fn(|| sent.try_recv().ok())
+            .filter_map(|event| match serde_json::from_slice(&event).unwrap() {
+                ServerMsg::Chat { messages, .. } => Some(messages),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chat_lines_the_dead_leader_left_unpublished_are_handed_to_the_next_and_published_once() {
+        let (follower, _, mut to_leader) = shared(1);
+        let (next, mut next_sent, _) = shared(2);
+        // 30 lines said on the follower: sent to the leader, which publishes
+        // the first and dies.
+        for n in 0..30 {
+            let line = follower.chat_line(crate::testing::viewer(1), n.to_string());
+            follower.post(line);
+        }
+        let said: Vec<ChatMessage> = std::iter::from_fn(|| match to_leader.try_recv() {
+            Ok(Input::Post(line)) => Some(line),
+            _ => None,
+        })
+        .collect();
+        assert_eq!(said.len(), 30);
+        let first = ServerMsg::Chat {
+            seq: 0,
+            messages: said[..1].to_vec(),
+        };
+        follower.deliver(1, first.clone());
+        next.deliver(1, first);
+
+        // Another server comes to lead and says so: the follower hands it what
+        // it has not seen published, and hands nothing while it hears no leader.
+        assert!(to_leader.try_recv().is_err());
+        next.lead(Vec::new());
+        follower.input(Input::Leads);
+        let Ok(Input::Carried(unseen)) = to_leader.try_recv() else {
+            panic!("the unpublished lines were not handed to the new leader");
+        };
+        assert_eq!(unseen, said[1..]);
+        next.input(Input::Carried(unseen.clone()));
+        next.input(Input::Carried(unseen));
+        let mut published = Vec::new();
+        for tick in 1..=3 {
+            next.tick(tick * 200);
+            published.extend(chat_sent(&mut next_sent));
+        }
+        assert_eq!(
+            published.iter().map(Vec::len).collect::<Vec<_>>(),
+            [CHAT_LINES_PER_TICK, 29 - CHAT_LINES_PER_TICK],
+            "more than a tick's lines carried over go in ticks, none left out"
+        );
+        assert_eq!(published.concat(), said[1..], "each once, as said");
+
+        // Seen published, they are handed to no later leader.
+        for (seq, messages) in (2..).zip(published) {
+            follower.deliver(seq, ServerMsg::Chat { seq: 0, messages });
+        }
+        follower.input(Input::Leads);
+        assert!(to_leader.try_recv().is_err(), "nothing left to hand over");
+    }
+
+    #[test]
+    fn a_server_that_stops_leading_hands_its_waiting_lines_to_the_next() {
+        let (hub, mut sent, mut to_leader) = shared(1);
+        hub.lead(Vec::new());
+        let line = hub.chat_line(crate::testing::viewer(1), "mid-tick".into());
+        hub.post(line.clone());
+        hub.follow();
+        hub.tick(200);
+        assert!(
+            chat_sent(&mut sent).is_empty(),
+            "a follower publishes no chat"
+        );
+        assert!(
+            matches!(to_leader.try_recv(), Ok(Input::Carried(lines)) if lines == [line.clone()]),
+            "handed to whoever leads now"
+        );
+        hub.input(Input::Leads);
+        assert!(
+            matches!(to_leader.try_recv(), Ok(Input::Carried(lines)) if lines == [line]),
+            "and to the next leader, until seen published"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Servers sharing a show through NATS JetStream: one numbering of its events
 //! on every server, viewers that move between servers resume where they were,
-//! and a killed leader or a restarted NATS loses no viewer.
+//! and a killed leader or a restarted NATS loses no viewer (nor a killed
+//! leader an acknowledged chat line).
 //!
 //! Real server processes on one PostgreSQL database and a real `nats-server
 //! -js` of the test's own, on loopback. These run on PostgreSQL runs only
@@ -9,12 +10,17 @@ mod common;
 
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::api::{Api, PASSWORD};
 use common::nats::Nats;
 use common::*;
-use lapak_protocol::{ClientMsg, RejectCode, Resume, ServerMsg, Welcome, PROTOCOL_VERSION};
+use futures::StreamExt;
+use lapak_protocol::{
+    ChatMessage, ClientMsg, RejectCode, Resume, ServerMsg, Welcome, PROTOCOL_VERSION,
+};
 use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -220,6 +226,142 @@ async fn when_the_leader_is_killed_another_server_leads_and_its_viewers_resume()
     let replayed = drain(&mut back, Duration::from_millis(1_000)).await;
     assert_contiguous(seen_at, &replayed);
     assert!(replayed.iter().any(|m| m.seq() == Some(published_at)));
+}
+
+/// Viewers chatting on each server that outlives the leader.
+const TALKERS: usize = 5;
+/// The line said once every acknowledged line was heard: what comes before it is all.
+const LAST_LINE: &str = "that is all";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chat_lines_acknowledged_while_the_leader_is_killed_reach_every_surviving_viewer_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, mut servers)) = cluster(dir.path(), 3) else {
+        return;
+    };
+    let survivors: Vec<String> = servers[1..].iter().map(|s| s.url.clone()).collect();
+    // A watcher on each server that outlives the leader keeps every line it hears.
+    let mut heard = Vec::new();
+    let mut watchers = Vec::new();
+    for url in &survivors {
+        let (socket, _) = joined(url).await;
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        heard.push(lines.clone());
+        watchers.push(tokio::spawn(listen(socket, lines)));
+    }
+    // Viewers on both talk on, whatever the rate limit lets through, while the leader dies.
+    let talking = Arc::new(AtomicBool::new(true));
+    let mut talkers = Vec::new();
+    for n in 0..2 * TALKERS {
+        let (mut socket, _) = joined(&survivors[n % 2]).await;
+        let talking = talking.clone();
+        talkers.push(tokio::spawn(async move {
+            // Out of step, so that some line is said every moment.
+            tokio::time::sleep(Duration::from_millis(200) * n as u32).await;
+            let mut acked = Vec::new();
+            for k in 0.. {
+                if !talking.load(Ordering::Relaxed) {
+                    break;
+                }
+                let text = format!("viewer {n} line {k}");
+                let reply = command(&mut socket, &chat_msg(&format!("{n}-{k}"), &text)).await;
+                if let ServerMsg::Ack {
+                    chat: Some(line), ..
+                } = reply
+                {
+                    assert_eq!(line.text, text);
+                    acked.push((Instant::now(), line));
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            acked
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    servers.remove(0).kill();
+    let killed = Instant::now();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    talking.store(false, Ordering::Relaxed);
+    let mut acked = Vec::new();
+    for talker in talkers {
+        acked.extend(talker.await.unwrap());
+    }
+    let after_the_kill: Vec<u64> = acked
+        .iter()
+        .filter(|(at, _)| *at > killed)
+        .map(|(_, line)| line.id)
+        .collect();
+    assert!(
+        !after_the_kill.is_empty(),
+        "lines were acknowledged with no leader"
+    );
+
+    // Once both watchers heard every acknowledged line, or gave up, one more:
+    // a line doubled comes before it.
+    let heard_all = |lines: &Mutex<Vec<(Instant, ChatMessage)>>| {
+        let lines = lines.lock().unwrap();
+        acked
+            .iter()
+            .all(|(_, line)| lines.iter().any(|(_, heard)| heard.id == line.id))
+    };
+    let deadline = Instant::now() + PATIENCE;
+    while !heard.iter().all(|lines| heard_all(lines)) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (mut closer, _) = joined(&survivors[0]).await;
+    command(&mut closer, &chat_msg("last", LAST_LINE)).await;
+    for watcher in watchers {
+        watcher.await.unwrap();
+    }
+
+    for (server, lines) in heard.iter().enumerate() {
+        let lines = lines.lock().unwrap();
+        let leaderless = lines
+            .iter()
+            .find(|(_, line)| after_the_kill.contains(&line.id))
+            .map(|(at, _)| *at - killed);
+        let times = |id: u64| lines.iter().filter(|(_, line)| line.id == id).count();
+        let lost = acked.iter().filter(|(_, line)| times(line.id) == 0).count();
+        let doubled = lines.iter().filter(|(_, line)| times(line.id) > 1).count();
+        eprintln!(
+            "server {}: a line said after the kill was heard {leaderless:?} after it; \
+             {} lines acknowledged, {lost} lost, {doubled} heard twice",
+            server + 1,
+            acked.len()
+        );
+        for (_, line) in &acked {
+            let heard: Vec<&ChatMessage> = lines
+                .iter()
+                .map(|(_, heard)| heard)
+                .filter(|heard| heard.id == line.id)
+                .collect();
+            assert_eq!(
+                heard,
+                [line],
+                "server {}: an acknowledged line is heard once, as acknowledged",
+                server + 1
+            );
+        }
+        assert_eq!(doubled, 0, "server {}: no line twice", server + 1);
+    }
+}
+
+/// Every chat line `socket` hears, with when, until it hears [`LAST_LINE`].
+async fn listen(mut socket: Socket, heard: Arc<Mutex<Vec<(Instant, ChatMessage)>>>) {
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(PATIENCE, socket.next()).await {
+        let Message::Text(text) = frame else { continue };
+        if let ServerMsg::Chat { messages, .. } = serde_json::from_str(&text).unwrap() {
+            let at = Instant::now();
+            let last = messages.iter().any(|line| line.text == LAST_LINE);
+            heard
+                .lock()
+                .unwrap()
+                .extend(messages.into_iter().map(|line| (at, line)));
+            if last {
+                return;
+            }
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,7 +3,9 @@
 //! after trimming), limited per session (a burst of [`BURST`], then
 //! one every [`EVERY`], whichever tab sends them; slow on in slow mode), masked
 //! by the show's blocklist and the moderators' words, and
-//! handed to the hub, whose tick publishes the lines gathered. The `Ack`
+//! handed to the hub, whose tick publishes the lines gathered (on servers
+//! sharing the show, the leader's tick: a line the leader dies before
+//! publishing is handed to the next one, `hub::Input::Leads`). The `Ack`
 //! carries the line, so its sender sees it at once even when a flood leaves it
 //! out of the tick's `Chat`. A viewer a moderator muted or banned is refused
 //! (`muted`). The text stays as written otherwise: it is plain

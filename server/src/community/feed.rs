@@ -3,6 +3,12 @@
 //! publishes them as one `Chat` event; only published lines join `recent`, the
 //! last [`CHAT_HISTORY`] a `Welcome` carries, so a snapshot and the events after
 //! it never miss or repeat a line. Likes are a running total, published when it grew.
+//!
+//! On servers sharing a show only the leader publishes. The others hand it
+//! their lines and keep each in `handed` until they see it published: when
+//! another server comes to lead (the leader died with lines unpublished, or
+//! none led for a while), they hand it the lines still unseen, which it
+//! publishes in `carried` events of their own, each line once.
 
 use std::collections::VecDeque;
 
@@ -22,7 +28,27 @@ pub struct Feed {
     published_likes: u64,
     /// This server's slot in the chat ids, when servers share the show (see [`Feed::share`]).
     slot: Option<u64>,
+    /// Lines handed to the show's leader and not seen published yet, with
+    /// when (server ms), oldest first: handed again to the next leader.
+    handed: VecDeque<(ChatMessage, i64)>,
+    /// Lines handed over at a change of leader, published in an event of
+    /// their own before the new ones', [`CHAT_LINES_PER_TICK`] a flush.
+    carried: VecDeque<ChatMessage>,
+    /// Ids of the lines last published or removed, oldest first (at most
+    /// [`KNOWN_IDS`]): a line handed over again is published once, if at all.
+    published_ids: VecDeque<u64>,
 }
+
+/// How long a line handed to the leader is kept for the next one: longer than
+/// a leader takes to replace a dead one, shorter than a chat line stays news.
+const HANDED_MS: i64 = 10_000;
+/// Lines kept for the next leader, and lines carried over, at most: the most
+/// a show publishes in [`HANDED_MS`] (five ticks a second); the oldest go first.
+const MAX_HANDED: usize = CHAT_LINES_PER_TICK * 5 * 10;
+/// Published ids kept to tell a line handed over again: new and carried lines
+/// for [`HANDED_MS`] at most, each remembered twice by the leader (at its flush
+/// and from the show's stream).
+const KNOWN_IDS: usize = 4 * MAX_HANDED;
 
 /// Chat ids of servers that share a show: milliseconds since this date,
 /// then [`SLOT_BITS`] bits telling the servers apart.
@@ -31,6 +57,8 @@ const SLOT_BITS: u32 = 12;
 
 /// What a flush hands the hub to publish.
 pub struct Flushed {
+    /// Lines carried over from the last leader, if any, oldest first.
+    pub carried: Option<Vec<ChatMessage>>,
     /// New lines, if any.
     pub chat: Option<Vec<ChatMessage>>,
     /// The like total, if it grew.
@@ -92,10 +120,11 @@ impl Feed {
         }
     }
 
-    /// Removes the lines `which` picks, published or waiting; their ids.
+    /// Removes the lines `which` picks, published or waiting (here, or for
+    /// the next leader); their ids.
     pub fn remove(&mut self, which: impl Fn(&ChatMessage) -> bool) -> Vec<u64> {
         let mut ids = Vec::new();
-        for lines in [&mut self.pending, &mut self.recent] {
+        for lines in [&mut self.pending, &mut self.recent, &mut self.carried] {
             lines.retain(|line| {
                 let remove = which(line);
                 if remove {
@@ -104,8 +133,76 @@ impl Feed {
                 !remove
             });
         }
+        self.handed.retain(|(line, _)| {
+            let remove = which(line);
+            if remove {
+                ids.push(line.id);
+            }
+            !remove
+        });
         ids.sort_unstable();
+        ids.dedup();
+        // A line removed is never carried back by a server that had not heard.
+        for id in &ids {
+            self.known(*id);
+        }
         ids
+    }
+
+    /// A line handed to the show's leader at `now_ms`: kept until it is seen
+    /// published, for the next leader should this one not publish it.
+    pub fn handed(&mut self, line: ChatMessage, now_ms: i64) {
+        if self.handed.len() == MAX_HANDED {
+            self.handed.pop_front();
+        }
+        self.handed.push_back((line, now_ms));
+    }
+
+    /// The lines handed to a leader and not seen published, from the last
+    /// [`HANDED_MS`] before `now_ms`: what the next leader is handed. Older
+    /// ones are let go.
+    pub fn unseen(&mut self, now_ms: i64) -> Vec<ChatMessage> {
+        self.handed.retain(|(_, at)| now_ms - at < HANDED_MS);
+        self.handed.iter().map(|(line, _)| line.clone()).collect()
+    }
+
+    /// This server comes to lead: the lines it handed to the last leader and
+    /// has not seen published are carried over.
+    pub fn lead(&mut self, now_ms: i64) {
+        let unseen = self.unseen(now_ms);
+        self.handed.clear();
+        self.carry(unseen);
+    }
+
+    /// This server no longer leads: what it had not published yet is handed
+    /// to the next leader; the lines to hand it, from `now_ms`.
+    pub fn follow(&mut self, now_ms: i64) -> Vec<ChatMessage> {
+        let waiting: Vec<ChatMessage> = self
+            .carried
+            .drain(..)
+            .chain(self.pending.drain(..))
+            .collect();
+        for line in waiting {
+            self.handed(line, now_ms);
+        }
+        self.unseen(now_ms)
+    }
+
+    /// Lines handed over at a change of leader, for the flushes to come; a
+    /// line already published or waiting is not taken twice.
+    pub fn carry(&mut self, lines: Vec<ChatMessage>) {
+        for line in lines {
+            let known = self.published_ids.contains(&line.id)
+                || self.pending.iter().any(|waiting| waiting.id == line.id)
+                || self.carried.iter().any(|waiting| waiting.id == line.id);
+            if known {
+                continue;
+            }
+            if self.carried.len() == MAX_HANDED {
+                self.carried.pop_front();
+            }
+            self.carried.push_back(line);
+        }
     }
 
     /// Likes tapped.
@@ -118,8 +215,17 @@ impl Feed {
         (self.recent.iter().cloned().collect(), self.published_likes)
     }
 
-    /// What gathered since the last flush; it counts as published from now on.
+    /// What gathered since the last flush; it counts as published from now
+    /// on. Lines carried over from the last leader go [`CHAT_LINES_PER_TICK`]
+    /// a flush, oldest first, beside the new ones.
     pub fn flush(&mut self) -> Flushed {
+        let carried = (!self.carried.is_empty()).then(|| {
+            let n = self.carried.len().min(CHAT_LINES_PER_TICK);
+            let mut lines: Vec<ChatMessage> = self.carried.drain(..n).collect();
+            lines.sort_by_key(|line| line.id);
+            self.remember(&lines);
+            lines
+        });
         let chat = (!self.pending.is_empty()).then(|| {
             let mut lines: Vec<ChatMessage> = self.pending.drain(..).collect();
             // A viewer's line is posted after its command commits, so a line
@@ -130,12 +236,25 @@ impl Feed {
         });
         let likes = (self.likes != self.published_likes).then_some(self.likes);
         self.published_likes = self.likes;
-        Flushed { chat, likes }
+        Flushed {
+            carried,
+            chat,
+            likes,
+        }
     }
 
     /// Published lines join the snapshot, by id; a line already there is not
     /// repeated (the server that published them has them from its flush).
+    /// They are no longer kept for the next leader.
     pub fn remember(&mut self, lines: &[ChatMessage]) {
+        for line in lines {
+            self.known(line.id);
+        }
+        if !self.handed.is_empty() || !self.carried.is_empty() {
+            let published = |id: u64| lines.iter().any(|line| line.id == id);
+            self.handed.retain(|(line, _)| !published(line.id));
+            self.carried.retain(|line| !published(line.id));
+        }
         let new: Vec<ChatMessage> = lines
             .iter()
             .filter(|line| self.recent.iter().all(|kept| kept.id != line.id))
@@ -145,6 +264,14 @@ impl Feed {
         self.recent.make_contiguous().sort_by_key(|line| line.id);
         let excess = self.recent.len().saturating_sub(CHAT_HISTORY);
         self.recent.drain(..excess);
+    }
+
+    /// Line `id` was published (or removed): not to be carried over again.
+    fn known(&mut self, id: u64) {
+        if self.published_ids.len() == KNOWN_IDS {
+            self.published_ids.pop_front();
+        }
+        self.published_ids.push_back(id);
     }
 
     /// The like total as last published.
@@ -241,6 +368,34 @@ mod tests {
         let (recent, _) = feed.snapshot();
         let ids: Vec<u64> = recent.iter().map(|line| line.id).collect();
         assert_eq!(ids, [1, 2], "a snapshot lists the lines by id");
+    }
+
+    #[test]
+    fn lines_for_the_next_leader_are_kept_until_published_removed_or_stale_and_carried_once() {
+        let mut feed = Feed::new(0);
+        let lines: Vec<ChatMessage> = (0..4)
+            .map(|n| feed.line(viewer(1), n.to_string()))
+            .collect();
+        for (line, at) in lines.iter().zip([0, 1, 5_000, 6_000]) {
+            feed.handed(line.clone(), at);
+        }
+        feed.remember(&lines[3..]);
+        assert_eq!(feed.remove(|line| line.text == "2"), [lines[2].id]);
+        assert!(
+            feed.unseen(HANDED_MS + 1).is_empty(),
+            "the stale, the published and the removed are let go"
+        );
+        feed.carry(lines.clone());
+        feed.carry(lines.clone());
+        let flushed = feed.flush();
+        assert_eq!(
+            flushed.carried.unwrap(),
+            lines[..2],
+            "carried once, and neither the published nor the removed"
+        );
+        assert!(flushed.chat.is_none());
+        feed.carry(lines.clone());
+        assert!(feed.flush().carried.is_none(), "once published, not again");
     }
 
     #[test]
