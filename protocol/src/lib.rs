@@ -47,7 +47,9 @@ pub use language::{
     check_translations, in_language, Translations, LANGUAGES, MAX_TRANSLATION_CHARS,
 };
 pub use tags::{forget_before, tags_at, TagChange};
-pub use text::{chat_line, display_name, is_bidi_control, ChatError, NameError};
+pub use text::{
+    chat_line, display_name, is_bidi_control, is_control_or_direction, ChatError, NameError,
+};
 
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;

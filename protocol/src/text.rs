@@ -44,12 +44,19 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
+/// A control character (NUL, escape, line breaks…) or a bidirectional
+/// control ([`is_bidi_control`]): what a name, or a brand's text for shoppers
+/// (a product's name, a variant's label), may not hold.
+pub fn is_control_or_direction(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
 /// A display name as it is sent and kept: without control or bidirectional
 /// control characters, trimmed, each run of spaces (of any width) one plain
 /// space, and [`NAME_CHARS`] characters long. A name is an identity, so
 /// nothing in it is silently dropped: it is refused instead.
 pub fn display_name(raw: &str) -> Result<String, NameError> {
-    if raw.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+    if raw.chars().any(is_control_or_direction) {
         return Err(NameError::Control);
     }
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -10,6 +10,7 @@ use lapak_protocol::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::community::text::label;
 use crate::error::AppError;
 
 /// A show as its data file describes it.
@@ -156,19 +157,43 @@ pub struct ProductEntry {
 }
 
 impl ProductEntry {
-    /// Why the product cannot be sold, if it cannot: its translations, a
-    /// variant, a price ≥ 0 and max_per_order ≥ 1.
+    /// Why the product cannot be sold, if it cannot: its text as shoppers
+    /// read it ([`text::label`](crate::community::text::label)), its
+    /// translations, a variant, a price ≥ 0 and max_per_order ≥ 1.
     pub fn check(&self) -> Result<(), String> {
+        label(&self.id).map_err(|e| format!("a product's id {e}"))?;
         let translations =
             std::iter::once(&self.names).chain(self.variants.iter().map(|v| &v.labels));
         for names in translations {
             check_translations(names).map_err(|e| format!("product {}: {e}", self.id))?;
         }
+        self.check_text()?;
         if self.variants.is_empty() || self.price < 0 || self.max_per_order == 0 {
             return Err(format!(
                 "product {} needs a variant, a price ≥ 0 and max_per_order ≥ 1",
                 self.id
             ));
+        }
+        Ok(())
+    }
+
+    /// Its name, its variants' ids and labels, and their translations, each
+    /// checked as shoppers read them; a refusal names the field, never the text.
+    fn check_text(&self) -> Result<(), String> {
+        let field = |field: String| {
+            let product = &self.id;
+            move |e| format!("product {product}: {field} {e}")
+        };
+        label(&self.name).map_err(field("name".into()))?;
+        for (lang, name) in &self.names {
+            label(name).map_err(field(format!("names.{lang}")))?;
+        }
+        for (i, variant) in self.variants.iter().enumerate() {
+            label(&variant.id).map_err(field(format!("variants[{i}].id")))?;
+            label(&variant.label).map_err(field(format!("variants[{i}].label")))?;
+            for (lang, text) in &variant.labels {
+                label(text).map_err(field(format!("variants[{i}].labels.{lang}")))?;
+            }
         }
         Ok(())
     }

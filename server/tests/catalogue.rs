@@ -255,3 +255,82 @@ async fn a_show_takes_catalogue_products_with_its_own_stock_and_price() {
     );
     server.running.stop().await;
 }
+
+#[tokio::test]
+async fn control_and_direction_characters_in_catalogue_text_are_refused_and_nothing_is_kept() {
+    let (server, api, owner) = signed_in("owner@demo.example").await;
+    let before = catalogue(&api, &owner).await;
+    let refused = |status: StatusCode, answer: &Value, field: &str, c: char| {
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
+            "{c:?} in {field}: {answer}"
+        );
+        let message = answer["message"].as_str().unwrap();
+        assert!(message.contains(field), "{c:?}: {message}");
+        assert!(!message.contains(c), "the text is not echoed: {message:?}");
+    };
+    for c in common::api::HOSTILE_CHARS {
+        let mut name = tea(2_500_000);
+        name["name"] = format!("Pulled{c} Tea").into();
+        let mut label = tea(2_500_000);
+        label["variants"][0]["label"] = format!("Large{c}").into();
+        let mut variant = tea(2_500_000);
+        variant["variants"][0]["id"] = format!("de{c}fault").into();
+        let mut translation = tea(2_500_000);
+        translation["names"]["id"] = format!("Teh{c} Tarik").into();
+        for (product, field) in [
+            (name, "name"),
+            (label, "variants[0].label"),
+            (variant, "variants[0].id"),
+            (translation, "names.id"),
+        ] {
+            let path = "/api/v1/catalogue/teh-tarik";
+            let (status, answer) = api
+                .call(&owner, Method::PUT, path, Some(product.clone()))
+                .await;
+            refused(status, &answer, field, c);
+            let import = "/api/v1/catalogue/import";
+            let (status, answer) = api
+                .call(&owner, Method::POST, import, Some(json!([product])))
+                .await;
+            refused(status, &answer, field, c);
+        }
+        for (row, field) in [
+            (format!("teh,Te{c}a,,/t.svg,1,IDR,1,default,,,5"), "name"),
+            (
+                format!("teh,Tea,,/t.svg,1,IDR,1,default,Lar{c}ge,,5"),
+                "variants[0].label",
+            ),
+            (
+                format!("teh,Tea,,/t.svg,1,IDR,1,def{c}ault,,,5"),
+                "variants[0].id",
+            ),
+        ] {
+            let (status, answer) = import_csv(&api, &owner, &format!("{CSV}{row}\n")).await;
+            refused(status, &answer, field, c);
+        }
+    }
+    assert_eq!(catalogue(&api, &owner).await, before, "nothing was kept");
+    let mut db = common::open_db(&server.db()).await;
+    let teas: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM catalogue_products WHERE product_id IN ('teh-tarik', 'teh', 'kain-tenun')",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(teas, 0);
+    // Emoji held together by joiners and selectors still read as written.
+    let mut emoji = tea(2_500_000);
+    emoji["name"] = "Pulled Tea ❤\u{FE0F}\u{200D}🔥".into();
+    let (status, kept) = api
+        .call(
+            &owner,
+            Method::PUT,
+            "/api/v1/catalogue/teh-tarik",
+            Some(emoji),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{kept}");
+    server.running.stop().await;
+}

@@ -2,6 +2,7 @@
 //! packages it with its own ffmpeg and serves the show's HLS.
 mod common;
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -818,6 +819,253 @@ async fn an_ended_show_replays_its_recording_with_its_events_in_sync() {
         .unwrap();
     assert_eq!(kept, 0);
     stop(server, &[]).await;
+}
+
+/// Every URL of `show`'s recording a player finds: the master and replay
+/// playlists, the playlists they list and the source folder's, each of these
+/// that answers 200, and every segment and init section they list.
+async fn listed(addr: SocketAddr, show: &str) -> BTreeSet<String> {
+    let mut playlists: Vec<String> = [
+        "master",
+        "replay",
+        "src/live",
+        "src/recording",
+        "src/replay",
+    ]
+    .iter()
+    .map(|name| format!("/hls/{show}/{name}.m3u8"))
+    .collect();
+    let mut found = BTreeSet::new();
+    while let Some(url) = playlists.pop() {
+        let response = get(addr, &url, "").await;
+        if response.status != 200 || !found.insert(url.clone()) {
+            continue;
+        }
+        let folder = url.rsplit_once('/').unwrap().0;
+        match hls::parse(&response.text()).unwrap() {
+            Playlist::Master(master) => playlists.extend(
+                master
+                    .variants
+                    .iter()
+                    .map(|variant| format!("{folder}/{}", variant.uri)),
+            ),
+            Playlist::Media(media) => {
+                for segment in media.segments {
+                    found.insert(format!("{folder}/{}", segment.uri));
+                    if let Some(map) = segment.map {
+                        found.insert(format!("{folder}/{}", map.uri));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The status each of `urls` answers, with the URLs that answer otherwise
+/// than `wanted`.
+async fn answering_otherwise(
+    addr: SocketAddr,
+    urls: &BTreeSet<String>,
+    wanted: u16,
+) -> Vec<String> {
+    let mut otherwise = Vec::new();
+    for url in urls {
+        let status = get(addr, url, "").await.status;
+        if status != wanted {
+            otherwise.push(format!("{url}: {status}"));
+        }
+    }
+    otherwise
+}
+
+/// Where the packager keeps a source segment the playlists list as `uri`.
+fn source_file(server: &TestServer, uri: &str) -> PathBuf {
+    let (run, file) = uri.split_once('/').unwrap();
+    media_dir(server)
+        .join("live")
+        .join(run)
+        .join("src")
+        .join(file)
+}
+
+#[tokio::test]
+async fn a_trimmed_replay_serves_only_what_it_keeps_and_a_removed_one_nothing() {
+    use common::api::{team, Api, PASSWORD};
+    use reqwest::{Method, StatusCode};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = live_config(dir.path().join("lapak.db"));
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    team(&server).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let addr = server.running.addr;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    segments(&server, "live", 8).await;
+    assert!(server.running.end_show("live").await);
+    publisher.stop().await;
+    eventually("the replay to open", || {
+        let server = &server;
+        async move { common::viewer(server, None).await.1.show.replay }
+    })
+    .await;
+    let recording = media_playlist(addr, "/hls/live/src/recording.m3u8")
+        .await
+        .unwrap();
+    let before = listed(addr, "live").await;
+    assert!(
+        before.contains("/hls/live/src/run-1/init.mp4"),
+        "{before:?}"
+    );
+    assert_eq!(
+        answering_otherwise(addr, &before, 200).await,
+        [] as [String; 0]
+    );
+
+    // Trimmed: what the trims cut off is listed nowhere and served nowhere.
+    let path = "/api/v1/shows/live/replay";
+    let trims = json!({"trim_start_s": 2, "trim_end_s": 2, "chat": true});
+    let (status, body) = api.call(&owner, Method::PUT, path, Some(trims)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let window = (
+        body["recording_starts_ms"].as_i64().unwrap() + 2_000,
+        body["recording_ends_ms"].as_i64().unwrap() - 2_000,
+    );
+    let (kept, cut): (Vec<&hls::Segment>, Vec<&hls::Segment>) =
+        recording.segments.iter().partition(|segment| {
+            let start = segment.program_date_time.unwrap();
+            let end = start + (segment.duration * 1000.0).round() as i64;
+            start < window.1 && end > window.0
+        });
+    let (first, last) = (&recording.segments[0], recording.segments.last().unwrap());
+    assert!(cut.contains(&first) && cut.contains(&last), "{cut:?}");
+    assert!(kept.len() >= 2, "{kept:?}");
+    let urls = |segments: &[&hls::Segment]| -> BTreeSet<String> {
+        segments
+            .iter()
+            .map(|s| format!("/hls/live/src/{}", s.uri))
+            .collect()
+    };
+    let cut_urls = urls(&cut);
+    let mut kept_urls = urls(&kept);
+    kept_urls.insert("/hls/live/src/run-1/init.mp4".into());
+    assert_eq!(
+        answering_otherwise(addr, &cut_urls, 404).await,
+        [] as [String; 0]
+    );
+    assert_eq!(
+        answering_otherwise(addr, &kept_urls, 200).await,
+        [] as [String; 0]
+    );
+    let trimmed = listed(addr, "live").await;
+    assert!(trimmed.is_disjoint(&cut_urls), "{trimmed:?}");
+    assert!(trimmed.is_superset(&kept_urls), "{trimmed:?}");
+    let recorded = media_playlist(addr, "/hls/live/src/recording.m3u8")
+        .await
+        .unwrap();
+    assert_eq!(
+        recorded.segments.iter().collect::<Vec<_>>(),
+        kept,
+        "the recording lists what the replay keeps"
+    );
+    // On disk, as documented: a trim deletes nothing, so trimming less brings it back.
+    assert!(cut.iter().all(|s| source_file(&server, &s.uri).exists()));
+    let untrimmed = json!({"trim_start_s": 0, "trim_end_s": 0, "chat": true});
+    let (status, _) = api.call(&owner, Method::PUT, path, Some(untrimmed)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        answering_otherwise(addr, &before, 200).await,
+        [] as [String; 0]
+    );
+
+    // Removed: nothing of the recording answers, and its files are gone.
+    let (status, _) = api.call(&owner, Method::DELETE, path, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        answering_otherwise(addr, &before, 404).await,
+        [] as [String; 0]
+    );
+    assert_eq!(listed(addr, "live").await, BTreeSet::new());
+    assert!(!media_dir(&server).join("live").exists());
+
+    // Nor after a restart.
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    let addr = server.running.addr;
+    assert_eq!(
+        answering_otherwise(addr, &before, 404).await,
+        [] as [String; 0]
+    );
+    stop(server, &[]).await;
+}
+
+#[tokio::test]
+async fn a_replay_removed_on_air_leaves_the_live_show_playing_until_it_ends() {
+    use common::api::{team, Api, PASSWORD};
+    use reqwest::{Method, StatusCode};
+
+    let server = server_for("live-show.toml").await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let addr = server.running.addr;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    let live = segments(&server, "live", 3).await;
+    let (mut socket, _) = common::viewer(&server, None).await;
+    let path = "/api/v1/shows/live/replay";
+    let (status, _) = api.call(&owner, Method::DELETE, path, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    // The live audience keeps watching: later segments are listed and served.
+    let newest = live.segments.last().unwrap().program_date_time;
+    eventually("a segment after the removal", || async move {
+        media_playlist(addr, "/hls/live/src/live.m3u8")
+            .await
+            .filter(|p| p.segments.last().unwrap().program_date_time > newest)
+    })
+    .await;
+    let on_air = listed(addr, "live").await;
+    assert!(on_air.contains("/hls/live/src/live.m3u8"), "{on_air:?}");
+    assert_eq!(
+        answering_otherwise(addr, &on_air, 200).await,
+        [] as [String; 0]
+    );
+    common::command(&mut socket, &common::chat_msg("c1", "still live")).await;
+
+    // Once it ends, nothing of it answers, and its files go when its packager is done.
+    assert!(server.running.end_show("live").await);
+    assert_eq!(
+        answering_otherwise(addr, &on_air, 404).await,
+        [] as [String; 0]
+    );
+    publisher.stop().await;
+    let media = media_dir(&server).join("live");
+    eventually("the recording deleted", || {
+        let gone = !media.exists();
+        async move { gone.then_some(()) }
+    })
+    .await;
+    assert_eq!(
+        answering_otherwise(addr, &on_air, 404).await,
+        [] as [String; 0]
+    );
+    let db = server.db();
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    let mut db = common::open_db(&db).await;
+    assert_eq!(
+        common::db_count(&mut db, "show_events").await,
+        0,
+        "no event kept"
+    );
+    drop(dir);
 }
 
 #[tokio::test]

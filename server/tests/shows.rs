@@ -492,6 +492,45 @@ async fn scheduling_a_show_is_refused_where_it_must_be_and_nothing_is_kept() {
 }
 
 #[tokio::test]
+async fn a_show_whose_products_hold_control_or_direction_characters_is_refused_and_not_kept() {
+    let server = shows(&[]).await;
+    let api = Api::of(&server);
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    for c in common::api::HOSTILE_CHARS {
+        for (field, place) in [
+            ("name", "/products/0/name"),
+            ("names.id", "/products/0/names/id"),
+            ("variants[0].id", "/products/0/variants/0/id"),
+            ("variants[0].label", "/products/0/variants/0/label"),
+        ] {
+            let mut show = common::api::new_show("hostile");
+            *show.pointer_mut(place).unwrap() = format!("Ko{c}pi").into();
+            let (status, answer) = api
+                .call(&owner, Method::POST, "/api/v1/shows", Some(show))
+                .await;
+            assert_eq!(
+                (status, answer["code"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
+                "{c:?} in {field}: {answer}"
+            );
+            let message = answer["message"].as_str().unwrap();
+            assert!(message.contains(field), "{c:?}: {message}");
+            assert!(!message.contains(c), "the text is not echoed: {message:?}");
+        }
+    }
+    let mut db = common::open_db(&server.db()).await;
+    assert_eq!(common::db_count(&mut db, "created_shows").await, 0);
+    let (_, schedule) = api
+        .call(&Default::default(), Method::GET, "/api/v1/schedule", None)
+        .await;
+    assert_eq!(ids(&schedule), ["test"]);
+    let (status, _) = api
+        .call(&owner, Method::GET, "/api/v1/shows/hostile/file", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn a_stored_show_that_no_longer_reads_is_skipped_and_the_others_run() {
     let (server, ..) = with_brunch().await;
     // While it is stopped, a row a newer server's rules would refuse (a

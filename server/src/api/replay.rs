@@ -157,7 +157,10 @@ pub async fn set(
 }
 
 /// `DELETE /api/v1/shows/{show}/replay` (owners; tokens with `shows:write`):
-/// the replay and its event log are gone for good.
+/// the replay and its event log are gone for good. Nothing of the recording
+/// is served from the show's end (at once, for one that has ended), and its
+/// files are deleted once no packager writes them: here, for a closed
+/// recording, else by the playlists' task when it closes.
 pub async fn remove(
     State(server): State<Arc<Server>>,
     actor: Actor,
@@ -169,14 +172,19 @@ pub async fn remove(
         removed: true,
         ..live.replay_settings()
     };
-    let _write = stage.writer.lock().await;
+    let write = stage.writer.lock().await;
     let mut tx = stage.pool.begin().await?;
     settings.save(&mut tx, &stage.show.id).await?;
     replay::log::remove(&mut tx, &stage.show.id).await?;
     tx.commit().await?;
     live.set_replay_settings(settings);
+    drop(write);
     let who = actor.who();
     tracing::info!(show = %stage.show.id, %who, "replay removed");
+    let closed = live.rendered().closed;
+    if closed {
+        live.delete_recording().await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

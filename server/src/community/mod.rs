@@ -29,7 +29,7 @@ mod progress;
 pub mod rules;
 pub mod sanctions;
 mod settings;
-mod text;
+pub mod text;
 mod watch;
 
 pub use club::gifted;

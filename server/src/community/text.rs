@@ -10,8 +10,13 @@
 //! identity, so its hidden characters are dropped instead, except those that
 //! hold emoji together; dropping them also keeps a blocked word from hiding
 //! behind a zero-width space.
+//!
+//! A brand's catalogue text (a product's name, a variant's label or id) is
+//! refused when it holds anything hidden, like a name; but the joiners and
+//! selectors inside emoji stay, as in chat, and alphabets may mix (a product
+//! is no one's identity, and bilingual product names are common).
 
-use lapak_protocol::{chat_line, display_name, ChatError, NameError};
+use lapak_protocol::{chat_line, display_name, is_control_or_direction, ChatError, NameError};
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeEmoji, UnicodeGeneralCategory};
 use unicode_security::general_security_profile::IdentifierType;
@@ -57,26 +62,61 @@ pub fn name(raw: &str, host: &str) -> Result<String, NameRefused> {
 /// joiners, variation selectors and tags inside emoji sequences (👩‍💻, ❤️,
 /// the flag of Scotland).
 pub fn chat(raw: &str) -> Result<String, ChatError> {
-    let mut shown = String::with_capacity(raw.len());
+    let shown: String = shown(raw)
+        .filter_map(|(c, shows)| shows.then_some(c))
+        .collect();
+    chat_line(&shown)
+}
+
+/// Why a brand's text for shoppers is refused. The messages are fixed and
+/// name no field: the caller names it, and the text is never echoed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabelRefused {
+    /// Control (NUL, BEL, ESC, line breaks…) or text-direction characters.
+    #[error("may not contain control or text-direction characters")]
+    Control,
+    /// Hidden characters outside emoji, private-use or unassigned ones.
+    #[error("may contain only visible characters: no invisible, formatting, private-use or unassigned ones")]
+    Hidden,
+}
+
+/// Checks a brand's text that shoppers read as it is written (a product's
+/// name, a variant's label or id, their translations): a name's rule for
+/// control, direction and hidden characters, but with emoji sequences whole,
+/// as chat keeps them.
+pub fn label(text: &str) -> Result<(), LabelRefused> {
+    if text.chars().any(is_control_or_direction) {
+        return Err(LabelRefused::Control);
+    }
+    if shown(text).any(|(c, shows)| !shows || !is_public(c)) {
+        return Err(LabelRefused::Hidden);
+    }
+    Ok(())
+}
+
+/// Each character of `raw`, and whether it shows: hidden characters do not,
+/// except the joiners, variation selectors and tags that hold an emoji
+/// sequence together.
+fn shown(raw: &str) -> impl Iterator<Item = (char, bool)> + '_ {
     let mut chars = raw.chars().peekable();
     let mut last = None;
-    while let Some(c) = chars.next() {
-        let keep = !is_hidden(c)
+    std::iter::from_fn(move || {
+        let c = chars.next()?;
+        let shows = !is_hidden(c)
             || match c {
                 '\u{200D}' => {
                     last.is_some_and(ends_emoji) && chars.peek().is_some_and(|&n| emoji(n))
                 }
-                '\u{FE0E}' | '\u{FE0F}' => last.is_some_and(|l| l.is_emoji_char()),
+                '\u{FE0E}' | '\u{FE0F}' => last.is_some_and(|l: char| l.is_emoji_char()),
                 '\u{E0020}'..='\u{E007F}' => last
                     .is_some_and(|l| l == '\u{1F3F4}' || ('\u{E0020}'..='\u{E007F}').contains(&l)),
                 _ => false,
             };
-        if keep {
-            shown.push(c);
+        if shows {
             last = Some(c);
         }
-    }
-    chat_line(&shown)
+        Some((c, shows))
+    })
 }
 
 /// Shows nothing itself, or changes how what is around it shows: format
@@ -247,6 +287,41 @@ mod tests {
     fn a_chat_line_of_hidden_characters_only_is_empty() {
         assert_eq!(chat("\u{200B}\u{200D}\u{FE0F}"), Err(ChatError::Length));
         assert_eq!(chat("nul\0"), Err(ChatError::Control));
+    }
+
+    #[test]
+    fn a_label_with_a_control_or_direction_character_is_refused() {
+        for given in [
+            "nul\0",
+            "bell\u{7}",
+            "esc\u{1b}[31m",
+            "Ori\u{202E}lanig",
+            "two\nlines",
+        ] {
+            assert_eq!(label(given), Err(LabelRefused::Control), "{given:?}");
+        }
+        for given in [
+            "Bu\u{200B}tik",
+            "\u{FEFF}Kopi",
+            "Kopi\u{E000}",
+            "a\u{200D}b",
+        ] {
+            assert_eq!(label(given), Err(LabelRefused::Hidden), "{given:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_keeps_emoji_sequences_and_mixed_alphabets() {
+        for given in [
+            "",
+            "Kopi ❤\u{FE0F}\u{200D}🔥",
+            "👩\u{200D}💻 sticker",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} scarf",
+            "Кофе Latte",
+            "میخواهم",
+        ] {
+            assert_eq!(label(given), Ok(()), "{given:?}");
+        }
     }
 
     #[test]

@@ -94,6 +94,35 @@ pub struct Rendered {
     /// The playlists have their end (`EXT-X-ENDLIST`): the show ended and its
     /// last packager finished.
     pub closed: bool,
+    /// The programme time each listed segment covers, and each init section
+    /// (its run's listed segments), by rendition and URI (`run-<n>/<file>`):
+    /// which files a trimmed replay still serves.
+    pub times: HashMap<Rendition, HashMap<String, (i64, i64)>>,
+}
+
+/// What of a show's recording `/hls/<show>/` serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Everything its packagers write: the show has not ended, and its live
+    /// audience watches (the brand's trims and removal apply from the end).
+    All,
+    /// The segments that overlap this programme window, and their init
+    /// sections: the ended show's replay as the brand trimmed it.
+    Window((i64, i64)),
+    /// Nothing: the ended show's replay was removed, or nothing is listed yet.
+    Nothing,
+}
+
+impl Reach {
+    /// Whether a file covering programme time `span` (`None`: listed in no
+    /// playlist) is served.
+    pub fn serves(self, span: Option<(i64, i64)>) -> bool {
+        match self {
+            Reach::All => true,
+            Reach::Window(window) => span.is_some_and(|span| playlist::overlaps(span, window)),
+            Reach::Nothing => false,
+        }
+    }
 }
 
 /// The live side of one show that packages its host's RTMP.
@@ -170,6 +199,32 @@ impl ShowLive {
         let rendered = self.rendered();
         let span = rendered.span.filter(|_| rendered.closed)?;
         self.replay_settings().window(span)
+    }
+
+    /// What of the recording is served now. Once the show has ended, only
+    /// what its replay keeps, read from the brand's choices at each request,
+    /// so a trim or a removal applies at once.
+    pub fn reach(&self) -> Reach {
+        if *self.on_air.borrow() != OnAir::Ended {
+            return Reach::All;
+        }
+        let settings = self.replay_settings();
+        match self.rendered().span.and_then(|span| settings.window(span)) {
+            Some(window) => Reach::Window(window),
+            None => Reach::Nothing,
+        }
+    }
+
+    /// Deletes the recording's files (the replay was removed, and no packager
+    /// writes here any more).
+    pub async fn delete_recording(&self) {
+        match tokio::fs::remove_dir_all(&self.dir).await {
+            Ok(()) => tracing::info!(show = %self.id, "recording deleted"),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                tracing::error!(show = %self.id, path = %self.dir.display(), %error, "cannot delete the recording")
+            }
+        }
     }
 
     /// Whether the show is on air; follow changes with the receiver.

@@ -80,6 +80,7 @@ pub struct RunView {
 pub async fn keep(show: Arc<ShowLive>) {
     let mut views: Vec<RunView> = Vec::new();
     let mut closed = false;
+    let mut deleted = false;
     let mut interval = tokio::time::interval(POLL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -122,6 +123,12 @@ pub async fn keep(show: Arc<ShowLive>) {
         if changed || ended != closed {
             closed = ended;
             show.set_rendered(render(&views, &show.renditions, ended));
+        }
+        // why: a replay removed on air is deleted once nothing writes to it
+        // (and what a stopped server left of a removed one, at the next start).
+        if ended && !deleted && show.replay_settings().removed {
+            show.delete_recording().await;
+            deleted = true;
         }
     }
 }
@@ -192,6 +199,7 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
         if rendition == Rendition::Source {
             rendered.span = span(&segments);
         }
+        rendered.times.insert(rendition, times(&segments));
         let (recording, live) = playlists(segments, ended);
         rendered.recording.insert(rendition, recording.render());
         rendered.live.insert(rendition, live.render());
@@ -221,20 +229,79 @@ fn span(segments: &[Segment]) -> Option<(i64, i64)> {
     ))
 }
 
+/// The programme time each segment covers, and each init section (the
+/// segments it starts), by URI.
+fn times(segments: &[Segment]) -> HashMap<String, (i64, i64)> {
+    let mut times = HashMap::with_capacity(segments.len() + 1);
+    for segment in segments {
+        let Some(start) = segment.program_date_time else {
+            continue;
+        };
+        let covers = (start, start + (segment.duration * 1000.0).round() as i64);
+        times.insert(segment.uri.clone(), covers);
+        if let Some(map) = &segment.map {
+            times
+                .entry(map.uri.clone())
+                .and_modify(|run: &mut (i64, i64)| run.1 = run.1.max(covers.1))
+                .or_insert(covers);
+        }
+    }
+    times
+}
+
+/// Whether a segment covering programme time `span` belongs in `window`: the
+/// one rule for what a trimmed replay lists and serves.
+pub fn overlaps(span: (i64, i64), window: (i64, i64)) -> bool {
+    span.0 < window.1 && span.1 > window.0
+}
+
+/// `media` without its segments outside `window` (programme time); `false`
+/// when none is left. What was dropped before the first segment left is
+/// counted in the sequence numbers, so a player that read the playlist before
+/// still finds its place.
+fn within(media: &mut MediaPlaylist, window: (i64, i64)) -> bool {
+    let inside = |s: &Segment| {
+        s.program_date_time.is_some_and(|start| {
+            overlaps(
+                (start, start + (s.duration * 1000.0).round() as i64),
+                window,
+            )
+        })
+    };
+    let Some(first) = media.segments.iter().position(inside) else {
+        media.segments.clear();
+        return false;
+    };
+    let last = media.segments.iter().rposition(inside).unwrap_or(first);
+    media.segments.truncate(last + 1);
+    let dropped: Vec<Segment> = media.segments.drain(..first).collect();
+    media.media_sequence += dropped.len() as u64;
+    // A discontinuity before the first segment is one the playlist has passed.
+    let passed = dropped.iter().filter(|s| s.discontinuity).count()
+        + usize::from(media.segments[0].discontinuity);
+    media.discontinuity_sequence += passed as u64;
+    media.segments[0].discontinuity = false;
+    true
+}
+
+/// An ended show's live or recording playlist as its replay's `window` keeps
+/// it, or `None` when nothing of it is left.
+pub fn trimmed(playlist: &str, window: (i64, i64)) -> Option<String> {
+    let Ok(Playlist::Media(mut media)) = hls::parse(playlist) else {
+        return None;
+    };
+    within(&mut media, window).then(|| media.render())
+}
+
 /// The replay's on-demand playlist: the closed recording's segments that
 /// overlap `window` (programme time), or `None` when none do.
 pub fn replay(recording: &str, window: (i64, i64)) -> Option<String> {
     let Ok(Playlist::Media(mut media)) = hls::parse(recording) else {
         return None;
     };
-    media.segments.retain(|s| {
-        s.program_date_time.is_some_and(|start| {
-            let end = start + (s.duration * 1000.0).round() as i64;
-            start < window.1 && end > window.0
-        })
-    });
-    let first = media.segments.first_mut()?;
-    first.discontinuity = false;
+    if !within(&mut media, window) {
+        return None;
+    }
     media.kind = Some(PlaylistKind::Vod);
     media.ended = true;
     Some(media.render())
@@ -485,6 +552,47 @@ mod tests {
         let closed =
             media(&render(&runs, &[Rendition::Source], true).recording[&Rendition::Source]);
         assert!(closed.ended);
+    }
+
+    #[test]
+    fn a_trimmed_playlist_keeps_its_window_and_counts_what_went_before() {
+        let rendered = render(
+            &[run(1, 0, 5), run(2, 10_000, 5)],
+            &[Rendition::Source],
+            true,
+        );
+        let recording = &rendered.recording[&Rendition::Source];
+        let uris = |media: &MediaPlaylist| -> Vec<String> {
+            media.segments.iter().map(|s| s.uri.clone()).collect()
+        };
+        let across = media(&trimmed(recording, (3_500, 11_000)).unwrap());
+        assert_eq!(
+            uris(&across),
+            [
+                "run-1/seg-00003.m4s",
+                "run-1/seg-00004.m4s",
+                "run-2/seg-00000.m4s"
+            ]
+        );
+        assert_eq!(
+            (across.media_sequence, across.discontinuity_sequence),
+            (3, 0)
+        );
+        assert!(across.segments[2].discontinuity);
+        assert!(across.ended);
+        let later = media(&trimmed(recording, (10_500, 20_000)).unwrap());
+        assert_eq!(later.segments.len(), 5);
+        assert_eq!((later.media_sequence, later.discontinuity_sequence), (5, 1));
+        assert!(!later.segments[0].discontinuity);
+        assert_eq!(
+            later.segments[0].map.as_ref().unwrap().uri,
+            "run-2/init.mp4"
+        );
+        assert_eq!(trimmed(recording, (20_000, 30_000)), None);
+        // What each file covers, for serving only what a trim keeps.
+        let times = &rendered.times[&Rendition::Source];
+        assert_eq!(times["run-2/init.mp4"], (10_000, 15_000));
+        assert_eq!(times["run-1/seg-00004.m4s"], (4_000, 5_000));
     }
 
     #[test]

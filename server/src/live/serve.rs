@@ -3,7 +3,9 @@
 //! the packager's files (`<rendition>/run-<N>/init.mp4`, `…/seg-<n>.m4s`).
 //!
 //! File names are only accepted when they match those patterns, so no request
-//! reaches outside a show's runs. Everything here may be fetched from other
+//! reaches outside a show's runs. Once the show has ended, only what its
+//! replay keeps is listed and served ([`Reach`]): nothing of a removed one, no
+//! segment a trim cut off. Everything here may be fetched from other
 //! sites (players embedded on brand pages): `Access-Control-Allow-Origin: *`.
 //! Nothing is compressed: segments are already, and ranges must stay byte-exact.
 
@@ -18,7 +20,7 @@ use axum::Router;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use super::{Live, Rendition, ShowLive};
+use super::{Live, Reach, Rendered, Rendition, ShowLive};
 
 /// Playlists change every segment: players must always ask.
 const PLAYLIST_CACHE: &str = "no-cache";
@@ -48,7 +50,7 @@ async fn hls(
     match parts[1..] {
         ["master.m3u8"] => {
             let text = show.rendered().master.clone();
-            playlist_response(text)
+            playlist_response(text.filter(|_| show.reach() != Reach::Nothing))
         }
         ["replay.m3u8"] => {
             let master = show.replay_window().and(show.rendered().master.clone());
@@ -118,11 +120,12 @@ fn playlist_of(show: &ShowLive, name: &str, playlist: &str) -> Response {
     let Some(rendition) = rendition(show, name) else {
         return not_found();
     };
-    let window = show.replay_window();
+    // Both read the playlists: taken before holding them.
+    let (reach, window) = (show.reach(), show.replay_window());
     let rendered = show.rendered();
     let text = match playlist {
-        "live.m3u8" => rendered.live.get(&rendition).cloned(),
-        "recording.m3u8" => rendered.recording.get(&rendition).cloned(),
+        "live.m3u8" => reached(reach, &rendered, rendered.live.get(&rendition)),
+        "recording.m3u8" => reached(reach, &rendered, rendered.recording.get(&rendition)),
         "replay.m3u8" => window.and_then(|window| {
             super::playlist::replay(rendered.recording.get(&rendition)?, window)
         }),
@@ -132,12 +135,32 @@ fn playlist_of(show: &ShowLive, name: &str, playlist: &str) -> Response {
     playlist_response(text)
 }
 
+/// A live or recording playlist as `reach` serves it.
+fn reached(reach: Reach, rendered: &Rendered, text: Option<&String>) -> Option<String> {
+    match reach {
+        Reach::All => text.cloned(),
+        // Nothing trimmed: as rendered.
+        Reach::Window(window) if Some(window) == rendered.span => text.cloned(),
+        Reach::Window(window) => super::playlist::trimmed(text?, window),
+        Reach::Nothing => None,
+    }
+}
+
 async fn file_of(show: &ShowLive, name: &str, run: &str, file: &str, request: Request) -> Response {
     let (Some(rendition), Some(run), Some(content_type)) =
         (rendition(show, name), run_number(run), media_type(file))
     else {
         return not_found();
     };
+    let reach = show.reach();
+    let listed = show
+        .rendered()
+        .times
+        .get(&rendition)
+        .and_then(|times| times.get(&format!("run-{run}/{file}")).copied());
+    if !reach.serves(listed) {
+        return not_found();
+    }
     let path = super::packager::run_dir(&show.dir, run)
         .join(rendition.as_str())
         .join(file);

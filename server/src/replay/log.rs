@@ -88,6 +88,12 @@ async fn write(stage: &Stage, stored: i64) -> Result<i64, AppError> {
         return Ok(0);
     }
     let _write = stage.writer.lock().await;
+    // Read under the lock the removal holds, so no write lands after it.
+    let live = stage.live.show(&stage.show.id);
+    if live.is_some_and(|live| live.replay_settings().removed) {
+        // Removed while on air: nothing is kept for a replay there will not be.
+        return Ok(0);
+    }
     sqlx::query(
         "INSERT INTO show_events (show_id, first_ms, events, body) VALUES ($1, $2, $3, $4)",
     )

@@ -160,6 +160,10 @@ pub async fn signed_in(email: &str) -> (TestServer, Api, Caller) {
     (server, api, caller)
 }
 
+/// NUL, BEL, ESC and a right-to-left override: what catalogue text may not
+/// hold (it would not read as written, or a terminal or a log would act on it).
+pub const HOSTILE_CHARS: [char; 4] = ['\0', '\u{7}', '\u{1b}', '\u{202E}'];
+
 /// A show to schedule through the API: the show file's fields, in JSON.
 pub fn new_show(id: &str) -> Value {
     json!({
