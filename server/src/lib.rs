@@ -113,8 +113,6 @@ pub struct Server {
     live: Arc<live::Live>,
     /// Where hosts' encoders publish, once bound (shows that ingest only).
     rtmp_addr: std::sync::OnceLock<SocketAddr>,
-    /// Wrong passwords counted per email and per address.
-    throttle: access::throttle::Throttle,
     /// API requests whose Idempotency-Key is being answered.
     api_in_flight: api::idempotency::InFlight,
     /// The shows running here, by id.
@@ -616,7 +614,6 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         studio_dist: config.studio_dist,
         public: config.public,
         rtmp_addr: std::sync::OnceLock::new(),
-        throttle: access::throttle::Throttle::default(),
         api_in_flight: api::idempotency::InFlight::default(),
         stages: Default::default(),
         default_show: shows[0].id.clone(),

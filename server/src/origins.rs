@@ -12,8 +12,11 @@
 //! A request without `Origin` is refused: every browser sends one, so it comes
 //! from a program, and a brand that lists its sites has said who it expects.
 //! An empty list lets everyone in.
+//!
+//! The studio's changes, made with its session cookie, come from the server's
+//! own pages only ([`same_origin`]).
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 
 /// Most characters of a refused origin written to the log.
 const LOGGED_CHARS: usize = 80;
@@ -22,7 +25,7 @@ const LOGGED_CHARS: usize = 80;
 #[derive(Clone, Debug, Default)]
 pub struct Origins(Vec<String>);
 
-/// Why a request may not open the socket, as it goes to the log.
+/// Why a request is refused, as it goes to the log.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
     /// No `Origin` header while the show has a list.
@@ -31,6 +34,45 @@ pub enum Refused {
     /// An origin not on the list (cut to [`LOGGED_CHARS`] characters).
     #[error("origin {0:?} is not on the show's list")]
     NotListed(String),
+    /// An origin that is not the server's own (cut to [`LOGGED_CHARS`]).
+    #[error("origin {0:?} is not the server's own")]
+    NotOwn(String),
+    /// No `Origin`, and `Sec-Fetch-Site` tells another site (cut to [`LOGGED_CHARS`]).
+    #[error("no Origin header, and Sec-Fetch-Site is {0:?}")]
+    OtherSite(String),
+}
+
+/// `value` as the log shows it: cut to [`LOGGED_CHARS`] characters.
+fn shown(value: &HeaderValue) -> String {
+    let text = String::from_utf8_lossy(value.as_bytes());
+    text.chars().take(LOGGED_CHARS).collect()
+}
+
+/// Whether a browser says the request comes from the server's own pages: its
+/// `Origin` is on the host the request was sent to; without an `Origin`,
+/// `Sec-Fetch-Site`, when sent, says `same-origin`. A request with neither
+/// comes from a program (`curl` with a cookie jar) or a browser too old to
+/// send them, and is let through: browsers send `Origin` with every `POST`,
+/// `PUT`, `PATCH` and `DELETE`, and `Sec-Fetch-Site` with every request.
+pub fn same_origin(headers: &HeaderMap) -> Result<(), Refused> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return match headers.get("sec-fetch-site") {
+            Some(site) if site != "same-origin" => Err(Refused::OtherSite(shown(site))),
+            _ => Ok(()),
+        };
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let own = origin
+        .to_str()
+        .ok()
+        .and_then(|o| parse(o).ok())
+        .zip(host)
+        .is_some_and(|(origin, host)| same_host(&origin, host));
+    if own {
+        Ok(())
+    } else {
+        Err(Refused::NotOwn(shown(origin)))
+    }
 }
 
 /// `text` as an origin in the form browsers send (`https://shop.example`, no
@@ -71,10 +113,7 @@ impl Origins {
             return Ok(());
         }
         let origin = headers.get(header::ORIGIN).ok_or(Refused::NoOrigin)?;
-        let shown = || {
-            let text = String::from_utf8_lossy(origin.as_bytes());
-            Refused::NotListed(text.chars().take(LOGGED_CHARS).collect())
-        };
+        let shown = || Refused::NotListed(shown(origin));
         let origin = origin
             .to_str()
             .ok()
@@ -98,7 +137,6 @@ fn same_host(origin: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -190,6 +228,35 @@ mod tests {
             panic!("refused");
         };
         assert_eq!(shown.chars().count(), LOGGED_CHARS);
+    }
+
+    #[test]
+    fn only_the_servers_own_pages_are_the_same_origin() {
+        let own = headers(Some("https://live.example"), "live.example:443");
+        assert_eq!(same_origin(&own), Ok(()));
+        for other in ["https://evil.example", "https://live.example.evil", "null"] {
+            assert_eq!(
+                same_origin(&headers(Some(other), "live.example")),
+                Err(Refused::NotOwn(other.into()))
+            );
+        }
+        let fetched = |site: &str| {
+            let mut headers = headers(None, "live.example");
+            headers.insert("sec-fetch-site", HeaderValue::from_str(site).unwrap());
+            same_origin(&headers)
+        };
+        assert_eq!(fetched("same-origin"), Ok(()));
+        assert_eq!(
+            fetched("same-site"),
+            Err(Refused::OtherSite("same-site".into())),
+            "a sibling subdomain is another site's page"
+        );
+        assert!(fetched("cross-site").is_err());
+        assert_eq!(
+            same_origin(&headers(None, "live.example")),
+            Ok(()),
+            "a program's request"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Several servers on one PostgreSQL database: what one server promises about
-//! money holds when three take orders at once, and when one is killed.
+//! money holds when three take orders at once, and when one is killed; and
+//! sign-in throttling counts the tries made on all of them.
 //!
 //! These run on PostgreSQL runs only (`LAPAK_TEST_POSTGRES`, as `./x test`
 //! runs the server suite a second time): an SQLite file is one server's.
@@ -11,9 +12,12 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::api::{Api, PASSWORD};
 use common::*;
 use lapak_protocol::{OrderStatus, RejectCode, ServerMsg};
+use lapak_server::access::Role;
 use lapak_server::payment::{APPROVE, NO_ANSWER};
+use reqwest::StatusCode;
 use sqlx::Connection;
 
 /// Buyers racing for the ten units of the test show's `drop`.
@@ -465,6 +469,40 @@ async fn answer_late(socket: &mut Socket, id: &str) -> ServerMsg {
                 return msg
             }
             _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_over_three_servers_lock_the_account_on_every_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(servers) = servers(dir.path(), 3) else {
+        return;
+    };
+    let config = config(dir.path().join("lapak.db"));
+    let email = "host@demo.example";
+    lapak_server::add_user(&config, Some("demo"), email, Role::Host, PASSWORD)
+        .await
+        .unwrap();
+    let apis: Vec<Api> = servers.iter().map(|s| Api::at(s.addr())).collect();
+    for i in 0..5 {
+        let (status, _) = apis[i % 3].sign_in(email, "guess").await.err().unwrap();
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "try {} on server {}",
+            i + 1,
+            i % 3
+        );
+    }
+    for (n, api) in apis.iter().enumerate() {
+        for password in ["guess", PASSWORD] {
+            let (status, answer) = api.sign_in(email, password).await.err().unwrap();
+            assert_eq!(
+                (status, answer["code"].as_str()),
+                (StatusCode::TOO_MANY_REQUESTS, Some("throttled")),
+                "server {n}, password {password:?}"
+            );
         }
     }
 }

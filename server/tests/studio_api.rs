@@ -1,7 +1,9 @@
 //! The studio API against the real server on 127.0.0.1:0 over real HTTP:
 //! signing in (cookie, CSRF, throttling), API tokens (scoped, revocable,
 //! kept as digests), every permission refused where it must be with nothing
-//! changed, and a host's pin reaching viewers' sockets.
+//! changed, and a host's pin reaching viewers' sockets; what is checked before
+//! a stored answer is replayed, changes from other sites' pages, and each
+//! route's body limit.
 mod common;
 
 use std::path::PathBuf;
@@ -841,19 +843,31 @@ async fn a_host_reads_and_rotates_the_ingest_key_and_ends_the_show() {
         ingest["stream_key"],
         server.running.stream_key().await.unwrap()
     );
-    let (_, rotated) = api
-        .call(
+    let rotate = || {
+        api.keyed(
             &host,
-            Method::POST,
             &format!("/api/v1/shows/{show}/ingest/rotate"),
-            None,
+            "rotate-7f3a",
         )
-        .await;
+    };
+    let (_, rotated) = api.send(rotate()).await;
+    let rotated: Value = serde_json::from_str(&rotated).unwrap();
     assert_ne!(rotated["stream_key"], ingest["stream_key"]);
-    assert_eq!(
-        rotated["stream_key"],
-        server.running.stream_key().await.unwrap()
-    );
+    let key = server.running.stream_key().await.unwrap();
+    assert_eq!(rotated["stream_key"], key);
+    // A retry rotates nothing, and its answer says where the key is, not what.
+    let (status, again) = api.send(rotate()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(again.contains(r#""already_rotated":true"#), "{again}");
+    assert!(!again.contains(&key), "{again}");
+    assert_eq!(server.running.stream_key().await.unwrap(), key);
+    let mut stored = common::open_db(&db(&server)).await;
+    let answers: Vec<Vec<u8>> = sqlx::query_scalar("SELECT body FROM api_answers")
+        .fetch_all(&mut stored)
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), 1);
+    assert!(!String::from_utf8_lossy(&answers[0]).contains(&key));
 
     let (mut socket, _) = viewer(&server, None).await;
     let (status, _) = api
@@ -1109,4 +1123,332 @@ async fn slow_mode_and_blocked_words_hold_for_every_viewer_and_stay_after_a_rest
         say(&mut talker, "r2", "and again").await,
         Err(RejectCode::RateLimited)
     );
+}
+
+#[tokio::test]
+async fn wrong_passwords_sent_at_once_are_counted_before_any_is_checked() {
+    let server = server().await;
+    team(&server).await;
+    let api = Api::of(&server);
+    let tries = (0..10).map(|_| api.sign_in("host@demo.example", "guess"));
+    let statuses: Vec<StatusCode> = futures::future::join_all(tries)
+        .await
+        .into_iter()
+        .map(|refused| refused.err().unwrap().0)
+        .collect();
+    let count = |status| statuses.iter().filter(|s| **s == status).count();
+    assert_eq!(
+        (
+            count(StatusCode::UNAUTHORIZED),
+            count(StatusCode::TOO_MANY_REQUESTS)
+        ),
+        (5, 5),
+        "five passwords checked, the others refused unchecked: {statuses:?}"
+    );
+    let (status, _) = api
+        .sign_in("host@demo.example", PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_revoked_token_repeating_an_idempotency_key_is_refused_not_answered() {
+    let (_server, api, owner) = signed_in("owner@demo.example").await;
+    let (id, token) = api.token(&owner, &["shows:write"]).await;
+    let pin = || {
+        api.keyed(&token, "/api/v1/shows/test/pins", "pin-7f3a")
+            .json(&pin_lamp().unwrap())
+    };
+    let first = pin().send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first = first.text().await.unwrap();
+    let again = pin().send().await.unwrap();
+    assert_eq!(
+        again.headers()["idempotent-replayed"],
+        "true",
+        "a live token gets its answer again"
+    );
+    assert_eq!(again.text().await.unwrap(), first);
+
+    let (status, _) = api
+        .call(
+            &owner,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let refused = pin().send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.headers().get("idempotent-replayed").is_none());
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn a_token_made_with_an_idempotency_key_is_never_shown_or_kept_again() {
+    let (server, api, owner) = signed_in("owner@demo.example").await;
+    let new_token = json!({ "name": "shop system", "scopes": ["shows:read"] });
+    let make = |caller: &Caller| {
+        api.keyed(caller, "/api/v1/tokens", "token-7f3a")
+            .json(&new_token)
+    };
+    let made = make(&owner).send().await.unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    let secret = made["token"].as_str().unwrap().to_owned();
+
+    let again = make(&owner).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK, "not made again");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["already_created"], true, "{again}");
+    assert!(again["message"].as_str().unwrap().contains("already"));
+    for field in ["id", "name", "scopes", "created_at_ms"] {
+        assert_eq!(again[field], made[field], "{field}");
+    }
+    assert!(again.get("token").is_none(), "{again}");
+    assert!(!again.to_string().contains(&secret));
+    let (_, listed) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "one token: {listed}");
+    for file in &common::stored_bytes(&db(&server)) {
+        let needle = secret.as_bytes();
+        assert!(
+            !file.windows(needle.len()).any(|w| w == needle),
+            "the secret is kept nowhere, answers included"
+        );
+    }
+
+    // Without the CSRF token, the key gets no answer at all.
+    let no_csrf = Caller {
+        csrf: None,
+        ..owner.clone()
+    };
+    let (status, refused) = api.send(make(&no_csrf)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert!(!refused.contains("already_created"), "{refused}");
+
+    // Signed out, the cookie reads none of its answers.
+    let (status, _) = api
+        .call(&owner, Method::DELETE, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for caller in [&owner, &no_csrf] {
+        let (status, refused) = api.send(make(caller)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+        assert!(!refused.contains(&secret) && !refused.contains("already_created"));
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_change_from_another_sites_page_is_refused_even_with_its_csrf_token() {
+    let (server, api, host) = signed_in("host@demo.example").await;
+    let own = format!("http://{}", server.running.addr);
+    let sibling = own.replace("127.0.0.1", "localhost");
+    let pin_from = |caller: &Caller, origin: Option<&str>, site: Option<&str>| {
+        let mut request = api
+            .request(caller, Method::POST, "/api/v1/shows/test/pins")
+            .json(&pin_lamp().unwrap());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request
+    };
+    for (origin, site) in [
+        (Some("https://evil.example"), Some("cross-site")),
+        (Some("https://evil.example"), None),
+        (Some("null"), None),
+        (Some(sibling.as_str()), Some("same-site")),
+        (None, Some("cross-site")),
+        (None, Some("same-site")),
+    ] {
+        for key in [None, Some("pin-7f3a")] {
+            let mut request = pin_from(&host, origin, site);
+            if let Some(key) = key {
+                request = request.header("idempotency-key", key);
+            }
+            let (status, refused) = api.send(request).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{origin:?} {site:?} {key:?}: {refused}"
+            );
+            assert!(refused.contains(r#""code":"csrf""#), "{refused}");
+        }
+    }
+    let sign_out = api
+        .request(&host, Method::DELETE, "/studio/api/session")
+        .header("origin", "https://evil.example");
+    assert_eq!(api.send(sign_out).await.0, StatusCode::FORBIDDEN);
+    let (status, _) = api
+        .call(&host, Method::GET, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "still signed in");
+    assert!(!pins(&api, &host).await.contains(&"lamp".to_owned()));
+
+    // The studio's own page, and a program that sends no Origin (curl with
+    // a cookie jar), go through.
+    for (origin, site) in [(Some(own.as_str()), Some("same-origin")), (None, None)] {
+        let (status, answer) = api.send(pin_from(&host, origin, site)).await;
+        assert_eq!(status, StatusCode::OK, "{origin:?} {site:?}: {answer}");
+    }
+    // A token is no cookie a browser sends by itself: Origin is not its guard.
+    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (_, token) = api.token(&owner, &["shows:write"]).await;
+    let (status, answer) = api
+        .send(pin_from(
+            &token,
+            Some("https://evil.example"),
+            Some("cross-site"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+const IMPORT: &str = "/api/v1/catalogue/import";
+
+/// A catalogue of `n` one-variant products, as CSV.
+fn catalogue_csv(n: usize) -> String {
+    let mut csv = "product_id,name,name_id,image_url,price,currency,max_per_order,variant_id,variant_label,variant_label_id,stock\n".to_owned();
+    for i in 0..n {
+        csv += &format!("tea-{i},Pulled Tea {i},Teh Tarik {i},/media/products/gayo-coffee.svg,25000,IDR,4,default,,,30\n");
+    }
+    csv
+}
+
+/// A show of `n` products to schedule.
+fn show_of(id: &str, n: usize) -> Value {
+    let mut show = common::api::new_show(id);
+    let product = show["products"][0].clone();
+    show["products"] = (0..n)
+        .map(|i| {
+            let mut product = product.clone();
+            product["id"] = json!(format!("kopi-{i}"));
+            product
+        })
+        .collect();
+    show
+}
+
+/// Sends the head of a `POST` to `path` that says its body is 50 MiB, and
+/// three bytes of it: the status line of the answer, read while the rest of
+/// the body is never sent.
+async fn declared_50_mib(api: &Api, token: &Caller, path: &str, key: Option<&str>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = api.base.strip_prefix("http://").unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\n",
+        token.bearer.as_deref().unwrap(),
+        50 * 1024 * 1024
+    );
+    if let Some(key) = key {
+        head += &format!("idempotency-key: {key}\r\n");
+    }
+    head += "\r\n[{\"";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = async {
+        let mut buffer = [0; 1024];
+        while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buffer[..n]);
+        }
+    };
+    tokio::time::timeout(common::PATIENCE, read)
+        .await
+        .expect("an answer while the declared body is still to come");
+    let answer = String::from_utf8_lossy(&answer);
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn each_route_keeps_its_body_limit_with_or_without_an_idempotency_key() {
+    let (_server, api, owner) = signed_in("owner@demo.example").await;
+    let (_, token) = api.token(&owner, &["shows:write"]).await;
+    let post = |path: &str, key: Option<&str>| match key {
+        Some(key) => api.keyed(&token, path, key),
+        None => api.request(&token, Method::POST, path),
+    };
+
+    // A 22 KiB import is well within its 1 MiB, and its retry is answered once.
+    let csv = catalogue_csv(242);
+    assert!((22 * 1024..23 * 1024).contains(&csv.len()), "{}", csv.len());
+    let import = |key, csv: &str| {
+        post(IMPORT, key)
+            .header("content-type", "text/csv")
+            .body(csv.to_owned())
+    };
+    let (status, first) = api.send(import(Some("import-7f3a"), &csv)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let again = import(Some("import-7f3a"), &csv).send().await.unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.text().await.unwrap(), first);
+    let (status, without_key) = api.send(import(None, &csv)).await;
+    assert_eq!(status, StatusCode::OK, "{without_key}");
+
+    // A show of about 37 KiB is within its 128 KiB.
+    let show = show_of("big-show", 200);
+    let show_bytes = show.to_string().len();
+    assert!(
+        (32 * 1024..128 * 1024).contains(&show_bytes),
+        "{show_bytes}"
+    );
+    let (status, first) = api
+        .send(post("/api/v1/shows", Some("show-7f3a")).json(&show))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let again = post("/api/v1/shows", Some("show-7f3a"))
+        .json(&show)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+
+    // Past each route's own limit, with a key or without.
+    let padded_pin = format!("{}{}", pin_lamp().unwrap(), " ".repeat(17 * 1024));
+    let over = [
+        (IMPORT, catalogue_csv(12_000)),
+        ("/api/v1/shows", show_of("huge-show", 1000).to_string()),
+        ("/api/v1/shows/test/pins", padded_pin),
+    ];
+    for (path, body) in over {
+        for key in [None, Some("over-7f3a")] {
+            let request = post(path, key)
+                .header("content-type", "application/json")
+                .body(body.clone());
+            let (status, refused) = api.send(request).await;
+            assert_eq!(
+                status,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{path} {key:?}: {refused}"
+            );
+            assert!(refused.contains(r#""code":"bad_request""#), "{refused}");
+        }
+    }
+
+    // A body that says it is huge is refused before it is sent.
+    for (path, key) in [
+        (IMPORT, Some("huge-7f3a")),
+        ("/api/v1/shows", None),
+        ("/api/v1/shows/test/pins", None),
+        ("/api/v1/shows/test/pins", Some("huge-7f3b")),
+    ] {
+        let status = declared_50_mib(&api, &token, path, key).await;
+        assert!(
+            status.starts_with("HTTP/1.1 413"),
+            "{path} {key:?}: {status}"
+        );
+    }
+    assert!(!pins(&api, &owner).await.contains(&"lamp".to_owned()));
 }

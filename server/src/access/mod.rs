@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
-use crate::Server;
+use crate::{origins, Server};
 
 pub use users::User;
 
@@ -305,51 +305,82 @@ impl IntoResponse for ApiError {
 /// The header the studio echoes its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// Who is asking, and the digest of the credential they showed (what their
+/// stored answers are kept under): refused when the credential is unknown,
+/// revoked or expired, and, for a change made with the session cookie, when
+/// it lacks the CSRF token or comes from another site's page.
+pub(crate) async fn authenticate(
+    parts: &Parts,
+    state: &Server,
+) -> Result<(Actor, String), ApiError> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let Some(secret) = bearer.map(str::trim) {
+        return match tokens::find(&state.pool, secret).await? {
+            Some(granted) => Ok((
+                Actor::Token {
+                    id: granted.id,
+                    brand: granted.brand,
+                    scopes: granted.scopes,
+                },
+                secrets::digest(secret),
+            )),
+            None => {
+                tracing::warn!(path = %parts.uri.path(), "refused: unknown, revoked or expired API token");
+                Err(ApiError::unauthorized())
+            }
+        };
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some(secret) = jar.get(sessions::COOKIE).map(|c| c.value().to_owned()) else {
+        return Err(ApiError::unauthorized());
+    };
+    let Some((user, csrf)) = sessions::find(&state.pool, &secret).await? else {
+        return Err(ApiError::unauthorized());
+    };
+    if matches!(parts.method, Method::GET | Method::HEAD) {
+        return Ok((Actor::Person(user), secrets::digest(&secret)));
+    }
+    // A cookie rides along on any request the browser makes, even one
+    // another site starts; only the studio's own page knows the token.
+    let echoed = parts
+        .headers
+        .get(CSRF_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !bool::from(echoed.ct_eq(csrf.as_bytes())) {
+        tracing::warn!(who = %user.email, path = %parts.uri.path(), "refused: missing or wrong CSRF token");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "missing or wrong X-CSRF-Token",
+        ));
+    }
+    // why: the token is the main guard, but a token that leaks (a log, a
+    // screenshot, an extension) must not let another site's page make changes,
+    // nor a sibling subdomain's, whose requests carry even a Strict cookie.
+    if let Err(refused) = origins::same_origin(&parts.headers) {
+        tracing::warn!(who = %user.email, path = %parts.uri.path(), %refused, "refused: a change from another site's page");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "a change from another site's page",
+        ));
+    }
+    Ok((Actor::Person(user), secrets::digest(&secret)))
+}
+
 impl FromRequestParts<Arc<Server>> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<Server>) -> Result<Actor, ApiError> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if let Some(secret) = bearer {
-            return match tokens::find(&state.pool, secret.trim()).await? {
-                Some(granted) => Ok(Actor::Token {
-                    id: granted.id,
-                    brand: granted.brand,
-                    scopes: granted.scopes,
-                }),
-                None => {
-                    tracing::warn!(path = %parts.uri.path(), "refused: unknown, revoked or expired API token");
-                    Err(ApiError::unauthorized())
-                }
-            };
+        // A request whose stored answer was looked up is authenticated already.
+        if let Some(actor) = parts.extensions.get::<Actor>() {
+            return Ok(actor.clone());
         }
-        let jar = CookieJar::from_headers(&parts.headers);
-        let Some(secret) = jar.get(sessions::COOKIE).map(|c| c.value().to_owned()) else {
-            return Err(ApiError::unauthorized());
-        };
-        let Some((user, csrf)) = sessions::find(&state.pool, &secret).await? else {
-            return Err(ApiError::unauthorized());
-        };
-        // A cookie rides along on any request the browser makes, even one
-        // another site starts; only the studio's own page knows the token.
-        let safe = matches!(parts.method, Method::GET | Method::HEAD);
-        let echoed = parts
-            .headers
-            .get(CSRF_HEADER)
-            .map(|v| v.as_bytes())
-            .unwrap_or_default();
-        if !safe && !bool::from(echoed.ct_eq(csrf.as_bytes())) {
-            tracing::warn!(who = %user.email, path = %parts.uri.path(), "refused: missing or wrong CSRF token");
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "csrf",
-                "missing or wrong X-CSRF-Token",
-            ));
-        }
-        Ok(Actor::Person(user))
+        Ok(authenticate(parts, state).await?.0)
     }
 }

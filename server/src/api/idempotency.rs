@@ -5,18 +5,23 @@
 //! and only for the same request: the same key with another body or path is
 //! refused. A second request with a key whose first is still running is told
 //! to retry.
+//!
+//! Who asks is checked first, as for any request: only the live credential
+//! that made an answer reads it, with its CSRF token and from its own page.
+//! An answer that holds a secret is never kept: a retry gets what the handler
+//! gives instead ([`secret_once`]).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 
-use super::MAX_BODY_BYTES;
-use crate::access::{secrets, sessions, ApiError};
+use crate::access::{self, secrets, ApiError};
 use crate::error::AppError;
 use crate::{now_ms, Server};
 
@@ -36,21 +41,25 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 #[derive(Default)]
 pub struct InFlight(Mutex<HashSet<(String, String)>>);
 
-/// The credential a request carries, as a digest: who the key belongs to.
-fn credential(headers: &HeaderMap) -> Option<String> {
-    if let Some(bearer) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return Some(secrets::digest(bearer));
-    }
-    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    cookies
-        .split(';')
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == sessions::COOKIE)
-        .map(|(_, value)| secrets::digest(value))
+/// What a retry gets instead of an answer that holds a secret.
+#[derive(Clone)]
+struct Instead {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
+/// `answer`, which holds a secret shown only this once: a retry with its
+/// `Idempotency-Key` gets `instead` (what was done, without the secret) with
+/// `status`, and only that is kept.
+pub fn secret_once(
+    answer: impl IntoResponse,
+    status: StatusCode,
+    instead: &impl Serialize,
+) -> Response {
+    let mut response = answer.into_response();
+    let body = serde_json::to_vec(instead).expect("an answer serializes");
+    response.extensions_mut().insert(Instead { status, body });
+    response
 }
 
 /// A stored answer.
@@ -132,6 +141,10 @@ pub async fn once(
     let (Method::POST, Some(key)) = (request.method().clone(), key) else {
         return Ok(next.run(request).await);
     };
+    let (mut parts, body) = request.into_parts();
+    // Refused as the handler would refuse it, before any stored answer is read.
+    let (actor, who) = access::authenticate(&parts, &state).await?;
+    parts.extensions.insert(actor);
     let key = key
         .ok()
         .filter(|k| (1..=MAX_KEY_CHARS).contains(&k.chars().count()))
@@ -140,18 +153,7 @@ pub async fn once(
                 "Idempotency-Key: 1 to {MAX_KEY_CHARS} visible characters"
             ))
         })?;
-    let Some(who) = credential(request.headers()) else {
-        // Nobody to keep it for: the handler refuses the request anyway.
-        return Ok(next.run(request).await);
-    };
-    let (parts, body) = request.into_parts();
-    let body = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "bad_request",
-            "body over 16 KiB",
-        )
-    })?;
+    let body = super::body::bytes(&parts, body).await?;
     // The same key must mean the same request: its path and body.
     let fingerprint = secrets::digest(&format!(
         "{} {}",
@@ -184,8 +186,17 @@ pub async fn once(
                 .insert(REPLAYED, HeaderValue::from_static("true"));
             return Ok(replay);
         }
-        let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+        let mut response = next.run(Request::from_parts(parts, Body::from(body))).await;
         if !response.status().is_success() {
+            return Ok(response);
+        }
+        if let Some(instead) = response.extensions_mut().remove::<Instead>() {
+            let answer = Answer {
+                request: fingerprint,
+                status: instead.status.as_u16(),
+                body: instead.body,
+            };
+            keep(&state, &who, &key, &answer).await?;
             return Ok(response);
         }
         let (parts, body) = response.into_parts();

@@ -40,29 +40,19 @@ const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 
 /// The API's routes.
 pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
-    Router::new()
-        .route(
-            "/studio/api/session",
-            post(session::sign_in)
-                .get(session::current)
-                .delete(session::sign_out),
-        )
+    // Signing in is no command to retry: its answer holds the CSRF token.
+    let session = Router::new().route(
+        "/studio/api/session",
+        post(session::sign_in)
+            .get(session::current)
+            .delete(session::sign_out),
+    );
+    let commands = Router::new()
         .route("/api/v1/tokens", post(tokens::create).get(tokens::list))
         .route("/api/v1/tokens/{id}", delete(tokens::revoke))
         .route("/api/v1/schedule", get(schedule::list))
-        .route(
-            "/api/v1/shows",
-            get(shows::list)
-                .post(show_files::create)
-                // A whole show (catalogue, gifts, missions) is larger than a command.
-                .layer(DefaultBodyLimit::max(MAX_SHOW_BYTES)),
-        )
         .route("/api/v1/catalogue", get(catalogue::list))
         .route("/api/v1/catalogue/csv", get(catalogue::export))
-        .route(
-            "/api/v1/catalogue/import",
-            post(catalogue::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
         .route(
             "/api/v1/catalogue/{product}",
             put(catalogue::put).delete(catalogue::remove),
@@ -115,10 +105,28 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
         .route(
             "/api/v1/shows/{show}/viewers/{viewer}/sanction",
             put(moderation::sanction).delete(moderation::lift),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            state,
+        );
+    // A whole show (catalogue, gifts, missions) is larger than a command.
+    let shows = Router::new().route("/api/v1/shows", get(shows::list).post(show_files::create));
+    let import = Router::new().route("/api/v1/catalogue/import", post(catalogue::import));
+    let once = |router: Router<Arc<Server>>| {
+        router.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             idempotency::once,
         ))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    };
+    limited(session, MAX_BODY_BYTES)
+        .merge(limited(once(commands), MAX_BODY_BYTES))
+        .merge(limited(once(shows), MAX_SHOW_BYTES))
+        .merge(limited(once(import), MAX_IMPORT_BYTES))
+}
+
+/// `router`'s routes read bodies of at most `limit` bytes, whatever else runs
+/// first (an `Idempotency-Key` reads the body before the handler): a body that
+/// says it is larger is refused before a byte of it is read, and one that
+/// grows larger as soon as it does.
+fn limited(router: Router<Arc<Server>>, limit: usize) -> Router<Arc<Server>> {
+    router
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(limit, body::declared))
 }

@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
 
 use super::Body;
-use crate::access::{passwords, sessions, users, Actor, ApiError, Role};
+use crate::access::{passwords, sessions, throttle, users, Actor, ApiError, Role};
 use crate::Server;
 
 /// A sign-in.
@@ -47,15 +47,12 @@ pub async fn sign_in(
         return Err(ApiError::invalid("an email and a password are needed"));
     }
     let email = users::normalize_email(&request.email);
-    let email_key = format!("email:{email}");
-    let keys = [email_key.clone(), format!("ip:{}", peer.ip())];
-    let now = crate::now_ms();
-    if let Some(wait_ms) = state.throttle.locked(&keys, now) {
+    let keys = throttle::Keys::new(&email, peer.ip());
+    if let Some(wait_ms) = throttle::admit(&state.pool, &keys, crate::now_ms()).await? {
         tracing::warn!(%email, ip = %peer.ip(), "refused: sign-in throttled");
         return Err(ApiError::throttled(wait_ms));
     }
     let Some(user) = users::sign_in(&state.pool, &email, &request.password).await? else {
-        state.throttle.failed(&keys, now);
         tracing::warn!(%email, ip = %peer.ip(), "refused: wrong email or password");
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -63,7 +60,7 @@ pub async fn sign_in(
             "wrong email or password",
         ));
     };
-    state.throttle.succeeded(&email_key);
+    throttle::succeeded(&state.pool, &keys).await?;
     let opened = sessions::open(&state.pool, &user).await?;
     // Secure whenever the studio is reached over HTTPS (a TLS proxy in front says so).
     let https = headers

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use lapak_protocol::{Money, OnAir, Pin, TAG_LOG_MS};
 use serde::{Deserialize, Serialize};
@@ -181,16 +182,36 @@ pub async fn ingest(
     Ok(Json(ingest_of(&state, show, false).await?))
 }
 
+/// What a retry of a key's rotation gets: where to read the key, not the key.
+#[derive(Serialize)]
+struct RotatedBefore {
+    server: String,
+    already_rotated: bool,
+    message: String,
+}
+
 /// `POST /api/v1/shows/{show}/ingest/rotate` (owners and hosts): a new key;
 /// the old one stops working for new publishes at once.
 pub async fn rotate_key(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-) -> Result<Json<Ingest>, ApiError> {
+) -> Result<Response, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let show = &state.show;
-    Ok(Json(ingest_of(&state, show, true).await?))
+    let ingest = ingest_of(&state, show, true).await?;
+    let before = RotatedBefore {
+        server: ingest.server.clone(),
+        already_rotated: true,
+        message: format!(
+            "this Idempotency-Key rotated the key already; GET /api/v1/shows/{id}/ingest gives it"
+        ),
+    };
+    Ok(super::idempotency::secret_once(
+        Json(ingest),
+        StatusCode::OK,
+        &before,
+    ))
 }
 
 /// A pin to place.

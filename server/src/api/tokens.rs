@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::Body;
+use super::{idempotency, Body};
 use crate::access::tokens::{self, TokenInfo};
 use crate::access::{Actor, ApiError, Permission, Scope};
 use crate::Server;
@@ -36,12 +37,21 @@ pub struct Made {
     info: TokenInfo,
 }
 
+/// What a retry of a token's making gets: the token, without its secret.
+#[derive(Serialize)]
+struct MadeBefore {
+    #[serde(flatten)]
+    info: TokenInfo,
+    already_created: bool,
+    message: &'static str,
+}
+
 /// `POST /api/v1/tokens` (owners, signed in).
 pub async fn create(
     State(state): State<Arc<Server>>,
     actor: Actor,
     Body(request): Body<NewToken>,
-) -> Result<(StatusCode, Json<Made>), ApiError> {
+) -> Result<Response, ApiError> {
     actor.may(Permission::ManageTokens, actor.brand())?;
     let Actor::Person(maker) = &actor else {
         unreachable!("only people manage tokens");
@@ -89,7 +99,17 @@ pub async fn create(
         ));
     };
     tracing::info!(by = %maker.email, token = info.id, "api token made");
-    Ok((StatusCode::CREATED, Json(Made { token, info })))
+    let before = MadeBefore {
+        info: info.clone(),
+        already_created: true,
+        message: "this Idempotency-Key made this token already; its secret was shown only then \
+                  (revoke the token and make another if it was lost)",
+    };
+    Ok(idempotency::secret_once(
+        (StatusCode::CREATED, Json(Made { token, info })),
+        StatusCode::OK,
+        &before,
+    ))
 }
 
 /// `GET /api/v1/tokens` (owners, signed in).

@@ -38,8 +38,13 @@ pub struct Api {
 
 impl Api {
     pub fn of(server: &TestServer) -> Api {
+        Api::at(&server.running.addr.to_string())
+    }
+
+    /// The API of the server listening at `addr` (`127.0.0.1:port`).
+    pub fn at(addr: &str) -> Api {
         Api {
-            base: format!("http://{}", server.running.addr),
+            base: format!("http://{addr}"),
             http: reqwest::Client::new(),
         }
     }
@@ -72,6 +77,12 @@ impl Api {
             request = request.bearer_auth(token);
         }
         request
+    }
+
+    /// A `POST` as `caller` with an `Idempotency-Key`, to send.
+    pub fn keyed(&self, caller: &Caller, path: &str, key: &str) -> reqwest::RequestBuilder {
+        self.request(caller, Method::POST, path)
+            .header("idempotency-key", key)
     }
 
     /// Sends `request`: its status and body text.

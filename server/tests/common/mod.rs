@@ -195,6 +195,12 @@ impl Process {
         }
     }
 
+    /// Where it listens: `127.0.0.1:port`.
+    pub fn addr(&self) -> &str {
+        let addr = self.url.strip_prefix("ws://");
+        addr.and_then(|a| a.strip_suffix("/ws")).expect("ws://…/ws")
+    }
+
     /// SIGKILL: no shutdown code runs.
     pub fn kill(mut self) {
         self.child.kill().unwrap();
