@@ -5,8 +5,9 @@
 // server is killed with SIGKILL and another server process takes the same
 // address, with an SQLite file of its own that holds nothing: everything it
 // knows is in PostgreSQL. It leaves the dead server's payment alone until that
-// charge's answer was due, then finds nothing charged and fails the order; the
-// viewer's automatic retry (same id) finds it failed, and "Pay again" pays once.
+// server's lease lapses (5 s), then closes its key, finds nothing charged and
+// fails the order; the viewer's automatic retry (same id) finds it failed, and
+// "Pay again" pays once.
 //
 // Then two servers share a show through a NATS JetStream of the file's own
 // (scripts/nats.sh): a viewer whose server is killed comes back, on a new
@@ -77,7 +78,7 @@ test('on PostgreSQL, a server killed mid-payment is replaced by another: nothing
     const replaced = Date.now();
     server = await serve(port);
 
-    // The new server settles the dead one's payment once its charge's answer was due (10 s after it).
+    // The new server settles the dead one's payment once the dead one's lease lapses (5 s after it).
     const failed = page.getByTestId('payment-failed');
     await failed.waitFor({ timeout: 40000 });
     record('postgres_failed_payment_shown_after_replacement_ms', [Date.now() - replaced]);

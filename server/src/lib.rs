@@ -619,6 +619,15 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         default_show: shows[0].id.clone(),
         tasks: Default::default(),
     });
+    // Taken before anything is charged: the other servers wait for this one's
+    // payments while its lease is alive, and no longer.
+    if let Some(lease) = pending::keep_alive(server.pool.clone(), server.instance).await? {
+        server
+            .tasks
+            .lock()
+            .expect("tasks lock poisoned")
+            .push(lease);
+    }
     let mut conn = server.pool.acquire().await?;
     db::adopt_sessions(&mut conn, &server.default_show).await?;
     drop(conn);

@@ -3,12 +3,13 @@
 //! The server never keeps a card: it passes it to the provider once and keeps
 //! the provider's reference and the last four digits. Every charge carries an
 //! idempotency key (the order number), so asking again is always safe, and a
-//! charge whose answer was lost (a timeout, a crash) is settled by `lookup`.
+//! charge whose answer was lost (a timeout, a crash) is settled by `close`.
 
 use futures::future::BoxFuture;
 use lapak_protocol::{Card, Money};
 
 use crate::db::Pool;
+use crate::error::AppError;
 
 /// What a charge attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum Charge {
     Timeout,
 }
 
-/// What the provider knows of an earlier charge.
+/// What the provider says of an earlier charge, once its key is closed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Lookup {
     /// It was taken.
@@ -35,7 +36,7 @@ pub enum Lookup {
         /// Provider's reference.
         reference: String,
     },
-    /// Nothing was taken under that key.
+    /// Nothing was taken under that key, and nothing will be.
     NotCharged,
 }
 
@@ -48,8 +49,11 @@ pub trait PaymentProvider: Send + Sync {
         amount: &'a Money,
         card: &'a Card,
     ) -> BoxFuture<'a, Charge>;
-    /// What became of the charge with `key`; `None` when the provider cannot say now.
-    fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>>;
+    /// What became of the charge with `key`, which no charge may take money
+    /// under afterwards (a payment cancelled or expired at the provider): a
+    /// charge still on its way, from a server stalled or cut off, is then
+    /// declined, so `NotCharged` is final. `None` when the provider cannot say now.
+    fn close<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>>;
 }
 
 /// Test card that is approved.
@@ -68,7 +72,7 @@ pub const NO_ANSWER: &str = "4000000000000408";
 /// Behaves like processors' test modes: the card number decides the outcome,
 /// and any other number is declined. It keeps its own record of charges (a
 /// table in the same database, standing in for the provider's side), so a
-/// lookup after a restart still knows what happened.
+/// lookup after a restart still knows what happened; the keys it closed are kept there too.
 pub struct TestProvider {
     pool: Pool,
 }
@@ -79,7 +83,18 @@ impl TestProvider {
         TestProvider { pool }
     }
 
-    async fn record(&self, key: &str, amount: &Money) -> Result<String, sqlx::Error> {
+    /// Takes `amount` under `key`, unless the key was closed first: the
+    /// reference, or `None`.
+    async fn record(&self, key: &str, amount: &Money) -> Result<Option<String>, AppError> {
+        let mut tx = self.turn(key).await?;
+        let closed: Option<String> =
+            sqlx::query_scalar("SELECT key FROM test_provider_closed WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if closed.is_some() {
+            return Ok(None);
+        }
         let reference = format!("test_ch_{key}");
         sqlx::query(
             "INSERT INTO test_provider_charges (key, reference, amount_minor, currency) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -88,9 +103,34 @@ impl TestProvider {
         .bind(&reference)
         .bind(amount.minor)
         .bind(&amount.currency)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(reference)
+        tx.commit().await?;
+        Ok(Some(reference))
+    }
+
+    /// A charge and a close of one key take turns (on PostgreSQL, servers
+    /// sharing the database too): neither can miss the other's row.
+    async fn turn(&self, key: &str) -> Result<crate::db::Tx, AppError> {
+        crate::db::begin_write(&self.pool, &format!("payment:{key}")).await
+    }
+
+    async fn close_key(&self, key: &str) -> Result<Lookup, AppError> {
+        let mut tx = self.turn(key).await?;
+        let charged: Option<String> =
+            sqlx::query_scalar("SELECT reference FROM test_provider_charges WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(reference) = charged {
+            return Ok(Lookup::Approved { reference });
+        }
+        sqlx::query("INSERT INTO test_provider_closed (key) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Lookup::NotCharged)
     }
 }
 
@@ -107,7 +147,8 @@ impl PaymentProvider for TestProvider {
             };
             match card.digits().as_str() {
                 APPROVE => match self.record(key, amount).await {
-                    Ok(reference) => Charge::Approved { reference },
+                    Ok(Some(reference)) => Charge::Approved { reference },
+                    Ok(None) => declined("payment_closed"),
                     Err(_) => Charge::Timeout,
                 },
                 // The money moves, the answer is lost.
@@ -124,19 +165,8 @@ impl PaymentProvider for TestProvider {
         })
     }
 
-    fn lookup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
-        Box::pin(async move {
-            let found: Result<Option<String>, _> =
-                sqlx::query_scalar("SELECT reference FROM test_provider_charges WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(&self.pool)
-                    .await;
-            match found {
-                Ok(Some(reference)) => Some(Lookup::Approved { reference }),
-                Ok(None) => Some(Lookup::NotCharged),
-                Err(_) => None,
-            }
-        })
+    fn close<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
+        Box::pin(async move { self.close_key(key).await.ok() })
     }
 }
 
@@ -168,9 +198,42 @@ mod tests {
                 .is_err(),
             "no answer comes"
         );
+        assert_eq!(provider.close("LPK-000001").await, Some(Lookup::NotCharged));
+    }
+
+    /// A server taken for dead may be alive and still charging: once another
+    /// has closed the key and failed the order, that charge must not take money.
+    #[tokio::test]
+    async fn a_closed_key_is_never_charged_and_a_charge_before_the_close_is_reported() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let pool = crate::testing::database(dir.path()).await;
+        let provider = TestProvider::new(pool);
+        let card = Card {
+            number: APPROVE.into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        };
+        let amount = Money {
+            minor: 100,
+            currency: "IDR".into(),
+        };
+        assert_eq!(provider.close("LPK-000001").await, Some(Lookup::NotCharged));
+        assert!(
+            matches!(
+                provider.charge("LPK-000001", &amount, &card).await,
+                Charge::Declined { .. }
+            ),
+            "a charge after the close is declined"
+        );
+        assert_eq!(provider.close("LPK-000001").await, Some(Lookup::NotCharged));
+
+        let Charge::Approved { reference } = provider.charge("LPK-000002", &amount, &card).await
+        else {
+            panic!("the test card is approved");
+        };
         assert_eq!(
-            provider.lookup("LPK-000001").await,
-            Some(Lookup::NotCharged)
+            provider.close("LPK-000002").await,
+            Some(Lookup::Approved { reference })
         );
     }
 }

@@ -21,6 +21,7 @@ use futures::StreamExt;
 use lapak_protocol::{
     ChatMessage, ClientMsg, RejectCode, Resume, ServerMsg, Welcome, PROTOCOL_VERSION,
 };
+use lapak_server::payment::APPROVE;
 use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -452,6 +453,158 @@ async fn a_deal_a_host_starts_on_one_server_prices_carts_on_the_others_until_sto
         4_500_000,
         "the deal's price is gone there too"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_deal_sent_to_three_servers_at_once_starts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, servers)) = cluster(dir.path(), 3) else {
+        return;
+    };
+    let (api, host) = signed_in(dir.path(), &servers[0], "host@demo.example").await;
+    let deals = "/api/v1/shows/test/deals";
+    let body = serde_json::json!({
+        "product_id": "jar", "price": 3_000_000, "quantity": 6, "per_buyer": 1, "duration_s": 600
+    });
+    let apis: Vec<Api> = servers.iter().map(|server| api.at(server)).collect();
+    let answers = futures::future::join_all(
+        apis.iter()
+            .map(|api| api.call(&host, Method::POST, deals, Some(body.clone()))),
+    )
+    .await;
+    let started: Vec<_> = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .collect();
+    assert_eq!(started.len(), 1, "one deal per product: {answers:?}");
+    let refused = answers
+        .iter()
+        .filter(|(status, body)| *status == StatusCode::CONFLICT && body["code"] == "deal_running")
+        .count();
+    assert_eq!(refused, 2, "{answers:?}");
+    let id = started[0].1["id"].as_str().unwrap().to_owned();
+
+    // Every server lists that deal once it has heard of it, and no other.
+    for (n, api) in apis.iter().enumerate() {
+        let deadline = Instant::now() + PATIENCE;
+        let listed = loop {
+            let (status, listed) = api.call(&host, Method::GET, deals, None).await;
+            assert_eq!(status, StatusCode::OK, "{listed}");
+            let jar: Vec<serde_json::Value> = listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["product_id"] == "jar")
+                .cloned()
+                .collect();
+            if jar.iter().any(|d| d["id"] == id.as_str()) {
+                break jar;
+            }
+            assert!(Instant::now() < deadline, "server {n} never listed {id}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_eq!(listed.len(), 1, "server {n}: {listed:?}");
+        assert_eq!(
+            (&listed[0]["quantity"], &listed[0]["remaining"]),
+            (&serde_json::json!(6), &serde_json::json!(6)),
+            "server {n}: its units"
+        );
+    }
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    assert_eq!(db_count(&mut db, "host_deals").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deal_unit_held_by_a_killed_servers_payment_comes_back_before_its_charge_was_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((_nats, mut servers)) = cluster(dir.path(), 2) else {
+        return;
+    };
+    let (api, host) = signed_in(dir.path(), &servers[0], "host@demo.example").await;
+    // The first buyer on the server to be killed, the second on the leader.
+    let (mut first, welcome) = joined(&servers[1].url).await;
+    let (mut second, _) = joined(&servers[0].url).await;
+    let body = serde_json::json!({
+        "product_id": "shirt", "price": 9_900_000, "quantity": 1, "per_buyer": 1,
+        "duration_s": 600
+    });
+    let (status, deal) = api
+        .call(&host, Method::POST, "/api/v1/shows/test/deals", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{deal}");
+    let deal_id = deal["id"].as_str().unwrap().to_owned();
+    for socket in [&mut first, &mut second] {
+        wait_for(socket, |m| match m {
+            ServerMsg::DealStarted { deal, .. } if deal.id == deal_id => Some(()),
+            _ => None,
+        })
+        .await;
+    }
+
+    // The first buyer's charge never reaches the provider: the server waits
+    // for it (10 s), holding the deal's one unit, and is killed meanwhile.
+    command(&mut first, &add("a", "shirt", "m", 1)).await;
+    let held = quote(&mut first, "q").await;
+    assert_eq!(held.lines[0].deal_units, 1, "at the deal's price");
+    let request = request_from(&held, "std", lapak_server::payment::NO_ANSWER);
+    send(&mut first, &checkout_msg("buy", &request)).await;
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    let sold = format!("SELECT COALESCE(MAX(sold), 0) FROM deal_units WHERE deal_id = '{deal_id}'");
+    let placed_at = Instant::now();
+    while db_number(&mut db, &sold).await == 0 {
+        assert!(placed_at.elapsed() < PATIENCE, "the order is written");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    command(&mut second, &add("a", "shirt", "m", 1)).await;
+    assert_eq!(
+        quote(&mut second, "q0").await.lines[0].deal_units,
+        0,
+        "held"
+    );
+    servers.remove(1).kill();
+
+    // The other server gives the unit back before the dead one's wait would
+    // have ended, and the second buyer gets it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut n = 0;
+    let offered = loop {
+        n += 1;
+        let offered = quote(&mut second, &format!("q{n}")).await;
+        if offered.lines[0].deal_units == 1 {
+            break offered;
+        }
+        assert!(Instant::now() < deadline, "the unit never came back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let given_back_ms = lapak_server::now_ms();
+    let due_ms = db_number(
+        &mut db,
+        "SELECT charging_until_ms FROM orders WHERE command_id = 'buy'",
+    )
+    .await;
+    eprintln!(
+        "given back {} ms before the charge was due",
+        due_ms - given_back_ms
+    );
+    assert!(
+        given_back_ms < due_ms,
+        "given back {} ms after the dead server's charge was due",
+        given_back_ms - due_ms
+    );
+    let bought = checkout(&mut second, "buy", &request_from(&offered, "std", APPROVE)).await;
+    let order = placed(&bought);
+    assert_eq!(order.status, lapak_protocol::OrderStatus::Paid);
+    assert_eq!(order.lines[0].unit_price.minor, 9_900_000);
+
+    // The first buyer, back on the live server, finds the order failed and
+    // uncharged; one unit sold, one charge.
+    let mut back = connect(&servers[0].url).await;
+    hello(&mut back, Some(&welcome.session.token)).await;
+    let failed = checkout(&mut back, "buy", &request).await;
+    assert_eq!(placed(&failed).status, lapak_protocol::OrderStatus::Failed);
+    assert_eq!(db_number(&mut db, &sold).await, 1);
+    assert_eq!(db_count(&mut db, "test_provider_charges").await, 1);
+    assert_eq!(db_stock(&mut db, "shirt", "m").await, 9);
 }
 
 /// Buyers racing for a host's flash deal of [`DEAL_UNITS`] shirts across three servers.

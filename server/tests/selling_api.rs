@@ -124,6 +124,52 @@ async fn a_hosts_deal_is_charged_at_its_price_until_stopped() {
 }
 
 #[tokio::test]
+async fn a_product_takes_a_new_deal_once_its_deal_is_stopped_or_has_ended() {
+    // At 20× speed a deal of 10 s ends in half a second.
+    let server = common::server_with(|c| c.speed = 20).await;
+    common::api::team(&server).await;
+    let api = Api::of(&server);
+    let host = api
+        .sign_in("host@demo.example", common::api::PASSWORD)
+        .await
+        .unwrap();
+    let (mut watcher, _) = viewer(&server, None).await;
+    let deal = |duration_s: u64| {
+        Some(json!({
+            "product_id": "jar", "price": 3_000_000, "quantity": 2, "per_buyer": 1,
+            "duration_s": duration_s
+        }))
+    };
+    let (status, first) = api.call(&host, Method::POST, DEALS, deal(600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, refused) = api.call(&host, Method::POST, DEALS, deal(600)).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("deal_running"))
+    );
+    let first = first["id"].as_str().unwrap();
+    let (status, _) = api
+        .call(&host, Method::DELETE, &format!("{DEALS}/{first}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (status, second) = api.call(&host, Method::POST, DEALS, deal(10)).await;
+    assert_eq!(status, StatusCode::CREATED, "stopped: {second}");
+    let second = second["id"].as_str().unwrap().to_owned();
+    wait_for(&mut watcher, |m| match m {
+        ServerMsg::DealEnded { deal_id, .. } if *deal_id == second => Some(()),
+        _ => None,
+    })
+    .await;
+    let (status, third) = api.call(&host, Method::POST, DEALS, deal(600)).await;
+    assert_eq!(status, StatusCode::CREATED, "ended: {third}");
+    assert_eq!(
+        host_deals(&api, &host).await,
+        [third["id"].as_str().unwrap()]
+    );
+}
+
+#[tokio::test]
 async fn a_hosts_deal_survives_a_restart_with_its_units_counted() {
     let (server, api, host) = signed_in("host@demo.example").await;
     let (status, deal) = api.call(&host, Method::POST, DEALS, jar_deal()).await;

@@ -78,19 +78,24 @@ pub async fn start(
             DURATION_S.end()
         )));
     }
-    // One writer at a time: two hosts starting a deal on one product cannot both see none running.
+    // This process's writers of the show first, as for every command; the
+    // database's turn, which holds across servers, is taken in `start`.
     let _write = state.writer.lock().await;
     let now = state.stream_ms(now_ms());
-    if state
+    let running = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "deal_running",
+            "this product already has a deal running; stop it first",
+        )
+    };
+    // The timeline's deals are the show file's, the same on every server.
+    if show
         .deals_at(now)
         .iter()
         .any(|d| d.product_id == request.product_id)
     {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "deal_running",
-            "this product already has a deal running; stop it first",
-        ));
+        return Err(running());
     }
     let request = Request {
         product_id: request.product_id,
@@ -99,12 +104,13 @@ pub async fn start(
         per_buyer: request.per_buyer,
         duration_ms: request.duration_s.saturating_mul(1000),
     };
-    let mut conn = state.pool.acquire().await?;
-    let spec = state
+    let Some(spec) = state
         .hosted_deals
-        .start(&mut conn, &show.id, request, now, &actor.who())
-        .await?;
-    drop(conn);
+        .start(&state.pool, &show.id, request, now, &actor.who())
+        .await?
+    else {
+        return Err(running());
+    };
     let deal = state.deal(spec).await?;
     state.hub.start_deal(deal.clone());
     tracing::info!(show = %show.id, deal = %deal.id, who = %actor.who(), "deal started");

@@ -32,7 +32,8 @@ type OrderRow = (
 /// Orders whose payment has not been settled, by row id.
 pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>, AppError> {
     let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = $1
-                   AND (charging_by = $2 OR charging_until_ms IS NULL OR charging_until_ms < $3)";
+                   AND (charging_by = $2 OR charging_until_ms IS NULL OR charging_until_ms < $3
+                        OR charging_by IN (SELECT instance FROM server_leases WHERE alive_until_ms < $3))";
     Ok(sqlx::query_scalar(pending)
         .bind(show)
         .bind(mine.instance)

@@ -1,10 +1,12 @@
 //! Flash deals a host starts (studio or API) beside the timeline's: kept in
 //! `host_deals`, and in memory while they run, so that pricing — which asks
-//! for the running deals on every cart change — never reads the database for them.
+//! for the running deals on every cart change — never reads the database for
+//! them. Starting one asks the database, which every server sharing the show
+//! shares, whether a deal on the product runs.
 
 use std::sync::RwLock;
 
-use crate::db::Conn;
+use crate::db::{self, Conn, Pool};
 use crate::error::AppError;
 use crate::show::DealSpec;
 
@@ -96,19 +98,31 @@ impl HostedDeals {
             .collect()
     }
 
-    /// Records `request` as a deal from stream time `now_ms`, by `who`.
+    /// Records `request` as a deal from stream time `now_ms`, by `who`; `None`
+    /// when a host deal on its product runs already (on any server).
     pub async fn start(
         &self,
-        conn: &mut Conn,
+        pool: &Pool,
         show: &str,
         request: Request,
         now_ms: u64,
         who: &str,
-    ) -> Result<DealSpec, AppError> {
+    ) -> Result<Option<DealSpec>, AppError> {
         let end_ms = now_ms.saturating_add(request.duration_ms);
-        let id: i64 = sqlx::query_scalar(
+        // why: the deals running are in every server's memory, but each server
+        // learns of another's a moment late, so only the database can say "none
+        // runs" for all of them. A unique index cannot: a deal stops running when
+        // its time is up, not when a row changes. The show's leader or a
+        // JetStream compare-and-set would hold only with NATS. So the check and
+        // the insert are one statement inside the show's turn (`db::begin_write`),
+        // which every writer of the show takes, on every server, on SQLite and
+        // PostgreSQL alike: a second host's insert reads the first's once it commits.
+        let mut tx = db::begin_write(pool, show).await?;
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO host_deals (show_id, product_id, price_minor, quantity, per_buyer, start_ms, end_ms, started_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8
+             WHERE NOT EXISTS (SELECT 1 FROM host_deals WHERE show_id = $1 AND product_id = $2 AND end_ms > $6)
+             RETURNING id",
         )
         .bind(show)
         .bind(&request.product_id)
@@ -118,8 +132,12 @@ impl HostedDeals {
         .bind(i64::try_from(now_ms).unwrap_or(i64::MAX))
         .bind(i64::try_from(end_ms).unwrap_or(i64::MAX))
         .bind(who)
-        .fetch_one(conn)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
         let spec = DealSpec {
             id: format!("{HOSTED}{id}"),
             product_id: request.product_id,
@@ -132,7 +150,7 @@ impl HostedDeals {
         let mut open = self.write();
         open.retain(|d| d.end_ms > now_ms);
         open.push(spec.clone());
-        Ok(spec)
+        Ok(Some(spec))
     }
 
     /// Ends host deal `id` at stream time `now_ms`, if it is running; the deal as it was.

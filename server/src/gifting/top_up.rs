@@ -28,7 +28,9 @@ pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>
     let pending = "SELECT top_ups.id FROM top_ups JOIN sessions ON sessions.id = top_ups.session_id
                    WHERE top_ups.status = 'payment_pending' AND sessions.show_id = $1
                    AND (top_ups.charging_by = $2 OR top_ups.charging_until_ms IS NULL
-                        OR top_ups.charging_until_ms < $3)";
+                        OR top_ups.charging_until_ms < $3
+                        OR top_ups.charging_by IN
+                           (SELECT instance FROM server_leases WHERE alive_until_ms < $3))";
     Ok(sqlx::query_scalar(pending)
         .bind(show)
         .bind(mine.instance)
