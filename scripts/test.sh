@@ -20,7 +20,9 @@ step "native server tests on PostgreSQL, and servers sharing shows through NATS 
 pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 pg_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-LAPAK_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" "$pg_port") cargo test -p lapak-server
+# why --workspace, as the SQLite run: the same packages give the same features, so this
+# run reuses that build instead of compiling the server and its tests again.
+LAPAK_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir" "$pg_port") cargo test --workspace
 scripts/postgres.sh stop "$pg_dir"
 
 step "browser tests: wasm-pack test --headless --chrome (Debian Chromium)"
