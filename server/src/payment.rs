@@ -84,55 +84,68 @@ impl TestProvider {
     }
 
     /// Takes `amount` under `key`, unless the key was closed first: the
-    /// reference, or `None`.
+    /// reference (also of a charge made before under that key), or `None`.
     async fn record(&self, key: &str, amount: &Money) -> Result<Option<String>, AppError> {
-        let mut tx = self.turn(key).await?;
-        let closed: Option<String> =
-            sqlx::query_scalar("SELECT key FROM test_provider_closed WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if closed.is_some() {
-            return Ok(None);
-        }
-        let reference = format!("test_ch_{key}");
-        sqlx::query(
-            "INSERT INTO test_provider_charges (key, reference, amount_minor, currency) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        let charge = sqlx::query(
+            "INSERT INTO test_provider_charges (key, reference, amount_minor, currency)
+             SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM test_provider_closed WHERE key = $1)
+             ON CONFLICT DO NOTHING",
         )
         .bind(key)
-        .bind(&reference)
+        .bind(format!("test_ch_{key}"))
         .bind(amount.minor)
-        .bind(&amount.currency)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Some(reference))
-    }
-
-    /// A charge and a close of one key take turns (on PostgreSQL, servers
-    /// sharing the database too): neither can miss the other's row.
-    async fn turn(&self, key: &str) -> Result<crate::db::Tx, AppError> {
-        crate::db::begin_write(&self.pool, &format!("payment:{key}")).await
+        .bind(&amount.currency);
+        self.in_turn(key, charge).await?;
+        self.charged(key).await
     }
 
     async fn close_key(&self, key: &str) -> Result<Lookup, AppError> {
-        let mut tx = self.turn(key).await?;
-        let charged: Option<String> =
+        let close = sqlx::query(
+            "INSERT INTO test_provider_closed (key)
+             SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM test_provider_charges WHERE key = $1)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(key);
+        self.in_turn(key, close).await?;
+        // Charged before the close, or closed: either way it stays so.
+        Ok(match self.charged(key).await? {
+            Some(reference) => Lookup::Approved { reference },
+            None => Lookup::NotCharged,
+        })
+    }
+
+    /// Runs `statement`, a charge or a close of `key`, so that the other
+    /// cannot slip in between its check and its write.
+    async fn in_turn(&self, key: &str, statement: AnyQuery<'_>) -> Result<(), AppError> {
+        if !crate::db::shared(&self.pool) {
+            // why: an SQLite file has one writer, and a writing statement
+            // holds it from its first read: the statement is the turn, and a
+            // transaction around it would only keep the server's writers
+            // waiting longer for every charge.
+            statement.execute(&self.pool).await?;
+            return Ok(());
+        }
+        // On PostgreSQL, each statement reads what was committed when it
+        // began: a charge and a close of one key, on two servers, take turns.
+        let mut tx = crate::db::begin_write(&self.pool, &format!("payment:{key}")).await?;
+        statement.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The reference of the charge under `key`, if one was made.
+    async fn charged(&self, key: &str) -> Result<Option<String>, AppError> {
+        Ok(
             sqlx::query_scalar("SELECT reference FROM test_provider_charges WHERE key = $1")
                 .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(reference) = charged {
-            return Ok(Lookup::Approved { reference });
-        }
-        sqlx::query("INSERT INTO test_provider_closed (key) VALUES ($1) ON CONFLICT DO NOTHING")
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Lookup::NotCharged)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 }
+
+/// A statement with its arguments bound, on either back end.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 impl PaymentProvider for TestProvider {
     fn charge<'a>(
