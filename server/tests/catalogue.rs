@@ -260,16 +260,7 @@ async fn a_show_takes_catalogue_products_with_its_own_stock_and_price() {
 async fn control_and_direction_characters_in_catalogue_text_are_refused_and_nothing_is_kept() {
     let (server, api, owner) = signed_in("owner@demo.example").await;
     let before = catalogue(&api, &owner).await;
-    let refused = |status: StatusCode, answer: &Value, field: &str, c: char| {
-        assert_eq!(
-            (status, answer["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
-            "{c:?} in {field}: {answer}"
-        );
-        let message = answer["message"].as_str().unwrap();
-        assert!(message.contains(field), "{c:?}: {message}");
-        assert!(!message.contains(c), "the text is not echoed: {message:?}");
-    };
+    let refused = common::api::assert_text_refused;
     for c in common::api::HOSTILE_CHARS {
         let mut name = tea(2_500_000);
         name["name"] = format!("Pulled{c} Tea").into();

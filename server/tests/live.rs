@@ -154,6 +154,29 @@ async fn stop(server: TestServer, packagers: &[u32]) {
 
 /// The live show's configuration on `db`, the same at every start: a
 /// restarted server keeps its database and media.
+/// A live show's server that starts again on the same data (`config`), the
+/// demo team with `email` signed in, and an encoder publishing to it.
+async fn on_air_with(
+    email: &str,
+) -> (
+    TestServer,
+    impl Fn() -> lapak_server::Config,
+    common::api::Api,
+    common::api::Caller,
+    Publisher,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = live_config(dir.path().join("lapak.db"));
+    let running = lapak_server::start(config()).await.unwrap();
+    let server = TestServer { running, dir };
+    common::api::team(&server).await;
+    let api = common::api::Api::of(&server);
+    let caller = api.sign_in(email, common::api::PASSWORD).await.unwrap();
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    (server, config, api, caller, publisher)
+}
+
 fn live_config(db: PathBuf) -> impl Fn() -> lapak_server::Config {
     let show = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
     move || {
@@ -654,22 +677,14 @@ async fn replay_log(addr: SocketAddr, url: &str) -> Option<lapak_protocol::repla
 
 #[tokio::test]
 async fn an_ended_show_replays_its_recording_with_its_events_in_sync() {
-    use common::api::{team, Api, PASSWORD};
+    use common::api::{Api, PASSWORD};
     use lapak_protocol::replay::ReplayIndex;
     use lapak_protocol::ServerMsg;
     use reqwest::{Method, StatusCode};
     use serde_json::json;
 
-    let dir = tempfile::tempdir().unwrap();
-    let config = live_config(dir.path().join("lapak.db"));
-    let running = lapak_server::start(config()).await.unwrap();
-    let server = TestServer { running, dir };
-    team(&server).await;
-    let api = Api::of(&server);
-    let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
+    let (server, config, api, host, publisher) = on_air_with("host@demo.example").await;
     let addr = server.running.addr;
-    let key = server.running.stream_key().await.unwrap();
-    let publisher = Publisher::start(rtmp(&server), &key);
     wait_on_air(&server, "live", OnAir::Live).await;
     segments(&server, "live", 3).await;
 
@@ -905,20 +920,11 @@ fn source_file(server: &TestServer, uri: &str) -> PathBuf {
 
 #[tokio::test]
 async fn a_trimmed_replay_serves_only_what_it_keeps_and_a_removed_one_nothing() {
-    use common::api::{team, Api, PASSWORD};
     use reqwest::{Method, StatusCode};
     use serde_json::json;
 
-    let dir = tempfile::tempdir().unwrap();
-    let config = live_config(dir.path().join("lapak.db"));
-    let running = lapak_server::start(config()).await.unwrap();
-    let server = TestServer { running, dir };
-    team(&server).await;
-    let api = Api::of(&server);
-    let owner = api.sign_in("owner@demo.example", PASSWORD).await.unwrap();
+    let (server, config, api, owner, publisher) = on_air_with("owner@demo.example").await;
     let addr = server.running.addr;
-    let key = server.running.stream_key().await.unwrap();
-    let publisher = Publisher::start(rtmp(&server), &key);
     segments(&server, "live", 8).await;
     assert!(server.running.end_show("live").await);
     publisher.stop().await;

@@ -508,14 +508,7 @@ async fn a_show_whose_products_hold_control_or_direction_characters_is_refused_a
             let (status, answer) = api
                 .call(&owner, Method::POST, "/api/v1/shows", Some(show))
                 .await;
-            assert_eq!(
-                (status, answer["code"].as_str()),
-                (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
-                "{c:?} in {field}: {answer}"
-            );
-            let message = answer["message"].as_str().unwrap();
-            assert!(message.contains(field), "{c:?}: {message}");
-            assert!(!message.contains(c), "the text is not echoed: {message:?}");
+            common::api::assert_text_refused(status, &answer, field, c);
         }
     }
     let mut db = common::open_db(&server.db()).await;

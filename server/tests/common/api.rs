@@ -175,6 +175,19 @@ pub async fn signed_in(email: &str) -> (TestServer, Api, Caller) {
 /// hold (it would not read as written, or a terminal or a log would act on it).
 pub const HOSTILE_CHARS: [char; 4] = ['\0', '\u{7}', '\u{1b}', '\u{202E}'];
 
+/// `status` and `answer` refuse the text that held `c` in `field`: a 422
+/// `invalid` that names the field and does not echo the text.
+pub fn assert_text_refused(status: StatusCode, answer: &Value, field: &str, c: char) {
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
+        "{c:?} in {field}: {answer}"
+    );
+    let message = answer["message"].as_str().unwrap();
+    assert!(message.contains(field), "{c:?}: {message}");
+    assert!(!message.contains(c), "the text is not echoed: {message:?}");
+}
+
 /// A show to schedule through the API: the show file's fields, in JSON.
 pub fn new_show(id: &str) -> Value {
     json!({
