@@ -497,8 +497,8 @@ impl Session {
         if self.shared.failed.get() || v.error().is_some() {
             return (PlayerState::Failed, None);
         }
-        // why: WebKitGTK's duration for live HLS trails the playhead by up
-        // to a segment, so `ended` reads true while the picture plays on;
+        // why: WebKitGTK's duration for live HLS is the playhead as last
+        // read, so `ended` reads true while the picture plays on;
         // a native stream has ended only once its playhead stops.
         let moving = t != self.last_t.replace(t);
         if v.ended() && !(self.mode == Mode::Native && moving) {

@@ -6,9 +6,10 @@
 const GROWTH_S: f64 = 1.0;
 
 /// Whether a natively played stream is live, from the durations seen.
-// why: Safari reports a live stream's duration as infinite, but WebKitGTK
-// (GStreamer's hlsdemux) reports the length downloaded so far, a finite
-// duration that grows by a segment at a time. Growth is the sign of live.
+// why: Safari reports a live stream's duration as infinite. WebKitGTK takes
+// every HLS playlist for a finished download, so not live; GStreamer's hlsdemux
+// has no duration for a live playlist, so WebKitGTK reports the playhead as the
+// duration, a finite duration that grows as it plays. Growth is the sign of live.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Liveness {
     first: Option<f64>,
@@ -42,10 +43,11 @@ const EARLY_END_S: f64 = 1.0;
 const RELOADS: u8 = 3;
 
 /// A natively played stream that ended before it played, loaded again.
-// why: WebKitGTK's GStreamer has taken a live playlist for a finished stream
-// (the picture "ended" where it started, having played nothing: at 0.02 s
-// of a short first segment, or at 1–2 s when it joins three segments from
-// the edge); loading the same playlist again plays the live stream. What
+// why: WebKitGTK's duration for live HLS is its playhead (see `Liveness`), so
+// a position check that finds the playhead at the duration pauses the video
+// and fires `ended` where it started, having played nothing (at 0.02 s, or at
+// 1–2 s when it joins three segments from the edge); GStreamer plays on, and
+// loading the same playlist again plays the live stream. What
 // counts is the time played, not the playhead, which starts wherever the
 // browser joins the live window.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
