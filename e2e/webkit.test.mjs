@@ -108,10 +108,12 @@ test('WebKit plays the live show through its own HLS', { skip }, async () => {
   // why: a native <video> whose playlist answers 404 fails for good (MEDIA_ERR_SRC_NOT_SUPPORTED),
   // unlike our MSE player, which retries: the show is on air before the viewer opens.
   await until('the live playlist', () => fetch(hls).then((r) => r.ok, () => false));
-  // And a few segments in: GStreamer reading a media playlist of one fraction of a segment
-  // has taken it for a finished stream (the player "ended" at 0.02 s). It still can, joining
-  // three segments from the edge ("ended" at 1–2 s, nothing played): the viewer then loads
-  // the playlist again (`native::EarlyEnd`), which this journey relies on.
+  // And a few segments in. WebKitGTK takes any HLS playlist for a finished download (not
+  // live) and, with no duration from hlsdemux, reports the playhead as the duration; a
+  // position check then pauses the video with `ended` ("ended" at 0.02 s, or at 1–2 s
+  // joining three segments from the edge, nothing played; or stuck at t = duration = 1 s):
+  // the viewer then loads the playlist again, or moves the playhead back and plays, since
+  // the show is on air (`native::Ends`), which this journey relies on (docs/streaming.md).
   const media = new URL((await (await fetch(hls)).text()).split('\n').find((l) => l && !l.startsWith('#')), hls);
   await until('three segments', () => fetch(media).then((r) => r.text(), () => '').then((t) => t.split('#EXTINF').length > 3));
   const started = Date.now();
@@ -142,7 +144,7 @@ test('WebKit plays the live show through its own HLS', { skip }, async () => {
       const p = await player();
       return p.tags.some((t) => !first.has(t)) && p;
     }, 40000);
-    assert.ok(c.t - b.t > 1, 'still playing');
+    assert.ok(c.t - b.t > 1, `still playing: ${JSON.stringify(b)} → ${JSON.stringify(c)}`);
   }
   record('webkit_native_hls', { live_ms: live, start_date: b.start });
 });

@@ -21,8 +21,8 @@ pub const WINDOW: usize = 12;
 /// Target durations a live playlist holds before it is listed at all.
 // why: a player starts at least three target durations from the live edge
 // (RFC 8216 §6.3.3). Listed earlier, a stream of one or two segments leaves it
-// nowhere safe to start: WebKit's GStreamer player plays the one segment and
-// stops for good when the next is late.
+// nowhere safe to start. (WebKitGTK's early `ended` is not about the playlist:
+// docs/streaming.md, "Browsers' own HLS".)
 const FIRST_LISTED_TARGETS: f64 = 3.0;
 /// How often ffmpeg's playlists are read: a fifth of a segment.
 const POLL: Duration = Duration::from_millis(200);

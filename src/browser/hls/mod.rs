@@ -220,16 +220,20 @@ fn handle() -> (PlayerHandle, Outputs) {
 /// `assets` is where the viewer's files are served from ("" for this page's origin).
 pub fn attach(video: HtmlVideoElement, url: String, assets: &str) -> PlayerHandle {
     let (handle, outputs) = handle();
-    start(video, url, outputs, format!("{assets}/{}", hlsjs::SCRIPT));
+    let script = format!("{assets}/{}", hlsjs::SCRIPT);
+    start(video, url, Signal::stored(false), outputs, script);
     handle
 }
 
 /// Plays `url` in the `<video>` behind `video` once it is mounted, starting
-/// over when the URL changes and stopping when the widget goes away; `assets`
-/// is where the viewer's files are served from ("" for this page's origin).
+/// over when the URL changes and stopping when the widget goes away; `on_air`
+/// says the URL is a show on air (not a replay, not ended), whose stream the
+/// browser's own HLS must not end; `assets` is where the viewer's files are
+/// served from ("" for this page's origin).
 pub fn use_player(
     video: NodeRef<Video>,
     url: Signal<Option<String>>,
+    on_air: Signal<bool>,
     assets: Signal<String>,
 ) -> PlayerHandle {
     let (handle, outputs) = handle();
@@ -238,7 +242,7 @@ pub fn use_player(
     Effect::new(move |_| {
         if let (Some(video), Some(url)) = (video.get(), url.get()) {
             let script = format!("{}/{}", assets.get_untracked(), hlsjs::SCRIPT);
-            start(video, url, outputs, script);
+            start(video, url, on_air, outputs, script);
         }
     });
     handle
@@ -326,8 +330,10 @@ struct Session {
     native_live: Cell<native::Liveness>,
     /// The media time the last tick saw.
     last_t: Cell<f64>,
-    /// Reloads of a native stream that ended before it played.
-    early_end: Cell<native::EarlyEnd>,
+    /// Answers to a native stream that stopped with `ended`.
+    ends: Cell<native::Ends>,
+    /// Whether the source is a show on air (not a replay, not ended).
+    on_air: Signal<bool>,
 }
 
 fn now() -> f64 {
@@ -497,21 +503,33 @@ impl Session {
         if self.shared.failed.get() || v.error().is_some() {
             return (PlayerState::Failed, None);
         }
-        // why: WebKitGTK's duration for live HLS trails the playhead by up
-        // to a segment, so `ended` reads true while the picture plays on;
+        // why: WebKitGTK's duration for live HLS is the playhead as last
+        // read, so `ended` reads true while the picture plays on;
         // a native stream has ended only once its playhead stops.
         let moving = t != self.last_t.replace(t);
         if v.ended() && !(self.mode == Mode::Native && moving) {
-            let mut early = self.early_end.get();
-            let played: f64 = mse::ranges(&v.played()).iter().map(|(a, b)| b - a).sum();
-            let again = self.mode == Mode::Native && early.reload(played);
-            self.early_end.set(early);
-            if again {
-                v.set_src(&v.current_src());
-                let _ = v.play();
-                return (PlayerState::Loading, programme);
+            if self.mode != Mode::Native {
+                return (PlayerState::Ended, programme);
             }
-            return (PlayerState::Ended, programme);
+            let played: f64 = mse::ranges(&v.played()).iter().map(|(a, b)| b - a).sum();
+            let live = self.on_air.try_get_untracked().unwrap_or(false)
+                || self.native_live.get().is_live();
+            let mut ends = self.ends.get();
+            let answer = ends.on_end(live, t, played);
+            self.ends.set(ends);
+            match answer {
+                native::OnEnd::Reload => {
+                    v.set_src(&v.current_src());
+                    let _ = v.play();
+                    return (PlayerState::Loading, programme);
+                }
+                native::OnEnd::Nudge(to) => {
+                    v.set_current_time(to);
+                    let _ = v.play();
+                    return (PlayerState::Buffering, programme);
+                }
+                native::OnEnd::Ended => return (PlayerState::Ended, programme),
+            }
         }
         let mut behind = None;
         let latency = self.latency(t);
@@ -549,7 +567,13 @@ impl Session {
     }
 }
 
-fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) {
+fn start(
+    video: HtmlVideoElement,
+    url: String,
+    on_air: Signal<bool>,
+    out: Outputs,
+    hlsjs_src: String,
+) {
     let mode = mode_for(&video, &url);
     // A seek asked before this session: where it starts.
     let start_at = out.start_at.try_update_value(Option::take).flatten();
@@ -578,7 +602,8 @@ fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) 
         started: Cell::new(false),
         native_live: Cell::new(native::Liveness::default()),
         last_t: Cell::new(f64::NAN),
-        early_end: Cell::new(native::EarlyEnd::default()),
+        ends: Cell::new(native::Ends::default()),
+        on_air,
     });
     video.set_loop(mode == Mode::File);
     let fetcher = Rc::new(Fetcher::new());

@@ -6,9 +6,10 @@
 const GROWTH_S: f64 = 1.0;
 
 /// Whether a natively played stream is live, from the durations seen.
-// why: Safari reports a live stream's duration as infinite, but WebKitGTK
-// (GStreamer's hlsdemux) reports the length downloaded so far, a finite
-// duration that grows by a segment at a time. Growth is the sign of live.
+// why: Safari reports a live stream's duration as infinite. WebKitGTK takes
+// every HLS playlist for a finished download, so not live; GStreamer's hlsdemux
+// has no duration for a live playlist, so WebKitGTK reports the playhead as the
+// duration, a finite duration that grows as it plays. Growth is the sign of live.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Liveness {
     first: Option<f64>,
@@ -40,27 +41,68 @@ impl Liveness {
 const EARLY_END_S: f64 = 1.0;
 /// Times such a stream is loaded again, at most.
 const RELOADS: u8 = 3;
+/// Seconds a live stream's playhead goes back when it "ended".
+const NUDGE_BACK_S: f64 = 0.5;
+/// Times a live stream that "ended" at the same place is moved back and
+/// played, at most: past that, the end is believed.
+const NUDGES: u8 = 3;
+/// Seconds past its last "end" at which a live stream counts as having
+/// played on: a real end comes back at the same place.
+const PLAYED_ON_S: f64 = 0.1;
 
-/// A natively played stream that ended before it played, loaded again.
-// why: WebKitGTK's GStreamer has taken a live playlist for a finished stream
-// (the picture "ended" where it started, having played nothing: at 0.02 s
-// of a short first segment, or at 1–2 s when it joins three segments from
-// the edge); loading the same playlist again plays the live stream. What
-// counts is the time played, not the playhead, which starts wherever the
-// browser joins the live window.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct EarlyEnd {
-    reloads: u8,
+/// What to do about a native stream whose playhead stopped with `ended`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OnEnd {
+    /// Load the same playlist again.
+    Reload,
+    /// Move the playhead back to this media time and play.
+    Nudge(f64),
+    /// It has ended.
+    Ended,
 }
 
-impl EarlyEnd {
-    /// Whether a stream that ended having played `played` seconds (the
-    /// length of the element's `played` ranges) is to be loaded again;
-    /// counts the reload.
-    pub fn reload(&mut self, played: f64) -> bool {
-        let again = played < EARLY_END_S && self.reloads < RELOADS;
-        self.reloads += u8::from(again);
-        again
+/// The answer to a natively played stream that stopped with `ended`.
+// why: WebKitGTK's duration for live HLS is its playhead (see `Liveness`), so
+// a position check that finds the playhead at the duration pauses the video
+// and fires `ended`; GStreamer plays on. Having played nothing (at 0.02 s, or
+// at 1–2 s when it joins three segments from the edge), loading the same
+// playlist again plays the live stream; what counts is the time played, not
+// the playhead, which starts wherever the browser joins the live window. Later
+// (or at about a second played, when it sticks where it joined: t = d = 1),
+// a live stream is moved back a little and played: the duration stays where
+// it was, ahead of the playhead, and playback goes on past it. A stream is
+// live when the show is on air or its duration grew (`Liveness`); a real end
+// (a replay's, an ended show's) is believed at once, and a live stream's
+// after a few moves back that come to the same place again.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Ends {
+    reloads: u8,
+    nudges: u8,
+    /// Where the last move back was made from.
+    nudged_at: Option<f64>,
+}
+
+impl Ends {
+    /// What to do about a stream that stopped with `ended` at media time `t`,
+    /// having played `played` seconds (the length of the element's `played`
+    /// ranges), `live` or not; counts the reload or the move back.
+    pub fn on_end(&mut self, live: bool, t: f64, played: f64) -> OnEnd {
+        if played < EARLY_END_S && self.reloads < RELOADS {
+            self.reloads += 1;
+            return OnEnd::Reload;
+        }
+        if !live {
+            return OnEnd::Ended;
+        }
+        if self.nudged_at.is_none_or(|at| t > at + PLAYED_ON_S) {
+            self.nudges = 0;
+        }
+        if self.nudges >= NUDGES {
+            return OnEnd::Ended;
+        }
+        self.nudges += 1;
+        self.nudged_at = Some(t);
+        OnEnd::Nudge((t - NUDGE_BACK_S).max(0.0))
     }
 }
 
@@ -103,10 +145,58 @@ mod tests {
 
     #[test]
     fn an_end_before_playing_is_loaded_again_a_few_times_and_a_real_end_never() {
-        let mut early = EarlyEnd::default();
-        assert!(!early.reload(42.0), "a stream that played out has ended");
-        assert!((0..3).all(|_| early.reload(0.0)));
-        assert!(!early.reload(0.05), "then the end is believed");
+        let mut ends = Ends::default();
+        assert_eq!(
+            ends.on_end(false, 42.0, 42.0),
+            OnEnd::Ended,
+            "a stream that played out has ended"
+        );
+        assert!((0..3).all(|_| ends.on_end(false, 0.02, 0.0) == OnEnd::Reload));
+        assert_eq!(
+            ends.on_end(false, 0.05, 0.05),
+            OnEnd::Ended,
+            "then the end is believed"
+        );
+    }
+
+    #[test]
+    fn webkitgtk_live_stream_stuck_ended_at_its_duration_after_a_second_is_moved_back_and_played() {
+        // The player stuck at t = 1, duration 1, `ended`, having played about a second.
+        let mut ends = Ends::default();
+        assert_eq!(ends.on_end(true, 1.0, 1.0), OnEnd::Nudge(0.5));
+        // Not live (a replay, an ended show): the same stop is an end.
+        assert_eq!(Ends::default().on_end(false, 1.0, 1.0), OnEnd::Ended);
+    }
+
+    #[test]
+    fn webkitgtk_live_stream_ended_again_further_on_is_moved_back_every_time() {
+        let mut ends = Ends::default();
+        for t in 1..100 {
+            let t = f64::from(t) * 1.5;
+            assert_eq!(
+                ends.on_end(true, t, t),
+                OnEnd::Nudge(t - NUDGE_BACK_S),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_live_stream_ending_at_the_same_place_is_believed_after_three_moves_back() {
+        // A live show that ended: its real end comes back however often it is replayed.
+        let mut ends = Ends::default();
+        for _ in 0..3 {
+            assert_eq!(ends.on_end(true, 600.0, 590.0), OnEnd::Nudge(599.5));
+        }
+        assert_eq!(ends.on_end(true, 600.0, 590.5), OnEnd::Ended);
+        assert_eq!(ends.on_end(true, 600.02, 591.0), OnEnd::Ended);
+    }
+
+    #[test]
+    fn a_live_stream_that_ended_before_playing_is_loaded_again_then_moved_back() {
+        let mut ends = Ends::default();
+        assert!((0..3).all(|_| ends.on_end(true, 0.02, 0.0) == OnEnd::Reload));
+        assert_eq!(ends.on_end(true, 0.02, 0.0), OnEnd::Nudge(0.0));
     }
 
     #[test]

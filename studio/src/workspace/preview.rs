@@ -66,7 +66,15 @@ pub fn Preview() -> impl IntoView {
             .as_ref()
             .map(|s| s.playback_url.clone())
     });
-    let player = use_player(video, url, Signal::derive(String::new));
+    // A show on air (live, or the host right back) is not over when WebKitGTK says "ended".
+    let on_air = Signal::derive(move || {
+        workspace
+            .show
+            .read()
+            .as_ref()
+            .is_some_and(|s| matches!(s.on_air.as_str(), "live" | "paused"))
+    });
+    let player = use_player(video, url, on_air, Signal::derive(String::new));
     // The stage takes the picture's shape, so a tap's place is its place in the picture.
     let shape = RwSignal::new((9u32, 16u32));
     let measure = move || {
