@@ -471,12 +471,7 @@ async fn scheduling_a_show_is_refused_where_it_must_be_and_nothing_is_kept() {
         bad["message"].as_str().unwrap().contains("missing field"),
         "{bad}"
     );
-    let mut db = common::open_db(&server.db()).await;
-    assert_eq!(common::db_count(&mut db, "created_shows").await, 0);
-    let (_, schedule) = api
-        .call(&Default::default(), Method::GET, "/api/v1/schedule", None)
-        .await;
-    assert_eq!(ids(&schedule), ["test"]);
+    nothing_scheduled(&server, &api).await;
 
     // A token that runs shows may schedule them.
     let (_, writer) = api.token(&owner, &["shows:write"]).await;
@@ -489,6 +484,16 @@ async fn scheduling_a_show_is_refused_where_it_must_be_and_nothing_is_kept() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// No show was scheduled: none is stored and the schedule holds the server's own.
+async fn nothing_scheduled(server: &TestServer, api: &Api) {
+    let mut db = common::open_db(&server.db()).await;
+    assert_eq!(common::db_count(&mut db, "created_shows").await, 0);
+    let (_, schedule) = api
+        .call(&Default::default(), Method::GET, "/api/v1/schedule", None)
+        .await;
+    assert_eq!(ids(&schedule), ["test"]);
 }
 
 #[tokio::test]
@@ -511,12 +516,7 @@ async fn a_show_whose_products_hold_control_or_direction_characters_is_refused_a
             common::api::assert_text_refused(status, &answer, field, c);
         }
     }
-    let mut db = common::open_db(&server.db()).await;
-    assert_eq!(common::db_count(&mut db, "created_shows").await, 0);
-    let (_, schedule) = api
-        .call(&Default::default(), Method::GET, "/api/v1/schedule", None)
-        .await;
-    assert_eq!(ids(&schedule), ["test"]);
+    nothing_scheduled(&server, &api).await;
     let (status, _) = api
         .call(&owner, Method::GET, "/api/v1/shows/hostile/file", None)
         .await;

@@ -802,15 +802,7 @@ async fn tokens_are_shown_once_kept_as_digests_and_stop_when_revoked() {
         }
     }
 
-    let (status, _) = api
-        .call(
-            &owner,
-            Method::DELETE,
-            &format!("/api/v1/tokens/{id}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    api.revoke(&owner, id).await;
     let (status, _) = api.call(&token, Method::GET, "/api/v1/shows", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "revoked at once");
 }
@@ -1172,15 +1164,7 @@ async fn a_revoked_token_repeating_an_idempotency_key_is_refused_not_answered() 
     );
     assert_eq!(again.text().await.unwrap(), first);
 
-    let (status, _) = api
-        .call(
-            &owner,
-            Method::DELETE,
-            &format!("/api/v1/tokens/{id}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    api.revoke(&owner, id).await;
     let refused = pin().send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert!(refused.headers().get("idempotent-replayed").is_none());

@@ -141,6 +141,13 @@ impl Api {
             },
         )
     }
+
+    /// Revokes token `id` as `owner`; it answers 204.
+    pub async fn revoke(&self, owner: &Caller, id: i64) {
+        let path = format!("/api/v1/tokens/{id}");
+        let (status, _) = self.call(owner, Method::DELETE, &path, None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
 }
 
 pub fn db(server: &TestServer) -> PathBuf {
