@@ -10,6 +10,7 @@ declare its children, and only naming something is a dependency.
     scripts/imports.py                 fail (exit 1) on any loop, listing it
     scripts/imports.py --report        every loop, its size, and the edges in it
     scripts/imports.py --edges CRATE   every import edge of one crate
+    scripts/imports.py --self-test     the rule on small crates with known loops
 
 A loop is a strongly connected set of files; the check wants none.
 """
@@ -273,9 +274,48 @@ def witnesses(edges, a, b):
     return [(s, d) for s in edges for d in edges[s] if under(s, a) and under(d, b)]
 
 
+def self_test():
+    """The rule on small crates written here: each case must find exactly its loops."""
+    import tempfile
+
+    cases = {
+        # siblings naming each other, one through a re-export of the parent
+        "sibling loop": ({"lib.rs": "mod a; mod b;",
+                          "a.rs": "use crate::b::Thing; pub struct Other;",
+                          "b/mod.rs": "mod inner; pub use inner::Thing;",
+                          "b/inner.rs": "pub struct Thing; fn f() -> crate::a::Other { todo!() }"},
+                         [["a", "b"]]),
+        # a root that defines what its modules read, and reads them back
+        "root loop": ({"lib.rs": "mod a; pub struct Server; fn run() { a::go() }",
+                       "a.rs": "use crate::Server; pub fn go() {}"},
+                      [["<root>", "a"]]),
+        # a root that only re-exports is no loop; neither are a parent and its child
+        "facade": ({"lib.rs": "mod a; mod b; pub use a::Money;",
+                    "a/mod.rs": "mod child; pub use child::Money; pub struct State;",
+                    "a/child.rs": "use super::State; pub struct Money;",
+                    "b.rs": "use crate::Money; // crate::b::nothing\nconst S: &str = \"crate::b\";"},
+                   []),
+    }
+    failed = False
+    for label, (files, want) in cases.items():
+        with tempfile.TemporaryDirectory() as d:
+            for path, code in files.items():
+                os.makedirs(os.path.dirname(os.path.join(d, path)), exist_ok=True)
+                with open(os.path.join(d, path), "w") as fh:
+                    fh.write(code)
+            got = [[name(m) for m in c] for c in loops(lifted(graph(d)[1]))]
+            if sorted(got) != sorted(want):
+                failed = True
+                print(f"self-test {label}: found {got}, wanted {want}")
+    print("self-test: " + ("FAILED" if failed else f"{len(cases)} cases pass"))
+    return 1 if failed else 0
+
+
 def main():
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     args = sys.argv[1:]
+    if args[:1] == ["--self-test"]:
+        return self_test()
     if args[:1] == ["--edges"]:
         _, edges = graph(CRATES[args[1]])
         for m in sorted(edges):

@@ -7,6 +7,10 @@ step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 step "format"
 cargo fmt --all -- --check
 
+step "layering: no module import loops in the viewer, protocol, server or studio"
+python3 scripts/imports.py --self-test
+python3 scripts/imports.py
+
 step "lint (native crates, and the viewer and the studio for wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p lapak -p lapak-studio --target wasm32-unknown-unknown --all-targets -- -D warnings
