@@ -7,12 +7,12 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser;
 use crate::features::cart::{cart_memo, CartButton, CartDrawer};
-use crate::features::chat::Chat;
 use crate::features::checkout::CheckoutSheet;
 use crate::features::deal::ServerClock;
-use crate::features::gifts::{GiftButton, GiftLane, GiftSheet, Spotlight, TopUpSheet, WalletChip};
+use crate::features::gifts::{GiftButton, GiftSheet, TopUpSheet, WalletChip};
+use crate::features::later::{chat_layer, later, spotlight_layer, toasts_layer, ShowPainted};
 use crate::features::likes::{LikeArea, LikeButton};
-use crate::features::missions::{MissionsButton, MissionsSheet, Toasts};
+use crate::features::missions::{MissionsButton, MissionsSheet};
 use crate::features::orders::{OrdersButton, OrdersSheet};
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
@@ -147,6 +147,16 @@ pub fn Widget(
         }
         live
     });
+    // The layers the first tag does not wait for load once the show is painted.
+    let painted = RwSignal::new(false);
+    Effect::new(move |done: Option<bool>| {
+        let live = done == Some(true) || state.link().get() == Link::Live;
+        if live && done != Some(true) {
+            browser::idle::after_paint(move || painted.set(true));
+        }
+        live
+    });
+    provide_context(ShowPainted(painted.into()));
     let has_gifts = move || !state.gifting().catalogue().read_untracked().is_empty();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
@@ -185,7 +195,7 @@ pub fn Widget(
                     <ShowHeader state/>
                     <WalletChip state panel/>
                     // The lane stands right above the chat's lines, under the products.
-                    <Chat state><GiftLane state/></Chat>
+                    {later(move || chat_layer(state))}
                     <TagLayer state panel/>
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
@@ -196,9 +206,9 @@ pub fn Widget(
                         <GiftButton state panel/>
                         <MissionsButton state panel/>
                     </div>
-                    <Spotlight state/>
+                    {later(move || spotlight_layer(state))}
                     <NoticeToast state/>
-                    <Toasts state/>
+                    {later(move || toasts_layer(state))}
                     <Announcer state cart device/>
                     <Picker state panel/>
                     <CartDrawer state cart panel/>

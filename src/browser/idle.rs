@@ -29,3 +29,16 @@ pub fn when_idle(work: impl FnOnce() + 'static) {
         set_timeout(run, FALLBACK_DELAY);
     }
 }
+
+/// Runs `work` once the frame being drawn now has been painted: the next
+/// animation frame comes after the current one reached the screen.
+pub fn after_paint(work: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::request_animation_frame(work)
+    });
+}
+
+/// Runs `work` after `delay`.
+pub fn after(delay: Duration, work: impl FnOnce() + 'static) {
+    set_timeout(work, delay);
+}

@@ -9,6 +9,7 @@ pub mod coupons;
 pub mod deal;
 pub mod gifts;
 pub mod icons;
+pub mod later;
 pub mod likes;
 pub mod missions;
 pub mod orders;

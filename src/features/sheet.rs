@@ -21,17 +21,17 @@ use crate::i18n;
 /// at once (a build that does not split cannot resolve a split point's imports).
 macro_rules! lazy_view {
     // Without a preload: a view needed as soon as its condition holds.
-    ($chunk:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($chunk:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         $crate::features::sheet::lazy_view!(@split [$chunk] fn $name($($arg: $ty),*) $body);
     };
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         $crate::features::sheet::lazy_view!(@split [$chunk, preload($preload)] fn $name($($arg: $ty),*) $body);
         #[cfg(not(feature = "split"))]
         pub(crate) async fn $preload() -> Result<(), SplitLoaderError> {
             Ok(())
         }
     };
-    (@split [$($split:tt)*] fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    (@split [$($split:tt)*] fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split($($split)*, wasm_split_path = ::leptos::wasm_split, fallible)]
         pub(crate) fn $name($($arg: $ty),*) -> Result<AnyView, SplitLoaderError> {

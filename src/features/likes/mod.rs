@@ -16,7 +16,17 @@ use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
 
+use crate::features::later::later;
+use crate::features::sheet::{lazy_view, SplitLoaderError};
 use hearts::Hearts;
+
+// The hearts floating up from the button, in their own chunk (see `later`).
+lazy_view!(
+    hearts,
+    fn hearts_layer(state: Store<State>) {
+        view! { <Hearts state/> }.into_any()
+    }
+);
 
 /// Longest gap between two taps of a double tap, in ms.
 const DOUBLE_TAP_MS: f64 = 300.0;
@@ -53,7 +63,7 @@ pub fn LikeButton(
             >
                 <HeartIcon/>
                 <span class="lapak-round-label" data-testid="like-count">{count}</span>
-                <Hearts state/>
+                {later(move || hearts_layer(state))}
             </button>
         </Show>
     }

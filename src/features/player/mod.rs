@@ -10,8 +10,9 @@ use crate::browser::hls::{self, PlayerState};
 use crate::browser::intl::{format_count, format_date_time};
 use crate::features::captions::Captions;
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
+use crate::features::later::later;
 use crate::features::replay::{replay_controls, replaying};
-use crate::features::sheet::lazy_body;
+use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
@@ -113,7 +114,7 @@ pub fn Player(
             <SoundIcon muted=muted/>
         </button>
         <PictureStatus state player/>
-        <Captions state video on=captions_on/>
+        {later(move || captions_layer(state, video, captions_on))}
         <FullscreenButton/>
         <Show when=move || replaying.get()>
             {lazy_body(move || replay_controls(state, player.programme_ms.into()))}
@@ -247,3 +248,15 @@ pub fn ShowHeader(
         </header>
     }
 }
+
+// The caption button and overlay, in their own chunk: the tags come first (see `later`).
+lazy_view!(
+    captions,
+    fn captions_layer(
+        state: Store<State>,
+        video: NodeRef<leptos::html::Video>,
+        on: RwSignal<bool>,
+    ) {
+        view! { <Captions state video on/> }.into_any()
+    }
+);

@@ -9,8 +9,9 @@ use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
 use crate::features::deal::ProductPrice;
 use crate::features::icons::BagIcon;
+use crate::features::later::later;
 use crate::features::replay::{ChapterButton, TopMoments};
-use crate::features::sheet::CloseSheet;
+use crate::features::sheet::{lazy_view, CloseSheet, SplitLoaderError};
 use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
@@ -52,6 +53,38 @@ pub fn Shelf(
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
+    let close = NodeRef::new();
+    use_focus_while_open(close, move || panel.get() == Panel::Shelf);
+    view! {
+        <aside
+            class="lapak-shelf"
+            data-testid="shelf"
+            class:is-open=move || panel.get() == Panel::Shelf
+            aria-labelledby="lapak-shelf-title"
+            // Open as a sheet, Tab stays in it; as a column beside the stream it does not.
+            on:keydown=move |ev| if panel.get_untracked() == Panel::Shelf { keep_tab_inside(ev) }
+        >
+            <div class="lapak-sheet-head">
+                <h2 id="lapak-shelf-title">{text.shelf_title}</h2>
+                <CloseSheet label=text.close panel close class="lapak-shelf-close"/>
+            </div>
+            {later(move || shelf_body(state, panel))}
+        </aside>
+    }
+}
+
+// The list under the heading, in its own chunk: the tags come first (see `later`).
+lazy_view!(
+    shelf,
+    fn shelf_body(state: Store<State>, panel: RwSignal<Panel>) {
+        view! { <ShelfBody state panel/> }.into_any()
+    }
+);
+
+/// A replay's top moments, then the products.
+#[component]
+fn ShelfBody(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
+    let text = i18n::text();
     // A replay's chapters once its log is in; else what was featured, newest first.
     let items = Memo::new(move |_| {
         let log = state.replay().log().read();
@@ -70,31 +103,16 @@ pub fn Shelf(
                 .collect(),
         }
     });
-    let close = NodeRef::new();
-    use_focus_while_open(close, move || panel.get() == Panel::Shelf);
     view! {
-        <aside
-            class="lapak-shelf"
-            data-testid="shelf"
-            class:is-open=move || panel.get() == Panel::Shelf
-            aria-labelledby="lapak-shelf-title"
-            // Open as a sheet, Tab stays in it; as a column beside the stream it does not.
-            on:keydown=move |ev| if panel.get_untracked() == Panel::Shelf { keep_tab_inside(ev) }
-        >
-            <div class="lapak-sheet-head">
-                <h2 id="lapak-shelf-title">{text.shelf_title}</h2>
-                <CloseSheet label=text.close panel close class="lapak-shelf-close"/>
-            </div>
-            <TopMoments state panel/>
-            <Show when=move || items.read().is_empty()>
-                <p class="lapak-empty">{text.shelf_empty}</p>
-            </Show>
-            <ul class="lapak-shelf-list">
-                <For each=move || items.get() key=|item| item.clone() children=move |(id, chapter)| view! {
-                    <ShelfItem state panel product_id=id chapter/>
-                }/>
-            </ul>
-        </aside>
+        <TopMoments state panel/>
+        <Show when=move || items.read().is_empty()>
+            <p class="lapak-empty">{text.shelf_empty}</p>
+        </Show>
+        <ul class="lapak-shelf-list">
+            <For each=move || items.get() key=|item| item.clone() children=move |(id, chapter)| view! {
+                <ShelfItem state panel product_id=id chapter/>
+            }/>
+        </ul>
     }
 }
 
