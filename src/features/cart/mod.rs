@@ -6,11 +6,11 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::checkout::open_checkout;
 use crate::features::icons::CartIcon;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_view, CloseSheet, SplitLoaderError};
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::{CartView, State, StateStoreFields};

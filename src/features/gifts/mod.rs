@@ -13,9 +13,9 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::intl::format_count;
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::icons::{CoinIcon, GiftIcon};
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
 use crate::i18n;

@@ -7,11 +7,11 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::deal::ProductPrice;
 use crate::features::icons::BagIcon;
 use crate::features::replay::{ChapterButton, TopMoments};
 use crate::features::sheet::CloseSheet;
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
