@@ -12,8 +12,8 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
-use super::outbox::{self, Full, Purpose};
-use super::{Effect, Link, State};
+use super::outbox::{self, Full};
+use super::{Effect, Link, Purpose, State};
 
 /// Hearts floating over the video at once; more likes add to the count, not the DOM.
 pub const MAX_HEARTS: usize = 12;

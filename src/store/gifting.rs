@@ -12,8 +12,8 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
-use super::outbox::{self, Full, Outbox, Purpose};
-use super::{Effect, State};
+use super::outbox::{self, Full, Outbox};
+use super::{Effect, Purpose, State};
 
 /// Streaks the gift lane shows at once.
 pub const LANE_SLOTS: usize = 3;
@@ -118,6 +118,23 @@ pub enum TopUpOutcome {
 /// Coins the shopper can spend now: the confirmed balance less the gifts in flight.
 pub fn balance(wallet: &Wallet, outbox: &Outbox) -> u64 {
     wallet.coins.saturating_sub(outbox.gift_coins())
+}
+
+impl Outbox {
+    /// Coins the gifts waiting have spent.
+    pub fn gift_coins(&self) -> u64 {
+        let coins = self.iter().map(|e| match e.purpose {
+            Purpose::Gift { coins } => u64::from(coins),
+            _ => 0,
+        });
+        coins.sum()
+    }
+
+    /// Whether a coin purchase is out (one at a time).
+    pub fn topping_up(&self) -> bool {
+        self.iter()
+            .any(|e| matches!(e.purpose, Purpose::TopUp { .. }))
+    }
 }
 
 impl Gifting {

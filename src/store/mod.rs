@@ -5,6 +5,7 @@
 //! [`apply`], which is pure (no web APIs) and returns the side effects to carry
 //! out as data ([`Effect`]). `net/` and `browser/` carry them out.
 
+mod answers;
 mod cart;
 mod checkout;
 mod community;
@@ -23,7 +24,7 @@ pub use gifting::{
     balance, Combo, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
 };
 pub use host::{HostEvent, HostLine};
-pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
+pub use outbox::{Entry, Full, Outbox, MAX_OUTBOX};
 pub use picture::Picture;
 pub use replay::{Log, Replay, ReplayStoreFields, Seek, Shared};
 
@@ -430,6 +431,48 @@ pub enum Effect {
     },
 }
 
+/// What a command in the outbox is for, carrying what its feature needs when
+/// the answer comes (`answers` hands it on). The store's own type, so the
+/// outbox that keeps it depends on no feature.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Purpose {
+    /// A cart line change, shown on top of the confirmed cart until answered.
+    Cart(CartEdit),
+    /// Checkout's quote; `then` is the order to place under a new id once the
+    /// quote shows it unchanged (paying again after a failed payment).
+    Quote {
+        /// The new order id and request, when paying again.
+        then: Option<(CommandId, Box<lapak_protocol::CheckoutRequest>)>,
+    },
+    /// Checkout's order request: a payment in flight.
+    Checkout,
+    /// A host's code claimed into the wallet, to apply once it is there.
+    Coupon {
+        /// The code, canonical.
+        code: String,
+    },
+    /// One gift, whose coins are spent until it is answered.
+    Gift {
+        /// Coins it costs.
+        coins: u32,
+    },
+    /// A coin purchase: a payment in flight.
+    TopUp {
+        /// Coins the pack credits, as shown.
+        coins: u32,
+    },
+    /// A batch of likes, already counted on screen.
+    Likes {
+        /// Taps in the batch.
+        count: u32,
+    },
+    /// A chat line, share, Fan Club join or name.
+    Community,
+    /// Watch time or a tag tap, reported: nothing to reconcile, and a refused
+    /// one is simply not counted.
+    Report,
+}
+
 /// Folds one message into the state and returns the effects to carry out.
 pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -579,20 +622,20 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             wallet,
             chat,
         } => {
-            let ack = outbox::Ack {
+            let ack = answers::Ack {
                 cart,
                 order: order.map(|o| *o),
                 wallet,
                 chat,
             };
-            outbox::acked(state, &id, ack)
+            answers::acked(state, &id, ack)
         }
-        ServerMsg::Quoted { id, quote } => outbox::quoted(state, &id, quote),
+        ServerMsg::Quoted { id, quote } => answers::quoted(state, &id, quote),
         ServerMsg::OrderUpdated { order } => {
             checkout::record(state, *order);
             Vec::new()
         }
-        ServerMsg::Reject { id, code, .. } => outbox::refused(state, &id, code),
+        ServerMsg::Reject { id, code, .. } => answers::refused(state, &id, code),
         ServerMsg::CartChanged { cart } => {
             state.cart = cart;
             checkout::requote(state, "cart")
