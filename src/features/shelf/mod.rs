@@ -90,8 +90,14 @@ pub fn Shelf(
                 <p class="lapak-empty">{text.shelf_empty}</p>
             </Show>
             <ul class="lapak-shelf-list">
-                <For each=move || items.get() key=|item| item.clone() children=move |(id, chapter)| view! {
-                    <ShelfItem state panel product_id=id chapter/>
+                // Keyed by product: a product stays one row when the replay's
+                // log arrives and it becomes a chapter (its button then appears in it).
+                <For each=move || items.get() key=|(id, _)| id.clone() children=move |(id, _)| {
+                    let key = id.clone();
+                    let chapter = Memo::new(move |_| {
+                        items.read().iter().find(|(p, _)| *p == key).and_then(|(_, at)| *at)
+                    });
+                    view! { <ShelfItem state panel product_id=id chapter/> }
                 }/>
             </ul>
         </aside>
@@ -105,7 +111,7 @@ fn ShelfItem(
     state: Store<State>,
     panel: RwSignal<Panel>,
     product_id: ProductId,
-    chapter: Option<i64>,
+    #[prop(into)] chapter: Signal<Option<i64>>,
 ) -> impl IntoView {
     let text = i18n::text();
     let actions = expect_context::<Actions>();
@@ -126,10 +132,15 @@ fn ShelfItem(
             .map(|p| p.name.clone())
             .unwrap_or_default()
     });
-    let chapter = chapter.map(|at| {
+    let chapter = {
         let product_id = product_id.clone();
-        view! { <ChapterButton state panel product_id at name/> }
-    });
+        move || {
+            let product_id = product_id.clone();
+            chapter
+                .get()
+                .map(|at| view! { <ChapterButton state panel product_id at name/> })
+        }
+    };
     let add = move |_| tap_product(product.get_untracked(), actions, panel);
     view! {
         <li class="lapak-shelf-item" data-testid=format!("shelf-item-{product_id}")>
