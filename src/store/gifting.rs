@@ -29,39 +29,47 @@ const OVERFLOW_MEMORY: usize = 32;
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct Gifting {
     /// How other viewers see this one (the lane marks the shopper's own gifts).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub you: Option<Viewer>,
     /// Gifts the show offers, cheapest first.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub catalogue: Vec<Gift>,
     /// Coin packs for sale.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub packs: Vec<CoinPack>,
     /// Coins as the server last confirmed them.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub wallet: Wallet,
     /// The shopper's own streak, for the "x3" on the gift they keep tapping.
-    #[patch(|this, new| *this = new)]
     pub combo: Option<Combo>,
     /// Why the last gift was refused.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub refused: Option<RejectCode>,
     /// Streaks on screen now.
+    // why: its streaks are protocol types, which implement no `PatchField`
     #[patch(|this, new| *this = new)]
     pub lane: Lane,
     /// The large gift playing over the widget.
+    // why: its streak is a protocol type, which implements no `PatchField`
     #[patch(|this, new| *this = new)]
     pub spotlight: Option<LaneEntry>,
     /// Top gifters of the show.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub leaderboard: Vec<Gifter>,
     /// Buying coins.
+    // why: holds an enum (`TopUpOutcome`), which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub top_up: TopUp,
 }
 
 /// The shopper tapping one gift again and again.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Patch)]
 pub struct Combo {
     /// The gift.
     pub gift_id: String,

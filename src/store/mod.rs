@@ -36,13 +36,18 @@ use lapak_protocol::{
 use reactive_stores::{Patch, Store};
 
 /// The viewer's whole state. Fields are patched one by one, so a view that
-/// reads `pins` re-renders only when the pins change.
+/// reads `pins` re-renders only when the pins change. A field marked
+/// `#[patch(|this, new| *this = new)]` is not patched part by part: it is
+/// compared whole and, when it differs, replaced with one notification; a
+/// `// why:` above each says what keeps it from being patched.
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct State {
     /// Interface language and the locale prices are formatted for.
+    // why: holds an enum (`Lang`), which `#[derive(Patch)]` cannot patch; set once at boot
     #[patch(|this, new| *this = new)]
     pub locale: Locale,
     /// Where the connection to the server stands.
+    // why: an enum, which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub link: Link,
     /// Whether the connection has been lost at least once (so "Back live" can be said).
@@ -56,43 +61,52 @@ pub struct State {
     /// Lapak's page, the `t` attribute when embedded); its start without one.
     pub start_offset_ms: Option<i64>,
     /// Show identity: title, host, stream; `None` until the first `Welcome`.
+    // why: holds protocol caption tracks, which implement no `PatchField`; a `Welcome` sets it as a
+    // whole
     #[patch(|this, new| *this = new)]
     pub show: Option<ShowInfo>,
     /// The show's catalogue, with live stock.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub products: Vec<Product>,
     /// Tags on screen now: those of the frame on screen.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub pins: Vec<Pin>,
     /// The tags' timeline and where the picture is on it.
+    // why: holds protocol pins and tag changes, which implement no `PatchField`
     #[patch(|this, new| *this = new)]
     pub picture: Picture,
     /// Whether the host is on air.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub on_air: OnAir,
     /// Products featured so far, oldest first: the shelf.
-    #[patch(|this, new| *this = new)]
     pub featured: Vec<ProductId>,
     /// People watching.
     pub viewers: u32,
     /// Flash deals running (prices follow them at once, as the server's do).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub deals: Vec<Deal>,
     /// Deals whose start the picture has not reached yet: not announced on screen.
-    #[patch(|this, new| *this = new)]
     pub held_deals: Vec<String>,
     /// The server's clock minus this device's, in ms: deal countdowns follow the server.
     pub clock_offset_ms: i64,
     /// Whose cart the widget fills (fixed for the page's life).
+    // why: an enum, which `#[derive(Patch)]` cannot patch; fixed for the page's life
     #[patch(|this, new| *this = new)]
     pub cart_mode: CartMode,
     /// The cart as the server last confirmed it (in host-cart mode: as the host page last synced it).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub cart: Cart,
     /// The shopper's orders, newest first.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub orders: Vec<Order>,
     /// Where checkout stands.
+    // why: holds a protocol quote and refusal codes, which implement no `PatchField`
     #[patch(|this, new| *this = new)]
     pub checkout: Checkout,
     /// Coins, gifts and the gift lane.
@@ -102,9 +116,12 @@ pub struct State {
     /// An ended show's replay, when one is playing.
     pub replay: Replay,
     /// Every command sent (or waiting to be sent) but not yet answered, in the order made.
+    // why: its entries hold protocol frames (no `PatchField`), and it is only ever read as a whole
+    // table
     #[patch(|this, new| *this = new)]
     pub outbox: Outbox,
     /// The latest thing the shopper must be told (a refused command).
+    // why: holds an enum (`NoticeKind`), which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub notice: Option<Notice>,
     /// Identifies the server's event history the `seq`s below belong to.
