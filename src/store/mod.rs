@@ -40,6 +40,12 @@ use reactive_stores::{Patch, Store};
 /// `#[patch(|this, new| *this = new)]` is not patched part by part: it is
 /// compared whole and, when it differs, replaced with one notification; a
 /// `// why:` above each says what keeps it from being patched.
+///
+/// No list is a keyed field (`#[store(key: …)]`): with reactive_stores 0.4.4
+/// the derived patch looks a keyed item up under its parent's path, so
+/// patching a state that holds one panics ("could not find key for index"),
+/// and patching the list alone keeps the old items until a view has read it.
+/// Rows are keyed in the views instead (`<For key=…>`, by id).
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct State {
     /// Interface language and the locale prices are formatted for.
