@@ -198,15 +198,15 @@ pub fn Widget(
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
                         <LikeButton state/>
-                        <ShelfButton state panel/>
+                        <ShelfButton featured=state.featured() panel/>
                         <CartButton cart panel/>
-                        <OrdersButton state panel/>
-                        <GiftButton state panel/>
-                        <MissionsButton state panel/>
+                        <OrdersButton orders=state.orders() panel/>
+                        <GiftButton catalogue=state.gifting().catalogue() panel/>
+                        <MissionsButton community=state.community() panel/>
                     </div>
                     <Spotlight state/>
                     <NoticeToast state/>
-                    <Toasts state/>
+                    <Toasts community=state.community()/>
                     <Announcer state cart device/>
                     <Picker state panel/>
                     <CartDrawer state cart panel/>

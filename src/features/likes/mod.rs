@@ -53,7 +53,7 @@ pub fn LikeButton(
             >
                 <HeartIcon/>
                 <span class="lapak-round-label" data-testid="like-count">{count}</span>
-                <Hearts state/>
+                <Hearts hearts=state.community().hearts()/>
             </button>
         </Show>
     }

@@ -3,7 +3,7 @@
 //! checkout confirmation shows too.
 use lapak_protocol::{Order, OrderStatus};
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::browser::intl::format_date_time;
 use crate::features::icons::ReceiptIcon;
@@ -16,14 +16,15 @@ use crate::store::{State, StateStoreFields};
 /// Opens the orders sheet; only there once the shopper has ordered.
 #[component]
 pub fn OrdersButton(
-    /// The whole state.
-    state: Store<State>,
+    /// The shopper's orders.
+    #[prop(into)]
+    orders: Field<Vec<Order>>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
     view! {
-        <Show when=move || !state.orders().read().is_empty()>
+        <Show when=move || !orders.read().is_empty()>
             <button
                 class="lapak-round lapak-orders-button"
                 data-testid="orders-button"

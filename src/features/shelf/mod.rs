@@ -3,7 +3,7 @@
 //! was shown) under the replay's top moments.
 use lapak_protocol::ProductId;
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
@@ -19,13 +19,14 @@ use crate::store::{ReplayStoreFields, State, StateStoreFields};
 /// Opens the shelf; shows how many products have been featured.
 #[component]
 pub fn ShelfButton(
-    /// The whole state.
-    state: Store<State>,
+    /// The products featured so far.
+    #[prop(into)]
+    featured: Field<Vec<ProductId>>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let count = move || state.featured().read().len();
+    let count = move || featured.read().len();
     view! {
         <button
             class="lapak-round lapak-shelf-button"
