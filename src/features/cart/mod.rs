@@ -132,7 +132,7 @@ fn CartLines(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
             <Show when=move || subtotal.read().is_some()>
                 <div class="lapak-subtotal">
                     <span>{text.subtotal}</span>
-                    <Price state money=subtotal class="lapak-price-lg" />
+                    <Price locale=state.locale() money=subtotal class="lapak-price-lg" />
                 </div>
                 <p class="lapak-hint">{text.subtotal_hint}</p>
                 <button class="lapak-primary" data-testid="checkout-button" disabled=pending

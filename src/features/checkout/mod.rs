@@ -249,7 +249,7 @@ fn Delivery(
                         {move || if free.get() {
                             view! { <span class="lapak-free">{text.free}</span> }.into_any()
                         } else {
-                            view! { <Price state money=price/> }.into_any()
+                            view! { <Price locale=state.locale() money=price/> }.into_any()
                         }}
                     </label>
                 }
@@ -272,15 +272,15 @@ fn Summary(
     let has_coupon = move || coupon.read().as_ref().is_some_and(|c| c.minor > 0);
     view! {
         <dl class="lapak-sums" data-testid="summary">
-            <div><dt>{text.subtotal}</dt><dd><Price state money=amount(|t| t.subtotal.clone())/></dd></div>
+            <div><dt>{text.subtotal}</dt><dd><Price locale=state.locale() money=amount(|t| t.subtotal.clone())/></dd></div>
             <Show when=has_discount>
-                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price state money=amount(|t| t.discount.clone())/></dd></div>
+                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price locale=state.locale() money=amount(|t| t.discount.clone())/></dd></div>
             </Show>
             <Show when=has_coupon>
-                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price state money=coupon/></dd></div>
+                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price locale=state.locale() money=coupon/></dd></div>
             </Show>
-            <div><dt>{text.shipping}</dt><dd><Price state money=amount(|t| t.shipping.clone())/></dd></div>
-            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price state money=amount(|t| t.total.clone())/></dd></div>
+            <div><dt>{text.shipping}</dt><dd><Price locale=state.locale() money=amount(|t| t.shipping.clone())/></dd></div>
+            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price locale=state.locale() money=amount(|t| t.total.clone())/></dd></div>
         </dl>
     }
 }

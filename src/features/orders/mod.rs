@@ -120,7 +120,7 @@ pub fn OrderCard(
                     view! {
                         <li class="lapak-order-line">
                             <span>{line.quantity} " × " {line.name} <span class="lapak-muted">{variant}</span></span>
-                            <Price state money=Signal::stored(total)/>
+                            <Price locale=state.locale() money=Signal::stored(total)/>
                         </li>
                     }
                 })
@@ -139,13 +139,13 @@ pub fn OrderCard(
                     <ul class="lapak-order-lines">{lines}</ul>
                     <dl class="lapak-sums">
                         {discount.map(|d| view! {
-                            <div><dt>{text.discount}</dt><dd>"−" <Price state money=Signal::stored(Some(d))/></dd></div>
+                            <div><dt>{text.discount}</dt><dd>"−" <Price locale=state.locale() money=Signal::stored(Some(d))/></dd></div>
                         })}
                         {coupon.map(|c| view! {
-                            <div data-testid="order-coupon"><dt>{text.coupon}</dt><dd>"−" <Price state money=Signal::stored(Some(c))/></dd></div>
+                            <div data-testid="order-coupon"><dt>{text.coupon}</dt><dd>"−" <Price locale=state.locale() money=Signal::stored(Some(c))/></dd></div>
                         })}
-                        <div><dt>{text.shipping}</dt><dd><Price state money=Signal::stored(Some(totals.shipping))/></dd></div>
-                        <div class="lapak-sum-total"><dt>{text.total}</dt><dd><Price state money=Signal::stored(Some(totals.total))/></dd></div>
+                        <div><dt>{text.shipping}</dt><dd><Price locale=state.locale() money=Signal::stored(Some(totals.shipping))/></dd></div>
+                        <div class="lapak-sum-total"><dt>{text.total}</dt><dd><Price locale=state.locale() money=Signal::stored(Some(totals.total))/></dd></div>
                     </dl>
                 </article>
             }
