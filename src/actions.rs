@@ -211,6 +211,17 @@ impl Actions {
         self.dispatch(Msg::Like { id, now_ms });
     }
 
+    /// Tells the store whether the tab is visible (watch time counts only then).
+    pub fn visible(&self, visible: bool) {
+        self.dispatch(Msg::Visible(visible));
+    }
+
+    /// The heartbeat timer fired: a heartbeat goes out if watch time was earned.
+    pub fn heartbeat(&self) {
+        let id = browser::ids::command_id();
+        self.dispatch(Msg::Heartbeat { id });
+    }
+
     /// Tells the store whether the video is playing (watch time counts only then).
     pub fn playing(&self, playing: bool) {
         self.dispatch(Msg::Playing(playing));

@@ -6,6 +6,7 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser;
+use crate::browser::keys::{shortcut, Shortcut};
 use crate::features::cart::{cart_memo, CartButton, CartDrawer};
 use crate::features::checkout::CheckoutSheet;
 use crate::features::deal::ServerClock;
@@ -18,7 +19,7 @@ use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
 use crate::features::replay::replaying;
 use crate::features::shelf::{Shelf, ShelfButton};
-use crate::features::shortcuts::{shortcut, Shortcut, ShortcutsSheet};
+use crate::features::shortcuts::ShortcutsSheet;
 use crate::features::status::{screen_link, Announcer, ConnectionStatus, NoticeToast};
 use crate::features::tags::TagLayer;
 use crate::features::{keep_time, prefetch_sheets, Panel};
@@ -94,8 +95,15 @@ pub fn connect(boot: &Boot) -> Store<State> {
     let (socket, requests) = mpsc::unbounded();
     let actions = Actions::connected(state, socket, boot.token_key.clone(), boot.events.clone());
     provide_context(actions);
-    browser::watch::report(actions);
-    net::start(boot.socket_url.clone(), actions, requests);
+    browser::watch::report(
+        move |visible| actions.visible(visible),
+        move || actions.heartbeat(),
+    );
+    net::start(
+        boot.socket_url.clone(),
+        move |msgs| actions.dispatch_all(msgs),
+        requests,
+    );
     state
 }
 
@@ -200,11 +208,11 @@ pub fn Widget(
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
                         <LikeButton state/>
-                        <ShelfButton state panel/>
+                        <ShelfButton featured=state.featured() panel/>
                         <CartButton cart panel/>
-                        <OrdersButton state panel/>
-                        <GiftButton state panel/>
-                        <MissionsButton state panel/>
+                        <OrdersButton orders=state.orders() panel/>
+                        <GiftButton catalogue=state.gifting().catalogue() panel/>
+                        <MissionsButton community=state.community() panel/>
                     </div>
                     {later(move || spotlight_layer(state))}
                     <NoticeToast state/>

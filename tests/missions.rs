@@ -77,6 +77,7 @@ async fn missions_show_live_progress_and_a_completion_is_announced_once_with_its
         ..Progress::default()
     };
     let row = widget.get("mission-like-30");
+    let medal = widget.get("badge-heart-giver");
     widget.actions.dispatch(progressed(done, &["like-30"]));
     leptos::task::tick().await;
     assert_eq!(meter(&widget, "like-30"), ("30".into(), "30".into()));
@@ -95,6 +96,11 @@ async fn missions_show_live_progress_and_a_completion_is_announced_once_with_its
             .as_deref(),
         Some("true")
     );
+    assert!(
+        medal.is_same_node(Some(&widget.get("badge-heart-giver"))),
+        "the badge's row is updated in place when earned, not built again"
+    );
+    assert_eq!(widget.text("badge-heart-giver"), "heart-giver badgeEarned");
     let toasts = widget.get("toasts");
     assert_eq!(toasts.get_attribute("aria-live").as_deref(), Some("polite"));
     assert_eq!(widget.text("toasts"), "Mission complete: Like 30 times");
@@ -183,4 +189,45 @@ async fn sharing_and_renaming_go_to_the_server_and_a_refused_name_is_explained()
     }));
     leptos::task::tick().await;
     assert!(widget.text("name-row").contains("can't be used"));
+}
+
+#[wasm_bindgen_test]
+async fn a_coupon_used_keeps_its_row_in_the_wallet_and_says_so() {
+    use lapak_protocol::{Coupon, CouponTerms, Off, Wallet};
+    let widget = mount("en-US", vec![welcome(catalogue(), &[])]);
+    open_missions(&widget).await;
+    let wallet = |used| Wallet {
+        coins: 5,
+        coupons: vec![Coupon {
+            code: "AYU10".into(),
+            terms: CouponTerms {
+                off: Off::Percent { percent: 10 },
+                min_spend: 0,
+            },
+            expires_at_ms: 1_900_000_000_000,
+            mission_id: None,
+            used,
+        }],
+    };
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::WalletChanged {
+            wallet: wallet(false),
+        }));
+    leptos::task::tick().await;
+    let row = widget.get("wallet-coupon");
+    assert!(!row.class_list().contains("is-used"));
+    assert!(widget.text("wallet-coupon").contains("until"));
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::WalletChanged {
+            wallet: wallet(true),
+        }));
+    leptos::task::tick().await;
+    assert!(
+        row.is_same_node(Some(&widget.get("wallet-coupon"))),
+        "the coupon's row is updated in place, not built again"
+    );
+    assert!(row.class_list().contains("is-used"));
+    assert!(widget.text("wallet-coupon").ends_with("Used"));
 }

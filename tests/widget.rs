@@ -516,6 +516,43 @@ async fn the_repricing_notice_says_what_changed_before_the_shopper_pays() {
 }
 
 #[wasm_bindgen_test]
+async fn a_new_quote_reprices_a_delivery_option_in_its_row() {
+    let widget = in_checkout("en-US", quote(None, 12_900_000)).await;
+    let option = widget.get("shipping-jne-reg");
+    let label = |widget: &Mounted| {
+        let input = widget.get("shipping-jne-reg");
+        input
+            .parent_element()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .replace('\u{a0}', " ")
+    };
+    assert!(label(&widget).ends_with("Rp 18,000"), "{}", label(&widget));
+    // The cart changes under the open sheet: it is quoted again, shipping now free.
+    widget.sent.borrow_mut().clear();
+    widget.actions.dispatch(Msg::Server(ServerMsg::CartChanged {
+        cart: Cart::default(),
+    }));
+    leptos::task::tick().await;
+    let id = match &widget.sent.borrow()[..] {
+        [ClientMsg::Quote { id, .. }] => id.clone(),
+        other => panic!("expected one Quote, sent {other:?}"),
+    };
+    let mut free = quote(None, 12_900_000);
+    free.shipping[0].price = idr(0);
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::Quoted { id, quote: free }));
+    leptos::task::tick().await;
+    assert!(label(&widget).ends_with("Free"), "{}", label(&widget));
+    assert!(
+        option.is_same_node(Some(&widget.get("shipping-jne-reg"))),
+        "the option keeps its row (and its focus) when only its price changes"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_refused_order_explains_itself_in_place() {
     let widget = in_checkout("en-US", quote(None, 12_900_000)).await;
     widget.actions.dispatch(Msg::PlaceOrder {

@@ -188,6 +188,31 @@ async fn a_chapter_button_moves_the_picture_to_where_its_product_was_shown() {
 }
 
 #[wasm_bindgen_test]
+async fn a_shown_product_keeps_its_shelf_row_when_the_log_makes_it_a_chapter() {
+    let Msg::Server(ServerMsg::Welcome(mut welcome)) = replay_welcome() else {
+        unreachable!("replay_welcome is a Welcome")
+    };
+    welcome.show.featured = vec!["tote".into()];
+    let widget = mount("en-US", vec![Msg::Server(ServerMsg::Welcome(welcome))]);
+    leptos::task::tick().await;
+    let row = widget.get("shelf-item-tote");
+    assert!(
+        widget.find("chapter-tote").is_none(),
+        "no chapters before the log"
+    );
+    widget.actions.dispatch(Msg::ReplayLoaded {
+        url: LOG_URL.into(),
+        log: log(),
+    });
+    leptos::task::tick().await;
+    assert!(
+        row.is_same_node(Some(&widget.get("shelf-item-tote"))),
+        "the product's row stays, with its chapter button added"
+    );
+    assert!(row.contains(Some(&widget.get("chapter-tote"))));
+}
+
+#[wasm_bindgen_test]
 async fn the_seek_bar_moves_the_picture_when_let_go() {
     let widget = replay("en-US").await;
     let bar: web_sys::HtmlInputElement = widget.get("seek-bar").unchecked_into();

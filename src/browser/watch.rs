@@ -8,24 +8,18 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::actions::Actions;
-use crate::browser::ids::command_id;
-use crate::store::Msg;
-
-/// Reports the tab's visibility now and on every change, and a heartbeat every
-/// [`HEARTBEAT_MS`], until the widget goes away.
-pub fn report(actions: Actions) {
+/// Tells `visible` the tab's visibility now and on every change, and calls
+/// `beat` every [`HEARTBEAT_MS`], until the widget goes away.
+pub fn report(visible: impl Fn(bool) + 'static, beat: impl FnMut() + 'static) {
     let target = document();
     let page = target.clone();
-    let visible = move || page.visibility_state() == web_sys::VisibilityState::Visible;
-    actions.dispatch(Msg::Visible(visible()));
-    let on_change = Closure::<dyn Fn()>::new(move || actions.dispatch(Msg::Visible(visible())));
+    let is_visible = move || page.visibility_state() == web_sys::VisibilityState::Visible;
+    visible(is_visible());
+    let on_change = Closure::<dyn Fn()>::new(move || visible(is_visible()));
     let _ = target
         .add_event_listener_with_callback("visibilitychange", on_change.as_ref().unchecked_ref());
     let every = u32::try_from(HEARTBEAT_MS).unwrap_or(u32::MAX);
-    let beat = Interval::new(every, move || {
-        actions.dispatch(Msg::Heartbeat { id: command_id() })
-    });
+    let beat = Interval::new(every, beat);
     let held = SendWrapper::new((on_change, beat, target));
     on_cleanup(move || {
         let (on_change, beat, target) = held.take();

@@ -15,7 +15,7 @@ use crate::features::chat::Chat;
 use crate::features::gifts::{GiftLane, Spotlight};
 use crate::features::missions::Toasts;
 use crate::features::sheet::lazy_view;
-use crate::store::State;
+use crate::store::{State, StateStoreFields};
 
 /// How long a failed fetch waits before it is tried again.
 const RETRY: Duration = Duration::from_secs(3);
@@ -75,6 +75,6 @@ lazy_view!(
 lazy_view!(
     toasts,
     fn toasts_layer(state: Store<State>) {
-        view! { <Toasts state/> }.into_any()
+        view! { <Toasts community=state.community()/> }.into_any()
     }
 );

@@ -2,16 +2,17 @@
 //! currency and the shopper's locale.
 use lapak_protocol::Money;
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::Field;
 
 use crate::browser::intl::format_money;
-use crate::store::{State, StateStoreFields};
+use crate::store::Locale;
 
 /// A formatted amount.
 #[component]
 pub fn Price(
-    /// The whole state (for the locale).
-    state: Store<State>,
+    /// The shopper's locale, which formats it.
+    #[prop(into)]
+    locale: Field<Locale>,
     /// The amount; `None` renders nothing.
     #[prop(into)]
     money: Signal<Option<Money>>,
@@ -20,7 +21,7 @@ pub fn Price(
     class: &'static str,
 ) -> impl IntoView {
     let text = move || {
-        let locale = state.locale().read();
+        let locale = locale.read();
         money
             .get()
             .map(|m| format_money(&m, &locale.tag))

@@ -2,17 +2,18 @@
 //! gifters): the name, their Fan Club pill and the latest badge they earned.
 use lapak_protocol::Viewer;
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::Field;
 
 use crate::i18n;
-use crate::store::{CommunityStoreFields, State, StateStoreFields};
+use crate::store::{Community, CommunityStoreFields};
 
 /// The name (plain text, "You" for the shopper where `you`), the club pill
 /// for members and the badge image; a long name is cut with an ellipsis.
 #[component]
 pub fn ViewerName(
-    /// The whole state (the club's name and the badges come from it).
-    state: Store<State>,
+    /// The community state (the club's name and the badges come from it).
+    #[prop(into)]
+    community: Field<Community>,
     /// Who.
     viewer: Viewer,
     /// Say "You" instead of the name.
@@ -20,7 +21,6 @@ pub fn ViewerName(
     you: bool,
 ) -> impl IntoView {
     let text = i18n::text();
-    let community = state.community();
     let name = if you {
         text.you.to_owned()
     } else {

@@ -3,7 +3,7 @@ use super::Catalogue;
 use lapak_protocol::replay::Highlight;
 use lapak_protocol::Activity;
 
-use crate::features::shortcuts::Shortcut;
+use crate::browser::keys::Shortcut;
 
 pub static EN: Catalogue = Catalogue {
     live: "LIVE",

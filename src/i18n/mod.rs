@@ -89,7 +89,7 @@ pub struct Catalogue {
     /// The shortcuts sheet's title.
     pub shortcuts_title: &'static str,
     /// What a keyboard shortcut does.
-    pub shortcut: fn(crate::features::shortcuts::Shortcut) -> &'static str,
+    pub shortcut: fn(crate::browser::keys::Shortcut) -> &'static str,
     /// What Escape does.
     pub shortcut_close: &'static str,
     /// While a sheet's code is fetched.

@@ -15,7 +15,7 @@ use leptos::prelude::{
     TimeoutHandle,
 };
 
-use crate::actions::Actions;
+use super::Deliver;
 use crate::store::Msg;
 
 /// Longest a frame waits when the page gets no animation frames.
@@ -24,7 +24,7 @@ const HIDDEN_FLUSH: Duration = Duration::from_millis(100);
 /// Messages waiting for the next flush.
 #[derive(Clone)]
 pub struct Inbox {
-    actions: Actions,
+    deliver: Deliver,
     waiting: Rc<RefCell<Vec<Msg>>>,
     /// The animation frame that will flush, if one is asked for.
     frame: Rc<Cell<Option<AnimationFrameRequestHandle>>>,
@@ -35,10 +35,10 @@ pub struct Inbox {
 }
 
 impl Inbox {
-    /// An empty inbox that flushes into `actions`.
-    pub fn new(actions: Actions) -> Inbox {
+    /// An empty inbox that flushes into `deliver`.
+    pub fn new(deliver: Deliver) -> Inbox {
         Inbox {
-            actions,
+            deliver,
             waiting: Rc::default(),
             frame: Rc::default(),
             timer: Rc::default(),
@@ -100,20 +100,20 @@ impl Inbox {
         }
         let batch = std::mem::take(&mut *self.waiting.borrow_mut());
         if !batch.is_empty() {
-            self.actions.dispatch_all(batch);
+            (self.deliver)(batch);
         }
     }
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests {
+    use std::rc::Rc;
+
     use gloo_timers::future::TimeoutFuture;
     use leptos::prelude::*;
-    use reactive_stores::Store;
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::*;
-    use crate::store::{Link, State, StateStoreFields};
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -121,29 +121,23 @@ mod tests {
     const SETTLE_MS: u32 = 300;
 
     #[wasm_bindgen_test]
-    async fn a_closed_inbox_never_reaches_the_store_and_an_open_one_does() {
+    async fn a_closed_inbox_never_delivers_and_an_open_one_does() {
         let owner = Owner::new();
         owner.set();
-        let state = Store::new(State::default());
-        let actions = Actions::new(state, |_| {});
+        let delivered = Rc::new(RefCell::new(Vec::<Msg>::new()));
+        let into = delivered.clone();
+        let deliver: Deliver = Rc::new(move |batch| into.borrow_mut().extend(batch));
 
-        let closed = Inbox::new(actions);
+        let closed = Inbox::new(deliver.clone());
         closed.push(Msg::Closed { retry_in_ms: 5 });
         closed.close();
         closed.push(Msg::Closed { retry_in_ms: 6 });
         TimeoutFuture::new(SETTLE_MS).await;
-        assert_eq!(
-            state.link().get_untracked(),
-            Link::Connecting,
-            "nothing reached the store"
-        );
+        assert_eq!(*delivered.borrow(), Vec::new(), "nothing was delivered");
 
-        let open = Inbox::new(actions);
+        let open = Inbox::new(deliver);
         open.push(Msg::Closed { retry_in_ms: 7 });
         TimeoutFuture::new(SETTLE_MS).await;
-        assert_eq!(
-            state.link().get_untracked(),
-            Link::Reconnecting { retry_in_ms: 7 }
-        );
+        assert_eq!(*delivered.borrow(), vec![Msg::Closed { retry_in_ms: 7 }]);
     }
 }

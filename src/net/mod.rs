@@ -22,8 +22,8 @@ use lapak_protocol::{ClientMsg, ServerMsg};
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 use std::ops::ControlFlow::{self, Break, Continue};
+use std::rc::Rc;
 
-use crate::actions::Actions;
 use crate::store::Msg;
 
 /// A heartbeat goes out this often while connected.
@@ -42,18 +42,28 @@ pub enum Control {
     Reconnect,
 }
 
+/// Where the session hands what it hears: messages for the store, in arrival
+/// order, each batch to be folded in as one update. The caller wires it to the
+/// store; the session knows nothing of who folds them in.
+pub type Deliver = Rc<dyn Fn(Vec<Msg>)>;
+
 /// Starts the session with the server at `url`, scoped to the current reactive
 /// owner (the widget): when it goes, frames still waiting are dropped and the
-/// session ends with its control channel.
-pub fn start(url: String, actions: Actions, control: UnboundedReceiver<Control>) {
-    let inbox = Inbox::new(actions);
+/// session ends with its control channel. What it hears goes to `deliver`.
+pub fn start(
+    url: String,
+    deliver: impl Fn(Vec<Msg>) + 'static,
+    control: UnboundedReceiver<Control>,
+) {
+    let deliver: Deliver = Rc::new(deliver);
+    let inbox = Inbox::new(deliver.clone());
     let closing = SendWrapper::new(inbox.clone());
     on_cleanup(move || closing.close());
-    leptos::task::spawn_local(run(url, actions, inbox, control));
+    leptos::task::spawn_local(run(url, deliver, inbox, control));
 }
 
 /// Keeps a session with the server at `url` until the widget goes away.
-async fn run(url: String, actions: Actions, inbox: Inbox, mut control: UnboundedReceiver<Control>) {
+async fn run(url: String, deliver: Deliver, inbox: Inbox, mut control: UnboundedReceiver<Control>) {
     let mut backoff = Backoff::default();
     // A widget gone while the socket was down does not connect again.
     while !inbox.is_closed() {
@@ -62,7 +72,7 @@ async fn run(url: String, actions: Actions, inbox: Inbox, mut control: Unbounded
                 // Frames queued for a socket that is gone are stale: the store still
                 // holds their commands as pending and resends them after the handshake.
                 while control.try_recv().is_ok() {}
-                let ended = session(socket, &actions, &inbox, &mut control, &mut backoff).await;
+                let ended = session(socket, &deliver, &inbox, &mut control, &mut backoff).await;
                 // What the socket delivered is applied before the store hears it closed.
                 inbox.flush();
                 if ended.is_break() {
@@ -75,7 +85,7 @@ async fn run(url: String, actions: Actions, inbox: Inbox, mut control: Unbounded
             return;
         }
         let delay = backoff.next_delay_ms(js_sys::Math::random());
-        actions.dispatch(Msg::Closed { retry_in_ms: delay });
+        deliver(vec![Msg::Closed { retry_in_ms: delay }]);
         let mut wait = TimeoutFuture::new(delay).fuse();
         loop {
             select! {
@@ -93,7 +103,7 @@ async fn run(url: String, actions: Actions, inbox: Inbox, mut control: Unbounded
 /// One connection, until it closes or goes silent. `Break` means the page is shutting down.
 async fn session(
     socket: WebSocket,
-    actions: &Actions,
+    deliver: &Deliver,
     inbox: &Inbox,
     control: &mut UnboundedReceiver<Control>,
     backoff: &mut Backoff,
@@ -105,7 +115,7 @@ async fn session(
     if inbox.is_closed() {
         return Break(());
     }
-    actions.dispatch(Msg::Opened);
+    deliver(vec![Msg::Opened]);
     loop {
         let outgoing = select! {
             frame = stream.next() => {

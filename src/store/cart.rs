@@ -5,8 +5,8 @@
 //! cart shows what checkout will charge: deal units at the deal price, the rest
 //! at the regular price, as separate amounts.
 
-use super::outbox::{self, Full, Purpose};
-use super::{checkout, host, CartMode, Effect, Notice, NoticeKind, State};
+use super::outbox::{self, Full, Outbox};
+use super::{CartMode, Effect, HostEvent, Notice, NoticeKind, Purpose, State};
 use lapak_protocol::pricing::{self, Item, LinePrice};
 use lapak_protocol::{
     Cart, CartLine, ClientMsg, CommandId, Money, ProductId, RejectCode, VariantId,
@@ -70,7 +70,7 @@ pub fn change(state: &mut State, id: CommandId, edit: CartEdit) -> Vec<Effect> {
         return Vec::new();
     }
     if state.cart_mode == CartMode::Host {
-        return vec![Effect::Host(host::cart_change(state, &edit))];
+        return vec![Effect::Host(host_change(state, &edit))];
     }
     let msg = edit.command(id.clone());
     match outbox::send(state, msg, Purpose::Cart(edit.clone())) {
@@ -82,6 +82,30 @@ pub fn change(state: &mut State, id: CommandId, edit: CartEdit) -> Vec<Effect> {
     }
 }
 
+/// A cart change, for the host page's cart.
+fn host_change(state: &State, edit: &CartEdit) -> HostEvent {
+    let (product_id, variant_id) = (edit.product_id.clone(), edit.variant_id.clone());
+    match edit.change {
+        LineChange::Add(quantity) => HostEvent::AddToCart {
+            unit_price: state.product(&product_id).map_or_else(
+                || Money {
+                    minor: 0,
+                    currency: String::new(),
+                },
+                |p| state.unit_price(p),
+            ),
+            product_id,
+            variant_id,
+            quantity,
+        },
+        LineChange::Set(quantity) => HostEvent::UpdateCart {
+            product_id,
+            variant_id,
+            quantity,
+        },
+    }
+}
+
 fn tell(state: &mut State, id: CommandId, kind: NoticeKind, edit: CartEdit) {
     state.notice = Some(Notice {
         id,
@@ -90,13 +114,12 @@ fn tell(state: &mut State, id: CommandId, kind: NoticeKind, edit: CartEdit) {
     });
 }
 
-/// A cart change was applied: the server's cart is the truth, and an open
-/// checkout is re-priced (the new quote's id derives from `id`).
-pub fn acked(state: &mut State, id: &str, cart: Option<Cart>) -> Vec<Effect> {
+/// A cart change was applied: the server's cart is the truth (an open
+/// checkout is then re-priced: see `answers`).
+pub fn acked(state: &mut State, cart: Option<Cart>) {
     if let Some(cart) = cart {
         state.cart = cart;
     }
-    checkout::requote(state, id)
 }
 
 /// A cart change was refused: it leaves the view (it was only ever drawn on
@@ -158,6 +181,16 @@ impl CartView {
             .iter()
             .try_fold(0i64, |sum, l| sum.checked_add(l.price.amount()?))?;
         Some(first.money(minor))
+    }
+}
+
+impl Outbox {
+    /// Cart changes waiting, in the order made.
+    pub fn cart_edits(&self) -> impl Iterator<Item = &CartEdit> {
+        self.iter().filter_map(|e| match &e.purpose {
+            Purpose::Cart(edit) => Some(edit),
+            _ => None,
+        })
     }
 }
 

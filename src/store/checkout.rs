@@ -17,8 +17,8 @@ use lapak_protocol::{
     coupon_code, Cart, CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, Quote, RejectCode,
 };
 
-use super::outbox::{self, Full, Purpose};
-use super::{CartMode, Effect, HostEvent, State};
+use super::outbox::{self, Full, Outbox};
+use super::{CartMode, Effect, HostEvent, Purpose, State};
 
 /// Where checkout stands, as the sheet shows it (what waits for an answer is
 /// in the outbox: see [`Outbox::paying`](super::Outbox::paying)).
@@ -37,6 +37,24 @@ pub struct Checkout {
     pub coupon: Option<String>,
     /// Why the coupon the shopper chose or typed was refused.
     pub coupon_refused: Option<RejectCode>,
+}
+
+impl Outbox {
+    /// Forgets checkout's quotes: a quote is a read, and only the latest one's
+    /// answer is wanted (its answer then finds no entry and changes nothing).
+    pub fn drop_quotes(&mut self) {
+        self.retain(|e| !matches!(e.purpose, Purpose::Quote { .. }));
+    }
+
+    /// Whether an order is being paid for: its request is out, or paying again
+    /// waits for its quote. One at a time, so a double tap charges nothing twice.
+    pub fn paying(&self) -> bool {
+        self.iter().any(|e| match &e.purpose {
+            Purpose::Checkout => true,
+            Purpose::Quote { then } => then.is_some(),
+            _ => false,
+        })
+    }
 }
 
 /// Whether a refusal is about a coupon.

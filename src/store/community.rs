@@ -12,8 +12,8 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
-use super::outbox::{self, Full, Purpose};
-use super::{Effect, Link, State};
+use super::outbox::{self, Full};
+use super::{Effect, Link, Purpose, State};
 
 /// Hearts floating over the video at once; more likes add to the count, not the DOM.
 pub const MAX_HEARTS: usize = 12;
@@ -29,37 +29,45 @@ pub const TOAST_MS: i64 = 4_000;
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct Community {
     /// The host's pinned message.
-    #[patch(|this, new| *this = new)]
     pub pinned: Option<String>,
     /// Slow mode: seconds between two of this viewer's lines; 0 when off.
     pub slow_mode_s: u32,
     /// The last chat lines, oldest first, at most [`CHAT_HISTORY`].
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub chat: Vec<ChatMessage>,
     /// Likes the show has received, as last heard (plus this viewer's unsent taps).
     pub likes: u64,
     /// Hearts floating now.
+    // why: hearts leave from the front, and a `Vec` is patched by position (each heart would be
+    // patched into its neighbour); the list is read whole, by a keyed `<For>`
     #[patch(|this, new| *this = new)]
     pub hearts: Vec<Heart>,
     /// Taps not yet sent, gathered into the next `Like`.
-    #[patch(|this, new| *this = new)]
     pub batch: Option<LikeBatch>,
     /// The show's Fan Club, if any.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub club: Option<FanClub>,
     /// Missions on offer.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub missions: Vec<Mission>,
     /// Badges to collect.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub badges: Vec<Badge>,
     /// Where this viewer stands.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub progress: Progress,
     /// The last command refused, and why (a refused chat line goes back to its input).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub refused: Option<(RejectCode, ClientMsg)>,
     /// Toasts showing.
+    // why: holds an enum (`ToastKind`), which `#[derive(Patch)]` cannot patch; toasts leave from
+    // the front, as hearts do
     #[patch(|this, new| *this = new)]
     pub toasts: Vec<Toast>,
     /// Whether the video is playing.
@@ -86,7 +94,7 @@ pub struct Heart {
 }
 
 /// Likes tapped since the last `Like`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Patch)]
 pub struct LikeBatch {
     /// The id of the `Like` that will carry them (the first tap's).
     pub id: CommandId,

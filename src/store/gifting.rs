@@ -12,8 +12,8 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
-use super::outbox::{self, Full, Outbox, Purpose};
-use super::{Effect, State};
+use super::outbox::{self, Full, Outbox};
+use super::{Effect, Purpose, State};
 
 /// Streaks the gift lane shows at once.
 pub const LANE_SLOTS: usize = 3;
@@ -29,39 +29,47 @@ const OVERFLOW_MEMORY: usize = 32;
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct Gifting {
     /// How other viewers see this one (the lane marks the shopper's own gifts).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub you: Option<Viewer>,
     /// Gifts the show offers, cheapest first.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub catalogue: Vec<Gift>,
     /// Coin packs for sale.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub packs: Vec<CoinPack>,
     /// Coins as the server last confirmed them.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub wallet: Wallet,
     /// The shopper's own streak, for the "x3" on the gift they keep tapping.
-    #[patch(|this, new| *this = new)]
     pub combo: Option<Combo>,
     /// Why the last gift was refused.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub refused: Option<RejectCode>,
     /// Streaks on screen now.
+    // why: its streaks are protocol types, which implement no `PatchField`
     #[patch(|this, new| *this = new)]
     pub lane: Lane,
     /// The large gift playing over the widget.
+    // why: its streak is a protocol type, which implements no `PatchField`
     #[patch(|this, new| *this = new)]
     pub spotlight: Option<LaneEntry>,
     /// Top gifters of the show.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub leaderboard: Vec<Gifter>,
     /// Buying coins.
+    // why: holds an enum (`TopUpOutcome`), which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub top_up: TopUp,
 }
 
 /// The shopper tapping one gift again and again.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Patch)]
 pub struct Combo {
     /// The gift.
     pub gift_id: String,
@@ -118,6 +126,23 @@ pub enum TopUpOutcome {
 /// Coins the shopper can spend now: the confirmed balance less the gifts in flight.
 pub fn balance(wallet: &Wallet, outbox: &Outbox) -> u64 {
     wallet.coins.saturating_sub(outbox.gift_coins())
+}
+
+impl Outbox {
+    /// Coins the gifts waiting have spent.
+    pub fn gift_coins(&self) -> u64 {
+        let coins = self.iter().map(|e| match e.purpose {
+            Purpose::Gift { coins } => u64::from(coins),
+            _ => 0,
+        });
+        coins.sum()
+    }
+
+    /// Whether a coin purchase is out (one at a time).
+    pub fn topping_up(&self) -> bool {
+        self.iter()
+            .any(|e| matches!(e.purpose, Purpose::TopUp { .. }))
+    }
 }
 
 impl Gifting {

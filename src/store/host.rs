@@ -3,7 +3,7 @@
 use lapak_protocol::{Cart, CartLine, Money, ProductId, VariantId};
 use serde::{Deserialize, Serialize};
 
-use super::{CartEdit, LineChange, State};
+use super::State;
 
 /// What the widget tells the host page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,30 +46,6 @@ pub enum HostEvent {
         /// English detail for developers.
         message: String,
     },
-}
-
-/// A cart change, for the host page's cart.
-pub fn cart_change(state: &State, edit: &CartEdit) -> HostEvent {
-    let (product_id, variant_id) = (edit.product_id.clone(), edit.variant_id.clone());
-    match edit.change {
-        LineChange::Add(quantity) => HostEvent::AddToCart {
-            unit_price: state.product(&product_id).map_or_else(
-                || Money {
-                    minor: 0,
-                    currency: String::new(),
-                },
-                |p| state.unit_price(p),
-            ),
-            product_id,
-            variant_id,
-            quantity,
-        },
-        LineChange::Set(quantity) => HostEvent::UpdateCart {
-            product_id,
-            variant_id,
-            quantity,
-        },
-    }
 }
 
 /// A line of the host page's cart, as the page's `syncCart` gives it.

@@ -5,6 +5,7 @@
 //! [`apply`], which is pure (no web APIs) and returns the side effects to carry
 //! out as data ([`Effect`]). `net/` and `browser/` carry them out.
 
+mod answers;
 mod cart;
 mod checkout;
 mod community;
@@ -23,7 +24,7 @@ pub use gifting::{
     balance, Combo, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
 };
 pub use host::{HostEvent, HostLine};
-pub use outbox::{Entry, Full, Outbox, Purpose, MAX_OUTBOX};
+pub use outbox::{Entry, Full, Outbox, MAX_OUTBOX};
 pub use picture::Picture;
 pub use replay::{Log, Replay, ReplayStoreFields, Seek, Shared};
 
@@ -35,13 +36,24 @@ use lapak_protocol::{
 use reactive_stores::{Patch, Store};
 
 /// The viewer's whole state. Fields are patched one by one, so a view that
-/// reads `pins` re-renders only when the pins change.
+/// reads `pins` re-renders only when the pins change. A field marked
+/// `#[patch(|this, new| *this = new)]` is not patched part by part: it is
+/// compared whole and, when it differs, replaced with one notification; a
+/// `// why:` above each says what keeps it from being patched.
+///
+/// No list is a keyed field (`#[store(key: …)]`): with reactive_stores 0.4.4
+/// the derived patch looks a keyed item up under its parent's path, so
+/// patching a state that holds one panics ("could not find key for index"),
+/// and patching the list alone keeps the old items until a view has read it.
+/// Rows are keyed in the views instead (`<For key=…>`, by id).
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct State {
     /// Interface language and the locale prices are formatted for.
+    // why: holds an enum (`Lang`), which `#[derive(Patch)]` cannot patch; set once at boot
     #[patch(|this, new| *this = new)]
     pub locale: Locale,
     /// Where the connection to the server stands.
+    // why: an enum, which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub link: Link,
     /// Whether the connection has been lost at least once (so "Back live" can be said).
@@ -55,43 +67,52 @@ pub struct State {
     /// Lapak's page, the `t` attribute when embedded); its start without one.
     pub start_offset_ms: Option<i64>,
     /// Show identity: title, host, stream; `None` until the first `Welcome`.
+    // why: holds protocol caption tracks, which implement no `PatchField`; a `Welcome` sets it as a
+    // whole
     #[patch(|this, new| *this = new)]
     pub show: Option<ShowInfo>,
     /// The show's catalogue, with live stock.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub products: Vec<Product>,
     /// Tags on screen now: those of the frame on screen.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub pins: Vec<Pin>,
     /// The tags' timeline and where the picture is on it.
+    // why: holds protocol pins and tag changes, which implement no `PatchField`
     #[patch(|this, new| *this = new)]
     pub picture: Picture,
     /// Whether the host is on air.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub on_air: OnAir,
     /// Products featured so far, oldest first: the shelf.
-    #[patch(|this, new| *this = new)]
     pub featured: Vec<ProductId>,
     /// People watching.
     pub viewers: u32,
     /// Flash deals running (prices follow them at once, as the server's do).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub deals: Vec<Deal>,
     /// Deals whose start the picture has not reached yet: not announced on screen.
-    #[patch(|this, new| *this = new)]
     pub held_deals: Vec<String>,
     /// The server's clock minus this device's, in ms: deal countdowns follow the server.
     pub clock_offset_ms: i64,
     /// Whose cart the widget fills (fixed for the page's life).
+    // why: an enum, which `#[derive(Patch)]` cannot patch; fixed for the page's life
     #[patch(|this, new| *this = new)]
     pub cart_mode: CartMode,
     /// The cart as the server last confirmed it (in host-cart mode: as the host page last synced it).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub cart: Cart,
     /// The shopper's orders, newest first.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub orders: Vec<Order>,
     /// Where checkout stands.
+    // why: holds a protocol quote and refusal codes, which implement no `PatchField`
     #[patch(|this, new| *this = new)]
     pub checkout: Checkout,
     /// Coins, gifts and the gift lane.
@@ -101,9 +122,12 @@ pub struct State {
     /// An ended show's replay, when one is playing.
     pub replay: Replay,
     /// Every command sent (or waiting to be sent) but not yet answered, in the order made.
+    // why: its entries hold protocol frames (no `PatchField`), and it is only ever read as a whole
+    // table
     #[patch(|this, new| *this = new)]
     pub outbox: Outbox,
     /// The latest thing the shopper must be told (a refused command).
+    // why: holds an enum (`NoticeKind`), which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub notice: Option<Notice>,
     /// Identifies the server's event history the `seq`s below belong to.
@@ -430,6 +454,48 @@ pub enum Effect {
     },
 }
 
+/// What a command in the outbox is for, carrying what its feature needs when
+/// the answer comes (`answers` hands it on). The store's own type, so the
+/// outbox that keeps it depends on no feature.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Purpose {
+    /// A cart line change, shown on top of the confirmed cart until answered.
+    Cart(CartEdit),
+    /// Checkout's quote; `then` is the order to place under a new id once the
+    /// quote shows it unchanged (paying again after a failed payment).
+    Quote {
+        /// The new order id and request, when paying again.
+        then: Option<(CommandId, Box<lapak_protocol::CheckoutRequest>)>,
+    },
+    /// Checkout's order request: a payment in flight.
+    Checkout,
+    /// A host's code claimed into the wallet, to apply once it is there.
+    Coupon {
+        /// The code, canonical.
+        code: String,
+    },
+    /// One gift, whose coins are spent until it is answered.
+    Gift {
+        /// Coins it costs.
+        coins: u32,
+    },
+    /// A coin purchase: a payment in flight.
+    TopUp {
+        /// Coins the pack credits, as shown.
+        coins: u32,
+    },
+    /// A batch of likes, already counted on screen.
+    Likes {
+        /// Taps in the batch.
+        count: u32,
+    },
+    /// A chat line, share, Fan Club join or name.
+    Community,
+    /// Watch time or a tag tap, reported: nothing to reconcile, and a refused
+    /// one is simply not counted.
+    Report,
+}
+
 /// Folds one message into the state and returns the effects to carry out.
 pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -579,20 +645,20 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             wallet,
             chat,
         } => {
-            let ack = outbox::Ack {
+            let ack = answers::Ack {
                 cart,
                 order: order.map(|o| *o),
                 wallet,
                 chat,
             };
-            outbox::acked(state, &id, ack)
+            answers::acked(state, &id, ack)
         }
-        ServerMsg::Quoted { id, quote } => outbox::quoted(state, &id, quote),
+        ServerMsg::Quoted { id, quote } => answers::quoted(state, &id, quote),
         ServerMsg::OrderUpdated { order } => {
             checkout::record(state, *order);
             Vec::new()
         }
-        ServerMsg::Reject { id, code, .. } => outbox::refused(state, &id, code),
+        ServerMsg::Reject { id, code, .. } => answers::refused(state, &id, code),
         ServerMsg::CartChanged { cart } => {
             state.cart = cart;
             checkout::requote(state, "cart")

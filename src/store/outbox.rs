@@ -4,18 +4,19 @@
 //! (in the order made) together with what it is for, and sent at once when the
 //! session is live. After every `Welcome` or `Resumed` the whole table is sent
 //! again with the original ids ([`Outbox::resend`]); the server applies each id
-//! once. Its answer (`Ack`, `Quoted` or `Reject`) takes the entry out by id and
-//! hands it to the feature that made it ([`acked`], [`quoted`], [`refused`]),
-//! by the entry's [`Purpose`] — an id the table does not hold changes nothing.
+//! once. Its answer (`Ack`, `Quoted` or `Reject`) takes the entry out by id
+//! ([`Outbox::take`]) and `answers` hands it to the feature that made it, by
+//! the entry's [`Purpose`] — an id the table does not hold changes nothing.
 //!
-//! What the shopper sees while a command is out is derived from here: the
-//! cart's optimistic lines, the coins a gift has spent, whether a payment is
-//! in flight. Entries can hold a card (a checkout or a top-up), so the table
-//! lives in memory only and is never written to storage.
+//! The table knows no feature: a [`Purpose`] is the store's own type, and what
+//! the shopper sees while a command is out (the cart's optimistic lines, the
+//! coins a gift has spent, whether a payment is in flight) is asked of it by
+//! each feature's own module. Entries can hold a card (a checkout or a top-up),
+//! so the table lives in memory only and is never written to storage.
 
-use lapak_protocol::{CheckoutRequest, ClientMsg, CommandId, Order, Quote, RejectCode, Wallet};
+use lapak_protocol::ClientMsg;
 
-use super::{cart, checkout, community, gifting, CartEdit, Effect, Link, State};
+use super::{Effect, Link, Purpose, State};
 
 /// Commands that may wait for an answer at once, of every kind together.
 ///
@@ -40,46 +41,6 @@ pub struct Entry {
     pub msg: ClientMsg,
     /// What it is for: who reconciles its answer, with what.
     pub purpose: Purpose,
-}
-
-/// What a command is for, carrying what its feature needs when the answer comes.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Purpose {
-    /// A cart line change, shown on top of the confirmed cart until answered.
-    Cart(CartEdit),
-    /// Checkout's quote; `then` is the order to place under a new id once the
-    /// quote shows it unchanged (paying again after a failed payment).
-    Quote {
-        /// The new order id and request, when paying again.
-        then: Option<(CommandId, Box<CheckoutRequest>)>,
-    },
-    /// Checkout's order request: a payment in flight.
-    Checkout,
-    /// A host's code claimed into the wallet, to apply once it is there.
-    Coupon {
-        /// The code, canonical.
-        code: String,
-    },
-    /// One gift, whose coins are spent until it is answered.
-    Gift {
-        /// Coins it costs.
-        coins: u32,
-    },
-    /// A coin purchase: a payment in flight.
-    TopUp {
-        /// Coins the pack credits, as shown.
-        coins: u32,
-    },
-    /// A batch of likes, already counted on screen.
-    Likes {
-        /// Taps in the batch.
-        count: u32,
-    },
-    /// A chat line, share, Fan Club join or name.
-    Community,
-    /// Watch time or a tag tap, reported: nothing to reconcile, and a refused
-    /// one is simply not counted.
-    Report,
 }
 
 /// The outbox holds [`MAX_OUTBOX`] commands: this one was not recorded or sent.
@@ -129,45 +90,10 @@ impl Outbox {
         Some(self.entries.remove(at))
     }
 
-    /// Forgets checkout's quotes: a quote is a read, and only the latest one's
-    /// answer is wanted (its answer then finds no entry and changes nothing).
-    pub fn drop_quotes(&mut self) {
-        self.entries
-            .retain(|e| !matches!(e.purpose, Purpose::Quote { .. }));
-    }
-
-    /// Cart changes waiting, in the order made.
-    pub fn cart_edits(&self) -> impl Iterator<Item = &CartEdit> {
-        self.entries.iter().filter_map(|e| match &e.purpose {
-            Purpose::Cart(edit) => Some(edit),
-            _ => None,
-        })
-    }
-
-    /// Coins the gifts waiting have spent.
-    pub fn gift_coins(&self) -> u64 {
-        let coins = self.entries.iter().map(|e| match e.purpose {
-            Purpose::Gift { coins } => u64::from(coins),
-            _ => 0,
-        });
-        coins.sum()
-    }
-
-    /// Whether an order is being paid for: its request is out, or paying again
-    /// waits for its quote. One at a time, so a double tap charges nothing twice.
-    pub fn paying(&self) -> bool {
-        self.entries.iter().any(|e| match &e.purpose {
-            Purpose::Checkout => true,
-            Purpose::Quote { then } => then.is_some(),
-            _ => false,
-        })
-    }
-
-    /// Whether a coin purchase is out (one at a time).
-    pub fn topping_up(&self) -> bool {
-        self.entries
-            .iter()
-            .any(|e| matches!(e.purpose, Purpose::TopUp { .. }))
+    /// Keeps only the commands `keep` says to (the others' answers will then
+    /// find no entry and change nothing).
+    pub fn retain(&mut self, keep: impl FnMut(&Entry) -> bool) {
+        self.entries.retain(keep);
     }
 }
 
@@ -183,90 +109,4 @@ pub fn send(state: &mut State, msg: ClientMsg, purpose: Purpose) -> Result<Vec<E
     };
     state.outbox.entries.push(Entry { msg, purpose });
     Ok(now)
-}
-
-/// What an `Ack` carries besides its id.
-#[derive(Debug, Default)]
-pub struct Ack {
-    /// The cart after the command.
-    pub cart: Option<lapak_protocol::Cart>,
-    /// The order a checkout placed.
-    pub order: Option<Order>,
-    /// The wallet after a gift or top-up.
-    pub wallet: Option<Wallet>,
-    /// A chat line as everyone sees it.
-    pub chat: Option<lapak_protocol::ChatMessage>,
-}
-
-/// The command `id` was applied: its feature takes the server's answer.
-pub fn acked(state: &mut State, id: &str, ack: Ack) -> Vec<Effect> {
-    let Some(entry) = state.outbox.take(id) else {
-        return Vec::new();
-    };
-    match entry.purpose {
-        Purpose::Cart(_) => cart::acked(state, id, ack.cart),
-        Purpose::Checkout => checkout::acked(state, ack.cart, ack.order),
-        Purpose::Coupon { code } => checkout::coupon_claimed(state, id, code),
-        Purpose::Gift { .. } => {
-            gifting::acked(state, ack.wallet);
-            Vec::new()
-        }
-        Purpose::TopUp { coins } => {
-            gifting::topped_up(state, coins, ack.wallet);
-            Vec::new()
-        }
-        Purpose::Likes { .. } | Purpose::Community => {
-            community::acked(state, ack.chat);
-            Vec::new()
-        }
-        // A quote is answered by `Quoted`; a heartbeat needs nothing.
-        Purpose::Quote { .. } | Purpose::Report => Vec::new(),
-    }
-}
-
-/// The quote `id` was answered.
-pub fn quoted(state: &mut State, id: &str, quote: Quote) -> Vec<Effect> {
-    match state.outbox.take(id).map(|e| e.purpose) {
-        Some(Purpose::Quote { then }) => checkout::quoted(state, quote, then),
-        _ => Vec::new(),
-    }
-}
-
-/// The command `id` was refused: its feature rolls back and says why.
-pub fn refused(state: &mut State, id: &str, code: RejectCode) -> Vec<Effect> {
-    let Some(entry) = state.outbox.take(id) else {
-        return Vec::new();
-    };
-    match entry.purpose {
-        Purpose::Cart(edit) => {
-            cart::refused(state, id, edit, code);
-            Vec::new()
-        }
-        Purpose::Quote { .. } => {
-            checkout::quote_refused(state, code);
-            Vec::new()
-        }
-        Purpose::Checkout => checkout::refused(state, id, code),
-        Purpose::Coupon { .. } => {
-            state.checkout.coupon_refused = Some(code);
-            Vec::new()
-        }
-        Purpose::Gift { .. } => {
-            gifting::refused(state, code);
-            Vec::new()
-        }
-        Purpose::TopUp { .. } => {
-            gifting::top_up_refused(state, code);
-            Vec::new()
-        }
-        Purpose::Likes { count } if code == RejectCode::RateLimited => {
-            community::likes_too_fast(state, id, count);
-            Vec::new()
-        }
-        Purpose::Likes { .. } | Purpose::Community => {
-            community::refused(state, entry.msg, code);
-            Vec::new()
-        }
-        Purpose::Report => Vec::new(),
-    }
 }

@@ -27,20 +27,23 @@ use super::{asset_url, community, picture, Effect, Notice, NoticeKind, State};
 #[derive(Clone, Debug, Default, PartialEq, Store, Patch)]
 pub struct Replay {
     /// The replay playing, its URLs resolved like media URLs; `None` for a live show.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub info: Option<ReplayInfo>,
     /// Where its log stands.
+    // why: an enum, which `#[derive(Patch)]` cannot patch
     #[patch(|this, new| *this = new)]
     pub log: Log,
     /// Flash deals running at the moment on screen: past deals, shown as
     /// ended, never priced (never in `State::deals`).
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
     #[patch(|this, new| *this = new)]
     pub deals: Vec<Deal>,
     /// The latest request to move the picture: the link's start, the seek
     /// bar, a chapter, a top moment. The player view carries it out.
-    #[patch(|this, new| *this = new)]
     pub seek: Option<Seek>,
     /// The moment shown last: the gift lane changes with time alone.
+    // why: a `Shared` value compares by pointer: there is nothing inside to patch
     #[patch(|this, new| *this = new)]
     shown: Option<Shared<Moment>>,
 }
@@ -69,7 +72,7 @@ impl Log {
 
 /// A request to move the picture to a programme time. Each has its own
 /// number, so asking for the same moment twice moves the picture twice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Patch)]
 pub struct Seek {
     /// Counts requests.
     pub id: u64,

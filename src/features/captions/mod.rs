@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::browser::captions;
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::icons::CaptionsIcon;
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{State, StateStoreFields};
 

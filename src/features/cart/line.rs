@@ -99,7 +99,7 @@ pub fn CartLineRow(
                 </div>
             </div>
             <div class="lapak-line-end">
-                <Price state money=total class="lapak-item-price"/>
+                <Price locale=state.locale() money=total class="lapak-item-price"/>
                 <Show when=move || line.read().as_ref().is_some_and(|l| l.pending)>
                     <span class="lapak-saving">{text.saving}</span>
                 </Show>

@@ -6,11 +6,11 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::checkout::open_checkout;
 use crate::features::icons::CartIcon;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_view, CloseSheet, SplitLoaderError};
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::Panel;
 use crate::i18n;
 use crate::store::{CartView, State, StateStoreFields};
@@ -132,7 +132,7 @@ fn CartLines(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) 
             <Show when=move || subtotal.read().is_some()>
                 <div class="lapak-subtotal">
                     <span>{text.subtotal}</span>
-                    <Price state money=subtotal class="lapak-price-lg" />
+                    <Price locale=state.locale() money=subtotal class="lapak-price-lg" />
                 </div>
                 <p class="lapak-hint">{text.subtotal_hint}</p>
                 <button class="lapak-primary" data-testid="checkout-button" disabled=pending

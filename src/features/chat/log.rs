@@ -5,13 +5,13 @@
 use lapak_protocol::{ChatEvent, ChatMessage, Viewer};
 use leptos::html::Div;
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::browser::scroll;
 use crate::features::icons::DownIcon;
 use crate::features::viewer_name::ViewerName;
 use crate::i18n::{self, Catalogue};
-use crate::store::{CommunityStoreFields, GiftingStoreFields, State, StateStoreFields};
+use crate::store::{Community, CommunityStoreFields, GiftingStoreFields, State, StateStoreFields};
 
 /// How close to the end (in px) still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 8;
@@ -114,6 +114,8 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
         // The button goes away: keyboard focus lands on the lines it showed, not the page.
         scroll::focus(list);
     };
+    // One handle for every line's name, made once, not once per line.
+    let community: Field<Community> = state.community().into();
     // role=log without live announcements: a busy chat would drown a screen reader.
     view! {
         <div
@@ -136,7 +138,7 @@ pub fn ChatLog(state: Store<State>) -> impl IntoView {
                 };
                 view! {
                     <p class=class data-testid="chat-line">
-                        <ViewerName state viewer=line.from/>
+                        <ViewerName community viewer=line.from/>
                         " "
                         {line.said}
                     </p>

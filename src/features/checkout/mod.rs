@@ -220,26 +220,36 @@ fn Delivery(
     view! {
         <fieldset class="lapak-delivery">
             <legend>{text.delivery_title}</legend>
-            <For each=options key=|o| (o.id.clone(), o.price.minor) children=move |option| {
+            // Keyed by option: a new quote that re-prices an option updates its row in place.
+            <For each=options key=|o| o.id.clone() children=move |option| {
                 let id = option.id.clone();
+                let key = id.clone();
+                let current = Memo::new(move |_| {
+                    quote.read().as_ref().and_then(|q| q.shipping.iter().find(|o| o.id == key).cloned())
+                });
+                let name = move || current.read().as_ref().map(|o| o.name.clone()).unwrap_or_default();
+                let days = move || {
+                    current.read().as_ref().map(|o| (text.days)(o.days_min, o.days_max)).unwrap_or_default()
+                };
+                let price = Memo::new(move |_| current.read().as_ref().map(|o| o.price.clone()));
+                let free = Memo::new(move |_| price.read().as_ref().is_some_and(|p| p.minor == 0));
                 let checked = {
                     let id = id.clone();
                     move || shipping.get().as_deref() == Some(id.as_str())
                 };
                 let is_chosen = checked.clone();
-                let free = option.price.minor == 0;
                 view! {
                     <label class="lapak-option" class:is-chosen=is_chosen>
                         <input type="radio" name="lapak-shipping" value=id.clone() prop:checked=checked
                             data-testid=format!("shipping-{id}") on:change=move |_| choice.set(Some(id.clone()))/>
                         <span class="lapak-option-text">
-                            <strong>{option.name}</strong>
-                            <span class="lapak-muted">{(text.days)(option.days_min, option.days_max)}</span>
+                            <strong>{name}</strong>
+                            <span class="lapak-muted">{days}</span>
                         </span>
-                        {if free {
+                        {move || if free.get() {
                             view! { <span class="lapak-free">{text.free}</span> }.into_any()
                         } else {
-                            view! { <Price state money=Signal::stored(Some(option.price))/> }.into_any()
+                            view! { <Price locale=state.locale() money=price/> }.into_any()
                         }}
                     </label>
                 }
@@ -262,15 +272,15 @@ fn Summary(
     let has_coupon = move || coupon.read().as_ref().is_some_and(|c| c.minor > 0);
     view! {
         <dl class="lapak-sums" data-testid="summary">
-            <div><dt>{text.subtotal}</dt><dd><Price state money=amount(|t| t.subtotal.clone())/></dd></div>
+            <div><dt>{text.subtotal}</dt><dd><Price locale=state.locale() money=amount(|t| t.subtotal.clone())/></dd></div>
             <Show when=has_discount>
-                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price state money=amount(|t| t.discount.clone())/></dd></div>
+                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price locale=state.locale() money=amount(|t| t.discount.clone())/></dd></div>
             </Show>
             <Show when=has_coupon>
-                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price state money=coupon/></dd></div>
+                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price locale=state.locale() money=coupon/></dd></div>
             </Show>
-            <div><dt>{text.shipping}</dt><dd><Price state money=amount(|t| t.shipping.clone())/></dd></div>
-            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price state money=amount(|t| t.total.clone())/></dd></div>
+            <div><dt>{text.shipping}</dt><dd><Price locale=state.locale() money=amount(|t| t.shipping.clone())/></dd></div>
+            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price locale=state.locale() money=amount(|t| t.total.clone())/></dd></div>
         </dl>
     }
 }

@@ -110,7 +110,7 @@ fn QuoteLineRow(state: Store<State>, line: QuoteLine) -> impl IntoView {
                     </button>
                 </Show>
             </div>
-            <Price state money=Signal::stored(total) class="lapak-item-price"/>
+            <Price locale=state.locale() money=Signal::stored(total) class="lapak-item-price"/>
         </li>
     }
 }

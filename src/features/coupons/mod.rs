@@ -52,7 +52,8 @@ pub fn WalletCoupons(state: Store<State>) -> impl IntoView {
             <section aria-labelledby="lapak-coupons-title" data-testid="wallet-coupons">
                 <h3 id="lapak-coupons-title" class="lapak-section-title">{text.your_coupons}</h3>
                 <ul class="lapak-coupon-list">
-                    <For each=coupons key=|c| (c.code.clone(), c.used) children=move |coupon| view! {
+                    // Keyed by code: a coupon used keeps its row, which says so in place.
+                    <For each=coupons key=|c| c.code.clone() children=move |coupon| view! {
                         <CouponRow state coupon/>
                     }/>
                 </ul>
@@ -61,6 +62,8 @@ pub fn WalletCoupons(state: Store<State>) -> impl IntoView {
     }
 }
 
+/// One coupon of the wallet. Its terms, code and expiry never change; whether
+/// it is used does, and is read from the wallet by its code.
 #[component]
 fn CouponRow(state: Store<State>, coupon: Coupon) -> impl IntoView {
     let text = i18n::text();
@@ -68,17 +71,22 @@ fn CouponRow(state: Store<State>, coupon: Coupon) -> impl IntoView {
     let terms = terms_text(text, &coupon.terms, &currency, &locale);
     let until = (text.coupon_until)(&format_date_time(coupon.expires_at_ms, &locale));
     let expired = coupon.expires_at_ms <= expect_context::<ServerClock>().0.get_untracked();
+    let wanted = coupon.code.clone();
+    let used = Memo::new(move |_| {
+        let wallet = state.gifting().wallet().read();
+        wallet.coupons.iter().any(|c| c.code == wanted && c.used)
+    });
     // A mission's coupon has no code to show: its mission names it.
     let code = coupon.mission_id.is_none().then(|| coupon.code.clone());
     view! {
-        <li class="lapak-coupon" class:is-used=coupon.used || expired data-testid="wallet-coupon">
+        <li class="lapak-coupon" class:is-used=move || used.get() || expired data-testid="wallet-coupon">
             <span class="lapak-coupon-terms">{terms}</span>
             <span class="lapak-muted">
                 {code.map(|c| view! { <code class="lapak-coupon-code">{c}</code> " · " })}
-                {match (coupon.used, expired) {
+                {move || match (used.get(), expired) {
                     (true, _) => text.coupon_used.to_owned(),
                     (false, true) => text.coupon_expired.to_owned(),
-                    (false, false) => until,
+                    (false, false) => until.clone(),
                 }}
             </span>
         </li>

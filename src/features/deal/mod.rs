@@ -77,12 +77,12 @@ pub fn ProductPrice(
     view! {
         <Show
             when=move || deal.read().is_some()
-            fallback=move || view! { <Price state money=regular class/><PastDeal state product/> }
+            fallback=move || view! { <Price locale=state.locale() money=regular class/><PastDeal state product/> }
         >
             <span class="lapak-deal" data-testid="deal">
                 <span class="lapak-deal-prices">
-                    <Price state money=deal_price class=class/>
-                    <s class="lapak-was" aria-label=text.regular_price><Price state money=regular/></s>
+                    <Price locale=state.locale() money=deal_price class=class/>
+                    <s class="lapak-was" aria-label=text.regular_price><Price locale=state.locale() money=regular/></s>
                 </span>
                 <span class="lapak-deal-meta">
                     <span class="lapak-deal-flag">{text.flash_deal}</span>

@@ -85,7 +85,7 @@ fn LaneRow(state: Store<State>, entry: LaneEntry, text: &'static Catalogue) -> i
         >
             <span class="lapak-initial" aria-hidden="true">{super::initial(&who)}</span>
             <span class="lapak-lane-text">
-                <strong><ViewerName state viewer=entry.streak.from.clone() you=entry.mine/></strong>
+                <strong><ViewerName community=state.community() viewer=entry.streak.from.clone() you=entry.mine/></strong>
                 <span>{(text.sent)(&gift.name)}</span>
             </span>
             <img src=gift.image_url alt="" width="36" height="36"/>

@@ -9,17 +9,17 @@ pub use top_up::TopUpSheet;
 
 use lapak_protocol::{Gift, GiftTier, Gifter, RejectCode};
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::actions::Actions;
 use crate::browser::intl::format_count;
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::icons::{CoinIcon, GiftIcon};
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::viewer_name::ViewerName;
 use crate::features::Panel;
 use crate::i18n;
-use crate::store::{self, GiftingStoreFields, State, StateStoreFields};
+use crate::store::{self, Community, GiftingStoreFields, State, StateStoreFields};
 
 /// The coins the shopper can spend: the wallet less the gifts in the outbox.
 fn balance_memo(state: Store<State>) -> Memo<u64> {
@@ -61,14 +61,15 @@ pub fn WalletChip(
 /// Opens the gift panel.
 #[component]
 pub fn GiftButton(
-    /// The whole state.
-    state: Store<State>,
+    /// The gifts the show offers (none: no button).
+    #[prop(into)]
+    catalogue: Field<Vec<Gift>>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
     view! {
-        <Show when=move || !state.gifting().catalogue().read().is_empty()>
+        <Show when=move || !catalogue.read().is_empty()>
             <button
                 class="lapak-round lapak-gift-button"
                 data-testid="gift-button"
@@ -184,6 +185,7 @@ fn Leaderboard(state: Store<State>) -> impl IntoView {
     let text = i18n::text();
     let top = state.gifting().leaderboard();
     let you = move || state.gifting().you().read().as_ref().map(|v| v.id);
+    let community: Field<Community> = state.community().into();
     // Rows keyed by who: a gifter who moves up or sends more keeps their row,
     // which moves and updates its rank and coins in place.
     let rows = move || top.get();
@@ -210,7 +212,7 @@ fn Leaderboard(state: Store<State>) -> impl IntoView {
                         <li class="lapak-gifter" class:is-mine=mine>
                             <span class="lapak-rank" class:is-podium=move || rank() < 3>{move || rank() + 1}</span>
                             <span class="lapak-initial" aria-hidden="true">{initial(&gifter.viewer.name)}</span>
-                            <span class="lapak-gifter-name"><ViewerName state viewer=gifter.viewer/></span>
+                            <span class="lapak-gifter-name"><ViewerName community viewer=gifter.viewer/></span>
                             <span class="lapak-gifter-coins"><CoinIcon/>{coins}</span>
                         </li>
                     }

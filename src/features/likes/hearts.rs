@@ -2,19 +2,22 @@
 //! larger, others' fainter. The store bounds and expires them; CSS moves them.
 //! Shoppers who prefer less motion see none (the count still rises).
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::Field;
 
 use crate::browser::motion::reduced_motion;
 use crate::features::icons::HeartIcon;
-use crate::store::{CommunityStoreFields, State, StateStoreFields};
+use crate::store::Heart;
 
 /// Paths a heart may take (`is-path-N` in the stylesheet), so a burst spreads out.
 const PATHS: u64 = 4;
 
 /// The hearts floating now; never in the way of a tap.
 #[component]
-pub fn Hearts(state: Store<State>) -> impl IntoView {
-    let hearts = state.community().hearts();
+pub fn Hearts(
+    /// The hearts floating now.
+    #[prop(into)]
+    hearts: Field<Vec<Heart>>,
+) -> impl IntoView {
     let rising = (!reduced_motion()).then(|| {
         view! {
             <For each=move || hearts.get() key=|h| h.id children=|heart| view! {

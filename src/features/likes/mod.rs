@@ -10,9 +10,9 @@ use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::intl::format_count;
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::icons::HeartIcon;
 use crate::features::replay::replaying;
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::i18n;
 use crate::store::{CommunityStoreFields, State, StateStoreFields};
 
@@ -24,7 +24,7 @@ use hearts::Hearts;
 lazy_view!(
     hearts,
     fn hearts_layer(state: Store<State>) {
-        view! { <Hearts state/> }.into_any()
+        view! { <Hearts hearts=state.community().hearts()/> }.into_any()
     }
 );
 

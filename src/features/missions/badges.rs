@@ -1,4 +1,5 @@
 //! The badge collection: earned badges in colour, locked ones with how to earn them.
+use lapak_protocol::Badge;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -11,41 +12,49 @@ use crate::store::{CommunityStoreFields, State, StateStoreFields};
 pub fn Badges(state: Store<State>) -> impl IntoView {
     let text = i18n::text();
     let community = state.community();
-    let rows = move || {
-        let earned = community.progress().read().badges.clone();
-        let missions = community.missions().read();
-        community
-            .badges()
-            .get()
-            .into_iter()
-            .map(|badge| {
-                let how = missions
-                    .iter()
-                    .find(|m| m.reward.badge.as_ref() == Some(&badge.id))
-                    .map(|m| super::mission_title(text, m));
-                (earned.contains(&badge.id), how, badge)
-            })
-            .collect::<Vec<_>>()
-    };
     view! {
         <Show when=move || !community.badges().read().is_empty()>
             <section class="lapak-badges-panel" aria-labelledby="lapak-badges-title" data-testid="badges">
                 <h3 id="lapak-badges-title" class="lapak-section-title">{text.badges}</h3>
                 <ul class="lapak-medals">
-                    <For each=rows key=|(earned, _, b)| (b.id.clone(), *earned) children=move |(earned, how, badge)| view! {
-                        <li class="lapak-medal" class:is-locked=!earned data-testid=format!("badge-{}", badge.id) data-earned=earned.to_string()>
-                            <span class="lapak-medal-art">
-                                <img src=badge.image_url alt="" width="48" height="48"/>
-                                {(!earned).then(|| view! { <span class="lapak-medal-lock"><LockIcon/></span> })}
-                            </span>
-                            <span class="lapak-medal-name">{badge.name}</span>
-                            <span class="lapak-medal-how">
-                                {if earned { text.earned.to_owned() } else { how.unwrap_or_default() }}
-                            </span>
-                        </li>
+                    // Keyed by badge: one earned keeps its row, which changes in place.
+                    <For each=move || community.badges().get() key=|b| b.id.clone() children=move |badge| view! {
+                        <Medal state badge/>
                     }/>
                 </ul>
             </section>
         </Show>
+    }
+}
+
+/// One badge: its art and name never change; whether it is earned, and the
+/// mission that grants it, are read by its id.
+#[component]
+fn Medal(state: Store<State>, badge: Badge) -> impl IntoView {
+    let text = i18n::text();
+    let community = state.community();
+    let id = badge.id.clone();
+    let earned = Memo::new(move |_| community.progress().read().badges.contains(&id));
+    let id = badge.id.clone();
+    let how = move || {
+        if earned.get() {
+            return text.earned.to_owned();
+        }
+        let missions = community.missions().read();
+        missions
+            .iter()
+            .find(|m| m.reward.badge.as_ref() == Some(&id))
+            .map(|m| super::mission_title(text, m))
+            .unwrap_or_default()
+    };
+    view! {
+        <li class="lapak-medal" class:is-locked=move || !earned.get() data-testid=format!("badge-{}", badge.id) data-earned=move || earned.get().to_string()>
+            <span class="lapak-medal-art">
+                <img src=badge.image_url alt="" width="48" height="48"/>
+                {move || (!earned.get()).then(|| view! { <span class="lapak-medal-lock"><LockIcon/></span> })}
+            </span>
+            <span class="lapak-medal-name">{badge.name}</span>
+            <span class="lapak-medal-how">{how}</span>
+        </li>
     }
 }

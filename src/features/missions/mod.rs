@@ -11,7 +11,7 @@ pub use toasts::Toasts;
 
 use lapak_protocol::{Activity, Mission};
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::actions::Actions;
 use crate::features::coupons::{terms_text, WalletCoupons};
@@ -20,18 +20,18 @@ use crate::features::replay::replaying;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
-use crate::store::{CommunityStoreFields, State, StateStoreFields};
+use crate::store::{Community, CommunityStoreFields, State, StateStoreFields};
 
 /// Opens the missions sheet; shows how many missions are done.
 #[component]
 pub fn MissionsButton(
-    /// The whole state.
-    state: Store<State>,
+    /// The community state (its missions and this viewer's progress).
+    #[prop(into)]
+    community: Field<Community>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let community = state.community();
     let done = Memo::new(move |_| {
         let progress = community.progress().read();
         progress.missions.iter().filter(|m| m.done).count()

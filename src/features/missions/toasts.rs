@@ -1,20 +1,20 @@
 //! Toasts over the widget: a completed mission and its reward, a copied link.
 //! Announced politely to screen readers.
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::Field;
 
 use crate::features::icons::CheckIcon;
 use crate::i18n;
-use crate::store::{CommunityStoreFields, State, StateStoreFields, Toast, ToastKind};
+use crate::store::{Community, CommunityStoreFields, Toast, ToastKind};
 
 /// The toasts showing now (bounded by the store), newest last.
 #[component]
 pub fn Toasts(
-    /// The whole state.
-    state: Store<State>,
+    /// The community state (its toasts, and the missions they name).
+    #[prop(into)]
+    community: Field<Community>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let community = state.community();
     let say = move |toast: &Toast| match &toast.kind {
         ToastKind::LinkCopied => text.link_copied.to_owned(),
         ToastKind::Completed(id) => {

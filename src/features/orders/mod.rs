@@ -3,7 +3,7 @@
 //! checkout confirmation shows too.
 use lapak_protocol::{Order, OrderStatus};
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::browser::intl::format_date_time;
 use crate::features::icons::ReceiptIcon;
@@ -16,14 +16,15 @@ use crate::store::{State, StateStoreFields};
 /// Opens the orders sheet; only there once the shopper has ordered.
 #[component]
 pub fn OrdersButton(
-    /// The whole state.
-    state: Store<State>,
+    /// The shopper's orders.
+    #[prop(into)]
+    orders: Field<Vec<Order>>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
     view! {
-        <Show when=move || !state.orders().read().is_empty()>
+        <Show when=move || !orders.read().is_empty()>
             <button
                 class="lapak-round lapak-orders-button"
                 data-testid="orders-button"
@@ -119,7 +120,7 @@ pub fn OrderCard(
                     view! {
                         <li class="lapak-order-line">
                             <span>{line.quantity} " × " {line.name} <span class="lapak-muted">{variant}</span></span>
-                            <Price state money=Signal::stored(total)/>
+                            <Price locale=state.locale() money=Signal::stored(total)/>
                         </li>
                     }
                 })
@@ -138,13 +139,13 @@ pub fn OrderCard(
                     <ul class="lapak-order-lines">{lines}</ul>
                     <dl class="lapak-sums">
                         {discount.map(|d| view! {
-                            <div><dt>{text.discount}</dt><dd>"−" <Price state money=Signal::stored(Some(d))/></dd></div>
+                            <div><dt>{text.discount}</dt><dd>"−" <Price locale=state.locale() money=Signal::stored(Some(d))/></dd></div>
                         })}
                         {coupon.map(|c| view! {
-                            <div data-testid="order-coupon"><dt>{text.coupon}</dt><dd>"−" <Price state money=Signal::stored(Some(c))/></dd></div>
+                            <div data-testid="order-coupon"><dt>{text.coupon}</dt><dd>"−" <Price locale=state.locale() money=Signal::stored(Some(c))/></dd></div>
                         })}
-                        <div><dt>{text.shipping}</dt><dd><Price state money=Signal::stored(Some(totals.shipping))/></dd></div>
-                        <div class="lapak-sum-total"><dt>{text.total}</dt><dd><Price state money=Signal::stored(Some(totals.total))/></dd></div>
+                        <div><dt>{text.shipping}</dt><dd><Price locale=state.locale() money=Signal::stored(Some(totals.shipping))/></dd></div>
+                        <div class="lapak-sum-total"><dt>{text.total}</dt><dd><Price locale=state.locale() money=Signal::stored(Some(totals.total))/></dd></div>
                     </dl>
                 </article>
             }

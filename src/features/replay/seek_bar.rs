@@ -64,6 +64,9 @@ pub fn SeekBar(
 /// A tick on the bar.
 #[derive(Clone, Debug, PartialEq)]
 struct Mark {
+    /// Which marker of the log it is: its time, kind and subject, and how many
+    /// alike came before it at that time (two large gifts in one millisecond).
+    key: (i64, &'static str, String, u32),
     /// Where, in basis points of the bar.
     at_bp: i64,
     /// `tag`, `deal` or `gift`, for the stylesheet.
@@ -97,29 +100,51 @@ fn Markers(state: Store<State>) -> impl IntoView {
             found.map_or_else(|| id.to_owned(), |g| g.name.clone())
         };
         let span = (ends - starts).max(1);
-        index
-            .markers
-            .iter()
-            .map(|marker| {
-                let (kind, title) = match &marker.kind {
-                    MarkerKind::Tag(id) => ("tag", (text.marker_tag)(&product(id))),
-                    MarkerKind::Deal(id) => ("deal", (text.marker_deal)(&product(id))),
-                    MarkerKind::Gift(id) => ("gift", (text.marker_gift)(&gift(id))),
-                };
-                let at_bp = ((marker.at - starts) * 10_000 / span).clamp(0, 10_000);
-                Mark { at_bp, kind, title }
-            })
-            .collect::<Vec<_>>()
+        let mut marks: Vec<Mark> = Vec::with_capacity(index.markers.len());
+        for marker in &index.markers {
+            let (kind, subject, title) = match &marker.kind {
+                MarkerKind::Tag(id) => ("tag", id, (text.marker_tag)(&product(id))),
+                MarkerKind::Deal(id) => ("deal", id, (text.marker_deal)(&product(id))),
+                MarkerKind::Gift(id) => ("gift", id, (text.marker_gift)(&gift(id))),
+            };
+            let mut key = (marker.at, kind, subject.clone(), 0);
+            // Markers are in time order: an alike one at the same time is just before.
+            while marks
+                .iter()
+                .rev()
+                .take_while(|m| m.key.0 == marker.at)
+                .any(|m| m.key == key)
+            {
+                key.3 += 1;
+            }
+            let at_bp = ((marker.at - starts) * 10_000 / span).clamp(0, 10_000);
+            marks.push(Mark {
+                key,
+                at_bp,
+                kind,
+                title,
+            });
+        }
+        marks
     });
     // The tick's place set as a property, not a `style` attribute, which a
     // strict CSP (`style-src 'self'`) blocks.
     view! {
         <div class="lapak-seek-marks" aria-hidden="true">
+            // Keyed by marker: names or the window changing move and retitle a tick in place.
             <For
                 each=move || marks.get()
-                key=|mark| (mark.at_bp, mark.title.clone())
-                children=|mark| view! {
-                    <span class="lapak-seek-mark" data-kind=mark.kind title=mark.title style:--at=mark.at_bp.to_string()></span>
+                key=|mark| mark.key.clone()
+                children=move |mark| {
+                    let key = mark.key;
+                    let now = Memo::new(move |_| {
+                        marks.read().iter().find(|m| m.key == key).map(|m| (m.at_bp, m.title.clone()))
+                    });
+                    let at_bp = move || now.read().as_ref().map(|(at_bp, _)| at_bp.to_string());
+                    let title = move || now.read().as_ref().map(|(_, title)| title.clone());
+                    view! {
+                        <span class="lapak-seek-mark" data-kind=mark.kind title=title style:--at=at_bp></span>
+                    }
                 }
             />
         </div>

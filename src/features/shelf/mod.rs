@@ -3,16 +3,16 @@
 //! was shown) under the replay's top moments.
 use lapak_protocol::ProductId;
 use leptos::prelude::*;
-use reactive_stores::Store;
+use reactive_stores::{Field, Store};
 
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
+use crate::browser::keys::{key_of, Shortcut};
 use crate::features::deal::ProductPrice;
 use crate::features::icons::BagIcon;
 use crate::features::later::later;
 use crate::features::replay::{ChapterButton, TopMoments};
 use crate::features::sheet::{lazy_view, CloseSheet, SplitLoaderError};
-use crate::features::shortcuts::{key_of, Shortcut};
 use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
@@ -20,13 +20,14 @@ use crate::store::{ReplayStoreFields, State, StateStoreFields};
 /// Opens the shelf; shows how many products have been featured.
 #[component]
 pub fn ShelfButton(
-    /// The whole state.
-    state: Store<State>,
+    /// The products featured so far.
+    #[prop(into)]
+    featured: Field<Vec<ProductId>>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let count = move || state.featured().read().len();
+    let count = move || featured.read().len();
     view! {
         <button
             class="lapak-round lapak-shelf-button"
@@ -109,8 +110,14 @@ fn ShelfBody(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
             <p class="lapak-empty">{text.shelf_empty}</p>
         </Show>
         <ul class="lapak-shelf-list">
-            <For each=move || items.get() key=|item| item.clone() children=move |(id, chapter)| view! {
-                <ShelfItem state panel product_id=id chapter/>
+            // Keyed by product: a product stays one row when the replay's
+            // log arrives and it becomes a chapter (its button then appears in it).
+            <For each=move || items.get() key=|(id, _)| id.clone() children=move |(id, _)| {
+                let key = id.clone();
+                let chapter = Memo::new(move |_| {
+                    items.read().iter().find(|(p, _)| *p == key).and_then(|(_, at)| *at)
+                });
+                view! { <ShelfItem state panel product_id=id chapter/> }
             }/>
         </ul>
     }
@@ -123,7 +130,7 @@ fn ShelfItem(
     state: Store<State>,
     panel: RwSignal<Panel>,
     product_id: ProductId,
-    chapter: Option<i64>,
+    #[prop(into)] chapter: Signal<Option<i64>>,
 ) -> impl IntoView {
     let text = i18n::text();
     let actions = expect_context::<Actions>();
@@ -144,10 +151,15 @@ fn ShelfItem(
             .map(|p| p.name.clone())
             .unwrap_or_default()
     });
-    let chapter = chapter.map(|at| {
+    let chapter = {
         let product_id = product_id.clone();
-        view! { <ChapterButton state panel product_id at name/> }
-    });
+        move || {
+            let product_id = product_id.clone();
+            chapter
+                .get()
+                .map(|at| view! { <ChapterButton state panel product_id at name/> })
+        }
+    };
     let add = move |_| tap_product(product.get_untracked(), actions, panel);
     view! {
         <li class="lapak-shelf-item" data-testid=format!("shelf-item-{product_id}")>
