@@ -124,6 +124,30 @@ def expand_use(tree):
 DEF = re.compile(r"\b(?:struct|enum|fn|trait|type|const|static|union|mod)\s+(\w+)|macro_rules!\s*(\w+)")
 
 
+INLINE_MOD = re.compile(r"\bmod\s+\w+\s*\{")
+
+
+def flatten_inline_mods(code):
+    """Code whose inline `mod name { .. }` blocks read as the file's own code: inside
+    one, `super` is the file's module, so it is rewritten as `self` (the block's
+    own items count as the file's)."""
+    out, i = [], 0
+    for m in INLINE_MOD.finditer(code):
+        if m.start() < i:
+            continue
+        depth, j = 1, m.end()
+        while j < len(code) and depth:
+            depth += {"{": 1, "}": -1}.get(code[j], 0)
+            j += 1
+        inner = flatten_inline_mods(code[m.end() : j - 1])
+        out.append(code[i : m.end()])
+        out.append(re.sub(r"(?<![\w:])super\b", "self", inner))
+        out.append(code[j - 1 : j])
+        i = j
+    out.append(code[i:])
+    return "".join(out)
+
+
 class Module:
     """One file: what it defines, what it brings in by `use`, and the paths it names."""
 
@@ -186,7 +210,7 @@ def graph(root):
     files = {}
     for mod, file in mods.items():
         with open(file, encoding="utf-8") as fh:
-            code = strip(fh.read())
+            code = flatten_inline_mods(strip(fh.read()))
         children = {m[-1] for m in mods if len(m) == len(mod) + 1 and m[: len(mod)] == mod}
         files[mod] = Module(mod, code, children)
     edges = {m: set() for m in mods}
@@ -295,6 +319,10 @@ def self_test():
                     "a/child.rs": "use super::State; pub struct Money;",
                     "b.rs": "use crate::Money; // crate::b::nothing\nconst S: &str = \"crate::b\";"},
                    []),
+        # an inline test module's `super` is its file, not the file's parent
+        "inline module": ({"lib.rs": "mod b; pub fn run() { b::go() }",
+                           "b.rs": "pub fn go() {}\n#[cfg(test)]\nmod tests { use super::*; fn t() { super::go() } }"},
+                          []),
     }
     failed = False
     for label, (files, want) in cases.items():
