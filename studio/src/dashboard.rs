@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::metrics::{Metrics, MinuteFigures, ProductFigures};
 use leptos::prelude::*;
 
-use crate::api::{Metrics, MinuteFigures, ProductFigures};
+use crate::context::Workspace;
 use crate::format;
 use crate::text::Text;
-use crate::workspace::Workspace;
 
 /// How often the figures are read: peers report after minutes or days.
 const METRICS_EVERY: Duration = Duration::from_secs(1);
@@ -46,11 +46,6 @@ pub fn weakest(products: &[ProductFigures]) -> Option<String> {
 
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0} %", s * 100.0))
-}
-
-/// Watch time as hours and minutes, e.g. `14h 05m` (the replay panel's too).
-pub(crate) fn watch_time(seconds: u64) -> String {
-    format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60)
 }
 
 /// The dashboard for the workspace's show.
@@ -96,7 +91,11 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
             "viewers",
         ),
         (text.peak, count(metrics.viewers.peak.into()), "peak"),
-        (text.watch_time, watch_time(metrics.watch_seconds), "watch"),
+        (
+            text.watch_time,
+            format::watch_time(metrics.watch_seconds),
+            "watch",
+        ),
         (text.likes, count(metrics.likes), "likes"),
         (text.chat_lines, count(metrics.chat_lines), "chat"),
         (text.orders, count(metrics.orders), "orders"),

@@ -2,7 +2,7 @@
 //! viewer's own `Intl` formatters), and amounts for the studio's number fields.
 
 use lapak::browser::intl;
-use lapak_protocol::Money;
+use lapak_protocol::{Money, OnAir};
 
 fn locale() -> String {
     web_sys::window()
@@ -21,6 +21,21 @@ pub fn minor(minor: i64, currency: &str) -> String {
         minor,
         currency: currency.to_owned(),
     })
+}
+
+/// Where the host stands, as the API spells it (the header's `data-state`).
+pub fn on_air(state: OnAir) -> &'static str {
+    match state {
+        OnAir::Waiting => "waiting",
+        OnAir::Live => "live",
+        OnAir::Paused => "paused",
+        OnAir::Ended => "ended",
+    }
+}
+
+/// Watch time as hours and minutes, e.g. `14h 05m` (the replay panel's too).
+pub fn watch_time(seconds: u64) -> String {
+    format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60)
 }
 
 /// A count, e.g. `1,204` or `1.204`.

@@ -6,12 +6,14 @@
 
 mod picker;
 
+use lapak_protocol::api::refusal::Refusal;
+use lapak_protocol::api::shows::ShowSummary;
 use leptos::prelude::*;
 use serde_json::Value;
 
 use picker::{Pick, Picker};
 
-use crate::api::{Api, Refused, Show};
+use crate::api::Api;
 use crate::format;
 use crate::text::Text;
 
@@ -60,7 +62,7 @@ fn with_products(mut file: Value, products: Vec<Value>) -> Value {
 #[component]
 pub fn NewShow(
     api: StoredValue<Api>,
-    shows: RwSignal<Vec<Show>>,
+    shows: RwSignal<Vec<ShowSummary>>,
     like: Memo<Option<String>>,
     on_scheduled: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -88,7 +90,7 @@ pub fn NewShow(
             let made = async {
                 let file = api.show_file(&base).await?;
                 let show = scheduled_like(file, title.trim(), &starts, host.trim(), products)
-                    .ok_or_else(|| Refused {
+                    .ok_or_else(|| Refusal {
                         code: "invalid".into(),
                         message: text.schedule_incomplete.into(),
                     })?;
@@ -141,36 +143,4 @@ pub fn NewShow(
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::{show_id, with_products, MAX_SLUG};
-
-    #[test]
-    fn a_title_and_a_date_make_a_show_id() {
-        let at = "2027-03-14T10:00";
-        assert_eq!(
-            show_id("Sunday Brunch Drop!", at),
-            "sunday-brunch-drop-20270314-1000"
-        );
-        assert_eq!(show_id("  Kopi & Kue ", at), "kopi-kue-20270314-1000");
-        assert_eq!(show_id("Siaran ☕", at), "siaran-20270314-1000");
-        assert_eq!(show_id("☕☕", at), "show-20270314-1000");
-        assert!(show_id(&"a".repeat(100), at).len() <= MAX_SLUG + 14);
-    }
-
-    #[test]
-    fn picked_products_replace_the_copied_shows() {
-        let file = json!({ "id": "demo", "products": [{ "id": "shirt" }], "gifting": {} });
-        let picked = vec![json!({ "from_catalogue": "kain-tenun", "price": 100 })];
-        assert_eq!(
-            with_products(file.clone(), picked.clone()),
-            json!({ "id": "demo", "products": picked, "gifting": {} })
-        );
-        assert_eq!(
-            with_products(file.clone(), Vec::new()),
-            file,
-            "none picked: the copied show's"
-        );
-    }
-}
+mod tests;

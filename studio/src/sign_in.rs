@@ -1,8 +1,9 @@
 //! The sign-in form.
 
+use lapak_protocol::api::session::Me;
 use leptos::prelude::*;
 
-use crate::api::{self, Me};
+use crate::api;
 use crate::text::Text;
 
 /// Email and password; `on_in` hears who signed in.

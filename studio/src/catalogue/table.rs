@@ -1,10 +1,10 @@
 //! The catalogue as a table: a product a row, with its picture, its names,
 //! price, and each variant's stock; an owner's rows open the product to edit.
 
+use lapak_protocol::api::catalogue::CatalogueProduct;
 use lapak_protocol::Variant;
 use leptos::prelude::*;
 
-use crate::api::CatalogueProduct;
 use crate::format;
 use crate::text::Text;
 

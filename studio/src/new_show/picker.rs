@@ -3,11 +3,12 @@
 //! catalogue's to start with). They are sent as `from_catalogue` entries,
 //! which the server turns into copies: the catalogue itself is not changed.
 
+use lapak_protocol::api::catalogue::CatalogueProduct;
 use lapak_protocol::Money;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::api::{Api, CatalogueProduct};
+use crate::api::Api;
 use crate::catalogue::stock_line;
 use crate::format;
 use crate::text::Text;

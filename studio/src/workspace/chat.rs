@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::moderation::ChatRules;
 use lapak_protocol::ChatMessage;
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::ChatRules;
 use crate::text::Text;
 
 /// How often the chat is read again.

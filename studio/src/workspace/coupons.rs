@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::coupons::{CouponFigures, NewCoupon};
 use lapak_protocol::{CouponTerms, Money, Off};
 use leptos::prelude::*;
 
 use super::selling::number_field;
 use super::Workspace;
-use crate::api::{CouponCode, NewCoupon};
 use crate::format;
 use crate::text::Text;
 
@@ -94,7 +94,7 @@ fn terms_text(text: &Text, terms: &CouponTerms, money: impl Fn(i64) -> String) -
 pub fn Coupons() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let codes = RwSignal::new(Vec::<CouponCode>::new());
+    let codes = RwSignal::new(Vec::<CouponFigures>::new());
     let now = RwSignal::new(js_sys::Date::now() as i64);
     let load = move || {
         now.set(js_sys::Date::now() as i64);
@@ -114,9 +114,14 @@ pub fn Coupons() -> impl IntoView {
         let currency = currency.clone();
         move |minor: i64| format::minor(minor, &currency)
     };
-    let row = move |coupon: CouponCode| {
+    let row = move |figures: CouponFigures| {
+        let CouponFigures {
+            coupon,
+            claims,
+            orders,
+        } = figures;
         let terms = terms_text(text, &coupon.terms, money.clone());
-        let claims = (text.coupon_claims)(coupon.claims, coupon.max_claims, coupon.orders);
+        let claims = (text.coupon_claims)(claims, coupon.max_claims, orders);
         let ends = coupon.expires_at_ms;
         let expiry = move || {
             let when = format::when(ends);
@@ -147,7 +152,7 @@ pub fn Coupons() -> impl IntoView {
                 fallback=move || view! { <p class="studio-empty">{text.no_coupons}</p> }>
                 <ul class="studio-list" data-testid="coupon-codes">
                     // Keyed by the figures too, so a row shows new claims and orders.
-                    <For each=move || codes.get() key=|c| (c.code.clone(), c.claims, c.orders)
+                    <For each=move || codes.get() key=|c| (c.coupon.code.clone(), c.claims, c.orders)
                         children=row.clone() />
                 </ul>
             </Show>

@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::deals::NewDeal;
+use lapak_protocol::api::shows::ProductSummary;
+use lapak_protocol::api::stock::Units;
 use lapak_protocol::{Deal, Money};
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::{NewDeal, Units};
 use crate::format;
 use crate::text::Text;
 
@@ -128,7 +130,7 @@ pub fn Selling() -> impl IntoView {
 /// A deal to start on `product`: price, units, per buyer, minutes.
 #[component]
 fn DealForm(
-    product: crate::api::Product,
+    product: ProductSummary,
     running: Signal<bool>,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -209,7 +211,7 @@ pub(super) fn number_field(
 /// The picked product's units per variant, each settable.
 #[component]
 fn StockRows(
-    product: crate::api::Product,
+    product: ProductSummary,
     stock: RwSignal<Vec<Units>>,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {

@@ -9,11 +9,10 @@ mod trim;
 
 use std::time::Duration;
 
+use lapak_protocol::api::replay::{Replay as Settings, ReplayState};
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::{Replay as Settings, ReplayState};
-use crate::dashboard::watch_time;
 use crate::format;
 use crate::text::Text;
 use trim::{Edge, Left, Typed};
@@ -139,11 +138,11 @@ fn TrimForm(
     let start_shown = Signal::derive(move || {
         start
             .get()
-            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_start_s)))
+            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_start_s.into())))
     });
     let end_shown = Signal::derive(move || {
         end.get()
-            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_end_s)))
+            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_end_s.into())))
     });
     let chat_shown = Signal::derive(move || {
         chat.get()
@@ -268,11 +267,11 @@ fn RemoveButton(
     let ask = move |_| {
         confirming.set(true);
         // Onto the safe answer: a stray Enter keeps the replay.
-        crate::catalogue::focus("#replay-keep");
+        crate::focus::focus("#replay-keep");
     };
     let keep = move |_| {
         confirming.set(false);
-        crate::catalogue::focus("#replay-remove");
+        crate::focus::focus("#replay-remove");
     };
     let remove = move |_| {
         let Some(show) = workspace.show_id() else {
@@ -348,7 +347,7 @@ fn Figures(replay: RwSignal<Option<Settings>>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {row(text.views, "views", |r| format::count(r.figures.views), None)}
-                {row(text.watch_time, "watch", |r| watch_time(r.figures.watch_s), Some(|r| watch_time(r.live.watch_s)))}
+                {row(text.watch_time, "watch", |r| format::watch_time(r.figures.watch_s), Some(|r| format::watch_time(r.live.watch_s)))}
                 {row(text.product_taps, "taps", |r| format::count(r.figures.taps), Some(|r| format::count(r.live.taps)))}
             </tbody>
         </table>
