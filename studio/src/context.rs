@@ -5,6 +5,7 @@ use lapak_protocol::api::shows::{ProductSummary, ShowSummary};
 use leptos::prelude::*;
 
 use crate::api::Api;
+use crate::trouble::Trouble;
 
 /// What the panels share.
 #[derive(Clone, Copy)]
@@ -17,6 +18,8 @@ pub struct Workspace {
     pub selling: RwSignal<Option<String>>,
     /// The last thing that happened, said politely.
     pub notice: RwSignal<Option<String>>,
+    /// Why the show, the brand's shows or signing out could not be read or done.
+    pub trouble: Trouble,
 }
 
 impl Workspace {
@@ -72,7 +75,7 @@ impl Workspace {
         let this = *self;
         leptos::task::spawn_local(async move {
             let Some(id) = this.show_id() else { return };
-            if let Ok(show) = this.api.get_value().show(&id).await {
+            if let Some(show) = this.trouble.settle(this.api.get_value().show(&id).await) {
                 this.show.set(Some(show));
             }
         });

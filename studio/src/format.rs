@@ -2,7 +2,9 @@
 //! viewer's own `Intl` formatters), and amounts for the studio's number fields.
 
 use lapak::browser::intl;
-use lapak_protocol::{Money, OnAir};
+use lapak_protocol::Money;
+use serde::Serialize;
+use serde_json::Value;
 
 fn locale() -> String {
     web_sys::window()
@@ -23,13 +25,12 @@ pub fn minor(minor: i64, currency: &str) -> String {
     })
 }
 
-/// Where the host stands, as the API spells it (the header's `data-state`).
-pub fn on_air(state: OnAir) -> &'static str {
-    match state {
-        OnAir::Waiting => "waiting",
-        OnAir::Live => "live",
-        OnAir::Paused => "paused",
-        OnAir::Ended => "ended",
+/// A value of one of the API's enums as the API spells it (`live`,
+/// `ended`…), e.g. for a `data-state` attribute; empty for anything else.
+pub fn spelled(value: impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 

@@ -15,6 +15,7 @@ mod schedule;
 mod sign_in;
 mod slug;
 mod text;
+mod trouble;
 mod workspace;
 
 fn main() {

@@ -12,6 +12,7 @@ use crate::api::Api;
 use crate::catalogue::stock_line;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 
 /// A picked product, with the show's price and stock as typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,8 +97,9 @@ pub fn entries(picks: &[Pick]) -> Result<Vec<Value>, String> {
 pub fn Picker(api: StoredValue<Api>, picks: RwSignal<Vec<Pick>>) -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let catalogue = RwSignal::new(Vec::<CatalogueProduct>::new());
+    let trouble = Trouble::new();
     leptos::task::spawn_local(async move {
-        if let Ok(found) = api.get_value().catalogue().await {
+        if let Some(found) = trouble.settle(api.get_value().catalogue().await) {
             catalogue.set(found);
         }
     });
@@ -183,6 +185,7 @@ pub fn Picker(api: StoredValue<Api>, picks: RwSignal<Vec<Pick>>) -> impl IntoVie
         <fieldset class="studio-picker" data-testid="new-show-picker">
             <legend>{text.from_catalogue}</legend>
             <p class="studio-hint-left">{text.from_catalogue_hint}</p>
+            <Said trouble testid="picker-trouble" />
             <Show when=move || !catalogue.read().is_empty()
                 fallback=move || view! { <p class="studio-empty">{text.catalogue_empty}</p> }>
                 <ul class="studio-pick-list">

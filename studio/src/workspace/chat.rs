@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::Workspace;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 
 /// How often the chat is read again.
 const CHAT_EVERY: Duration = Duration::from_secs(2);
@@ -21,12 +22,13 @@ pub fn Chat() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
     let lines = RwSignal::new(Vec::<ChatMessage>::new());
+    let trouble = Trouble::new();
     let load = move || {
         let Some(show) = workspace.show_id() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(found) = workspace.api.get_value().chat(&show).await {
+            if let Some(found) = trouble.settle(workspace.api.get_value().chat(&show).await) {
                 lines.set(found);
             }
         });
@@ -52,6 +54,7 @@ pub fn Chat() -> impl IntoView {
         <section class="studio-panel studio-chat" data-testid="moderation">
             <h2>{text.chat}</h2>
             <Rules />
+            <Said trouble testid="chat-trouble" />
             <Show when=move || !lines.read().is_empty() fallback=move || view! { <p class="studio-empty">{text.no_chat}</p> }>
                 <ul class="studio-list">
                     <For each=move || lines.get().into_iter().filter(|l| l.event.is_none()) key=|l| l.id let:line>
@@ -85,11 +88,12 @@ fn Rules() -> impl IntoView {
     let workspace = expect_context::<Workspace>();
     let slow = RwSignal::new(0u32);
     let words = RwSignal::new(String::new());
+    let trouble = Trouble::new();
     leptos::task::spawn_local(async move {
         let Some(show) = workspace.show_id() else {
             return;
         };
-        if let Ok(rules) = workspace.api.get_value().chat_rules(&show).await {
+        if let Some(rules) = trouble.settle(workspace.api.get_value().chat_rules(&show).await) {
             slow.set(rules.slow_mode_s);
             words.set(rules.blocked_words.join(", "));
         }
@@ -141,6 +145,7 @@ fn Rules() -> impl IntoView {
                     on:input=move |ev| words.set(event_target_value(&ev)) />
             </label>
             <button class="studio-quiet" data-testid="save-rules">{text.save_rules}</button>
+            <Said trouble testid="rules-trouble" />
         </form>
     }
 }

@@ -13,6 +13,7 @@ use super::selling::number_field;
 use super::Workspace;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 
 /// How often the codes are read again: claims and orders move with shoppers,
 /// and nothing here counts down, so this is slower than the deals' poll.
@@ -96,13 +97,14 @@ pub fn Coupons() -> impl IntoView {
     let workspace = expect_context::<Workspace>();
     let codes = RwSignal::new(Vec::<CouponFigures>::new());
     let now = RwSignal::new(js_sys::Date::now() as i64);
+    let trouble = Trouble::new();
     let load = move || {
         now.set(js_sys::Date::now() as i64);
         let Some(show) = workspace.show_id() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(found) = workspace.api.get_value().coupons(&show).await {
+            if let Some(found) = trouble.settle(workspace.api.get_value().coupons(&show).await) {
                 codes.set(found);
             }
         });
@@ -148,6 +150,7 @@ pub fn Coupons() -> impl IntoView {
         <section class="studio-panel studio-coupons" data-testid="coupons">
             <h2>{text.coupons}</h2>
             <CouponForm currency on_done=load />
+            <Said trouble testid="coupons-trouble" />
             <Show when=move || !codes.read().is_empty()
                 fallback=move || view! { <p class="studio-empty">{text.no_coupons}</p> }>
                 <ul class="studio-list" data-testid="coupon-codes">

@@ -21,6 +21,7 @@ use leptos::prelude::*;
 use crate::api::Api;
 use crate::context::Workspace;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 
 /// How often the show's tags and on-air state are read again.
 const SHOW_EVERY: Duration = Duration::from_secs(1);
@@ -59,13 +60,14 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         selected: RwSignal::new(None),
         selling: RwSignal::new(None),
         notice: RwSignal::new(None),
+        trouble: Trouble::new(),
     };
     provide_context(workspace);
     let loaded = RwSignal::new(false);
     let shows = RwSignal::new(Vec::<ShowSummary>::new());
     let load_shows = move |pick: bool| {
         leptos::task::spawn_local(async move {
-            if let Ok(listed) = api.get_value().shows().await {
+            if let Some(listed) = workspace.trouble.settle(api.get_value().shows().await) {
                 if pick {
                     workspace.show.set(first_to_run(&listed));
                 }
@@ -103,8 +105,14 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     };
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
-            let _ = api.get_value().sign_out().await;
-            on_out();
+            let outcome = match api.get_value().sign_out().await {
+                // A session that has ended already is signed out.
+                Err(refusal) if refusal.code == "unauthorized" => Ok(()),
+                outcome => outcome,
+            };
+            if workspace.trouble.settle(outcome).is_some() {
+                on_out();
+            }
         });
     };
     let on_air = move || {
@@ -112,7 +120,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
             .show
             .read()
             .as_ref()
-            .map_or("", |s| crate::format::on_air(s.on_air))
+            .map_or_else(String::new, |s| crate::format::spelled(s.on_air))
     };
     view! {
         <div class="studio">
@@ -128,8 +136,9 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {move || workspace.show.read().as_ref().map(|s| s.title.clone())}
                 </p>
                 <p class="studio-notice" role="status" data-testid="notice">{move || workspace.notice.get()}</p>
+                <Said trouble=workspace.trouble testid="workspace-trouble" />
                 <span class="studio-on-air" data-state=on_air data-testid="on-air">
-                    {move || (text.on_air)(on_air())}
+                    {move || (text.on_air)(&on_air())}
                 </span>
                 <span class="studio-who">{me.email.clone()}" · "{me.role.as_str()}</span>
                 <button class="studio-quiet" title=me.email.clone() on:click=sign_out>{text.sign_out}</button>

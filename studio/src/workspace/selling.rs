@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use super::Workspace;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 
 /// How often deals and stock are read again; the countdown ticks as often.
 const SELLING_EVERY: Duration = Duration::from_secs(1);
@@ -35,6 +36,7 @@ pub fn Selling() -> impl IntoView {
     let deals = RwSignal::new(Vec::<Deal>::new());
     let stock = RwSignal::new(Vec::<Units>::new());
     let now = RwSignal::new(js_sys::Date::now() as i64);
+    let trouble = Trouble::new();
     let load = move || {
         now.set(js_sys::Date::now() as i64);
         let Some(show) = workspace.show_id() else {
@@ -42,11 +44,10 @@ pub fn Selling() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             let api = workspace.api.get_value();
-            if let Ok(found) = api.deals(&show).await {
-                deals.set(found);
-            }
-            if let Ok(found) = api.stock(&show).await {
-                stock.set(found);
+            let found = async { Ok((api.deals(&show).await?, api.stock(&show).await?)) };
+            if let Some((found_deals, found_stock)) = trouble.settle(found.await) {
+                deals.set(found_deals);
+                stock.set(found_stock);
             }
         });
     };
@@ -77,6 +78,7 @@ pub fn Selling() -> impl IntoView {
     view! {
         <section class="studio-panel studio-selling" data-testid="selling">
             <h2>{text.deals_and_stock}</h2>
+            <Said trouble testid="selling-trouble" />
             <ul class="studio-list" data-testid="deals">
                 <For each=move || deals.get() key=|d| (d.id.clone(), d.remaining) let:deal>
                     {

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use super::Workspace;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 use trim::{Edge, Left, Typed};
 
 /// How often the replay is read again: its figures move with its viewers,
@@ -42,14 +43,20 @@ pub fn Replay(
     let replay = RwSignal::new(None::<Settings>);
     // The latest refusal, read out at once, beside the form.
     let refused = RwSignal::new(None::<String>);
+    let trouble = Trouble::new();
     let load = move || {
         let Some(show) = workspace.show_id() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            // A server without replays says 404: the panel stays away.
-            if let Ok(found) = workspace.api.get_value().replay(&show).await {
-                replay.set(Some(found));
+            match workspace.api.get_value().replay(&show).await {
+                // A server without replays says 404: the panel stays away, untroubled.
+                Err(refusal) if refusal.code == "not_found" => {}
+                outcome => {
+                    if let Some(found) = trouble.settle(outcome) {
+                        replay.set(Some(found));
+                    }
+                }
             }
         });
     };
@@ -58,6 +65,7 @@ pub fn Replay(
     let state = Memo::new(move |_| replay.with(|r| r.as_ref().map(|r| r.state)));
     let when = move |test: fn(ReplayState) -> bool| move || state.get().is_some_and(test);
     view! {
+        <Said trouble testid="replay-trouble" />
         <Show when=move || state.get().is_some()>
             <section class="studio-panel studio-replay" data-testid="replay"
                 data-state=move || state.get().map(ReplayState::as_str)
