@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use crate::context::Workspace;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{of_load, Said};
 
 /// How often the figures are read: peers report after minutes or days.
 const METRICS_EVERY: Duration = Duration::from_secs(1);
@@ -53,18 +54,17 @@ fn percent(share: Option<f64>) -> String {
 pub fn Dashboard() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let metrics = RwSignal::new(None::<Metrics>);
-    crate::poll::every(METRICS_EVERY, move || {
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().metrics(&show).await {
-                Ok(found) => metrics.set(Some(found)),
-                Err(refused) => workspace.notice.set(Some(refused.message)),
-            }
-        });
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move { workspace.api.get_value().metrics(&show).await }
     });
+    crate::poll::refetch(METRICS_EVERY, read);
+    // The last figures read stay up while a read fails; the failure is said above them.
+    let metrics = Memo::new(move |last: Option<&Option<Metrics>>| match read.get() {
+        Some(Ok(found)) => Some(found),
+        _ => last.cloned().flatten(),
+    });
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
     let export = move |what: &'static str| {
         workspace
             .show_id()
@@ -76,6 +76,7 @@ pub fn Dashboard() -> impl IntoView {
                 <a class="studio-quiet" download href=move || export("products")>{text.export_products}</a>
                 <a class="studio-quiet" download href=move || export("minutes")>{text.export_minutes}</a>
             </nav>
+            <Said trouble testid="dashboard-trouble" />
             {move || metrics.get().map(|m| view! { <Figures metrics=m text=text /> })}
         </main>
     }

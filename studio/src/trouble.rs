@@ -45,16 +45,31 @@ impl Trouble {
     }
 }
 
+impl From<Trouble> for Signal<Option<&'static str>> {
+    fn from(trouble: Trouble) -> Self {
+        trouble.said.into()
+    }
+}
+
+/// What a load's `outcome` (none yet while it runs) says went wrong, if anything.
+pub fn of_load<T>(text: &Text, outcome: Option<&Result<T, Refusal>>) -> Option<&'static str> {
+    outcome?
+        .as_ref()
+        .err()
+        .map(|refusal| in_words(text, refusal))
+}
+
 /// Where `trouble` is said (`role="alert"`, so a screen reader says it too).
 #[component]
 pub fn Said(
-    /// The place's trouble.
-    trouble: Trouble,
+    /// The place's trouble: a [`Trouble`], or what a load says ([`of_load`]).
+    #[prop(into)]
+    trouble: Signal<Option<&'static str>>,
     /// The paragraph's `data-testid`.
     testid: &'static str,
 ) -> impl IntoView {
     move || {
-        trouble.said.get().map(|words| {
+        trouble.get().map(|words| {
             view! { <p class="studio-error" role="alert" data-testid=testid>{words}</p> }
         })
     }

@@ -12,7 +12,7 @@ use crate::api::Api;
 use crate::catalogue::stock_line;
 use crate::format;
 use crate::text::Text;
-use crate::trouble::{Said, Trouble};
+use crate::trouble::{of_load, Said};
 
 /// A picked product, with the show's price and stock as typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,13 +96,14 @@ pub fn entries(picks: &[Pick]) -> Result<Vec<Value>, String> {
 #[component]
 pub fn Picker(api: StoredValue<Api>, picks: RwSignal<Vec<Pick>>) -> impl IntoView {
     let text = expect_context::<&'static Text>();
-    let catalogue = RwSignal::new(Vec::<CatalogueProduct>::new());
-    let trouble = Trouble::new();
-    leptos::task::spawn_local(async move {
-        if let Some(found) = trouble.settle(api.get_value().catalogue().await) {
-            catalogue.set(found);
-        }
-    });
+    let loaded = LocalResource::new(move || async move { api.get_value().catalogue().await });
+    let catalogue = move || {
+        loaded.with(|outcome| match outcome {
+            Some(Ok(found)) => found.clone(),
+            _ => Vec::new(),
+        })
+    };
+    let trouble = Signal::derive(move || loaded.with(|outcome| of_load(text, outcome.as_ref())));
     let toggle = move |product: &CatalogueProduct| {
         let product = product.clone();
         picks.update(
@@ -186,10 +187,10 @@ pub fn Picker(api: StoredValue<Api>, picks: RwSignal<Vec<Pick>>) -> impl IntoVie
             <legend>{text.from_catalogue}</legend>
             <p class="studio-hint-left">{text.from_catalogue_hint}</p>
             <Said trouble testid="picker-trouble" />
-            <Show when=move || !catalogue.read().is_empty()
+            <Show when=move || loaded.with(|o| matches!(o, Some(Ok(found)) if !found.is_empty()))
                 fallback=move || view! { <p class="studio-empty">{text.catalogue_empty}</p> }>
                 <ul class="studio-pick-list">
-                    <For each=move || catalogue.get() key=|p| p.id.clone() children=item />
+                    <For each=catalogue key=|p| p.id.clone() children=item />
                 </ul>
             </Show>
         </fieldset>
