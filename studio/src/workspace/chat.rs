@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::Workspace;
 use crate::text::Text;
-use crate::trouble::{Said, Trouble};
+use crate::trouble::{of_load, Said, Trouble};
 
 /// How often the chat is read again.
 const CHAT_EVERY: Duration = Duration::from_secs(2);
@@ -21,19 +21,18 @@ const MUTE_MINUTES: u32 = 10;
 pub fn Chat() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let lines = RwSignal::new(Vec::<ChatMessage>::new());
-    let trouble = Trouble::new();
-    let load = move || {
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            if let Some(found) = trouble.settle(workspace.api.get_value().chat(&show).await) {
-                lines.set(found);
-            }
-        });
-    };
-    crate::poll::every(CHAT_EVERY, load);
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move { workspace.api.get_value().chat(&show).await }
+    });
+    crate::poll::refetch(CHAT_EVERY, read);
+    // The last lines read stay listed while a read fails; the failure is said above them.
+    let lines = Memo::new(move |last: Option<&Vec<ChatMessage>>| match read.get() {
+        Some(Ok(found)) => found,
+        _ => last.cloned().unwrap_or_default(),
+    });
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
+    let load = move || read.refetch();
     let act = move |line: ChatMessage, what: Option<Option<u32>>| {
         let Some(show) = workspace.show_id() else {
             return;
