@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use lapak_protocol::api::deals::NewDeal;
+use lapak_protocol::api::refusal::Refusal;
 use lapak_protocol::api::shows::ProductSummary;
 use lapak_protocol::api::stock::Units;
 use lapak_protocol::{Deal, Money};
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 use super::Workspace;
 use crate::format;
 use crate::text::Text;
-use crate::trouble::{Said, Trouble};
+use crate::trouble::{of_load, Said};
 
 /// How often deals and stock are read again; the countdown ticks as often.
 const SELLING_EVERY: Duration = Duration::from_secs(1);
@@ -33,25 +34,28 @@ fn countdown(ends_at_ms: i64, now_ms: i64) -> String {
 pub fn Selling() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let deals = RwSignal::new(Vec::<Deal>::new());
-    let stock = RwSignal::new(Vec::<Units>::new());
     let now = RwSignal::new(js_sys::Date::now() as i64);
-    let trouble = Trouble::new();
-    let load = move || {
-        now.set(js_sys::Date::now() as i64);
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move {
             let api = workspace.api.get_value();
-            let found = async { Ok((api.deals(&show).await?, api.stock(&show).await?)) };
-            if let Some((found_deals, found_stock)) = trouble.settle(found.await) {
-                deals.set(found_deals);
-                stock.set(found_stock);
-            }
-        });
-    };
-    crate::poll::every(SELLING_EVERY, load);
+            let found = (api.deals(&show).await, api.stock(&show).await);
+            now.set(js_sys::Date::now() as i64);
+            Ok::<_, Refusal>((found.0?, found.1?))
+        }
+    });
+    crate::poll::refetch(SELLING_EVERY, read);
+    // The last deals and stock read stay up while a read fails; the failure is said above them.
+    let selling = Memo::new(
+        move |last: Option<&(Vec<Deal>, Vec<Units>)>| match read.get() {
+            Some(Ok(found)) => found,
+            _ => last.cloned().unwrap_or_default(),
+        },
+    );
+    let deals = Memo::new(move |_| selling.with(|(deals, _)| deals.clone()));
+    let stock = Memo::new(move |_| selling.with(|(_, stock)| stock.clone()));
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
+    let load = move || read.refetch();
     let product = Memo::new(move |_| {
         let picked = workspace.selling.get()?;
         workspace.products().into_iter().find(|p| p.id == picked)
@@ -214,7 +218,7 @@ pub(super) fn number_field(
 #[component]
 fn StockRows(
     product: ProductSummary,
-    stock: RwSignal<Vec<Units>>,
+    stock: Memo<Vec<Units>>,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = expect_context::<&'static Text>();
