@@ -46,22 +46,20 @@ fn brand_currency(shows: &[ShowSummary], catalogue: &[CatalogueProduct]) -> Stri
 pub fn Catalogue(shows: RwSignal<Vec<ShowSummary>>, owner: bool) -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let products = RwSignal::new(Vec::<CatalogueProduct>::new());
-    let refused = RwSignal::new(None::<String>);
     // Read when the page opens and after each change made here: nothing else
     // changes a catalogue as often as a show's figures move, so it is not polled.
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().catalogue().await {
-                Ok(found) => {
-                    refused.set(None);
-                    products.set(found);
-                }
-                Err(refusal) => refused.set(Some(refusal.message)),
-            }
-        });
-    };
-    load();
+    let read =
+        LocalResource::new(move || async move { workspace.api.get_value().catalogue().await });
+    let load = move || read.refetch();
+    // The last catalogue read stays listed while a read fails; the refusal is said above it.
+    let products = Memo::new(
+        move |last: Option<&Vec<CatalogueProduct>>| match read.get() {
+            Some(Ok(found)) => found,
+            _ => last.cloned().unwrap_or_default(),
+        },
+    );
+    let refused =
+        move || read.with(|outcome| Some(outcome.as_ref()?.as_ref().err()?.message.clone()));
     let editing = RwSignal::new(None::<Editing>);
     let open = move |what: Editing| {
         editing.set(Some(what));
@@ -94,7 +92,7 @@ pub fn Catalogue(shows: RwSignal<Vec<ShowSummary>>, owner: bool) -> impl IntoVie
                             on:click=move |_| open(Editing::New)>{text.new_product}</button>
                     })}
                 </div>
-                <p class="studio-error" role="alert" data-testid="catalogue-refused">{move || refused.get()}</p>
+                <p class="studio-error" role="alert" data-testid="catalogue-refused">{refused}</p>
                 {form}
                 <table::ProductTable products owner on_edit=move |product| open(Editing::Product(product)) />
             </section>

@@ -25,7 +25,7 @@ pub fn stock_line(variants: &[Variant], in_stock: &str) -> String {
 /// The products, by id; `on_edit` opens one (owners only).
 #[component]
 pub fn ProductTable(
-    products: RwSignal<Vec<CatalogueProduct>>,
+    products: Memo<Vec<CatalogueProduct>>,
     owner: bool,
     on_edit: impl Fn(CatalogueProduct) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
