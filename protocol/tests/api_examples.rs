@@ -10,7 +10,7 @@
 //! `show-file`, the server's show file, which is not the protocol's).
 //! Renderers take only the first word of the info string as the language.
 
-use lapak_protocol::api::catalogue::{CatalogueProduct, Imported};
+use lapak_protocol::api::catalogue::{CatalogueProduct, FromCatalogue, Imported};
 use lapak_protocol::api::coupons::{CouponCode, CouponFigures, NewCoupon};
 use lapak_protocol::api::deals::NewDeal;
 use lapak_protocol::api::message::Message;
@@ -135,11 +135,22 @@ fn check(name: &str, json: &str) -> Result<(), String> {
         "api::stock::NewStock" => round_trip::<NewStock>(json),
         "api::tokens::NewToken" => round_trip::<NewToken>(json),
         "api::tokens::Made" => round_trip::<Made>(json),
-        "show-file" => serde_json::from_str::<serde_json::Map<String, Value>>(json)
-            .map(drop)
-            .map_err(|e| format!("not a JSON object: {e}")),
+        "show-file" => show_file(json),
         other => Err(format!("names no type this test knows: {other}")),
     }
+}
+
+/// A show file is the server's, not the protocol's: only its products that
+/// name the catalogue are the protocol's ([`FromCatalogue`]).
+fn show_file(json: &str) -> Result<(), String> {
+    let show: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+    let products = show["products"]
+        .as_array()
+        .ok_or("a show file has products")?;
+    products
+        .iter()
+        .filter(|p| p.get("from_catalogue").is_some())
+        .try_for_each(|p| round_trip::<FromCatalogue>(&p.to_string()))
 }
 
 #[test]
@@ -181,6 +192,10 @@ fn an_untyped_or_mistyped_example_is_caught() {
     )
     .is_err());
     assert!(check("api::nothing::Here", "{}").is_err());
+    let picked = r#"{"products": [{"from_catalogue": "kain-tenun", "stock": {"blue": 2}}]}"#;
+    assert!(check("show-file", picked).is_ok());
+    let mistyped = r#"{"products": [{"from_catalogue": "kain-tenun", "units": 2}]}"#;
+    assert!(check("show-file", mistyped).is_err());
     let doc =
         "```json api::stock::NewStock\n{\"stock\": 1}\n```\n```sh\ncurl -d '{\"a\": 1}'\n```\n";
     let found = fences(doc);

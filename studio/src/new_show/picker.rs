@@ -3,10 +3,12 @@
 //! catalogue's to start with). They are sent as `from_catalogue` entries,
 //! which the server turns into copies: the catalogue itself is not changed.
 
-use lapak_protocol::api::catalogue::CatalogueProduct;
+use std::collections::BTreeMap;
+
+use lapak_protocol::api::catalogue::{CatalogueProduct, FromCatalogue};
 use lapak_protocol::Money;
 use leptos::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::api::Api;
 use crate::catalogue::stock_line;
@@ -63,23 +65,23 @@ impl Pick {
     /// The show's `from_catalogue` entry: `None` when what was typed is not
     /// an amount or a number of units. What was left empty is left out.
     fn entry(&self) -> Option<Value> {
-        let mut entry = Map::new();
-        entry.insert("from_catalogue".into(), self.product.id.clone().into());
-        if !self.price.trim().is_empty() {
-            let price = Money::from_decimal(&self.price, &self.product.currency)?;
-            entry.insert("price".into(), price.minor.into());
-        }
-        let mut stock = Map::new();
+        let price = if self.price.trim().is_empty() {
+            None
+        } else {
+            Some(Money::from_decimal(&self.price, &self.product.currency)?.minor)
+        };
+        let mut stock = BTreeMap::new();
         for (variant, typed) in self.product.variants.iter().zip(&self.stock) {
             if !typed.trim().is_empty() {
-                let units: u32 = typed.trim().parse().ok()?;
-                stock.insert(variant.id.clone(), units.into());
+                stock.insert(variant.id.clone(), typed.trim().parse().ok()?);
             }
         }
-        if !stock.is_empty() {
-            entry.insert("stock".into(), stock.into());
-        }
-        Some(entry.into())
+        let entry = FromCatalogue {
+            from_catalogue: self.product.id.clone(),
+            price,
+            stock,
+        };
+        serde_json::to_value(entry).ok()
     }
 }
 
