@@ -150,6 +150,16 @@ fn DealForm(
     let step = format::step(&currency);
     let full = product.price.clone();
     let product_id = product.id.clone();
+    let start = Action::new_local(move |(show, deal): &(String, NewDeal)| {
+        let (show, deal) = (show.clone(), deal.clone());
+        async move {
+            match workspace.api.get_value().start_deal(&show, &deal).await {
+                Ok(_) => workspace.notice.set(Some(text.deal_started.to_owned())),
+                Err(refused) => workspace.notice.set(Some(refused.message)),
+            }
+            on_done();
+        }
+    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(show) = workspace.show_id() else {
@@ -170,13 +180,7 @@ fn DealForm(
                 .set(Some(text.deal_form_incomplete.to_owned()));
             return;
         };
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().start_deal(&show, &deal).await {
-                Ok(_) => workspace.notice.set(Some(text.deal_started.to_owned())),
-                Err(refused) => workspace.notice.set(Some(refused.message)),
-            }
-            on_done();
-        });
+        start.dispatch((show, deal));
     };
     view! {
         <form class="studio-deal-form" on:submit=submit data-testid="deal-form">
@@ -187,7 +191,8 @@ fn DealForm(
             {number_field(text.deal_units, quantity, "deal-quantity", "1".into(), true)}
             {number_field(text.per_buyer, per_buyer, "deal-per-buyer", "1".into(), true)}
             {number_field(text.minutes, minutes, "deal-minutes", "1".into(), true)}
-            <button class="studio-primary" data-testid="start-deal" disabled=move || running.get()>
+            <button class="studio-primary" data-testid="start-deal"
+                disabled=move || running.get() || start.pending().get()>
                 {move || if running.get() { text.deal_running } else { text.start_deal }}
             </button>
         </form>
@@ -238,6 +243,21 @@ fn StockRows(
         let typed = RwSignal::new(None::<String>);
         let label = if variant.label.is_empty() { text.in_stock.to_owned() } else { variant.label.clone() };
         let variant_id = variant.id.clone();
+        let save = Action::new_local(move |(show, value): &(String, u32)| {
+            let (show, value) = (show.clone(), *value);
+            let (product_id, variant_id) = (product_id.clone(), variant_id.clone());
+            async move {
+                let api = workspace.api.get_value();
+                match api.set_stock(&show, &product_id, &variant_id, value).await {
+                    Ok(_) => {
+                        typed.set(None);
+                        workspace.notice.set(Some(text.stock_set.to_owned()));
+                    }
+                    Err(refused) => workspace.notice.set(Some(refused.message)),
+                }
+                on_done();
+            }
+        });
         let set = move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let (Some(show), Some(value)) = (workspace.show_id(), typed.get_untracked()) else {
@@ -247,17 +267,7 @@ fn StockRows(
                 workspace.notice.set(Some(text.stock_whole_number.to_owned()));
                 return;
             };
-            let (product_id, variant_id) = (product_id.clone(), variant_id.clone());
-            leptos::task::spawn_local(async move {
-                match workspace.api.get_value().set_stock(&show, &product_id, &variant_id, value).await {
-                    Ok(_) => {
-                        typed.set(None);
-                        workspace.notice.set(Some(text.stock_set.to_owned()));
-                    }
-                    Err(refused) => workspace.notice.set(Some(refused.message)),
-                }
-                on_done();
-            });
+            save.dispatch((show, value));
         };
         view! {
             <form class="studio-stock-row" on:submit=set>
