@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod api;
 mod catalogue;
 mod checkout;
 mod community;

@@ -5,12 +5,13 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::metrics::{Metrics, MinuteFigures, ProductFigures};
 use leptos::prelude::*;
 
-use crate::api::{Metrics, MinuteFigures, ProductFigures};
+use crate::context::Workspace;
 use crate::format;
 use crate::text::Text;
-use crate::workspace::Workspace;
+use crate::trouble::{of_load, Said};
 
 /// How often the figures are read: peers report after minutes or days.
 const METRICS_EVERY: Duration = Duration::from_secs(1);
@@ -48,28 +49,22 @@ fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0} %", s * 100.0))
 }
 
-/// Watch time as hours and minutes, e.g. `14h 05m` (the replay panel's too).
-pub(crate) fn watch_time(seconds: u64) -> String {
-    format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60)
-}
-
 /// The dashboard for the workspace's show.
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let metrics = RwSignal::new(None::<Metrics>);
-    crate::poll::every(METRICS_EVERY, move || {
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().metrics(&show).await {
-                Ok(found) => metrics.set(Some(found)),
-                Err(refused) => workspace.notice.set(Some(refused.message)),
-            }
-        });
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move { workspace.api.get_value().metrics(&show).await }
     });
+    crate::poll::refetch(METRICS_EVERY, read);
+    // The last figures read stay up while a read fails; the failure is said above them.
+    let metrics = Memo::new(move |last: Option<&Option<Metrics>>| match read.get() {
+        Some(Ok(found)) => Some(found),
+        _ => last.cloned().flatten(),
+    });
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
     let export = move |what: &'static str| {
         workspace
             .show_id()
@@ -81,6 +76,7 @@ pub fn Dashboard() -> impl IntoView {
                 <a class="studio-quiet" download href=move || export("products")>{text.export_products}</a>
                 <a class="studio-quiet" download href=move || export("minutes")>{text.export_minutes}</a>
             </nav>
+            <Said trouble testid="dashboard-trouble" />
             {move || metrics.get().map(|m| view! { <Figures metrics=m text=text /> })}
         </main>
     }
@@ -96,7 +92,11 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
             "viewers",
         ),
         (text.peak, count(metrics.viewers.peak.into()), "peak"),
-        (text.watch_time, watch_time(metrics.watch_seconds), "watch"),
+        (
+            text.watch_time,
+            format::watch_time(metrics.watch_seconds),
+            "watch",
+        ),
         (text.likes, count(metrics.likes), "likes"),
         (text.chat_lines, count(metrics.chat_lines), "chat"),
         (text.orders, count(metrics.orders), "orders"),

@@ -3,6 +3,8 @@
 
 use lapak::browser::intl;
 use lapak_protocol::Money;
+use serde::Serialize;
+use serde_json::Value;
 
 fn locale() -> String {
     web_sys::window()
@@ -21,6 +23,20 @@ pub fn minor(minor: i64, currency: &str) -> String {
         minor,
         currency: currency.to_owned(),
     })
+}
+
+/// A value of one of the API's enums as the API spells it (`live`,
+/// `ended`…), e.g. for a `data-state` attribute; empty for anything else.
+pub fn spelled(value: impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+/// Watch time as hours and minutes, e.g. `14h 05m` (the replay panel's too).
+pub fn watch_time(seconds: u64) -> String {
+    format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60)
 }
 
 /// A count, e.g. `1,204` or `1.204`.

@@ -6,12 +6,14 @@
 
 mod picker;
 
+use lapak_protocol::api::refusal::Refusal;
+use lapak_protocol::api::shows::ShowSummary;
 use leptos::prelude::*;
 use serde_json::Value;
 
 use picker::{Pick, Picker};
 
-use crate::api::{Api, Refused, Show};
+use crate::api::Api;
 use crate::format;
 use crate::text::Text;
 
@@ -55,12 +57,22 @@ fn with_products(mut file: Value, products: Vec<Value>) -> Value {
     file
 }
 
+/// What the form sends: the show to copy and what changes in it.
+#[derive(Clone)]
+struct Form {
+    base: String,
+    title: String,
+    starts: String,
+    host: String,
+    products: Vec<Value>,
+}
+
 /// The form. `shows` are the brand's (a new one joins them); `like` starts as
 /// the show being run.
 #[component]
 pub fn NewShow(
     api: StoredValue<Api>,
-    shows: RwSignal<Vec<Show>>,
+    shows: RwSignal<Vec<ShowSummary>>,
     like: Memo<Option<String>>,
     on_scheduled: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -70,37 +82,56 @@ pub fn NewShow(
     let host = RwSignal::new(String::new());
     let base = RwSignal::new(like.get_untracked().unwrap_or_default());
     let picks = RwSignal::new(Vec::<Pick>::new());
-    let said = RwSignal::new(None::<String>);
+    // What was typed wrong, before anything was sent; cleared by a sending.
+    let unsent = RwSignal::new(None::<String>);
+    let schedule = Action::new_local(move |form: &Form| {
+        let Form {
+            base,
+            title,
+            starts,
+            host,
+            products,
+        } = form.clone();
+        async move {
+            let api = api.get_value();
+            let file = api.show_file(&base).await?;
+            let show = scheduled_like(file, title.trim(), &starts, host.trim(), products)
+                .ok_or_else(|| Refusal {
+                    code: "invalid".into(),
+                    message: text.schedule_incomplete.into(),
+                })?;
+            let made = api.schedule(show).await?;
+            on_scheduled();
+            Ok::<_, Refusal>(made)
+        }
+    });
+    let said = move || {
+        unsent.get().or_else(|| {
+            schedule.value().get().map(|made| match made {
+                Ok(show) => (text.scheduled)(&show.title),
+                Err(refused) => refused.message,
+            })
+        })
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let (title, starts, host, base) = (title.get(), starts.get(), host.get(), base.get());
         if title.trim().is_empty() || starts.is_empty() || host.trim().is_empty() || base.is_empty()
         {
-            said.set(Some(text.schedule_incomplete.into()));
+            unsent.set(Some(text.schedule_incomplete.into()));
             return;
         }
         let products = match picks.with_untracked(|picked| picker::entries(picked)) {
             Ok(products) => products,
-            Err(product) => return said.set(Some((text.pick_not_number)(&product))),
+            Err(product) => return unsent.set(Some((text.pick_not_number)(&product))),
         };
-        leptos::task::spawn_local(async move {
-            let api = api.get_value();
-            let made = async {
-                let file = api.show_file(&base).await?;
-                let show = scheduled_like(file, title.trim(), &starts, host.trim(), products)
-                    .ok_or_else(|| Refused {
-                        code: "invalid".into(),
-                        message: text.schedule_incomplete.into(),
-                    })?;
-                api.schedule(show).await
-            };
-            match made.await {
-                Ok(show) => {
-                    said.set(Some((text.scheduled)(&show.title)));
-                    on_scheduled();
-                }
-                Err(refused) => said.set(Some(refused.message)),
-            }
+        unsent.set(None);
+        schedule.dispatch(Form {
+            base,
+            title,
+            starts,
+            host,
+            products,
         });
     };
     let field = move |label: &'static str,
@@ -134,43 +165,11 @@ pub fn NewShow(
                 </label>
                 <Picker api picks />
                 <button class="studio-primary" data-testid="schedule-show">{text.schedule}</button>
-                <p class="studio-form-said" role="status" data-testid="new-show-said">{move || said.get()}</p>
+                <p class="studio-form-said" role="status" data-testid="new-show-said">{said}</p>
             </form>
         </section>
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::{show_id, with_products, MAX_SLUG};
-
-    #[test]
-    fn a_title_and_a_date_make_a_show_id() {
-        let at = "2027-03-14T10:00";
-        assert_eq!(
-            show_id("Sunday Brunch Drop!", at),
-            "sunday-brunch-drop-20270314-1000"
-        );
-        assert_eq!(show_id("  Kopi & Kue ", at), "kopi-kue-20270314-1000");
-        assert_eq!(show_id("Siaran ☕", at), "siaran-20270314-1000");
-        assert_eq!(show_id("☕☕", at), "show-20270314-1000");
-        assert!(show_id(&"a".repeat(100), at).len() <= MAX_SLUG + 14);
-    }
-
-    #[test]
-    fn picked_products_replace_the_copied_shows() {
-        let file = json!({ "id": "demo", "products": [{ "id": "shirt" }], "gifting": {} });
-        let picked = vec![json!({ "from_catalogue": "kain-tenun", "price": 100 })];
-        assert_eq!(
-            with_products(file.clone(), picked.clone()),
-            json!({ "id": "demo", "products": picked, "gifting": {} })
-        );
-        assert_eq!(
-            with_products(file.clone(), Vec::new()),
-            file,
-            "none picked: the copied show's"
-        );
-    }
-}
+mod tests;

@@ -1,9 +1,11 @@
 //! The brand's shows on this server: live now, upcoming and ended, each with
 //! its time and host. The host picks here which show the workspace runs.
 
+use lapak_protocol::api::schedule::Status;
+use lapak_protocol::api::shows::ShowSummary;
 use leptos::prelude::*;
 
-use crate::api::{Api, Show};
+use crate::api::Api;
 use crate::format;
 use crate::new_show::NewShow;
 use crate::text::Text;
@@ -13,21 +15,21 @@ use crate::text::Text;
 /// `on_scheduled` reads the list again.
 #[component]
 pub fn Schedule(
-    shows: RwSignal<Vec<Show>>,
+    shows: RwSignal<Vec<ShowSummary>>,
     current: Memo<Option<String>>,
-    on_run: impl Fn(Show) + Copy + Send + Sync + 'static,
+    on_run: impl Fn(ShowSummary) + Copy + Send + Sync + 'static,
     api: StoredValue<Api>,
     owner: bool,
     on_scheduled: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = expect_context::<&'static Text>();
-    let group = move |status: &'static str, heading: &'static str| {
+    let group = move |status: Status, heading: &'static str| {
         // Soonest first; ended shows latest first.
         let listed = move || {
-            let mut listed: Vec<Show> =
+            let mut listed: Vec<ShowSummary> =
                 shows.with(|all| all.iter().filter(|s| s.status == status).cloned().collect());
             listed.sort_by_key(|s| {
-                if status == "ended" {
+                if status == Status::Ended {
                     -s.starts_at_ms
                 } else {
                     s.starts_at_ms
@@ -36,9 +38,9 @@ pub fn Schedule(
             listed
         };
         view! {
-            <section class="studio-panel studio-schedule-group" data-testid=format!("shows-{status}")
-                aria-labelledby=format!("shows-{status}-heading")>
-                <h2 id=format!("shows-{status}-heading")>{heading}</h2>
+            <section class="studio-panel studio-schedule-group" data-testid=format!("shows-{}", status.as_str())
+                aria-labelledby=format!("shows-{}-heading", status.as_str())>
+                <h2 id=format!("shows-{}-heading", status.as_str())>{heading}</h2>
                 <Show when=move || !listed().is_empty()
                     fallback=move || view! { <p class="studio-empty">{text.none_yet}</p> }>
                     <ul class="studio-schedule">
@@ -53,9 +55,9 @@ pub fn Schedule(
     view! {
         <main class="studio-schedule-page">
             {owner.then(|| view! { <NewShow api shows like=current on_scheduled /> })}
-            {group("live", text.live_now)}
-            {group("upcoming", text.upcoming)}
-            {group("ended", text.ended_shows)}
+            {group(Status::Live, text.live_now)}
+            {group(Status::Upcoming, text.upcoming)}
+            {group(Status::Ended, text.ended_shows)}
         </main>
     }
 }
@@ -63,20 +65,20 @@ pub fn Schedule(
 /// One show: title, when, host, viewers, and the button that opens it.
 fn row(
     text: &'static Text,
-    show: Show,
+    show: ShowSummary,
     current: Memo<Option<String>>,
-    on_run: impl Fn(Show) + Copy + Send + Sync + 'static,
+    on_run: impl Fn(ShowSummary) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let when = format::when(show.starts_at_ms);
-    let when = if show.status == "upcoming" {
+    let when = if show.status == Status::Upcoming {
         (text.starts)(&when)
     } else {
         (text.began)(&when)
     };
     let id = show.id.clone();
     let is_current = Memo::new(move |_| current.get().as_deref() == Some(id.as_str()));
-    let watching =
-        (show.status == "live").then(|| (text.watching)(&format::count(u64::from(show.viewers))));
+    let watching = (show.status == Status::Live)
+        .then(|| (text.watching)(&format::count(u64::from(show.viewers))));
     let title = show.title.clone();
     let testid = format!("run-{}", show.id);
     view! {

@@ -1,8 +1,9 @@
 //! The sign-in form.
 
+use lapak_protocol::api::session::Me;
 use leptos::prelude::*;
 
-use crate::api::{self, Me};
+use crate::api;
 use crate::text::Text;
 
 /// Email and password; `on_in` hears who signed in.
@@ -11,22 +12,29 @@ pub fn SignIn(on_in: impl Fn(Me) + Copy + Send + Sync + 'static) -> impl IntoVie
     let text = expect_context::<&'static Text>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<&'static str>);
-    let busy = RwSignal::new(false);
+    // why: one submission at a time; its answer is the form's state, so the
+    // error and the busy button are derived from it, not kept beside it.
+    let submit_action = Action::new_local(move |(email, password): &(String, String)| {
+        let (email, password) = (email.clone(), password.clone());
+        async move {
+            let outcome = api::sign_in(&email, &password).await;
+            if let Ok(me) = &outcome {
+                on_in(me.clone());
+            }
+            outcome
+        }
+    });
+    let error = move || {
+        let refused = submit_action.value().get()?.err()?;
+        Some(match refused.code.as_str() {
+            "wrong_credentials" | "invalid" => text.wrong_credentials,
+            "throttled" => text.throttled,
+            _ => text.failed,
+        })
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::sign_in(&email.get_untracked(), &password.get_untracked()).await {
-                Ok(me) => on_in(me),
-                Err(refused) => error.set(Some(match refused.code.as_str() {
-                    "wrong_credentials" | "invalid" => text.wrong_credentials,
-                    "throttled" => text.throttled,
-                    _ => text.failed,
-                })),
-            }
-            busy.set(false);
-        });
+        submit_action.dispatch((email.get_untracked(), password.get_untracked()));
     };
     view! {
         <main class="studio-sign-in">
@@ -42,8 +50,8 @@ pub fn SignIn(on_in: impl Fn(Me) + Copy + Send + Sync + 'static) -> impl IntoVie
                     <input type="password" autocomplete="current-password" required
                         data-testid="password" bind:value=password />
                 </label>
-                <p class="studio-error" role="alert" data-testid="sign-in-error">{move || error.get()}</p>
-                <button type="submit" class="studio-primary" disabled=move || busy.get()>{text.sign_in}</button>
+                <p class="studio-error" role="alert" data-testid="sign-in-error">{error}</p>
+                <button type="submit" class="studio-primary" disabled=move || submit_action.pending().get()>{text.sign_in}</button>
             </form>
         </main>
     }

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
+use lapak_protocol::api::catalogue::Imported;
 
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
@@ -83,15 +83,6 @@ pub async fn remove(
     }
     tracing::info!(brand = actor.brand(), product = %id, who = %actor.who(), "catalogue product removed");
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// What an import did.
-#[derive(Serialize)]
-pub struct Imported {
-    /// Products new to the catalogue.
-    created: usize,
-    /// Products replaced.
-    updated: usize,
 }
 
 /// `POST /api/v1/catalogue/import`: CSV (`Content-Type: text/csv`, a row per

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use lapak_protocol::api::coupons::{CouponCode, CouponFigures, NewCoupon};
 use lapak_protocol::coupon_code;
-use serde::Deserialize;
 
 use super::shows::show_for;
 use super::Body;
@@ -20,25 +20,14 @@ use crate::{now_ms, Server};
 /// Longest a code stays usable, hours: a year.
 const MAX_VALID_HOURS: u32 = 8760;
 
-/// A code to create.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewCode {
-    /// What shoppers type: 3–24 of `A–Z`, `0–9`, `-` (any case; kept in upper case).
-    code: String,
-    /// Percent off, 1..=90 (or `amount_off`).
-    #[serde(default)]
-    percent_off: Option<u32>,
-    /// Amount off, minor units of the show's currency (or `percent_off`).
-    #[serde(default)]
-    amount_off: Option<i64>,
-    /// Merchandise after deals a cart must reach, minor units.
-    #[serde(default)]
-    min_spend: i64,
-    /// Hours from now it can be claimed and used, 1..=8760.
-    valid_hours: u32,
-    /// Shoppers who may claim it, 1..=100,000.
-    max_claims: u32,
+/// A code as the API gives it.
+fn answer(code: Code) -> CouponCode {
+    CouponCode {
+        code: code.code,
+        terms: code.terms,
+        expires_at_ms: code.expires_at_ms,
+        max_claims: code.max_claims,
+    }
 }
 
 /// `GET /api/v1/shows/{show}/coupons`: the show's codes, newest first, with
@@ -47,10 +36,20 @@ pub async fn list(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-) -> Result<Json<Vec<CodeFigures>>, ApiError> {
+) -> Result<Json<Vec<CouponFigures>>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::ReadShows)?;
     let mut conn = state.pool.acquire().await?;
-    Ok(Json(coupons::codes(&mut conn, &state.show.id).await?))
+    let codes = coupons::codes(&mut conn, &state.show.id).await?;
+    Ok(Json(
+        codes
+            .into_iter()
+            .map(|c: CodeFigures| CouponFigures {
+                coupon: answer(c.code),
+                claims: c.claims,
+                orders: c.orders,
+            })
+            .collect(),
+    ))
 }
 
 /// `POST /api/v1/shows/{show}/coupons`: creates a code (201 with it).
@@ -58,8 +57,8 @@ pub async fn create(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-    Body(request): Body<NewCode>,
-) -> Result<(StatusCode, Json<Code>), ApiError> {
+    Body(request): Body<NewCoupon>,
+) -> Result<(StatusCode, Json<CouponCode>), ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let Some(text) = coupon_code(&request.code) else {
         return Err(ApiError::invalid(
@@ -93,7 +92,7 @@ pub async fn create(
         Ok(()) => {
             let (show, who) = (&state.show.id, actor.who());
             tracing::info!(%show, code = %code.code, %who, "coupon code created");
-            Ok((StatusCode::CREATED, Json(code)))
+            Ok((StatusCode::CREATED, Json(answer(code))))
         }
         Err(NotCreated::Exists) => Err(ApiError::new(
             StatusCode::CONFLICT,

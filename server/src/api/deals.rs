@@ -8,8 +8,8 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use lapak_protocol::api::deals::NewDeal;
 use lapak_protocol::Deal;
-use serde::Deserialize;
 
 use super::shows::show_for;
 use super::Body;
@@ -21,21 +21,6 @@ use crate::{now_ms, Server};
 const MAX_QUANTITY: u32 = 100_000;
 /// Shortest and longest deal, seconds.
 const DURATION_S: std::ops::RangeInclusive<u64> = 10..=24 * 60 * 60;
-
-/// A deal to start.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewDeal {
-    product_id: String,
-    /// Deal price per unit, minor units of the show's currency; below the product's price.
-    price: i64,
-    /// Units at the deal price, 1 to 100,000.
-    quantity: u32,
-    /// Units one shopper may buy at the deal price, 1 to `quantity`.
-    per_buyer: u32,
-    /// How long it runs: 10 s to a day.
-    duration_s: u64,
-}
 
 /// `GET /api/v1/shows/{show}/deals`: the deals running, with the units left.
 pub async fn running(

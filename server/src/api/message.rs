@@ -7,24 +7,13 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use lapak_protocol::api::message::Message;
 
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::community::pinned;
 use crate::{now_ms, Server};
-use lapak_protocol::Translations;
-
-/// The message to pin: a chat line's rules, or `null` to take it down; its
-/// translations by language (`{"id": "…"}`), each a chat line too.
-#[derive(Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Message {
-    text: Option<String>,
-    #[serde(default, skip_serializing_if = "Translations::is_empty")]
-    translations: Translations,
-}
 
 /// `PUT /api/v1/shows/{show}/message`: the message as viewers read it.
 pub async fn set(

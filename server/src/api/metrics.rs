@@ -10,8 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use lapak_protocol::api::metrics::{GiftFigures, Metrics, MinuteFigures, ProductFigures, Viewers};
 use lapak_protocol::hls::format_date_time;
-use lapak_protocol::{Activity, Money};
+use lapak_protocol::Activity;
 use serde::Serialize;
 
 use super::shows::show_for;
@@ -19,74 +20,7 @@ use crate::access::{Actor, ApiError, Permission};
 use crate::db::Conn;
 use crate::error::AppError;
 use crate::gifting::ledger::earnings_account;
-use crate::metrics::Minute;
 use crate::{community, now_ms, taps, Server, Stage};
-
-/// The dashboard's figures at one moment.
-#[derive(Serialize)]
-pub struct Metrics {
-    /// Server time they were read, Unix ms.
-    at_ms: i64,
-    viewers: Viewers,
-    /// Seconds of video watched by all viewers (credited by heartbeats).
-    watch_seconds: u64,
-    likes: u64,
-    chat_lines: u64,
-    /// Paid orders, and their goods (after discounts, before shipping).
-    orders: u64,
-    units: u64,
-    gmv: Money,
-    /// Paid orders that used a coupon, and what coupons took off them: the
-    /// brand's cost of its coupons, apart from GMV.
-    coupon_orders: u64,
-    coupon_discounts: Money,
-    products: Vec<ProductFigures>,
-    gifts: Gifts,
-    /// Minute by minute, oldest first.
-    minutes: Vec<MinuteFigures>,
-}
-
-#[derive(Serialize)]
-struct Viewers {
-    now: u32,
-    peak: u32,
-}
-
-/// One product's selling.
-#[derive(Serialize)]
-struct ProductFigures {
-    product_id: String,
-    name: String,
-    /// Tag impressions: each minute its tag was up, the viewers watching then.
-    impressions: u64,
-    /// Taps on its tag, and the shoppers who tapped.
-    taps: u64,
-    tappers: u64,
-    /// Units added to carts.
-    adds_to_cart: u64,
-    /// Paid orders with it, its units in them and their value at the price charged.
-    orders: u64,
-    units: u64,
-    gmv: Money,
-}
-
-#[derive(Serialize)]
-struct Gifts {
-    /// Gift sends, gifts in them and the coins they carried to the host.
-    sends: u64,
-    gifts: u64,
-    coins: u64,
-    /// The host's earnings converted to money so far.
-    converted: Money,
-}
-
-#[derive(Serialize)]
-struct MinuteFigures {
-    #[serde(flatten)]
-    minute: Minute,
-    orders: u64,
-    gmv_minor: i64,
-}
 
 /// Paid orders per product: (orders, units, value in minor units).
 async fn sales(conn: &mut Conn, show: &str) -> Result<BTreeMap<String, (u64, u64, i64)>, AppError> {
@@ -212,7 +146,11 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
                 .copied()
                 .unwrap_or_default();
             MinuteFigures {
-                minute,
+                start_ms: minute.start_ms,
+                viewers: minute.viewers,
+                chat: minute.chat,
+                likes: minute.likes,
+                pinned: minute.pinned,
                 orders,
                 gmv_minor,
             }
@@ -233,7 +171,7 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
         coupon_orders: coupon_orders.unsigned_abs(),
         coupon_discounts: show.money(coupon_discounts),
         products,
-        gifts: Gifts {
+        gifts: GiftFigures {
             sends,
             gifts: gift_count,
             coins,
@@ -310,14 +248,14 @@ pub async fn export(
         "minutes.csv" => (
             "minutes",
             csv_rows(metrics.minutes.into_iter().map(|m| MinuteRow {
-                minute: format_date_time(m.minute.start_ms),
-                viewers: m.minute.viewers,
-                chat: m.minute.chat,
-                likes: m.minute.likes,
+                minute: format_date_time(m.start_ms),
+                viewers: m.viewers,
+                chat: m.chat,
+                likes: m.likes,
                 orders: m.orders,
                 sales_minor: m.gmv_minor,
                 currency: currency.clone(),
-                pinned: m.minute.pinned.join(" "),
+                pinned: m.pinned.join(" "),
             }))?,
         ),
         "products.csv" => (

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use lapak_protocol::api::moderation::{self as wire, ChatRules, NewSanction, Sanctioned};
 use lapak_protocol::ChatMessage;
-use serde::{Deserialize, Serialize};
 
 use super::shows::show_for;
 use super::Body;
@@ -48,24 +48,20 @@ pub async fn remove_line(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A sanction to set.
-#[derive(Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum NewSanction {
-    /// No chat for `minutes`.
-    Mute {
-        /// 1 to a day.
-        minutes: i64,
-    },
-    /// No chat in this show, until lifted.
-    Ban,
+/// A sanction as the API spells it.
+fn spelled(sanction: Sanction) -> wire::Sanction {
+    match sanction {
+        Sanction::Muted { until_ms } => wire::Sanction::Muted { until_ms },
+        Sanction::Banned => wire::Sanction::Banned,
+    }
 }
 
-/// A sanction set, and the lines it removed.
-#[derive(Serialize)]
-pub struct Sanctioned {
-    sanction: Sanction,
-    removed_lines: Vec<u64>,
+/// The rules as the API spells them.
+fn answer(rules: Rules) -> ChatRules {
+    ChatRules {
+        slow_mode_s: rules.slow_mode_s,
+        blocked_words: rules.blocked_words,
+    }
 }
 
 fn viewer_id(raw: &str) -> Result<i64, ApiError> {
@@ -110,7 +106,7 @@ pub async fn sanction(
     };
     tracing::info!(show = %show.id, viewer = session, ?sanction, by = %actor.who(), "viewer sanctioned");
     Ok(Json(Sanctioned {
-        sanction,
+        sanction: spelled(sanction),
         removed_lines,
     }))
 }
@@ -138,9 +134,9 @@ pub async fn rules(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-) -> Result<Json<Rules>, ApiError> {
+) -> Result<Json<ChatRules>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::Moderate)?;
-    Ok(Json(state.community.rules.get()))
+    Ok(Json(answer(state.community.rules.get())))
 }
 
 /// `PUT /api/v1/shows/{show}/chat/rules`: slow mode (0 to 300 s between a
@@ -149,11 +145,15 @@ pub async fn set_rules(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-    Body(request): Body<Rules>,
-) -> Result<Json<Rules>, ApiError> {
+    Body(request): Body<ChatRules>,
+) -> Result<Json<ChatRules>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::Moderate)?;
     let show = &state.show;
-    let rules = request.checked().map_err(ApiError::invalid)?;
+    let asked = Rules {
+        slow_mode_s: request.slow_mode_s,
+        blocked_words: request.blocked_words,
+    };
+    let rules = asked.checked().map_err(ApiError::invalid)?;
     let _write = state.writer.lock().await;
     let mut conn = state.pool.acquire().await?;
     rules::keep(&mut conn, &show.id, &rules, &actor.who(), crate::now_ms()).await?;
@@ -163,5 +163,5 @@ pub async fn set_rules(
         state.hub.slow_mode(rules.slow_mode_s);
     }
     tracing::info!(show = %show.id, slow_mode_s = rules.slow_mode_s, words = rules.blocked_words.len(), who = %actor.who(), "chat rules set");
-    Ok(Json(rules))
+    Ok(Json(answer(rules)))
 }

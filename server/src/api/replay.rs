@@ -8,66 +8,17 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use lapak_protocol::api::replay::{LiveFigures, Replay, ReplayFigures, ReplayState, ReplayTrim};
 use lapak_protocol::{Activity, OnAir};
-use serde::{Deserialize, Serialize};
 
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
-use crate::replay::{self, Figures, Settings};
+use crate::replay::{self, Settings};
 use crate::{community, taps, Server, Stage};
 
 /// Longest a trim may be, seconds: a day.
 const MAX_TRIM_S: u32 = 86_400;
-
-/// Where a show's replay stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-enum ReplayState {
-    /// The show's video does not come through this server: nothing is recorded.
-    None,
-    /// The show has not ended: its replay opens when it does.
-    Recording,
-    /// Viewers of the show watch its replay.
-    Ready,
-    /// The brand removed it.
-    Removed,
-}
-
-/// Live figures beside the replay's.
-#[derive(Serialize)]
-struct LiveFigures {
-    watch_s: u64,
-    taps: u64,
-}
-
-/// The replay as the studio shows it.
-#[derive(Serialize)]
-pub struct Replay {
-    state: ReplayState,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recording_starts_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recording_ends_ms: Option<i64>,
-    trim_start_s: u32,
-    trim_end_s: u32,
-    chat: bool,
-    viewer_url: String,
-    figures: Figures,
-    live: LiveFigures,
-}
-
-/// The brand's choices.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Choices {
-    /// Seconds cut from the start.
-    trim_start_s: u32,
-    /// Seconds cut from the end.
-    trim_end_s: u32,
-    /// Whether the chat is replayed.
-    chat: bool,
-}
 
 async fn describe(stage: &Stage) -> Result<Replay, ApiError> {
     let live = stage.live.show(&stage.show.id);
@@ -98,7 +49,11 @@ async fn describe(stage: &Stage) -> Result<Replay, ApiError> {
         trim_end_s: seconds(settings.trim_end_ms),
         chat: !settings.chat_hidden,
         viewer_url: format!("/?show={}", stage.show.id),
-        figures,
+        figures: ReplayFigures {
+            views: figures.views,
+            watch_s: figures.watch_s,
+            taps: figures.taps,
+        },
         live: LiveFigures { watch_s, taps },
     })
 }
@@ -120,7 +75,7 @@ pub async fn set(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-    Body(choices): Body<Choices>,
+    Body(choices): Body<ReplayTrim>,
 ) -> Result<Json<Replay>, ApiError> {
     let stage = show_for(&server, &actor, &id, Permission::ScheduleShows)?;
     let live = recorded(&stage)?;

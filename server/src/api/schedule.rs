@@ -8,62 +8,23 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use lapak_protocol::OnAir;
-use serde::{Deserialize, Serialize};
+use lapak_protocol::api::schedule::{ScheduledShow, Status};
+use serde::Deserialize;
 
 use crate::{Server, Stage};
 
-/// Where a show is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// On air now (also while the host's encoder reconnects).
-    Live,
-    /// Not begun: before its scheduled time, or waiting for the host.
-    Upcoming,
-    /// Over.
-    Ended,
-}
-
-impl Status {
-    /// The status of a show whose picture stands at `on_air`.
-    pub fn of(on_air: OnAir) -> Status {
-        match on_air {
-            OnAir::Waiting => Status::Upcoming,
-            OnAir::Live | OnAir::Paused => Status::Live,
-            OnAir::Ended => Status::Ended,
-        }
-    }
-}
-
 /// A show as the schedule lists it.
-#[derive(Serialize)]
-pub struct Listed {
-    id: String,
-    title: String,
-    brand: String,
-    host: String,
-    poster_url: String,
-    /// When it began or is to begin (unix ms).
-    starts_at_ms: i64,
-    status: Status,
-    /// Viewers watching now.
-    viewers: u32,
-}
-
-impl Listed {
-    fn of(stage: &Stage) -> Listed {
-        let show = &stage.show;
-        Listed {
-            id: show.id.clone(),
-            title: show.title.clone(),
-            brand: show.brand.clone(),
-            host: show.host.name.clone(),
-            poster_url: show.poster_url.clone(),
-            starts_at_ms: stage.started_at_ms,
-            status: Status::of(stage.hub.now().1),
-            viewers: stage.hub.watching(),
-        }
+fn listed(stage: &Stage) -> ScheduledShow {
+    let show = &stage.show;
+    ScheduledShow {
+        id: show.id.clone(),
+        title: show.title.clone(),
+        brand: show.brand.clone(),
+        host: show.host.name.clone(),
+        poster_url: show.poster_url.clone(),
+        starts_at_ms: stage.started_at_ms,
+        status: Status::of(stage.hub.now().1),
+        viewers: stage.hub.watching(),
     }
 }
 
@@ -81,11 +42,11 @@ pub async fn list(
     State(server): State<Arc<Server>>,
     Query(filter): Query<Filter>,
 ) -> impl IntoResponse {
-    let mut shows: Vec<Listed> = server
+    let mut shows: Vec<ScheduledShow> = server
         .stages()
         .iter()
         .filter(|stage| filter.brand.as_ref().is_none_or(|b| *b == stage.show.brand))
-        .map(|stage| Listed::of(stage))
+        .map(|stage| listed(stage))
         .collect();
     shows.sort_by_key(|s| {
         let newest_first = if s.status == Status::Ended {

@@ -9,27 +9,20 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
-use serde::{Deserialize, Serialize};
+use lapak_protocol::api::session::{Me, SignIn};
 
 use super::Body;
 use crate::access::{passwords, sessions, throttle, users, Actor, ApiError, Role};
 use crate::Server;
 
-/// A sign-in.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignIn {
-    email: String,
-    password: String,
-}
-
-/// The signed-in person, and the CSRF token for their changes.
-#[derive(Serialize)]
-pub struct Me {
-    email: String,
-    role: Role,
-    brand: String,
-    csrf: String,
+/// A person's role as the API spells it.
+fn role(role: Role) -> lapak_protocol::api::session::Role {
+    use lapak_protocol::api::session::Role as Spelled;
+    match role {
+        Role::Owner => Spelled::Owner,
+        Role::Host => Spelled::Host,
+        Role::Moderator => Spelled::Moderator,
+    }
 }
 
 /// `POST /studio/api/session`: signs in; throttled per email and per address.
@@ -78,7 +71,7 @@ pub async fn sign_in(
         jar.add(cookie),
         Json(Me {
             email: user.email,
-            role: user.role,
+            role: role(user.role),
             brand: user.brand,
             csrf: opened.csrf,
         }),
@@ -100,7 +93,7 @@ pub async fn current(
         .ok_or_else(ApiError::unauthorized)?;
     Ok(Json(Me {
         email: user.email,
-        role: user.role,
+        role: role(user.role),
         brand: user.brand,
         csrf,
     }))

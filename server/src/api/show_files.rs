@@ -8,9 +8,10 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use lapak_protocol::api::shows::ShowSummary;
 use serde_json::Value;
 
-use super::shows::{show_for, summary, ShowSummary};
+use super::shows::{show_for, summary};
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
 use crate::show::ShowFile;

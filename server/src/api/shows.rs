@@ -7,8 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use lapak_protocol::{Money, OnAir, Pin, TAG_LOG_MS};
-use serde::{Deserialize, Serialize};
+use lapak_protocol::api::message::PinnedMessage;
+use lapak_protocol::api::schedule::Status;
+use lapak_protocol::api::shows::{
+    Ingest, NewPin, ProductSummary, RotatedBefore, ShowSummary, VariantSummary, Video,
+};
+use lapak_protocol::{Pin, TAG_LOG_MS};
 
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
@@ -19,58 +23,12 @@ use crate::{Server, Stage};
 /// clock runs a little fast); behind, it may reach as far as viewers keep tags.
 const MAX_AHEAD_MS: i64 = 10_000;
 
-/// A show as the API lists it.
-#[derive(Serialize)]
-pub struct ShowSummary {
-    id: String,
-    title: String,
-    brand: String,
-    /// `ingest` (the host's encoder, here), `external` (HLS from elsewhere) or `file`.
-    video: &'static str,
-    /// Whether the host is on air.
-    on_air: OnAir,
-    /// Live, upcoming or ended.
-    status: super::schedule::Status,
-    /// When it began or is to begin (unix ms).
-    starts_at_ms: i64,
-    /// Who is on camera.
-    host: String,
-    /// Viewers watching now.
-    viewers: u32,
-    /// The tags up now.
-    pins: Vec<Pin>,
-    /// The message pinned above the chat, with its translations.
-    pinned_message: Option<crate::community::pinned::Message>,
-    /// What viewers play (the studio previews the same).
-    playback_url: String,
-    /// The products a host may pin.
-    products: Vec<ProductSummary>,
-}
-
-/// A product as the studio lists it for pinning and selling.
-#[derive(Serialize)]
-pub struct ProductSummary {
-    id: String,
-    name: String,
-    image_url: String,
-    /// Its full price, before any deal.
-    price: Money,
-    variants: Vec<VariantSummary>,
-}
-
-/// A variant: its id and the label shoppers see (empty for a single variant).
-#[derive(Serialize)]
-pub struct VariantSummary {
-    id: String,
-    label: String,
-}
-
 pub(super) fn summary(state: &Stage) -> ShowSummary {
     let show = &state.show;
     let video = match (show.ingest(), show.playback().hls) {
-        (Some(_), _) => "ingest",
-        (None, true) => "external",
-        (None, false) => "file",
+        (Some(_), _) => Video::Ingest,
+        (None, true) => Video::External,
+        (None, false) => Video::File,
     };
     let (pins, on_air) = state.hub.now();
     ShowSummary {
@@ -79,12 +37,15 @@ pub(super) fn summary(state: &Stage) -> ShowSummary {
         brand: show.brand.clone(),
         video,
         on_air,
-        status: super::schedule::Status::of(on_air),
+        status: Status::of(on_air),
         starts_at_ms: state.started_at_ms,
         host: show.host.name.clone(),
         viewers: state.hub.watching(),
         pins,
-        pinned_message: state.hub.pinned_message(),
+        pinned_message: state.hub.pinned_message().map(|m| PinnedMessage {
+            text: m.text,
+            translations: m.translations,
+        }),
         playback_url: show.playback().url,
         products: show
             .products
@@ -143,15 +104,6 @@ pub async fn one(
     Ok(Json(summary(&state)))
 }
 
-/// Where the host's encoder publishes.
-#[derive(Serialize)]
-pub struct Ingest {
-    /// The RTMP server address for OBS's "Server" field.
-    server: String,
-    /// The secret for OBS's "Stream Key" field.
-    stream_key: String,
-}
-
 async fn ingest_of(state: &Stage, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
     let (Some(_), Some(addr)) = (show.ingest(), state.rtmp_addr.get()) else {
         return Err(ApiError::new(
@@ -182,14 +134,6 @@ pub async fn ingest(
     Ok(Json(ingest_of(&state, show, false).await?))
 }
 
-/// What a retry of a key's rotation gets: where to read the key, not the key.
-#[derive(Serialize)]
-struct RotatedBefore {
-    server: String,
-    already_rotated: bool,
-    message: String,
-}
-
 /// `POST /api/v1/shows/{show}/ingest/rotate` (owners and hosts): a new key;
 /// the old one stops working for new publishes at once.
 pub async fn rotate_key(
@@ -212,21 +156,6 @@ pub async fn rotate_key(
         StatusCode::OK,
         &before,
     ))
-}
-
-/// A pin to place.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewPin {
-    product_id: String,
-    /// Where the product is in the picture, 0 (left) ..= 1 (right).
-    x: f32,
-    /// 0 (top) ..= 1 (bottom).
-    y: f32,
-    /// Programme date-time (Unix ms) of the frame the host pinned on (the
-    /// studio's preview); the server's now without it.
-    #[serde(default)]
-    at: Option<i64>,
 }
 
 fn programme_time(at: Option<i64>) -> Result<i64, ApiError> {

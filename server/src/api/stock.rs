@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use lapak_protocol::api::stock::{NewStock, Units};
 
 use super::shows::show_for;
 use super::Body;
@@ -15,14 +15,6 @@ use crate::Server;
 
 /// Most units a variant may hold.
 const MAX_STOCK: u32 = 1_000_000;
-
-/// One variant's units.
-#[derive(Serialize)]
-pub struct Units {
-    product_id: String,
-    variant_id: String,
-    stock: u32,
-}
 
 /// `GET /api/v1/shows/{show}/stock`.
 pub async fn list(
@@ -43,14 +35,6 @@ pub async fn list(
             })
             .collect(),
     ))
-}
-
-/// A variant's new stock.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewStock {
-    /// 0 to 1,000,000.
-    stock: u32,
 }
 
 /// `PUT /api/v1/shows/{show}/stock/{product}/{variant}`.

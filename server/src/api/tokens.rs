@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use lapak_protocol::api::tokens::{self as wire, Made, MadeBefore, NewToken, Token};
 
 use super::{idempotency, Body};
 use crate::access::tokens::{self, TokenInfo};
@@ -18,32 +18,30 @@ const MAX_NAME_CHARS: usize = 64;
 /// Longest lifetime a token may be given.
 const MAX_DAYS: i64 = 366;
 
-/// A token to make.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewToken {
-    name: String,
-    scopes: Vec<Scope>,
-    /// Days until it stops working; without it, until revoked.
-    #[serde(default)]
-    expires_in_days: Option<i64>,
+/// A scope as stored and checked.
+fn scope(scope: wire::Scope) -> Scope {
+    match scope {
+        wire::Scope::ShowsRead => Scope::ShowsRead,
+        wire::Scope::ShowsWrite => Scope::ShowsWrite,
+        wire::Scope::Moderation => Scope::Moderation,
+    }
 }
 
-/// A token just made: its secret, shown this once.
-#[derive(Serialize)]
-pub struct Made {
-    token: String,
-    #[serde(flatten)]
-    info: TokenInfo,
-}
-
-/// What a retry of a token's making gets: the token, without its secret.
-#[derive(Serialize)]
-struct MadeBefore {
-    #[serde(flatten)]
-    info: TokenInfo,
-    already_created: bool,
-    message: &'static str,
+/// A token as the API lists it.
+fn listed(info: TokenInfo) -> Token {
+    let scopes = info.scopes.into_iter().map(|s| match s {
+        Scope::ShowsRead => wire::Scope::ShowsRead,
+        Scope::ShowsWrite => wire::Scope::ShowsWrite,
+        Scope::Moderation => wire::Scope::Moderation,
+    });
+    Token {
+        id: info.id,
+        name: info.name,
+        scopes: scopes.collect(),
+        created_at_ms: info.created_at_ms,
+        expires_at_ms: info.expires_at_ms,
+        revoked_at_ms: info.revoked_at_ms,
+    }
 }
 
 /// `POST /api/v1/tokens` (owners, signed in).
@@ -79,12 +77,13 @@ pub async fn create(
             )))
         }
     };
+    let scopes: Vec<Scope> = request.scopes.into_iter().map(scope).collect();
     let made = tokens::create(
         &state.pool,
         &maker.brand,
         maker.id,
         name,
-        &request.scopes,
+        &scopes,
         expires_at_ms,
     )
     .await?;
@@ -99,11 +98,13 @@ pub async fn create(
         ));
     };
     tracing::info!(by = %maker.email, token = info.id, "api token made");
+    let info = listed(info);
     let before = MadeBefore {
         info: info.clone(),
         already_created: true,
         message: "this Idempotency-Key made this token already; its secret was shown only then \
-                  (revoke the token and make another if it was lost)",
+                  (revoke the token and make another if it was lost)"
+            .to_owned(),
     };
     Ok(idempotency::secret_once(
         (StatusCode::CREATED, Json(Made { token, info })),
@@ -116,9 +117,10 @@ pub async fn create(
 pub async fn list(
     State(state): State<Arc<Server>>,
     actor: Actor,
-) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+) -> Result<Json<Vec<Token>>, ApiError> {
     actor.may(Permission::ManageTokens, actor.brand())?;
-    Ok(Json(tokens::list(&state.pool, actor.brand()).await?))
+    let found = tokens::list(&state.pool, actor.brand()).await?;
+    Ok(Json(found.into_iter().map(listed).collect()))
 }
 
 /// `DELETE /api/v1/tokens/{id}` (owners, signed in): it stops working at once.

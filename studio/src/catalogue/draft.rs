@@ -6,9 +6,9 @@
 use std::marker::PhantomData;
 use std::ops::{Index, IndexMut};
 
+use lapak_protocol::api::catalogue::CatalogueProduct;
 use lapak_protocol::{Money, Translations, Variant};
 
-use crate::api::CatalogueProduct;
 use crate::format;
 use crate::slug::slug;
 use crate::text::Text;

@@ -3,14 +3,15 @@
 //! with the brand's stock. Saved whole (`PUT`); deleted only after a second,
 //! confirming press, since a deleted product is gone for the next shows.
 
+use lapak_protocol::api::catalogue::CatalogueProduct;
+use lapak_protocol::api::refusal::Refusal;
 use leptos::prelude::*;
 
 use super::draft::{Column, Draft, Field, VariantDraft};
-use super::focus;
-use crate::api::{CatalogueProduct, Refused};
+use crate::context::Workspace;
+use crate::focus::focus;
 use crate::format;
 use crate::text::Text;
-use crate::workspace::Workspace;
 
 /// A field's label, test id and input type.
 fn shown(field: Field, text: &Text) -> (&'static str, &'static str, &'static str) {
@@ -67,7 +68,7 @@ pub fn ProductForm(
         move || format::step(&draft.with(|d| d.typed[Field::Currency].trim().to_uppercase()));
     // What a save or a delete came to: the form closes and the header says
     // so, or the refusal is read out here.
-    let settle = move |done: Result<(), Refused>, said: String| {
+    let settle = move |done: Result<(), Refusal>, said: String| {
         busy.set(false);
         confirming.set(false);
         match done {

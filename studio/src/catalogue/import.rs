@@ -2,12 +2,12 @@
 //! /api/v1/catalogue/import`). The server keeps all of it, or nothing and
 //! names every bad line; the columns are those the export writes.
 
+use lapak_protocol::api::catalogue::Imported;
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::Imported;
+use crate::context::Workspace;
 use crate::text::Text;
-use crate::workspace::Workspace;
 
 /// The largest import the server reads (docs/api.md).
 const MAX_IMPORT_BYTES: usize = 1024 * 1024;

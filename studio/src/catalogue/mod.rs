@@ -8,12 +8,13 @@ mod edit;
 mod import;
 mod table;
 
+use lapak_protocol::api::catalogue::CatalogueProduct;
+use lapak_protocol::api::shows::ShowSummary;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::api::{CatalogueProduct, Show};
+use crate::context::Workspace;
+use crate::focus::focus;
 use crate::text::Text;
-use crate::workspace::Workspace;
 
 pub use table::stock_line;
 
@@ -29,7 +30,7 @@ enum Editing {
 
 /// The currency a new product starts in: the brand's shows' (a show sells in
 /// one), else the catalogue's, else [`FALLBACK_CURRENCY`].
-fn brand_currency(shows: &[Show], catalogue: &[CatalogueProduct]) -> String {
+fn brand_currency(shows: &[ShowSummary], catalogue: &[CatalogueProduct]) -> String {
     let of_shows = shows
         .iter()
         .find_map(|s| s.products.first())
@@ -39,40 +40,26 @@ fn brand_currency(shows: &[Show], catalogue: &[CatalogueProduct]) -> String {
         .unwrap_or_else(|| FALLBACK_CURRENCY.to_owned())
 }
 
-/// Moves the keyboard's focus to the element `selector` finds, once what
-/// changed has been drawn (it may not be on the page yet).
-pub(crate) fn focus(selector: &str) {
-    let selector = selector.to_owned();
-    request_animation_frame(move || {
-        let found = document().query_selector(&selector).ok().flatten();
-        if let Some(element) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = element.focus();
-        }
-    });
-}
-
 /// The catalogue page; `shows` are the brand's (their currency is a new
 /// product's), and an `owner` may change what is in it.
 #[component]
-pub fn Catalogue(shows: RwSignal<Vec<Show>>, owner: bool) -> impl IntoView {
+pub fn Catalogue(shows: RwSignal<Vec<ShowSummary>>, owner: bool) -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let products = RwSignal::new(Vec::<CatalogueProduct>::new());
-    let refused = RwSignal::new(None::<String>);
     // Read when the page opens and after each change made here: nothing else
     // changes a catalogue as often as a show's figures move, so it is not polled.
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().catalogue().await {
-                Ok(found) => {
-                    refused.set(None);
-                    products.set(found);
-                }
-                Err(refusal) => refused.set(Some(refusal.message)),
-            }
-        });
-    };
-    load();
+    let read =
+        LocalResource::new(move || async move { workspace.api.get_value().catalogue().await });
+    let load = move || read.refetch();
+    // The last catalogue read stays listed while a read fails; the refusal is said above it.
+    let products = Memo::new(
+        move |last: Option<&Vec<CatalogueProduct>>| match read.get() {
+            Some(Ok(found)) => found,
+            _ => last.cloned().unwrap_or_default(),
+        },
+    );
+    let refused =
+        move || read.with(|outcome| Some(outcome.as_ref()?.as_ref().err()?.message.clone()));
     let editing = RwSignal::new(None::<Editing>);
     let open = move |what: Editing| {
         editing.set(Some(what));
@@ -105,7 +92,7 @@ pub fn Catalogue(shows: RwSignal<Vec<Show>>, owner: bool) -> impl IntoView {
                             on:click=move |_| open(Editing::New)>{text.new_product}</button>
                     })}
                 </div>
-                <p class="studio-error" role="alert" data-testid="catalogue-refused">{move || refused.get()}</p>
+                <p class="studio-error" role="alert" data-testid="catalogue-refused">{refused}</p>
                 {form}
                 <table::ProductTable products owner on_edit=move |product| open(Editing::Product(product)) />
             </section>
@@ -115,37 +102,4 @@ pub fn Catalogue(shows: RwSignal<Vec<Show>>, owner: bool) -> impl IntoView {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn show(currency: Option<&str>) -> Show {
-        let products = currency.map(|c| {
-            serde_json::json!([{
-                "id": "p", "name": "P", "image_url": "/p.svg",
-                "price": { "minor": 100, "currency": c }, "variants": []
-            }])
-        });
-        serde_json::from_value(serde_json::json!({
-            "id": "s", "title": "S", "video": "ingest", "on_air": "waiting", "status": "upcoming",
-            "starts_at_ms": 0, "host": "H", "viewers": 0, "pins": [], "pinned_message": null,
-            "playback_url": "/s.m3u8", "products": products.unwrap_or_else(|| serde_json::json!([]))
-        }))
-        .unwrap()
-    }
-
-    fn product(currency: &str) -> CatalogueProduct {
-        serde_json::from_value(serde_json::json!({
-            "id": "p", "name": "P", "image_url": "/p.svg", "price": 100, "currency": currency,
-            "max_per_order": 1, "variants": []
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn a_new_product_is_priced_as_the_brands_shows_are() {
-        let shows = [show(None), show(Some("SGD"))];
-        assert_eq!(brand_currency(&shows, &[product("USD")]), "SGD");
-        assert_eq!(brand_currency(&[show(None)], &[product("USD")]), "USD");
-        assert_eq!(brand_currency(&[], &[]), "IDR");
-    }
-}
+mod tests;

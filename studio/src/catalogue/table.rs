@@ -1,10 +1,10 @@
 //! The catalogue as a table: a product a row, with its picture, its names,
 //! price, and each variant's stock; an owner's rows open the product to edit.
 
+use lapak_protocol::api::catalogue::CatalogueProduct;
 use lapak_protocol::Variant;
 use leptos::prelude::*;
 
-use crate::api::CatalogueProduct;
 use crate::format;
 use crate::text::Text;
 
@@ -25,7 +25,7 @@ pub fn stock_line(variants: &[Variant], in_stock: &str) -> String {
 /// The products, by id; `on_edit` opens one (owners only).
 #[component]
 pub fn ProductTable(
-    products: RwSignal<Vec<CatalogueProduct>>,
+    products: Memo<Vec<CatalogueProduct>>,
     owner: bool,
     on_edit: impl Fn(CatalogueProduct) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {

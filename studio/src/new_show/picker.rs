@@ -3,14 +3,18 @@
 //! catalogue's to start with). They are sent as `from_catalogue` entries,
 //! which the server turns into copies: the catalogue itself is not changed.
 
+use std::collections::BTreeMap;
+
+use lapak_protocol::api::catalogue::{CatalogueProduct, FromCatalogue};
 use lapak_protocol::Money;
 use leptos::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::api::{Api, CatalogueProduct};
+use crate::api::Api;
 use crate::catalogue::stock_line;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{of_load, Said};
 
 /// A picked product, with the show's price and stock as typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,23 +65,23 @@ impl Pick {
     /// The show's `from_catalogue` entry: `None` when what was typed is not
     /// an amount or a number of units. What was left empty is left out.
     fn entry(&self) -> Option<Value> {
-        let mut entry = Map::new();
-        entry.insert("from_catalogue".into(), self.product.id.clone().into());
-        if !self.price.trim().is_empty() {
-            let price = Money::from_decimal(&self.price, &self.product.currency)?;
-            entry.insert("price".into(), price.minor.into());
-        }
-        let mut stock = Map::new();
+        let price = if self.price.trim().is_empty() {
+            None
+        } else {
+            Some(Money::from_decimal(&self.price, &self.product.currency)?.minor)
+        };
+        let mut stock = BTreeMap::new();
         for (variant, typed) in self.product.variants.iter().zip(&self.stock) {
             if !typed.trim().is_empty() {
-                let units: u32 = typed.trim().parse().ok()?;
-                stock.insert(variant.id.clone(), units.into());
+                stock.insert(variant.id.clone(), typed.trim().parse().ok()?);
             }
         }
-        if !stock.is_empty() {
-            entry.insert("stock".into(), stock.into());
-        }
-        Some(entry.into())
+        let entry = FromCatalogue {
+            from_catalogue: self.product.id.clone(),
+            price,
+            stock,
+        };
+        serde_json::to_value(entry).ok()
     }
 }
 
@@ -94,12 +98,14 @@ pub fn entries(picks: &[Pick]) -> Result<Vec<Value>, String> {
 #[component]
 pub fn Picker(api: StoredValue<Api>, picks: RwSignal<Vec<Pick>>) -> impl IntoView {
     let text = expect_context::<&'static Text>();
-    let catalogue = RwSignal::new(Vec::<CatalogueProduct>::new());
-    leptos::task::spawn_local(async move {
-        if let Ok(found) = api.get_value().catalogue().await {
-            catalogue.set(found);
-        }
-    });
+    let loaded = LocalResource::new(move || async move { api.get_value().catalogue().await });
+    let catalogue = move || {
+        loaded.with(|outcome| match outcome {
+            Some(Ok(found)) => found.clone(),
+            _ => Vec::new(),
+        })
+    };
+    let trouble = Signal::derive(move || loaded.with(|outcome| of_load(text, outcome.as_ref())));
     let toggle = move |product: &CatalogueProduct| {
         let product = product.clone();
         picks.update(
@@ -182,10 +188,11 @@ pub fn Picker(api: StoredValue<Api>, picks: RwSignal<Vec<Pick>>) -> impl IntoVie
         <fieldset class="studio-picker" data-testid="new-show-picker">
             <legend>{text.from_catalogue}</legend>
             <p class="studio-hint-left">{text.from_catalogue_hint}</p>
-            <Show when=move || !catalogue.read().is_empty()
+            <Said trouble testid="picker-trouble" />
+            <Show when=move || loaded.with(|o| matches!(o, Some(Ok(found)) if !found.is_empty()))
                 fallback=move || view! { <p class="studio-empty">{text.catalogue_empty}</p> }>
                 <ul class="studio-pick-list">
-                    <For each=move || catalogue.get() key=|p| p.id.clone() children=item />
+                    <For each=catalogue key=|p| p.id.clone() children=item />
                 </ul>
             </Show>
         </fieldset>

@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::moderation::ChatRules;
 use lapak_protocol::ChatMessage;
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::ChatRules;
 use crate::text::Text;
+use crate::trouble::{of_load, Said, Trouble};
 
 /// How often the chat is read again.
 const CHAT_EVERY: Duration = Duration::from_secs(2);
@@ -20,18 +21,18 @@ const MUTE_MINUTES: u32 = 10;
 pub fn Chat() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let lines = RwSignal::new(Vec::<ChatMessage>::new());
-    let load = move || {
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            if let Ok(found) = workspace.api.get_value().chat(&show).await {
-                lines.set(found);
-            }
-        });
-    };
-    crate::poll::every(CHAT_EVERY, load);
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move { workspace.api.get_value().chat(&show).await }
+    });
+    crate::poll::refetch(CHAT_EVERY, read);
+    // The last lines read stay listed while a read fails; the failure is said above them.
+    let lines = Memo::new(move |last: Option<&Vec<ChatMessage>>| match read.get() {
+        Some(Ok(found)) => found,
+        _ => last.cloned().unwrap_or_default(),
+    });
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
+    let load = move || read.refetch();
     let act = move |line: ChatMessage, what: Option<Option<u32>>| {
         let Some(show) = workspace.show_id() else {
             return;
@@ -52,6 +53,7 @@ pub fn Chat() -> impl IntoView {
         <section class="studio-panel studio-chat" data-testid="moderation">
             <h2>{text.chat}</h2>
             <Rules />
+            <Said trouble testid="chat-trouble" />
             <Show when=move || !lines.read().is_empty() fallback=move || view! { <p class="studio-empty">{text.no_chat}</p> }>
                 <ul class="studio-list">
                     <For each=move || lines.get().into_iter().filter(|l| l.event.is_none()) key=|l| l.id let:line>
@@ -85,11 +87,12 @@ fn Rules() -> impl IntoView {
     let workspace = expect_context::<Workspace>();
     let slow = RwSignal::new(0u32);
     let words = RwSignal::new(String::new());
+    let trouble = Trouble::new();
     leptos::task::spawn_local(async move {
         let Some(show) = workspace.show_id() else {
             return;
         };
-        if let Ok(rules) = workspace.api.get_value().chat_rules(&show).await {
+        if let Some(rules) = trouble.settle(workspace.api.get_value().chat_rules(&show).await) {
             slow.set(rules.slow_mode_s);
             words.set(rules.blocked_words.join(", "));
         }
@@ -141,6 +144,7 @@ fn Rules() -> impl IntoView {
                     on:input=move |ev| words.set(event_target_value(&ev)) />
             </label>
             <button class="studio-quiet" data-testid="save-rules">{text.save_rules}</button>
+            <Said trouble testid="rules-trouble" />
         </form>
     }
 }

@@ -5,14 +5,15 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::coupons::{CouponFigures, NewCoupon};
 use lapak_protocol::{CouponTerms, Money, Off};
 use leptos::prelude::*;
 
 use super::selling::number_field;
 use super::Workspace;
-use crate::api::{CouponCode, NewCoupon};
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{of_load, Said};
 
 /// How often the codes are read again: claims and orders move with shoppers,
 /// and nothing here counts down, so this is slower than the deals' poll.
@@ -94,29 +95,37 @@ fn terms_text(text: &Text, terms: &CouponTerms, money: impl Fn(i64) -> String) -
 pub fn Coupons() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let codes = RwSignal::new(Vec::<CouponCode>::new());
     let now = RwSignal::new(js_sys::Date::now() as i64);
-    let load = move || {
-        now.set(js_sys::Date::now() as i64);
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            if let Ok(found) = workspace.api.get_value().coupons(&show).await {
-                codes.set(found);
-            }
-        });
-    };
-    crate::poll::every(COUPONS_EVERY, load);
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move {
+            let found = workspace.api.get_value().coupons(&show).await;
+            now.set(js_sys::Date::now() as i64);
+            found
+        }
+    });
+    crate::poll::refetch(COUPONS_EVERY, read);
+    // The last codes read stay listed while a read fails; the failure is said above them.
+    let codes = Memo::new(move |last: Option<&Vec<CouponFigures>>| match read.get() {
+        Some(Ok(found)) => found,
+        _ => last.cloned().unwrap_or_default(),
+    });
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
+    let load = move || read.refetch();
     // Each panel is made for one show (see the workspace), so its currency holds.
     let currency = workspace.currency().unwrap_or_default();
     let money = {
         let currency = currency.clone();
         move |minor: i64| format::minor(minor, &currency)
     };
-    let row = move |coupon: CouponCode| {
+    let row = move |figures: CouponFigures| {
+        let CouponFigures {
+            coupon,
+            claims,
+            orders,
+        } = figures;
         let terms = terms_text(text, &coupon.terms, money.clone());
-        let claims = (text.coupon_claims)(coupon.claims, coupon.max_claims, coupon.orders);
+        let claims = (text.coupon_claims)(claims, coupon.max_claims, orders);
         let ends = coupon.expires_at_ms;
         let expiry = move || {
             let when = format::when(ends);
@@ -143,11 +152,12 @@ pub fn Coupons() -> impl IntoView {
         <section class="studio-panel studio-coupons" data-testid="coupons">
             <h2>{text.coupons}</h2>
             <CouponForm currency on_done=load />
+            <Said trouble testid="coupons-trouble" />
             <Show when=move || !codes.read().is_empty()
                 fallback=move || view! { <p class="studio-empty">{text.no_coupons}</p> }>
                 <ul class="studio-list" data-testid="coupon-codes">
                     // Keyed by the figures too, so a row shows new claims and orders.
-                    <For each=move || codes.get() key=|c| (c.code.clone(), c.claims, c.orders)
+                    <For each=move || codes.get() key=|c| (c.coupon.code.clone(), c.claims, c.orders)
                         children=row.clone() />
                 </ul>
             </Show>
@@ -169,11 +179,31 @@ fn CouponForm(
     let min_spend = RwSignal::new(String::new());
     let hours = RwSignal::new(DEFAULT_HOURS.to_owned());
     let max_claims = RwSignal::new(DEFAULT_MAX_CLAIMS.to_owned());
+    // What was typed wrong, before anything was sent; cleared by a sending.
+    let unsent = RwSignal::new(None::<String>);
+    // why: without an idempotency key, a second press while the first is on
+    // its way would be a second request (answered `coupon_exists`): the
+    // button waits for the action.
+    let create = Action::new_local(move |(show, body): &(String, NewCoupon)| {
+        let (show, body) = (show.clone(), body.clone());
+        async move {
+            let made = workspace.api.get_value().create_coupon(&show, &body).await;
+            if let Ok(created) = &made {
+                code.set(String::new());
+                let said = (text.coupon_created)(&created.code);
+                workspace.notice.set(Some(said));
+            }
+            on_done();
+            made
+        }
+    });
     // The refusal, read out at once: the host fixes the form before going on.
-    let refused = RwSignal::new(None::<String>);
-    // Without an idempotency key, a second press while the first is on its
-    // way would be a second request (answered `coupon_exists`).
-    let busy = RwSignal::new(false);
+    let refused = move || {
+        unsent.get().or_else(|| {
+            let answered = create.value().get().filter(|_| !create.pending().get());
+            answered?.err().map(|refusal| refusal.message)
+        })
+    };
     let step = format::step(&currency);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -189,24 +219,11 @@ fn CouponForm(
             max_claims: max_claims.get_untracked(),
         };
         let Some(body) = typed.body(&currency) else {
-            refused.set(Some(text.coupon_form_incomplete.to_owned()));
+            unsent.set(Some(text.coupon_form_incomplete.to_owned()));
             return;
         };
-        refused.set(None);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().create_coupon(&show, &body).await {
-                Ok(created) => {
-                    code.set(String::new());
-                    workspace
-                        .notice
-                        .set(Some((text.coupon_created)(&created.code)));
-                }
-                Err(refusal) => refused.set(Some(refusal.message)),
-            }
-            busy.set(false);
-            on_done();
-        });
+        unsent.set(None);
+        create.dispatch((show, body));
     };
     let choose = move |ev| {
         let picked = event_target_value(&ev);
@@ -238,8 +255,8 @@ fn CouponForm(
             {number_field(text.min_spend, min_spend, "coupon-min-spend", step, false)}
             {number_field(text.valid_hours, hours, "coupon-hours", "1".into(), true)}
             {number_field(text.max_claims, max_claims, "coupon-max-claims", "1".into(), true)}
-            <p class="studio-error" role="alert" data-testid="coupon-refused">{move || refused.get()}</p>
-            <button class="studio-primary" data-testid="coupon-create" disabled=move || busy.get()>
+            <p class="studio-error" role="alert" data-testid="coupon-refused">{refused}</p>
+            <button class="studio-primary" data-testid="coupon-create" disabled=move || create.pending().get()>
                 {text.create_coupon}
             </button>
         </form>

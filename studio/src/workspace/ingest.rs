@@ -1,10 +1,11 @@
 //! Going live: the address and key for the host's encoder (hidden until
 //! asked), a new key, and ending the show.
 
+use lapak_protocol::api::shows::{Ingest as Address, Video};
+use lapak_protocol::OnAir;
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::Ingest as Address;
 use crate::text::Text;
 
 /// The encoder's settings and the end-show button.
@@ -30,7 +31,7 @@ pub fn Ingest() -> impl IntoView {
             .show
             .read()
             .as_ref()
-            .is_some_and(|s| s.video == "ingest")
+            .is_some_and(|s| s.video == Video::Ingest)
     };
     Effect::new(move |done: Option<bool>| {
         if done != Some(true) && ingests() {
@@ -83,7 +84,7 @@ pub fn Ingest() -> impl IntoView {
                     </dd>
                 </dl>
                 <button class="studio-danger" data-testid="end-show" on:click=end
-                    disabled=move || workspace.show.read().as_ref().is_some_and(|s| s.on_air == "ended")>
+                    disabled=move || workspace.show.read().as_ref().is_some_and(|s| s.on_air == OnAir::Ended)>
                     {text.end_show}
                 </button>
             </section>

@@ -13,86 +13,18 @@ mod selling;
 
 use std::time::Duration;
 
+use lapak_protocol::api::schedule::Status;
+use lapak_protocol::api::session::{Me, Role};
+use lapak_protocol::api::shows::ShowSummary;
 use leptos::prelude::*;
 
-use crate::api::{Api, Me, Show};
+use crate::api::Api;
+use crate::context::Workspace;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 
 /// How often the show's tags and on-air state are read again.
 const SHOW_EVERY: Duration = Duration::from_secs(1);
-
-/// What the panels share.
-#[derive(Clone, Copy)]
-pub struct Workspace {
-    pub api: StoredValue<Api>,
-    pub show: RwSignal<Option<Show>>,
-    /// The product the next tap pins.
-    pub selected: RwSignal<Option<String>>,
-    /// The product the deals and stock panel is about: the last one picked.
-    pub selling: RwSignal<Option<String>>,
-    /// The last thing that happened, said politely.
-    pub notice: RwSignal<Option<String>>,
-}
-
-impl Workspace {
-    /// The show's id, once loaded.
-    pub fn show_id(&self) -> Option<String> {
-        self.show
-            .with_untracked(|s| s.as_ref().map(|s| s.id.clone()))
-    }
-
-    /// The tags up now (tracked).
-    pub fn pins(&self) -> Vec<lapak_protocol::Pin> {
-        self.show
-            .with(|s| s.as_ref().map(|s| s.pins.clone()).unwrap_or_default())
-    }
-
-    /// The show's products (tracked).
-    pub fn products(&self) -> Vec<crate::api::Product> {
-        self.show
-            .with(|s| s.as_ref().map(|s| s.products.clone()).unwrap_or_default())
-    }
-
-    /// The show's currency: every product's (a show sells in one).
-    pub fn currency(&self) -> Option<String> {
-        self.show.with_untracked(|s| {
-            let product = s.as_ref()?.products.first()?;
-            Some(product.price.currency.clone())
-        })
-    }
-
-    /// The product's name.
-    pub fn name_of(&self, product: &str) -> String {
-        self.show.with_untracked(|s| {
-            s.as_ref()
-                .and_then(|s| s.products.iter().find(|p| p.id == product))
-                .map_or_else(|| product.to_owned(), |p| p.name.clone())
-        })
-    }
-
-    /// Unpins `product`, then reads the show again.
-    pub fn unpin(&self, product: String) {
-        let this = *self;
-        let Some(show) = this.show_id() else { return };
-        leptos::task::spawn_local(async move {
-            if let Err(refused) = this.api.get_value().unpin(&show, &product).await {
-                this.notice.set(Some(refused.message));
-            }
-            this.refresh();
-        });
-    }
-
-    /// Reads the show again now.
-    pub fn refresh(&self) {
-        let this = *self;
-        leptos::task::spawn_local(async move {
-            let Some(id) = this.show_id() else { return };
-            if let Ok(show) = this.api.get_value().show(&id).await {
-                this.show.set(Some(show));
-            }
-        });
-    }
-}
 
 /// The studio's pages.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -108,10 +40,10 @@ enum Tab {
 }
 
 /// The show to open first: one live now, else the next upcoming, else any.
-fn first_to_run(shows: &[Show]) -> Option<Show> {
-    let by_status = |status: &str| shows.iter().find(|s| s.status == status);
-    by_status("live")
-        .or_else(|| by_status("upcoming"))
+fn first_to_run(shows: &[ShowSummary]) -> Option<ShowSummary> {
+    let by_status = |status: Status| shows.iter().find(|s| s.status == status);
+    by_status(Status::Live)
+        .or_else(|| by_status(Status::Upcoming))
         .or(shows.first())
         .cloned()
 }
@@ -128,13 +60,14 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         selected: RwSignal::new(None),
         selling: RwSignal::new(None),
         notice: RwSignal::new(None),
+        trouble: Trouble::new(),
     };
     provide_context(workspace);
     let loaded = RwSignal::new(false);
-    let shows = RwSignal::new(Vec::<Show>::new());
+    let shows = RwSignal::new(Vec::<ShowSummary>::new());
     let load_shows = move |pick: bool| {
         leptos::task::spawn_local(async move {
-            if let Ok(listed) = api.get_value().shows().await {
+            if let Some(listed) = workspace.trouble.settle(api.get_value().shows().await) {
                 if pick {
                     workspace.show.set(first_to_run(&listed));
                 }
@@ -162,8 +95,8 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     };
     // The show's panels are made anew for another show: each reads its show once.
     let current = Memo::new(move |_| workspace.show.with(|s| s.as_ref().map(|s| s.id.clone())));
-    let owner = me.role == "owner";
-    let run = move |show: Show| {
+    let owner = me.role == Role::Owner;
+    let run = move |show: ShowSummary| {
         workspace.selected.set(None);
         workspace.selling.set(None);
         workspace.notice.set(None);
@@ -172,8 +105,14 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     };
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
-            let _ = api.get_value().sign_out().await;
-            on_out();
+            let outcome = match api.get_value().sign_out().await {
+                // A session that has ended already is signed out.
+                Err(refusal) if refusal.code == "unauthorized" => Ok(()),
+                outcome => outcome,
+            };
+            if workspace.trouble.settle(outcome).is_some() {
+                on_out();
+            }
         });
     };
     let on_air = move || {
@@ -181,8 +120,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
             .show
             .read()
             .as_ref()
-            .map(|s| s.on_air.clone())
-            .unwrap_or_default()
+            .map_or_else(String::new, |s| crate::format::spelled(s.on_air))
     };
     view! {
         <div class="studio">
@@ -198,10 +136,11 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {move || workspace.show.read().as_ref().map(|s| s.title.clone())}
                 </p>
                 <p class="studio-notice" role="status" data-testid="notice">{move || workspace.notice.get()}</p>
+                <Said trouble=workspace.trouble testid="workspace-trouble" />
                 <span class="studio-on-air" data-state=on_air data-testid="on-air">
                     {move || (text.on_air)(&on_air())}
                 </span>
-                <span class="studio-who">{me.email.clone()}" · "{me.role.clone()}</span>
+                <span class="studio-who">{me.email.clone()}" · "{me.role.as_str()}</span>
                 <button class="studio-quiet" title=me.email.clone() on:click=sign_out>{text.sign_out}</button>
             </header>
             <Show when=move || loaded.get()>

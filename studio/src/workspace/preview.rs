@@ -5,6 +5,7 @@
 //! is unpinned.
 
 use lapak::browser::hls::use_player;
+use lapak_protocol::OnAir;
 use leptos::html::Video;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -72,7 +73,7 @@ pub fn Preview() -> impl IntoView {
             .show
             .read()
             .as_ref()
-            .is_some_and(|s| matches!(s.on_air.as_str(), "live" | "paused"))
+            .is_some_and(|s| matches!(s.on_air, OnAir::Live | OnAir::Paused))
     });
     let player = use_player(video, url, on_air, Signal::derive(String::new));
     // The stage takes the picture's shape, so a tap's place is its place in the picture.

@@ -3,13 +3,17 @@
 
 use std::time::Duration;
 
+use lapak_protocol::api::deals::NewDeal;
+use lapak_protocol::api::refusal::Refusal;
+use lapak_protocol::api::shows::ProductSummary;
+use lapak_protocol::api::stock::Units;
 use lapak_protocol::{Deal, Money};
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::{NewDeal, Units};
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{of_load, Said};
 
 /// How often deals and stock are read again; the countdown ticks as often.
 const SELLING_EVERY: Duration = Duration::from_secs(1);
@@ -30,25 +34,28 @@ fn countdown(ends_at_ms: i64, now_ms: i64) -> String {
 pub fn Selling() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let workspace = expect_context::<Workspace>();
-    let deals = RwSignal::new(Vec::<Deal>::new());
-    let stock = RwSignal::new(Vec::<Units>::new());
     let now = RwSignal::new(js_sys::Date::now() as i64);
-    let load = move || {
-        now.set(js_sys::Date::now() as i64);
-        let Some(show) = workspace.show_id() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
+    let read = LocalResource::new(move || {
+        let show = workspace.show_id().unwrap_or_default();
+        async move {
             let api = workspace.api.get_value();
-            if let Ok(found) = api.deals(&show).await {
-                deals.set(found);
-            }
-            if let Ok(found) = api.stock(&show).await {
-                stock.set(found);
-            }
-        });
-    };
-    crate::poll::every(SELLING_EVERY, load);
+            let found = (api.deals(&show).await, api.stock(&show).await);
+            now.set(js_sys::Date::now() as i64);
+            Ok::<_, Refusal>((found.0?, found.1?))
+        }
+    });
+    crate::poll::refetch(SELLING_EVERY, read);
+    // The last deals and stock read stay up while a read fails; the failure is said above them.
+    let selling = Memo::new(
+        move |last: Option<&(Vec<Deal>, Vec<Units>)>| match read.get() {
+            Some(Ok(found)) => found,
+            _ => last.cloned().unwrap_or_default(),
+        },
+    );
+    let deals = Memo::new(move |_| selling.with(|(deals, _)| deals.clone()));
+    let stock = Memo::new(move |_| selling.with(|(_, stock)| stock.clone()));
+    let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
+    let load = move || read.refetch();
     let product = Memo::new(move |_| {
         let picked = workspace.selling.get()?;
         workspace.products().into_iter().find(|p| p.id == picked)
@@ -75,6 +82,7 @@ pub fn Selling() -> impl IntoView {
     view! {
         <section class="studio-panel studio-selling" data-testid="selling">
             <h2>{text.deals_and_stock}</h2>
+            <Said trouble testid="selling-trouble" />
             <ul class="studio-list" data-testid="deals">
                 <For each=move || deals.get() key=|d| (d.id.clone(), d.remaining) let:deal>
                     {
@@ -128,7 +136,7 @@ pub fn Selling() -> impl IntoView {
 /// A deal to start on `product`: price, units, per buyer, minutes.
 #[component]
 fn DealForm(
-    product: crate::api::Product,
+    product: ProductSummary,
     running: Signal<bool>,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -142,6 +150,16 @@ fn DealForm(
     let step = format::step(&currency);
     let full = product.price.clone();
     let product_id = product.id.clone();
+    let start = Action::new_local(move |(show, deal): &(String, NewDeal)| {
+        let (show, deal) = (show.clone(), deal.clone());
+        async move {
+            match workspace.api.get_value().start_deal(&show, &deal).await {
+                Ok(_) => workspace.notice.set(Some(text.deal_started.to_owned())),
+                Err(refused) => workspace.notice.set(Some(refused.message)),
+            }
+            on_done();
+        }
+    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(show) = workspace.show_id() else {
@@ -162,13 +180,7 @@ fn DealForm(
                 .set(Some(text.deal_form_incomplete.to_owned()));
             return;
         };
-        leptos::task::spawn_local(async move {
-            match workspace.api.get_value().start_deal(&show, &deal).await {
-                Ok(_) => workspace.notice.set(Some(text.deal_started.to_owned())),
-                Err(refused) => workspace.notice.set(Some(refused.message)),
-            }
-            on_done();
-        });
+        start.dispatch((show, deal));
     };
     view! {
         <form class="studio-deal-form" on:submit=submit data-testid="deal-form">
@@ -179,7 +191,8 @@ fn DealForm(
             {number_field(text.deal_units, quantity, "deal-quantity", "1".into(), true)}
             {number_field(text.per_buyer, per_buyer, "deal-per-buyer", "1".into(), true)}
             {number_field(text.minutes, minutes, "deal-minutes", "1".into(), true)}
-            <button class="studio-primary" data-testid="start-deal" disabled=move || running.get()>
+            <button class="studio-primary" data-testid="start-deal"
+                disabled=move || running.get() || start.pending().get()>
                 {move || if running.get() { text.deal_running } else { text.start_deal }}
             </button>
         </form>
@@ -209,8 +222,8 @@ pub(super) fn number_field(
 /// The picked product's units per variant, each settable.
 #[component]
 fn StockRows(
-    product: crate::api::Product,
-    stock: RwSignal<Vec<Units>>,
+    product: ProductSummary,
+    stock: Memo<Vec<Units>>,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = expect_context::<&'static Text>();
@@ -230,6 +243,21 @@ fn StockRows(
         let typed = RwSignal::new(None::<String>);
         let label = if variant.label.is_empty() { text.in_stock.to_owned() } else { variant.label.clone() };
         let variant_id = variant.id.clone();
+        let save = Action::new_local(move |(show, value): &(String, u32)| {
+            let (show, value) = (show.clone(), *value);
+            let (product_id, variant_id) = (product_id.clone(), variant_id.clone());
+            async move {
+                let api = workspace.api.get_value();
+                match api.set_stock(&show, &product_id, &variant_id, value).await {
+                    Ok(_) => {
+                        typed.set(None);
+                        workspace.notice.set(Some(text.stock_set.to_owned()));
+                    }
+                    Err(refused) => workspace.notice.set(Some(refused.message)),
+                }
+                on_done();
+            }
+        });
         let set = move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let (Some(show), Some(value)) = (workspace.show_id(), typed.get_untracked()) else {
@@ -239,17 +267,7 @@ fn StockRows(
                 workspace.notice.set(Some(text.stock_whole_number.to_owned()));
                 return;
             };
-            let (product_id, variant_id) = (product_id.clone(), variant_id.clone());
-            leptos::task::spawn_local(async move {
-                match workspace.api.get_value().set_stock(&show, &product_id, &variant_id, value).await {
-                    Ok(_) => {
-                        typed.set(None);
-                        workspace.notice.set(Some(text.stock_set.to_owned()));
-                    }
-                    Err(refused) => workspace.notice.set(Some(refused.message)),
-                }
-                on_done();
-            });
+            save.dispatch((show, value));
         };
         view! {
             <form class="studio-stock-row" on:submit=set>

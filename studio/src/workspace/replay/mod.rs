@@ -9,13 +9,13 @@ mod trim;
 
 use std::time::Duration;
 
+use lapak_protocol::api::replay::{Replay as Settings, ReplayState};
 use leptos::prelude::*;
 
 use super::Workspace;
-use crate::api::{Replay as Settings, ReplayState};
-use crate::dashboard::watch_time;
 use crate::format;
 use crate::text::Text;
+use crate::trouble::{Said, Trouble};
 use trim::{Edge, Left, Typed};
 
 /// How often the replay is read again: its figures move with its viewers,
@@ -43,14 +43,20 @@ pub fn Replay(
     let replay = RwSignal::new(None::<Settings>);
     // The latest refusal, read out at once, beside the form.
     let refused = RwSignal::new(None::<String>);
+    let trouble = Trouble::new();
     let load = move || {
         let Some(show) = workspace.show_id() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            // A server without replays says 404: the panel stays away.
-            if let Ok(found) = workspace.api.get_value().replay(&show).await {
-                replay.set(Some(found));
+            match workspace.api.get_value().replay(&show).await {
+                // A server without replays says 404: the panel stays away, untroubled.
+                Err(refusal) if refusal.code == "not_found" => {}
+                outcome => {
+                    if let Some(found) = trouble.settle(outcome) {
+                        replay.set(Some(found));
+                    }
+                }
             }
         });
     };
@@ -59,6 +65,7 @@ pub fn Replay(
     let state = Memo::new(move |_| replay.with(|r| r.as_ref().map(|r| r.state)));
     let when = move |test: fn(ReplayState) -> bool| move || state.get().is_some_and(test);
     view! {
+        <Said trouble testid="replay-trouble" />
         <Show when=move || state.get().is_some()>
             <section class="studio-panel studio-replay" data-testid="replay"
                 data-state=move || state.get().map(ReplayState::as_str)
@@ -139,11 +146,11 @@ fn TrimForm(
     let start_shown = Signal::derive(move || {
         start
             .get()
-            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_start_s)))
+            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_start_s.into())))
     });
     let end_shown = Signal::derive(move || {
         end.get()
-            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_end_s)))
+            .unwrap_or_else(|| trim::clock(saved(|r| r.trim_end_s.into())))
     });
     let chat_shown = Signal::derive(move || {
         chat.get()
@@ -268,11 +275,11 @@ fn RemoveButton(
     let ask = move |_| {
         confirming.set(true);
         // Onto the safe answer: a stray Enter keeps the replay.
-        crate::catalogue::focus("#replay-keep");
+        crate::focus::focus("#replay-keep");
     };
     let keep = move |_| {
         confirming.set(false);
-        crate::catalogue::focus("#replay-remove");
+        crate::focus::focus("#replay-remove");
     };
     let remove = move |_| {
         let Some(show) = workspace.show_id() else {
@@ -348,7 +355,7 @@ fn Figures(replay: RwSignal<Option<Settings>>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {row(text.views, "views", |r| format::count(r.figures.views), None)}
-                {row(text.watch_time, "watch", |r| watch_time(r.figures.watch_s), Some(|r| watch_time(r.live.watch_s)))}
+                {row(text.watch_time, "watch", |r| format::watch_time(r.figures.watch_s), Some(|r| format::watch_time(r.live.watch_s)))}
                 {row(text.product_taps, "taps", |r| format::count(r.figures.taps), Some(|r| format::count(r.live.taps)))}
             </tbody>
         </table>

@@ -2,7 +2,7 @@
 //! whole seconds, tested natively. The server checks the trim again (a trim
 //! that leaves nothing is its `422`); this only reads what was typed.
 
-use crate::api::ReplayTrim;
+use lapak_protocol::api::replay::ReplayTrim;
 
 /// Seconds typed as `90`, `1:30` (minutes and seconds) or `1:05:00` (hours
 /// too); an empty field is 0. `None` for anything else: seconds after a colon
@@ -87,11 +87,13 @@ pub struct Typed {
 }
 
 impl Typed {
-    /// The API's body, or the field that is not a time.
+    /// The API's body, or the field that is not a time (or is past any
+    /// recording's length: more seconds than the body carries).
     pub fn body(&self) -> Result<ReplayTrim, Edge> {
+        let whole = |typed: &str| seconds(typed).and_then(|s| u32::try_from(s).ok());
         Ok(ReplayTrim {
-            trim_start_s: seconds(&self.start).ok_or(Edge::Start)?,
-            trim_end_s: seconds(&self.end).ok_or(Edge::End)?,
+            trim_start_s: whole(&self.start).ok_or(Edge::Start)?,
+            trim_end_s: whole(&self.end).ok_or(Edge::End)?,
             chat: self.chat,
         })
     }
@@ -209,7 +211,7 @@ mod tests {
         };
         let body = typed("0:30", "").body().unwrap();
         assert_eq!(
-            serde_json::to_value(&body).unwrap(),
+            serde_json::to_value(body).unwrap(),
             serde_json::json!({ "trim_start_s": 30, "trim_end_s": 0, "chat": false })
         );
         assert_eq!(typed("half a minute", "0").body(), Err(Edge::Start));
