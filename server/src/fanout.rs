@@ -33,7 +33,8 @@ use tokio::time::Instant;
 use lapak_protocol::ServerMsg;
 
 use crate::hub::{Bus, Input};
-use crate::{community, created, deals, gifting, AppError, Server, Stage};
+use crate::stage::Stage;
+use crate::{deals, AppError};
 
 /// The key-value bucket of show leases.
 const LEASES: &str = "lapak_leaders";
@@ -113,33 +114,16 @@ pub async fn announce_show(nats: &Nats, id: &str) {
     }
 }
 
-/// Opens here every show another server schedules, as it is scheduled.
-pub async fn follow_shows(server: Arc<Server>, nats: Nats) {
-    let mut scheduled = match nats.client.subscribe(SHOWS_SCHEDULED).await {
-        Ok(subscriber) => subscriber,
-        Err(error) => return tracing::error!(%error, "cannot hear of shows scheduled elsewhere"),
-    };
-    while let Some(message) = scheduled.next().await {
-        let id = String::from_utf8_lossy(&message.payload).into_owned();
-        if server.stage(Some(&id)).is_some() {
-            continue;
+/// The ids of the shows other servers schedule from now on, as they are
+/// scheduled; `None` when NATS cannot tell.
+pub async fn scheduled(nats: &Nats) -> Option<impl futures::Stream<Item = String> + Unpin> {
+    match nats.client.subscribe(SHOWS_SCHEDULED).await {
+        Ok(subscriber) => {
+            Some(subscriber.map(|message| String::from_utf8_lossy(&message.payload).into_owned()))
         }
-        let now = crate::now_ms();
-        let opened = match created::one(&server.pool, &id).await {
-            Ok(Some(show)) => match server.open_show(show, now).await {
-                Ok(stage) => server.run_show(stage, now).await,
-                Err(error) => Err(error),
-            },
-            Ok(None) => continue,
-            Err(error) => Err(error),
-        };
-        match opened {
-            Ok(()) => {
-                tracing::info!(show = %id, "a show scheduled on another server runs here too")
-            }
-            Err(error) => {
-                tracing::error!(%error, show = %id, "cannot open a show scheduled elsewhere")
-            }
+        Err(error) => {
+            tracing::error!(%error, "cannot hear of shows scheduled elsewhere");
+            None
         }
     }
 }
@@ -303,7 +287,7 @@ async fn follow_once(
                             // Priced from memory: what a host started or stopped on another
                             // server is read before viewers here hear of it.
                             let mut conn = stage.pool.acquire().await?;
-                            let now = stage.stream_ms(crate::now_ms());
+                            let now = stage.stream_ms(crate::clock::now_ms());
                             stage.hosted_deals.reload(&mut conn, &stage.show.id, now).await?;
                         }
                         stage.hub.deliver(seq, event);
@@ -427,7 +411,7 @@ async fn report(stage: Arc<Stage>, client: async_nats::Client, names: Names) {
 /// second's lag at most for slow mode and blocked words set elsewhere.
 async fn refresh_rules(stage: &Stage) -> Result<(), AppError> {
     let mut conn = stage.pool.acquire().await?;
-    let stored = community::rules::stored(&mut conn, &stage.show.id).await?;
+    let stored = crate::chat_rules::stored(&mut conn, &stage.show.id).await?;
     // Only a change: putting rules in force starts slow mode's clocks again.
     if stored != stage.community.rules.get() {
         stage.community.rules.set(stored);
@@ -439,5 +423,5 @@ async fn refresh_rules(stage: &Stage) -> Result<(), AppError> {
 /// leaderboard counts on from.
 async fn leaders_gifters(stage: &Stage) -> Result<Vec<lapak_protocol::Gifter>, AppError> {
     let mut conn = stage.pool.acquire().await?;
-    gifting::gifters(&mut conn, &stage.show.id).await
+    crate::progress::gifters(&mut conn, &stage.show.id).await
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
-use crate::community::pinned;
+use crate::pinned;
 use crate::{now_ms, Server};
 use lapak_protocol::Translations;
 

@@ -18,7 +18,7 @@ use super::shows::show_for;
 use crate::access::{Actor, ApiError, Permission};
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::gifting::ledger::earnings_account;
+use crate::ledger::earnings_account;
 use crate::metrics::Minute;
 use crate::{community, now_ms, taps, Server, Stage};
 

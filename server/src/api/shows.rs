@@ -40,7 +40,7 @@ pub struct ShowSummary {
     /// The tags up now.
     pins: Vec<Pin>,
     /// The message pinned above the chat, with its translations.
-    pinned_message: Option<crate::community::pinned::Message>,
+    pinned_message: Option<crate::pinned::Message>,
     /// What viewers play (the studio previews the same).
     playback_url: String,
     /// The products a host may pin.
@@ -80,7 +80,7 @@ pub(super) fn summary(state: &Stage) -> ShowSummary {
         video,
         on_air,
         status: super::schedule::Status::of(on_air),
-        starts_at_ms: state.started_at_ms,
+        starts_at_ms: state.clock.started_at_ms,
         host: show.host.name.clone(),
         viewers: state.hub.watching(),
         pins,
@@ -152,7 +152,7 @@ pub struct Ingest {
     stream_key: String,
 }
 
-async fn ingest_of(state: &Stage, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
+async fn ingest_of(state: &Server, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
     let (Some(_), Some(addr)) = (show.ingest(), state.rtmp_addr.get()) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -179,7 +179,7 @@ pub async fn ingest(
 ) -> Result<Json<Ingest>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let show = &state.show;
-    Ok(Json(ingest_of(&state, show, false).await?))
+    Ok(Json(ingest_of(&server, show, false).await?))
 }
 
 /// What a retry of a key's rotation gets: where to read the key, not the key.
@@ -199,7 +199,7 @@ pub async fn rotate_key(
 ) -> Result<Response, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let show = &state.show;
-    let ingest = ingest_of(&state, show, true).await?;
+    let ingest = ingest_of(&server, show, true).await?;
     let before = RotatedBefore {
         server: ingest.server.clone(),
         already_rotated: true,
@@ -310,7 +310,7 @@ pub async fn end(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
-    if !crate::replay::end(&state).await? {
+    if !crate::shows::end(&state).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_ingest",
