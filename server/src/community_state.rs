@@ -53,7 +53,7 @@ impl Default for Community {
 }
 
 impl Community {
-    pub fn people(&self) -> MutexGuard<'_, HashMap<i64, Viewer>> {
+    fn people(&self) -> MutexGuard<'_, HashMap<i64, Viewer>> {
         self.people.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -221,6 +221,28 @@ pub async fn stock(conn: &mut Conn, show_id: &str) -> Result<Vec<(String, String
         .collect())
 }
 
+/// Sets the units available of `product`'s `variant` in `show` (the caller
+/// holds the show's writer lock); false when the show has no such variant.
+pub async fn set_stock(
+    pool: &Pool,
+    show: &str,
+    product: &str,
+    variant: &str,
+    units: u32,
+) -> Result<bool, AppError> {
+    let changed = sqlx::query(
+        "UPDATE stock SET quantity = $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
+    )
+    .bind(i64::from(units))
+    .bind(show)
+    .bind(product)
+    .bind(variant)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
+
 /// A viewer's session as stored.
 pub struct SessionRow {
     /// Row id: the session's handle inside the server, and its public viewer id.

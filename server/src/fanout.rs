@@ -17,9 +17,9 @@
 //!   over. The others send the leader what they gather (`hub::Input`) and how
 //!   many viewers they hold; a new leader tells them (`Input::Leads`), and they
 //!   hand it the chat lines the last one did not publish.
-//! - **What a server keeps in memory** for speed follows the others: host
-//!   deals are read again before a viewer here hears of one started or
-//!   stopped elsewhere (prices come from them); chat rules every second.
+//! - **What a server keeps in memory** for speed follows the others
+//!   (`Stage::heard`, and the chat rules read every second by the show's own
+//!   task): this module only carries the show's messages.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +34,7 @@ use lapak_protocol::ServerMsg;
 
 use crate::hub::{Bus, Input};
 use crate::stage::Stage;
-use crate::{deals, AppError};
+use crate::AppError;
 
 /// The key-value bucket of show leases.
 const LEASES: &str = "lapak_leaders";
@@ -46,8 +46,8 @@ const LEASE: Duration = Duration::from_secs(2);
 /// last one stops leading: NATS counts the lease from when it stored that
 /// renewal, later, so the lease is still its own until then.
 const RENEW: Duration = Duration::from_millis(500);
-/// How often every server reads the chat rules again, tells the leader how
-/// many viewers it holds, and checks its stream is the one it numbers by.
+/// How often every server tells the leader how many viewers it holds, and
+/// checks its stream is the one it numbers by.
 const REPORT: Duration = Duration::from_secs(1);
 /// Events a show's stream keeps. A server opening the show mid-way builds its
 /// mirror from them; viewers resume from the last `hub::HISTORY` of them.
@@ -283,13 +283,8 @@ async fn follow_once(
                 let seq = message.info()?.stream_sequence;
                 match serde_json::from_slice::<ServerMsg>(&message.payload) {
                     Ok(event) => {
-                        if hosted_deal(&event) {
-                            // Priced from memory: what a host started or stopped on another
-                            // server is read before viewers here hear of it.
-                            let mut conn = stage.pool.acquire().await?;
-                            let now = stage.stream_ms(crate::clock::now_ms());
-                            stage.hosted_deals.reload(&mut conn, &stage.show.id, now).await?;
-                        }
+                        // What this server keeps in memory follows before its viewers hear of it.
+                        stage.heard(&event).await?;
                         stage.hub.deliver(seq, event);
                     }
                     Err(error) => tracing::warn!(%error, seq, "a show event does not read"),
@@ -302,15 +297,6 @@ async fn follow_once(
                 }
             }
         }
-    }
-}
-
-/// Whether `event` starts or ends a deal a host started.
-fn hosted_deal(event: &ServerMsg) -> bool {
-    match event {
-        ServerMsg::DealStarted { deal, .. } => deals::is_hosted(&deal.id),
-        ServerMsg::DealEnded { deal_id, .. } => deals::is_hosted(deal_id),
-        _ => false,
     }
 }
 
@@ -387,15 +373,12 @@ async fn take_lead(stage: &Stage, nats: &Nats, names: &Names) -> Result<bool, Ap
     Ok(true)
 }
 
-/// Every [`REPORT`]: the chat rules read again, and, unless this server leads,
-/// how many viewers it holds, told to the leader.
+/// Every [`REPORT`], unless this server leads: how many viewers it holds,
+/// told to the leader.
 async fn report(stage: Arc<Stage>, client: async_nats::Client, names: Names) {
     let mut every = tokio::time::interval(REPORT);
     loop {
         every.tick().await;
-        if let Err(error) = refresh_rules(&stage).await {
-            tracing::warn!(%error, "cannot read the show's chat rules");
-        }
         if !stage.hub.leads() {
             let present = Input::Present {
                 server: stage.instance,
@@ -405,18 +388,6 @@ async fn report(stage: Arc<Stage>, client: async_nats::Client, names: Names) {
             let _ = client.publish(names.inputs.clone(), payload.into()).await;
         }
     }
-}
-
-/// The chat rules as a moderator last set them, on whichever server: a
-/// second's lag at most for slow mode and blocked words set elsewhere.
-async fn refresh_rules(stage: &Stage) -> Result<(), AppError> {
-    let mut conn = stage.pool.acquire().await?;
-    let stored = crate::chat_rules::stored(&mut conn, &stage.show.id).await?;
-    // Only a change: putting rules in force starts slow mode's clocks again.
-    if stored != stage.community.rules.get() {
-        stage.community.rules.set(stored);
-    }
-    Ok(())
 }
 
 /// Every gifter's total as the database has it: where a new leader's

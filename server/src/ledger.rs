@@ -151,6 +151,18 @@ pub async fn wallet(conn: &mut Conn, session: i64) -> Result<Wallet, AppError> {
     })
 }
 
+/// The show's gifts: how many sends, gifts and coins in all.
+pub async fn gift_figures(conn: &mut Conn, show: &str) -> Result<(i64, i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(t.gift_count), 0) AS BIGINT), CAST(COALESCE(SUM(e.coins), 0) AS BIGINT)
+         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+         WHERE e.account = $1 AND t.kind = 'gift'",
+    )
+    .bind(earnings_account(show))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// Coins each session has sent the show's host, from the ledger's gift
 /// transactions: `(session, coins)`.
 pub async fn gift_totals(conn: &mut Conn, show: &str) -> Result<Vec<(i64, i64)>, AppError> {

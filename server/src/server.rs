@@ -19,6 +19,7 @@ use crate::stage::Stage;
 /// live video, and the shows themselves. The HTTP API's state; a show's
 /// commands are handed its [`Stage`], which holds the parts they need.
 pub struct Server {
+    /// The database.
     pub(crate) pool: Pool,
     /// The same database with `synchronous = FULL`, for order and coin transactions.
     pub(crate) orders_pool: Pool,

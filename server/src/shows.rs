@@ -3,6 +3,7 @@
 //! own tasks, and opening those other servers schedule.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::task::JoinHandle;
@@ -102,17 +103,22 @@ pub async fn stage(server: &Server, show: ShowFile, now: i64) -> Result<Stage, A
     Ok(stage)
 }
 
-/// Starts the show's own tasks: sharing it with the other servers (`--nats`),
-/// its timeline, settling its pending payments and, for a show ingested here,
-/// its playlists and telling viewers when the host's encoder connects or
-/// drops, or the show ends. The tasks, to stop with the server.
+/// Starts the show's own tasks: sharing it with the other servers (`--nats`,
+/// and following the chat rules they set), its timeline, settling its pending
+/// payments and, for a show ingested here, its playlists and telling viewers
+/// when the host's encoder connects or drops, or the show ends. The tasks, to
+/// stop with the server.
 async fn launch(
     stage: &Arc<Stage>,
     nats: Option<&Nats>,
     now: i64,
 ) -> Result<Vec<JoinHandle<()>>, AppError> {
     let mut tasks = match nats {
-        Some(nats) => fanout::share(stage, nats).await?,
+        Some(nats) => {
+            let mut tasks = fanout::share(stage, nats).await?;
+            tasks.push(tokio::spawn(follow_chat_rules(stage.clone())));
+            tasks
+        }
         None => Vec::new(),
     };
     tasks.extend([
@@ -145,6 +151,22 @@ async fn launch(
         }));
     }
     Ok(tasks)
+}
+
+/// How often a show that servers share reads its chat rules again.
+const CHAT_RULES_EVERY: Duration = Duration::from_secs(1);
+
+/// Puts in force the chat rules a moderator set on any server sharing the
+/// show, every [`CHAT_RULES_EVERY`]: a second's lag at most for slow mode and
+/// blocked words set elsewhere.
+async fn follow_chat_rules(stage: Arc<Stage>) {
+    let mut every = tokio::time::interval(CHAT_RULES_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(error) = stage.refresh_chat_rules().await {
+            tracing::warn!(%error, "cannot read the show's chat rules");
+        }
+    }
 }
 
 /// Ends `stage`'s show: kept as ended (its replay opens, also after a

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use lapak_protocol::replay::ReplayInfo;
-use lapak_protocol::{Deal, OnAir};
+use lapak_protocol::{Deal, OnAir, ServerMsg};
 
 use crate::clock::{now_ms, Clock};
 use crate::community_state::Community;
@@ -17,7 +17,7 @@ use crate::limit::Limits;
 use crate::live::Live;
 use crate::payment::Payments;
 use crate::show::{DealSpec, Playback, ShowFile};
-use crate::{deals, origins};
+use crate::{chat_rules, deals, origins};
 
 /// One show running on the server. Every command and request acts on one
 /// show, so this is what they are handed.
@@ -32,6 +32,7 @@ pub struct Stage {
     pub(crate) clock: Clock,
     /// Flash deals hosts started, beside the timeline's.
     pub(crate) hosted_deals: deals::HostedDeals,
+    /// The database.
     pub(crate) pool: Pool,
     /// The same database with `synchronous = FULL`, for order and coin transactions.
     pub(crate) orders_pool: Pool,
@@ -115,6 +116,37 @@ impl Stage {
             ends_ms,
             chat: !live.replay_settings().chat_hidden,
         })
+    }
+
+    /// Brings what this server keeps in memory up to `event`, which a server
+    /// sharing the show published: prices come from the hosts' deals, so
+    /// those are read again when a host started or stopped one there.
+    pub(crate) async fn heard(&self, event: &ServerMsg) -> Result<(), AppError> {
+        let hosted = match event {
+            ServerMsg::DealStarted { deal, .. } => deals::is_hosted(&deal.id),
+            ServerMsg::DealEnded { deal_id, .. } => deals::is_hosted(deal_id),
+            _ => false,
+        };
+        if hosted {
+            let mut conn = self.pool.acquire().await?;
+            let now = self.stream_ms(now_ms());
+            self.hosted_deals
+                .reload(&mut conn, &self.show.id, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Puts in force the chat rules as a moderator last set them, on
+    /// whichever server shares the show.
+    pub(crate) async fn refresh_chat_rules(&self) -> Result<(), AppError> {
+        let mut conn = self.pool.acquire().await?;
+        let stored = chat_rules::stored(&mut conn, &self.show.id).await?;
+        // Only a change: putting rules in force starts slow mode's clocks again.
+        if stored != self.community.rules.get() {
+            self.community.rules.set(stored);
+        }
+        Ok(())
     }
 
     /// A deal as viewers see it, with what is left of it in the database.

@@ -11,7 +11,10 @@
 mod orders;
 mod settle;
 
-pub use orders::{number as order_number, pending as pending_orders, recent as recent_orders};
+pub use orders::{
+    number as order_number, paid_per_minute, paid_totals, pending as pending_orders,
+    recent as recent_orders, sales,
+};
 pub use settle::settle;
 
 use lapak_protocol::{CheckoutRequest, CouponProblem, Quote, RejectCode, ServerMsg};

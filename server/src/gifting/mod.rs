@@ -11,7 +11,7 @@ mod payout;
 mod top_up;
 
 pub use gift::{send_gift, SendGift};
-pub use payout::{convert_earnings, HostCredit};
+pub use payout::{convert_earnings, converted, HostCredit};
 // why: the socket reads the wallet here.
 pub use crate::ledger::wallet;
 pub use top_up::{

@@ -3,9 +3,20 @@
 use lapak_protocol::Money;
 
 use crate::clock::now_ms;
+use crate::db::Conn;
 use crate::error::AppError;
 use crate::ledger::{balance, converted_account, earnings_account, post, Kind, Posting};
 use crate::stage::Stage;
+
+/// The money credited to the show's host so far, in minor units.
+pub async fn converted(conn: &mut Conn, show: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM host_credits WHERE show_id = $1",
+    )
+    .bind(show)
+    .fetch_one(conn)
+    .await?)
+}
 
 /// What converting a show's gift earnings credited its host.
 #[derive(Clone, Debug, PartialEq, Eq)]
