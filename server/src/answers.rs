@@ -7,14 +7,13 @@
 //! Orders and coin top-ups do not depend on it alone: their own rows carry
 //! their command ids, so a retry finds them after their answer is dropped.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use lapak_protocol::ServerMsg;
+use lapak_protocol::{RejectCode, ServerMsg};
 
-use crate::db::Conn;
+use crate::clock::now_ms;
+use crate::db::{Conn, Pool, Writer};
 use crate::error::AppError;
-use crate::{now_ms, Server};
 
 /// How long an answer is kept.
 pub const RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
@@ -22,6 +21,26 @@ pub const RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
 pub const KEEP_PER_SESSION: i64 = 256;
 /// How often old answers are dropped.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+/// A plain `Ack`.
+pub fn ack(id: &str) -> ServerMsg {
+    ServerMsg::Ack {
+        id: id.to_owned(),
+        cart: None,
+        order: None,
+        wallet: None,
+        chat: None,
+    }
+}
+
+/// A `Reject` answer to command `id`.
+pub fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
+    ServerMsg::Reject {
+        id: id.to_owned(),
+        code,
+        message,
+    }
+}
 
 /// The answer already given to command `id`, if any.
 pub async fn stored(
@@ -100,13 +119,13 @@ pub async fn prune(conn: &mut Conn, now_ms: i64) -> Result<u64, AppError> {
 }
 
 /// Prunes every [`PRUNE_EVERY`], under the writer lock like every write.
-pub async fn keep_bounded(state: Arc<Server>) {
+pub async fn keep_bounded(pool: Pool, writer: Writer) {
     let mut tick = tokio::time::interval(PRUNE_EVERY);
     loop {
         tick.tick().await;
-        let _write = state.writer.lock().await;
+        let _write = writer.lock().await;
         let pruned = async {
-            let mut conn = state.pool.acquire().await?;
+            let mut conn = pool.acquire().await?;
             prune(&mut conn, now_ms()).await
         };
         match pruned.await {

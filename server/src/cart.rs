@@ -8,11 +8,13 @@ use lapak_protocol::{
     pricing, Activity, Cart, CartLine, Money, RejectCode, ServerMsg, MAX_LINE_QUANTITY,
 };
 
+use crate::answers::reject;
+use crate::deals;
 use crate::error::AppError;
 use crate::pricing::LiveDeal;
 use crate::show::{DealSpec, ShowFile};
+use crate::stage::Stage;
 use crate::unit::{Sync, Unit};
-use crate::{deals, reject, Stage};
 
 /// The session's cart, lines in the order first added, with what the session
 /// holds of the show's `running` deals, read on `conn` (inside a transaction, if it is one).

@@ -11,11 +11,11 @@ use lapak_protocol::{Money, Translations, Variant, MAX_KEY_LEN};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::access::is_slug;
+use crate::clock::now_ms;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::now_ms;
 use crate::show::{ProductEntry, ShowFile};
+use crate::text::is_slug;
 
 /// Products one brand's catalogue may hold: a bound on what is stored.
 pub const MAX_PRODUCTS: i64 = 2_000;

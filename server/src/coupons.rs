@@ -1,62 +1,26 @@
 //! Coupons in shoppers' wallets. A mission grants one as its reward, in the
 //! transaction that completes it; a shopper claims a host's code with
-//! `ClaimCoupon`, one wallet row per code, while the code has claims left. A
+//! `ClaimCoupon` ([`crate::claim`]), one wallet row per code, while the code has claims left. A
 //! quote applies a wallet coupon by the one pricing rule
 //! ([`lapak_protocol::CouponTerms::off_for`] through `Quote::totals`), and the
 //! checkout's transaction takes it for its order only while no order holds it,
 //! so a coupon is used once whoever retries. A payment that fails gives it back.
 
 use lapak_protocol::{
-    coupon_code, AppliedCoupon, Coupon, CouponProblem, CouponTerms, Off, Quote, RejectCode,
-    ServerMsg, WALLET_COUPONS,
+    coupon_code, AppliedCoupon, Coupon, CouponProblem, CouponTerms, Off, Quote, WALLET_COUPONS,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::clock::now_ms;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::unit::{Sync, Unit};
-use crate::{community, now_ms, reject, Stage};
+pub use crate::show::community::TermsEntry;
 
 /// Codes one show may have: each is a row a shopper's claim reads.
 pub const MAX_CODES_PER_SHOW: i64 = 50;
 
 /// Claims one code may allow.
 pub const MAX_CLAIMS: u32 = 100_000;
-
-/// Terms as a show file or the API writes them: `percent_off` or `amount_off`
-/// (minor units), and an optional `min_spend` (minor units).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct TermsEntry {
-    /// Percent off, 1..=90.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent_off: Option<u32>,
-    /// Amount off, minor units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_off: Option<i64>,
-    /// Merchandise (after deals) a cart must reach, minor units.
-    #[serde(default)]
-    pub min_spend: i64,
-}
-
-impl TermsEntry {
-    /// The terms, or why they cannot be offered.
-    pub fn terms(&self) -> Result<CouponTerms, String> {
-        let off = match (self.percent_off, self.amount_off) {
-            (Some(percent), None) => Off::Percent { percent },
-            (None, Some(minor)) => Off::Amount { minor },
-            _ => return Err("give exactly one of percent_off and amount_off".into()),
-        };
-        let terms = CouponTerms {
-            off,
-            min_spend: self.min_spend,
-        };
-        match terms.problem() {
-            Some(problem) => Err(problem.into()),
-            None => Ok(terms),
-        }
-    }
-}
 
 /// How terms are stored: `off_kind`, `off_value`, `min_spend_minor`.
 fn columns(terms: &CouponTerms) -> (&'static str, i64, i64) {
@@ -314,40 +278,36 @@ pub async fn codes(conn: &mut Conn, show: &str) -> Result<Vec<CodeFigures>, AppE
         .collect())
 }
 
-/// Runs a `ClaimCoupon` for `text` to its answer: the code into the wallet
-/// (every tab hears `WalletChanged`), or a refusal that keeps nothing.
+/// Why a claim was refused, with what to tell the shopper.
+pub type Refused = (CouponProblem, String);
+
+/// Claims show `show`'s code `text` for the session at `now`: the code into
+/// its wallet (whether it was put there: it may hold it already), or why not.
 pub async fn claim(
-    state: &Stage,
+    conn: &mut Conn,
+    show: &str,
     session: i64,
-    id: &str,
     text: &str,
-) -> Result<ServerMsg, AppError> {
-    let mut unit = match Unit::begin(state, session, id, Sync::Normal).await? {
-        Ok(unit) => unit,
-        Err(stored) => return Ok(stored),
-    };
-    let now = now_ms();
-    let refused =
-        |problem: CouponProblem, message: String| reject(id, RejectCode::from(problem), message);
+    now: i64,
+) -> Result<Result<bool, Refused>, AppError> {
     let Some(code) = coupon_code(text) else {
-        let reply = refused(CouponProblem::Unknown, "not a coupon code".into());
-        return unit.finish(reply).await;
+        return Ok(Err((CouponProblem::Unknown, "not a coupon code".into())));
     };
     let found: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, off_kind, off_value, min_spend_minor, expires_at_ms
          FROM coupon_codes WHERE show_id = $1 AND code = $2",
     )
-    .bind(&state.show.id)
+    .bind(show)
     .bind(&code)
-    .fetch_optional(&mut *unit.tx)
+    .fetch_optional(&mut *conn)
     .await?;
-    let reply = match found {
-        None => refused(
+    Ok(match found {
+        None => Err((
             CouponProblem::Unknown,
             format!("no code {code} in this show"),
-        ),
+        )),
         Some((.., expires_at_ms)) if expires_at_ms <= now => {
-            refused(CouponProblem::Expired, format!("{code} has expired"))
+            Err((CouponProblem::Expired, format!("{code} has expired")))
         }
         Some((row, kind, value, min_spend, expires_at_ms)) => {
             let terms = read_terms(&kind, value, min_spend);
@@ -356,30 +316,27 @@ pub async fn claim(
             )
             .bind(session)
             .bind(&code)
-            .fetch_optional(&mut *unit.tx)
+            .fetch_optional(&mut *conn)
             .await?
             .is_some();
             let counted = held || sqlx::query(
                 "UPDATE coupon_codes SET claims = claims + 1 WHERE id = $1 AND claims < max_claims",
             )
             .bind(row)
-            .execute(&mut *unit.tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected()
                 == 1;
             if !counted {
-                refused(
+                Err((
                     CouponProblem::AllClaimed,
                     format!("every {code} is claimed"),
-                )
+                ))
             } else {
-                let put = grant(&mut unit.tx, session, &code, &terms, expires_at_ms, None).await?;
-                unit.changes.wallet |= put;
-                community::ack(id)
+                Ok(grant(conn, session, &code, &terms, expires_at_ms, None).await?)
             }
         }
-    };
-    unit.finish(reply).await
+    })
 }
 
 #[cfg(test)]

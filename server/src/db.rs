@@ -11,7 +11,6 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, ConnectOptions, Executor, Transaction};
 
 use crate::error::AppError;
-use crate::show::ShowFile;
 
 /// A pool on either back end.
 pub type Pool = sqlx::AnyPool;
@@ -19,6 +18,9 @@ pub type Pool = sqlx::AnyPool;
 pub type Conn = sqlx::AnyConnection;
 /// A transaction on either back end.
 pub type Tx = Transaction<'static, Any>;
+/// Serializes a process's writes in one scope (a show, or what shows share),
+/// so its concurrent commands never race in the database.
+pub type Writer = std::sync::Arc<tokio::sync::Mutex<()>>;
 
 /// Where the data lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,9 +167,16 @@ pub async fn adopt_sessions(conn: &mut Conn, show: &str) -> Result<(), AppError>
     Ok(())
 }
 
-/// Records the show's start (first run only: its scheduled time, or now for a
-/// show without one) and seeds its stock; returns when it started.
-pub async fn prepare_show(pool: &Pool, show: &ShowFile, now_ms: i64) -> Result<i64, AppError> {
+/// Records show `show`'s start (first run only: `starts_at_ms`, its scheduled
+/// time, or now for a show without one) and seeds its `stock` of
+/// `(product, variant, units)`; returns when it started.
+pub async fn prepare_show(
+    pool: &Pool,
+    show: &str,
+    starts_at_ms: Option<i64>,
+    stock: &[(&str, &str, u32)],
+    now_ms: i64,
+) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
     // A show that has not begun follows its file's schedule, also when moved;
     // once begun, its clock is kept (its timeline resumes where it was).
@@ -176,24 +185,22 @@ pub async fn prepare_show(pool: &Pool, show: &ShowFile, now_ms: i64) -> Result<i
          ON CONFLICT (id) DO UPDATE SET started_at_ms = excluded.started_at_ms
          WHERE shows.started_at_ms > $3",
     )
-    .bind(&show.id)
-    .bind(show.starts_at_ms().unwrap_or(now_ms))
+    .bind(show)
+    .bind(starts_at_ms.unwrap_or(now_ms))
     .bind(now_ms)
     .execute(&mut *tx)
     .await?;
-    for product in &show.products {
-        for variant in &product.variants {
-            sqlx::query("INSERT INTO stock (show_id, product_id, variant_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(&show.id)
-                .bind(&product.id)
-                .bind(&variant.id)
-                .bind(i64::from(variant.stock))
-                .execute(&mut *tx)
-                .await?;
-        }
+    for &(product, variant, units) in stock {
+        sqlx::query("INSERT INTO stock (show_id, product_id, variant_id, quantity) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            .bind(show)
+            .bind(product)
+            .bind(variant)
+            .bind(i64::from(units))
+            .execute(&mut *tx)
+            .await?;
     }
     let started: i64 = sqlx::query_scalar("SELECT started_at_ms FROM shows WHERE id = $1")
-        .bind(&show.id)
+        .bind(show)
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -212,6 +219,28 @@ pub async fn stock(conn: &mut Conn, show_id: &str) -> Result<Vec<(String, String
         .into_iter()
         .map(|(p, v, q)| (p, v, u32::try_from(q).unwrap_or(0)))
         .collect())
+}
+
+/// Sets the units available of `product`'s `variant` in `show` (the caller
+/// holds the show's writer lock); false when the show has no such variant.
+pub async fn set_stock(
+    pool: &Pool,
+    show: &str,
+    product: &str,
+    variant: &str,
+    units: u32,
+) -> Result<bool, AppError> {
+    let changed = sqlx::query(
+        "UPDATE stock SET quantity = $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
+    )
+    .bind(i64::from(units))
+    .bind(show)
+    .bind(product)
+    .bind(variant)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
 }
 
 /// A viewer's session as stored.

@@ -4,7 +4,7 @@
 
 use lapak_protocol::{Field, Problem, RejectCode, ServerMsg};
 
-use crate::reject;
+use crate::answers::reject;
 
 /// `invalid_details` naming every problem with the shopper's details, if there is one.
 pub fn invalid_details(id: &str, problems: &[(Field, Problem)]) -> Option<ServerMsg> {

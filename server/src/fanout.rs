@@ -17,9 +17,9 @@
 //!   over. The others send the leader what they gather (`hub::Input`) and how
 //!   many viewers they hold; a new leader tells them (`Input::Leads`), and they
 //!   hand it the chat lines the last one did not publish.
-//! - **What a server keeps in memory** for speed follows the others: host
-//!   deals are read again before a viewer here hears of one started or
-//!   stopped elsewhere (prices come from them); chat rules every second.
+//! - **What a server keeps in memory** for speed follows the others
+//!   (`Stage::heard`, and the chat rules read every second by the show's own
+//!   task): this module only carries the show's messages.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,7 +33,8 @@ use tokio::time::Instant;
 use lapak_protocol::ServerMsg;
 
 use crate::hub::{Bus, Input};
-use crate::{community, created, deals, gifting, AppError, Server, Stage};
+use crate::stage::Stage;
+use crate::AppError;
 
 /// The key-value bucket of show leases.
 const LEASES: &str = "lapak_leaders";
@@ -45,8 +46,8 @@ const LEASE: Duration = Duration::from_secs(2);
 /// last one stops leading: NATS counts the lease from when it stored that
 /// renewal, later, so the lease is still its own until then.
 const RENEW: Duration = Duration::from_millis(500);
-/// How often every server reads the chat rules again, tells the leader how
-/// many viewers it holds, and checks its stream is the one it numbers by.
+/// How often every server tells the leader how many viewers it holds, and
+/// checks its stream is the one it numbers by.
 const REPORT: Duration = Duration::from_secs(1);
 /// Events a show's stream keeps. A server opening the show mid-way builds its
 /// mirror from them; viewers resume from the last `hub::HISTORY` of them.
@@ -113,33 +114,16 @@ pub async fn announce_show(nats: &Nats, id: &str) {
     }
 }
 
-/// Opens here every show another server schedules, as it is scheduled.
-pub async fn follow_shows(server: Arc<Server>, nats: Nats) {
-    let mut scheduled = match nats.client.subscribe(SHOWS_SCHEDULED).await {
-        Ok(subscriber) => subscriber,
-        Err(error) => return tracing::error!(%error, "cannot hear of shows scheduled elsewhere"),
-    };
-    while let Some(message) = scheduled.next().await {
-        let id = String::from_utf8_lossy(&message.payload).into_owned();
-        if server.stage(Some(&id)).is_some() {
-            continue;
+/// The ids of the shows other servers schedule from now on, as they are
+/// scheduled; `None` when NATS cannot tell.
+pub async fn scheduled(nats: &Nats) -> Option<impl futures::Stream<Item = String> + Unpin> {
+    match nats.client.subscribe(SHOWS_SCHEDULED).await {
+        Ok(subscriber) => {
+            Some(subscriber.map(|message| String::from_utf8_lossy(&message.payload).into_owned()))
         }
-        let now = crate::now_ms();
-        let opened = match created::one(&server.pool, &id).await {
-            Ok(Some(show)) => match server.open_show(show, now).await {
-                Ok(stage) => server.run_show(stage, now).await,
-                Err(error) => Err(error),
-            },
-            Ok(None) => continue,
-            Err(error) => Err(error),
-        };
-        match opened {
-            Ok(()) => {
-                tracing::info!(show = %id, "a show scheduled on another server runs here too")
-            }
-            Err(error) => {
-                tracing::error!(%error, show = %id, "cannot open a show scheduled elsewhere")
-            }
+        Err(error) => {
+            tracing::error!(%error, "cannot hear of shows scheduled elsewhere");
+            None
         }
     }
 }
@@ -299,13 +283,8 @@ async fn follow_once(
                 let seq = message.info()?.stream_sequence;
                 match serde_json::from_slice::<ServerMsg>(&message.payload) {
                     Ok(event) => {
-                        if hosted_deal(&event) {
-                            // Priced from memory: what a host started or stopped on another
-                            // server is read before viewers here hear of it.
-                            let mut conn = stage.pool.acquire().await?;
-                            let now = stage.stream_ms(crate::now_ms());
-                            stage.hosted_deals.reload(&mut conn, &stage.show.id, now).await?;
-                        }
+                        // What this server keeps in memory follows before its viewers hear of it.
+                        stage.heard(&event).await?;
                         stage.hub.deliver(seq, event);
                     }
                     Err(error) => tracing::warn!(%error, seq, "a show event does not read"),
@@ -318,15 +297,6 @@ async fn follow_once(
                 }
             }
         }
-    }
-}
-
-/// Whether `event` starts or ends a deal a host started.
-fn hosted_deal(event: &ServerMsg) -> bool {
-    match event {
-        ServerMsg::DealStarted { deal, .. } => deals::is_hosted(&deal.id),
-        ServerMsg::DealEnded { deal_id, .. } => deals::is_hosted(deal_id),
-        _ => false,
     }
 }
 
@@ -403,15 +373,12 @@ async fn take_lead(stage: &Stage, nats: &Nats, names: &Names) -> Result<bool, Ap
     Ok(true)
 }
 
-/// Every [`REPORT`]: the chat rules read again, and, unless this server leads,
-/// how many viewers it holds, told to the leader.
+/// Every [`REPORT`], unless this server leads: how many viewers it holds,
+/// told to the leader.
 async fn report(stage: Arc<Stage>, client: async_nats::Client, names: Names) {
     let mut every = tokio::time::interval(REPORT);
     loop {
         every.tick().await;
-        if let Err(error) = refresh_rules(&stage).await {
-            tracing::warn!(%error, "cannot read the show's chat rules");
-        }
         if !stage.hub.leads() {
             let present = Input::Present {
                 server: stage.instance,
@@ -423,21 +390,9 @@ async fn report(stage: Arc<Stage>, client: async_nats::Client, names: Names) {
     }
 }
 
-/// The chat rules as a moderator last set them, on whichever server: a
-/// second's lag at most for slow mode and blocked words set elsewhere.
-async fn refresh_rules(stage: &Stage) -> Result<(), AppError> {
-    let mut conn = stage.pool.acquire().await?;
-    let stored = community::rules::stored(&mut conn, &stage.show.id).await?;
-    // Only a change: putting rules in force starts slow mode's clocks again.
-    if stored != stage.community.rules.get() {
-        stage.community.rules.set(stored);
-    }
-    Ok(())
-}
-
 /// Every gifter's total as the database has it: where a new leader's
 /// leaderboard counts on from.
 async fn leaders_gifters(stage: &Stage) -> Result<Vec<lapak_protocol::Gifter>, AppError> {
     let mut conn = stage.pool.acquire().await?;
-    gifting::gifters(&mut conn, &stage.show.id).await
+    crate::progress::gifters(&mut conn, &stage.show.id).await
 }

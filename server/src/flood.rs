@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use lapak_protocol::Viewer;
 
-use crate::gifting::Tap;
+use crate::clock::now_ms;
 use crate::show::{Action, Cue};
-use crate::{now_ms, Stage};
+use crate::stage::Stage;
+use crate::streaks::Tap;
 
 /// How often the flood emits what came due.
 const STEP: Duration = Duration::from_millis(10);

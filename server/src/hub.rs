@@ -28,10 +28,11 @@ use lapak_protocol::{
 };
 use tokio::sync::{broadcast, mpsc, watch};
 
-use crate::community::{pinned, Feed};
-use crate::gifting::{Streaks, Tap};
+use crate::feed::Feed;
 use crate::metrics::{Minute, Tally, Tick};
+use crate::pinned;
 use crate::show::{Cue, Scene};
+use crate::streaks::{Streaks, Tap};
 
 /// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
 const SHOW_BUFFER: usize = 1024;

@@ -11,8 +11,12 @@ mod answers;
 mod api;
 mod cart;
 mod catalogue;
+mod chat_rules;
 mod checkout;
+mod claim;
+mod clock;
 pub(crate) mod community;
+mod community_state;
 mod config;
 mod coupons;
 mod created;
@@ -21,20 +25,29 @@ mod deals;
 mod details;
 mod error;
 mod fanout;
+mod feed;
 mod flood;
 mod gifting;
 mod hub;
+mod ledger;
 mod limit;
 pub mod live;
 mod metrics;
 mod origins;
 pub mod payment;
 mod pending;
+mod pinned;
 mod pricing;
+mod progress;
 mod replay;
+mod server;
 mod show;
+mod shows;
 mod stage;
+mod streaks;
+mod sweep;
 mod taps;
+mod text;
 mod timeline;
 mod unit;
 mod ws;
@@ -43,17 +56,19 @@ mod ws;
 #[cfg(test)]
 mod testing;
 
+pub use clock::now_ms;
 pub use config::Config;
 pub use error::AppError;
 pub use flood::Flood;
 pub use gifting::HostCredit;
 use limit::Limits;
+pub use live::serve::IMMUTABLE;
 pub use live::{OnAir, Rendition};
 pub use show::Playback;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -67,257 +82,23 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::db::Pool;
+// why: the transport's modules (the socket, the HTTP API) name these at the root.
+pub(crate) use answers::reject;
+pub(crate) use server::Server;
+pub(crate) use stage::Stage;
 
-use hub::{Hub, Sessions};
-use lapak_protocol::{Card, Deal, Money, RejectCode, ServerMsg};
-use payment::{Charge, PaymentProvider, TestProvider};
-use show::{DealSpec, ShowFile};
+use hub::Sessions;
+use payment::{Payments, TestProvider};
+use show::ShowFile;
 
 /// Hard cap on a WebSocket message; frames above `MAX_FRAME_BYTES` are refused more politely.
 const HARD_MESSAGE_LIMIT: usize = 1024 * 1024;
-
-/// What every show on this server shares: storage, payments, limits, files,
-/// live video, and the shows themselves.
-pub struct Server {
-    pool: Pool,
-    /// The same database with `synchronous = FULL`, for order and coin transactions.
-    orders_pool: Pool,
-    sessions: Sessions,
-    /// Per-connection limits.
-    limits: Limits,
-    /// Origins from the operator's flag; they win over every show file's.
-    allowed_origins: Vec<String>,
-    /// Serializes this process's writes that are no show's (the catalogue,
-    /// scheduling), and on SQLite every write: the file has one writer.
-    writer: Arc<tokio::sync::Mutex<()>>,
-    /// Takes the money.
-    provider: Box<dyn PaymentProvider>,
-    /// How long a charge may take before its payment waits for a lookup instead.
-    payment_timeout: Duration,
-    /// Payments whose charge is under way.
-    in_flight: pending::InFlight,
-    /// Identifies this process's event history (its start time).
-    epoch: u64,
-    /// Identifies this process among the servers sharing the database: it
-    /// marks the payments whose charge it has under way.
-    instance: i64,
-    /// Timeline playback speed (1 = real time).
-    speed: u32,
-    /// The NATS the shows' events go through, when servers share them.
-    nats: Option<fanout::Nats>,
-    dist: std::path::PathBuf,
-    studio_dist: std::path::PathBuf,
-    public: std::path::PathBuf,
-    /// Live video of the shows ingested here.
-    live: Arc<live::Live>,
-    /// Where hosts' encoders publish, once bound (shows that ingest only).
-    rtmp_addr: std::sync::OnceLock<SocketAddr>,
-    /// API requests whose Idempotency-Key is being answered.
-    api_in_flight: api::idempotency::InFlight,
-    /// The shows running here, by id.
-    stages: std::sync::RwLock<std::collections::BTreeMap<String, Arc<Stage>>>,
-    /// The show a viewer joins when the socket names none: the first one loaded.
-    default_show: String,
-    /// The shows' own tasks (timeline, on-air news), stopped with the server.
-    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
-}
-
-impl Server {
-    /// The show `id` runs here (the default show for `None`).
-    pub(crate) fn stage(&self, id: Option<&str>) -> Option<Arc<Stage>> {
-        let id = id.unwrap_or(&self.default_show);
-        self.stages
-            .read()
-            .expect("stages lock poisoned")
-            .get(id)
-            .cloned()
-    }
-
-    /// Runs `stage` here from now on.
-    pub(crate) fn add_stage(&self, stage: Arc<Stage>) {
-        let mut stages = self.stages.write().expect("stages lock poisoned");
-        stages.insert(stage.show.id.clone(), stage);
-    }
-
-    /// Opens a show scheduled while the server runs: its ingest and its stage,
-    /// not yet run (`run_show`).
-    pub(crate) async fn open_show(
-        self: &Arc<Self>,
-        show: ShowFile,
-        now: i64,
-    ) -> Result<Arc<Stage>, AppError> {
-        self.live.add(&show).await?;
-        Ok(Arc::new(stage::open(self.clone(), show, now).await?))
-    }
-
-    /// Runs an opened show here from now on: its tasks, and viewers may join.
-    pub(crate) async fn run_show(&self, stage: Arc<Stage>, now: i64) -> Result<(), AppError> {
-        stage::launch(&stage, now).await?;
-        self.add_stage(stage);
-        Ok(())
-    }
-
-    /// Every show running here, by id.
-    pub(crate) fn stages(&self) -> Vec<Arc<Stage>> {
-        let stages = self.stages.read().expect("stages lock poisoned");
-        stages.values().cloned().collect()
-    }
-}
-
-/// One show running on the server: its file, its event hub, its community and
-/// its clock. Every command and request acts on one show, so this is what
-/// they are handed; the server's shared parts are reached through it.
-pub struct Stage {
-    server: Arc<Server>,
-    show: ShowFile,
-    hub: Hub,
-    /// Chat limits, watch clocks and how connected viewers look to others.
-    community: community::Community,
-    /// The pages that may open the socket to this show.
-    origins: origins::Origins,
-    started_at_ms: i64,
-    /// Flash deals hosts started, beside the timeline's.
-    hosted_deals: deals::HostedDeals,
-    /// Serializes the show's writes in this process, so its concurrent
-    /// commands never race in the database. Each show has its own on
-    /// PostgreSQL, where shows write at once; on SQLite it is the server's.
-    writer: Arc<tokio::sync::Mutex<()>>,
-}
-
-// why: a show's code reads the database, the writer lock and the payment
-// provider as often as the show itself; reaching them as `state.pool` keeps
-// each command about its show, not about where each part lives.
-impl std::ops::Deref for Stage {
-    type Target = Server;
-    fn deref(&self) -> &Server {
-        &self.server
-    }
-}
-
-impl Stage {
-    /// What the viewer plays for the show, and whether it is HLS.
-    pub fn playback(&self) -> Playback {
-        self.show.playback()
-    }
-
-    /// Whether the show is on air (and its changes), when its video is ingested here.
-    pub fn on_air(&self) -> Option<tokio::sync::watch::Receiver<OnAir>> {
-        self.live.show(&self.show.id).map(|show| show.on_air())
-    }
-
-    /// Where a show whose picture does not come through this server stands by
-    /// its schedule: waiting before its start, then live. `None` for a show
-    /// ingested here, whose encoder decides.
-    fn scheduled_on_air(&self, now_ms: i64) -> Option<OnAir> {
-        if self.live.show(&self.show.id).is_some() {
-            return None;
-        }
-        Some(if now_ms < self.started_at_ms {
-            OnAir::Waiting
-        } else {
-            OnAir::Live
-        })
-    }
-
-    /// When the show is to begin, if it has not by `now_ms`.
-    fn scheduled_start(&self, now_ms: i64) -> Option<i64> {
-        (now_ms < self.started_at_ms).then_some(self.started_at_ms)
-    }
-
-    /// Stream time at server time `now_ms`.
-    fn stream_ms(&self, now_ms: i64) -> u64 {
-        elapsed(self.started_at_ms, now_ms, self.speed)
-    }
-
-    /// The deals running now.
-    fn running_deals(&self) -> Vec<DealSpec> {
-        self.deals_at(self.stream_ms(now_ms()))
-    }
-
-    /// The deals running at stream time `stream_ms`: the timeline's and the hosts'.
-    fn deals_at(&self, stream_ms: u64) -> Vec<DealSpec> {
-        let mut deals = self.show.deals_at(stream_ms);
-        deals.extend(self.hosted_deals.running(stream_ms));
-        deals
-    }
-
-    /// Server time at stream time `stream_ms`: the programme date-time of a cue.
-    fn wall_ms(&self, stream_ms: u64) -> i64 {
-        programme_ms(self.started_at_ms, self.speed, stream_ms)
-    }
-
-    /// Marks a payment written now as charged by this process until the charge's
-    /// answer is due: `(charging_by, charging_until_ms)`.
-    pub(crate) fn charging(&self, now_ms: i64) -> (i64, i64) {
-        let due = i64::try_from(self.payment_timeout.as_millis()).unwrap_or(i64::MAX);
-        (
-            self.instance,
-            now_ms.saturating_add(due).saturating_add(1_000),
-        )
-    }
-
-    /// Pending payments marked by another process are left to it until this
-    /// time: now on a database servers share; on an SQLite file, the one
-    /// server's, every marker is stale (it is from before a restart).
-    pub(crate) fn others_charging_until(&self, now_ms: i64) -> i64 {
-        if db::shared(&self.pool) {
-            now_ms
-        } else {
-            i64::MAX
-        }
-    }
-
-    /// Charges `amount` to `card` under `key`: the provider's answer, or
-    /// `Timeout` when it takes longer than [`Server::payment_timeout`].
-    async fn charge(&self, key: &str, amount: &Money, card: &Card) -> Charge {
-        let charge = self.provider.charge(key, amount, card);
-        tokio::time::timeout(self.payment_timeout, charge)
-            .await
-            .unwrap_or(Charge::Timeout)
-    }
-
-    /// A deal as viewers see it, with what is left of it in the database.
-    async fn deal(&self, spec: DealSpec) -> Result<Deal, AppError> {
-        let mut conn = self.pool.acquire().await?;
-        let sold = deals::sold(&mut conn, &self.show.id, &spec.id).await?;
-        Ok(Deal {
-            product_id: spec.product_id,
-            price: self.show.money(spec.price),
-            starts_at_ms: self.wall_ms(spec.start_ms),
-            ends_at_ms: self.wall_ms(spec.end_ms),
-            quantity: spec.quantity,
-            remaining: spec.quantity.saturating_sub(sold),
-            per_buyer: spec.per_buyer,
-            id: spec.id,
-        })
-    }
-}
-
-/// Unix time in milliseconds.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
-/// A `Reject` answer to command `id`.
-fn reject(id: &str, code: RejectCode, message: String) -> ServerMsg {
-    ServerMsg::Reject {
-        id: id.to_owned(),
-        code,
-        message,
-    }
-}
 
 /// The Content-Security-Policy of the embed demo pages: what a strict brand
 /// site sends, and all the widget needs (docs/embedding.md).
 pub const EMBED_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-/// Cache-Control of files whose names change with their content.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// The routes: the socket, health, media, the embed demo pages and the viewer.
 pub fn app(state: Arc<Server>) -> Router {
@@ -451,7 +232,7 @@ impl Running {
         }
         // What the shows' event logs gathered since their last write.
         for stage in self.state.stages() {
-            replay::log::flush(&stage).await;
+            shows::flush_log(&stage).await;
         }
         let tasks = std::mem::take(&mut *self.state.tasks.lock().expect("tasks lock poisoned"));
         for task in &tasks {
@@ -518,7 +299,7 @@ impl Running {
     /// the recording playlist is closed. `false` for a show that does not ingest.
     pub async fn end_show(&self, show: &str) -> bool {
         match self.state.stage(Some(show)) {
-            Some(stage) => replay::end(&stage).await.unwrap_or(false),
+            Some(stage) => shows::end(&stage).await.unwrap_or(false),
             None => false,
         }
     }
@@ -591,15 +372,20 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         }
         None => None,
     };
+    let instance = rand::random();
+    let payments = Payments::new(
+        Box::new(TestProvider::new(pool.clone())),
+        Duration::from_secs(10),
+        instance,
+        db::shared(&pool),
+    );
     let server = Arc::new(Server {
         live: live.clone(),
         pool: pool.clone(),
         orders_pool,
-        sessions: Sessions::default(),
+        sessions: Arc::new(Sessions::default()),
         writer: Arc::default(),
-        provider: Box::new(TestProvider::new(pool)),
-        payment_timeout: Duration::from_secs(10),
-        in_flight: pending::InFlight::default(),
+        payments: Arc::new(payments),
         allowed_origins: config.allowed_origins,
         limits: Limits {
             burst: config.rate_burst,
@@ -607,14 +393,14 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
             idle: std::time::Duration::from_secs(config.idle_timeout_secs),
         },
         epoch: now as u64,
-        instance: rand::random(),
+        instance,
         speed: config.speed,
         nats,
         dist: config.dist,
         studio_dist: config.studio_dist,
         public: config.public,
         rtmp_addr: std::sync::OnceLock::new(),
-        api_in_flight: api::idempotency::InFlight::default(),
+        api_in_flight: server::KeysInFlight::default(),
         stages: Default::default(),
         default_show: shows[0].id.clone(),
         tasks: Default::default(),
@@ -622,26 +408,17 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
     // Taken before anything is charged: the other servers wait for this one's
     // payments while its lease is alive, and no longer.
     if let Some(lease) = pending::keep_alive(server.pool.clone(), server.instance).await? {
-        server
-            .tasks
-            .lock()
-            .expect("tasks lock poisoned")
-            .push(lease);
+        server.keep([lease]);
     }
     let mut conn = server.pool.acquire().await?;
     db::adopt_sessions(&mut conn, &server.default_show).await?;
     drop(conn);
     for show in shows {
-        let stage = Arc::new(stage::open(server.clone(), show, now).await?);
-        server.run_show(stage, now).await?;
+        let stage = Arc::new(shows::stage(&server, show, now).await?);
+        shows::run(&server, stage, now).await?;
     }
     if let Some(nats) = server.nats.clone() {
-        let follow = tokio::spawn(fanout::follow_shows(server.clone(), nats));
-        server
-            .tasks
-            .lock()
-            .expect("tasks lock poisoned")
-            .push(follow);
+        server.keep([tokio::spawn(shows::follow(server.clone(), nats))]);
     }
     let state = server;
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
@@ -654,7 +431,10 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
             tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
     });
-    let answers = tokio::spawn(answers::keep_bounded(state.clone()));
+    let answers = tokio::spawn(answers::keep_bounded(
+        state.pool.clone(),
+        state.writer.clone(),
+    ));
     let flood = config.flood.map(|flood| {
         let stage = state.stage(None).expect("the default show was just opened");
         tokio::spawn(flood::run(stage, flood))
@@ -687,12 +467,6 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         flood,
         state,
     })
-}
-
-/// Server time (the programme date-time) at stream time `stream_ms`.
-fn programme_ms(started_at_ms: i64, speed: u32, stream_ms: u64) -> i64 {
-    let real = stream_ms / u64::from(speed);
-    started_at_ms.saturating_add(i64::try_from(real).unwrap_or(i64::MAX))
 }
 
 /// A show's stream key (`show`, or the first show that ingests), replaced first
@@ -751,11 +525,4 @@ pub async fn add_user(
         role.as_str(),
         user.brand
     ))
-}
-
-/// Stream time: wall-clock time since the show started, times the playback speed.
-fn elapsed(started_at_ms: i64, now_ms: i64, speed: u32) -> u64 {
-    u64::try_from(now_ms - started_at_ms)
-        .unwrap_or(0)
-        .saturating_mul(u64::from(speed))
 }

@@ -1,108 +1,167 @@
-//! Opening a show on the server: its clock, stock, deals, pinned message and
-//! chat rules read back from the database, and its own tasks started.
+//! One show running on the server, as its commands and requests reach it:
+//! its file, its event hub, its community, its clock, and the narrow parts of
+//! the server it acts through (the database and its writer lock, payments,
+//! the sessions' channels, live video).
 
 use std::sync::Arc;
 
-use crate::hub::Hub;
-use crate::show::{self, ShowFile};
-use crate::{
-    access, community, db, deals, elapsed, gifting, origins, pending, programme_ms, timeline,
-};
-use crate::{AppError, Server, Stage};
+use lapak_protocol::replay::ReplayInfo;
+use lapak_protocol::{Deal, OnAir, ServerMsg};
 
-/// `show` as it stands now: where its timeline is, the deals running, its
-/// gifters, likes, pinned message and chat rules.
-pub async fn open(server: Arc<Server>, show: ShowFile, now: i64) -> Result<Stage, AppError> {
-    let started_at_ms = db::prepare_show(&server.pool, &show, now).await?;
-    let speed = server.speed;
-    let scene = show.scene_at(elapsed(started_at_ms, now, speed), |stream_ms| {
-        programme_ms(started_at_ms, speed, stream_ms)
-    });
-    let mut conn = server.pool.acquire().await?;
-    let gifters = gifting::gifters(&mut conn, &show.id).await?;
-    let likes = community::total(&mut conn, &show.id, lapak_protocol::Activity::Like).await?;
-    let stream_now = elapsed(started_at_ms, now, speed);
-    let hosted_deals = deals::HostedDeals::load(&mut conn, &show.id, stream_now).await?;
-    let message = community::pinned::current(&mut conn, &show).await?;
-    let rules = community::rules::stored(&mut conn, &show.id).await?;
-    access::users::ensure_brand(&mut conn, &show.brand).await?;
-    drop(conn);
-    // The flag is for the server's operator, so it wins over the show file.
-    let origins = origins::Origins::new(if server.allowed_origins.is_empty() {
-        show.allowed_origins.clone()
-    } else {
-        server.allowed_origins.clone()
-    });
-    let writer = if crate::db::shared(&server.pool) {
-        Arc::default()
-    } else {
-        server.writer.clone()
-    };
-    let mut stage = Stage {
-        server,
-        // Replaced below, once the running deals are read from the database.
-        hub: Hub::new(show::Scene::default(), Vec::new(), Vec::new(), 0, 0),
-        show,
-        community: community::Community::default(),
-        origins,
-        started_at_ms,
-        hosted_deals,
-        writer,
-    };
-    let mut running = Vec::new();
-    for spec in stage.deals_at(stream_now) {
-        running.push(stage.deal(spec).await?);
-    }
-    stage.hub = Hub::new(scene, running, gifters, likes, stage.epoch);
-    stage.hub.restore_pinned_message(message);
-    if let Some(on_air) = stage.scheduled_on_air(now) {
-        stage.hub.on_air(on_air);
-    }
-    stage.community.rules.set(rules);
-    Ok(stage)
+use crate::clock::{now_ms, Clock};
+use crate::community_state::Community;
+use crate::db::{Pool, Writer};
+use crate::error::AppError;
+use crate::hub::{Hub, Sessions};
+use crate::limit::Limits;
+use crate::live::Live;
+use crate::payment::Payments;
+use crate::show::{DealSpec, Playback, ShowFile};
+use crate::{chat_rules, deals, origins};
+
+/// One show running on the server. Every command and request acts on one
+/// show, so this is what they are handed.
+pub struct Stage {
+    pub(crate) show: ShowFile,
+    pub(crate) hub: Hub,
+    /// Chat limits, watch clocks and how connected viewers look to others.
+    pub(crate) community: Community,
+    /// The pages that may open the socket to this show.
+    pub(crate) origins: origins::Origins,
+    /// When the show started, and its timeline's speed.
+    pub(crate) clock: Clock,
+    /// Flash deals hosts started, beside the timeline's.
+    pub(crate) hosted_deals: deals::HostedDeals,
+    /// The database.
+    pub(crate) pool: Pool,
+    /// The same database with `synchronous = FULL`, for order and coin transactions.
+    pub(crate) orders_pool: Pool,
+    /// Serializes the show's writes in this process, so its concurrent
+    /// commands never race in the database. Each show has its own on
+    /// PostgreSQL, where shows write at once; on SQLite it is the server's.
+    pub(crate) writer: Writer,
+    /// Takes the money.
+    pub(crate) payments: Arc<Payments>,
+    /// Each session's channel to all its tabs.
+    pub(crate) sessions: Arc<Sessions>,
+    /// Per-connection limits.
+    pub(crate) limits: Limits,
+    /// Live video of the shows ingested here.
+    pub(crate) live: Arc<Live>,
+    /// This process among the servers sharing the show.
+    pub(crate) instance: i64,
 }
 
-/// Starts the show's own tasks: sharing it with the other servers (`--nats`),
-/// its timeline, settling its pending payments and, for a show ingested here,
-/// its playlists and telling viewers when the host's encoder connects or
-/// drops, or the show ends.
-pub async fn launch(stage: &Arc<Stage>, now: i64) -> Result<(), AppError> {
-    let mut tasks = match &stage.nats {
-        Some(nats) => crate::fanout::share(stage, nats).await?,
-        None => Vec::new(),
-    };
-    tasks.extend([
-        tokio::spawn(timeline::play(stage.clone(), now)),
-        tokio::spawn(pending::resolve_pending(stage.clone())),
-    ]);
-    if let Some(live) = stage.live.show(&stage.show.id) {
-        tasks.push(tokio::spawn(crate::live::playlist::keep(live)));
-        stage.hub.keep_log();
-        tasks.push(tokio::spawn(crate::replay::log::keep(stage.clone())));
+impl Stage {
+    /// What the viewer plays for the show, and whether it is HLS.
+    pub fn playback(&self) -> Playback {
+        self.show.playback()
     }
-    if let Some(mut watch) = stage.on_air() {
-        let stage = stage.clone();
-        tasks.push(tokio::spawn(async move {
-            // Shared with other servers, the show's state is what its stream
-            // says: this server tells only what its own ingest changes (the
-            // host's encoder may be connected to another server).
-            let mut tell = stage.nats.is_none();
-            loop {
-                let now = *watch.borrow_and_update();
-                if tell {
-                    stage.hub.on_air(now);
-                }
-                tell = true;
-                if watch.changed().await.is_err() {
-                    break;
-                }
-            }
-        }));
+
+    /// Whether the show is on air (and its changes), when its video is ingested here.
+    pub fn on_air(&self) -> Option<tokio::sync::watch::Receiver<OnAir>> {
+        self.live.show(&self.show.id).map(|show| show.on_air())
     }
-    stage
-        .tasks
-        .lock()
-        .expect("tasks lock poisoned")
-        .extend(tasks);
-    Ok(())
+
+    /// Where a show whose picture does not come through this server stands by
+    /// its schedule: waiting before its start, then live. `None` for a show
+    /// ingested here, whose encoder decides.
+    pub(crate) fn scheduled_on_air(&self, now_ms: i64) -> Option<OnAir> {
+        if self.live.show(&self.show.id).is_some() {
+            return None;
+        }
+        Some(if now_ms < self.clock.started_at_ms {
+            OnAir::Waiting
+        } else {
+            OnAir::Live
+        })
+    }
+
+    /// When the show is to begin, if it has not by `now_ms`.
+    pub(crate) fn scheduled_start(&self, now_ms: i64) -> Option<i64> {
+        self.clock.scheduled_start(now_ms)
+    }
+
+    /// Stream time at server time `now_ms`.
+    pub(crate) fn stream_ms(&self, now_ms: i64) -> u64 {
+        self.clock.stream_ms(now_ms)
+    }
+
+    /// Server time at stream time `stream_ms`: the programme date-time of a cue.
+    pub(crate) fn wall_ms(&self, stream_ms: u64) -> i64 {
+        self.clock.wall_ms(stream_ms)
+    }
+
+    /// The deals running now.
+    pub(crate) fn running_deals(&self) -> Vec<DealSpec> {
+        self.deals_at(self.stream_ms(now_ms()))
+    }
+
+    /// The deals running at stream time `stream_ms`: the timeline's and the hosts'.
+    pub(crate) fn deals_at(&self, stream_ms: u64) -> Vec<DealSpec> {
+        let mut deals = self.show.deals_at(stream_ms);
+        deals.extend(self.hosted_deals.running(stream_ms));
+        deals
+    }
+
+    /// What a viewer needs to play the show's replay, while there is one.
+    pub(crate) fn replay(&self) -> Option<ReplayInfo> {
+        let live = self.live.show(&self.show.id)?;
+        let (starts_ms, ends_ms) = live.replay_window()?;
+        let id = &self.show.id;
+        Some(ReplayInfo {
+            video_url: format!("/hls/{id}/replay.m3u8"),
+            log_url: format!("/api/v1/shows/{id}/replay/log"),
+            starts_ms,
+            ends_ms,
+            chat: !live.replay_settings().chat_hidden,
+        })
+    }
+
+    /// Brings what this server keeps in memory up to `event`, which a server
+    /// sharing the show published: prices come from the hosts' deals, so
+    /// those are read again when a host started or stopped one there.
+    pub(crate) async fn heard(&self, event: &ServerMsg) -> Result<(), AppError> {
+        let hosted = match event {
+            ServerMsg::DealStarted { deal, .. } => deals::is_hosted(&deal.id),
+            ServerMsg::DealEnded { deal_id, .. } => deals::is_hosted(deal_id),
+            _ => false,
+        };
+        if hosted {
+            let mut conn = self.pool.acquire().await?;
+            let now = self.stream_ms(now_ms());
+            self.hosted_deals
+                .reload(&mut conn, &self.show.id, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Puts in force the chat rules as a moderator last set them, on
+    /// whichever server shares the show.
+    pub(crate) async fn refresh_chat_rules(&self) -> Result<(), AppError> {
+        let mut conn = self.pool.acquire().await?;
+        let stored = chat_rules::stored(&mut conn, &self.show.id).await?;
+        // Only a change: putting rules in force starts slow mode's clocks again.
+        if stored != self.community.rules.get() {
+            self.community.rules.set(stored);
+        }
+        Ok(())
+    }
+
+    /// A deal as viewers see it, with what is left of it in the database.
+    pub(crate) async fn deal(&self, spec: DealSpec) -> Result<Deal, AppError> {
+        let mut conn = self.pool.acquire().await?;
+        let sold = deals::sold(&mut conn, &self.show.id, &spec.id).await?;
+        Ok(Deal {
+            product_id: spec.product_id,
+            price: self.show.money(spec.price),
+            starts_at_ms: self.wall_ms(spec.start_ms),
+            ends_at_ms: self.wall_ms(spec.end_ms),
+            quantity: spec.quantity,
+            remaining: spec.quantity.saturating_sub(sold),
+            per_buyer: spec.per_buyer,
+            id: spec.id,
+        })
+    }
 }

@@ -4,10 +4,11 @@
 
 use lapak_protocol::{RejectCode, ServerMsg};
 
+use crate::answers::{ack, reject};
 use crate::db::Conn;
 use crate::error::AppError;
+use crate::stage::Stage;
 use crate::unit::{Sync, Unit};
-use crate::{community, reject, Stage};
 
 /// Runs a `TagTap` on `product_id` to its answer.
 pub async fn tap(
@@ -26,10 +27,10 @@ pub async fn tap(
             .finish(reject(id, RejectCode::UnknownProduct, message))
             .await;
     }
-    if crate::replay::info(state).is_some() {
+    if state.replay().is_some() {
         let counted = crate::replay::Counted::Tap;
         crate::replay::count(&mut command.tx, &state.show.id, session, counted).await?;
-        return command.finish(community::ack(id)).await;
+        return command.finish(ack(id)).await;
     }
     sqlx::query(
         "INSERT INTO tag_taps (show_id, product_id, session_id, taps) VALUES ($1, $2, $3, 1)
@@ -40,7 +41,7 @@ pub async fn tap(
     .bind(session)
     .execute(&mut *command.tx)
     .await?;
-    command.finish(community::ack(id)).await
+    command.finish(ack(id)).await
 }
 
 /// Taps and the shoppers who tapped, per product of `show`.

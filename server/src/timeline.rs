@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use tokio::time::MissedTickBehavior;
 
-use crate::{now_ms, Stage};
+use crate::clock::now_ms;
+use crate::stage::Stage;
 
 /// How often the timeline checks for due cues.
 const TICK: Duration = Duration::from_millis(200);

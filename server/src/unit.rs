@@ -16,9 +16,11 @@ use lapak_protocol::{Activity, ServerMsg};
 use tokio::sync::MutexGuard;
 
 use crate::answers;
-use crate::community::{self, Changes};
+use crate::clock::now_ms;
 use crate::error::AppError;
-use crate::{now_ms, Stage};
+use crate::ledger;
+use crate::progress::{self, Changes};
+use crate::stage::Stage;
 
 /// How durable a command's commit must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +103,7 @@ impl<'a> Unit<'a> {
     /// Counts `n` of `activity` for the session, for missions.
     pub async fn count(&mut self, activity: Activity, n: u32) -> Result<(), AppError> {
         let (show, session) = (&self.state.show, self.session);
-        let counted = community::count(&mut self.tx, show, session, activity, n, now_ms()).await?;
+        let counted = progress::count(&mut self.tx, show, session, activity, n, now_ms()).await?;
         self.changes.merge(counted);
         Ok(())
     }
@@ -121,7 +123,7 @@ impl<'a> Unit<'a> {
             answers::store(&mut self.tx, self.session, self.id, &reply).await?;
         }
         self.tx.commit().await?;
-        community::announce(self.state, self.session, self.changes).await?;
+        announce(self.state, self.session, self.changes).await?;
         Ok(Committed {
             reply,
             _write: self.write,
@@ -132,4 +134,49 @@ impl<'a> Unit<'a> {
     pub async fn finish(self, reply: ServerMsg) -> Result<ServerMsg, AppError> {
         Ok(self.commit(reply).await?.reply)
     }
+}
+
+/// Tells what `changes` changed, after their transaction committed (still
+/// under the writer lock, so announcements leave in commit order).
+pub async fn announce(state: &Stage, session: i64, changes: Changes) -> Result<(), AppError> {
+    let Changes {
+        progress: changed,
+        completed,
+        wallet: coins,
+        identity,
+        lines,
+    } = changes;
+    let (pool, show) = (&state.pool, &state.show.id);
+    if identity {
+        state.community.refresh(pool, show, session).await?;
+    }
+    if !lines.is_empty() {
+        let from = state.community.viewer(pool, show, session).await?;
+        for event in lines {
+            state.hub.announce(from.clone(), event);
+        }
+    }
+    let tell = changed || identity || !completed.is_empty();
+    if !coins && !tell {
+        return Ok(());
+    }
+    let mut conn = state.pool.acquire().await?;
+    if coins {
+        let wallet = ledger::wallet(&mut conn, session).await?;
+        state
+            .sessions
+            .send(session, 0, &ServerMsg::WalletChanged { wallet });
+    }
+    if tell {
+        let progress = (state.community)
+            .progress(&mut conn, &state.show, session)
+            .await?;
+        let progress = Box::new(progress);
+        let update = ServerMsg::Progress {
+            progress,
+            completed,
+        };
+        state.sessions.send(session, 0, &update);
+    }
+    Ok(())
 }

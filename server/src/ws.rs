@@ -23,7 +23,7 @@ use tokio::time::Instant;
 use crate::cart::LineChange;
 use crate::hub::{Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
-use crate::{cart, checkout, community, coupons, db, gifting, now_ms, reject, taps, Stage};
+use crate::{cart, checkout, claim, community, db, gifting, now_ms, reject, taps, Stage};
 
 /// Longest detail of a parse error sent back: serde's messages quote the
 /// input (an unknown variant, say), which must not come back at length.
@@ -417,7 +417,7 @@ async fn command(state: &Stage, joiner: &mut Joiner, id: &str, route: Route<'_>)
             community::run(state, session, id, &mut joiner.watching, cmd).await
         }
         Route::TagTap(product_id) => taps::tap(state, session, id, product_id).await,
-        Route::ClaimCoupon(code) => coupons::claim(state, session, id, code).await,
+        Route::ClaimCoupon(code) => claim::claim(state, session, id, code).await,
     };
     outcome.unwrap_or_else(|error| {
         tracing::error!(%error, "command failed");
@@ -516,7 +516,7 @@ async fn snapshot(
     .await?;
     let orders = checkout::recent_orders(&mut conn, session.id).await?;
     let wallet = gifting::wallet(&mut conn, session.id).await?;
-    let replay = crate::replay::info(state);
+    let replay = state.replay();
     if replay.is_some() {
         let _write = state.writer.lock().await;
         let view = crate::replay::Counted::View;

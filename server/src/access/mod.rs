@@ -24,18 +24,10 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
-use crate::{origins, Server};
+use crate::origins;
+use crate::server::Server;
 
 pub use users::User;
-
-/// Whether `id` may name a brand or a show (in URLs and folders): 1 to 64
-/// lowercase ASCII letters, digits and dashes.
-pub fn is_slug(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
 
 /// A person's role in their brand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

@@ -21,7 +21,7 @@ pub struct Opened {
 
 /// Opens a session for `user`, dropping expired ones.
 pub async fn open(pool: &Pool, user: &User) -> Result<Opened, AppError> {
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     sqlx::query("DELETE FROM studio_sessions WHERE expires_at_ms <= $1")
         .bind(now)
         .execute(pool)
@@ -48,7 +48,7 @@ pub async fn find(pool: &Pool, secret: &str) -> Result<Option<(User, String)>, A
         "SELECT user_id, csrf FROM studio_sessions WHERE token_sha256 = $1 AND expires_at_ms > $2",
     )
     .bind(secrets::digest(secret))
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .fetch_optional(pool)
     .await?;
     let Some((user_id, csrf)) = row else {

@@ -63,7 +63,7 @@ pub async fn create(
     scopes: &[Scope],
     expires_at_ms: Option<i64>,
 ) -> Result<Option<(String, TokenInfo)>, AppError> {
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let mut tx = pool.begin().await?;
     let (live,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM api_tokens WHERE brand_id = $1 AND revoked_at_ms IS NULL \
@@ -119,7 +119,7 @@ pub async fn revoke(pool: &Pool, brand: &str, id: i64) -> Result<bool, AppError>
     let done = sqlx::query(
         "UPDATE api_tokens SET revoked_at_ms = COALESCE(revoked_at_ms, $1) WHERE id = $2 AND brand_id = $3",
     )
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .bind(id)
     .bind(brand)
     .execute(pool)
@@ -137,7 +137,7 @@ pub async fn find(pool: &Pool, secret: &str) -> Result<Option<Granted>, AppError
          AND revoked_at_ms IS NULL AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
     )
     .bind(secrets::digest(secret))
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|(id, brand, scopes)| Granted {

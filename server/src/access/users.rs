@@ -44,7 +44,7 @@ pub async fn upsert(
     if !is_email(&email) {
         return Err(format!("{email:?} is not an email address"));
     }
-    if !super::is_slug(brand) {
+    if !crate::text::is_slug(brand) {
         return Err(format!(
             "brand {brand:?}: use 1 to 64 lowercase letters, digits and dashes"
         ));
@@ -58,7 +58,7 @@ pub async fn upsert(
         ));
     }
     let hash = passwords::hash(password);
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let stored = async {
         let mut tx = pool.begin().await?;
         ensure_brand(&mut tx, brand).await?;
@@ -102,7 +102,7 @@ pub async fn upsert(
 pub async fn ensure_brand(conn: &mut crate::db::Conn, brand: &str) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO brands (id, created_at_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(brand)
-        .bind(crate::now_ms())
+        .bind(crate::clock::now_ms())
         .execute(conn)
         .await?;
     Ok(())

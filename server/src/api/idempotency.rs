@@ -11,8 +11,7 @@
 //! An answer that holds a secret is never kept: a retry gets what the handler
 //! gives instead ([`secret_once`]).
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -36,10 +35,6 @@ const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 const MAX_PER_CREDENTIAL: i64 = 10_000;
 /// Largest answer kept (every API answer is far smaller).
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
-
-/// Keys whose first request is still running.
-#[derive(Default)]
-pub struct InFlight(Mutex<HashSet<(String, String)>>);
 
 /// What a retry gets instead of an answer that holds a secret.
 #[derive(Clone)]

@@ -12,7 +12,7 @@ use lapak_protocol::api::message::Message;
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
-use crate::community::pinned;
+use crate::pinned;
 use crate::{now_ms, Server};
 
 /// `PUT /api/v1/shows/{show}/message`: the message as viewers read it.

@@ -3,7 +3,6 @@
 //! time are read from the tables the commands write, so they equal them
 //! exactly; the minute-by-minute figures come from what the hub published.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -19,59 +18,12 @@ use super::shows::show_for;
 use crate::access::{Actor, ApiError, Permission};
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::gifting::ledger::earnings_account;
+use crate::{checkout, gifting, ledger};
 use crate::{community, now_ms, taps, Server, Stage};
 
-/// Paid orders per product: (orders, units, value in minor units).
-async fn sales(conn: &mut Conn, show: &str) -> Result<BTreeMap<String, (u64, u64, i64)>, AppError> {
-    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT l.product_id, COUNT(DISTINCT o.id), CAST(SUM(l.quantity) AS BIGINT), CAST(SUM(l.quantity * l.unit_price_minor) AS BIGINT)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.show_id = $1 AND o.status = 'paid'
-         GROUP BY l.product_id",
-    )
-    .bind(show)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(p, o, u, v)| (p, (o.unsigned_abs(), u.unsigned_abs(), v)))
-        .collect())
-}
-
-/// Paid orders per minute they were placed: start → (orders, goods in minor units).
-async fn orders_per_minute(
-    conn: &mut Conn,
-    show: &str,
-) -> Result<BTreeMap<i64, (u64, i64)>, AppError> {
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT placed_at_ms - placed_at_ms % 60000, COUNT(*), CAST(SUM(subtotal_minor - discount_minor) AS BIGINT)
-         FROM orders WHERE show_id = $1 AND status = 'paid' GROUP BY 1",
-    )
-    .bind(show)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(m, o, v)| (m, (o.unsigned_abs(), v)))
-        .collect())
-}
-
 async fn gifts(conn: &mut Conn, show: &str) -> Result<(u64, u64, u64, i64), AppError> {
-    let (sends, gifts, coins): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(t.gift_count), 0) AS BIGINT), CAST(COALESCE(SUM(e.coins), 0) AS BIGINT)
-         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
-         WHERE e.account = $1 AND t.kind = 'gift'",
-    )
-    .bind(earnings_account(show))
-    .fetch_one(&mut *conn)
-    .await?;
-    let converted: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM host_credits WHERE show_id = $1",
-    )
-    .bind(show)
-    .fetch_one(conn)
-    .await?;
+    let (sends, gifts, coins) = ledger::gift_figures(conn, show).await?;
+    let converted = gifting::converted(conn, show).await?;
     Ok((
         sends.unsigned_abs(),
         gifts.unsigned_abs(),
@@ -96,22 +48,15 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
     let figures = state.hub.figures();
     // One read transaction: orders, lines and gifts from the same moment.
     let mut tx = state.pool.begin().await?;
-    let sales = sales(&mut tx, &show.id).await?;
+    let sales = checkout::sales(&mut tx, &show.id).await?;
     let taps = taps::per_product(&mut tx, &show.id).await?;
-    let per_minute = orders_per_minute(&mut tx, &show.id).await?;
+    let per_minute = checkout::paid_per_minute(&mut tx, &show.id).await?;
     let (sends, gift_count, coins, converted) = gifts(&mut tx, &show.id).await?;
     let watch_seconds = community::total(&mut tx, &show.id, Activity::WatchSeconds).await?;
     let likes = community::total(&mut tx, &show.id, Activity::Like).await?;
     let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
-    let (orders, gmv, coupon_orders, coupon_discounts): (i64, i64, i64, i64) = sqlx::query_as(
-        // GMV is the merchandise after deals, as the lines sum it; coupons are the brand's cost.
-        "SELECT COUNT(*), CAST(COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0) AS BIGINT),
-                COUNT(coupon_code), CAST(COALESCE(SUM(coupon_minor), 0) AS BIGINT)
-         FROM orders WHERE show_id = $1 AND status = 'paid'",
-    )
-    .bind(&show.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (orders, gmv, coupon_orders, coupon_discounts) =
+        checkout::paid_totals(&mut tx, &show.id).await?;
     tx.commit().await?;
     let products = show
         .products

@@ -14,7 +14,7 @@ use lapak_protocol::ChatMessage;
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
-use crate::community::rules::{self, Rules};
+use crate::chat_rules::{self as rules, Rules};
 use crate::community::sanctions::{self, Sanction};
 use crate::Server;
 

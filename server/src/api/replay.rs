@@ -151,7 +151,7 @@ pub async fn log(
 ) -> Result<Response, ApiError> {
     let no_replay = || ApiError::not_found("this show has no replay");
     let stage = server.stage(Some(&id)).ok_or_else(no_replay)?;
-    let info = replay::info(&stage).ok_or_else(no_replay)?;
+    let info = stage.replay().ok_or_else(no_replay)?;
     let mut conn = stage.pool.acquire().await?;
     let window = (info.starts_ms, info.ends_ms);
     let log = replay::log::read(&mut conn, &stage.show.id, window, info.chat).await?;

@@ -22,7 +22,7 @@ fn listed(stage: &Stage) -> ScheduledShow {
         brand: show.brand.clone(),
         host: show.host.name.clone(),
         poster_url: show.poster_url.clone(),
-        starts_at_ms: stage.started_at_ms,
+        starts_at_ms: stage.clock.started_at_ms,
         status: Status::of(stage.hub.now().1),
         viewers: stage.hub.watching(),
     }

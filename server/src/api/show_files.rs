@@ -80,7 +80,7 @@ pub async fn create(
     }
     drop(conn);
     let now = now_ms();
-    let stage = server.open_show(show, now).await?;
+    let stage = crate::shows::open(&server, show, now).await?;
     // Kept once it opened: a show that could not open is not run at the next start either.
     let mut conn = server.pool.acquire().await?;
     created::keep(&mut conn, &stage.show, &body, now).await?;
@@ -88,7 +88,7 @@ pub async fn create(
     tracing::info!(show = %stage.show.id, by = %actor.who(), "show scheduled");
     let shown = summary(&stage);
     let id = stage.show.id.clone();
-    server.run_show(stage, now).await?;
+    crate::shows::run(&server, stage, now).await?;
     if let Some(nats) = &server.nats {
         crate::fanout::announce_show(nats, &id).await;
     }

@@ -38,7 +38,7 @@ pub(super) fn summary(state: &Stage) -> ShowSummary {
         video,
         on_air,
         status: Status::of(on_air),
-        starts_at_ms: state.started_at_ms,
+        starts_at_ms: state.clock.started_at_ms,
         host: show.host.name.clone(),
         viewers: state.hub.watching(),
         pins,
@@ -104,7 +104,7 @@ pub async fn one(
     Ok(Json(summary(&state)))
 }
 
-async fn ingest_of(state: &Stage, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
+async fn ingest_of(state: &Server, show: &ShowFile, rotate: bool) -> Result<Ingest, ApiError> {
     let (Some(_), Some(addr)) = (show.ingest(), state.rtmp_addr.get()) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -131,7 +131,7 @@ pub async fn ingest(
 ) -> Result<Json<Ingest>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let show = &state.show;
-    Ok(Json(ingest_of(&state, show, false).await?))
+    Ok(Json(ingest_of(&server, show, false).await?))
 }
 
 /// `POST /api/v1/shows/{show}/ingest/rotate` (owners and hosts): a new key;
@@ -143,7 +143,7 @@ pub async fn rotate_key(
 ) -> Result<Response, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
     let show = &state.show;
-    let ingest = ingest_of(&state, show, true).await?;
+    let ingest = ingest_of(&server, show, true).await?;
     let before = RotatedBefore {
         server: ingest.server.clone(),
         already_rotated: true,
@@ -239,7 +239,7 @@ pub async fn end(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::RunShow)?;
-    if !crate::replay::end(&state).await? {
+    if !crate::shows::end(&state).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_ingest",

@@ -50,17 +50,8 @@ pub async fn set(
         return Err(ApiError::invalid(format!("stock: 0 to {MAX_STOCK}")));
     }
     let _write = state.writer.lock().await;
-    let changed = sqlx::query(
-        "UPDATE stock SET quantity = $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
-    )
-    .bind(i64::from(request.stock))
-    .bind(&show.id)
-    .bind(&product)
-    .bind(&variant)
-    .execute(&state.pool)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    let set = crate::db::set_stock(&state.pool, &show.id, &product, &variant, request.stock);
+    if !set.await? {
         return Err(ApiError::not_found("no such variant in this show"));
     }
     state.hub.stock_changed(&product, &variant, request.stock);

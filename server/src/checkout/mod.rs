@@ -11,17 +11,22 @@
 mod orders;
 mod settle;
 
-pub use orders::{number as order_number, pending as pending_orders, recent as recent_orders};
+pub use orders::{
+    number as order_number, paid_per_minute, paid_totals, pending as pending_orders,
+    recent as recent_orders, sales,
+};
 pub use settle::settle;
 
 use lapak_protocol::{CheckoutRequest, CouponProblem, Quote, RejectCode, ServerMsg};
 
+use crate::answers::reject;
 use crate::db::Conn;
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
 use crate::pending::Settlement;
 use crate::pricing::{self, CartRow};
-use crate::{answers, cart, coupons, deals, gifting, reject, Stage};
+use crate::stage::Stage;
+use crate::{answers, cart, coupons, deals};
 use settle::announce;
 
 /// A fresh quote for the session's cart at server time `now_ms`, with the
@@ -89,26 +94,26 @@ pub async fn place(
     id: &str,
     request: &CheckoutRequest,
 ) -> Result<ServerMsg, AppError> {
-    if let Some(refusal) = sold_out(state, session, id, request, crate::now_ms()).await? {
+    if let Some(refusal) = sold_out(state, session, id, request, crate::clock::now_ms()).await? {
         return Ok(refusal);
     }
     let (order_id, number, _held) = {
         let _write = state.writer.lock().await;
         // The time once it is this checkout's turn, not on arrival: a deal
         // that ended while the checkout waited prices it no longer.
-        let (order_id, number) = match reserve(state, session, id, request, crate::now_ms()).await?
-        {
-            Reserved::Answer(reply) => return Ok(reply),
-            Reserved::Order { order_id, number } => (order_id, number),
-        };
+        let (order_id, number) =
+            match reserve(state, session, id, request, crate::clock::now_ms()).await? {
+                Reserved::Answer(reply) => return Ok(reply),
+                Reserved::Order { order_id, number } => (order_id, number),
+            };
         if request.coupon.is_some() {
             // The coupon is used now: every tab's wallet shows it.
-            let wallet = gifting::wallet(&mut *state.pool.acquire().await?, session).await?;
+            let wallet = crate::ledger::wallet(&mut *state.pool.acquire().await?, session).await?;
             state
                 .sessions
                 .send(session, 0, &ServerMsg::WalletChanged { wallet });
         }
-        let held = state.in_flight.hold(orders::number(order_id));
+        let held = state.payments.hold(orders::number(order_id));
         // Still under the writer lock, so stock events leave in commit order.
         let mut conn = state.pool.acquire().await?;
         announce(state, &settle::items(&mut conn, order_id).await?).await?;
@@ -119,7 +124,10 @@ pub async fn place(
             .send(session, connection, &ServerMsg::CartChanged { cart });
         (order_id, number, held)
     };
-    let charge = state.charge(&number, &request.total, &request.card).await;
+    let charge = state
+        .payments
+        .charge(&number, &request.total, &request.card)
+        .await;
     settle(
         state,
         order_id,
@@ -265,7 +273,7 @@ async fn reserve(
         .map(|o| o.name.clone())
         .unwrap_or_default();
     let coupon_minor = totals.coupon.as_ref().map_or(0, |c| c.minor);
-    let (charging_by, charging_until_ms) = state.charging(now_ms);
+    let (charging_by, charging_until_ms) = state.payments.charging(now_ms);
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
                              subtotal_minor, discount_minor, shipping_minor, total_minor,

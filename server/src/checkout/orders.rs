@@ -1,4 +1,7 @@
-//! Reading orders back, and the deal and stock figures derived from them.
+//! Reading orders back, and the deal, stock and sales figures derived from them.
+
+use std::collections::BTreeMap;
+
 use lapak_protocol::{Money, Order, OrderLine, OrderStatus, Totals};
 
 use crate::db::Conn;
@@ -154,4 +157,56 @@ async fn assemble(conn: &mut Conn, row: OrderRow) -> Result<Order, AppError> {
         shipping: shipping_name,
         card_last4,
     })
+}
+
+/// Paid orders per product: (orders, units, value in minor units).
+pub async fn sales(
+    conn: &mut Conn,
+    show: &str,
+) -> Result<BTreeMap<String, (u64, u64, i64)>, AppError> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.product_id, COUNT(DISTINCT o.id), CAST(SUM(l.quantity) AS BIGINT), CAST(SUM(l.quantity * l.unit_price_minor) AS BIGINT)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.show_id = $1 AND o.status = 'paid'
+         GROUP BY l.product_id",
+    )
+    .bind(show)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, o, u, v)| (p, (o.unsigned_abs(), u.unsigned_abs(), v)))
+        .collect())
+}
+
+/// Paid orders per minute they were placed: start → (orders, goods in minor units).
+pub async fn paid_per_minute(
+    conn: &mut Conn,
+    show: &str,
+) -> Result<BTreeMap<i64, (u64, i64)>, AppError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT placed_at_ms - placed_at_ms % 60000, COUNT(*), CAST(SUM(subtotal_minor - discount_minor) AS BIGINT)
+         FROM orders WHERE show_id = $1 AND status = 'paid' GROUP BY 1",
+    )
+    .bind(show)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(m, o, v)| (m, (o.unsigned_abs(), v)))
+        .collect())
+}
+
+/// The show's paid orders: how many, their merchandise after deals (GMV: the
+/// lines' sum), how many used a coupon and the coupons' discounts, in minor units.
+pub async fn paid_totals(conn: &mut Conn, show: &str) -> Result<(i64, i64, i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        // GMV is the merchandise after deals, as the lines sum it; coupons are the brand's cost.
+        "SELECT COUNT(*), CAST(COALESCE(SUM(subtotal_minor - discount_minor + coupon_minor), 0) AS BIGINT),
+                COUNT(coupon_code), CAST(COALESCE(SUM(coupon_minor), 0) AS BIGINT)
+         FROM orders WHERE show_id = $1 AND status = 'paid'",
+    )
+    .bind(show)
+    .fetch_one(conn)
+    .await?)
 }

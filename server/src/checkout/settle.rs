@@ -8,12 +8,14 @@
 use lapak_protocol::{Activity, RejectCode, ServerMsg};
 
 use super::orders;
-use crate::community::{self, Changes};
+use crate::clock::now_ms;
 use crate::db::Conn;
 use crate::error::AppError;
 use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
-use crate::{answers, cart, deals, now_ms, Stage};
+use crate::progress::{self, Changes};
+use crate::stage::Stage;
+use crate::{answers, cart, deals};
 
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
@@ -80,7 +82,7 @@ pub async fn settle(
         }
     };
     let mut changes = if moved && paid {
-        community::count(&mut tx, &state.show, session, Activity::Buy, 1, now_ms()).await?
+        progress::count(&mut tx, &state.show, session, Activity::Buy, 1, now_ms()).await?
     } else {
         Changes::default()
     };
@@ -103,7 +105,7 @@ pub async fn settle(
         // Under the writer lock, so stock events leave in commit order.
         announce(state, &items).await?;
     }
-    community::announce(state, session, changes).await?;
+    crate::unit::announce(state, session, changes).await?;
     drop(write);
 
     let mut conn = state.pool.acquire().await?;

@@ -11,21 +11,16 @@
 //! (`muted`). The text stays as written otherwise: it is plain
 //! text, and viewers never read it as markup.
 
-use std::time::Duration;
-
 use lapak_protocol::{Activity, RejectCode, ServerMsg};
 use tokio::time::Instant;
 
 use super::sanctions::{self, Sanction};
-use super::text;
+use crate::answers::reject;
+use crate::community_state::{CHAT_BURST as BURST, CHAT_EVERY as EVERY};
 use crate::error::AppError;
+use crate::stage::Stage;
+use crate::text;
 use crate::unit::{Sync, Unit};
-use crate::{reject, Stage};
-
-/// Lines a session may send at once.
-pub const BURST: u32 = 5;
-/// Then one line per this long.
-pub const EVERY: Duration = Duration::from_secs(2);
 
 /// Runs a `Chat` of `session` to its answer.
 pub async fn chat(state: &Stage, session: i64, id: &str, raw: &str) -> Result<ServerMsg, AppError> {
@@ -33,7 +28,7 @@ pub async fn chat(state: &Stage, session: i64, id: &str, raw: &str) -> Result<Se
         Ok(command) => command,
         Err(stored) => return Ok(stored),
     };
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     if let Some(sanction) =
         sanctions::in_force(&mut command.tx, &state.show.id, session, now).await?
     {

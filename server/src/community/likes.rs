@@ -5,20 +5,15 @@
 //! and counting nothing for them: likes cannot be inflated by sending commands
 //! faster. The hub adds accepted likes to the show's total, published at the tick.
 
-use std::time::Duration;
-
 use lapak_protocol::{Activity, RejectCode, ServerMsg, MAX_LIKES_PER_BATCH};
 use tokio::time::Instant;
 
 use super::ack;
+use crate::answers::reject;
+use crate::community_state::{LIKES_BURST as BURST, LIKES_EVERY as EVERY};
 use crate::error::AppError;
+use crate::stage::Stage;
 use crate::unit::{Sync, Unit};
-use crate::{reject, Stage};
-
-/// `Like` commands a session may send at once.
-pub const BURST: u32 = 4;
-/// Then one per this long.
-pub const EVERY: Duration = Duration::from_millis(500);
 
 /// Runs a `Like` of `count` taps to its answer.
 pub async fn like(

@@ -4,10 +4,12 @@
 
 use lapak_protocol::{RejectCode, ServerMsg};
 
-use super::{ack, text};
+use super::ack;
+use crate::answers::reject;
 use crate::error::AppError;
+use crate::stage::Stage;
+use crate::text;
 use crate::unit::{Sync, Unit};
-use crate::{reject, Stage};
 
 /// Runs a `SetName` of `session` to its answer.
 pub async fn set_name(

@@ -42,7 +42,7 @@ pub async fn set(
     .bind(show)
     .bind(until)
     .bind(by)
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .bind(session)
     .execute(pool)
     .await?;

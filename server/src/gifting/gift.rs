@@ -7,13 +7,15 @@
 
 use lapak_protocol::{Activity, Gift, RejectCode, ServerMsg, MAX_GIFT_COUNT};
 
-use super::ledger::{self, Kind, Posting};
-use super::streaks::Tap;
+use crate::answers::reject;
+use crate::clock::now_ms;
 use crate::community;
 use crate::error::AppError;
+use crate::ledger::{self, Kind, Posting};
 use crate::show::ShowFile;
+use crate::stage::Stage;
+use crate::streaks::Tap;
 use crate::unit::{Sync, Unit};
-use crate::{now_ms, reject, Stage};
 
 /// A `SendGift` command, as the socket routes it here.
 pub struct SendGift<'a> {
@@ -70,7 +72,8 @@ pub async fn send_gift(
             .finish(reject(id, RejectCode::InsufficientCoins, message))
             .await;
     };
-    let gifted = community::gifted(&mut unit.tx, &state.show, session, gift_id, total).await?;
+    let gifted =
+        crate::progress::gifted(&mut unit.tx, &state.show, session, gift_id, total).await?;
     unit.changes.merge(gifted);
     unit.count(Activity::Gift, count).await?;
     // After any reward the gift completed.

@@ -10,13 +10,16 @@
 
 use lapak_protocol::{Card, Money, RejectCode, ServerMsg};
 
-use super::ledger::{self, Kind, Posting};
+use crate::answers;
+use crate::answers::reject;
+use crate::clock::now_ms;
 use crate::db::Conn;
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
+use crate::ledger::{self, Kind, Posting};
 use crate::payment::{Charge, Lookup};
 use crate::pending::{Mine, Settlement};
-use crate::{answers, now_ms, reject, Stage};
+use crate::stage::Stage;
 
 /// The payment's idempotency key, apart from every order number.
 pub fn key(top_up_id: i64) -> String {
@@ -70,9 +73,9 @@ pub async fn top_up(
             Opened::Answer(reply) => return Ok(*reply),
             Opened::TopUp(top_up_id) => top_up_id,
         };
-        (top_up_id, state.in_flight.hold(key(top_up_id)))
+        (top_up_id, state.payments.hold(key(top_up_id)))
     };
-    let charge = state.charge(&key(top_up_id), price, card).await;
+    let charge = state.payments.charge(&key(top_up_id), price, card).await;
     settle(
         state,
         top_up_id,
@@ -135,7 +138,7 @@ async fn open(
     if let Some(refusal) = invalid_details(id, &card.problems(year, month)) {
         return Ok(Opened::Answer(Box::new(refusal)));
     }
-    let (charging_by, charging_until_ms) = state.charging(now);
+    let (charging_by, charging_until_ms) = state.payments.charging(now);
     let top_up_id = sqlx::query_scalar(
         "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
                               status, created_at_ms, card_last4, charging_by, charging_until_ms)

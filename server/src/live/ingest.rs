@@ -175,7 +175,7 @@ async fn event_results(
     event: ServerSessionEvent,
     publication: &mut Option<Publication>,
 ) -> Result<Vec<ServerSessionResult>, Closed> {
-    let arrived_ms = crate::now_ms();
+    let arrived_ms = crate::clock::now_ms();
     match event {
         ServerSessionEvent::ConnectionRequested {
             request_id,

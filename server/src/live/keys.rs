@@ -22,7 +22,7 @@ pub async fn current(pool: &Pool, show_id: &str) -> Result<String, AppError> {
     )
     .bind(show_id)
     .bind(generate())
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .execute(pool)
     .await?;
     let key: (String,) = sqlx::query_as("SELECT stream_key FROM stream_keys WHERE show_id = $1")
@@ -41,7 +41,7 @@ pub async fn rotate(pool: &Pool, show_id: &str) -> Result<String, AppError> {
     )
     .bind(show_id)
     .bind(&key)
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .execute(pool)
     .await?;
     Ok(key)

@@ -24,8 +24,10 @@ use super::{Live, Reach, Rendered, Rendition, ShowLive};
 
 /// Playlists change every segment: players must always ask.
 const PLAYLIST_CACHE: &str = "no-cache";
+/// Cache-Control of files whose names change with their content.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// A segment never changes once listed.
-const SEGMENT_CACHE: &str = crate::IMMUTABLE;
+const SEGMENT_CACHE: &str = IMMUTABLE;
 const PLAYLIST_TYPE: &str = "application/vnd.apple.mpegurl";
 
 /// The `/hls` routes.

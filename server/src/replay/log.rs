@@ -1,19 +1,18 @@
 //! The show's event log: every event viewers see over the picture, with its
 //! programme time, kept while the show is on air. The hub gathers the events
-//! it publishes (`Hub::take_log`); this task writes them every [`FLUSH`] as
-//! one row, a deflated JSON array of `[programme ms, event]`, and once more
-//! when the server stops.
+//! it publishes (`Hub::take_log`); the show's task writes them every [`FLUSH`]
+//! as one row ([`Row`]), a deflated JSON array of `[programme ms, event]`, and
+//! once more when the server stops.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use lapak_protocol::replay::ReplayLog;
 use lapak_protocol::ServerMsg;
 
-use crate::db::Conn;
+use crate::clock::now_ms;
+use crate::db::{Conn, Pool};
 use crate::error::AppError;
-use crate::{now_ms, Stage};
 
 /// How often gathered events are written.
 pub const FLUSH: Duration = Duration::from_millis(250);
@@ -51,59 +50,47 @@ pub fn programme_time(event: &ServerMsg, now_ms: i64) -> i64 {
     }
 }
 
-/// Writes the show's gathered events every [`FLUSH`], until the task is dropped.
-pub async fn keep(stage: Arc<Stage>) {
-    let mut stored = match stage.pool.acquire().await {
-        Ok(mut conn) => stored_bytes(&mut conn, &stage.show.id).await.unwrap_or(0),
-        Err(_) => 0,
-    };
-    let mut interval = tokio::time::interval(FLUSH);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
-        match write(&stage, stored).await {
-            Ok(written) => stored += written,
-            Err(error) => tracing::error!(show = %stage.show.id, %error, "cannot keep events"),
-        }
+/// Gathered events as one row of a show's log.
+pub struct Row {
+    /// The earliest programme time among them.
+    first_ms: i64,
+    /// How many.
+    events: usize,
+    /// Their deflated JSON array of `[programme ms, event]`.
+    body: Vec<u8>,
+}
+
+impl Row {
+    /// `events` as a row; `None` when there are none.
+    pub fn of(events: &[(i64, Utf8Bytes)]) -> Result<Option<Row>, AppError> {
+        let Some(first_ms) = events.iter().map(|(at, _)| *at).min() else {
+            return Ok(None);
+        };
+        Ok(Some(Row {
+            first_ms,
+            events: events.len(),
+            body: deflate(events)?,
+        }))
+    }
+
+    /// Its size in the log.
+    pub fn bytes(&self) -> i64 {
+        self.body.len() as i64
     }
 }
 
-/// Writes what the hub gathered now (the server is stopping).
-pub async fn flush(stage: &Stage) {
-    if let Err(error) = write(stage, 0).await {
-        tracing::error!(show = %stage.show.id, %error, "cannot keep the last events");
-    }
-}
-
-/// Writes the gathered events as one row; the bytes written.
-async fn write(stage: &Stage, stored: i64) -> Result<i64, AppError> {
-    let events = stage.hub.take_log();
-    let Some(first_ms) = events.iter().map(|(at, _)| *at).min() else {
-        return Ok(0);
-    };
-    let body = deflate(&events)?;
-    let bytes = body.len() as i64;
-    if stored + bytes > MAX_LOG_BYTES {
-        tracing::warn!(show = %stage.show.id, "event log full: later events are not kept");
-        return Ok(0);
-    }
-    let _write = stage.writer.lock().await;
-    // Read under the lock the removal holds, so no write lands after it.
-    let live = stage.live.show(&stage.show.id);
-    if live.is_some_and(|live| live.replay_settings().removed) {
-        // Removed while on air: nothing is kept for a replay there will not be.
-        return Ok(0);
-    }
+/// Adds `row` to `show`'s log.
+pub async fn append(pool: &Pool, show: &str, row: &Row) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO show_events (show_id, first_ms, events, body) VALUES ($1, $2, $3, $4)",
     )
-    .bind(&stage.show.id)
-    .bind(first_ms)
-    .bind(events.len() as i64)
-    .bind(body)
-    .execute(&stage.pool)
+    .bind(show)
+    .bind(row.first_ms)
+    .bind(row.events as i64)
+    .bind(&row.body)
+    .execute(pool)
     .await?;
-    Ok(bytes)
+    Ok(())
 }
 
 /// `events` as a deflated JSON array of `[programme ms, event]`; the events

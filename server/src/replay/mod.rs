@@ -7,11 +7,8 @@
 
 pub mod log;
 
-use lapak_protocol::replay::ReplayInfo;
-
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::Stage;
 
 /// The brand's choices for a show's replay.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -82,35 +79,14 @@ pub async fn ended(conn: &mut Conn, show: &str) -> Result<bool, AppError> {
     Ok(ended.flatten().is_some())
 }
 
-/// Ends `stage`'s show: kept as ended (its replay opens, also after a
-/// restart), then its encoder is disconnected, publishing refused, the
-/// recording closed and viewers told. `false` for a show that does not ingest.
-pub async fn end(stage: &Stage) -> Result<bool, AppError> {
-    let Some(live) = stage.live.show(&stage.show.id) else {
-        return Ok(false);
-    };
-    let mut conn = stage.pool.acquire().await?;
+/// Keeps `show` as ended (its replay opens, also after a restart).
+pub async fn end(conn: &mut Conn, show: &str, now_ms: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE shows SET ended_at_ms = $1 WHERE id = $2 AND ended_at_ms IS NULL")
-        .bind(crate::now_ms())
-        .bind(&stage.show.id)
+        .bind(now_ms)
+        .bind(show)
         .execute(&mut *conn)
         .await?;
-    live.end();
-    Ok(true)
-}
-
-/// What a viewer needs to play `stage`'s replay, while there is one.
-pub fn info(stage: &Stage) -> Option<ReplayInfo> {
-    let live = stage.live.show(&stage.show.id)?;
-    let (starts_ms, ends_ms) = live.replay_window()?;
-    let id = &stage.show.id;
-    Some(ReplayInfo {
-        video_url: format!("/hls/{id}/replay.m3u8"),
-        log_url: format!("/api/v1/shows/{id}/replay/log"),
-        starts_ms,
-        ends_ms,
-        chat: !live.replay_settings().chat_hidden,
-    })
+    Ok(())
 }
 
 /// Replay figures, apart from live.

@@ -5,13 +5,12 @@
 use std::collections::HashSet;
 
 use lapak_protocol::{
-    Activity, Badge, CouponReward, CouponTerms, FanClub, Mission, Period, Reward,
+    Activity, Badge, CouponReward, CouponTerms, FanClub, Mission, Off, Period, Reward,
 };
 use serde::{Deserialize, Serialize};
 
-use super::blocklist::Blocklist;
-use crate::coupons::TermsEntry;
-use crate::show::Gifting;
+use super::Gifting;
+use crate::text::Blocklist;
 
 /// The `[community]` table.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -103,6 +102,41 @@ pub struct CouponEntry {
     pub valid_hours: u32,
 }
 
+/// Terms as a show file or the API writes them: `percent_off` or `amount_off`
+/// (minor units), and an optional `min_spend` (minor units).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TermsEntry {
+    /// Percent off, 1..=90.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<u32>,
+    /// Amount off, minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<i64>,
+    /// Merchandise (after deals) a cart must reach, minor units.
+    #[serde(default)]
+    pub min_spend: i64,
+}
+
+impl TermsEntry {
+    /// The terms, or why they cannot be offered.
+    pub fn terms(&self) -> Result<CouponTerms, String> {
+        let off = match (self.percent_off, self.amount_off) {
+            (Some(percent), None) => Off::Percent { percent },
+            (None, Some(minor)) => Off::Amount { minor },
+            _ => return Err("give exactly one of percent_off and amount_off".into()),
+        };
+        let terms = CouponTerms {
+            off,
+            min_spend: self.min_spend,
+        };
+        match terms.problem() {
+            Some(problem) => Err(problem.into()),
+            None => Ok(terms),
+        }
+    }
+}
+
 impl CouponEntry {
     fn terms(&self) -> Result<CouponTerms, String> {
         let entry = TermsEntry {
@@ -127,6 +161,14 @@ impl CouponEntry {
 }
 
 impl Settings {
+    /// The pinned message the file sets, if any.
+    pub fn pinned(&self) -> Option<crate::pinned::Message> {
+        self.pinned.clone().map(|text| crate::pinned::Message {
+            text,
+            translations: self.pinned_translations.clone(),
+        })
+    }
+
     /// The club as the protocol carries it.
     pub fn club(&self) -> Option<FanClub> {
         self.club.as_ref().map(|c| FanClub {
@@ -161,7 +203,7 @@ impl Settings {
         if self.pinned.is_none() && !self.pinned_translations.is_empty() {
             return Err("community.pinned_translations translate no community.pinned".into());
         }
-        super::pinned::check(self.pinned.as_deref(), &self.pinned_translations)
+        crate::pinned::check(self.pinned.as_deref(), &self.pinned_translations)
             .map_err(|e| format!("community.pinned: {e}"))?;
         if let Some(club) = &self.club {
             if club.name.trim().is_empty() {

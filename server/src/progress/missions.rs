@@ -10,13 +10,13 @@
 use lapak_protocol::{Activity, Period};
 
 use super::club;
-use super::settings::{CouponEntry, MissionEntry};
 use super::Changes;
 use crate::coupons;
 use crate::db::Conn;
 use crate::details::civil_date;
 use crate::error::AppError;
-use crate::gifting::ledger::{self, Kind, Posting};
+use crate::ledger::{self, Kind, Posting};
+use crate::show::community::{CouponEntry, MissionEntry};
 use crate::show::ShowFile;
 
 /// Every activity with its name in the database (as on the wire).

@@ -1,12 +1,13 @@
-//! The server's half of the rules for what viewers write for others to read
-//! (the other half, which the viewer applies too, is `lapak_protocol`'s
+//! The rules for text: what may name a brand, a show or a product
+//! ([`is_slug`]), the words a show masks ([`Blocklist`]), and the server's
+//! half of the rules for what viewers write for others to read (the other half, which the viewer applies too, is `lapak_protocol`'s
 //! `display_name` and `chat_line`). This half needs Unicode's tables, which
 //! would weigh on the viewer.
 //!
 //! A name is an identity, so a name with anything hidden in it is refused,
 //! never quietly cleaned: hidden characters, private-use or unassigned ones,
 //! alphabets mixed so one passes for another, and names that pass for the
-//! host or the staff ([`lookalike`](super::lookalike)). A chat line is not an
+//! host or the staff ([`lookalike`]). A chat line is not an
 //! identity, so its hidden characters are dropped instead, except those that
 //! hold emoji together; dropping them also keeps a blocked word from hiding
 //! behind a zero-width space.
@@ -22,7 +23,19 @@ use unicode_properties::{GeneralCategory, UnicodeEmoji, UnicodeGeneralCategory};
 use unicode_security::general_security_profile::IdentifierType;
 use unicode_security::{GeneralSecurityProfile, RestrictionLevel, RestrictionLevelDetection};
 
-use super::lookalike;
+mod blocklist;
+mod lookalike;
+
+pub use blocklist::Blocklist;
+
+/// Whether `id` may name a brand or a show (in URLs and folders): 1 to 64
+/// lowercase ASCII letters, digits and dashes.
+pub fn is_slug(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 
 /// Why a name is refused. The messages are fixed: the name itself is never
 /// echoed back.

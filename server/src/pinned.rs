@@ -6,10 +6,9 @@
 use lapak_protocol::{check_translations, Translations};
 use serde::{Deserialize, Serialize};
 
-use super::text;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::show::ShowFile;
+use crate::text;
 
 /// A pinned message: the brand's wording and its translations.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,11 +25,15 @@ pub fn parts(message: Option<Message>) -> (Option<String>, Translations) {
     message.map_or_else(Default::default, |m| (Some(m.text), m.translations))
 }
 
-/// The message to show now: the last one a host set, else the show file's.
-pub async fn current(conn: &mut Conn, show: &ShowFile) -> Result<Option<Message>, AppError> {
+/// The message to show now: the last one a host set, else the show file's (`from_file`).
+pub async fn current(
+    conn: &mut Conn,
+    show: &str,
+    from_file: Option<Message>,
+) -> Result<Option<Message>, AppError> {
     let set: Option<(Option<String>, String)> =
         sqlx::query_as("SELECT pinned, translations FROM pinned_messages WHERE show_id = $1")
-            .bind(&show.id)
+            .bind(show)
             .fetch_optional(conn)
             .await?;
     Ok(match set {
@@ -39,10 +42,7 @@ pub async fn current(conn: &mut Conn, show: &ShowFile) -> Result<Option<Message>
             // Written by `keep` only: a row that does not read has no translations.
             translations: serde_json::from_str(&translations).unwrap_or_default(),
         }),
-        None => show.community.pinned.clone().map(|text| Message {
-            text,
-            translations: show.community.pinned_translations.clone(),
-        }),
+        None => from_file,
     })
 }
 

@@ -107,7 +107,7 @@ impl Feed {
         self.last_id = match self.slot {
             None => self.last_id + 1,
             Some(slot) => {
-                let since = u64::try_from(crate::now_ms()).unwrap_or(0);
+                let since = u64::try_from(crate::clock::now_ms()).unwrap_or(0);
                 let clock = (since.saturating_sub(SHARED_IDS_SINCE_MS) << SLOT_BITS) | slot;
                 clock.max(self.last_id + (1 << SLOT_BITS))
             }

@@ -8,10 +8,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use super::blocklist::Blocklist;
 use crate::db::Conn;
 use crate::error::AppError;
 use crate::limit::Throttle;
+use crate::text::Blocklist;
 
 /// Longest slow mode: five minutes between lines.
 pub const MAX_SLOW_S: u32 = 300;

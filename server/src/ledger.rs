@@ -4,13 +4,12 @@
 //! entries. Accounts other than [`ISSUED`] never go below zero: a debit is a
 //! conditional update, and the table's CHECK backs it up.
 
-use lapak_protocol::{Gifter, Money, Wallet};
+use lapak_protocol::Wallet;
 use sqlx::Connection;
 
-use crate::community;
+use crate::clock::now_ms;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::{now_ms, Stage};
 
 /// The system account top-ups draw coins from; the only one below zero.
 pub const ISSUED: &str = "coins_issued";
@@ -26,7 +25,7 @@ pub fn earnings_account(show: &str) -> String {
 }
 
 /// Coins a show's host has converted into credits.
-fn converted_account(show: &str) -> String {
+pub fn converted_account(show: &str) -> String {
     format!("host_converted:{show}")
 }
 
@@ -135,7 +134,7 @@ pub async fn post(conn: &mut Conn, posting: &Posting<'_>) -> Result<Option<i64>,
     Ok(Some(id))
 }
 
-async fn balance(conn: &mut Conn, account: &str) -> Result<i64, AppError> {
+pub async fn balance(conn: &mut Conn, account: &str) -> Result<i64, AppError> {
     let coins: Option<i64> = sqlx::query_scalar("SELECT coins FROM balances WHERE account = $1")
         .bind(account)
         .fetch_optional(conn)
@@ -152,10 +151,22 @@ pub async fn wallet(conn: &mut Conn, session: i64) -> Result<Wallet, AppError> {
     })
 }
 
-/// Coins each viewer has sent the show's host, from the ledger's gift
-/// transactions, with how they look now (name, club level, latest badge).
-pub async fn gifters(conn: &mut Conn, show: &str) -> Result<Vec<Gifter>, AppError> {
-    let totals: Vec<(i64, i64)> = sqlx::query_as(
+/// The show's gifts: how many sends, gifts and coins in all.
+pub async fn gift_figures(conn: &mut Conn, show: &str) -> Result<(i64, i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(t.gift_count), 0) AS BIGINT), CAST(COALESCE(SUM(e.coins), 0) AS BIGINT)
+         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+         WHERE e.account = $1 AND t.kind = 'gift'",
+    )
+    .bind(earnings_account(show))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Coins each session has sent the show's host, from the ledger's gift
+/// transactions: `(session, coins)`.
+pub async fn gift_totals(conn: &mut Conn, show: &str) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT t.session_id, CAST(SUM(e.coins) AS BIGINT)
          FROM ledger_entries e
          JOIN ledger_transactions t ON t.id = e.transaction_id
@@ -164,70 +175,5 @@ pub async fn gifters(conn: &mut Conn, show: &str) -> Result<Vec<Gifter>, AppErro
     )
     .bind(earnings_account(show))
     .fetch_all(&mut *conn)
-    .await?;
-    let mut gifters = Vec::with_capacity(totals.len());
-    for (session, coins) in totals {
-        gifters.push(Gifter {
-            viewer: community::identity(conn, show, session).await?,
-            coins: u64::try_from(coins).unwrap_or(0),
-        });
-    }
-    Ok(gifters)
-}
-
-/// What converting a show's gift earnings credited its host.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HostCredit {
-    /// Coins converted.
-    pub coins: u64,
-    /// Their value in the show's currency: coins × `host_credit_per_coin`.
-    pub credit: Money,
-}
-
-/// The host's payout step: moves all of the show's unconverted earnings to
-/// `host_converted:<show>` in one transaction and records their value in money
-/// in `host_credits`. `None` when there was nothing to convert.
-pub async fn convert_earnings(state: &Stage) -> Result<Option<HostCredit>, AppError> {
-    let show = &state.show;
-    let _write = state.writer.lock().await;
-    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
-    let earnings = earnings_account(&show.id);
-    let coins = balance(&mut tx, &earnings).await?;
-    if coins == 0 {
-        return Ok(None);
-    }
-    let rate = show.gifting.host_credit_per_coin;
-    let amount = coins
-        .checked_mul(rate)
-        .ok_or_else(|| AppError::Ledger(format!("{coins} coins at {rate} overflow the credit")))?;
-    let posting = Posting {
-        kind: Kind::Convert,
-        cause: None,
-        gift: None,
-        completion: None,
-        entries: vec![(earnings, -coins), (converted_account(&show.id), coins)],
-    };
-    // Under the write lock nothing else moves the earnings, so the debit cannot fall short.
-    let transaction = post(&mut tx, &posting)
-        .await?
-        .ok_or_else(|| AppError::Ledger("earnings fell short while converting".into()))?;
-    let credit = show.money(amount);
-    sqlx::query(
-        "INSERT INTO host_credits (show_id, transaction_id, coins, rate_minor, amount_minor, currency, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&show.id)
-    .bind(transaction)
-    .bind(coins)
-    .bind(rate)
-    .bind(credit.minor)
-    .bind(&credit.currency)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Some(HostCredit {
-        coins: coins.unsigned_abs(),
-        credit,
-    }))
+    .await?)
 }

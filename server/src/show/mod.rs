@@ -10,8 +10,10 @@ use lapak_protocol::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::community::text::label;
 use crate::error::AppError;
+use crate::text::label;
+
+pub mod community;
 
 /// A show as its data file describes it.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -67,7 +69,7 @@ pub struct ShowFile {
     /// Pinned message, blocklist, Fan Club, badges and missions; a show without
     /// the table has chat and likes only.
     #[serde(default)]
-    pub community: crate::community::Settings,
+    pub community: community::Settings,
     /// Origins whose pages may open the socket (see `origins`); empty for anyone.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
@@ -158,7 +160,7 @@ pub struct ProductEntry {
 
 impl ProductEntry {
     /// Why the product cannot be sold, if it cannot: its text as shoppers
-    /// read it ([`text::label`](crate::community::text::label)), its
+    /// read it ([`text::label`](crate::text::label)), its
     /// translations, a variant, a price ≥ 0 and max_per_order ≥ 1.
     pub fn check(&self) -> Result<(), String> {
         label(&self.id).map_err(|e| format!("a product's id {e}"))?;
@@ -423,13 +425,13 @@ impl ShowFile {
         if let Some(at) = &self.starts_at {
             unix_ms(at).map_err(|e| format!("starts_at: {e}"))?;
         }
-        if !crate::access::is_slug(&self.id) {
+        if !crate::text::is_slug(&self.id) {
             return Err(format!(
                 "show id {:?}: use 1 to 64 lowercase letters, digits and dashes",
                 self.id
             ));
         }
-        if !crate::access::is_slug(&self.brand) {
+        if !crate::text::is_slug(&self.brand) {
             return Err(format!(
                 "brand {:?}: use 1 to 64 lowercase letters, digits and dashes",
                 self.brand
@@ -840,7 +842,7 @@ mod tests {
 
     /// The test show with its `stream_url` line replaced by `video`.
     fn with_video(video: &str) -> Result<(), String> {
-        let text = include_str!("../tests/fixtures/test-show.toml")
+        let text = include_str!("../../tests/fixtures/test-show.toml")
             .replace("stream_url = \"/media/stream.mp4\"\n", "");
         let text = format!("{video}\n{text}");
         let text = if video.starts_with('[') {
@@ -856,7 +858,7 @@ mod tests {
 
     /// The test show with `line` added at the top.
     fn with_line(line: &str) -> Result<ShowFile, String> {
-        let text = include_str!("../tests/fixtures/test-show.toml");
+        let text = include_str!("../../tests/fixtures/test-show.toml");
         ShowFile::parse(&format!("{line}\n{text}"))
     }
 
@@ -976,7 +978,7 @@ mod tests {
 
     #[test]
     fn a_show_id_is_a_slug() {
-        let text = include_str!("../tests/fixtures/test-show.toml");
+        let text = include_str!("../../tests/fixtures/test-show.toml");
         for bad in ["", "Big Show", "../etc", "show/1"] {
             let text = text.replacen("id = \"test\"", &format!("id = {bad:?}"), 1);
             let error = ShowFile::parse(&text).unwrap_err();
