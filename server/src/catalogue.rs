@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use lapak_protocol::api::catalogue::FromCatalogue;
 use lapak_protocol::{Money, Translations, Variant, MAX_KEY_LEN};
 use serde::Deserialize;
 use serde_json::Value;
@@ -225,18 +226,6 @@ pub async fn seed(conn: &mut Conn, shows: &[ShowFile]) -> Result<(), AppError> {
         }
     }
     Ok(())
-}
-
-/// A show's product taken from the catalogue: `{ "from_catalogue": id,
-/// "price"?: minor units, "stock"?: { variant: units } }`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FromCatalogue {
-    from_catalogue: String,
-    #[serde(default)]
-    price: Option<i64>,
-    #[serde(default)]
-    stock: BTreeMap<String, u32>,
 }
 
 /// Replaces each `from_catalogue` entry of a show's `products` (JSON, as

@@ -6,10 +6,10 @@
 //! checkout's transaction takes it for its order only while no order holds it,
 //! so a coupon is used once whoever retries. A payment that fails gives it back.
 
+use lapak_protocol::api::coupons::{CouponCode, CouponFigures};
 use lapak_protocol::{
     coupon_code, AppliedCoupon, Coupon, CouponProblem, CouponTerms, Off, Quote, WALLET_COUPONS,
 };
-use serde::Serialize;
 
 use crate::clock::now_ms;
 use crate::db::Conn;
@@ -175,19 +175,6 @@ pub async fn give_back(conn: &mut Conn, order_id: i64) -> Result<bool, AppError>
     Ok(done.rows_affected() > 0)
 }
 
-/// A host's code for a show.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Code {
-    /// The code shoppers type.
-    pub code: String,
-    /// What it takes off, from what spend.
-    pub terms: CouponTerms,
-    /// Claimable and usable until then, Unix milliseconds.
-    pub expires_at_ms: i64,
-    /// Wallets that may hold it.
-    pub max_claims: u32,
-}
-
 /// Why a code was not created.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NotCreated {
@@ -201,7 +188,7 @@ pub enum NotCreated {
 pub async fn create(
     conn: &mut Conn,
     show: &str,
-    code: &Code,
+    code: &CouponCode,
 ) -> Result<Result<(), NotCreated>, AppError> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coupon_codes WHERE show_id = $1")
         .bind(show)
@@ -233,20 +220,8 @@ pub async fn create(
     })
 }
 
-/// A code with how far it went.
-#[derive(Clone, Debug, Serialize)]
-pub struct CodeFigures {
-    /// The code.
-    #[serde(flatten)]
-    pub code: Code,
-    /// Wallets holding it.
-    pub claims: u32,
-    /// Paid orders that used it.
-    pub orders: u32,
-}
-
 /// The show's codes, newest first, with their claims and orders.
-pub async fn codes(conn: &mut Conn, show: &str) -> Result<Vec<CodeFigures>, AppError> {
+pub async fn codes(conn: &mut Conn, show: &str) -> Result<Vec<CouponFigures>, AppError> {
     type Row = (String, String, i64, i64, i64, i64, i64, i64);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.code, c.off_kind, c.off_value, c.min_spend_minor, c.expires_at_ms,
@@ -263,8 +238,8 @@ pub async fn codes(conn: &mut Conn, show: &str) -> Result<Vec<CodeFigures>, AppE
         .into_iter()
         .map(
             |(code, kind, value, min_spend, expires_at_ms, max_claims, claims, orders)| {
-                CodeFigures {
-                    code: Code {
+                CouponFigures {
+                    coupon: CouponCode {
                         code,
                         terms: read_terms(&kind, value, min_spend),
                         expires_at_ms,

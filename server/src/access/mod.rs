@@ -20,6 +20,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::CookieJar;
+use lapak_protocol::api::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
@@ -272,17 +273,11 @@ impl From<AppError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    code: &'a str,
-    message: &'a str,
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(ErrorBody {
-            code: self.code,
-            message: &self.message,
+        let body = Json(Refusal {
+            code: self.code.to_owned(),
+            message: self.message,
         });
         let mut response = (self.status, body).into_response();
         if let Some(seconds) = self.retry_after_s {

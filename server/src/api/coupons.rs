@@ -14,21 +14,11 @@ use lapak_protocol::coupon_code;
 use super::shows::show_for;
 use super::Body;
 use crate::access::{Actor, ApiError, Permission};
-use crate::coupons::{self, Code, CodeFigures, NotCreated, TermsEntry, MAX_CLAIMS};
+use crate::coupons::{self, NotCreated, TermsEntry, MAX_CLAIMS};
 use crate::{now_ms, Server};
 
 /// Longest a code stays usable, hours: a year.
 const MAX_VALID_HOURS: u32 = 8760;
-
-/// A code as the API gives it.
-fn answer(code: Code) -> CouponCode {
-    CouponCode {
-        code: code.code,
-        terms: code.terms,
-        expires_at_ms: code.expires_at_ms,
-        max_claims: code.max_claims,
-    }
-}
 
 /// `GET /api/v1/shows/{show}/coupons`: the show's codes, newest first, with
 /// their claims and paid orders.
@@ -40,16 +30,7 @@ pub async fn list(
     let state = show_for(&server, &actor, &id, Permission::ReadShows)?;
     let mut conn = state.pool.acquire().await?;
     let codes = coupons::codes(&mut conn, &state.show.id).await?;
-    Ok(Json(
-        codes
-            .into_iter()
-            .map(|c: CodeFigures| CouponFigures {
-                coupon: answer(c.code),
-                claims: c.claims,
-                orders: c.orders,
-            })
-            .collect(),
-    ))
+    Ok(Json(codes))
 }
 
 /// `POST /api/v1/shows/{show}/coupons`: creates a code (201 with it).
@@ -80,7 +61,7 @@ pub async fn create(
         return Err(ApiError::invalid(format!("max_claims: 1 to {MAX_CLAIMS}")));
     }
     let hours = i64::from(request.valid_hours);
-    let code = Code {
+    let code = CouponCode {
         code: text,
         terms,
         expires_at_ms: now_ms() + hours * 3_600_000,
@@ -92,7 +73,7 @@ pub async fn create(
         Ok(()) => {
             let (show, who) = (&state.show.id, actor.who());
             tracing::info!(%show, code = %code.code, %who, "coupon code created");
-            Ok((StatusCode::CREATED, Json(answer(code))))
+            Ok((StatusCode::CREATED, Json(code)))
         }
         Err(NotCreated::Exists) => Err(ApiError::new(
             StatusCode::CONFLICT,
