@@ -212,6 +212,10 @@ pub async fn flush_log(stage: &Stage) {
 /// Writes the gathered events as one row of the log, unless the log is full
 /// with the `stored` bytes; the bytes written.
 async fn write_log(stage: &Stage, stored: i64) -> Result<i64, AppError> {
+    // why: events are taken from the hub only once the lock is held, and written
+    // before it is let go. A write the stopping server cuts short while it waits
+    // has taken nothing, and the last flush waits for one under way.
+    let _write = stage.writer.lock().await;
     let events = stage.hub.take_log();
     let Some(row) = log::Row::of(&events)? else {
         return Ok(0);
@@ -221,7 +225,6 @@ async fn write_log(stage: &Stage, stored: i64) -> Result<i64, AppError> {
         tracing::warn!(show = %stage.show.id, "event log full: later events are not kept");
         return Ok(0);
     }
-    let _write = stage.writer.lock().await;
     // Read under the lock the removal holds, so no write lands after it.
     let live = stage.live.show(&stage.show.id);
     if live.is_some_and(|live| live.replay_settings().removed) {
