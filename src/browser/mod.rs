@@ -5,7 +5,6 @@ pub mod captions;
 pub mod clock;
 pub mod focus;
 pub mod fullscreen;
-pub mod hls;
 pub mod host;
 pub mod idle;
 pub mod ids;
@@ -19,3 +18,6 @@ pub mod scroll;
 pub mod share;
 pub mod storage;
 pub mod watch;
+
+/// The stream player, a crate of its own that the studio's preview shares.
+pub use lapak_player as hls;
