@@ -1,7 +1,9 @@
 //! Lapak's stream player, shared by the viewer and the studio's preview: HLS
-//! (CMAF/fMP4) played from Rust over Media Source Extensions, hls.js or
-//! Safari's own HLS where MSE cannot play it, and plain MP4/WebM files
-//! ([`hls`]'s documentation says how).
+//! (CMAF/fMP4) played from Rust over Media Source Extensions, Safari's own HLS
+//! where it has it, hls.js for a provider's MPEG-TS stream, and plain MP4/WebM
+//! files.
+//! [`use_player`] (or [`attach`]) hands a `<video>` its source and reports a
+//! [`PlayerState`] and the programme date-time of the frame on screen.
 
 mod hls;
 pub mod retired;
