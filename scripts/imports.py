@@ -19,7 +19,8 @@ import os
 import re
 import sys
 
-CRATES = {"viewer": "src", "protocol": "protocol/src", "server": "server/src", "studio": "studio/src"}
+CRATES = {"viewer": "src", "protocol": "protocol/src", "server": "server/src", "studio": "studio/src",
+          "player": "player/src", "intl": "intl/src"}
 # Files that are not part of the crate's module tree (binaries' own roots are).
 ROOT_NAMES = ("lib.rs", "main.rs")
 

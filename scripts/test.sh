@@ -13,7 +13,7 @@ python3 scripts/imports.py
 
 step "lint (native crates, and the viewer and the studio for wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p lapak -p lapak-studio --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p lapak -p lapak-player -p lapak-intl -p lapak-studio --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The viewer as scripts/build-viewer.sh builds it: sheets behind wasm split points.
 cargo clippy -p lapak --target wasm32-unknown-unknown --features split -- -D warnings
 

@@ -7,16 +7,13 @@
 //! chat and the products, and follow the viewer's own text size.
 use std::rc::Rc;
 
+use lapak_player::retired;
 use leptos::html::Video;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Event, HtmlMediaElement, TextTrack, TextTrackKind, TextTrackMode, VttCue};
-
-/// A text track the player no longer uses (its stream was replaced); tracks
-/// made by `addTextTrack` cannot be removed, only set aside.
-const RETIRED: &str = "lapakRetired";
 
 /// A track added or removed, or one's mode changed (the player set one aside).
 const LIST_EVENTS: [&str; 3] = ["addtrack", "removetrack", "change"];
@@ -116,7 +113,7 @@ fn choose(media: &HtmlMediaElement, language: &str) -> Option<TextTrack> {
     let tracks: Vec<TextTrack> = (0..list.length())
         .filter_map(|i| list.get(i))
         .filter(|t| matches!(t.kind(), TextTrackKind::Captions | TextTrackKind::Subtitles))
-        .filter(|t| !js_sys::Reflect::has(t, &JsValue::from_str(RETIRED)).unwrap_or(false))
+        .filter(|t| !retired::is_retired(t))
         .collect();
     let same = |t: &&TextTrack| primary(&t.language()) == primary(language);
     let chosen = tracks.iter().find(same).or(tracks.first()).cloned();
@@ -154,10 +151,4 @@ fn active_lines(track: &TextTrack) -> Vec<String> {
         .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
         .filter(|line| !line.trim().is_empty())
         .collect()
-}
-
-/// Sets a track the player made aside for good: no cues, never chosen again.
-pub fn retire(track: &TextTrack) {
-    let _ = js_sys::Reflect::set(track, &JsValue::from_str(RETIRED), &JsValue::TRUE);
-    track.set_mode(TextTrackMode::Disabled);
 }

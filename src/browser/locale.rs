@@ -5,15 +5,11 @@ use crate::store::{Lang, Locale};
 
 /// The locale to use for this page.
 pub fn detect() -> Locale {
-    let window = web_sys::window();
-    let from_query = window
-        .as_ref()
+    let from_query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
         .and_then(|params| params.get("lang"));
-    let tag = from_query
-        .or_else(|| window.and_then(|w| w.navigator().language()))
-        .unwrap_or_else(|| "en-US".into());
+    let tag = from_query.unwrap_or_else(lapak_intl::browser_language);
     Locale {
         lang: Lang::for_tag(&tag),
         tag,

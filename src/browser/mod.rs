@@ -5,11 +5,9 @@ pub mod captions;
 pub mod clock;
 pub mod focus;
 pub mod fullscreen;
-pub mod hls;
 pub mod host;
 pub mod idle;
 pub mod ids;
-pub mod intl;
 pub mod keys;
 pub mod locale;
 pub mod location;
@@ -19,3 +17,8 @@ pub mod scroll;
 pub mod share;
 pub mod storage;
 pub mod watch;
+
+/// `Intl` formatting, a crate of its own that the studio shares.
+pub use lapak_intl as intl;
+/// The stream player, a crate of its own that the studio's preview shares.
+pub use lapak_player as hls;

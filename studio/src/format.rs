@@ -1,20 +1,14 @@
 //! Prices, counts and times as the host's browser writes them (through the
 //! viewer's own `Intl` formatters), and amounts for the studio's number fields.
 
-use lapak::browser::intl;
+use lapak_intl as intl;
 use lapak_protocol::Money;
 use serde::Serialize;
 use serde_json::Value;
 
-fn locale() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_else(|| "en-US".to_owned())
-}
-
 /// `money` for the host's language, e.g. `Rp 45.000` or `Rp 45,000`.
 pub fn money(money: &Money) -> String {
-    intl::format_money(money, &locale())
+    intl::format_money(money, &intl::browser_language())
 }
 
 /// Minor units of `currency`, shown as [`money`].
@@ -41,7 +35,7 @@ pub fn watch_time(seconds: u64) -> String {
 
 /// A count, e.g. `1,204` or `1.204`.
 pub fn count(count: u64) -> String {
-    intl::format_count(count, &locale())
+    intl::format_count(count, &intl::browser_language())
 }
 
 /// A `datetime-local` value (the host's local time) as an instant with its
@@ -63,12 +57,12 @@ pub fn instant(local: &str) -> Option<String> {
 
 /// A date and time, e.g. `7 Mar 2027, 09:00`.
 pub fn when(unix_ms: i64) -> String {
-    intl::format_date_time(unix_ms, &locale())
+    intl::format_date_time(unix_ms, &intl::browser_language())
 }
 
 /// A time of day, e.g. `14:05`.
 pub fn time(unix_ms: i64) -> String {
-    intl::format_time(unix_ms, &locale())
+    intl::format_time(unix_ms, &intl::browser_language())
 }
 
 /// The value a number field shows for `money`: a plain decimal (`45000`, `12.5`).

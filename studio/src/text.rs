@@ -698,9 +698,7 @@ pub(crate) const ID: Text = Text {
 
 /// The strings for the browser's language, and its code.
 pub fn for_browser() -> (&'static Text, &'static str) {
-    let language = web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_default();
+    let language = lapak_intl::browser_language();
     if language.to_lowercase().starts_with("id") {
         (&ID, "id")
     } else {

@@ -4,7 +4,7 @@
 //! on that same frame. A tag dragged to another spot moves there; a tag tapped
 //! is unpinned.
 
-use lapak::browser::hls::use_player;
+use lapak_player::use_player;
 use lapak_protocol::OnAir;
 use leptos::html::Video;
 use leptos::prelude::*;

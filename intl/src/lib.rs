@@ -1,5 +1,6 @@
-//! Number and price formatting through the browser's `Intl.NumberFormat`, so
-//! every currency and locale is formatted the way the shopper expects.
+//! Number, price and date formatting through the browser's `Intl`, so every
+//! currency and locale is formatted the way the reader expects: the viewer's
+//! shopper and the studio's host alike.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -122,4 +123,12 @@ pub fn format_date_time(unix_ms: i64, locale: &str) -> String {
 /// A time of day for `locale`, e.g. `14:05` or `2:05 PM`.
 pub fn format_time(unix_ms: i64, locale: &str) -> String {
     moment(unix_ms, locale, &[("timeStyle", "short")])
+}
+
+/// The browser's preferred language tag (`navigator.language`), e.g. `id-ID`;
+/// `en-US` when it names none.
+pub fn browser_language() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_else(|| "en-US".to_owned())
 }

@@ -1,7 +1,7 @@
 //! A subtitle rendition's WebVTT segments as cues on a text track of the
 //! video: the MSE player's part of captions. (Safari's own HLS and a video
-//! file's `<track>` make their text tracks themselves; `browser::captions`
-//! shows whichever there is.)
+//! file's `<track>` make their text tracks themselves; the viewer shows
+//! whichever there is.)
 //!
 //! Cue times are on the stream's media timestamps (moved by the segment's
 //! `X-TIMESTAMP-MAP`). The player places video segments by programme
@@ -127,7 +127,7 @@ async fn run(
         trim(&track, video.current_time() - BEHIND_S, &mut added);
         sleep(1000.0 * (media.target_duration.max(1) as f64) / 2.0).await;
     }
-    crate::browser::captions::retire(&track);
+    crate::retired::retire(&track);
 }
 
 /// Adds a cue once (providers repeat a cue in every segment it spans).
