@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{Cart, Deal, Order, Pin, Progress, Quote, RejectCode, ServerMsg, Session, Welcome};
 use crate::{ChatMessage, GiftStreak, Gifter, Wallet};
@@ -120,9 +120,11 @@ impl<'de> de::VariantAccess<'de> for Frame<'de> {
 }
 
 /// [`ServerMsg`]'s variants and fields, as serde's `remote` derive reads them
-/// (externally tagged). The compiler checks every field against `ServerMsg`;
-/// `every_server_message_round_trips` checks that no variant is missing.
-#[derive(Deserialize)]
+/// (externally tagged). The compiler checks every field against `ServerMsg`,
+/// and, by the derived `Serialize` (never called, so never built into the
+/// viewer), that every variant is here; `protocol/src/tests.rs` checks that
+/// the hand decoder reads every variant's sample as serde writes it.
+#[derive(Deserialize, Serialize)]
 #[serde(remote = "ServerMsg")]
 #[allow(dead_code)] // The fields are only ever written, by the derive.
 enum Fields {
@@ -242,4 +244,34 @@ enum Fields {
     },
     #[serde(other)]
     Unknown,
+}
+
+/// The names of [`ServerMsg`]'s variants, from [`Fields`]' derived decoder.
+#[cfg(test)]
+pub(crate) fn variant_names() -> &'static [&'static str] {
+    /// A decoder that only asks for an enum, and fails with its variants' names.
+    struct Names;
+    impl<'de> Deserializer<'de> for Names {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not an enum"))
+        }
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            NAMES.with(|names| names.set(Some(variants)));
+            Err(de::Error::custom("names taken"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct identifier ignored_any
+        }
+    }
+    thread_local!(static NAMES: std::cell::Cell<Option<&'static [&'static str]>> = const { std::cell::Cell::new(None) });
+    let _ = Fields::deserialize(Names);
+    NAMES.with(|names| names.get()).expect("Fields is an enum")
 }
