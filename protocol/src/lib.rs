@@ -17,6 +17,7 @@ mod community;
 mod coupons;
 pub mod dates;
 mod decode;
+pub mod encoding;
 mod gifts;
 pub mod hls;
 mod language;

@@ -422,6 +422,7 @@ async fn upgrade(
         // per connection than 16 KiB (server/examples/fanout_load.rs).
         .read_buffer_size(4 * 1024)
         .write_buffer_size(16 * 1024)
+        .protocols(ws::PROTOCOLS)
         .on_upgrade(move |socket| ws::serve(socket, stage))
 }
 

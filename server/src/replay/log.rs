@@ -7,12 +7,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
 use lapak_protocol::replay::ReplayLog;
 use lapak_protocol::ServerMsg;
 
 use crate::db::Conn;
 use crate::error::AppError;
+use crate::hub::Frame;
 use crate::{now_ms, Stage};
 
 /// How often gathered events are written.
@@ -108,14 +108,14 @@ async fn write(stage: &Stage, stored: i64) -> Result<i64, AppError> {
 
 /// `events` as a deflated JSON array of `[programme ms, event]`; the events
 /// are already JSON, so they are joined, not serialized again.
-fn deflate(events: &[(i64, Utf8Bytes)]) -> std::io::Result<Vec<u8>> {
+fn deflate(events: &[(i64, Frame)]) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
     let mut encoder =
         flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(b"[")?;
     for (i, (at, text)) in events.iter().enumerate() {
         let comma = if i == 0 { "" } else { "," };
-        write!(encoder, "{comma}[{at},{}]", text.as_str())?;
+        write!(encoder, "{comma}[{at},{}]", text.json())?;
     }
     encoder.write_all(b"]")?;
     encoder.finish()
@@ -222,6 +222,7 @@ pub async fn remove(conn: &mut Conn, show: &str) -> Result<(), AppError> {
 }
 
 /// `(programme ms, event)` for the hub to gather, if `event` is kept.
-pub fn entry(event: &ServerMsg, text: &Utf8Bytes) -> Option<(i64, Utf8Bytes)> {
-    kept(event).then(|| (programme_time(event, now_ms()), text.clone()))
+pub fn entry(frame: &Frame) -> Option<(i64, Frame)> {
+    let event = frame.msg();
+    kept(event).then(|| (programme_time(event, now_ms()), frame.clone()))
 }
