@@ -5,35 +5,34 @@
 //! cannot know which variant it is reading until it has seen `type`, so it first
 //! buffers the whole frame into serde's private `Content` tree and then reads the
 //! variant from that. That generic buffering layer is a large part of the viewer's
-//! wasm. Here the frame is read twice instead: once for `type` alone, then once
+//! wasm. Here the text is read twice instead: once for `type` alone, then once
 //! more straight into that variant's fields (which ignore the `type` key like any
-//! other unknown field). Both encodings are read the same way, by one list of the
-//! variants ([`Fields`]). Same frames in, same messages out; the derived
-//! `Deserialize` stays for everything else (the server, tests).
+//! other unknown field). A MessagePack frame is rewritten as JSON text first
+//! ([`msgpack_to_json`]) and read the same way. Same frames in, same messages
+//! out; the derived `Deserialize` stays for everything else (the server, tests).
 
 use std::borrow::Cow;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::encoding::is_msgpack_map;
+use crate::encoding::msgpack_to_json;
 use crate::{Cart, Deal, Order, Pin, Progress, Quote, RejectCode, ServerMsg, Session, Welcome};
 use crate::{ChatMessage, GiftStreak, Gifter, Wallet};
 use crate::{CommandId, OnAir, ProductId, VariantId};
 
-/// The frame's `type`; every other field is skipped.
-#[derive(Deserialize)]
-struct Tag<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-}
-
 impl ServerMsg {
-    /// Decodes one JSON server frame: the same result as `serde_json::from_str::<ServerMsg>`
+    /// Decodes one server frame: the same result as `serde_json::from_str::<ServerMsg>`
     /// for every JSON object (an unknown `type` is [`ServerMsg::Unknown`], unknown
     /// fields are ignored), without the derived decoder's buffering. Anything but
     /// an object is an error.
     pub fn from_json(text: &str) -> serde_json::Result<ServerMsg> {
+        /// The frame's `type`; every other field is skipped.
+        #[derive(Deserialize)]
+        struct Tag<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: Cow<'a, str>,
+        }
         let json_whitespace: &[char] = &[' ', '\t', '\n', '\r'];
         if !text.trim_start_matches(json_whitespace).starts_with('{') {
             return Err(de::Error::custom("a server frame must be a JSON object"));
@@ -41,94 +40,45 @@ impl ServerMsg {
         let tag: Tag = serde_json::from_str(text)?;
         Fields::deserialize(Frame {
             kind: &tag.kind,
-            whole: Json(text),
+            text,
         })
     }
 
     /// Decodes one MessagePack server frame: the same result as the derived
-    /// decoder for every map, as [`ServerMsg::from_json`] does for JSON.
-    /// Anything but a map is an error.
-    pub fn from_msgpack(bytes: &[u8]) -> Result<ServerMsg, rmp_serde::decode::Error> {
-        if !is_msgpack_map(bytes) {
-            return Err(de::Error::custom(
-                "a server frame must be a MessagePack map",
-            ));
-        }
-        let tag: Tag = rmp_serde::from_slice(bytes)?;
-        Fields::deserialize(Frame {
-            kind: &tag.kind,
-            whole: MessagePack(bytes),
-        })
+    /// decoder (rmp-serde) for every map, as [`ServerMsg::from_json`] gives for
+    /// JSON. Anything but a map is an error.
+    pub fn from_msgpack(bytes: &[u8]) -> serde_json::Result<ServerMsg> {
+        let text = msgpack_to_json(bytes).map_err(de::Error::custom)?;
+        ServerMsg::from_json(&text)
     }
 }
 
 /// A frame whose `type` is known, seen as an externally tagged enum: the variant
-/// is `kind`, its content is the whole frame.
-struct Frame<'a, W> {
+/// is `kind`, its content is the whole object `text`.
+struct Frame<'a> {
     kind: &'a str,
-    whole: W,
+    text: &'a str,
 }
 
-/// A whole frame in one encoding, which a variant's content is read from.
-trait Whole<'de> {
-    type Error: de::Error;
-    /// The content when it is one value (`Welcome`'s snapshot).
-    fn value<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Self::Error>;
-    /// The content when it is fields, read as a map.
-    fn fields<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error>;
-}
-
-/// A JSON frame.
-struct Json<'a>(&'a str);
-
-impl<'a> Json<'a> {
-    /// Reads all of the text with `read`, which must consume exactly one JSON value.
+impl<'a> Frame<'a> {
+    /// Reads all of `text` with `read`, which must consume exactly one JSON value.
     fn read<T>(
         self,
         read: impl FnOnce(
             &mut serde_json::Deserializer<serde_json::de::StrRead<'a>>,
         ) -> serde_json::Result<T>,
     ) -> serde_json::Result<T> {
-        let mut json = serde_json::Deserializer::from_str(self.0);
+        let mut json = serde_json::Deserializer::from_str(self.text);
         let value = read(&mut json)?;
         json.end()?;
         Ok(value)
     }
 }
 
-impl<'de> Whole<'de> for Json<'de> {
+impl<'de> Deserializer<'de> for Frame<'de> {
     type Error = serde_json::Error;
 
-    fn value<T: DeserializeSeed<'de>>(self, seed: T) -> serde_json::Result<T::Value> {
-        self.read(|json| seed.deserialize(json))
-    }
-
-    fn fields<V: Visitor<'de>>(self, visitor: V) -> serde_json::Result<V::Value> {
-        self.read(|json| json.deserialize_map(visitor))
-    }
-}
-
-/// A MessagePack frame.
-struct MessagePack<'a>(&'a [u8]);
-
-type MessagePackReader<'a> = rmp_serde::Deserializer<rmp_serde::decode::ReadRefReader<'a, [u8]>>;
-
-impl<'de> Whole<'de> for MessagePack<'de> {
-    type Error = rmp_serde::decode::Error;
-
-    fn value<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Self::Error> {
-        seed.deserialize(&mut MessagePackReader::from_read_ref(self.0))
-    }
-
-    fn fields<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        MessagePackReader::from_read_ref(self.0).deserialize_map(visitor)
-    }
-}
-
-impl<'de, W: Whole<'de>> Deserializer<'de> for Frame<'de, W> {
-    type Error = W::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, W::Error> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> serde_json::Result<V::Value> {
         visitor.visit_enum(self)
     }
 
@@ -139,35 +89,35 @@ impl<'de, W: Whole<'de>> Deserializer<'de> for Frame<'de, W> {
     }
 }
 
-impl<'de, W: Whole<'de>> de::EnumAccess<'de> for Frame<'de, W> {
-    type Error = W::Error;
-    type Variant = Content<W>;
+impl<'de> de::EnumAccess<'de> for Frame<'de> {
+    type Error = serde_json::Error;
+    type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'de>>(
         self,
         seed: V,
-    ) -> Result<(V::Value, Content<W>), W::Error> {
+    ) -> serde_json::Result<(V::Value, Self)> {
         let variant = seed.deserialize(self.kind.into_deserializer())?;
-        Ok((variant, Content(self.whole)))
+        Ok((variant, self))
     }
 }
 
-/// A variant's content: the whole frame again.
-struct Content<W>(W);
-
-impl<'de, W: Whole<'de>> de::VariantAccess<'de> for Content<W> {
-    type Error = W::Error;
+impl<'de> de::VariantAccess<'de> for Frame<'de> {
+    type Error = serde_json::Error;
 
     /// Only `Unknown`, whose fields are not read.
-    fn unit_variant(self) -> Result<(), W::Error> {
+    fn unit_variant(self) -> serde_json::Result<()> {
         Ok(())
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, W::Error> {
-        self.0.value(seed)
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> serde_json::Result<T::Value> {
+        self.read(|json| seed.deserialize(json))
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value, W::Error> {
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> serde_json::Result<V::Value> {
         Err(de::Error::custom("server messages have no tuple variants"))
     }
 
@@ -175,8 +125,8 @@ impl<'de, W: Whole<'de>> de::VariantAccess<'de> for Content<W> {
         self,
         _: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, W::Error> {
-        self.0.fields(visitor)
+    ) -> serde_json::Result<V::Value> {
+        self.read(|json| json.deserialize_map(visitor))
     }
 }
 
@@ -184,7 +134,7 @@ impl<'de, W: Whole<'de>> de::VariantAccess<'de> for Content<W> {
 /// (externally tagged). The compiler checks every field against `ServerMsg`,
 /// and, by the derived `Serialize` (never called, so never built into the
 /// viewer), that every variant is here; `protocol/src/tests.rs` checks that
-/// the hand decoders read every variant's sample as serde writes it.
+/// the hand decoder reads every variant's sample as serde writes it.
 #[derive(Deserialize, Serialize)]
 #[serde(remote = "ServerMsg")]
 #[allow(dead_code)] // The fields are only ever written, by the derive.

@@ -1068,6 +1068,36 @@ fn msgpack_frames_are_smaller_than_json_and_keep_unknown_types_and_fields() {
 }
 
 #[test]
+fn msgpack_becomes_the_same_json_value() {
+    let value = json!({
+        "ints": [0, 1, -1, -200, 70_000, -5_000_000_000_i64, u64::MAX],
+        "floats": [1.5, 0.25_f32, -2.0e-9],
+        "rest": [null, true, false, "é \"q\" \n\u{7}", {}, []],
+    });
+    let text = encoding::msgpack_to_json(&encoding::to_msgpack(&value)).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        value
+    );
+    let mut deep = vec![0x91; 200];
+    deep.push(0xc0);
+    for (bytes, why) in [
+        (vec![0xc4, 1, 0], "binary string"),
+        (vec![0xd4, 1, 0], "extension"),
+        (vec![0x81, 0x01, 0x01], "a key that is not a string"),
+        (vec![0xc0, 0xc0], "bytes after the value"),
+        (vec![0xa2, 0xff, 0xfe], "invalid UTF-8"),
+        (
+            vec![0xdd, 0xff, 0xff, 0xff, 0xff],
+            "an array longer than the frame",
+        ),
+        (deep, "nesting deeper than serde_json's"),
+    ] {
+        assert!(encoding::msgpack_to_json(&bytes).is_err(), "{why}");
+    }
+}
+
+#[test]
 fn from_msgpack_rejects_malformed_frames() {
     let likes = encoding::to_msgpack(&ServerMsg::Likes { seq: 6, total: 31 });
     for bytes in [

@@ -121,7 +121,7 @@ where
     tokio::select! {
         _ = &mut send => {}
         // The receiver dropped its outbox: let the last frames (a Reject, a Close) go out.
-        _ = receive(stream, outbox, Out(encoding), &state) => { let _ = tokio::time::timeout(FLUSH, send).await; }
+        _ = receive(stream, outbox, Wire(encoding), &state) => { let _ = tokio::time::timeout(FLUSH, send).await; }
     }
     state.hub.viewers(-1);
 }
@@ -149,7 +149,7 @@ where
     }
 }
 
-async fn receive<R, E>(mut stream: R, outbox: mpsc::Sender<Message>, out: Out, state: &Stage)
+async fn receive<R, E>(mut stream: R, outbox: mpsc::Sender<Message>, wire: Wire, state: &Stage)
 where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: std::fmt::Display,
@@ -172,16 +172,16 @@ where
                 let _ = outbox.send(close(GOING_AWAY, "idle")).await;
                 break;
             }
-            Input::Show(Ok(frame)) => vec![out.frame(&frame)],
+            Input::Show(Ok(frame)) => vec![wire.frame(&frame)],
             Input::Session(Ok((from, frame))) => match &joined {
-                Some(j) if from != j.connection => vec![out.frame(&frame)],
+                Some(j) if from != j.connection => vec![wire.frame(&frame)],
                 _ => Vec::new(),
             },
             // Too slow to keep up: a fresh snapshot instead of an unbounded buffer.
             Input::Show(Err(RecvError::Lagged(_))) | Input::Session(Err(RecvError::Lagged(_))) => {
                 let Some(j) = joined.as_mut() else { break };
                 match welcome_again(state, j).await {
-                    Some(welcome) => vec![out.msg(&welcome)],
+                    Some(welcome) => vec![wire.msg(&welcome)],
                     None => break,
                 }
             }
@@ -202,7 +202,7 @@ where
             // The library queued the echo of the viewer's close frame; the send
             // task sends it when it closes the socket.
             Input::Frame(Some(Ok(Message::Close(_)))) => break,
-            Input::Frame(Some(Ok(Message::Binary(_)))) if out.0 == Encoding::Json => {
+            Input::Frame(Some(Ok(Message::Binary(_)))) if wire.0 == Encoding::Json => {
                 let _ = outbox
                     .send(close(UNSUPPORTED, "frames are JSON text"))
                     .await;
@@ -219,9 +219,9 @@ where
                 }
                 if !within_limit {
                     let id = incoming.id();
-                    vec![out.msg(&reject(&id, RejectCode::RateLimited, "slow down".into()))]
+                    vec![wire.msg(&reject(&id, RejectCode::RateLimited, "slow down".into()))]
                 } else {
-                    match frame_reply(state, &mut joined, incoming, out).await {
+                    match frame_reply(state, &mut joined, incoming, wire).await {
                         Reply::Frames(frames) => frames,
                         Reply::Close(frames) => {
                             for frame in frames {
@@ -257,20 +257,20 @@ async fn frame_reply(
     state: &Stage,
     joined: &mut Option<Joiner>,
     incoming: Incoming<'_>,
-    out: Out,
+    wire: Wire,
 ) -> Reply {
     let msg = match incoming.decode() {
         Ok(msg) => msg,
         Err(error) => {
             let message = error.chars().take(MAX_ERROR_CHARS).collect();
             let refusal = reject(&incoming.id(), RejectCode::BadRequest, message);
-            return Reply::Frames(vec![out.msg(&refusal)]);
+            return Reply::Frames(vec![wire.msg(&refusal)]);
         }
     };
     if !msg.keys_fit() {
         let message = format!("ids and keys are at most {MAX_KEY_LEN} bytes");
         let refusal = reject(&incoming.id(), RejectCode::BadRequest, message);
-        return Reply::Frames(vec![out.msg(&refusal)]);
+        return Reply::Frames(vec![wire.msg(&refusal)]);
     }
     let reply = match (classify(&msg), joined.as_mut()) {
         (Frame::Ping, _) => ServerMsg::Pong {
@@ -278,7 +278,7 @@ async fn frame_reply(
         },
         (Frame::Hello { protocol, .. }, None) if protocol != PROTOCOL_VERSION => {
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
-            let refusal = out.msg(&reject("", RejectCode::UnsupportedProtocol, message));
+            let refusal = wire.msg(&reject("", RejectCode::UnsupportedProtocol, message));
             return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "unsupported protocol")]);
         }
         (
@@ -291,11 +291,11 @@ async fn frame_reply(
                 "this socket is for show {}: open /ws?show={show}",
                 state.show.id
             );
-            let refusal = out.msg(&reject("", RejectCode::BadRequest, message));
+            let refusal = wire.msg(&reject("", RejectCode::BadRequest, message));
             return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "another show")]);
         }
         (Frame::Hello { token, resume, .. }, None) => {
-            match hello(state, token, resume, out).await {
+            match hello(state, token, resume, wire).await {
                 Ok((joiner, frames)) => {
                     *joined = Some(joiner);
                     return Reply::Frames(frames);
@@ -315,7 +315,7 @@ async fn frame_reply(
         }
         (Frame::Command(id, route), Some(j)) => command(state, j, id, route).await,
     };
-    Reply::Frames(vec![out.msg(&reply)])
+    Reply::Frames(vec![wire.msg(&reply)])
 }
 
 /// A command, turned from its frame into its domain's own type.
@@ -470,7 +470,7 @@ async fn hello(
     state: &Stage,
     token: Option<&str>,
     resume: Option<Resume>,
-    out: Out,
+    wire: Wire,
 ) -> Result<(Joiner, Vec<Message>), crate::AppError> {
     let row = db::session(&state.pool, &state.show.id, token, now_ms()).await?;
     let session = row.id;
@@ -498,13 +498,13 @@ async fn hello(
                 wallet: gifting::wallet(&mut conn, session).await?,
                 progress: Box::new(community::progress(state, &mut conn, session).await?),
             };
-            let mut frames = vec![out.msg(&resumed)];
-            frames.extend(missed.iter().map(|frame| out.frame(frame)));
+            let mut frames = vec![wire.msg(&resumed)];
+            frames.extend(missed.iter().map(|frame| wire.frame(frame)));
             (frames, events)
         }
         None => {
             let (welcome, events) = snapshot(state, &row, state.hub.join()).await?;
-            (vec![out.msg(&welcome)], events)
+            (vec![wire.msg(&welcome)], events)
         }
     };
     Ok((
@@ -655,9 +655,9 @@ impl Incoming<'_> {
 
 /// How this connection writes frames: in its socket's encoding.
 #[derive(Clone, Copy)]
-struct Out(Encoding);
+struct Wire(Encoding);
 
-impl Out {
+impl Wire {
     /// A message encoded for this socket alone.
     fn msg(self, msg: &ServerMsg) -> Message {
         match self.0 {

@@ -13,7 +13,6 @@ mod codec;
 mod inbox;
 
 pub use backoff::Backoff;
-use codec::Codec;
 use inbox::Inbox;
 
 use futures::channel::mpsc::UnboundedReceiver;
@@ -101,7 +100,6 @@ async fn session(
     backoff: &mut Backoff,
 ) -> ControlFlow<()> {
     let (mut sink, stream) = socket.split();
-    let mut codec = Codec::default();
     let mut stream = stream.fuse();
     let mut ticks = IntervalStream::new(TICK_MS).fuse();
     let (mut last_heard, mut last_ping) = (js_sys::Date::now(), js_sys::Date::now());
@@ -115,7 +113,7 @@ async fn session(
                 last_heard = js_sys::Date::now();
                 match frame {
                     Some(Ok(frame)) => {
-                        if let Some(msg) = codec.decode(&frame) {
+                        if let Some(msg) = codec::decode(&frame) {
                             if matches!(msg, ServerMsg::Welcome(_) | ServerMsg::Resumed { .. }) {
                                 backoff.reset();
                             }
@@ -152,7 +150,7 @@ async fn session(
                 ClientMsg::Ping
             },
         };
-        if let Err(error) = sink.send(codec.encode(&outgoing)).await {
+        if let Err(error) = sink.send(codec::encode(&outgoing)).await {
             log::info!("send failed, reconnecting: {error}");
             return Continue(());
         }
