@@ -4,7 +4,7 @@
 /// The protocol version spoken by this crate; sent in `Hello` and `Welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// Largest text frame the server accepts, in bytes; larger frames close the socket.
+/// Largest frame, text or binary, the server accepts, in bytes; larger frames close the socket.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// Longest key a frame may name, in bytes: a command id, a product, variant,
