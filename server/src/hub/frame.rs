@@ -53,3 +53,21 @@ impl Frame {
         std::str::from_utf8(self.encoded(Encoding::Json)).expect("JSON is UTF-8")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_encoding_is_made_once_and_shared_by_every_copy() {
+        let frame = Frame::new(ServerMsg::Likes { seq: 1, total: 2 });
+        let copy = frame.clone();
+        for encoding in Encoding::ALL {
+            let (a, b) = (frame.encoded(encoding), copy.encoded(encoding));
+            assert_eq!(a.as_ptr(), b.as_ptr(), "{encoding:?} encoded twice");
+        }
+        assert_eq!(frame.json(), r#"{"type":"Likes","seq":1,"total":2}"#);
+        let binary = frame.encoded(Encoding::MessagePack);
+        assert_eq!(&ServerMsg::from_msgpack(binary).unwrap(), frame.msg());
+    }
+}
