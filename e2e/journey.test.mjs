@@ -125,6 +125,19 @@ test('tap a tag, pick a size, the cart counts it at once; reload and a second ta
   await context.close();
 });
 
+test('the viewer asks for binary frames and the server sends them', async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  // The server sends binary frames only on a socket that asked for `lapak.v1.bin`.
+  const frames = [];
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(Buffer.isBuffer(payload) ? 'binary' : 'text')));
+  await page.goto(URL);
+  await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ state: 'attached', timeout: 30000 });
+  assert.ok(frames.length > 0 && frames.every((t) => t === 'binary'), `every frame binary: ${frames}`);
+  await context.close();
+});
+
 test('the stream plays muted with the host, LIVE badge and viewer count', async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
   const page = await open(context);

@@ -20,7 +20,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  PHONE, checkoutShirt, checkoutsSent, fill, freePort, kill9, launchChromium, record, rows, spawnServer, untilRows,
+  PHONE, checkoutShirt, checkoutsSent, fill, freePort, kill9, launchChromium, record, rows, spawnServer, speakJson, untilRows,
 } from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -114,10 +114,12 @@ test('servers sharing a show through NATS: a viewer whose server is killed resum
   const leader = await serve(leaderPort, shared);
   await new Promise((r) => setTimeout(r, 1500));
   let server = await serve(port, shared);
-  const open = async (at) => {
+  const open = async (at, { json = false } = {}) => {
     const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
     const page = await context.newPage();
     page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+    // A page whose frames the test reads asks for them as JSON.
+    if (json) await page.addInitScript(speakJson);
     await page.goto(`http://127.0.0.1:${at}/`);
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
     return page;
@@ -128,7 +130,7 @@ test('servers sharing a show through NATS: a viewer whose server is killed resum
   };
   const lines = (page, text) => page.getByTestId('chat-line').filter({ hasText: text });
   try {
-    const watcher = await open(port);
+    const watcher = await open(port, { json: true });
     const talker = await open(leaderPort);
     const greetings = [];
     watcher.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {

@@ -262,8 +262,10 @@ export function watchLive() {
   window.states = [];
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
+    // The viewer asks for binary frames first; this page asks for JSON only, to read
+    // the frames as they arrive (the server's JSON and binary frames carry the same).
+    constructor(url, protocols) {
+      super(url, [protocols ?? []].flat().filter((p) => p !== 'lapak.v1.bin'));
       this.addEventListener('message', (event) => {
         const msg = JSON.parse(event.data);
         if (msg.type === 'Pinned') {
@@ -360,6 +362,16 @@ export async function untilRows(read, query, want, ms = 8000) {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.deepEqual(got, want, query);
+}
+
+/** Runs in a page before its scripts: its sockets ask the server for JSON frames only (see `watchLive`). */
+export function speakJson() {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, [protocols ?? []].flat().filter((p) => p !== 'lapak.v1.bin'));
+    }
+  };
 }
 
 /** Every `Checkout` id the page sends, in order, across every socket it opens. */
