@@ -101,6 +101,9 @@ pub async fn settle(
         _ => None,
     };
     tx.commit().await?;
+    if moved && paid {
+        state.paid.send_modify(|n| *n += 1);
+    }
     if moved && !paid {
         // Under the writer lock, so stock events leave in commit order.
         announce(state, &items).await?;
