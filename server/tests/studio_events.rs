@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::api::{signed_in, Api, Caller, PASSWORD};
-use common::{command, viewer};
+use common::{add, checkout_msg, command, placed, quote, request_from, viewer};
 use lapak_protocol::{ClientMsg, ServerMsg};
+use lapak_server::payment::APPROVE;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -97,6 +98,23 @@ async fn a_hosts_pin_and_a_viewers_chat_line_arrive_as_named_events() {
     let seen = until_named(&mut stream, &["pins", "chat"]).await;
     assert!(seen.is_subset(&names()), "only documented names: {seen:?}");
     assert_eq!(viewers_now(&api, &owner).await, 1, "still one viewer");
+}
+
+#[tokio::test]
+async fn a_paid_order_arrives_as_orders_and_stock() {
+    let (server, api, owner) = signed_in("owner@demo.example").await;
+    let mut stream = api
+        .request(&owner, Method::GET, EVENTS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let (mut shopper, _) = viewer(&server, None).await;
+    command(&mut shopper, &add("a", "lamp", "default", 1)).await;
+    let quote = quote(&mut shopper, "q").await;
+    let request = request_from(&quote, "std", APPROVE);
+    placed(&command(&mut shopper, &checkout_msg("co", &request)).await);
+    until_named(&mut stream, &["orders", "stock"]).await;
 }
 
 /// The names docs/api.md lists.
