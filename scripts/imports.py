@@ -2,17 +2,21 @@
 """Module import loops in Lapak's crates.
 
 Every `.rs` file under a crate's `src/` is a module. A file imports another when
-its code names a path inside it (`crate::a::b::Item`, `super::Item`,
-`self::child::Item`, in a `use` or anywhere else), resolved to the deepest
-module file the path reaches. `mod child;` alone is not an import: a parent may
-declare its children, and only naming something is a dependency.
+its code names something defined there (`crate::a::b::Item`, `super::Item`,
+`child::Item`, in a `use` or anywhere else; re-exports are followed to where the
+item is defined). `mod child;` alone is not an import: a parent may declare its
+children, and only naming something is a dependency.
+
+The rule: a module and what is inside it are one unit, and loops are looked for
+between siblings, level by level (`a::x -> b::y` counts as `a -> b`); the crate
+root's own items count as a module of their own, so a root should only declare
+modules and re-export. Inline `#[cfg(test)]` modules are left out: tests sit on
+top of everything, as `tests/` files do.
 
     scripts/imports.py                 fail (exit 1) on any loop, listing it
     scripts/imports.py --report        every loop, its size, and the edges in it
     scripts/imports.py --edges CRATE   every import edge of one crate
     scripts/imports.py --self-test     the rule on small crates with known loops
-
-A loop is a strongly connected set of files; the check wants none.
 """
 
 import os
@@ -126,6 +130,25 @@ DEF = re.compile(r"\b(?:struct|enum|fn|trait|type|const|static|union|mod)\s+(\w+
 
 
 INLINE_MOD = re.compile(r"\bmod\s+\w+\s*\{")
+TEST_MOD = re.compile(r"#\[cfg\(test\)\]\s*(?:pub(?:\([\w:]+\))?\s+)?mod\s+\w+\s*\{")
+
+
+def without_test_mods(code):
+    """Code without its inline `#[cfg(test)] mod tests { .. }` blocks: tests sit
+    on top of everything and may use any layer, the way a `tests/` file does,
+    so they are not the module's own imports."""
+    out, i = [], 0
+    for m in TEST_MOD.finditer(code):
+        if m.start() < i:
+            continue
+        depth, j = 1, m.end()
+        while j < len(code) and depth:
+            depth += {"{": 1, "}": -1}.get(code[j], 0)
+            j += 1
+        out.append(code[i : m.start()])
+        i = j
+    out.append(code[i:])
+    return "".join(out)
 
 
 def flatten_inline_mods(code):
@@ -211,7 +234,7 @@ def graph(root):
     files = {}
     for mod, file in mods.items():
         with open(file, encoding="utf-8") as fh:
-            code = flatten_inline_mods(strip(fh.read()))
+            code = flatten_inline_mods(without_test_mods(strip(fh.read())))
         children = {m[-1] for m in mods if len(m) == len(mod) + 1 and m[: len(mod)] == mod}
         files[mod] = Module(mod, code, children)
     edges = {m: set() for m in mods}
@@ -324,6 +347,10 @@ def self_test():
         "inline module": ({"lib.rs": "mod b; pub fn run() { b::go() }",
                            "b.rs": "pub fn go() {}\n#[cfg(test)]\nmod tests { use super::*; fn t() { super::go() } }"},
                           []),
+        # a unit test may start the whole crate from inside a module it tests
+        "unit test": ({"lib.rs": "mod ws; pub fn start() { ws::serve() }",
+                       "ws.rs": "pub fn serve() {}\n#[cfg(test)]\nmod tests { #[test] fn t() { crate::start() } }"},
+                      []),
     }
     failed = False
     for label, (files, want) in cases.items():

@@ -1,10 +1,13 @@
-//! A brand's catalogue product, apart from any show, as the API carries it:
+//! Products: a show's, as a viewer sees them, and a brand's catalogue
+//! product, apart from any show, as the API carries it:
 //! what a show file says of a product, with the currency of its price and the
 //! brand's stock per variant.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Money, Translations, Variant};
+use crate::language::Translations;
+use crate::money::Money;
+use crate::wire::{ProductId, VariantId};
 
 /// A product of a brand's catalogue.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -37,4 +40,38 @@ impl CatalogueProduct {
             currency: self.currency.clone(),
         }
     }
+}
+
+/// A product in a show's catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    /// Product id.
+    pub id: ProductId,
+    /// Display name, in the brand's language.
+    pub name: String,
+    /// The name in other languages.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    pub names: Translations,
+    /// Image URL.
+    pub image_url: String,
+    /// Unit price.
+    pub price: Money,
+    /// Most units of one variant a cart may hold.
+    pub max_per_order: u32,
+    /// At least one. A product with a single variant is added with one tap.
+    pub variants: Vec<Variant>,
+}
+
+/// A purchasable variant (size, colour…) of a product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    /// Variant id.
+    pub id: VariantId,
+    /// Display label, e.g. "M · Indigo"; empty for a product's only variant.
+    pub label: String,
+    /// The label in other languages.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    pub labels: Translations,
+    /// Units available now.
+    pub stock: u32,
 }

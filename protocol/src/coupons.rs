@@ -126,7 +126,7 @@ pub fn coupon_code(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::coupons::*;
 
     fn terms(off: Off, min_spend: i64) -> CouponTerms {
         CouponTerms { off, min_spend }

@@ -1,4 +1,5 @@
-//! [`ServerMsg::from_json`]: the viewer's decoder for server frames.
+//! [`ServerMsg::from_json`] and [`ServerMsg::from_msgpack`]: the viewer's
+//! decoders for server frames.
 //!
 //! The derived `Deserialize` of an internally tagged enum (`#[serde(tag = "type")]`)
 //! cannot know which variant it is reading until it has seen `type`, so it first
@@ -6,14 +7,16 @@
 //! variant from that. That generic buffering layer is a large part of the viewer's
 //! wasm. Here the text is read twice instead: once for `type` alone, then once
 //! more straight into that variant's fields (which ignore the `type` key like any
-//! other unknown field). Same frames in, same messages out; the derived
-//! `Deserialize` stays for everything else (the server, tests).
+//! other unknown field). A MessagePack frame is rewritten as JSON text first
+//! ([`msgpack_to_json`]) and read the same way. Same frames in, same messages
+//! out; the derived `Deserialize` stays for everything else (the server, tests).
 
 use std::borrow::Cow;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::encoding::msgpack_to_json;
 use crate::{Cart, Deal, Order, Pin, Progress, Quote, RejectCode, ServerMsg, Session, Welcome};
 use crate::{ChatMessage, GiftStreak, Gifter, Wallet};
 use crate::{CommandId, OnAir, ProductId, VariantId};
@@ -39,6 +42,14 @@ impl ServerMsg {
             kind: &tag.kind,
             text,
         })
+    }
+
+    /// Decodes one MessagePack server frame: the same result as the derived
+    /// decoder (rmp-serde) for every map, as [`ServerMsg::from_json`] gives for
+    /// JSON. Anything but a map is an error.
+    pub fn from_msgpack(bytes: &[u8]) -> serde_json::Result<ServerMsg> {
+        let text = msgpack_to_json(bytes).map_err(de::Error::custom)?;
+        ServerMsg::from_json(&text)
     }
 }
 
@@ -120,9 +131,11 @@ impl<'de> de::VariantAccess<'de> for Frame<'de> {
 }
 
 /// [`ServerMsg`]'s variants and fields, as serde's `remote` derive reads them
-/// (externally tagged). The compiler checks every field against `ServerMsg`;
-/// `every_server_message_round_trips` checks that no variant is missing.
-#[derive(Deserialize)]
+/// (externally tagged). The compiler checks every field against `ServerMsg`,
+/// and, by the derived `Serialize` (never called, so never built into the
+/// viewer), that every variant is here; `protocol/src/tests.rs` checks that
+/// the hand decoder reads every variant's sample as serde writes it.
+#[derive(Deserialize, Serialize)]
 #[serde(remote = "ServerMsg")]
 #[allow(dead_code)] // The fields are only ever written, by the derive.
 enum Fields {
@@ -242,4 +255,34 @@ enum Fields {
     },
     #[serde(other)]
     Unknown,
+}
+
+/// The names of [`ServerMsg`]'s variants, from [`Fields`]' derived decoder.
+#[cfg(test)]
+pub(crate) fn variant_names() -> &'static [&'static str] {
+    /// A decoder that only asks for an enum, and fails with its variants' names.
+    struct Names;
+    impl<'de> Deserializer<'de> for Names {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not an enum"))
+        }
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            NAMES.with(|names| names.set(Some(variants)));
+            Err(de::Error::custom("names taken"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct identifier ignored_any
+        }
+    }
+    thread_local!(static NAMES: std::cell::Cell<Option<&'static [&'static str]>> = const { std::cell::Cell::new(None) });
+    let _ = Fields::deserialize(Names);
+    NAMES.with(|names| names.get()).expect("Fields is an enum")
 }

@@ -41,7 +41,7 @@ pub fn check_translations(translations: &Translations) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::language::*;
 
     fn id(text: &str) -> Translations {
         Translations::from([("id".to_owned(), text.to_owned())])

@@ -8,9 +8,10 @@
 //! hold in orders); the units beyond are at the regular price, as a separate
 //! amount, with the reason.
 
-use serde::{Deserialize, Serialize};
-
-use crate::{Cart, CartLine, Deal, Product};
+pub use crate::cart::DealBought;
+use crate::cart::{Cart, CartLine};
+use crate::catalogue::Product;
+use crate::show::Deal;
 
 /// A flash deal as one shopper may use it now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,16 +28,6 @@ pub struct Offer<'a> {
     pub per_buyer: u32,
     /// Units this shopper already holds in orders at the deal price.
     pub bought: u32,
-}
-
-/// Units of a running deal a shopper already holds in orders: the part of
-/// the deal's per-buyer limit they have used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DealBought {
-    /// The deal.
-    pub deal_id: String,
-    /// Units held in this shopper's orders (paid or awaiting payment).
-    pub units: u32,
 }
 
 /// A cart line to price.

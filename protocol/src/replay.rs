@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::show::ReplayInfo;
 use crate::{
     ChatMessage, Deal, Gift, GiftStreak, GiftTier, Gifter, Pin, ProductId, ServerMsg, TagChange,
     Translations, CHAT_HISTORY,
@@ -30,21 +31,6 @@ pub const TOP_MOMENTS: usize = 5;
 pub const MOMENT_WINDOW_MS: i64 = 10_000;
 /// A top moment starts this long before its window, so the build-up is seen.
 pub const MOMENT_LEAD_MS: i64 = 3_000;
-
-/// What a viewer needs to offer an ended show's replay (in `Show.replay`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReplayInfo {
-    /// The recording's on-demand HLS playlist.
-    pub video_url: String,
-    /// Where the [`ReplayLog`] is served.
-    pub log_url: String,
-    /// Programme time (unix ms) the replay starts at (after the brand's trim).
-    pub starts_ms: i64,
-    /// Programme time it ends at.
-    pub ends_ms: i64,
-    /// Whether the chat is replayed (a brand may hide it).
-    pub chat: bool,
-}
 
 /// Every event of a show over its replay's window, oldest first, each with
 /// its programme time (unix ms). Removed chat lines are left out, and every

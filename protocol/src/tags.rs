@@ -1,11 +1,30 @@
 //! Tags on the programme clock: a product's tag changes at the programme
 //! date-time of the frame the host pinned, moved or unpinned it on. The server
-//! keeps the changes of the last [`TAG_LOG_MS`](crate::TAG_LOG_MS) and the
+//! keeps the changes of the last [`TAG_LOG_MS`] and the
 //! viewer shows the tags of the frame on its screen, whatever its delay.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Pin, ProductId};
+use crate::wire::ProductId;
+
+/// How far back `Welcome` carries the tags' changes: more than any viewer's
+/// delay behind live and the live playlist's window, so a late joiner or a
+/// seek back within the window shows the tags of its moment.
+pub const TAG_LOG_MS: i64 = 90_000;
+
+/// A product tag over the video.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pin {
+    /// The pinned product.
+    pub product_id: ProductId,
+    /// Horizontal position of the tag's anchor, 0 (left) ..= 1 (right).
+    pub x: f32,
+    /// Vertical position of the tag's anchor, 0 (top) ..= 1 (bottom).
+    pub y: f32,
+    /// Programme date-time of the frame the host pinned it on, Unix ms: a
+    /// viewer shows the tag when its picture reaches that frame.
+    pub at: i64,
+}
 
 /// One change to the tags, at a programme date-time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,7 +76,7 @@ pub fn forget_before(base: &mut Vec<Pin>, log: &mut Vec<TagChange>, before: i64)
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::tags::*;
 
     fn pin(product: &str, x: f32, at: i64) -> Pin {
         Pin {

@@ -442,6 +442,10 @@ fn every_server_msg() -> Vec<ServerMsg> {
             translations: Default::default(),
         },
         ServerMsg::Likes { seq: 6, total: 31 },
+        ServerMsg::SlowMode {
+            seq: 15,
+            every_s: 30,
+        },
         ServerMsg::Progress {
             progress: Box::new(sample_progress()),
             completed: vec!["like-30".into()],
@@ -977,6 +981,12 @@ mod fuzz {
         }
 
         #[test]
+        fn decoding_arbitrary_bytes_never_panics(bytes in any::<Vec<u8>>()) {
+            let _ = ServerMsg::from_msgpack(&bytes);
+            let _ = encoding::from_msgpack::<ClientMsg>(&bytes);
+        }
+
+        #[test]
         fn decoding_mangled_events_never_panics(kind in "[A-Za-z]{0,12}", seq in any::<i64>(), x in any::<f64>()) {
             let text = format!(r#"{{"type":"{kind}","seq":{seq},"pin":{{"product_id":"p","x":{x},"y":0,"stream_ms":{seq}}}}}"#);
             let _ = serde_json::from_str::<ServerMsg>(&text);
@@ -984,11 +994,125 @@ mod fuzz {
     }
 }
 
+/// The `"type"` each sample carries, so a variant without a sample is named.
 #[test]
-fn from_json_decodes_every_server_message_as_the_derived_decoder_does() {
-    for msg in every_server_msg() {
+fn every_server_message_variant_has_a_sample() {
+    let sampled: std::collections::BTreeSet<String> = every_server_msg()
+        .iter()
+        .map(|msg| {
+            serde_json::to_value(msg).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let missing: Vec<&str> = crate::decode::variant_names()
+        .iter()
+        .copied()
+        .filter(|name| *name != "Unknown" && !sampled.contains(*name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add a sample to every_server_msg for {missing:?}"
+    );
+}
+
+/// Both hand decoders against serde's encodings, both ways: what serde wrote,
+/// the hand decoder reads back as the original, and serde writes what it read
+/// as the same frame again.
+#[test]
+fn the_hand_decoders_read_every_variant_as_serde_writes_it() {
+    for msg in every_server_msg().into_iter().chain([ServerMsg::Unknown]) {
         let text = serde_json::to_string(&msg).unwrap();
-        assert_eq!(ServerMsg::from_json(&text).unwrap(), msg, "{text}");
+        let read = ServerMsg::from_json(&text).unwrap();
+        assert_eq!(read, msg, "{text}");
+        assert_eq!(serde_json::to_string(&read).unwrap(), text);
+
+        let bytes = encoding::to_msgpack(&msg);
+        let read = ServerMsg::from_msgpack(&bytes).unwrap();
+        assert_eq!(read, msg, "{text}");
+        assert_eq!(encoding::to_msgpack(&read), bytes, "{text}");
+        let derived: ServerMsg = encoding::from_msgpack(&bytes).unwrap();
+        assert_eq!(derived, msg, "{text}");
+    }
+}
+
+#[test]
+fn every_client_message_round_trips_in_msgpack() {
+    for msg in every_client_msg() {
+        let bytes = encoding::to_msgpack(&msg);
+        assert_eq!(encoding::from_msgpack::<ClientMsg>(&bytes).unwrap(), msg);
+    }
+}
+
+#[test]
+fn msgpack_frames_are_smaller_than_json_and_keep_unknown_types_and_fields() {
+    let likes = ServerMsg::Likes { seq: 6, total: 31 };
+    assert!(encoding::to_msgpack(&likes).len() < serde_json::to_vec(&likes).unwrap().len());
+    let newer = |value: serde_json::Value| encoding::to_msgpack(&value);
+    let extra = newer(json!({"total": 31, "new": {"a": [1]}, "type": "Likes", "seq": 6}));
+    assert_eq!(ServerMsg::from_msgpack(&extra).unwrap(), likes);
+    let unknown = newer(json!({"type": "GiftSent", "seq": 9, "gift": "rose"}));
+    assert_eq!(
+        ServerMsg::from_msgpack(&unknown).unwrap(),
+        ServerMsg::Unknown
+    );
+    let code = newer(json!({"type": "Reject", "id": "x", "code": "wallet_frozen", "message": ""}));
+    assert!(matches!(
+        ServerMsg::from_msgpack(&code).unwrap(),
+        ServerMsg::Reject {
+            code: RejectCode::Unknown,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn msgpack_becomes_the_same_json_value() {
+    let value = json!({
+        "ints": [0, 1, -1, -200, 70_000, -5_000_000_000_i64, u64::MAX],
+        "floats": [1.5, 0.25_f32, -2.0e-9],
+        "rest": [null, true, false, "é \"q\" \n\u{7}", {}, []],
+    });
+    let text = encoding::msgpack_to_json(&encoding::to_msgpack(&value)).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        value
+    );
+    let mut deep = vec![0x91; 200];
+    deep.push(0xc0);
+    for (bytes, why) in [
+        (vec![0xc4, 1, 0], "binary string"),
+        (vec![0xd4, 1, 0], "extension"),
+        (vec![0x81, 0x01, 0x01], "a key that is not a string"),
+        (vec![0xc0, 0xc0], "bytes after the value"),
+        (vec![0xa2, 0xff, 0xfe], "invalid UTF-8"),
+        (
+            vec![0xdd, 0xff, 0xff, 0xff, 0xff],
+            "an array longer than the frame",
+        ),
+        (deep, "nesting deeper than serde_json's"),
+    ] {
+        assert!(encoding::msgpack_to_json(&bytes).is_err(), "{why}");
+    }
+}
+
+#[test]
+fn from_msgpack_rejects_malformed_frames() {
+    let likes = encoding::to_msgpack(&ServerMsg::Likes { seq: 6, total: 31 });
+    for bytes in [
+        Vec::new(),
+        vec![0x80 | 3],
+        likes[..likes.len() - 1].to_vec(),
+        encoding::to_msgpack(&json!(["Likes", 6, 31])),
+        encoding::to_msgpack(&json!({"seq": 6, "total": 31})),
+        encoding::to_msgpack(&json!({"type": 7, "seq": 6, "total": 31})),
+        encoding::to_msgpack(&json!({"type": "Likes", "seq": 6})),
+        encoding::to_msgpack(&json!({"type": "Likes", "seq": -6, "total": 31})),
+        encoding::to_msgpack(&json!({"type": "Welcome"})),
+        b"{\"type\":\"Likes\",\"seq\":6,\"total\":31}".to_vec(),
+    ] {
+        assert!(ServerMsg::from_msgpack(&bytes).is_err(), "{bytes:?}");
     }
 }
 

@@ -91,7 +91,7 @@ pub fn chat_line(raw: &str) -> Result<String, ChatError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::text::*;
 
     #[test]
     fn a_name_is_trimmed_and_its_spaces_made_one_plain_space() {

@@ -1,6 +1,7 @@
-//! Fan-out: one broadcast channel per show for show events (serialized once,
-//! shared as reference-counted frames that every connection writes without
-//! copying), and one per session for its private updates.
+//! Fan-out: one broadcast channel per show for show events (each a [`Frame`],
+//! encoded once per encoding and shared by reference count, so every
+//! connection writes the same bytes without copying them), and one per session
+//! for its private updates.
 //!
 //! Every server keeps a mirror of the show (tags, deals, chat, likes, …) that
 //! changes only by applying show events in `seq` order, as the viewer's store
@@ -20,11 +21,10 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
 
 use lapak_protocol::{
-    ChatEvent, ChatMessage, Deal, Gifter, OnAir, Pin, ServerMsg, TagChange, Viewer, MAX_FRAME_BYTES,
+    ChatEvent, ChatMessage, Deal, Gifter, OnAir, Pin, ServerMsg, TagChange, Viewer,
 };
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -33,6 +33,8 @@ use crate::metrics::{Minute, Tally, Tick};
 use crate::pinned;
 use crate::show::{Cue, Scene};
 use crate::streaks::{Streaks, Tap};
+
+pub use crate::frame::Frame;
 
 /// Show events a slow viewer may fall behind by before it gets a fresh snapshot instead.
 const SHOW_BUFFER: usize = 1024;
@@ -77,7 +79,7 @@ pub struct Live {
     /// Chat lines and likes gathered since the last tick, and the recent lines.
     feed: Feed,
     /// The last [`HISTORY`] events, oldest first, for resuming viewers.
-    history: VecDeque<(u64, Utf8Bytes)>,
+    history: VecDeque<(u64, Frame)>,
     /// The show's figures minute by minute, for the dashboard.
     tally: Tally,
     /// Chat lines published since the last tick, for the tally.
@@ -86,9 +88,9 @@ pub struct Live {
     pinned_message: Option<pinned::Message>,
     /// Events for the replay's log not yet written, with their programme
     /// time; `None` for a show that keeps no log (its video is not recorded here).
-    log: Option<Vec<(i64, Utf8Bytes)>>,
+    log: Option<Vec<(i64, Frame)>>,
     /// Every event, to the viewers connected here.
-    events: broadcast::Sender<Utf8Bytes>,
+    events: broadcast::Sender<Frame>,
 }
 
 /// The hub's figures for the dashboard.
@@ -105,10 +107,10 @@ pub struct Figures {
 
 /// The events a resuming viewer missed, and a subscription to what follows them.
 pub struct Replay {
-    /// Serialized events after the viewer's seq, in order.
-    pub missed: Vec<Utf8Bytes>,
+    /// The events after the viewer's seq, in order.
+    pub missed: Vec<Frame>,
     /// Every event after those.
-    pub events: broadcast::Receiver<Utf8Bytes>,
+    pub events: broadcast::Receiver<Frame>,
 }
 
 /// What a server that does not lead the show sends the leader to gather.
@@ -187,7 +189,7 @@ pub struct Joined {
     /// The host's message above the chat at that seq.
     pub pinned_message: Option<pinned::Message>,
     /// Every event after `seq`.
-    pub events: broadcast::Receiver<Utf8Bytes>,
+    pub events: broadcast::Receiver<Frame>,
 }
 
 impl Hub {
@@ -301,7 +303,7 @@ impl Hub {
     }
 
     /// The events gathered for the replay's log since the last call.
-    pub fn take_log(&self) -> Vec<(i64, Utf8Bytes)> {
+    pub fn take_log(&self) -> Vec<(i64, Frame)> {
         self.lock()
             .log
             .as_mut()
@@ -755,21 +757,19 @@ fn deliver(live: &mut Live, seq: u64, mut event: ServerMsg) {
     }
     live.seq = seq;
     apply(live, &event);
-    let text = serde_json::to_string(&event).expect("protocol types always serialize");
-    debug_assert!(text.len() < MAX_FRAME_BYTES);
-    let text = Utf8Bytes::from(text);
+    let frame = Frame::new(event);
     // Only what happens on air is replayed.
     if live.on_air == OnAir::Live || live.on_air == OnAir::Paused {
         if let Some(log) = live.log.as_mut().filter(|log| log.len() < MAX_LOG_PENDING) {
-            log.extend(crate::replay::log::entry(&event, &text));
+            log.extend(crate::replay::log::entry(&frame));
         }
     }
     if live.history.len() == HISTORY {
         live.history.pop_front();
     }
-    live.history.push_back((seq, text.clone()));
+    live.history.push_back((seq, frame.clone()));
     // No receivers is fine: nobody is watching.
-    let _ = live.events.send(text);
+    let _ = live.events.send(frame);
 }
 
 /// What an event changes in the show: the one place the mirror changes, on
@@ -859,16 +859,15 @@ fn log_opening(live: &mut Live) {
         return;
     };
     for event in opening {
-        let text = serde_json::to_string(&event).expect("protocol types always serialize");
         // why: the first frame may arrive before the hub hears the show is on
         // air; at time 0 the opening comes before any frame, and the replay
         // starts with it whatever its first frame's time.
-        log.push((OPENING_MS, text.into()));
+        log.push((OPENING_MS, Frame::new(event)));
     }
 }
 
 /// A frame for a session's connections, tagged with the connection it came from.
-pub type SessionFrame = (u64, Utf8Bytes);
+pub type SessionFrame = (u64, Frame);
 
 /// Per-session channels carrying `(connection id, frame)` so a tab can skip its own updates.
 #[derive(Default)]
@@ -891,8 +890,7 @@ impl Sessions {
     pub fn send(&self, session: i64, from_connection: u64, msg: &ServerMsg) {
         let channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(channel) = channels.get(&session) {
-            let text = serde_json::to_string(msg).expect("protocol types always serialize");
-            let _ = channel.send((from_connection, text.into()));
+            let _ = channel.send((from_connection, Frame::new(msg.clone())));
         }
     }
 
@@ -916,7 +914,7 @@ mod tests {
 
     fn events(joined: &mut Joined) -> Vec<ServerMsg> {
         std::iter::from_fn(|| joined.events.try_recv().ok())
-            .map(|text| serde_json::from_str(&text).unwrap())
+            .map(|frame| serde_json::from_str(frame.json()).unwrap())
             .collect()
     }
 

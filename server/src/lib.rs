@@ -27,6 +27,7 @@ mod error;
 mod fanout;
 mod feed;
 mod flood;
+mod frame;
 mod gifting;
 mod hub;
 mod ledger;
@@ -203,6 +204,7 @@ async fn upgrade(
         // per connection than 16 KiB (server/examples/fanout_load.rs).
         .read_buffer_size(4 * 1024)
         .write_buffer_size(16 * 1024)
+        .protocols(ws::PROTOCOLS)
         .on_upgrade(move |socket| ws::serve(socket, stage))
 }
 

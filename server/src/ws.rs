@@ -4,14 +4,21 @@
 //! loop waits for whichever comes first of the viewer's next frame, a show
 //! event, a session update or the idle deadline, and answers into that channel.
 //! Whichever side ends first ends the connection.
+//!
+//! A socket speaks the encoding its subprotocol asked for
+//! ([`lapak_protocol::encoding`]): JSON text frames without one, MessagePack
+//! binary frames for `lapak.v1.bin`. JSON text frames are read on either; every
+//! limit holds for both. The connection's logic takes any sink and stream of
+//! frames ([`connection`]), so a unit test drives it through channels.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures::stream::SplitStream;
-use futures::{SinkExt, StreamExt};
+use bytes::Bytes;
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use lapak_protocol::encoding::{self, Encoding};
 use lapak_protocol::{
     CheckoutRequest, ClientMsg, RejectCode, Resume, ServerMsg, Session, Show, Welcome,
     MAX_FRAME_BYTES, MAX_KEY_LEN, PROTOCOL_VERSION,
@@ -21,7 +28,7 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
 use crate::cart::LineChange;
-use crate::hub::{Joined, Replay, SessionFrame};
+use crate::hub::{self, Joined, Replay, SessionFrame};
 use crate::limit::TokenBucket;
 use crate::{cart, checkout, claim, community, db, gifting, now_ms, reject, taps, Stage};
 
@@ -32,7 +39,7 @@ const MAX_ERROR_CHARS: usize = 160;
 const OUTBOX: usize = 64;
 /// Close code for a frame over the size limit (RFC 6455 "message too big").
 const TOO_BIG: u16 = 1009;
-/// Close code for a frame of a kind the server does not take (binary).
+/// Close code for a frame of a kind the server does not take (binary, on a JSON socket).
 const UNSUPPORTED: u16 = 1003;
 /// Close code for a protocol the server does not speak.
 const PROTOCOL_ERROR: u16 = 1002;
@@ -46,11 +53,14 @@ const CATCH_UP: Duration = Duration::from_secs(1);
 
 static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 
+/// The subprotocols a viewer may ask for, each an [`Encoding`].
+pub const PROTOCOLS: [&str; 2] = [encoding::BINARY_PROTOCOL, encoding::JSON_PROTOCOL];
+
 /// What a connection knows once `Hello` is answered.
 struct Joiner {
     session: db::SessionRow,
     connection: u64,
-    show_events: broadcast::Receiver<Utf8Bytes>,
+    show_events: broadcast::Receiver<hub::Frame>,
     session_events: broadcast::Receiver<SessionFrame>,
     /// Whether this connection has sent a `Heartbeat` (its first only starts the clock).
     watching: bool,
@@ -58,15 +68,30 @@ struct Joiner {
 
 /// What woke the receive loop.
 enum Input {
-    Frame(Option<Result<Message, axum::Error>>),
-    Show(Result<Utf8Bytes, RecvError>),
+    /// A frame from the viewer, or why none could be read; `None` when the stream ended.
+    Frame(Option<Result<Message, String>>),
+    Show(Result<hub::Frame, RecvError>),
     Session(Result<SessionFrame, RecvError>),
     Idle,
 }
 
-/// Serves one upgraded socket until either side closes.
+/// Serves one upgraded socket until either side closes, in the encoding its
+/// subprotocol asked for.
 pub async fn serve(socket: WebSocket, state: Arc<Stage>) {
-    let (mut sink, stream) = socket.split();
+    let protocol = socket.protocol().and_then(|p| p.to_str().ok());
+    let encoding = Encoding::of_protocol(protocol);
+    let (sink, stream) = socket.split();
+    connection(sink, stream, encoding, state).await;
+}
+
+/// One viewer's connection over any socket: `sink` takes the frames to send,
+/// `stream` gives the viewer's, until either side closes.
+pub async fn connection<W, R, E>(mut sink: W, stream: R, encoding: Encoding, state: Arc<Stage>)
+where
+    W: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let (outbox, mut outgoing) = mpsc::channel::<Message>(OUTBOX);
     let mut send = std::pin::pin!(async move {
         // Frames already queued leave in one write: a burst of show events
@@ -96,24 +121,27 @@ pub async fn serve(socket: WebSocket, state: Arc<Stage>) {
     tokio::select! {
         _ = &mut send => {}
         // The receiver dropped its outbox: let the last frames (a Reject, a Close) go out.
-        _ = receive(stream, outbox, &state) => { let _ = tokio::time::timeout(FLUSH, send).await; }
+        _ = receive(stream, outbox, Wire(encoding), &state) => { let _ = tokio::time::timeout(FLUSH, send).await; }
     }
     state.hub.viewers(-1);
 }
 
-async fn next_input(
-    stream: &mut SplitStream<WebSocket>,
-    joined: Option<&mut Joiner>,
-    idle: Instant,
-) -> Input {
+async fn next_input<R, E>(stream: &mut R, joined: Option<&mut Joiner>, idle: Instant) -> Input
+where
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let idle = tokio::time::sleep_until(idle);
+    let read = |frame: Option<Result<Message, E>>| {
+        Input::Frame(frame.map(|read| read.map_err(|error| error.to_string())))
+    };
     match joined {
         None => tokio::select! {
-            frame = stream.next() => Input::Frame(frame),
+            frame = stream.next() => read(frame),
             _ = idle => Input::Idle,
         },
         Some(j) => tokio::select! {
-            frame = stream.next() => Input::Frame(frame),
+            frame = stream.next() => read(frame),
             event = j.show_events.recv() => Input::Show(event),
             update = j.session_events.recv() => Input::Session(update),
             _ = idle => Input::Idle,
@@ -121,7 +149,11 @@ async fn next_input(
     }
 }
 
-async fn receive(mut stream: SplitStream<WebSocket>, outbox: mpsc::Sender<Message>, state: &Stage) {
+async fn receive<R, E>(mut stream: R, outbox: mpsc::Sender<Message>, wire: Wire, state: &Stage)
+where
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let mut joined: Option<Joiner> = None;
     let mut limit = TokenBucket::new(state.limits.burst, state.limits.per_second);
     let mut idle = Instant::now() + state.limits.idle;
@@ -140,16 +172,16 @@ async fn receive(mut stream: SplitStream<WebSocket>, outbox: mpsc::Sender<Messag
                 let _ = outbox.send(close(GOING_AWAY, "idle")).await;
                 break;
             }
-            Input::Show(Ok(text)) => vec![Message::Text(text)],
-            Input::Session(Ok((from, text))) => match &joined {
-                Some(j) if from != j.connection => vec![Message::Text(text)],
+            Input::Show(Ok(frame)) => vec![wire.frame(&frame)],
+            Input::Session(Ok((from, frame))) => match &joined {
+                Some(j) if from != j.connection => vec![wire.frame(&frame)],
                 _ => Vec::new(),
             },
             // Too slow to keep up: a fresh snapshot instead of an unbounded buffer.
             Input::Show(Err(RecvError::Lagged(_))) | Input::Session(Err(RecvError::Lagged(_))) => {
                 let Some(j) = joined.as_mut() else { break };
                 match welcome_again(state, j).await {
-                    Some(text) => vec![Message::Text(text)],
+                    Some(welcome) => vec![wire.msg(&welcome)],
                     None => break,
                 }
             }
@@ -157,7 +189,7 @@ async fn receive(mut stream: SplitStream<WebSocket>, outbox: mpsc::Sender<Messag
             Input::Frame(None) => break,
             Input::Frame(Some(Err(error))) => {
                 // The library refuses a frame over the hard size limit before we see it.
-                let too_big = error.to_string().contains("too long");
+                let too_big = error.contains("too long");
                 tracing::debug!(%error, "a viewer's frame could not be read");
                 let (code, reason) = if too_big {
                     (TOO_BIG, "frame exceeds 64 KiB")
@@ -170,25 +202,26 @@ async fn receive(mut stream: SplitStream<WebSocket>, outbox: mpsc::Sender<Messag
             // The library queued the echo of the viewer's close frame; the send
             // task sends it when it closes the socket.
             Input::Frame(Some(Ok(Message::Close(_)))) => break,
-            Input::Frame(Some(Ok(Message::Binary(_)))) => {
+            Input::Frame(Some(Ok(Message::Binary(_)))) if wire.0 == Encoding::Json => {
                 let _ = outbox
                     .send(close(UNSUPPORTED, "frames are JSON text"))
                     .await;
                 break;
             }
-            Input::Frame(Some(Ok(Message::Text(text)))) => {
-                if text.len() > MAX_FRAME_BYTES {
+            Input::Frame(Some(Ok(frame))) => {
+                // Ping and pong frames: the library answers pings; they still count above.
+                let Some(incoming) = Incoming::of(&frame) else {
+                    continue;
+                };
+                if incoming.len() > MAX_FRAME_BYTES {
                     let _ = outbox.send(close(TOO_BIG, "frame exceeds 64 KiB")).await;
                     break;
                 }
                 if !within_limit {
-                    vec![json(&reject(
-                        &id_of(&text),
-                        RejectCode::RateLimited,
-                        "slow down".into(),
-                    ))]
+                    let id = incoming.id();
+                    vec![wire.msg(&reject(&id, RejectCode::RateLimited, "slow down".into()))]
                 } else {
-                    match frame_reply(state, &mut joined, &text).await {
+                    match frame_reply(state, &mut joined, incoming, wire).await {
                         Reply::Frames(frames) => frames,
                         Reply::Close(frames) => {
                             for frame in frames {
@@ -199,8 +232,6 @@ async fn receive(mut stream: SplitStream<WebSocket>, outbox: mpsc::Sender<Messag
                     }
                 }
             }
-            // Ping and pong frames: the library answers pings; they still count above.
-            Input::Frame(Some(Ok(_))) => continue,
         };
         for frame in out {
             if outbox.send(frame).await.is_err() {
@@ -222,19 +253,24 @@ enum Reply {
     Close(Vec<Message>),
 }
 
-async fn frame_reply(state: &Stage, joined: &mut Option<Joiner>, text: &str) -> Reply {
-    let msg = match serde_json::from_str::<ClientMsg>(text) {
+async fn frame_reply(
+    state: &Stage,
+    joined: &mut Option<Joiner>,
+    incoming: Incoming<'_>,
+    wire: Wire,
+) -> Reply {
+    let msg = match incoming.decode() {
         Ok(msg) => msg,
         Err(error) => {
-            let message = error.to_string().chars().take(MAX_ERROR_CHARS).collect();
-            let refusal = reject(&id_of(text), RejectCode::BadRequest, message);
-            return Reply::Frames(vec![json(&refusal)]);
+            let message = error.chars().take(MAX_ERROR_CHARS).collect();
+            let refusal = reject(&incoming.id(), RejectCode::BadRequest, message);
+            return Reply::Frames(vec![wire.msg(&refusal)]);
         }
     };
     if !msg.keys_fit() {
         let message = format!("ids and keys are at most {MAX_KEY_LEN} bytes");
-        let refusal = reject(&id_of(text), RejectCode::BadRequest, message);
-        return Reply::Frames(vec![json(&refusal)]);
+        let refusal = reject(&incoming.id(), RejectCode::BadRequest, message);
+        return Reply::Frames(vec![wire.msg(&refusal)]);
     }
     let reply = match (classify(&msg), joined.as_mut()) {
         (Frame::Ping, _) => ServerMsg::Pong {
@@ -242,7 +278,7 @@ async fn frame_reply(state: &Stage, joined: &mut Option<Joiner>, text: &str) -> 
         },
         (Frame::Hello { protocol, .. }, None) if protocol != PROTOCOL_VERSION => {
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
-            let refusal = json(&reject("", RejectCode::UnsupportedProtocol, message));
+            let refusal = wire.msg(&reject("", RejectCode::UnsupportedProtocol, message));
             return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "unsupported protocol")]);
         }
         (
@@ -255,20 +291,22 @@ async fn frame_reply(state: &Stage, joined: &mut Option<Joiner>, text: &str) -> 
                 "this socket is for show {}: open /ws?show={show}",
                 state.show.id
             );
-            let refusal = json(&reject("", RejectCode::BadRequest, message));
+            let refusal = wire.msg(&reject("", RejectCode::BadRequest, message));
             return Reply::Close(vec![refusal, close(PROTOCOL_ERROR, "another show")]);
         }
-        (Frame::Hello { token, resume, .. }, None) => match hello(state, token, resume).await {
-            Ok((joiner, frames)) => {
-                *joined = Some(joiner);
-                return Reply::Frames(frames);
+        (Frame::Hello { token, resume, .. }, None) => {
+            match hello(state, token, resume, wire).await {
+                Ok((joiner, frames)) => {
+                    *joined = Some(joiner);
+                    return Reply::Frames(frames);
+                }
+                Err(error) => {
+                    tracing::error!(%error, "hello failed");
+                    let message = "the server could not open a session".into();
+                    reject("", RejectCode::Internal, message)
+                }
             }
-            Err(error) => {
-                tracing::error!(%error, "hello failed");
-                let message = "the server could not open a session".into();
-                reject("", RejectCode::Internal, message)
-            }
-        },
+        }
         (Frame::Hello { .. }, Some(_)) => {
             reject("", RejectCode::BadSequence, "already joined".into())
         }
@@ -277,7 +315,7 @@ async fn frame_reply(state: &Stage, joined: &mut Option<Joiner>, text: &str) -> 
         }
         (Frame::Command(id, route), Some(j)) => command(state, j, id, route).await,
     };
-    Reply::Frames(vec![json(&reply)])
+    Reply::Frames(vec![wire.msg(&reply)])
 }
 
 /// A command, turned from its frame into its domain's own type.
@@ -432,6 +470,7 @@ async fn hello(
     state: &Stage,
     token: Option<&str>,
     resume: Option<Resume>,
+    wire: Wire,
 ) -> Result<(Joiner, Vec<Message>), crate::AppError> {
     let row = db::session(&state.pool, &state.show.id, token, now_ms()).await?;
     let session = row.id;
@@ -459,13 +498,13 @@ async fn hello(
                 wallet: gifting::wallet(&mut conn, session).await?,
                 progress: Box::new(community::progress(state, &mut conn, session).await?),
             };
-            let mut frames = vec![json(&resumed)];
-            frames.extend(missed.into_iter().map(Message::Text));
+            let mut frames = vec![wire.msg(&resumed)];
+            frames.extend(missed.iter().map(|frame| wire.frame(frame)));
             (frames, events)
         }
         None => {
             let (welcome, events) = snapshot(state, &row, state.hub.join()).await?;
-            (vec![json(&welcome)], events)
+            (vec![wire.msg(&welcome)], events)
         }
     };
     Ok((
@@ -481,16 +520,12 @@ async fn hello(
 }
 
 /// A `Welcome` for an existing connection that fell behind; `None` if the server failed.
-async fn welcome_again(state: &Stage, joiner: &mut Joiner) -> Option<Utf8Bytes> {
+async fn welcome_again(state: &Stage, joiner: &mut Joiner) -> Option<ServerMsg> {
     match snapshot(state, &joiner.session, state.hub.join()).await {
         Ok((welcome, events)) => {
             joiner.show_events = events;
             joiner.session_events = joiner.session_events.resubscribe();
-            Some(
-                serde_json::to_string(&welcome)
-                    .expect("protocol types always serialize")
-                    .into(),
-            )
+            Some(welcome)
         }
         Err(error) => {
             tracing::error!(%error, "snapshot failed");
@@ -503,7 +538,7 @@ async fn snapshot(
     state: &Stage,
     session: &db::SessionRow,
     joined: Joined,
-) -> Result<(ServerMsg, broadcast::Receiver<Utf8Bytes>), crate::AppError> {
+) -> Result<(ServerMsg, broadcast::Receiver<hub::Frame>), crate::AppError> {
     let mut conn = state.pool.acquire().await?;
     let progress = community::progress(state, &mut conn, session.id).await?;
     let stock = db::stock(&mut conn, &state.show.id).await?;
@@ -568,24 +603,83 @@ async fn snapshot(
     Ok((ServerMsg::Welcome(Box::new(welcome)), joined.events))
 }
 
-/// The `"id"` of a frame that is JSON but not a valid command, so its Reject can name it.
-fn id_of(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| {
-            v.get("id")?
-                .as_str()
-                .map(|s| s.chars().take(MAX_KEY_LEN).collect())
-        })
-        .unwrap_or_default()
+/// A viewer's frame as it came: JSON text, or MessagePack on a binary socket.
+#[derive(Clone, Copy)]
+enum Incoming<'a> {
+    Json(&'a str),
+    MessagePack(&'a [u8]),
 }
 
-fn json(msg: &ServerMsg) -> Message {
-    Message::Text(
-        serde_json::to_string(msg)
-            .expect("protocol types always serialize")
-            .into(),
-    )
+impl Incoming<'_> {
+    /// A text or binary frame's content (a binary frame's on a binary socket only, checked before).
+    fn of(frame: &Message) -> Option<Incoming<'_>> {
+        match frame {
+            Message::Text(text) => Some(Incoming::Json(text)),
+            Message::Binary(bytes) => Some(Incoming::MessagePack(bytes)),
+            _ => None,
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Incoming::Json(text) => text.len(),
+            Incoming::MessagePack(bytes) => bytes.len(),
+        }
+    }
+
+    /// The command, or why the frame is not one.
+    fn decode(self) -> Result<ClientMsg, String> {
+        match self {
+            Incoming::Json(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
+            Incoming::MessagePack(bytes) => {
+                encoding::from_msgpack(bytes).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// The `"id"` of a frame that is a map but not a valid command, so its Reject can name it.
+    fn id(self) -> String {
+        let value = match self {
+            Incoming::Json(text) => serde_json::from_str::<serde_json::Value>(text).ok(),
+            Incoming::MessagePack(bytes) => encoding::from_msgpack(bytes).ok(),
+        };
+        value
+            .and_then(|v| {
+                v.get("id")?
+                    .as_str()
+                    .map(|s| s.chars().take(MAX_KEY_LEN).collect())
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// How this connection writes frames: in its socket's encoding.
+#[derive(Clone, Copy)]
+struct Wire(Encoding);
+
+impl Wire {
+    /// A message encoded for this socket alone.
+    fn msg(self, msg: &ServerMsg) -> Message {
+        match self.0 {
+            Encoding::Json => Message::Text(
+                serde_json::to_string(msg)
+                    .expect("protocol types always serialize")
+                    .into(),
+            ),
+            Encoding::MessagePack => Message::Binary(encoding::to_msgpack(msg).into()),
+        }
+    }
+
+    /// A frame many sockets share: its bytes in this socket's encoding, not copied.
+    fn frame(self, frame: &hub::Frame) -> Message {
+        let bytes: Bytes = frame.encoded(self.0).clone();
+        match self.0 {
+            // why: axum checks text is UTF-8 when given bytes; the check reads
+            // the frame (no copy, no encoding), and JSON sockets are the fewer.
+            Encoding::Json => Message::Text(Utf8Bytes::try_from(bytes).expect("JSON is UTF-8")),
+            Encoding::MessagePack => Message::Binary(bytes),
+        }
+    }
 }
 
 fn close(code: u16, reason: &'static str) -> Message {
@@ -593,4 +687,112 @@ fn close(code: u16, reason: &'static str) -> Message {
         code,
         reason: Utf8Bytes::from_static(reason),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::channel::mpsc as channel;
+    use std::convert::Infallible;
+
+    /// The test show on SQLite in `dir`, listening on 127.0.0.1:0 though
+    /// nothing here connects to it.
+    fn config(dir: &std::path::Path) -> crate::Config {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        crate::Config {
+            host: [127, 0, 0, 1].into(),
+            port: 0,
+            database: None,
+            nats: None,
+            db: dir.join("unit.db"),
+            show: vec![root.join("tests/fixtures/test-show.toml")],
+            dist: root.join("tests/fixtures/no-dist"),
+            studio_dist: root.join("tests/fixtures/no-dist"),
+            public: root.join("../public"),
+            idle_timeout_secs: 45,
+            rate_burst: 40,
+            rate_per_second: 10,
+            speed: 1,
+            flood: None,
+            allowed_origins: Vec::new(),
+            rtmp_port: 0,
+            media_dir: Some(dir.join("media")),
+        }
+    }
+
+    /// The next frame the connection sends.
+    async fn sent(frames: &mut channel::UnboundedReceiver<Message>) -> Message {
+        let next = tokio::time::timeout(Duration::from_secs(5), frames.next());
+        next.await
+            .expect("a frame within 5 s")
+            .expect("the connection is open")
+    }
+
+    /// The next message the connection sends, skipping the viewer count and progress.
+    async fn sent_msg(frames: &mut channel::UnboundedReceiver<Message>) -> ServerMsg {
+        loop {
+            let Message::Binary(bytes) = sent(frames).await else {
+                panic!("a binary frame");
+            };
+            match ServerMsg::from_msgpack(&bytes).unwrap() {
+                ServerMsg::ViewerCount { .. } | ServerMsg::Progress { .. } => continue,
+                msg => return msg,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_connection_runs_over_any_sink_and_stream_of_frames() {
+        let dir = tempfile::tempdir().unwrap();
+        let running = crate::start(config(dir.path())).await.unwrap();
+        let stage = running.state.stage(None).unwrap();
+        let (viewer, frames_in) = channel::unbounded::<Result<Message, Infallible>>();
+        let (frames_out, mut sent_frames) = channel::unbounded::<Message>();
+        let served = tokio::spawn(connection(
+            frames_out,
+            frames_in,
+            Encoding::MessagePack,
+            stage,
+        ));
+        let send = |msg: Message| viewer.unbounded_send(Ok(msg)).unwrap();
+
+        let hello = ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            token: None,
+            show: None,
+            resume: None,
+        };
+        send(Message::Binary(encoding::to_msgpack(&hello).into()));
+        assert!(matches!(
+            sent_msg(&mut sent_frames).await,
+            ServerMsg::Welcome(_)
+        ));
+        send(Message::Text(
+            serde_json::to_string(&ClientMsg::Ping).unwrap().into(),
+        ));
+        assert!(matches!(
+            sent_msg(&mut sent_frames).await,
+            ServerMsg::Pong { .. }
+        ));
+        send(Message::Binary(vec![0x80 | 1, 0xa1, b'x', 0xc1].into()));
+        assert!(matches!(
+            sent_msg(&mut sent_frames).await,
+            ServerMsg::Reject {
+                code: RejectCode::BadRequest,
+                ..
+            }
+        ));
+        send(Message::Binary(vec![0x80; MAX_FRAME_BYTES + 1].into()));
+        loop {
+            if let Message::Close(Some(frame)) = sent(&mut sent_frames).await {
+                assert_eq!(frame.code, TOO_BIG);
+                break;
+            }
+        }
+        tokio::time::timeout(Duration::from_secs(5), served)
+            .await
+            .expect("the connection ends after its close frame")
+            .unwrap();
+        running.stop().await;
+    }
 }

@@ -9,6 +9,7 @@
 //! handshake, with their original ids.
 
 mod backoff;
+mod codec;
 mod inbox;
 
 pub use backoff::Backoff;
@@ -16,7 +17,7 @@ use inbox::Inbox;
 
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::{select, FutureExt, SinkExt, StreamExt};
-use gloo_net::websocket::{futures::WebSocket, Message};
+use gloo_net::websocket::futures::WebSocket;
 use gloo_timers::future::{IntervalStream, TimeoutFuture};
 use lapak_protocol::{ClientMsg, ServerMsg};
 use leptos::prelude::on_cleanup;
@@ -67,7 +68,7 @@ async fn run(url: String, deliver: Deliver, inbox: Inbox, mut control: Unbounded
     let mut backoff = Backoff::default();
     // A widget gone while the socket was down does not connect again.
     while !inbox.is_closed() {
-        match WebSocket::open(&url) {
+        match codec::open(&url) {
             Ok(socket) => {
                 // Frames queued for a socket that is gone are stale: the store still
                 // holds their commands as pending and resends them after the handshake.
@@ -121,8 +122,8 @@ async fn session(
             frame = stream.next() => {
                 last_heard = js_sys::Date::now();
                 match frame {
-                    Some(Ok(Message::Text(text))) => {
-                        if let Some(msg) = decode(&text) {
+                    Some(Ok(frame)) => {
+                        if let Some(msg) = codec::decode(&frame) {
                             if matches!(msg, ServerMsg::Welcome(_) | ServerMsg::Resumed { .. }) {
                                 backoff.reset();
                             }
@@ -131,10 +132,6 @@ async fn session(
                             }
                             inbox.push(Msg::Server(msg));
                         }
-                        continue;
-                    }
-                    Some(Ok(Message::Bytes(_))) => {
-                        log::warn!("dropped a binary frame");
                         continue;
                     }
                     Some(Err(error)) => {
@@ -163,8 +160,7 @@ async fn session(
                 ClientMsg::Ping
             },
         };
-        let text = serde_json::to_string(&outgoing).expect("protocol types always serialize");
-        if let Err(error) = sink.send(Message::Text(text)).await {
+        if let Err(error) = sink.send(codec::encode(&outgoing)).await {
             log::info!("send failed, reconnecting: {error}");
             return Continue(());
         }
@@ -180,16 +176,4 @@ fn clock_offset(msg: &ServerMsg, pinged_at: f64, received_at: f64) -> Option<i64
         _ => return None,
     };
     Some(server_ms - (received_at - in_flight) as i64)
-}
-
-/// A server frame, or `None` (logged) when it is not valid protocol JSON.
-pub fn decode(text: &str) -> Option<ServerMsg> {
-    match ServerMsg::from_json(text) {
-        Ok(msg) => Some(msg),
-        Err(error) => {
-            let head: String = text.chars().take(80).collect();
-            log::warn!("dropped a malformed frame ({error}): {head}");
-            None
-        }
-    }
 }

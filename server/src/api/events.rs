@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
 use futures::Stream;
-use serde::Deserialize;
+use lapak_protocol::ServerMsg;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{interval, MissedTickBehavior};
 
@@ -58,7 +58,7 @@ fn changes(state: Arc<Stage>) -> impl Stream<Item = Result<Event, Infallible>> {
             tokio::select! {
                 frame = watch.events.recv() => match frame {
                     Ok(frame) => {
-                        if let Some(name) = kind(frame.as_str()) {
+                        if let Some(name) = kind(frame.msg()) {
                             watch.note(name);
                         }
                     }
@@ -76,7 +76,7 @@ fn changes(state: Arc<Stage>) -> impl Stream<Item = Result<Event, Infallible>> {
 
 /// One stream's subscriptions and the changes it has yet to tell.
 struct Watch {
-    events: tokio::sync::broadcast::Receiver<axum::extract::ws::Utf8Bytes>,
+    events: tokio::sync::broadcast::Receiver<crate::hub::Frame>,
     paid: tokio::sync::watch::Receiver<u64>,
     /// Kinds changed since the last tick, with how many events each.
     due: BTreeMap<&'static str, u32>,
@@ -91,25 +91,24 @@ impl Watch {
     }
 }
 
-/// The kind of change a show event (JSON text) is, as the stream names it;
-/// `None` for what a studio does not show.
-fn kind(frame: &str) -> Option<&'static str> {
-    #[derive(Deserialize)]
-    struct Tagged<'a> {
-        #[serde(rename = "type", borrow)]
-        kind: &'a str,
-    }
-    let tagged: Tagged = serde_json::from_str(frame).ok()?;
-    Some(match tagged.kind {
-        "Chat" | "ChatRemoved" | "PinnedMessage" | "SlowMode" => "chat",
-        "Likes" => "likes",
-        "Gifted" | "Leaderboard" => "gifts",
-        "Progress" => "missions",
-        "Pinned" | "Unpinned" => "pins",
-        "OnAir" => "on_air",
-        "StockChanged" => "stock",
-        "DealStarted" | "DealChanged" | "DealEnded" => "deal",
-        "ViewerCount" => "viewers",
+/// The kind of change a show event is, as the stream names it; `None` for
+/// what a studio does not show.
+fn kind(event: &ServerMsg) -> Option<&'static str> {
+    Some(match event {
+        ServerMsg::Chat { .. }
+        | ServerMsg::ChatRemoved { .. }
+        | ServerMsg::PinnedMessage { .. }
+        | ServerMsg::SlowMode { .. } => "chat",
+        ServerMsg::Likes { .. } => "likes",
+        ServerMsg::Gifted { .. } | ServerMsg::Leaderboard { .. } => "gifts",
+        ServerMsg::Progress { .. } => "missions",
+        ServerMsg::Pinned { .. } | ServerMsg::Unpinned { .. } => "pins",
+        ServerMsg::OnAir { .. } => "on_air",
+        ServerMsg::StockChanged { .. } => "stock",
+        ServerMsg::DealStarted { .. }
+        | ServerMsg::DealChanged { .. }
+        | ServerMsg::DealEnded { .. } => "deal",
+        ServerMsg::ViewerCount { .. } => "viewers",
         _ => return None,
     })
 }
@@ -125,10 +124,11 @@ mod tests {
             seq: 1,
             messages: Vec::new(),
         };
-        let text = serde_json::to_string(&chat).unwrap();
-        assert_eq!(kind(&text), Some("chat"));
-        let viewers = serde_json::to_string(&ServerMsg::ViewerCount { seq: 2, count: 3 }).unwrap();
-        assert_eq!(kind(&viewers), Some("viewers"));
-        assert_eq!(kind(r#"{"type":"Pong"}"#), None);
+        assert_eq!(kind(&chat), Some("chat"));
+        assert_eq!(
+            kind(&ServerMsg::ViewerCount { seq: 2, count: 3 }),
+            Some("viewers")
+        );
+        assert_eq!(kind(&ServerMsg::Pong { server_time_ms: 0 }), None);
     }
 }

@@ -6,13 +6,13 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
 use lapak_protocol::replay::ReplayLog;
 use lapak_protocol::ServerMsg;
 
 use crate::clock::now_ms;
 use crate::db::{Conn, Pool};
 use crate::error::AppError;
+use crate::hub::Frame;
 
 /// How often gathered events are written.
 pub const FLUSH: Duration = Duration::from_millis(250);
@@ -62,7 +62,7 @@ pub struct Row {
 
 impl Row {
     /// `events` as a row; `None` when there are none.
-    pub fn of(events: &[(i64, Utf8Bytes)]) -> Result<Option<Row>, AppError> {
+    pub fn of(events: &[(i64, Frame)]) -> Result<Option<Row>, AppError> {
         let Some(first_ms) = events.iter().map(|(at, _)| *at).min() else {
             return Ok(None);
         };
@@ -95,14 +95,14 @@ pub async fn append(pool: &Pool, show: &str, row: &Row) -> Result<(), AppError> 
 
 /// `events` as a deflated JSON array of `[programme ms, event]`; the events
 /// are already JSON, so they are joined, not serialized again.
-fn deflate(events: &[(i64, Utf8Bytes)]) -> std::io::Result<Vec<u8>> {
+fn deflate(events: &[(i64, Frame)]) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
     let mut encoder =
         flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(b"[")?;
     for (i, (at, text)) in events.iter().enumerate() {
         let comma = if i == 0 { "" } else { "," };
-        write!(encoder, "{comma}[{at},{}]", text.as_str())?;
+        write!(encoder, "{comma}[{at},{}]", text.json())?;
     }
     encoder.write_all(b"]")?;
     encoder.finish()
@@ -209,6 +209,7 @@ pub async fn remove(conn: &mut Conn, show: &str) -> Result<(), AppError> {
 }
 
 /// `(programme ms, event)` for the hub to gather, if `event` is kept.
-pub fn entry(event: &ServerMsg, text: &Utf8Bytes) -> Option<(i64, Utf8Bytes)> {
-    kept(event).then(|| (programme_time(event, now_ms()), text.clone()))
+pub fn entry(frame: &Frame) -> Option<(i64, Frame)> {
+    let event = frame.msg();
+    kept(event).then(|| (programme_time(event, now_ms()), frame.clone()))
 }
