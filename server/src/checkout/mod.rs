@@ -1,9 +1,10 @@
 //! Quotes and checkout: from a cart to an order that is never lost, doubled or oversold.
 //!
-//! Placing an order is two transactions around the payment provider's call:
-//! the first re-prices the cart, checks it against what the shopper was shown,
-//! takes the stock and writes the order as `payment_pending`; the charge runs
-//! outside any lock; the second settles the order (`settle`). The checkout
+//! Placing an order is a two-phase command of the unit of work
+//! ([`unit::pay`]): phase 1 re-prices the cart, checks it against what the
+//! shopper was shown, takes the stock and writes the order as
+//! `payment_pending`; the charge runs outside any lock; phase 2 settles the
+//! order (`settle`). The checkout
 //! command's id is unique per session in `orders`, so a retry finds the order
 //! instead of placing another. Order transactions run with `synchronous = FULL`:
 //! once acknowledged, an order is on disk even if the machine loses power.

@@ -1,6 +1,7 @@
-//! `TopUp`: a coin pack bought by card, exactly once per command id. Like an
-//! order, the top-up is first written as `payment_pending` (unique per session
-//! and command id), then charged outside any lock under its own key
+//! `TopUp`: a coin pack bought by card, exactly once per command id, a
+//! two-phase command of the unit of work ([`unit::pay`]) like an order: the
+//! top-up is first written as `payment_pending` (unique per session and
+//! command id), then charged outside any lock under its own key
 //! (`topup-<id>`), then settled once — by the command itself or, after a
 //! timeout or a crash, by the sweeper. Its id answers `payment_pending` until
 //! then; settling credits the coins, sets the row's status and replaces that
