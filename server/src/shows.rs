@@ -89,6 +89,7 @@ pub async fn stage(server: &Server, show: ShowFile, now: i64) -> Result<Stage, A
         limits: server.limits,
         live: server.live.clone(),
         instance: server.instance,
+        paid: tokio::sync::watch::Sender::new(0),
     };
     let mut running = Vec::new();
     for spec in stage.deals_at(stream_now) {

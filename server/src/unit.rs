@@ -11,14 +11,23 @@
 //! - commits;
 //! - announces the changes (progress, wallet, chat lines about the viewer),
 //!   still under the writer lock, so announcements leave in commit order.
+//!
+//! A command paid by card ([`Payment`]: checkout, coin top-ups) is the same
+//! unit of work in two phases around the provider's charge ([`pay`]): phase 1
+//! reserves and writes the payment `payment_pending`, the charge runs outside
+//! the lock and any transaction, and phase 2 ([`Payment::settle`]) applies the
+//! provider's answer exactly once ([`Settling::once`]).
 
-use lapak_protocol::{Activity, ServerMsg};
+use std::future::Future;
+
+use lapak_protocol::{Activity, Card, Money, ServerMsg};
 use tokio::sync::MutexGuard;
 
 use crate::answers;
 use crate::clock::now_ms;
 use crate::error::AppError;
 use crate::ledger;
+use crate::pending::Settlement;
 use crate::progress::{self, Changes};
 use crate::stage::Stage;
 
@@ -133,6 +142,172 @@ impl<'a> Unit<'a> {
     /// [`commit`](Unit::commit), then lets the writer go.
     pub async fn finish(self, reply: ServerMsg) -> Result<ServerMsg, AppError> {
         Ok(self.commit(reply).await?.reply)
+    }
+}
+
+/// A command paid by card: the domain's part of the two phases [`pay`] runs.
+pub trait Payment: std::marker::Sync {
+    /// The answer a retried id gets from the payment it wrote already, looked
+    /// up in phase 1 before any stored answer; `None` when there is none.
+    fn found(
+        &self,
+        unit: &mut Unit<'_>,
+    ) -> impl Future<Output = Result<Option<ServerMsg>, AppError>> + Send;
+
+    /// Phase 1's work on `unit.tx`: checks the command, reserves what it buys
+    /// and writes the payment `payment_pending`, marked as charged by this
+    /// process.
+    fn reserve(
+        &self,
+        unit: &mut Unit<'_>,
+    ) -> impl Future<Output = Result<Reserved, AppError>> + Send;
+
+    /// After phase 1 committed and its changes were announced, still under
+    /// the writer lock: what else must leave in commit order.
+    fn reserved(
+        &self,
+        state: &Stage,
+        session: i64,
+        connection: u64,
+        row: i64,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+
+    /// The provider's idempotency key of payment `row`.
+    fn key(row: i64) -> String;
+
+    /// What is charged, to which card.
+    fn bill(&self) -> (&Money, &Card);
+
+    /// Phase 2: settles payment `row` by the provider's answer, exactly once
+    /// whoever calls it (the command after its charge, the sweeper after a
+    /// timeout or a crash, or a provider's asynchronous callback): in one
+    /// [`Settling`] it moves the payment out of `payment_pending`, applies
+    /// what that means, stores the command's final answer, commits and
+    /// announces the changes. `reply_to` is the command id and connection when
+    /// a connection waits for the answer. Returns the command's answer as it
+    /// now stands.
+    fn settle(
+        state: &Stage,
+        row: i64,
+        settlement: Settlement,
+        reply_to: Option<(&str, u64)>,
+    ) -> impl Future<Output = Result<ServerMsg, AppError>> + Send;
+}
+
+/// What phase 1 of a paid command came to.
+pub enum Reserved {
+    /// The payment is written `payment_pending`, by row id: charge it.
+    Charge(i64),
+    /// The answer, with nothing to charge (a refusal: everything rolls back).
+    Answer(Box<ServerMsg>),
+}
+
+/// Runs paid command `id` of `session` (on `connection`) to its answer:
+/// 1. reserve: one [`Unit`] (`Sync::Full`) answers a retried id from what it
+///    wrote ([`Payment::found`]) or its stored answer, writing nothing;
+///    otherwise [`Payment::reserve`] writes the payment `payment_pending`, it
+///    commits, its changes are announced and the charge is marked under way
+///    (the sweeper leaves it alone) before the writer lock goes;
+/// 2. the charge, outside the lock and any transaction, under the payment's key;
+/// 3. settle: [`Payment::settle`] with the charge's answer.
+pub async fn pay<P: Payment>(
+    state: &Stage,
+    session: i64,
+    connection: u64,
+    id: &str,
+    payment: &P,
+) -> Result<ServerMsg, AppError> {
+    let (row, _held) = {
+        let mut unit = Unit::unstored(state, session, id, Sync::Full).await?;
+        if let Some(answer) = payment.found(&mut unit).await? {
+            return Ok(answer);
+        }
+        if let Some(answer) = answers::stored(&mut unit.tx, session, id).await? {
+            return Ok(answer);
+        }
+        let row = match payment.reserve(&mut unit).await? {
+            Reserved::Charge(row) => row,
+            // Dropped with the unit: rolled back.
+            Reserved::Answer(answer) => return Ok(*answer),
+        };
+        unit.tx.commit().await?;
+        announce(state, session, unit.changes).await?;
+        let held = state.payments.hold(P::key(row));
+        payment.reserved(state, session, connection, row).await?;
+        (row, held)
+    };
+    let (amount, card) = payment.bill();
+    let charge = state.payments.charge(&P::key(row), amount, card).await;
+    P::settle(
+        state,
+        row,
+        Settlement::Charged(charge),
+        Some((id, connection)),
+    )
+    .await
+}
+
+/// Phase 2 of a paid command: the writer lock and a `Sync::Full` transaction
+/// in which a pending payment's outcome is applied.
+pub struct Settling<'a> {
+    /// The settling transaction.
+    pub tx: crate::db::Tx,
+    write: MutexGuard<'a, ()>,
+}
+
+/// Where a settled payment goes from `payment_pending`.
+pub enum Settled<'a> {
+    /// To `status`, with the provider's reference when it has one.
+    To(&'static str, Option<&'a str>),
+    /// Away: the row is deleted, as if never written.
+    Gone,
+}
+
+impl<'a> Settling<'a> {
+    /// Takes the writer lock and begins the settling transaction.
+    pub async fn begin(state: &'a Stage) -> Result<Settling<'a>, AppError> {
+        let write = state.writer.lock().await;
+        let tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
+        Ok(Settling { tx, write })
+    }
+
+    /// Moves payment `row` of `table` out of `payment_pending` to `to`, only
+    /// if it still is pending: whoever comes second moves nothing, so each
+    /// payment is settled exactly once. Whether this call moved it.
+    pub async fn once(
+        &mut self,
+        table: &'static str,
+        row: i64,
+        to: Settled<'_>,
+    ) -> Result<bool, AppError> {
+        const PENDING: &str = "WHERE id = $1 AND status = 'payment_pending'";
+        let done = match to {
+            Settled::To(status, reference) => {
+                let sql = match reference {
+                    Some(_) => {
+                        format!("UPDATE {table} SET status = $2, payment_ref = $3 {PENDING}")
+                    }
+                    None => format!("UPDATE {table} SET status = $2 {PENDING}"),
+                };
+                let mut query = sqlx::query(&sql).bind(row).bind(status);
+                if let Some(reference) = reference {
+                    query = query.bind(reference);
+                }
+                query.execute(&mut *self.tx).await?
+            }
+            Settled::Gone => {
+                let sql = format!("DELETE FROM {table} {PENDING}");
+                sqlx::query(&sql).bind(row).execute(&mut *self.tx).await?
+            }
+        };
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Commits; the writer lock is still held in what it returns, for what
+    /// must leave in commit order.
+    pub async fn commit(self) -> Result<MutexGuard<'a, ()>, AppError> {
+        self.tx.commit().await?;
+        Ok(self.write)
     }
 }
 

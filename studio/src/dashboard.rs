@@ -1,4 +1,5 @@
-//! The live dashboard: the show's figures read every second — viewers, watch
+//! The live dashboard: the show's figures read again as the show's stream
+//! tells them changing — viewers, watch
 //! time, likes and chat, orders and GMV, gifts — each product's selling with
 //! the weakest flagged against the show's average, and a per-minute chart
 //! with a band saying which product was pinned when.
@@ -13,8 +14,13 @@ use crate::format;
 use crate::text::Text;
 use crate::trouble::{of_load, Said};
 
-/// How often the figures are read: peers report after minutes or days.
+/// How often the figures are read while the show's stream is down: peers
+/// report after minutes or days.
 const METRICS_EVERY: Duration = Duration::from_secs(1);
+/// The changes the figures follow: orders, stock and deals sold, the audience and what it does.
+const FIGURES_CHANGE_ON: &[&str] = &[
+    "orders", "stock", "deal", "viewers", "chat", "likes", "gifts", "pins", "on_air",
+];
 /// Minutes the chart shows, the latest last.
 const CHART_MINUTES: usize = 30;
 
@@ -58,7 +64,7 @@ pub fn Dashboard() -> impl IntoView {
         let show = workspace.show_id().unwrap_or_default();
         async move { workspace.api.get_value().metrics(&show).await }
     });
-    crate::poll::refetch(METRICS_EVERY, read);
+    crate::events::refetch_on(FIGURES_CHANGE_ON, METRICS_EVERY, read);
     // The last figures read stay up while a read fails; the failure is said above them.
     let metrics = Memo::new(move |last: Option<&Option<Metrics>>| match read.get() {
         Some(Ok(found)) => Some(found),

@@ -7,6 +7,7 @@ mod app;
 mod catalogue;
 mod context;
 mod dashboard;
+mod events;
 mod focus;
 mod format;
 mod new_show;

@@ -7,6 +7,7 @@ mod body;
 mod catalogue;
 mod coupons;
 mod deals;
+mod events;
 pub(crate) mod idempotency;
 mod message;
 mod metrics;
@@ -91,6 +92,7 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
             "/api/v1/shows/{show}/stock/{product}/{variant}",
             put(stock::set),
         )
+        .route("/api/v1/shows/{show}/events", get(events::stream))
         .route("/api/v1/shows/{show}/metrics", get(metrics::read))
         .route("/api/v1/shows/{show}/metrics/{file}", get(metrics::export))
         .route("/api/v1/shows/{show}/chat", get(moderation::recent))

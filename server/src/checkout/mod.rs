@@ -1,9 +1,10 @@
 //! Quotes and checkout: from a cart to an order that is never lost, doubled or oversold.
 //!
-//! Placing an order is two transactions around the payment provider's call:
-//! the first re-prices the cart, checks it against what the shopper was shown,
-//! takes the stock and writes the order as `payment_pending`; the charge runs
-//! outside any lock; the second settles the order (`settle`). The checkout
+//! Placing an order is a two-phase command of the unit of work
+//! ([`unit::pay`]): phase 1 re-prices the cart, checks it against what the
+//! shopper was shown, takes the stock and writes the order as
+//! `payment_pending`; the charge runs outside any lock; phase 2 settles the
+//! order (`settle`). The checkout
 //! command's id is unique per session in `orders`, so a retry finds the order
 //! instead of placing another. Order transactions run with `synchronous = FULL`:
 //! once acknowledged, an order is on disk even if the machine loses power.
@@ -17,7 +18,7 @@ pub use orders::{
 };
 pub use settle::settle;
 
-use lapak_protocol::{CheckoutRequest, CouponProblem, Quote, RejectCode, ServerMsg};
+use lapak_protocol::{Card, CheckoutRequest, CouponProblem, Money, Quote, RejectCode, ServerMsg};
 
 use crate::answers::reject;
 use crate::db::Conn;
@@ -26,6 +27,7 @@ use crate::error::AppError;
 use crate::pending::Settlement;
 use crate::pricing::{self, CartRow};
 use crate::stage::Stage;
+use crate::unit::{self, Payment, Reserved, Unit};
 use crate::{answers, cart, coupons, deals};
 use settle::announce;
 
@@ -97,24 +99,55 @@ pub async fn place(
     if let Some(refusal) = sold_out(state, session, id, request, crate::clock::now_ms()).await? {
         return Ok(refusal);
     }
-    let (order_id, number, _held) = {
-        let _write = state.writer.lock().await;
+    unit::pay(state, session, connection, id, &Checkout { request }).await
+}
+
+/// A checkout, paid in the unit of work's two phases: phase 1 re-prices the
+/// cart, checks it against what the shopper was shown, takes the stock, the
+/// deal units and the coupon and writes the order `payment_pending`; phase 2
+/// is [`settle`].
+struct Checkout<'a> {
+    request: &'a CheckoutRequest,
+}
+
+impl Payment for Checkout<'_> {
+    /// A retried checkout whose order exists gets the order as it stands.
+    async fn found(&self, unit: &mut Unit<'_>) -> Result<Option<ServerMsg>, AppError> {
+        let (state, session) = (unit.state, unit.session);
+        let Some(order_id) = orders::placed_by(&mut unit.tx, session, unit.id).await? else {
+            return Ok(None);
+        };
+        let order = orders::load(&mut unit.tx, order_id).await?;
+        let deals = state.running_deals();
+        let cart = cart::lines(&mut unit.tx, &state.show.id, session, &deals).await?;
+        Ok(Some(ServerMsg::Ack {
+            id: unit.id.to_owned(),
+            cart: Some(cart),
+            order: Some(Box::new(order)),
+            wallet: None,
+            chat: None,
+        }))
+    }
+
+    async fn reserve(&self, unit: &mut Unit<'_>) -> Result<Reserved, AppError> {
         // The time once it is this checkout's turn, not on arrival: a deal
         // that ended while the checkout waited prices it no longer.
-        let (order_id, number) =
-            match reserve(state, session, id, request, crate::clock::now_ms()).await? {
-                Reserved::Answer(reply) => return Ok(reply),
-                Reserved::Order { order_id, number } => (order_id, number),
-            };
-        if request.coupon.is_some() {
-            // The coupon is used now: every tab's wallet shows it.
-            let wallet = crate::ledger::wallet(&mut *state.pool.acquire().await?, session).await?;
-            state
-                .sessions
-                .send(session, 0, &ServerMsg::WalletChanged { wallet });
-        }
-        let held = state.payments.hold(orders::number(order_id));
-        // Still under the writer lock, so stock events leave in commit order.
+        let now_ms = crate::clock::now_ms();
+        let (state, session, id) = (unit.state, unit.session, unit.id);
+        let reserved = reserve(state, session, id, &mut unit.tx, self.request, now_ms).await?;
+        // The coupon is used now: every tab's wallet shows it.
+        unit.changes.wallet |=
+            matches!(reserved, Reserved::Charge(_)) && self.request.coupon.is_some();
+        Ok(reserved)
+    }
+
+    async fn reserved(
+        &self,
+        state: &Stage,
+        session: i64,
+        connection: u64,
+        order_id: i64,
+    ) -> Result<(), AppError> {
         let mut conn = state.pool.acquire().await?;
         announce(state, &settle::items(&mut conn, order_id).await?).await?;
         // The cart moved into the order: the session's other tabs hear it.
@@ -122,19 +155,25 @@ pub async fn place(
         state
             .sessions
             .send(session, connection, &ServerMsg::CartChanged { cart });
-        (order_id, number, held)
-    };
-    let charge = state
-        .payments
-        .charge(&number, &request.total, &request.card)
-        .await;
-    settle(
-        state,
-        order_id,
-        Settlement::Charged(charge),
-        Some((id, connection)),
-    )
-    .await
+        Ok(())
+    }
+
+    fn key(order_id: i64) -> String {
+        orders::number(order_id)
+    }
+
+    fn bill(&self) -> (&Money, &Card) {
+        (&self.request.total, &self.request.card)
+    }
+
+    async fn settle(
+        state: &Stage,
+        order_id: i64,
+        settlement: Settlement,
+        reply_to: Option<(&str, u64)>,
+    ) -> Result<ServerMsg, AppError> {
+        settle(state, order_id, settlement, reply_to).await
+    }
 }
 
 /// The refusal of a new checkout that counts on more of a deal's units than
@@ -183,46 +222,23 @@ async fn sold_out(
     Ok(Some(reject(id, RejectCode::PriceChanged, message)))
 }
 
-/// The outcome of the first transaction.
-enum Reserved {
-    /// Answered without placing anything new (a retry, or a refusal).
-    Answer(ServerMsg),
-    /// The order is written, pending its payment.
-    Order { order_id: i64, number: String },
-}
-
+/// Phase 1 of a checkout on `tx`: the order's id, written `payment_pending`,
+/// or the refusal.
 async fn reserve(
     state: &Stage,
     session: i64,
     id: &str,
+    tx: &mut crate::db::Tx,
     request: &CheckoutRequest,
     now_ms: i64,
 ) -> Result<Reserved, AppError> {
-    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
-
-    if let Some(order_id) = orders::placed_by(&mut tx, session, id).await? {
-        let order = orders::load(&mut tx, order_id).await?;
-        return Ok(Reserved::Answer(ServerMsg::Ack {
-            id: id.to_owned(),
-            cart: Some(
-                cart::lines(&mut tx, &state.show.id, session, &state.running_deals()).await?,
-            ),
-            order: Some(Box::new(order)),
-            wallet: None,
-            chat: None,
-        }));
-    }
-    if let Some(stored) = answers::stored(&mut tx, session, id).await? {
-        return Ok(Reserved::Answer(stored));
-    }
-
     let (year, month) = civil_month(now_ms);
     if let Some(refusal) = invalid_details(id, &request.problems(year, month)) {
-        return Ok(Reserved::Answer(refusal));
+        return Ok(Reserved::Answer(Box::new(refusal)));
     }
 
     let coupon = request.coupon.as_deref();
-    let quote = priced(&mut tx, state, session, now_ms, coupon).await?;
+    let quote = priced(tx, state, session, now_ms, coupon).await?;
     if let Some((code, message)) = mismatch(&quote, request) {
         return Ok(refuse(id, code, message));
     }
@@ -240,7 +256,7 @@ async fn reserve(
         .bind(&line.product_id)
         .bind(&line.variant_id)
         .bind(i64::from(line.quantity))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if taken.rows_affected() != 1 {
             // Rolled back with the transaction: no stock taken, no order.
@@ -257,7 +273,7 @@ async fn reserve(
             .iter()
             .find(|d| Some(&d.id) == line.deal_id.as_ref());
         let taken = match spec {
-            Some(spec) => deals::take(&mut tx, &state.show.id, spec, line.deal_units).await?,
+            Some(spec) => deals::take(tx, &state.show.id, spec, line.deal_units).await?,
             None => false,
         };
         if !taken {
@@ -298,33 +314,22 @@ async fn reserve(
     .bind(coupon_minor)
     .bind(charging_by)
     .bind(charging_until_ms)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if let Some(code) = coupon {
-        if !coupons::take(&mut tx, session, code, order_id, now_ms).await? {
+        if !coupons::take(tx, session, code, order_id, now_ms).await? {
             // Rolled back with the transaction: no order, no stock taken.
             let message = format!("coupon {code} was used meanwhile");
             return Ok(refuse(id, RejectCode::CouponUsed, message));
         }
     }
     for line in &quote.lines {
-        insert_line(&mut tx, state, order_id, line).await?;
+        insert_line(tx, state, order_id, line).await?;
         // The cart moves into the order: no second checkout can buy it while this one is paid for.
         let quantity = i64::from(line.quantity);
-        cart::take_ordered(
-            &mut tx,
-            session,
-            &line.product_id,
-            &line.variant_id,
-            quantity,
-        )
-        .await?;
+        cart::take_ordered(tx, session, &line.product_id, &line.variant_id, quantity).await?;
     }
-    tx.commit().await?;
-    Ok(Reserved::Order {
-        order_id,
-        number: orders::number(order_id),
-    })
+    Ok(Reserved::Charge(order_id))
 }
 
 async fn insert_line(
@@ -427,5 +432,5 @@ fn mismatch(quote: &Quote, request: &CheckoutRequest) -> Option<(RejectCode, Str
 }
 
 fn refuse(id: &str, code: RejectCode, message: String) -> Reserved {
-    Reserved::Answer(reject(id, code, message))
+    Reserved::Answer(Box::new(reject(id, code, message)))
 }

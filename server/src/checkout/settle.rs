@@ -1,8 +1,9 @@
-//! Settling a pending order once the payment's fate is known: paid, declined
-//! (the order and its stock hold are undone as if never written) or failed
-//! after a lookup. Every transition is conditional on `payment_pending`, under
-//! the writer lock, so each order is settled exactly once whoever gets there
-//! first: the checkout itself, or the sweeper after a timeout or a crash.
+//! Settling a pending order once the payment's fate is known (phase 2 of a
+//! checkout, [`crate::unit::Payment::settle`]): paid, declined (the order and
+//! its stock hold are undone as if never written) or failed after a lookup.
+//! The order moves out of `payment_pending` once ([`Settling::once`]), so it is
+//! settled exactly once whoever gets there first: the checkout itself, the
+//! sweeper after a timeout or a crash, or a provider's asynchronous callback.
 //! An order settled as paid counts `buy` for missions in the same transaction.
 
 use lapak_protocol::{Activity, RejectCode, ServerMsg};
@@ -15,13 +16,16 @@ use crate::payment::{Charge, Lookup};
 use crate::pending::Settlement;
 use crate::progress::{self, Changes};
 use crate::stage::Stage;
+use crate::unit::{Settled, Settling};
 use crate::{answers, cart, deals};
 
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
 
-/// Settles `order_id`. `reply_to` is the checkout's command id and connection
-/// when a connection waits for the answer. Returns that answer: `Ack` with the
+/// Settles `order_id` by the provider's answer, callable on its own with the
+/// order's id and that answer (the sweeper does; so does a provider's
+/// asynchronous callback). `reply_to` is the checkout's command id and
+/// connection when a connection waits for the answer. Returns that answer: `Ack` with the
 /// order (paid or still pending), or `Reject` for a declined card.
 pub async fn settle(
     state: &Stage,
@@ -33,37 +37,36 @@ pub async fn settle(
         settlement,
         Settlement::Charged(Charge::Approved { .. }) | Settlement::Looked(Lookup::Approved { .. })
     );
-    let write = state.writer.lock().await;
-    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
+    let mut settling = Settling::begin(state).await?;
     let session: i64 = sqlx::query_scalar("SELECT session_id FROM orders WHERE id = $1")
         .bind(order_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *settling.tx)
         .await?;
-    let items = items(&mut tx, order_id).await?;
+    let items = items(&mut settling.tx, order_id).await?;
     let mut gave_back = false;
     let moved = match &settlement {
         Settlement::Charged(Charge::Timeout) => false,
         Settlement::Charged(Charge::Approved { reference })
         | Settlement::Looked(Lookup::Approved { reference }) => {
-            let sql = "UPDATE orders SET status = 'paid', payment_ref = $2 WHERE id = $1 AND status = 'payment_pending'";
-            transition(&mut tx, order_id, sql, Some(reference)).await?
+            let to = Settled::To("paid", Some(reference));
+            settling.once("orders", order_id, to).await?
         }
         Settlement::Charged(Charge::Declined { .. }) | Settlement::Looked(Lookup::NotCharged) => {
             // A declined card leaves no order behind; a charge found missing later leaves a failed one.
-            let sql = if matches!(settlement, Settlement::Charged(_)) {
-                "DELETE FROM orders WHERE id = $1 AND status = 'payment_pending'"
+            let to = if matches!(settlement, Settlement::Charged(_)) {
+                Settled::Gone
             } else {
-                "UPDATE orders SET status = 'failed' WHERE id = $1 AND status = 'payment_pending'"
+                Settled::To("failed", None)
             };
             // The coupon goes back first, so a deleted order leaves nothing
             // pointing at it; only from a pending order, as the transition.
-            gave_back = crate::coupons::give_back(&mut tx, order_id).await?;
-            let moved = transition(&mut tx, order_id, sql, None).await?;
+            gave_back = crate::coupons::give_back(&mut settling.tx, order_id).await?;
+            let moved = settling.once("orders", order_id, to).await?;
             if moved {
                 // The stock, the deal's units and the cart lines go back where they came from.
                 for (product, variant, quantity, deal, unit_price) in &items {
                     if let Some(deal) = deal {
-                        deals::give_back(&mut tx, &state.show.id, deal, *quantity).await?;
+                        deals::give_back(&mut settling.tx, &state.show.id, deal, *quantity).await?;
                     }
                     sqlx::query(
                         "UPDATE stock SET quantity = quantity + $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
@@ -72,17 +75,33 @@ pub async fn settle(
                     .bind(&state.show.id)
                     .bind(product)
                     .bind(variant)
-                    .execute(&mut *tx)
+                    .execute(&mut *settling.tx)
                     .await?;
                     let price = state.show.money(*unit_price);
-                    cart::put_back(&mut tx, session, product, variant, *quantity, &price).await?;
+                    cart::put_back(
+                        &mut settling.tx,
+                        session,
+                        product,
+                        variant,
+                        *quantity,
+                        &price,
+                    )
+                    .await?;
                 }
             }
             moved
         }
     };
     let mut changes = if moved && paid {
-        progress::count(&mut tx, &state.show, session, Activity::Buy, 1, now_ms()).await?
+        progress::count(
+            &mut settling.tx,
+            &state.show,
+            session,
+            Activity::Buy,
+            1,
+            now_ms(),
+        )
+        .await?
     } else {
         Changes::default()
     };
@@ -95,12 +114,15 @@ pub async fn settle(
                 message: format!("the card was declined ({reason})"),
             };
             // Same id, same answer: a retry does not charge the card again.
-            answers::store(&mut tx, session, id, &refusal).await?;
+            answers::store(&mut settling.tx, session, id, &refusal).await?;
             Some(refusal)
         }
         _ => None,
     };
-    tx.commit().await?;
+    let write = settling.commit().await?;
+    if moved && paid {
+        state.paid.send_modify(|n| *n += 1);
+    }
     if moved && !paid {
         // Under the writer lock, so stock events leave in commit order.
         announce(state, &items).await?;
@@ -135,20 +157,6 @@ pub async fn settle(
         wallet: None,
         chat: None,
     })
-}
-
-async fn transition(
-    conn: &mut Conn,
-    order_id: i64,
-    sql: &'static str,
-    reference: Option<&String>,
-) -> Result<bool, AppError> {
-    let mut query = sqlx::query(sql).bind(order_id);
-    if let Some(reference) = reference {
-        query = query.bind(reference);
-    }
-    let done = query.execute(conn).await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// The order's lines.

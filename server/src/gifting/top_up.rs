@@ -1,6 +1,7 @@
-//! `TopUp`: a coin pack bought by card, exactly once per command id. Like an
-//! order, the top-up is first written as `payment_pending` (unique per session
-//! and command id), then charged outside any lock under its own key
+//! `TopUp`: a coin pack bought by card, exactly once per command id, a
+//! two-phase command of the unit of work ([`unit::pay`]) like an order: the
+//! top-up is first written as `payment_pending` (unique per session and
+//! command id), then charged outside any lock under its own key
 //! (`topup-<id>`), then settled once — by the command itself or, after a
 //! timeout or a crash, by the sweeper. Its id answers `payment_pending` until
 //! then; settling credits the coins, sets the row's status and replaces that
@@ -20,6 +21,7 @@ use crate::ledger::{self, Kind, Posting};
 use crate::payment::{Charge, Lookup};
 use crate::pending::{Mine, Settlement};
 use crate::stage::Stage;
+use crate::unit::{self, Payment, Reserved, Settled, Settling, Unit};
 
 /// The payment's idempotency key, apart from every order number.
 pub fn key(top_up_id: i64) -> String {
@@ -61,105 +63,101 @@ pub async fn top_up(
     connection: u64,
     cmd: TopUp<'_>,
 ) -> Result<ServerMsg, AppError> {
-    let TopUp {
-        id,
-        pack_id,
-        price,
-        card,
-    } = cmd;
-    let (top_up_id, _held) = {
-        let _write = state.writer.lock().await;
-        let top_up_id = match open(state, session, id, pack_id, price, card).await? {
-            Opened::Answer(reply) => return Ok(*reply),
-            Opened::TopUp(top_up_id) => top_up_id,
+    unit::pay(state, session, connection, cmd.id, &cmd).await
+}
+
+/// A top-up, paid in the unit of work's two phases: phase 1 writes it
+/// `payment_pending` with that as its id's answer; phase 2 is [`settle`].
+impl Payment for TopUp<'_> {
+    /// Nothing before the stored answer: a top-up's id answers from phase 1
+    /// on; its row answers only once that answer is dropped (in `reserve`).
+    async fn found(&self, _unit: &mut Unit<'_>) -> Result<Option<ServerMsg>, AppError> {
+        Ok(None)
+    }
+
+    async fn reserve(&self, unit: &mut Unit<'_>) -> Result<Reserved, AppError> {
+        let TopUp {
+            id,
+            pack_id,
+            price,
+            card,
+        } = *self;
+        let (state, session, tx) = (unit.state, unit.session, &mut unit.tx);
+        // Once the stored answer is dropped, its own row answers: pending, paid or refused.
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM top_ups WHERE session_id = $1 AND command_id = $2")
+                .bind(session)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some(top_up_id) = existing {
+            return Ok(Reserved::Answer(Box::new(answer(tx, top_up_id).await?)));
+        }
+        let Some(pack) = state.show.pack(pack_id) else {
+            let message = format!("no coin pack {pack_id}");
+            return Ok(Reserved::Answer(Box::new(reject(
+                id,
+                RejectCode::UnknownPack,
+                message,
+            ))));
         };
-        (top_up_id, state.payments.hold(key(top_up_id)))
-    };
-    let charge = state.payments.charge(&key(top_up_id), price, card).await;
-    settle(
-        state,
-        top_up_id,
-        Settlement::Charged(charge),
-        Some(connection),
-    )
-    .await
-}
+        let cost = state.show.money(pack.price);
+        if *price != cost {
+            let message = format!("{pack_id} costs {} {} now", cost.minor, cost.currency);
+            return Ok(Reserved::Answer(Box::new(reject(
+                id,
+                RejectCode::PriceChanged,
+                message,
+            ))));
+        }
+        let now = now_ms();
+        let (year, month) = civil_month(now);
+        if let Some(refusal) = invalid_details(id, &card.problems(year, month)) {
+            return Ok(Reserved::Answer(Box::new(refusal)));
+        }
+        let (charging_by, charging_until_ms) = state.payments.charging(now);
+        let top_up_id = sqlx::query_scalar(
+            "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
+                                  status, created_at_ms, card_last4, charging_by, charging_until_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, 'payment_pending', $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(session)
+        .bind(id)
+        .bind(pack_id)
+        .bind(i64::from(pack.coins))
+        .bind(cost.minor)
+        .bind(&cost.currency)
+        .bind(now)
+        .bind(card.last4())
+        .bind(charging_by)
+        .bind(charging_until_ms)
+        .fetch_one(&mut **tx)
+        .await?;
+        // Until it is settled, the id answers `payment_pending`, to a retry and to any other command.
+        answers::store(tx, session, id, &still_pending(id)).await?;
+        Ok(Reserved::Charge(top_up_id))
+    }
 
-/// The outcome of the first transaction.
-enum Opened {
-    /// Answered without writing anything new (a retry, or a refusal).
-    Answer(Box<ServerMsg>),
-    /// The top-up is written, pending its payment.
-    TopUp(i64),
-}
+    async fn reserved(&self, _: &Stage, _: i64, _: u64, _: i64) -> Result<(), AppError> {
+        Ok(())
+    }
 
-async fn open(
-    state: &Stage,
-    session: i64,
-    id: &str,
-    pack_id: &str,
-    price: &Money,
-    card: &Card,
-) -> Result<Opened, AppError> {
-    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
-    // A top-up written before has an answer: `payment_pending` until it is settled.
-    if let Some(stored) = answers::stored(&mut tx, session, id).await? {
-        return Ok(Opened::Answer(Box::new(stored)));
+    fn key(top_up_id: i64) -> String {
+        key(top_up_id)
     }
-    // Once that answer is dropped, its own row answers: pending, paid or refused.
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM top_ups WHERE session_id = $1 AND command_id = $2")
-            .bind(session)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(top_up_id) = existing {
-        return Ok(Opened::Answer(Box::new(answer(&mut tx, top_up_id).await?)));
+
+    fn bill(&self) -> (&Money, &Card) {
+        (self.price, self.card)
     }
-    let Some(pack) = state.show.pack(pack_id) else {
-        let message = format!("no coin pack {pack_id}");
-        return Ok(Opened::Answer(Box::new(reject(
-            id,
-            RejectCode::UnknownPack,
-            message,
-        ))));
-    };
-    let cost = state.show.money(pack.price);
-    if *price != cost {
-        let message = format!("{pack_id} costs {} {} now", cost.minor, cost.currency);
-        return Ok(Opened::Answer(Box::new(reject(
-            id,
-            RejectCode::PriceChanged,
-            message,
-        ))));
+
+    async fn settle(
+        state: &Stage,
+        top_up_id: i64,
+        settlement: Settlement,
+        reply_to: Option<(&str, u64)>,
+    ) -> Result<ServerMsg, AppError> {
+        settle(state, top_up_id, settlement, reply_to).await
     }
-    let now = now_ms();
-    let (year, month) = civil_month(now);
-    if let Some(refusal) = invalid_details(id, &card.problems(year, month)) {
-        return Ok(Opened::Answer(Box::new(refusal)));
-    }
-    let (charging_by, charging_until_ms) = state.payments.charging(now);
-    let top_up_id = sqlx::query_scalar(
-        "INSERT INTO top_ups (session_id, command_id, pack_id, coins, price_minor, currency,
-                              status, created_at_ms, card_last4, charging_by, charging_until_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, 'payment_pending', $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(session)
-    .bind(id)
-    .bind(pack_id)
-    .bind(i64::from(pack.coins))
-    .bind(cost.minor)
-    .bind(&cost.currency)
-    .bind(now)
-    .bind(card.last4())
-    .bind(charging_by)
-    .bind(charging_until_ms)
-    .fetch_one(&mut *tx)
-    .await?;
-    // Until it is settled, the id answers `payment_pending`, to a retry and to any other command.
-    answers::store(&mut tx, session, id, &still_pending(id)).await?;
-    tx.commit().await?;
-    Ok(Opened::TopUp(top_up_id))
 }
 
 /// The answer to the command of top-up `top_up_id` as it stands: the wallet
@@ -197,14 +195,17 @@ fn still_pending(id: &str) -> ServerMsg {
 }
 
 /// Settles top-up `top_up_id` if the provider's answer is final and nobody has
-/// yet. `reply_to` is the connection waiting for the answer, if one is. Returns
+/// yet: phase 2 of a top-up ([`Payment::settle`]), callable on its own with
+/// the top-up's id and the provider's answer (the sweeper does; so does a
+/// provider's asynchronous callback). `reply_to` is the command id and
+/// connection waiting for the answer, if one is. Returns
 /// the answer to the top-up's command: `Ack` with the wallet once paid, `Reject`
 /// when declined or failed, `payment_pending` while the answer is not known.
 pub async fn settle(
     state: &Stage,
     top_up_id: i64,
     settlement: Settlement,
-    reply_to: Option<u64>,
+    reply_to: Option<(&str, u64)>,
 ) -> Result<ServerMsg, AppError> {
     // The final status, the provider's reference and why it was refused; `None` while unknown.
     let outcome = match &settlement {
@@ -224,34 +225,26 @@ pub async fn settle(
             Some("the payment did not go through".to_owned()),
         )),
     };
-    let _write = state.writer.lock().await;
-    let mut tx = crate::db::begin_write(&state.orders_pool, &state.show.id).await?;
+    let mut settling = Settling::begin(state).await?;
     let (session, id, coins): (i64, String, i64) =
         sqlx::query_as("SELECT session_id, command_id, coins FROM top_ups WHERE id = $1")
             .bind(top_up_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *settling.tx)
             .await?;
     // Whether this call settled it, with the reason when refused.
     let settled = match outcome {
         Some((status, reference, refusal)) => {
-            let moved = sqlx::query(
-                "UPDATE top_ups SET status = $2, payment_ref = $3
-                 WHERE id = $1 AND status = 'payment_pending'",
-            )
-            .bind(top_up_id)
-            .bind(status)
-            .bind(reference)
-            .execute(&mut *tx)
-            .await?;
-            (moved.rows_affected() == 1).then_some(refusal)
+            let to = Settled::To(status, reference.map(String::as_str));
+            let moved = settling.once("top_ups", top_up_id, to).await?;
+            moved.then_some(refusal)
         }
         None => None,
     };
     let Some(refusal) = settled else {
         // Not final yet (`payment_pending`), or settled already (the sweeper and the command raced).
-        return match answers::stored(&mut tx, session, &id).await? {
+        return match answers::stored(&mut settling.tx, session, &id).await? {
             Some(stored) => Ok(stored),
-            None => answer(&mut tx, top_up_id).await,
+            None => answer(&mut settling.tx, top_up_id).await,
         };
     };
     let reply = match refusal {
@@ -267,20 +260,20 @@ pub async fn settle(
                     (ledger::wallet_account(session), coins),
                 ],
             };
-            ledger::post(&mut tx, &posting)
+            ledger::post(&mut settling.tx, &posting)
                 .await?
                 .ok_or_else(|| AppError::Ledger("a top-up credit was refused".into()))?;
             ServerMsg::Ack {
                 id: id.clone(),
                 cart: None,
                 order: None,
-                wallet: Some(ledger::wallet(&mut tx, session).await?),
+                wallet: Some(ledger::wallet(&mut settling.tx, session).await?),
                 chat: None,
             }
         }
     };
-    answers::replace(&mut tx, session, &id, &reply).await?;
-    tx.commit().await?;
+    answers::replace(&mut settling.tx, session, &id, &reply).await?;
+    let _write = settling.commit().await?;
     if let ServerMsg::Ack {
         wallet: Some(wallet),
         ..
@@ -290,9 +283,11 @@ pub async fn settle(
         let changed = ServerMsg::WalletChanged {
             wallet: wallet.clone(),
         };
-        state
-            .sessions
-            .send(session, reply_to.unwrap_or(0), &changed);
+        state.sessions.send(
+            session,
+            reply_to.map_or(0, |(_, connection)| connection),
+            &changed,
+        );
     }
     Ok(reply)
 }

@@ -11,7 +11,7 @@ use super::Workspace;
 use crate::text::Text;
 use crate::trouble::{of_load, Said, Trouble};
 
-/// How often the chat is read again.
+/// How often the chat is read again while the show's stream is down.
 const CHAT_EVERY: Duration = Duration::from_secs(2);
 /// A mute from the studio.
 const MUTE_MINUTES: u32 = 10;
@@ -25,7 +25,7 @@ pub fn Chat() -> impl IntoView {
         let show = workspace.show_id().unwrap_or_default();
         async move { workspace.api.get_value().chat(&show).await }
     });
-    crate::poll::refetch(CHAT_EVERY, read);
+    crate::events::refetch_on(&["chat"], CHAT_EVERY, read);
     // The last lines read stay listed while a read fails; the failure is said above them.
     let lines = Memo::new(move |last: Option<&Vec<ChatMessage>>| match read.get() {
         Some(Ok(found)) => found,

@@ -15,8 +15,9 @@ use crate::format;
 use crate::text::Text;
 use crate::trouble::{of_load, Said};
 
-/// How often the codes are read again: claims and orders move with shoppers,
-/// and nothing here counts down, so this is slower than the deals' poll.
+/// How often the codes are read again while the show's stream is down: claims
+/// and orders move with shoppers, and nothing here counts down, so this is
+/// slower than the deals' reads.
 const COUPONS_EVERY: Duration = Duration::from_secs(2);
 
 /// What the form starts with: two days, a hundred shoppers.
@@ -104,7 +105,7 @@ pub fn Coupons() -> impl IntoView {
             found
         }
     });
-    crate::poll::refetch(COUPONS_EVERY, read);
+    crate::events::refetch_on(&["orders", "missions"], COUPONS_EVERY, read);
     // The last codes read stay listed while a read fails; the failure is said above them.
     let codes = Memo::new(move |last: Option<&Vec<CouponFigures>>| match read.get() {
         Some(Ok(found)) => found,

@@ -23,7 +23,7 @@ use crate::context::Workspace;
 use crate::text::Text;
 use crate::trouble::{Said, Trouble};
 
-/// How often the show's tags and on-air state are read again.
+/// How often the show's tags and on-air state are read again while the show's stream is down.
 const SHOW_EVERY: Duration = Duration::from_secs(1);
 
 /// The studio's pages.
@@ -63,6 +63,8 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         trouble: Trouble::new(),
     };
     provide_context(workspace);
+    let changes = crate::events::Changes::new();
+    provide_context(changes);
     let loaded = RwSignal::new(false);
     let shows = RwSignal::new(Vec::<ShowSummary>::new());
     let load_shows = move |pick: bool| {
@@ -77,7 +79,8 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         });
     };
     load_shows(true);
-    crate::poll::every(SHOW_EVERY, move || workspace.refresh());
+    workspace.refresh();
+    crate::events::on_change(&["pins", "on_air"], SHOW_EVERY, move || workspace.refresh());
     let page = RwSignal::new(Tab::Run);
     let tab = move |label: &'static str, this: Tab, testid: &'static str| {
         view! {
@@ -95,6 +98,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     };
     // The show's panels are made anew for another show: each reads its show once.
     let current = Memo::new(move |_| workspace.show.with(|s| s.as_ref().map(|s| s.id.clone())));
+    Effect::new(move |_| changes.follow(current.get().as_deref()));
     let owner = me.role == Role::Owner;
     let run = move |show: ShowSummary| {
         workspace.selected.set(None);

@@ -15,7 +15,8 @@ use crate::format;
 use crate::text::Text;
 use crate::trouble::{of_load, Said};
 
-/// How often deals and stock are read again; the countdown ticks as often.
+/// How often deals and stock are read again while the show's stream is down;
+/// the countdown ticks as often.
 const SELLING_EVERY: Duration = Duration::from_secs(1);
 
 /// What the deal form starts with: a deal people can still catch.
@@ -44,7 +45,9 @@ pub fn Selling() -> impl IntoView {
             Ok::<_, Refusal>((found.0?, found.1?))
         }
     });
-    crate::poll::refetch(SELLING_EVERY, read);
+    crate::events::refetch_on(&["deal", "stock"], SELLING_EVERY, read);
+    // The countdowns run between reads.
+    crate::poll::every(SELLING_EVERY, move || now.set(js_sys::Date::now() as i64));
     // The last deals and stock read stay up while a read fails; the failure is said above them.
     let selling = Memo::new(
         move |last: Option<&(Vec<Deal>, Vec<Units>)>| match read.get() {

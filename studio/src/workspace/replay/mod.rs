@@ -60,6 +60,8 @@ pub fn Replay(
             }
         });
     };
+    // why: a replay's state and views change with its processing and its own
+    // viewers, which the show's stream does not tell, so it is read on a timer.
     crate::poll::every(REPLAY_EVERY, load);
     // Changes only when the state does, so the form is not made anew on every poll.
     let state = Memo::new(move |_| replay.with(|r| r.as_ref().map(|r| r.state)));
