@@ -37,12 +37,18 @@ enum Command {
         #[arg(long)]
         email: String,
         /// What they may do.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = role)]
         role: lapak_server::access::Role,
         /// Their brand; the show file's brand without it.
         #[arg(long)]
         brand: Option<String>,
     },
+}
+
+/// `--role`: owner, host or moderator.
+fn role(name: &str) -> Result<lapak_server::access::Role, String> {
+    lapak_server::access::Role::parse(name)
+        .ok_or_else(|| format!("{name}: the role is owner, host or moderator"))
 }
 
 #[tokio::main]

@@ -39,12 +39,19 @@ pub enum Role {
 }
 
 impl Role {
-    /// The role as the API spells it.
+    /// The role as the API spells it (and the server stores it).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
             Role::Host => "host",
             Role::Moderator => "moderator",
         }
+    }
+
+    /// The role spelled `name`.
+    pub fn parse(name: &str) -> Option<Role> {
+        [Role::Owner, Role::Host, Role::Moderator]
+            .into_iter()
+            .find(|r| r.as_str() == name)
     }
 }

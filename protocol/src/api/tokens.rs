@@ -16,6 +16,36 @@ pub enum Scope {
     Moderation,
 }
 
+impl Scope {
+    const ALL: [Scope; 3] = [Scope::ShowsRead, Scope::ShowsWrite, Scope::Moderation];
+
+    /// The scope as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::ShowsRead => "shows:read",
+            Scope::ShowsWrite => "shows:write",
+            Scope::Moderation => "moderation",
+        }
+    }
+
+    /// Scopes as stored: space-separated.
+    pub fn join(scopes: &[Scope]) -> String {
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The stored form back; unknown names are dropped (they grant nothing).
+    pub fn parse_list(stored: &str) -> Vec<Scope> {
+        stored
+            .split(' ')
+            .filter_map(|name| Scope::ALL.into_iter().find(|s| s.as_str() == name))
+            .collect()
+    }
+}
+
 /// A token to make (`POST /api/v1/tokens`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

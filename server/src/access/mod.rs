@@ -21,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::CookieJar;
 use lapak_protocol::api::refusal::Refusal;
-use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
@@ -30,78 +29,8 @@ use crate::server::Server;
 
 pub use users::User;
 
-/// A person's role in their brand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Runs the brand: everything, and its API tokens.
-    Owner,
-    /// Runs shows: goes live, pins, deals, stock, and moderates.
-    Host,
-    /// Keeps the chat civil.
-    Moderator,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Host => "host",
-            Role::Moderator => "moderator",
-        }
-    }
-
-    /// The role stored as `name`.
-    pub fn parse(name: &str) -> Option<Role> {
-        [Role::Owner, Role::Host, Role::Moderator]
-            .into_iter()
-            .find(|r| r.as_str() == name)
-    }
-}
-
-/// What an API token may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Scope {
-    /// List shows and read their state.
-    #[serde(rename = "shows:read")]
-    ShowsRead,
-    /// Run shows: the ingest key, pins, ending.
-    #[serde(rename = "shows:write")]
-    ShowsWrite,
-    /// Moderate chat.
-    #[serde(rename = "moderation")]
-    Moderation,
-}
-
-impl Scope {
-    const ALL: [Scope; 3] = [Scope::ShowsRead, Scope::ShowsWrite, Scope::Moderation];
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Scope::ShowsRead => "shows:read",
-            Scope::ShowsWrite => "shows:write",
-            Scope::Moderation => "moderation",
-        }
-    }
-
-    /// Scopes as stored: space-separated.
-    pub fn join(scopes: &[Scope]) -> String {
-        scopes
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// The stored form back; unknown names are dropped (they grant nothing).
-    pub fn parse_list(stored: &str) -> Vec<Scope> {
-        stored
-            .split(' ')
-            .filter_map(|name| Scope::ALL.into_iter().find(|s| s.as_str() == name))
-            .collect()
-    }
-}
+pub use lapak_protocol::api::session::Role;
+pub use lapak_protocol::api::tokens::Scope;
 
 /// Something a person or a token asks to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,18 +12,8 @@ use axum_extra::extract::CookieJar;
 use lapak_protocol::api::session::{Me, SignIn};
 
 use super::Body;
-use crate::access::{passwords, sessions, throttle, users, Actor, ApiError, Role};
+use crate::access::{passwords, sessions, throttle, users, Actor, ApiError};
 use crate::Server;
-
-/// A person's role as the API spells it.
-fn role(role: Role) -> lapak_protocol::api::session::Role {
-    use lapak_protocol::api::session::Role as Spelled;
-    match role {
-        Role::Owner => Spelled::Owner,
-        Role::Host => Spelled::Host,
-        Role::Moderator => Spelled::Moderator,
-    }
-}
 
 /// `POST /studio/api/session`: signs in; throttled per email and per address.
 pub async fn sign_in(
@@ -71,7 +61,7 @@ pub async fn sign_in(
         jar.add(cookie),
         Json(Me {
             email: user.email,
-            role: role(user.role),
+            role: user.role,
             brand: user.brand,
             csrf: opened.csrf,
         }),
@@ -93,7 +83,7 @@ pub async fn current(
         .ok_or_else(ApiError::unauthorized)?;
     Ok(Json(Me {
         email: user.email,
-        role: role(user.role),
+        role: user.role,
         brand: user.brand,
         csrf,
     }))

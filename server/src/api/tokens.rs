@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use lapak_protocol::api::tokens::{self as wire, Made, MadeBefore, NewToken, Token};
+use lapak_protocol::api::tokens::{Made, MadeBefore, NewToken, Token};
 
 use super::{idempotency, Body};
 use crate::access::tokens::{self, TokenInfo};
@@ -18,26 +18,12 @@ const MAX_NAME_CHARS: usize = 64;
 /// Longest lifetime a token may be given.
 const MAX_DAYS: i64 = 366;
 
-/// A scope as stored and checked.
-fn scope(scope: wire::Scope) -> Scope {
-    match scope {
-        wire::Scope::ShowsRead => Scope::ShowsRead,
-        wire::Scope::ShowsWrite => Scope::ShowsWrite,
-        wire::Scope::Moderation => Scope::Moderation,
-    }
-}
-
 /// A token as the API lists it.
 fn listed(info: TokenInfo) -> Token {
-    let scopes = info.scopes.into_iter().map(|s| match s {
-        Scope::ShowsRead => wire::Scope::ShowsRead,
-        Scope::ShowsWrite => wire::Scope::ShowsWrite,
-        Scope::Moderation => wire::Scope::Moderation,
-    });
     Token {
         id: info.id,
         name: info.name,
-        scopes: scopes.collect(),
+        scopes: info.scopes,
         created_at_ms: info.created_at_ms,
         expires_at_ms: info.expires_at_ms,
         revoked_at_ms: info.revoked_at_ms,
@@ -77,7 +63,7 @@ pub async fn create(
             )))
         }
     };
-    let scopes: Vec<Scope> = request.scopes.into_iter().map(scope).collect();
+    let scopes: Vec<Scope> = request.scopes.into_iter().collect();
     let made = tokens::create(
         &state.pool,
         &maker.brand,
