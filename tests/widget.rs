@@ -419,6 +419,7 @@ fn blank_request() -> Box<lapak_protocol::CheckoutRequest> {
         coupon: None,
         contact: Default::default(),
         address: Default::default(),
+        method: Default::default(),
         card: Default::default(),
     })
 }
@@ -597,6 +598,8 @@ fn order(status: lapak_protocol::OrderStatus) -> lapak_protocol::Order {
         },
         shipping: "JNE Regular".into(),
         card_last4: "0119".into(),
+        payment: None,
+        refunded: None,
     }
 }
 

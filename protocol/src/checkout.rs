@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::PayMethod;
+
 use crate::{CommandId, CouponProblem, CouponTerms, Money, ProductId, VariantId};
 
 /// The cart re-priced by the server just now, with everything that changed
@@ -229,7 +231,13 @@ pub struct CheckoutRequest {
     pub contact: Contact,
     /// Where to ship.
     pub address: Address,
-    /// How to pay. Sent to the payment provider and never stored.
+    /// How to pay.
+    #[serde(default)]
+    pub method: PayMethod,
+    /// The test provider's demo card, when `method` is a card paid through
+    /// it: sent to the provider and never stored. Empty otherwise (Stripe's
+    /// own fields take a real card; it never crosses the socket).
+    #[serde(default)]
     pub card: Card,
 }
 
@@ -307,6 +315,8 @@ pub enum Field {
     Expiry,
     /// Card security code.
     Cvc,
+    /// The e-wallet's phone number, for a push (OVO).
+    WalletPhone,
 }
 
 /// What is wrong with a field.
@@ -340,7 +350,18 @@ impl CheckoutRequest {
             (Field::PostalCode, text(&a.postal_code, valid_postal_code)),
         ];
         let mut problems = found(details);
-        problems.extend(self.card.problems(year, month));
+        match &self.method {
+            // why: an empty card is one typed into the provider's own fields
+            // (Stripe's), which check it there; the server refuses an empty
+            // card for the test provider, and any card for Stripe.
+            PayMethod::Card if self.card != Card::default() => {
+                problems.extend(self.card.problems(year, month));
+            }
+            PayMethod::Ewallet {
+                phone: Some(phone), ..
+            } => problems.extend(found([(Field::WalletPhone, text(phone, valid_phone))])),
+            _ => {}
+        }
         problems
     }
 }
@@ -462,6 +483,30 @@ pub enum OrderStatus {
     Paid,
     /// The payment failed after all; nothing was charged and the stock went back.
     Failed,
+    /// Waiting for the shopper to pay elsewhere (QRIS, an e-wallet, a virtual
+    /// account, a card's 3-D Secure): the stock, deal units and coupon are
+    /// held until the payment arrives or its request expires.
+    AwaitingPayment,
+    /// The payment request expired unpaid; the stock went back.
+    Expired,
+    /// Cash on delivery: confirmed, paid to the courier.
+    PayOnDelivery,
+    /// Cancelled before it was paid (by the brand); the stock went back.
+    Cancelled,
+    /// Paid, then refunded in full.
+    Refunded,
+    /// Cash on delivery, returned unpaid; the stock went back.
+    Returned,
+}
+
+impl OrderStatus {
+    /// Whether the order still waits for its money (and holds its stock).
+    pub fn waiting(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::PaymentPending | OrderStatus::AwaitingPayment
+        )
+    }
 }
 
 /// A placed order.
@@ -483,6 +528,12 @@ pub struct Order {
     pub shipping: String,
     /// The card's last four digits.
     pub card_last4: String,
+    /// How it is paid, and what the shopper does to pay while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<crate::PaymentDue>,
+    /// What was refunded so far, when anything was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded: Option<Money>,
 }
 
 /// A line of an order, with names as they were when ordered.

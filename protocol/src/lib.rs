@@ -23,6 +23,7 @@ mod gifts;
 pub mod hls;
 mod language;
 mod money;
+mod payments;
 pub mod pricing;
 pub mod replay;
 mod server;
@@ -52,6 +53,9 @@ pub use gifts::{
 };
 pub use language::{
     check_translations, in_language, Translations, LANGUAGES, MAX_TRANSLATION_CHARS,
+};
+pub use payments::{
+    Bank, CardFields, Ewallet, PayAction, PayMethod, PaymentDue, Payments, MAX_PHONE_CHARS,
 };
 pub use tags::{forget_before, tags_at, TagChange};
 pub use text::{

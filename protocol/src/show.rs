@@ -59,6 +59,9 @@ pub struct Show {
     pub leaderboard: Vec<Gifter>,
     /// Chat, likes, the Fan Club, missions and badges.
     pub community: Community,
+    /// How the show's shoppers can pay.
+    #[serde(default = "crate::Payments::test_cards")]
+    pub payments: crate::Payments,
 }
 
 impl Show {

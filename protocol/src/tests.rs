@@ -95,6 +95,7 @@ fn sample_welcome() -> Welcome {
                 coins: 500,
             }],
             community: sample_community(),
+            payments: Payments::test_cards(),
         },
         cart: sample_cart(),
         orders: vec![sample_order()],
@@ -252,6 +253,8 @@ fn sample_order() -> Order {
         },
         shipping: "JNE Regular".into(),
         card_last4: "4242".into(),
+        payment: None,
+        refunded: None,
     }
 }
 
@@ -298,6 +301,7 @@ fn sample_request() -> CheckoutRequest {
             city: "Bandung".into(),
             postal_code: "40111".into(),
         },
+        method: PayMethod::Card,
         card: Card {
             number: "4242 4242 4242 4242".into(),
             expiry: "12/30".into(),

@@ -67,12 +67,25 @@ enum Durability {
 
 /// Opens (creating if needed) the database and runs the migrations.
 pub async fn open(location: &Location) -> Result<Pool, AppError> {
-    let pool = pool(location, Durability::Normal, 4).await?;
     match location {
-        Location::Sqlite(_) => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
-        Location::Postgres(_) => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        Location::Sqlite(_) => {
+            // why: a migration may edit a table's definition in place
+            // (0025_payments.sql), which the connection that ran it does not
+            // read again: it runs on a pool of its own, closed before the
+            // server's connections read the schema afresh.
+            let migrating = pool(location, Durability::Normal, 1).await?;
+            sqlx::migrate!("./migrations/sqlite")
+                .run(&migrating)
+                .await?;
+            migrating.close().await;
+        }
+        Location::Postgres(_) => {
+            let pool = pool(location, Durability::Normal, 4).await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            return Ok(pool);
+        }
     }
-    Ok(pool)
+    pool(location, Durability::Normal, 4).await
 }
 
 /// A second pool on the same (already opened) database for order and coin

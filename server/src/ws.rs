@@ -595,6 +595,7 @@ async fn snapshot(
             gifts: show.gifting.gifts.clone(),
             coin_packs: show.coin_packs(),
             community: community::snapshot(state, joined.chat, joined.likes, joined.pinned_message),
+            payments: state.payments.offered().clone(),
             leaderboard: joined.leaderboard,
         },
         cart,

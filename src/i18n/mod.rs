@@ -280,7 +280,7 @@ pub struct Catalogue {
     /// While paying.
     pub paying: &'static str,
     /// Form labels: name, email, phone, street, city, postal code, card number, expiry, CVC.
-    pub field_labels: [&'static str; 9],
+    pub field_labels: [&'static str; 10],
     /// Field problems: required, too long, expired.
     pub problem_required: &'static str,
     /// Too long.
@@ -288,7 +288,7 @@ pub struct Catalogue {
     /// Expired card.
     pub problem_expired: &'static str,
     /// Invalid, per field in `field_labels` order.
-    pub problem_invalid: [&'static str; 9],
+    pub problem_invalid: [&'static str; 10],
     /// Checkout refusals.
     pub check_fields: &'static str,
     /// Prices changed under the shopper.
@@ -329,6 +329,18 @@ pub struct Catalogue {
     pub status_pending: &'static str,
     /// Failed.
     pub status_failed: &'static str,
+    /// An order waiting for the shopper to pay in an app or at a bank.
+    pub status_awaiting: &'static str,
+    /// An order whose payment request expired unpaid.
+    pub status_expired: &'static str,
+    /// An order paid to the courier.
+    pub status_on_delivery: &'static str,
+    /// An order the brand cancelled before it was paid.
+    pub status_cancelled: &'static str,
+    /// An order refunded in full.
+    pub status_refunded: &'static str,
+    /// A cash-on-delivery order returned unpaid.
+    pub status_returned: &'static str,
 
     /// Gifts button; gift panel heading.
     pub gifts: &'static str,
@@ -560,6 +572,12 @@ impl Catalogue {
             OrderStatus::Paid => self.status_paid,
             OrderStatus::PaymentPending => self.status_pending,
             OrderStatus::Failed => self.status_failed,
+            OrderStatus::AwaitingPayment => self.status_awaiting,
+            OrderStatus::Expired => self.status_expired,
+            OrderStatus::PayOnDelivery => self.status_on_delivery,
+            OrderStatus::Cancelled => self.status_cancelled,
+            OrderStatus::Refunded => self.status_refunded,
+            OrderStatus::Returned => self.status_returned,
         }
     }
 }
@@ -575,6 +593,7 @@ fn field_index(field: Field) -> usize {
         Field::CardNumber => 6,
         Field::Expiry => 7,
         Field::Cvc => 8,
+        Field::WalletPhone => 9,
     }
 }
 

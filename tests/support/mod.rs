@@ -92,6 +92,7 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
             }],
             leaderboard: Vec::new(),
             community: community(),
+            payments: lapak_protocol::Payments::test_cards(),
         },
         you: you(),
         progress: Progress {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use lapak_protocol::{Money, Order, OrderLine, OrderStatus, Totals};
+use lapak_protocol::{Money, Order, OrderLine, OrderStatus, PaymentDue, Totals};
 
 use crate::db::Conn;
 use crate::error::AppError;
@@ -16,21 +16,47 @@ pub fn number(id: i64) -> String {
     format!("LPK-{id:06}")
 }
 
-type OrderRow = (
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    Option<String>,
-    i64,
-);
+/// An `orders` row as an [`Order`] is assembled from it.
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: i64,
+    command_id: String,
+    status: String,
+    placed_at_ms: i64,
+    currency: String,
+    subtotal_minor: i64,
+    discount_minor: i64,
+    shipping_minor: i64,
+    total_minor: i64,
+    shipping_name: String,
+    card_last4: String,
+    coupon_code: Option<String>,
+    coupon_minor: i64,
+    method: String,
+    action: Option<String>,
+    expires_at_ms: Option<i64>,
+    refunded_minor: i64,
+}
+
+/// The columns of an [`OrderRow`].
+const ORDER_COLUMNS: &str = "id, command_id, status, placed_at_ms, currency, subtotal_minor,
+    discount_minor, shipping_minor, total_minor, shipping_name, card_last4, coupon_code,
+    coupon_minor, method, action, expires_at_ms, refunded_minor";
+
+/// An order's status as stored.
+pub fn status_from(stored: &str) -> OrderStatus {
+    match stored {
+        "paid" => OrderStatus::Paid,
+        "failed" => OrderStatus::Failed,
+        "awaiting_payment" => OrderStatus::AwaitingPayment,
+        "expired" => OrderStatus::Expired,
+        "pay_on_delivery" => OrderStatus::PayOnDelivery,
+        "cancelled" => OrderStatus::Cancelled,
+        "refunded" => OrderStatus::Refunded,
+        "returned" => OrderStatus::Returned,
+        _ => OrderStatus::PaymentPending,
+    }
+}
 
 /// Orders whose payment has not been settled, by row id.
 pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>, AppError> {
@@ -62,24 +88,19 @@ pub async fn placed_by(
 
 /// One order by row id.
 pub async fn load(conn: &mut Conn, id: i64) -> Result<Order, AppError> {
-    let row: OrderRow = sqlx::query_as(
-        "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
-                shipping_minor, total_minor, shipping_name, card_last4, coupon_code, coupon_minor
-         FROM orders WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let row: OrderRow =
+        sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
     assemble(conn, row).await
 }
 
 /// The session's latest orders, newest first.
 pub async fn recent(conn: &mut Conn, session: i64) -> Result<Vec<Order>, AppError> {
-    let rows: Vec<OrderRow> = sqlx::query_as(
-        "SELECT id, command_id, status, placed_at_ms, currency, subtotal_minor, discount_minor,
-                shipping_minor, total_minor, shipping_name, card_last4, coupon_code, coupon_minor
-         FROM orders WHERE session_id = $1 ORDER BY id DESC LIMIT $2",
-    )
+    let rows: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE session_id = $1 ORDER BY id DESC LIMIT $2"
+    ))
     .bind(session)
     .bind(RECENT)
     .fetch_all(&mut *conn)
@@ -92,21 +113,25 @@ pub async fn recent(conn: &mut Conn, session: i64) -> Result<Vec<Order>, AppErro
 }
 
 async fn assemble(conn: &mut Conn, row: OrderRow) -> Result<Order, AppError> {
-    let (
+    let OrderRow {
         id,
         command_id,
         status,
         placed_at_ms,
         currency,
-        subtotal,
-        discount,
-        shipping,
-        total,
+        subtotal_minor: subtotal,
+        discount_minor: discount,
+        shipping_minor: shipping,
+        total_minor: total,
         shipping_name,
         card_last4,
         coupon_code,
-        coupon,
-    ) = row;
+        coupon_minor: coupon,
+        method,
+        action,
+        expires_at_ms,
+        refunded_minor,
+    } = row;
     let money = |minor| Money {
         minor,
         currency: currency.clone(),
@@ -123,11 +148,7 @@ async fn assemble(conn: &mut Conn, row: OrderRow) -> Result<Order, AppError> {
     Ok(Order {
         number: number(id),
         command_id,
-        status: match status.as_str() {
-            "paid" => OrderStatus::Paid,
-            "failed" => OrderStatus::Failed,
-            _ => OrderStatus::PaymentPending,
-        },
+        status: status_from(&status),
         placed_at_ms,
         lines: lines
             .into_iter()
@@ -156,6 +177,17 @@ async fn assemble(conn: &mut Conn, row: OrderRow) -> Result<Order, AppError> {
         },
         shipping: shipping_name,
         card_last4,
+        // A card order answered at once has nothing to show; one that waits
+        // (or is paid on delivery) shows what to do, from its stored action.
+        payment: action
+            .and_then(|action| serde_json::from_str(&action).ok())
+            .map(|action| PaymentDue {
+                method: serde_json::from_str(&method).unwrap_or_default(),
+                amount: money(total),
+                expires_at_ms,
+                action,
+            }),
+        refunded: (refunded_minor > 0).then(|| money(refunded_minor)),
     })
 }
 

@@ -531,6 +531,7 @@ pub fn request_from(quote: &Quote, shipping: &str, card: &str) -> CheckoutReques
             city: "Bandung".into(),
             postal_code: "40111".into(),
         },
+        method: lapak_protocol::PayMethod::Card,
         card: Card {
             number: card.into(),
             expiry: "12/30".into(),

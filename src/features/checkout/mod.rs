@@ -111,6 +111,7 @@ fn OrderForm(
             coupon: quote.coupon.as_ref().map(|c| c.code.clone()),
             contact: form.contact(),
             address: form.address(),
+            method: lapak_protocol::PayMethod::Card,
             card: form.card(),
         })
     };

@@ -110,7 +110,10 @@ pub fn OrderCard(
             let status_class = match status {
                 OrderStatus::Paid => "is-paid",
                 OrderStatus::PaymentPending => "is-pending",
-                OrderStatus::Failed => "is-failed",
+                OrderStatus::AwaitingPayment => "is-pending",
+                OrderStatus::Failed | OrderStatus::Expired | OrderStatus::Cancelled | OrderStatus::Returned => "is-failed",
+                OrderStatus::PayOnDelivery => "is-paid",
+                OrderStatus::Refunded => "is-failed",
             };
             let lines = lines
                 .into_iter()

@@ -38,6 +38,7 @@ fn request_for(quote: &Quote) -> Box<CheckoutRequest> {
         coupon: quote.coupon.as_ref().map(|c| c.code.clone()),
         contact: Default::default(),
         address: Default::default(),
+        method: Default::default(),
         card: Default::default(),
     })
 }

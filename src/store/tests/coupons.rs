@@ -143,6 +143,7 @@ fn a_coupon_checkout_refuses_is_dropped_and_the_cart_repriced_without_it() {
         coupon: Some("BATIK-25K".into()),
         contact: Default::default(),
         address: Default::default(),
+        method: Default::default(),
         card: Default::default(),
     };
     apply(

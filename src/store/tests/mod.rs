@@ -89,6 +89,7 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             }],
             leaderboard: Vec::new(),
             community: community::show_side(),
+            payments: lapak_protocol::Payments::test_cards(),
         },
         you: you(),
         progress: Progress {
@@ -680,6 +681,8 @@ fn order(number: &str, status: lapak_protocol::OrderStatus) -> Order {
         },
         shipping: "JNE".into(),
         card_last4: "4242".into(),
+        payment: None,
+        refunded: None,
     }
 }
 
@@ -706,6 +709,7 @@ fn request() -> Box<lapak_protocol::CheckoutRequest> {
         coupon: None,
         contact: Default::default(),
         address: Default::default(),
+        method: Default::default(),
         card: Default::default(),
     })
 }
