@@ -331,6 +331,9 @@ pub enum RejectCode {
     PaymentDeclined,
     /// The payment provider has not answered yet; the coins arrive (`WalletChanged`) once it does.
     PaymentPending,
+    /// The payment method is not offered for this order (cash on delivery
+    /// over the show's limit, or a method the show does not take).
+    PaymentUnavailable,
     /// No such gift in this show.
     UnknownGift,
     /// No such coin pack.
@@ -388,6 +391,7 @@ impl RejectCode {
             RejectCode::InvalidDetails => "invalid_details",
             RejectCode::PaymentDeclined => "payment_declined",
             RejectCode::PaymentPending => "payment_pending",
+            RejectCode::PaymentUnavailable => "payment_unavailable",
             RejectCode::UnknownGift => "unknown_gift",
             RejectCode::UnknownPack => "unknown_pack",
             RejectCode::InsufficientCoins => "insufficient_coins",

@@ -715,6 +715,7 @@ fn gift_messages_wire_form_is_stable() {
 fn gifting_reject_codes_are_snake_case_on_the_wire() {
     for (code, wire) in [
         (RejectCode::PaymentPending, "payment_pending"),
+        (RejectCode::PaymentUnavailable, "payment_unavailable"),
         (RejectCode::UnknownGift, "unknown_gift"),
         (RejectCode::UnknownPack, "unknown_pack"),
         (RejectCode::InsufficientCoins, "insufficient_coins"),

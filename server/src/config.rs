@@ -66,6 +66,10 @@ pub struct Config {
     /// Frames per second a connection may keep sending.
     #[arg(long, env = "LAPAK_RATE_PER_SECOND", default_value_t = 10)]
     pub rate_per_second: u32,
+    /// How long an order paid by QRIS, an e-wallet or a virtual account waits
+    /// for its payment before its request expires and its stock goes back.
+    #[arg(long, env = "LAPAK_PAYMENT_WINDOW_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub payment_window_secs: u64,
     /// Timeline playback speed: 20 plays a 30-minute show in 90 s (soak tests).
     #[arg(long, env = "LAPAK_SPEED", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub speed: u32,

@@ -167,7 +167,8 @@ pub async fn take(
 pub async fn give_back(conn: &mut Conn, order_id: i64) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE coupons SET order_id = NULL WHERE order_id = $1
-         AND (SELECT status FROM orders WHERE id = $1) = 'payment_pending'",
+         AND (SELECT status FROM orders WHERE id = $1)
+             IN ('payment_pending', 'awaiting_payment', 'pay_on_delivery')",
     )
     .bind(order_id)
     .execute(conn)

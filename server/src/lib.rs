@@ -350,6 +350,9 @@ impl Running {
     }
 }
 
+/// The test provider's cash-on-delivery limit: Rp 1.000.000, in minor units.
+pub const TEST_COD_LIMIT: i64 = 100_000_000;
+
 /// Opens the database, loads the shows, binds and starts serving.
 pub async fn start(config: Config) -> Result<Running, AppError> {
     let mut shows = show::load_all(&config.show)?;
@@ -375,12 +378,28 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         None => None,
     };
     let instance = rand::random();
+    // The test provider: the demo's cards, and QRIS, e-wallets, virtual
+    // accounts and cash on delivery paid from its test page, all offline.
     let payments = Payments::new(
         Box::new(TestProvider::new(pool.clone())),
         Duration::from_secs(10),
         instance,
         db::shared(&pool),
-    );
+    )
+    .with_local(
+        Some(Box::new(TestProvider::new(pool.clone()))),
+        lapak_protocol::Payments {
+            cards: Some(lapak_protocol::CardFields::Test),
+            qris: true,
+            ewallets: lapak_protocol::Ewallet::ALL.to_vec(),
+            banks: lapak_protocol::Bank::ALL.to_vec(),
+            cod_limit: Some(lapak_protocol::Money {
+                minor: TEST_COD_LIMIT,
+                currency: "IDR".into(),
+            }),
+        },
+    )
+    .with_window(Duration::from_secs(config.payment_window_secs));
     let server = Arc::new(Server {
         live: live.clone(),
         pool: pool.clone(),
@@ -403,6 +422,7 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         public: config.public,
         rtmp_addr: std::sync::OnceLock::new(),
         api_in_flight: server::KeysInFlight::default(),
+        callbacks: limit::Throttle::new(server::CALLBACK_BURST, server::CALLBACK_EVERY),
         stages: Default::default(),
         default_show: shows[0].id.clone(),
         tasks: Default::default(),

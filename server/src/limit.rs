@@ -73,15 +73,15 @@ const THROTTLE_PRUNE_AT: usize = 4_096;
 /// A token bucket per session: a burst of `capacity`, then one every `every`.
 /// Buckets that have refilled are forgotten once many sessions have one, so
 /// memory follows the sessions active lately, not all sessions ever seen.
-pub struct Throttle {
+pub struct Throttle<K = i64> {
     capacity: u32,
     every: Duration,
-    buckets: Mutex<HashMap<i64, TokenBucket>>,
+    buckets: Mutex<HashMap<K, TokenBucket>>,
 }
 
-impl Throttle {
+impl<K: std::hash::Hash + Eq> Throttle<K> {
     /// A throttle allowing `capacity` at once, then one every `every`.
-    pub fn new(capacity: u32, every: Duration) -> Throttle {
+    pub fn new(capacity: u32, every: Duration) -> Throttle<K> {
         Throttle {
             capacity,
             every,
@@ -90,7 +90,7 @@ impl Throttle {
     }
 
     /// Takes one of the session's tokens at `now`; false when it has none left.
-    pub fn take(&self, session: i64, now: Instant) -> bool {
+    pub fn take(&self, session: K, now: Instant) -> bool {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() >= THROTTLE_PRUNE_AT {
             buckets.retain(|_, bucket| bucket.tokens(now) < bucket.capacity);

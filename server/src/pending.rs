@@ -13,13 +13,19 @@ use tokio::task::JoinHandle;
 
 use crate::db::Pool;
 use crate::error::AppError;
-use crate::payment::{Charge, Lookup};
+use crate::payment::{Charge, Lookup, Outcome, Requested};
 /// What the provider said about a payment.
 pub enum Settlement {
     /// The answer to the charge itself.
     Charged(Charge),
     /// The answer to closing its key later.
     Looked(Lookup),
+    /// The answer to asking for a payment the shopper completes elsewhere.
+    Requested(Requested),
+    /// Nothing to collect now: cash on delivery.
+    OnDelivery,
+    /// A verified callback: what became of the payment.
+    Notified(Outcome),
 }
 
 /// Which pending payments a sweeper may settle: its own process's (those not

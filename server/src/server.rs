@@ -17,6 +17,12 @@ use crate::stage::Stage;
 
 /// What every show on this server shares: storage, payments, limits, files,
 /// live video, and the shows themselves. The HTTP API's state; a show's
+/// Payment callbacks a provider may send at once: far more than a show's
+/// orders settle in a moment, far fewer than a flood.
+pub const CALLBACK_BURST: u32 = 200;
+/// Then one callback per provider every this long (200 a second).
+pub const CALLBACK_EVERY: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// commands are handed its [`Stage`], which holds the parts they need.
 pub struct Server {
     /// The database.
@@ -50,6 +56,8 @@ pub struct Server {
     pub(crate) rtmp_addr: OnceLock<SocketAddr>,
     /// API requests whose Idempotency-Key is being answered.
     pub(crate) api_in_flight: KeysInFlight,
+    /// Payment callbacks admitted per provider ([`CALLBACK_BURST`], then [`CALLBACK_EVERY`]).
+    pub(crate) callbacks: crate::limit::Throttle<&'static str>,
     /// The shows running here, by id.
     pub(crate) stages: RwLock<BTreeMap<String, Arc<Stage>>>,
     /// The show a viewer joins when the socket names none: the first one loaded.

@@ -1,6 +1,7 @@
 //! The sweeper of a show's pending payments ([`crate::pending`]): every
 //! [`SWEEP`], it closes the provider's key of the orders and coin top-ups
-//! whose charge is not under way and settles them by its answer.
+//! whose charge is not under way, and of the orders whose payment request
+//! expired unpaid, and settles them by its answer.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,9 +16,10 @@ use crate::{checkout, gifting};
 /// How often pending payments are looked up.
 const SWEEP: Duration = Duration::from_secs(1);
 
-/// A payment written as `payment_pending`, by row id.
+/// A payment written as `payment_pending`, or waiting past its expiry, by
+/// row id (an order's with the provider that was asked; `None`: the card provider).
 enum Pending {
-    Order(i64),
+    Order(i64, Option<String>),
     TopUp(i64),
 }
 
@@ -25,15 +27,25 @@ impl Pending {
     /// The idempotency key its charge was made under.
     fn key(&self) -> String {
         match *self {
-            Pending::Order(id) => checkout::order_number(id),
+            Pending::Order(id, _) => checkout::order_number(id),
             Pending::TopUp(id) => gifting::top_up_key(id),
+        }
+    }
+
+    /// Closes its key at its provider: what became of it.
+    async fn close(&self, state: &Stage) -> Option<Lookup> {
+        match self {
+            Pending::Order(_, Some(provider)) => {
+                state.payments.close_at(provider, &self.key()).await
+            }
+            _ => state.payments.close(&self.key()).await,
         }
     }
 
     async fn settle(&self, state: &Stage, lookup: Lookup) -> Result<(), AppError> {
         let settlement = Settlement::Looked(lookup);
         match *self {
-            Pending::Order(id) => checkout::settle(state, id, settlement, None).await?,
+            Pending::Order(id, _) => checkout::settle(state, id, settlement, None).await?,
             Pending::TopUp(id) => gifting::settle_top_up(state, id, settlement, None).await?,
         };
         Ok(())
@@ -61,9 +73,14 @@ async fn sweep(state: &Stage) -> Result<(), AppError> {
             instance: state.payments.instance(),
             others_until_ms: state.payments.others_charging_until(now_ms()),
         };
-        let orders = checkout::pending_orders(&mut conn, &state.show.id, mine).await?;
+        let mut orders = checkout::pending_orders(&mut conn, &state.show.id, mine).await?;
+        // An expired request is closed at its provider too: paid at the last
+        // moment, or released with its stock.
+        orders.extend(checkout::expired_orders(&mut conn, &state.show.id, now_ms()).await?);
         let top_ups = gifting::pending_top_ups(&mut conn, &state.show.id, mine).await?;
-        let orders = orders.into_iter().map(Pending::Order);
+        let orders = orders
+            .into_iter()
+            .map(|(id, provider)| Pending::Order(id, provider));
         orders
             .chain(top_ups.into_iter().map(Pending::TopUp))
             .collect::<Vec<_>>()
@@ -73,7 +90,7 @@ async fn sweep(state: &Stage) -> Result<(), AppError> {
         if state.payments.under_way(&key) {
             continue;
         }
-        if let Some(lookup) = state.payments.close(&key).await {
+        if let Some(lookup) = payment.close(state).await {
             payment.settle(state, lookup).await?;
         }
     }

@@ -20,7 +20,7 @@
 
 use std::future::Future;
 
-use lapak_protocol::{Activity, Card, Money, ServerMsg};
+use lapak_protocol::{Activity, ServerMsg};
 use tokio::sync::MutexGuard;
 
 use crate::answers;
@@ -175,8 +175,14 @@ pub trait Payment: std::marker::Sync {
     /// The provider's idempotency key of payment `row`.
     fn key(row: i64) -> String;
 
-    /// What is charged, to which card.
-    fn bill(&self) -> (&Money, &Card);
+    /// Phase 2's call to the provider, outside the lock and any transaction,
+    /// for payment `row`: a card charged at once, or a payment the shopper
+    /// completes elsewhere asked for (its answer is a request that waits).
+    fn collect(
+        &self,
+        payments: &crate::payment::Payments,
+        row: i64,
+    ) -> impl Future<Output = Settlement> + Send;
 
     /// Phase 2: settles payment `row` by the provider's answer, exactly once
     /// whoever calls it (the command after its charge, the sweeper after a
@@ -236,15 +242,8 @@ pub async fn pay<P: Payment>(
         payment.reserved(state, session, connection, row).await?;
         (row, held)
     };
-    let (amount, card) = payment.bill();
-    let charge = state.payments.charge(&P::key(row), amount, card).await;
-    P::settle(
-        state,
-        row,
-        Settlement::Charged(charge),
-        Some((id, connection)),
-    )
-    .await
+    let collected = payment.collect(&state.payments, row).await;
+    P::settle(state, row, collected, Some((id, connection))).await
 }
 
 /// Phase 2 of a paid command: the writer lock and a `Sync::Full` transaction
@@ -280,14 +279,28 @@ impl<'a> Settling<'a> {
         row: i64,
         to: Settled<'_>,
     ) -> Result<bool, AppError> {
-        const PENDING: &str = "WHERE id = $1 AND status = 'payment_pending'";
+        self.once_from(table, row, "payment_pending", to).await
+    }
+
+    /// [`once`](Settling::once) from status `from`: an order waiting for
+    /// its payment (`awaiting_payment`) is settled by a callback or its
+    /// expiry exactly once the same way.
+    pub async fn once_from(
+        &mut self,
+        table: &'static str,
+        row: i64,
+        from: &'static str,
+        to: Settled<'_>,
+    ) -> Result<bool, AppError> {
+        let pending = format!("WHERE id = $1 AND status = '{from}'");
+        let pending = pending.as_str();
         let done = match to {
             Settled::To(status, reference) => {
                 let sql = match reference {
                     Some(_) => {
-                        format!("UPDATE {table} SET status = $2, payment_ref = $3 {PENDING}")
+                        format!("UPDATE {table} SET status = $2, payment_ref = $3 {pending}")
                     }
-                    None => format!("UPDATE {table} SET status = $2 {PENDING}"),
+                    None => format!("UPDATE {table} SET status = $2 {pending}"),
                 };
                 let mut query = sqlx::query(&sql).bind(row).bind(status);
                 if let Some(reference) = reference {
@@ -296,7 +309,7 @@ impl<'a> Settling<'a> {
                 query.execute(&mut *self.tx).await?
             }
             Settled::Gone => {
-                let sql = format!("DELETE FROM {table} {PENDING}");
+                let sql = format!("DELETE FROM {table} {pending}");
                 sqlx::query(&sql).bind(row).execute(&mut *self.tx).await?
             }
         };

@@ -718,6 +718,7 @@ mod tests {
             allowed_origins: Vec::new(),
             rtmp_port: 0,
             media_dir: Some(dir.join("media")),
+            payment_window_secs: 900,
         }
     }
 

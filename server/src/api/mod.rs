@@ -12,6 +12,7 @@ pub(crate) mod idempotency;
 mod message;
 mod metrics;
 mod moderation;
+mod payments;
 mod replay;
 mod schedule;
 mod session;
@@ -111,6 +112,15 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
     // A whole show (catalogue, gifts, missions) is larger than a command.
     let shows = Router::new().route("/api/v1/shows", get(shows::list).post(show_files::create));
     let import = Router::new().route("/api/v1/catalogue/import", post(catalogue::import));
+    let callbacks = Router::new()
+        .route(
+            "/api/v1/payments/{provider}/callback",
+            post(payments::callback),
+        )
+        .route(
+            "/api/v1/payments/test/pay/{order}",
+            post(payments::test_pay),
+        );
     let once = |router: Router<Arc<Server>>| {
         router.layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -121,6 +131,7 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
         .merge(limited(once(commands), MAX_BODY_BYTES))
         .merge(limited(once(shows), MAX_SHOW_BYTES))
         .merge(limited(once(import), MAX_IMPORT_BYTES))
+        .merge(limited(callbacks, payments::MAX_CALLBACK_BYTES))
 }
 
 /// `router`'s routes read bodies of at most `limit` bytes, whatever else runs

@@ -13,17 +13,20 @@ mod orders;
 mod settle;
 
 pub use orders::{
-    number as order_number, paid_per_minute, paid_totals, pending as pending_orders,
-    recent as recent_orders, sales,
+    amount_due, by_number, expired as expired_orders, number as order_number, paid_per_minute,
+    paid_totals, pending as pending_orders, recent as recent_orders, sales,
 };
-pub use settle::settle;
+pub use settle::{notify, settle};
 
-use lapak_protocol::{Card, CheckoutRequest, CouponProblem, Money, Quote, RejectCode, ServerMsg};
+use lapak_protocol::{
+    Card, CardFields, CheckoutRequest, CouponProblem, PayMethod, Quote, RejectCode, ServerMsg,
+};
 
 use crate::answers::reject;
 use crate::db::Conn;
 use crate::details::{civil_month, invalid_details};
 use crate::error::AppError;
+use crate::payment::{Payments, Requested};
 use crate::pending::Settlement;
 use crate::pricing::{self, CartRow};
 use crate::stage::Stage;
@@ -162,8 +165,29 @@ impl Payment for Checkout<'_> {
         orders::number(order_id)
     }
 
-    fn bill(&self) -> (&Money, &Card) {
-        (&self.request.total, &self.request.card)
+    /// The test provider's card is charged at once; cash on delivery
+    /// collects nothing now; every other method (QRIS, e-wallets, virtual
+    /// accounts, Stripe's card fields) is asked for as a payment the shopper
+    /// completes elsewhere before the request window ends.
+    async fn collect(&self, payments: &Payments, order_id: i64) -> Settlement {
+        let (key, request) = (orders::number(order_id), self.request);
+        let method = &request.method;
+        if *method == PayMethod::CashOnDelivery {
+            return Settlement::OnDelivery;
+        }
+        if takes_card_here(payments, method) {
+            return Settlement::Charged(payments.charge(&key, &request.total, &request.card).await);
+        }
+        let Some(provider) = payments.taking(method) else {
+            let reason = "no provider takes this method".into();
+            return Settlement::Requested(Requested::Refused { reason });
+        };
+        let expires_at_ms = crate::clock::now_ms().saturating_add(payments.window_ms());
+        let (total, buyer) = (&request.total, &request.contact);
+        let requested = payments
+            .request(provider, &key, total, method, buyer, expires_at_ms)
+            .await;
+        Settlement::Requested(requested)
     }
 
     async fn settle(
@@ -236,6 +260,9 @@ async fn reserve(
     if let Some(refusal) = invalid_details(id, &request.problems(year, month)) {
         return Ok(Reserved::Answer(Box::new(refusal)));
     }
+    if let Some((code, message)) = unpayable(&state.payments, request) {
+        return Ok(refuse(id, code, message));
+    }
 
     let coupon = request.coupon.as_deref();
     let quote = priced(tx, state, session, now_ms, coupon).await?;
@@ -294,8 +321,9 @@ async fn reserve(
         "INSERT INTO orders (session_id, command_id, show_id, status, placed_at_ms, currency,
                              subtotal_minor, discount_minor, shipping_minor, total_minor,
                              shipping_name, card_last4, coupon_code, coupon_minor,
-                             charging_by, charging_until_ms)
-         VALUES ($1, $2, $3, 'payment_pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                             charging_by, charging_until_ms, method, provider)
+         VALUES ($1, $2, $3, 'payment_pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                 $16, $17)
          RETURNING id",
     )
     .bind(session)
@@ -314,6 +342,8 @@ async fn reserve(
     .bind(coupon_minor)
     .bind(charging_by)
     .bind(charging_until_ms)
+    .bind(serde_json::to_string(&request.method)?)
+    .bind(state.payments.taking(&request.method).map(|p| p.name()))
     .fetch_one(&mut **tx)
     .await?;
     if let Some(code) = coupon {
@@ -427,6 +457,34 @@ fn mismatch(quote: &Quote, request: &CheckoutRequest) -> Option<(RejectCode, Str
     if let Some(short) = quote.lines.iter().find(|l| !l.buyable()) {
         let message = format!("only {} of {} left", short.available, short.product_id);
         return Some((RejectCode::OutOfStock, message));
+    }
+    None
+}
+
+/// Whether a card for `method` is typed into Lapak's own (demo) fields and
+/// charged at once: the test provider's. Stripe's card is typed into Stripe's fields.
+fn takes_card_here(payments: &Payments, method: &PayMethod) -> bool {
+    *method == PayMethod::Card && payments.offered().cards == Some(CardFields::Test)
+}
+
+/// Why the request cannot be paid as it asks, if it cannot: a method the
+/// show does not offer (cash on delivery over its limit), a test card
+/// missing, or a card number sent where the provider's own fields take it.
+fn unpayable(payments: &Payments, request: &CheckoutRequest) -> Option<(RejectCode, String)> {
+    let method = &request.method;
+    if !payments.offered().offers(method, &request.total) {
+        let message = format!("{method:?} is not offered for this order");
+        return Some((RejectCode::PaymentUnavailable, message));
+    }
+    let card_sent = request.card != Card::default();
+    if takes_card_here(payments, method) && !card_sent {
+        return Some((RejectCode::InvalidDetails, "the card is missing".into()));
+    }
+    if !takes_card_here(payments, method) && card_sent {
+        // why: a card number is only ever typed into the provider's own
+        // fields; one sent here is refused, and never stored or logged.
+        let message = "card details are taken by the payment provider's own fields only";
+        return Some((RejectCode::BadRequest, message.into()));
     }
     None
 }

@@ -58,17 +58,65 @@ pub fn status_from(stored: &str) -> OrderStatus {
     }
 }
 
-/// Orders whose payment has not been settled, by row id.
-pub async fn pending(conn: &mut Conn, show: &str, mine: Mine) -> Result<Vec<i64>, AppError> {
-    let pending = "SELECT id FROM orders WHERE status = 'payment_pending' AND show_id = $1
+/// Orders whose payment has not been settled, by row id, with the provider
+/// that was asked (`None`: the card provider).
+pub async fn pending(
+    conn: &mut Conn,
+    show: &str,
+    mine: Mine,
+) -> Result<Vec<(i64, Option<String>)>, AppError> {
+    let pending = "SELECT id, provider FROM orders WHERE status = 'payment_pending' AND show_id = $1
                    AND (charging_by = $2 OR charging_until_ms IS NULL OR charging_until_ms < $3
                         OR charging_by IN (SELECT instance FROM server_leases WHERE alive_until_ms < $3))";
-    Ok(sqlx::query_scalar(pending)
+    Ok(sqlx::query_as(pending)
         .bind(show)
         .bind(mine.instance)
         .bind(mine.others_until_ms)
         .fetch_all(conn)
         .await?)
+}
+
+/// Orders still waiting for a payment whose request expired before `now_ms`,
+/// by row id, with the provider that holds the request.
+pub async fn expired(
+    conn: &mut Conn,
+    show: &str,
+    now_ms: i64,
+) -> Result<Vec<(i64, Option<String>)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, provider FROM orders
+         WHERE status = 'awaiting_payment' AND show_id = $1 AND expires_at_ms < $2",
+    )
+    .bind(show)
+    .bind(now_ms)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The order a provider knows by `key` (its number, `LPK-000042`), and its show.
+pub async fn by_number(conn: &mut Conn, key: &str) -> Result<Option<(i64, String)>, AppError> {
+    let Some(id) = key
+        .strip_prefix("LPK-")
+        .and_then(|digits| digits.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_as("SELECT id, show_id FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// What order `id` costs, as its payment must bring.
+pub async fn amount_due(conn: &mut Conn, id: i64) -> Result<Money, AppError> {
+    let (minor, currency): (i64, String) =
+        sqlx::query_as("SELECT total_minor, currency FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
+    Ok(Money { minor, currency })
 }
 
 /// The order session `session`'s checkout command `command_id` placed, if any.

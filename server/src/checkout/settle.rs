@@ -1,18 +1,21 @@
-//! Settling a pending order once the payment's fate is known (phase 2 of a
-//! checkout, [`crate::unit::Payment::settle`]): paid, declined (the order and
-//! its stock hold are undone as if never written) or failed after a lookup.
-//! The order moves out of `payment_pending` once ([`Settling::once`]), so it is
+//! Settling an order once the payment's fate is known (phase 2 of a checkout,
+//! [`crate::unit::Payment::settle`]): paid; waiting for the shopper to pay
+//! elsewhere (QRIS, an e-wallet, a virtual account, Stripe's fields); to be
+//! paid on delivery; declined (the order and its stock hold are undone as if
+//! never written); or failed or expired later (its stock goes back). The
+//! order moves by a conditional update ([`Settling::once_from`]), so it is
 //! settled exactly once whoever gets there first: the checkout itself, the
-//! sweeper after a timeout or a crash, or a provider's asynchronous callback.
+//! sweeper after a timeout, a crash or an expiry, or a provider's callback
+//! (recorded by event id in the same transaction, so a duplicate changes nothing).
 //! An order settled as paid counts `buy` for missions in the same transaction.
 
-use lapak_protocol::{Activity, RejectCode, ServerMsg};
+use lapak_protocol::{Activity, Money, Order, PayAction, RejectCode, ServerMsg};
 
 use super::orders;
 use crate::clock::now_ms;
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::payment::{Charge, Lookup};
+use crate::payment::{Charge, Lookup, Outcome, Requested};
 use crate::pending::Settlement;
 use crate::progress::{self, Changes};
 use crate::stage::Stage;
@@ -22,77 +25,232 @@ use crate::{answers, cart, deals};
 /// An order line as settling needs it: product, variant, units, deal, unit price.
 type Item = (String, String, i64, Option<String>, i64);
 
+/// What a settlement does to an order, from where it stands.
+enum Move {
+    /// The money arrived: `paid`, with the provider's reference.
+    Paid(String),
+    /// The provider waits for the shopper: `awaiting_payment`.
+    Waits {
+        reference: String,
+        action: PayAction,
+        expires_at_ms: i64,
+    },
+    /// Cash on delivery: confirmed, `pay_on_delivery`.
+    OnDelivery,
+    /// Refused at once (a declined card, a refused request): the order is
+    /// undone as if never written, and its items go back to the cart.
+    Gone(String),
+    /// Failed or expired later: `to`, and its items go back.
+    Released(&'static str),
+    /// A callback's amount or currency is not the order's: flagged for the
+    /// brand, and not confirmed.
+    Flag(String),
+    /// Nothing is known yet, or nothing changes.
+    Stays,
+}
+
+/// What `settlement` does to an order of `total` that stands at `status`.
+fn decide(settlement: Settlement, status: &str, total: &Money) -> Move {
+    let pending = status == "payment_pending";
+    let waiting = pending || status == "awaiting_payment";
+    match settlement {
+        Settlement::Charged(Charge::Approved { reference })
+        | Settlement::Looked(Lookup::Approved { reference })
+            if waiting =>
+        {
+            Move::Paid(reference)
+        }
+        Settlement::Notified(Outcome::Paid { reference, amount }) if waiting => {
+            if &amount == total {
+                Move::Paid(reference)
+            } else {
+                Move::Flag(format!(
+                    "the provider reported {} {} paid for an order of {} {}",
+                    amount.minor, amount.currency, total.minor, total.currency
+                ))
+            }
+        }
+        Settlement::Requested(Requested::Waiting {
+            reference,
+            action,
+            expires_at_ms,
+        }) if pending => Move::Waits {
+            reference,
+            action,
+            expires_at_ms,
+        },
+        Settlement::OnDelivery if pending => Move::OnDelivery,
+        Settlement::Charged(Charge::Declined { reason }) if pending => {
+            Move::Gone(format!("the card was declined ({reason})"))
+        }
+        Settlement::Requested(Requested::Refused { reason }) if pending => Move::Gone(format!(
+            "the payment provider refused the payment ({reason})"
+        )),
+        Settlement::Looked(Lookup::NotCharged) | Settlement::Notified(Outcome::Failed { .. })
+            if waiting =>
+        {
+            Move::Released(if pending { "failed" } else { "expired" })
+        }
+        _ => Move::Stays,
+    }
+}
+
 /// Settles `order_id` by the provider's answer, callable on its own with the
 /// order's id and that answer (the sweeper does; so does a provider's
 /// asynchronous callback). `reply_to` is the checkout's command id and
 /// connection when a connection waits for the answer. Returns that answer: `Ack` with the
-/// order (paid or still pending), or `Reject` for a declined card.
+/// order (paid, waiting for its payment, or still pending), or `Reject` for a
+/// declined card or a refused request.
 pub async fn settle(
     state: &Stage,
     order_id: i64,
     settlement: Settlement,
     reply_to: Option<(&str, u64)>,
 ) -> Result<ServerMsg, AppError> {
-    let paid = matches!(
-        settlement,
-        Settlement::Charged(Charge::Approved { .. }) | Settlement::Looked(Lookup::Approved { .. })
-    );
+    settle_once(state, order_id, settlement, reply_to, None)
+        .await
+        .map(|(answer, _)| answer)
+}
+
+/// Settles `order_id` by a provider's verified callback event `event` of
+/// `provider`: the event is recorded in the same transaction, so a duplicate
+/// (sent twice, or to two servers at once) changes nothing. Whether this call
+/// applied it (false for a duplicate).
+pub async fn notify(
+    state: &Stage,
+    order_id: i64,
+    provider: &str,
+    event: &str,
+    outcome: Outcome,
+) -> Result<bool, AppError> {
+    let settlement = Settlement::Notified(outcome);
+    let (_, applied) =
+        settle_once(state, order_id, settlement, None, Some((provider, event))).await?;
+    Ok(applied)
+}
+
+async fn settle_once(
+    state: &Stage,
+    order_id: i64,
+    settlement: Settlement,
+    reply_to: Option<(&str, u64)>,
+    event: Option<(&str, &str)>,
+) -> Result<(ServerMsg, bool), AppError> {
     let mut settling = Settling::begin(state).await?;
-    let session: i64 = sqlx::query_scalar("SELECT session_id FROM orders WHERE id = $1")
+    if let Some((provider, event)) = event {
+        let recorded = sqlx::query(
+            "INSERT INTO payment_events (provider, event_id, order_id, received_at_ms)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(provider)
+        .bind(event)
         .bind(order_id)
-        .fetch_one(&mut *settling.tx)
+        .bind(now_ms())
+        .execute(&mut *settling.tx)
         .await?;
-    let items = items(&mut settling.tx, order_id).await?;
-    let mut gave_back = false;
-    let moved = match &settlement {
-        Settlement::Charged(Charge::Timeout) => false,
-        Settlement::Charged(Charge::Approved { reference })
-        | Settlement::Looked(Lookup::Approved { reference }) => {
-            let to = Settled::To("paid", Some(reference));
-            settling.once("orders", order_id, to).await?
+        if recorded.rows_affected() == 0 {
+            drop(settling);
+            let mut conn = state.pool.acquire().await?;
+            let order = orders::load(&mut conn, order_id).await?;
+            return Ok((acknowledged(order, None, None), false));
         }
-        Settlement::Charged(Charge::Declined { .. }) | Settlement::Looked(Lookup::NotCharged) => {
-            // A declined card leaves no order behind; a charge found missing later leaves a failed one.
-            let to = if matches!(settlement, Settlement::Charged(_)) {
-                Settled::Gone
-            } else {
-                Settled::To("failed", None)
-            };
-            // The coupon goes back first, so a deleted order leaves nothing
-            // pointing at it; only from a pending order, as the transition.
-            gave_back = crate::coupons::give_back(&mut settling.tx, order_id).await?;
-            let moved = settling.once("orders", order_id, to).await?;
+    }
+    let (session, status, total, currency): (i64, String, i64, String) = sqlx::query_as(
+        "SELECT session_id, status, total_minor, currency FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *settling.tx)
+    .await?;
+    let total = Money {
+        minor: total,
+        currency,
+    };
+    let items = items(&mut settling.tx, order_id).await?;
+    let held_from: &'static str = if status == "awaiting_payment" {
+        "awaiting_payment"
+    } else {
+        "payment_pending"
+    };
+    let (mut moved, mut paid, mut released, mut refusal) = (false, false, false, None);
+    let mut gave_back = false;
+    match decide(settlement, &status, &total) {
+        Move::Paid(reference) => {
+            let to = Settled::To("paid", Some(&reference));
+            moved = settling
+                .once_from("orders", order_id, held_from, to)
+                .await?;
+            paid = moved;
+        }
+        Move::Waits {
+            reference,
+            action,
+            expires_at_ms,
+        } => {
+            let to = Settled::To("awaiting_payment", Some(&reference));
+            moved = settling.once("orders", order_id, to).await?;
             if moved {
-                // The stock, the deal's units and the cart lines go back where they came from.
-                for (product, variant, quantity, deal, unit_price) in &items {
-                    if let Some(deal) = deal {
-                        deals::give_back(&mut settling.tx, &state.show.id, deal, *quantity).await?;
-                    }
-                    sqlx::query(
-                        "UPDATE stock SET quantity = quantity + $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
-                    )
-                    .bind(quantity)
-                    .bind(&state.show.id)
-                    .bind(product)
-                    .bind(variant)
+                sqlx::query("UPDATE orders SET action = $2, expires_at_ms = $3 WHERE id = $1")
+                    .bind(order_id)
+                    .bind(serde_json::to_string(&action)?)
+                    .bind(expires_at_ms)
                     .execute(&mut *settling.tx)
                     .await?;
-                    let price = state.show.money(*unit_price);
-                    cart::put_back(
-                        &mut settling.tx,
-                        session,
-                        product,
-                        variant,
-                        *quantity,
-                        &price,
-                    )
-                    .await?;
-                }
             }
-            moved
         }
-    };
-    let mut changes = if moved && paid {
+        Move::OnDelivery => {
+            moved = settling
+                .once("orders", order_id, Settled::To("pay_on_delivery", None))
+                .await?;
+            if moved {
+                sqlx::query("UPDATE orders SET action = $2 WHERE id = $1")
+                    .bind(order_id)
+                    .bind(serde_json::to_string(&PayAction::OnDelivery)?)
+                    .execute(&mut *settling.tx)
+                    .await?;
+            }
+            // A confirmed order counts as bought, as a paid one does.
+            paid = moved;
+        }
+        Move::Gone(why) => {
+            // The coupon goes back first, so a deleted order leaves nothing pointing at it.
+            gave_back = crate::coupons::give_back(&mut settling.tx, order_id).await?;
+            moved = settling.once("orders", order_id, Settled::Gone).await?;
+            if moved {
+                release(&mut settling.tx, state, session, &items, true).await?;
+                released = true;
+            }
+            if let Some((id, _)) = reply_to {
+                let answer = ServerMsg::Reject {
+                    id: id.to_owned(),
+                    code: RejectCode::PaymentDeclined,
+                    message: why,
+                };
+                // Same id, same answer: a retry does not charge the card again.
+                answers::store(&mut settling.tx, session, id, &answer).await?;
+                refusal = Some(answer);
+            }
+        }
+        Move::Released(to) => {
+            gave_back = crate::coupons::give_back(&mut settling.tx, order_id).await?;
+            moved = settling
+                .once_from("orders", order_id, held_from, Settled::To(to, None))
+                .await?;
+            if moved {
+                release(&mut settling.tx, state, session, &items, true).await?;
+                released = true;
+            }
+        }
+        Move::Flag(why) => {
+            tracing::warn!(order = %orders::number(order_id), %why, "payment flagged for the brand");
+            sqlx::query("UPDATE orders SET flagged = $2 WHERE id = $1")
+                .bind(order_id)
+                .bind(&why)
+                .execute(&mut *settling.tx)
+                .await?;
+        }
+        Move::Stays => {}
+    }
+    let mut changes = if paid {
         progress::count(
             &mut settling.tx,
             &state.show,
@@ -106,24 +264,11 @@ pub async fn settle(
         Changes::default()
     };
     changes.wallet |= gave_back;
-    let refusal = match (&settlement, reply_to) {
-        (Settlement::Charged(Charge::Declined { reason }), Some((id, _))) => {
-            let refusal = ServerMsg::Reject {
-                id: id.to_owned(),
-                code: RejectCode::PaymentDeclined,
-                message: format!("the card was declined ({reason})"),
-            };
-            // Same id, same answer: a retry does not charge the card again.
-            answers::store(&mut settling.tx, session, id, &refusal).await?;
-            Some(refusal)
-        }
-        _ => None,
-    };
     let write = settling.commit().await?;
-    if moved && paid {
+    if paid {
         state.paid.send_modify(|n| *n += 1);
     }
-    if moved && !paid {
+    if released {
         // Under the writer lock, so stock events leave in commit order.
         announce(state, &items).await?;
     }
@@ -132,31 +277,70 @@ pub async fn settle(
 
     let mut conn = state.pool.acquire().await?;
     let cart = cart::lines(&mut conn, &state.show.id, session, &state.running_deals()).await?;
-    if moved && !paid {
+    if released {
         // The cart came back: every tab hears it, the paying one too.
         let changed = ServerMsg::CartChanged { cart: cart.clone() };
         state.sessions.send(session, 0, &changed);
     }
     if let Some(refusal) = refusal {
-        return Ok(refusal);
+        return Ok((refusal, true));
     }
     let order = orders::load(&mut conn, order_id).await?;
     drop(conn);
     if moved {
-        // The waiting connection gets the Ack; the session's other tabs (all of them, after a sweep) hear here.
+        // The waiting connection gets the Ack; the session's other tabs (all of them, after a sweep or a callback) hear here.
         let from = reply_to.map_or(0, |(_, connection)| connection);
         let update = ServerMsg::OrderUpdated {
             order: Box::new(order.clone()),
         };
         state.sessions.send(session, from, &update);
     }
-    Ok(ServerMsg::Ack {
-        id: reply_to.map_or_else(|| order.command_id.clone(), |(id, _)| id.to_owned()),
-        cart: Some(cart),
+    Ok((
+        acknowledged(order, reply_to.map(|(id, _)| id), Some(cart)),
+        true,
+    ))
+}
+
+/// The checkout's answer with `order` as it stands: to command `id`, or to
+/// the command that placed it.
+fn acknowledged(order: Order, id: Option<&str>, cart: Option<lapak_protocol::Cart>) -> ServerMsg {
+    ServerMsg::Ack {
+        id: id.map_or_else(|| order.command_id.clone(), str::to_owned),
+        cart,
         order: Some(Box::new(order)),
         wallet: None,
         chat: None,
-    })
+    }
+}
+
+/// Puts back what a released order held, in its transaction: the stock, the
+/// deal's units and, when `to_cart`, the lines into the shopper's cart.
+pub(super) async fn release(
+    tx: &mut crate::db::Tx,
+    state: &Stage,
+    session: i64,
+    items: &[Item],
+    to_cart: bool,
+) -> Result<(), AppError> {
+    for (product, variant, quantity, deal, unit_price) in items {
+        if let Some(deal) = deal {
+            deals::give_back(tx, &state.show.id, deal, *quantity).await?;
+        }
+        sqlx::query(
+            "UPDATE stock SET quantity = quantity + $1 WHERE show_id = $2 AND product_id = $3 AND variant_id = $4",
+        )
+        .bind(quantity)
+        .bind(&state.show.id)
+        .bind(product)
+        .bind(variant)
+        .execute(&mut **tx)
+        .await?;
+        if to_cart {
+            let price = state.show.money(*unit_price);
+            cart::put_back(tx, session, product, variant, *quantity, &price).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The order's lines.

@@ -146,8 +146,12 @@ impl Payment for TopUp<'_> {
         key(top_up_id)
     }
 
-    fn bill(&self) -> (&Money, &Card) {
-        (self.price, self.card)
+    async fn collect(&self, payments: &crate::payment::Payments, row: i64) -> Settlement {
+        Settlement::Charged(
+            payments
+                .charge(&Self::key(row), self.price, self.card)
+                .await,
+        )
     }
 
     async fn settle(
@@ -224,6 +228,8 @@ pub async fn settle(
             None,
             Some("the payment did not go through".to_owned()),
         )),
+        // Coins are bought by a card charged at once: nothing else settles a top-up.
+        Settlement::Requested(_) | Settlement::OnDelivery | Settlement::Notified(_) => None,
     };
     let mut settling = Settling::begin(state).await?;
     let (session, id, coins): (i64, String, i64) =

@@ -21,7 +21,7 @@ use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 
 mod test_provider;
 
-pub use test_provider::TestProvider;
+pub use test_provider::{TestProvider, TEST_CALLBACK_TOKEN, TEST_TOKEN_HEADER};
 
 /// What a charge attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,6 +205,11 @@ pub const TIMEOUT: &str = "4000000000000119";
 /// is a crash between writing the order and charging the card.
 pub const NO_ANSWER: &str = "4000000000000408";
 
+/// How long a QRIS code, an e-wallet payment or a virtual account waits for
+/// the shopper unless configured: long enough to open a bank app and pay,
+/// short enough that held stock comes back during the show.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(15 * 60);
+
 /// The providers as the shows reach them, and this process's charges under way.
 pub struct Payments {
     /// Takes cards: the test provider's charges, or Stripe's requests.
@@ -213,6 +218,8 @@ pub struct Payments {
     local: Option<Box<dyn PaymentProvider>>,
     /// What the shows offer their shoppers.
     offered: lapak_protocol::Payments,
+    /// How long a payment the shopper completes elsewhere may wait.
+    window: Duration,
     /// How long a charge may take before its payment waits for a lookup instead.
     timeout: Duration,
     /// Payments whose charge is under way.
@@ -238,6 +245,7 @@ impl Payments {
             cards,
             local: None,
             offered: lapak_protocol::Payments::test_cards(),
+            window: DEFAULT_WINDOW,
             timeout,
             in_flight: InFlight::default(),
             instance,
@@ -254,6 +262,17 @@ impl Payments {
         self.local = local;
         self.offered = offered;
         self
+    }
+
+    /// Lets a payment the shopper completes elsewhere wait `window`.
+    pub fn with_window(mut self, window: Duration) -> Payments {
+        self.window = window;
+        self
+    }
+
+    /// How long a payment the shopper completes elsewhere may wait, in milliseconds.
+    pub fn window_ms(&self) -> i64 {
+        i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// What the shows offer their shoppers.

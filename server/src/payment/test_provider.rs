@@ -1,11 +1,14 @@
-//! The built-in test provider: cards only, decided by the card number, and
-//! offline.
+//! The built-in test provider, offline: cards decided by the card number,
+//! and QRIS, e-wallet and virtual-account requests that a test page pays
+//! (`POST /api/v1/payments/test/pay/{order}`), as a bank app would.
 
 use futures::future::BoxFuture;
-use lapak_protocol::{Card, Money};
+use lapak_protocol::{Bank, Card, Contact, Ewallet, Money, PayAction, PayMethod};
+use serde::Deserialize;
 
 use super::{
-    Charge, Lookup, PaymentProvider, APPROVE, DECLINE, INSUFFICIENT_FUNDS, NO_ANSWER, TIMEOUT,
+    Charge, Forged, Lookup, Notice, Outcome, PaymentProvider, Requested, APPROVE, DECLINE,
+    INSUFFICIENT_FUNDS, NO_ANSWER, TIMEOUT,
 };
 use crate::db::Pool;
 use crate::error::AppError;
@@ -22,6 +25,13 @@ impl TestProvider {
     /// A test provider recording into `pool`.
     pub fn new(pool: Pool) -> TestProvider {
         TestProvider { pool }
+    }
+
+    /// Pays the request under `key` with `amount`, as the shopper's bank app
+    /// would, unless it was closed (expired or cancelled) first: the
+    /// reference of the payment, or `None`.
+    pub async fn pay(&self, key: &str, amount: &Money) -> Result<Option<String>, AppError> {
+        self.record(key, amount).await
     }
 
     /// Takes `amount` under `key`, unless the key was closed first: the
@@ -125,6 +135,121 @@ impl PaymentProvider for TestProvider {
 
     fn close<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
         Box::pin(async move { self.close_key(key).await.ok() })
+    }
+
+    fn request<'a>(
+        &'a self,
+        key: &'a str,
+        _amount: &'a Money,
+        method: &'a PayMethod,
+        _buyer: &'a Contact,
+        expires_at_ms: i64,
+    ) -> BoxFuture<'a, Requested> {
+        Box::pin(async move {
+            match test_action(key, method) {
+                Some(action) => Requested::Waiting {
+                    reference: format!("test_pr_{key}"),
+                    action,
+                    expires_at_ms,
+                },
+                None => Requested::Refused {
+                    reason: "the test provider takes no such method".into(),
+                },
+            }
+        })
+    }
+
+    fn verify(
+        &self,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+        _now_ms: i64,
+    ) -> Result<Vec<Notice>, Forged> {
+        use subtle::ConstantTimeEq;
+        let token = headers
+            .get(TEST_TOKEN_HEADER)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        if !bool::from(token.ct_eq(TEST_CALLBACK_TOKEN.as_bytes())) {
+            return Err(Forged::Signature);
+        }
+        let event: TestEvent =
+            serde_json::from_slice(body).map_err(|e| Forged::Malformed(e.to_string()))?;
+        let outcome = match event.status.as_str() {
+            "paid" => Outcome::Paid {
+                reference: format!("test_ch_{}", event.key),
+                amount: event.amount,
+            },
+            "failed" => Outcome::Failed {
+                reason: "failed at the test provider".into(),
+            },
+            other => return Err(Forged::Malformed(format!("unknown status {other}"))),
+        };
+        Ok(vec![Notice {
+            event: event.id,
+            key: event.key,
+            outcome,
+        }])
+    }
+}
+
+/// The header carrying the test provider's callback token.
+pub const TEST_TOKEN_HEADER: &str = "x-callback-token";
+/// The test provider's callback token. It is public: the test provider
+/// takes no money, and a brand's real providers have secrets of their own.
+pub const TEST_CALLBACK_TOKEN: &str = "lapak-test-callback";
+
+/// A test provider's callback body.
+#[derive(Deserialize)]
+struct TestEvent {
+    /// The event's id.
+    id: String,
+    /// The order number.
+    key: String,
+    /// `paid` or `failed`.
+    status: String,
+    /// What was paid.
+    amount: Money,
+}
+
+/// What the shopper does to pay a test request: a QR string (QRIS's
+/// format, marked as a test), a virtual account number from the order
+/// number, the test pay page for an e-wallet, or OVO's push.
+fn test_action(key: &str, method: &PayMethod) -> Option<PayAction> {
+    let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+    Some(match method {
+        PayMethod::Qris => PayAction::Qr {
+            qr_string: format!(
+                "00020101021226300012ID.LAPAK.TEST0110{digits:0>10}5303360{key}6304TEST"
+            ),
+        },
+        PayMethod::VirtualAccount { bank } => PayAction::Transfer {
+            bank: *bank,
+            account_number: format!("{}{digits:0>10}", bank_prefix(*bank)),
+        },
+        PayMethod::Ewallet {
+            wallet: Ewallet::Ovo,
+            phone: Some(phone),
+        } => PayAction::Approve {
+            wallet: Ewallet::Ovo,
+            phone: phone.clone(),
+        },
+        PayMethod::Ewallet { wallet, .. } if !wallet.pushes() => PayAction::Open {
+            wallet: *wallet,
+            url: format!("/api/v1/payments/test/pay/{key}"),
+            deep_link: None,
+        },
+        _ => return None,
+    })
+}
+
+/// A test bank's virtual-account prefix.
+fn bank_prefix(bank: Bank) -> &'static str {
+    match bank {
+        Bank::Bca => "8808",
+        Bank::Bni => "8810",
+        Bank::Bri => "8820",
+        Bank::Mandiri => "8890",
     }
 }
 

@@ -65,6 +65,7 @@ pub fn config(db: PathBuf) -> Config {
         allowed_origins: Vec::new(),
         rtmp_port: 0,
         media_dir: Some(media_dir),
+        payment_window_secs: 900,
     }
 }
 
@@ -128,6 +129,7 @@ impl Process {
             allowed_origins,
             rtmp_port,
             media_dir,
+            payment_window_secs,
         } = config;
         let mut command = Command::new(binary);
         for origin in allowed_origins {
@@ -158,6 +160,8 @@ impl Process {
             .arg(studio_dist)
             .arg("--public")
             .arg(public)
+            .arg("--payment-window-secs")
+            .arg(payment_window_secs.to_string())
             .arg("--idle-timeout-secs")
             .arg(idle_timeout_secs.to_string())
             .arg("--rate-burst")
