@@ -66,6 +66,10 @@ pub struct Config {
     /// Frames per second a connection may keep sending.
     #[arg(long, env = "LAPAK_RATE_PER_SECOND", default_value_t = 10)]
     pub rate_per_second: u32,
+    /// The brand's payment providers (docs/payments.md); without it, the
+    /// test provider takes every method, offline.
+    #[arg(long, env = "LAPAK_PAYMENTS")]
+    pub payments: Option<PathBuf>,
     /// How long an order paid by QRIS, an e-wallet or a virtual account waits
     /// for its payment before its request expires and its stock goes back.
     #[arg(long, env = "LAPAK_PAYMENT_WINDOW_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..=86_400))]

@@ -89,7 +89,7 @@ pub(crate) use server::Server;
 pub(crate) use stage::Stage;
 
 use hub::Sessions;
-use payment::{Payments, TestProvider};
+use payment::Payments;
 use show::ShowFile;
 
 /// Hard cap on a WebSocket message; frames above `MAX_FRAME_BYTES` are refused more politely.
@@ -350,9 +350,6 @@ impl Running {
     }
 }
 
-/// The test provider's cash-on-delivery limit: Rp 1.000.000, in minor units.
-pub const TEST_COD_LIMIT: i64 = 100_000_000;
-
 /// Opens the database, loads the shows, binds and starts serving.
 pub async fn start(config: Config) -> Result<Running, AppError> {
     let mut shows = show::load_all(&config.show)?;
@@ -378,27 +375,14 @@ pub async fn start(config: Config) -> Result<Running, AppError> {
         None => None,
     };
     let instance = rand::random();
-    // The test provider: the demo's cards, and QRIS, e-wallets, virtual
-    // accounts and cash on delivery paid from its test page, all offline.
+    let chosen = payment::choose(config.payments.as_deref(), &pool)?;
     let payments = Payments::new(
-        Box::new(TestProvider::new(pool.clone())),
+        chosen.cards,
         Duration::from_secs(10),
         instance,
         db::shared(&pool),
     )
-    .with_local(
-        Some(Box::new(TestProvider::new(pool.clone()))),
-        lapak_protocol::Payments {
-            cards: Some(lapak_protocol::CardFields::Test),
-            qris: true,
-            ewallets: lapak_protocol::Ewallet::ALL.to_vec(),
-            banks: lapak_protocol::Bank::ALL.to_vec(),
-            cod_limit: Some(lapak_protocol::Money {
-                minor: TEST_COD_LIMIT,
-                currency: "IDR".into(),
-            }),
-        },
-    )
+    .with_local(chosen.local, chosen.offered)
     .with_window(Duration::from_secs(config.payment_window_secs));
     let server = Arc::new(Server {
         live: live.clone(),

@@ -719,6 +719,7 @@ mod tests {
             rtmp_port: 0,
             media_dir: Some(dir.join("media")),
             payment_window_secs: 900,
+            payments: None,
         }
     }
 

@@ -250,7 +250,7 @@ async fn cash_on_delivery_is_confirmed_up_to_the_limit_and_refused_over_it() {
     ));
 
     let (mut big, _, mut request) = shopper(&server, PayMethod::CashOnDelivery).await;
-    let over = lapak_server::TEST_COD_LIMIT + 1;
+    let over = lapak_server::payment::TEST_COD_LIMIT + 1;
     request.total = Money {
         minor: over,
         currency: "IDR".into(),

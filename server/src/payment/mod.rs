@@ -19,7 +19,10 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 
+mod setup;
 mod test_provider;
+
+pub use setup::{choose, Chosen, TEST_COD_LIMIT};
 
 pub use test_provider::{TestProvider, TEST_CALLBACK_TOKEN, TEST_TOKEN_HEADER};
 

@@ -66,6 +66,7 @@ pub fn config(db: PathBuf) -> Config {
         rtmp_port: 0,
         media_dir: Some(media_dir),
         payment_window_secs: 900,
+        payments: None,
     }
 }
 
@@ -130,8 +131,12 @@ impl Process {
             rtmp_port,
             media_dir,
             payment_window_secs,
+            payments,
         } = config;
         let mut command = Command::new(binary);
+        if let Some(payments) = payments {
+            command.arg("--payments").arg(payments);
+        }
         for origin in allowed_origins {
             command.arg("--allowed-origin").arg(origin);
         }
