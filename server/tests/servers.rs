@@ -506,3 +506,48 @@ async fn five_wrong_passwords_over_three_servers_lock_the_account_on_every_serve
         }
     }
 }
+
+/// Two servers receive the same provider callback at the same moment: the
+/// order is paid once, the event recorded once, and both answer 200.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_given_the_same_callback_at_once_pay_the_order_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(servers) = servers(dir.path(), 2) else {
+        return;
+    };
+    let (mut socket, _token, request) = buyer(&servers[0].url, 0).await;
+    let qris = lapak_protocol::CheckoutRequest {
+        method: lapak_protocol::PayMethod::Qris,
+        card: lapak_protocol::Card::default(),
+        ..request
+    };
+    let order = placed(&checkout(&mut socket, "buy", &qris).await).clone();
+    assert_eq!(order.status, lapak_protocol::OrderStatus::AwaitingPayment);
+    let body = serde_json::json!({
+        "id": "evt-1", "key": order.number, "status": "paid",
+        "amount": order.totals.total,
+    });
+    let client = reqwest::Client::new();
+    let post = |addr: &str| {
+        client
+            .post(format!("http://{addr}/api/v1/payments/test/callback"))
+            .header(
+                lapak_server::payment::TEST_TOKEN_HEADER,
+                lapak_server::payment::TEST_CALLBACK_TOKEN,
+            )
+            .json(&body)
+            .send()
+    };
+    let (a, b) = tokio::join!(post(servers[0].addr()), post(servers[1].addr()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    let applied = |v: serde_json::Value| v["applied"].as_u64().unwrap();
+    let total = applied(a.json().await.unwrap()) + applied(b.json().await.unwrap());
+    assert_eq!(total, 1, "applied by one server only");
+    let mut db = open_db(&dir.path().join("lapak.db")).await;
+    assert_eq!(db_count(&mut db, "payment_events").await, 1);
+    assert_eq!(
+        db_number(&mut db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+}

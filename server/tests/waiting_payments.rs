@@ -275,3 +275,49 @@ async fn a_card_number_sent_with_another_method_is_refused_and_not_stored() {
     assert_eq!(refused(&reply), RejectCode::InvalidDetails, "{reply:?}");
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
+
+/// The provider took the money, and Lapak never heard (its callback was
+/// lost, or the server was down): after a restart, the sweeper asks the
+/// provider when the request expires, and the order is paid, not released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_payment_taken_while_the_server_was_down_is_reconciled_by_asking_the_provider() {
+    let server = server_with(|config| config.payment_window_secs = 2).await;
+    let (mut tab, token, request) = shopper(&server, PayMethod::Qris).await;
+    let order = placed(&checkout(&mut tab, "buy", &request).await).clone();
+    drop(tab);
+    let TestServer { running, dir } = server;
+    running.stop().await;
+    // Meanwhile, at the provider: the shopper paid.
+    let mut db = open_db_for_writing(&dir.path().join("lapak.db")).await;
+    sqlx::query(
+        "INSERT INTO test_provider_charges (key, reference, amount_minor, currency) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&order.number)
+    .bind(format!("test_ch_{}", order.number))
+    .bind(order.totals.total.minor)
+    .bind("IDR")
+    .execute(&mut db)
+    .await
+    .unwrap();
+    drop(db);
+    let mut config = config(dir.path().join("lapak.db"));
+    config.payment_window_secs = 2;
+    let server = TestServer {
+        running: lapak_server::start(config).await.unwrap(),
+        dir,
+    };
+    let mut tab = connect(&server.url()).await;
+    hello(&mut tab, Some(&token)).await;
+    let update = wait_for(&mut tab, |m| match m {
+        ServerMsg::OrderUpdated { order } => Some(order.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(update.status, OrderStatus::Paid);
+    let mut db = open_db(&server.db()).await;
+    assert_eq!(
+        db_stock(&mut db, "drop", "default").await,
+        9,
+        "sold, not released"
+    );
+}
