@@ -16,6 +16,7 @@ use lapak_protocol::api::deals::NewDeal;
 use lapak_protocol::api::message::Message;
 use lapak_protocol::api::metrics::Metrics;
 use lapak_protocol::api::moderation::{ChatRules, NewSanction, Sanctioned};
+use lapak_protocol::api::payments::{Received, TestPaid};
 use lapak_protocol::api::refusal::Refusal;
 use lapak_protocol::api::replay::{Replay, ReplayState, ReplayTrim};
 use lapak_protocol::api::schedule::ScheduledShow;
@@ -123,6 +124,8 @@ fn check(name: &str, json: &str) -> Result<(), String> {
         "api::moderation::ChatRules" => round_trip::<ChatRules>(json),
         "api::moderation::NewSanction" => round_trip::<NewSanction>(json),
         "api::moderation::Sanctioned" => round_trip::<Sanctioned>(json),
+        "api::payments::Received" => round_trip::<Received>(json),
+        "api::payments::TestPaid" => round_trip::<TestPaid>(json),
         "api::refusal::Refusal" => round_trip::<Refusal>(json),
         "api::replay::Replay" => round_trip::<Replay>(json),
         "api::replay::ReplayTrim" => round_trip::<ReplayTrim>(json),

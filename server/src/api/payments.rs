@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::Serialize;
+use lapak_protocol::api::payments::{Received, TestPaid};
 
 use crate::access::ApiError;
 use crate::payment::{Forged, PaymentProvider};
@@ -23,15 +23,6 @@ use crate::{checkout, Server};
 
 /// The largest callback body read: providers' events are a few kilobytes.
 pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
-
-/// What a callback's answer says.
-#[derive(Serialize)]
-pub struct Received {
-    /// Events in the body.
-    pub events: usize,
-    /// Of those, applied now (the others were applied before).
-    pub applied: usize,
-}
 
 /// `POST /api/v1/payments/{provider}/callback`.
 pub async fn callback(
@@ -102,15 +93,6 @@ fn verified(
                 Forged::Malformed(_) => ApiError::invalid(forged.to_string()),
             }
         })
-}
-
-/// What the test provider's pay page answers.
-#[derive(Serialize)]
-pub struct TestPaid {
-    /// The order number paid.
-    pub order: String,
-    /// Whether the payment went through (false: its request had expired or was cancelled).
-    pub paid: bool,
 }
 
 /// `POST /api/v1/payments/test/pay/{order}`: the test provider's stand-in
