@@ -377,3 +377,82 @@ pub async fn announce(state: &Stage, items: &[Item]) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rupiah(minor: i64) -> Money {
+        Money {
+            minor,
+            currency: "IDR".into(),
+        }
+    }
+
+    fn paid(minor: i64) -> Settlement {
+        Settlement::Notified(Outcome::Paid {
+            reference: "ref".into(),
+            amount: rupiah(minor),
+        })
+    }
+
+    fn waiting() -> Settlement {
+        Settlement::Requested(Requested::Waiting {
+            reference: "req".into(),
+            action: PayAction::Qr {
+                qr_string: "qr".into(),
+            },
+            expires_at_ms: 1,
+        })
+    }
+
+    fn failed() -> Settlement {
+        Settlement::Notified(Outcome::Failed {
+            reason: "expired".into(),
+        })
+    }
+
+    /// Every answer meets the order wherever it stands: a callback before
+    /// the provider's answer to the request (the widget has not returned),
+    /// after it, twice, or out of order.
+    #[test]
+    fn each_answer_moves_an_order_only_from_where_it_can() {
+        let total = rupiah(11_700_000);
+        let moves = |settlement: fn() -> Settlement| {
+            ["payment_pending", "awaiting_payment", "paid", "expired"].map(|status| {
+                match decide(settlement(), status, &total) {
+                    Move::Paid(_) => "paid",
+                    Move::Waits { .. } => "waits",
+                    Move::OnDelivery => "on_delivery",
+                    Move::Gone(_) => "gone",
+                    Move::Released(to) => to,
+                    Move::Flag(_) => "flag",
+                    Move::Stays => "stays",
+                }
+            })
+        };
+        // The callback can come before the request's answer: it pays the pending order.
+        assert_eq!(
+            moves(|| paid(11_700_000)),
+            ["paid", "paid", "stays", "stays"]
+        );
+        // The request's answer after the callback finds it paid, and leaves it so.
+        assert_eq!(moves(waiting), ["waits", "stays", "stays", "stays"]);
+        // A failure after the payment (out of order) changes nothing.
+        assert_eq!(moves(failed), ["failed", "expired", "stays", "stays"]);
+        // Another amount is flagged wherever the order still waits, never paid.
+        assert_eq!(moves(|| paid(1)), ["flag", "flag", "stays", "stays"]);
+        assert_eq!(
+            moves(|| Settlement::OnDelivery),
+            ["on_delivery", "stays", "stays", "stays"]
+        );
+        let refused = || {
+            Settlement::Requested(Requested::Refused {
+                reason: "no".into(),
+            })
+        };
+        assert_eq!(moves(refused), ["gone", "stays", "stays", "stays"]);
+        let lost = || Settlement::Requested(Requested::Timeout);
+        assert_eq!(moves(lost), ["stays", "stays", "stays", "stays"]);
+    }
+}
