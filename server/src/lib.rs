@@ -65,6 +65,7 @@ pub use gifting::HostCredit;
 use limit::Limits;
 pub use live::serve::IMMUTABLE;
 pub use live::{OnAir, Rendition};
+pub use server::{CALLBACK_BURST, CALLBACK_EVERY};
 pub use show::Playback;
 
 use std::net::SocketAddr;

@@ -321,3 +321,32 @@ async fn a_payment_taken_while_the_server_was_down_is_reconciled_by_asking_the_p
         "sold, not released"
     );
 }
+
+/// A flood of callbacks is cut off before any is verified: past the burst, 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_callbacks_is_rate_limited() {
+    let server = server().await;
+    let client = http();
+    let url = format!("{}/api/v1/payments/test/callback", base(&server));
+    let sends = (0..3 * lapak_server::CALLBACK_BURST).map(|_| {
+        client
+            .post(&url)
+            .header(TEST_TOKEN_HEADER, "forged")
+            .body("{}")
+            .send()
+    });
+    let answers = futures::future::join_all(sends).await;
+    let limited = answers
+        .iter()
+        .filter(|a| a.as_ref().is_ok_and(|a| a.status().as_u16() == 429))
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| a.as_ref().is_ok_and(|a| a.status().as_u16() == 401))
+        .count();
+    assert!(limited > 0, "some are cut off");
+    assert!(
+        refused <= lapak_server::CALLBACK_BURST as usize * 2,
+        "no more than the burst and what refilled meanwhile are read: {refused}"
+    );
+}
