@@ -19,8 +19,10 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 
+mod stripe;
 mod test_provider;
 
+pub use stripe::{StripeConfig, StripeConfigError, StripeProvider};
 pub use test_provider::TestProvider;
 
 /// What a charge attempt came to.
