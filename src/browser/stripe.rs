@@ -35,8 +35,9 @@ extern "C" {
 }
 
 thread_local! {
-    /// Stripe.js being loaded or loaded: its URL and the promise of its `onload`.
-    static LOADING: RefCell<Option<(String, Promise)>> = const { RefCell::new(None) };
+    /// Stripe.js being loaded or loaded: its URL, the promise of its
+    /// `onload`, and its `<script>`.
+    static LOADING: RefCell<Option<(String, Promise, web_sys::HtmlElement)>> = const { RefCell::new(None) };
 }
 
 /// Loads Stripe.js from `js_url`, once per page: a `<script>` added to the
@@ -44,23 +45,33 @@ thread_local! {
 async fn load(js_url: &str) -> Result<(), String> {
     let promise = LOADING.with(|loading| {
         let mut loading = loading.borrow_mut();
-        if let Some((_, promise)) = loading.as_ref().filter(|(url, _)| url == js_url) {
+        if let Some((_, promise, _)) = loading.as_ref().filter(|(url, ..)| url == js_url) {
             return Ok(promise.clone());
         }
-        let promise = add_script(js_url)?;
-        *loading = Some((js_url.to_owned(), promise.clone()));
+        let (promise, script) = add_script(js_url)?;
+        *loading = Some((js_url.to_owned(), promise.clone(), script));
         Ok::<_, String>(promise)
     })?;
     if JsFuture::from(promise).await.is_err() {
         // why: a failed load (offline, blocked by the page's CSP) is not kept,
-        // so mounting again tries again.
-        LOADING.with(|loading| loading.borrow_mut().take());
+        // so mounting again tries again, with a new `<script>`.
+        let failed = LOADING.with(|loading| {
+            let mut loading = loading.borrow_mut();
+            if loading.as_ref().is_some_and(|(url, ..)| url == js_url) {
+                loading.take()
+            } else {
+                None
+            }
+        });
+        if let Some((_, _, script)) = failed {
+            script.remove();
+        }
         return Err("Stripe.js could not be loaded".into());
     }
     Ok(())
 }
 
-fn add_script(js_url: &str) -> Result<Promise, String> {
+fn add_script(js_url: &str) -> Result<(Promise, web_sys::HtmlElement), String> {
     let document = leptos::prelude::document();
     let script = document
         .create_element("script")
@@ -81,7 +92,7 @@ fn add_script(js_url: &str) -> Result<Promise, String> {
     parent
         .append_child(&script)
         .map_err(|_| "Stripe.js could not be added".to_owned())?;
-    Ok(promise)
+    Ok((promise, script))
 }
 
 /// Stripe's card fields, mounted; destroyed when dropped.
