@@ -19,7 +19,7 @@ const SWEEP: Duration = Duration::from_secs(1);
 /// A payment written as `payment_pending`, or waiting past its expiry, by
 /// row id (an order's with the provider that was asked; `None`: the card provider).
 enum Pending {
-    Order(i64, Option<String>),
+    Order(i64, Option<String>, Option<String>),
     TopUp(i64),
 }
 
@@ -27,7 +27,7 @@ impl Pending {
     /// The idempotency key its charge was made under.
     fn key(&self) -> String {
         match *self {
-            Pending::Order(id, _) => checkout::order_number(id),
+            Pending::Order(id, ..) => checkout::order_number(id),
             Pending::TopUp(id) => gifting::top_up_key(id),
         }
     }
@@ -35,8 +35,12 @@ impl Pending {
     /// Closes its key at its provider: what became of it.
     async fn close(&self, state: &Stage) -> Option<Lookup> {
         match self {
-            Pending::Order(_, Some(provider)) => {
-                state.payments.close_at(provider, &self.key()).await
+            Pending::Order(_, Some(provider), reference) => {
+                let key = self.key();
+                state
+                    .payments
+                    .close_at(provider, &key, reference.as_deref())
+                    .await
             }
             _ => state.payments.close(&self.key()).await,
         }
@@ -45,7 +49,7 @@ impl Pending {
     async fn settle(&self, state: &Stage, lookup: Lookup) -> Result<(), AppError> {
         let settlement = Settlement::Looked(lookup);
         match *self {
-            Pending::Order(id, _) => checkout::settle(state, id, settlement, None).await?,
+            Pending::Order(id, ..) => checkout::settle(state, id, settlement, None).await?,
             Pending::TopUp(id) => gifting::settle_top_up(state, id, settlement, None).await?,
         };
         Ok(())
@@ -80,7 +84,7 @@ async fn sweep(state: &Stage) -> Result<(), AppError> {
         let top_ups = gifting::pending_top_ups(&mut conn, &state.show.id, mine).await?;
         let orders = orders
             .into_iter()
-            .map(|(id, provider)| Pending::Order(id, provider));
+            .map(|(id, provider, reference)| Pending::Order(id, provider, reference));
         orders
             .chain(top_ups.into_iter().map(Pending::TopUp))
             .collect::<Vec<_>>()

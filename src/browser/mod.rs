@@ -16,6 +16,7 @@ pub mod replay;
 pub mod scroll;
 pub mod share;
 pub mod storage;
+pub mod stripe;
 pub mod watch;
 
 /// `Intl` formatting, a crate of its own that the studio shares.

@@ -59,13 +59,13 @@ pub fn status_from(stored: &str) -> OrderStatus {
 }
 
 /// Orders whose payment has not been settled, by row id, with the provider
-/// that was asked (`None`: the card provider).
+/// that was asked (`None`: the card provider) and its reference, if it answered.
 pub async fn pending(
     conn: &mut Conn,
     show: &str,
     mine: Mine,
-) -> Result<Vec<(i64, Option<String>)>, AppError> {
-    let pending = "SELECT id, provider FROM orders WHERE status = 'payment_pending' AND show_id = $1
+) -> Result<Vec<(i64, Option<String>, Option<String>)>, AppError> {
+    let pending = "SELECT id, provider, payment_ref FROM orders WHERE status = 'payment_pending' AND show_id = $1
                    AND (charging_by = $2 OR charging_until_ms IS NULL OR charging_until_ms < $3
                         OR charging_by IN (SELECT instance FROM server_leases WHERE alive_until_ms < $3))";
     Ok(sqlx::query_as(pending)
@@ -77,14 +77,14 @@ pub async fn pending(
 }
 
 /// Orders still waiting for a payment whose request expired before `now_ms`,
-/// by row id, with the provider that holds the request.
+/// by row id, with the provider that holds the request and its reference.
 pub async fn expired(
     conn: &mut Conn,
     show: &str,
     now_ms: i64,
-) -> Result<Vec<(i64, Option<String>)>, AppError> {
+) -> Result<Vec<(i64, Option<String>, Option<String>)>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, provider FROM orders
+        "SELECT id, provider, payment_ref FROM orders
          WHERE status = 'awaiting_payment' AND show_id = $1 AND expires_at_ms < $2",
     )
     .bind(show)

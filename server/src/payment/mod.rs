@@ -20,10 +20,11 @@ use futures::future::BoxFuture;
 use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 
 mod setup;
+mod stripe;
 mod test_provider;
 
 pub use setup::{choose, Chosen, TEST_COD_LIMIT};
-
+pub use stripe::{StripeConfig, StripeConfigError, StripeProvider};
 pub use test_provider::{TestProvider, TEST_CALLBACK_TOKEN, TEST_TOKEN_HEADER};
 
 /// What a charge attempt came to.
@@ -192,7 +193,14 @@ pub trait PaymentProvider: Send + Sync {
     /// under afterwards (a payment cancelled or expired at the provider): a
     /// charge still on its way, from a server stalled or cut off, is then
     /// declined, so `NotCharged` is final. `None` when the provider cannot say now.
-    fn close<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>>;
+    /// `reference` is the provider's id of the payment when Lapak has it
+    /// (the request's answer was recorded): a provider that cannot find a
+    /// payment by its key alone needs it.
+    fn close<'a>(
+        &'a self,
+        key: &'a str,
+        reference: Option<&'a str>,
+    ) -> BoxFuture<'a, Option<Lookup>>;
 }
 
 /// Test card that is approved.
@@ -334,13 +342,13 @@ impl Payments {
 
     /// Closes `key` at the card provider: what became of its charge ([`PaymentProvider::close`]).
     pub async fn close(&self, key: &str) -> Option<Lookup> {
-        self.cards.close(key).await
+        self.cards.close(key, None).await
     }
 
     /// Closes `key` at the provider named `name` ([`PaymentProvider::close`]).
-    pub async fn close_at(&self, name: &str, key: &str) -> Option<Lookup> {
+    pub async fn close_at(&self, name: &str, key: &str, reference: Option<&str>) -> Option<Lookup> {
         match self.named(name) {
-            Some(provider) => provider.close(key).await,
+            Some(provider) => provider.close(key, reference).await,
             None => None,
         }
     }

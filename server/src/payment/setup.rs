@@ -28,7 +28,7 @@ use std::path::Path;
 use lapak_protocol::{Bank, CardFields, Ewallet, Money, Payments as Offered};
 use serde::Deserialize;
 
-use super::{PaymentProvider, TestProvider};
+use super::{PaymentProvider, StripeConfig, StripeProvider, TestProvider};
 use crate::db::Pool;
 use crate::error::AppError;
 
@@ -55,6 +55,9 @@ struct File {
     methods: Option<Methods>,
     #[serde(default)]
     cod: Option<Money>,
+    /// The providers' own tables, each read by its provider.
+    #[serde(default)]
+    stripe: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +108,11 @@ fn from_file(file: File, pool: &Pool) -> Result<Chosen, AppError> {
     let card_provider = file.cards.as_ref().map_or("test", |c| c.provider.as_str());
     let (cards, fields): (Box<dyn PaymentProvider>, CardFields) = match card_provider {
         "test" => (Box::new(TestProvider::new(pool.clone())), CardFields::Test),
+        "stripe" => {
+            let stripe = stripe(file.stripe.as_ref())?;
+            let fields = stripe.card_fields();
+            (Box::new(stripe), fields)
+        }
         other => return Err(unknown("cards", other)),
     };
     let local: Option<Box<dyn PaymentProvider>> = match &file.methods {
@@ -126,6 +134,21 @@ fn from_file(file: File, pool: &Pool) -> Result<Chosen, AppError> {
             cod_limit: file.cod,
         },
     })
+}
+
+/// How long a call to a provider may take: as long as a charge may.
+const PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn stripe(table: Option<&toml::Table>) -> Result<StripeProvider, AppError> {
+    let table = table.ok_or_else(|| missing("stripe"))?;
+    let config = StripeConfig::from_toml(table)
+        .map_err(|e| AppError::Config(format!("--payments [stripe]: {e}")))?;
+    StripeProvider::new(config, PROVIDER_TIMEOUT)
+        .map_err(|e| AppError::Config(format!("--payments [stripe]: {e}")))
+}
+
+fn missing(table: &str) -> AppError {
+    AppError::Config(format!("--payments: the [{table}] table is missing"))
 }
 
 fn unknown(table: &str, provider: &str) -> AppError {

@@ -133,7 +133,11 @@ impl PaymentProvider for TestProvider {
         })
     }
 
-    fn close<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Lookup>> {
+    fn close<'a>(
+        &'a self,
+        key: &'a str,
+        _reference: Option<&'a str>,
+    ) -> BoxFuture<'a, Option<Lookup>> {
         Box::pin(async move { self.close_key(key).await.ok() })
     }
 
@@ -282,7 +286,10 @@ mod tests {
                 .is_err(),
             "no answer comes"
         );
-        assert_eq!(provider.close("LPK-000001").await, Some(Lookup::NotCharged));
+        assert_eq!(
+            provider.close("LPK-000001", None).await,
+            Some(Lookup::NotCharged)
+        );
     }
 
     /// A server taken for dead may be alive and still charging: once another
@@ -301,7 +308,10 @@ mod tests {
             minor: 100,
             currency: "IDR".into(),
         };
-        assert_eq!(provider.close("LPK-000001").await, Some(Lookup::NotCharged));
+        assert_eq!(
+            provider.close("LPK-000001", None).await,
+            Some(Lookup::NotCharged)
+        );
         assert!(
             matches!(
                 provider.charge("LPK-000001", &amount, &card).await,
@@ -309,14 +319,17 @@ mod tests {
             ),
             "a charge after the close is declined"
         );
-        assert_eq!(provider.close("LPK-000001").await, Some(Lookup::NotCharged));
+        assert_eq!(
+            provider.close("LPK-000001", None).await,
+            Some(Lookup::NotCharged)
+        );
 
         let Charge::Approved { reference } = provider.charge("LPK-000002", &amount, &card).await
         else {
             panic!("the test card is approved");
         };
         assert_eq!(
-            provider.close("LPK-000002").await,
+            provider.close("LPK-000002", None).await,
             Some(Lookup::Approved { reference })
         );
     }

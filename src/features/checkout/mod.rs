@@ -6,6 +6,8 @@
 mod failed;
 pub(crate) mod form;
 mod review;
+// Stripe's card fields, for shows taking cards through Stripe.
+pub mod stripe_card;
 
 use lapak_protocol::{CheckoutRequest, Quote, RejectCode};
 use leptos::prelude::*;
