@@ -5,6 +5,7 @@
 #                                           start it on 127.0.0.1:PORT (default: any free port);
 #                                           prints its URL. DIR keeps its pid, port and log.
 #   scripts/localstripe.sh stop DIR           stop the process that `start DIR` started
+#   scripts/localstripe.sh install            only install it (scripts/tools.sh does, up front)
 # Needs python3 with venv and pip; pip is the only thing that downloads, from PyPI, once.
 set -euo pipefail
 
@@ -25,7 +26,9 @@ install() {
   flock -u 9
 }
 
-cmd=${1:?start or stop}; dir=${2:?state folder}
+cmd=${1:?install, start or stop}
+if [ "$cmd" = install ]; then install; exit 0; fi
+dir=${2:?state folder}
 case "$cmd" in
   start)
     port=${3:-0}

@@ -31,6 +31,8 @@ command -v nats-server >/dev/null || need_apt+=(nats-server)
 # WebKitWebDriver; it plays HLS with GStreamer's hlsdemux2 and decoders.
 command -v WebKitWebDriver >/dev/null || need_apt+=(webkit2gtk-driver)
 command -v Xvfb >/dev/null || need_apt+=(xvfb)
+# Stripe's fake, localstripe (PyPI), runs in a virtual environment of its own.
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 for pkg in gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || need_apt+=("$pkg")
 done
@@ -73,4 +75,6 @@ cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:" |
   log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (~2 min)"
   cargo install wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary --locked --force
 }
+# localstripe into target/localstripe-venv (PyPI), once; the Stripe tests start it.
+scripts/localstripe.sh install
 log "toolchain ready"
