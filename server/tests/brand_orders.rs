@@ -427,7 +427,7 @@ async fn each_route_is_refused_to_whom_it_must_be_and_changes_nothing() {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
     }
-    let (status, _) = api
+    let (status, answer) = api
         .call(
             &writer,
             Method::POST,
@@ -436,6 +436,14 @@ async fn each_route_is_refused_to_whom_it_must_be_and_changes_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["code"], "bad_request");
+    let (status, answer) = api
+        .call(&writer, Method::GET, &format!("{ORDERS}?limit=many"), None)
+        .await;
+    assert_eq!(
+        (status, &answer["code"]),
+        (StatusCode::BAD_REQUEST, &json!("bad_request"))
+    );
     // A paid order is not cancelled.
     let (status, answer) = api
         .call(&writer, Method::POST, &path(number, "cancel"), None)

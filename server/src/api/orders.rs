@@ -12,6 +12,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -44,9 +45,17 @@ pub async fn list(
     State(server): State<Arc<Server>>,
     actor: Actor,
     Path(id): Path<String>,
-    Query(paging): Query<Paging>,
+    paging: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<OrderPage>, ApiError> {
     let state = show_for(&server, &actor, &id, Permission::ReadMetrics)?;
+    // The API's own refusal, not axum's plain-text one.
+    let Query(paging) = paging.map_err(|rejection| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            rejection.body_text(),
+        )
+    })?;
     let limit = paging.limit.unwrap_or(PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid(format!("limit: 1 to {MAX_PAGE}")));
