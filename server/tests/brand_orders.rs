@@ -218,6 +218,29 @@ async fn two_refunds_racing_do_not_exceed_the_total() {
         most,
         "refunded once at the provider"
     );
+
+    // Two refunds of all that is left, at once: one refund, the order refunded in full.
+    let (first, second) = tokio::join!(
+        api.call(&host, Method::POST, &refund, None),
+        api.call(&host, Method::POST, &refund, None),
+    );
+    let statuses = [first.0, second.0];
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "one refund goes through: {first:?} {second:?}"
+    );
+    assert!(
+        statuses.contains(&StatusCode::CONFLICT),
+        "{first:?} {second:?}"
+    );
+    assert_eq!(column(&server, &refunded).await, total);
+    assert_eq!(column(&server, "SELECT COUNT(*) FROM refunds").await, 2);
+    assert_eq!(
+        column(&server, provider).await,
+        total,
+        "never beyond the total"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
