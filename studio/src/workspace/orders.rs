@@ -187,8 +187,10 @@ pub fn Orders() -> impl IntoView {
             .map(|act| {
                 let order = order.clone();
                 let testid = format!("order-{}-{}", act.path(), order.number);
+                // Every row has these buttons: the order's number tells them apart.
+                let name = format!("{} {}", act.label(text), order.number);
                 view! {
-                    <button type="button" class="studio-quiet" data-testid=testid
+                    <button type="button" class="studio-quiet" data-testid=testid aria-label=name
                         on:click=move |_| ask(order.clone(), act)>
                         {act.label(text)}
                     </button>
