@@ -3,15 +3,15 @@
 //! first; a paid order refunded in part and in full through its provider
 //! (the shopper's tabs told, the dashboard's figures and `orders.csv`
 //! following), never beyond its total, also when two refunds race; a waiting
-//! QRIS order cancelled, its stock back and its payment closed so it cannot
-//! be paid; one paid meanwhile settled paid instead; cash on delivery
+//! QRIS order cancelled, its stock and coupon back and its payment closed so
+//! it cannot be paid; one paid meanwhile settled paid instead; cash on delivery
 //! delivered or returned; and every route refused to whom it must be. On
 //! PostgreSQL too, with `LAPAK_TEST_POSTGRES`.
 mod common;
 
 use common::api::{signed_in, Api, Caller, PASSWORD};
 use common::*;
-use lapak_protocol::{Card, CheckoutRequest, Order, OrderStatus, PayMethod, ServerMsg};
+use lapak_protocol::{Card, CheckoutRequest, ClientMsg, Order, OrderStatus, PayMethod, ServerMsg};
 use lapak_server::payment::APPROVE;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -244,19 +244,66 @@ async fn two_refunds_racing_do_not_exceed_the_total() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn cancelling_a_waiting_qris_order_gives_its_stock_back_and_it_cannot_be_paid_after() {
+async fn cancelling_a_waiting_qris_order_gives_its_stock_and_coupon_back_and_it_cannot_be_paid_after(
+) {
     let (server, api, host) = signed_in("host@demo.example").await;
-    let (mut tab, order) = ordered(&server, PayMethod::Qris).await;
+    let code =
+        json!({ "code": "BACK-AGAIN", "amount_off": 1000, "valid_hours": 24, "max_claims": 5 });
+    let (status, made) = api
+        .call(
+            &host,
+            Method::POST,
+            "/api/v1/shows/test/coupons",
+            Some(code),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let (mut tab, _) = viewer(&server, None).await;
+    let claim = ClientMsg::ClaimCoupon {
+        id: "claim".into(),
+        code: "BACK-AGAIN".into(),
+    };
+    assert!(matches!(
+        command(&mut tab, &claim).await,
+        ServerMsg::Ack { .. }
+    ));
+    let coupon_back = |m: &ServerMsg| match m {
+        ServerMsg::WalletChanged { wallet } => wallet
+            .coupons
+            .iter()
+            .any(|c| c.code == "BACK-AGAIN" && !c.used)
+            .then_some(()),
+        _ => None,
+    };
+    wait_for(&mut tab, coupon_back).await;
+    acked(&mut tab, &add("a", "drop", "default", 1)).await;
+    let ask = ClientMsg::Quote {
+        id: "q".into(),
+        coupon: Some("BACK-AGAIN".into()),
+    };
+    let ServerMsg::Quoted { quote, .. } = command(&mut tab, &ask).await else {
+        panic!("a quote");
+    };
+    let mut request = request_from(&quote, "std", "");
+    (request.method, request.card) = (PayMethod::Qris, Card::default());
+    request.coupon = Some("BACK-AGAIN".into());
+    let order = placed(&checkout(&mut tab, "buy", &request).await).clone();
     assert_eq!(order.status, OrderStatus::AwaitingPayment);
+    assert_eq!(order.totals.coupon.as_ref().map(|c| c.minor), Some(1000));
     assert_eq!(stock(&server).await, 9, "held while it waits");
+    let used = "SELECT COUNT(*) FROM coupons WHERE order_id IS NOT NULL";
+    assert_eq!(column(&server, used).await, 1, "the coupon is held too");
 
     let (status, cancelled) = api
         .call(&host, Method::POST, &path(&order.number, "cancel"), None)
         .await;
     assert_eq!(status, StatusCode::OK, "{cancelled}");
     assert_eq!(cancelled["status"], "cancelled");
+    // The wallet hears the coupon back, then the tabs the order cancelled.
+    wait_for(&mut tab, coupon_back).await;
     assert_eq!(updated(&mut tab).await.status, OrderStatus::Cancelled);
     assert_eq!(stock(&server).await, 10, "given back");
+    assert_eq!(column(&server, used).await, 0, "the coupon is back");
     let cart = "SELECT COUNT(*) FROM cart_lines";
     assert_eq!(column(&server, cart).await, 0, "not into the cart");
 
