@@ -569,4 +569,8 @@ async fn orders_are_listed_newest_first_a_page_at_a_time_and_the_providers_named
         json!([{ "name": "test", "callback_path": "/api/v1/payments/test/callback" }])
     );
     assert_eq!(setup["offered"]["qris"], true);
+    let (status, _) = api
+        .call(&Caller::default(), Method::GET, "/api/v1/payments", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "only the brand's team");
 }
