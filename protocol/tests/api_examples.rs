@@ -16,6 +16,7 @@ use lapak_protocol::api::deals::NewDeal;
 use lapak_protocol::api::message::Message;
 use lapak_protocol::api::metrics::Metrics;
 use lapak_protocol::api::moderation::{ChatRules, NewSanction, Sanctioned};
+use lapak_protocol::api::orders::{NewRefund, OrderPage, PaymentSetup, Refunded};
 use lapak_protocol::api::payments::{Received, TestPaid};
 use lapak_protocol::api::refusal::Refusal;
 use lapak_protocol::api::replay::{Replay, ReplayState, ReplayTrim};
@@ -124,6 +125,10 @@ fn check(name: &str, json: &str) -> Result<(), String> {
         "api::moderation::ChatRules" => round_trip::<ChatRules>(json),
         "api::moderation::NewSanction" => round_trip::<NewSanction>(json),
         "api::moderation::Sanctioned" => round_trip::<Sanctioned>(json),
+        "api::orders::NewRefund" => round_trip::<NewRefund>(json),
+        "api::orders::OrderPage" => round_trip::<OrderPage>(json),
+        "api::orders::Refunded" => round_trip::<Refunded>(json),
+        "api::orders::PaymentSetup" => round_trip::<PaymentSetup>(json),
         "api::payments::Received" => round_trip::<Received>(json),
         "api::payments::TestPaid" => round_trip::<TestPaid>(json),
         "api::refusal::Refusal" => round_trip::<Refusal>(json),
@@ -177,8 +182,8 @@ fn every_example_in_the_api_doc_is_its_types_json() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    // The doc shows 31 bodies; fewer found means the reading above broke.
-    assert!(checked >= 31, "only {checked} examples found");
+    // The doc shows 35 bodies; fewer found means the reading above broke.
+    assert!(checked >= 35, "only {checked} examples found");
 }
 
 #[test]

@@ -50,7 +50,8 @@ pub struct Stage {
     pub(crate) live: Arc<Live>,
     /// This process among the servers sharing the show.
     pub(crate) instance: i64,
-    /// Orders paid here so far, for the studio's event stream.
+    /// Orders paid, or changed by the brand (`checkout::after`), here so far,
+    /// for the studio's event stream.
     pub(crate) paid: tokio::sync::watch::Sender<u64>,
 }
 

@@ -9,12 +9,13 @@ use lapak_protocol::api::deals::NewDeal;
 use lapak_protocol::api::message::Message;
 use lapak_protocol::api::metrics::Metrics;
 use lapak_protocol::api::moderation::{ChatRules, NewSanction};
+use lapak_protocol::api::orders::{NewRefund, OrderPage, PaymentSetup, Refunded, ShowOrder};
 use lapak_protocol::api::refusal::Refusal;
 use lapak_protocol::api::replay::{Replay, ReplayTrim};
 use lapak_protocol::api::session::{Me, SignIn};
 use lapak_protocol::api::shows::{Ingest, NewPin, ShowSummary};
 use lapak_protocol::api::stock::{NewStock, Units};
-use lapak_protocol::{ChatMessage, Deal, Pin, Translations};
+use lapak_protocol::{ChatMessage, Deal, Money, Pin, Translations};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -345,6 +346,43 @@ impl Api {
     /// The dashboard's figures now.
     pub async fn metrics(&self, show: &str) -> Result<Metrics, Refusal> {
         read(send(Request::get(&format!("/api/v1/shows/{show}/metrics"))).await?)
+    }
+
+    /// A page of the show's orders, newest first: the latest, or those older than `before`.
+    pub async fn orders(&self, show: &str, before: Option<&str>) -> Result<OrderPage, Refusal> {
+        let path = match before {
+            Some(number) => format!("/api/v1/shows/{show}/orders?before={number}"),
+            None => format!("/api/v1/shows/{show}/orders"),
+        };
+        read(send(Request::get(&path)).await?)
+    }
+
+    /// Refunds `amount` of a paid order, or all that is not refunded yet (`None`).
+    pub async fn refund(
+        &self,
+        show: &str,
+        number: &str,
+        amount: Option<Money>,
+    ) -> Result<Refunded, Refusal> {
+        let path = format!("/api/v1/shows/{show}/orders/{number}/refund");
+        let request = self.change(Request::post(&path));
+        read(send_json(request, &NewRefund { amount }).await?)
+    }
+
+    /// Moves an order: `cancel`, `delivered` or `returned`.
+    pub async fn move_order(
+        &self,
+        show: &str,
+        number: &str,
+        what: &str,
+    ) -> Result<ShowOrder, Refusal> {
+        let path = format!("/api/v1/shows/{show}/orders/{number}/{what}");
+        read(send(self.change(Request::post(&path))).await?)
+    }
+
+    /// What the server's shows offer, and its payment providers' callback paths.
+    pub async fn payment_setup(&self) -> Result<PaymentSetup, Refusal> {
+        read(send(Request::get("/api/v1/payments")).await?)
     }
 }
 

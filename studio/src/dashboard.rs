@@ -1,6 +1,7 @@
 //! The live dashboard: the show's figures read again as the show's stream
 //! tells them changing — viewers, watch
-//! time, likes and chat, orders and GMV, gifts — each product's selling with
+//! time, likes and chat, orders and GMV, orders by status and the sales
+//! after refunds, gifts — each product's selling with
 //! the weakest flagged against the show's average, and a per-minute chart
 //! with a band saying which product was pinned when.
 
@@ -81,6 +82,7 @@ pub fn Dashboard() -> impl IntoView {
             <nav class="studio-exports" aria-label=text.export>
                 <a class="studio-quiet" download href=move || export("products")>{text.export_products}</a>
                 <a class="studio-quiet" download href=move || export("minutes")>{text.export_minutes}</a>
+                <a class="studio-quiet" download href=move || export("orders")>{text.export_orders}</a>
             </nav>
             <Said trouble testid="dashboard-trouble" />
             {move || metrics.get().map(|m| view! { <Figures metrics=m text=text /> })}
@@ -108,6 +110,17 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
         (text.orders, count(metrics.orders), "orders"),
         (text.units, count(metrics.units), "units"),
         (text.gmv, format::money(&metrics.gmv), "gmv"),
+        (
+            text.net_sales,
+            format::money(&metrics.net_sales),
+            "net-sales",
+        ),
+        (text.refunds, format::money(&metrics.refunds), "refunds"),
+        (
+            text.order_statuses,
+            (text.statuses_summary)(&metrics.statuses),
+            "statuses",
+        ),
         (
             text.coupon_discounts,
             (text.coupon_orders)(

@@ -1,5 +1,8 @@
 //! The studio's words, in English and Indonesian (the browser's language picks).
 
+use lapak_protocol::api::metrics::OrderCounts;
+use lapak_protocol::{OrderStatus, PayMethod};
+
 /// Every string the studio shows.
 pub struct Text {
     pub title: &'static str,
@@ -217,6 +220,54 @@ pub struct Text {
     pub live: &'static str,
     pub views: &'static str,
     pub product_taps: &'static str,
+    /// The Orders page: its table's columns.
+    pub placed: &'static str,
+    pub method: &'static str,
+    pub status: &'static str,
+    pub total: &'static str,
+    pub refunded: &'static str,
+    pub no_orders: &'static str,
+    pub older_orders: &'static str,
+    pub newest_orders: &'static str,
+    /// An order's status in words.
+    pub order_status: fn(OrderStatus) -> &'static str,
+    /// How an order is paid, in words.
+    pub pay_method: fn(&PayMethod) -> String,
+    /// The flag on an order whose callback reported another amount.
+    pub amount_differed: &'static str,
+    pub refund: &'static str,
+    pub cancel_order: &'static str,
+    pub delivered: &'static str,
+    pub returned: &'static str,
+    /// The questions before each: the order's number (and for a refund, what is left).
+    pub confirm_refund: fn(&str, &str) -> String,
+    pub refund_amount: &'static str,
+    pub confirm_cancel: fn(&str) -> String,
+    pub confirm_delivered: fn(&str) -> String,
+    pub confirm_returned: fn(&str) -> String,
+    pub yes_do_it: &'static str,
+    pub go_back: &'static str,
+    /// What was done: the order's number (and for a refund, the amount).
+    pub order_refunded: fn(&str, &str) -> String,
+    pub order_cancelled: fn(&str) -> String,
+    pub order_delivered: fn(&str) -> String,
+    pub order_returned: fn(&str) -> String,
+    /// Why an order could not be moved.
+    pub amount_not_money: fn(&str) -> String,
+    pub wrong_status: &'static str,
+    pub paid_meanwhile: &'static str,
+    pub provider_refused: &'static str,
+    pub no_provider: &'static str,
+    pub refund_too_much: &'static str,
+    /// The providers' callback URLs.
+    pub webhooks: &'static str,
+    pub webhooks_hint: &'static str,
+    /// The dashboard's money after refunds, refunds, and orders by status.
+    pub net_sales: &'static str,
+    pub refunds: &'static str,
+    pub order_statuses: &'static str,
+    pub statuses_summary: fn(&OrderCounts) -> String,
+    pub export_orders: &'static str,
 }
 
 pub(crate) const EN: Text = Text {
@@ -461,6 +512,70 @@ pub(crate) const EN: Text = Text {
     live: "Live",
     views: "Views",
     product_taps: "Product taps",
+    placed: "Placed",
+    method: "Paid by",
+    status: "Status",
+    total: "Total",
+    refunded: "Refunded",
+    no_orders: "No orders yet.",
+    older_orders: "Older orders",
+    newest_orders: "Newest orders",
+    order_status: |status| match status {
+        OrderStatus::PaymentPending => "Payment pending",
+        OrderStatus::AwaitingPayment => "Awaiting payment",
+        OrderStatus::Paid => "Paid",
+        OrderStatus::Failed => "Failed",
+        OrderStatus::Expired => "Expired",
+        OrderStatus::PayOnDelivery => "Cash on delivery",
+        OrderStatus::Cancelled => "Cancelled",
+        OrderStatus::Refunded => "Refunded",
+        OrderStatus::Returned => "Returned",
+    },
+    pay_method: |method| match method {
+        PayMethod::Card => "Card".to_owned(),
+        PayMethod::Qris => "QRIS".to_owned(),
+        PayMethod::Ewallet { wallet, .. } => wallet.name().to_owned(),
+        PayMethod::VirtualAccount { bank } => format!("{} virtual account", bank.name()),
+        PayMethod::CashOnDelivery => "Cash on delivery".to_owned(),
+    },
+    amount_differed: "Amount differed",
+    refund: "Refund",
+    cancel_order: "Cancel order",
+    delivered: "Delivered",
+    returned: "Returned",
+    confirm_refund: |number, left| {
+        format!("Refund {number}? Leave the amount empty to refund all that is left: {left}.")
+    },
+    refund_amount: "Amount (optional)",
+    confirm_cancel: |number| {
+        format!("Cancel {number}? It can no longer be paid, and its stock goes back.")
+    },
+    confirm_delivered: |number| format!("Mark {number} delivered and paid to the courier?"),
+    confirm_returned: |number| format!("Mark {number} returned unpaid? Its stock goes back."),
+    yes_do_it: "Yes",
+    go_back: "Go back",
+    order_refunded: |number, amount| format!("{amount} refunded on {number}"),
+    order_cancelled: |number| format!("{number} cancelled"),
+    order_delivered: |number| format!("{number} delivered and paid"),
+    order_returned: |number| format!("{number} returned"),
+    amount_not_money: |currency| format!("The amount is not an amount in {currency}."),
+    wrong_status: "The order's status no longer allows this: the list is read again.",
+    paid_meanwhile: "It was paid before it could be cancelled: it is paid now.",
+    provider_refused: "The payment provider refused or did not answer. Nothing changed: try again.",
+    no_provider: "Paid on delivery: no payment provider holds this money. Refund the shopper yourself.",
+    refund_too_much: "That is more than is left to refund.",
+    webhooks: "Payment callbacks",
+    webhooks_hint: "Enter each provider's callback URL (webhook) in its dashboard.",
+    net_sales: "Sales after refunds",
+    refunds: "Refunds",
+    order_statuses: "Orders by status",
+    statuses_summary: |c| {
+        format!(
+            "{} waiting · {} paid · {} cash on delivery · {} expired · {} cancelled · {} refunded · {} returned",
+            c.waiting, c.paid, c.pay_on_delivery, c.expired, c.cancelled, c.refunded, c.returned
+        )
+    },
+    export_orders: "Orders as CSV",
 };
 
 pub(crate) const ID: Text = Text {
@@ -694,6 +809,70 @@ pub(crate) const ID: Text = Text {
     live: "Langsung",
     views: "Tayangan",
     product_taps: "Ketukan produk",
+    placed: "Dibuat",
+    method: "Dibayar dengan",
+    status: "Status",
+    total: "Total",
+    refunded: "Dikembalikan",
+    no_orders: "Belum ada pesanan.",
+    older_orders: "Pesanan lebih lama",
+    newest_orders: "Pesanan terbaru",
+    order_status: |status| match status {
+        OrderStatus::PaymentPending => "Menunggu konfirmasi",
+        OrderStatus::AwaitingPayment => "Menunggu pembayaran",
+        OrderStatus::Paid => "Lunas",
+        OrderStatus::Failed => "Gagal",
+        OrderStatus::Expired => "Kedaluwarsa",
+        OrderStatus::PayOnDelivery => "Bayar di tempat",
+        OrderStatus::Cancelled => "Dibatalkan",
+        OrderStatus::Refunded => "Dana dikembalikan",
+        OrderStatus::Returned => "Diretur",
+    },
+    pay_method: |method| match method {
+        PayMethod::Card => "Kartu".to_owned(),
+        PayMethod::Qris => "QRIS".to_owned(),
+        PayMethod::Ewallet { wallet, .. } => wallet.name().to_owned(),
+        PayMethod::VirtualAccount { bank } => format!("Virtual account {}", bank.name()),
+        PayMethod::CashOnDelivery => "Bayar di tempat (COD)".to_owned(),
+    },
+    amount_differed: "Jumlah berbeda",
+    refund: "Kembalikan dana",
+    cancel_order: "Batalkan pesanan",
+    delivered: "Sudah diterima",
+    returned: "Diretur",
+    confirm_refund: |number, left| {
+        format!("Kembalikan dana {number}? Kosongkan jumlah untuk mengembalikan seluruh sisanya: {left}.")
+    },
+    refund_amount: "Jumlah (opsional)",
+    confirm_cancel: |number| {
+        format!("Batalkan {number}? Pesanan tidak bisa dibayar lagi, dan stoknya kembali.")
+    },
+    confirm_delivered: |number| format!("Tandai {number} sudah diterima dan dibayar ke kurir?"),
+    confirm_returned: |number| format!("Tandai {number} diretur tanpa dibayar? Stoknya kembali."),
+    yes_do_it: "Ya",
+    go_back: "Kembali",
+    order_refunded: |number, amount| format!("Dana {amount} untuk {number} dikembalikan"),
+    order_cancelled: |number| format!("{number} dibatalkan"),
+    order_delivered: |number| format!("{number} sudah diterima dan lunas"),
+    order_returned: |number| format!("{number} diretur"),
+    amount_not_money: |currency| format!("Jumlahnya bukan jumlah uang dalam {currency}."),
+    wrong_status: "Status pesanan tidak lagi mengizinkan ini: daftar dibaca ulang.",
+    paid_meanwhile: "Pesanan sudah dibayar sebelum sempat dibatalkan: kini lunas.",
+    provider_refused: "Penyedia pembayaran menolak atau tidak menjawab. Tidak ada yang berubah: coba lagi.",
+    no_provider: "Dibayar di tempat: dananya tidak dipegang penyedia pembayaran. Kembalikan sendiri ke pembeli.",
+    refund_too_much: "Melebihi sisa dana yang bisa dikembalikan.",
+    webhooks: "Callback pembayaran",
+    webhooks_hint: "Masukkan URL callback (webhook) tiap penyedia di dasbornya.",
+    net_sales: "Penjualan setelah refund",
+    refunds: "Refund",
+    order_statuses: "Pesanan per status",
+    statuses_summary: |c| {
+        format!(
+            "{} menunggu · {} lunas · {} bayar di tempat · {} kedaluwarsa · {} dibatalkan · {} dikembalikan · {} diretur",
+            c.waiting, c.paid, c.pay_on_delivery, c.expired, c.cancelled, c.refunded, c.returned
+        )
+    },
+    export_orders: "Pesanan sebagai CSV",
 };
 
 /// The strings for the browser's language, and its code.

@@ -17,12 +17,20 @@ pub struct Metrics {
     pub likes: u64,
     /// Chat lines published.
     pub chat_lines: u64,
-    /// Paid orders.
+    /// Paid orders (cash on delivery once delivered; a partly refunded order too).
     pub orders: u64,
     /// Units in paid orders.
     pub units: u64,
-    /// Paid orders' goods, after deal discounts, before coupons and shipping.
+    /// Paid orders' goods, after deal discounts, before coupons, shipping and refunds.
     pub gmv: Money,
+    /// The show's orders by where they stand.
+    #[serde(default)]
+    pub statuses: OrderCounts,
+    /// The sales that count: the totals of the orders paid (cash on delivery
+    /// once delivered), shipping included, less what was refunded of them.
+    pub net_sales: Money,
+    /// What was refunded, in all.
+    pub refunds: Money,
     /// Paid orders that used a coupon.
     pub coupon_orders: u64,
     /// What coupons took off them: the brand's cost of its coupons, apart from GMV.
@@ -33,6 +41,30 @@ pub struct Metrics {
     pub gifts: GiftFigures,
     /// Minute by minute, oldest first.
     pub minutes: Vec<MinuteFigures>,
+}
+
+/// A show's orders by where they stand.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrderCounts {
+    /// Waiting for their payment: its answer, or the shopper paying elsewhere.
+    pub waiting: u64,
+    /// Paid (cash on delivery once delivered), partly refunded ones too.
+    pub paid: u64,
+    /// Of the paid, those partly refunded.
+    pub partly_refunded: u64,
+    /// Cash on delivery, confirmed and not yet delivered.
+    pub pay_on_delivery: u64,
+    /// Payment requests that expired unpaid.
+    pub expired: u64,
+    /// Payments that failed.
+    pub failed: u64,
+    /// Cancelled by the brand before they were paid.
+    pub cancelled: u64,
+    /// Refunded in full.
+    pub refunded: u64,
+    /// Cash on delivery, returned unpaid.
+    pub returned: u64,
 }
 
 /// Viewers now and at the peak.

@@ -12,6 +12,7 @@ pub mod deals;
 pub mod message;
 pub mod metrics;
 pub mod moderation;
+pub mod orders;
 pub mod payments;
 pub mod refusal;
 pub mod replay;

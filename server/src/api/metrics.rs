@@ -57,6 +57,7 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
     let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
     let (orders, gmv, coupon_orders, coupon_discounts) =
         checkout::paid_totals(&mut tx, &show.id).await?;
+    let (statuses, net_sales, refunds) = checkout::after::figures(&mut tx, &show.id).await?;
     tx.commit().await?;
     let products = show
         .products
@@ -113,6 +114,9 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
         orders: orders.unsigned_abs(),
         units: products.iter().map(|p| p.units).sum(),
         gmv: show.money(gmv),
+        statuses,
+        net_sales: show.money(net_sales),
+        refunds: show.money(refunds),
         coupon_orders: coupon_orders.unsigned_abs(),
         coupon_discounts: show.money(coupon_discounts),
         products,
@@ -178,8 +182,62 @@ struct ProductRow {
     currency: String,
 }
 
-/// `GET /api/v1/shows/{show}/metrics/{file}`: `minutes.csv` or
-/// `products.csv`, the figures for a spreadsheet after the show.
+/// An order as the CSV export writes it.
+#[derive(Serialize)]
+struct OrderRow {
+    number: String,
+    /// ISO 8601, UTC.
+    placed_at: String,
+    status: String,
+    /// `card`, `qris`, `ewallet`, `virtual_account` or `cash_on_delivery`.
+    method: String,
+    provider: String,
+    units: u32,
+    total_minor: i64,
+    refunded_minor: i64,
+    currency: String,
+    flagged: String,
+}
+
+/// The most orders `orders.csv` holds, newest first.
+// why: a bound on the answer's memory; a show sells far fewer.
+const MAX_EXPORTED_ORDERS: u32 = 100_000;
+
+/// The show's orders, newest first, as `orders.csv` rows.
+async fn order_rows(state: &Stage) -> Result<Vec<OrderRow>, ApiError> {
+    let mut conn = state.pool.acquire().await?;
+    let page = checkout::after::list(&mut conn, &state.show.id, None, MAX_EXPORTED_ORDERS).await?;
+    Ok(page
+        .orders
+        .into_iter()
+        .map(|o| OrderRow {
+            number: o.number,
+            placed_at: format_date_time(o.placed_at_ms),
+            status: word(o.status),
+            method: word(&o.method),
+            provider: o.provider.unwrap_or_default(),
+            units: o.units,
+            total_minor: o.totals.total.minor,
+            refunded_minor: o.refunded.minor,
+            currency: o.totals.total.currency,
+            flagged: o.flagged.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A value of one of the API's enums in a word, as the API spells it: the
+/// value itself, or its `kind` (a method's).
+fn word(value: impl Serialize) -> String {
+    let value = serde_json::to_value(value).unwrap_or_default();
+    let word = match value.get("kind") {
+        Some(kind) => kind.as_str(),
+        None => value.as_str(),
+    };
+    word.unwrap_or_default().to_owned()
+}
+
+/// `GET /api/v1/shows/{show}/metrics/{file}`: `minutes.csv`, `products.csv`
+/// or `orders.csv`, the figures for a spreadsheet after the show.
 pub async fn export(
     State(server): State<Arc<Server>>,
     actor: Actor,
@@ -218,7 +276,11 @@ pub async fn export(
                 currency: p.gmv.currency,
             }))?,
         ),
-        _ => return Err(ApiError::not_found("exports: minutes.csv, products.csv")),
+        "orders.csv" => ("orders", csv_rows(order_rows(&state).await?)?),
+        _ => {
+            let exports = "exports: minutes.csv, products.csv, orders.csv";
+            return Err(ApiError::not_found(exports));
+        }
     };
     Ok(csv_file(&show.id, what, body))
 }

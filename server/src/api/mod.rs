@@ -12,6 +12,7 @@ pub(crate) mod idempotency;
 mod message;
 mod metrics;
 mod moderation;
+mod orders;
 mod payments;
 mod replay;
 mod schedule;
@@ -94,6 +95,24 @@ pub fn routes(state: Arc<Server>) -> Router<Arc<Server>> {
             put(stock::set),
         )
         .route("/api/v1/shows/{show}/events", get(events::stream))
+        .route("/api/v1/payments", get(orders::setup))
+        .route("/api/v1/shows/{show}/orders", get(orders::list))
+        .route(
+            "/api/v1/shows/{show}/orders/{number}/refund",
+            post(orders::refund),
+        )
+        .route(
+            "/api/v1/shows/{show}/orders/{number}/cancel",
+            post(orders::cancel),
+        )
+        .route(
+            "/api/v1/shows/{show}/orders/{number}/delivered",
+            post(orders::delivered),
+        )
+        .route(
+            "/api/v1/shows/{show}/orders/{number}/returned",
+            post(orders::returned),
+        )
         .route("/api/v1/shows/{show}/metrics", get(metrics::read))
         .route("/api/v1/shows/{show}/metrics/{file}", get(metrics::export))
         .route("/api/v1/shows/{show}/chat", get(moderation::recent))

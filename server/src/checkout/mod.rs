@@ -9,12 +9,13 @@
 //! instead of placing another. Order transactions run with `synchronous = FULL`:
 //! once acknowledged, an order is on disk even if the machine loses power.
 
+pub mod after;
 mod orders;
 mod settle;
 
 pub use orders::{
-    amount_due, by_number, expired as expired_orders, number as order_number, paid_per_minute,
-    paid_totals, pending as pending_orders, recent as recent_orders, sales,
+    amount_due, by_number, expired as expired_orders, id_of as order_id, number as order_number,
+    paid_per_minute, paid_totals, pending as pending_orders, recent as recent_orders, sales,
 };
 pub use settle::{notify, settle};
 

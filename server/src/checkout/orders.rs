@@ -16,6 +16,11 @@ pub fn number(id: i64) -> String {
     format!("LPK-{id:06}")
 }
 
+/// The row id of the order numbered `number` ([`number`]), if it is one.
+pub fn id_of(number: &str) -> Option<i64> {
+    number.strip_prefix("LPK-")?.parse().ok()
+}
+
 /// An `orders` row as an [`Order`] is assembled from it.
 #[derive(sqlx::FromRow)]
 struct OrderRow {
@@ -95,10 +100,7 @@ pub async fn expired(
 
 /// The order a provider knows by `key` (its number, `LPK-000042`), and its show.
 pub async fn by_number(conn: &mut Conn, key: &str) -> Result<Option<(i64, String)>, AppError> {
-    let Some(id) = key
-        .strip_prefix("LPK-")
-        .and_then(|digits| digits.parse::<i64>().ok())
-    else {
+    let Some(id) = id_of(key) else {
         return Ok(None);
     };
     Ok(

@@ -309,6 +309,16 @@ impl Payments {
             .find(|provider| provider.name() == name)
     }
 
+    /// The providers' names, each once (one provider may take cards and the rest).
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<_> = std::iter::once(self.cards.as_ref())
+            .chain(self.local.as_deref())
+            .map(|provider| provider.name())
+            .collect();
+        names.dedup();
+        names
+    }
+
     /// This process, as its marks on payments name it.
     pub fn instance(&self) -> i64 {
         self.instance

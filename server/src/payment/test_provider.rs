@@ -16,7 +16,8 @@ use crate::error::AppError;
 /// Behaves like processors' test modes: the card number decides the outcome,
 /// and any other number is declined. It keeps its own record of charges (a
 /// table in the same database, standing in for the provider's side), so a
-/// lookup after a restart still knows what happened; the keys it closed are kept there too.
+/// lookup after a restart still knows what happened; the keys it closed and
+/// the refunds it made are kept there too.
 pub struct TestProvider {
     pool: Pool,
 }
@@ -65,8 +66,51 @@ impl TestProvider {
         })
     }
 
-    /// Runs `statement`, a charge or a close of `key`, so that the other
-    /// cannot slip in between its check and its write.
+    /// Refunds `amount` of the charge `reference` under `key`, once per
+    /// `refund_key`, and never more than was charged under `key` in all.
+    async fn record_refund(
+        &self,
+        key: &str,
+        reference: &str,
+        amount: &Money,
+        refund_key: &str,
+    ) -> Result<Result<String, String>, AppError> {
+        let refund = sqlx::query(
+            "INSERT INTO test_provider_refunds (refund_key, key, reference, amount_minor, currency)
+             SELECT $1, $2, $3, $4, $5 WHERE EXISTS (
+                 SELECT 1 FROM test_provider_charges c
+                 WHERE c.key = $2 AND c.reference = $6 AND c.currency = $5
+                   AND c.amount_minor >= $4 + (SELECT CAST(COALESCE(SUM(r.amount_minor), 0) AS BIGINT)
+                                               FROM test_provider_refunds r WHERE r.key = $2))
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(refund_key)
+        .bind(key)
+        .bind(format!("test_re_{refund_key}"))
+        .bind(amount.minor)
+        .bind(&amount.currency)
+        .bind(reference);
+        self.in_turn(key, refund).await?;
+        let made: Option<(String, String, i64, String)> = sqlx::query_as(
+            "SELECT key, reference, amount_minor, currency FROM test_provider_refunds WHERE refund_key = $1",
+        )
+        .bind(refund_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match made {
+            // The same refund asked again (a retry) is the one made.
+            Some((k, reference, minor, currency))
+                if k == key && minor == amount.minor && currency == amount.currency =>
+            {
+                Ok(reference)
+            }
+            Some(_) => Err("the refund key was used for another refund".to_owned()),
+            None => Err("more than was charged, or no such charge".to_owned()),
+        })
+    }
+
+    /// Runs `statement`, a charge, a close or a refund of `key`, so that no
+    /// other can slip in between its check and its write.
     async fn in_turn(&self, key: &str, statement: AnyQuery<'_>) -> Result<(), AppError> {
         if !crate::db::shared(&self.pool) {
             // why: an SQLite file has one writer, and a writing statement
@@ -139,6 +183,20 @@ impl PaymentProvider for TestProvider {
         _reference: Option<&'a str>,
     ) -> BoxFuture<'a, Option<Lookup>> {
         Box::pin(async move { self.close_key(key).await.ok() })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        key: &'a str,
+        reference: &'a str,
+        amount: &'a Money,
+        refund_key: &'a str,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(async move {
+            self.record_refund(key, reference, amount, refund_key)
+                .await
+                .unwrap_or_else(|error| Err(error.to_string()))
+        })
     }
 
     fn request<'a>(
@@ -332,5 +390,62 @@ mod tests {
             provider.close("LPK-000002", None).await,
             Some(Lookup::Approved { reference })
         );
+    }
+
+    /// A refund is made once per refund key, and never of more than was
+    /// charged under the payment's key, in all.
+    #[tokio::test]
+    async fn refunds_stay_within_the_charge_and_a_refund_key_is_one_refund() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let pool = crate::testing::database(dir.path()).await;
+        let provider = TestProvider::new(pool);
+        let rupiah = |minor| Money {
+            minor,
+            currency: "IDR".into(),
+        };
+        let card = Card {
+            number: APPROVE.into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        };
+        let Charge::Approved { reference } =
+            provider.charge("LPK-000001", &rupiah(100), &card).await
+        else {
+            panic!("the test card is approved");
+        };
+        let refund = |amount, refund_key| {
+            let (provider, reference) = (&provider, reference.clone());
+            async move {
+                provider
+                    .refund("LPK-000001", &reference, &rupiah(amount), refund_key)
+                    .await
+            }
+        };
+        let first = refund(60, "LPK-000001-refund-1")
+            .await
+            .expect("within the charge");
+        assert_eq!(
+            refund(60, "LPK-000001-refund-1").await,
+            Ok(first),
+            "a retry is the same refund"
+        );
+        assert!(
+            refund(50, "LPK-000001-refund-1").await.is_err(),
+            "one key, one refund"
+        );
+        assert!(
+            refund(41, "LPK-000001-refund-2").await.is_err(),
+            "beyond the charge"
+        );
+        assert!(refund(40, "LPK-000001-refund-2").await.is_ok(), "the rest");
+        let other = provider
+            .refund(
+                "LPK-000001",
+                "test_ch_other",
+                &rupiah(1),
+                "LPK-000001-refund-3",
+            )
+            .await;
+        assert!(other.is_err(), "only the charge made under the key");
     }
 }

@@ -6,6 +6,7 @@
 mod chat;
 mod coupons;
 mod ingest;
+mod orders;
 mod preview;
 mod products;
 mod replay;
@@ -35,6 +36,8 @@ enum Tab {
     Run,
     /// The show's figures.
     Dashboard,
+    /// The show's orders: refunds, cancelling, cash on delivery.
+    Orders,
     /// The brand's products apart from any show.
     Catalogue,
 }
@@ -134,6 +137,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {tab(text.shows, Tab::Shows, "tab-shows")}
                     {tab(text.run_show, Tab::Run, "tab-run")}
                     {tab(text.dashboard, Tab::Dashboard, "tab-dashboard")}
+                    {tab(text.orders, Tab::Orders, "tab-orders")}
                     {tab(text.catalogue, Tab::Catalogue, "tab-catalogue")}
                 </nav>
                 <p class="studio-show-title" data-testid="show-title">
@@ -164,6 +168,9 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {move || current.get().map(|_| view! {
                         <Show when=move || page.get() == Tab::Dashboard>
                             <crate::dashboard::Dashboard />
+                        </Show>
+                        <Show when=move || page.get() == Tab::Orders>
+                            <orders::Orders />
                         </Show>
                         // The show's page stays mounted under the other pages:
                         // the preview keeps playing and switching back is instant.
