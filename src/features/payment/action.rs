@@ -65,9 +65,9 @@ fn Transfer(bank: Bank, account_number: String, text: &'static Catalogue) -> imp
     };
     view! {
         <div class="lapak-va">
-            <span class="lapak-muted" id="lapak-va-label">{(text.va_number)(bank.name())}</span>
+            <span class="lapak-muted">{(text.va_number)(bank.name())}</span>
             <div class="lapak-va-row">
-                <strong class="lapak-va-number" data-testid="va-number" aria-labelledby="lapak-va-label">{account_number}</strong>
+                <strong class="lapak-va-number" data-testid="va-number">{account_number}</strong>
                 <button type="button" class="lapak-chip-button" data-testid="copy-number" aria-label=text.copy_number on:click=copy>
                     {move || if copied.get() { text.copied } else { text.copy }}
                 </button>
