@@ -108,10 +108,12 @@ pub fn OrderCard(
             };
             let pay_now = panel.zip(due(&order).cloned()).map(|(panel, due)| {
                 let number = order.number.clone();
+                // why: several orders may wait; each "Pay now" is told apart by its order's number.
+                let described_by = format!("lapak-order-{number}");
                 view! {
                     <div class="lapak-order-due">
                         <Countdown due/>
-                        <button class="lapak-chip-button" data-testid="pay-now"
+                        <button class="lapak-chip-button" data-testid="pay-now" aria-describedby=described_by
                             on:click=move |_| panel.set(Panel::Payment(number.clone()))>
                             {text.pay_now}
                         </button>
@@ -155,7 +157,7 @@ pub fn OrderCard(
             view! {
                 <article class="lapak-order" data-testid=format!("order-{number}")>
                     <header class="lapak-order-head">
-                        <strong data-testid="order-number">{(text.order_number)(&number)}</strong>
+                        <strong id=format!("lapak-order-{number}") data-testid="order-number">{(text.order_number)(&number)}</strong>
                         <span class=format!("lapak-pill {status_class}") data-testid="order-status">{text.status(status)}</span>
                     </header>
                     <p class="lapak-muted lapak-order-meta">
