@@ -86,9 +86,12 @@ fn OpenWallet(
     deep_link: Option<String>,
     text: &'static Catalogue,
 ) -> impl IntoView {
-    let href = deep_link.filter(|_| device::is_handheld()).unwrap_or(url);
+    let app = deep_link.filter(|_| device::is_handheld());
+    // why: an app's link opens the app over this page; a web page opens beside the show.
+    let target = app.is_none().then_some("_blank");
+    let href = app.unwrap_or(url);
     view! {
-        <a class="lapak-primary lapak-wallet-link" href=href target="_blank" rel="noopener noreferrer" data-testid="open-wallet">
+        <a class="lapak-primary lapak-wallet-link" href=href target=target rel="noopener noreferrer" data-testid="open-wallet">
             {(text.open_wallet)(wallet.name())}
         </a>
         <p class="lapak-hint">{text.open_hint}</p>
