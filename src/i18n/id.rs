@@ -235,7 +235,7 @@ pub static ID: Catalogue = Catalogue {
     status_on_delivery: "Bayar di tempat",
     status_cancelled: "Dibatalkan",
     status_refunded: "Dana dikembalikan",
-    status_returned: "Dikembalikan",
+    status_returned: "Dikembalikan ke penjual",
     method_title: "Cara bayar",
     method_card: "Kartu",
     test_mode: "Mode uji",
