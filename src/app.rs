@@ -15,6 +15,7 @@ use crate::features::later::{chat_layer, later, spotlight_layer, toasts_layer, S
 use crate::features::likes::{LikeArea, LikeButton};
 use crate::features::missions::{MissionsButton, MissionsSheet};
 use crate::features::orders::{OrdersButton, OrdersSheet};
+use crate::features::payment::PaymentSheet;
 use crate::features::picker::Picker;
 use crate::features::player::{Player, ShowHeader};
 use crate::features::replay::replaying;
@@ -222,6 +223,7 @@ pub fn Widget(
                     <CartDrawer state cart panel/>
                     <CheckoutSheet state panel/>
                     <OrdersSheet state panel/>
+                    <PaymentSheet state panel/>
                     <GiftSheet state panel/>
                     <TopUpSheet state panel/>
                     <MissionsSheet state panel/>

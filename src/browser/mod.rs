@@ -2,7 +2,9 @@
 //! and the store never touch `web_sys` directly.
 
 pub mod captions;
+pub mod clipboard;
 pub mod clock;
+pub mod device;
 pub mod focus;
 pub mod fullscreen;
 pub mod host;

@@ -2,6 +2,8 @@
 //! page when embedded) goes to the clipboard.
 use leptos::prelude::window;
 
+use super::clipboard::copy;
+
 /// Copies the page's address; a browser that refuses (no permission, no
 /// clipboard) leaves the clipboard as it was.
 pub fn copy_link() {
@@ -21,9 +23,4 @@ pub fn copy_link_at(seconds: u32) {
     };
     url.search_params().set("t", &seconds.to_string());
     copy(&url.href());
-}
-
-fn copy(text: &str) {
-    // The promise settles later; nothing waits on it.
-    let _ = window().navigator().clipboard().write_text(text);
 }

@@ -13,6 +13,7 @@ pub mod later;
 pub mod likes;
 pub mod missions;
 pub mod orders;
+pub mod payment;
 pub mod picker;
 pub mod player;
 pub mod price;
@@ -41,6 +42,7 @@ pub async fn prefetch_sheets() {
     let _ = gifts::preload_top_up().await;
     let _ = missions::preload_missions().await;
     let _ = orders::preload_orders().await;
+    let _ = payment::preload_payment().await;
 }
 
 /// Which sheet is open over the stream; purely visual, so it lives in the widget, not the store.
@@ -59,6 +61,8 @@ pub enum Panel {
     Checkout,
     /// The shopper's orders (the video shrinks to a mini-player).
     Orders,
+    /// An order's payment, by its number: what to pay and how while it waits.
+    Payment(String),
     /// Gifts to send, the wallet and the top gifters.
     Gifts,
     /// Buying coins.
@@ -78,7 +82,7 @@ impl Panel {
 
     /// Whether this sheet takes the screen, leaving the video as a mini-player.
     pub fn minimizes_video(&self) -> bool {
-        matches!(self, Panel::Checkout | Panel::Orders)
+        matches!(self, Panel::Checkout | Panel::Orders | Panel::Payment(_))
     }
 }
 

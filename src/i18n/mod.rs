@@ -7,7 +7,7 @@ mod id;
 use crate::store::{Lang, NoticeKind};
 use lapak_protocol::pricing::Beyond;
 use lapak_protocol::replay::Highlight;
-use lapak_protocol::{Activity, Field, LineNote, OrderStatus, Problem, RejectCode};
+use lapak_protocol::{Activity, Field, LineNote, OrderStatus, PayMethod, Problem, RejectCode};
 
 /// Every visible string. Functions take values already formatted for the locale.
 pub struct Catalogue {
@@ -342,6 +342,86 @@ pub struct Catalogue {
     /// A cash-on-delivery order returned unpaid.
     pub status_returned: &'static str,
 
+    // Paying by a method, and an order that waits for its payment.
+    /// The method picker's legend.
+    pub method_title: &'static str,
+    /// A card.
+    pub method_card: &'static str,
+    /// Beside the demo card: no real money moves.
+    pub test_mode: &'static str,
+    /// QRIS.
+    pub method_qris: &'static str,
+    /// A bank's virtual account (its name).
+    pub method_va: fn(&str) -> String,
+    /// Cash on delivery.
+    pub method_cod: &'static str,
+    /// What happens after paying by QRIS.
+    pub qris_hint: &'static str,
+    /// What happens after paying by an e-wallet (its name).
+    pub ewallet_hint: fn(&str) -> String,
+    /// What happens after paying by OVO (a push to the number typed).
+    pub push_hint: fn(&str) -> String,
+    /// What happens after paying by a virtual account (the bank's name).
+    pub va_hint: fn(&str) -> String,
+    /// What happens with cash on delivery.
+    pub cod_hint: &'static str,
+    /// The show offers no way to pay.
+    pub no_methods: &'static str,
+    /// The pay button for QRIS.
+    pub get_qris: &'static str,
+    /// The pay button for an e-wallet: total, wallet.
+    pub pay_with: fn(&str, &str) -> String,
+    /// The pay button for a virtual account (the bank's name).
+    pub get_va: fn(&str) -> String,
+    /// The pay button for cash on delivery.
+    pub place_cod: &'static str,
+    /// The waiting payment's heading.
+    pub awaiting_title: &'static str,
+    /// Label of the amount to pay.
+    pub amount_due: &'static str,
+    /// The countdown, `m:ss`.
+    pub pay_within: fn(&str) -> String,
+    /// The countdown for screen readers, in whole minutes.
+    pub minutes_to_pay: fn(i64) -> String,
+    /// The countdown reached zero before the payment was heard of.
+    pub time_up: &'static str,
+    /// The QR code's text alternative: the amount.
+    pub qr_label: fn(&str) -> String,
+    /// How to pay by QRIS.
+    pub qr_steps: [&'static str; 3],
+    /// A virtual account number's label (the bank's name).
+    pub va_number: fn(&str) -> String,
+    /// Copy button.
+    pub copy: &'static str,
+    /// Copy button's accessible name (what it copies).
+    pub copy_number: &'static str,
+    /// After copying.
+    pub copied: &'static str,
+    /// How to pay by transfer.
+    pub va_steps: [&'static str; 3],
+    /// The link to the wallet (its name).
+    pub open_wallet: fn(&str) -> String,
+    /// Under the wallet link.
+    pub open_hint: &'static str,
+    /// A push to approve: wallet, phone number.
+    pub approve_in_app: fn(&str, &str) -> String,
+    /// Cash on delivery: the amount.
+    pub pay_courier: fn(&str) -> String,
+    /// Cash on delivery, confirmed.
+    pub on_delivery_confirmed: &'static str,
+    /// The payment request expired.
+    pub payment_expired: &'static str,
+    /// What an expired payment means.
+    pub payment_expired_hint: &'static str,
+    /// Under a confirmed payment.
+    pub paid_hint: &'static str,
+    /// Reopens a waiting order's payment.
+    pub pay_now: &'static str,
+    /// Back from a payment to the orders.
+    pub back_to_orders: &'static str,
+    /// Said when an order's status changes: number, status.
+    pub order_now: fn(&str, &str) -> String,
+
     /// Gifts button; gift panel heading.
     pub gifts: &'static str,
     /// An amount of coins, already formatted, e.g. "1,200 coins".
@@ -563,6 +643,28 @@ impl Catalogue {
                 self.prices_changed
             }
             code => self.checkout_refusal(code),
+        }
+    }
+
+    /// A payment method's name as the picker and the orders show it.
+    pub fn method_name(&self, method: &PayMethod) -> String {
+        match method {
+            PayMethod::Card => self.method_card.to_owned(),
+            PayMethod::Qris => self.method_qris.to_owned(),
+            PayMethod::Ewallet { wallet, .. } => wallet.name().to_owned(),
+            PayMethod::VirtualAccount { bank } => (self.method_va)(bank.name()),
+            PayMethod::CashOnDelivery => self.method_cod.to_owned(),
+        }
+    }
+
+    /// The pay button's words for `method`, with the total formatted.
+    pub fn pay_button(&self, method: &PayMethod, total: &str) -> String {
+        match method {
+            PayMethod::Card => (self.pay)(total),
+            PayMethod::Qris => self.get_qris.to_owned(),
+            PayMethod::Ewallet { wallet, .. } => (self.pay_with)(total, wallet.name()),
+            PayMethod::VirtualAccount { bank } => (self.get_va)(bank.name()),
+            PayMethod::CashOnDelivery => self.place_cod.to_owned(),
         }
     }
 

@@ -18,7 +18,7 @@ use lapak_protocol::{
 };
 
 use super::outbox::{self, Full, Outbox};
-use super::{CartMode, Effect, HostEvent, Purpose, State};
+use super::{payments, CartMode, Effect, HostEvent, Purpose, State};
 
 /// Where checkout stands, as the sheet shows it (what waits for an answer is
 /// in the outbox: see [`Outbox::paying`](super::Outbox::paying)).
@@ -144,11 +144,12 @@ fn too_busy(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The shopper pays.
-pub fn place(state: &mut State, id: CommandId, request: Box<CheckoutRequest>) -> Vec<Effect> {
+/// The shopper pays, by the method in `request`.
+pub fn place(state: &mut State, id: CommandId, mut request: Box<CheckoutRequest>) -> Vec<Effect> {
     if state.outbox.paying() {
         return Vec::new(); // one order at a time: a double tap places nothing twice
     }
+    payments::keep_card_only_for_test(&mut request, &state.payments());
     state.checkout.refused = None;
     let msg = ClientMsg::Checkout { id, order: request };
     let sent = outbox::send(state, msg, Purpose::Checkout);
@@ -219,15 +220,21 @@ fn changed(quote: &Quote, request: &CheckoutRequest) -> Option<RejectCode> {
 }
 
 /// The order request was answered with the order placed (or found again,
-/// perhaps `failed`). Its entry has left the outbox, so its id, card and all,
-/// is never sent again, whatever the answer.
+/// perhaps `failed`, or waiting for a payment made elsewhere). Its entry has
+/// left the outbox, so its id, card and all, is never sent again, whatever
+/// the answer.
 pub fn acked(state: &mut State, cart: Option<Cart>, order: Option<Order>) -> Vec<Effect> {
     if let Some(cart) = cart {
         state.cart = cart;
     }
     if let Some(order) = order {
         state.checkout.placed = Some(order.number.clone());
-        if order.status == OrderStatus::Paid {
+        // why: a confirmed order, or one whose payment is made elsewhere, is
+        // past its quote; a pending card may still fail and go back to the form.
+        if !matches!(
+            order.status,
+            OrderStatus::PaymentPending | OrderStatus::Failed
+        ) {
             state.checkout.quote = None;
         }
         record(state, order);

@@ -12,6 +12,7 @@ mod community;
 mod gifting;
 mod host;
 mod outbox;
+pub mod payments;
 mod picture;
 mod replay;
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -228,6 +229,8 @@ pub struct ShowInfo {
     pub currency: String,
     /// When the show is scheduled to begin, if it has not yet (unix ms).
     pub starts_at_ms: Option<i64>,
+    /// How its shoppers can pay.
+    pub payments: lapak_protocol::Payments,
 }
 
 /// Something to tell the shopper.
@@ -839,6 +842,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         captions: show.captions,
         currency: show.currency,
         starts_at_ms: show.starts_at_ms,
+        payments: show.payments,
     });
     state.products = show.products;
     state.featured = show.featured;
@@ -916,6 +920,14 @@ impl State {
     /// A product of the catalogue by id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id == id)
+    }
+
+    /// What the show offers at checkout (nothing before the first `Welcome`).
+    pub fn payments(&self) -> lapak_protocol::Payments {
+        self.show
+            .as_ref()
+            .map(|s| s.payments.clone())
+            .unwrap_or_default()
     }
 
     /// Coins the shopper can spend now (see [`balance`]).

@@ -1,4 +1,5 @@
-//! The shopper's details: contact, address and card, one labelled field each,
+//! The shopper's details: contact, address, the demo card and an e-wallet's
+//! phone number, one labelled field each,
 //! with the message for what to fix under the field once it has been left or
 //! the shopper tried to pay. The rules are the protocol crate's, the server's own.
 use lapak_protocol::{Address, Card, Contact, Field, Problem};
@@ -9,14 +10,14 @@ use crate::i18n::Catalogue;
 /// Every field's value and whether the shopper has been through it.
 #[derive(Clone, Copy)]
 pub struct Form {
-    values: [RwSignal<String>; 9],
-    touched: [RwSignal<bool>; 9],
+    values: [RwSignal<String>; 10],
+    touched: [RwSignal<bool>; 10],
     /// The shopper tried to pay: every problem shows.
     pub submitted: RwSignal<bool>,
 }
 
 /// The fields in form order, with their input attributes: (field, type, autocomplete, inputmode).
-const FIELDS: [(Field, &str, &str, &str); 9] = [
+const FIELDS: [(Field, &str, &str, &str); 10] = [
     (Field::Name, "text", "name", "text"),
     (Field::Email, "email", "email", "email"),
     (Field::Phone, "tel", "tel", "tel"),
@@ -26,6 +27,7 @@ const FIELDS: [(Field, &str, &str, &str); 9] = [
     (Field::CardNumber, "text", "cc-number", "numeric"),
     (Field::Expiry, "text", "cc-exp", "numeric"),
     (Field::Cvc, "text", "cc-csc", "numeric"),
+    (Field::WalletPhone, "tel", "tel", "tel"),
 ];
 
 fn index(field: Field) -> usize {
@@ -74,6 +76,11 @@ impl Form {
             expiry: self.value(Field::Expiry),
             cvc: self.value(Field::Cvc),
         }
+    }
+
+    /// The e-wallet's phone number as typed (OVO pushes the payment to it).
+    pub fn wallet_phone(&self) -> String {
+        self.value(Field::WalletPhone)
     }
 
     /// Clears the card fields after a decline, for another card; the form

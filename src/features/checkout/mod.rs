@@ -1,15 +1,17 @@
 //! Checkout without leaving the stream: the server re-prices the cart (and says
-//! what changed), the shopper gives contact, address, delivery and card on one
-//! sheet, pays, and sees the confirmation — or, when the payment did not go
-//! through, the same form still filled in, to pay again. The video keeps
-//! playing, minimized.
+//! what changed), the shopper gives contact, address, delivery and how to pay
+//! on one sheet, pays, and sees the confirmation — or the payment waiting to be
+//! made in a bank or e-wallet app, or, when the payment did not go through,
+//! the same form still filled in, to pay again. The video keeps playing,
+//! minimized.
 mod failed;
 pub(crate) mod form;
+mod method;
 mod review;
 // Stripe's card fields, for shows taking cards through Stripe.
 pub mod stripe_card;
 
-use lapak_protocol::{CheckoutRequest, Quote, RejectCode};
+use lapak_protocol::{Card, CheckoutRequest, Money, PayMethod, Quote, RejectCode};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -20,14 +22,17 @@ use crate::browser::intl::format_money;
 use crate::features::coupons::CouponPicker;
 use crate::features::icons::{CheckIcon, LockIcon};
 use crate::features::orders::OrderCard;
+use crate::features::payment::PaymentStatus;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n::{self, Catalogue};
+use crate::store::payments::{offered, takes_test_card};
 use crate::store::{payment_failed, CartMode, State, StateStoreFields};
 use failed::PaymentFailed;
 use form::{Form, TextField};
 use lapak_protocol::{Field, OrderStatus};
+use method::{with_phone, MethodDetails, MethodPicker};
 use review::QuoteLines;
 
 /// Starts checkout: Lapak's own sheet, or the host page's checkout in host-cart mode.
@@ -67,6 +72,7 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     // Kept while the sheet is open, so that paying again finds the details filled in.
     let form = Form::new();
     let choice = RwSignal::new(None::<String>);
+    let method = RwSignal::new(None::<PayMethod>);
     let checkout = state.checkout();
     // A failed payment goes back to the form: there is nothing to confirm.
     let confirmed = Memo::new(move |_| {
@@ -76,10 +82,24 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     });
     view! {
         {move || match confirmed.get() {
+            // Paid elsewhere (a QR, a transfer, an app) or on delivery: what to do, then its outcome.
+            Some(number) if pays_elsewhere(state, &number) => {
+                view! { <PaymentStatus state number on_done=close/> }.into_any()
+            }
             Some(number) => view! { <Confirmation state number on_done=close/> }.into_any(),
-            None => view! { <OrderForm state form choice/> }.into_any(),
+            None => view! { <OrderForm state form choice method/> }.into_any(),
         }}
     }
+}
+
+/// Whether the order `number` carries a payment to make or follow (one
+/// answered at once, by the demo card, carries none).
+fn pays_elsewhere(state: Store<State>, number: &str) -> bool {
+    state
+        .orders()
+        .read_untracked()
+        .iter()
+        .any(|o| o.number == number && o.payment.is_some())
 }
 
 #[component]
@@ -89,6 +109,8 @@ fn OrderForm(
     form: Form,
     /// The delivery option the shopper picked, if any.
     choice: RwSignal<Option<String>>,
+    /// The payment method the shopper picked, if any.
+    method: RwSignal<Option<PayMethod>>,
 ) -> impl IntoView {
     let text = i18n::text();
     let actions = expect_context::<Actions>();
@@ -103,7 +125,34 @@ fn OrderForm(
             .or_else(|| options.first().map(|o| o.id.clone()))
     });
     let totals = Memo::new(move |_| quote.read().as_ref()?.totals(&shipping.get()?));
+    let payments = Memo::new(move |_| state.with(State::payments));
+    let test_card = Memo::new(move |_| takes_test_card(&payments.read()));
+    let offered = Memo::new(move |_| {
+        // why: before the quote there is no total; a total in no currency
+        // offers every method but cash on delivery, whose limit needs one.
+        let unknown = Money {
+            minor: i64::MAX,
+            currency: String::new(),
+        };
+        let totals = totals.read();
+        let total = totals.as_ref().map_or(&unknown, |t| &t.total);
+        offered(&payments.read(), total)
+    });
+    let chosen = Memo::new(move |_| {
+        let offered = offered.read();
+        method
+            .get()
+            .filter(|m| offered.contains(m))
+            .or_else(|| offered.first().cloned())
+    });
     let request = move || {
+        let method = with_phone(chosen.get()?, || form.wallet_phone());
+        // The card goes out only for the demo card (the store checks it again).
+        let card = if method == PayMethod::Card && test_card.get() {
+            form.card()
+        } else {
+            Card::default()
+        };
         let quote = quote.get()?;
         Some(CheckoutRequest {
             lines: quote.order_lines(),
@@ -113,15 +162,22 @@ fn OrderForm(
             coupon: quote.coupon.as_ref().map(|c| c.code.clone()),
             contact: form.contact(),
             address: form.address(),
-            method: lapak_protocol::PayMethod::Card,
-            card: form.card(),
+            method,
+            card,
         })
     };
     let problems = Signal::derive(move || {
         let (year, month) = year_month();
-        request()
-            .map(|r| r.problems(year, month))
-            .unwrap_or_default()
+        let Some(request) = request() else {
+            return Vec::new();
+        };
+        let mut problems = request.problems(year, month);
+        // why: the protocol takes an empty card for one typed into Stripe's
+        // fields; the demo card's own fields must be filled in.
+        if request.method == PayMethod::Card && test_card.get() && request.card == Card::default() {
+            problems.extend(request.card.problems(year, month));
+        }
+        problems
     });
     let paying = Memo::new(move |_| state.outbox().read().paying());
     let failed = Memo::new(move |_| payment_failed(&checkout.read(), &state.orders().read()));
@@ -131,7 +187,8 @@ fn OrderForm(
             form.clear_card();
         }
     });
-    let buyable = move || quote.read().as_ref().is_some_and(Quote::buyable);
+    let buyable =
+        move || quote.read().as_ref().is_some_and(Quote::buyable) && chosen.read().is_some();
     let form_ref = NodeRef::new();
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -156,10 +213,13 @@ fn OrderForm(
             (form.submitted.get() && !problems.read().is_empty()).then_some(text.check_fields);
         refused.or(invalid)
     };
-    let pay_label = move || match (paying.get(), totals.get()) {
-        (true, _) => text.paying.to_owned(),
-        (false, Some(t)) => (text.pay)(&format_money(&t.total, &state.locale().read().tag)),
-        (false, None) => text.quoting.to_owned(),
+    let pay_label = move || match (paying.get(), totals.get(), chosen.get()) {
+        (true, ..) => text.paying.to_owned(),
+        (false, Some(t), Some(method)) => {
+            text.pay_button(&method, &format_money(&t.total, &state.locale().read().tag))
+        }
+        (false, Some(t), None) => (text.pay)(&format_money(&t.total, &state.locale().read().tag)),
+        (false, None, _) => text.quoting.to_owned(),
     };
     let field = move |field: Field| view! { <TextField form field text problems/> };
     view! {
@@ -185,10 +245,8 @@ fn OrderForm(
             <CouponPicker state quote/>
             <section aria-labelledby="lapak-payment-title">
                 <h3 id="lapak-payment-title"><LockIcon/> {text.payment_title}</h3>
-                <p class="lapak-hint lapak-test-mode">{text.test_mode_hint}</p>
-                {field(Field::CardNumber)}
-                <div class="lapak-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
-                <p class="lapak-hint">{text.card_note}</p>
+                <MethodPicker offered chosen choice=method test_card/>
+                <MethodDetails chosen cards=Signal::derive(move || payments.read().cards.clone()) field/>
             </section>
             <Summary state text totals/>
             <p class="lapak-alert" role="alert" data-testid="checkout-alert" class:is-empty=move || alert().is_none()>

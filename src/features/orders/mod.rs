@@ -1,16 +1,19 @@
 //! The shopper's orders: a button on the rail, a sheet with every order of this
 //! session (kept by the server, so it survives a reload), and the order card the
-//! checkout confirmation shows too.
-use lapak_protocol::{Order, OrderStatus};
+//! checkout confirmation shows too. An order waiting for its payment shows the
+//! time left and "Pay now", which opens what to pay and how.
+use lapak_protocol::{Order, OrderStatus, PayMethod};
 use leptos::prelude::*;
 use reactive_stores::{Field, Store};
 
 use crate::browser::intl::format_date_time;
 use crate::features::icons::ReceiptIcon;
+use crate::features::payment::Countdown;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
 use crate::i18n;
+use crate::store::payments::due;
 use crate::store::{State, StateStoreFields};
 
 /// Opens the orders sheet; only there once the shopper has ordered.
@@ -56,7 +59,7 @@ pub fn OrdersSheet(
 }
 
 #[component]
-fn OrdersList(state: Store<State>) -> impl IntoView {
+fn OrdersList(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text();
     let numbers = move || {
         state
@@ -71,18 +74,21 @@ fn OrdersList(state: Store<State>) -> impl IntoView {
             <p class="lapak-empty">{text.orders_empty}</p>
         </Show>
         <ul class="lapak-orders">
-            <For each=numbers key=|n| n.clone() children=move |number| view! { <li><OrderCard state number/></li> }/>
+            <For each=numbers key=|n| n.clone() children=move |number| view! { <li><OrderCard state number panel/></li> }/>
         </ul>
     }
 }
 
-/// One order: number, status, when, lines, amounts, card.
+/// One order: number, status, when, lines, amounts, how it is paid.
 #[component]
 pub fn OrderCard(
     /// The whole state.
     state: Store<State>,
     /// The order's number.
     number: String,
+    /// The open sheet: given, a waiting order offers "Pay now", which opens its payment.
+    #[prop(optional)]
+    panel: Option<RwSignal<Panel>>,
 ) -> impl IntoView {
     let text = i18n::text();
     let wanted = number.clone();
@@ -96,6 +102,24 @@ pub fn OrderCard(
     });
     move || {
         order.get().map(|order| {
+            let paid_by = match order.payment.as_ref().map(|p| &p.method) {
+                None | Some(PayMethod::Card) => (text.paid_with)(&order.card_last4),
+                Some(method) => text.method_name(method),
+            };
+            let pay_now = panel.zip(due(&order).cloned()).map(|(panel, due)| {
+                let number = order.number.clone();
+                // why: several orders may wait; each "Pay now" is told apart by its order's number.
+                let described_by = format!("lapak-order-{number}");
+                view! {
+                    <div class="lapak-order-due">
+                        <Countdown due/>
+                        <button class="lapak-chip-button" data-testid="pay-now" aria-describedby=described_by
+                            on:click=move |_| panel.set(Panel::Payment(number.clone()))>
+                            {text.pay_now}
+                        </button>
+                    </div>
+                }
+            });
             let Order {
                 number,
                 status,
@@ -103,17 +127,17 @@ pub fn OrderCard(
                 lines,
                 totals,
                 shipping,
-                card_last4,
                 ..
             } = order;
             let locale = state.locale().read_untracked().tag.clone();
             let status_class = match status {
-                OrderStatus::Paid => "is-paid",
-                OrderStatus::PaymentPending => "is-pending",
-                OrderStatus::AwaitingPayment => "is-pending",
-                OrderStatus::Failed | OrderStatus::Expired | OrderStatus::Cancelled | OrderStatus::Returned => "is-failed",
-                OrderStatus::PayOnDelivery => "is-paid",
-                OrderStatus::Refunded => "is-failed",
+                OrderStatus::Paid | OrderStatus::PayOnDelivery => "is-paid",
+                OrderStatus::PaymentPending | OrderStatus::AwaitingPayment => "is-pending",
+                OrderStatus::Failed
+                | OrderStatus::Expired
+                | OrderStatus::Cancelled
+                | OrderStatus::Returned
+                | OrderStatus::Refunded => "is-failed",
             };
             let lines = lines
                 .into_iter()
@@ -133,12 +157,13 @@ pub fn OrderCard(
             view! {
                 <article class="lapak-order" data-testid=format!("order-{number}")>
                     <header class="lapak-order-head">
-                        <strong data-testid="order-number">{(text.order_number)(&number)}</strong>
+                        <strong id=format!("lapak-order-{number}") data-testid="order-number">{(text.order_number)(&number)}</strong>
                         <span class=format!("lapak-pill {status_class}") data-testid="order-status">{text.status(status)}</span>
                     </header>
                     <p class="lapak-muted lapak-order-meta">
-                        {format_date_time(placed_at_ms, &locale)} " · " {shipping} " · " {(text.paid_with)(&card_last4)}
+                        {format_date_time(placed_at_ms, &locale)} " · " {shipping} " · " {paid_by}
                     </p>
+                    {pay_now}
                     <ul class="lapak-order-lines">{lines}</ul>
                     <dl class="lapak-sums">
                         {discount.map(|d| view! {
@@ -157,4 +182,4 @@ pub fn OrderCard(
 }
 
 // The sheet's body, in its own lazily loaded wasm chunk (`orders`).
-lazy_sheet_body!(orders, preload_orders, fn orders_body(state, panel) { { let _ = panel; view! { <OrdersList state/> }.into_any() } });
+lazy_sheet_body!(orders, preload_orders, fn orders_body(state, panel) { view! { <OrdersList state panel/> }.into_any() });

@@ -1,8 +1,9 @@
-//! One polite voice for screen readers. The shopper's own cart changes are
-//! said at once; the audience (chat lines, likes) only as one summary at most
+//! One polite voice for screen readers. The shopper's own cart changes and
+//! an order's new status (a payment made in another app settling, from any
+//! tab of the session) are said at once; the audience (chat lines, likes) only as one summary at most
 //! every [`SUMMARY_EVERY_MS`], because a busy show said line by line would
 //! drown everything else a screen reader has to say.
-use lapak_protocol::ChatMessage;
+use lapak_protocol::{ChatMessage, OrderStatus};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -55,6 +56,24 @@ pub fn Announcer(
             said.set((text.added_to_cart)(&(text.items)(count)));
         }
         count
+    });
+    let orders = state.orders();
+    Effect::new(move |before: Option<Vec<(String, OrderStatus)>>| {
+        let now: Vec<_> = orders
+            .read()
+            .iter()
+            .map(|o| (o.number.clone(), o.status))
+            .collect();
+        let changed = now.iter().find(|(number, status)| {
+            before
+                .iter()
+                .flatten()
+                .any(|(n, s)| n == number && s != status)
+        });
+        if let Some((number, status)) = changed {
+            said.set((text.order_now)(number, text.status(*status)));
+        }
+        now
     });
     let community = state.community();
     Effect::new(move |last: Option<(Heard, i64)>| {

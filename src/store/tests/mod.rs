@@ -10,6 +10,7 @@ mod community;
 mod coupons;
 mod gifting;
 mod outbox;
+mod payments;
 mod picture;
 mod replay;
 
