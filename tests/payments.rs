@@ -417,3 +417,126 @@ async fn an_order_updated_to_paid_turns_the_open_payment_confirmed() {
         .text("payment-settled")
         .contains("the items were released"));
 }
+
+/// Stripe.js's surface, recording into `window.stripeCheckout`: the card
+/// Element mounts a plain input; a secret containing `declined` is refused.
+const FAKE_STRIPE_JS: &str = r#"
+window.stripeCheckout = { confirmed: [] };
+window.Stripe = function () {
+  let card = null;
+  return {
+    elements: () => ({ create: () => (card = {
+      mount(el) { this.input = document.createElement('input'); el.appendChild(this.input); },
+      destroy() { if (this.input) this.input.remove(); },
+    }) }),
+    confirmCardPayment: async (secret, data) => {
+      if (!data || !data.payment_method || data.payment_method.card !== card) return { error: { message: 'no card Element' } };
+      stripeCheckout.confirmed.push(secret);
+      if (secret.includes('declined')) return { error: { message: 'Your card was declined.' } };
+      return { paymentIntent: { status: 'succeeded' } };
+    },
+  };
+};
+"#;
+
+fn stripe_confirmed() -> Vec<String> {
+    let fake = js_sys::Reflect::get(&web_sys::window().unwrap(), &"stripeCheckout".into()).unwrap();
+    js_sys::Reflect::get(&fake, &"confirmed".into())
+        .unwrap()
+        .dyn_into::<js_sys::Array>()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_string())
+        .collect()
+}
+
+/// Waits (up to 5 s) for `done`.
+async fn until(done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("not done in 5 s");
+}
+
+#[wasm_bindgen_test]
+async fn a_card_in_stripes_fields_confirms_the_placed_order_and_a_refused_card_is_tried_again() {
+    let js_url = format!(
+        "data:text/javascript,{}",
+        String::from(js_sys::encode_uri_component(FAKE_STRIPE_JS))
+    );
+    let payments = Payments {
+        cards: Some(CardFields::Stripe {
+            publishable_key: "pk_test_lapak".into(),
+            js_url,
+        }),
+        ..Payments::default()
+    };
+    let widget = in_checkout("en-US", payments).await;
+    assert!(
+        widget.find("field-cardnumber").is_none(),
+        "no card field of the widget's own"
+    );
+    until(|| {
+        widget
+            .get("card-slot")
+            .query_selector("input")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    fill_details(&widget);
+    widget.get("pay").click();
+    settle().await;
+    let (id, order) = last_order(&widget).expect("an order is sent");
+    assert_eq!(order.method, PayMethod::Card);
+    assert_eq!(order.card, Default::default(), "no card crosses the socket");
+
+    let confirm = |secret: &str| PayAction::Confirm {
+        client_secret: secret.into(),
+    };
+    widget.actions.dispatch(Msg::Server(ServerMsg::Ack {
+        id,
+        cart: Some(Cart::default()),
+        order: Some(Box::new(waiting(
+            PayMethod::Card,
+            confirm("pi_1_secret_declined"),
+            now_ms() + 15 * 60_000,
+        ))),
+        wallet: None,
+        chat: None,
+    }));
+    until(|| stripe_confirmed().len() == 1).await;
+    until(|| widget.text("checkout-alert") == "Your card was declined.").await;
+    assert!(
+        widget.find("card-slot").is_some(),
+        "the fields stay for another try"
+    );
+    widget.get("pay").click();
+    until(|| stripe_confirmed().len() == 2).await;
+    assert_eq!(
+        stripe_confirmed(),
+        ["pi_1_secret_declined", "pi_1_secret_declined"],
+        "the same order is confirmed again, not placed again"
+    );
+    let checkouts = widget
+        .sent
+        .borrow()
+        .iter()
+        .filter(|m| matches!(m, ClientMsg::Checkout { .. }))
+        .count();
+    assert_eq!(checkouts, 1);
+
+    // The webhook pays it: the sheet shows the order confirmed.
+    let mut paid = waiting(PayMethod::Card, confirm("pi_1_secret_declined"), 0);
+    paid.status = OrderStatus::Paid;
+    widget
+        .actions
+        .dispatch(Msg::Server(ServerMsg::OrderUpdated {
+            order: Box::new(paid),
+        }));
+    settle().await;
+    assert_eq!(widget.text("payment-heading"), "Order confirmed");
+}

@@ -6,6 +6,7 @@
 use lapak_protocol::{CardFields, Ewallet, Field, PayMethod};
 use leptos::prelude::*;
 
+use super::stripe_card::{StripeCard, StripeCardHandle};
 use crate::i18n;
 
 /// A method's radio value, and its `data-testid` after `method-`.
@@ -73,6 +74,8 @@ pub fn MethodDetails<F, V>(
     cards: Signal<Option<CardFields>>,
     /// Draws a field of the form.
     field: F,
+    /// Stripe's card fields, when the show takes cards through Stripe.
+    stripe: StripeCardHandle,
 ) -> impl IntoView
 where
     F: Fn(Field) -> V + Copy + Send + Sync + 'static,
@@ -81,12 +84,18 @@ where
     let text = i18n::text();
     // Re-drawn only when the kind of method changes, so typing keeps its field.
     let kind = Memo::new(move |_| chosen.get());
-    move || match kind.get() {
+    move || {
+        match kind.get() {
         Some(PayMethod::Card) => match cards.get() {
-            Some(CardFields::Stripe { .. }) => view! {
+            Some(CardFields::Stripe {
+                publishable_key,
+                js_url,
+            }) => view! {
                 // why: Stripe's own fields are mounted here by its adapter, so no
                 // card number passes through the widget's inputs.
-                <div class="lapak-card-slot" data-testid="card-slot"></div>
+                <div class="lapak-card-slot" data-testid="card-slot">
+                    <StripeCard js_url publishable_key handle=stripe.clone() label=text.label(Field::CardNumber)/>
+                </div>
                 <p class="lapak-hint">{text.card_note}</p>
             }
             .into_any(),
@@ -108,6 +117,7 @@ where
             view! { <p class="lapak-hint" data-testid="method-hint">{hint}</p> }.into_any()
         }
         None => ().into_any(),
+    }
     }
 }
 

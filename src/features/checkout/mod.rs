@@ -8,10 +8,9 @@ mod failed;
 pub(crate) mod form;
 mod method;
 mod review;
-// Stripe's card fields, for shows taking cards through Stripe.
 pub mod stripe_card;
 
-use lapak_protocol::{Card, CheckoutRequest, Money, PayMethod, Quote, RejectCode};
+use lapak_protocol::{Card, CheckoutRequest, Money, PayAction, PayMethod, Quote, RejectCode};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -34,6 +33,7 @@ use form::{Form, TextField};
 use lapak_protocol::{Field, OrderStatus};
 use method::{with_phone, MethodDetails, MethodPicker};
 use review::QuoteLines;
+use stripe_card::StripeCardHandle;
 
 /// Starts checkout: Lapak's own sheet, or the host page's checkout in host-cart mode.
 pub fn open_checkout(state: Store<State>, actions: Actions, panel: RwSignal<Panel>) {
@@ -74,32 +74,72 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let choice = RwSignal::new(None::<String>);
     let method = RwSignal::new(None::<PayMethod>);
     let checkout = state.checkout();
+    // Stripe's card fields, when the show takes cards through Stripe: kept by
+    // the sheet, so the order they confirm finds them still mounted.
+    let stripe = StripeCardHandle::default();
     // A failed payment goes back to the form: there is nothing to confirm.
-    let confirmed = Memo::new(move |_| {
+    let shown = Memo::new(move |_| {
         let checkout = checkout.read();
-        let failed = payment_failed(&checkout, &state.orders().read());
-        checkout.placed.clone().filter(|_| !failed)
+        let orders = state.orders().read();
+        let failed = payment_failed(&checkout, &orders);
+        let number = checkout.placed.clone().filter(|_| !failed)?;
+        let order = orders.iter().find(|o| o.number == number);
+        Some((number, order.map_or(Placed::AtOnce, Placed::of)))
     });
     view! {
-        {move || match confirmed.get() {
+        {move || match shown.get() {
             // Paid elsewhere (a QR, a transfer, an app) or on delivery: what to do, then its outcome.
-            Some(number) if pays_elsewhere(state, &number) => {
+            Some((number, Placed::Elsewhere)) => {
                 view! { <PaymentStatus state number on_done=close/> }.into_any()
             }
-            Some(number) => view! { <Confirmation state number on_done=close/> }.into_any(),
-            None => view! { <OrderForm state form choice method/> }.into_any(),
+            Some((number, Placed::AtOnce)) => {
+                view! { <Confirmation state number on_done=close/> }.into_any()
+            }
+            // A card in Stripe's fields: the form stays, its fields confirm the payment.
+            Some((_, Placed::InStripe)) | None => {
+                view! { <OrderForm state form choice method stripe=stripe.clone()/> }.into_any()
+            }
         }}
     }
 }
 
-/// Whether the order `number` carries a payment to make or follow (one
-/// answered at once, by the demo card, carries none).
-fn pays_elsewhere(state: Store<State>, number: &str) -> bool {
-    state
-        .orders()
-        .read_untracked()
-        .iter()
-        .any(|o| o.number == number && o.payment.is_some())
+/// How a placed order is followed in the sheet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Placed {
+    /// Answered at once (the demo card): the confirmation.
+    AtOnce,
+    /// Paid elsewhere (a QR, a transfer, an app) or on delivery: what to do, then its outcome.
+    Elsewhere,
+    /// Waiting for the card in Stripe's fields to confirm it, in the form.
+    InStripe,
+}
+
+impl Placed {
+    fn of(order: &lapak_protocol::Order) -> Placed {
+        match &order.payment {
+            None => Placed::AtOnce,
+            Some(due)
+                if order.status == OrderStatus::AwaitingPayment
+                    && matches!(due.action, PayAction::Confirm { .. }) =>
+            {
+                Placed::InStripe
+            }
+            Some(_) => Placed::Elsewhere,
+        }
+    }
+}
+
+/// The client secret of the placed order waiting for Stripe's fields to confirm it.
+fn to_confirm(state: Store<State>) -> Option<(String, String)> {
+    let number = state.checkout().read().placed.clone()?;
+    let orders = state.orders().read();
+    let order = orders.iter().find(|o| o.number == number)?;
+    match (&order.status, order.payment.as_ref().map(|p| &p.action)) {
+        (OrderStatus::AwaitingPayment, Some(PayAction::Confirm { client_secret })) => {
+            Some((number, client_secret.clone()))
+        }
+        _ => None,
+    }
 }
 
 #[component]
@@ -111,6 +151,8 @@ fn OrderForm(
     choice: RwSignal<Option<String>>,
     /// The payment method the shopper picked, if any.
     method: RwSignal<Option<PayMethod>>,
+    /// Stripe's card fields, when the show takes cards through Stripe.
+    stripe: StripeCardHandle,
 ) -> impl IntoView {
     let text = i18n::text();
     let actions = expect_context::<Actions>();
@@ -187,6 +229,38 @@ fn OrderForm(
             form.clear_card();
         }
     });
+    // A card in Stripe's fields: once the order is placed, the fields confirm
+    // its PaymentIntent (3-D Secure included); the webhook then pays it, and
+    // the sheet shows the outcome. A refused card may be retried in the
+    // fields, on the same order, until it expires.
+    let stripe_problem = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(None::<String>);
+    let confirm = {
+        let stripe = stripe.clone();
+        move |number: String, secret: String| {
+            confirming.set(Some(number));
+            stripe_problem.set(None);
+            let stripe = stripe.clone();
+            leptos::task::spawn_local(async move {
+                if let Err(why) = stripe.confirm(&secret).await {
+                    stripe_problem.set(Some(why));
+                    confirming.set(None);
+                }
+            });
+        }
+    };
+    {
+        let confirm = confirm.clone();
+        Effect::new(move |_| {
+            if let Some((number, secret)) = to_confirm(state) {
+                if confirming.get_untracked().as_deref() != Some(number.as_str())
+                    && stripe_problem.get_untracked().is_none()
+                {
+                    confirm(number, secret);
+                }
+            }
+        });
+    }
     let buyable =
         move || quote.read().as_ref().is_some_and(Quote::buyable) && chosen.read().is_some();
     let form_ref = NodeRef::new();
@@ -200,6 +274,11 @@ fn OrderForm(
         if !buyable() || paying.get_untracked() {
             return;
         }
+        // The order is placed and its card was refused in Stripe's fields: try the card again.
+        if let Some((number, secret)) = to_confirm(state) {
+            confirm(number, secret);
+            return;
+        }
         match request() {
             // Under a new id: the failed order's id would only find it again.
             Some(request) if failed.get_untracked() => actions.pay_again(request),
@@ -208,12 +287,18 @@ fn OrderForm(
         }
     };
     let alert = move || {
-        let refused = refused.get().map(|code| text.checkout_refusal(code));
-        let invalid =
-            (form.submitted.get() && !problems.read().is_empty()).then_some(text.check_fields);
+        if let Some(why) = stripe_problem.get() {
+            return Some(why);
+        }
+        let refused = refused
+            .get()
+            .map(|code| text.checkout_refusal(code).to_owned());
+        let invalid = (form.submitted.get() && !problems.read().is_empty())
+            .then(|| text.check_fields.to_owned());
         refused.or(invalid)
     };
-    let pay_label = move || match (paying.get(), totals.get(), chosen.get()) {
+    let busy = move || paying.get() || confirming.read().is_some();
+    let pay_label = move || match (busy(), totals.get(), chosen.get()) {
         (true, ..) => text.paying.to_owned(),
         (false, Some(t), Some(method)) => {
             text.pay_button(&method, &format_money(&t.total, &state.locale().read().tag))
@@ -246,14 +331,14 @@ fn OrderForm(
             <section aria-labelledby="lapak-payment-title">
                 <h3 id="lapak-payment-title"><LockIcon/> {text.payment_title}</h3>
                 <MethodPicker offered chosen choice=method test_card/>
-                <MethodDetails chosen cards=Signal::derive(move || payments.read().cards.clone()) field/>
+                <MethodDetails chosen cards=Signal::derive(move || payments.read().cards.clone()) field stripe/>
             </section>
             <Summary state text totals/>
             <p class="lapak-alert" role="alert" data-testid="checkout-alert" class:is-empty=move || alert().is_none()>
                 {alert}
             </p>
             <Show when=move || failed.get() fallback=move || view! {
-                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || paying.get() || !buyable()>
+                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || busy() || !buyable()>
                     {pay_label}
                 </button>
             }>
