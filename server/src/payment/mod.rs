@@ -20,8 +20,10 @@ use futures::future::BoxFuture;
 use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 
 mod test_provider;
+mod xendit;
 
 pub use test_provider::TestProvider;
+pub use xendit::{XenditConfig, XenditConfigError, XenditProvider};
 
 /// What a charge attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
