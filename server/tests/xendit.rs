@@ -2,8 +2,9 @@
 //! a real HTTP server on 127.0.0.1:0), with its callbacks received on a real
 //! socket; and the contract itself: the examples from Xendit's reference
 //! (`tests/xendit/*.json`) hold every field the provider reads, and the fake
-//! answers in their shapes.
+//! answers in their shapes, and the provider sends what they show.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
@@ -480,4 +481,318 @@ async fn an_amount_with_sen_or_an_unreachable_xendit_takes_nothing() {
         .refund("LPK-AWAY", "pr-x", &rupiah(5_000_000), "LPK-AWAY-r1")
         .await
         .is_err());
+}
+
+// The contract: Xendit's reference, the provider and the fake agree.
+
+/// An example from Xendit's reference, kept in `tests/xendit/` with its source.
+fn example(name: &str) -> Value {
+    let path = repo().join("tests/xendit").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let example: Value = serde_json::from_str(&text).expect("JSON");
+    assert!(
+        example["source"]
+            .as_str()
+            .is_some_and(|source| source.starts_with("https://")),
+        "{name} names its source"
+    );
+    example
+}
+
+/// Every path in `value` with its JSON type (`/actions[]/value string`,
+/// `/customer_id null`).
+fn shape(value: &Value) -> BTreeSet<String> {
+    fn walk(value: &Value, at: String, out: &mut BTreeSet<String>) {
+        let kind = match value {
+            Value::Null => "null",
+            Value::Object(map) => {
+                for (key, value) in map {
+                    walk(value, format!("{at}/{key}"), out);
+                }
+                "object"
+            }
+            Value::Array(items) => {
+                for item in items {
+                    walk(item, format!("{at}[]"), out);
+                }
+                "array"
+            }
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "bool",
+        };
+        out.insert(format!("{at} {kind}"));
+    }
+    let mut out = BTreeSet::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
+/// Asserts `answer` has every field of `example`, with its type or null.
+/// `channel_properties` echo what the request sent for its channel, so only
+/// the object itself is compared.
+fn assert_shaped_like(example: &Value, answer: &Value, what: &str) {
+    let answered = shape(answer);
+    let missing: Vec<_> = shape(example)
+        .difference(&answered)
+        .filter(|field| !field.contains("/channel_properties/"))
+        .filter(|field| {
+            let path = field
+                .rsplit_once(' ')
+                .map_or(field.as_str(), |(path, _)| path);
+            !field.ends_with(" null") && !answered.contains(&format!("{path} null"))
+        })
+        .cloned()
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: the fake lacks {missing:?} in {answer}"
+    );
+}
+
+/// What the provider reads of each answer and callback (server/src/payment/xendit.rs).
+const READS: &[(&str, &[&str])] = &[
+    (
+        "create_qris.json",
+        &[
+            "/response/payment_request_id string",
+            "/response/status string",
+            "/response/actions[]/descriptor string",
+            "/response/actions[]/value string",
+            "/response/channel_properties/expires_at string",
+        ],
+    ),
+    (
+        "create_virtual_account.json",
+        &[
+            "/response/payment_request_id string",
+            "/response/status string",
+            "/response/actions[]/descriptor string",
+            "/response/actions[]/value string",
+        ],
+    ),
+    (
+        "create_ewallet_redirect.json",
+        &[
+            "/response/payment_request_id string",
+            "/response/status string",
+            "/response/actions[]/descriptor string",
+            "/response/actions[]/value string",
+        ],
+    ),
+    (
+        "create_ewallet_ovo.json",
+        &[
+            "/response/payment_request_id string",
+            "/response/status string",
+        ],
+    ),
+    (
+        "list_payment_requests.json",
+        &[
+            "/response/data array",
+            "/response/data[]/payment_request_id string",
+            "/response/data[]/status string",
+        ],
+    ),
+    ("cancel_payment_request.json", &["/response/status string"]),
+    (
+        "refund.json",
+        &["/response/id string", "/response/status string"],
+    ),
+    (
+        "callback_payment_capture.json",
+        &[
+            "/callback/event string",
+            "/callback/data/payment_id string",
+            "/callback/data/payment_request_id string",
+            "/callback/data/reference_id string",
+            "/callback/data/status string",
+            "/callback/data/request_amount number",
+            "/callback/data/currency string",
+        ],
+    ),
+    (
+        "callback_payment_failure.json",
+        &[
+            "/callback/event string",
+            "/callback/data/payment_id string",
+            "/callback/data/reference_id string",
+            "/callback/data/failure_code string",
+        ],
+    ),
+    (
+        "callback_payment_request_expiry.json",
+        &[
+            "/callback/event string",
+            "/callback/data/payment_request_id string",
+            "/callback/data/reference_id string",
+        ],
+    ),
+    (
+        "error_duplicate.json",
+        &["/response/error_code string", "/response/message string"],
+    ),
+];
+
+#[test]
+fn every_field_the_provider_reads_is_in_xendits_examples() {
+    for (name, reads) in READS {
+        let shape = shape(&example(name));
+        for read in *reads {
+            assert!(shape.contains(*read), "{name} lacks {read}");
+        }
+    }
+    let kept = std::fs::read_dir(repo().join("tests/xendit")).expect("the examples");
+    assert_eq!(kept.count(), READS.len(), "every example is checked");
+}
+
+impl Xendit {
+    /// Calls the fake as Xendit's API, with the secret key: status and body.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .basic_auth(SECRET, Some(""))
+            .json(body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let answer = request.send().await.expect("the fake answers");
+        let status = answer.status().as_u16();
+        (status, answer.json().await.expect("JSON"))
+    }
+
+    /// The payment request under `key`.
+    async fn under(&self, key: &str) -> Value {
+        let path = format!("/v3/payment_requests?reference_id={key}");
+        let (_, listed) = self
+            .call(reqwest::Method::GET, &path, None, &Value::Null)
+            .await;
+        listed["data"][0].clone()
+    }
+}
+
+#[tokio::test]
+async fn the_fake_answers_in_the_shapes_of_xendits_examples_and_lapak_sends_what_they_show() {
+    let mut xendit = Xendit::start().await;
+    let post = reqwest::Method::POST;
+    let methods = [
+        ("create_qris.json", PayMethod::Qris),
+        (
+            "create_virtual_account.json",
+            PayMethod::VirtualAccount { bank: Bank::Bca },
+        ),
+        (
+            "create_ewallet_redirect.json",
+            PayMethod::Ewallet {
+                wallet: Ewallet::Gopay,
+                phone: None,
+            },
+        ),
+        (
+            "create_ewallet_ovo.json",
+            PayMethod::Ewallet {
+                wallet: Ewallet::Ovo,
+                phone: Some("081234567890".into()),
+            },
+        ),
+    ];
+    for (i, (name, method)) in methods.iter().enumerate() {
+        let example = example(name);
+        // The reference's own request is taken, and answered in its shape.
+        let mut request = example["request"].clone();
+        request["reference_id"] = json!(format!("REF-{i}"));
+        if request["channel_properties"]["expires_at"].is_string() {
+            request["channel_properties"]["expires_at"] = json!("2099-01-01T00:00:00Z");
+        }
+        let (status, answer) = xendit
+            .call(
+                post.clone(),
+                "/v3/payment_requests",
+                Some(&format!("REF-{i}")),
+                &request,
+            )
+            .await;
+        assert_eq!(status, 201, "{name}: {answer}");
+        assert_shaped_like(&example["response"], &answer, name);
+        // Lapak's request has the reference's shape.
+        let key = format!("LPK-{i}");
+        waiting(xendit.request(&key, 1_000_000, method).await);
+        let received = xendit.received().await;
+        let sent = received["requests"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|r| r["body"]["reference_id"] == key.as_str())
+            .expect("Lapak's request");
+        assert_eq!(
+            shape(&sent["body"]),
+            shape(&example["request"]),
+            "{name}: what Lapak sends"
+        );
+    }
+
+    let (_, listed) = xendit
+        .call(
+            reqwest::Method::GET,
+            "/v3/payment_requests?reference_id=LPK-0",
+            None,
+            &Value::Null,
+        )
+        .await;
+    assert_shaped_like(
+        &example("list_payment_requests.json")["response"],
+        &listed,
+        "list",
+    );
+
+    let va = xendit.under("LPK-1").await;
+    let path = format!(
+        "/v3/payment_requests/{}/cancel",
+        va["payment_request_id"].as_str().expect("an id")
+    );
+    let (_, cancelled) = xendit.call(post.clone(), &path, None, &json!({})).await;
+    assert_shaped_like(
+        &example("cancel_payment_request.json")["response"],
+        &cancelled,
+        "cancel",
+    );
+
+    for (what, key, name) in [
+        ("pay", "LPK-0", "callback_payment_capture.json"),
+        ("fail", "LPK-3", "callback_payment_failure.json"),
+        ("expire", "LPK-2", "callback_payment_request_expiry.json"),
+    ] {
+        assert_eq!(xendit.simulate(what, key).await, 200);
+        let (headers, body) = xendit.callback().await;
+        assert_eq!(headers["x-callback-token"], TOKEN);
+        let callback: Value = serde_json::from_slice(&body).expect("JSON");
+        assert_shaped_like(&example(name)["callback"], &callback, name);
+    }
+
+    let refund = example("refund.json");
+    let mut request = refund["request"].clone();
+    request["payment_request_id"] = xendit.under("LPK-0").await["payment_request_id"].clone();
+    let (status, answer) = xendit
+        .call(post.clone(), "/refunds", Some("RF-1"), &request)
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_shaped_like(&refund["response"], &answer, "refund");
+
+    let duplicate = example("error_duplicate.json");
+    let mut request = example("create_qris.json")["request"].clone();
+    request["request_amount"] = json!(20_000);
+    let (status, answer) = xendit
+        .call(post, "/v3/payment_requests", Some("REF-0"), &request)
+        .await;
+    assert_eq!(json!(status), duplicate["status"]);
+    assert_shaped_like(&duplicate["response"], &answer, "duplicate");
+    assert_eq!(answer["error_code"], duplicate["response"]["error_code"]);
 }
