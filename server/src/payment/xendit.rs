@@ -499,8 +499,7 @@ fn notice(body: &[u8]) -> Result<Notice, Forged> {
     // object it is about name it, and stay the same when it is sent again.
     let subject = field("payment_id")
         .or_else(|| field("id"))
-        .or_else(|| field("payment_request_id"))
-        .ok_or_else(|| malformed("no payment or request id"))?;
+        .or_else(|| field("payment_request_id"));
     let key = field("reference_id").unwrap_or_default().to_owned();
     let outcome = match (event, data["status"].as_str()) {
         ("payment.capture", Some("SUCCEEDED")) => {
@@ -520,11 +519,11 @@ fn notice(body: &[u8]) -> Result<Notice, Forged> {
         },
         _ => Outcome::Ignored,
     };
-    if key.is_empty() && !matches!(outcome, Outcome::Ignored) {
-        return Err(malformed("no reference_id"));
+    if !matches!(outcome, Outcome::Ignored) && (key.is_empty() || subject.is_none()) {
+        return Err(malformed("no reference_id or id"));
     }
     Ok(Notice {
-        event: format!("{event}:{subject}"),
+        event: format!("{event}:{}", subject.unwrap_or_default()),
         key,
         outcome,
     })
@@ -646,6 +645,7 @@ impl PaymentProvider for XenditProvider {
         refund_key: &'a str,
     ) -> BoxFuture<'a, Result<String, String>> {
         Box::pin(async move {
+            // why: Xendit refunds by the payment request's id; the order's key is not needed.
             let _ = key;
             let body = json!({
                 "payment_request_id": reference,
@@ -943,5 +943,18 @@ mod tests {
             .verify(&headers("tok3n"), refund.as_bytes(), 0)
             .expect("a refund");
         assert_eq!(notices[0].outcome, Outcome::Ignored);
+        // An event Lapak does not act on is acknowledged, whatever it carries.
+        let other =
+            json!({ "event": "payment_token.activation", "data": { "payment_token_id": "pt-1" } });
+        let notices = provider
+            .verify(&headers("tok3n"), other.to_string().as_bytes(), 0)
+            .expect("acknowledged");
+        assert_eq!(notices[0].outcome, Outcome::Ignored);
+        // A payment without the order it pays is not.
+        let orphan = json!({ "event": "payment.capture", "data": { "payment_id": "py-2", "status": "SUCCEEDED" } });
+        assert!(matches!(
+            provider.verify(&headers("tok3n"), orphan.to_string().as_bytes(), 0),
+            Err(Forged::Malformed(_))
+        ));
     }
 }
