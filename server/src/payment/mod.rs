@@ -22,10 +22,12 @@ use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 mod setup;
 mod stripe;
 mod test_provider;
+mod xendit;
 
 pub use setup::{choose, Chosen, TEST_COD_LIMIT};
 pub use stripe::{StripeConfig, StripeConfigError, StripeProvider};
 pub use test_provider::{TestProvider, TEST_CALLBACK_TOKEN, TEST_TOKEN_HEADER};
+pub use xendit::{XenditConfig, XenditConfigError, XenditProvider};
 
 /// What a charge attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]

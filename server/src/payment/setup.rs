@@ -28,7 +28,9 @@ use std::path::Path;
 use lapak_protocol::{Bank, CardFields, Ewallet, Money, Payments as Offered};
 use serde::Deserialize;
 
-use super::{PaymentProvider, StripeConfig, StripeProvider, TestProvider};
+use super::{
+    PaymentProvider, StripeConfig, StripeProvider, TestProvider, XenditConfig, XenditProvider,
+};
 use crate::db::Pool;
 use crate::error::AppError;
 
@@ -58,6 +60,8 @@ struct File {
     /// The providers' own tables, each read by its provider.
     #[serde(default)]
     stripe: Option<toml::Table>,
+    #[serde(default)]
+    xendit: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +123,7 @@ fn from_file(file: File, pool: &Pool) -> Result<Chosen, AppError> {
         None => None,
         Some(methods) => Some(match methods.provider.as_str() {
             "test" => Box::new(TestProvider::new(pool.clone())),
+            "xendit" => Box::new(xendit(file.xendit.as_ref())?),
             other => return Err(unknown("methods", other)),
         }),
     };
@@ -145,6 +150,13 @@ fn stripe(table: Option<&toml::Table>) -> Result<StripeProvider, AppError> {
         .map_err(|e| AppError::Config(format!("--payments [stripe]: {e}")))?;
     StripeProvider::new(config, PROVIDER_TIMEOUT)
         .map_err(|e| AppError::Config(format!("--payments [stripe]: {e}")))
+}
+
+fn xendit(table: Option<&toml::Table>) -> Result<XenditProvider, AppError> {
+    let table = table.ok_or_else(|| missing("xendit"))?;
+    let config = XenditConfig::from_toml(table)
+        .map_err(|e| AppError::Config(format!("--payments [xendit]: {e}")))?;
+    XenditProvider::new(config).map_err(|e| AppError::Config(format!("--payments [xendit]: {e}")))
 }
 
 fn missing(table: &str) -> AppError {
