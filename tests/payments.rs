@@ -450,15 +450,15 @@ fn stripe_confirmed() -> Vec<String> {
         .collect()
 }
 
-/// Waits (up to 5 s) for `done`.
-async fn until(done: impl Fn() -> bool) {
+/// Waits (up to 5 s) for `what` to be `done`.
+async fn until(what: &str, done: impl Fn() -> bool) {
     for _ in 0..100 {
         if done() {
             return;
         }
         gloo_timers::future::TimeoutFuture::new(50).await;
     }
-    panic!("not done in 5 s");
+    panic!("{what}: not done in 5 s");
 }
 
 #[wasm_bindgen_test]
@@ -479,7 +479,7 @@ async fn a_card_in_stripes_fields_confirms_the_placed_order_and_a_refused_card_i
         widget.find("field-cardnumber").is_none(),
         "no card field of the widget's own"
     );
-    until(|| {
+    until("Stripe's fields mounted", || {
         widget
             .get("card-slot")
             .query_selector("input")
@@ -508,14 +508,17 @@ async fn a_card_in_stripes_fields_confirms_the_placed_order_and_a_refused_card_i
         wallet: None,
         chat: None,
     }));
-    until(|| stripe_confirmed().len() == 1).await;
-    until(|| widget.text("checkout-alert") == "Your card was declined.").await;
+    until("confirmed once", || stripe_confirmed().len() == 1).await;
+    until("the refusal said", || {
+        widget.text("checkout-alert") == "Your card was declined."
+    })
+    .await;
     assert!(
         widget.find("card-slot").is_some(),
         "the fields stay for another try"
     );
     widget.get("pay").click();
-    until(|| stripe_confirmed().len() == 2).await;
+    until("confirmed again", || stripe_confirmed().len() == 2).await;
     assert_eq!(
         stripe_confirmed(),
         ["pi_1_secret_declined", "pi_1_secret_declined"],

@@ -82,21 +82,27 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
         let checkout = checkout.read();
         let orders = state.orders().read();
         let failed = payment_failed(&checkout, &orders);
-        let number = checkout.placed.clone().filter(|_| !failed)?;
+        let Some(number) = checkout.placed.clone().filter(|_| !failed) else {
+            return (None, Placed::InStripe);
+        };
         let order = orders.iter().find(|o| o.number == number);
-        Some((number, order.map_or(Placed::AtOnce, Placed::of)))
+        match order.map_or(Placed::AtOnce, Placed::of) {
+            // A card in Stripe's fields: the form stays (the same one: its
+            // fields confirm the payment), as before the order was placed.
+            Placed::InStripe => (None, Placed::InStripe),
+            placed => (Some(number), placed),
+        }
     });
     view! {
         {move || match shown.get() {
             // Paid elsewhere (a QR, a transfer, an app) or on delivery: what to do, then its outcome.
-            Some((number, Placed::Elsewhere)) => {
+            (Some(number), Placed::Elsewhere) => {
                 view! { <PaymentStatus state number on_done=close/> }.into_any()
             }
-            Some((number, Placed::AtOnce)) => {
+            (Some(number), _) => {
                 view! { <Confirmation state number on_done=close/> }.into_any()
             }
-            // A card in Stripe's fields: the form stays, its fields confirm the payment.
-            Some((_, Placed::InStripe)) | None => {
+            (None, _) => {
                 view! { <OrderForm state form choice method stripe=stripe.clone()/> }.into_any()
             }
         }}
@@ -266,17 +272,19 @@ fn OrderForm(
     let form_ref = NodeRef::new();
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // The order is placed and its card was refused in Stripe's fields: try the card again.
+        if let Some((number, secret)) = to_confirm(state) {
+            if confirming.get_untracked().is_none() {
+                confirm(number, secret);
+            }
+            return;
+        }
         form.submitted.set(true);
         if !problems.read().is_empty() {
             first_invalid(form_ref);
             return;
         }
         if !buyable() || paying.get_untracked() {
-            return;
-        }
-        // The order is placed and its card was refused in Stripe's fields: try the card again.
-        if let Some((number, secret)) = to_confirm(state) {
-            confirm(number, secret);
             return;
         }
         match request() {
@@ -338,7 +346,7 @@ fn OrderForm(
                 {alert}
             </p>
             <Show when=move || failed.get() fallback=move || view! {
-                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || busy() || !buyable()>
+                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || busy() || !(buyable() || to_confirm(state).is_some())>
                     {pay_label}
                 </button>
             }>
