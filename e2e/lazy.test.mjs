@@ -16,7 +16,7 @@ let browser;
 const timings = { checkout_cold_ms: [], checkout_prefetched_ms: [], live_to_chat_ms: [] };
 /** The chunks of the layers fetched right after the first paint, and of the sheets prefetched when idle. */
 const LAYERS = ['captions', 'chat', 'hearts', 'shelf', 'spotlight', 'toasts'];
-const SHEETS = ['cart', 'checkout', 'gifts', 'missions', 'orders', 'picker', 'top_up'];
+const SHEETS = ['cart', 'checkout', 'gifts', 'missions', 'orders', 'payment', 'picker', 'top_up'];
 before(async () => {
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
