@@ -3,11 +3,17 @@
 # fresh database, and runs the end-to-end journeys in Debian's Chromium.
 # Screenshots and measurements go to target/e2e/. Arguments name test files to run
 # instead of all of e2e/ (e.g. scripts/e2e.sh e2e/live.test.mjs).
+# `--build-only` builds and stops; `--built` runs on what a `--build-only` made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build-viewer.sh
-(cd studio && trunk build --release)
-cargo build -p lapak-server
+case "${1:-}" in
+  --built) shift ;;
+  *)
+    scripts/build-viewer.sh
+    (cd studio && trunk build --release)
+    cargo build -p lapak-server
+    [ "${1:-}" = --build-only ] && exit 0 ;;
+esac
 
 # Every server the tests start takes a free RTMP port: several run side by side.
 export LAPAK_RTMP_PORT=0

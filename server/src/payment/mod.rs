@@ -19,11 +19,13 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use lapak_protocol::{Card, Contact, Money, PayAction, PayMethod};
 
+mod secret;
 mod setup;
 mod stripe;
 mod test_provider;
 mod xendit;
 
+pub use secret::SecretError;
 pub use setup::{choose, Chosen, TEST_COD_LIMIT};
 pub use stripe::{StripeConfig, StripeConfigError, StripeProvider};
 pub use test_provider::{TestProvider, TEST_CALLBACK_TOKEN, TEST_TOKEN_HEADER};

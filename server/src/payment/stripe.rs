@@ -11,7 +11,6 @@
 //! tests already.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,6 +21,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use super::secret::{self, SecretError};
 use super::{Forged, Lookup, Notice, Outcome, PaymentProvider, Requested};
 
 /// The largest webhook body read: Stripe's PaymentIntent events are a few KiB.
@@ -64,15 +64,9 @@ pub enum StripeConfigError {
     /// The table does not have the expected keys.
     #[error("the stripe table is malformed: {0}")]
     Malformed(String),
-    /// A secret is given both ways, or neither.
-    #[error("give exactly one of {0}_env and {0}_file")]
-    OneSource(&'static str),
-    /// The environment variable named is not set.
-    #[error("the environment variable {0} is not set")]
-    NoVariable(String),
-    /// The file named cannot be read.
-    #[error("cannot read {0}: {1}")]
-    File(PathBuf, String),
+    /// A secret cannot be read.
+    #[error("stripe: {0}")]
+    Secret(#[from] SecretError),
 }
 
 /// The `[stripe]` table as written: secrets are named, never inlined, so the
@@ -88,11 +82,11 @@ struct StripeTable {
     #[serde(default)]
     secret_key_env: Option<String>,
     #[serde(default)]
-    secret_key_file: Option<PathBuf>,
+    secret_key_file: Option<String>,
     #[serde(default)]
     webhook_secret_env: Option<String>,
     #[serde(default)]
-    webhook_secret_file: Option<PathBuf>,
+    webhook_secret_file: Option<String>,
 }
 
 impl StripeConfig {
@@ -111,14 +105,9 @@ impl StripeConfig {
             .clone()
             .try_into()
             .map_err(|e: toml::de::Error| StripeConfigError::Malformed(e.message().to_owned()))?;
-        let secret =
-            |name: &'static str, var: Option<String>, file: Option<PathBuf>| match (var, file) {
-                (Some(var), None) => env(&var).ok_or(StripeConfigError::NoVariable(var)),
-                (None, Some(file)) => std::fs::read_to_string(&file)
-                    .map(|text| text.trim().to_owned())
-                    .map_err(|e| StripeConfigError::File(file, e.to_string())),
-                _ => Err(StripeConfigError::OneSource(name)),
-            };
+        let secret = |name, var: Option<String>, file: Option<String>| {
+            secret::read(name, var.as_deref(), file.as_deref(), &env)
+        };
         Ok(StripeConfig {
             api_base: table
                 .api_base
@@ -729,13 +718,13 @@ mod tests {
         let both = "publishable_key = \"pk\"\nsecret_key_env = \"A\"\nsecret_key_file = \"/x\"\nwebhook_secret_env = \"B\"\n";
         assert_eq!(
             config(both, &[("A", "a"), ("B", "b")]).unwrap_err(),
-            StripeConfigError::OneSource("secret_key")
+            StripeConfigError::Secret(SecretError::Both("secret_key"))
         );
         let unset =
             "publishable_key = \"pk\"\nsecret_key_env = \"A\"\nwebhook_secret_env = \"B\"\n";
         assert_eq!(
             config(unset, &[("A", "a")]).unwrap_err(),
-            StripeConfigError::NoVariable("B".into())
+            StripeConfigError::Secret(SecretError::Env("B".into()))
         );
         let inline = "publishable_key = \"pk\"\nsecret_key = \"sk_live\"\n";
         assert!(matches!(

@@ -9,7 +9,6 @@
 //! times 100 ([`from_rupiah`]).
 
 use std::fmt;
-use std::path::Path;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -20,6 +19,7 @@ use subtle::ConstantTimeEq;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::secret::{self, SecretError};
 use super::{Forged, Lookup, Notice, Outcome, PaymentProvider, Requested};
 
 /// The version of Xendit's Payments API the requests and answers follow.
@@ -65,21 +65,12 @@ impl fmt::Debug for XenditConfig {
 /// Why a `[xendit]` configuration table cannot be used.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum XenditConfigError {
-    /// Neither of a secret's two sources is given.
-    #[error("xendit: give `{0}_env` or `{0}_file`")]
-    Missing(&'static str),
-    /// Both of a secret's two sources are given.
-    #[error("xendit: give only one of `{0}_env` and `{0}_file`")]
-    Both(&'static str),
+    /// A secret cannot be read.
+    #[error("xendit: {0}")]
+    Secret(#[from] SecretError),
     /// A key holds something other than what it takes.
     #[error("xendit: `{0}` must be {1}")]
     Invalid(String, &'static str),
-    /// The environment variable named is not set (or empty).
-    #[error("xendit: the environment variable `{0}` is not set")]
-    Env(String),
-    /// The file named cannot be read (or is empty).
-    #[error("xendit: cannot read `{0}`: {1}")]
-    File(String, String),
     /// The HTTP client cannot be built (the platform's TLS roots).
     #[error("xendit: cannot build the HTTP client: {0}")]
     Client(String),
@@ -144,8 +135,7 @@ fn text<'a>(table: &'a toml::Table, key: &str) -> Result<Option<&'a str>, Xendit
     }
 }
 
-/// The secret `name`, from the environment variable named by `{name}_env` or
-/// the file named by `{name}_file` (trimmed): secrets stay out of the file itself.
+/// The secret `name`, named by `{name}_env` or `{name}_file`.
 fn secret(
     table: &toml::Table,
     name: &'static str,
@@ -153,21 +143,7 @@ fn secret(
 ) -> Result<String, XenditConfigError> {
     let from_env = text(table, &format!("{name}_env"))?;
     let from_file = text(table, &format!("{name}_file"))?;
-    let value = match (from_env, from_file) {
-        (Some(_), Some(_)) => return Err(XenditConfigError::Both(name)),
-        (None, None) => return Err(XenditConfigError::Missing(name)),
-        (Some(var), None) => env(var).ok_or_else(|| XenditConfigError::Env(var.into()))?,
-        (None, Some(path)) => std::fs::read_to_string(Path::new(path))
-            .map_err(|e| XenditConfigError::File(path.into(), e.to_string()))?,
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(match (from_env, from_file) {
-            (Some(var), _) => XenditConfigError::Env(var.into()),
-            (_, path) => XenditConfigError::File(path.unwrap_or_default().into(), "empty".into()),
-        });
-    }
-    Ok(value.to_owned())
+    Ok(secret::read(name, from_env, from_file, env)?)
 }
 
 /// Lapak's amount in IDR minor units as Xendit's whole rupiah: `Err` for
@@ -785,20 +761,20 @@ mod tests {
         let missing: toml::Table = toml::from_str("secret_key_env = \"XENDIT_KEY\"").expect("toml");
         assert_eq!(
             XenditConfig::from_toml_with(&missing, env).unwrap_err(),
-            XenditConfigError::Missing("callback_token")
+            XenditConfigError::Secret(SecretError::Missing("callback_token"))
         );
         let unset: toml::Table =
             toml::from_str("secret_key_env = \"NOPE\"\ncallback_token_env = \"NOPE\"")
                 .expect("toml");
         assert_eq!(
             XenditConfig::from_toml_with(&unset, none).unwrap_err(),
-            XenditConfigError::Env("NOPE".into())
+            XenditConfigError::Secret(SecretError::Env("NOPE".into()))
         );
         let both: toml::Table =
             toml::from_str("secret_key_env = \"A\"\nsecret_key_file = \"/b\"").expect("toml");
         assert_eq!(
             XenditConfig::from_toml_with(&both, env).unwrap_err(),
-            XenditConfigError::Both("secret_key")
+            XenditConfigError::Secret(SecretError::Both("secret_key"))
         );
     }
 
