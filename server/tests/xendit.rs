@@ -4,9 +4,10 @@
 //! (`tests/xendit/*.json`) hold every field the provider reads, and the fake
 //! answers in their shapes, and the provider sends what they show.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -15,8 +16,7 @@ use lapak_server::payment::{
     Forged, Lookup, Outcome, PaymentProvider, Requested, XenditConfig, XenditProvider,
 };
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::sync::mpsc;
 
 /// Unix time in milliseconds.
@@ -65,31 +65,7 @@ impl Xendit {
         );
         tokio::spawn(async move { axum::serve(listener, app).await });
 
-        let mut fake = Command::new("python3")
-            .arg(repo().join("scripts/fakes/xendit.py"))
-            .args([
-                "--port",
-                "0",
-                "--secret-key",
-                SECRET,
-                "--callback-token",
-                TOKEN,
-            ])
-            .args(["--callback-url", &callback_url])
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("python3 runs the fake");
-        let mut line = String::new();
-        BufReader::new(fake.stdout.take().expect("its output"))
-            .read_line(&mut line)
-            .await
-            .expect("the fake's first line");
-        let address = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the fake says where it listens, not {line:?}"));
-        let base = format!("http://{address}");
+        let (base, fake) = common::xendit::start_fake(SECRET, TOKEN, Some(&callback_url)).await;
         let mut config = XenditConfig::new(&base, SECRET, TOKEN);
         config.return_url = Some("https://shop.example/after-payment".into());
         Xendit {

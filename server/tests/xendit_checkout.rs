@@ -5,49 +5,15 @@
 //! the brand's token — turning the order paid on the shopper's socket.
 mod common;
 
-use std::path::PathBuf;
-use std::process::Stdio;
-
 use common::*;
 use lapak_protocol::{Card, CheckoutRequest, OrderStatus, PayAction, PayMethod, ServerMsg};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 const SECRET: &str = "xnd_development_lapak_checkout";
 const TOKEN: &str = "callback-t0ken-checkout";
 
-/// The fake on a port of its choosing: its base URL, and the process.
-async fn fake() -> (String, Child) {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut fake = Command::new("python3")
-        .arg(repo.join("scripts/fakes/xendit.py"))
-        .args([
-            "--port",
-            "0",
-            "--secret-key",
-            SECRET,
-            "--callback-token",
-            TOKEN,
-        ])
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 runs the fake");
-    let mut line = String::new();
-    BufReader::new(fake.stdout.take().expect("its output"))
-        .read_line(&mut line)
-        .await
-        .expect("the fake's first line");
-    let address = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("where it listens");
-    (format!("http://{address}"), fake)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_shop_with_xendit_takes_qris_and_xendits_callback_pays_the_order() {
-    let (base, _fake) = fake().await;
+    let (base, _fake) = common::xendit::start_fake(SECRET, TOKEN, None).await;
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("xendit.key");
     let token = dir.path().join("xendit.token");

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod encoder;
 pub mod nats;
+pub mod xendit;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};
