@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// An amount of money: integer minor units (cents, sen…) of an ISO 4217 currency.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
-    /// Amount in the currency's minor units (IDR has none, so 1 = Rp1).
+    /// Amount in the currency's ISO 4217 minor units (IDR has two digits: 100 = Rp1).
     pub minor: i64,
     /// ISO 4217 code, e.g. `IDR`, `USD`.
     pub currency: String,

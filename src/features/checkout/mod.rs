@@ -4,13 +4,14 @@
 //! made in a bank or e-wallet app, or, when the payment did not go through,
 //! the same form still filled in, to pay again. The video keeps playing,
 //! minimized.
+mod confirm;
 mod failed;
 pub(crate) mod form;
 mod method;
 mod review;
 pub mod stripe_card;
 
-use lapak_protocol::{Card, CheckoutRequest, Money, PayAction, PayMethod, Quote, RejectCode};
+use lapak_protocol::{Card, CheckoutRequest, Money, PayMethod, Quote, RejectCode};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -20,19 +21,19 @@ use crate::browser::focus::{first_invalid, use_focus_on_mount};
 use crate::browser::intl::format_money;
 use crate::features::coupons::CouponPicker;
 use crate::features::icons::{CheckIcon, LockIcon};
-use crate::features::orders::OrderCard;
+use crate::features::orders::{watched_order, OrderCard};
 use crate::features::payment::PaymentStatus;
-use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
-use crate::i18n::{self, Catalogue};
+use crate::i18n;
 use crate::store::payments::{offered, takes_test_card};
 use crate::store::{payment_failed, CartMode, State, StateStoreFields};
+use confirm::{Placed, StripeConfirm};
 use failed::PaymentFailed;
 use form::{Form, TextField};
 use lapak_protocol::{Field, OrderStatus};
 use method::{with_phone, MethodDetails, MethodPicker};
-use review::QuoteLines;
+use review::{Delivery, QuoteLines, Summary};
 use stripe_card::StripeCardHandle;
 
 /// Starts checkout: Lapak's own sheet, or the host page's checkout in host-cart mode.
@@ -106,45 +107,6 @@ fn Checkout(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
                 view! { <OrderForm state form choice method stripe=stripe.clone()/> }.into_any()
             }
         }}
-    }
-}
-
-/// How a placed order is followed in the sheet.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Placed {
-    /// Answered at once (the demo card): the confirmation.
-    AtOnce,
-    /// Paid elsewhere (a QR, a transfer, an app) or on delivery: what to do, then its outcome.
-    Elsewhere,
-    /// Waiting for the card in Stripe's fields to confirm it, in the form.
-    InStripe,
-}
-
-impl Placed {
-    fn of(order: &lapak_protocol::Order) -> Placed {
-        match &order.payment {
-            None => Placed::AtOnce,
-            Some(due)
-                if order.status == OrderStatus::AwaitingPayment
-                    && matches!(due.action, PayAction::Confirm { .. }) =>
-            {
-                Placed::InStripe
-            }
-            Some(_) => Placed::Elsewhere,
-        }
-    }
-}
-
-/// The client secret of the placed order waiting for Stripe's fields to confirm it.
-fn to_confirm(state: Store<State>) -> Option<(String, String)> {
-    let number = state.checkout().read().placed.clone()?;
-    let orders = state.orders().read();
-    let order = orders.iter().find(|o| o.number == number)?;
-    match (&order.status, order.payment.as_ref().map(|p| &p.action)) {
-        (OrderStatus::AwaitingPayment, Some(PayAction::Confirm { client_secret })) => {
-            Some((number, client_secret.clone()))
-        }
-        _ => None,
     }
 }
 
@@ -235,48 +197,14 @@ fn OrderForm(
             form.clear_card();
         }
     });
-    // A card in Stripe's fields: once the order is placed, the fields confirm
-    // its PaymentIntent (3-D Secure included); the webhook then pays it, and
-    // the sheet shows the outcome. A refused card may be retried in the
-    // fields, on the same order, until it expires.
-    let stripe_problem = RwSignal::new(None::<String>);
-    let confirming = RwSignal::new(None::<String>);
-    let confirm = {
-        let stripe = stripe.clone();
-        move |number: String, secret: String| {
-            confirming.set(Some(number));
-            stripe_problem.set(None);
-            let stripe = stripe.clone();
-            leptos::task::spawn_local(async move {
-                if let Err(why) = stripe.confirm(&secret).await {
-                    stripe_problem.set(Some(why));
-                    confirming.set(None);
-                }
-            });
-        }
-    };
-    {
-        let confirm = confirm.clone();
-        Effect::new(move |_| {
-            if let Some((number, secret)) = to_confirm(state) {
-                if confirming.get_untracked().as_deref() != Some(number.as_str())
-                    && stripe_problem.get_untracked().is_none()
-                {
-                    confirm(number, secret);
-                }
-            }
-        });
-    }
+    let confirming = StripeConfirm::new(state, stripe.clone());
     let buyable =
         move || quote.read().as_ref().is_some_and(Quote::buyable) && chosen.read().is_some();
     let form_ref = NodeRef::new();
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // The order is placed and its card was refused in Stripe's fields: try the card again.
-        if let Some((number, secret)) = to_confirm(state) {
-            if confirming.get_untracked().is_none() {
-                confirm(number, secret);
-            }
+        if confirming.retry() {
             return;
         }
         form.submitted.set(true);
@@ -295,7 +223,7 @@ fn OrderForm(
         }
     };
     let alert = move || {
-        if let Some(why) = stripe_problem.get() {
+        if let Some(why) = confirming.problem.get() {
             return Some(why);
         }
         let refused = refused
@@ -305,7 +233,7 @@ fn OrderForm(
             .then(|| text.check_fields.to_owned());
         refused.or(invalid)
     };
-    let busy = move || paying.get() || confirming.read().is_some();
+    let busy = move || paying.get() || confirming.busy();
     let pay_label = move || match (busy(), totals.get(), chosen.get()) {
         (true, ..) => text.paying.to_owned(),
         (false, Some(t), Some(method)) => {
@@ -346,7 +274,7 @@ fn OrderForm(
                 {alert}
             </p>
             <Show when=move || failed.get() fallback=move || view! {
-                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || busy() || !(buyable() || to_confirm(state).is_some())>
+                <button type="submit" class="lapak-primary" data-testid="pay" disabled=move || busy() || !(buyable() || confirming.waiting())>
                     {pay_label}
                 </button>
             }>
@@ -357,104 +285,14 @@ fn OrderForm(
 }
 
 #[component]
-fn Delivery(
-    state: Store<State>,
-    quote: Memo<Option<Quote>>,
-    shipping: Memo<Option<String>>,
-    choice: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let text = i18n::text();
-    let options = move || {
-        quote
-            .read()
-            .as_ref()
-            .map(|q| q.shipping.clone())
-            .unwrap_or_default()
-    };
-    view! {
-        <fieldset class="lapak-delivery">
-            <legend>{text.delivery_title}</legend>
-            // Keyed by option: a new quote that re-prices an option updates its row in place.
-            <For each=options key=|o| o.id.clone() children=move |option| {
-                let id = option.id.clone();
-                let key = id.clone();
-                let current = Memo::new(move |_| {
-                    quote.read().as_ref().and_then(|q| q.shipping.iter().find(|o| o.id == key).cloned())
-                });
-                let name = move || current.read().as_ref().map(|o| o.name.clone()).unwrap_or_default();
-                let days = move || {
-                    current.read().as_ref().map(|o| (text.days)(o.days_min, o.days_max)).unwrap_or_default()
-                };
-                let price = Memo::new(move |_| current.read().as_ref().map(|o| o.price.clone()));
-                let free = Memo::new(move |_| price.read().as_ref().is_some_and(|p| p.minor == 0));
-                let checked = {
-                    let id = id.clone();
-                    move || shipping.get().as_deref() == Some(id.as_str())
-                };
-                let is_chosen = checked.clone();
-                view! {
-                    <label class="lapak-option" class:is-chosen=is_chosen>
-                        <input type="radio" name="lapak-shipping" value=id.clone() prop:checked=checked
-                            data-testid=format!("shipping-{id}") on:change=move |_| choice.set(Some(id.clone()))/>
-                        <span class="lapak-option-text">
-                            <strong>{name}</strong>
-                            <span class="lapak-muted">{days}</span>
-                        </span>
-                        {move || if free.get() {
-                            view! { <span class="lapak-free">{text.free}</span> }.into_any()
-                        } else {
-                            view! { <Price locale=state.locale() money=price/> }.into_any()
-                        }}
-                    </label>
-                }
-            }/>
-        </fieldset>
-    }
-}
-
-#[component]
-fn Summary(
-    state: Store<State>,
-    text: &'static Catalogue,
-    totals: Memo<Option<lapak_protocol::Totals>>,
-) -> impl IntoView {
-    let amount = move |pick: fn(&lapak_protocol::Totals) -> lapak_protocol::Money| {
-        Signal::derive(move || totals.read().as_ref().map(pick))
-    };
-    let has_discount = move || totals.read().as_ref().is_some_and(|t| t.discount.minor > 0);
-    let coupon = Signal::derive(move || totals.read().as_ref().and_then(|t| t.coupon.clone()));
-    let has_coupon = move || coupon.read().as_ref().is_some_and(|c| c.minor > 0);
-    view! {
-        <dl class="lapak-sums" data-testid="summary">
-            <div><dt>{text.subtotal}</dt><dd><Price locale=state.locale() money=amount(|t| t.subtotal.clone())/></dd></div>
-            <Show when=has_discount>
-                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price locale=state.locale() money=amount(|t| t.discount.clone())/></dd></div>
-            </Show>
-            <Show when=has_coupon>
-                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price locale=state.locale() money=coupon/></dd></div>
-            </Show>
-            <div><dt>{text.shipping}</dt><dd><Price locale=state.locale() money=amount(|t| t.shipping.clone())/></dd></div>
-            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price locale=state.locale() money=amount(|t| t.total.clone())/></dd></div>
-        </dl>
-    }
-}
-
-#[component]
 fn Confirmation(
     state: Store<State>,
     number: String,
     on_done: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
 ) -> impl IntoView {
     let text = i18n::text();
-    let wanted = number.clone();
-    let status = Memo::new(move |_| {
-        state
-            .orders()
-            .read()
-            .iter()
-            .find(|o| o.number == wanted)
-            .map(|o| o.status)
-    });
+    let order = watched_order(state, number.clone());
+    let status = Memo::new(move |_| order.read().as_ref().map(|o| o.status));
     // The pay button is gone: the one way on takes focus, so the keyboard stays in the sheet.
     let done = NodeRef::new();
     use_focus_on_mount(done);

@@ -1,5 +1,6 @@
-//! The quoted lines: what each costs now and, where it changed since it was
-//! added, what changed — with the fix at hand when stock ran short.
+//! What the shopper is buying, as the server quoted it: each line's price now
+//! and, where it changed since it was added, what changed — with the fix at
+//! hand when stock ran short; the delivery options; and the sums charged.
 use lapak_protocol::{LineNote, Quote, QuoteLine};
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -7,7 +8,7 @@ use reactive_stores::Store;
 use crate::actions::Actions;
 use crate::browser::intl::format_money;
 use crate::features::price::Price;
-use crate::i18n;
+use crate::i18n::{self, Catalogue};
 use crate::store::{State, StateStoreFields};
 
 /// Every line of the quote, keyed by product and variant.
@@ -112,5 +113,90 @@ fn QuoteLineRow(state: Store<State>, line: QuoteLine) -> impl IntoView {
             </div>
             <Price locale=state.locale() money=Signal::stored(total) class="lapak-item-price"/>
         </li>
+    }
+}
+
+/// The delivery options the quote prices, one chosen.
+#[component]
+pub fn Delivery(
+    state: Store<State>,
+    quote: Memo<Option<Quote>>,
+    shipping: Memo<Option<String>>,
+    choice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let text = i18n::text();
+    let options = move || {
+        quote
+            .read()
+            .as_ref()
+            .map(|q| q.shipping.clone())
+            .unwrap_or_default()
+    };
+    view! {
+        <fieldset class="lapak-delivery">
+            <legend>{text.delivery_title}</legend>
+            // Keyed by option: a new quote that re-prices an option updates its row in place.
+            <For each=options key=|o| o.id.clone() children=move |option| {
+                let id = option.id.clone();
+                let key = id.clone();
+                let current = Memo::new(move |_| {
+                    quote.read().as_ref().and_then(|q| q.shipping.iter().find(|o| o.id == key).cloned())
+                });
+                let name = move || current.read().as_ref().map(|o| o.name.clone()).unwrap_or_default();
+                let days = move || {
+                    current.read().as_ref().map(|o| (text.days)(o.days_min, o.days_max)).unwrap_or_default()
+                };
+                let price = Memo::new(move |_| current.read().as_ref().map(|o| o.price.clone()));
+                let free = Memo::new(move |_| price.read().as_ref().is_some_and(|p| p.minor == 0));
+                let checked = {
+                    let id = id.clone();
+                    move || shipping.get().as_deref() == Some(id.as_str())
+                };
+                let is_chosen = checked.clone();
+                view! {
+                    <label class="lapak-option" class:is-chosen=is_chosen>
+                        <input type="radio" name="lapak-shipping" value=id.clone() prop:checked=checked
+                            data-testid=format!("shipping-{id}") on:change=move |_| choice.set(Some(id.clone()))/>
+                        <span class="lapak-option-text">
+                            <strong>{name}</strong>
+                            <span class="lapak-muted">{days}</span>
+                        </span>
+                        {move || if free.get() {
+                            view! { <span class="lapak-free">{text.free}</span> }.into_any()
+                        } else {
+                            view! { <Price locale=state.locale() money=price/> }.into_any()
+                        }}
+                    </label>
+                }
+            }/>
+        </fieldset>
+    }
+}
+
+/// What the order costs: subtotal, discounts, shipping and the total charged.
+#[component]
+pub fn Summary(
+    state: Store<State>,
+    text: &'static Catalogue,
+    totals: Memo<Option<lapak_protocol::Totals>>,
+) -> impl IntoView {
+    let amount = move |pick: fn(&lapak_protocol::Totals) -> lapak_protocol::Money| {
+        Signal::derive(move || totals.read().as_ref().map(pick))
+    };
+    let has_discount = move || totals.read().as_ref().is_some_and(|t| t.discount.minor > 0);
+    let coupon = Signal::derive(move || totals.read().as_ref().and_then(|t| t.coupon.clone()));
+    let has_coupon = move || coupon.read().as_ref().is_some_and(|c| c.minor > 0);
+    view! {
+        <dl class="lapak-sums" data-testid="summary">
+            <div><dt>{text.subtotal}</dt><dd><Price locale=state.locale() money=amount(|t| t.subtotal.clone())/></dd></div>
+            <Show when=has_discount>
+                <div class="lapak-sum-discount"><dt>{text.discount}</dt><dd>"−" <Price locale=state.locale() money=amount(|t| t.discount.clone())/></dd></div>
+            </Show>
+            <Show when=has_coupon>
+                <div class="lapak-sum-discount" data-testid="coupon-off"><dt>{text.coupon}</dt><dd>"−" <Price locale=state.locale() money=coupon/></dd></div>
+            </Show>
+            <div><dt>{text.shipping}</dt><dd><Price locale=state.locale() money=amount(|t| t.shipping.clone())/></dd></div>
+            <div class="lapak-sum-total"><dt>{text.total}</dt><dd data-testid="total"><Price locale=state.locale() money=amount(|t| t.total.clone())/></dd></div>
+        </dl>
     }
 }

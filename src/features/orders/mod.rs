@@ -16,6 +16,19 @@ use crate::i18n;
 use crate::store::payments::due;
 use crate::store::{State, StateStoreFields};
 
+/// The order numbered `number` as the server last told it: follows it through
+/// payment, refund and expiry.
+pub fn watched_order(state: Store<State>, number: String) -> Memo<Option<Order>> {
+    Memo::new(move |_| {
+        state
+            .orders()
+            .read()
+            .iter()
+            .find(|o| o.number == number)
+            .cloned()
+    })
+}
+
 /// Opens the orders sheet; only there once the shopper has ordered.
 #[component]
 pub fn OrdersButton(
@@ -91,15 +104,7 @@ pub fn OrderCard(
     panel: Option<RwSignal<Panel>>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let wanted = number.clone();
-    let order = Memo::new(move |_| {
-        state
-            .orders()
-            .read()
-            .iter()
-            .find(|o| o.number == wanted)
-            .cloned()
-    });
+    let order = watched_order(state, number);
     move || {
         order.get().map(|order| {
             let paid_by = match order.payment.as_ref().map(|p| &p.method) {

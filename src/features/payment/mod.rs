@@ -16,6 +16,7 @@ use crate::browser::intl::format_money;
 use crate::features::clock_text;
 use crate::features::deal::ServerClock;
 use crate::features::icons::CheckIcon;
+use crate::features::orders::watched_order;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
@@ -73,15 +74,7 @@ pub fn PaymentStatus(
     on_done: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
 ) -> impl IntoView {
     let text = i18n::text();
-    let wanted = number.clone();
-    let order = Memo::new(move |_| {
-        state
-            .orders()
-            .read()
-            .iter()
-            .find(|o| o.number == wanted)
-            .cloned()
-    });
+    let order = watched_order(state, number.clone());
     let status = Memo::new(move |_| order.read().as_ref().map(|o| o.status));
     let amount = Memo::new(move |_| {
         let order = order.read();
