@@ -107,6 +107,16 @@ test('a third tote over the deal limit of 2: the cart and checkout show and char
   for (const count of ['1', '2', '3']) {
     await tag.click();
     await page.waitForFunction((n) => document.querySelector('[data-testid="cart-count"]')?.textContent === n, count);
+    if (count === '2') {
+      // Where the shopper taps: the tag says the limit is reached and shows the price a third costs.
+      const limit = tag.getByTestId('deal-limit');
+      await limit.waitFor();
+      assert.equal(await limit.textContent(), 'Deal limit 2 per shopper reached');
+      assert.match(await tag.textContent(), /Rp\s129,000/);
+      assert.equal(await tag.getByTestId('deal-countdown').count(), 0);
+      await settle(page);
+      await page.screenshot({ path: `${OUT}/checkout-7-deal-limit-tag.png` });
+    }
   }
   await page.getByTestId('cart-button').click();
   const line = page.getByTestId('cart-line-pandan-tote-default');
@@ -117,12 +127,14 @@ test('a third tote over the deal limit of 2: the cart and checkout show and char
   assert.match(await split.textContent(), /Deal price is limited to 2 per shopper/);
   assert.match(await line.textContent(), /Rp\s327,000/);
   await settle(page);
-  await page.screenshot({ path: `${OUT}/checkout-7-deal-limit-cart.png` });
+  await page.screenshot({ path: `${OUT}/checkout-8-deal-limit-cart.png` });
 
   await page.getByTestId('checkout-button').click();
   const review = page.getByTestId('checkout').getByTestId('quote-line-pandan-tote-default');
   await review.waitFor();
   assert.match(await review.textContent(), /2 × Rp\s99,000 deal price \+ 1 × Rp\s129,000 regular/);
+  // Nothing changed since the cart showed it: no warning.
+  assert.equal(await page.getByTestId('repriced').count(), 0);
   // Rp327.000 of goods ships free (over Rp300.000): the total is what the cart showed.
   assert.match(await page.getByTestId('total').textContent(), /Rp\s327,000/);
   await fill(page, { ...details, cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
@@ -134,6 +146,6 @@ test('a third tote over the deal limit of 2: the cart and checkout show and char
   assert.match(text, /2 × Woven Pandan Tote\s*Rp\s198,000/);
   assert.match(text, /1 × Woven Pandan Tote\s*Rp\s129,000/);
   assert.match(text, /Total\s*Rp\s327,000/);
-  await page.screenshot({ path: `${OUT}/checkout-8-deal-limit-paid.png` });
+  await page.screenshot({ path: `${OUT}/checkout-9-deal-limit-paid.png` });
   await context.close();
 });

@@ -192,12 +192,32 @@ test('the studio lists the brand\'s shows, an owner schedules one, and a host op
   const early = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
   early.on('pageerror', (error) => assert.fail(`uncaught error in the viewer: ${error.message}`));
   await early.addInitScript(watchLive);
+  const streamAsked = [];
+  early.on('request', (request) => { if (/\.(m3u8|m4s|mp4)(\?|$)/.test(request.url())) streamAsked.push(request.url()); });
   await early.goto(`${URL}?show=kopi-pagi`);
   await early.locator('[data-testid="picture-status"][data-state="waiting"]').waitFor({ timeout: 30000 });
   assert.match(await early.getByTestId('starts-at').textContent(), /^Starts .*2027/);
   assert.equal(await early.getByTestId('live-badge').count(), 0, 'not LIVE before it begins');
   await early.getByText('Kopi Pagi: Gayo Harvest Tasting').first().waitFor();
+  // Three months ahead: not "soon"; when, in the shopper's own terms; "Remind me".
+  assert.match(await early.getByTestId('picture-status').textContent(), /^Coming up/);
+  assert.match(await early.getByTestId('starts-at').textContent(), /^Starts Sun, Mar 7, 2027/);
+  const reminder = await early.evaluate(async () => {
+    const response = await fetch(document.querySelector('[data-testid="remind-me"]').href);
+    return { type: response.headers.get('content-type'), text: await response.text() };
+  });
+  assert.match(reminder.type, /^text\/calendar/);
+  assert.match(reminder.text, /DTSTART:20270307T020000Z\r\n/, 'Sun 7 Mar 2027, 09:00 in Jakarta');
+  assert.match(reminder.text, /SUMMARY:Kopi Pagi: Gayo Harvest Tasting\r\n/);
   await early.screenshot({ path: `${OUT}/studio-6-upcoming-show.png` });
+  // What it will sell, before anything is featured.
+  await early.getByTestId('shelf-button').click();
+  const shelf = early.getByTestId('shelf');
+  await shelf.getByText('Coming up in this show').waitFor();
+  await shelf.getByTestId('shelf-item-sambal-jar').waitFor();
+  await early.screenshot({ path: `${OUT}/studio-6-upcoming-shelf.png` });
+  await early.keyboard.press('Escape');
+  assert.deepEqual(streamAsked, [], 'no stream is asked for before the show begins');
   // And a shopper of the Friday drop, who must hear nothing of it.
   const friday = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
   await friday.addInitScript(watchLive);

@@ -6,6 +6,7 @@
 # `--build-only` builds and stops; `--built` runs on what a `--build-only` made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 case "${1:-}" in
   --built) shift ;;
   *)

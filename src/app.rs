@@ -209,7 +209,7 @@ pub fn Widget(
                     <ConnectionStatus state/>
                     <div class="lapak-rail">
                         <LikeButton state/>
-                        <ShelfButton featured=state.featured() panel/>
+                        <ShelfButton state panel/>
                         <CartButton cart panel/>
                         <OrdersButton orders=state.orders() panel/>
                         <GiftButton catalogue=state.gifting().catalogue() panel/>

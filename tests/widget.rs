@@ -517,6 +517,20 @@ async fn the_repricing_notice_says_what_changed_before_the_shopper_pays() {
 }
 
 #[wasm_bindgen_test]
+async fn a_deal_limit_is_said_on_its_line_without_the_repricing_notice() {
+    let limit = LineNote::DealLimit { per_buyer: 2 };
+    let widget = in_checkout("en-US", quote(Some(limit), 12_900_000)).await;
+    assert!(
+        widget.find("repriced").is_none(),
+        "the limit is the rule the cart priced by, not a change"
+    );
+    assert!(
+        !widget.text("line-note").is_empty(),
+        "the line says the limit"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_new_quote_reprices_a_delivery_option_in_its_row() {
     let widget = in_checkout("en-US", quote(None, 12_900_000)).await;
     let option = widget.get("shipping-jne-reg");

@@ -234,6 +234,10 @@ async fn the_seek_bar_moves_the_picture_when_let_go() {
 async fn a_replay_in_indonesian() {
     let widget = replay("id-ID").await;
     assert_eq!(widget.text("replay-badge"), "SIARAN ULANG");
+    assert!(
+        widget.find("viewer-count").is_none(),
+        "a replay counts no audience: no \"0 menonton\""
+    );
     let bar = widget.get("seek-bar");
     assert_eq!(attribute(&bar, "aria-label"), "Posisi siaran ulang");
     assert_eq!(attribute(&bar, "aria-valuetext"), "0:00 dari 45:00");
@@ -254,9 +258,9 @@ async fn a_replay_in_indonesian() {
     assert_eq!(
         moments,
         [
-            "Produk ditampilkan, pada 1:00",
-            "Chat ramai, pada 1:57",
-            "Produk ditampilkan, pada 12:27"
+            "Flash Sale: Woven Pandan Tote, pada 1:00",
+            "Woven Pandan Tote · Chat ramai, pada 1:57",
+            "Batik Parang Shirt, pada 12:27"
         ]
     );
     widget.get("missions-button").click();

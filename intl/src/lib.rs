@@ -120,6 +120,24 @@ pub fn format_date_time(unix_ms: i64, locale: &str) -> String {
     )
 }
 
+/// When a show starts, in the shopper's own terms: the weekday, the day and
+/// month and the time, e.g. `Sab, 7 Mar, 19.00` (id) or `Sat, Mar 7, 7:00 PM`
+/// (en); with the year only when it is not `now_ms`'s.
+pub fn format_show_start(unix_ms: i64, now_ms: i64, locale: &str) -> String {
+    let year = |ms: i64| js_sys::Date::new(&JsValue::from_f64(ms as f64)).get_full_year();
+    let mut styles = vec![
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ];
+    if year(unix_ms) != year(now_ms) {
+        styles.push(("year", "numeric"));
+    }
+    moment(unix_ms, locale, &styles)
+}
+
 /// A time of day for `locale`, e.g. `14:05` or `2:05 PM`.
 pub fn format_time(unix_ms: i64, locale: &str) -> String {
     moment(unix_ms, locale, &[("timeStyle", "short")])

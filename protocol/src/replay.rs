@@ -205,6 +205,20 @@ pub struct TopMoment {
     pub at: i64,
     /// What stood out.
     pub highlight: Highlight,
+    /// What it is named by: the product on deal or on screen in it (the one
+    /// pinned last), else the gift that brought the most coins.
+    pub about: Option<About>,
+}
+
+/// What a top moment is named by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum About {
+    /// A flash deal on this product started in it.
+    Deal(String),
+    /// This product was on screen.
+    Product(String),
+    /// This gift brought the most coins in it.
+    Gift(String),
 }
 
 /// A replay's events, indexed for seeking, with its chapters, markers and
@@ -351,12 +365,18 @@ fn markers(events: &[(i64, ServerMsg)], gifts: &[Gift]) -> Vec<Marker> {
 }
 
 /// Activity of one [`MOMENT_WINDOW_MS`] window.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Activity {
     chat: u64,
     likes: u64,
     gift_coins: u64,
     tags: u64,
+    /// The product of a flash deal started in the window, the last one.
+    deal: Option<String>,
+    /// The product on screen in the window, the one pinned last.
+    product: Option<String>,
+    /// Coins by gift, in the window.
+    gifts: Vec<(String, u64)>,
 }
 
 impl Activity {
@@ -379,6 +399,25 @@ impl Activity {
             .max_by_key(|(score, _)| *score)
             .map_or(Highlight::Chat, |(_, h)| *h)
     }
+
+    /// What the moment is named by: a deal, else the product, else the gift.
+    fn about(&self) -> Option<About> {
+        let gift = || {
+            // why the first of equals: the gift sent first in the window names it.
+            let most = self.gifts.iter().map(|(_, coins)| *coins).max()?;
+            let (id, _) = self.gifts.iter().find(|(_, coins)| *coins == most)?;
+            Some(About::Gift(id.clone()))
+        };
+        let by_product = self
+            .deal
+            .clone()
+            .map(About::Deal)
+            .or_else(|| self.product.clone().map(About::Product));
+        match self.highlight() {
+            Highlight::Gifts => gift().or(by_product),
+            _ => by_product.or_else(gift),
+        }
+    }
 }
 
 /// Up to [`TOP_MOMENTS`] windows of most activity, no two adjacent, by time.
@@ -390,8 +429,13 @@ fn top_moments(events: &[(i64, ServerMsg)], gifts: &[Gift]) -> Vec<TopMoment> {
     let mut windows: std::collections::BTreeMap<i64, Activity> = Default::default();
     let mut likes_before = None;
     let mut streaks: std::collections::HashMap<u64, u32> = Default::default();
+    // The product on screen: pinned last and not taken down since.
+    let mut on_screen: Vec<String> = Vec::new();
     for (at, event) in events {
         let window = windows.entry((at - first) / MOMENT_WINDOW_MS).or_default();
+        if window.product.is_none() {
+            window.product = on_screen.last().cloned();
+        }
         match event {
             ServerMsg::Chat { messages, .. } => window.chat += messages.len() as u64,
             ServerMsg::Likes { total, .. } => {
@@ -401,9 +445,25 @@ fn top_moments(events: &[(i64, ServerMsg)], gifts: &[Gift]) -> Vec<TopMoment> {
             ServerMsg::Gifted { streak, .. } => {
                 let before = streaks.insert(streak.id, streak.count).unwrap_or(0);
                 let taps = streak.count.saturating_sub(before);
-                window.gift_coins += u64::from(taps) * u64::from(coins(&streak.gift_id));
+                let gained = u64::from(taps) * u64::from(coins(&streak.gift_id));
+                window.gift_coins += gained;
+                match window
+                    .gifts
+                    .iter_mut()
+                    .find(|(id, _)| *id == streak.gift_id)
+                {
+                    Some((_, coins)) => *coins += gained,
+                    None => window.gifts.push((streak.gift_id.clone(), gained)),
+                }
             }
-            ServerMsg::Pinned { .. } => window.tags += 1,
+            ServerMsg::Pinned { pin, .. } => {
+                window.tags += 1;
+                on_screen.retain(|p| *p != pin.product_id);
+                on_screen.push(pin.product_id.clone());
+                window.product = Some(pin.product_id.clone());
+            }
+            ServerMsg::Unpinned { product_id, .. } => on_screen.retain(|p| p != product_id),
+            ServerMsg::DealStarted { deal, .. } => window.deal = Some(deal.product_id.clone()),
             _ => {}
         }
     }
@@ -425,6 +485,7 @@ fn top_moments(events: &[(i64, ServerMsg)], gifts: &[Gift]) -> Vec<TopMoment> {
         .map(|(n, activity)| TopMoment {
             at: (first + n * MOMENT_WINDOW_MS - MOMENT_LEAD_MS).max(first),
             highlight: activity.highlight(),
+            about: activity.about(),
         })
         .collect()
 }

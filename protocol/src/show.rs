@@ -91,6 +91,12 @@ pub struct Host {
     pub avatar_url: String,
 }
 
+/// Where the server serves a scheduled show's calendar event ("Remind me"),
+/// root-relative as media URLs are.
+pub fn calendar_path(show_id: &str) -> String {
+    format!("/shows/{show_id}/calendar.ics")
+}
+
 /// Whether the host is on air: what the player says over the picture.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

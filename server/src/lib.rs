@@ -9,6 +9,7 @@
 pub mod access;
 mod answers;
 mod api;
+mod calendar;
 mod cart;
 mod catalogue;
 mod chat_rules;
@@ -151,6 +152,7 @@ pub fn app(state: Arc<Server>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/embed-demo", page("demo.html"))
         .route("/embed-hostile", page("hostile.html"))
+        .route("/shows/{show}/calendar.ics", get(calendar::event))
         .merge(api::routes(state.clone()))
         .with_state(state)
         .merge(hls)

@@ -253,6 +253,28 @@ async fn the_schedule_lists_live_shows_then_upcoming_then_ended() {
         (begun.show.on_air, begun.show.starts_at_ms),
         (OnAir::Live, None)
     );
+
+    // "Remind me": the upcoming show as a calendar event; none for a show begun or unknown.
+    let calendar = |show: &str| {
+        let url = format!(
+            "http://{}{}",
+            server.running.addr,
+            lapak_protocol::calendar_path(show)
+        );
+        async move { reqwest::get(url).await.expect("an answer") }
+    };
+    let event = calendar("later").await;
+    assert_eq!(event.status(), StatusCode::OK);
+    assert_eq!(
+        event.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let text = event.text().await.unwrap();
+    assert!(text.contains("DTSTART:20990101T120000Z\r\n"), "{text}");
+    assert!(text.contains("SUMMARY:Later show\r\n"), "{text}");
+    assert!(text.contains("UID:show-later@lapak\r\n"), "{text}");
+    assert_eq!(calendar("test").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(calendar("nope").await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -84,6 +84,10 @@ pub struct Catalogue {
     pub shelf_title: &'static str,
     /// The shelf button's name: its visible label, then how many products were shown.
     pub shelf_label: fn(usize) -> String,
+    /// The shelf's heading before the show begins: what it will sell.
+    pub shelf_coming_title: &'static str,
+    /// The shelf button's name before the show begins, with how many products it will sell.
+    pub shelf_coming_label: fn(usize) -> String,
     /// The landmark around the stream and everything over it.
     pub stage: &'static str,
     /// The shortcuts sheet's title.
@@ -165,6 +169,10 @@ pub struct Catalogue {
     // The picture's states.
     /// Over the poster before the host goes live.
     pub starts_soon: &'static str,
+    /// A show more than an hour from its start.
+    pub coming_up: &'static str,
+    /// Adds a show that has not begun to the shopper's calendar.
+    pub remind_me: &'static str,
     /// When a scheduled show begins: "Starts {date and time}".
     pub starts_at: fn(&str) -> String,
     /// Over the picture while the host's encoder is away.
@@ -202,6 +210,10 @@ pub struct Catalogue {
     /// What made a top moment.
     pub highlight: fn(Highlight) -> &'static str,
     /// A top moment's accessible name: what and when.
+    /// A top moment named by the flash deal that started in it (the product's name).
+    pub moment_deal: fn(&str) -> String,
+    /// A top moment named by the gift that brought the most coins in it (its name).
+    pub moment_gift: fn(&str) -> String,
     pub moment_at: fn(&str, &str) -> String,
     /// Copies a link to the moment on screen.
     pub share_moment: &'static str,
@@ -226,6 +238,8 @@ pub struct Catalogue {
     pub deal_ends_in: fn(&str) -> String,
     /// Units left at the deal price.
     pub deal_left: fn(u32) -> String,
+    /// A running deal whose per-shopper limit this shopper has used up: more units are at the regular price.
+    pub deal_limit_reached: fn(u32) -> String,
     /// Accessible name of a struck-through regular price.
     pub regular_price: &'static str,
 

@@ -229,6 +229,8 @@ pub struct ShowInfo {
     pub currency: String,
     /// When the show is scheduled to begin, if it has not yet (unix ms).
     pub starts_at_ms: Option<i64>,
+    /// The show as a calendar event ("Remind me"), while it has a start ahead.
+    pub calendar_url: Option<String>,
     /// How its shoppers can pay.
     pub payments: lapak_protocol::Payments,
 }
@@ -833,6 +835,11 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
             show: show.id.clone(),
         })
     });
+    let calendar_url = show.starts_at_ms.map(|_| {
+        let mut url = lapak_protocol::calendar_path(&show.id);
+        asset_url(base, &mut url);
+        url
+    });
     state.show = Some(ShowInfo {
         title: show.title,
         host_name: show.host.name,
@@ -842,6 +849,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         captions: show.captions,
         currency: show.currency,
         starts_at_ms: show.starts_at_ms,
+        calendar_url,
         payments: show.payments,
     });
     state.products = show.products;

@@ -291,6 +291,41 @@ fn top_moments_are_the_busiest_windows_apart_by_time() {
 }
 
 #[test]
+fn a_top_moment_is_named_by_its_deal_its_product_on_screen_or_its_gift() {
+    let mut events = vec![(0, pinned("tote", 0.5))];
+    // Chat about the tote, which is still up 100 s later.
+    for n in 0..30 {
+        events.push((100_000 + n * 100, chat(n as u64)));
+    }
+    // A deal on the scarf starts while the chat is busy.
+    events.push((200_000, pinned("scarf", 0.3)));
+    events.push((200_500, deal_started("d1", "scarf")));
+    for n in 0..30 {
+        events.push((201_000 + n * 100, chat(100 + n as u64)));
+    }
+    // Nothing is up any more; gifts pour in, rockets worth the most.
+    events.push((250_000, unpinned("tote")));
+    events.push((250_000, unpinned("scarf")));
+    events.push((300_000, gifted(1, "rose", 5)));
+    events.push((300_500, gifted(2, "rocket", 1)));
+    let replay = index(events);
+    let about: Vec<_> = replay
+        .moments
+        .iter()
+        .map(|m| (m.at.max(0) / 100_000, m.about.clone()))
+        .collect();
+    assert_eq!(
+        about,
+        [
+            (0, Some(About::Product("tote".into()))),
+            (0, Some(About::Product("tote".into()))),
+            (1, Some(About::Deal("scarf".into()))),
+            (2, Some(About::Gift("rocket".into()))),
+        ]
+    );
+}
+
+#[test]
 fn the_viewers_decoder_reads_a_log_as_the_derived_one_does() {
     let log = ReplayLog {
         starts_ms: 1_000,

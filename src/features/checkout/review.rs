@@ -28,11 +28,15 @@ pub fn QuoteLines(
             .map(|l| (l.product_id.clone(), l.variant_id.clone()))
             .collect::<Vec<_>>()
     };
+    // why: a deal's per-shopper limit is the rule the cart already priced by,
+    // not a change since the shopper saw it; its line still says it.
     let changed = move || {
-        quote
-            .read()
-            .as_ref()
-            .is_some_and(|q| q.lines.iter().any(|l| l.note.is_some()))
+        quote.read().as_ref().is_some_and(|q| {
+            q.lines.iter().any(|l| {
+                l.note
+                    .is_some_and(|n| !matches!(n, LineNote::DealLimit { .. }))
+            })
+        })
     };
     view! {
         <Show when=changed>

@@ -23,10 +23,20 @@ impl ServerClock {
     }
 }
 
-/// The deal on `product` that holds now, on the server's clock, for one more
-/// unit, once the picture shows its start: none once this shopper's orders and cart hold all the units they may
-/// buy at its price, as the pricing rule checkout applies says.
-pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<Deal>> {
+/// A flash deal on a product, as one shopper meets it now.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DealNow {
+    /// One more unit is at the deal price.
+    Open(Deal),
+    /// The deal runs, but this shopper's orders and cart hold all the units
+    /// one shopper may buy at its price (`per_buyer`): more are at the regular price.
+    LimitReached(u32),
+}
+
+/// The deal on `product` that holds now, on the server's clock, once the
+/// picture shows its start, as the pricing rule checkout applies prices one
+/// more unit for this shopper.
+pub fn deal_now(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<DealNow>> {
     let clock = expect_context::<ServerClock>();
     Memo::new(move |_| {
         let product = product.read();
@@ -49,7 +59,12 @@ pub fn live_deal(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Op
             .sum();
         offers[0].bought = offers[0].bought.saturating_add(in_cart);
         let unit = pricing::unit_price(&product.id, product.price.minor, &offers);
-        (unit == deal.price.minor).then(|| deal.clone())
+        if unit == deal.price.minor {
+            Some(DealNow::Open(deal.clone()))
+        } else {
+            // Sold out is said by the stock; a used-up limit only here.
+            (deal.remaining > 0).then_some(DealNow::LimitReached(deal.per_buyer))
+        }
     })
 }
 
@@ -71,13 +86,27 @@ pub fn ProductPrice(
 ) -> impl IntoView {
     let text = i18n::text();
     let clock = expect_context::<ServerClock>();
-    let deal = live_deal(state, product);
+    let now = deal_now(state, product);
+    let deal = Memo::new(move |_| match now.get() {
+        Some(DealNow::Open(deal)) => Some(deal),
+        _ => None,
+    });
+    let limit = Memo::new(move |_| match now.get() {
+        Some(DealNow::LimitReached(per_buyer)) => Some(per_buyer),
+        _ => None,
+    });
     let regular = Signal::derive(move || product.read().as_ref().map(|p| p.price.clone()));
     let deal_price = Signal::derive(move || deal.read().as_ref().map(|d| d.price.clone()));
     view! {
         <Show
             when=move || deal.read().is_some()
-            fallback=move || view! { <Price locale=state.locale() money=regular class/><PastDeal state product/> }
+            fallback=move || view! {
+                <Price locale=state.locale() money=regular class/>
+                <PastDeal state product/>
+                {move || limit.get().map(|per_buyer| view! {
+                    <span class="lapak-deal-flag is-limit" data-testid="deal-limit">{(text.deal_limit_reached)(per_buyer)}</span>
+                })}
+            }
         >
             <span class="lapak-deal" data-testid="deal">
                 <span class="lapak-deal-prices">

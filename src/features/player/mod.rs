@@ -1,13 +1,15 @@
 //! The video and the show header over it: host, LIVE (or REPLAY) badge,
 //! viewer count. A replay plays its recording, from the link's start, moved
 //! by the store's seek requests, with its controls along the bottom.
+mod upcoming;
+
 use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::fullscreen;
 use crate::browser::hls::{self, PlayerState};
-use crate::browser::intl::{format_count, format_date_time};
+use crate::browser::intl::format_count;
 use crate::browser::keys::{key_of, Shortcut};
 use crate::features::captions::Captions;
 use crate::features::icons::{EyeIcon, FullscreenIcon, SoundIcon};
@@ -17,6 +19,7 @@ use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
 use lapak_protocol::OnAir;
+use upcoming::UpcomingShow;
 use wasm_bindgen::JsCast;
 
 /// The stream: a portrait video that starts muted (browsers only autoplay
@@ -35,9 +38,12 @@ pub fn Player(
     let actions = expect_context::<Actions>();
     let show = state.show();
     let replay = state.replay().info();
-    // A replay plays its recording, a live show its stream.
+    // A replay plays its recording, a live show its stream: none before it
+    // begins, which would only be asked for and not found.
+    let waiting = Memo::new(move |_| state.on_air().get() == OnAir::Waiting);
     let source = Signal::derive(move || match &*replay.read() {
         Some(replay) => Some(replay.video_url.clone()),
+        None if waiting.get() => None,
         None => show.read().as_ref().map(|s| s.stream_url.clone()),
     });
     let video = NodeRef::new();
@@ -114,6 +120,7 @@ pub fn Player(
             <SoundIcon muted=muted/>
         </button>
         <PictureStatus state player/>
+        <UpcomingShow state/>
         {later(move || captions_layer(state, video, captions_on))}
         <FullscreenButton/>
         <Show when=move || replaying.get()>
@@ -158,20 +165,13 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
     let replaying = replaying(state);
     let live_state = move || (!replaying.get()).then(|| on_air.get());
     let notice = move || match (live_state(), player.state.get()) {
-        (Some(OnAir::Waiting), _) => Some(("waiting", text.starts_soon)),
+        // Said, with its start and "Remind me", by `UpcomingShow`.
+        (Some(OnAir::Waiting), _) => None,
         (Some(OnAir::Paused), _) => Some(("paused", text.right_back)),
         (Some(OnAir::Ended), _) => Some(("ended", text.show_ended)),
         (_, PlayerState::Failed) => Some(("failed", text.cannot_play)),
         (_, PlayerState::Loading | PlayerState::Buffering) => Some(("buffering", text.buffering)),
         _ => None,
-    };
-    // A scheduled show says when it begins.
-    let starts = move || {
-        let at = state
-            .show()
-            .with(|s| s.as_ref().and_then(|s| s.starts_at_ms))?;
-        let when = format_date_time(at, &state.locale().read().tag);
-        (on_air.get() == OnAir::Waiting).then(|| (text.starts_at)(&when))
     };
     let behind = move || match (on_air.get(), player.state.get()) {
         (OnAir::Live, PlayerState::Behind { delay_ms }) => Some(delay_ms),
@@ -185,9 +185,6 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
         {move || notice().map(|(kind, message)| view! {
             <div class="lapak-picture-status" data-testid="picture-status" data-state=kind role="status">
                 <span class="lapak-picture-status-text">{message}</span>
-                {move || starts().map(|when| view! {
-                    <span class="lapak-picture-status-when" data-testid="starts-at">{when}</span>
-                })}
             </div>
         })}
         {move || behind().map(|delay_ms| view! {
@@ -240,10 +237,13 @@ pub fn ShowHeader(
             </div>
             <div class="lapak-badges">
                 {badge}
-                <span class="lapak-viewers" data-testid="viewer-count">
-                    <EyeIcon/>
-                    {watching}
-                </span>
+                // A replay has no audience to count: "0 watching" would only say it is empty.
+                <Show when=move || !replaying.get()>
+                    <span class="lapak-viewers" data-testid="viewer-count">
+                        <EyeIcon/>
+                        {watching}
+                    </span>
+                </Show>
             </div>
         </header>
     }

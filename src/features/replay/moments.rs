@@ -1,6 +1,7 @@
-//! A replay's top moments: up to five chips, each saying what made it stand
-//! out and when, each moving the picture there.
-use lapak_protocol::replay::{Highlight, TopMoment};
+//! A replay's top moments: up to five chips, each named by what happened in
+//! it (the deal, the product on screen, the gift) and when, each moving the
+//! picture there.
+use lapak_protocol::replay::{About, Highlight, TopMoment};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -37,6 +38,30 @@ pub fn TopMoments(
     }
 }
 
+/// The chip's words: what the moment is about, by the names the shopper
+/// sees (the product's, the gift's), and what stood out when that is not it.
+fn moment_name(state: Store<State>, moment: &TopMoment) -> String {
+    let text = i18n::text();
+    let what = (text.highlight)(moment.highlight);
+    let product = |id: &str| {
+        let products = state.products().read_untracked();
+        products.iter().find(|p| p.id == id).map(|p| p.name.clone())
+    };
+    match &moment.about {
+        Some(About::Deal(id)) => product(id).map(|name| (text.moment_deal)(&name)),
+        Some(About::Product(id)) => product(id).map(|name| match moment.highlight {
+            Highlight::Tag => name,
+            _ => format!("{name} · {what}"),
+        }),
+        Some(About::Gift(id)) => {
+            let gifting = state.gifting().read_untracked();
+            gifting.gift(id).map(|gift| (text.moment_gift)(&gift.name))
+        }
+        None => None,
+    }
+    .unwrap_or_else(|| what.to_owned())
+}
+
 /// A stable name for what made a moment, for `data-` attributes and the stylesheet.
 fn highlight_name(highlight: Highlight) -> &'static str {
     match highlight {
@@ -52,12 +77,16 @@ fn MomentChip(state: Store<State>, panel: RwSignal<Panel>, moment: TopMoment) ->
     let text = i18n::text();
     let actions = expect_context::<Actions>();
     let window = window(state);
-    let what = (text.highlight)(moment.highlight);
+    let what = moment_name(state, &moment);
     let when = move || {
         window
             .get()
             .map(|(starts, _)| from_start(moment.at, starts))
             .unwrap_or_default()
+    };
+    let label = {
+        let what = what.clone();
+        move || (text.moment_at)(&what, &when())
     };
     let seek = move |_| {
         actions.seek(moment.at);
@@ -68,7 +97,7 @@ fn MomentChip(state: Store<State>, panel: RwSignal<Panel>, moment: TopMoment) ->
             class="lapak-chip-button lapak-moment"
             data-testid="top-moment"
             data-highlight=highlight_name(moment.highlight)
-            aria-label=move || (text.moment_at)(what, &when())
+            aria-label=label
             on:click=seek
         >
             {what}

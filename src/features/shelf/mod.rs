@@ -1,9 +1,9 @@
-//! The shelf: every product featured in the show so far, newest first; in a
-//! replay, its chapters in the order shown (each with a button to where it
+//! The shelf: every product featured in the show so far, newest first; before
+//! the show begins, everything it will sell; in a replay, its chapters in the order shown (each with a button to where it
 //! was shown) under the replay's top moments.
-use lapak_protocol::ProductId;
+use lapak_protocol::{OnAir, ProductId};
 use leptos::prelude::*;
-use reactive_stores::{Field, Store};
+use reactive_stores::Store;
 
 use crate::actions::Actions;
 use crate::browser::focus::{keep_tab_inside, use_focus_while_open};
@@ -17,23 +17,37 @@ use crate::features::{product_memo, tap_product, Panel};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
 
-/// Opens the shelf; shows how many products have been featured.
+/// Whether the shelf shows what the show will sell: it has not begun, and
+/// nothing is featured yet.
+fn previewing(state: Store<State>) -> Memo<bool> {
+    Memo::new(move |_| state.featured().read().is_empty() && state.on_air().get() == OnAir::Waiting)
+}
+
+/// Opens the shelf; shows how many products have been featured (or will be sold).
 #[component]
 pub fn ShelfButton(
-    /// The products featured so far.
-    #[prop(into)]
-    featured: Field<Vec<ProductId>>,
+    /// The whole state.
+    state: Store<State>,
     /// The open sheet.
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let count = move || featured.read().len();
+    let previewing = previewing(state);
+    let count = move || {
+        if previewing.get() {
+            state.products().read().len()
+        } else {
+            state.featured().read().len()
+        }
+    };
     view! {
         <button
             class="lapak-round lapak-shelf-button"
             data-testid="shelf-button"
             aria-keyshortcuts=key_of(Shortcut::Products)
-            aria-label=move || (text.shelf_label)(count())
+            aria-label=move || {
+                if previewing.get() { (text.shelf_coming_label)(count()) } else { (text.shelf_label)(count()) }
+            }
             aria-expanded=move || (panel.get() == Panel::Shelf).to_string()
             on:click=move |_| Panel::toggle(panel, Panel::Shelf)
         >
@@ -54,6 +68,7 @@ pub fn Shelf(
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let text = i18n::text();
+    let previewing = previewing(state);
     let close = NodeRef::new();
     use_focus_while_open(close, move || panel.get() == Panel::Shelf);
     view! {
@@ -66,7 +81,9 @@ pub fn Shelf(
             on:keydown=move |ev| if panel.get_untracked() == Panel::Shelf { keep_tab_inside(ev) }
         >
             <div class="lapak-sheet-head">
-                <h2 id="lapak-shelf-title">{text.shelf_title}</h2>
+                <h2 id="lapak-shelf-title">
+                    {move || if previewing.get() { text.shelf_coming_title } else { text.shelf_title }}
+                </h2>
                 <CloseSheet label=text.close panel close class="lapak-shelf-close"/>
             </div>
             {later(move || shelf_body(state, panel))}
@@ -86,7 +103,9 @@ lazy_view!(
 #[component]
 fn ShelfBody(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text();
-    // A replay's chapters once its log is in; else what was featured, newest first.
+    // A replay's chapters once its log is in; before the show, what it will
+    // sell; else what was featured, newest first.
+    let previewing = previewing(state);
     let items = Memo::new(move |_| {
         let log = state.replay().log().read();
         match log.index() {
@@ -95,6 +114,12 @@ fn ShelfBody(state: Store<State>, panel: RwSignal<Panel>) -> impl IntoView {
                 .iter()
                 .map(|c| (c.product_id.clone(), Some(c.at)))
                 .collect::<Vec<_>>(),
+            None if previewing.get() => state
+                .products()
+                .read()
+                .iter()
+                .map(|p| (p.id.clone(), None))
+                .collect(),
             None => state
                 .featured()
                 .read()

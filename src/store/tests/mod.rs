@@ -987,8 +987,8 @@ fn the_host_page_hears_ready_once_product_clicks_and_a_lost_connection() {
     );
 }
 
-#[test]
-fn an_embedded_widget_resolves_media_against_the_server() {
+/// A widget embedded on another origin, opened, and welcomed with the show `change` makes.
+fn embedded(change: impl FnOnce(&mut lapak_protocol::Show)) -> State {
     let mut state = State {
         asset_base: "https://live.example.com".into(),
         ..State::default()
@@ -996,13 +996,37 @@ fn an_embedded_widget_resolves_media_against_the_server() {
     apply(&mut state, Msg::Opened);
     let mut message = welcome(10, Cart::default());
     if let ServerMsg::Welcome(welcome) = &mut message {
-        welcome.show.captions = vec![lapak_protocol::CaptionTrack {
+        change(&mut welcome.show);
+    }
+    apply(&mut state, Msg::Server(message));
+    state
+}
+
+#[test]
+fn a_show_with_a_start_ahead_offers_its_calendar_event_from_the_server() {
+    let mut state = embedded(|show| {
+        show.on_air = lapak_protocol::OnAir::Waiting;
+        show.starts_at_ms = Some(1_804_381_200_000);
+    });
+    let show = state.show.as_ref().unwrap();
+    assert_eq!(
+        show.calendar_url.as_deref(),
+        Some("https://live.example.com/shows/demo/calendar.ics")
+    );
+    // Once it has begun, the server sends no start: nothing to remind of.
+    apply(&mut state, Msg::Server(welcome(11, Cart::default())));
+    assert_eq!(state.show.as_ref().unwrap().calendar_url, None);
+}
+
+#[test]
+fn an_embedded_widget_resolves_media_against_the_server() {
+    let state = embedded(|show| {
+        show.captions = vec![lapak_protocol::CaptionTrack {
             url: "/media/stream.id.vtt".into(),
             language: "id".into(),
             label: "Bahasa Indonesia".into(),
         }];
-    }
-    apply(&mut state, Msg::Server(message));
+    });
     let show = state.show.as_ref().unwrap();
     assert_eq!(show.stream_url, "https://live.example.com/media/stream.mp4");
     assert_eq!(
