@@ -3,7 +3,9 @@
 //! sales it had while live and says when it ended and that its replay plays;
 //! the host's earnings from gifts are in money at the show's own rate, and the
 //! top gifters are named as shoppers saw them in the gift lane, with their
-//! coins and money, alike in JSON and in `gifters.csv`, also after a restart.
+//! coins and money, alike in JSON and in `gifters.csv`, also after a restart;
+//! the peak, the minutes and the adds to cart are those of the live show, not
+//! raised by the replay's viewers, and kept across a restart.
 //! Another brand's host reads none of it. On PostgreSQL too, with
 //! `LAPAK_TEST_POSTGRES`.
 mod common;
@@ -138,6 +140,15 @@ async fn an_ended_show_keeps_its_figures_and_tells_the_host_what_gifts_earned() 
     assert_eq!(status, StatusCode::NO_CONTENT);
     let ended = metrics(&api, &host).await;
     let at = ended["ended"]["at_ms"].as_i64().expect("when it ended");
+    let peak = ended["viewers"]["peak"].as_u64().unwrap();
+    assert!(peak >= 2, "Rina and Budi watched: {ended}");
+    let jar = &ended["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["product_id"] == "jar")
+        .unwrap();
+    assert_eq!(jar["adds_to_cart"], 2, "{jar}");
     assert!(at >= live["at_ms"].as_i64().unwrap() && at <= ended["at_ms"].as_i64().unwrap());
     assert_eq!(ended["ended"]["replay"], true, "{ended}");
     for figure in [
@@ -153,6 +164,19 @@ async fn an_ended_show_keeps_its_figures_and_tells_the_host_what_gifts_earned() 
     }
     assert_eq!(ended["net_sales"]["minor"], order.totals.total.minor);
     assert_gifts(&api, &host, &ended).await;
+    // The replay's viewers are not the live show's: its peak and minutes stay.
+    let mut replay_viewers = Vec::new();
+    for _ in 0..=peak {
+        replay_viewers.push(viewer(&server, None).await);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let later = metrics(&api, &host).await;
+    assert!(later["viewers"]["now"].as_u64().unwrap() > peak, "{later}");
+    for figure in ["minutes", "products"] {
+        assert_eq!(later[figure], ended[figure], "{figure} as it ended");
+    }
+    assert_eq!(later["viewers"]["peak"], peak);
+    drop(replay_viewers);
     let (status, orders) = csv(&api, &host, "orders.csv").await;
     assert_eq!(status, StatusCode::OK);
     assert!(orders.contains(&format!("{},", order.number)), "{orders}");
@@ -164,7 +188,8 @@ async fn an_ended_show_keeps_its_figures_and_tells_the_host_what_gifts_earned() 
     let host = api.sign_in("host@demo.example", PASSWORD).await.unwrap();
     let after = metrics(&api, &host).await;
     assert_eq!(after["ended"]["at_ms"], at);
-    for figure in ["orders", "gmv", "net_sales", "gifts"] {
+    assert_eq!(after["viewers"]["peak"], peak);
+    for figure in ["orders", "gmv", "net_sales", "gifts", "minutes", "products"] {
         assert_eq!(
             after[figure], ended[figure],
             "{figure} kept after a restart"

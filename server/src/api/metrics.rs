@@ -85,9 +85,15 @@ pub async fn read(
 
 /// The show's figures now.
 async fn gather(state: &Stage, show: &ShowFile) -> Result<Metrics, ApiError> {
-    let figures = state.hub.figures();
+    let mut figures = state.hub.figures();
     // One read transaction: orders, lines and gifts from the same moment.
     let mut tx = state.pool.begin().await?;
+    // An ended show's tally is the one kept when it ended: the replay's viewers are not its.
+    if let Some(kept) = crate::metrics::kept(&mut tx, &show.id).await? {
+        figures.peak = kept.peak;
+        figures.minutes = kept.minutes;
+        figures.adds = kept.adds;
+    }
     let sales = checkout::sales(&mut tx, &show.id).await?;
     let taps = taps::per_product(&mut tx, &show.id).await?;
     let per_minute = checkout::paid_per_minute(&mut tx, &show.id).await?;
