@@ -118,10 +118,15 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     // The show's panels are made anew for another show: each reads its show once.
     let current = Memo::new(move |_| workspace.show.with(|s| s.as_ref().map(|s| s.id.clone())));
     Effect::new(move |_| changes.follow(current.get().as_deref()));
-    let owner = me.role == Role::Owner;
+    // Whichever way a show was opened (picked, or opened first), the next sign-in opens it.
     let who = StoredValue::new(me.clone());
+    Effect::new(move |_| {
+        if let Some(show) = current.get() {
+            who.with_value(|me| crate::last_show::remember(me, &show));
+        }
+    });
+    let owner = me.role == Role::Owner;
     let run = move |show: ShowSummary| {
-        who.with_value(|me| crate::last_show::remember(me, &show.id));
         workspace.selected.set(None);
         workspace.selling.set(None);
         workspace.notice.set(None);
