@@ -173,6 +173,8 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
         </section>
         <section class="studio-panel">
             <h2>{text.per_product}</h2>
+            // A phone scrolls the wide table sideways, by touch or by keyboard.
+            <div class="studio-scroll" tabindex="0" role="region" aria-label=text.per_product>
             <table class="studio-table" data-testid="product-figures">
                 <thead><tr>
                     <th scope="col">{text.product}</th>
@@ -207,6 +209,7 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
         <TopGifters top=metrics.gifts.top text=text />
         <Chart minutes=metrics.minutes names=names currency=currency text=text />
