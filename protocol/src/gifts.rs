@@ -14,6 +14,16 @@ pub const MAX_GIFT_COUNT: u32 = 99;
 /// How many top gifters the leaderboard lists.
 pub const LEADERBOARD_SIZE: usize = 10;
 
+/// What the host earns for `coins` of gifts, in minor units of the show's
+/// currency: `per_coin` each, the show file's `[gifting] host_credit_per_coin`
+/// (the demo's 8000 is Rp80 a coin, half of what viewers pay for a coin in
+/// its packs). The one rule from coins to the host's money: the dashboard's
+/// earnings and the payout step both call it, so what the host is shown is
+/// what is paid. `None` on an overflow no real show reaches.
+pub fn host_earnings(coins: u64, per_coin: i64) -> Option<i64> {
+    i64::try_from(coins).ok()?.checked_mul(per_coin)
+}
+
 /// A gift viewers can send the host, priced in coins.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gift {

@@ -48,7 +48,7 @@ pub use coupons::{
     coupon_code, Coupon, CouponProblem, CouponReward, CouponTerms, Off, CODE_CHARS, MAX_PERCENT_OFF,
 };
 pub use gifts::{
-    CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
+    host_earnings, CoinPack, Gift, GiftStreak, GiftTier, Gifter, Viewer, Wallet, COMBO_WINDOW_MS,
     LEADERBOARD_SIZE, MAX_GIFT_COUNT, WALLET_COUPONS,
 };
 pub use language::{

@@ -163,6 +163,30 @@ pub async fn gift_figures(conn: &mut Conn, show: &str) -> Result<(i64, i64, i64)
     .await?)
 }
 
+/// The `limit` sessions that sent the show's host the most coins, from the
+/// ledger's gift transactions, with the name shoppers see them by: `(session,
+/// name, coins)`, most coins first (ties: the earlier session first).
+pub async fn top_gifters(
+    conn: &mut Conn,
+    show: &str,
+    limit: usize,
+) -> Result<Vec<(i64, String, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT t.session_id, s.name, CAST(SUM(e.coins) AS BIGINT) AS coins
+         FROM ledger_entries e
+         JOIN ledger_transactions t ON t.id = e.transaction_id
+         JOIN sessions s ON s.id = t.session_id
+         WHERE e.account = $1 AND t.kind = 'gift'
+         GROUP BY t.session_id, s.name
+         ORDER BY coins DESC, t.session_id
+         LIMIT $2",
+    )
+    .bind(earnings_account(show))
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// Coins each session has sent the show's host, from the ledger's gift
 /// transactions: `(session, coins)`.
 pub async fn gift_totals(conn: &mut Conn, show: &str) -> Result<Vec<(i64, i64)>, AppError> {

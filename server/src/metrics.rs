@@ -1,11 +1,15 @@
 //! The show's figures minute by minute, as the hub publishes them: viewers
 //! (now and at peak), chat lines, likes, adds to cart per product and the
-//! products pinned. The dashboard adds what the database holds exactly
-//! (orders, units, GMV, gifts, watch time: `api::metrics`).
+//! products pinned, kept in `show_results` when the show ends. The dashboard
+//! adds what the database holds exactly (orders, units, GMV, gifts, watch
+//! time: `api::metrics`).
 
 use std::collections::{BTreeMap, VecDeque};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::db::Conn;
+use crate::error::AppError;
 
 /// A minute of the show is kept this long: a day, then the oldest minute goes.
 // why: a bound on memory whatever the show's length; the database keeps the totals.
@@ -14,7 +18,7 @@ const MINUTES_KEPT: usize = 24 * 60;
 const MINUTE_MS: i64 = 60_000;
 
 /// One minute's figures.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Minute {
     /// Server time the minute starts, Unix ms.
     pub start_ms: i64,
@@ -113,6 +117,44 @@ impl Tally {
     pub fn adds(&self) -> BTreeMap<String, u64> {
         self.adds.clone()
     }
+}
+
+/// What the tally saw while a show was live, kept when it ends: its
+/// dashboard shows these as its results, also after a restart, and the
+/// replay's viewers (who join the same show) add nothing to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kept {
+    /// Most viewers at once.
+    pub peak: u32,
+    /// Minute by minute, oldest first.
+    pub minutes: Vec<Minute>,
+    /// Units added to carts, per product.
+    pub adds: BTreeMap<String, u64>,
+}
+
+/// Keeps `kept` as the ended `show`'s tally; a show ended twice keeps the first.
+pub async fn keep(conn: &mut Conn, show: &str, kept: &Kept) -> Result<(), AppError> {
+    let tally = serde_json::to_string(kept).map_err(|e| AppError::Show(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO show_results (show_id, tally) VALUES ($1, $2) ON CONFLICT (show_id) DO NOTHING",
+    )
+    .bind(show)
+    .bind(tally)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The tally kept when `show` ended, if it has.
+pub async fn kept(conn: &mut Conn, show: &str) -> Result<Option<Kept>, AppError> {
+    let tally: Option<String> =
+        sqlx::query_scalar("SELECT tally FROM show_results WHERE show_id = $1")
+            .bind(show)
+            .fetch_optional(&mut *conn)
+            .await?;
+    tally
+        .map(|t| serde_json::from_str(&t).map_err(|e| AppError::Show(e.to_string())))
+        .transpose()
 }
 
 #[cfg(test)]

@@ -171,14 +171,22 @@ async fn follow_chat_rules(stage: Arc<Stage>) {
 }
 
 /// Ends `stage`'s show: kept as ended (its replay opens, also after a
-/// restart), then its encoder is disconnected, publishing refused, the
+/// restart) with the hub's tally of it, then its encoder is disconnected, publishing refused, the
 /// recording closed and viewers told. `false` for a show that does not ingest.
 pub async fn end(stage: &Stage) -> Result<bool, AppError> {
     let Some(live) = stage.live.show(&stage.show.id) else {
         return Ok(false);
     };
-    let mut conn = stage.pool.acquire().await?;
-    replay::end(&mut conn, &stage.show.id, now_ms()).await?;
+    let figures = stage.hub.figures();
+    let kept = crate::metrics::Kept {
+        peak: figures.peak,
+        minutes: figures.minutes,
+        adds: figures.adds,
+    };
+    let mut tx = stage.pool.begin().await?;
+    replay::end(&mut tx, &stage.show.id, now_ms()).await?;
+    crate::metrics::keep(&mut tx, &stage.show.id, &kept).await?;
+    tx.commit().await?;
     live.end();
     Ok(true)
 }

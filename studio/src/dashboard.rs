@@ -1,13 +1,15 @@
 //! The live dashboard: the show's figures read again as the show's stream
 //! tells them changing — viewers, watch
 //! time, likes and chat, orders and GMV, orders by status and the sales
-//! after refunds, gifts — each product's selling with
+//! after refunds, gifts and what they earned the host with the top gifters —
+//! each product's selling with
 //! the weakest flagged against the show's average, and a per-minute chart
-//! with a band saying which product was pinned when.
+//! with a band saying which product was pinned when. Once the show has ended
+//! it is the show's results: the same figures, under when it ended.
 
 use std::time::Duration;
 
-use lapak_protocol::api::metrics::{Metrics, MinuteFigures, ProductFigures};
+use lapak_protocol::api::metrics::{Ended, Metrics, MinuteFigures, ProductFigures, TopGifter};
 use leptos::prelude::*;
 
 use crate::context::Workspace;
@@ -83,6 +85,7 @@ pub fn Dashboard() -> impl IntoView {
                 <a class="studio-quiet" download href=move || export("products")>{text.export_products}</a>
                 <a class="studio-quiet" download href=move || export("minutes")>{text.export_minutes}</a>
                 <a class="studio-quiet" download href=move || export("orders")>{text.export_orders}</a>
+                <a class="studio-quiet" download href=move || export("gifters")>{text.export_gifters}</a>
             </nav>
             <Said trouble testid="dashboard-trouble" />
             {move || metrics.get().map(|m| view! { <Figures metrics=m text=text /> })}
@@ -90,15 +93,29 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
+/// When the show ended, and whether its replay plays now.
+#[component]
+fn EndedNote(ended: Ended, text: &'static Text) -> impl IntoView {
+    view! {
+        <p class="studio-ended" data-testid="dashboard-ended" data-replay=ended.replay.to_string()>
+            <b>{(text.ended_at)(&format::when(ended.at_ms))}</b>
+            {ended.replay.then(|| view! { " " {text.now_a_replay} })}
+        </p>
+    }
+}
+
 #[component]
 fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
     let count = format::count;
-    let cards = [
+    // Once ended, "watching now" would be the replay's audience: the results leave it out.
+    let watching = metrics.ended.is_none().then(|| {
         (
             text.viewers_now,
             count(metrics.viewers.now.into()),
             "viewers",
-        ),
+        )
+    });
+    let cards = [
         (text.peak, count(metrics.viewers.peak.into()), "peak"),
         (
             text.watch_time,
@@ -129,8 +146,14 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
             ),
             "coupons",
         ),
+        (
+            text.gift_earnings,
+            format::money(&metrics.gifts.earned),
+            "gift-earnings",
+        ),
         (text.gift_coins, count(metrics.gifts.coins), "coins"),
     ];
+    let cards = watching.into_iter().chain(cards);
     let flagged = weakest(&metrics.products);
     let names: Vec<(String, String)> = metrics
         .products
@@ -139,6 +162,7 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
         .collect();
     let currency = metrics.gmv.currency.clone();
     view! {
+        {metrics.ended.map(|ended| view! { <EndedNote ended text /> })}
         <section class="studio-cards" aria-label=text.dashboard>
             {cards.into_iter().map(|(label, value, id)| view! {
                 <div class="studio-card">
@@ -149,6 +173,8 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
         </section>
         <section class="studio-panel">
             <h2>{text.per_product}</h2>
+            // A phone scrolls the wide table sideways, by touch or by keyboard.
+            <div class="studio-scroll" tabindex="0" role="region" aria-label=text.per_product>
             <table class="studio-table" data-testid="product-figures">
                 <thead><tr>
                     <th scope="col">{text.product}</th>
@@ -183,8 +209,43 @@ fn Figures(metrics: Metrics, text: &'static Text) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
+        <TopGifters top=metrics.gifts.top text=text />
         <Chart minutes=metrics.minutes names=names currency=currency text=text />
+    }
+}
+
+/// The show's top gifters by the names shoppers saw, with their coins and
+/// what the host earned from each.
+#[component]
+fn TopGifters(top: Vec<TopGifter>, text: &'static Text) -> impl IntoView {
+    let table = (!top.is_empty()).then(|| {
+        view! {
+            <table class="studio-table" data-testid="top-gifters">
+                <thead><tr>
+                    <th scope="col">{text.gifter}</th>
+                    <th scope="col">{text.coins}</th>
+                    <th scope="col">{text.earned}</th>
+                </tr></thead>
+                <tbody>
+                    {top.into_iter().map(|g| view! {
+                        <tr data-testid=format!("gifter-{}", g.viewer_id)>
+                            <th scope="row">{g.name}</th>
+                            <td>{format::count(g.coins)}</td>
+                            <td>{format::money(&g.earned)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    });
+    view! {
+        <section class="studio-panel">
+            <h2>{text.top_gifters}</h2>
+            {table.unwrap_or_else(|| view! { <p class="studio-empty">{text.no_gifts}</p> }.into_any())}
+        </section>
     }
 }
 

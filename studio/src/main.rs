@@ -10,6 +10,7 @@ mod dashboard;
 mod events;
 mod focus;
 mod format;
+mod last_show;
 mod new_show;
 mod poll;
 mod schedule;

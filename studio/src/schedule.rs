@@ -11,7 +11,7 @@ use crate::new_show::NewShow;
 use crate::text::Text;
 
 /// The schedule. `current` is the show the workspace runs; `on_run` opens
-/// another. An owner also gets the form that schedules a show, after which
+/// another (an ended one on its results). An owner also gets the form that schedules a show, after which
 /// `on_scheduled` reads the list again.
 #[component]
 pub fn Schedule(
@@ -62,7 +62,8 @@ pub fn Schedule(
     }
 }
 
-/// One show: title, when, host, viewers, and the button that opens it.
+/// One show: title, when, host, viewers, and the button that opens it (an
+/// ended show's results).
 fn row(
     text: &'static Text,
     show: ShowSummary,
@@ -81,6 +82,8 @@ fn row(
         .then(|| (text.watching)(&format::count(u64::from(show.viewers))));
     let title = show.title.clone();
     let testid = format!("run-{}", show.id);
+    // An ended show is not run again: its button opens its results.
+    let ended = show.status == Status::Ended;
     view! {
         <li class="studio-schedule-row" aria-current=move || is_current.get().then_some("true")>
             <div class="studio-schedule-what">
@@ -88,9 +91,13 @@ fn row(
                 <small>{when}" · "{(text.hosted_by)(&show.host)}{watching.map(|w| format!(" · {w}"))}</small>
             </div>
             <button class="studio-primary" data-testid=testid
-                aria-label=format!("{}: {title}", text.run_this)
+                aria-label=format!("{}: {title}", if ended { text.see_results } else { text.run_this })
                 on:click=move |_| on_run(show.clone())>
-                {move || if is_current.get() { text.running_here } else { text.run_this }}
+                {move || match (ended, is_current.get()) {
+                    (true, _) => text.see_results,
+                    (false, true) => text.running_here,
+                    (false, false) => text.run_this,
+                }}
             </button>
         </li>
     }

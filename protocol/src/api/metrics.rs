@@ -9,6 +9,9 @@ use crate::Money;
 pub struct Metrics {
     /// Server time they were read, Unix ms.
     pub at_ms: i64,
+    /// When the show ended, and whether its replay plays; absent while it has not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ended>,
     /// Viewers now and at the peak.
     pub viewers: Viewers,
     /// Seconds of video watched by all viewers (credited by heartbeats).
@@ -110,6 +113,34 @@ pub struct GiftFigures {
     pub coins: u64,
     /// The host's earnings converted to money so far.
     pub converted: Money,
+    /// What the host earned from them: the coins at the show's
+    /// `host_credit_per_coin` (`lapak_protocol::host_earnings`), converted or not.
+    pub earned: Money,
+    /// The top gifters, most coins first (at most `LEADERBOARD_SIZE`).
+    #[serde(default)]
+    pub top: Vec<TopGifter>,
+}
+
+/// A top gifter as the dashboard lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopGifter {
+    /// Their public viewer id (the one the gift lane carries).
+    pub viewer_id: u64,
+    /// Their name, as shoppers see it in the gift lane.
+    pub name: String,
+    /// Coins they sent the host in this show.
+    pub coins: u64,
+    /// What the host earned from them.
+    pub earned: Money,
+}
+
+/// How a show ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ended {
+    /// When the host or an owner ended it, Unix ms.
+    pub at_ms: i64,
+    /// Whether viewers of the show now watch its replay.
+    pub replay: bool,
 }
 
 /// One minute of the show.

@@ -1,7 +1,9 @@
 //! `GET /api/v1/shows/{show}/metrics`: the live dashboard's figures (owners
 //! and hosts; tokens with `shows:read`), and the same as CSV files to export. Orders, units, GMV, gifts and watch
 //! time are read from the tables the commands write, so they equal them
-//! exactly; the minute-by-minute figures come from what the hub published.
+//! exactly, also once the show has ended; the host's earnings from gifts are
+//! their coins at the show's rate (`lapak_protocol::host_earnings`); the
+//! minute-by-minute figures come from what the hub published.
 
 use std::sync::Arc;
 
@@ -9,27 +11,65 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use lapak_protocol::api::metrics::{GiftFigures, Metrics, MinuteFigures, ProductFigures, Viewers};
+use lapak_protocol::api::metrics::{
+    Ended, GiftFigures, Metrics, MinuteFigures, ProductFigures, TopGifter, Viewers,
+};
+use lapak_protocol::api::replay::ReplayState;
 use lapak_protocol::hls::format_date_time;
-use lapak_protocol::Activity;
+use lapak_protocol::{host_earnings, Activity, Money, LEADERBOARD_SIZE};
 use serde::Serialize;
 
 use super::shows::show_for;
 use crate::access::{Actor, ApiError, Permission};
 use crate::db::Conn;
 use crate::error::AppError;
-use crate::{checkout, gifting, ledger};
+use crate::show::ShowFile;
+use crate::{checkout, gifting, ledger, replay};
 use crate::{community, now_ms, taps, Server, Stage};
 
-async fn gifts(conn: &mut Conn, show: &str) -> Result<(u64, u64, u64, i64), AppError> {
-    let (sends, gifts, coins) = ledger::gift_figures(conn, show).await?;
-    let converted = gifting::converted(conn, show).await?;
-    Ok((
-        sends.unsigned_abs(),
-        gifts.unsigned_abs(),
-        coins.unsigned_abs(),
-        converted,
-    ))
+/// The most gifters `gifters.csv` lists, most coins first.
+// why: a bound on the answer's memory; a show has far fewer.
+const MAX_EXPORTED_GIFTERS: usize = 100_000;
+
+/// The `limit` top gifters, with what the host earned from each.
+async fn top_gifters(
+    conn: &mut Conn,
+    show: &ShowFile,
+    limit: usize,
+) -> Result<Vec<TopGifter>, AppError> {
+    let top = ledger::top_gifters(conn, &show.id, limit).await?;
+    top.into_iter()
+        .map(|(session, name, coins)| {
+            let coins = coins.unsigned_abs();
+            Ok(TopGifter {
+                viewer_id: session.unsigned_abs(),
+                name,
+                coins,
+                earned: earned(show, coins)?,
+            })
+        })
+        .collect()
+}
+
+/// What the host earned for `coins` of gifts, by the show's own rule.
+fn earned(show: &ShowFile, coins: u64) -> Result<Money, AppError> {
+    let rate = show.gifting.host_credit_per_coin;
+    let minor = host_earnings(coins, rate)
+        .ok_or_else(|| AppError::Ledger(format!("{coins} coins at {rate} overflow")))?;
+    Ok(show.money(minor))
+}
+
+async fn gifts(conn: &mut Conn, show: &ShowFile) -> Result<GiftFigures, AppError> {
+    let (sends, gifts, coins) = ledger::gift_figures(conn, &show.id).await?;
+    let converted = gifting::converted(conn, &show.id).await?;
+    Ok(GiftFigures {
+        sends: sends.unsigned_abs(),
+        gifts: gifts.unsigned_abs(),
+        coins: coins.unsigned_abs(),
+        converted: show.money(converted),
+        earned: earned(show, coins.unsigned_abs())?,
+        top: top_gifters(conn, show, LEADERBOARD_SIZE).await?,
+    })
 }
 
 /// `GET /api/v1/shows/{show}/metrics`.
@@ -44,14 +84,21 @@ pub async fn read(
 }
 
 /// The show's figures now.
-async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, ApiError> {
-    let figures = state.hub.figures();
+async fn gather(state: &Stage, show: &ShowFile) -> Result<Metrics, ApiError> {
+    let mut figures = state.hub.figures();
     // One read transaction: orders, lines and gifts from the same moment.
     let mut tx = state.pool.begin().await?;
+    // An ended show's tally is the one kept when it ended: the replay's viewers are not its.
+    if let Some(kept) = crate::metrics::kept(&mut tx, &show.id).await? {
+        figures.peak = kept.peak;
+        figures.minutes = kept.minutes;
+        figures.adds = kept.adds;
+    }
     let sales = checkout::sales(&mut tx, &show.id).await?;
     let taps = taps::per_product(&mut tx, &show.id).await?;
     let per_minute = checkout::paid_per_minute(&mut tx, &show.id).await?;
-    let (sends, gift_count, coins, converted) = gifts(&mut tx, &show.id).await?;
+    let gifts = gifts(&mut tx, show).await?;
+    let ended_at = replay::ended_at(&mut tx, &show.id).await?;
     let watch_seconds = community::total(&mut tx, &show.id, Activity::WatchSeconds).await?;
     let likes = community::total(&mut tx, &show.id, Activity::Like).await?;
     let chat_lines = community::total(&mut tx, &show.id, Activity::Comment).await?;
@@ -104,6 +151,10 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
         .collect();
     Ok(Metrics {
         at_ms: now_ms(),
+        ended: ended_at.map(|at_ms| Ended {
+            at_ms,
+            replay: super::replay::state(state) == ReplayState::Ready,
+        }),
         viewers: Viewers {
             now: figures.viewers,
             peak: figures.peak,
@@ -120,12 +171,7 @@ async fn gather(state: &Stage, show: &crate::show::ShowFile) -> Result<Metrics, 
         coupon_orders: coupon_orders.unsigned_abs(),
         coupon_discounts: show.money(coupon_discounts),
         products,
-        gifts: GiftFigures {
-            sends,
-            gifts: gift_count,
-            coins,
-            converted: show.money(converted),
-        },
+        gifts,
         minutes,
     })
 }
@@ -199,6 +245,18 @@ struct OrderRow {
     flagged: String,
 }
 
+/// A gifter as the CSV export writes it.
+#[derive(Serialize)]
+struct GifterRow {
+    /// 1 for the most coins.
+    rank: usize,
+    viewer_id: u64,
+    name: String,
+    coins: u64,
+    earned_minor: i64,
+    currency: String,
+}
+
 /// The most orders `orders.csv` holds, newest first.
 // why: a bound on the answer's memory; a show sells far fewer.
 const MAX_EXPORTED_ORDERS: u32 = 100_000;
@@ -236,8 +294,8 @@ fn word(value: impl Serialize) -> String {
     word.unwrap_or_default().to_owned()
 }
 
-/// `GET /api/v1/shows/{show}/metrics/{file}`: `minutes.csv`, `products.csv`
-/// or `orders.csv`, the figures for a spreadsheet after the show.
+/// `GET /api/v1/shows/{show}/metrics/{file}`: `minutes.csv`, `products.csv`,
+/// `orders.csv` or `gifters.csv`, the figures for a spreadsheet after the show.
 pub async fn export(
     State(server): State<Arc<Server>>,
     actor: Actor,
@@ -277,8 +335,21 @@ pub async fn export(
             }))?,
         ),
         "orders.csv" => ("orders", csv_rows(order_rows(&state).await?)?),
+        "gifters.csv" => {
+            let mut conn = state.pool.acquire().await?;
+            let gifters = top_gifters(&mut conn, show, MAX_EXPORTED_GIFTERS).await?;
+            let rows = gifters.into_iter().enumerate().map(|(at, g)| GifterRow {
+                rank: at + 1,
+                viewer_id: g.viewer_id,
+                name: g.name,
+                coins: g.coins,
+                earned_minor: g.earned.minor,
+                currency: g.earned.currency,
+            });
+            ("gifters", csv_rows(rows)?)
+        }
         _ => {
-            let exports = "exports: minutes.csv, products.csv, orders.csv";
+            let exports = "exports: minutes.csv, products.csv, orders.csv, gifters.csv";
             return Err(ApiError::not_found(exports));
         }
     };

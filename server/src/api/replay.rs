@@ -20,18 +20,24 @@ use crate::{community, taps, Server, Stage};
 /// Longest a trim may be, seconds: a day.
 const MAX_TRIM_S: u32 = 86_400;
 
+/// Where the show's replay stands.
+pub(super) fn state(stage: &Stage) -> ReplayState {
+    let live = stage.live.show(&stage.show.id);
+    match &live {
+        None => ReplayState::None,
+        Some(l) if l.replay_settings().removed => ReplayState::Removed,
+        Some(l) if *l.on_air().borrow() == OnAir::Ended => ReplayState::Ready,
+        Some(_) => ReplayState::Recording,
+    }
+}
+
 async fn describe(stage: &Stage) -> Result<Replay, ApiError> {
     let live = stage.live.show(&stage.show.id);
     let settings = live
         .as_ref()
         .map_or_else(Settings::default, |l| l.replay_settings());
     let span = live.as_ref().and_then(|l| l.rendered().span);
-    let state = match &live {
-        None => ReplayState::None,
-        Some(_) if settings.removed => ReplayState::Removed,
-        Some(l) if *l.on_air().borrow() == OnAir::Ended => ReplayState::Ready,
-        Some(_) => ReplayState::Recording,
-    };
+    let state = state(stage);
     let mut conn = stage.pool.acquire().await?;
     let figures = replay::figures(&mut conn, &stage.show.id).await?;
     let watch_s = community::total(&mut conn, &stage.show.id, Activity::WatchSeconds).await?;

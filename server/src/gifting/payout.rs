@@ -23,7 +23,7 @@ pub async fn converted(conn: &mut Conn, show: &str) -> Result<i64, AppError> {
 pub struct HostCredit {
     /// Coins converted.
     pub coins: u64,
-    /// Their value in the show's currency: coins × `host_credit_per_coin`.
+    /// Their value in the show's currency (`lapak_protocol::host_earnings`).
     pub credit: Money,
 }
 
@@ -40,8 +40,7 @@ pub async fn convert_earnings(state: &Stage) -> Result<Option<HostCredit>, AppEr
         return Ok(None);
     }
     let rate = show.gifting.host_credit_per_coin;
-    let amount = coins
-        .checked_mul(rate)
+    let amount = lapak_protocol::host_earnings(coins.unsigned_abs(), rate)
         .ok_or_else(|| AppError::Ledger(format!("{coins} coins at {rate} overflow the credit")))?;
     let posting = Posting {
         kind: Kind::Convert,

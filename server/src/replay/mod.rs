@@ -71,12 +71,17 @@ impl Settings {
 
 /// Whether `show` has ended (its host or owner ended it; kept across restarts).
 pub async fn ended(conn: &mut Conn, show: &str) -> Result<bool, AppError> {
+    Ok(ended_at(conn, show).await?.is_some())
+}
+
+/// When `show` ended (Unix ms), if it has.
+pub async fn ended_at(conn: &mut Conn, show: &str) -> Result<Option<i64>, AppError> {
     let ended: Option<Option<i64>> =
         sqlx::query_scalar("SELECT ended_at_ms FROM shows WHERE id = $1")
             .bind(show)
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(ended.flatten().is_some())
+    Ok(ended.flatten())
 }
 
 /// Keeps `show` as ended (its replay opens, also after a restart).

@@ -11,6 +11,8 @@ mod preview;
 mod products;
 mod replay;
 mod selling;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
@@ -42,13 +44,24 @@ enum Tab {
     Catalogue,
 }
 
-/// The show to open first: one live now, else the next upcoming, else any.
-fn first_to_run(shows: &[ShowSummary]) -> Option<ShowSummary> {
+/// The show to open first: the one last opened here (`last`) while the brand
+/// still has it, else one live now, else the next upcoming, else any.
+fn first_to_run(shows: &[ShowSummary], last: Option<&str>) -> Option<ShowSummary> {
     let by_status = |status: Status| shows.iter().find(|s| s.status == status);
-    by_status(Status::Live)
+    last.and_then(|id| shows.iter().find(|s| s.id == id))
+        .or_else(|| by_status(Status::Live))
         .or_else(|| by_status(Status::Upcoming))
         .or(shows.first())
         .cloned()
+}
+
+/// The page a show opens on: an ended show's results, else its workspace.
+fn page_for(show: &ShowSummary) -> Tab {
+    if show.status == Status::Ended {
+        Tab::Dashboard
+    } else {
+        Tab::Run
+    }
 }
 
 /// The signed-in studio: the brand's shows, and the workspace and dashboard
@@ -70,11 +83,15 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     provide_context(changes);
     let loaded = RwSignal::new(false);
     let shows = RwSignal::new(Vec::<ShowSummary>::new());
+    let page = RwSignal::new(Tab::Run);
+    let last = StoredValue::new(crate::last_show::remembered(&me));
     let load_shows = move |pick: bool| {
         leptos::task::spawn_local(async move {
             if let Some(listed) = workspace.trouble.settle(api.get_value().shows().await) {
                 if pick {
-                    workspace.show.set(first_to_run(&listed));
+                    let first = last.with_value(|last| first_to_run(&listed, last.as_deref()));
+                    page.set(first.as_ref().map_or(Tab::Run, page_for));
+                    workspace.show.set(first);
                 }
                 shows.set(listed);
             }
@@ -84,7 +101,6 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     load_shows(true);
     workspace.refresh();
     crate::events::on_change(&["pins", "on_air"], SHOW_EVERY, move || workspace.refresh());
-    let page = RwSignal::new(Tab::Run);
     let tab = move |label: &'static str, this: Tab, testid: &'static str| {
         view! {
             <button class="studio-tab" role="tab" data-testid=testid
@@ -102,13 +118,20 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
     // The show's panels are made anew for another show: each reads its show once.
     let current = Memo::new(move |_| workspace.show.with(|s| s.as_ref().map(|s| s.id.clone())));
     Effect::new(move |_| changes.follow(current.get().as_deref()));
+    // Whichever way a show was opened (picked, or opened first), the next sign-in opens it.
+    let who = StoredValue::new(me.clone());
+    Effect::new(move |_| {
+        if let Some(show) = current.get() {
+            who.with_value(|me| crate::last_show::remember(me, &show));
+        }
+    });
     let owner = me.role == Role::Owner;
     let run = move |show: ShowSummary| {
         workspace.selected.set(None);
         workspace.selling.set(None);
         workspace.notice.set(None);
+        page.set(page_for(&show));
         workspace.show.set(Some(show));
-        page.set(Tab::Run);
     };
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
@@ -140,7 +163,8 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {tab(text.orders, Tab::Orders, "tab-orders")}
                     {tab(text.catalogue, Tab::Catalogue, "tab-catalogue")}
                 </nav>
-                <p class="studio-show-title" data-testid="show-title">
+                <p class="studio-show-title" data-testid="show-title"
+                    title=move || workspace.show.read().as_ref().map(|s| s.title.clone())>
                     {move || workspace.show.read().as_ref().map(|s| s.title.clone())}
                 </p>
                 <p class="studio-notice" role="status" data-testid="notice">{move || workspace.notice.get()}</p>
