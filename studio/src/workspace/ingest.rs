@@ -10,6 +10,7 @@ use super::Workspace;
 use crate::ask::Ask;
 use crate::copy::CopyButton;
 use crate::text::Text;
+use crate::trouble::in_words;
 
 /// The encoder's settings and the end-show button.
 #[component]
@@ -19,6 +20,9 @@ pub fn Ingest() -> impl IntoView {
     let address = RwSignal::new(None::<Address>);
     let revealed = RwSignal::new(false);
     let asking = RwSignal::new(false);
+    // Said beside the key, where the host is looking, and whole: the
+    // header's notice is too narrow for what a new key means.
+    let said = RwSignal::new(None::<String>);
     let fetch = move |rotate: bool| {
         let Some(show) = workspace.show_id() else {
             return;
@@ -28,9 +32,10 @@ pub fn Ingest() -> impl IntoView {
                 Ok(found) => {
                     address.set(Some(found));
                     if rotate {
-                        workspace.notice.set(Some(text.new_key_made.to_owned()));
+                        said.set(Some(text.new_key_made.to_owned()));
                     }
                 }
+                Err(refused) if rotate => said.set(Some(in_words(text, &refused).to_owned())),
                 Err(refused) => workspace.notice.set(Some(refused.message)),
             }
         });
@@ -97,7 +102,7 @@ pub fn Ingest() -> impl IntoView {
                     <dt>{text.server}</dt>
                     <dd><code data-testid="ingest-server">{move || address.read().as_ref().map(|a| a.server.clone())}</code></dd>
                     <dt>{text.stream_key}</dt>
-                    <dd class="studio-key">
+                    <dd class="studio-stream-key">
                         <code data-testid="stream-key">{key}</code>
                         <span class="studio-key-actions">
                             <button class="studio-quiet" data-testid="reveal-key" aria-pressed=move || revealed.get().to_string()
@@ -112,6 +117,7 @@ pub fn Ingest() -> impl IntoView {
                         </span>
                     </dd>
                 </dl>
+                <p class="studio-ingest-said" role="status" data-testid="ingest-said">{move || said.get()}</p>
                 <Show when=move || asking.get()>
                     <Ask question=text.confirm_new_key yes=text.yes_new_key no=text.keep_key testid="confirm-new-key"
                         on_yes=rotate on_no=move || asking.set(false) />
