@@ -340,9 +340,12 @@ pub enum RejectCode {
     UnknownPack,
     /// Not enough coins for the gift; nothing was debited.
     InsufficientCoins,
-    /// A moderator muted or banned this viewer: no chat lines for now (the
-    /// message says until when).
+    /// A moderator muted this viewer: no chat lines for now (the message
+    /// says until when).
     Muted,
+    /// A moderator banned this viewer from the show's chat, until a moderator
+    /// lifts it.
+    Banned,
     /// No such coupon in the wallet, or no such code in this show.
     CouponUnknown,
     /// The coupon was used by an order already.
@@ -396,6 +399,7 @@ impl RejectCode {
             RejectCode::UnknownPack => "unknown_pack",
             RejectCode::InsufficientCoins => "insufficient_coins",
             RejectCode::Muted => "muted",
+            RejectCode::Banned => "banned",
             RejectCode::CouponUnknown => "coupon_unknown",
             RejectCode::CouponUsed => "coupon_used",
             RejectCode::CouponExpired => "coupon_expired",

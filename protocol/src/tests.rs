@@ -720,6 +720,7 @@ fn gifting_reject_codes_are_snake_case_on_the_wire() {
         (RejectCode::UnknownPack, "unknown_pack"),
         (RejectCode::InsufficientCoins, "insufficient_coins"),
         (RejectCode::Muted, "muted"),
+        (RejectCode::Banned, "banned"),
     ] {
         assert_eq!(serde_json::to_value(code).unwrap(), wire);
         assert_eq!(code.as_str(), wire);

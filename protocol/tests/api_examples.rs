@@ -21,7 +21,7 @@ use lapak_protocol::api::payments::{Received, TestPaid};
 use lapak_protocol::api::refusal::Refusal;
 use lapak_protocol::api::replay::{Replay, ReplayState, ReplayTrim};
 use lapak_protocol::api::schedule::ScheduledShow;
-use lapak_protocol::api::session::{Me, SignIn};
+use lapak_protocol::api::session::{Me, Session, SignIn};
 use lapak_protocol::api::shows::{Ingest, NewPin, ShowSummary};
 use lapak_protocol::api::stock::NewStock;
 use lapak_protocol::api::tokens::{Made, NewToken};
@@ -137,6 +137,7 @@ fn check(name: &str, json: &str) -> Result<(), String> {
         "[api::schedule::ScheduledShow]" => round_trip::<Vec<ScheduledShow>>(json),
         "api::session::SignIn" => round_trip::<SignIn>(json),
         "api::session::Me" => round_trip::<Me>(json),
+        "api::session::Session" => round_trip::<Session>(json),
         "api::shows::ShowSummary" => round_trip::<ShowSummary>(json),
         "api::shows::NewPin" => round_trip::<NewPin>(json),
         "api::shows::Ingest" => round_trip::<Ingest>(json),

@@ -94,9 +94,46 @@ async fn signing_in_gives_a_strict_http_only_cookie_and_a_csrf_token() {
         .call(&signed_in, Method::DELETE, "/studio/api/session", None)
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = api
+    let (status, after) = api
         .call(&caller, Method::GET, "/studio/api/session", None)
         .await;
+    assert_eq!(
+        (status, after),
+        (StatusCode::OK, json!({ "signed_in": false })),
+        "signed out: no one, and no token"
+    );
+}
+
+#[tokio::test]
+async fn asking_who_is_signed_in_is_never_an_error_and_tells_nothing_without_a_live_session() {
+    let (_server, api, owner) = signed_in("owner@demo.example").await;
+    let (status, me) = api
+        .call(&owner, Method::GET, "/studio/api/session", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["signed_in"], true);
+    assert_eq!(me["email"], "owner@demo.example");
+    assert_eq!(me["csrf"].as_str(), owner.csrf.as_deref());
+
+    let forged = Caller {
+        cookie: Some("lapak_studio=not-a-session".into()),
+        ..Caller::default()
+    };
+    for (who, caller) in [
+        ("no cookie", &Caller::default()),
+        ("a forged cookie", &forged),
+    ] {
+        let (status, answer) = api
+            .call(caller, Method::GET, "/studio/api/session", None)
+            .await;
+        assert_eq!(
+            (status, answer),
+            (StatusCode::OK, json!({ "signed_in": false })),
+            "{who}"
+        );
+    }
+    // The rest of the API still refuses them.
+    let (status, _) = api.call(&forged, Method::GET, "/api/v1/shows", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -808,6 +845,66 @@ async fn tokens_are_shown_once_kept_as_digests_and_stop_when_revoked() {
 }
 
 #[tokio::test]
+async fn a_tokens_last_use_is_noted_at_most_once_a_minute_and_a_revoked_one_is_refused() {
+    let (server, api, owner) = signed_in("owner@demo.example").await;
+    let (id, token) = api.token(&owner, &["shows:read"]).await;
+    let last_used = async || {
+        let (_, listed) = api.call(&owner, Method::GET, "/api/v1/tokens", None).await;
+        let token = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap();
+        token["last_used_at_ms"].as_i64()
+    };
+    assert_eq!(last_used().await, None, "never used yet");
+
+    let before = lapak_server::now_ms();
+    let (status, _) = api.call(&token, Method::GET, "/api/v1/shows", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = last_used().await.expect("noted on its first use");
+    assert!(first >= before, "{first} < {before}");
+    for _ in 0..3 {
+        api.call(&token, Method::GET, "/api/v1/shows", None).await;
+    }
+    assert_eq!(
+        last_used().await,
+        Some(first),
+        "not written again within the minute"
+    );
+
+    // A minute on (the clock wound back in the database, as it cannot be here).
+    let mut db = common::open_db_for_writing(&db(&server)).await;
+    sqlx::query("UPDATE api_tokens SET last_used_at_ms = $1 WHERE id = $2")
+        .bind(first - 61_000)
+        .bind(id)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let again = lapak_server::now_ms();
+    api.call(&token, Method::GET, "/api/v1/shows", None).await;
+    let noted = last_used().await.unwrap();
+    assert!(
+        noted >= again,
+        "noted again after a minute: {noted} < {again}"
+    );
+
+    api.revoke(&owner, id).await;
+    let (status, refused) = api.call(&token, Method::GET, "/api/v1/shows", None).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
+    assert_eq!(
+        last_used().await,
+        Some(noted),
+        "a refused token's try is no use"
+    );
+}
+
+#[tokio::test]
 async fn a_host_reads_and_rotates_the_ingest_key_and_ends_the_show() {
     let server = server_with(|config| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -1003,7 +1100,8 @@ async fn muted_and_banned_viewers_cannot_chat_until_lifted_even_after_a_restart(
     let (mut troll, _) = viewer(&server, Some(&token)).await;
     assert_eq!(
         say(&mut troll, "t3", "after the restart").await,
-        Err(RejectCode::Muted)
+        Err(RejectCode::Banned),
+        "a banned viewer is told banned, not muted"
     );
 
     let api = Api::of(&server);
@@ -1270,10 +1368,14 @@ async fn a_cookie_change_from_another_sites_page_is_refused_even_with_its_csrf_t
         .request(&host, Method::DELETE, "/studio/api/session")
         .header("origin", "https://evil.example");
     assert_eq!(api.send(sign_out).await.0, StatusCode::FORBIDDEN);
-    let (status, _) = api
+    let (status, session) = api
         .call(&host, Method::GET, "/studio/api/session", None)
         .await;
-    assert_eq!(status, StatusCode::OK, "still signed in");
+    assert_eq!(
+        (status, &session["signed_in"]),
+        (StatusCode::OK, &json!(true)),
+        "still signed in"
+    );
     assert!(!pins(&api, &host).await.contains(&"lamp".to_owned()));
 
     // The studio's own page, and a program that sends no Origin (curl with

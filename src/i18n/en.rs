@@ -334,6 +334,7 @@ pub static EN: Catalogue = Catalogue {
     club_member: |club, n| format!("{club}, level {n}"),
     chat_too_fast: "You're sending messages too fast — wait a moment",
     chat_muted: "A moderator has muted you in this chat for now",
+    chat_banned: "A moderator has banned you from this show's chat",
     slow_mode: |n| format!("Slow mode: one message every {n} s"),
     chat_invalid: "That message can't be sent. Check it and try again.",
     like: "Like",

@@ -322,6 +322,7 @@ pub static ID: Catalogue = Catalogue {
     club_member: |club, n| format!("{club}, level {n}"),
     chat_too_fast: "Kamu mengirim pesan terlalu cepat — tunggu sebentar",
     chat_muted: "Moderator membisukanmu di obrolan ini untuk sementara",
+    chat_banned: "Moderator memblokirmu dari obrolan siaran ini",
     slow_mode: |n| format!("Mode lambat: satu pesan tiap {n} detik"),
     chat_invalid: "Pesan itu tidak bisa dikirim. Periksa lalu coba lagi.",
     like: "Suka",

@@ -492,8 +492,10 @@ pub struct Catalogue {
     pub club_member: fn(&str, u32) -> String,
     /// A chat line refused for coming too fast.
     pub chat_too_fast: &'static str,
-    /// A moderator muted or banned the viewer.
+    /// A moderator muted the viewer for a while.
     pub chat_muted: &'static str,
+    /// A moderator banned the viewer from the show's chat.
+    pub chat_banned: &'static str,
     /// The chat field's hint while slow mode is on (seconds between lines).
     pub slow_mode: fn(u32) -> String,
     /// A chat line refused as malformed.
@@ -645,6 +647,7 @@ impl Catalogue {
             RejectCode::RateLimited => self.chat_too_fast,
             RejectCode::InvalidDetails => self.chat_invalid,
             RejectCode::Muted => self.chat_muted,
+            RejectCode::Banned => self.chat_banned,
             _ => self.failed,
         }
     }
@@ -727,4 +730,24 @@ pub fn provide(lang: Lang) {
 /// built: it needs the reactive owner they are built under.
 pub fn text() -> &'static Catalogue {
     leptos::prelude::expect_context::<InContext>().0
+}
+
+#[cfg(test)]
+mod tests {
+    use lapak_protocol::RejectCode;
+
+    use super::{en::EN, id::ID};
+
+    #[test]
+    fn a_banned_viewer_is_told_banned_not_muted_in_english_and_indonesian() {
+        assert!(EN.chat_refusal(RejectCode::Banned).contains("banned"));
+        assert!(ID.chat_refusal(RejectCode::Banned).contains("memblokir"));
+        for catalogue in [&EN, &ID] {
+            assert_ne!(
+                catalogue.chat_refusal(RejectCode::Banned),
+                catalogue.chat_refusal(RejectCode::Muted)
+            );
+        }
+        assert!(EN.chat_refusal(RejectCode::Muted).contains("muted"));
+    }
 }

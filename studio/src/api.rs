@@ -8,13 +8,14 @@ use lapak_protocol::api::coupons::{CouponCode, CouponFigures, NewCoupon};
 use lapak_protocol::api::deals::NewDeal;
 use lapak_protocol::api::message::Message;
 use lapak_protocol::api::metrics::Metrics;
-use lapak_protocol::api::moderation::{ChatRules, NewSanction};
+use lapak_protocol::api::moderation::{ChatRules, NewSanction, Sanctioned};
 use lapak_protocol::api::orders::{NewRefund, OrderPage, PaymentSetup, Refunded, ShowOrder};
 use lapak_protocol::api::refusal::Refusal;
 use lapak_protocol::api::replay::{Replay, ReplayTrim};
-use lapak_protocol::api::session::{Me, SignIn};
+use lapak_protocol::api::session::{Me, Session, SignIn};
 use lapak_protocol::api::shows::{Ingest, NewPin, ShowSummary};
 use lapak_protocol::api::stock::{NewStock, Units};
+use lapak_protocol::api::tokens::{Made, NewToken, Token};
 use lapak_protocol::{ChatMessage, Deal, Money, Pin, Translations};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -84,9 +85,11 @@ fn read<T: DeserializeOwned>(value: Value) -> Result<T, Refusal> {
     serde_json::from_value(value).map_err(network)
 }
 
-/// Who is signed in, if anyone.
-pub async fn me() -> Result<Me, Refusal> {
-    read(send(Request::get("/studio/api/session")).await?)
+/// Who is signed in on this browser, if anyone: asking is never refused, so
+/// a fresh page logs no failed request.
+pub async fn me() -> Result<Option<Me>, Refusal> {
+    let session: Session = read(send(Request::get("/studio/api/session")).await?)?;
+    Ok(session.me.filter(|_| session.signed_in))
 }
 
 /// Signs in.
@@ -205,7 +208,7 @@ impl Api {
         show: &str,
         viewer: u64,
         minutes: Option<u32>,
-    ) -> Result<(), Refusal> {
+    ) -> Result<Sanctioned, Refusal> {
         let body = match minutes {
             Some(minutes) => NewSanction::Mute {
                 minutes: minutes.into(),
@@ -213,7 +216,13 @@ impl Api {
             None => NewSanction::Ban,
         };
         let path = format!("/api/v1/shows/{show}/viewers/{viewer}/sanction");
-        send_json(self.change(Request::put(&path)), &body).await?;
+        read(send_json(self.change(Request::put(&path)), &body).await?)
+    }
+
+    /// Lifts a viewer's mute or ban.
+    pub async fn lift_sanction(&self, show: &str, viewer: u64) -> Result<(), Refusal> {
+        let path = format!("/api/v1/shows/{show}/viewers/{viewer}/sanction");
+        send(self.change(Request::delete(&path))).await?;
         Ok(())
     }
 
@@ -378,6 +387,23 @@ impl Api {
     ) -> Result<ShowOrder, Refusal> {
         let path = format!("/api/v1/shows/{show}/orders/{number}/{what}");
         read(send(self.change(Request::post(&path))).await?)
+    }
+
+    /// The brand's API tokens, newest first (owners).
+    pub async fn tokens(&self) -> Result<Vec<Token>, Refusal> {
+        read(send(Request::get("/api/v1/tokens")).await?)
+    }
+
+    /// Makes a token: its secret is in this answer only.
+    pub async fn create_token(&self, token: &NewToken) -> Result<Made, Refusal> {
+        read(send_json(self.change(Request::post("/api/v1/tokens")), token).await?)
+    }
+
+    /// Revokes token `id`: it is refused from the next request on.
+    pub async fn revoke_token(&self, id: i64) -> Result<(), Refusal> {
+        let path = format!("/api/v1/tokens/{id}");
+        send(self.change(Request::delete(&path))).await?;
+        Ok(())
     }
 
     /// What the server's shows offer, and its payment providers' callback paths.

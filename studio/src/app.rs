@@ -20,12 +20,8 @@ pub fn App() -> impl IntoView {
     let checked = RwSignal::new(false);
     let trouble = Trouble::new();
     leptos::task::spawn_local(async move {
-        let outcome = match api::me().await {
-            // Nobody signed in: the sign-in form, and no trouble.
-            Err(refusal) if refusal.code == "unauthorized" => Ok(None),
-            outcome => outcome.map(Some),
-        };
-        if let Some(found) = trouble.settle(outcome) {
+        // Nobody signed in is an answer, not a refusal: the sign-in form, no trouble.
+        if let Some(found) = trouble.settle(api::me().await) {
             me.set(found);
         }
         checked.set(true);

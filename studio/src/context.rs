@@ -5,6 +5,7 @@ use lapak_protocol::api::shows::{ProductSummary, ShowSummary};
 use leptos::prelude::*;
 
 use crate::api::Api;
+use crate::text::Text;
 use crate::trouble::Trouble;
 
 /// What the panels share.
@@ -20,6 +21,8 @@ pub struct Workspace {
     pub notice: RwSignal<Option<String>>,
     /// Why the show, the brand's shows or signing out could not be read or done.
     pub trouble: Trouble,
+    /// The host's words.
+    pub text: &'static Text,
 }
 
 impl Workspace {
@@ -58,14 +61,24 @@ impl Workspace {
         })
     }
 
-    /// Unpins `product`, then reads the show again.
+    /// Whether `product` has a tag up now.
+    pub fn is_pinned(&self, product: &str) -> bool {
+        self.show.with_untracked(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.pins.iter().any(|p| p.product_id == product))
+        })
+    }
+
+    /// Unpins `product`, says so, then reads the show again.
     pub fn unpin(&self, product: String) {
         let this = *self;
         let Some(show) = this.show_id() else { return };
         leptos::task::spawn_local(async move {
-            if let Err(refused) = this.api.get_value().unpin(&show, &product).await {
-                this.notice.set(Some(refused.message));
-            }
+            let said = match this.api.get_value().unpin(&show, &product).await {
+                Ok(()) => (this.text.unpinned)(&this.name_of(&product)),
+                Err(refused) => refused.message,
+            };
+            this.notice.set(Some(said));
             this.refresh();
         });
     }

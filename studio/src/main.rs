@@ -4,8 +4,11 @@
 
 mod api;
 mod app;
+mod ask;
 mod catalogue;
+mod clipboard;
 mod context;
+mod copy;
 mod dashboard;
 mod events;
 mod focus;
@@ -17,6 +20,7 @@ mod schedule;
 mod sign_in;
 mod slug;
 mod text;
+mod tokens;
 mod trouble;
 mod workspace;
 

@@ -26,6 +26,18 @@ pub struct Me {
     pub csrf: String,
 }
 
+/// Who is signed in on this browser, if anyone (`GET /studio/api/session`).
+/// Answered `200` either way: a page that asks before anyone signed in gets
+/// no error to log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Whether the request came with a live session cookie.
+    pub signed_in: bool,
+    /// The person and their CSRF token, when signed in (beside `signed_in`).
+    #[serde(flatten)]
+    pub me: Option<Me>,
+}
+
 /// A person's role in their brand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -17,7 +17,8 @@ pub enum Scope {
 }
 
 impl Scope {
-    const ALL: [Scope; 3] = [Scope::ShowsRead, Scope::ShowsWrite, Scope::Moderation];
+    /// Every scope the server grants, in the order a form offers them.
+    pub const ALL: [Scope; 3] = [Scope::ShowsRead, Scope::ShowsWrite, Scope::Moderation];
 
     /// The scope as the API spells it.
     pub fn as_str(self) -> &'static str {
@@ -74,6 +75,10 @@ pub struct Token {
     pub expires_at_ms: Option<i64>,
     /// When it was revoked.
     pub revoked_at_ms: Option<i64>,
+    /// When a request last came with it, to the minute (the server notes a
+    /// use at most once a minute); never used, `null`.
+    #[serde(default)]
+    pub last_used_at_ms: Option<i64>,
 }
 
 /// A token just made: its secret, shown this once.

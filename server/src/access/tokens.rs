@@ -1,6 +1,6 @@
 //! API tokens for a brand's own systems: `lpk_` and a 256-bit secret, shown
-//! once when made and kept here as its digest, with scopes, an optional expiry
-//! and a revocation time.
+//! once when made and kept here as its digest, with scopes, an optional expiry,
+//! a revocation time and when it was last used.
 
 use serde::Serialize;
 
@@ -12,6 +12,9 @@ use crate::error::AppError;
 pub const PREFIX: &str = "lpk_";
 /// Live tokens a brand may hold; each costs a row.
 pub const MAX_PER_BRAND: i64 = 50;
+/// How stale a token's last use may get before a request notes it again: a
+/// system calling many times a second costs one write a minute, not one a call.
+pub const USE_NOTED_EVERY_MS: i64 = 60_000;
 
 /// A token as listed (never its secret).
 #[derive(Clone, Debug, Serialize)]
@@ -28,6 +31,8 @@ pub struct TokenInfo {
     pub expires_at_ms: Option<i64>,
     /// When it was revoked.
     pub revoked_at_ms: Option<i64>,
+    /// When a request last came with it, within [`USE_NOTED_EVERY_MS`].
+    pub last_used_at_ms: Option<i64>,
 }
 
 /// A brand and the scopes of a live token.
@@ -40,9 +45,19 @@ pub struct Granted {
     pub scopes: Vec<Scope>,
 }
 
-type Row = (i64, String, String, i64, Option<i64>, Option<i64>);
+type Row = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
-fn info((id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms): Row) -> TokenInfo {
+fn info(
+    (id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms, last_used_at_ms): Row,
+) -> TokenInfo {
     TokenInfo {
         id,
         name,
@@ -50,6 +65,7 @@ fn info((id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms): Row) ->
         created_at_ms,
         expires_at_ms,
         revoked_at_ms,
+        last_used_at_ms,
     }
 }
 
@@ -98,6 +114,7 @@ pub async fn create(
         now,
         expires_at_ms,
         None,
+        None,
     ));
     Ok(Some((secret, listed)))
 }
@@ -105,7 +122,7 @@ pub async fn create(
 /// The brand's tokens, newest first.
 pub async fn list(pool: &Pool, brand: &str) -> Result<Vec<TokenInfo>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms \
+        "SELECT id, name, scopes, created_at_ms, expires_at_ms, revoked_at_ms, last_used_at_ms \
          FROM api_tokens WHERE brand_id = $1 ORDER BY id DESC",
     )
     .bind(brand)
@@ -127,22 +144,48 @@ pub async fn revoke(pool: &Pool, brand: &str, id: i64) -> Result<bool, AppError>
     Ok(done.rows_affected() == 1)
 }
 
-/// What the token `secret` grants, if it is live (known, not revoked, not expired).
+/// What the token `secret` grants, if it is live (known, not revoked, not
+/// expired); its use is noted when the last one noted is a minute old.
 pub async fn find(pool: &Pool, secret: &str) -> Result<Option<Granted>, AppError> {
     if !secret.starts_with(PREFIX) || secret.len() > 128 {
         return Ok(None);
     }
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, brand_id, scopes FROM api_tokens WHERE token_sha256 = $1 \
+    let now = crate::clock::now_ms();
+    let row: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, brand_id, scopes, last_used_at_ms FROM api_tokens WHERE token_sha256 = $1 \
          AND revoked_at_ms IS NULL AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
     )
     .bind(secrets::digest(secret))
-    .bind(crate::clock::now_ms())
+    .bind(now)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(id, brand, scopes)| Granted {
+    let Some((id, brand, scopes, last_used_at_ms)) = row else {
+        return Ok(None);
+    };
+    if last_used_at_ms.is_none_or(|at| now - at >= USE_NOTED_EVERY_MS) {
+        note_use(pool, id, now).await;
+    }
+    Ok(Some(Granted {
         id,
         brand,
         scopes: Scope::parse_list(&scopes),
     }))
+}
+
+/// Notes that token `id` was used at `now`, unless another request (on this
+/// server or another sharing the database) noted it within the minute. A
+/// failure is logged, not answered: bookkeeping never refuses a live token.
+async fn note_use(pool: &Pool, id: i64, now: i64) {
+    let noted = sqlx::query(
+        "UPDATE api_tokens SET last_used_at_ms = $1 WHERE id = $2 \
+         AND (last_used_at_ms IS NULL OR last_used_at_ms <= $3)",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(now - USE_NOTED_EVERY_MS)
+    .execute(pool)
+    .await;
+    if let Err(error) = noted {
+        tracing::warn!(token = id, %error, "a token's use could not be noted");
+    }
 }

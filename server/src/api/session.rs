@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
-use lapak_protocol::api::session::{Me, SignIn};
+use lapak_protocol::api::session::{Me, Session, SignIn};
 
 use super::Body;
 use crate::access::{passwords, sessions, throttle, users, Actor, ApiError};
@@ -68,24 +68,28 @@ pub async fn sign_in(
     ))
 }
 
-/// `GET /studio/api/session`: who is signed in, and their CSRF token (a
-/// reloaded studio page learns it here; other sites cannot read the answer).
+/// `GET /studio/api/session`: whether anyone is signed in, and if so who,
+/// with their CSRF token (a reloaded studio page learns it here; other sites
+/// cannot read the answer). Always `200`: asking is not an error, so the
+/// studio checks on every load without a failed request in the console. The
+/// cookie stays `HttpOnly`; no script-readable hint stands in for it.
 pub async fn current(
     State(state): State<Arc<Server>>,
     jar: CookieJar,
-) -> Result<Json<Me>, ApiError> {
-    let secret = jar
-        .get(sessions::COOKIE)
-        .map(|c| c.value().to_owned())
-        .ok_or_else(ApiError::unauthorized)?;
-    let (user, csrf) = sessions::find(&state.pool, &secret)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    Ok(Json(Me {
+) -> Result<Json<Session>, ApiError> {
+    let found = match jar.get(sessions::COOKIE) {
+        Some(cookie) => sessions::find(&state.pool, cookie.value()).await?,
+        None => None,
+    };
+    let me = found.map(|(user, csrf)| Me {
         email: user.email,
         role: user.role,
         brand: user.brand,
         csrf,
+    });
+    Ok(Json(Session {
+        signed_in: me.is_some(),
+        me,
     }))
 }
 

@@ -27,6 +27,7 @@ fn listed(info: TokenInfo) -> Token {
         created_at_ms: info.created_at_ms,
         expires_at_ms: info.expires_at_ms,
         revoked_at_ms: info.revoked_at_ms,
+        last_used_at_ms: info.last_used_at_ms,
     }
 }
 

@@ -33,14 +33,18 @@ pub async fn chat(state: &Stage, session: i64, id: &str, raw: &str) -> Result<Se
         sanctions::in_force(&mut command.tx, &state.show.id, session, now).await?
     {
         // Not stored: once the mute ends, the same id may be sent again.
-        let message = match sanction {
+        let (code, message) = match sanction {
             Sanction::Muted { until_ms } => {
                 let minutes = (until_ms - now + 59_999) / 60_000;
-                format!("a moderator muted you for {minutes} more minute(s)")
+                let message = format!("a moderator muted you for {minutes} more minute(s)");
+                (RejectCode::Muted, message)
             }
-            Sanction::Banned => "a moderator banned you from this show's chat".to_owned(),
+            Sanction::Banned => (
+                RejectCode::Banned,
+                "a moderator banned you from this show's chat".to_owned(),
+            ),
         };
-        return Ok(reject(id, RejectCode::Muted, message));
+        return Ok(reject(id, code, message));
     }
     let text = match text::chat(raw) {
         Ok(text) => text,

@@ -1,9 +1,10 @@
 //! The chat to moderate: slow mode and words to mask, and the lines viewers
-//! see, each with remove, mute and ban.
+//! see, each with remove, mute and ban. What a press did is said above the
+//! lines, with an undo for a mute or a ban (the server lifts either).
 
 use std::time::Duration;
 
-use lapak_protocol::api::moderation::ChatRules;
+use lapak_protocol::api::moderation::{ChatRules, Sanction, Sanctioned};
 use lapak_protocol::ChatMessage;
 use leptos::prelude::*;
 
@@ -15,6 +16,31 @@ use crate::trouble::{of_load, Said, Trouble};
 const CHAT_EVERY: Duration = Duration::from_secs(2);
 /// A mute from the studio.
 const MUTE_MINUTES: u32 = 10;
+
+/// What a moderator's press did, as the panel says it, and the viewer
+/// (id, name) an undo lets chat again.
+#[derive(Clone, Debug, PartialEq)]
+struct Done {
+    words: String,
+    undo: Option<(u64, String)>,
+}
+
+/// What a mute or ban of `name` (viewer `viewer`) did, in the host's words.
+fn sanctioned(text: &Text, viewer: u64, name: &str, answer: &Sanctioned) -> Done {
+    let words = match answer.sanction {
+        Sanction::Muted { .. } => (text.muted_for)(name, MUTE_MINUTES),
+        Sanction::Banned => (text.banned_from)(name, answer.removed_lines.len()),
+    };
+    Done {
+        words,
+        undo: Some((viewer, name.to_owned())),
+    }
+}
+
+/// Just words: nothing to undo.
+fn said(words: String) -> Done {
+    Done { words, undo: None }
+}
 
 /// The recent lines, newest last.
 #[component]
@@ -33,26 +59,55 @@ pub fn Chat() -> impl IntoView {
     });
     let trouble = Signal::derive(move || read.with(|outcome| of_load(text, outcome.as_ref())));
     let load = move || read.refetch();
+    let done = RwSignal::new(None::<Done>);
     let act = move |line: ChatMessage, what: Option<Option<u32>>| {
         let Some(show) = workspace.show_id() else {
             return;
         };
         leptos::task::spawn_local(async move {
             let api = workspace.api.get_value();
-            let done = match what {
-                None => api.remove_line(&show, line.id).await,
-                Some(minutes) => api.sanction(&show, line.from.id, minutes).await,
+            let (viewer, name) = (line.from.id, line.from.name.clone());
+            let outcome = match what {
+                None => api
+                    .remove_line(&show, line.id)
+                    .await
+                    .map(|()| said(text.line_removed.to_owned())),
+                Some(minutes) => api
+                    .sanction(&show, viewer, minutes)
+                    .await
+                    .map(|answer| sanctioned(text, viewer, &name, &answer)),
             };
-            if let Err(refused) = done {
-                workspace.notice.set(Some(refused.message));
+            match outcome {
+                Ok(now) => done.set(Some(now)),
+                Err(refused) => workspace.notice.set(Some(refused.message)),
             }
             load();
+        });
+    };
+    let undo = move |viewer: u64, name: String| {
+        let Some(show) = workspace.show_id() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match workspace.api.get_value().lift_sanction(&show, viewer).await {
+                Ok(()) => done.set(Some(said((text.lifted)(&name)))),
+                Err(refused) => workspace.notice.set(Some(refused.message)),
+            }
         });
     };
     view! {
         <section class="studio-panel studio-chat" data-testid="moderation">
             <h2>{text.chat}</h2>
             <Rules />
+            <div class="studio-moderated">
+                <p role="status" data-testid="moderated">{move || done.read().as_ref().map(|d| d.words.clone())}</p>
+                {move || done.get().and_then(|d| d.undo).map(|(viewer, name)| view! {
+                    <button class="studio-quiet" data-testid="undo-sanction" aria-label=(text.undo_for)(&name)
+                        on:click=move |_| undo(viewer, name.clone())>
+                        {text.undo}
+                    </button>
+                })}
+            </div>
             <Said trouble testid="chat-trouble" />
             <Show when=move || !lines.read().is_empty() fallback=move || view! { <p class="studio-empty">{text.no_chat}</p> }>
                 <ul class="studio-list">
@@ -146,5 +201,40 @@ fn Rules() -> impl IntoView {
             <button class="studio-quiet" data-testid="save-rules">{text.save_rules}</button>
             <Said trouble testid="rules-trouble" />
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lapak_protocol::api::moderation::{Sanction, Sanctioned};
+
+    use super::{sanctioned, Done, MUTE_MINUTES};
+    use crate::text::{EN, ID};
+
+    #[test]
+    fn a_mute_or_a_ban_says_what_it_did_and_offers_its_undo() {
+        let muted = Sanctioned {
+            sanction: Sanction::Muted { until_ms: 1 },
+            removed_lines: vec![],
+        };
+        assert_eq!(
+            sanctioned(&EN, 7, "Ana", &muted),
+            Done {
+                words: format!("Ana is muted for {MUTE_MINUTES} minutes"),
+                undo: Some((7, "Ana".into())),
+            }
+        );
+        let banned = Sanctioned {
+            sanction: Sanction::Banned,
+            removed_lines: vec![3, 4],
+        };
+        let done = sanctioned(&ID, 7, "Ana", &banned);
+        assert_eq!(done.words, "Ana diblokir dari obrolan; 2 pesannya dihapus");
+        assert_eq!(done.undo, Some((7, "Ana".into())), "a ban is lifted too");
+        assert_eq!(
+            sanctioned(&EN, 7, "Ana", &banned).words,
+            "Ana is banned from the chat; 2 of their lines were removed",
+            "banned, never muted"
+        );
     }
 }

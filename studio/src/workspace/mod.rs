@@ -42,6 +42,8 @@ enum Tab {
     Orders,
     /// The brand's products apart from any show.
     Catalogue,
+    /// The brand's API tokens (owners).
+    Tokens,
 }
 
 /// The show to open first: the one last opened here (`last`) while the brand
@@ -77,6 +79,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
         selling: RwSignal::new(None),
         notice: RwSignal::new(None),
         trouble: Trouble::new(),
+        text,
     };
     provide_context(workspace);
     let changes = crate::events::Changes::new();
@@ -162,6 +165,7 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                     {tab(text.dashboard, Tab::Dashboard, "tab-dashboard")}
                     {tab(text.orders, Tab::Orders, "tab-orders")}
                     {tab(text.catalogue, Tab::Catalogue, "tab-catalogue")}
+                    {owner.then(|| tab(text.api_tokens, Tab::Tokens, "tab-tokens"))}
                 </nav>
                 <p class="studio-show-title" data-testid="show-title"
                     title=move || workspace.show.read().as_ref().map(|s| s.title.clone())>
@@ -180,9 +184,12 @@ pub fn Workspace(me: Me, on_out: impl Fn() + Copy + Send + Sync + 'static) -> im
                 <Show when=move || page.get() == Tab::Catalogue>
                     <crate::catalogue::Catalogue shows owner />
                 </Show>
+                <Show when=move || page.get() == Tab::Tokens>
+                    <crate::tokens::Tokens api />
+                </Show>
                 <Show
                     when=move || workspace.show.read().is_some()
-                    fallback=move || (page.get() != Tab::Catalogue)
+                    fallback=move || (!matches!(page.get(), Tab::Catalogue | Tab::Tokens))
                         .then(|| view! { <p class="studio-empty">{text.no_shows}</p> })
                 >
                     <Show when=move || page.get() == Tab::Shows>

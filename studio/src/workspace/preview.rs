@@ -91,6 +91,12 @@ pub fn Preview() -> impl IntoView {
             return;
         };
         let at = player.programme_ms.get_untracked();
+        // A tag up already is moved, not pinned again: say which.
+        let said = if workspace.is_pinned(&product) {
+            text.moved
+        } else {
+            text.pinned
+        };
         leptos::task::spawn_local(async move {
             let name = workspace.name_of(&product);
             match workspace
@@ -100,7 +106,7 @@ pub fn Preview() -> impl IntoView {
                 .await
             {
                 Ok(_) => {
-                    workspace.notice.set(Some((text.pinned)(&name)));
+                    workspace.notice.set(Some(said(&name)));
                     workspace.selected.set(None);
                     workspace.refresh();
                 }
