@@ -131,6 +131,10 @@ async fn stripe_js_that_cannot_load_is_said_in_place() {
             .unwrap_or_default()
     };
     until(|| !alert().is_empty()).await;
-    assert_eq!(alert(), "Stripe.js could not be loaded");
+    assert_eq!(alert(), lapak::i18n::text().card_fields_unavailable);
     assert!(!handle.ready());
+    assert!(
+        handle.unavailable().get_untracked(),
+        "the form is told, so it places no order"
+    );
 }
