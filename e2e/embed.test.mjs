@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, record } from './support.mjs';
+import { SHOPPER, fill, startStripeShop } from './support.mjs';
 
 const ORIGIN = new URL(process.env.LAPAK_URL ?? 'http://127.0.0.1:8080/').origin;
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -184,5 +185,96 @@ test('one page mounts, unmounts and mounts a widget again: each mount goes live,
   await page.waitForTimeout(1500);
   assert.deepEqual(problems.filter((p) => !p.includes('Content Security Policy')), [], 'no errors or warnings in the console');
   await page.locator('[data-testid="widget-a"] [data-testid^="tag-"]').first().waitFor({ timeout: 100000 });
+  await context.close();
+});
+
+// A brand's page that takes cards through Stripe, with a strict policy: the Stripe shop of its
+// own (localstripe and the browser's side of Stripe, scripts/fakes/stripe.py), the widget from
+// Lapak's origin, and Stripe.js's origin allowed where docs/payments.md says, or not at all.
+let stripeShop;
+let stripeBrowser;
+after(async () => {
+  await stripeBrowser?.close();
+  await stripeShop?.stop();
+});
+
+/**
+ * The brand's page, served on the shop's origin with the embed pages' strict policy, as it is or,
+ * when `allowStripe`, with Stripe.js's origin (the fake's) in `script-src`, `frame-src` and `connect-src`.
+ */
+async function stripePage(allowStripe) {
+  stripeShop ??= await startStripeShop(process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server');
+  // why: the test fulfills the page itself; a response that came from no address counts as
+  // public for Chromium's Local Network Access checks, which would then block its socket to
+  // loopback. A page served by a brand from its own address does not meet them.
+  stripeBrowser ??= await launchChromium(['--autoplay-policy=no-user-gesture-required',
+    '--disable-features=LocalNetworkAccessChecks']);
+  const context = await stripeBrowser.newContext({ ...PHONE, locale: 'en-US' });
+  const strict = (await fetch(`${stripeShop.url}embed-hostile`)).headers.get('content-security-policy').split(/;\s*/);
+  const stripe = ` ${stripeShop.stripeJs}`;
+  const policy = (allowStripe
+    ? [...strict.map((d) => (/^(script|connect)-src /.test(d) ? d + stripe : d)), `frame-src${stripe}`]
+    : strict).join('; ');
+  const page = await context.newPage();
+  page.on('pageerror', (error) => assert.fail(`uncaught error in the page: ${error.message}`));
+  await page.route(`${stripeShop.url}shop-with-stripe`, (route) => route.fulfill({
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>A shop that takes cards through Stripe</title>
+<script type="module" src="/embed/hostile.js"></script><script type="module" src="/embed.js"></script>
+<link rel="stylesheet" href="/shop-with-stripe.css"></head>
+<body><main><lapak-live data-testid="widget" show="demo" locale="en-US" cart="lapak" mode="inline"></lapak-live></main></body></html>`,
+  }));
+  await page.route(`${stripeShop.url}shop-with-stripe.css`, (route) => route.fulfill({
+    headers: { 'content-type': 'text/css' }, body: 'body { margin: 0; } lapak-live { display: block; height: 100vh; }',
+  }));
+  const checkouts = [];
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    if (String(payload).includes('Checkout')) checkouts.push(payload);
+  }));
+  await page.goto(`${stripeShop.url}shop-with-stripe`);
+  return { context, page, checkouts };
+}
+
+/** The shirt in M from its tag into the widget's cart, checkout opened, the contact filled in. */
+async function widgetCheckout(page) {
+  const widget = (id) => page.locator(`[data-testid="widget"] [data-testid="${id}"]`);
+  await widget('tag-batik-shirt').click({ timeout: 100000 });
+  await widget('variant-option-m').click();
+  await widget('add-to-cart').click();
+  await widget('cart-count').filter({ hasText: '1' }).waitFor();
+  await widget('cart-button').click();
+  await widget('checkout-button').click();
+  await widget('quote-line-batik-shirt-m').waitFor();
+  await fill(page, SHOPPER);
+}
+
+test('a strict page that allows Stripe.js\'s origin: a card checkout is paid with no CSP violation', async () => {
+  const { context, page } = await stripePage(true);
+  await widgetCheckout(page);
+  const field = page.frameLocator('[data-testid="widget"] iframe[title="Secure card payment input frame"]');
+  await field.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await field.getByLabel('Expiration date (MM / YY)').fill('12 / 34');
+  await field.getByLabel('Security code (CVC)').fill('739');
+  await page.screenshot({ path: `${OUT}/embed-stripe-1-card.png` });
+  await page.locator('[data-testid="widget"] [data-testid="pay"]').click();
+  await page.locator('[data-testid="widget"] [data-testid="payment-heading"]').filter({ hasText: 'Order confirmed' }).waitFor({ timeout: 20000 });
+  await page.screenshot({ path: `${OUT}/embed-stripe-2-paid.png` });
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), [], 'no CSP violation');
+  await context.close();
+});
+
+test('a strict page that does not allow Stripe.js: the shopper is told, and no order is placed', async () => {
+  const { context, page, checkouts } = await stripePage(false);
+  await widgetCheckout(page);
+  const alert = page.locator('[data-testid="widget"] [data-testid="card-slot"] [role="alert"]');
+  await alert.filter({ hasText: 'Card payment can\'t be shown here' }).waitFor();
+  await alert.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${OUT}/embed-stripe-3-blocked.png` });
+  assert.equal(await page.locator('[data-testid="widget"] [data-testid="pay"]').isDisabled(), true, 'nothing to pay with');
+  assert.deepEqual(checkouts, [], 'no order placed');
+  const violations = await page.evaluate(() => window.cspViolations);
+  assert.ok(violations.length > 0 && violations.every((v) => v.startsWith('script-src') && v.includes('/v3/')),
+    `only Stripe.js blocked: ${violations}`);
   await context.close();
 });

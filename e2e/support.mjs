@@ -395,3 +395,74 @@ export async function checkoutShirt(page, card) {
   await page.getByTestId('quote-line-batik-shirt-m').waitFor();
   await fill(page, { ...SHOPPER, cardnumber: card, expiry: '12/30', cvc: '123' });
 }
+
+/** The keys of the Stripe account `startStripeShop` makes at localstripe (test keys, not secrets). */
+export const STRIPE_KEYS = { publishable: 'pk_test_lapak_e2e', secret: 'sk_test_lapak_e2e', webhook: 'whsec_lapak_e2e' };
+
+/**
+ * A shop that takes cards through Stripe, on loopback: localstripe (scripts/localstripe.sh), the
+ * browser's side of Stripe in front of it (scripts/fakes/stripe.py: Stripe.js, the card field and
+ * the 3-D Secure challenge), and `bin` with a `--payments` file for them (its stdout and stderr in
+ * `log`), with localstripe's webhooks sent to the server's callback. `stop()` stops all three.
+ */
+export async function startStripeShop(bin) {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const { mkdtempSync, openSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'lapak-stripe-'));
+  const stopped = [];
+  const stop = async () => {
+    for (const child of stopped.splice(0).reverse()) await stopChild(child);
+    execFileSync('scripts/localstripe.sh', ['stop', join(dir, 'localstripe')]);
+  };
+  try {
+    const localstripe = execFileSync('scripts/localstripe.sh', ['start', join(dir, 'localstripe')], { encoding: 'utf8' }).trim();
+    const bridge = spawn('python3', ['scripts/fakes/stripe.py', '--localstripe', localstripe,
+      '--secret-key', STRIPE_KEYS.secret, '--publishable-key', STRIPE_KEYS.publishable], { stdio: ['ignore', 'pipe', 'inherit'] });
+    stopped.push(bridge);
+    const stripeJs = await new Promise((resolve, reject) => {
+      bridge.stdout.on('data', (chunk) => {
+        const port = String(chunk).match(/listening on 127\.0\.0\.1:(\d+)/)?.[1];
+        if (port) resolve(`http://127.0.0.1:${port}`);
+      });
+      bridge.on('exit', (code) => reject(new Error(`scripts/fakes/stripe.py exited with ${code}`)));
+    });
+    const payments = join(dir, 'payments.toml');
+    writeFileSync(payments, `[cards]\nprovider = "stripe"\n\n[stripe]\npublishable_key = "${STRIPE_KEYS.publishable}"\n`
+      + 'secret_key_env = "LAPAK_E2E_STRIPE_SECRET"\nwebhook_secret_env = "LAPAK_E2E_STRIPE_WEBHOOK"\n'
+      + `api_base = "${localstripe}"\njs_url = "${stripeJs}/v3/"\n`);
+    const port = await freePort();
+    const db = join(dir, 'shop.db');
+    const log = join(dir, 'server.log');
+    const out = openSync(log, 'a');
+    const server = spawn(bin, ['--port', String(port), '--db', db, '--payments', payments], {
+      stdio: ['ignore', out, out],
+      env: { ...process.env, LAPAK_E2E_STRIPE_SECRET: STRIPE_KEYS.secret, LAPAK_E2E_STRIPE_WEBHOOK: STRIPE_KEYS.webhook },
+    });
+    stopped.push(server);
+    const url = `http://127.0.0.1:${port}/`;
+    await until('the Stripe shop serves', async () => {
+      if (server.exitCode !== null) throw new Error(`the server exited: ${readFileSync(log, 'utf8')}`);
+      try { return (await fetch(`${url}healthz`)).ok; } catch { return false; }
+    }, 20000);
+    const hooked = await fetch(`${localstripe}/_config/webhooks/lapak`, {
+      method: 'POST',
+      body: new URLSearchParams({ url: `${url}api/v1/payments/stripe/callback`, secret: STRIPE_KEYS.webhook }),
+    });
+    assert.equal(hooked.status, 200, 'localstripe takes the webhook endpoint');
+    return { url, db, log, localstripe, stripeJs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Every frame `page`'s WebSockets send, as text (binary frames as Latin-1), into the list returned. */
+export function framesSent(page) {
+  const frames = [];
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    frames.push(typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1'));
+  }));
+  return frames;
+}

@@ -9,6 +9,7 @@
 use gloo_timers::future::TimeoutFuture;
 use js_sys::Reflect;
 use lapak::features::checkout::stripe_card::{StripeCard, StripeCardHandle};
+use lapak::store::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -66,6 +67,7 @@ fn mount(
 ) -> (web_sys::HtmlElement, Box<dyn std::any::Any>) {
     let root = root();
     let mounted = leptos::mount::mount_to(root.clone(), move || {
+        lapak::i18n::provide(Lang::En);
         view! { <StripeCard js_url publishable_key="pk_test_lapak".to_owned() handle label="Card"/> }
     });
     (root, Box::new(mounted))
@@ -131,6 +133,13 @@ async fn stripe_js_that_cannot_load_is_said_in_place() {
             .unwrap_or_default()
     };
     until(|| !alert().is_empty()).await;
-    assert_eq!(alert(), "Stripe.js could not be loaded");
+    assert_eq!(
+        alert(),
+        lapak::i18n::Catalogue::get(Lang::En).card_fields_unavailable
+    );
     assert!(!handle.ready());
+    assert!(
+        handle.unavailable().get_untracked(),
+        "the form is told, so it places no order"
+    );
 }

@@ -193,6 +193,7 @@ pub static EN: Catalogue = Catalogue {
     test_mode_hint: "Demo card, test mode: no real money moves. Pay with 4242 4242 4242 4242, any future expiry and any CVC.",
     card_note:
         "Your card goes straight to the payment provider. We keep only its last four digits.",
+    card_fields_unavailable: "Card payment can't be shown here right now. Nothing has been charged: choose another way to pay, or try again later.",
     discount: "Flash deal savings",
     shipping: "Shipping",
     total: "Total",

@@ -185,6 +185,7 @@ pub static ID: Catalogue = Catalogue {
     payment_title: "Pembayaran",
     test_mode_hint: "Kartu demo, mode uji: tidak ada uang sungguhan yang berpindah. Bayar dengan 4242 4242 4242 4242, masa berlaku mendatang dan CVC apa saja.",
     card_note: "Kartu kamu langsung diteruskan ke penyedia pembayaran. Kami hanya menyimpan 4 digit terakhir.",
+    card_fields_unavailable: "Pembayaran kartu tidak bisa ditampilkan di sini saat ini. Belum ada yang ditagih: pilih cara bayar lain, atau coba lagi nanti.",
     discount: "Hemat Flash Sale",
     shipping: "Ongkos kirim",
     total: "Total",

@@ -283,6 +283,8 @@ pub struct Catalogue {
     pub test_mode_hint: &'static str,
     /// What happens to the card.
     pub card_note: &'static str,
+    /// The card provider's fields could not load on this page (offline, or the page blocks them).
+    pub card_fields_unavailable: &'static str,
     /// Summary: deal savings.
     pub discount: &'static str,
     /// Summary: shipping.

@@ -198,8 +198,13 @@ fn OrderForm(
         }
     });
     let confirming = StripeConfirm::new(state, stripe.clone());
-    let buyable =
-        move || quote.read().as_ref().is_some_and(Quote::buyable) && chosen.read().is_some();
+    // why: Stripe's fields that could not load would place an order nothing can pay.
+    let card_unavailable = stripe.unavailable();
+    let buyable = move || {
+        quote.read().as_ref().is_some_and(Quote::buyable)
+            && chosen.read().is_some()
+            && !card_unavailable.get()
+    };
     let form_ref = NodeRef::new();
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
