@@ -14,7 +14,8 @@
 //! cart and places it under a new id.
 
 use lapak_protocol::{
-    coupon_code, Cart, CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, Quote, RejectCode,
+    coupon_code, Cart, CheckoutRequest, ClientMsg, CommandId, Order, OrderStatus, PayAction, Quote,
+    RejectCode,
 };
 
 use super::outbox::{self, Full, Outbox};
@@ -230,11 +231,18 @@ pub fn acked(state: &mut State, cart: Option<Cart>, order: Option<Order>) -> Vec
     if let Some(order) = order {
         state.checkout.placed = Some(order.number.clone());
         // why: a confirmed order, or one whose payment is made elsewhere, is
-        // past its quote; a pending card may still fail and go back to the form.
-        if !matches!(
+        // past its quote; a pending card may still fail and go back to the
+        // form, and a card in Stripe's fields is confirmed from the form,
+        // which keeps showing what it pays.
+        let in_the_form = matches!(
             order.status,
             OrderStatus::PaymentPending | OrderStatus::Failed
-        ) {
+        ) || (order.status == OrderStatus::AwaitingPayment
+            && order
+                .payment
+                .as_ref()
+                .is_some_and(|p| matches!(p.action, PayAction::Confirm { .. })));
+        if !in_the_form {
             state.checkout.quote = None;
         }
         record(state, order);

@@ -3,7 +3,7 @@
 //! and put its lines back in the cart. The shopper's automatic retry (same id)
 //! then finds that failed order; checkout must say so and pay again under a new id.
 use super::*;
-use lapak_protocol::{CheckoutRequest, OrderStatus, ShippingOption};
+use lapak_protocol::{CheckoutRequest, OrderStatus, PayAction, ShippingOption};
 
 fn tote_cart() -> Cart {
     Cart {
@@ -141,6 +141,37 @@ fn an_order_confirmed_as_pending_that_fails_later_shows_the_failure() {
     );
     assert!(state.payment_failed());
     assert!(state.checkout.quote.is_some());
+}
+
+#[test]
+fn an_order_for_stripes_fields_keeps_its_quote_and_one_paid_elsewhere_does_not() {
+    let due = |action| lapak_protocol::PaymentDue {
+        method: lapak_protocol::PayMethod::Card,
+        amount: idr(0),
+        expires_at_ms: Some(1),
+        action,
+    };
+    let (mut state, _) = paying();
+    let mut card = order("LPK-000001", OrderStatus::AwaitingPayment);
+    card.payment = Some(due(PayAction::Confirm {
+        client_secret: "pi_1_secret_2".into(),
+    }));
+    apply(&mut state, answer("k1", card, Cart::default()));
+    assert!(
+        state.checkout.quote.is_some(),
+        "the form confirms it and still shows what it pays"
+    );
+
+    let (mut state, _) = paying();
+    let mut qris = order("LPK-000001", OrderStatus::AwaitingPayment);
+    qris.payment = Some(due(PayAction::Qr {
+        qr_string: "000201".into(),
+    }));
+    apply(&mut state, answer("k1", qris, Cart::default()));
+    assert!(
+        state.checkout.quote.is_none(),
+        "paid in another app: past its quote"
+    );
 }
 
 #[test]
