@@ -130,6 +130,9 @@ test('a declined card is said in place, and a good card then pays the same order
   await page.getByTestId('checkout-alert').filter({ hasText: 'Your card was declined.' }).waitFor();
   const id = await placedId(frames);
   assert.equal(order(id)[0], 'awaiting_payment', 'the order waits for another card');
+  // The form that tries again still says what it pays.
+  assert.match(await page.getByTestId('pay').textContent(), /^Pay Rp/);
+  assert.match(await page.getByTestId('total').textContent(), /Rp/);
   await page.screenshot({ path: `${OUT}/stripe-3-declined.png` });
 
   await typeCard(page, CARDS.visa);
