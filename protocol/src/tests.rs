@@ -407,6 +407,16 @@ fn every_server_msg() -> Vec<ServerMsg> {
             seq: 2,
             state: OnAir::Live,
         },
+        ServerMsg::ReplayReady {
+            seq: 3,
+            replay: crate::replay::ReplayInfo {
+                video_url: "/hls/demo/replay.m3u8".into(),
+                log_url: "/api/v1/shows/demo/replay/log".into(),
+                starts_ms: 1_000,
+                ends_ms: 9_000,
+                chat: true,
+            },
+        },
         ServerMsg::StockChanged {
             seq: 3,
             product_id: "p".into(),

@@ -120,6 +120,8 @@ pub static EN: Catalogue = Catalogue {
     starts_at: |when| format!("Starts {when}"),
     right_back: "The host will be right back",
     show_ended: "The show has ended",
+    watch_replay: "Watch the replay",
+    ended_hint: "Your cart and orders are still here.",
     behind_live: |s| format!("{s} s behind live"),
     go_live: "Go live",
     fullscreen: "Full screen",

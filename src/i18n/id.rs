@@ -112,6 +112,8 @@ pub static ID: Catalogue = Catalogue {
     starts_at: |when| format!("Mulai {when}"),
     right_back: "Host akan segera kembali",
     show_ended: "Siaran telah berakhir",
+    watch_replay: "Tonton ulang",
+    ended_hint: "Keranjang dan pesananmu tetap di sini.",
     behind_live: |s| format!("{s} dtk di belakang siaran"),
     go_live: "Ke siaran langsung",
     fullscreen: "Layar penuh",

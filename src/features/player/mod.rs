@@ -188,6 +188,7 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
                 {move || starts().map(|when| view! {
                     <span class="lapak-picture-status-when" data-testid="starts-at">{when}</span>
                 })}
+                {move || (kind == "ended").then(|| view! { <Ended state/> })}
             </div>
         })}
         {move || behind().map(|delay_ms| view! {
@@ -200,6 +201,23 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
                 <span class="lapak-go-live-action">{text.go_live}</span>
             </button>
         })}
+    }
+}
+
+/// Under "the show has ended": what still works and, once the server says
+/// the replay can be watched, the button that opens it in place.
+#[component]
+fn Ended(state: Store<State>) -> impl IntoView {
+    let text = i18n::text();
+    let actions = expect_context::<Actions>();
+    let offered = move || state.replay_offer().read().is_some();
+    view! {
+        <span class="lapak-picture-status-when" data-testid="ended-hint">{text.ended_hint}</span>
+        <Show when=offered>
+            <button class="lapak-primary lapak-watch-replay" data-testid="watch-replay" on:click=move |_| actions.watch_replay()>
+                {text.watch_replay}
+            </button>
+        </Show>
     }
 }
 

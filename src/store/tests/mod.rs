@@ -8,6 +8,7 @@ use lapak_protocol::{
 mod checkout;
 mod community;
 mod coupons;
+mod ended;
 mod gifting;
 mod outbox;
 mod payments;
