@@ -35,7 +35,14 @@ pub fn use_focus_return(
                 let back = opener.get_value();
                 // The sheet closes in the same update that may hide what opened it:
                 // look once the frame is laid out.
-                request_animation_frame(move || settle(&widget, back));
+                request_animation_frame(move || {
+                    // Focus left in a sheet that stays mounted (the shelf) is stranded too.
+                    let stranded = active_in(&widget).is_some_and(|a| {
+                        a.closest("[data-sheet]").ok().flatten().is_some()
+                            && widget.query_selector(OPEN_SHEET).ok().flatten().is_none()
+                    });
+                    settle(&widget, back, stranded)
+                });
             }
         }
         now
@@ -82,7 +89,7 @@ fn watch_removals(
             .flatten()
             .is_some_and(|l| !l.is_connected() || l.has_attribute("disabled"));
         if body_has_focus && left {
-            settle(&watched, opener.try_get_value().flatten());
+            settle(&watched, opener.try_get_value().flatten(), false);
         }
     });
     let Ok(observer) = web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()) else {
@@ -112,10 +119,11 @@ pub fn use_focus_while_open(target: NodeRef<Button>, open: impl Fn() -> bool + '
     });
 }
 
-/// If focus is lost, moves it to the open sheet's first control, else to
-/// `opener` if it can still take it, else to `widget`'s home (`data-focus-home`).
-fn settle(widget: &web_sys::Element, opener: Option<web_sys::HtmlElement>) {
-    if !focus_is_lost(widget) {
+/// If focus is lost (or `stranded`), moves it to the open sheet's first
+/// control, else to `opener` if it can still take it, else to `widget`'s home
+/// (`data-focus-home`).
+fn settle(widget: &web_sys::Element, opener: Option<web_sys::HtmlElement>, stranded: bool) {
+    if !stranded && !focus_is_lost(widget) {
         return;
     }
     let in_sheet = widget

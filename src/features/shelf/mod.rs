@@ -60,6 +60,7 @@ pub fn Shelf(
         <aside
             class="lapak-shelf"
             data-testid="shelf"
+            data-sheet
             class:is-open=move || panel.get() == Panel::Shelf
             data-open-sheet=move || (panel.get() == Panel::Shelf).then_some("")
             aria-labelledby="lapak-shelf-title"
