@@ -145,7 +145,9 @@ async fn launch(
                 if tell {
                     stage.hub.on_air(now);
                 }
-                if now == lapak_protocol::OnAir::Ended && was != now {
+                // Only a brand that offers the replay has it pushed (`[after]`).
+                if now == lapak_protocol::OnAir::Ended && was != now && stage.show.after.is_replay()
+                {
                     tokio::spawn(tell_replay(stage.clone()));
                 }
                 was = now;

@@ -121,6 +121,7 @@ pub static EN: Catalogue = Catalogue {
     right_back: "The host will be right back",
     show_ended: "The show has ended",
     watch_replay: "Watch the replay",
+    visit_shop: "Visit the shop",
     ended_hint: "Your cart and orders are still here.",
     behind_live: |s| format!("{s} s behind live"),
     go_live: "Go live",

@@ -113,6 +113,7 @@ pub static ID: Catalogue = Catalogue {
     right_back: "Host akan segera kembali",
     show_ended: "Siaran telah berakhir",
     watch_replay: "Tonton ulang",
+    visit_shop: "Kunjungi toko",
     ended_hint: "Keranjang dan pesananmu tetap di sini.",
     behind_live: |s| format!("{s} dtk di belakang siaran"),
     go_live: "Ke siaran langsung",

@@ -173,6 +173,8 @@ pub struct Catalogue {
     pub show_ended: &'static str,
     /// Opens the ended show's replay, in place.
     pub watch_replay: &'static str,
+    /// After the show, a link to the brand's shop.
+    pub visit_shop: &'static str,
     /// Under "the show has ended": what still works.
     pub ended_hint: &'static str,
     /// How far the picture is behind live (seconds, formatted).

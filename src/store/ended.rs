@@ -28,9 +28,11 @@ pub(super) fn on_air(state: &mut State, on_air: OnAir) {
 }
 
 /// The ended show's replay can be watched: offered to a shopper who watched
-/// it live (one already watching a replay has nothing to be offered).
+/// it live, when the brand offers the replay after the show (one already
+/// watching a replay has nothing to be offered).
 pub(super) fn replay_ready(state: &mut State, info: ReplayInfo) {
-    if !state.replay.is_on() {
+    let offered = (state.show.as_ref()).is_none_or(|show| show.after.is_replay());
+    if offered && !state.replay.is_on() {
         state.replay_offer = Some(info);
     }
 }

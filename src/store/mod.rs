@@ -238,6 +238,8 @@ pub struct ShowInfo {
     pub starts_at_ms: Option<i64>,
     /// How its shoppers can pay.
     pub payments: lapak_protocol::Payments,
+    /// What those watching when it ends are offered (the brand's choice).
+    pub after: lapak_protocol::AfterShow,
 }
 
 /// Something to tell the shopper.
@@ -857,6 +859,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         currency: show.currency,
         starts_at_ms: show.starts_at_ms,
         payments: show.payments,
+        after: show.after,
     });
     state.products = show.products;
     state.featured = show.featured;

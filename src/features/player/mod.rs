@@ -16,7 +16,7 @@ use crate::features::replay::{replay_controls, replaying};
 use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
-use lapak_protocol::OnAir;
+use lapak_protocol::{AfterShow, OnAir};
 use wasm_bindgen::JsCast;
 
 /// The stream: a portrait video that starts muted (browsers only autoplay
@@ -204,13 +204,18 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
     }
 }
 
-/// Under "the show has ended": what still works and, once the server says
-/// the replay can be watched, the button that opens it in place.
+/// Under "the show has ended": what still works, and what the brand offers
+/// after the show: the replay, by a button that opens it in place once the
+/// server says it can be watched; or a link to the brand's shop; or nothing.
 #[component]
 fn Ended(state: Store<State>) -> impl IntoView {
     let text = i18n::text();
     let actions = expect_context::<Actions>();
     let offered = move || state.replay_offer().read().is_some();
+    let shop = move || match state.show().read().as_ref().map(|s| &s.after) {
+        Some(AfterShow::Shop { url }) => Some(url.clone()),
+        _ => None,
+    };
     view! {
         <span class="lapak-picture-status-when" data-testid="ended-hint">{text.ended_hint}</span>
         <Show when=offered>
@@ -218,6 +223,11 @@ fn Ended(state: Store<State>) -> impl IntoView {
                 {text.watch_replay}
             </button>
         </Show>
+        {move || shop().map(|url| view! {
+            <a class="lapak-primary lapak-watch-replay" data-testid="visit-shop" href=url target="_blank" rel="noopener">
+                {text.visit_shop}
+            </a>
+        })}
     }
 }
 

@@ -127,3 +127,26 @@ fn a_viewer_already_in_the_replay_is_offered_nothing() {
     apply(&mut state, replay_ready(11));
     assert_eq!(state.replay_offer, None);
 }
+
+#[test]
+fn a_brand_that_chose_its_shop_or_nothing_after_the_show_is_offered_no_replay() {
+    for after in [
+        lapak_protocol::AfterShow::Shop {
+            url: "https://batik.example/shop".into(),
+        },
+        lapak_protocol::AfterShow::Nothing,
+    ] {
+        let mut state = State::default();
+        apply(&mut state, Msg::Opened);
+        let ServerMsg::Welcome(mut first) = welcome(10, Cart::default()) else {
+            unreachable!()
+        };
+        first.show.after = after.clone();
+        apply(&mut state, Msg::Server(ServerMsg::Welcome(first)));
+        apply(&mut state, ended(11));
+        apply(&mut state, replay_ready(12));
+        assert_eq!(state.replay_offer, None, "{after:?}");
+        assert!(apply(&mut state, Msg::WatchReplay).is_empty());
+        assert_eq!(state.show.as_ref().map(|s| &s.after), Some(&after));
+    }
+}
