@@ -33,6 +33,18 @@ pub fn use_focus_return(
             if let Some(widget) = root.get_untracked() {
                 let widget: web_sys::Element = widget.into();
                 let back = opener.get_value();
+                // At once when the opener can take it (focus is still in the closing sheet).
+                let in_sheet = active_in(&widget).is_some_and(|a| {
+                    a.closest("[data-sheet], [aria-modal='true']")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                });
+                if let Some(back) = back.as_ref().filter(|o| can_take_focus(o, &widget)) {
+                    if in_sheet || focus_is_lost(&widget) {
+                        let _ = back.focus();
+                    }
+                }
                 // The sheet closes in the same update that may hide what opened it:
                 // look once the frame is laid out.
                 request_animation_frame(move || {
