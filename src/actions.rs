@@ -247,6 +247,11 @@ impl Actions {
         self.dispatch(Msg::ShareMoment { id, at_ms });
     }
 
+    /// Opens the replay offered to a shopper who watched the show end.
+    pub fn watch_replay(&self) {
+        self.dispatch(Msg::WatchReplay);
+    }
+
     /// Shares the show: its link to the clipboard.
     pub fn share(&self) {
         let id = browser::ids::command_id();

@@ -166,6 +166,8 @@ pub fn Widget(
         live
     });
     provide_context(ShowPainted(painted.into()));
+    let root = NodeRef::new();
+    let focus_return = crate::features::sheet::use_focus_return(root, panel);
     let has_gifts = move || !state.gifting().catalogue().read_untracked().is_empty();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
@@ -190,7 +192,7 @@ pub fn Widget(
         }
     };
     view! {
-        <div class="lapak" lang=lang on:keydown=on_key on:focusout=browser::focus::keep_focus_when_removed>
+        <div class="lapak" lang=lang node_ref=root on:keydown=on_key on:focusin=focus_return>
             <section class="lapak-stage" aria-label=crate::i18n::text().stage>
                 <div
                     class="lapak-screen"

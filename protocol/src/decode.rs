@@ -230,6 +230,10 @@ enum Fields {
         seq: u64,
         state: OnAir,
     },
+    ReplayReady {
+        seq: u64,
+        replay: crate::replay::ReplayInfo,
+    },
     StockChanged {
         seq: u64,
         product_id: ProductId,

@@ -179,6 +179,16 @@ pub enum ServerMsg {
         /// Where the show stands now.
         state: OnAir,
     },
+    /// The ended show's replay can be watched now (its recording closed):
+    /// pushed to every viewer of the show once after it ended, so those who
+    /// watched the end are offered it without a reload. Later viewers find
+    /// it in `Welcome.show.replay`.
+    ReplayReady {
+        /// Show event sequence number.
+        seq: u64,
+        /// Where the replay is.
+        replay: crate::replay::ReplayInfo,
+    },
     /// A variant's stock changed.
     StockChanged {
         /// Show event sequence number.
@@ -233,6 +243,7 @@ macro_rules! show_seq {
             ServerMsg::Pinned { seq, .. }
             | ServerMsg::Unpinned { seq, .. }
             | ServerMsg::OnAir { seq, .. }
+            | ServerMsg::ReplayReady { seq, .. }
             | ServerMsg::StockChanged { seq, .. }
             | ServerMsg::DealStarted { seq, .. }
             | ServerMsg::DealChanged { seq, .. }

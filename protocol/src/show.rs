@@ -47,6 +47,10 @@ pub struct Show {
     /// An ended show's replay, while the brand offers it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay: Option<ReplayInfo>,
+    /// What the brand offers those watching when the show ends (the replay
+    /// when the field is absent).
+    #[serde(default, skip_serializing_if = "AfterShow::is_replay")]
+    pub after: AfterShow,
     /// Flash deals running now.
     pub deals: Vec<Deal>,
     /// People watching now.
@@ -95,6 +99,44 @@ pub struct Host {
 /// root-relative as media URLs are.
 pub fn calendar_path(show_id: &str) -> String {
     format!("/shows/{show_id}/calendar.ics")
+}
+
+/// What a show offers the shoppers watching when it ends: the brand's choice
+/// (`[after]` in the show file), the replay unless it chose otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "offer", rename_all = "snake_case")]
+pub enum AfterShow {
+    /// The show's replay, as soon as it can be watched (`ReplayReady`).
+    #[default]
+    Replay,
+    /// A link to the brand's shop.
+    Shop {
+        /// The shop's address (`https://`, or `http://`).
+        url: String,
+    },
+    /// Nothing more than saying the show has ended.
+    Nothing,
+}
+
+impl AfterShow {
+    /// Whether it is the replay (the default, left out of frames).
+    pub fn is_replay(&self) -> bool {
+        *self == AfterShow::Replay
+    }
+
+    /// Whether a shop's address is one a shopper may be sent to: a web page,
+    /// never `javascript:` or a relative path.
+    pub fn check(&self) -> Result<(), &'static str> {
+        match self {
+            AfterShow::Shop { url }
+                if !(url.starts_with("https://") || url.starts_with("http://"))
+                    || url.len() > 2048 =>
+            {
+                Err("after.url must be an http(s) address of at most 2048 bytes")
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Whether the host is on air: what the player says over the picture.

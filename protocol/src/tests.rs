@@ -86,6 +86,9 @@ fn sample_welcome() -> Welcome {
                 ends_ms: 1_764_752_400_000,
                 chat: false,
             }),
+            after: crate::AfterShow::Shop {
+                url: "https://batik.example/shop".into(),
+            },
             deals: vec![sample_deal()],
             viewers: 3,
             gifts: vec![sample_gift()],
@@ -406,6 +409,16 @@ fn every_server_msg() -> Vec<ServerMsg> {
         ServerMsg::OnAir {
             seq: 2,
             state: OnAir::Live,
+        },
+        ServerMsg::ReplayReady {
+            seq: 3,
+            replay: crate::replay::ReplayInfo {
+                video_url: "/hls/demo/replay.m3u8".into(),
+                log_url: "/api/v1/shows/demo/replay/log".into(),
+                starts_ms: 1_000,
+                ends_ms: 9_000,
+                chat: true,
+            },
         },
         ServerMsg::StockChanged {
             seq: 3,
@@ -1199,4 +1212,28 @@ fn a_receipt_reads_in_the_shoppers_language_and_falls_back_to_the_brands() {
         sample_order().in_language("en").lines[0].name,
         "Batik shirt"
     );
+}
+
+#[test]
+fn after_the_show_is_the_replay_unless_the_brand_chose_a_shop_or_nothing() {
+    use crate::AfterShow;
+    let read = |json: &str| serde_json::from_str::<AfterShow>(json);
+    assert_eq!(AfterShow::default(), AfterShow::Replay);
+    assert_eq!(
+        read(r#"{"offer":"shop","url":"https://batik.example/shop"}"#).unwrap(),
+        AfterShow::Shop {
+            url: "https://batik.example/shop".into()
+        }
+    );
+    assert_eq!(read(r#"{"offer":"nothing"}"#).unwrap(), AfterShow::Nothing);
+    assert!(read(r#"{"offer":"fireworks"}"#).is_err());
+    for url in ["javascript:alert(1)", "/shop", "ftp://batik.example"] {
+        let shop = AfterShow::Shop { url: url.into() };
+        assert!(shop.check().is_err(), "{url}");
+    }
+    // Absent from a show's frame, it is the replay.
+    let mut show = serde_json::to_value(sample_welcome().show).unwrap();
+    show.as_object_mut().unwrap().remove("after");
+    let show: crate::Show = serde_json::from_value(show).unwrap();
+    assert_eq!(show.after, AfterShow::Replay);
 }

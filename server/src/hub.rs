@@ -401,6 +401,12 @@ impl Hub {
         }
     }
 
+    /// The ended show's replay opened.
+    pub fn replay_ready(&self, replay: lapak_protocol::replay::ReplayInfo) {
+        let mut live = self.lock();
+        self.publish(&mut live, |seq| ServerMsg::ReplayReady { seq, replay });
+    }
+
     /// A deal starts (unless it runs already).
     pub fn start_deal(&self, deal: Deal) {
         let mut live = self.lock();

@@ -139,11 +139,18 @@ async fn launch(
             // says: this server tells only what its own ingest changes (the
             // host's encoder may be connected to another server).
             let mut tell = !shared;
+            let mut was = *watch.borrow();
             loop {
                 let now = *watch.borrow_and_update();
                 if tell {
                     stage.hub.on_air(now);
                 }
+                // Only a brand that offers the replay has it pushed (`[after]`).
+                if now == lapak_protocol::OnAir::Ended && was != now && stage.show.after.is_replay()
+                {
+                    tokio::spawn(tell_replay(stage.clone()));
+                }
+                was = now;
                 tell = true;
                 if watch.changed().await.is_err() {
                     break;
@@ -152,6 +159,32 @@ async fn launch(
         }));
     }
     Ok(tasks)
+}
+
+/// How often an ended show's replay is looked for, until it opens.
+const REPLAY_EVERY: Duration = Duration::from_millis(250);
+
+/// Once the show that just ended here can be replayed (its last packager
+/// finished and the recording closed), tells every viewer where
+/// (`ReplayReady`), so those who watched the end are offered it without a
+/// reload. Gives up if the brand removes the replay first, or the closed
+/// recording leaves nothing to replay.
+async fn tell_replay(stage: Arc<Stage>) {
+    let Some(live) = stage.live.show(&stage.show.id) else {
+        return;
+    };
+    let mut every = tokio::time::interval(REPLAY_EVERY);
+    loop {
+        every.tick().await;
+        if live.replay_settings().removed {
+            return;
+        }
+        match stage.replay() {
+            Some(replay) => return stage.hub.replay_ready(replay),
+            None if live.rendered().closed => return,
+            None => {}
+        }
+    }
 }
 
 /// How often a show that servers share reads its chat rules again.

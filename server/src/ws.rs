@@ -590,6 +590,7 @@ async fn snapshot(
             on_air: joined.on_air,
             starts_at_ms: state.scheduled_start(now_ms()),
             replay,
+            after: show.after.clone(),
             deals: joined.deals,
             viewers: joined.viewers,
             gifts: show.gifting.gifts.clone(),

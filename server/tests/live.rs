@@ -669,6 +669,65 @@ async fn viewers_are_told_when_the_host_goes_on_and_off_air() {
     stop(server, &[first]).await;
 }
 
+/// What a viewer hears from now on until the show's replay is ready: the
+/// `OnAir` states, then the replay (fails after [`PATIENCE`]).
+async fn heard_until_replay(
+    socket: &mut common::Socket,
+) -> (Vec<OnAir>, lapak_protocol::replay::ReplayInfo) {
+    use futures::StreamExt;
+    use lapak_protocol::ServerMsg;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut states = Vec::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("no replay within {PATIENCE:?}; heard {states:?}"))
+            .expect("the socket is open")
+            .expect("a valid frame");
+        let Message::Text(text) = frame else { continue };
+        match serde_json::from_str(&text).unwrap() {
+            ServerMsg::OnAir { state, .. } => states.push(state),
+            ServerMsg::ReplayReady { replay, .. } => return (states, replay),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_viewer_watching_the_end_hears_it_and_then_the_replay() {
+    use reqwest::{Method, StatusCode};
+
+    let (server, _, api, host, publisher) = on_air_with("host@demo.example").await;
+    wait_on_air(&server, "live", OnAir::Live).await;
+    segments(&server, "live", 2).await;
+    let (mut first, welcome) = common::viewer(&server, None).await;
+    let (mut second, _) = common::viewer(&server, None).await;
+    assert_eq!(welcome.show.on_air, OnAir::Live);
+
+    // The host ends the show through the studio's API.
+    let (status, _) = api
+        .call(&host, Method::POST, "/api/v1/shows/live/end", None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    publisher.stop().await;
+
+    let ((states, replay), (second_states, second_replay)) = tokio::join!(
+        heard_until_replay(&mut first),
+        heard_until_replay(&mut second)
+    );
+    assert_eq!(states, [OnAir::Ended], "the end comes before the replay");
+    assert_eq!(second_states, [OnAir::Ended]);
+    assert_eq!(replay, second_replay);
+    assert_eq!(replay.video_url, "/hls/live/replay.m3u8");
+    assert_eq!(replay.log_url, "/api/v1/shows/live/replay/log");
+    assert!(replay.starts_ms < replay.ends_ms);
+    // What a viewer joining now finds in its snapshot is the same replay.
+    let (_, later) = common::viewer(&server, None).await;
+    assert_eq!(later.show.replay, Some(replay));
+    server.running.stop().await;
+}
+
 /// The replay's event log as a viewer fetches it.
 async fn replay_log(addr: SocketAddr, url: &str) -> Option<lapak_protocol::replay::ReplayLog> {
     let response = get(addr, url, "").await;

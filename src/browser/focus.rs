@@ -1,107 +1,190 @@
 //! Focus for sheets: when one opens, focus moves to it (so keyboard and
-//! screen-reader users land in it); when it closes, focus returns to where it
-//! was. And in forms: to the first field to fix, or to the one way on.
-use std::cell::RefCell;
-use std::rc::Rc;
-
+//! screen-reader users land in it); when it closes, focus returns to what
+//! opened it ([`use_focus_return`], for every sheet at once). And in forms: to
+//! the first field to fix, or to the one way on.
 use leptos::html::Button;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
-/// Focuses `target` once it is mounted; on unmount gives focus back to where it
-/// was. When that is gone or hidden too (adding from the picker closes the shelf
-/// it was opened from), focus goes to the widget's home (`data-focus-home`, the
-/// cart button) rather than dropping to `<body>`, where Escape and the
-/// shortcuts no longer reach the widget.
-pub fn use_focus_on_open(target: NodeRef<Button>) {
-    let previous = document()
-        .active_element()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    // Where the sheet was mounted: shared with the clean-up, which may run after the owner's values are gone.
-    let widget = SendWrapper::new(Rc::new(RefCell::new(None::<web_sys::Element>)));
-    let mounted_in = widget.clone();
+/// Where focus goes when a sheet closes or the focused control leaves the
+/// page, for the whole widget: the one rule, kept here rather than by each
+/// sheet. Focus returns to what opened the sheet: the last control focused
+/// outside every open sheet (a sheet opened from another one, as the top-up
+/// from the gift panel, returns to what opened the first). When that is gone
+/// or hidden (a tag unpinned meanwhile), focus goes to the widget's home
+/// (`data-focus-home`, the cart button, which is always on the rail) rather
+/// than dropping to `<body>`, where Escape and the shortcuts no longer reach
+/// the widget. A control taken out of the page while focused (a pay button
+/// replaced by what it paid for) hands focus to the open sheet's first
+/// control, else to the same place.
+///
+/// `root` is the widget's root; `open` whether a sheet is open. Returns the
+/// root's `focusin` handler, which notes the opener.
+pub fn use_focus_return(
+    root: NodeRef<leptos::html::Div>,
+    open: impl Fn() -> bool + 'static,
+) -> impl Fn(web_sys::FocusEvent) + Copy + 'static {
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let last = StoredValue::new_local(None::<web_sys::Element>);
+    Effect::new(move |was: Option<bool>| {
+        let now = open();
+        if was == Some(true) && !now {
+            if let Some(widget) = root.get_untracked() {
+                let widget: web_sys::Element = widget.into();
+                let back = opener.get_value();
+                // At once when the opener can take it (focus is still in the closing sheet).
+                let in_sheet = active_in(&widget).is_some_and(|a| {
+                    a.closest("[data-sheet], [aria-modal='true']")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                });
+                if let Some(back) = back.as_ref().filter(|o| can_take_focus(o, &widget)) {
+                    if in_sheet || focus_is_lost(&widget) {
+                        let _ = back.focus();
+                    }
+                }
+                // The sheet closes in the same update that may hide what opened it:
+                // look once the frame is laid out.
+                request_animation_frame(move || {
+                    // Focus left in a sheet that stays mounted (the shelf) is stranded too.
+                    let stranded = active_in(&widget).is_some_and(|a| {
+                        a.closest("[data-sheet]").ok().flatten().is_some()
+                            && widget.query_selector(OPEN_SHEET).ok().flatten().is_none()
+                    });
+                    settle(&widget, back, stranded)
+                });
+            }
+        }
+        now
+    });
     Effect::new(move |_| {
-        if let Some(button) = target.get() {
-            let _ = button.focus();
-            *mounted_in.borrow_mut() = button.closest(".lapak").ok().flatten();
+        if let Some(widget) = root.get() {
+            watch_removals(widget.into(), opener, last);
         }
     });
-    let previous = SendWrapper::new(previous);
-    on_cleanup(move || {
-        if let Some(element) = previous.take() {
-            let _ = element.focus();
+    move |ev: web_sys::FocusEvent| {
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        last.set_value(Some(target.clone().into()));
+        if target.closest(OPEN_SHEET).ok().flatten().is_none() {
+            opener.set_value(Some(target));
         }
-        let widget = widget.borrow_mut().take();
-        // The sheet closes in the same update that may hide what opened it:
-        // look once the frame is laid out.
-        request_animation_frame(move || widget.iter().for_each(keep_focus_in));
+    }
+}
+
+/// An open sheet: a modal dialog, or the shelf while it is one.
+const OPEN_SHEET: &str = "[aria-modal='true'], [data-open-sheet]";
+
+/// Watches `widget` for the focused control leaving the page (removed, or
+/// disabled), until the owner is cleaned up. Browsers do not always say so
+/// with a `focusout` (Chromium drops focus to `<body>` without one).
+fn watch_removals(
+    widget: web_sys::Element,
+    opener: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
+    last: StoredValue<Option<web_sys::Element>, LocalStorage>,
+) {
+    use wasm_bindgen::closure::Closure;
+    let watched = widget.clone();
+    let changed = Closure::<dyn FnMut()>::new(move || {
+        // Cheap checks first: this runs for every batch of changes (chat, hearts).
+        let body_has_focus = document()
+            .active_element()
+            .is_none_or(|a| a.tag_name() == "BODY");
+        let left = last
+            .try_get_value()
+            .flatten()
+            .is_some_and(|l| !l.is_connected() || l.has_attribute("disabled"));
+        if body_has_focus && left {
+            settle(&watched, opener.try_get_value().flatten(), false);
+        }
     });
+    let Ok(observer) = web_sys::MutationObserver::new(changed.as_ref().unchecked_ref()) else {
+        return;
+    };
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    options.set_attributes(true);
+    options.set_attribute_filter(&js_sys::Array::of1(&"disabled".into()));
+    if observer.observe_with_options(&widget, &options).is_err() {
+        return;
+    }
+    let kept = SendWrapper::new((observer, changed));
+    on_cleanup(move || kept.0.disconnect());
 }
 
 /// For a sheet that stays mounted (the shelf): focuses `target` each time
-/// `open` turns true, and keeps focus in the widget when it closes.
+/// `open` turns true (where focus goes when it closes is [`use_focus_return`]'s).
 pub fn use_focus_while_open(target: NodeRef<Button>, open: impl Fn() -> bool + 'static) {
     Effect::new(move |was: Option<bool>| {
         let now = open();
-        if let Some(button) = target.get_untracked() {
-            if now && was != Some(true) {
-                let _ = button.focus();
-            } else if !now && was == Some(true) {
-                let widget = button.closest(".lapak").ok().flatten();
-                request_animation_frame(move || widget.iter().for_each(keep_focus_in));
-            }
+        if let (Some(button), true) = (target.get_untracked(), now && was != Some(true)) {
+            let _ = button.focus();
         }
         now
     });
 }
 
-/// The widget root's `focusout` handler: when the focused control is taken out
-/// of the page (a retry button replaced by what it loaded, a pay button by the
-/// confirmation), focus stays in the widget instead of dropping to `<body>`.
-/// Focus that leaves for the host page is left alone.
-pub fn keep_focus_when_removed(ev: web_sys::FocusEvent) {
-    if ev.related_target().is_some() {
+/// If focus is lost (or `stranded`), moves it to the open sheet's first
+/// control, else to `opener` if it can still take it, else to `widget`'s home
+/// (`data-focus-home`).
+fn settle(widget: &web_sys::Element, opener: Option<web_sys::HtmlElement>, stranded: bool) {
+    if !stranded && !focus_is_lost(widget) {
         return;
     }
-    let (Some(left), Some(widget)) = (
-        ev.target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
-        ev.current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
-    ) else {
-        return;
-    };
-    request_animation_frame(move || {
-        if !left.is_connected() {
-            keep_focus_in(&widget);
-        }
-    });
-}
-
-/// If nothing has focus, moves it to the open sheet's first control, else to
-/// `widget`'s home (`data-focus-home`).
-fn keep_focus_in(widget: &web_sys::Element) {
-    if !focus_is_lost(widget) {
-        return;
-    }
-    let home = widget
-        .query_selector("[role='dialog'] button:not([disabled])")
+    let in_sheet = widget
+        .query_selector(
+            "[aria-modal='true'] button:not([disabled]), [data-open-sheet] button:not([disabled])",
+        )
         .ok()
         .flatten()
-        .filter(|e| e.get_client_rects().length() > 0)
-        .or_else(|| widget.query_selector("[data-focus-home]").ok().flatten());
-    if let Some(home) = home.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = home.focus();
+        .filter(shown)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let home = || {
+        widget
+            .query_selector("[data-focus-home]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    };
+    let target = in_sheet
+        .or_else(|| opener.filter(|o| can_take_focus(o, widget)))
+        .or_else(home);
+    if let Some(target) = target {
+        let _ = target.focus();
     }
 }
 
-/// Whether nothing in `widget`'s document (or shadow root) has focus.
+/// Whether `element` is laid out (not removed, not `display: none`).
+fn shown(element: &web_sys::Element) -> bool {
+    element.is_connected() && element.get_client_rects().length() > 0
+}
+
+/// Whether `opener` can take focus back: still in `widget`, shown, enabled,
+/// and not inside a sheet that has closed meanwhile.
+fn can_take_focus(opener: &web_sys::HtmlElement, widget: &web_sys::Element) -> bool {
+    shown(opener)
+        && widget.contains(Some(opener))
+        && !opener.has_attribute("disabled")
+        && opener.closest(OPEN_SHEET).ok().flatten().is_none()
+}
+
+/// Whether focus has dropped out of the widget to nowhere: its focused
+/// element is gone or hidden, or the page's is `<body>`. Focus on the host
+/// page is left alone.
 fn focus_is_lost(widget: &web_sys::Element) -> bool {
-    let active = active_in(widget);
-    active.is_none_or(|a| {
-        a.tag_name() == "BODY" || !a.is_connected() || a.get_client_rects().length() == 0
-    })
+    match active_in(widget) {
+        Some(a) if a.tag_name() != "BODY" => !shown(&a),
+        _ => document()
+            .active_element()
+            .is_none_or(|a| a.tag_name() == "BODY"),
+    }
 }
 
 /// The focused element of `node`'s document or shadow root.

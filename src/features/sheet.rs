@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// Why a lazily loaded sheet's code could not be fetched.
 pub use leptos::wasm_split::SplitLoaderError;
 
-use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
+use crate::browser::focus::{keep_tab_inside, use_focus_on_mount};
 use crate::features::icons::{BackIcon, CloseIcon};
 use crate::features::Panel;
 use crate::i18n;
@@ -86,6 +86,17 @@ where
     }
 }
 
+/// Focus goes back to what opened a sheet, whichever sheet and however it
+/// closes (Escape, its close button, the end of its flow): see
+/// [`browser::focus::use_focus_return`](crate::browser::focus::use_focus_return).
+/// `root` is the widget's root; the returned handler is its `focusin`.
+pub fn use_focus_return(
+    root: NodeRef<leptos::html::Div>,
+    panel: RwSignal<Panel>,
+) -> impl Fn(web_sys::FocusEvent) + Copy + 'static {
+    crate::browser::focus::use_focus_return(root, move || *panel.read() != Panel::Closed)
+}
+
 /// The sheet for `open`, while `panel` is `open`.
 #[component]
 pub fn Sheet(
@@ -144,7 +155,7 @@ fn Frame(
 ) -> impl IntoView {
     let text = i18n::text();
     let close = NodeRef::new();
-    use_focus_on_open(close);
+    use_focus_on_mount(close);
     let title_id = format!("lapak-{testid}-title");
     let labelled_by = title_id.clone();
     view! {

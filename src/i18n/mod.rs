@@ -179,6 +179,12 @@ pub struct Catalogue {
     pub right_back: &'static str,
     /// Over the picture once the show is over.
     pub show_ended: &'static str,
+    /// Opens the ended show's replay, in place.
+    pub watch_replay: &'static str,
+    /// After the show, a link to the brand's shop.
+    pub visit_shop: &'static str,
+    /// Under "the show has ended": what still works.
+    pub ended_hint: &'static str,
     /// How far the picture is behind live (seconds, formatted).
     pub behind_live: fn(&str) -> String,
     /// Button: jump to the live picture.

@@ -9,6 +9,7 @@ mod answers;
 mod cart;
 mod checkout;
 mod community;
+mod ended;
 mod gifting;
 mod host;
 mod outbox;
@@ -21,6 +22,7 @@ mod tests;
 pub use cart::{CartEdit, CartView, LineChange, LineView};
 pub use checkout::{is_coupon_refusal, payment_failed, Checkout};
 pub use community::{Community, CommunityStoreFields, Heart, LikeBatch, Toast, ToastKind};
+pub use ended::has_ended;
 pub use gifting::{
     balance, Combo, Gifting, GiftingStoreFields, Lane, LaneEntry, TopUp, TopUpOutcome, LANE_SLOTS,
 };
@@ -122,6 +124,11 @@ pub struct State {
     pub community: Community,
     /// An ended show's replay, when one is playing.
     pub replay: Replay,
+    /// The replay offered to a shopper who watched the show end, once it
+    /// can be watched (`ReplayReady`); taken when they open it.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
+    #[patch(|this, new| *this = new)]
+    pub replay_offer: Option<lapak_protocol::replay::ReplayInfo>,
     /// Every command sent (or waiting to be sent) but not yet answered, in the order made.
     // why: its entries hold protocol frames (no `PatchField`), and it is only ever read as a whole
     // table
@@ -233,6 +240,8 @@ pub struct ShowInfo {
     pub calendar_url: Option<String>,
     /// How its shoppers can pay.
     pub payments: lapak_protocol::Payments,
+    /// What those watching when it ends are offered (the brand's choice).
+    pub after: lapak_protocol::AfterShow,
 }
 
 /// Something to tell the shopper.
@@ -424,6 +433,8 @@ pub enum Msg {
         /// Programme time, unix ms (kept within the replay).
         to_ms: i64,
     },
+    /// The shopper who watched the show end opens the replay offered.
+    WatchReplay,
     /// The viewer shares the replay's moment at a programme time.
     ShareMoment {
         /// A fresh command id (sharing counts, as live).
@@ -605,6 +616,7 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::ShareMoment { id, at_ms } => replay::share_moment(state, id, at_ms),
+        Msg::WatchReplay => ended::watch_replay(state),
     }
 }
 
@@ -622,7 +634,7 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
         }
         state.seq = seq;
     }
-    if state.replay.replays(&event) {
+    if state.replay.replays(&event) || ended::ignores(state, &event) {
         return Vec::new();
     }
     match event {
@@ -709,7 +721,11 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             Vec::new()
         }
         ServerMsg::OnAir { state: on_air, .. } => {
-            state.on_air = on_air;
+            ended::on_air(state, on_air);
+            Vec::new()
+        }
+        ServerMsg::ReplayReady { replay, .. } => {
+            ended::replay_ready(state, replay);
             Vec::new()
         }
         ServerMsg::StockChanged {
@@ -851,12 +867,13 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
         starts_at_ms: show.starts_at_ms,
         calendar_url,
         payments: show.payments,
+        after: show.after,
     });
     state.products = show.products;
     state.featured = show.featured;
     state.deals = show.deals;
-    state.on_air = show.on_air;
     picture::welcome(state, show.pins, show.tag_log);
+    ended::on_air(state, show.on_air);
     state.viewers = show.viewers;
     let gifting = &mut state.gifting;
     gifting.you = Some(welcome.you);
@@ -875,8 +892,16 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
     let mut effects = went_live(state, welcome.session.token);
+    // A shopper who watched the show end is offered its replay, never switched to it.
+    let replay = match show.replay {
+        Some(info) if !first && !state.replay.is_on() => {
+            ended::replay_ready(state, info);
+            None
+        }
+        replay => replay,
+    };
     // Last: a replay sets over the snapshot what the moment on screen shows.
-    effects.extend(replay::welcome(state, show.replay));
+    effects.extend(replay::welcome(state, replay));
     effects.extend(ready);
     effects
 }

@@ -81,6 +81,7 @@ pub fn welcome_with(products: Vec<Product>, pins: &[&str], deals: Vec<Deal>, car
             on_air: lapak_protocol::OnAir::Live,
             starts_at_ms: None,
             replay: None,
+            after: lapak_protocol::AfterShow::Replay,
             products,
             deals,
             viewers: 1204,

@@ -73,6 +73,10 @@ pub struct ShowFile {
     /// Origins whose pages may open the socket (see `origins`); empty for anyone.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// What the shoppers watching when the show ends are offered: its
+    /// replay (without the table), a link to the brand's shop, or nothing.
+    #[serde(default, skip_serializing_if = "lapak_protocol::AfterShow::is_replay")]
+    pub after: lapak_protocol::AfterShow,
 }
 
 /// How many caption tracks (languages) a show may list.
@@ -421,6 +425,7 @@ impl ShowFile {
 
     fn validate(&self) -> Result<(), String> {
         self.validate_video()?;
+        self.after.check()?;
         self.validate_captions()?;
         if let Some(at) = &self.starts_at {
             unix_ms(at).map_err(|e| format!("starts_at: {e}"))?;
@@ -854,6 +859,28 @@ mod tests {
         };
         let show: ShowFile = toml::from_str(&text).map_err(|e| e.to_string())?;
         show.validate()
+    }
+
+    #[test]
+    fn after_the_show_is_the_replay_a_shop_link_or_nothing_and_never_a_script() {
+        use lapak_protocol::AfterShow;
+        let text = include_str!("../../tests/fixtures/test-show.toml");
+        let with = |after: &str| ShowFile::parse(&format!("{text}\n[after]\n{after}\n"));
+        assert_eq!(ShowFile::parse(text).unwrap().after, AfterShow::Replay);
+        assert_eq!(
+            with("offer = \"shop\"\nurl = \"https://batik.example/shop\"")
+                .unwrap()
+                .after,
+            AfterShow::Shop {
+                url: "https://batik.example/shop".into()
+            }
+        );
+        assert_eq!(
+            with("offer = \"nothing\"").unwrap().after,
+            AfterShow::Nothing
+        );
+        let refused = with("offer = \"shop\"\nurl = \"javascript:alert(1)\"").unwrap_err();
+        assert!(refused.contains("after.url"), "{refused}");
     }
 
     /// The test show with `line` added at the top.

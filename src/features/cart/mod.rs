@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
+use crate::browser::focus::{keep_tab_inside, use_focus_on_mount};
 use crate::browser::keys::{key_of, Shortcut};
 use crate::features::checkout::open_checkout;
 use crate::features::icons::CartIcon;
@@ -80,7 +80,7 @@ pub fn CartDrawer(
 fn CartSheet(state: Store<State>, cart: Memo<CartView>, panel: RwSignal<Panel>) -> impl IntoView {
     let text = i18n::text();
     let close = NodeRef::new();
-    use_focus_on_open(close);
+    use_focus_on_mount(close);
     view! {
         <div class="lapak-sheet lapak-cart" role="dialog" aria-modal="true" aria-labelledby="lapak-cart-title" data-testid="cart-drawer" on:keydown=keep_tab_inside>
             <div class="lapak-sheet-head">

@@ -1,10 +1,12 @@
 //! The chat over the lower left of the video, as on TikTok LIVE: the host's
 //! pinned message, the latest lines (the store keeps them bounded) and the
 //! field to say something. A replay shows its lines without the field (nobody
-//! is live to read them), or no chat at all when the brand hid it.
+//! is live to read them), or no chat at all when the brand hid it. When the
+//! show ends, the field closes: nobody is live to read a line any more.
 mod input;
 mod log;
 
+use lapak_protocol::OnAir;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -27,7 +29,7 @@ pub fn Chat(
     children: Option<Children>,
 ) -> impl IntoView {
     let replay = state.replay().info();
-    let live = move || replay.read().is_none();
+    let live = move || replay.read().is_none() && state.on_air().get() != OnAir::Ended;
     let shown = move || replay.read().as_ref().is_none_or(|r| r.chat);
     view! {
         <div class="lapak-chat" data-testid="chat">

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use reactive_stores::Store;
 
 use crate::actions::Actions;
-use crate::browser::focus::{keep_tab_inside, use_focus_on_open};
+use crate::browser::focus::{keep_tab_inside, use_focus_on_mount};
 use crate::features::deal::ProductPrice;
 use crate::features::sheet::{lazy_body, lazy_view, CloseSheet, SplitLoaderError};
 use crate::features::{product_memo, Panel};
@@ -44,7 +44,7 @@ pub fn Picker(
 fn PickerSheet(state: Store<State>, panel: RwSignal<Panel>, product: Product) -> impl IntoView {
     let text = i18n::text();
     let close = NodeRef::new();
-    use_focus_on_open(close);
+    use_focus_on_mount(close);
     let shown = product_memo(state, product.id.clone());
     let (image_url, name) = (product.image_url.clone(), product.name.clone());
     let product = StoredValue::new(product);

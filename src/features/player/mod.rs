@@ -18,7 +18,7 @@ use crate::features::replay::{replay_controls, replaying};
 use crate::features::sheet::{lazy_body, lazy_view, SplitLoaderError};
 use crate::i18n;
 use crate::store::{ReplayStoreFields, State, StateStoreFields};
-use lapak_protocol::OnAir;
+use lapak_protocol::{AfterShow, OnAir};
 use upcoming::UpcomingShow;
 use wasm_bindgen::JsCast;
 
@@ -185,6 +185,7 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
         {move || notice().map(|(kind, message)| view! {
             <div class="lapak-picture-status" data-testid="picture-status" data-state=kind role="status">
                 <span class="lapak-picture-status-text">{message}</span>
+                {move || (kind == "ended").then(|| view! { <Ended state/> })}
             </div>
         })}
         {move || behind().map(|delay_ms| view! {
@@ -196,6 +197,33 @@ fn PictureStatus(state: Store<State>, player: hls::PlayerHandle) -> impl IntoVie
                 <span class="lapak-go-live-delay">{seconds(delay_ms)}</span>
                 <span class="lapak-go-live-action">{text.go_live}</span>
             </button>
+        })}
+    }
+}
+
+/// Under "the show has ended": what still works, and what the brand offers
+/// after the show: the replay, by a button that opens it in place once the
+/// server says it can be watched; or a link to the brand's shop; or nothing.
+#[component]
+fn Ended(state: Store<State>) -> impl IntoView {
+    let text = i18n::text();
+    let actions = expect_context::<Actions>();
+    let offered = move || state.replay_offer().read().is_some();
+    let shop = move || match state.show().read().as_ref().map(|s| &s.after) {
+        Some(AfterShow::Shop { url }) => Some(url.clone()),
+        _ => None,
+    };
+    view! {
+        <span class="lapak-picture-status-when" data-testid="ended-hint">{text.ended_hint}</span>
+        <Show when=offered>
+            <button class="lapak-primary lapak-watch-replay" data-testid="watch-replay" on:click=move |_| actions.watch_replay()>
+                {text.watch_replay}
+            </button>
+        </Show>
+        {move || shop().map(|url| view! {
+            <a class="lapak-primary lapak-watch-replay" data-testid="visit-shop" href=url target="_blank" rel="noopener">
+                {text.visit_shop}
+            </a>
         })}
     }
 }

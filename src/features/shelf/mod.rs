@@ -75,7 +75,9 @@ pub fn Shelf(
         <aside
             class="lapak-shelf"
             data-testid="shelf"
+            data-sheet
             class:is-open=move || panel.get() == Panel::Shelf
+            data-open-sheet=move || (panel.get() == Panel::Shelf).then_some("")
             aria-labelledby="lapak-shelf-title"
             // Open as a sheet, Tab stays in it; as a column beside the stream it does not.
             on:keydown=move |ev| if panel.get_untracked() == Panel::Shelf { keep_tab_inside(ev) }

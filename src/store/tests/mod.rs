@@ -8,6 +8,7 @@ use lapak_protocol::{
 mod checkout;
 mod community;
 mod coupons;
+mod ended;
 mod gifting;
 mod outbox;
 mod payments;
@@ -77,6 +78,7 @@ fn welcome(seq: u64, cart: Cart) -> ServerMsg {
             on_air: lapak_protocol::OnAir::Live,
             starts_at_ms: None,
             replay: None,
+            after: lapak_protocol::AfterShow::Replay,
             deals: Vec::new(),
             viewers: 4,
             gifts: vec![
