@@ -339,10 +339,12 @@ const AXE = readFileSync(new globalThis.URL('../node_modules/axe-core/axe.min.js
 // WCAG 2.0–2.2 A and AA (2.2 brings target-size) and axe's best practices (landmarks among them).
 const AXE_RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-/** axe-core (pinned from npm) over the whole page, shadow roots included: its violations, a line each. */
-export async function axeViolations(page) {
+/** axe-core (pinned from npm) over the whole page, shadow roots included (or only what `selector`
+ * matches, which leaves out rules about the page itself): its violations, a line each. */
+export async function axeViolations(page, selector) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
-  const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: tags }), AXE_RULES);
+  const { violations } = await page.evaluate(([tags, selector]) =>
+    window.axe.run(selector ? document.querySelector(selector) : document, { runOnly: tags }), [AXE_RULES, selector]);
   return violations.map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
