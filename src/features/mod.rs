@@ -25,7 +25,7 @@ pub mod status;
 pub mod tags;
 pub mod viewer_name;
 
-use lapak_protocol::{Product, ProductId};
+use lapak_protocol::{Order, Product, ProductId};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -102,6 +102,19 @@ pub fn keep_time(state: Store<State>, device: ReadSignal<i64>) {
 /// A catalogue product, re-derived only when the catalogue changes.
 pub fn product_memo(state: Store<State>, id: ProductId) -> Memo<Option<Product>> {
     Memo::new(move |_| state.products().read().iter().find(|p| p.id == id).cloned())
+}
+
+/// The order numbered `number` as the server last told it: follows it through
+/// payment, refund and expiry.
+pub fn order_memo(state: Store<State>, number: String) -> Memo<Option<Order>> {
+    Memo::new(move |_| {
+        state
+            .orders()
+            .read()
+            .iter()
+            .find(|o| o.number == number)
+            .cloned()
+    })
 }
 
 /// What tapping a product does (on a tag or on the shelf): a product with one

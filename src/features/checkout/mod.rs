@@ -21,7 +21,8 @@ use crate::browser::focus::{first_invalid, use_focus_on_mount};
 use crate::browser::intl::format_money;
 use crate::features::coupons::CouponPicker;
 use crate::features::icons::{CheckIcon, LockIcon};
-use crate::features::orders::{watched_order, OrderCard};
+use crate::features::order_memo;
+use crate::features::orders::OrderCard;
 use crate::features::payment::PaymentStatus;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
@@ -296,7 +297,7 @@ fn Confirmation(
     on_done: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
 ) -> impl IntoView {
     let text = i18n::text();
-    let order = watched_order(state, number.clone());
+    let order = order_memo(state, number.clone());
     let status = Memo::new(move |_| order.read().as_ref().map(|o| o.status));
     // The pay button is gone: the one way on takes focus, so the keyboard stays in the sheet.
     let done = NodeRef::new();

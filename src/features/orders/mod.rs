@@ -8,6 +8,7 @@ use reactive_stores::{Field, Store};
 
 use crate::browser::intl::format_date_time;
 use crate::features::icons::ReceiptIcon;
+use crate::features::order_memo;
 use crate::features::payment::Countdown;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
@@ -15,19 +16,6 @@ use crate::features::Panel;
 use crate::i18n;
 use crate::store::payments::due;
 use crate::store::{State, StateStoreFields};
-
-/// The order numbered `number` as the server last told it: follows it through
-/// payment, refund and expiry.
-pub fn watched_order(state: Store<State>, number: String) -> Memo<Option<Order>> {
-    Memo::new(move |_| {
-        state
-            .orders()
-            .read()
-            .iter()
-            .find(|o| o.number == number)
-            .cloned()
-    })
-}
 
 /// Opens the orders sheet; only there once the shopper has ordered.
 #[component]
@@ -104,7 +92,7 @@ pub fn OrderCard(
     panel: Option<RwSignal<Panel>>,
 ) -> impl IntoView {
     let text = i18n::text();
-    let order = watched_order(state, number);
+    let order = order_memo(state, number);
     move || {
         order.get().map(|order| {
             let paid_by = match order.payment.as_ref().map(|p| &p.method) {

@@ -16,7 +16,7 @@ use crate::browser::intl::format_money;
 use crate::features::clock_text;
 use crate::features::deal::ServerClock;
 use crate::features::icons::CheckIcon;
-use crate::features::orders::watched_order;
+use crate::features::order_memo;
 use crate::features::price::Price;
 use crate::features::sheet::{lazy_body, lazy_sheet_body, Sheet, SplitLoaderError};
 use crate::features::Panel;
@@ -74,7 +74,7 @@ pub fn PaymentStatus(
     on_done: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
 ) -> impl IntoView {
     let text = i18n::text();
-    let order = watched_order(state, number.clone());
+    let order = order_memo(state, number.clone());
     let status = Memo::new(move |_| order.read().as_ref().map(|o| o.status));
     let amount = Memo::new(move |_| {
         let order = order.read();
