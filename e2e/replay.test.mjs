@@ -200,6 +200,8 @@ test('an ended show replays with its tags, chat and chapters in sync, and sells 
     await studio.getByTestId('email').fill('owner@demo.example');
     await studio.getByTestId('password').fill(PASSWORD);
     await studio.getByRole('button', { name: 'Sign in' }).click();
+    // An ended show opens on its results; its replay's controls are where the show is run.
+    await studio.getByTestId('tab-run').click();
     const panel = studio.locator('[data-testid="replay"][data-state="ready"]');
     await panel.waitFor({ timeout: 30000 });
     await until('the replay views', async () => Number(await studio.getByTestId('replay-views').textContent()) >= 1);
