@@ -132,11 +132,6 @@ test('keyboard only: every sheet gives focus back to its opener, also after payi
   await page.keyboard.press('Enter');
   await shown(page, 'top-up').waitFor();
   await typeInto(page, { cardnumber: '4242 4242 4242 4242', expiry: '12/30', cvc: '123' });
-  // why here: after coins are bought, the viewer panics once on a disposed
-  // reactive value (and wasm reports `unreachable`) while focus still behaves
-  // as below; that fault is not yet found, so page errors are held to none up
-  // to this point only.
-  assert.deepEqual(errors, [], 'no uncaught error in the page before buying coins');
   await tabTo(page, 'top-up-pay');
   await page.keyboard.press('Enter');
   await page.getByTestId('top-up-done').waitFor({ timeout: 20000 });
@@ -166,6 +161,11 @@ test('keyboard only: every sheet gives focus back to its opener, also after payi
   await tabTo(page, 'checkout-button');
   await page.keyboard.press('Enter');
   await shown(page, 'checkout').waitFor();
+  // why here: closing checkout by Escape right after it opens makes the viewer
+  // read a disposed reactive value (a panic, then wasm's `unreachable`) while
+  // focus still behaves as asserted; that fault is not yet found, so page
+  // errors are held to none up to this point only.
+  assert.deepEqual(errors, [], 'no uncaught error in the page before checkout closes');
   await page.keyboard.press('Escape');
   await shown(page, 'checkout').waitFor({ state: 'hidden' });
   await focusOn(page, 'cart-button', 'checkout closed by Escape');
