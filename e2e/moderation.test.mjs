@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { launchChromium, PHONE, startServer } from './support.mjs';
+import { launchChromium, PHONE, startServer, studioSession } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -14,21 +14,7 @@ const PASSWORD = 'moderate with care';
 const SCAM = 'Cheaper batik at scam.example, DM me';
 
 /** A signed-in studio session: calls the API with its cookie and CSRF token. */
-async function signIn(base, email) {
-  const response = await fetch(`${base}studio/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  const cookie = response.headers.get('set-cookie').split(';')[0];
-  const { csrf } = await response.json();
-  return (method, path, body) => fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-}
+const signIn = (base, email) => studioSession(base, email, PASSWORD);
 
 test('a moderator removes a line for every viewer, then mutes its author', async () => {
   const server = await startServer(BIN);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, launchChromium, publishClip, serveLive, stopChild, streamKey } from './support.mjs';
+import { axeViolations, launchChromium, publishClip, serveLive, stopChild, streamKey, studioSession } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -20,21 +20,7 @@ const children = [];
 after(() => Promise.all(children.map(stopChild)));
 
 /** A signed-in studio session: calls the API with its cookie and CSRF token. */
-async function signIn(base, email) {
-  const response = await fetch(`${base}studio/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  const cookie = response.headers.get('set-cookie').split(';')[0];
-  const { csrf } = await response.json();
-  return (method, path, body) => fetch(`${base}${path}`, {
-    method,
-    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-}
+const signIn = (base, email) => studioSession(base, email, PASSWORD);
 
 const SIZES = [
   { locale: 'id-ID', lang: 'id', device: { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },

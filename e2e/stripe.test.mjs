@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import {
-  PHONE, SHOPPER, fill, framesSent, rows, speakJson, startStripeShop, suiteBrowser, until, STRIPE_KEYS,
+  PHONE, framesSent, shirtToCheckout, rows, speakJson, startStripeShop, suiteBrowser, until, STRIPE_KEYS,
 } from './support.mjs';
 
 const OUT = process.env.E2E_OUT ?? 'target/e2e';
@@ -49,16 +49,7 @@ async function shopper(context) {
 }
 
 /** The batik shirt in M tapped into the cart from its tag, checkout opened and the contact filled in. */
-async function toCheckout(page) {
-  await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 });
-  await page.getByTestId('variant-option-m').click();
-  await page.getByTestId('add-to-cart').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="cart-count"]')?.textContent === '1');
-  await page.getByTestId('cart-button').click();
-  await page.getByTestId('checkout-button').click();
-  await page.getByTestId('quote-line-batik-shirt-m').waitFor();
-  await fill(page, SHOPPER);
-}
+const toCheckout = (page) => shirtToCheckout(page);
 
 /** Types `card` into Stripe's card field (a frame of Stripe's origin, inside the widget). */
 async function typeCard(page, card) {

@@ -386,8 +386,8 @@ export function checkoutsSent(page) {
   return ids;
 }
 
-/** On a fresh show: the batik shirt in M into the cart, checkout opened and filled in, paying with `card`. */
-export async function checkoutShirt(page, card) {
+/** On a fresh show: the batik shirt in M tapped into the cart from its tag, checkout opened and `details` filled in. */
+export async function shirtToCheckout(page, details = SHOPPER) {
   await page.getByTestId('tag-batik-shirt').click({ timeout: 100000 }); // a fresh show: pinned at 0.5 s
   await page.getByTestId('variant-option-m').click();
   await page.getByTestId('add-to-cart').click();
@@ -395,7 +395,29 @@ export async function checkoutShirt(page, card) {
   await page.getByTestId('cart-button').click();
   await page.getByTestId('checkout-button').click();
   await page.getByTestId('quote-line-batik-shirt-m').waitFor();
-  await fill(page, { ...SHOPPER, cardnumber: card, expiry: '12/30', cvc: '123' });
+  await fill(page, details);
+}
+
+/** On a fresh show: the batik shirt in M into the cart, checkout opened and filled in, paying with `card`. */
+export async function checkoutShirt(page, card) {
+  await shirtToCheckout(page, { ...SHOPPER, cardnumber: card, expiry: '12/30', cvc: '123' });
+}
+
+/** A studio session of `email` (password `password`) at the server `base`: calls the API with its cookie and CSRF token. */
+export async function studioSession(base, email, password) {
+  const response = await fetch(`${base}studio/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const cookie = response.headers.get('set-cookie').split(';')[0];
+  const { csrf } = await response.json();
+  return (method, path, body) => fetch(`${base}${path}`, {
+    method,
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
 }
 
 /** The keys of the Stripe account `startStripeShop` makes at localstripe (test keys, not secrets). */
