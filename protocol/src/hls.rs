@@ -4,9 +4,14 @@
 //!
 //! Only what playing and packaging need is kept: variants, subtitle
 //! renditions, segments with their duration, programme date-time,
-//! discontinuity, init section (`EXT-X-MAP`), byte range and gap. Other tags
-//! (low-latency parts, audio groups, keys) are
-//! skipped, so a playlist that uses them still plays by its full segments.
+//! discontinuity, init section (`EXT-X-MAP`), byte range and gap, and the
+//! low-latency tags of RFC 8216bis (parts, server control, preload hints,
+//! rendition reports, delta updates). Other tags (audio groups, keys) are
+//! skipped.
+//!
+//! why hand-written: the most used playlist crate (m3u8-rs 6) does not model
+//! the low-latency tags, and the crates that do are young single-purpose
+//! packagers; this model is small and shared by the server and the player.
 //! Durations are parsed by hand rather than with `str::parse::<f64>`, which
 //! would pull a float parser into the viewer's wasm for one field.
 
@@ -90,8 +95,84 @@ pub struct MediaPlaylist {
     pub kind: Option<PlaylistKind>,
     /// `EXT-X-ENDLIST`: no segment will be added.
     pub ended: bool,
-    /// Segments, oldest first.
+    /// Segments, oldest first (after the skipped ones of a delta update).
     pub segments: Vec<Segment>,
+    /// `EXT-X-PART-INF:PART-TARGET`, seconds: the playlist has parts.
+    pub part_target: Option<f64>,
+    /// `EXT-X-SERVER-CONTROL`.
+    pub server_control: Option<ServerControl>,
+    /// `EXT-X-SKIP:SKIPPED-SEGMENTS`: a delta update left out this many
+    /// segments after `media_sequence`; `segments` holds the ones after them.
+    pub skipped_segments: u64,
+    /// The segment still being written: its parts so far, `uri` empty and
+    /// `duration` their sum, with its discontinuity, init section and date-time.
+    pub open_segment: Option<Segment>,
+    /// `EXT-X-PRELOAD-HINT`: the next resource, asked for before it exists.
+    pub preload_hint: Option<PreloadHint>,
+    /// `EXT-X-RENDITION-REPORT`s: where the other renditions stand.
+    pub rendition_reports: Vec<RenditionReport>,
+}
+
+/// One partial segment (`EXT-X-PART`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Part {
+    /// Where it is, as written (maybe relative).
+    pub uri: String,
+    /// Seconds.
+    pub duration: f64,
+    /// `INDEPENDENT=YES`: it begins with a keyframe, so playing can start at it.
+    pub independent: bool,
+    /// The part of `uri` that holds it.
+    pub byte_range: Option<ByteRange>,
+    /// `GAP=YES`: the part is missing; do not fetch it.
+    pub gap: bool,
+}
+
+/// `EXT-X-SERVER-CONTROL`: what the server offers a low-latency player.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ServerControl {
+    /// `CAN-BLOCK-RELOAD=YES`: `_HLS_msn`/`_HLS_part` hold a reload until then.
+    pub can_block_reload: bool,
+    /// `CAN-SKIP-UNTIL`, seconds: `_HLS_skip=YES` leaves out segments older than this.
+    pub can_skip_until: Option<f64>,
+    /// `HOLD-BACK`, seconds from the live edge a player starts at least.
+    pub hold_back: Option<f64>,
+    /// `PART-HOLD-BACK`, the same when playing parts.
+    pub part_hold_back: Option<f64>,
+}
+
+/// What a preload hint names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HintKind {
+    /// The next part.
+    #[default]
+    Part,
+    /// The next init section.
+    Map,
+}
+
+/// `EXT-X-PRELOAD-HINT`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreloadHint {
+    /// `TYPE`.
+    pub kind: HintKind,
+    /// Where it will be, as written (maybe relative).
+    pub uri: String,
+    /// `BYTERANGE-START`.
+    pub byte_range_start: Option<u64>,
+    /// `BYTERANGE-LENGTH`.
+    pub byte_range_length: Option<u64>,
+}
+
+/// `EXT-X-RENDITION-REPORT`: another rendition's last segment and part.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenditionReport {
+    /// Its media playlist, as written (maybe relative).
+    pub uri: String,
+    /// `LAST-MSN`.
+    pub last_msn: Option<u64>,
+    /// `LAST-PART`.
+    pub last_part: Option<u64>,
 }
 
 /// One media segment.
@@ -114,6 +195,8 @@ pub struct Segment {
     pub byte_range: Option<ByteRange>,
     /// `EXT-X-GAP`: the segment is missing; do not fetch it.
     pub gap: bool,
+    /// Its parts (`EXT-X-PART` lines before its `EXTINF`), when listed.
+    pub parts: Vec<Part>,
 }
 
 /// An init section (`EXT-X-MAP`).
@@ -224,6 +307,7 @@ fn parse_media(lines: Lines) -> Result<MediaPlaylist, HlsError> {
     let mut map: Option<Map> = None;
     let mut clock: Option<i64> = None;
     let mut range_end: Option<u64> = None;
+    let mut part_end: Option<u64> = None;
     for (n, line) in lines {
         let line = line.trim();
         let bad = |what| HlsError::Bad { line: n + 1, what };
@@ -297,10 +381,111 @@ fn parse_media(lines: Lines) -> Result<MediaPlaylist, HlsError> {
                     byte_range: range,
                 });
             }
+            "#EXT-X-PART-INF" => {
+                playlist.part_target = attributes(value)
+                    .find(|(key, _)| *key == "PART-TARGET")
+                    .and_then(|(_, v)| seconds(v));
+                if playlist.part_target.is_none() {
+                    return Err(bad("PART-INF without PART-TARGET"));
+                }
+            }
+            "#EXT-X-SERVER-CONTROL" => playlist.server_control = Some(server_control(value)),
+            "#EXT-X-SKIP" => {
+                playlist.skipped_segments = attributes(value)
+                    .find(|(key, _)| *key == "SKIPPED-SEGMENTS")
+                    .and_then(|(_, v)| v.parse().ok())
+                    .ok_or(bad("SKIP"))?
+            }
+            "#EXT-X-PART" => {
+                let part = part(value, part_end).ok_or(bad("PART"))?;
+                part_end = part.byte_range.map(|r| r.offset + r.length);
+                next.parts.push(part);
+            }
+            "#EXT-X-PRELOAD-HINT" => {
+                playlist.preload_hint = Some(preload_hint(value).ok_or(bad("PRELOAD-HINT"))?)
+            }
+            "#EXT-X-RENDITION-REPORT" => playlist.rendition_reports.push(rendition_report(value)),
             _ => {}
         }
     }
+    if !next.parts.is_empty() {
+        if let Some(at) = next_pdt {
+            clock = Some(at);
+        }
+        next.map = map;
+        next.program_date_time = clock;
+        next.duration = next.parts.iter().map(|p| p.duration).sum();
+        playlist.open_segment = Some(next);
+    }
     Ok(playlist)
+}
+
+fn server_control(attrs: &str) -> ServerControl {
+    let mut control = ServerControl::default();
+    for (key, value) in attributes(attrs) {
+        match key {
+            "CAN-BLOCK-RELOAD" => control.can_block_reload = value == "YES",
+            "CAN-SKIP-UNTIL" => control.can_skip_until = seconds(value),
+            "HOLD-BACK" => control.hold_back = seconds(value),
+            "PART-HOLD-BACK" => control.part_hold_back = seconds(value),
+            _ => {}
+        }
+    }
+    control
+}
+
+/// A part; `follows` is where the previous part's byte range ended.
+fn part(attrs: &str, follows: Option<u64>) -> Option<Part> {
+    let mut part = Part::default();
+    let mut duration = None;
+    for (key, value) in attributes(attrs) {
+        match key {
+            "URI" => part.uri = value.to_owned(),
+            "DURATION" => duration = seconds(value),
+            "INDEPENDENT" => part.independent = value == "YES",
+            "GAP" => part.gap = value == "YES",
+            // Without an offset, a part's range follows the previous part's.
+            "BYTERANGE" => part.byte_range = Some(byte_range(value, follows.or(Some(0)))?),
+            _ => {}
+        }
+    }
+    part.duration = duration?;
+    (!part.uri.is_empty()).then_some(part)
+}
+
+fn preload_hint(attrs: &str) -> Option<PreloadHint> {
+    let mut hint = PreloadHint::default();
+    let mut kind = None;
+    for (key, value) in attributes(attrs) {
+        match key {
+            "TYPE" => {
+                kind = match value {
+                    "PART" => Some(HintKind::Part),
+                    "MAP" => Some(HintKind::Map),
+                    _ => None,
+                }
+            }
+            "URI" => hint.uri = value.to_owned(),
+            "BYTERANGE-START" => hint.byte_range_start = value.parse().ok(),
+            "BYTERANGE-LENGTH" => hint.byte_range_length = value.parse().ok(),
+            _ => {}
+        }
+    }
+    hint.kind = kind?;
+    (!hint.uri.is_empty()).then_some(hint)
+}
+
+fn rendition_report(attrs: &str) -> RenditionReport {
+    let mut report = RenditionReport::default();
+    for (key, value) in attributes(attrs) {
+        match key {
+            "URI" => report.uri = value.to_owned(),
+            "LAST-MSN" => report.last_msn = value.parse().ok(),
+            "LAST-PART" => report.last_part = value.parse().ok(),
+            _ => {}
+        }
+    }
+    report
 }
 
 /// An `EXT-X-MEDIA` rendition, when it is subtitles with a playlist (closed
@@ -368,15 +553,20 @@ fn seconds(text: &str) -> Option<f64> {
     } else {
         whole.parse().ok()?
     };
-    let mut value = whole as f64;
-    let mut scale = 0.1;
+    // why an integer fraction: summing digit by digit drifts (0.75 read as
+    // 0.7500000000000001), and a written playlist should read back the same.
+    let mut numerator: u64 = 0;
+    let mut denominator: u64 = 1;
     for digit in fraction.bytes() {
         if !digit.is_ascii_digit() {
             return None;
         }
-        value += f64::from(digit - b'0') * scale;
-        scale /= 10.0;
+        if denominator < 10_u64.pow(15) {
+            numerator = numerator * 10 + u64::from(digit - b'0');
+            denominator *= 10;
+        }
     }
+    let value = whole as f64 + numerator as f64 / denominator as f64;
     Some(value)
 }
 
@@ -490,8 +680,31 @@ impl MediaPlaylist {
     /// player joining anywhere in the window knows the clock.
     pub fn render(&self) -> String {
         let mut out = String::from("#EXTM3U\n");
-        let _ = writeln!(out, "#EXT-X-VERSION:{}", self.version.max(7));
+        // why 9: EXT-X-SKIP needs version 9; parts and hints need 6, maps 7.
+        let version = if self.skipped_segments > 0 { 9 } else { 7 };
+        let _ = writeln!(out, "#EXT-X-VERSION:{}", self.version.max(version));
         let _ = writeln!(out, "#EXT-X-TARGETDURATION:{}", self.target_duration);
+        if let Some(control) = self.server_control {
+            out.push_str("#EXT-X-SERVER-CONTROL:");
+            let mut attrs = Vec::new();
+            if control.can_block_reload {
+                attrs.push("CAN-BLOCK-RELOAD=YES".to_owned());
+            }
+            for (name, value) in [
+                ("CAN-SKIP-UNTIL", control.can_skip_until),
+                ("HOLD-BACK", control.hold_back),
+                ("PART-HOLD-BACK", control.part_hold_back),
+            ] {
+                if let Some(value) = value {
+                    attrs.push(format!("{name}={value:.3}"));
+                }
+            }
+            out.push_str(&attrs.join(","));
+            out.push('\n');
+        }
+        if let Some(target) = self.part_target {
+            let _ = writeln!(out, "#EXT-X-PART-INF:PART-TARGET={target:.5}");
+        }
         let _ = writeln!(out, "#EXT-X-MEDIA-SEQUENCE:{}", self.media_sequence);
         if self.discontinuity_sequence > 0 {
             let _ = writeln!(
@@ -508,24 +721,16 @@ impl MediaPlaylist {
             Some(PlaylistKind::Vod) => out.push_str("#EXT-X-PLAYLIST-TYPE:VOD\n"),
             None => {}
         }
+        if self.skipped_segments > 0 {
+            let _ = writeln!(
+                out,
+                "#EXT-X-SKIP:SKIPPED-SEGMENTS={}",
+                self.skipped_segments
+            );
+        }
         let mut map: Option<&Map> = None;
         for segment in &self.segments {
-            if segment.discontinuity {
-                out.push_str("#EXT-X-DISCONTINUITY\n");
-            }
-            if segment.map.is_some() && segment.map.as_ref() != map {
-                if let Some(m) = &segment.map {
-                    let _ = write!(out, "#EXT-X-MAP:URI=\"{}\"", m.uri);
-                    if let Some(r) = m.byte_range {
-                        let _ = write!(out, ",BYTERANGE=\"{}@{}\"", r.length, r.offset);
-                    }
-                    out.push('\n');
-                }
-                map = segment.map.as_ref();
-            }
-            if let Some(at) = segment.program_date_time {
-                let _ = writeln!(out, "#EXT-X-PROGRAM-DATE-TIME:{}", format_date_time(at));
-            }
+            write_segment_head(&mut out, segment, &mut map);
             let _ = writeln!(out, "#EXTINF:{:.6},{}", segment.duration, segment.title);
             if let Some(r) = segment.byte_range {
                 let _ = writeln!(out, "#EXT-X-BYTERANGE:{}@{}", r.length, r.offset);
@@ -536,20 +741,91 @@ impl MediaPlaylist {
             out.push_str(&segment.uri);
             out.push('\n');
         }
+        if let Some(open) = &self.open_segment {
+            write_segment_head(&mut out, open, &mut map);
+        }
+        if let Some(hint) = &self.preload_hint {
+            let kind = match hint.kind {
+                HintKind::Part => "PART",
+                HintKind::Map => "MAP",
+            };
+            let _ = write!(out, "#EXT-X-PRELOAD-HINT:TYPE={kind},URI=\"{}\"", hint.uri);
+            if let Some(start) = hint.byte_range_start {
+                let _ = write!(out, ",BYTERANGE-START={start}");
+            }
+            if let Some(length) = hint.byte_range_length {
+                let _ = write!(out, ",BYTERANGE-LENGTH={length}");
+            }
+            out.push('\n');
+        }
+        for report in &self.rendition_reports {
+            let _ = write!(out, "#EXT-X-RENDITION-REPORT:URI=\"{}\"", report.uri);
+            if let Some(msn) = report.last_msn {
+                let _ = write!(out, ",LAST-MSN={msn}");
+            }
+            if let Some(part) = report.last_part {
+                let _ = write!(out, ",LAST-PART={part}");
+            }
+            out.push('\n');
+        }
         if self.ended {
             out.push_str("#EXT-X-ENDLIST\n");
         }
         out
     }
 
-    /// Sequence number of segment `index`.
+    /// Sequence number of segment `index` of `segments`.
     pub fn sequence_of(&self, index: usize) -> u64 {
-        self.media_sequence + index as u64
+        self.media_sequence + self.skipped_segments + index as u64
+    }
+
+    /// Sequence number of the segment after the last whole one: the open
+    /// segment's, when there is one.
+    pub fn next_sequence(&self) -> u64 {
+        self.sequence_of(self.segments.len())
     }
 
     /// Seconds from the first segment's start to the end of the last.
     pub fn duration(&self) -> f64 {
         self.segments.iter().map(|s| s.duration).sum()
+    }
+}
+
+/// What comes before a segment's `EXTINF` (or, for the open segment, all of
+/// it): discontinuity, a changed init section, date-time and parts.
+fn write_segment_head<'a>(out: &mut String, segment: &'a Segment, map: &mut Option<&'a Map>) {
+    if segment.discontinuity {
+        out.push_str("#EXT-X-DISCONTINUITY\n");
+    }
+    if segment.map.is_some() && segment.map.as_ref() != *map {
+        if let Some(m) = &segment.map {
+            let _ = write!(out, "#EXT-X-MAP:URI=\"{}\"", m.uri);
+            if let Some(r) = m.byte_range {
+                let _ = write!(out, ",BYTERANGE=\"{}@{}\"", r.length, r.offset);
+            }
+            out.push('\n');
+        }
+        *map = segment.map.as_ref();
+    }
+    if let Some(at) = segment.program_date_time {
+        let _ = writeln!(out, "#EXT-X-PROGRAM-DATE-TIME:{}", format_date_time(at));
+    }
+    for part in &segment.parts {
+        let _ = write!(
+            out,
+            "#EXT-X-PART:DURATION={:.5},URI=\"{}\"",
+            part.duration, part.uri
+        );
+        if part.independent {
+            out.push_str(",INDEPENDENT=YES");
+        }
+        if let Some(r) = part.byte_range {
+            let _ = write!(out, ",BYTERANGE=\"{}@{}\"", r.length, r.offset);
+        }
+        if part.gap {
+            out.push_str(",GAP=YES");
+        }
+        out.push('\n');
     }
 }
 

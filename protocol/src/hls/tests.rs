@@ -87,7 +87,7 @@ fn ffmpeg_master_playlists() {
 }
 
 #[test]
-fn low_latency_parts_are_skipped_and_full_segments_kept() {
+fn low_latency_full_segments_are_kept_with_their_clock() {
     let p = media("apple-ll-hls");
     assert_eq!(p.media_sequence, 266);
     let uris: Vec<_> = p.segments.iter().map(|s| s.uri.as_str()).collect();
@@ -104,6 +104,153 @@ fn low_latency_parts_are_skipped_and_full_segments_kept() {
         20_000
     );
     assert!(!p.ended);
+}
+
+#[test]
+fn low_latency_tags_are_read() {
+    let p = media("apple-ll-hls");
+    assert_eq!(
+        p.server_control,
+        Some(ServerControl {
+            can_block_reload: true,
+            can_skip_until: Some(12.0),
+            hold_back: None,
+            part_hold_back: Some(1.0),
+        })
+    );
+    assert!((p.part_target.unwrap() - 0.33334).abs() < 1e-9);
+    // The last whole segment lists its twelve parts; earlier ones list none.
+    assert!(p.segments[..5].iter().all(|s| s.parts.is_empty()));
+    let parts = &p.segments[5].parts;
+    assert_eq!(parts.len(), 12);
+    assert_eq!(parts[0].uri, "filePart271.0.mp4");
+    let independent: Vec<usize> = (0..12).filter(|&i| parts[i].independent).collect();
+    assert_eq!(independent, [4, 8]);
+    // The open segment: three parts so far, its own date-time, the init section.
+    let open = p.open_segment.as_ref().expect("an open segment");
+    assert_eq!(open.uri, "");
+    assert_eq!(open.parts.len(), 3);
+    assert!((open.duration - 3.0 * 0.33334).abs() < 1e-9);
+    assert_eq!(
+        open.program_date_time,
+        date_time("2019-02-14T02:14:00.106Z")
+    );
+    assert_eq!(open.map.as_ref().map(|m| m.uri.as_str()), Some("init.mp4"));
+    assert_eq!(p.next_sequence(), 272);
+    assert_eq!(
+        p.preload_hint,
+        Some(PreloadHint {
+            kind: HintKind::Part,
+            uri: "filePart273.d.mp4".into(),
+            byte_range_start: None,
+            byte_range_length: None,
+        })
+    );
+    assert_eq!(p.rendition_reports.len(), 2);
+    assert_eq!(p.rendition_reports[1].uri, "../4M/waitForMSN.php");
+    assert_eq!(
+        (
+            p.rendition_reports[1].last_msn,
+            p.rendition_reports[1].last_part
+        ),
+        (Some(273), Some(1))
+    );
+}
+
+/// A live low-latency playlist as the server writes it, with a delta update.
+fn low_latency_live(skipped: u64) -> MediaPlaylist {
+    let map = Some(Map {
+        uri: "run-1/init.mp4".into(),
+        byte_range: None,
+    });
+    let part = |seq: u64, n: u32, independent| Part {
+        uri: format!("run-1/seg-{seq:05}.{n}.m4s"),
+        duration: 0.25,
+        independent,
+        ..Part::default()
+    };
+    let parts = |seq| (0..4).map(|n| part(seq, n, n == 0)).collect::<Vec<_>>();
+    let segment = |seq: u64| Segment {
+        uri: format!("run-1/seg-{seq:05}.m4s"),
+        duration: 1.0,
+        program_date_time: Some(1_700_000_000_000 + seq as i64 * 1000),
+        map: map.clone(),
+        parts: if seq >= 8 { parts(seq) } else { Vec::new() },
+        ..Segment::default()
+    };
+    MediaPlaylist {
+        version: 9,
+        target_duration: 1,
+        media_sequence: 1,
+        independent_segments: true,
+        segments: (1 + skipped..=9).map(segment).collect(),
+        part_target: Some(0.25),
+        server_control: Some(ServerControl {
+            can_block_reload: true,
+            can_skip_until: Some(6.0),
+            hold_back: None,
+            part_hold_back: Some(0.75),
+        }),
+        skipped_segments: skipped,
+        open_segment: Some(Segment {
+            program_date_time: Some(1_700_000_010_000),
+            map: map.clone(),
+            parts: vec![part(10, 0, true), part(10, 1, false)],
+            duration: 0.5,
+            ..Segment::default()
+        }),
+        preload_hint: Some(PreloadHint {
+            uri: "run-1/seg-00010.2.m4s".into(),
+            ..PreloadHint::default()
+        }),
+        rendition_reports: vec![RenditionReport {
+            uri: "../360p/live.m3u8".into(),
+            last_msn: Some(10),
+            last_part: Some(1),
+        }],
+        ..MediaPlaylist::default()
+    }
+}
+
+#[test]
+fn a_low_latency_playlist_reads_back_as_written() {
+    for skipped in [0, 5] {
+        let p = low_latency_live(skipped);
+        let text = p.render();
+        match parse(&text).unwrap() {
+            Playlist::Media(back) => assert_eq!(back, p, "{text}"),
+            Playlist::Master(_) => panic!("a media playlist"),
+        }
+        assert_eq!(p.next_sequence(), 10);
+    }
+    let delta = low_latency_live(5).render();
+    assert!(delta.contains("#EXT-X-VERSION:9\n"));
+    assert!(delta.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=5\n"));
+    assert!(!delta.contains("seg-00005.m4s"));
+}
+
+#[test]
+fn parts_byte_ranges_follow_each_other() {
+    let text = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-PART-INF:PART-TARGET=0.5\n\
+        #EXT-X-PART:DURATION=0.5,URI=\"s.mp4\",BYTERANGE=\"100@0\",INDEPENDENT=YES\n\
+        #EXT-X-PART:DURATION=0.5,URI=\"s.mp4\",BYTERANGE=\"50\"\n\
+        #EXT-X-PART:DURATION=0.5,URI=\"t.mp4\",GAP=YES\n";
+    let Playlist::Media(p) = parse(text).unwrap() else {
+        panic!("a media playlist")
+    };
+    let parts = &p.open_segment.unwrap().parts;
+    assert_eq!(
+        parts[1].byte_range,
+        Some(ByteRange {
+            offset: 100,
+            length: 50
+        })
+    );
+    assert!(parts[2].gap);
+    assert!(matches!(
+        parse("#EXTM3U\n#EXT-X-PART:URI=\"a.mp4\"\n"),
+        Err(HlsError::Bad { line: 2, .. })
+    ));
 }
 
 #[test]

@@ -373,6 +373,7 @@ fn playlists(segments: Vec<Segment>, ended: bool) -> (MediaPlaylist, MediaPlayli
         kind: None,
         ended,
         segments: segments[start..].to_vec(),
+        ..MediaPlaylist::default()
     };
     let recording = MediaPlaylist {
         kind: Some(PlaylistKind::Event),
