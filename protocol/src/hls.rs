@@ -18,6 +18,9 @@
 use std::fmt::Write as _;
 
 /// A playlist of either kind.
+// why allowed: a playlist is parsed once per reload and matched at once; boxing
+// the media playlist would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Playlist {
     /// Lists renditions.
