@@ -1,6 +1,8 @@
 //! Playlist and segment downloads over `window.fetch`, all cancelled at once
 //! (one `AbortController`) when the player goes away.
-use js_sys::ArrayBuffer;
+use std::future::Future;
+
+use js_sys::{ArrayBuffer, Promise};
 use lapak_protocol::hls::ByteRange;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -35,7 +37,27 @@ impl Fetcher {
         }
     }
 
-    async fn get(&self, url: &str, range: Option<&ByteRange>) -> Result<Response, FetchError> {
+    /// Starts a download now: the request goes out before the answer is awaited.
+    fn get(
+        &self,
+        url: &str,
+        range: Option<&ByteRange>,
+    ) -> impl Future<Output = Result<Response, FetchError>> + 'static {
+        let request = self.request(url, range);
+        async move {
+            let answer = JsFuture::from(request?)
+                .await
+                .map_err(|_| FetchError::Network)?;
+            let response: Response = answer.unchecked_into();
+            if response.ok() {
+                Ok(response)
+            } else {
+                Err(FetchError::Status(response.status()))
+            }
+        }
+    }
+
+    fn request(&self, url: &str, range: Option<&ByteRange>) -> Result<Promise, FetchError> {
         let init = RequestInit::new();
         // why: a live playlist changes under one URL more often than
         // Last-Modified's one-second resolution can tell; revalidating could
@@ -48,15 +70,7 @@ impl Fetcher {
             init.set_headers(&headers);
         }
         let window = web_sys::window().ok_or(FetchError::Network)?;
-        let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-            .await
-            .map_err(|_| FetchError::Network)?;
-        let response: Response = answer.unchecked_into();
-        if response.ok() {
-            Ok(response)
-        } else {
-            Err(FetchError::Status(response.status()))
-        }
+        Ok(window.fetch_with_str_and_init(url, &init))
     }
 
     async fn body(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, FetchError> {
@@ -73,14 +87,17 @@ impl Fetcher {
         text.as_string().ok_or(FetchError::Network)
     }
 
-    /// A segment or init section, or the `range` of it.
-    pub async fn bytes(
+    /// A segment or init section, or the `range` of it. The request goes
+    /// out at once, awaited or not (a hinted part is asked for ahead).
+    pub fn bytes(
         &self,
         url: &str,
         range: Option<&ByteRange>,
-    ) -> Result<ArrayBuffer, FetchError> {
-        let response = self.get(url, range).await?;
-        let bytes = Self::body(response.array_buffer()).await?;
-        Ok(bytes.unchecked_into())
+    ) -> impl Future<Output = Result<ArrayBuffer, FetchError>> + 'static {
+        let response = self.get(url, range);
+        async move {
+            let bytes = Self::body(response.await?.array_buffer()).await?;
+            Ok(bytes.unchecked_into())
+        }
     }
 }

@@ -23,12 +23,16 @@ mod fetch;
 mod frames;
 mod hlsjs;
 mod live_edge;
+mod low_latency;
 mod mse;
 mod native;
 mod placement;
 mod subtitles;
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -275,9 +279,14 @@ fn mode_for(video: &HtmlMediaElement, url: &str) -> Mode {
     // its getStartDate() is NaN: it plays natively without a programme clock
     // (tags show as they come), since our MSE player there (2.50) never gets
     // past the first frame's metadata.
-    let native = !video
-        .can_play_type("application/vnd.apple.mpegurl")
-        .is_empty()
+    // The iPhone from iOS 17.1 has ManagedMediaSource and no MediaSource:
+    // our player runs over it, for low-latency parts and the shared target
+    // delay. Safari on the Mac and the iPad (which have both) and WebKitGTK
+    // (which has both too) keep their own HLS.
+    let native = !mse::managed_only()
+        && !video
+            .can_play_type("application/vnd.apple.mpegurl")
+            .is_empty()
         && js_sys::Reflect::has(video, &JsValue::from_str("getStartDate")).unwrap_or(false);
     if native {
         Mode::Native
@@ -293,6 +302,10 @@ struct Shared {
     anchor: Cell<Option<i64>>,
     /// Programme time at the end of the newest playlist, and when it was read (`Date.now()`).
     edge: Cell<Option<(i64, f64)>>,
+    /// Where the live edge is on this viewer's clock.
+    edge_clock: RefCell<low_latency::EdgeClock>,
+    /// Media times where decoding can start (segments', independent parts'), newest last.
+    keyframes: RefCell<VecDeque<f64>>,
     /// Typical segment duration, seconds.
     segment_s: Cell<f64>,
     /// Whether the playlist has a live edge.
@@ -393,6 +406,7 @@ impl Session {
     // loading elsewhere (after seeks back and forth), and would fill the
     // wrong place while the playhead runs out of data.
     fn seek_programme(&self, programme_ms: i64) -> Option<i64> {
+        self.edge.borrow_mut().let_go();
         self.shared.start_at.set(Some(programme_ms));
         self.shared.seek_to.set(Some(programme_ms));
         self.apply_start()
@@ -415,15 +429,8 @@ impl Session {
     fn latency(&self, t: f64) -> Option<f64> {
         match self.mode {
             Mode::Mse if self.shared.live.get() => {
-                let (edge, seen) = self.shared.edge.get()?;
-                // The edge moves on between playlist reloads; follow the wall
-                // clock, for at most about one reload's worth. (`max`/`min`,
-                // not `clamp`: with a bound not known at compile time, clamp's
-                // NaN check formats floats, ~6 KB gzip of float printing.)
-                let grown = (now() - seen)
-                    .max(0.0)
-                    .min(1500.0 * self.shared.segment_s.get());
-                Some((edge as f64 + grown - self.programme_ms(t)? as f64) / 1000.0)
+                let edge = self.live_edge_ms()?;
+                Some((edge - self.programme_ms(t)? as f64) / 1000.0)
             }
             Mode::Native if self.native_live.get().is_live() => {
                 let seekable = self.video.seekable();
@@ -432,6 +439,38 @@ impl Session {
             }
             _ => None,
         }
+    }
+
+    /// Programme time (ms) of the live edge now. The edge moves on between
+    /// playlist reloads; it is followed on the wall clock for at most about
+    /// one reload's worth. (`max`/`min`, not `clamp`: with a bound not known
+    /// at compile time, clamp's NaN check formats floats, ~6 KB gzip of
+    /// float printing.)
+    fn live_edge_ms(&self) -> Option<f64> {
+        let cap = 1500.0 * self.shared.segment_s.get();
+        self.shared.edge_clock.borrow().edge_at(now(), cap)
+    }
+
+    /// Media time of the live target now, led by [`live_edge::JOIN_LEAD`]:
+    /// where a join starts playing.
+    fn join_time(&self) -> Option<f64> {
+        let target = self.edge.borrow().target - live_edge::JOIN_LEAD;
+        let aim = self.live_edge_ms()? - 1000.0 * target;
+        Some((aim - self.shared.anchor.get()? as f64) / 1000.0)
+    }
+
+    /// The first media time where decoding can start at or after `to`, if
+    /// one is buffered within a second of it; else `to`.
+    // why: a seek there shows its frame at once; elsewhere the decoder
+    // first decodes from the keyframe before, and the picture waits.
+    fn keyframe_from(&self, to: f64) -> f64 {
+        let ranges = mse::ranges(&self.video.buffered());
+        let keyframes = self.shared.keyframes.borrow();
+        keyframes
+            .iter()
+            .copied()
+            .find(|k| *k >= to && *k <= to + 1.0 && buffer::ahead(&ranges, *k) > 0.0)
+            .unwrap_or(to)
     }
 
     /// Seeks to media time `to`; when nothing is buffered there, has the
@@ -450,9 +489,10 @@ impl Session {
             // Live wins over a programme time still pending.
             self.shared.seek_to.set(None);
             self.shared.start_at.set(None);
-            let target = self.edge.borrow().target;
-            if latency > target {
-                self.seek(t + latency - target);
+            let mut edge = self.edge.borrow_mut();
+            edge.hold();
+            if latency > edge.target {
+                self.seek(t + latency - edge.target);
             }
         }
         if self.video.paused() {
@@ -545,7 +585,7 @@ impl Session {
                     v.set_playback_rate(decision.rate);
                 }
                 if let Some(by) = decision.jump_by {
-                    self.seek(t + by);
+                    self.seek(self.keyframe_from(t + by));
                 }
             }
             if decision.behind {
@@ -581,6 +621,8 @@ fn start(
         alive: Cell::new(true),
         anchor: Cell::new(None),
         edge: Cell::new(None),
+        edge_clock: RefCell::new(low_latency::EdgeClock::default()),
+        keyframes: RefCell::new(VecDeque::new()),
         segment_s: Cell::new(1.0),
         live: Cell::new(false),
         restart: Cell::new(false),
@@ -722,6 +764,32 @@ async fn media_playlist(fetcher: &Fetcher, url: &str) -> Result<MediaPlaylist, F
     }
 }
 
+/// A reload of the live playlist held (`media`, at `url`): blocking until
+/// the part after its newest exists when `block` (and it has blocking
+/// reloads), and as a delta update when the server writes them, merged
+/// into `media`.
+async fn reload(
+    fetcher: &Fetcher,
+    url: &str,
+    media: &MediaPlaylist,
+    block: bool,
+) -> Result<MediaPlaylist, FetchError> {
+    let next = low_latency::next_part(media).filter(|_| block);
+    let skip = low_latency::can_skip(media);
+    let fresh = media_playlist(fetcher, &low_latency::reload_url(url, next, skip)).await?;
+    if let Some(whole) = low_latency::merge_delta(media, fresh) {
+        return Ok(whole);
+    }
+    media_playlist(fetcher, url).await
+}
+
+/// A download started before it is needed: the hinted part, its address and
+/// its bytes to come.
+type Prefetch = (
+    String,
+    Pin<Box<dyn Future<Output = Result<js_sys::ArrayBuffer, FetchError>>>>,
+);
+
 /// A playlist, retried with backoff (0.5 s doubling to 8 s) for as long as
 /// the player lives: a show whose packager is restarting comes back.
 async fn playlist_retrying(fetcher: &Fetcher, shared: &Shared, url: &str) -> Option<Playlist> {
@@ -766,11 +834,23 @@ fn cue_shift(segment: &js_sys::ArrayBuffer, at: f64, timescales: &[(u32, u32)]) 
     hls::fmp4::start_seconds(&head.to_vec(), timescales).map(|start| at - start)
 }
 
-/// Programme time at the end of `media`, if it carries a clock.
+/// Programme time at the end of `media` (its newest part's), if it carries a clock.
 fn edge_of(media: &MediaPlaylist) -> Option<i64> {
-    let last = media.segments.last()?;
-    Some(last.program_date_time? + (last.duration * 1000.0) as i64)
+    media.segments.last()?.program_date_time?;
+    cursor::edge_ms(media)
 }
+
+/// Takes in a playlist just read at `now()`: its edge, on the clock too.
+fn saw_playlist(shared: &Shared, media: &MediaPlaylist) {
+    let edge = edge_of(media);
+    shared.edge.set(edge.map(|e| (e, now())));
+    if let Some(edge) = edge {
+        shared.edge_clock.borrow_mut().observe(now(), edge);
+    }
+}
+
+/// Keyframes remembered, for skipping ahead: a minute of 1 s segments.
+const KEYFRAMES: usize = 64;
 
 /// Media time (seconds) of `programme_ms` on a timeline anchored at `anchor`.
 fn media_time(programme_ms: i64, anchor: i64) -> f64 {
@@ -890,8 +970,9 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     let live = cursor::is_live(&media);
     shared.live.set(live);
     shared.segment_s.set(segment_seconds(&media));
-    *session.edge.borrow_mut() = LiveEdge::new(segment_seconds(&media));
-    shared.edge.set(edge_of(&media).map(|e| (e, now())));
+    let target = live_edge::target_for(&media);
+    *session.edge.borrow_mut() = LiveEdge::new(target);
+    saw_playlist(shared, &media);
     mse.set_duration(if live {
         f64::INFINITY
     } else {
@@ -917,9 +998,38 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     let fixed_anchor = (!live).then(|| on_demand_anchor(&media));
 
     let mut cursor = Cursor::default();
+    cursor.aim((target * 1000.0) as i64);
+    // why: a blocking reload answers the moment the next part is written, so
+    // the edge clock is right before the join is aimed; a polled playlist
+    // may be most of a segment old.
+    if low_latency::next_part(&media).is_some() {
+        if let Ok(fresh) = reload(&fetcher, &media_url, &media, true).await {
+            saw_playlist(shared, &fresh);
+            media = fresh;
+        }
+    } else if live && edge_of(&media).is_some() {
+        // Polled every quarter second until a segment is added, for at
+        // most a segment and a half: then the edge's arrival is known to
+        // within a quarter second.
+        let (first_edge, give_up) = (edge_of(&media), now() + 1500.0 * segment_seconds(&media));
+        while shared.alive.get() && now() < give_up {
+            sleep(250.0).await;
+            if let Ok(fresh) = reload(&fetcher, &media_url, &media, false).await {
+                let moved = edge_of(&fresh) != first_edge;
+                saw_playlist(shared, &fresh);
+                media = fresh;
+                if moved {
+                    break;
+                }
+            }
+        }
+    }
     let mut placement = placement::Placement::default();
     let mut next_reload = now() + 1000.0 * media.target_duration as f64;
     let mut reload_wait = 500.0;
+    let mut prefetch: Option<Prefetch> = None;
+    // A live stream's playhead goes to the live target once it is buffered.
+    let mut joining = live && shared.start_at.get().is_none();
     loop {
         if !shared.alive.get() || mse.is_lost() {
             // Closed while alive: a decode error ended the source.
@@ -929,22 +1039,24 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         if shared.restart.replace(false) {
             cursor.restart();
             placement.forget();
+            joining = true;
         }
         // After the restart: `go_live` clears a seek, so one still here is newer.
         if let Some(to) = shared.seek_to.take() {
             cursor.seek(&media, to);
             placement.forget();
+            joining = false;
         }
         if !media.ended && cursor::is_live(&media) && now() >= next_reload {
             let before = media.sequence_of(media.segments.len());
             let target = 1000.0 * media.target_duration as f64;
-            match media_playlist(&fetcher, &media_url).await {
+            match reload(&fetcher, &media_url, &media, false).await {
                 Ok(fresh) => {
                     // Unchanged: try again after half a target duration (RFC 8216 §6.3.4).
                     let grew = fresh.sequence_of(fresh.segments.len()) > before;
                     next_reload = now() + if grew { target } else { target / 2.0 };
                     reload_wait = 500.0;
-                    shared.edge.set(edge_of(&fresh).map(|e| (e, now())));
+                    saw_playlist(shared, &fresh);
                     media = fresh;
                 }
                 Err(_) => {
@@ -964,6 +1076,31 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 }
                 continue;
             }
+            Next::Wait if low_latency::next_part(&media).is_some() => {
+                // At the edge of a low-latency stream: the hinted part's
+                // download starts now (the server answers once it is
+                // written), and the playlist that lists it is asked for.
+                if let Some(hint) = low_latency::hinted_part(&media) {
+                    let url = hls::resolve(&media_url, &hint.uri);
+                    if prefetch.as_ref().is_none_or(|(u, _)| *u != url) {
+                        let bytes = fetcher.bytes(&url, None);
+                        prefetch = Some((url, Box::pin(bytes)));
+                    }
+                }
+                match reload(&fetcher, &media_url, &media, true).await {
+                    Ok(fresh) => {
+                        next_reload = now() + 1000.0 * fresh.target_duration as f64;
+                        reload_wait = 500.0;
+                        saw_playlist(shared, &fresh);
+                        media = fresh;
+                    }
+                    Err(_) => {
+                        sleep(reload_wait).await;
+                        reload_wait = (reload_wait * 2.0_f64).min(8000.0);
+                    }
+                }
+                continue;
+            }
             Next::Wait => {
                 sleep((next_reload - now()).max(100.0)).await;
                 continue;
@@ -972,10 +1109,11 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         };
         let t = video.current_time();
         let buffered = mse.buffered();
+        let duration = step.duration();
         // Where the segment goes, once the timeline exists.
         let at = shared.anchor.get().map(|a| media_time(step.start_ms, a));
         // Loaded before a seek back: no need to fetch it again.
-        if at.is_some_and(|at| buffer::holds(&buffered, at, at + step.segment.duration)) {
+        if at.is_some_and(|at| buffer::holds(&buffered, at, at + duration)) {
             cursor.skip(&step);
             continue;
         }
@@ -1011,11 +1149,21 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 continue;
             }
         }
-        let segment_url = hls::resolve(&media_url, &step.segment.uri);
+        let segment_url = hls::resolve(&media_url, step.uri());
         let began = now();
-        let Some(data) =
-            bytes_retrying(&fetcher, &segment_url, step.segment.byte_range.as_ref()).await
-        else {
+        // The hinted part, already on its way.
+        let early = prefetch
+            .take()
+            .filter(|(url, _)| *url == segment_url && step.byte_range().is_none());
+        let held = early.is_some();
+        let data = match early {
+            Some((_, bytes)) => match bytes.await {
+                Ok(data) => Some(data),
+                Err(_) => bytes_retrying(&fetcher, &segment_url, None).await,
+            },
+            None => bytes_retrying(&fetcher, &segment_url, step.byte_range()).await,
+        };
+        let Some(data) = data else {
             // Gone (404) or unreachable: skip it; the tick jumps the hole.
             cursor.done(&step, false);
             continue;
@@ -1023,15 +1171,18 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
         if !shared.alive.get() {
             return;
         }
-        abr.sample(f64::from(data.byte_length()), now() - began);
+        // why: a part held open until written measures the packager, not the network.
+        if !held {
+            abr.sample(f64::from(data.byte_length()), now() - began);
+        }
         let anchor = shared.anchor.get().unwrap_or_else(|| {
             shared.clock.set(step.segment.program_date_time.is_some());
             fixed_anchor.unwrap_or(step.start_ms)
         });
         shared.anchor.set(Some(anchor));
         let at = media_time(step.start_ms, anchor);
-        let follows = step.init.is_none() && !step.segment.discontinuity;
-        let place = placement.place(step.seq, at, step.segment.duration, follows);
+        let follows = step.follows && step.init.is_none() && !step.discontinuity();
+        let place = placement.place(at, duration, follows);
         if mse.append(&data, place).await.is_err() {
             if mse.is_lost() {
                 // A decode error closed the source: nothing more will play.
@@ -1055,17 +1206,48 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
                 .cue_shift
                 .set(cue_shift(&data, at, &shared.timescales.borrow()));
         }
+        let independent = match step.part {
+            Some(k) => k == 0 || step.segment.parts[k].independent,
+            None => true,
+        };
+        if independent {
+            let mut keyframes = shared.keyframes.borrow_mut();
+            if keyframes.len() == KEYFRAMES {
+                keyframes.pop_front();
+            }
+            keyframes.push_back(at);
+        }
         cursor.done(&step, true);
         // A start position waits for the first segment: its timeline.
         session.apply_start();
+        if joining {
+            // why: aimed anew at each append until the target is buffered,
+            // so the first frame shown is the target's as of then, not as
+            // of the first append.
+            if let Some(to) = session.join_time() {
+                video.set_current_time(to.max(0.0));
+                joining = buffer::ahead(&mse.buffered(), to) < 0.1;
+            }
+        }
         if bandwidths.len() > 1 {
             let pick = abr.choose(&bandwidths, current);
             if pick != current {
                 let url = hls::resolve(&master_url, &variants[pick].uri);
+                // A low-latency playlist reports the other renditions' newest
+                // part: asked for by it, the other playlist is as new as this one.
+                let report = media
+                    .rendition_reports
+                    .iter()
+                    .find(|r| hls::resolve(&media_url, &r.uri) == url);
+                let blocking = report
+                    .and_then(|r| Some((r.last_msn?, r.last_part.unwrap_or(0) as usize)))
+                    .filter(|_| low_latency::blocking(&media));
+                let asked = low_latency::reload_url(&url, blocking, false);
                 // A failed switch keeps the current rendition.
-                if let Ok(fresh) = media_playlist(&fetcher, &url).await {
+                if let Ok(fresh) = media_playlist(&fetcher, &asked).await {
                     cursor.switch_to(&fresh);
                     placement.forget();
+                    prefetch = None;
                     if let Some(c) = codecs_of(variants.get(pick)).filter(|c| *c != codecs) {
                         codecs = c.to_owned();
                         mse.change_type(&mse::mime(&codecs));

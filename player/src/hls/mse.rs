@@ -1,10 +1,11 @@
-//! Media Source Extensions: one `MediaSource` attached to the video through an
-//! object URL, and one `SourceBuffer` for muxed audio+video fMP4 that the
-//! driver feeds one operation at a time (append, remove), awaiting each.
+//! Media Source Extensions: one `MediaSource` (a `ManagedMediaSource` on the
+//! iPhone) attached to the video through an object URL, and one
+//! `SourceBuffer` for muxed audio+video fMP4 that the driver feeds one
+//! operation at a time (append, remove), awaiting each.
 use std::cell::Cell;
 
-use js_sys::{ArrayBuffer, Promise};
-use wasm_bindgen::JsValue;
+use js_sys::{ArrayBuffer, Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AddEventListenerOptions, EventTarget, HtmlMediaElement, MediaSource, MediaSourceReadyState,
@@ -22,12 +23,42 @@ pub fn mime(codecs: &str) -> String {
     m
 }
 
-/// Whether this browser has MSE and can play `codecs` through it.
+/// The constructor named `name` on the window, if this browser has it.
+fn class(name: &str) -> Option<Function> {
+    let window = web_sys::window()?;
+    Reflect::get(&window, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// The media source this browser offers: `MediaSource`, else
+/// `ManagedMediaSource` (the iPhone's only one, from iOS 17.1), and whether
+/// it is the managed one. (web-sys 0.3 has no binding for the latter; it is
+/// a `MediaSource` with more events, so it is built and used as one.)
+fn source_class() -> Option<(Function, bool)> {
+    class("MediaSource")
+        .map(|c| (c, false))
+        .or_else(|| class("ManagedMediaSource").map(|c| (c, true)))
+}
+
+/// Whether this browser has a media source (`MediaSource`, or
+/// `ManagedMediaSource` alone) and can play `codecs` through it.
 pub fn supports(codecs: &str) -> bool {
-    let has_mse = web_sys::window().is_some_and(|w| {
-        js_sys::Reflect::has(&w, &JsValue::from_str("MediaSource")).unwrap_or(false)
-    });
-    has_mse && MediaSource::is_type_supported(&mime(codecs))
+    let Some((class, _)) = source_class() else {
+        return false;
+    };
+    Reflect::get(&class, &JsValue::from_str("isTypeSupported"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call1(&class, &JsValue::from_str(&mime(codecs))).ok())
+        .is_some_and(|yes| yes.is_truthy())
+}
+
+/// Whether the browser has `ManagedMediaSource` and no `MediaSource`: the
+/// iPhone from iOS 17.1.
+pub fn managed_only() -> bool {
+    source_class().is_some_and(|(_, managed)| managed)
 }
 
 /// Resolves when the first of `events` (target, event name) fires. The
@@ -66,7 +97,18 @@ pub struct Mse {
 impl Mse {
     /// Attaches a new media source to `video` and opens a buffer for `mime`.
     pub async fn open(video: &HtmlMediaElement, mime: &str) -> Result<Self, JsValue> {
-        let source = MediaSource::new()?;
+        let (class, managed) = source_class().ok_or(JsValue::NULL)?;
+        let source: MediaSource =
+            Reflect::construct(&class, &js_sys::Array::new())?.unchecked_into();
+        if managed {
+            // why: a ManagedMediaSource opens only on a video that cannot be
+            // sent to AirPlay, or that offers AirPlay another source.
+            Reflect::set(
+                video,
+                &JsValue::from_str("disableRemotePlayback"),
+                &JsValue::TRUE,
+            )?;
+        }
         let url = Url::create_object_url_with_source(&source)?;
         video.set_src(&url);
         // why: also `emptied`: a player dropped before the source opens
