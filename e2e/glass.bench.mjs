@@ -20,7 +20,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { framesNeverShown, launchChromium, percentile, processUsage, record, serveLive, stopChild, streamKey, tagErrors, until, watchLive, PHONE } from './support.mjs';
@@ -51,6 +51,7 @@ after(async () => {
   await browser?.close();
   for (const child of children) await stopChild(child);
   record('glass_bench', figures);
+  rmSync(dir, { recursive: true, force: true }); // the servers' databases and recordings
 });
 
 const round = (x) => Math.round(x);

@@ -1,21 +1,25 @@
 // Glass to glass: a test encoder that paints each frame's capture time into the frame, and the
 // reader that finds it again on a viewer's screen (e2e/glass.bench.mjs, e2e/glass.test.mjs).
 //
-// The picture is 360×640 at 24 fps, grey, with a code in its top 144 rows: 8 × 6 blocks of 45 × 24
-// pixels, black (0) or white (1), read row by row. 48 bits: the low 32 bits of the wall-clock ms
-// when the frame was made, an 8-bit frame counter, and a CRC-8 of those five bytes. Blocks that
-// big survive H.264 at any sane rate; a block read neither clearly dark nor clearly light, or a
-// CRC that does not match, makes the frame unread rather than misread.
+// The picture is the demo clip's (public/media/stream.mp4, made by scripts/make-media.sh: 540×960
+// at 24 fps), decoded in a loop, with a code over its bottom 216 rows (the sideboard, below the
+// products): 8 × 6 blocks of 66 × 36 pixels, black (0) or white (1), read row by row. 48 bits: the
+// low 32 bits of the wall-clock ms when the frame was made, an 8-bit frame counter, and a CRC-8 of
+// those five bytes. Blocks that big survive H.264 at any sane rate; a block read neither clearly
+// dark nor clearly light, or a CRC that does not match, makes the frame unread rather than misread.
 //
 // Run as a program it is the encoder: `node e2e/glass.mjs <output>` makes the frames in real time
 // (each painted with `Date.now()` as it is made) and pipes them into ffmpeg, which encodes them as
 // a host's encoder would (x264 `zerolatency`, a keyframe every second, AAC audio) and publishes
-// them to `<output>` (an `rtmp://…/live/<key>` address; or a file, with `-t` seconds: see `encode`).
+// them to `<output>` (an `rtmp://…/live/<key>` address, or a file: see `encode`).
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 /** Where the code lies in the encoder's frame. */
-export const LAYOUT = { width: 360, height: 640, fps: 24, cols: 8, rows: 6, blockWidth: 45, blockHeight: 24 };
+export const LAYOUT = { width: 540, height: 960, fps: 24, cols: 8, rows: 6, blockWidth: 66, blockHeight: 36, top: 744 };
+
+/** The picture under the code: the demo show's clip. */
+export const CLIP = 'public/media/stream.mp4';
 
 /** CRC-8 (polynomial 0x07) of `bytes`. */
 export function crc8(bytes) {
@@ -38,7 +42,7 @@ export function readCode(pixel, layout) {
   for (let row = 0; row < layout.rows; row++) {
     for (let col = 0; col < layout.cols; col++) {
       const x0 = col * layout.blockWidth + Math.floor(layout.blockWidth / 4);
-      const y0 = row * layout.blockHeight + Math.floor(layout.blockHeight / 4);
+      const y0 = layout.top + row * layout.blockHeight + Math.floor(layout.blockHeight / 4);
       let sum = 0;
       let n = 0;
       for (let y = y0; y < y0 + layout.blockHeight / 2; y++) {
@@ -70,26 +74,31 @@ function codeBits(ms, counter) {
 }
 
 /**
- * A yuv420p frame of the encoder's picture painted with `ms` and `counter`: the code on top, below
- * it a grey gradient that scrolls one row a frame (so the encoder has motion to code), no colour.
+ * Paints the code for `ms` and frame `counter` over `frame` (yuv420p at the layout's size), in grey:
+ * the chroma under it is made neutral, so white reads white whatever colour was there.
  */
-export function paintFrame(ms, counter, layout = LAYOUT) {
+export function paintCode(frame, ms, counter, layout = LAYOUT) {
   const { width, height } = layout;
-  const frame = Buffer.alloc((width * height * 3) / 2, 128);
-  for (let y = 0; y < height; y++) {
-    frame.fill(60 + ((y + counter) * 3) % 120, y * width, (y + 1) * width);
-  }
   const bits = codeBits(ms, counter);
   for (let row = 0; row < layout.rows; row++) {
     for (let col = 0; col < layout.cols; col++) {
       const luma = bits[row * layout.cols + col] ? 235 : 16;
-      for (let y = row * layout.blockHeight; y < (row + 1) * layout.blockHeight; y++) {
+      for (let y = layout.top + row * layout.blockHeight; y < layout.top + (row + 1) * layout.blockHeight; y++) {
         const start = y * width + col * layout.blockWidth;
         frame.fill(luma, start, start + layout.blockWidth);
       }
     }
   }
+  const chroma = width * height;
+  for (const plane of [chroma, chroma + chroma / 4]) {
+    frame.fill(128, plane + (layout.top / 2) * (width / 2), plane + (height / 2) * (width / 2));
+  }
   return frame;
+}
+
+/** A grey yuv420p frame with the code for `ms` and `counter` painted on it. */
+export function paintFrame(ms, counter, layout = LAYOUT) {
+  return paintCode(Buffer.alloc((layout.width * layout.height * 3) / 2, 128), ms, counter, layout);
 }
 
 /** ffmpeg's arguments: raw frames on its standard input, encoded as a host's encoder would, out to `output`. */
@@ -106,26 +115,59 @@ export function encoderArgs(output, layout = LAYOUT) {
 }
 
 /**
- * The encoder: frames made on the wall clock, `fps` a second, each painted with `Date.now()` as it
- * is made, into ffmpeg publishing to `output`; `frames` of them (endless when not given). A frame
- * made late (a busy machine) carries the later time: the delay is the shopper's too.
- * Resolves with ffmpeg's exit code.
+ * The clip's frames, decoded by ffmpeg in an endless loop, as yuv420p buffers at the layout's size
+ * and rate: `next()` resolves with the next one. Only a few frames are decoded ahead.
  */
-export function encode(output, { frames = Infinity, layout = LAYOUT } = {}) {
-  const ffmpeg = spawn('ffmpeg', encoderArgs(output, layout), { stdio: ['pipe', 'ignore', 'inherit'] });
-  const interval = 1000 / layout.fps;
-  const started = Date.now();
-  let made = 0;
-  const next = () => {
-    if (made >= frames) { ffmpeg.stdin.end(); return; }
-    const ready = ffmpeg.stdin.write(paintFrame(Date.now(), made % 256, layout));
-    made += 1;
-    const wait = () => setTimeout(next, Math.max(0, started + made * interval - Date.now()));
-    if (ready) wait(); else ffmpeg.stdin.once('drain', wait);
+function clipFrames(clip, layout) {
+  const size = (layout.width * layout.height * 3) / 2;
+  const decoder = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-stream_loop', '-1', '-i', clip, '-an',
+    '-vf', `scale=${layout.width}:${layout.height},fps=${layout.fps}`, '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1'],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
+  const frames = [];
+  const waiting = [];
+  let pending = Buffer.alloc(0);
+  decoder.stdout.on('data', (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= size) {
+      const frame = Buffer.from(pending.subarray(0, size));
+      pending = pending.subarray(size);
+      if (waiting.length) waiting.shift()(frame); else frames.push(frame);
+    }
+    if (frames.length >= 4) decoder.stdout.pause();
+  });
+  return {
+    next: () => new Promise((resolve) => {
+      if (frames.length) resolve(frames.shift()); else waiting.push(resolve);
+      if (frames.length < 4) decoder.stdout.resume();
+    }),
+    stop: () => decoder.kill('SIGKILL'),
   };
+}
+
+/**
+ * The encoder: frames made on the wall clock, `fps` a second, each the next frame of `clip` (grey
+ * frames when null) painted with `Date.now()` as it is made, into ffmpeg publishing to `output`;
+ * `frames` of them (endless when not given). A frame made late (a busy machine) carries the later
+ * time: the delay is the shopper's too. Resolves with ffmpeg's exit code.
+ */
+export async function encode(output, { frames = Infinity, clip = CLIP, layout = LAYOUT } = {}) {
+  const source = clip && clipFrames(clip, layout);
+  const ffmpeg = spawn('ffmpeg', encoderArgs(output, layout), { stdio: ['pipe', 'ignore', 'inherit'] });
+  const exited = new Promise((resolve) => ffmpeg.on('exit', (code) => resolve(code)));
   ffmpeg.stdin.on('error', () => {}); // ffmpeg gone: its exit says why
-  next();
-  return new Promise((resolve) => ffmpeg.on('exit', (code) => resolve(code)));
+  const interval = 1000 / layout.fps;
+  let started = null;
+  for (let made = 0; made < frames && ffmpeg.exitCode === null; made++) {
+    const picture = source ? await source.next() : null;
+    started ??= Date.now();
+    const wait = started + made * interval - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const frame = picture ? paintCode(picture, Date.now(), made % 256, layout) : paintFrame(Date.now(), made % 256, layout);
+    if (!ffmpeg.stdin.write(frame)) await new Promise((r) => ffmpeg.stdin.once('drain', r));
+  }
+  ffmpeg.stdin.end();
+  source?.stop();
+  return exited;
 }
 
 /**
@@ -147,9 +189,9 @@ export function watchGlass(layout) {
       // time lands on the same wall clock as the encoder's Date.now().
       const shown = Date.now() - (performance.now() - meta.expectedDisplayTime);
       const scale = video.videoWidth / layout.width;
-      context.drawImage(video, 0, 0, video.videoWidth, strip.height * scale, 0, 0, strip.width, strip.height);
+      context.drawImage(video, 0, layout.top * scale, video.videoWidth, strip.height * scale, 0, 0, strip.width, strip.height);
       const { data } = context.getImageData(0, 0, strip.width, strip.height);
-      const code = readCode((x, y) => data[(y * strip.width + x) * 4 + 1], layout);
+      const code = readCode((x, y) => data[((y - layout.top) * strip.width + x) * 4 + 1], layout);
       if (code) {
         const drops = video.getVideoPlaybackQuality().droppedVideoFrames;
         window.glass.push([fullMs(code.ms32, Date.now()), Math.round(shown), code.counter, meta.presentedFrames, drops]);

@@ -1,16 +1,17 @@
 // The glass-to-glass code (e2e/glass.mjs) read back through a real encoder: frames painted with
 // known times, encoded by ffmpeg with the test encoder's settings and decoded again, read back
-// exactly; and the encoder's own frames carry the wall clock of their making, a frame counter
-// that steps by one, and nothing unread. No server, no browser.
-import { test } from 'node:test';
+// exactly; and the encoder's own frames (the demo clip under the code) carry the wall clock of
+// their making, a frame counter that steps by one, and nothing unread. No server, no browser.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAYOUT, encode, encoderArgs, fullMs, paintFrame, readCode } from './glass.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'lapak-glass-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every frame of `file`, decoded by ffmpeg, read by `readCode` (null where unread). */
 function readBack(file) {
@@ -42,25 +43,26 @@ test('a block that is neither dark nor light, or a wrong check byte, leaves the 
   const frame = paintFrame(1_796_000_123_456, 7);
   const pixel = (x, y) => frame[y * LAYOUT.width + x];
   assert.deepEqual(readCode(pixel, LAYOUT), { ms32: 1_796_000_123_456 % 2 ** 32, counter: 7 });
-  assert.equal(readCode((x, y) => (x < LAYOUT.blockWidth && y < LAYOUT.blockHeight ? 128 : pixel(x, y)), LAYOUT), null);
+  const grey = (x, y) => (x < LAYOUT.blockWidth && y >= LAYOUT.top && y < LAYOUT.top + LAYOUT.blockHeight ? 128 : pixel(x, y));
+  assert.equal(readCode(grey, LAYOUT), null);
   // The last block is the check byte's lowest bit: flipped, the CRC no longer matches.
-  const last = { x: LAYOUT.width - LAYOUT.blockWidth, y: (LAYOUT.rows - 1) * LAYOUT.blockHeight };
+  const last = { x: (LAYOUT.cols - 1) * LAYOUT.blockWidth, y: LAYOUT.top + (LAYOUT.rows - 1) * LAYOUT.blockHeight };
   const flipped = (x, y) => (x >= last.x && y >= last.y ? 251 - pixel(x, y) : pixel(x, y));
   assert.equal(readCode(flipped, LAYOUT), null);
 });
 
 test('the encoder paints each frame with the wall clock of its making and counts its frames', async () => {
   const file = join(dir, 'encoded.flv');
-  const before = Date.now();
+  const start = Date.now();
   assert.equal(await encode(file, { frames: 48 }), 0);
-  const after = Date.now();
+  const end = Date.now();
   const codes = readBack(file);
   assert.equal(codes.length, 48);
   assert.ok(codes.every(Boolean), `every frame read: ${codes.filter((c) => !c).length} unread`);
-  const painted = codes.map((c) => fullMs(c.ms32, after));
+  const painted = codes.map((c) => fullMs(c.ms32, end));
   assert.deepEqual(codes.map((c) => c.counter), [...Array(48).keys()]);
   for (const [i, ms] of painted.entries()) {
-    assert.ok(ms >= before && ms <= after, `frame ${i} painted at ${ms}, made between ${before} and ${after}`);
+    assert.ok(ms >= start && ms <= end, `frame ${i} painted at ${ms}, made between ${start} and ${end}`);
     if (i > 0) assert.ok(ms > painted[i - 1], `frame ${i} painted after frame ${i - 1}`);
   }
 });

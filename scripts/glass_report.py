@@ -28,7 +28,7 @@ def glass_section(metrics):
     settings = bench["settings"]
     print("A test encoder (`e2e/glass.mjs`) paints the wall-clock time at which it makes each frame into the "
           "frame as blocks, encodes it as a host's encoder would (x264 `zerolatency`, a keyframe every second, "
-          "360×640 at 24 fps) and publishes RTMP to the release server on loopback. Each viewer's page (headless "
+          "the demo clip's 540×960 picture at 24 fps) and publishes RTMP to the release server on loopback. Each viewer's page (headless "
           "Chromium, a phone-sized context) reads the blocks of every frame it shows in `requestVideoFrameCallback` "
           "and takes them from the time the browser expects that frame on screen: glass to glass, encoder, "
           "packager, player and display together, on one machine and one clock. Each column is a server of its "
