@@ -13,7 +13,8 @@
 //   glass to glass per join;
 // - tag sync error for a viewer at the player's target delay and one held GLASS_BEHIND_MS behind;
 // - one viewer for GLASS_SOAK_MS (10 minutes): glass to glass over the whole run, stalls, frames
-//   the encoder made that never reached the screen.
+//   the encoder made that never reached the screen. GLASS_DUMP=<path> also writes its every frame
+//   read (`watchGlass`'s records) and player state to <path>-<mode>.json.
 // The kind of playlist the server wrote (LL-HLS when it has parts) is recorded beside each mode:
 // a server that refuses GLASS_PLAIN has one mode, recorded as skipped.
 // Into E2E_OUT/metrics.json as `glass_bench`.
@@ -168,7 +169,7 @@ for (const mode of MODES) {
       return;
     }
     const key = await streamKey(BIN, server);
-    children.push(spawn('node', ['e2e/glass.mjs', `${server.rtmp}/${key}`], { stdio: ['ignore', 'ignore', 'inherit'] }));
+    children.push(spawn(process.execPath, ['e2e/glass.mjs', `${server.rtmp}/${key}`], { stdio: ['ignore', 'ignore', 'inherit'] }));
     const show = readFileSync('server/shows/demo.toml', 'utf8').match(/^id = "(.*)"$/m)[1];
     const playlist = await livePlaylist(server, show);
     run.server = server;
@@ -274,6 +275,7 @@ for (const mode of MODES) {
     const firstLive = states.findIndex((s) => s.state === 'live');
     const stalls = states.slice(firstLive).filter((s) => s.state === 'buffering')
       .map((s) => Math.round((s.at - states[firstLive].at) / 1000));
+    if (process.env.GLASS_DUMP) writeFileSync(`${process.env.GLASS_DUMP}-${mode}.json`, JSON.stringify({ glass, states }));
     const { lost, jumps } = glassFramesLost(glass);
     figures.modes[mode].soak = {
       minutes: SOAK_MS / 60000,
