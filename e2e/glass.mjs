@@ -125,14 +125,21 @@ function clipFrames(clip, layout) {
   { stdio: ['ignore', 'pipe', 'inherit'] });
   const frames = [];
   const waiting = [];
-  let pending = Buffer.alloc(0);
+  let chunks = [];
+  let length = 0;
   decoder.stdout.on('data', (chunk) => {
-    pending = Buffer.concat([pending, chunk]);
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length < size) return;
+    // why: joined once a frame's worth has come, not chunk by chunk (a frame is ~12 chunks).
+    let pending = Buffer.concat(chunks, length);
     while (pending.length >= size) {
       const frame = Buffer.from(pending.subarray(0, size));
       pending = pending.subarray(size);
       if (waiting.length) waiting.shift()(frame); else frames.push(frame);
     }
+    chunks = [pending];
+    length = pending.length;
     if (frames.length >= 4) decoder.stdout.pause();
   });
   return {
@@ -163,7 +170,7 @@ export async function encode(output, { frames = Infinity, clip = CLIP, layout = 
     const wait = started + made * interval - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const frame = picture ? paintCode(picture, Date.now(), made % 256, layout) : paintFrame(Date.now(), made % 256, layout);
-    if (!ffmpeg.stdin.write(frame)) await new Promise((r) => ffmpeg.stdin.once('drain', r));
+    if (!ffmpeg.stdin.write(frame)) await Promise.race([new Promise((r) => ffmpeg.stdin.once('drain', r)), exited]);
   }
   ffmpeg.stdin.end();
   source?.stop();
