@@ -4,7 +4,8 @@
 // (`requestVideoFrameCallback`) and subtracts it from the time the browser expects the frame on
 // screen: the encoder, the network, the packager, the player and the display together, on one
 // machine and one clock. For each mode of GLASS_MODES (`ll`: the show as it is, the server's
-// default; `plain`: its `[video]` with GLASS_PLAIN, `low_latency = false`), on its own server:
+// default, or its `[video]` with GLASS_LL; `plain`: with GLASS_PLAIN, `low_latency = false`), on
+// its own server:
 // - the server's cost: its CPU and memory (and its packager's) with no viewer, one, and
 //   GLASS_VIEWERS, each over GLASS_COST_MS, and the HLS requests the pages made;
 // - the spread of one frame's display time across those GLASS_VIEWERS pages (frames matched by
@@ -31,6 +32,7 @@ const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const MODES = (process.env.GLASS_MODES ?? 'll,plain').split(',').filter(Boolean);
 const PLAIN = process.env.GLASS_PLAIN ?? 'low_latency = false';
+const LL = process.env.GLASS_LL ?? '';
 const COST_MS = env('GLASS_COST_MS', 30_000);
 const VIEWERS = env('GLASS_VIEWERS', 3);
 const JOINS = env('GLASS_JOINS', 10);
@@ -152,7 +154,7 @@ async function behindNow(page) {
 }
 
 for (const mode of MODES) {
-  const line = mode === 'plain' ? PLAIN : '';
+  const line = mode === 'plain' ? PLAIN : LL;
   const run = { server: null };
   const skip = (t) => {
     if (run.server) return false;

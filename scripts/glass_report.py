@@ -3,7 +3,7 @@ e2e/glass.bench.mjs (`./x bench`) measured, LL-HLS and plain HLS side by side.
 Run alone (`python3 scripts/glass_report.py`) it prints just that section."""
 import json
 
-MODES = (("ll", "the server's default"), ("plain", "plain HLS"))
+MODES = (("ll", "low latency"), ("plain", "plain HLS"))
 
 
 def ms(figures, key="p50"):
@@ -12,6 +12,11 @@ def ms(figures, key="p50"):
 
 def pair(figures, a="p50", b="p95"):
     return "–" if not figures else f"{figures[a]:,} / {figures[b]:,} ms"
+
+
+def setting(figures):
+    """What the mode's show file said: its added `[video]` line, or nothing (the server's default)."""
+    return f"`{figures['video_line']}`" if figures.get("video_line") else "the show file as it is"
 
 
 def plural(n, word):
@@ -35,14 +40,13 @@ def glass_section(metrics):
           "own; its heading says the kind of playlist the server wrote.\n")
     for key, label, figures in modes:
         if figures.get("skipped"):
-            print(f"Not measured: {label} (`{figures['video_line']}`): {figures['skipped']}.\n")
+            print(f"Not measured: {label} ({setting(figures)}): {figures['skipped']}.\n")
     run = [(key, label, figures) for key, label, figures in modes if not figures.get("skipped")]
     if not run:
         return
     head = []
     for key, label, figures in run:
-        line = f" (`{figures['video_line']}`)" if figures.get("video_line") else ""
-        head.append(f"{label}{line}: {figures['playlist']} playlists")
+        head.append(f"{label} ({setting(figures)}): {figures['playlist']} playlists")
     print("| what | " + " | ".join(head) + " |")
     print("|---|" + "---:|" * len(head))
 
