@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAYOUT, encode, encoderArgs, fullMs, paintFrame, readCode } from './glass.mjs';
+import { LAYOUT, encode, encoderArgs, fullMs, glassFramesLost, paintFrame, readCode } from './glass.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'lapak-glass-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,4 +65,17 @@ test('the encoder paints each frame with the wall clock of its making and counts
     assert.ok(ms >= start && ms <= end, `frame ${i} painted at ${ms}, made between ${start} and ${end}`);
     if (i > 0) assert.ok(ms > painted[i - 1], `frame ${i} painted after frame ${i - 1}`);
   }
+});
+
+test('frames the encoder made and the screen never showed are counted; a jump to the live edge apart', () => {
+  // [painted, shown, counter, presented frames, dropped frames], 42 ms apart.
+  const glass = [
+    [1000, 5000, 254, 10, 0],
+    [1042, 5042, 255, 11, 0],
+    [1167, 5167, 2, 12, 0], // 3 made (0, 1, 2), 1 presented: 2 never shown
+    [1250, 5250, 4, 14, 0], // 2 made, 2 presented (one callback skipped): none lost
+    [3250, 5292, 56, 15, 0], // 2 s ahead: a jump
+    [3292, 5333, 57, 16, 0],
+  ];
+  assert.deepEqual(glassFramesLost(glass), { lost: 2, jumps: [2000] });
 });
