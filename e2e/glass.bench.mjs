@@ -243,6 +243,7 @@ for (const mode of MODES) {
     await far.evaluate(() => document.querySelector('[data-testid="player"]').pause());
     await far.waitForTimeout(BEHIND_MS);
     await far.evaluate(() => document.querySelector('[data-testid="player"]').play());
+    await far.waitForTimeout(1000); // its frames shown again, not the one it paused on
     const behind = { near: await behindNow(near), far: await behindNow(far) };
     const from = { near: await glassCount(near), far: await glassCount(far) };
     const shownBoth = async () => {
