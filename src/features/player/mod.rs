@@ -49,12 +49,7 @@ pub fn Player(
     let video = NodeRef::new();
     let assets = Signal::derive(move || state.asset_base().get());
     let replaying = replaying(state);
-    // The browser's own HLS in WebKitGTK "ends" live streams: a show on air is not over.
-    let on_air = state.on_air();
-    let on_air = Signal::derive(move || {
-        !replaying.get() && matches!(on_air.get(), OnAir::Live | OnAir::Paused)
-    });
-    let player = hls::use_player(video, source, on_air, assets);
+    let player = hls::use_player(video, source, assets);
     // Tags and deal starts wait for the frame on screen (store::picture).
     Effect::new(move |_| actions.playhead(player.shows_until_ms()));
     // Deals run on the picture's clock: the server hears how far behind it is.
