@@ -52,7 +52,12 @@ pub fn Player(
     let player = hls::use_player(video, source, assets);
     // Tags and deal starts wait for the frame on screen (store::picture).
     Effect::new(move |_| actions.playhead(player.shows_until_ms()));
-    // Deals run on the picture's clock: the server hears how far behind it is.
+    // Deals run on the picture's clock: the server hears how far a live
+    // picture runs behind (a replay's has no deals).
+    let on_air = state.on_air();
+    let on_air = Signal::derive(move || {
+        !replaying.get() && matches!(on_air.get(), OnAir::Live | OnAir::Paused)
+    });
     let offset = state.clock_offset_ms();
     Effect::new(move |_| {
         if let Some(at) = player.programme_ms.get().filter(|_| on_air.get()) {
