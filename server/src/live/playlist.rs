@@ -1,6 +1,7 @@
-//! The show's own playlists, merged from its packager runs: ffmpeg writes one
-//! playlist per run, and viewers need one per show that survives ffmpeg
-//! restarts and encoder reconnects. Each run begins with a discontinuity and
+//! The show's own playlists, merged from its packager runs: each run's
+//! cutters make its segments and parts (and a restarted server reads earlier
+//! runs' own playlists), and viewers need one playlist per show that survives
+//! ffmpeg restarts and encoder reconnects. Each run begins with a discontinuity and
 //! its own init section, and every segment carries the server's programme
 //! clock: the run's first frame's arrival time plus the run's earlier
 //! segments' durations. Product pins are stamped with the same clock, so a pin
@@ -11,8 +12,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lapak_protocol::hls::{self, MasterPlaylist, MediaPlaylist, Playlist, PlaylistKind, Segment};
+use lapak_protocol::hls::{
+    self, MasterPlaylist, MediaPlaylist, Part, Playlist, PlaylistKind, PreloadHint,
+    RenditionReport, Segment, ServerControl,
+};
 
+use super::cutter::{self, Cut};
 use super::{OnAir, Rendered, Rendition, RunInfo, ShowLive};
 
 /// Segments in the live playlist: 12 one-second segments, several times the
@@ -24,8 +29,15 @@ pub const WINDOW: usize = 12;
 // nowhere safe to start. (WebKitGTK's early `ended` is not about the playlist:
 // docs/streaming.md, "Browsers' own HLS".)
 const FIRST_LISTED_TARGETS: f64 = 3.0;
-/// How often ffmpeg's playlists are read: a fifth of a segment.
-const POLL: Duration = Duration::from_millis(200);
+/// How often the runs are looked at without a cutter's call: what a cutter
+/// makes is rendered at once; this catches a run that finished or an ended show.
+const POLL: Duration = Duration::from_millis(500);
+/// Seconds a part lasts at most, as announced (`PART-TARGET`): the packager's
+/// fragments are ~200 ms and run at most a frame longer.
+pub const PART_TARGET: f64 = 0.25;
+/// Segments whose parts the live playlist lists, as RFC 8216bis suggests
+/// (the open segment's parts are listed too).
+const PARTS_LISTED: usize = 3;
 /// The codec the 360p rendition is encoded with (main profile, level 3.0).
 const LOWER_VIDEO_CODEC: &str = "avc1.4d401e";
 
@@ -39,6 +51,11 @@ pub struct RunMedia {
     /// Length and modification time of the playlist file when read: an
     /// unchanged file is not read again (a long show's playlist is large).
     pub stamp: Option<(u64, std::time::SystemTime)>,
+    /// The parts of the segment being cut (its segments' parts are in
+    /// `segments`); only for runs cut by this server process.
+    pub open: Vec<Part>,
+    /// The name of the next part, while the run is being cut.
+    pub next_part: Option<String>,
 }
 
 impl RunMedia {
@@ -81,10 +98,10 @@ pub async fn keep(show: Arc<ShowLive>) {
     let mut views: Vec<RunView> = Vec::new();
     let mut closed = false;
     let mut deleted = false;
-    let mut interval = tokio::time::interval(POLL);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        interval.tick().await;
+        // why: a cutter's call renders its part the moment it exists, so a
+        // blocking reload waiting for it is answered without a polling delay.
+        let _ = tokio::time::timeout(POLL, show.cut_made.notified()).await;
         let runs = show.runs();
         let mut changed = false;
         for info in runs {
@@ -108,7 +125,13 @@ pub async fn keep(show: Arc<ShowLive>) {
             let finished = info.finished;
             view.info = info;
             let dir = super::packager::run_dir(&show.dir, view.info.n);
-            let media = read_run(&dir, &show.renditions, &view.media).await;
+            let mut media = read_run(&dir, &show.renditions, &view.media).await;
+            for &rendition in &show.renditions {
+                if let Some(shared) = show.cut(view.info.n, rendition) {
+                    let cut = shared.with(|cut| cut_media(cut, !finished));
+                    media.insert(rendition, cut);
+                }
+            }
             if media != view.media {
                 view.media = media;
                 changed = true;
@@ -122,7 +145,7 @@ pub async fn keep(show: Arc<ShowLive>) {
         let ended = *show.on_air.borrow() == OnAir::Ended && views.iter().all(|v| v.complete);
         if changed || ended != closed {
             closed = ended;
-            show.set_rendered(render(&views, &show.renditions, ended));
+            show.set_rendered(render(&views, &show.renditions, ended, show.low_latency));
         }
         // why: a replay removed on air is deleted once nothing writes to it
         // (and what a stopped server left of a removed one, at the next start).
@@ -130,6 +153,46 @@ pub async fn keep(show: Arc<ShowLive>) {
             show.delete_recording().await;
             deleted = true;
         }
+    }
+}
+
+/// What a cutter has made of a run's rendition, as the playlists list it;
+/// `live`: the run is still being cut, so its next part is hinted.
+pub fn cut_media(cut: &Cut, live: bool) -> RunMedia {
+    let map = hls::Map {
+        uri: "init.mp4".into(),
+        byte_range: None,
+    };
+    let mut n = 0;
+    let mut part = |p: &cutter::CutPart| {
+        n += 1;
+        Part {
+            uri: cutter::part_name(n - 1),
+            duration: p.duration,
+            independent: p.independent,
+            byte_range: None,
+            gap: false,
+        }
+    };
+    let segments = cut
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(index, segment)| Segment {
+            uri: cutter::segment_name(index),
+            duration: segment.duration,
+            map: Some(map.clone()),
+            parts: segment.parts.iter().map(&mut part).collect(),
+            ..Segment::default()
+        })
+        .collect();
+    let open = cut.open.iter().map(&mut part).collect();
+    RunMedia {
+        segments,
+        sizes: cut.segments.iter().map(|s| s.size).collect(),
+        stamp: None,
+        open,
+        next_part: (live && cut.init && !cut.finished).then(|| cutter::part_name(cut.parts())),
     }
 }
 
@@ -178,14 +241,21 @@ async fn read_run(
                 segments,
                 sizes,
                 stamp,
+                ..RunMedia::default()
             },
         );
     }
     media
 }
 
-/// The show's playlists from its runs, oldest first; `ended` closes them.
-pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Rendered {
+/// The show's playlists from its runs, oldest first; `ended` closes them;
+/// `low_latency` makes the live ones low-latency HLS.
+pub fn render(
+    runs: &[RunView],
+    renditions: &[Rendition],
+    ended: bool,
+    low_latency: bool,
+) -> Rendered {
     let mut rendered = Rendered {
         closed: ended,
         ..Rendered::default()
@@ -200,12 +270,29 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
             rendered.span = span(&segments);
         }
         rendered.times.insert(rendition, times(&segments));
-        let (recording, live) = playlists(segments, ended);
+        let edge = (low_latency && !ended).then(|| open_edge(runs, rendition, &segments));
+        let (recording, live) = playlists(segments, ended, edge);
         rendered.recording.insert(rendition, recording.render());
-        rendered.live.insert(rendition, live.render());
+        rendered.live_media.insert(rendition, live);
         if let Some(variant) = variant(runs, rendition) {
             variants.push(variant);
         }
+    }
+    let reports: Vec<(Rendition, RenditionReport)> = rendered
+        .live_media
+        .iter()
+        .filter(|(_, live)| live.server_control.is_some())
+        .map(|(&rendition, live)| (rendition, report(rendition, live)))
+        .collect();
+    for (&rendition, live) in &mut rendered.live_media {
+        if live.server_control.is_some() {
+            live.rendition_reports = reports
+                .iter()
+                .filter(|(other, _)| *other != rendition)
+                .map(|(_, report)| report.clone())
+                .collect();
+        }
+        rendered.live.insert(rendition, live.render());
     }
     if !variants.is_empty() {
         rendered.master = Some(
@@ -336,6 +423,9 @@ pub fn merge(runs: &[RunView], rendition: Rendition) -> Vec<Segment> {
             if let Some(map) = &mut segment.map {
                 map.uri = format!("{prefix}{}", map.uri);
             }
+            for part in &mut segment.parts {
+                part.uri = format!("{prefix}{}", part.uri);
+            }
             segment.discontinuity = index == 0 && !merged.is_empty();
             segment.program_date_time =
                 Some(run.info.first_frame_ms + (elapsed * 1000.0).round() as i64);
@@ -344,6 +434,76 @@ pub fn merge(runs: &[RunView], rendition: Rendition) -> Vec<Segment> {
         }
     }
     merged
+}
+
+/// The live edge of a rendition in low-latency HLS: the segment being cut
+/// (its parts so far) and the next part's name.
+#[derive(Clone, Debug, Default)]
+struct Edge {
+    open: Option<Segment>,
+    hint: Option<String>,
+}
+
+/// The last run's open segment and next part, placed after `merged` (the
+/// closed segments of every run).
+fn open_edge(runs: &[RunView], rendition: Rendition, merged: &[Segment]) -> Edge {
+    let Some(run) = runs.last().filter(|run| !run.complete) else {
+        return Edge::default();
+    };
+    let Some(media) = run.media.get(&rendition) else {
+        return Edge::default();
+    };
+    let prefix = format!("run-{}/", run.info.n);
+    let hint = media
+        .next_part
+        .as_ref()
+        .map(|name| format!("{prefix}{name}"));
+    if media.open.is_empty() {
+        return Edge { open: None, hint };
+    }
+    let elapsed: f64 = media.segments.iter().map(|s| s.duration).sum();
+    let parts: Vec<Part> = media
+        .open
+        .iter()
+        .map(|part| Part {
+            uri: format!("{prefix}{}", part.uri),
+            ..part.clone()
+        })
+        .collect();
+    let open = Segment {
+        duration: parts.iter().map(|p| p.duration).sum(),
+        discontinuity: media.segments.is_empty() && !merged.is_empty(),
+        program_date_time: Some(run.info.first_frame_ms + (elapsed * 1000.0).round() as i64),
+        map: Some(hls::Map {
+            uri: format!("{prefix}init.mp4"),
+            byte_range: None,
+        }),
+        parts,
+        ..Segment::default()
+    };
+    Edge {
+        open: Some(open),
+        hint,
+    }
+}
+
+/// Where a rendition's live playlist ends, for the other renditions'
+/// `EXT-X-RENDITION-REPORT`.
+fn report(rendition: Rendition, live: &MediaPlaylist) -> RenditionReport {
+    let (last_msn, last_part) = match &live.open_segment {
+        Some(open) if !open.parts.is_empty() => (live.next_sequence(), open.parts.len() - 1),
+        _ => (
+            live.next_sequence().saturating_sub(1),
+            live.segments
+                .last()
+                .map_or(0, |s| s.parts.len().saturating_sub(1)),
+        ),
+    };
+    RenditionReport {
+        uri: format!("../{}/live.m3u8", rendition.as_str()),
+        last_msn: Some(last_msn),
+        last_part: Some(last_part as u64),
+    }
 }
 
 /// Whether a live rendition holds enough to start playing safely.
@@ -361,28 +521,101 @@ fn target_duration(segments: &[Segment]) -> u64 {
         .ceil() as u64
 }
 
-/// The recording (every segment) and live (the last [`WINDOW`]) playlists.
-fn playlists(segments: Vec<Segment>, ended: bool) -> (MediaPlaylist, MediaPlaylist) {
+/// The recording (every segment) and live (the last [`WINDOW`]) playlists;
+/// with an `edge`, the live one is low-latency HLS: the last segments' and the
+/// open segment's parts, the next part hinted, blocking reloads and delta
+/// updates offered.
+fn playlists(
+    mut segments: Vec<Segment>,
+    ended: bool,
+    edge: Option<Edge>,
+) -> (MediaPlaylist, MediaPlaylist) {
     let start = segments.len().saturating_sub(WINDOW);
-    let live = MediaPlaylist {
+    let target = target_duration(&segments);
+    let mut live_segments = segments[start..].to_vec();
+    let with_parts = live_segments.len().saturating_sub(PARTS_LISTED);
+    let listed_parts = if edge.is_some() {
+        with_parts
+    } else {
+        live_segments.len()
+    };
+    for segment in &mut live_segments[..listed_parts] {
+        segment.parts.clear();
+    }
+    for segment in &mut segments {
+        segment.parts.clear();
+    }
+    let mut live = MediaPlaylist {
         version: 7,
-        target_duration: target_duration(&segments),
+        target_duration: target,
         media_sequence: start as u64,
         discontinuity_sequence: segments[..start].iter().filter(|s| s.discontinuity).count() as u64,
         independent_segments: true,
         kind: None,
         ended,
-        segments: segments[start..].to_vec(),
+        segments: live_segments,
         ..MediaPlaylist::default()
     };
+    if let Some(edge) = edge {
+        let longest = live
+            .segments
+            .iter()
+            .chain(&edge.open)
+            .flat_map(|s| &s.parts)
+            .map(|p| p.duration)
+            .fold(PART_TARGET, f64::max);
+        // why: a part target is announced in milliseconds, never below a part.
+        let part_target = (longest * 1000.0).ceil() / 1000.0;
+        live.part_target = Some(part_target);
+        live.server_control = Some(ServerControl {
+            can_block_reload: true,
+            can_skip_until: Some(6.0 * target as f64),
+            hold_back: None,
+            part_hold_back: Some(3.0 * part_target),
+        });
+        live.open_segment = edge.open;
+        live.preload_hint = edge.hint.map(|uri| PreloadHint {
+            kind: hls::HintKind::Part,
+            uri,
+            byte_range_start: None,
+            byte_range_length: None,
+        });
+    }
     let recording = MediaPlaylist {
+        version: 7,
+        target_duration: target,
+        independent_segments: true,
         kind: Some(PlaylistKind::Event),
-        media_sequence: 0,
-        discontinuity_sequence: 0,
+        ended,
         segments,
-        ..live.clone()
+        ..MediaPlaylist::default()
     };
     (recording, live)
+}
+
+/// A delta update of `live` (`_HLS_skip=YES`): the segments older than its
+/// `CAN-SKIP-UNTIL` from the end are left out and counted (`EXT-X-SKIP`).
+pub fn delta(live: &MediaPlaylist) -> MediaPlaylist {
+    let mut delta = live.clone();
+    let Some(until) = live.server_control.as_ref().and_then(|c| c.can_skip_until) else {
+        return delta;
+    };
+    let mut after = 0.0;
+    let mut keep = 0;
+    for segment in live.segments.iter().rev() {
+        if after >= until {
+            break;
+        }
+        after += segment.duration;
+        keep += 1;
+    }
+    let skipped = live.segments.len() - keep;
+    // why: what follows a skip must still say its init section and any
+    // discontinuity of its own; both are on the segment, so only whole
+    // segments are left out.
+    delta.segments.drain(..skipped);
+    delta.skipped_segments = skipped as u64;
+    delta
 }
 
 /// The master playlist's entry for a rendition, from its latest run.
@@ -435,6 +668,11 @@ pub fn scaled_to_360((width, height): (u32, u32)) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    /// Ordinary HLS, as these tests were written for.
+    fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Rendered {
+        super::render(runs, renditions, ended, false)
+    }
+
     fn run(n: u32, first_frame_ms: i64, count: usize) -> RunView {
         let segments = (0..count)
             .map(|i| Segment {
@@ -462,7 +700,7 @@ mod tests {
                 RunMedia {
                     sizes: vec![125_000; count],
                     segments,
-                    stamp: None,
+                    ..RunMedia::default()
                 },
             )]),
             complete: false,
