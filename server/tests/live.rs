@@ -577,6 +577,25 @@ async fn the_360p_setting_adds_a_second_rendition() {
     let segment = get(addr, &format!("/hls/live360/360p/{uri}"), "").await;
     assert_eq!(segment.status, 200);
     assert_eq!(segment.header("content-type"), Some("video/iso.segment"));
+    // Its parts are cut at its own keyframes, and each rendition reports the other.
+    let lower = eventually("360p parts", || async move {
+        media_playlist(addr, "/hls/live360/360p/live.m3u8")
+            .await
+            .filter(|p| p.segments.iter().any(|s| !s.parts.is_empty()))
+    })
+    .await;
+    for segment in lower.segments.iter().filter(|s| !s.parts.is_empty()) {
+        assert!(segment.parts[0].independent, "{:?}", segment.parts);
+    }
+    let report = &lower.rendition_reports[..];
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert_eq!(report[0].uri, "../src/live.m3u8");
+    let source = media_playlist(addr, "/hls/live360/src/live.m3u8")
+        .await
+        .unwrap();
+    assert_eq!(source.rendition_reports[0].uri, "../360p/live.m3u8");
+    let last = source.rendition_reports[0].last_msn.unwrap();
+    assert!(last + 3 >= lower.next_sequence(), "{last}");
 
     let pid = server.running.packager_pid("live360").unwrap();
     publisher.stop().await;
