@@ -107,6 +107,14 @@ impl Shared {
         read(&self.cut.lock().expect("cut lock poisoned"))
     }
 
+    /// Drops every kept part's bytes (the run's parts are listed no more).
+    pub fn forget_parts(&self) {
+        let mut cut = self.cut.lock().expect("cut lock poisoned");
+        for part in cut.segments.iter_mut().flat_map(|s| &mut s.parts) {
+            part.bytes = None;
+        }
+    }
+
     fn update(&self, change: impl FnOnce(&mut Cut)) {
         change(&mut self.cut.lock().expect("cut lock poisoned"));
         self.changed.notify_waiters();

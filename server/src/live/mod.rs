@@ -298,6 +298,13 @@ impl ShowLive {
     /// A new run's cuts, one per rendition.
     fn new_cuts(&self, run: u32) -> Vec<(Rendition, Arc<cutter::Shared>)> {
         let mut cuts = self.cuts.lock().expect("cuts lock poisoned");
+        // why: runs before the previous one have no parts listed any more;
+        // their kept bytes would only grow with each reconnect.
+        for (&(n, _), shared) in cuts.iter() {
+            if n + 1 < run {
+                shared.forget_parts();
+            }
+        }
         self.renditions
             .iter()
             .map(|&rendition| {

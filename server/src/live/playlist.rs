@@ -163,7 +163,10 @@ pub fn cut_media(cut: &Cut, live: bool) -> RunMedia {
         uri: "init.mp4".into(),
         byte_range: None,
     };
-    let mut n = 0;
+    // why: only the last segments' parts are listed; naming every part of a
+    // long run at each new part would cost more than the playlist itself.
+    let listed = cut.segments.len().saturating_sub(PARTS_LISTED);
+    let mut n: usize = cut.segments[..listed].iter().map(|s| s.parts.len()).sum();
     let mut part = |p: &cutter::CutPart| {
         n += 1;
         Part {
@@ -182,7 +185,11 @@ pub fn cut_media(cut: &Cut, live: bool) -> RunMedia {
             uri: cutter::segment_name(index),
             duration: segment.duration,
             map: Some(map.clone()),
-            parts: segment.parts.iter().map(&mut part).collect(),
+            parts: if index < listed {
+                Vec::new()
+            } else {
+                segment.parts.iter().map(&mut part).collect()
+            },
             ..Segment::default()
         })
         .collect();
