@@ -1,17 +1,19 @@
 //! The packager: one ffmpeg per run of a live show, reading FLV on its stdin
 //! and writing each rendition as fragmented MP4 (CMAF, a fragment every
-//! ~200 ms and at each keyframe) to a loopback TCP connection the server
-//! listens on, where a [`cutter`](super::cutter) cuts it into low-latency
+//! ~200 ms and at each keyframe) to a Unix socket the server listens on,
+//! where a [`cutter`](super::cutter) cuts it into low-latency
 //! parts and 1-second segments under `<media dir>/<show>/run-<N>/<rendition>/`.
 //! Audio and video are copied, not encoded: encoding costs CPU per show. Only
 //! the optional 360p rendition is encoded.
 //!
-//! why TCP: ffmpeg's HLS muxer cannot write partial segments, so the server
-//! cuts them, and needs one stream per rendition. Stdout carries only one;
-//! extra pipes would need file descriptors passed by hand; a Unix socket's
-//! path is limited to about 100 bytes, which a media folder may exceed. A
-//! listener on 127.0.0.1, port chosen by the system, accepts ffmpeg's one
-//! connection and is closed.
+//! why a socket: ffmpeg's HLS muxer cannot write partial segments, so the
+//! server cuts them, and needs one stream per rendition. Stdout carries only
+//! one; extra pipes would need file descriptors passed by hand. The sockets
+//! live in a folder of the run's own under the system's temporary folder,
+//! readable by the server's user only (a loopback TCP port could be reached
+//! by any local user first, and feed a show another picture), with a short
+//! path (a Unix socket's is limited to about 100 bytes, which a media folder
+//! may exceed). Each accepts ffmpeg's one connection and is removed.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -19,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use tokio::net::UnixListener;
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -123,6 +125,22 @@ pub struct Packager {
     stdin: Option<ChildStdin>,
     /// One per rendition; each ends when ffmpeg closes its connection.
     cutters: Vec<JoinHandle<()>>,
+    /// The private folder of the renditions' sockets.
+    sockets: PathBuf,
+}
+
+impl Drop for Packager {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.sockets);
+    }
+}
+
+/// A new folder only the server's user may enter, for a run's sockets.
+fn socket_folder() -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let path = std::env::temp_dir().join(format!("lapak-{:016x}", rand::random::<u64>()));
+    std::fs::DirBuilder::new().mode(0o700).create(&path)?;
+    Ok(path)
 }
 
 impl Packager {
@@ -136,18 +154,19 @@ impl Packager {
     ) -> std::io::Result<Packager> {
         let mut outputs = Vec::new();
         let mut cutters = Vec::new();
+        let sockets = socket_folder()?;
         for (rendition, shared) in renditions {
             let folder = dir.join(rendition.as_str());
             tokio::fs::create_dir_all(&folder).await?;
-            let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-            let address = listener.local_addr()?;
-            outputs.push((*rendition, format!("tcp://{address}?tcp_nodelay=1")));
+            let socket = sockets.join(format!("{}.sock", rendition.as_str()));
+            let listener = UnixListener::bind(&socket)?;
+            outputs.push((*rendition, format!("unix:{}", socket.display())));
             let (shared, wake) = (shared.clone(), wake.clone());
             cutters.push(tokio::spawn(async move {
                 match tokio::time::timeout(CONNECT_TIMEOUT, listener.accept()).await {
                     Ok(Ok((stream, _))) => {
                         drop(listener);
-                        let _ = stream.set_nodelay(true);
+                        let _ = std::fs::remove_file(&socket);
                         cutter::cut(stream, folder, shared, wake).await;
                     }
                     Ok(Err(error)) => tracing::warn!(%error, "packager output not accepted"),
@@ -177,6 +196,7 @@ impl Packager {
             child,
             stdin,
             cutters,
+            sockets,
         })
     }
 
@@ -233,7 +253,7 @@ mod tests {
     use super::*;
 
     fn src() -> (Rendition, String) {
-        (Rendition::Source, "tcp://127.0.0.1:1".into())
+        (Rendition::Source, "unix:/tmp/lapak-1/src.sock".into())
     }
 
     #[test]
@@ -241,15 +261,15 @@ mod tests {
         let line = arguments(&[src()], true).join(" ");
         assert!(line.contains("-map 0:v:0 -map 0:a:0 -c:a copy -c:v copy -f mp4"));
         assert!(!line.contains("libx264"));
-        assert!(line.ends_with("-flush_packets 1 tcp://127.0.0.1:1"));
+        assert!(line.ends_with("-flush_packets 1 unix:/tmp/lapak-1/src.sock"));
     }
 
     #[test]
     fn the_lower_rendition_is_encoded_and_keeps_the_audio() {
-        let lower = (Rendition::P360, "tcp://127.0.0.1:2".into());
+        let lower = (Rendition::P360, "unix:/tmp/lapak-1/360p.sock".into());
         let line = arguments(&[src(), lower], true).join(" ");
         assert!(line.contains("-map [v360] -map 0:a:0 -c:a copy -c:v libx264"));
-        assert!(line.ends_with("tcp://127.0.0.1:2"));
+        assert!(line.ends_with("unix:/tmp/lapak-1/360p.sock"));
         assert_eq!(line.matches("-f mp4").count(), 2);
     }
 
