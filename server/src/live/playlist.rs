@@ -892,4 +892,84 @@ mod tests {
         let ended = render(&[run(1, 0, 1)], &[Rendition::Source], true);
         assert!(ended.master.is_some());
     }
+
+    /// A run cut into `count` one-second segments of five parts, and `open`
+    /// parts of the next, for both renditions.
+    fn cut_run(count: usize, open: usize) -> RunView {
+        let part = |k: usize| cutter::CutPart {
+            duration: 0.2,
+            independent: k == 0,
+            bytes: None,
+        };
+        let cut = Cut {
+            init: true,
+            segments: (0..count)
+                .map(|_| cutter::CutSegment {
+                    duration: 1.0,
+                    size: 125_000,
+                    parts: (0..5).map(part).collect(),
+                })
+                .collect(),
+            open: (0..open).map(part).collect(),
+            finished: false,
+        };
+        let mut view = run(1, 0, 0);
+        for rendition in [Rendition::Source, Rendition::P360] {
+            view.media.insert(rendition, cut_media(&cut, true));
+        }
+        view
+    }
+
+    #[test]
+    fn a_low_latency_playlist_lists_the_last_parts_the_open_ones_and_the_next() {
+        let renditions = [Rendition::Source, Rendition::P360];
+        let rendered = super::render(&[cut_run(10, 2)], &renditions, false, true);
+        let live = media(&rendered.live[&Rendition::Source]);
+        let with_parts: Vec<usize> = (0..live.segments.len())
+            .filter(|&i| !live.segments[i].parts.is_empty())
+            .collect();
+        assert_eq!(with_parts, [7, 8, 9]);
+        assert_eq!(live.segments[9].parts[4].uri, "run-1/part-49.m4s");
+        assert!(live.segments[9].parts[0].independent);
+        let open = live.open_segment.as_ref().expect("the open segment");
+        assert_eq!(open.parts.len(), 2);
+        assert_eq!(open.parts[1].uri, "run-1/part-51.m4s");
+        assert_eq!(open.program_date_time, Some(10_000));
+        assert_eq!(live.preload_hint.as_ref().unwrap().uri, "run-1/part-52.m4s");
+        assert_eq!(live.part_target, Some(PART_TARGET));
+        let control = live.server_control.unwrap();
+        assert!(control.can_block_reload);
+        assert_eq!(control.can_skip_until, Some(6.0));
+        assert_eq!(live.next_sequence(), 10);
+        // The other rendition, where it stands.
+        let report = &live.rendition_reports[..];
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].uri, "../360p/live.m3u8");
+        assert_eq!(
+            (report[0].last_msn, report[0].last_part),
+            (Some(10), Some(1))
+        );
+        // The recording lists no parts.
+        let recording = &rendered.recording[&Rendition::Source];
+        assert!(!recording.contains("#EXT-X-PART"), "{recording}");
+
+        // The delta update skips what lies beyond CAN-SKIP-UNTIL of the end.
+        let full = &rendered.live_media[&Rendition::Source];
+        let delta = media(&delta(full).render());
+        assert_eq!(delta.skipped_segments, 4);
+        assert_eq!(delta.segments, full.segments[4..]);
+        assert_eq!(delta.next_sequence(), full.next_sequence());
+
+        // Ordinary HLS from the same run: no low-latency tags.
+        let ordinary = super::render(&[cut_run(10, 2)], &renditions, false, false);
+        let text = &ordinary.live[&Rendition::Source];
+        for tag in [
+            "#EXT-X-PART",
+            "#EXT-X-SERVER-CONTROL",
+            "#EXT-X-PRELOAD-HINT",
+            "#EXT-X-RENDITION-REPORT",
+        ] {
+            assert!(!text.contains(tag), "{tag} in\n{text}");
+        }
+    }
 }
