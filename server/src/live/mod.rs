@@ -93,6 +93,8 @@ pub struct Rendered {
     pub live: HashMap<Rendition, String>,
     /// The recording (every segment) media playlist of each rendition.
     pub recording: HashMap<Rendition, String>,
+    /// How many segments each recording playlist lists.
+    pub recorded: HashMap<Rendition, usize>,
     /// The live playlists as models, for blocking reloads (which segment and
     /// part they hold) and delta updates (`_HLS_skip`).
     pub live_media: HashMap<Rendition, lapak_protocol::hls::MediaPlaylist>,

@@ -145,7 +145,14 @@ pub async fn keep(show: Arc<ShowLive>) {
         let ended = *show.on_air.borrow() == OnAir::Ended && views.iter().all(|v| v.complete);
         if changed || ended != closed {
             closed = ended;
-            show.set_rendered(render(&views, &show.renditions, ended, show.low_latency));
+            let rendered = render_after(
+                &views,
+                &show.renditions,
+                ended,
+                show.low_latency,
+                &show.rendered(),
+            );
+            show.set_rendered(rendered);
         }
         // why: a replay removed on air is deleted once nothing writes to it
         // (and what a stopped server left of a removed one, at the next start).
@@ -263,6 +270,19 @@ pub fn render(
     ended: bool,
     low_latency: bool,
 ) -> Rendered {
+    render_after(runs, renditions, ended, low_latency, &Rendered::default())
+}
+
+/// As [`render`], keeping `before`'s recording playlists and times where no
+/// segment was added since: a new part changes only the live playlists, and
+/// a long show's recording is worth rendering once a segment, not once a part.
+pub fn render_after(
+    runs: &[RunView],
+    renditions: &[Rendition],
+    ended: bool,
+    low_latency: bool,
+    before: &Rendered,
+) -> Rendered {
     let mut rendered = Rendered {
         closed: ended,
         ..Rendered::default()
@@ -276,10 +296,17 @@ pub fn render(
         if rendition == Rendition::Source {
             rendered.span = span(&segments);
         }
-        rendered.times.insert(rendition, times(&segments));
+        let count = segments.len();
+        let unchanged = before.closed == ended && before.recorded.get(&rendition) == Some(&count);
+        let kept_times =
+            kept(&before.times, rendition, unchanged).unwrap_or_else(|| times(&segments));
+        rendered.times.insert(rendition, kept_times);
         let edge = (low_latency && !ended).then(|| open_edge(runs, rendition, &segments));
         let (recording, live) = playlists(segments, ended, edge);
-        rendered.recording.insert(rendition, recording.render());
+        let text =
+            kept(&before.recording, rendition, unchanged).unwrap_or_else(|| recording.render());
+        rendered.recording.insert(rendition, text);
+        rendered.recorded.insert(rendition, count);
         rendered.live_media.insert(rendition, live);
         if let Some(variant) = variant(runs, rendition) {
             variants.push(variant);
@@ -311,6 +338,11 @@ pub fn render(
         );
     }
     rendered
+}
+
+/// `rendition`'s entry of `map`, if `unchanged`.
+fn kept<T: Clone>(map: &HashMap<Rendition, T>, rendition: Rendition, unchanged: bool) -> Option<T> {
+    map.get(&rendition).filter(|_| unchanged).cloned()
 }
 
 /// Programme time from the first segment's start to the last one's end.
@@ -971,5 +1003,31 @@ mod tests {
         ] {
             assert!(!text.contains(tag), "{tag} in\n{text}");
         }
+    }
+
+    #[test]
+    fn a_new_part_renders_the_live_playlist_and_keeps_the_recording() {
+        let renditions = [Rendition::Source];
+        let before = super::render(&[cut_run(4, 1)], &renditions, false, true);
+        // Reused as it was: a recording that differs from what these runs give.
+        let mut marked = before.clone();
+        let marked_text = format!("{}#marked\n", before.recording[&Rendition::Source]);
+        marked
+            .recording
+            .insert(Rendition::Source, marked_text.clone());
+        let part = render_after(&[cut_run(4, 2)], &renditions, false, true, &marked);
+        assert_eq!(part.recording[&Rendition::Source], marked_text);
+        assert_ne!(
+            part.live[&Rendition::Source],
+            before.live[&Rendition::Source]
+        );
+        let segment = render_after(&[cut_run(5, 0)], &renditions, false, true, &marked);
+        assert!(!segment.recording[&Rendition::Source].contains("#marked"));
+        assert_eq!(
+            media(&segment.recording[&Rendition::Source]).segments.len(),
+            5
+        );
+        let ended = render_after(&[cut_run(4, 2)], &renditions, true, true, &marked);
+        assert!(media(&ended.recording[&Rendition::Source]).ended);
     }
 }
