@@ -457,6 +457,33 @@ mod tests {
     }
 
     #[test]
+    fn a_blocking_reload_waits_for_its_part_and_refuses_what_is_too_far() {
+        use lapak_protocol::hls::{MediaPlaylist, Part, Segment};
+        // Segments 10 and 11 whole, segment 12 open with two parts.
+        let media = MediaPlaylist {
+            media_sequence: 10,
+            segments: vec![Segment::default(), Segment::default()],
+            open_segment: Some(Segment {
+                parts: vec![Part::default(), Part::default()],
+                ..Segment::default()
+            }),
+            ..MediaPlaylist::default()
+        };
+        assert_eq!(blocking(&media, 11, None), Blocking::Ready);
+        assert_eq!(blocking(&media, 11, Some(7)), Blocking::Ready);
+        assert_eq!(blocking(&media, 12, Some(1)), Blocking::Ready);
+        assert_eq!(blocking(&media, 12, Some(2)), Blocking::Wait);
+        assert_eq!(blocking(&media, 12, None), Blocking::Wait);
+        assert_eq!(blocking(&media, 13, Some(0)), Blocking::Wait);
+        assert_eq!(blocking(&media, 14, None), Blocking::TooFar);
+        let ended = MediaPlaylist {
+            ended: true,
+            ..media
+        };
+        assert_eq!(blocking(&ended, 13, None), Blocking::Ready);
+    }
+
+    #[test]
     fn part_names_are_numbers() {
         assert_eq!(part_number("part-0.m4s"), Some(0));
         assert_eq!(part_number("part-123.m4s"), Some(123));
