@@ -465,9 +465,7 @@ impl Live {
 
     /// A place for one more held request, or `None` past [`MAX_HELD`].
     pub fn hold(&self) -> Option<Held<'_>> {
-        let before = self.held.fetch_add(1, Ordering::AcqRel);
-        let held = Held(&self.held);
-        (before < MAX_HELD).then_some(held)
+        hold_within(&self.held, MAX_HELD)
     }
 
     /// The show's stream key.
@@ -480,11 +478,37 @@ impl Live {
 /// past this, a request that would be held is answered 503 at once.
 pub const MAX_HELD: usize = 20_000;
 
+/// A place among `limit` counted by `count`, or `None` when all are taken.
+fn hold_within(count: &AtomicUsize, limit: usize) -> Option<Held<'_>> {
+    let before = count.fetch_add(1, Ordering::AcqRel);
+    // Taken even when refused, so the drop below gives it back either way.
+    let held = Held(count);
+    (before < limit).then_some(held)
+}
+
 /// A held request's place, given back when dropped.
 pub struct Held<'a>(&'a AtomicUsize);
 
 impl Drop for Held<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_requests_are_bounded_and_their_places_given_back() {
+        let count = AtomicUsize::new(0);
+        let first = hold_within(&count, 2);
+        let second = hold_within(&count, 2);
+        assert!(first.is_some() && second.is_some());
+        assert!(hold_within(&count, 2).is_none(), "past the limit");
+        drop(first);
+        assert!(hold_within(&count, 2).is_some(), "a place given back");
+        drop(second);
+        assert_eq!(count.load(Ordering::Acquire), 0);
     }
 }
