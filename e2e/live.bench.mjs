@@ -16,12 +16,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { framesNeverShown, launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, watchLive, PHONE } from './support.mjs';
+import { framesNeverShown, launchChromium, percentile, processUsage as usage, publishClip, record, serveLive, stopChild, streamKey, tagErrors, watchLive, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/release/lapak-server';
 const SOAK_MS = Number(process.env.SOAK_MS ?? 600_000);
 const PACKAGER_MS = Number(process.env.PACKAGER_MS ?? 60_000);
-const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const children = [];
 const dir = mkdtempSync(join(tmpdir(), 'lapak-live-bench-'));
 const figures = {};
@@ -49,15 +48,6 @@ async function goLive(name, extra) {
 function packagerPid(server) {
   const out = spawnSync('pgrep', ['-f', '-P', String(server.child.pid), 'pipe:0'], { encoding: 'utf8' });
   return Number(out.stdout.trim().split('\n')[0]) || null;
-}
-
-/** CPU seconds used and resident memory of `pid`, from /proc. */
-function usage(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS;
-  const rss = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-  return { cpu, rssKiB: rss };
 }
 
 async function waitFor(what, check, ms = 30000) {
@@ -117,10 +107,7 @@ test(`one viewer watching for ${SOAK_MS / 60000} minutes`, async () => {
     const stallTimes = states.slice(firstLive).filter((s) => s.state === 'buffering')
       .map((s) => Math.round((s.at - states[firstLive].at) / 1000));
     const stalls = stallTimes.length;
-    const shown = pins.flatMap((pin) => {
-      const first = seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000);
-      return first ? [{ at: pin.at, error: first.programme - pin.at }] : [];
-    });
+    const shown = tagErrors(pins, seen);
     const errors = shown.map((s) => s.error);
     // A late tag, and whether, between its time and its showing, the browser skipped frame
     // callbacks or the player dropped frames.

@@ -12,7 +12,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wri
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { framesNeverShown, launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, until, watchLive, PHONE } from './support.mjs';
+import { framesNeverShown, framesSent, launchChromium, percentile, publishClip, record, serveLive, stopChild, streamKey, until, watchLive, PHONE } from './support.mjs';
 
 const BIN = process.env.LAPAK_SERVER_BIN ?? 'target/debug/lapak-server';
 const CLIP = 'public/media/stream.mp4';
@@ -38,6 +38,7 @@ async function openViewer(url) {
   const page = await context.newPage();
   page.requested = [];
   page.on('request', (request) => page.requested.push(request.url()));
+  page.sent = framesSent(page);
   page.on('pageerror', (error) => { throw new Error(`uncaught error in the page: ${error.message}`); });
   await page.addInitScript(watchLive);
   await page.goto(url);
@@ -130,6 +131,15 @@ test('two viewers at different delays see a tag at the same programme time', asy
   const delay = async (page) => { const p = await playhead(page); return p.wall - p.programme; };
   const [dNear, dFar] = [await delay(near), await delay(far)];
   assert.ok(dFar - dNear > 5000, `held apart: ${dNear} ms and ${dFar} ms behind`);
+  // Each tells the server how far its picture runs behind (at most 10 s): its flash deals run
+  // on that clock, on its screen and in what the server charges it.
+  const told = (page) => page.sent.filter((f) => f.startsWith('{"type":"Behind"')).map((f) => JSON.parse(f).ms);
+  const nearBound = Math.min(dNear, 10000);
+  const farBound = Math.min(dFar, 10000);
+  await until('both viewers said how far behind they are', async () => {
+    const [n, f] = [told(near).at(-1), told(far).at(-1)];
+    return n !== undefined && f !== undefined && Math.abs(n - nearBound) < 600 && Math.abs(f - farBound) < 600;
+  }, 10000).catch(() => assert.fail(`told ${told(near)} and ${told(far)}, behind ${dNear} and ${dFar} ms`));
   // Wait for a pin both saw arrive and both showed.
   const seen = (page) => page.evaluate(() => ({ pins: window.pins, seen: window.seen }));
   const [a, b] = await until('a pin shown to both viewers', async () => {

@@ -1,4 +1,5 @@
 // Shared by the end-to-end tests: Debian's Chromium, free ports, measurements.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { before, after } from 'node:test';
@@ -248,6 +249,28 @@ export function stopChild(child) {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.on('exit', resolve);
     child.kill('SIGKILL');
+  });
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+
+/** CPU seconds used so far and resident memory of process `pid`, from /proc. */
+export function processUsage(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const rss = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
+  return { cpu, rssKiB: rss };
+}
+
+/**
+ * For each pin of `pins` that a viewer showed (`watchLive`'s `pins` and `seen`): its time and the
+ * tag sync error, the programme time of the frame on screen when its tag appeared minus the pin's.
+ */
+export function tagErrors(pins, seen) {
+  return pins.flatMap((pin) => {
+    const first = seen.find((s) => s.product === pin.product && s.programme >= pin.at - 1000);
+    return first ? [{ at: pin.at, error: first.programme - pin.at }] : [];
   });
 }
 

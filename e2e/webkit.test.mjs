@@ -6,6 +6,11 @@
 // picture plays and reaches `live`. WebKitGTK's getStartDate() is NaN (only Apple's media
 // engine reads the programme date-times): then the viewer has no programme clock and tags
 // show as the server pins them; with a real date the programme clock follows the wall clock.
+// WebKitGTK takes a live playlist for a finished download with no duration (0): reading the
+// video's `seekable` there sets the duration to the playhead, after which `ended` is true while
+// the picture plays on, and a seek leaves the playhead stuck (docs/streaming.md). So this
+// journey reads `seekable` only where the duration is infinite (Safari), and holds that the
+// viewer reads it no more than that: WebKitGTK's duration stays 0 and the video never ends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -65,9 +70,11 @@ const player = () => run(`
   if (!v) return null;
   let start = null;
   try { start = v.getStartDate().getTime(); } catch { /* no such method */ }
+  // Not \`seekable\` for a stream with no duration: reading it would end the stream (see above).
+  const liveWindow = v.duration === Infinity && v.seekable.length ? v.seekable.end(v.seekable.length - 1) : null;
   return {
-    src: v.src, state: v.dataset.state, t: v.currentTime, duration: String(v.duration),
-    seekable: v.seekable.length ? v.seekable.end(v.seekable.length - 1) : null, programme: v.dataset.programmeMs ?? null,
+    src: v.src, state: v.dataset.state, t: v.currentTime, duration: String(v.duration), ended: v.ended,
+    paused: v.paused, seekable: liveWindow, programme: v.dataset.programmeMs ?? null,
     start: Number.isFinite(start) ? start : String(start), wall: Date.now(),
     tags: [...document.querySelectorAll('[data-testid^="tag-"]')].map((e) => e.dataset.testid),
   };`);
@@ -85,7 +92,7 @@ before(async () => {
   const env = { ...process.env, DISPLAY: display, WEBKIT_GST_ENABLE_HLS_SUPPORT: '1' };
   children.push(spawn(DRIVER, [`--port=${port}`], { env, stdio: 'ignore' }));
   driver = `http://127.0.0.1:${port}`;
-  await until('WebKitWebDriver', () => fetch(`${driver}/status`).then((r) => r.ok, () => false), 10000);
+  await until('WebKitWebDriver', () => fetch(`${driver}/status`).then((r) => r.ok, () => false));
   assert.ok(BROWSER, 'MiniBrowser (libwebkit2gtk-4.1-0) is installed');
   const created = await wd('POST', '/session', {
     capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: BROWSER, args: ['--automation'] } } },
@@ -107,15 +114,8 @@ test('WebKit plays the live show through its own HLS', { skip }, async () => {
   assert.ok(support.startDate, 'HTMLMediaElement.getStartDate exists');
   // why: a native <video> whose playlist answers 404 fails for good (MEDIA_ERR_SRC_NOT_SUPPORTED),
   // unlike our MSE player, which retries: the show is on air before the viewer opens.
-  await until('the live playlist', () => fetch(hls).then((r) => r.ok, () => false));
-  // And a few segments in. WebKitGTK takes any HLS playlist for a finished download (not
-  // live) and, with no duration from hlsdemux, reports the playhead as the duration; a
-  // position check then pauses the video with `ended` ("ended" at 0.02 s, or at 1–2 s
-  // joining three segments from the edge, nothing played; or stuck at t = duration = 1 s):
-  // the viewer then loads the playlist again, or moves the playhead back and plays, since
-  // the show is on air (`native::Ends`), which this journey relies on (docs/streaming.md).
-  const media = new URL((await (await fetch(hls)).text()).split('\n').find((l) => l && !l.startsWith('#')), hls);
-  await until('three segments', () => fetch(media).then((r) => r.text(), () => '').then((t) => t.split('#EXTINF').length > 3));
+  // The packager's first segment can take a while on a busy machine.
+  await until('the live playlist', () => fetch(hls).then((r) => r.ok, () => false), 60000);
   const started = Date.now();
   await wd('POST', `/session/${session}/url`, { url: server.url });
   let last;
@@ -123,14 +123,20 @@ test('WebKit plays the live show through its own HLS', { skip }, async () => {
     const p = last = await player();
     assert.notEqual(p?.state, 'failed', 'the player failed');
     return p?.state === 'live' && p;
-  }, 40000).catch((e) => assert.fail(`${e.message}; the player: ${JSON.stringify(last)}`));
+  }, 60000).catch((e) => assert.fail(`${e.message}; the player: ${JSON.stringify(last)}`));
   const live = Date.now() - started;
   assert.equal(a.src, hls, 'native HLS: the playlist itself is the source, not a blob: URL');
-  await new Promise((r) => setTimeout(r, 3000));
-  const b = await player();
-  assert.ok(b.t - a.t > 2, `the picture plays: ${a.t} → ${b.t}`);
-  assert.equal(b.state, 'live');
-  assert.ok(b.tags.length > 0, 'a tag is shown');
+  // A few seconds of picture, however long the machine takes to play them, live (not a
+  // moment's `buffering` on a busy machine) with a tag (none is pinned for the last 1.5 s of
+  // the demo's 90 s loop).
+  const b = await until('the picture playing on, live, with a tag', async () => {
+    const p = last = await player();
+    assert.ok(!p.ended, `the live stream never ends: ${JSON.stringify(p)}`);
+    return p.t - a.t > 3 && p.state === 'live' && p.tags.length > 0 && p;
+  }, 40000).catch((e) => assert.fail(`${e.message}; the player: ${JSON.stringify(last)}`));
+  assert.ok(!b.paused, 'still playing');
+  assert.ok(['0', 'Infinity'].includes(b.duration),
+    `a live stream has no duration (WebKitGTK: 0, Safari: Infinity), never the playhead: ${b.duration}`);
   if (typeof b.start === 'number') {
     // A real start date (Apple's engine): the programme clock follows the wall clock.
     const behind = b.wall - Number(b.programme);
@@ -142,9 +148,16 @@ test('WebKit plays the live show through its own HLS', { skip }, async () => {
     const first = new Set(b.tags);
     const c = await until('a newly pinned tag', async () => {
       const p = await player();
+      assert.ok(!p.ended, `the live stream never ends: ${JSON.stringify(p)}`);
       return p.tags.some((t) => !first.has(t)) && p;
-    }, 40000);
-    assert.ok(c.t - b.t > 1, `still playing: ${JSON.stringify(b)} → ${JSON.stringify(c)}`);
+    }, 60000);
+    // The pin can come at any moment of the loop, even just after `b`: the picture goes on past it.
+    const d = await until('the picture playing on after the new tag', async () => {
+      const p = last = await player();
+      assert.ok(!p.ended, `the live stream never ends: ${JSON.stringify(p)}`);
+      return p.t - c.t > 1 && p.state === 'live' && p;
+    }, 40000).catch((e) => assert.fail(`${e.message}; the player: ${JSON.stringify(last)}`));
+    assert.equal(d.duration, b.duration, 'the duration never follows the playhead');
   }
   record('webkit_native_hls', { live_ms: live, start_date: b.start });
 });

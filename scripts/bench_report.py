@@ -1,5 +1,6 @@
 """Prints BENCHMARKS.md from dist/ and target/e2e/metrics.json (see scripts/bench.sh)."""
 
+from glass_report import glass_section
 from kept_sections import keep
 from live_report import live_section
 from payments_report import payments_section
@@ -253,6 +254,7 @@ comparison_section((total_raw, total_gz, total_br))
 contributors_section()
 axe_section(metrics)
 live_section(metrics)
+glass_section(metrics)
 studio_section(metrics)
 in_frame = metrics["tap_to_render_same_frame"]
 print("## Tap → cart count rendered\n")

@@ -26,6 +26,9 @@ out=target/e2e
 rm -rf "$out" && mkdir -p "$out"
 db="$(mktemp -d)/e2e.db"
 log="$out/server.log"
+# why: the loop below reads the log at once; the server, started in the background, may
+# not have opened it yet.
+: >"$log"
 LAPAK_SHOW="$shows" target/debug/lapak-server --port 0 --db "$db" >"$log" 2>&1 &
 server=$!
 publisher=""

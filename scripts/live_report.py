@@ -85,7 +85,8 @@ def live_section(metrics):
         print("Glass to glass: the programme clock is the time a frame reaches the server, so \"reaches the server → "
               "shown\" is glass to glass less the encoder's own delay and the network to the server (about nothing "
               "here: ffmpeg copies a file on loopback; OBS with `zerolatency` adds its encode time, tens of ms). "
-              "The target with 1 s segments is ≤ 4 s at p50.\n")
+              "The target with 1 s segments is ≤ 4 s at p50. \"Glass to glass\" below measures it from the encoder's "
+              "own clock.\n")
     rows = [(label, bench.get(f"packager_{key}")) for label, key in
             (("passthrough (copy)", "passthrough"), ("with the 360p rendition", "with_360p"))]
     rows = [(label, figures) for label, figures in rows if figures]

@@ -236,6 +236,17 @@ impl Actions {
         }
     }
 
+    /// The frame on screen of a live picture is at programme time `playhead`
+    /// (unix ms) at server time `server_ms`: the server hears how far behind
+    /// it runs when that moved enough to matter to a deal.
+    pub fn picture_at(&self, playhead: i64, server_ms: i64) {
+        let behind = u32::try_from((server_ms - playhead).max(0)).unwrap_or(u32::MAX);
+        let behind = behind.min(lapak_protocol::MAX_PICTURE_DELAY_MS);
+        if self.store.with_untracked(|s| s.behind_matters(behind)) {
+            self.dispatch(Msg::Behind(behind));
+        }
+    }
+
     /// Moves a replay's picture to programme time `to_ms` (unix ms).
     pub fn seek(&self, to_ms: i64) {
         self.dispatch(Msg::Seek { to_ms });

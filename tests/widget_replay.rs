@@ -79,6 +79,7 @@ fn log() -> ReplayLog {
                 ServerMsg::DealEnded {
                     seq: 0,
                     deal_id: "tote@60".into(),
+                    stopped: false,
                 },
             ),
             (

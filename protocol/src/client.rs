@@ -28,6 +28,14 @@ pub enum ClientMsg {
     /// Heartbeat; answered by `Pong`. Keeps an idle connection open and lets the
     /// viewer notice a dead socket the browser has not reported.
     Ping,
+    /// How far the picture on this viewer's screen runs behind the server's
+    /// clock, in milliseconds, sent when it changes. Deals hold for this
+    /// connection's commands on its picture's clock ([`deal_clock_ms`](crate::deal_clock_ms)),
+    /// so a viewer behind the live edge gets a deal's whole window to buy.
+    Behind {
+        /// The delay; the server takes at most [`MAX_PICTURE_DELAY_MS`](crate::MAX_PICTURE_DELAY_MS).
+        ms: u32,
+    },
     /// Add `quantity` of a variant to the cart (added to what the line already holds).
     AddToCart {
         /// Idempotency key.
@@ -148,7 +156,7 @@ impl ClientMsg {
     /// The command id, for every message except `Hello`.
     pub fn id(&self) -> Option<&str> {
         match self {
-            ClientMsg::Hello { .. } | ClientMsg::Ping => None,
+            ClientMsg::Hello { .. } | ClientMsg::Ping | ClientMsg::Behind { .. } => None,
             ClientMsg::AddToCart { id, .. }
             | ClientMsg::SetQuantity { id, .. }
             | ClientMsg::Quote { id, .. }
@@ -204,6 +212,7 @@ impl ClientMsg {
             ClientMsg::SendGift { gift_id, .. } => keys.push(gift_id),
             ClientMsg::TagTap { product_id, .. } => keys.push(product_id),
             ClientMsg::Ping
+            | ClientMsg::Behind { .. }
             | ClientMsg::Chat { .. }
             | ClientMsg::Like { .. }
             | ClientMsg::Heartbeat { .. }

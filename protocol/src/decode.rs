@@ -252,6 +252,8 @@ enum Fields {
     DealEnded {
         seq: u64,
         deal_id: String,
+        #[serde(default)]
+        stopped: bool,
     },
     ViewerCount {
         seq: u64,

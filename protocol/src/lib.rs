@@ -65,7 +65,10 @@ pub use text::{
 pub use client::{ClientMsg, Resume};
 pub use money::Money;
 pub use server::{RejectCode, ServerMsg, Session, Welcome};
-pub use show::{calendar_path, AfterShow, CaptionTrack, Deal, Host, OnAir, Show};
+pub use show::{
+    calendar_path, deal_clock_ms, AfterShow, CaptionTrack, Deal, Host, OnAir, Show,
+    MAX_PICTURE_DELAY_MS,
+};
 pub use tags::{Pin, TAG_LOG_MS};
 pub use wire::{CommandId, ProductId, VariantId, MAX_FRAME_BYTES, MAX_KEY_LEN, PROTOCOL_VERSION};
 

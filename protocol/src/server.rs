@@ -222,6 +222,12 @@ pub enum ServerMsg {
         seq: u64,
         /// Deal.
         deal_id: String,
+        /// A host stopped it before its time: it ends at once on every screen.
+        /// Otherwise its time is up on the server's clock, and each viewer
+        /// drops it when its picture's clock reaches the end
+        /// ([`deal_clock_ms`](crate::deal_clock_ms)).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stopped: bool,
     },
     /// The number of people watching changed.
     ViewerCount {

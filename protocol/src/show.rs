@@ -182,6 +182,19 @@ impl Deal {
     }
 }
 
+/// The most a viewer's picture may run behind the server's clock for its
+/// deals (10 s): a viewer further behind sees a deal end this far after the
+/// server's end, never later, so a reported delay cannot keep a deal open.
+pub const MAX_PICTURE_DELAY_MS: u32 = 10_000;
+
+/// The clock a viewer's deals run on: server time `now_ms` less how far its
+/// picture runs behind (`behind_ms`, at most [`MAX_PICTURE_DELAY_MS`]). The
+/// viewer counts a deal down on it, and the server prices that viewer's
+/// commands by it, so the seconds shown are the seconds charged.
+pub fn deal_clock_ms(now_ms: i64, behind_ms: u32) -> i64 {
+    now_ms - i64::from(behind_ms.min(MAX_PICTURE_DELAY_MS))
+}
+
 /// What a viewer needs to offer an ended show's replay (in `Show.replay`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplayInfo {

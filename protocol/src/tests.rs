@@ -383,6 +383,12 @@ fn every_server_msg() -> Vec<ServerMsg> {
         ServerMsg::DealEnded {
             seq: 7,
             deal_id: "d".into(),
+            stopped: false,
+        },
+        ServerMsg::DealEnded {
+            seq: 8,
+            deal_id: "d".into(),
+            stopped: true,
         },
         ServerMsg::Reject {
             id: "c".into(),
@@ -497,6 +503,7 @@ fn every_client_msg() -> Vec<ClientMsg> {
             resume: Some(Resume { epoch: 7, seq: 40 }),
         },
         ClientMsg::Ping,
+        ClientMsg::Behind { ms: 1_250 },
         ClientMsg::AddToCart {
             id: "i".into(),
             product_id: "p".into(),
@@ -830,6 +837,7 @@ fn show_events_expose_their_seq_and_commands_their_id() {
             None,
             None,
             None,
+            None,
             Some("i"),
             Some("j"),
             Some("t"),
@@ -940,6 +948,20 @@ fn a_deal_is_live_inside_its_window_while_units_remain() {
     assert!(!deal.live_at(31_000), "the end is exclusive");
     deal.remaining = 0;
     assert!(!deal.live_at(2_000));
+}
+
+#[test]
+fn a_viewer_behind_gets_the_whole_window_on_its_clock_up_to_the_bound() {
+    let deal = sample_deal();
+    // 1.5 s behind: the deal runs 1.5 s later for this viewer, start and end.
+    assert!(!deal.live_at(deal_clock_ms(2_499, 1_500)));
+    assert!(deal.live_at(deal_clock_ms(2_500, 1_500)));
+    assert!(deal.live_at(deal_clock_ms(32_499, 1_500)));
+    assert!(!deal.live_at(deal_clock_ms(32_500, 1_500)));
+    // A claimed minute behind keeps the deal open no longer than the bound.
+    let bound = i64::from(MAX_PICTURE_DELAY_MS);
+    assert!(deal.live_at(deal_clock_ms(31_000 + bound - 1, 60_000)));
+    assert!(!deal.live_at(deal_clock_ms(31_000 + bound, 60_000)));
 }
 
 #[test]

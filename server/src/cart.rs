@@ -68,11 +68,13 @@ pub enum LineChange {
 }
 
 /// Runs cart command `cmd` of `session` (on `connection`) to its answer. A
-/// line added during a flash deal is added at the deal price.
+/// line added during a flash deal is added at the deal price; the deal runs on
+/// the shopper's picture clock (`behind_ms`, see `lapak_protocol::deal_clock_ms`).
 pub async fn execute(
     state: &Stage,
     session: i64,
     connection: u64,
+    behind_ms: u32,
     cmd: Command<'_>,
 ) -> Result<ServerMsg, AppError> {
     let Command {
@@ -98,7 +100,8 @@ pub async fn execute(
         LineChange::Add(quantity) => current.saturating_add(quantity),
         LineChange::Set(quantity) => quantity,
     };
-    let running = state.running_deals();
+    // The deals as this viewer's picture shows them (ClientMsg::Behind).
+    let running = state.deals_seen(crate::clock::now_ms(), behind_ms);
     let line = Line {
         session,
         product_id,

@@ -426,7 +426,11 @@ impl Hub {
             .map(|d| d.id.clone())
             .collect();
         for deal_id in ended {
-            self.publish(&mut live, |seq| ServerMsg::DealEnded { seq, deal_id });
+            self.publish(&mut live, |seq| ServerMsg::DealEnded {
+                seq,
+                deal_id,
+                stopped: false,
+            });
         }
     }
 
@@ -435,7 +439,11 @@ impl Hub {
         let mut live = self.lock();
         if live.deals.iter().any(|d| d.id == id) {
             let deal_id = id.to_owned();
-            self.publish(&mut live, |seq| ServerMsg::DealEnded { seq, deal_id });
+            self.publish(&mut live, |seq| ServerMsg::DealEnded {
+                seq,
+                deal_id,
+                stopped: true,
+            });
         }
     }
 

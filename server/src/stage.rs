@@ -100,6 +100,12 @@ impl Stage {
         self.deals_at(self.stream_ms(now_ms()))
     }
 
+    /// The deals running for a viewer whose picture runs `behind_ms` behind
+    /// server time `now_ms`: on its picture's clock, within the bound.
+    pub(crate) fn deals_seen(&self, now_ms: i64, behind_ms: u32) -> Vec<DealSpec> {
+        self.deals_at(self.stream_ms(lapak_protocol::deal_clock_ms(now_ms, behind_ms)))
+    }
+
     /// The deals running at stream time `stream_ms`: the timeline's and the hosts'.
     pub(crate) fn deals_at(&self, stream_ms: u64) -> Vec<DealSpec> {
         let mut deals = self.show.deals_at(stream_ms);

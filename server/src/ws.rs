@@ -64,6 +64,9 @@ struct Joiner {
     session_events: broadcast::Receiver<SessionFrame>,
     /// Whether this connection has sent a `Heartbeat` (its first only starts the clock).
     watching: bool,
+    /// How far its picture runs behind, as it last said (`Behind`): its deals
+    /// run on [`lapak_protocol::deal_clock_ms`].
+    behind_ms: u32,
 }
 
 /// What woke the receive loop.
@@ -276,6 +279,12 @@ async fn frame_reply(
         (Frame::Ping, _) => ServerMsg::Pong {
             server_time_ms: now_ms(),
         },
+        (Frame::Behind(ms), Some(j)) => {
+            // Bounded where it is used (deal_clock_ms); nothing to answer.
+            j.behind_ms = ms;
+            return Reply::Frames(Vec::new());
+        }
+        (Frame::Behind(_), None) => reject("", RejectCode::BadSequence, "send Hello first".into()),
         (Frame::Hello { protocol, .. }, None) if protocol != PROTOCOL_VERSION => {
             let message = format!("this server speaks protocol {PROTOCOL_VERSION}");
             let refusal = wire.msg(&reject("", RejectCode::UnsupportedProtocol, message));
@@ -334,6 +343,8 @@ enum Route<'a> {
 /// What a frame asks for.
 enum Frame<'a> {
     Ping,
+    /// How far the viewer's picture runs behind, in milliseconds.
+    Behind(u32),
     Hello {
         protocol: u32,
         token: Option<&'a str>,
@@ -364,6 +375,7 @@ fn classify(msg: &ClientMsg) -> Frame<'_> {
     }
     let (id, route): (&str, Route<'_>) = match msg {
         ClientMsg::Ping => return Frame::Ping,
+        ClientMsg::Behind { ms } => return Frame::Behind(*ms),
         ClientMsg::Hello {
             protocol,
             token,
@@ -438,17 +450,18 @@ async fn command(state: &Stage, joiner: &mut Joiner, id: &str, route: Route<'_>)
         return reject(id, RejectCode::BadRequest, message);
     }
     let (session, connection) = (joiner.session.id, joiner.connection);
+    let behind_ms = joiner.behind_ms;
     let outcome = match route {
-        Route::Cart(cmd) => cart::execute(state, session, connection, cmd).await,
-        Route::Quote(coupon) => {
-            checkout::quote(state, session, now_ms(), coupon)
-                .await
-                .map(|quote| ServerMsg::Quoted {
-                    id: id.to_owned(),
-                    quote,
-                })
+        Route::Cart(cmd) => cart::execute(state, session, connection, behind_ms, cmd).await,
+        Route::Quote(coupon) => checkout::quote(state, session, now_ms(), behind_ms, coupon)
+            .await
+            .map(|quote| ServerMsg::Quoted {
+                id: id.to_owned(),
+                quote,
+            }),
+        Route::Checkout(order) => {
+            checkout::place(state, session, connection, behind_ms, id, order).await
         }
-        Route::Checkout(order) => checkout::place(state, session, connection, id, order).await,
         Route::TopUp(cmd) => gifting::top_up(state, session, connection, cmd).await,
         Route::SendGift(cmd) => gifting::send_gift(state, session, connection, cmd).await,
         Route::Community(cmd) => {
@@ -514,6 +527,7 @@ async fn hello(
             show_events,
             session_events,
             watching: false,
+            behind_ms: 0,
         },
         frames,
     ))

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use lapak_protocol::{Cart, LineNote, Money, OrderStatus, PricedLine, RejectCode, ServerMsg};
+use lapak_protocol::{
+    Cart, ClientMsg, LineNote, Money, OrderStatus, PricedLine, RejectCode, ServerMsg,
+};
 use lapak_server::payment::{APPROVE, DECLINE, INSUFFICIENT_FUNDS, TIMEOUT};
 use sqlx::AnyConnection;
 
@@ -537,6 +539,46 @@ async fn a_flash_deal_prices_within_its_window_and_limits_then_ends() {
     .unwrap();
     assert_eq!(deal_units, 2);
     assert_eq!(db_stock(&mut db, "lamp", "default").await, 16);
+    server.running.stop().await;
+}
+
+#[tokio::test]
+async fn a_viewer_behind_the_live_edge_keeps_the_deal_its_picture_shows() {
+    let server = server().await;
+    let (mut watcher, welcome) = viewer(&server, None).await;
+    let deal = welcome.show.deals[0].clone();
+    assert_eq!(deal.product_id, "lamp");
+    // Said before joining, a delay is refused like any frame out of turn.
+    let mut early = connect(&server.url()).await;
+    send(&mut early, &ClientMsg::Behind { ms: 5_000 }).await;
+    assert_eq!(refused(&recv(&mut early).await), RejectCode::BadSequence);
+
+    let (mut dave, _) = viewer(&server, None).await;
+    let (mut erin, _) = viewer(&server, None).await;
+    // Dave's picture runs 5 s behind; Erin's is at the live edge.
+    send(&mut dave, &ClientMsg::Behind { ms: 5_000 }).await;
+    let ended = |msg: &ServerMsg| match msg {
+        ServerMsg::DealEnded { deal_id, .. } if *deal_id == deal.id => Some(()),
+        _ => None,
+    };
+    wait_for(&mut watcher, ended).await;
+    let now = lapak_server::now_ms();
+    assert!(now >= deal.ends_at_ms);
+    assert!(
+        lapak_protocol::deal_clock_ms(now, 5_000) + 1_000 < deal.ends_at_ms,
+        "the deal is still on Dave's picture with a second to spare"
+    );
+
+    // Erin: the deal is over. Dave: it still runs on his picture's clock, so
+    // he adds, is quoted and pays the deal price.
+    let added = command(&mut erin, &add("e1", "lamp", "default", 1)).await;
+    assert_eq!(cart_of(&added).lines[0].unit_price.minor, 30_000_000);
+    let added = command(&mut dave, &add("d1", "lamp", "default", 1)).await;
+    assert_eq!(cart_of(&added).lines[0].unit_price.minor, 20_000_000);
+    let at_deal = quote(&mut dave, "dq").await;
+    assert_eq!(at_deal.lines[0].deal_id.as_deref(), Some(deal.id.as_str()));
+    let paid = checkout(&mut dave, "d2", &request_from(&at_deal, "std", APPROVE)).await;
+    assert_eq!(placed(&paid).lines[0].unit_price.minor, 20_000_000);
     server.running.stop().await;
 }
 

@@ -577,6 +577,25 @@ async fn the_360p_setting_adds_a_second_rendition() {
     let segment = get(addr, &format!("/hls/live360/360p/{uri}"), "").await;
     assert_eq!(segment.status, 200);
     assert_eq!(segment.header("content-type"), Some("video/iso.segment"));
+    // Its parts are cut at its own keyframes, and each rendition reports the other.
+    let lower = eventually("360p parts", || async move {
+        media_playlist(addr, "/hls/live360/360p/live.m3u8")
+            .await
+            .filter(|p| p.segments.iter().any(|s| !s.parts.is_empty()))
+    })
+    .await;
+    for segment in lower.segments.iter().filter(|s| !s.parts.is_empty()) {
+        assert!(segment.parts[0].independent, "{:?}", segment.parts);
+    }
+    let report = &lower.rendition_reports[..];
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert_eq!(report[0].uri, "../src/live.m3u8");
+    let source = media_playlist(addr, "/hls/live360/src/live.m3u8")
+        .await
+        .unwrap();
+    assert_eq!(source.rendition_reports[0].uri, "../360p/live.m3u8");
+    let last = source.rendition_reports[0].last_msn.unwrap();
+    assert!(last + 3 >= lower.next_sequence(), "{last}");
 
     let pid = server.running.packager_pid("live360").unwrap();
     publisher.stop().await;
@@ -1178,4 +1197,260 @@ async fn events_the_server_gathered_when_it_stops_are_kept() {
     });
     assert!(kept, "the line is in the log");
     drop(dir);
+}
+
+// Low-latency HLS: parts cut by the server, blocking reloads, hinted parts.
+
+/// The live playlist of `show`'s source, with `query`, parsed.
+async fn live_media(addr: SocketAddr, query: &str) -> (Response, Option<MediaPlaylist>) {
+    let response = get(addr, &format!("/hls/live/src/live.m3u8{query}"), "").await;
+    let media = match hls::parse(&response.text()) {
+        Ok(Playlist::Media(media)) if response.status == 200 => Some(media),
+        _ => None,
+    };
+    (response, media)
+}
+
+/// The part after the last one `media` lists: `(msn, part index)`.
+fn next_part(media: &MediaPlaylist) -> (u64, u64) {
+    match &media.open_segment {
+        Some(open) if !open.parts.is_empty() => (media.next_sequence(), open.parts.len() as u64),
+        _ => (media.next_sequence(), 0),
+    }
+}
+
+/// Whether `media` lists part `part` of segment `msn` (or all of that segment).
+fn holds(media: &MediaPlaylist, (msn, part): (u64, u64)) -> bool {
+    let open_parts = media.open_segment.as_ref().map_or(0, |s| s.parts.len()) as u64;
+    media.next_sequence() > msn || (media.next_sequence() == msn && open_parts > part)
+}
+
+#[tokio::test]
+async fn low_latency_parts_are_cut_listed_held_for_and_served() {
+    let server = server_for("live-show.toml").await;
+    let addr = server.running.addr;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    // Four segments, so the three listed with parts are whole ones.
+    let live = eventually("a low-latency playlist with parts", || async move {
+        live_media(addr, "")
+            .await
+            .1
+            .filter(|p| p.segments.len() >= 4 && p.segments.iter().any(|s| !s.parts.is_empty()))
+    })
+    .await;
+    let text = get(addr, "/hls/live/src/live.m3u8", "").await.text();
+    for tag in [
+        "#EXT-X-PART-INF:PART-TARGET=",
+        "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES",
+        "PART-HOLD-BACK=",
+        "CAN-SKIP-UNTIL=",
+        "#EXT-X-PART:",
+        "#EXT-X-PRELOAD-HINT:TYPE=PART",
+    ] {
+        assert!(text.contains(tag), "{tag} missing from\n{text}");
+    }
+    let control = live.server_control.unwrap();
+    let part_target = live.part_target.unwrap();
+    assert!(control.part_hold_back.unwrap() >= 3.0 * part_target);
+    assert!(control.can_skip_until.unwrap() >= 6.0 * live.target_duration as f64);
+    // Parts only on the last segments; each starts on a keyframe (one a second).
+    let with_parts: Vec<_> = live
+        .segments
+        .iter()
+        .filter(|s| !s.parts.is_empty())
+        .collect();
+    assert!(with_parts.len() <= 3, "{text}");
+    assert!(live.segments[..live.segments.len() - 3]
+        .iter()
+        .all(|s| s.parts.is_empty()));
+    for segment in &with_parts {
+        let flags: Vec<bool> = segment.parts.iter().map(|p| p.independent).collect();
+        assert!(
+            flags[0],
+            "a segment starts with an independent part: {flags:?}"
+        );
+        assert!(
+            flags[1..].iter().all(|f| !f),
+            "one keyframe a second: {flags:?}"
+        );
+        assert!(segment.parts.iter().all(|p| p.duration <= part_target));
+    }
+
+    // A segment is its parts end to end, and parses as fragments of its run.
+    let segment = with_parts[0];
+    let whole = get(addr, &format!("/hls/live/src/{}", segment.uri), "").await;
+    assert_eq!(whole.status, 200);
+    let mut joined = Vec::new();
+    for part in &segment.parts {
+        let response = get(addr, &format!("/hls/live/src/{}", part.uri), "").await;
+        assert_eq!(response.status, 200, "{}", part.uri);
+        assert_eq!(response.header("content-type"), Some("video/iso.segment"));
+        joined.extend_from_slice(&response.body);
+    }
+    assert!(joined == whole.body, "{} is not its parts", segment.uri);
+    let init = get(addr, "/hls/live/src/run-1/init.mp4", "").await.body;
+    let track = hls::fmp4::video_track(&init).expect("a video track");
+    let fragment = hls::fmp4::fragment(&whole.body, &track).expect("a fragment");
+    assert!(fragment.independent);
+
+    // A blocking reload for the next part answers with a playlist that holds it.
+    let (_, Some(now)) = live_media(addr, "").await else {
+        panic!("no playlist");
+    };
+    let wanted = next_part(&now);
+    assert!(!holds(&now, wanted));
+    let query = format!("?_HLS_msn={}&_HLS_part={}", wanted.0, wanted.1);
+    let (response, blocked) = live_media(addr, &query).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert!(holds(&blocked.unwrap(), wanted), "{query}");
+    assert_eq!(response.header("cache-control"), Some("public, max-age=6"));
+    // And for the next whole segment.
+    let query = format!("?_HLS_msn={}", wanted.0);
+    let (response, blocked) = live_media(addr, &query).await;
+    assert_eq!(response.status, 200);
+    assert!(blocked.unwrap().next_sequence() > wanted.0);
+
+    // The hinted part is held until it is cut, then served whole.
+    let (_, Some(now)) = live_media(addr, "").await else {
+        panic!("no playlist");
+    };
+    let hint = now.preload_hint.clone().expect("a preload hint");
+    let held = get(addr, &format!("/hls/live/src/{}", hint.uri), "").await;
+    assert_eq!(held.status, 200, "{}", hint.uri);
+    assert_eq!(&held.body[4..8], b"moof");
+    let again = get(addr, &format!("/hls/live/src/{}", hint.uri), "").await;
+    assert!(again.body == held.body);
+    let listed = eventually("the hinted part listed", || {
+        let uri = hint.uri.clone();
+        async move {
+            live_media(addr, "").await.1.filter(|p| {
+                p.segments
+                    .iter()
+                    .chain(&p.open_segment)
+                    .any(|s| s.parts.iter().any(|part| part.uri == uri))
+            })
+        }
+    })
+    .await;
+    assert!(listed.preload_hint.unwrap().uri != hint.uri);
+
+    // Requests the rules refuse.
+    let (_, Some(now)) = live_media(addr, "").await else {
+        panic!("no playlist");
+    };
+    let far = now.next_sequence() + 5;
+    for (query, why) in [
+        ("?_HLS_part=1".to_owned(), "_HLS_part"),
+        ("?_HLS_msn=abc".to_owned(), "_HLS_msn"),
+        ("?_HLS_msn=1&_HLS_part=-1".to_owned(), "_HLS_part"),
+        ("?_HLS_skip=maybe".to_owned(), "_HLS_skip"),
+        (format!("?_HLS_msn={far}"), "beyond"),
+    ] {
+        let response = get(addr, &format!("/hls/live/src/live.m3u8{query}"), "").await;
+        assert_eq!(response.status, 400, "{query}");
+        assert!(
+            response.text().contains(why),
+            "{query}: {}",
+            response.text()
+        );
+    }
+    // A part far beyond the next is not held.
+    let far_part = get(addr, "/hls/live/src/run-1/part-999999.m4s", "").await;
+    assert_eq!(far_part.status, 404);
+
+    // A delta update leaves out the older segments; the rest is the full
+    // playlist's tail (taken from the same render: retried if one came between).
+    let (full, delta) = eventually("a delta update and its full playlist", || async move {
+        // More than CAN-SKIP-UNTIL (six seconds) listed, so some can be skipped.
+        let full = live_media(addr, "")
+            .await
+            .1
+            .filter(|p| p.segments.len() >= 8)?;
+        let delta = live_media(addr, "?_HLS_skip=YES").await.1?;
+        (delta.next_sequence() == full.next_sequence() && delta.open_segment == full.open_segment)
+            .then_some((full, delta))
+    })
+    .await;
+    assert!(delta.skipped_segments > 0, "nothing skipped");
+    assert_eq!(delta.media_sequence, full.media_sequence);
+    let tail = &full.segments[delta.skipped_segments as usize..];
+    let uris = |s: &[hls::Segment]| s.iter().map(|s| s.uri.clone()).collect::<Vec<_>>();
+    assert_eq!(uris(&delta.segments), uris(tail));
+    let skipped: f64 = full.segments[..delta.skipped_segments as usize]
+        .iter()
+        .map(|s| s.duration)
+        .sum();
+    let kept: f64 = tail.iter().map(|s| s.duration).sum();
+    assert!(skipped > 0.0 && kept >= full.server_control.unwrap().can_skip_until.unwrap());
+
+    // A killed packager: the next run follows a discontinuity, with its own parts.
+    let first = server.running.packager_pid("live").unwrap();
+    // SAFETY: signalling a child process of this server by its pid.
+    assert_eq!(unsafe { libc::kill(first as i32, libc::SIGKILL) }, 0);
+    let after = eventually("the second run's parts", || async move {
+        live_media(addr, "").await.1.filter(|p| {
+            p.segments
+                .iter()
+                .chain(&p.open_segment)
+                .any(|s| s.parts.iter().any(|part| part.uri.starts_with("run-2/")))
+        })
+    })
+    .await;
+    let joined = after
+        .segments
+        .iter()
+        .chain(&after.open_segment)
+        .find(|s| s.map.as_ref().is_some_and(|m| m.uri == "run-2/init.mp4"))
+        .expect("the second run listed");
+    assert!(joined.discontinuity);
+    assert!(after.preload_hint.unwrap().uri.starts_with("run-2/part-"));
+    let second = server.running.packager_pid("live").unwrap();
+
+    // Once the encoder is gone nothing new comes: a held reload answers 503.
+    publisher.stop().await;
+    wait_on_air(&server, "live", OnAir::Paused).await;
+    let (_, Some(now)) = live_media(addr, "").await else {
+        panic!("no playlist");
+    };
+    let query = format!("?_HLS_msn={}", now.next_sequence() + 1);
+    let (response, _) = live_media(addr, &query).await;
+    assert_eq!(response.status, 503, "{}", response.text());
+    assert_eq!(response.header("cache-control"), Some("no-cache"));
+    stop(server, &[first, second]).await;
+}
+
+#[tokio::test]
+async fn low_latency_off_serves_ordinary_hls() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/live-show.toml");
+    let show = dir.path().join("ordinary.toml");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    std::fs::write(&show, format!("{text}low_latency = false\n")).unwrap();
+    let server = common::server_with(|c| c.show = vec![show]).await;
+    let addr = server.running.addr;
+    let key = server.running.stream_key().await.unwrap();
+    let publisher = Publisher::start(rtmp(&server), &key);
+    let live = segments(&server, "live", 3).await;
+    let next = live.next_sequence();
+    // A blocking query is not offered, so it is answered at once.
+    let response = get(
+        addr,
+        &format!("/hls/live/src/live.m3u8?_HLS_msn={next}"),
+        "",
+    )
+    .await;
+    assert_eq!(response.status, 200);
+    let text = response.text();
+    for tag in [
+        "#EXT-X-PART",
+        "#EXT-X-SERVER-CONTROL",
+        "#EXT-X-PRELOAD-HINT",
+    ] {
+        assert!(!text.contains(tag), "{tag} in\n{text}");
+    }
+    assert!(text.contains("#EXTINF:"), "{text}");
+    let pid = server.running.packager_pid("live").unwrap();
+    publisher.stop().await;
+    stop(server, &[pid]).await;
 }

@@ -16,6 +16,11 @@ pub fn ticking() -> ReadSignal<i64> {
     now
 }
 
+/// This device's clock now, in Unix milliseconds (between ticks).
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
 /// Today's (year, month) on this device.
 pub fn year_month() -> (u32, u32) {
     let today = js_sys::Date::new_0();

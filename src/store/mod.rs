@@ -38,6 +38,10 @@ use lapak_protocol::{
 };
 use reactive_stores::{Patch, Store};
 
+/// How much the picture's delay behind the server must move before the server
+/// is told again: well over a frame's jitter, well under a deal's seconds.
+pub const BEHIND_STEP_MS: u32 = 250;
+
 /// The viewer's whole state. Fields are patched one by one, so a view that
 /// reads `pins` re-renders only when the pins change. A field marked
 /// `#[patch(|this, new| *this = new)]` is not patched part by part: it is
@@ -100,6 +104,15 @@ pub struct State {
     pub deals: Vec<Deal>,
     /// Deals whose start the picture has not reached yet: not announced on screen.
     pub held_deals: Vec<String>,
+    /// Deals whose time is up on the server's clock but maybe not yet on this
+    /// viewer's picture's (`lapak_protocol::deal_clock_ms`): shown until it is,
+    /// as the server prices this viewer's commands.
+    // why: a protocol type, with no `PatchField` (lapak-protocol knows no reactive_stores)
+    #[patch(|this, new| *this = new)]
+    pub ending_deals: Vec<Deal>,
+    /// How far the picture runs behind the server's clock, in ms, as last
+    /// told to the server (`ClientMsg::Behind`).
+    pub picture_behind_ms: Option<u32>,
     /// The server's clock minus this device's, in ms: deal countdowns follow the server.
     pub clock_offset_ms: i64,
     /// Whose cart the widget fills (fixed for the page's life).
@@ -392,6 +405,9 @@ pub enum Msg {
     /// The programme date-time of the frame on screen moved (`None`: the
     /// picture has no programme clock). Sent only when it changes what shows.
     Playhead(Option<i64>),
+    /// The picture runs this many ms behind the server's clock (sent when it
+    /// moved by [`BEHIND_STEP_MS`] or more: see [`State::behind_matters`]).
+    Behind(u32),
     /// The tab became visible (`true`) or hidden.
     Visible(bool),
     /// The viewer shares the show (copies its link).
@@ -590,6 +606,10 @@ pub fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.community.visible = visible;
             Vec::new()
         }
+        Msg::Behind(ms) => {
+            state.picture_behind_ms = Some(ms);
+            vec![Effect::Send(ClientMsg::Behind { ms })]
+        }
         Msg::Playhead(playhead) => {
             // The replay compares with where the picture was: it goes first.
             replay::moved(state, playhead);
@@ -694,8 +714,18 @@ fn apply_server(state: &mut State, event: ServerMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        ServerMsg::DealEnded { deal_id, .. } => {
-            state.deals.retain(|d| d.id != deal_id);
+        ServerMsg::DealEnded {
+            deal_id, stopped, ..
+        } => {
+            let ended = state.deals.iter().position(|d| d.id == deal_id);
+            let ended = ended.map(|at| state.deals.remove(at));
+            state.ending_deals.retain(|d| d.id != deal_id);
+            if let Some(deal) = ended.filter(|_| !stopped) {
+                // Kept only while a picture within the bound could still show it.
+                let gone = deal.ends_at_ms - i64::from(lapak_protocol::MAX_PICTURE_DELAY_MS);
+                state.ending_deals.retain(|d| d.ends_at_ms > gone);
+                state.ending_deals.push(deal);
+            }
             picture::deals_changed(state);
             Vec::new()
         }
@@ -872,6 +902,7 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.products = show.products;
     state.featured = show.featured;
     state.deals = show.deals;
+    state.ending_deals.clear();
     picture::welcome(state, show.pins, show.tag_log);
     ended::on_air(state, show.on_air);
     state.viewers = show.viewers;
@@ -892,6 +923,12 @@ fn welcome_snapshot(state: &mut State, welcome: Welcome) -> Vec<Effect> {
     state.epoch = welcome.epoch;
     state.seq = welcome.seq;
     let mut effects = went_live(state, welcome.session.token);
+    // A new connection knows nothing of this viewer's delay until told again.
+    effects.extend(
+        state
+            .picture_behind_ms
+            .map(|ms| Effect::Send(ClientMsg::Behind { ms })),
+    );
     // A shopper who watched the show end is offered its replay, never switched to it.
     let replay = match show.replay {
         Some(info) if !first && !state.replay.is_on() => {
@@ -937,6 +974,13 @@ fn went_live(state: &mut State, token: String) -> Vec<Effect> {
 }
 
 impl State {
+    /// Whether a picture `ms` behind the server's clock is worth telling the
+    /// server: the first time, and when it moved by [`BEHIND_STEP_MS`].
+    pub fn behind_matters(&self, ms: u32) -> bool {
+        self.picture_behind_ms
+            .is_none_or(|told| told.abs_diff(ms) >= BEHIND_STEP_MS)
+    }
+
     /// Whether the frame on screen moving to `to` changes what is shown: a
     /// tag, a deal start or, in a replay, an event of its log lies between.
     /// The player asks this every frame, so only those frames touch the store.

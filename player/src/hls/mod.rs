@@ -225,19 +225,16 @@ fn handle() -> (PlayerHandle, Outputs) {
 pub fn attach(video: HtmlVideoElement, url: String, assets: &str) -> PlayerHandle {
     let (handle, outputs) = handle();
     let script = format!("{assets}/{}", hlsjs::SCRIPT);
-    start(video, url, Signal::stored(false), outputs, script);
+    start(video, url, outputs, script);
     handle
 }
 
 /// Plays `url` in the `<video>` behind `video` once it is mounted, starting
-/// over when the URL changes and stopping when the widget goes away; `on_air`
-/// says the URL is a show on air (not a replay, not ended), whose stream the
-/// browser's own HLS must not end; `assets` is where the viewer's files are
-/// served from ("" for this page's origin).
+/// over when the URL changes and stopping when the widget goes away; `assets`
+/// is where the viewer's files are served from ("" for this page's origin).
 pub fn use_player(
     video: NodeRef<Video>,
     url: Signal<Option<String>>,
-    on_air: Signal<bool>,
     assets: Signal<String>,
 ) -> PlayerHandle {
     let (handle, outputs) = handle();
@@ -246,7 +243,7 @@ pub fn use_player(
     Effect::new(move |_| {
         if let (Some(video), Some(url)) = (video.get(), url.get()) {
             let script = format!("{}/{}", assets.get_untracked(), hlsjs::SCRIPT);
-            start(video, url, on_air, outputs, script);
+            start(video, url, outputs, script);
         }
     });
     handle
@@ -277,8 +274,8 @@ fn mode_for(video: &HtmlMediaElement, url: &str) -> Mode {
     // playback is for browsers that have both (Safari, iOS). WebKitGTK has
     // both too when its HLS is enabled (WEBKIT_GST_ENABLE_HLS_SUPPORT), but
     // its getStartDate() is NaN: it plays natively without a programme clock
-    // (tags show as they come), since our MSE player there (2.50) never gets
-    // past the first frame's metadata.
+    // (tags show as they come), since our MSE player there (2.50) stalls on
+    // its first change of `playbackRate`, which GStreamer makes a flushing seek.
     // The iPhone from iOS 17.1 has ManagedMediaSource and no MediaSource:
     // our player runs over it, for low-latency parts and the shared target
     // delay. Safari on the Mac and the iPad (which have both) and WebKitGTK
@@ -339,14 +336,8 @@ struct Session {
     edge: RefCell<LiveEdge>,
     stall: RefCell<buffer::Stall>,
     started: Cell<bool>,
-    /// Whether the browser's own HLS plays a live stream (native mode).
-    native_live: Cell<native::Liveness>,
-    /// The media time the last tick saw.
-    last_t: Cell<f64>,
-    /// Answers to a native stream that stopped with `ended`.
-    ends: Cell<native::Ends>,
-    /// Whether the source is a show on air (not a replay, not ended).
-    on_air: Signal<bool>,
+    /// What the browser's own HLS says of the stream (native mode).
+    timeline: Cell<native::Timeline>,
 }
 
 fn now() -> f64 {
@@ -393,6 +384,9 @@ impl Session {
         if self.mode == Mode::Mse {
             return Some(self.shared.edge.get()?.0);
         }
+        if !self.timeline.get().can_seek() {
+            return None;
+        }
         let seekable = self.video.seekable();
         let last = seekable.length().checked_sub(1)?;
         Some(start + (seekable.end(last).ok()? * 1000.0) as i64)
@@ -432,7 +426,7 @@ impl Session {
                 let edge = self.live_edge_ms()?;
                 Some((edge - self.programme_ms(t)? as f64) / 1000.0)
             }
-            Mode::Native if self.native_live.get().is_live() => {
+            Mode::Native if self.timeline.get() == native::Timeline::Window => {
                 let seekable = self.video.seekable();
                 let last = seekable.length().checked_sub(1)?;
                 Some(seekable.end(last).ok()? - t)
@@ -519,9 +513,9 @@ impl Session {
             self.started.set(true);
         }
         if self.mode == Mode::Native {
-            let mut live = self.native_live.get();
-            live.observe(v.duration());
-            self.native_live.set(live);
+            let mut timeline = self.timeline.get();
+            timeline.observe(v.duration());
+            self.timeline.set(timeline);
         }
         if self.mode == Mode::Mse && !paused {
             let stuck = still_ms >= 1000.0;
@@ -543,33 +537,8 @@ impl Session {
         if self.shared.failed.get() || v.error().is_some() {
             return (PlayerState::Failed, None);
         }
-        // why: WebKitGTK's duration for live HLS is the playhead as last
-        // read, so `ended` reads true while the picture plays on;
-        // a native stream has ended only once its playhead stops.
-        let moving = t != self.last_t.replace(t);
-        if v.ended() && !(self.mode == Mode::Native && moving) {
-            if self.mode != Mode::Native {
-                return (PlayerState::Ended, programme);
-            }
-            let played: f64 = mse::ranges(&v.played()).iter().map(|(a, b)| b - a).sum();
-            let live = self.on_air.try_get_untracked().unwrap_or(false)
-                || self.native_live.get().is_live();
-            let mut ends = self.ends.get();
-            let answer = ends.on_end(live, t, played);
-            self.ends.set(ends);
-            match answer {
-                native::OnEnd::Reload => {
-                    v.set_src(&v.current_src());
-                    let _ = v.play();
-                    return (PlayerState::Loading, programme);
-                }
-                native::OnEnd::Nudge(to) => {
-                    v.set_current_time(to);
-                    let _ = v.play();
-                    return (PlayerState::Buffering, programme);
-                }
-                native::OnEnd::Ended => return (PlayerState::Ended, programme),
-            }
+        if v.ended() {
+            return (PlayerState::Ended, programme);
         }
         let mut behind = None;
         let latency = self.latency(t);
@@ -598,7 +567,10 @@ impl Session {
             PlayerState::Buffering
         } else if let Some(delay_ms) = behind {
             PlayerState::Behind { delay_ms }
-        } else if latency.is_some() || (self.mode == Mode::Mse && self.shared.live.get()) {
+        } else if latency.is_some()
+            || (self.mode == Mode::Mse && self.shared.live.get())
+            || (self.mode == Mode::Native && self.timeline.get().is_live())
+        {
             PlayerState::Live
         } else {
             PlayerState::Playing
@@ -607,13 +579,7 @@ impl Session {
     }
 }
 
-fn start(
-    video: HtmlVideoElement,
-    url: String,
-    on_air: Signal<bool>,
-    out: Outputs,
-    hlsjs_src: String,
-) {
+fn start(video: HtmlVideoElement, url: String, out: Outputs, hlsjs_src: String) {
     let mode = mode_for(&video, &url);
     // A seek asked before this session: where it starts.
     let start_at = out.start_at.try_update_value(Option::take).flatten();
@@ -642,10 +608,7 @@ fn start(
         edge: RefCell::new(LiveEdge::new(2.0)),
         stall: RefCell::new(buffer::Stall::default()),
         started: Cell::new(false),
-        native_live: Cell::new(native::Liveness::default()),
-        last_t: Cell::new(f64::NAN),
-        ends: Cell::new(native::Ends::default()),
-        on_air,
+        timeline: Cell::new(native::Timeline::default()),
     });
     video.set_loop(mode == Mode::File);
     let fetcher = Rc::new(Fetcher::new());

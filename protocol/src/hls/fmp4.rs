@@ -1,8 +1,10 @@
-//! The two timing facts a player needs from CMAF (fragmented MP4) segments:
-//! each track's timescale, from the init section, and the decode time a
-//! segment starts at. The player places segments by programme date-time, not
-//! by their own timestamps; subtitle cues are timed by those timestamps, so
-//! this is how a cue finds its frame.
+//! The timing facts read from CMAF (fragmented MP4): each track's timescale,
+//! from the init section, and the decode time a segment starts at (the player
+//! places segments by programme date-time, not by their own timestamps;
+//! subtitle cues are timed by those timestamps, so this is how a cue finds its
+//! frame); and, for the server that cuts a packager's fragments into
+//! low-latency parts, each fragment's video length and whether it starts with
+//! a keyframe.
 
 /// An ISO BMFF box: its type and its payload.
 struct Box<'a> {
@@ -71,6 +73,146 @@ pub fn start_seconds(segment: &[u8], timescales: &[(u32, u32)]) -> Option<f64> {
     };
     let scale = timescales.iter().find(|(track, _)| *track == id)?.1;
     (scale > 0).then(|| time as f64 / f64::from(scale))
+}
+
+/// The video track of an init section, as fragments need it read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VideoTrack {
+    /// `tkhd` track id, which its fragments' `tfhd` name.
+    pub id: u32,
+    /// `mdhd` ticks per second.
+    pub timescale: u32,
+    /// `trex` defaults, used when a fragment gives none.
+    pub default_duration: u32,
+    /// `trex` default sample flags.
+    pub default_flags: u32,
+}
+
+/// The first video track (`hdlr` `vide`) of an init section.
+pub fn video_track(init: &[u8]) -> Option<VideoTrack> {
+    let moov = child(init, b"moov")?;
+    let (id, timescale) = boxes(moov)
+        .filter(|b| &b.kind == b"trak")
+        .find_map(|trak| {
+            let tkhd = child(trak.body, b"tkhd")?;
+            let id = be_u32(tkhd, if tkhd.first()? == &1 { 20 } else { 12 })?;
+            let mdia = child(trak.body, b"mdia")?;
+            // Full box header, pre_defined, then the handler type.
+            (child(mdia, b"hdlr")?.get(8..12)? == b"vide").then_some(())?;
+            let mdhd = child(mdia, b"mdhd")?;
+            let scale = be_u32(mdhd, if mdhd.first()? == &1 { 20 } else { 12 })?;
+            Some((id, scale))
+        })?;
+    // trex: full box header, track id, description index, duration, size, flags.
+    let trex = child(moov, b"mvex").and_then(|mvex| {
+        boxes(mvex)
+            .filter(|b| &b.kind == b"trex")
+            .find(|b| be_u32(b.body, 4) == Some(id))
+    });
+    let field = |at| trex.as_ref().and_then(|t| be_u32(t.body, at)).unwrap_or(0);
+    Some(VideoTrack {
+        id,
+        timescale,
+        default_duration: field(12),
+        default_flags: field(20),
+    })
+}
+
+/// What a player needs of one fragment (`moof`): its video's decode time,
+/// length and whether it starts with a keyframe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    /// `tfdt`, in the track's ticks.
+    pub start: u64,
+    /// The sum of its video samples' durations, in ticks.
+    pub duration: u64,
+    /// Its first video sample is a sync sample: it can be decoded alone.
+    pub independent: bool,
+}
+
+/// `sample_is_non_sync_sample` in ISO BMFF sample flags.
+const NON_SYNC: u32 = 0x0001_0000;
+
+/// The video of the `moof` in `data` (a `moof` and its `mdat`), read with the
+/// init section's defaults; `None` when it holds no video.
+pub fn fragment(data: &[u8], track: &VideoTrack) -> Option<Fragment> {
+    let moof = boxes(data).find(|b| &b.kind == b"moof")?.body;
+    let traf = boxes(moof)
+        .filter(|b| &b.kind == b"traf")
+        .find(|traf| child(traf.body, b"tfhd").and_then(|t| be_u32(t, 4)) == Some(track.id))?
+        .body;
+    let tfhd = child(traf, b"tfhd")?;
+    let flags = be_u32(tfhd, 0)? & 0x00ff_ffff;
+    // Optional fields after the track id, in this order, each present by its flag.
+    let mut at = 8;
+    let mut optional = |flag: u32, len: usize| {
+        let here = (flags & flag != 0).then_some(at);
+        if here.is_some() {
+            at += len;
+        }
+        here
+    };
+    optional(0x01, 8);
+    optional(0x02, 4);
+    let duration_at = optional(0x08, 4);
+    optional(0x10, 4);
+    let flags_at = optional(0x20, 4);
+    let default_duration = match duration_at {
+        Some(at) => be_u32(tfhd, at)?,
+        None => track.default_duration,
+    };
+    let default_flags = match flags_at {
+        Some(at) => be_u32(tfhd, at)?,
+        None => track.default_flags,
+    };
+    let start = child(traf, b"tfdt").and_then(|tfdt| {
+        if tfdt.first()? == &1 {
+            be_u64(tfdt, 4)
+        } else {
+            be_u32(tfdt, 4).map(u64::from)
+        }
+    })?;
+    let (mut duration, mut first_flags) = (0_u64, None);
+    for trun in boxes(traf).filter(|b| &b.kind == b"trun") {
+        let body = trun.body;
+        let flags = be_u32(body, 0)? & 0x00ff_ffff;
+        let count = be_u32(body, 4)?;
+        let mut at = 8 + if flags & 0x01 != 0 { 4 } else { 0 };
+        let first_sample_flags = if flags & 0x04 != 0 {
+            at += 4;
+            Some(be_u32(body, at - 4)?)
+        } else {
+            None
+        };
+        let per_sample = [0x100, 0x200, 0x400, 0x800]
+            .iter()
+            .filter(|&&f| flags & f != 0)
+            .count()
+            * 4;
+        for index in 0..count as usize {
+            let sample = at + index * per_sample;
+            duration += u64::from(if flags & 0x100 != 0 {
+                be_u32(body, sample)?
+            } else {
+                default_duration
+            });
+            if first_flags.is_none() {
+                let flags_offset = sample
+                    + if flags & 0x100 != 0 { 4 } else { 0 }
+                    + if flags & 0x200 != 0 { 4 } else { 0 };
+                first_flags = Some(match first_sample_flags {
+                    Some(flags) => flags,
+                    None if flags & 0x400 != 0 => be_u32(body, flags_offset)?,
+                    None => default_flags,
+                });
+            }
+        }
+    }
+    Some(Fragment {
+        start,
+        duration,
+        independent: first_flags? & NON_SYNC == 0,
+    })
 }
 
 #[cfg(test)]

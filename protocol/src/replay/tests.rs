@@ -136,7 +136,8 @@ fn event() -> impl Strategy<Value = ServerMsg> {
         }),
         prop::sample::select(vec!["d1", "d2"]).prop_map(|d| ServerMsg::DealEnded {
             seq: 0,
-            deal_id: d.into()
+            deal_id: d.into(),
+            stopped: false,
         }),
     ]
 }

@@ -35,16 +35,18 @@ use crate::unit::{self, Payment, Reserved, Unit};
 use crate::{answers, cart, coupons, deals};
 use settle::announce;
 
-/// A fresh quote for the session's cart at server time `now_ms`, with the
-/// wallet's `coupon` applied when it applies.
+/// A fresh quote for the session's cart at server time `now_ms`, its deals as
+/// a picture `behind_ms` behind shows them, with the wallet's `coupon`
+/// applied when it applies.
 pub async fn quote(
     state: &Stage,
     session: i64,
     now_ms: i64,
+    behind_ms: u32,
     coupon: Option<&str>,
 ) -> Result<Quote, AppError> {
     let mut conn = state.pool.acquire().await?;
-    priced(&mut conn, state, session, now_ms, coupon).await
+    priced(&mut conn, state, session, now_ms, behind_ms, coupon).await
 }
 
 async fn priced(
@@ -52,6 +54,7 @@ async fn priced(
     state: &Stage,
     session: i64,
     now_ms: i64,
+    behind_ms: u32,
     coupon: Option<&str>,
 ) -> Result<Quote, AppError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
@@ -73,7 +76,7 @@ async fn priced(
     let deals = deals::live(
         conn,
         &state.show.id,
-        &state.deals_at(state.stream_ms(now_ms)),
+        &state.deals_seen(now_ms, behind_ms),
         session,
     )
     .await?;
@@ -97,13 +100,16 @@ pub async fn place(
     state: &Stage,
     session: i64,
     connection: u64,
+    behind_ms: u32,
     id: &str,
     request: &CheckoutRequest,
 ) -> Result<ServerMsg, AppError> {
-    if let Some(refusal) = sold_out(state, session, id, request, crate::clock::now_ms()).await? {
+    let now_ms = crate::clock::now_ms();
+    if let Some(refusal) = sold_out(state, session, id, request, now_ms, behind_ms).await? {
         return Ok(refusal);
     }
-    unit::pay(state, session, connection, id, &Checkout { request }).await
+    let checkout = Checkout { request, behind_ms };
+    unit::pay(state, session, connection, id, &checkout).await
 }
 
 /// A checkout, paid in the unit of work's two phases: phase 1 re-prices the
@@ -112,6 +118,8 @@ pub async fn place(
 /// is [`settle`].
 struct Checkout<'a> {
     request: &'a CheckoutRequest,
+    /// How far the shopper's picture runs behind: its deals' clock.
+    behind_ms: u32,
 }
 
 impl Payment for Checkout<'_> {
@@ -138,7 +146,8 @@ impl Payment for Checkout<'_> {
         // that ended while the checkout waited prices it no longer.
         let now_ms = crate::clock::now_ms();
         let (state, session, id) = (unit.state, unit.session, unit.id);
-        let reserved = reserve(state, session, id, &mut unit.tx, self.request, now_ms).await?;
+        let at = (now_ms, self.behind_ms);
+        let reserved = reserve(state, session, id, &mut unit.tx, self.request, at).await?;
         // The coupon is used now: every tab's wallet shows it.
         unit.changes.wallet |=
             matches!(reserved, Reserved::Charge(_)) && self.request.coupon.is_some();
@@ -214,13 +223,14 @@ async fn sold_out(
     id: &str,
     request: &CheckoutRequest,
     now_ms: i64,
+    behind_ms: u32,
 ) -> Result<Option<ServerMsg>, AppError> {
     let counted: Vec<_> = request.lines.iter().filter(|l| l.deal_units > 0).collect();
     let (year, month) = civil_month(now_ms);
     if counted.is_empty() || invalid_details(id, &request.problems(year, month)).is_some() {
         return Ok(None);
     }
-    let running = state.deals_at(state.stream_ms(now_ms));
+    let running = state.deals_seen(now_ms, behind_ms);
     let mut conn = state.pool.acquire().await?;
     let mut short = None;
     for line in counted {
@@ -255,7 +265,7 @@ async fn reserve(
     id: &str,
     tx: &mut crate::db::Tx,
     request: &CheckoutRequest,
-    now_ms: i64,
+    (now_ms, behind_ms): (i64, u32),
 ) -> Result<Reserved, AppError> {
     let (year, month) = civil_month(now_ms);
     if let Some(refusal) = invalid_details(id, &request.problems(year, month)) {
@@ -266,7 +276,7 @@ async fn reserve(
     }
 
     let coupon = request.coupon.as_deref();
-    let quote = priced(tx, state, session, now_ms, coupon).await?;
+    let quote = priced(tx, state, session, now_ms, behind_ms, coupon).await?;
     if let Some((code, message)) = mismatch(&quote, request) {
         return Ok(refuse(id, code, message));
     }
@@ -295,7 +305,7 @@ async fn reserve(
             ));
         }
     }
-    let running = state.deals_at(state.stream_ms(now_ms));
+    let running = state.deals_seen(now_ms, behind_ms);
     for line in quote.lines.iter().filter(|l| l.deal_units > 0) {
         let spec = running
             .iter()

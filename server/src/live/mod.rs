@@ -1,12 +1,16 @@
 //! Live video: hosts publish over RTMP (`ingest`), the server feeds each live
 //! show's stream as FLV (`flv`) to an ffmpeg it supervises (`packager`, one per
-//! run), merges the runs' playlists into the show's own HLS playlists
-//! (`playlist`) and serves them with the segments (`serve`).
+//! run), cuts ffmpeg's fragmented MP4 into low-latency parts and segments
+//! (`cutter`), merges the runs into the show's own HLS playlists (`playlist`)
+//! and serves them with the segments and parts (`serve`), holding blocking
+//! playlist reloads and hinted parts until they exist.
 //!
 //! A *run* is one ffmpeg's life. A show gets a new run each time its encoder
 //! connects and each time ffmpeg dies while the encoder is still sending; the
 //! show's playlists join the runs with discontinuities, so players carry on.
 
+pub mod clock;
+pub mod cutter;
 pub mod flv;
 pub mod ingest;
 pub mod keys;
@@ -17,10 +21,10 @@ pub mod serve;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 
 use crate::db::Pool;
 use crate::show::ShowFile;
@@ -89,6 +93,11 @@ pub struct Rendered {
     pub live: HashMap<Rendition, String>,
     /// The recording (every segment) media playlist of each rendition.
     pub recording: HashMap<Rendition, String>,
+    /// How many segments each recording playlist lists.
+    pub recorded: HashMap<Rendition, usize>,
+    /// The live playlists as models, for blocking reloads (which segment and
+    /// part they hold) and delta updates (`_HLS_skip`).
+    pub live_media: HashMap<Rendition, lapak_protocol::hls::MediaPlaylist>,
     /// Programme time (unix ms) of the recording's first frame and its end.
     pub span: Option<(i64, i64)>,
     /// The playlists have their end (`EXT-X-ENDLIST`): the show ended and its
@@ -133,6 +142,14 @@ pub struct ShowLive {
     pub dir: PathBuf,
     /// What the packager writes.
     pub renditions: Vec<Rendition>,
+    /// The live playlists are low-latency HLS (parts, blocking reloads).
+    pub low_latency: bool,
+    /// Each run's rendition as its cutter makes it, by run and rendition.
+    cuts: Mutex<HashMap<(u32, Rendition), Arc<cutter::Shared>>>,
+    /// Wakes the playlists when a cutter has made a part.
+    cut_made: Arc<Notify>,
+    /// Counts each render of the playlists, for held requests to wait on.
+    renders: watch::Sender<u64>,
     on_air: watch::Sender<OnAir>,
     /// Taken by the one encoder allowed to publish.
     publishing: AtomicBool,
@@ -149,6 +166,7 @@ impl ShowLive {
         id: String,
         media_dir: &Path,
         rendition_360p: bool,
+        low_latency: bool,
         ended: bool,
         replay: crate::replay::Settings,
     ) -> ShowLive {
@@ -171,6 +189,10 @@ impl ShowLive {
             id,
             dir,
             renditions,
+            low_latency,
+            cuts: Mutex::default(),
+            cut_made: Arc::default(),
+            renders: watch::channel(0).0,
             on_air: watch::channel(on_air).0,
             publishing: AtomicBool::new(false),
             packager_pid: Mutex::new(None),
@@ -250,15 +272,7 @@ impl ShowLive {
 
     /// Records a new run, and keeps its description beside its files.
     fn add_run(&self, run: RunInfo) {
-        let path = packager::run_dir(&self.dir, run.n).join(RUN_FILE);
-        match serde_json::to_string(&run) {
-            Ok(json) => {
-                if let Err(error) = std::fs::write(&path, json) {
-                    tracing::warn!(path = %path.display(), %error, "cannot keep the run's description");
-                }
-            }
-            Err(error) => tracing::warn!(%error, "cannot describe the run"),
-        }
+        self.keep_run(&run);
         self.runs.lock().expect("runs lock poisoned").push(run);
     }
 
@@ -269,6 +283,60 @@ impl ShowLive {
 
     fn set_rendered(&self, rendered: Rendered) {
         *self.rendered.write().expect("playlist lock poisoned") = rendered;
+        self.renders.send_modify(|n| *n += 1);
+    }
+
+    /// Changes at each render of the playlists.
+    pub fn renders(&self) -> watch::Receiver<u64> {
+        self.renders.subscribe()
+    }
+
+    /// The cut of run `run`'s `rendition`, while the server that cut it runs.
+    pub fn cut(&self, run: u32, rendition: Rendition) -> Option<Arc<cutter::Shared>> {
+        let cuts = self.cuts.lock().expect("cuts lock poisoned");
+        cuts.get(&(run, rendition)).cloned()
+    }
+
+    /// A new run's cuts, one per rendition.
+    fn new_cuts(&self, run: u32) -> Vec<(Rendition, Arc<cutter::Shared>)> {
+        let mut cuts = self.cuts.lock().expect("cuts lock poisoned");
+        // why: runs before the previous one have no parts listed any more;
+        // their kept bytes would only grow with each reconnect.
+        for (&(n, _), shared) in cuts.iter() {
+            if n + 1 < run {
+                shared.forget_parts();
+            }
+        }
+        self.renditions
+            .iter()
+            .map(|&rendition| {
+                let shared = Arc::new(cutter::Shared::default());
+                cuts.insert((run, rendition), shared.clone());
+                (rendition, shared)
+            })
+            .collect()
+    }
+
+    /// Moves run `n`'s programme clock earlier (see [`clock`]), and keeps it.
+    fn set_first_frame(&self, n: u32, first_frame_ms: i64) {
+        let mut runs = self.runs.lock().expect("runs lock poisoned");
+        let Some(run) = runs.iter_mut().find(|r| r.n == n) else {
+            return;
+        };
+        run.first_frame_ms = first_frame_ms;
+        self.keep_run(run);
+    }
+
+    fn keep_run(&self, run: &RunInfo) {
+        let path = packager::run_dir(&self.dir, run.n).join(RUN_FILE);
+        match serde_json::to_string(run) {
+            Ok(json) => {
+                if let Err(error) = std::fs::write(&path, json) {
+                    tracing::warn!(path = %path.display(), %error, "cannot keep the run's description");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot describe the run"),
+        }
     }
 }
 
@@ -313,6 +381,8 @@ fn last_run(dir: &Path) -> u32 {
 /// Every show that packages its host's RTMP, and the stream keys.
 pub struct Live {
     pool: Pool,
+    /// Requests held open (blocking reloads, hinted parts), across shows.
+    held: AtomicUsize,
     media_dir: PathBuf,
     /// By show id; a show scheduled through the API joins while the server runs.
     shows: RwLock<HashMap<String, Arc<ShowLive>>>,
@@ -328,6 +398,7 @@ impl Live {
     ) -> Result<Live, crate::AppError> {
         let live = Live {
             pool,
+            held: AtomicUsize::new(0),
             media_dir: media_dir.to_owned(),
             shows: RwLock::default(),
         };
@@ -352,6 +423,7 @@ impl Live {
             show.id.clone(),
             &self.media_dir,
             rendition_360p,
+            show.low_latency(),
             ended,
             settings,
         ));
@@ -391,8 +463,52 @@ impl Live {
         Ok(found)
     }
 
+    /// A place for one more held request, or `None` past [`MAX_HELD`].
+    pub fn hold(&self) -> Option<Held<'_>> {
+        hold_within(&self.held, MAX_HELD)
+    }
+
     /// The show's stream key.
     pub async fn stream_key(&self, show: &str) -> Result<String, crate::AppError> {
         keys::current(&self.pool, show).await
+    }
+}
+
+/// Requests held open at once, across shows: each costs a task and a socket;
+/// past this, a request that would be held is answered 503 at once.
+pub const MAX_HELD: usize = 20_000;
+
+/// A place among `limit` counted by `count`, or `None` when all are taken.
+fn hold_within(count: &AtomicUsize, limit: usize) -> Option<Held<'_>> {
+    let before = count.fetch_add(1, Ordering::AcqRel);
+    // Taken even when refused, so the drop below gives it back either way.
+    let held = Held(count);
+    (before < limit).then_some(held)
+}
+
+/// A held request's place, given back when dropped.
+pub struct Held<'a>(&'a AtomicUsize);
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_requests_are_bounded_and_their_places_given_back() {
+        let count = AtomicUsize::new(0);
+        let first = hold_within(&count, 2);
+        let second = hold_within(&count, 2);
+        assert!(first.is_some() && second.is_some());
+        assert!(hold_within(&count, 2).is_none(), "past the limit");
+        drop(first);
+        assert!(hold_within(&count, 2).is_some(), "a place given back");
+        drop(second);
+        assert_eq!(count.load(Ordering::Acquire), 0);
     }
 }

@@ -1,6 +1,7 @@
-//! The show's own playlists, merged from its packager runs: ffmpeg writes one
-//! playlist per run, and viewers need one per show that survives ffmpeg
-//! restarts and encoder reconnects. Each run begins with a discontinuity and
+//! The show's own playlists, merged from its packager runs: each run's
+//! cutters make its segments and parts (and a restarted server reads earlier
+//! runs' own playlists), and viewers need one playlist per show that survives
+//! ffmpeg restarts and encoder reconnects. Each run begins with a discontinuity and
 //! its own init section, and every segment carries the server's programme
 //! clock: the run's first frame's arrival time plus the run's earlier
 //! segments' durations. Product pins are stamped with the same clock, so a pin
@@ -11,8 +12,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lapak_protocol::hls::{self, MasterPlaylist, MediaPlaylist, Playlist, PlaylistKind, Segment};
+use lapak_protocol::hls::{
+    self, MasterPlaylist, MediaPlaylist, Part, Playlist, PlaylistKind, PreloadHint,
+    RenditionReport, Segment, ServerControl,
+};
 
+use super::cutter::{self, Cut};
 use super::{OnAir, Rendered, Rendition, RunInfo, ShowLive};
 
 /// Segments in the live playlist: 12 one-second segments, several times the
@@ -24,8 +29,15 @@ pub const WINDOW: usize = 12;
 // nowhere safe to start. (WebKitGTK's early `ended` is not about the playlist:
 // docs/streaming.md, "Browsers' own HLS".)
 const FIRST_LISTED_TARGETS: f64 = 3.0;
-/// How often ffmpeg's playlists are read: a fifth of a segment.
-const POLL: Duration = Duration::from_millis(200);
+/// How often the runs are looked at without a cutter's call: what a cutter
+/// makes is rendered at once; this catches a run that finished or an ended show.
+const POLL: Duration = Duration::from_millis(500);
+/// Seconds a part lasts at most, as announced (`PART-TARGET`): the packager's
+/// fragments are ~200 ms and run at most a frame longer.
+pub const PART_TARGET: f64 = 0.25;
+/// Segments whose parts the live playlist lists, as RFC 8216bis suggests
+/// (the open segment's parts are listed too).
+const PARTS_LISTED: usize = 3;
 /// The codec the 360p rendition is encoded with (main profile, level 3.0).
 const LOWER_VIDEO_CODEC: &str = "avc1.4d401e";
 
@@ -39,6 +51,11 @@ pub struct RunMedia {
     /// Length and modification time of the playlist file when read: an
     /// unchanged file is not read again (a long show's playlist is large).
     pub stamp: Option<(u64, std::time::SystemTime)>,
+    /// The parts of the segment being cut (its segments' parts are in
+    /// `segments`); only for runs cut by this server process.
+    pub open: Vec<Part>,
+    /// The name of the next part, while the run is being cut.
+    pub next_part: Option<String>,
 }
 
 impl RunMedia {
@@ -81,10 +98,10 @@ pub async fn keep(show: Arc<ShowLive>) {
     let mut views: Vec<RunView> = Vec::new();
     let mut closed = false;
     let mut deleted = false;
-    let mut interval = tokio::time::interval(POLL);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        interval.tick().await;
+        // why: a cutter's call renders its part the moment it exists, so a
+        // blocking reload waiting for it is answered without a polling delay.
+        let _ = tokio::time::timeout(POLL, show.cut_made.notified()).await;
         let runs = show.runs();
         let mut changed = false;
         for info in runs {
@@ -108,7 +125,13 @@ pub async fn keep(show: Arc<ShowLive>) {
             let finished = info.finished;
             view.info = info;
             let dir = super::packager::run_dir(&show.dir, view.info.n);
-            let media = read_run(&dir, &show.renditions, &view.media).await;
+            let mut media = read_run(&dir, &show.renditions, &view.media).await;
+            for &rendition in &show.renditions {
+                if let Some(shared) = show.cut(view.info.n, rendition) {
+                    let cut = shared.with(|cut| cut_media(cut, !finished));
+                    media.insert(rendition, cut);
+                }
+            }
             if media != view.media {
                 view.media = media;
                 changed = true;
@@ -122,7 +145,14 @@ pub async fn keep(show: Arc<ShowLive>) {
         let ended = *show.on_air.borrow() == OnAir::Ended && views.iter().all(|v| v.complete);
         if changed || ended != closed {
             closed = ended;
-            show.set_rendered(render(&views, &show.renditions, ended));
+            let rendered = render_after(
+                &views,
+                &show.renditions,
+                ended,
+                show.low_latency,
+                &show.rendered(),
+            );
+            show.set_rendered(rendered);
         }
         // why: a replay removed on air is deleted once nothing writes to it
         // (and what a stopped server left of a removed one, at the next start).
@@ -130,6 +160,53 @@ pub async fn keep(show: Arc<ShowLive>) {
             show.delete_recording().await;
             deleted = true;
         }
+    }
+}
+
+/// What a cutter has made of a run's rendition, as the playlists list it;
+/// `live`: the run is still being cut, so its next part is hinted.
+pub fn cut_media(cut: &Cut, live: bool) -> RunMedia {
+    let map = hls::Map {
+        uri: "init.mp4".into(),
+        byte_range: None,
+    };
+    // why: only the last segments' parts are listed; naming every part of a
+    // long run at each new part would cost more than the playlist itself.
+    let listed = cut.segments.len().saturating_sub(PARTS_LISTED);
+    let mut n: usize = cut.segments[..listed].iter().map(|s| s.parts.len()).sum();
+    let mut part = |p: &cutter::CutPart| {
+        n += 1;
+        Part {
+            uri: cutter::part_name(n - 1),
+            duration: p.duration,
+            independent: p.independent,
+            byte_range: None,
+            gap: false,
+        }
+    };
+    let segments = cut
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(index, segment)| Segment {
+            uri: cutter::segment_name(index),
+            duration: segment.duration,
+            map: Some(map.clone()),
+            parts: if index < listed {
+                Vec::new()
+            } else {
+                segment.parts.iter().map(&mut part).collect()
+            },
+            ..Segment::default()
+        })
+        .collect();
+    let open = cut.open.iter().map(&mut part).collect();
+    RunMedia {
+        segments,
+        sizes: cut.segments.iter().map(|s| s.size).collect(),
+        stamp: None,
+        open,
+        next_part: (live && cut.init && !cut.finished).then(|| cutter::part_name(cut.parts())),
     }
 }
 
@@ -178,14 +255,34 @@ async fn read_run(
                 segments,
                 sizes,
                 stamp,
+                ..RunMedia::default()
             },
         );
     }
     media
 }
 
-/// The show's playlists from its runs, oldest first; `ended` closes them.
-pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Rendered {
+/// The show's playlists from its runs, oldest first; `ended` closes them;
+/// `low_latency` makes the live ones low-latency HLS.
+pub fn render(
+    runs: &[RunView],
+    renditions: &[Rendition],
+    ended: bool,
+    low_latency: bool,
+) -> Rendered {
+    render_after(runs, renditions, ended, low_latency, &Rendered::default())
+}
+
+/// As [`render`], keeping `before`'s recording playlists and times where no
+/// segment was added since: a new part changes only the live playlists, and
+/// a long show's recording is worth rendering once a segment, not once a part.
+pub fn render_after(
+    runs: &[RunView],
+    renditions: &[Rendition],
+    ended: bool,
+    low_latency: bool,
+    before: &Rendered,
+) -> Rendered {
     let mut rendered = Rendered {
         closed: ended,
         ..Rendered::default()
@@ -199,13 +296,37 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
         if rendition == Rendition::Source {
             rendered.span = span(&segments);
         }
-        rendered.times.insert(rendition, times(&segments));
-        let (recording, live) = playlists(segments, ended);
-        rendered.recording.insert(rendition, recording.render());
-        rendered.live.insert(rendition, live.render());
+        let count = segments.len();
+        let unchanged = before.closed == ended && before.recorded.get(&rendition) == Some(&count);
+        let kept_times =
+            kept(&before.times, rendition, unchanged).unwrap_or_else(|| times(&segments));
+        rendered.times.insert(rendition, kept_times);
+        let edge = (low_latency && !ended).then(|| open_edge(runs, rendition, &segments));
+        let (recording, live) = playlists(segments, ended, edge);
+        let text =
+            kept(&before.recording, rendition, unchanged).unwrap_or_else(|| recording.render());
+        rendered.recording.insert(rendition, text);
+        rendered.recorded.insert(rendition, count);
+        rendered.live_media.insert(rendition, live);
         if let Some(variant) = variant(runs, rendition) {
             variants.push(variant);
         }
+    }
+    let reports: Vec<(Rendition, RenditionReport)> = rendered
+        .live_media
+        .iter()
+        .filter(|(_, live)| live.server_control.is_some())
+        .map(|(&rendition, live)| (rendition, report(rendition, live)))
+        .collect();
+    for (&rendition, live) in &mut rendered.live_media {
+        if live.server_control.is_some() {
+            live.rendition_reports = reports
+                .iter()
+                .filter(|(other, _)| *other != rendition)
+                .map(|(_, report)| report.clone())
+                .collect();
+        }
+        rendered.live.insert(rendition, live.render());
     }
     if !variants.is_empty() {
         rendered.master = Some(
@@ -217,6 +338,11 @@ pub fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Render
         );
     }
     rendered
+}
+
+/// `rendition`'s entry of `map`, if `unchanged`.
+fn kept<T: Clone>(map: &HashMap<Rendition, T>, rendition: Rendition, unchanged: bool) -> Option<T> {
+    map.get(&rendition).filter(|_| unchanged).cloned()
 }
 
 /// Programme time from the first segment's start to the last one's end.
@@ -336,6 +462,9 @@ pub fn merge(runs: &[RunView], rendition: Rendition) -> Vec<Segment> {
             if let Some(map) = &mut segment.map {
                 map.uri = format!("{prefix}{}", map.uri);
             }
+            for part in &mut segment.parts {
+                part.uri = format!("{prefix}{}", part.uri);
+            }
             segment.discontinuity = index == 0 && !merged.is_empty();
             segment.program_date_time =
                 Some(run.info.first_frame_ms + (elapsed * 1000.0).round() as i64);
@@ -344,6 +473,76 @@ pub fn merge(runs: &[RunView], rendition: Rendition) -> Vec<Segment> {
         }
     }
     merged
+}
+
+/// The live edge of a rendition in low-latency HLS: the segment being cut
+/// (its parts so far) and the next part's name.
+#[derive(Clone, Debug, Default)]
+struct Edge {
+    open: Option<Segment>,
+    hint: Option<String>,
+}
+
+/// The last run's open segment and next part, placed after `merged` (the
+/// closed segments of every run).
+fn open_edge(runs: &[RunView], rendition: Rendition, merged: &[Segment]) -> Edge {
+    let Some(run) = runs.last().filter(|run| !run.complete) else {
+        return Edge::default();
+    };
+    let Some(media) = run.media.get(&rendition) else {
+        return Edge::default();
+    };
+    let prefix = format!("run-{}/", run.info.n);
+    let hint = media
+        .next_part
+        .as_ref()
+        .map(|name| format!("{prefix}{name}"));
+    if media.open.is_empty() {
+        return Edge { open: None, hint };
+    }
+    let elapsed: f64 = media.segments.iter().map(|s| s.duration).sum();
+    let parts: Vec<Part> = media
+        .open
+        .iter()
+        .map(|part| Part {
+            uri: format!("{prefix}{}", part.uri),
+            ..part.clone()
+        })
+        .collect();
+    let open = Segment {
+        duration: parts.iter().map(|p| p.duration).sum(),
+        discontinuity: media.segments.is_empty() && !merged.is_empty(),
+        program_date_time: Some(run.info.first_frame_ms + (elapsed * 1000.0).round() as i64),
+        map: Some(hls::Map {
+            uri: format!("{prefix}init.mp4"),
+            byte_range: None,
+        }),
+        parts,
+        ..Segment::default()
+    };
+    Edge {
+        open: Some(open),
+        hint,
+    }
+}
+
+/// Where a rendition's live playlist ends, for the other renditions'
+/// `EXT-X-RENDITION-REPORT`.
+fn report(rendition: Rendition, live: &MediaPlaylist) -> RenditionReport {
+    let (last_msn, last_part) = match &live.open_segment {
+        Some(open) if !open.parts.is_empty() => (live.next_sequence(), open.parts.len() - 1),
+        _ => (
+            live.next_sequence().saturating_sub(1),
+            live.segments
+                .last()
+                .map_or(0, |s| s.parts.len().saturating_sub(1)),
+        ),
+    };
+    RenditionReport {
+        uri: format!("../{}/live.m3u8", rendition.as_str()),
+        last_msn: Some(last_msn),
+        last_part: Some(last_part as u64),
+    }
 }
 
 /// Whether a live rendition holds enough to start playing safely.
@@ -361,28 +560,101 @@ fn target_duration(segments: &[Segment]) -> u64 {
         .ceil() as u64
 }
 
-/// The recording (every segment) and live (the last [`WINDOW`]) playlists.
-fn playlists(segments: Vec<Segment>, ended: bool) -> (MediaPlaylist, MediaPlaylist) {
+/// The recording (every segment) and live (the last [`WINDOW`]) playlists;
+/// with an `edge`, the live one is low-latency HLS: the last segments' and the
+/// open segment's parts, the next part hinted, blocking reloads and delta
+/// updates offered.
+fn playlists(
+    mut segments: Vec<Segment>,
+    ended: bool,
+    edge: Option<Edge>,
+) -> (MediaPlaylist, MediaPlaylist) {
     let start = segments.len().saturating_sub(WINDOW);
-    let live = MediaPlaylist {
+    let target = target_duration(&segments);
+    let mut live_segments = segments[start..].to_vec();
+    let with_parts = live_segments.len().saturating_sub(PARTS_LISTED);
+    let listed_parts = if edge.is_some() {
+        with_parts
+    } else {
+        live_segments.len()
+    };
+    for segment in &mut live_segments[..listed_parts] {
+        segment.parts.clear();
+    }
+    for segment in &mut segments {
+        segment.parts.clear();
+    }
+    let mut live = MediaPlaylist {
         version: 7,
-        target_duration: target_duration(&segments),
+        target_duration: target,
         media_sequence: start as u64,
         discontinuity_sequence: segments[..start].iter().filter(|s| s.discontinuity).count() as u64,
         independent_segments: true,
         kind: None,
         ended,
-        segments: segments[start..].to_vec(),
+        segments: live_segments,
         ..MediaPlaylist::default()
     };
+    if let Some(edge) = edge {
+        let longest = live
+            .segments
+            .iter()
+            .chain(&edge.open)
+            .flat_map(|s| &s.parts)
+            .map(|p| p.duration)
+            .fold(PART_TARGET, f64::max);
+        // why: a part target is announced in milliseconds, never below a part.
+        let part_target = (longest * 1000.0).ceil() / 1000.0;
+        live.part_target = Some(part_target);
+        live.server_control = Some(ServerControl {
+            can_block_reload: true,
+            can_skip_until: Some(6.0 * target as f64),
+            hold_back: None,
+            part_hold_back: Some(3.0 * part_target),
+        });
+        live.open_segment = edge.open;
+        live.preload_hint = edge.hint.map(|uri| PreloadHint {
+            kind: hls::HintKind::Part,
+            uri,
+            byte_range_start: None,
+            byte_range_length: None,
+        });
+    }
     let recording = MediaPlaylist {
+        version: 7,
+        target_duration: target,
+        independent_segments: true,
         kind: Some(PlaylistKind::Event),
-        media_sequence: 0,
-        discontinuity_sequence: 0,
+        ended,
         segments,
-        ..live.clone()
+        ..MediaPlaylist::default()
     };
     (recording, live)
+}
+
+/// A delta update of `live` (`_HLS_skip=YES`): the segments older than its
+/// `CAN-SKIP-UNTIL` from the end are left out and counted (`EXT-X-SKIP`).
+pub fn delta(live: &MediaPlaylist) -> MediaPlaylist {
+    let mut delta = live.clone();
+    let Some(until) = live.server_control.as_ref().and_then(|c| c.can_skip_until) else {
+        return delta;
+    };
+    let mut after = 0.0;
+    let mut keep = 0;
+    for segment in live.segments.iter().rev() {
+        if after >= until {
+            break;
+        }
+        after += segment.duration;
+        keep += 1;
+    }
+    let skipped = live.segments.len() - keep;
+    // why: what follows a skip must still say its init section and any
+    // discontinuity of its own; both are on the segment, so only whole
+    // segments are left out.
+    delta.segments.drain(..skipped);
+    delta.skipped_segments = skipped as u64;
+    delta
 }
 
 /// The master playlist's entry for a rendition, from its latest run.
@@ -435,6 +707,11 @@ pub fn scaled_to_360((width, height): (u32, u32)) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    /// Ordinary HLS, as these tests were written for.
+    fn render(runs: &[RunView], renditions: &[Rendition], ended: bool) -> Rendered {
+        super::render(runs, renditions, ended, false)
+    }
+
     fn run(n: u32, first_frame_ms: i64, count: usize) -> RunView {
         let segments = (0..count)
             .map(|i| Segment {
@@ -462,7 +739,7 @@ mod tests {
                 RunMedia {
                     sizes: vec![125_000; count],
                     segments,
-                    stamp: None,
+                    ..RunMedia::default()
                 },
             )]),
             complete: false,
@@ -646,5 +923,111 @@ mod tests {
         // A show that ended sooner is still listed: its recording is all there is.
         let ended = render(&[run(1, 0, 1)], &[Rendition::Source], true);
         assert!(ended.master.is_some());
+    }
+
+    /// A run cut into `count` one-second segments of five parts, and `open`
+    /// parts of the next, for both renditions.
+    fn cut_run(count: usize, open: usize) -> RunView {
+        let part = |k: usize| cutter::CutPart {
+            duration: 0.2,
+            independent: k == 0,
+            bytes: None,
+        };
+        let cut = Cut {
+            init: true,
+            segments: (0..count)
+                .map(|_| cutter::CutSegment {
+                    duration: 1.0,
+                    size: 125_000,
+                    parts: (0..5).map(part).collect(),
+                })
+                .collect(),
+            open: (0..open).map(part).collect(),
+            finished: false,
+        };
+        let mut view = run(1, 0, 0);
+        for rendition in [Rendition::Source, Rendition::P360] {
+            view.media.insert(rendition, cut_media(&cut, true));
+        }
+        view
+    }
+
+    #[test]
+    fn a_low_latency_playlist_lists_the_last_parts_the_open_ones_and_the_next() {
+        let renditions = [Rendition::Source, Rendition::P360];
+        let rendered = super::render(&[cut_run(10, 2)], &renditions, false, true);
+        let live = media(&rendered.live[&Rendition::Source]);
+        let with_parts: Vec<usize> = (0..live.segments.len())
+            .filter(|&i| !live.segments[i].parts.is_empty())
+            .collect();
+        assert_eq!(with_parts, [7, 8, 9]);
+        assert_eq!(live.segments[9].parts[4].uri, "run-1/part-49.m4s");
+        assert!(live.segments[9].parts[0].independent);
+        let open = live.open_segment.as_ref().expect("the open segment");
+        assert_eq!(open.parts.len(), 2);
+        assert_eq!(open.parts[1].uri, "run-1/part-51.m4s");
+        assert_eq!(open.program_date_time, Some(10_000));
+        assert_eq!(live.preload_hint.as_ref().unwrap().uri, "run-1/part-52.m4s");
+        assert_eq!(live.part_target, Some(PART_TARGET));
+        let control = live.server_control.unwrap();
+        assert!(control.can_block_reload);
+        assert_eq!(control.can_skip_until, Some(6.0));
+        assert_eq!(live.next_sequence(), 10);
+        // The other rendition, where it stands.
+        let report = &live.rendition_reports[..];
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].uri, "../360p/live.m3u8");
+        assert_eq!(
+            (report[0].last_msn, report[0].last_part),
+            (Some(10), Some(1))
+        );
+        // The recording lists no parts.
+        let recording = &rendered.recording[&Rendition::Source];
+        assert!(!recording.contains("#EXT-X-PART"), "{recording}");
+
+        // The delta update skips what lies beyond CAN-SKIP-UNTIL of the end.
+        let full = &rendered.live_media[&Rendition::Source];
+        let delta = media(&delta(full).render());
+        assert_eq!(delta.skipped_segments, 4);
+        assert_eq!(delta.segments, full.segments[4..]);
+        assert_eq!(delta.next_sequence(), full.next_sequence());
+
+        // Ordinary HLS from the same run: no low-latency tags.
+        let ordinary = super::render(&[cut_run(10, 2)], &renditions, false, false);
+        let text = &ordinary.live[&Rendition::Source];
+        for tag in [
+            "#EXT-X-PART",
+            "#EXT-X-SERVER-CONTROL",
+            "#EXT-X-PRELOAD-HINT",
+            "#EXT-X-RENDITION-REPORT",
+        ] {
+            assert!(!text.contains(tag), "{tag} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_new_part_renders_the_live_playlist_and_keeps_the_recording() {
+        let renditions = [Rendition::Source];
+        let before = super::render(&[cut_run(4, 1)], &renditions, false, true);
+        // Reused as it was: a recording that differs from what these runs give.
+        let mut marked = before.clone();
+        let marked_text = format!("{}#marked\n", before.recording[&Rendition::Source]);
+        marked
+            .recording
+            .insert(Rendition::Source, marked_text.clone());
+        let part = render_after(&[cut_run(4, 2)], &renditions, false, true, &marked);
+        assert_eq!(part.recording[&Rendition::Source], marked_text);
+        assert_ne!(
+            part.live[&Rendition::Source],
+            before.live[&Rendition::Source]
+        );
+        let segment = render_after(&[cut_run(5, 0)], &renditions, false, true, &marked);
+        assert!(!segment.recording[&Rendition::Source].contains("#marked"));
+        assert_eq!(
+            media(&segment.recording[&Rendition::Source]).segments.len(),
+            5
+        );
+        let ended = render_after(&[cut_run(4, 2)], &renditions, true, true, &marked);
+        assert!(media(&ended.recording[&Rendition::Source]).ended);
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use super::clock::Clock;
 use super::flv::{Feed, Kind};
 use super::packager::{run_dir, Packager};
 use super::{OnAir, RunInfo, ShowLive};
@@ -14,6 +15,8 @@ pub struct Publication {
     show: Arc<ShowLive>,
     feed: Feed,
     packager: Option<Packager>,
+    /// The current run's number and programme clock.
+    clock: Option<(u32, Clock)>,
     /// From the encoder's `onMetaData`, for the master playlist.
     resolution: Option<(u32, u32)>,
     frame_rate: Option<f64>,
@@ -33,6 +36,7 @@ impl Publication {
             show,
             feed: Feed::default(),
             packager: None,
+            clock: None,
             resolution: None,
             frame_rate: None,
         })
@@ -56,9 +60,20 @@ impl Publication {
         if bytes.is_empty() {
             return;
         }
-        if starting && !self.start_run(arrived_ms).await {
-            self.feed.restart();
-            return;
+        if starting {
+            if !self.start_run(arrived_ms).await {
+                self.feed.restart();
+                return;
+            }
+            self.clock = self
+                .show
+                .runs()
+                .last()
+                .map(|run| (run.n, Clock::new(timestamp_ms, arrived_ms)));
+        } else if let Some((run, clock)) = &mut self.clock {
+            if clock.observe(timestamp_ms, arrived_ms) {
+                self.show.set_first_frame(*run, clock.first_frame_ms);
+            }
         }
         let Some(packager) = &mut self.packager else {
             return;
@@ -75,7 +90,9 @@ impl Publication {
         let n = self.show.next_run.fetch_add(1, Ordering::AcqRel);
         let dir = run_dir(&self.show.dir, n);
         let (video_codec, audio_codec) = self.feed.codecs();
-        match Packager::spawn(&dir, &self.show.renditions, audio_codec.is_some()).await {
+        let cuts = self.show.new_cuts(n);
+        let wake = self.show.cut_made.clone();
+        match Packager::spawn(&dir, &cuts, audio_codec.is_some(), wake).await {
             Ok(packager) => {
                 *self.show.packager_pid.lock().expect("pid lock poisoned") = packager.pid();
                 self.packager = Some(packager);

@@ -94,6 +94,15 @@ pub struct Video {
     /// With `source = "ingest"`: also encode a 360p rendition (costs CPU).
     #[serde(default)]
     pub rendition_360p: bool,
+    /// With `source = "ingest"`: serve the live playlists as low-latency HLS
+    /// (parts, blocking reloads); `false` serves ordinary HLS, for CDNs
+    /// without low-latency support. Default `true`.
+    #[serde(default = "low_latency_default")]
+    pub low_latency: bool,
+}
+
+fn low_latency_default() -> bool {
+    true
 }
 
 /// Where a show's live video comes from.
@@ -573,6 +582,11 @@ impl ShowFile {
             .map(|video| video.rendition_360p)
     }
 
+    /// Whether an ingested show's live playlists are low-latency HLS.
+    pub fn low_latency(&self) -> bool {
+        self.video.as_ref().is_none_or(|video| video.low_latency)
+    }
+
     /// What the viewer should play: the server's HLS for an ingested show, the
     /// external playlist, or the file.
     pub fn playback(&self) -> Playback {
@@ -918,6 +932,7 @@ mod tests {
                     source: VideoSource::Ingest,
                     hls_url: None,
                     rendition_360p: false,
+                    low_latency: true,
                 });
                 show.validate()
             })
@@ -1052,6 +1067,7 @@ mod tests {
             source: VideoSource::Ingest,
             hls_url: None,
             rendition_360p: false,
+            low_latency: true,
         });
         assert_eq!(
             show.playback(),
@@ -1065,6 +1081,7 @@ mod tests {
             source: VideoSource::External,
             hls_url: Some("https://cdn.example/a.m3u8".into()),
             rendition_360p: false,
+            low_latency: true,
         });
         assert_eq!(show.playback().url, "https://cdn.example/a.m3u8");
         assert!(show.playback().hls);

@@ -1,7 +1,10 @@
 //! Flash deals on tags and the shelf: the deal price, the regular price struck
-//! through, a countdown on the server's clock and the units left. Every screen
-//! drops the deal price at the same server instant, whatever its own clock says.
-use lapak_protocol::{pricing, Deal, Product};
+//! through, a countdown and the units left. A deal runs on the picture's clock
+//! (the server's, less how far the picture runs behind, within
+//! `MAX_PICTURE_DELAY_MS`): a viewer behind the live edge sees it open when the
+//! picture announces it and gets its whole window, and the server prices that
+//! viewer's commands on the same clock, whatever the device's own clock says.
+use lapak_protocol::{deal_clock_ms, pricing, Deal, Product};
 use leptos::prelude::*;
 use reactive_stores::Store;
 
@@ -23,6 +26,20 @@ impl ServerClock {
     }
 }
 
+/// The clock this viewer's deals run on: provided once per widget.
+#[derive(Clone, Copy)]
+pub struct DealClock(pub Signal<i64>);
+
+impl DealClock {
+    /// The server's clock less how far the picture runs behind, as the server was told.
+    pub fn new(state: Store<State>, server: ServerClock) -> DealClock {
+        DealClock(Signal::derive(move || {
+            let behind = state.picture_behind_ms().get().unwrap_or(0);
+            deal_clock_ms(server.0.get(), behind)
+        }))
+    }
+}
+
 /// A flash deal on a product, as one shopper meets it now.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DealNow {
@@ -33,20 +50,22 @@ pub enum DealNow {
     LimitReached(u32),
 }
 
-/// The deal on `product` that holds now, on the server's clock, once the
+/// The deal on `product` that holds now, on the picture's clock, once the
 /// picture shows its start, as the pricing rule checkout applies prices one
 /// more unit for this shopper.
 pub fn deal_now(state: Store<State>, product: Memo<Option<Product>>) -> Memo<Option<DealNow>> {
-    let clock = expect_context::<ServerClock>();
+    let clock = expect_context::<DealClock>();
     Memo::new(move |_| {
         let product = product.read();
         let product = product.as_ref()?;
         let now = clock.0.get();
         let deals = state.deals().read();
+        let ending = state.ending_deals().read();
         // A deal is announced when the picture reaches its start (store::picture).
         let held = state.held_deals().read();
         let deal = deals
             .iter()
+            .chain(ending.iter())
             .find(|d| d.product_id == product.id && d.live_at(now) && !held.contains(&d.id))?;
         let cart = state.cart().read();
         let mut offers = pricing::offers(std::slice::from_ref(deal), &cart.bought);
@@ -85,7 +104,7 @@ pub fn ProductPrice(
     class: &'static str,
 ) -> impl IntoView {
     let text = i18n::text();
-    let clock = expect_context::<ServerClock>();
+    let clock = expect_context::<DealClock>();
     let now = deal_now(state, product);
     let deal = Memo::new(move |_| match now.get() {
         Some(DealNow::Open(deal)) => Some(deal),

@@ -49,14 +49,22 @@ pub fn Player(
     let video = NodeRef::new();
     let assets = Signal::derive(move || state.asset_base().get());
     let replaying = replaying(state);
-    // The browser's own HLS in WebKitGTK "ends" live streams: a show on air is not over.
+    let player = hls::use_player(video, source, assets);
+    // Tags and deal starts wait for the frame on screen (store::picture).
+    Effect::new(move |_| actions.playhead(player.shows_until_ms()));
+    // Deals run on the picture's clock: the server hears how far a live
+    // picture runs behind (a replay's has no deals).
     let on_air = state.on_air();
     let on_air = Signal::derive(move || {
         !replaying.get() && matches!(on_air.get(), OnAir::Live | OnAir::Paused)
     });
-    let player = hls::use_player(video, source, on_air, assets);
-    // Tags and deal starts wait for the frame on screen (store::picture).
-    Effect::new(move |_| actions.playhead(player.shows_until_ms()));
+    let offset = state.clock_offset_ms();
+    Effect::new(move |_| {
+        if let Some(at) = player.programme_ms.get().filter(|_| on_air.get()) {
+            let server_ms = crate::browser::clock::now_ms() + offset.get_untracked();
+            actions.picture_at(at, server_ms);
+        }
+    });
     // A replay's seeks: its start from the link, then the seek bar, chapters, moments.
     let seek = state.replay().seek();
     Effect::new(move |_| {

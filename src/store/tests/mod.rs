@@ -772,9 +772,79 @@ fn deals_start_change_and_end_and_price_new_lines() {
         event(13, |seq| ServerMsg::DealEnded {
             seq,
             deal_id: "tote@14000".into(),
+            stopped: false,
         }),
     );
     assert!(state.deals.is_empty());
+    assert_eq!(
+        state.ending_deals.iter().map(|d| &d.id).collect::<Vec<_>>(),
+        ["tote@14000"],
+        "its time is up on the server: a picture behind may still show it"
+    );
+}
+
+#[test]
+fn a_stopped_deal_goes_at_once_and_ended_ones_are_kept_within_the_bound() {
+    let mut state = live();
+    let later = |id: &str, ends_at_ms| Deal {
+        id: id.into(),
+        ends_at_ms,
+        ..deal(8)
+    };
+    let bound = i64::from(lapak_protocol::MAX_PICTURE_DELAY_MS);
+    let mut seq = 10;
+    let mut run = |state: &mut State, deal: Deal, stopped| {
+        seq += 2;
+        let id = deal.id.clone();
+        apply(
+            state,
+            Msg::Server(ServerMsg::DealStarted { seq: seq - 1, deal }),
+        );
+        apply(
+            state,
+            Msg::Server(ServerMsg::DealEnded {
+                seq,
+                deal_id: id,
+                stopped,
+            }),
+        );
+    };
+    run(&mut state, later("a", 30_000), false);
+    run(&mut state, later("b", 30_000 + bound - 1), false);
+    let ids = |state: &State| {
+        state
+            .ending_deals
+            .iter()
+            .map(|d| d.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&state), ["a", "b"]);
+    // Ended more than the bound before the latest: no picture shows it any more.
+    run(&mut state, later("c", 30_000 + bound), false);
+    assert_eq!(ids(&state), ["b", "c"]);
+    // A host stopping a deal takes it off every screen at once.
+    run(&mut state, later("d", 90_000), true);
+    assert_eq!(ids(&state), ["b", "c"]);
+    assert!(state.deals.is_empty());
+}
+
+#[test]
+fn the_server_hears_how_far_the_picture_runs_behind_and_again_on_a_new_connection() {
+    let mut state = live();
+    assert!(state.behind_matters(1_200));
+    assert_eq!(
+        apply(&mut state, Msg::Behind(1_200)),
+        vec![Effect::Send(ClientMsg::Behind { ms: 1_200 })]
+    );
+    // Jitter under a step is not worth a frame; a real move is.
+    assert!(!state.behind_matters(1_200 + BEHIND_STEP_MS - 1));
+    assert!(!state.behind_matters(1_200 - BEHIND_STEP_MS + 1));
+    assert!(state.behind_matters(1_200 + BEHIND_STEP_MS));
+    let effects = apply(&mut state, Msg::Server(welcome(11, Cart::default())));
+    assert!(
+        effects.contains(&Effect::Send(ClientMsg::Behind { ms: 1_200 })),
+        "{effects:?}"
+    );
 }
 
 #[test]

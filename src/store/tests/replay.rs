@@ -89,6 +89,7 @@ fn log() -> ReplayLog {
                 ServerMsg::DealEnded {
                     seq: 0,
                     deal_id: replay_deal().id,
+                    stopped: false,
                 },
             ),
             (T0 + 90_000, ServerMsg::Likes { seq: 0, total: 250 }),

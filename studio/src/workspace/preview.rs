@@ -5,7 +5,6 @@
 //! is unpinned.
 
 use lapak_player::use_player;
-use lapak_protocol::OnAir;
 use leptos::html::Video;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -67,15 +66,7 @@ pub fn Preview() -> impl IntoView {
             .as_ref()
             .map(|s| s.playback_url.clone())
     });
-    // A show on air (live, or the host right back) is not over when WebKitGTK says "ended".
-    let on_air = Signal::derive(move || {
-        workspace
-            .show
-            .read()
-            .as_ref()
-            .is_some_and(|s| matches!(s.on_air, OnAir::Live | OnAir::Paused))
-    });
-    let player = use_player(video, url, on_air, Signal::derive(String::new));
+    let player = use_player(video, url, Signal::derive(String::new));
     // The stage takes the picture's shape, so a tap's place is its place in the picture.
     let shape = RwSignal::new((9u32, 16u32));
     let measure = move || {
