@@ -777,6 +777,11 @@ impl MediaPlaylist {
         out
     }
 
+    /// Whether it has a live edge to follow (not VOD, not ended).
+    pub fn is_live(&self) -> bool {
+        !self.ended && self.kind != Some(PlaylistKind::Vod)
+    }
+
     /// Sequence number of segment `index` of `segments`.
     pub fn sequence_of(&self, index: usize) -> u64 {
         self.media_sequence + self.skipped_segments + index as u64

@@ -82,11 +82,6 @@ pub struct Cursor {
     target_ms: Option<i64>,
 }
 
-/// Whether `playlist` has a live edge to follow (not VOD, not ended).
-pub fn is_live(playlist: &MediaPlaylist) -> bool {
-    !playlist.ended && playlist.kind != Some(lapak_protocol::hls::PlaylistKind::Vod)
-}
-
 fn ms(seconds: f64) -> i64 {
     (seconds * 1000.0).round() as i64
 }
@@ -185,7 +180,7 @@ impl Cursor {
     /// position (the player fell far behind) restarts there too.
     pub fn next(&mut self, playlist: &MediaPlaylist) -> Next {
         let first = playlist.sequence_of(0);
-        let live = is_live(playlist);
+        let live = playlist.is_live();
         let (mut seq, mut part) = match self.next {
             Some(n) if n >= first => (n, self.part),
             _ => {

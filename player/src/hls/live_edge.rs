@@ -21,7 +21,7 @@ pub const LOW_LATENCY_TARGET: f64 = 1.0;
 /// Seconds nearer the edge than the target a join lands: the first frame
 /// comes a little after the seek, and a delay short of the target is undone
 /// by slowing down, which drops no frame.
-pub const JOIN_LEAD: f64 = 0.05;
+pub const JOIN_LEAD: f64 = 0.1;
 /// Closer to the edge than the target by more than this (seconds, about a
 /// frame), the video slows down...
 const HOLD: f64 = 0.04;

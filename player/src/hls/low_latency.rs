@@ -4,12 +4,10 @@
 //! rules are tested natively.
 use lapak_protocol::hls::{HintKind, MediaPlaylist, PreloadHint};
 
-use super::cursor::is_live;
-
 /// Whether `playlist` is live with parts and blocking reloads
 /// (`EXT-X-PART-INF`, `EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES`).
 pub fn blocking(playlist: &MediaPlaylist) -> bool {
-    is_live(playlist)
+    playlist.is_live()
         && playlist.part_target.is_some()
         && playlist
             .server_control

@@ -908,7 +908,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
     if hlsjs::is_transport_stream(&media) {
         match hlsjs::play(&shared.hlsjs_src, &video, &master_url).await {
             Ok(hls) if shared.alive.get() => {
-                shared.live.set(cursor::is_live(&media));
+                shared.live.set(media.is_live());
                 shared.clock.set(true);
                 *shared.hlsjs.borrow_mut() = Some(hls);
             }
@@ -930,7 +930,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             return;
         }
     };
-    let live = cursor::is_live(&media);
+    let live = media.is_live();
     shared.live.set(live);
     shared.segment_s.set(segment_seconds(&media));
     let target = live_edge::target_for(&media);
@@ -1010,7 +1010,7 @@ async fn run(video: HtmlMediaElement, url: String, session: Rc<Session>, fetcher
             placement.forget();
             joining = false;
         }
-        if !media.ended && cursor::is_live(&media) && now() >= next_reload {
+        if !media.ended && media.is_live() && now() >= next_reload {
             let before = media.sequence_of(media.segments.len());
             let target = 1000.0 * media.target_duration as f64;
             match reload(&fetcher, &media_url, &media, false).await {

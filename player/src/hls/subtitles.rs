@@ -19,7 +19,7 @@ use lapak_protocol::vtt;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlMediaElement, TextTrack, TextTrackKind, VttCue};
 
-use super::{cursor, media_playlist, sleep, Fetcher, Shared};
+use super::{media_playlist, sleep, Fetcher, Shared};
 
 /// Seconds of cues loaded ahead of the playhead.
 const AHEAD_S: f64 = 30.0;
@@ -83,7 +83,7 @@ async fn run(
             sleep(2000.0).await;
             continue;
         };
-        let live = cursor::is_live(&media);
+        let live = media.is_live();
         let first = next.unwrap_or_else(|| {
             let skip = if live {
                 media.segments.len().saturating_sub(LIVE_JOIN_SEGMENTS)
