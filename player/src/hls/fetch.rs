@@ -43,11 +43,12 @@ impl Fetcher {
         url: &str,
         range: Option<&ByteRange>,
     ) -> impl Future<Output = Result<Response, FetchError>> + 'static {
-        let request = self.request(url, range);
+        // why wrapped at once: a `JsFuture` handles the promise's rejection
+        // from the start, so a download dropped unawaited (a hinted part not
+        // needed) and then aborted is not an uncaught rejection in the page.
+        let request = self.request(url, range).map(JsFuture::from);
         async move {
-            let answer = JsFuture::from(request?)
-                .await
-                .map_err(|_| FetchError::Network)?;
+            let answer = request?.await.map_err(|_| FetchError::Network)?;
             let response: Response = answer.unchecked_into();
             if response.ok() {
                 Ok(response)
